@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { halConfig } from '../hal/config.js';
+
+export const CONFIG_VERSION = 1;
+
+const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'lower-case letters, digits and dashes, 2–63 characters');
+
+/** The bridge point's role in a session (điểm cầu trung tâm / cấp tỉnh / địa phương / đại biểu). */
+export const bridgeRoles = ['central', 'provincial', 'local', 'delegate'] as const;
+
+const room = z.object({
+  id: slug,
+  name: z.string().min(1).max(200),
+  role: z.enum(bridgeRoles),
+  agency: z.string().max(200).optional(),
+  timezone: z.string().default('Asia/Ho_Chi_Minh'),
+}).strict();
+
+const remoteFeed = z.discriminatedUnion('driver', [
+  z.object({ driver: z.literal('none') }).strict(),
+  /** A local test stream standing in for the chairing site in simulation. */
+  z.object({ driver: z.literal('test') }).strict(),
+  z.object({ driver: z.literal('srt'), url: z.string().regex(/^srt:\/\//, 'must start with srt://'), passphraseFile: z.string().min(1).optional(), latencyMs: z.number().int().min(20).max(8000).default(200) }).strict(),
+  z.object({ driver: z.literal('rtsp'), url: z.string().regex(/^rtsps?:\/\//, 'must start with rtsp:// or rtsps://'), latencyMs: z.number().int().min(0).max(8000).default(200) }).strict(),
+  z.object({ driver: z.literal('rtmp'), url: z.string().regex(/^rtmps?:\/\//, 'must start with rtmp:// or rtmps://') }).strict(),
+]);
+
+const outgoingStream = z.discriminatedUnion('driver', [
+  z.object({ driver: z.literal('none') }).strict(),
+  /** SRT caller with AES encryption: the passphrase lives in a file readable by the daemon only. */
+  z.object({ driver: z.literal('srt'), url: z.string().regex(/^srt:\/\//, 'must start with srt://'), passphraseFile: z.string().min(1), latencyMs: z.number().int().min(20).max(8000).default(200) }).strict(),
+  z.object({ driver: z.literal('rtmp'), url: z.string().regex(/^rtmps?:\/\//, 'must start with rtmp:// or rtmps://') }).strict(),
+]);
+
+const media = z.object({
+  /** `auto` probes hardware encoders first, then falls back to x264. */
+  encoder: z.enum(['auto', 'x264', 'v4l2h264', 'vaapih264', 'nvv4l2h264']).default('auto'),
+  video: z.object({
+    width: z.number().int().min(320).max(3840).default(1920),
+    height: z.number().int().min(240).max(2160).default(1080),
+    fps: z.number().int().min(5).max(60).default(30),
+    bitrateKbps: z.number().int().min(200).max(50_000).default(4000),
+    /** Evidence needs a cut point at least every second: a crash loses at most this much. */
+    keyframeSeconds: z.number().min(0.2).max(1).default(1),
+  }).strict().default({ width: 1920, height: 1080, fps: 30, bitrateKbps: 4000, keyframeSeconds: 1 }),
+  audioBitrateKbps: z.number().int().min(32).max(512).default(128),
+  remote: remoteFeed.default({ driver: 'none' }),
+  layout: z.object({
+    pictureInPicture: z.enum(['top-left', 'top-right', 'bottom-left', 'bottom-right', 'off']).default('top-right'),
+    scale: z.number().min(0.1).max(0.5).default(0.3),
+  }).strict().default({ pictureInPicture: 'top-right', scale: 0.3 }),
+  recording: z.object({
+    segmentSeconds: z.number().int().min(10).max(3600).default(300),
+    container: z.enum(['matroska', 'mpegts']).default('matroska'),
+  }).strict().default({ segmentSeconds: 300, container: 'matroska' }),
+  stream: outgoingStream.default({ driver: 'none' }),
+  preview: z.object({ fps: z.number().min(0.5).max(15).default(2), width: z.number().int().min(160).max(1280).default(640) }).strict().default({ fps: 2, width: 640 }),
+}).strict();
+
+const web = z.object({
+  /** The touchscreen's API: never reachable from the network. */
+  kiosk: z.object({
+    host: z.literal('127.0.0.1', { error: 'the kiosk API binds to 127.0.0.1 only' }).default('127.0.0.1'),
+    port: z.number().int().min(1).max(65535).default(8080),
+  }).strict().default({ host: '127.0.0.1', port: 8080 }),
+  /** The technician's console on the LAN. */
+  console: z.object({
+    host: z.string().min(1).default('0.0.0.0'),
+    port: z.number().int().min(1).max(65535).default(8443),
+    tls: z.object({ certFile: z.string().min(1), keyFile: z.string().min(1) }).strict().optional(),
+  }).strict().default({ host: '0.0.0.0', port: 8443 }),
+  bodyLimit: z.string().regex(/^\d+(kb|mb)$/, 'a size such as 64kb').default('64kb'),
+}).strict();
+
+const fleet = z.object({
+  enabled: z.boolean().default(false),
+  url: z.string().regex(/^wss?:\/\//, 'must start with wss:// (or ws:// on a test bench)').optional(),
+  /** File holding this device's credential issued by the fleet hub. */
+  credentialFile: z.string().min(1).optional(),
+}).strict().superRefine((value, ctx) => {
+  if (!value.enabled) return;
+  if (!value.url) ctx.addIssue({ code: 'custom', path: ['url'], message: 'required when enabled is true' });
+  if (!value.credentialFile) ctx.addIssue({ code: 'custom', path: ['credentialFile'], message: 'required when enabled is true' });
+});
+
+const storage = z.object({
+  /** Everything the device keeps; relative paths are resolved against the working directory. */
+  dataDir: z.string().min(1).default('/var/lib/diemcau'),
+  database: z.string().min(1).default('diemcau.sqlite'),
+  recordingsDir: z.string().min(1).default('recordings'),
+}).strict();
+
+export const deviceConfig = z.object({
+  version: z.literal(CONFIG_VERSION, { error: `this software reads config version ${CONFIG_VERSION}` }),
+  room,
+  hal: halConfig,
+  media: media.default(() => media.parse({})),
+  web: web.default(() => web.parse({})),
+  fleet: fleet.default({ enabled: false }),
+  storage: storage.default(() => storage.parse({})),
+  log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info') }).strict().default({ level: 'info' }),
+}).strict();
+
+export type DeviceConfig = z.infer<typeof deviceConfig>;

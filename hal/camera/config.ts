@@ -1,0 +1,15 @@
+import { z } from 'zod';
+
+const capture = {
+  width: z.number().int().min(160).max(3840).default(1920),
+  height: z.number().int().min(120).max(2160).default(1080),
+  fps: z.number().int().min(1).max(60).default(30),
+};
+
+/** The room camera that records the whole proceedings (seed 003 art. 8.2). */
+export const cameraConfig = z.discriminatedUnion('driver', [
+  z.object({ driver: z.literal('sim'), pattern: z.enum(['smpte', 'ball', 'snow']).default('smpte'), ...capture }).strict(),
+  z.object({ driver: z.literal('v4l2'), device: z.string().regex(/^\/dev\//, 'must be a /dev path'), format: z.enum(['mjpeg', 'raw']).default('mjpeg'), ...capture }).strict(),
+  z.object({ driver: z.literal('rtsp'), url: z.url({ protocol: /^rtsps?$/ }), latencyMs: z.number().int().min(0).max(5000).default(200), ...capture }).strict(),
+]);
+export type CameraConfig = z.infer<typeof cameraConfig>;

@@ -1,0 +1,29 @@
+import type { Driver } from '../core/driver.js';
+
+/** -1 left/down/out, 0 stop, 1 right/up/in. */
+export type Direction = -1 | 0 | 1;
+
+export interface PtzPosition {
+  /** Device units, as the camera reports them (VISCA: signed 16-bit pan/tilt, 0…0x4000 zoom). */
+  pan: number;
+  tilt: number;
+  zoom: number;
+}
+
+/** Normalised speeds 0…1, mapped to each protocol's range by its driver. */
+export interface PtzMove {
+  pan: Direction;
+  tilt: Direction;
+  speed?: number;
+}
+
+export interface PtzDevice extends Driver {
+  readonly kind: 'ptz';
+  move(move: PtzMove): Promise<void>;
+  stopMove(): Promise<void>;
+  zoom(direction: Direction, speed?: number): Promise<void>;
+  home(): Promise<void>;
+  recallPreset(slot: number): Promise<void>;
+  storePreset(slot: number): Promise<void>;
+  position(): Promise<PtzPosition>;
+}

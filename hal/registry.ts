@@ -1,0 +1,74 @@
+import type { Driver, DriverContext, DeviceKind } from './core/driver.js';
+import type { HalConfig } from './config.js';
+import type { CameraDevice } from './camera/types.js';
+import type { PtzDevice } from './ptz/types.js';
+import type { AudioDevice } from './audio/types.js';
+import type { DisplayDevice } from './display/types.js';
+import type { UpsDevice } from './ups/types.js';
+import type { GpioDevice } from './gpio/types.js';
+
+type DeviceOf = {
+  camera: CameraDevice;
+  ptz: PtzDevice;
+  audio: AudioDevice;
+  display: DisplayDevice;
+  ups: UpsDevice;
+  gpio: GpioDevice;
+};
+
+type OptionsOf<K extends DeviceKind, D extends string> = Extract<HalConfig[K], { driver: D }>;
+
+/** Builds one driver; imported lazily so a room loads only the native modules it uses. */
+type Factory<K extends DeviceKind, D extends string> = (options: OptionsOf<K, D>, context: DriverContext) => Promise<DeviceOf[K]>;
+
+type Families<K extends DeviceKind> = { [D in Exclude<HalConfig[K]['driver'], 'none'>]?: Factory<K, D> };
+
+/**
+ * Driver families by kind and config name. A family that is named in the schema but missing here
+ * is reported as `bad-config` with a clear message, never silently replaced by a simulator.
+ */
+export const driverFamilies: { [K in DeviceKind]: Families<K> } = {
+  camera: {
+    sim: async (options, context) => new (await import('./camera/sim.js')).SimCamera(context, options),
+  },
+  ptz: {
+    sim: async (_options, context) => new (await import('./ptz/sim.js')).SimPtz(context),
+  },
+  audio: {
+    sim: async (options, context) => new (await import('./audio/sim.js')).SimAudio(context, options),
+  },
+  display: {
+    sim: async (_options, context) => new (await import('./display/sim.js')).SimDisplay(context),
+  },
+  ups: {
+    sim: async (options, context) => new (await import('./ups/sim.js')).SimUps(context, options),
+  },
+  gpio: {
+    sim: async (_options, context) => new (await import('./gpio/sim.js')).SimGpio(context),
+  },
+};
+
+export type Devices = { [K in DeviceKind]?: DeviceOf[K] };
+
+export const deviceKinds: readonly DeviceKind[] = ['camera', 'ptz', 'audio', 'display', 'ups', 'gpio'];
+
+/** Builds the configured driver of every kind (none for `driver: 'none'`). Does not start them. */
+export async function createDevices(config: HalConfig, context: Omit<DriverContext, 'id'>): Promise<Devices> {
+  const devices: Devices = {};
+  for (const kind of deviceKinds) {
+    const device = await createDevice(kind, config[kind], context);
+    if (device) (devices as Record<DeviceKind, Driver>)[kind] = device;
+  }
+  return devices;
+}
+
+async function createDevice<K extends DeviceKind>(kind: K, options: HalConfig[K], context: Omit<DriverContext, 'id'>): Promise<Driver | undefined> {
+  if (options.driver === 'none') return undefined;
+  const factory = (driverFamilies[kind] as Record<string, Factory<K, string> | undefined>)[options.driver];
+  const driverContext = { ...context, id: kind };
+  if (!factory) {
+    const { UnavailableDriver } = await import('./core/unavailable.js');
+    return new UnavailableDriver(driverContext, kind, options.driver);
+  }
+  return factory(options as OptionsOf<K, string>, driverContext);
+}

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { gpioLine, hostName, serialPath, tcpPort } from '../core/config-helpers.js';
+
+export const upsConfig = z.discriminatedUnion('driver', [
+  z.object({ driver: z.literal('none') }).strict(),
+  z.object({ driver: z.literal('sim'), runtimeSeconds: z.number().int().min(0).default(1800) }).strict(),
+  /** A NUT upsd (local or on the LAN); we log in as a secondary (monitor) client. */
+  z.object({
+    driver: z.literal('nut'),
+    host: hostName.default('127.0.0.1'),
+    port: tcpPort.default(3493),
+    upsName: z.string().min(1),
+    username: z.string().min(1).optional(),
+    /** File holding the upsd password; never the password itself in config. */
+    passwordFile: z.string().min(1).optional(),
+    starttls: z.boolean().default(false),
+    pollMs: z.number().int().min(200).max(60_000).default(2000),
+  }).strict(),
+  /** Megatec/Q1 protocol over serial: the cheap UPSes common in offices. */
+  z.object({ driver: z.literal('megatec'), port: serialPath, baudRate: z.literal(2400).default(2400), pollMs: z.number().int().min(500).default(2000) }).strict(),
+  /** A UPS HAT that signals AC loss on a GPIO line. */
+  z.object({ driver: z.literal('gpio'), powerFailLine: gpioLine, activeLow: z.boolean().default(false) }).strict(),
+]);
+export type UpsConfig = z.infer<typeof upsConfig>;
+
+/** What to do when power fails: end the session gracefully, then shut down. */
+export const powerPolicyConfig = z.object({
+  /** Seconds of battery kept in hand beyond what finalizing a recording takes. */
+  marginSeconds: z.number().int().min(0).default(120),
+  shutdownCommand: z.array(z.string().min(1)).min(1).default(['systemctl', 'poweroff']),
+}).strict();
+export type PowerPolicyConfig = z.infer<typeof powerPolicyConfig>;

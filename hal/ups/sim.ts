@@ -1,0 +1,44 @@
+import { SimulatedDriver } from '../core/simulated.js';
+import type { DriverContext } from '../core/driver.js';
+import type { UpsConfig } from './config.js';
+import type { UpsDevice, UpsEvents, UpsFlag, UpsReading } from './types.js';
+
+/**
+ * An in-process UPS for sim mode. Tests of the real NUT client run against a real upsd fed by
+ * dummy-ups (hal/ups/nut); this one only lets the daemon and the policy run without hardware.
+ */
+export class SimUps extends SimulatedDriver<UpsEvents> implements UpsDevice {
+  readonly kind = 'ups' as const;
+  #reading: UpsReading | null = null;
+
+  constructor(context: DriverContext, private readonly options: Extract<UpsConfig, { driver: 'sim' }>) {
+    super(context);
+  }
+
+  get reading(): UpsReading | null {
+    return this.#reading;
+  }
+
+  protected override async open(): Promise<void> {
+    await super.open();
+    this.#reading = reading(['OL'], 100, this.options.runtimeSeconds);
+    this.events.emit('reading', this.#reading);
+  }
+
+  /** Drive the simulated mains: used by tests and by the console's sim controls. */
+  simulate(flags: UpsFlag[], batteryCharge: number, batteryRuntime: number): void {
+    const previous = this.#reading?.flags ?? [];
+    this.#reading = reading(flags, batteryCharge, batteryRuntime);
+    this.events.emit('reading', this.#reading);
+    const became = (flag: UpsFlag) => flags.includes(flag) && !previous.includes(flag);
+    if (became('OB')) this.events.emit('onBattery', this.#reading);
+    if (became('OL') && previous.includes('OB')) this.events.emit('onLine', this.#reading);
+    if (became('LB')) this.events.emit('lowBattery', this.#reading);
+    if (became('FSD')) this.events.emit('forcedShutdown', this.#reading);
+    if (became('RB')) this.events.emit('replaceBattery', this.#reading);
+  }
+}
+
+function reading(flags: UpsFlag[], batteryCharge: number, batteryRuntime: number): UpsReading {
+  return { flags, batteryCharge, batteryRuntime, load: 20, inputVoltage: flags.includes('OB') ? 0 : 220, at: new Date().toISOString() };
+}

@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DeviceConfig } from '../config/schema.js';
+import { projectRoot, resolveDataPath } from '../config/load.js';
+import { createEventBus } from './core/event-bus.js';
+import type { Logger } from './core/logger.js';
+import { ServiceHost } from './core/service.js';
+import { HardwareService } from './hardware/hardware-service.js';
+import { StoreService } from './store/store-service.js';
+import { WebService } from './web/web-service.js';
+
+export const version: string = JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')).version;
+
+export interface App {
+  host: ServiceHost;
+  store: StoreService;
+  hardware: HardwareService;
+  web: WebService;
+}
+
+/** The composition root: builds every service in start order. Adding a feature = one line here. */
+export function createApp(config: DeviceConfig, logger: Logger): App {
+  const startedAt = Date.now();
+  const bus = createEventBus(logger);
+  const host = new ServiceHost(logger);
+
+  const store = new StoreService(resolveDataPath(config, config.storage.database), version, logger.child({ component: 'store' }));
+  const hardware = new HardwareService(config.hal, bus, logger);
+  const web = new WebService({
+    config: config.web,
+    room: config.room,
+    version,
+    startedAt,
+    bus,
+    logger: logger.child({ component: 'web' }),
+    health: { services: () => host.statuses(), devices: () => hardware.snapshots() },
+  });
+
+  host.add(store).add(hardware).add(web);
+  return { host, store, hardware, web };
+}

@@ -1,0 +1,27 @@
+import { pino, type Logger, type DestinationStream } from 'pino';
+
+export type { Logger };
+
+/**
+ * Paths never written to the journal: credentials, passphrases and denouncers' identities
+ * (confidential by law: seed 000 I.2, seed 003 art. 2.3).
+ */
+export const redactedPaths = [
+  'password', '*.password', 'passphrase', '*.passphrase', 'token', '*.token', 'credential', '*.credential',
+  'authorization', '*.authorization', 'req.headers.authorization', 'req.headers.cookie', 'cookie', '*.cookie',
+  'denouncer', '*.denouncer', 'identity', '*.identity', 'citizenName', '*.citizenName', 'idNumber', '*.idNumber',
+];
+
+/** Structured JSON lines on stdout, for journald. */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: { svc: 'diemcau' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: { paths: redactedPaths, censor: '[redacted]' },
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    destination ?? pino.destination({ fd: 1, sync: false }),
+  );
+}

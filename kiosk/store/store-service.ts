@@ -1,0 +1,39 @@
+import type { Logger } from '../core/logger.js';
+import type { Service } from '../core/service.js';
+import type { Database } from './database.js';
+import { openStore } from './open-store.js';
+
+/** Opens and migrates the device database; records each daemon run so a crash is visible at next start. */
+export class StoreService implements Service {
+  readonly name = 'store';
+  #db: Database | undefined;
+  #runId: number | undefined;
+
+  constructor(private readonly path: string, private readonly version: string, private readonly logger: Logger) {}
+
+  get db(): Database {
+    if (!this.#db) throw new Error('store is not started');
+    return this.#db;
+  }
+
+  async start(): Promise<void> {
+    const opened = await openStore(this.path);
+    this.#db = opened.db;
+    if (opened.fromVersion !== opened.toVersion) {
+      this.logger.info({ from: opened.fromVersion, to: opened.toVersion, backup: opened.backupPath }, 'database migrated');
+    }
+    const unclean = await this.#db.get<{ started_at: string }>('SELECT started_at FROM daemon_runs WHERE stopped_at IS NULL ORDER BY id DESC LIMIT 1');
+    if (unclean) this.logger.warn({ startedAt: unclean.started_at }, 'previous run did not stop cleanly');
+    const { lastID } = await this.#db.run('INSERT INTO daemon_runs (started_at, version) VALUES (?, ?)', [new Date().toISOString(), this.version]);
+    this.#runId = lastID;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.#db) return;
+    if (this.#runId !== undefined) {
+      await this.#db.run('UPDATE daemon_runs SET stopped_at = ?, clean_stop = 1 WHERE id = ?', [new Date().toISOString(), this.#runId]);
+    }
+    await this.#db.close();
+    this.#db = undefined;
+  }
+}

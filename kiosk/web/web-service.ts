@@ -1,0 +1,130 @@
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { readFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { DeviceConfig } from '../../config/schema.js';
+import type { Logger } from '../core/logger.js';
+import type { Service } from '../core/service.js';
+import type { EventBus } from '../core/event-bus.js';
+import { createApiApp, finishApiApp } from './http.js';
+import { healthReport, type HealthSource } from './health.js';
+import { parseClientMessage, type ServerMessage } from './ws-messages.js';
+
+export interface WebRoutes {
+  /** Mounted on the kiosk server (127.0.0.1), under /api. */
+  kiosk: express.Router[];
+  /** Mounted on the console server (LAN), under /api. */
+  console: express.Router[];
+}
+
+export interface WebServiceOptions {
+  config: DeviceConfig['web'];
+  room: DeviceConfig['room'];
+  version: string;
+  startedAt: number;
+  health: HealthSource;
+  bus: EventBus;
+  logger: Logger;
+  routes?: WebRoutes;
+}
+
+interface Listener {
+  name: 'kiosk' | 'console';
+  server: Server;
+  sockets: WebSocketServer;
+}
+
+const WS_MAX_PAYLOAD = 64 * 1024;
+
+/** The kiosk API (localhost only) and the technician console API (LAN), each with a websocket at /ws. */
+export class WebService implements Service {
+  readonly name = 'web';
+  #listeners: Listener[] = [];
+  #unsubscribe: (() => void) | undefined;
+
+  constructor(private readonly options: WebServiceOptions) {}
+
+  /** Where each server listens once started (port 0 in config picks a free port, for tests). */
+  addresses(): { kiosk?: AddressInfo; console?: AddressInfo } {
+    return Object.fromEntries(this.#listeners.map((l) => [l.name, l.server.address() as AddressInfo]));
+  }
+
+  async start(): Promise<void> {
+    const { config } = this.options;
+    const tls = config.console.tls ? { cert: await readFile(config.console.tls.certFile), key: await readFile(config.console.tls.keyFile) } : undefined;
+    this.#listeners.push(await this.#listen('kiosk', config.kiosk.host, config.kiosk.port, this.options.routes?.kiosk ?? []));
+    this.#listeners.push(await this.#listen('console', config.console.host, config.console.port, this.options.routes?.console ?? [], tls));
+    this.#unsubscribe = this.options.bus.on('deviceStatus', () => this.#broadcast({ type: 'health', data: this.#health() }));
+  }
+
+  async stop(): Promise<void> {
+    this.#unsubscribe?.();
+    await Promise.all(
+      this.#listeners.map(async ({ server, sockets }) => {
+        for (const client of sockets.clients) client.close(1001, 'daemon stopping');
+        sockets.close();
+        server.closeIdleConnections();
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        setTimeout(() => server.closeAllConnections(), 1000).unref();
+        await closed;
+      }),
+    );
+    this.#listeners = [];
+  }
+
+  #health() {
+    const { health, version, startedAt, room } = this.options;
+    return healthReport(health, { version, startedAt, room: { id: room.id, name: room.name, role: room.role } });
+  }
+
+  async #listen(name: Listener['name'], host: string, port: number, routers: express.Router[], tls?: { cert: Buffer; key: Buffer }): Promise<Listener> {
+    const { logger, config } = this.options;
+    const app = createApiApp({ bodyLimit: config.bodyLimit, logger });
+    app.get('/api/health', (_req, res) => {
+      res.json(this.#health());
+    });
+    for (const router of routers) app.use('/api', router);
+    finishApiApp(app, logger);
+
+    const server = tls ? createHttpsServer({ cert: tls.cert, key: tls.key }, app) : createHttpServer(app);
+    server.headersTimeout = 15_000;
+    server.requestTimeout = 30_000;
+    const sockets = new WebSocketServer({ server, path: '/ws', maxPayload: WS_MAX_PAYLOAD });
+    sockets.on('connection', (socket) => this.#onSocket(socket));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const address = server.address() as AddressInfo;
+    logger.info({ server: name, host: address.address, port: address.port, tls: Boolean(tls) }, 'listening');
+    return { name, server, sockets };
+  }
+
+  #onSocket(socket: WebSocket): void {
+    const send = (message: ServerMessage) => {
+      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+    };
+    send({ type: 'health', data: this.#health() });
+    socket.on('message', (data, isBinary) => {
+      if (isBinary) return send({ type: 'error', error: { code: 'binary_not_supported', message: 'send JSON text frames' } });
+      const parsed = parseClientMessage(data.toString());
+      if (!parsed.ok) return send(parsed.error);
+      const message = parsed.message;
+      if (message.type === 'ping') send({ type: 'pong', ...(message.id ? { id: message.id } : {}) });
+      else send({ type: 'health', data: this.#health() });
+    });
+    socket.on('error', (error) => this.options.logger.warn({ err: error.message }, 'websocket error'));
+  }
+
+  #broadcast(message: ServerMessage): void {
+    const text = JSON.stringify(message);
+    for (const { sockets } of this.#listeners) {
+      for (const client of sockets.clients) if (client.readyState === client.OPEN) client.send(text);
+    }
+  }
+}
