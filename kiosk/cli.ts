@@ -1,60 +1,41 @@
 #!/usr/bin/env node
-import { parseArgs } from 'node:util';
-import { ConfigError, loadConfigFile } from '../config/load.js';
+import type { Command } from './cli/command.js';
+import { UsageError } from './cli/command.js';
 
-const usage = `Usage: diemcau <command>
+/** Sub-commands, loaded lazily so `diemcau config check` does not load GStreamer or sqlite. */
+const commands: Record<string, () => Promise<Command>> = {
+  start: async () => (await import('./cli/start.js')).startCommand,
+  config: async () => (await import('./cli/config-check.js')).configCommand,
+};
 
-Commands:
-  start [--config FILE]        run the daemon (embedded simulation defaults when no config is given)
-  config check FILE [FILE…]    validate config files; prints every problem with its path
-  help                         this text
-
-Environment: DIEMCAU_CONFIG=FILE is used by start when --config is absent.`;
-
-async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  switch (command) {
-    case 'start': {
-      const { values } = parseArgs({ args: rest, options: { config: { type: 'string', short: 'c' } }, strict: true });
-      const { runDaemon } = await import('./main.js');
-      try {
-        return await runDaemon(values.config);
-      } catch (error) {
-        if (error instanceof ConfigError) {
-          process.stderr.write(`${error.message}\n`);
-          return 1;
-        }
-        throw error;
-      }
-    }
-    case 'config': {
-      const [sub, ...files] = rest;
-      if (sub !== 'check' || files.length === 0) break;
-      return checkConfigs(files);
-    }
-    case 'help':
-    case '--help':
-    case '-h':
-      process.stdout.write(`${usage}\n`);
-      return 0;
+async function usage(): Promise<string> {
+  const lines = ['Usage: diemcau <command>', '', 'Commands:'];
+  for (const load of Object.values(commands)) {
+    const command = await load();
+    lines.push(`  ${command.usage}`, `      ${command.summary}`);
   }
-  process.stderr.write(`${usage}\n`);
-  return 2;
+  return lines.join('\n');
 }
 
-function checkConfigs(files: string[]): number {
-  let failed = 0;
-  for (const file of files) {
-    try {
-      const config = loadConfigFile(file);
-      process.stdout.write(`${file}: ok (room ${config.room.id}, ${config.room.role})\n`);
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      failed++;
-      process.stderr.write(`${error.message}\n`);
-    }
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    process.stdout.write(`${await usage()}\n`);
+    return name === undefined ? 2 : 0;
   }
-  return failed === 0 ? 0 : 1;
+  const load = commands[name];
+  if (!load) {
+    process.stderr.write(`diemcau: unknown command "${name}"\n\n${await usage()}\n`);
+    return 2;
+  }
+  const command = await load();
+  try {
+    return await command.run(args);
+  } catch (error) {
+    if (!(error instanceof UsageError) && (error as { code?: string })?.code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw error;
+    process.stderr.write(`diemcau ${name}: ${(error as Error).message}\nusage: diemcau ${command.usage}\n`);
+    return 2;
+  }
 }
 
 main(process.argv.slice(2)).then(
