@@ -61,12 +61,12 @@ const web = z.object({
   /** The touchscreen's API: never reachable from the network. */
   kiosk: z.object({
     host: z.literal('127.0.0.1', { error: 'the kiosk API binds to 127.0.0.1 only' }).default('127.0.0.1'),
-    port: z.number().int().min(1).max(65535).default(8080),
+    port: z.number().int().min(0).max(65535).default(8080),
   }).strict().default({ host: '127.0.0.1', port: 8080 }),
   /** The technician's console on the LAN. */
   console: z.object({
     host: z.string().min(1).default('0.0.0.0'),
-    port: z.number().int().min(1).max(65535).default(8443),
+    port: z.number().int().min(0).max(65535).default(8443),
     tls: z.object({ certFile: z.string().min(1), keyFile: z.string().min(1) }).strict().optional(),
   }).strict().default({ host: '0.0.0.0', port: 8443 }),
   bodyLimit: z.string().regex(/^\d+(kb|mb)$/, 'a size such as 64kb').default('64kb'),

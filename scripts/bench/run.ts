@@ -1,0 +1,32 @@
+import { parseArgs } from 'node:util';
+import type { BenchSuite } from './types.js';
+
+/** Every suite, loaded lazily; `npm run bench -- --only media` runs one. */
+const suites: Record<string, () => Promise<BenchSuite>> = {
+  daemon: async () => (await import('./daemon.js')).daemonBench,
+};
+
+const { values } = parseArgs({ options: { only: { type: 'string', multiple: true } }, strict: true });
+const selected = values.only ?? Object.keys(suites);
+let failed = false;
+for (const name of selected) {
+  const load = suites[name];
+  if (!load) {
+    process.stderr.write(`unknown bench suite ${name}; known: ${Object.keys(suites).join(', ')}\n`);
+    failed = true;
+    continue;
+  }
+  const suite = await load();
+  process.stdout.write(`\n## ${suite.name}\n`);
+  try {
+    for (const figure of await suite.run()) {
+      const ratio = figure.ratio ? `  (${figure.ratio.value.toFixed(2)}× ${figure.ratio.peer})` : '';
+      const target = figure.target ? `  target ${figure.target}` : '';
+      process.stdout.write(`${figure.name}: ${Number.isInteger(figure.value) ? figure.value : figure.value.toFixed(3)} ${figure.unit}${ratio}${target}\n`);
+    }
+  } catch (error) {
+    failed = true;
+    process.stderr.write(`suite ${name} failed: ${(error as Error).stack ?? error}\n`);
+  }
+}
+process.exitCode = failed ? 1 : 0;
