@@ -45,6 +45,7 @@ export const driverFamilies: { [K in DeviceKind]: Families<K> } = {
   },
   gpio: {
     sim: async (_options, context) => new (await import('./gpio/sim.js')).SimGpio(context),
+    onoff: async (options, context) => new (await import('./gpio/onoff/driver.js')).OnoffGpio(context, options, await (await import('./gpio/onoff/line.js')).onoffChip()),
   },
 };
 
