@@ -1,3 +1,5 @@
+import { sessionsMigrationSql } from '../session/migration.js';
+
 /**
  * Schema versions, applied in order at start-up. A migration is never edited once released:
  * add a new one. `PRAGMA user_version` holds the version reached.
@@ -81,5 +83,10 @@ export const migrations: readonly Migration[] = [
       CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
       CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
     `,
+  },
+  {
+    version: 3,
+    name: 'sessions: schedule, cases, sealed citizens, session events, readiness runs',
+    sql: sessionsMigrationSql,
   },
 ];

@@ -1,0 +1,80 @@
+/**
+ * Words shown to people about sessions: Vietnamese for the room and the report, English beside it
+ * for the technician and the logs. One catalogue; the UI and the report read labels from here.
+ */
+import type { SessionState } from './state-machine.js';
+
+export interface Label {
+  vi: string;
+  en: string;
+}
+
+export const sessionEventTypes = [
+  'scheduled', 'rescheduled', 'prepared', 'ready', 'started', 'resumed', 'gap', 'ended', 'closed', 'failed', 'aborted', 'retried',
+  'case-changed', 'preset-recalled', 'muted', 'unmuted', 'connection-lost', 'connection-restored', 'technician-called',
+] as const;
+export type SessionEventType = (typeof sessionEventTypes)[number];
+
+export const eventLabels: Record<SessionEventType, Label> = {
+  scheduled: { vi: 'Đã lên lịch buổi tiếp', en: 'Session scheduled' },
+  rescheduled: { vi: 'Lịch buổi tiếp đã thay đổi', en: 'Session rescheduled' },
+  prepared: { vi: 'Bắt đầu chuẩn bị, kiểm thử thiết bị', en: 'Preparation started' },
+  ready: { vi: 'Điểm cầu sẵn sàng', en: 'Room ready' },
+  started: { vi: 'Bắt đầu buổi tiếp, bắt đầu ghi hình', en: 'Session started, recording started' },
+  resumed: { vi: 'Tiếp tục ghi hình sau sự cố', en: 'Recording resumed after a failure' },
+  gap: { vi: 'Gián đoạn ghi hình', en: 'Recording gap' },
+  ended: { vi: 'Kết thúc buổi tiếp', en: 'Session ended' },
+  closed: { vi: 'Đã đóng hồ sơ ghi hình', en: 'Recording closed' },
+  failed: { vi: 'Buổi tiếp gặp sự cố', en: 'Session failed' },
+  aborted: { vi: 'Hủy buổi tiếp', en: 'Session cancelled' },
+  retried: { vi: 'Chuẩn bị lại sau sự cố', en: 'Preparing again after a failure' },
+  'case-changed': { vi: 'Chuyển vụ việc', en: 'Case changed' },
+  'preset-recalled': { vi: 'Chuyển góc máy quay', en: 'Camera preset recalled' },
+  muted: { vi: 'Tắt tiếng micro', en: 'Microphone muted' },
+  unmuted: { vi: 'Bật tiếng micro', en: 'Microphone unmuted' },
+  'connection-lost': { vi: 'Mất kết nối với điểm cầu chủ trì', en: 'Connection to the chairing site lost' },
+  'connection-restored': { vi: 'Kết nối lại với điểm cầu chủ trì', en: 'Connection to the chairing site restored' },
+  'technician-called': { vi: 'Gọi cán bộ kỹ thuật', en: 'Technician called' },
+};
+
+export const stateLabels: Record<SessionState, Label> = {
+  scheduled: { vi: 'Đã lên lịch', en: 'Scheduled' },
+  preparing: { vi: 'Đang chuẩn bị', en: 'Preparing' },
+  ready: { vi: 'Sẵn sàng', en: 'Ready' },
+  live: { vi: 'Đang diễn ra', en: 'Live' },
+  ending: { vi: 'Đang kết thúc', en: 'Ending' },
+  closed: { vi: 'Đã kết thúc', en: 'Closed' },
+  failed: { vi: 'Sự cố', en: 'Failed' },
+  aborted: { vi: 'Đã hủy', en: 'Cancelled' },
+};
+
+export const caseTypeLabels = {
+  KN: { vi: 'Khiếu nại', en: 'Complaint' },
+  TC: { vi: 'Tố cáo', en: 'Denunciation' },
+  KNPA: { vi: 'Kiến nghị, phản ánh', en: 'Petition' },
+} as const satisfies Record<string, Label>;
+
+export const citizenRoleLabels = {
+  complainant: { vi: 'Người khiếu nại', en: 'Complainant' },
+  denouncer: { vi: 'Người tố cáo', en: 'Denouncer' },
+  petitioner: { vi: 'Người kiến nghị, phản ánh', en: 'Petitioner' },
+  representative: { vi: 'Người đại diện', en: 'Representative' },
+} as const satisfies Record<string, Label>;
+
+/**
+ * What a public screen shows instead of a confidential person's name: "Người tố cáo #3".
+ * The number is the person's position in the session's list, not a database id, so it tells nothing.
+ */
+export function maskedName(role: keyof typeof citizenRoleLabels, ordinal: number): Label {
+  const label = citizenRoleLabels[role];
+  return { vi: `${label.vi} #${ordinal}`, en: `${label.en} #${ordinal}` };
+}
+
+/** Formats a gap's length for the report: "2 phút 5 giây" / "2 min 5 s". */
+export function durationLabel(seconds: number): Label {
+  const whole = Math.max(0, Math.round(seconds));
+  const minutes = Math.floor(whole / 60);
+  const rest = whole % 60;
+  if (minutes === 0) return { vi: `${rest} giây`, en: `${rest} s` };
+  return { vi: `${minutes} phút ${rest} giây`, en: `${minutes} min ${rest} s` };
+}
