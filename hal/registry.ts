@@ -39,6 +39,9 @@ export const driverFamilies: { [K in DeviceKind]: Families<K> } = {
   },
   display: {
     sim: async (_options, context) => new (await import('./display/sim.js')).SimDisplay(context),
+    ddcutil: async (options, context) => new (await import('./display/ddcutil/driver.js')).DdcutilDisplay(context, options),
+    backlight: async (options, context) => new (await import('./display/backlight/driver.js')).BacklightDisplay(context, options),
+    cec: async (options, context) => new (await import('./display/cec/driver.js')).CecDisplay(context, options),
   },
   ups: {
     sim: async (options, context) => new (await import('./ups/sim.js')).SimUps(context, options),

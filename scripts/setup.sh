@@ -11,6 +11,8 @@ APT_PACKAGES=(
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev pkg-config
   ffmpeg socat nut-server nut-client chromium v4l-utils libsqlite3-dev
   python3 make g++ openssl
+  ddcutil alsa-utils pulseaudio-utils
+  gstreamer1.0-x fonts-dejavu-core
 )
 
 log() { printf '[setup] %s\n' "$*" >&2; }
