@@ -1,5 +1,5 @@
 import { SimulatedDriver } from '../core/simulated.js';
-import type { Direction, PtzDevice, PtzMove, PtzPosition } from './types.js';
+import type { Direction, FocusMode, PtzCapabilities, PtzDevice, PtzMove, PtzPosition } from './types.js';
 
 const PAN_LIMIT = 0x0990;
 const TILT_LIMIT = 0x0510;
@@ -8,6 +8,7 @@ const ZOOM_MAX = 0x4000;
 /** An in-process PTZ head with position state; the wire-level VISCA emulator lives in hal/ptz/visca. */
 export class SimPtz extends SimulatedDriver implements PtzDevice {
   readonly kind = 'ptz' as const;
+  readonly capabilities: PtzCapabilities = { presets: 'camera', position: true, absolute: true, focus: true, power: true };
   #position: PtzPosition = { pan: 0, tilt: 0, zoom: 0 };
   #presets = new Map<number, PtzPosition>();
 
@@ -50,6 +51,23 @@ export class SimPtz extends SimulatedDriver implements PtzDevice {
   async position(): Promise<PtzPosition> {
     this.assertUsable();
     return { ...this.#position };
+  }
+
+  async goTo(position: PtzPosition): Promise<void> {
+    this.assertUsable();
+    this.#position = {
+      pan: clamp(position.pan, -PAN_LIMIT, PAN_LIMIT),
+      tilt: clamp(position.tilt, -TILT_LIMIT, TILT_LIMIT),
+      zoom: clamp(position.zoom, 0, ZOOM_MAX),
+    };
+  }
+
+  async focus(_mode: FocusMode): Promise<void> {
+    this.assertUsable();
+  }
+
+  async power(_on: boolean): Promise<void> {
+    this.assertUsable();
   }
 }
 

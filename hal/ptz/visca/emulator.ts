@@ -1,0 +1,144 @@
+import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { SerialPort } from 'serialport';
+import { openPtyPair, type PtyPair } from '../emulation/pty-pair.js';
+import { ViscaCameraModel } from './camera-model.js';
+import { ViscaFramer } from './framer.js';
+import { CONTROL_ACK, CONTROL_RESET, PayloadType, decodeIpMessage, encodeIpMessage } from './ip-header.js';
+
+/** Everything the emulated camera heard, for tests that check the exact bytes a driver sent. */
+export interface Heard {
+  bytes: Buffer;
+  /** VISCA over IP only. */
+  payloadType?: number;
+  sequence?: number;
+}
+
+/**
+ * A VISCA camera on a pty pair made by socat: the driver opens `devicePath` (a stable symlink, as
+ * /dev/serial/by-id would be), the emulator holds the other end. `unplug()` kills socat so the
+ * driver's port dies; `plugIn()` brings a fresh pair up behind the same path.
+ */
+export class ViscaPtyEmulator {
+  readonly model = new ViscaCameraModel();
+  readonly heard: Heard[] = [];
+  #pty: PtyPair | undefined;
+  #port: SerialPort | undefined;
+  readonly #framer = new ViscaFramer();
+
+  constructor(private readonly links: { driverSide: string; cameraSide: string }) {}
+
+  get devicePath(): string {
+    return this.links.driverSide;
+  }
+
+  get pluggedIn(): boolean {
+    return this.#port?.isOpen ?? false;
+  }
+
+  async plugIn(): Promise<void> {
+    if (this.#pty) return;
+    this.#pty = await openPtyPair({ links: [this.links.driverSide, this.links.cameraSide] });
+    const port = new SerialPort({ path: this.links.cameraSide, baudRate: 9600, autoOpen: false });
+    await new Promise<void>((resolve, reject) => port.open((error) => (error ? reject(error) : resolve())));
+    this.#framer.reset();
+    port.on('data', (chunk: Buffer) => this.#onData(chunk));
+    port.on('error', () => undefined);
+    this.#port = port;
+  }
+
+  async unplug(): Promise<void> {
+    const port = this.#port;
+    const pty = this.#pty;
+    this.#port = undefined;
+    this.#pty = undefined;
+    if (port?.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
+    port?.removeAllListeners();
+    await pty?.close();
+  }
+
+  /** Puts raw bytes on the line now (line noise, a reply from nowhere). */
+  sendRaw(bytes: Buffer): void {
+    this.#port?.write(bytes);
+  }
+
+  #onData(chunk: Buffer): void {
+    for (const output of this.#framer.push(chunk)) {
+      if (output.type !== 'packet') continue;
+      this.heard.push({ bytes: output.bytes });
+      const replies = this.model.handle(output.bytes);
+      if (replies.length > 0) this.#port?.write(Buffer.concat(replies));
+    }
+  }
+}
+
+/**
+ * A VISCA-over-IP camera on UDP (127.0.0.1): answers RESET with the control ACK, VISCA commands and
+ * inquiries with replies carrying the request's sequence number. `unplug()` closes the socket (the
+ * camera goes silent); `plugIn()` binds the same port again.
+ */
+export class ViscaUdpEmulator {
+  readonly model = new ViscaCameraModel();
+  readonly heard: Heard[] = [];
+  #socket: Socket | undefined;
+  #port: number;
+  /** Drop datagrams silently while set (a camera on a dead switch port). */
+  silent = false;
+
+  constructor(options: { port?: number; host?: string } = {}) {
+    this.#port = options.port ?? 0;
+    this.host = options.host ?? '127.0.0.1';
+  }
+
+  readonly host: string;
+
+  get port(): number {
+    return this.#port;
+  }
+
+  async plugIn(): Promise<void> {
+    if (this.#socket) return;
+    const socket = createSocket('udp4');
+    socket.on('message', (datagram, from) => this.#onDatagram(datagram, from));
+    socket.on('error', () => undefined);
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind(this.#port, this.host, () => {
+        socket.off('error', reject);
+        resolve();
+      });
+    });
+    this.#port = socket.address().port;
+    this.#socket = socket;
+  }
+
+  async unplug(): Promise<void> {
+    const socket = this.#socket;
+    this.#socket = undefined;
+    if (socket) await new Promise<void>((resolve) => socket.close(() => resolve()));
+  }
+
+  /** Sends a raw datagram to the last controller heard (garbage, stale replies). */
+  sendRaw(datagram: Buffer): void {
+    if (this.#lastPeer) this.#socket?.send(datagram, this.#lastPeer.port, this.#lastPeer.address);
+  }
+
+  #lastPeer: RemoteInfo | undefined;
+
+  #onDatagram(datagram: Buffer, from: RemoteInfo): void {
+    this.#lastPeer = from;
+    if (this.silent) return;
+    const message = decodeIpMessage(datagram);
+    if (!message) return;
+    this.heard.push({ bytes: message.payload, payloadType: message.payloadType, sequence: message.sequence });
+    const reply = (payloadType: number, payload: Buffer) => this.#socket?.send(encodeIpMessage(payloadType, message.sequence, payload), from.port, from.address);
+    if (message.payloadType === PayloadType.control) {
+      if (message.payload.equals(CONTROL_RESET)) reply(PayloadType.controlReply, Buffer.from([CONTROL_ACK]));
+      return;
+    }
+    if (message.payloadType !== PayloadType.command && message.payloadType !== PayloadType.inquiry) {
+      reply(PayloadType.control, Buffer.from([0x0f, 0x02]));
+      return;
+    }
+    for (const packet of this.model.handle(message.payload)) reply(PayloadType.reply, packet);
+  }
+}
