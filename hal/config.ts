@@ -13,7 +13,7 @@ export const halConfig = z.object({
   audio: audioConfig,
   display: displayConfig.default({ driver: 'none' }),
   ups: upsConfig.default({ driver: 'none' }),
-  power: powerPolicyConfig.default({ marginSeconds: 120, shutdownCommand: ['systemctl', 'poweroff'] }),
+  power: powerPolicyConfig.default({ marginSeconds: 120, finalizeSeconds: 30, shutdownCommand: ['systemctl', 'poweroff'] }),
   gpio: gpioConfig.default({ driver: 'none' }),
 }).strict();
 export type HalConfig = z.infer<typeof halConfig>;

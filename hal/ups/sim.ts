@@ -1,14 +1,16 @@
 import { SimulatedDriver } from '../core/simulated.js';
 import type { DriverContext } from '../core/driver.js';
 import type { UpsConfig } from './config.js';
+import { deriveTransitions } from './transitions.js';
 import type { UpsDevice, UpsEvents, UpsFlag, UpsReading } from './types.js';
 
 /**
  * An in-process UPS for sim mode. Tests of the real NUT client run against a real upsd fed by
- * dummy-ups (hal/ups/nut); this one only lets the daemon and the policy run without hardware.
+ * dummy-ups (tests/support/nut); this one only lets the daemon and the policy run without hardware.
  */
 export class SimUps extends SimulatedDriver<UpsEvents> implements UpsDevice {
   readonly kind = 'ups' as const;
+  readonly communicating = true;
   #reading: UpsReading | null = null;
 
   constructor(context: DriverContext, private readonly options: Extract<UpsConfig, { driver: 'sim' }>) {
@@ -21,21 +23,17 @@ export class SimUps extends SimulatedDriver<UpsEvents> implements UpsDevice {
 
   protected override async open(): Promise<void> {
     await super.open();
-    this.#reading = reading(['OL'], 100, this.options.runtimeSeconds);
-    this.events.emit('reading', this.#reading);
+    this.simulate(['OL'], 100, this.options.runtimeSeconds);
   }
 
   /** Drive the simulated mains: used by tests and by the console's sim controls. */
   simulate(flags: UpsFlag[], batteryCharge: number, batteryRuntime: number): void {
-    const previous = this.#reading?.flags ?? [];
+    const previous = { reading: this.#reading, communicating: true };
     this.#reading = reading(flags, batteryCharge, batteryRuntime);
     this.events.emit('reading', this.#reading);
-    const became = (flag: UpsFlag) => flags.includes(flag) && !previous.includes(flag);
-    if (became('OB')) this.events.emit('onBattery', this.#reading);
-    if (became('OL') && previous.includes('OB')) this.events.emit('onLine', this.#reading);
-    if (became('LB')) this.events.emit('lowBattery', this.#reading);
-    if (became('FSD')) this.events.emit('forcedShutdown', this.#reading);
-    if (became('RB')) this.events.emit('replaceBattery', this.#reading);
+    for (const transition of deriveTransitions(previous, { reading: this.#reading, communicating: true })) {
+      if (transition !== 'communicationLost') this.events.emit(transition, this.#reading);
+    }
   }
 }
 
