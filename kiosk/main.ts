@@ -26,6 +26,7 @@ export async function runDaemon(configPath?: string): Promise<number> {
       stopWatchdog();
       const clean = await app.host.stopAll(STOP_DEADLINE_MS);
       logger.info({ clean }, 'stopped');
+      systemd.close();
       logger.flush();
       return clean ? 0 : 1;
     })();

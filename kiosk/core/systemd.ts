@@ -8,6 +8,8 @@ export interface SystemdNotifier {
   status(text: string): void;
   /** Starts watchdog pings at half of $WATCHDOG_USEC; returns a function that stops them. */
   startWatchdog(isHealthy: () => boolean): () => void;
+  /** Releases the socket (it would otherwise keep the process alive after shutdown). */
+  close(): void;
 }
 
 interface UnixDgramSocket {
@@ -19,7 +21,7 @@ interface UnixDgramSocket {
 export function createSystemdNotifier(logger: Logger, env: NodeJS.ProcessEnv = process.env): SystemdNotifier {
   const socketPath = env.NOTIFY_SOCKET;
   if (!socketPath) {
-    return { ready() {}, stopping() {}, status() {}, startWatchdog: () => () => undefined };
+    return { ready() {}, stopping() {}, status() {}, startWatchdog: () => () => undefined, close() {} };
   }
   // Linux abstract sockets are written with a leading '@' in the environment.
   const path = socketPath.startsWith('@') ? `\0${socketPath.slice(1)}` : socketPath;
@@ -47,5 +49,6 @@ export function createSystemdNotifier(logger: Logger, env: NodeJS.ProcessEnv = p
       }, Math.max(500, Math.floor(usec / 2000)));
       return () => clearInterval(timer);
     },
+    close: () => socket.close(),
   };
 }
