@@ -1,0 +1,77 @@
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { sha256Hex } from './hashing.js';
+
+/** Relative to the data dir. */
+export const DEVICE_KEY_PATH = join('keys', 'device-ed25519.pem');
+
+/** The device's signing key (khoá thiết bị): signs manifests; the fleet hub holds the public half. */
+export interface DeviceKey {
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+  publicKeyPem: string;
+  /** `sha256:` + hex SHA-256 of the DER SubjectPublicKeyInfo. */
+  fingerprint: string;
+}
+
+export function publicKeyFingerprint(publicKey: KeyObject): string {
+  return `sha256:${sha256Hex(publicKey.export({ type: 'spki', format: 'der' }))}`;
+}
+
+export function deviceKeyFrom(privateKey: KeyObject): DeviceKey {
+  if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error(`device key must be Ed25519, found ${privateKey.asymmetricKeyType}`);
+  const publicKey = createPublicKey(privateKey);
+  return { privateKey, publicKey, publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(), fingerprint: publicKeyFingerprint(publicKey) };
+}
+
+export function generateDeviceKey(): DeviceKey {
+  return deviceKeyFrom(generateKeyPairSync('ed25519').privateKey);
+}
+
+/**
+ * Loads the key, generating it on first start. The private key is readable by the daemon's user
+ * only (file 0600 in a 0700 directory); a looser mode found later is tightened, and said so.
+ */
+export async function loadOrCreateDeviceKey(dataDir: string, onWarning: (message: string) => void = () => undefined): Promise<{ key: DeviceKey; created: boolean }> {
+  const path = join(dataDir, DEVICE_KEY_PATH);
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  await tighten(dirname(path), 0o700, onWarning);
+  let pem: string | undefined;
+  try {
+    pem = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  if (pem !== undefined) {
+    await tighten(path, 0o600, onWarning);
+    return { key: deviceKeyFrom(createPrivateKey(pem)), created: false };
+  }
+  const key = generateDeviceKey();
+  // 'wx': never overwrite a key another process wrote in the meantime; signatures depend on it.
+  await writeFile(path, key.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
+  return { key, created: true };
+}
+
+async function tighten(path: string, mode: number, onWarning: (message: string) => void): Promise<void> {
+  const current = (await stat(path)).mode & 0o777;
+  if ((current & ~mode) !== 0) {
+    onWarning(`${path} had mode ${current.toString(8)}; set to ${mode.toString(8)}`);
+    await chmod(path, mode);
+  }
+}
+
+export const signBytes = (key: DeviceKey, bytes: Buffer): Buffer => sign(null, bytes, key.privateKey);
+
+/** The signature file's content: base64 and a newline, readable in any editor. */
+export const encodeSignature = (signature: Buffer): string => `${signature.toString('base64')}\n`;
+
+export function verifySignature(publicKeyPem: string, bytes: Buffer, signatureText: string): boolean {
+  const signature = Buffer.from(signatureText.trim(), 'base64');
+  if (signature.length !== 64) return false;
+  try {
+    return verify(null, bytes, createPublicKey(publicKeyPem), signature);
+  } catch {
+    return false;
+  }
+}

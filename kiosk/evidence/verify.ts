@@ -1,0 +1,141 @@
+import { createPublicKey } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { publicKeyFingerprint, verifySignature } from './device-key.js';
+import { checkEncryptedAgainstManifest, ENCRYPTED_MANIFEST_FILE, ENCRYPTED_SIGNATURE_FILE, parseEncryptedManifest } from './encrypted-manifest.js';
+import type { Finding } from './findings.js';
+import { sha256File, sha256Hex } from './hashing.js';
+import { checkChain, MANIFEST_FILE, parseManifest, SIGNATURE_FILE, type Manifest } from './manifest.js';
+
+/**
+ * Checks a recording folder, as stored or as copied to a drive, against its signed manifest. Needs
+ * nothing but the folder (the public key travels in the manifest); pin the device key with
+ * `pinnedPublicKeyPem` to be sure the folder was signed by this device and not re-signed by another.
+ */
+export interface VerifyOptions {
+  pinnedPublicKeyPem?: string;
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  dir: string;
+  encrypted: boolean;
+  findings: Finding[];
+  recordingId?: string;
+  fingerprint?: string;
+  chainHead?: string;
+  segments: number;
+  bytesHashed: number;
+}
+
+interface ExpectedFile {
+  name: string;
+  size: number;
+  sha256: string;
+}
+
+export async function verifyFolder(dir: string, options: VerifyOptions = {}): Promise<VerifyReport> {
+  const report: VerifyReport = { ok: false, dir, encrypted: false, findings: [], segments: 0, bytesHashed: 0 };
+  const findings = report.findings;
+  let entries: { name: string; isFile: boolean }[];
+  try {
+    entries = (await readdir(dir, { withFileTypes: true })).map((e) => ({ name: e.name, isFile: e.isFile() }));
+  } catch (error) {
+    findings.push({ file: '.', reason: 'missing', detail: `cannot read the folder (${(error as NodeJS.ErrnoException).code ?? String(error)})` });
+    return report;
+  }
+  const present = new Map(entries.map((e) => [e.name, e]));
+
+  const manifestRaw = await readOptional(join(dir, MANIFEST_FILE));
+  if (!manifestRaw) {
+    findings.push({ file: MANIFEST_FILE, reason: 'bad-manifest', detail: 'missing: without it nothing in the folder can be checked' });
+    return report;
+  }
+  const parsed = parseManifest(manifestRaw);
+  if (!parsed.ok) {
+    findings.push({ file: MANIFEST_FILE, reason: 'bad-manifest', detail: parsed.problem });
+    return report;
+  }
+  const manifest = parsed.manifest;
+  report.recordingId = manifest.recording.id;
+  report.fingerprint = manifest.publicKey.fingerprint;
+  report.chainHead = manifest.chainHead;
+  report.segments = manifest.segments.length;
+
+  const publicKeyPem = checkKey(manifest, options, findings);
+  if (publicKeyPem) await checkSignature(dir, SIGNATURE_FILE, manifestRaw, publicKeyPem, findings);
+  findings.push(...checkChain(manifest));
+
+  let expected: ExpectedFile[] = manifest.segments;
+  const allowed = new Set([MANIFEST_FILE, SIGNATURE_FILE]);
+  const encryptedRaw = await readOptional(join(dir, ENCRYPTED_MANIFEST_FILE));
+  if (encryptedRaw) {
+    report.encrypted = true;
+    allowed.add(ENCRYPTED_MANIFEST_FILE).add(ENCRYPTED_SIGNATURE_FILE);
+    const encrypted = parseEncryptedManifest(encryptedRaw);
+    if (!encrypted.ok) {
+      findings.push({ file: ENCRYPTED_MANIFEST_FILE, reason: 'bad-manifest', detail: encrypted.problem });
+      expected = [];
+    } else {
+      if (publicKeyPem) await checkSignature(dir, ENCRYPTED_SIGNATURE_FILE, encryptedRaw, publicKeyPem, findings);
+      findings.push(...checkEncryptedAgainstManifest(encrypted.manifest, manifest, sha256Hex(manifestRaw)));
+      expected = encrypted.manifest.files;
+    }
+  }
+
+  const expectedNames = new Set(expected.map((f) => f.name));
+  for (const entry of entries) {
+    if (allowed.has(entry.name) || expectedNames.has(entry.name)) continue;
+    findings.push({ file: entry.name, reason: 'extra', detail: entry.isFile ? 'a file the manifest does not list' : 'a folder the manifest does not list' });
+  }
+  for (const file of expected) {
+    const entry = present.get(file.name);
+    if (!entry?.isFile) {
+      findings.push({ file: file.name, reason: 'missing', detail: entry ? 'not a regular file' : 'listed in the manifest but absent' });
+      continue;
+    }
+    const digest = await sha256File(join(dir, file.name));
+    report.bytesHashed += digest.size;
+    if (digest.size !== file.size) findings.push({ file: file.name, reason: 'size-mismatch', detail: `${digest.size} bytes, the manifest says ${file.size}` });
+    else if (digest.sha256 !== file.sha256) findings.push({ file: file.name, reason: 'hash-mismatch', detail: `sha256 ${digest.sha256}, the manifest says ${file.sha256}: the content was changed` });
+  }
+  report.ok = findings.length === 0;
+  return report;
+}
+
+/** The key to check signatures with, or undefined when it cannot be trusted at all. */
+function checkKey(manifest: Manifest, options: VerifyOptions, findings: Finding[]): string | undefined {
+  let embedded: string;
+  try {
+    const fingerprint = publicKeyFingerprint(createPublicKey(manifest.publicKey.pem));
+    if (fingerprint !== manifest.publicKey.fingerprint) {
+      findings.push({ file: MANIFEST_FILE, reason: 'bad-manifest', detail: `publicKey.fingerprint ${manifest.publicKey.fingerprint} does not match the key it carries (${fingerprint})` });
+      return undefined;
+    }
+    embedded = manifest.publicKey.pem;
+  } catch (error) {
+    findings.push({ file: MANIFEST_FILE, reason: 'bad-manifest', detail: `publicKey.pem is not a public key (${(error as Error).message})` });
+    return undefined;
+  }
+  if (options.pinnedPublicKeyPem === undefined) return embedded;
+  const pinned = publicKeyFingerprint(createPublicKey(options.pinnedPublicKeyPem));
+  if (pinned !== manifest.publicKey.fingerprint) {
+    findings.push({ file: MANIFEST_FILE, reason: 'key-mismatch', detail: `signed by ${manifest.publicKey.fingerprint}, not by the pinned device key ${pinned}` });
+  }
+  return options.pinnedPublicKeyPem;
+}
+
+async function checkSignature(dir: string, file: string, signed: Buffer, publicKeyPem: string, findings: Finding[]): Promise<void> {
+  const signature = await readOptional(join(dir, file));
+  if (!signature) findings.push({ file, reason: 'bad-signature', detail: 'missing' });
+  else if (!verifySignature(publicKeyPem, signed, signature.toString('utf8'))) findings.push({ file, reason: 'bad-signature', detail: 'the signature does not match the manifest and key' });
+}
+
+async function readOptional(path: string): Promise<Buffer | undefined> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'EISDIR') return undefined;
+    throw error;
+  }
+}
