@@ -33,6 +33,8 @@ export const driverFamilies: { [K in DeviceKind]: Families<K> } = {
   },
   ptz: {
     sim: async (_options, context) => new (await import('./ptz/sim.js')).SimPtz(context),
+    'visca-serial': async (options, context) => new (await import('./ptz/visca-serial/driver.js')).ViscaSerialPtz(context, options),
+    'visca-ip': async (options, context) => new (await import('./ptz/visca-ip/driver.js')).ViscaIpPtz(context, options),
   },
   audio: {
     sim: async (options, context) => new (await import('./audio/sim.js')).SimAudio(context, options),

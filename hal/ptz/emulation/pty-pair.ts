@@ -26,6 +26,7 @@ export function openPtyPair(options: { links?: [string, string]; timeoutMs?: num
   };
   return new Promise<PtyPair>((resolve, reject) => {
     let stderr = '';
+    let ready = false;
     const paths: string[] = [];
     const timer = setTimeout(() => fail(new Error(`socat did not report two ptys within ${options.timeoutMs ?? 5000} ms: ${stderr.trim()}`)), options.timeoutMs ?? 5000);
     const fail = (error: Error) => {
@@ -35,15 +36,16 @@ export function openPtyPair(options: { links?: [string, string]; timeoutMs?: num
     };
     child.once('error', fail);
     child.once('exit', (code) => {
-      if (paths.length < 2) fail(new Error(`socat exited (${code}) before reporting its ptys: ${stderr.trim()}`));
+      if (!ready) fail(new Error(`socat exited (${code}) before reporting its ptys: ${stderr.trim()}`));
     });
     child.stderr!.setEncoding('utf8');
     child.stderr!.on('data', (text: string) => {
-      if (paths.length >= 2) return;
+      if (ready) return;
       stderr += text;
       paths.splice(0, paths.length, ...Array.from(stderr.matchAll(PTY_LINE), (m) => m[1]!));
       // socat creates the links, then prints "starting data transfer loop": only then are both ends usable.
       if (paths.length >= 2 && /starting data transfer loop/.test(stderr)) {
+        ready = true;
         clearTimeout(timer);
         resolve({ paths: [paths[0]!, paths[1]!], ...(options.links ? { links: options.links } : {}), process: child, close });
       }

@@ -38,19 +38,22 @@ const SOCKET = 1;
 export class ViscaCameraModel {
   readonly state: CameraState = { address: 1, power: true, pan: 0, tilt: 0, zoom: 0, focus: 'auto', presets: new Map() };
   readonly faults: CameraFault[] = [];
+  /** Answers nothing at all while set (powered down at the mains, cable cut). */
+  silent = false;
 
   handle(packet: Buffer): Buffer[] {
     const head = packet[0];
-    if (head === undefined || packet[packet.length - 1] !== TERMINATOR) return [];
+    if (this.silent || head === undefined || packet[packet.length - 1] !== TERMINATOR) return [];
     if (head === BROADCAST_HEADER) return this.#broadcast(packet);
     if (head !== (0x80 | this.state.address)) return [];
+    const body = [...packet.subarray(1, packet.length - 1)];
+    // IF_Clear always works (faults are for the commands it recovers from).
+    if (body.length === 3 && body[0] === 0x01 && body[1] === 0x00 && body[2] === 0x01) return [this.#reply(0x50)];
     const fault = this.faults.shift();
     if (fault?.kind === 'silent') return [];
     if (fault?.kind === 'error') return [this.#error(0, fault.code)];
-    const body = [...packet.subarray(1, packet.length - 1)];
     if (body[0] === 0x09) return this.#inquiry(body);
     if (body[0] !== 0x01) return [this.#error(0, 0x02)];
-    if (body[1] === 0x00 && body[2] === 0x01 && body.length === 3) return [this.#reply(0x50)];
     const run = this.#command(body);
     if (!run) return [this.#error(0, 0x02)];
     if (fault?.kind === 'error-after-ack') return [this.#reply(0x40 | SOCKET), this.#error(SOCKET, fault.code)];

@@ -24,6 +24,7 @@ export class ViscaPtyEmulator {
   #pty: PtyPair | undefined;
   #port: SerialPort | undefined;
   readonly #framer = new ViscaFramer();
+  #noise: Buffer | undefined;
 
   constructor(private readonly links: { driverSide: string; cameraSide: string }) {}
 
@@ -61,12 +62,20 @@ export class ViscaPtyEmulator {
     this.#port?.write(bytes);
   }
 
+  /** Line noise written just before the next reply, in the same write (the driver must skip it). */
+  noiseBeforeNextReply(bytes: Buffer): void {
+    this.#noise = bytes;
+  }
+
   #onData(chunk: Buffer): void {
     for (const output of this.#framer.push(chunk)) {
       if (output.type !== 'packet') continue;
       this.heard.push({ bytes: output.bytes });
       const replies = this.model.handle(output.bytes);
-      if (replies.length > 0) this.#port?.write(Buffer.concat(replies));
+      if (replies.length === 0) continue;
+      const noise = this.#noise;
+      this.#noise = undefined;
+      this.#port?.write(Buffer.concat(noise ? [noise, ...replies] : replies));
     }
   }
 }
@@ -81,8 +90,6 @@ export class ViscaUdpEmulator {
   readonly heard: Heard[] = [];
   #socket: Socket | undefined;
   #port: number;
-  /** Drop datagrams silently while set (a camera on a dead switch port). */
-  silent = false;
 
   constructor(options: { port?: number; host?: string } = {}) {
     this.#port = options.port ?? 0;
@@ -126,11 +133,11 @@ export class ViscaUdpEmulator {
 
   #onDatagram(datagram: Buffer, from: RemoteInfo): void {
     this.#lastPeer = from;
-    if (this.silent) return;
     const message = decodeIpMessage(datagram);
     if (!message) return;
     this.heard.push({ bytes: message.payload, payloadType: message.payloadType, sequence: message.sequence });
     const reply = (payloadType: number, payload: Buffer) => this.#socket?.send(encodeIpMessage(payloadType, message.sequence, payload), from.port, from.address);
+    if (this.model.silent) return;
     if (message.payloadType === PayloadType.control) {
       if (message.payload.equals(CONTROL_RESET)) reply(PayloadType.controlReply, Buffer.from([CONTROL_ACK]));
       return;

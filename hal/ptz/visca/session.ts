@@ -111,8 +111,12 @@ export class ViscaSession {
             await this.#exchange(recovery);
             this.#needsRecovery = false;
           } catch (error) {
-            next.reject(error instanceof PtzNotConnectedError ? error : new PtzTimeoutError(`PTZ camera does not answer (${recovery.name} failed: ${(error as Error).message}); ${next.exchange.name} was not sent`));
-            if (!(error instanceof PtzNotConnectedError)) this.options.onUnresponsive(`camera did not answer ${recovery.name}`);
+            if (error instanceof PtzTimeoutError) {
+              next.reject(new PtzTimeoutError(`PTZ camera does not answer (${recovery.name} got no reply); ${next.exchange.name} was not sent`));
+              this.options.onUnresponsive(`camera did not answer ${recovery.name}`);
+            } else {
+              next.reject(error as Error);
+            }
             continue;
           }
         }
