@@ -1,4 +1,5 @@
 import { sessionsMigrationSql } from '../session/migration.js';
+import { ptzPresetsMigrationSql } from '../ptz/migration.js';
 
 /**
  * Schema versions, applied in order at start-up. A migration is never edited once released:
@@ -88,5 +89,10 @@ export const migrations: readonly Migration[] = [
     version: 3,
     name: 'sessions: schedule, cases, sealed citizens, session events, readiness runs',
     sql: sessionsMigrationSql,
+  },
+  {
+    version: 4,
+    name: 'ptz: named camera presets of the room',
+    sql: ptzPresetsMigrationSql,
   },
 ];
