@@ -6,6 +6,7 @@ import { createEventBus } from './core/event-bus.js';
 import type { Logger } from './core/logger.js';
 import { ServiceHost } from './core/service.js';
 import { HardwareService } from './hardware/hardware-service.js';
+import { PtzService } from './ptz/ptz-service.js';
 import { StoreService } from './store/store-service.js';
 import { WebService } from './web/web-service.js';
 
@@ -15,6 +16,7 @@ export interface App {
   host: ServiceHost;
   store: StoreService;
   hardware: HardwareService;
+  ptz: PtzService;
   web: WebService;
 }
 
@@ -26,6 +28,7 @@ export function createApp(config: DeviceConfig, logger: Logger): App {
 
   const store = new StoreService(resolveDataPath(config, config.storage.database), version, logger.child({ component: 'store' }));
   const hardware = new HardwareService(config.hal, bus, logger);
+  const ptz = new PtzService({ db: () => store.db, device: () => hardware.devices.ptz, bus, logger: logger.child({ component: 'ptz' }) });
   const web = new WebService({
     config: config.web,
     room: config.room,
@@ -34,8 +37,9 @@ export function createApp(config: DeviceConfig, logger: Logger): App {
     bus,
     logger: logger.child({ component: 'web' }),
     health: { services: () => host.statuses(), devices: () => hardware.snapshots() },
+    routes: { kiosk: [ptz.kioskRouter()], console: [ptz.consoleRouter()] },
   });
 
-  host.add(store).add(hardware).add(web);
-  return { host, store, hardware, web };
+  host.add(store).add(hardware).add(ptz).add(web);
+  return { host, store, hardware, ptz, web };
 }

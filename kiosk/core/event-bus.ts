@@ -8,6 +8,10 @@ import type { Logger } from './logger.js';
  */
 export type AppEvents = {
   deviceStatus: [snapshot: DeviceSnapshot];
+  /** Someone is moving the camera by hand (kiosk or console PTZ controls): true at the start, false at the end. */
+  ptzManualMove: [active: boolean];
+  /** A named camera preset was recalled or stored (kiosk/ptz). */
+  ptzPreset: [event: { action: 'recalled' | 'stored'; name: string; slot: number; source: 'kiosk' | 'console' }];
 };
 
 export type EventBus = TypedEmitter<AppEvents>;

@@ -1,0 +1,172 @@
+import { Router, type Request, type RequestHandler } from 'express';
+import { z } from 'zod';
+import type { PtzDevice, PtzPosition } from '../../hal/ptz/types.js';
+import type { EventBus } from '../core/event-bus.js';
+import type { Logger } from '../core/logger.js';
+import type { Service } from '../core/service.js';
+import type { Database } from '../store/database.js';
+import { HttpError, parseBody } from '../web/http.js';
+import { ptzHttpError } from './http-errors.js';
+import { PresetRepository, type NamedPreset } from './preset-repository.js';
+
+export interface PtzServiceDeps {
+  /** The store's database (the store service starts first). */
+  db: () => Database;
+  /** The room's PTZ head, if config has one (`HardwareService.devices.ptz`). */
+  device: () => PtzDevice | undefined;
+  bus: EventBus;
+  logger: Logger;
+}
+
+type Source = 'kiosk' | 'console';
+
+const direction = z.union([z.literal(-1), z.literal(0), z.literal(1)]);
+export const moveBody = z.object({
+  pan: direction,
+  tilt: direction,
+  zoom: direction.optional(),
+  speed: z.number().min(0).max(1).optional(),
+}).strict();
+export type MoveBody = z.infer<typeof moveBody>;
+
+export const storeBody = z.object({
+  slot: z.number().int().min(0).max(127).optional(),
+  label: z.object({ vi: z.string().trim().min(1).max(80), en: z.string().trim().min(1).max(80) }).strict().optional(),
+}).strict();
+export type StoreBody = z.infer<typeof storeBody>;
+
+const PRESET_NAME = /^[a-z0-9][a-z0-9-]{0,39}$/;
+
+/**
+ * Named camera presets of the room (citizen seat, officials' table, whole room, document) and the
+ * kiosk's camera controls. Presets are recalled by name; the technician stores the current position
+ * under a name from the console. Camera failures become clear JSON errors (see http-errors.ts).
+ */
+export class PtzService implements Service {
+  readonly name = 'ptz';
+  #presets: PresetRepository | undefined;
+
+  constructor(private readonly deps: PtzServiceDeps) {}
+
+  async start(): Promise<void> {
+    this.#presets = new PresetRepository(this.deps.db());
+    const presets = await this.#presets.list();
+    this.deps.logger.info({ presets: presets.map((p) => p.name), device: this.deps.device()?.driverName ?? 'none' }, 'ptz presets loaded');
+  }
+
+  async stop(): Promise<void> {
+    this.#presets = undefined;
+  }
+
+  async list(): Promise<NamedPreset[]> {
+    return this.#repository().list();
+  }
+
+  async recall(name: string, source: Source): Promise<NamedPreset> {
+    const preset = await this.#preset(name);
+    const device = this.#device();
+    if (device.capabilities.presets === 'host') {
+      if (!preset.position) throw new HttpError(409, 'preset_not_stored', `preset "${name}" has no stored position yet; store it from the console first`);
+      await device.goTo(preset.position);
+    } else {
+      await device.recallPreset(preset.slot);
+    }
+    this.deps.logger.info({ preset: name, slot: preset.slot, source }, 'ptz preset recalled');
+    this.deps.bus.emit('ptzPreset', { action: 'recalled', name, slot: preset.slot, source });
+    return preset;
+  }
+
+  async move(body: MoveBody): Promise<void> {
+    const device = this.#device();
+    const moving = body.pan !== 0 || body.tilt !== 0 || (body.zoom ?? 0) !== 0;
+    // Speaker tracking pauses while a person steers the camera.
+    this.deps.bus.emit('ptzManualMove', moving);
+    if (body.pan === 0 && body.tilt === 0) await device.stopMove();
+    else await device.move({ pan: body.pan, tilt: body.tilt, ...(body.speed !== undefined ? { speed: body.speed } : {}) });
+    if (body.zoom !== undefined) await device.zoom(body.zoom, body.speed);
+  }
+
+  /** Stores the camera's current position under `name` (creating the preset when slot and label are given). */
+  async store(name: string, body: StoreBody, source: Source): Promise<NamedPreset> {
+    checkName(name);
+    const repository = this.#repository();
+    const existing = await repository.get(name);
+    const slot = body.slot ?? existing?.slot;
+    const label = body.label ?? existing?.label;
+    if (slot === undefined || !label) throw new HttpError(400, 'preset_definition_required', `preset "${name}" does not exist yet: give its slot and label (vi, en)`);
+    const holder = await repository.bySlot(slot);
+    if (holder && holder.name !== name) throw new HttpError(409, 'slot_taken', `camera preset slot ${slot} already belongs to "${holder.name}"`);
+    const device = this.#device();
+    let position: PtzPosition | undefined;
+    if (device.capabilities.presets === 'camera') await device.storePreset(slot);
+    if (device.capabilities.position) position = await device.position();
+    if (device.capabilities.presets === 'host' && !position) throw new HttpError(501, 'ptz_unsupported', 'this camera can neither store presets nor report its position');
+    await repository.upsert({ name, slot, label });
+    await repository.recordStored(name, position, new Date());
+    this.deps.logger.info({ preset: name, slot, source, position }, 'ptz preset stored');
+    this.deps.bus.emit('ptzPreset', { action: 'stored', name, slot, source });
+    return (await repository.get(name))!;
+  }
+
+  /** Routes for the touchscreen (mounted under /api on 127.0.0.1). */
+  kioskRouter(): Router {
+    return this.#controls(Router(), 'kiosk');
+  }
+
+  /** Routes for the technician console: the same controls, plus storing presets. */
+  consoleRouter(): Router {
+    const router = this.#controls(Router(), 'console');
+    router.put('/ptz/presets/:name', this.#handler(async (req) => this.store(paramName(req), parseBody(storeBody.optional(), req) ?? {}, 'console')));
+    return router;
+  }
+
+  #controls(router: Router, source: Source): Router {
+    router.get('/ptz/presets', this.#handler(async () => ({ presets: await this.list(), device: this.deps.device()?.snapshot() ?? null, capabilities: this.deps.device()?.capabilities ?? null })));
+    router.post('/ptz/presets/:name/recall', this.#handler(async (req) => ({ recalled: await this.recall(paramName(req), source) })));
+    router.post('/ptz/move', this.#handler(async (req) => {
+      await this.move(parseBody(moveBody, req));
+      return { ok: true };
+    }));
+    return router;
+  }
+
+  #handler(work: (req: Request) => Promise<unknown>): RequestHandler {
+    return async (req, res) => {
+      try {
+        res.json(await work(req));
+      } catch (error) {
+        throw ptzHttpError(error) ?? error;
+      }
+    };
+  }
+
+  #repository(): PresetRepository {
+    if (!this.#presets) throw new HttpError(503, 'ptz_not_ready', 'the PTZ service is not started');
+    return this.#presets;
+  }
+
+  async #preset(name: string): Promise<NamedPreset> {
+    checkName(name);
+    const preset = await this.#repository().get(name);
+    if (!preset) throw new HttpError(404, 'preset_not_found', `no camera preset named "${name}"`);
+    return preset;
+  }
+
+  #device(): PtzDevice {
+    const device = this.deps.device();
+    if (!device) throw new HttpError(503, 'ptz_not_configured', 'this room has no PTZ camera configured');
+    if (device.status !== 'ok') {
+      const { status, detail } = device.snapshot();
+      throw new HttpError(503, 'ptz_unavailable', `the PTZ camera is ${status}${detail ? `: ${detail}` : ''}`, { status });
+    }
+    return device;
+  }
+}
+
+function paramName(req: Request): string {
+  return String(req.params['name'] ?? '');
+}
+
+function checkName(name: string): void {
+  if (!PRESET_NAME.test(name)) throw new HttpError(400, 'invalid_preset_name', 'a preset name is 1–40 lower-case letters, digits and dashes');
+}
