@@ -38,6 +38,8 @@ export const driverFamilies: { [K in DeviceKind]: Families<K> } = {
   },
   audio: {
     sim: async (options, context) => new (await import('./audio/sim.js')).SimAudio(context, options),
+    alsa: async (options, context) => new (await import('./audio/alsa/driver.js')).AlsaAudio(context, options),
+    pulse: async (options, context) => new (await import('./audio/pulse/driver.js')).PulseAudio(context, options),
   },
   display: {
     sim: async (_options, context) => new (await import('./display/sim.js')).SimDisplay(context),

@@ -1,5 +1,11 @@
 import { TypedEmitter } from '../../hal/core/typed-emitter.js';
 import type { DeviceSnapshot } from '../../hal/core/driver.js';
+import type { ButtonName } from '../../hal/gpio/config.js';
+import type { DiscoveredChange } from '../../hal/discovery/types.js';
+import type { DiskStatus } from '../evidence/disk.js';
+import type { SegmentInfo } from '../media/types.js';
+import type { ReadinessAlert, ReadinessCompleted } from '../readiness/types.js';
+import type { SessionGap, SessionStateChange } from '../session/bus-events.js';
 import type { Logger } from './logger.js';
 
 /**
@@ -12,6 +18,22 @@ export type AppEvents = {
   ptzManualMove: [active: boolean];
   /** A named camera preset was recalled or stored (kiosk/ptz). */
   ptzPreset: [event: { action: 'recalled' | 'stored'; name: string; slot: number; source: 'kiosk' | 'console' }];
+  /** A debounced press of a room button (GPIO). */
+  roomButton: [name: ButtonName];
+  /** A capture device appeared or disappeared (hal/discovery). */
+  hardwarePlugged: [change: DiscoveredChange];
+  /** The media engine closed (finalized) a recording segment; the evidence store catalogues it at once. */
+  segmentClosed: [segment: SegmentInfo];
+  /** Free space on the recordings disk fell to the warning or critical level (config evidence.disk). */
+  diskLow: [status: DiskStatus];
+  /** A reception session moved to another state (kiosk/session); persisted before it is published. */
+  sessionStateChanged: [change: SessionStateChange];
+  /** A span of a live session that could not be recorded (daemon or media worker crash). */
+  sessionGap: [gap: SessionGap];
+  /** A readiness test (kiểm thử) finished, whatever its outcome: the fleet shows it. */
+  readinessCompleted: [run: ReadinessCompleted];
+  /** The readiness test 2 hours before a session failed: the technician must act. */
+  readinessAlert: [alert: ReadinessAlert];
 };
 
 export type EventBus = TypedEmitter<AppEvents>;

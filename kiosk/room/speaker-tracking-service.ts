@@ -1,0 +1,81 @@
+import type { DoaConfig } from '../../hal/audio/config.js';
+import { createDoaSource } from '../../hal/audio/doa/sim.js';
+import type { DoaReading, DoaSource } from '../../hal/audio/doa/types.js';
+import type { PtzDevice } from '../../hal/ptz/types.js';
+import type { EventBus } from '../core/event-bus.js';
+import type { Logger } from '../core/logger.js';
+import type { Service } from '../core/service.js';
+import type { SpeakerTrackingConfig } from './config.js';
+import { SpeakerTracker } from './speaker-tracking.js';
+
+export interface SpeakerTrackingServiceOptions {
+  config: SpeakerTrackingConfig;
+  doa: DoaConfig;
+  /** The PTZ head, once the hardware service has built it. */
+  ptz: () => PtzDevice | undefined;
+  bus: EventBus;
+  logger: Logger;
+}
+
+/**
+ * Points the camera at whoever is talking: DOA readings from the microphone array go through the
+ * tracking policy, and its decisions become preset recalls. A manual move announced on the bus
+ * (`ptzManualMove`) pauses tracking, so the officer's framing is never taken away mid-gesture.
+ */
+export class SpeakerTrackingService implements Service {
+  readonly name = 'room-speaker-tracking';
+  #doa: DoaSource | undefined;
+  #tracker: SpeakerTracker | undefined;
+  #disposers: (() => void)[] = [];
+  #recalling: Promise<void> | undefined;
+
+  constructor(private readonly options: SpeakerTrackingServiceOptions) {}
+
+  async start(): Promise<void> {
+    const { config, logger } = this.options;
+    if (!config.enabled) return;
+    if (config.presets.length === 0 || this.options.doa.driver === 'none' || !this.options.ptz()) {
+      logger.warn({ presets: config.presets.length, doa: this.options.doa.driver, ptz: Boolean(this.options.ptz()) }, 'speaker tracking enabled but needs presets, a DOA source and a PTZ head: left off');
+      return;
+    }
+    const tracker = new SpeakerTracker(config);
+    this.#tracker = tracker;
+    this.#doa = await createDoaSource(this.options.doa, { id: 'doa', logger });
+    if (!this.#doa) return;
+    this.#disposers.push(
+      this.#doa.events.on('reading', (reading) => this.#onReading(reading)),
+      this.options.bus.on('ptzManualMove', (active) => tracker.manualMove(active, Date.now())),
+    );
+    await this.#doa.start();
+  }
+
+  async stop(): Promise<void> {
+    for (const dispose of this.#disposers.splice(0)) dispose();
+    await this.#doa?.stop();
+    this.#doa = undefined;
+    await this.#recalling;
+  }
+
+  #onReading(reading: DoaReading): void {
+    const tracker = this.#tracker;
+    const ptz = this.options.ptz();
+    // One recall at a time: readings during a move describe a camera in motion, not a new talker.
+    if (!tracker || !ptz || this.#recalling) return;
+    const slot = tracker.observe(reading, Date.now());
+    if (slot === undefined) return;
+    if (ptz.status !== 'ok') {
+      tracker.recallFailed();
+      return;
+    }
+    this.#recalling = ptz
+      .recallPreset(slot)
+      .then(() => this.options.logger.info({ slot, angle: reading.angle }, 'speaker tracking recalled preset'))
+      .catch((error: unknown) => {
+        tracker.recallFailed();
+        this.options.logger.warn({ slot, err: (error as Error).message }, 'speaker tracking recall failed');
+      })
+      .finally(() => {
+        this.#recalling = undefined;
+      });
+  }
+}
