@@ -1,7 +1,6 @@
 /** Shapes accepted from the console, the kiosk and the fleet hub; every body is validated against one of these. */
 import { z } from 'zod';
 import { bridgeRoles } from '../../config/schema.js';
-import { sessionEventTypes } from './messages.js';
 
 const isoInstant = z.iso.datetime({ offset: true });
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -82,11 +81,12 @@ export type CitizenInput = z.infer<typeof citizenInput>;
 
 export const attendanceInput = z.object({ attendance: z.enum(attendanceValues) }).strict();
 
-/** Events the kiosk (officer) may add during a session; lifecycle events come only from transitions. */
-export const kioskEventTypes = ['case-changed', 'preset-recalled', 'muted', 'unmuted', 'connection-lost', 'connection-restored', 'technician-called'] as const satisfies readonly (typeof sessionEventTypes)[number][];
+/**
+ * Events the kiosk (officer) may add during a session. Lifecycle events come only from transitions;
+ * preset recalls come from the bus (`ptzPreset`), whichever screen moved the camera.
+ */
 export const kioskEventInput = z.discriminatedUnion('type', [
   z.object({ type: z.literal('case-changed'), caseId: z.string().min(1).max(64) }).strict(),
-  z.object({ type: z.literal('preset-recalled'), preset: z.number().int().min(0).max(255), name: z.string().max(80).optional() }).strict(),
   z.object({ type: z.literal('muted') }).strict(),
   z.object({ type: z.literal('unmuted') }).strict(),
   z.object({ type: z.literal('connection-lost'), detail: z.string().max(300).optional() }).strict(),

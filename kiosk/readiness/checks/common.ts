@@ -1,0 +1,24 @@
+import type { Label } from '../../session/messages.js';
+import type { CheckOutcome, CheckStatus, Measurement } from '../types.js';
+
+export function outcome(status: CheckStatus, measured: Measurement, vi: string, en: string): CheckOutcome {
+  const explanation: Label = { vi, en };
+  return { status, measured, explanation };
+}
+
+export const none: Measurement = { value: null };
+
+export function errorText(error: unknown): string {
+  return String((error as Error)?.message ?? error);
+}
+
+/** A device that is configured but not connected: fail with what its driver says. */
+export function deviceDown(what: Label, snapshot: { status: string; detail?: string }): CheckOutcome {
+  const detail = snapshot.detail ? ` (${snapshot.detail})` : '';
+  return outcome(
+    'fail',
+    { value: snapshot.status },
+    `${what.vi} không hoạt động: ${snapshot.status}${detail}. Kiểm tra dây cáp, nguồn điện và cấu hình.`,
+    `${what.en} is not working: ${snapshot.status}${detail}. Check its cable, power and configuration.`,
+  );
+}

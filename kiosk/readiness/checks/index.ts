@@ -1,0 +1,40 @@
+import type { Devices } from '../../../hal/registry.js';
+import type { MediaProbePort } from '../ports.js';
+import { tcpConnectMs } from '../tcp-connect.js';
+import type { ReadinessCheck } from '../types.js';
+import { cameraCheck, displayCheck, loopbackCheck, microphoneCheck, ptzCheck, upsCheck } from './devices.js';
+import { testRecordingCheck } from './recording.js';
+import { clockCheck, diskCheck, freeBytes, networkCheck, readNtpSynchronized } from './system.js';
+
+export interface CheckDependencies {
+  devices: () => Devices;
+  media: MediaProbePort;
+  recordingsDir: string;
+  /** Where the test recording is written (and deleted after probing). */
+  scratchDir: string;
+  expectedBytes: (seconds: number) => number;
+  upsMarginSeconds: number;
+  videoFps: number;
+  testRecordingSeconds?: number;
+  networkSamples?: number;
+  /** Injected in tests; the real ones by default. */
+  connect?: (host: string, port: number, timeoutMs: number) => Promise<number>;
+  clockSynchronised?: (signal: AbortSignal) => Promise<boolean | undefined>;
+  freeBytes?: (path: string) => Promise<number>;
+}
+
+/** Every readiness check, in the order the report shows them (kiểm thử: seed 003 art. 6.1). */
+export function createChecks(deps: CheckDependencies): ReadinessCheck[] {
+  return [
+    cameraCheck(deps.devices, deps.media),
+    ptzCheck(deps.devices),
+    microphoneCheck(deps.devices, deps.media),
+    loopbackCheck(deps.media),
+    displayCheck(deps.devices),
+    upsCheck(deps.devices, deps.upsMarginSeconds),
+    diskCheck(deps.recordingsDir, deps.expectedBytes, deps.freeBytes ?? freeBytes),
+    networkCheck(deps.connect ?? tcpConnectMs, deps.networkSamples ?? 5),
+    clockCheck(deps.clockSynchronised ?? readNtpSynchronized),
+    testRecordingCheck(deps.devices, deps.media, { seconds: deps.testRecordingSeconds ?? 5, fps: deps.videoFps, scratchDir: deps.scratchDir }),
+  ];
+}

@@ -1,0 +1,97 @@
+import { statfs } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { parseNtpSynchronized } from '../clock.js';
+import { runTool } from '../child.js';
+import { JITTER_WARN_MS, LATENCY_WARN_MS, latencyStats } from '../latency.js';
+import type { ReadinessCheck } from '../types.js';
+import { errorText, none, outcome } from './common.js';
+
+const GB = 1e9;
+const gb = (bytes: number) => Math.round((bytes / GB) * 10) / 10;
+
+/** Free bytes on the file system holding `path` (or its nearest existing parent, before the first recording). */
+export async function freeBytes(path: string): Promise<number> {
+  let probe = path;
+  for (;;) {
+    try {
+      const stats = await statfs(probe);
+      return stats.bavail * stats.bsize;
+    } catch (error) {
+      const parent = dirname(probe);
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || parent === probe) throw error;
+      probe = parent;
+    }
+  }
+}
+
+/** Free disk at least twice the expected recording: the copy for export needs room too. */
+export function diskCheck(recordingsDir: string, expectedBytes: (seconds: number) => number, free: (path: string) => Promise<number> = freeBytes): ReadinessCheck {
+  return {
+    id: 'disk',
+    timeoutMs: 5_000,
+    async run(target) {
+      const need = expectedBytes(target.durationSeconds);
+      let available: number;
+      try {
+        available = await free(recordingsDir);
+      } catch (error) {
+        return outcome('fail', none, `Không đọc được dung lượng đĩa: ${errorText(error)}`, `Cannot read the free disk space: ${errorText(error)}`);
+      }
+      const measured = { value: gb(available), unit: 'GB' };
+      const wanted = need * 2;
+      if (available >= wanted) return outcome('pass', measured, `Đĩa còn trống ${gb(available)} GB, đủ cho bản ghi dự kiến ${gb(need)} GB (cần gấp đôi).`, `${gb(available)} GB free, enough for the expected ${gb(need)} GB recording (twice needed).`);
+      if (available >= need) return outcome('warn', measured, `Đĩa còn ${gb(available)} GB: đủ ghi ${gb(need)} GB nhưng không đủ gấp đôi; hãy sao lưu và giải phóng bản ghi cũ.`, `${gb(available)} GB free: enough for the ${gb(need)} GB recording but not twice it; export and free old recordings.`);
+      return outcome('fail', measured, `Đĩa chỉ còn ${gb(available)} GB, không đủ ghi buổi tiếp (${gb(need)} GB): sao lưu rồi xóa bản ghi cũ.`, `Only ${gb(available)} GB free, not enough for the session (${gb(need)} GB): export then delete old recordings.`);
+    },
+  };
+}
+
+/** Connect time to the chairing site's endpoint, N times in a row: median, jitter, loss. */
+export function networkCheck(connect: (host: string, port: number, timeoutMs: number) => Promise<number>, samples = 5, connectTimeoutMs = 2_000): ReadinessCheck {
+  return {
+    id: 'network',
+    timeoutMs: samples * connectTimeoutMs + 2_000,
+    async run(target, signal) {
+      const endpoint = target.endpoint;
+      if (!endpoint) return outcome('warn', none, 'Lịch chưa có địa chỉ điểm cầu chủ trì: chưa đo được đường truyền.', 'The schedule has no chairing-site endpoint: the link was not measured.');
+      const results: (number | null)[] = [];
+      for (let i = 0; i < samples && !signal.aborted; i++) {
+        results.push(await connect(endpoint.host, endpoint.port, connectTimeoutMs).catch(() => null));
+      }
+      const stats = latencyStats(results);
+      if (stats.medianMs === null) return outcome('fail', { value: null, unit: 'ms' }, `Không kết nối được điểm cầu chủ trì ${endpoint.host}:${endpoint.port}: kiểm tra mạng.`, `Cannot reach the chairing site ${endpoint.host}:${endpoint.port}: check the network.`);
+      const median = Math.round(stats.medianMs * 10) / 10;
+      const jitter = Math.round((stats.jitterMs ?? 0) * 10) / 10;
+      const measured = { value: median, unit: 'ms' };
+      const figures = { vi: `độ trễ ${median} ms, dao động ${jitter} ms, mất ${stats.lossPercent}%`, en: `latency ${median} ms, jitter ${jitter} ms, loss ${stats.lossPercent}%` };
+      if (stats.lossPercent > 0 || median > LATENCY_WARN_MS || jitter > JITTER_WARN_MS) {
+        return outcome('warn', measured, `Đường truyền tới điểm cầu chủ trì chưa ổn định (${figures.vi}).`, `The link to the chairing site is unsteady (${figures.en}).`);
+      }
+      return outcome('pass', measured, `Kết nối tốt tới điểm cầu chủ trì (${figures.vi}).`, `Good link to the chairing site (${figures.en}).`);
+    },
+  };
+}
+
+/** Whether the clock is NTP-synchronised: `timedatectl show -p NTPSynchronized` output, or undefined when it cannot say. */
+export async function readNtpSynchronized(signal?: AbortSignal): Promise<boolean | undefined> {
+  try {
+    const result = await runTool('timedatectl', ['show', '-p', 'NTPSynchronized'], { timeoutMs: 3_000, ...(signal ? { signal } : {}) });
+    return result.code === 0 ? parseNtpSynchronized(result.stdout.toString()) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Evidence timestamps are only as good as the clock. */
+export function clockCheck(synchronised: (signal: AbortSignal) => Promise<boolean | undefined> = readNtpSynchronized): ReadinessCheck {
+  return {
+    id: 'clock',
+    timeoutMs: 5_000,
+    async run(_target, signal) {
+      const synced = await synchronised(signal);
+      if (synced === true) return outcome('pass', { value: true }, 'Đồng hồ đã đồng bộ thời gian (NTP): thời điểm ghi hình chính xác.', 'The clock is NTP-synchronised: recording timestamps are exact.');
+      if (synced === false) return outcome('fail', { value: false }, 'Đồng hồ chưa đồng bộ (NTP): thời điểm ghi trên bản ghi có thể sai. Kiểm tra mạng và dịch vụ đồng bộ giờ.', 'The clock is not NTP-synchronised: recording timestamps may be wrong. Check the network and the time service.');
+      return outcome('warn', { value: null }, 'Không xác định được đồng hồ đã đồng bộ hay chưa (không có timedatectl/systemd): hãy kiểm tra giờ hệ thống.', 'Cannot tell whether the clock is synchronised (no timedatectl/systemd): check the system time.');
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { AudioSource } from '../../hal/audio/types.js';
+import type { CameraSource } from '../../hal/camera/types.js';
+import { runTool } from './child.js';
+import { analyseFrames, splitFrames, type FrameAnalysis } from './frames.js';
+import { parseLevelMessages, type AudioLevels } from './levels.js';
+import { audioSource, cameraSource, frameCaptureLaunch, levelLaunch, PROBE_FRAME, testRecordingLaunch } from './pipelines.js';
+import type { MediaProbePort } from './ports.js';
+
+const FRAMES_TO_ANALYSE = 15;
+const LEVEL_BUFFERS = 10;
+
+/**
+ * Readiness probes run as short `gst-launch-1.0` processes against the configured camera and
+ * microphone, for a room whose media engine does not offer its own probes (e.g. before the
+ * session, when nothing else holds the devices). The loopback test needs a speaker output that
+ * the device config does not describe yet, so it is absent here.
+ */
+export class GstProbe implements MediaProbePort {
+  readonly unsupported: MediaProbePort['unsupported'] = {
+    loopbackTone: {
+      vi: 'Chưa kiểm tra được loa → micro: cấu hình chưa có đầu ra loa, và ở chế độ mô phỏng loa và micro không nối với nhau qua không khí.',
+      en: 'Speaker → microphone loopback cannot run: no speaker output is configured, and in simulation the speaker and microphone are not coupled through the air.',
+    },
+  };
+
+  constructor(private readonly camera: CameraSource, private readonly microphone: AudioSource, private readonly gstLaunch = 'gst-launch-1.0') {}
+
+  async cameraFrames(signal: AbortSignal): Promise<FrameAnalysis> {
+    const source = cameraSource(this.camera, FRAMES_TO_ANALYSE);
+    if (!source) throw new Error(`the ${this.camera.driver} camera cannot be probed outside the media engine`);
+    const frameBytes = PROBE_FRAME.width * PROBE_FRAME.height;
+    const result = await runTool(this.gstLaunch, ['-q', frameCaptureLaunch(source)], {
+      timeoutMs: 10_000,
+      signal,
+      enough: (stdout) => stdout.length >= frameBytes * FRAMES_TO_ANALYSE,
+    });
+    const frames = splitFrames(result.stdout, frameBytes);
+    if (frames.length === 0) throw new Error(`no frame from the camera${result.stderr ? `: ${lastLine(result.stderr)}` : ''}`);
+    return analyseFrames(frames);
+  }
+
+  async audioLevels(signal: AbortSignal): Promise<AudioLevels> {
+    const result = await runTool(this.gstLaunch, ['-m', levelLaunch(audioSource(this.microphone, LEVEL_BUFFERS))], { timeoutMs: 10_000, signal });
+    const levels = parseLevelMessages(result.stdout.toString());
+    if (!levels) throw new Error(`no level reading from the microphone${result.stderr ? `: ${lastLine(result.stderr)}` : ''}`);
+    return levels;
+  }
+
+  async testRecording(seconds: number, dir: string, signal: AbortSignal): Promise<{ path: string }> {
+    const camera = cameraSource(this.camera, seconds * this.camera.fps);
+    if (!camera) throw new Error(`the ${this.camera.driver} camera cannot be recorded outside the media engine`);
+    await mkdir(dir, { recursive: true });
+    const path = join(dir, `readiness-test-${Date.now()}.mkv`);
+    const launch = testRecordingLaunch(camera, audioSource(this.microphone, seconds * 10), this.camera.fps, path);
+    const result = await runTool(this.gstLaunch, ['-q', '-e', launch], { timeoutMs: seconds * 1000 + 20_000, signal });
+    if (result.code !== 0) {
+      await rm(path, { force: true });
+      throw new Error(`test recording failed (${result.code ?? result.signal})${result.stderr ? `: ${lastLine(result.stderr)}` : ''}`);
+    }
+    return { path };
+  }
+}
+
+function lastLine(text: string): string {
+  return text.trim().split('\n').at(-1)?.slice(0, 300) ?? '';
+}

@@ -1,0 +1,60 @@
+/**
+ * gst-launch descriptions for the readiness probes, built from the room's device config. Pure
+ * strings (tested as such); run by gst-probe.ts. They may hold a camera URL with credentials:
+ * never log them.
+ */
+import type { AudioSource } from '../../hal/audio/types.js';
+import type { CameraSource } from '../../hal/camera/types.js';
+
+/** Size of the grey frames the camera check looks at: small, yet enough to see motion. */
+export const PROBE_FRAME = { width: 64, height: 36 } as const;
+
+const quote = (value: string) => `"${value.replace(/(["\\])/g, '\\$1')}"`;
+
+/** A live camera source ending in raw video, limited to `buffers` frames; undefined when this probe cannot bound it. */
+export function cameraSource(source: CameraSource, buffers: number): string | undefined {
+  const caps = `width=${source.width},height=${source.height},framerate=${source.fps}/1`;
+  switch (source.driver) {
+    case 'sim':
+      return `videotestsrc is-live=true num-buffers=${buffers} pattern=${source.pattern} ! video/x-raw,${caps}`;
+    case 'v4l2':
+      return source.format === 'mjpeg'
+        ? `v4l2src device=${quote(source.device)} num-buffers=${buffers} ! image/jpeg,${caps} ! jpegdec`
+        : `v4l2src device=${quote(source.device)} num-buffers=${buffers} ! video/x-raw,${caps}`;
+    case 'rtsp':
+      // rtspsrc cannot stop itself after N frames; the media engine's own frame check covers RTSP cameras.
+      return undefined;
+  }
+}
+
+/** A live microphone source ending in raw audio, 10 buffers a second, limited to `buffers`. */
+export function audioSource(source: AudioSource, buffers: number): string {
+  const caps = `audio/x-raw,rate=${source.sampleRate},channels=${source.channels}`;
+  switch (source.driver) {
+    case 'sim':
+      return `audiotestsrc is-live=true num-buffers=${buffers} samplesperbuffer=${source.sampleRate / 10} freq=${source.toneHz} volume=0.5 ! ${caps}`;
+    case 'alsa':
+      return `alsasrc device=${quote(source.device)} latency-time=100000 num-buffers=${buffers} ! ${caps}`;
+    case 'pulse':
+      return `pulsesrc${source.device ? ` device=${quote(source.device)}` : ''} latency-time=100000 num-buffers=${buffers} ! ${caps}`;
+  }
+}
+
+/** Grey frames of PROBE_FRAME size on stdout. */
+export function frameCaptureLaunch(camera: string): string {
+  return `${camera} ! videoconvert ! videoscale ! video/x-raw,format=GRAY8,width=${PROBE_FRAME.width},height=${PROBE_FRAME.height} ! fdsink fd=1`;
+}
+
+/** Level messages every 100 ms (printed by `gst-launch-1.0 -m`). */
+export function levelLaunch(microphone: string): string {
+  return `${microphone} ! audioconvert ! level interval=100000000 post-messages=true ! fakesink sync=false`;
+}
+
+/** H.264 + Opus in Matroska, the same container family as the session recordings. */
+export function testRecordingLaunch(camera: string, microphone: string, fps: number, path: string): string {
+  return [
+    `${camera} ! videoconvert ! videoscale ! video/x-raw,width=640,height=360 ! x264enc tune=zerolatency speed-preset=ultrafast key-int-max=${fps} ! h264parse ! queue ! mux.`,
+    `${microphone} ! audioconvert ! audioresample ! opusenc ! queue ! mux.`,
+    `matroskamux name=mux ! filesink location=${quote(path)}`,
+  ].join(' ');
+}

@@ -1,0 +1,20 @@
+import type { Label } from '../session/messages.js';
+import type { AudioLevels } from './levels.js';
+import type { FrameAnalysis } from './frames.js';
+
+/**
+ * What the readiness checks need from the media engine. Every method is optional: a missing one
+ * makes its check `unsupported` with the reason given, never a silent pass.
+ */
+export interface MediaProbePort {
+  /** Analyses a second or so of live frames from the room camera. */
+  cameraFrames?(signal: AbortSignal): Promise<FrameAnalysis>;
+  /** Measures the microphone for about a second. */
+  audioLevels?(signal: AbortSignal): Promise<AudioLevels>;
+  /** Plays a tone on the speaker and listens for it on the microphone. */
+  loopbackTone?(signal: AbortSignal): Promise<{ detected: boolean; levelDb: number | null }>;
+  /** Records `seconds` of camera + microphone into `dir`; returns the file's path. */
+  testRecording?(seconds: number, dir: string, signal: AbortSignal): Promise<{ path: string }>;
+  /** Why a method is absent, for the check's explanation. */
+  unsupported?: Partial<Record<'cameraFrames' | 'audioLevels' | 'loopbackTone' | 'testRecording', Label>>;
+}

@@ -1,0 +1,432 @@
+import { join } from 'node:path';
+import type { SegmentInfo } from '../media/types.js';
+import type { EventBus } from '../core/event-bus.js';
+import type { Logger } from '../core/logger.js';
+import type { Service } from '../core/service.js';
+import type { Database } from '../store/database.js';
+import { mayReadConfidential, type Actor } from './access.js';
+import { SessionError } from './errors.js';
+import { IdentityVault } from './identity-vault.js';
+import type { ActiveSessionPort, AuditPort, RecorderPort, StoragePort } from './ports.js';
+import {
+  fleetSchedulePayload, type Attendance, type CaseInput, type CitizenIdentity, type CitizenInput, type KioskEventInput, type ScheduleInput,
+} from './schemas.js';
+import { SessionStore, type NewEvent } from './session-store.js';
+import { isUpcoming, transition, type SessionState, type SessionTrigger, type TransitionContext } from './state-machine.js';
+import type { CaseRecord, CitizenRecord, SessionRecord } from './types.js';
+import { fleetViewOfSession, sessionReport, sessionView, type FleetSessionView, type SessionReport, type SessionView } from './views.js';
+
+export interface SessionServiceOptions {
+  /** The store's database, available once the store service has started. */
+  database: () => Database;
+  /** `<dataDir>/keys/identity.key`: see identity-vault.ts. */
+  identityKeyPath: string;
+  recordingsDir: string;
+  recorder: RecorderPort;
+  storage: StoragePort;
+  audit: AuditPort;
+  /** Bytes a recording of this many seconds will take. */
+  expectedBytes: (seconds: number) => number;
+  bus: EventBus;
+  logger: Logger;
+  /** How often a live session writes its heartbeat: the bound on a gap's start error after a crash. */
+  heartbeatMs?: number;
+  now?: () => Date;
+}
+
+export interface FleetUpsertResult {
+  created: number;
+  updated: number;
+  cancelled: number;
+  /** Entries older than what we hold, or for sessions that already began. */
+  ignored: number;
+}
+
+/**
+ * The room's reception sessions: schedule, cases and citizens, the session's life and its events.
+ * Also the power policy's port onto the live session.
+ */
+export class SessionService implements Service, ActiveSessionPort {
+  readonly name = 'sessions';
+  #store: SessionStore | undefined;
+  #vault: IdentityVault | undefined;
+  #live: { id: string; recordingId: string } | null = null;
+  #heartbeat: NodeJS.Timeout | undefined;
+  #disposers: (() => void)[] = [];
+
+  constructor(private readonly options: SessionServiceOptions) {}
+
+  get #now(): Date {
+    return this.options.now?.() ?? new Date();
+  }
+
+  get store(): SessionStore {
+    if (!this.#store) throw new Error('session service is not started');
+    return this.#store;
+  }
+
+  get #sealer(): IdentityVault {
+    if (!this.#vault) throw new Error('session service is not started');
+    return this.#vault;
+  }
+
+  async start(): Promise<void> {
+    this.#vault = await IdentityVault.open(this.options.identityKeyPath);
+    this.#store = new SessionStore(this.options.database());
+    this.#disposers.push(
+      this.options.bus.on('segmentClosed', (segment: SegmentInfo) => {
+        void this.store.segmentClosed(segment.recordingId, segment.endedAt).catch((error: unknown) =>
+          this.options.logger.error({ err: String(error), recordingId: segment.recordingId }, 'cannot note segment end'),
+        );
+      }),
+      // A preset recalled from the kiosk or the console during a session belongs in its timeline.
+      this.options.bus.on('ptzPreset', (preset) => {
+        if (preset.action !== 'recalled' || !this.#live || !this.#store) return;
+        void this.#store
+          .addEvent(this.#live.id, { type: 'preset-recalled', at: this.#now.toISOString(), actor: preset.source, data: { preset: preset.slot, name: preset.name } })
+          .catch((error: unknown) => this.options.logger.error({ err: String(error) }, 'cannot record preset event'));
+      }),
+    );
+    await this.#recoverAfterCrash();
+  }
+
+  async stop(): Promise<void> {
+    for (const dispose of this.#disposers.splice(0)) dispose();
+    clearInterval(this.#heartbeat);
+    this.#heartbeat = undefined;
+    // A live session stays live across a restart; this last heartbeat makes the gap start exactly now.
+    if (this.#live && this.#store) await this.#store.heartbeat(this.#live.id, this.#now.toISOString()).catch(() => undefined);
+    this.#live = null;
+    this.#store = undefined;
+    this.#vault = undefined;
+  }
+
+  // ── schedule ────────────────────────────────────────────────────────────────────────────────
+
+  createSchedule(input: ScheduleInput): Promise<SessionRecord> {
+    return this.store.createSession(input, 'console', this.#now.toISOString());
+  }
+
+  async updateSchedule(id: string, input: ScheduleInput): Promise<SessionRecord> {
+    const session = await this.#get(id);
+    if (!isUpcoming(session.state)) throw new SessionError('conflict', `session is ${session.state}; only an upcoming session can be rescheduled`);
+    return this.store.updateSchedule(id, input, this.#now.toISOString());
+  }
+
+  /** Cancelling keeps the record (what was scheduled is part of the reception's history). */
+  cancel(id: string, actor: string, reason?: string): Promise<SessionRecord> {
+    return this.#transition(id, 'abort', { type: 'aborted', actor, data: reason ? { reason } : {} });
+  }
+
+  listSchedule(range: { from?: string; to?: string } = {}): Promise<SessionRecord[]> {
+    return this.store.listSessions(range);
+  }
+
+  getSession(id: string): Promise<SessionRecord> {
+    return this.#get(id);
+  }
+
+  /**
+   * Applies the fleet hub's schedule for this room. Validated here (the hub is another machine);
+   * a newer revision edits an upcoming session, `cancelled` aborts it, anything else is ignored.
+   */
+  async upsertFromFleet(payload: unknown): Promise<FleetUpsertResult> {
+    const parsed = fleetSchedulePayload.safeParse(payload);
+    if (!parsed.success) {
+      throw new SessionError('invalid', 'fleet schedule payload does not match the expected shape', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+    }
+    const result: FleetUpsertResult = { created: 0, updated: 0, cancelled: 0, ignored: 0 };
+    for (const entry of parsed.data.sessions) {
+      const { fleetId, revision, cancelled, ...input } = entry;
+      const at = this.#now.toISOString();
+      const existing = await this.store.getByFleetId(fleetId);
+      if (!existing) {
+        if (cancelled) {
+          result.ignored++;
+          continue;
+        }
+        await this.store.createSession(input, 'fleet', at, { fleetId, revision });
+        result.created++;
+        continue;
+      }
+      if ((existing.fleetRevision ?? -1) >= revision || !isUpcoming(existing.state)) {
+        result.ignored++;
+        continue;
+      }
+      if (cancelled) {
+        await this.#transition(existing.id, 'abort', { type: 'aborted', actor: 'fleet', data: { origin: 'fleet' } });
+        result.cancelled++;
+      } else {
+        await this.store.updateSchedule(existing.id, input, at, revision);
+        result.updated++;
+      }
+    }
+    this.options.logger.info({ ...result }, 'fleet schedule applied');
+    return result;
+  }
+
+  // ── cases and citizens ──────────────────────────────────────────────────────────────────────
+
+  async addCase(sessionId: string, input: CaseInput): Promise<CaseRecord> {
+    await this.#get(sessionId);
+    return this.store.addCase(sessionId, input, this.#now.toISOString());
+  }
+
+  async updateCase(caseId: string, input: CaseInput): Promise<CaseRecord> {
+    const existing = await this.store.getCase(caseId);
+    if (!existing) throw new SessionError('not_found', 'no such case');
+    if (existing.type === 'TC' && input.type !== 'TC') throw new SessionError('conflict', 'a denunciation cannot be changed into another type: its identities stay confidential');
+    return this.store.updateCase(caseId, input, this.#now.toISOString());
+  }
+
+  async addCitizen(caseId: string, input: CitizenInput): Promise<CitizenRecord> {
+    const caseRecord = await this.store.getCase(caseId);
+    if (!caseRecord) throw new SessionError('not_found', 'no such case');
+    return this.store.addCitizen(caseRecord, input.role, input.attendance, (citizenId) => this.#sealer.seal(input.identity, citizenId), this.#now.toISOString());
+  }
+
+  async setAttendance(citizenId: string, attendance: Attendance): Promise<CitizenRecord> {
+    const updated = await this.store.setAttendance(citizenId, attendance, this.#now.toISOString());
+    if (!updated) throw new SessionError('not_found', 'no such citizen');
+    return updated;
+  }
+
+  /**
+   * Opens one citizen's identity for the console. A confidential one needs an allowed role and
+   * is written to the audit log first: if the audit cannot be written, nobody reads it.
+   */
+  async readIdentity(citizenId: string, actor: Actor | undefined): Promise<CitizenIdentity> {
+    const citizen = await this.store.getCitizen(citizenId);
+    if (!citizen) throw new SessionError('not_found', 'no such citizen');
+    const caseRecord = await this.store.getCase(citizen.caseId);
+    if (caseRecord?.confidential !== false) {
+      if (!mayReadConfidential(actor)) throw new SessionError('forbidden', 'this identity is confidential; your role may not read it');
+      await this.options.audit.record({ actor: actor.user, role: actor.role, action: 'confidential-identity-read', target: `citizen:${citizen.id}`, detail: `session:${citizen.sessionId}` });
+      this.options.logger.info({ actor: actor.user, role: actor.role, citizenId: citizen.id }, 'confidential identity read');
+    }
+    return this.#sealer.open<CitizenIdentity>(citizen.identitySealed, citizen.id);
+  }
+
+  // ── views ───────────────────────────────────────────────────────────────────────────────────
+
+  /** The session on the touchscreen now: the live one, else the next one that has not finished. */
+  async currentSession(): Promise<SessionRecord | undefined> {
+    const active = await this.store.sessionsInStates(['live', 'ending', 'ready', 'preparing', 'scheduled']);
+    const live = active.find((s) => s.state === 'live' || s.state === 'ending');
+    if (live) return live;
+    const now = this.#now.getTime();
+    return active.find((s) => Date.parse(s.endsAt) > now);
+  }
+
+  async kioskView(id: string): Promise<SessionView> {
+    return this.#view(await this.#get(id), false);
+  }
+
+  async consoleView(id: string): Promise<SessionView> {
+    return this.#view(await this.#get(id), true);
+  }
+
+  async fleetView(id: string): Promise<FleetSessionView> {
+    const session = await this.#get(id);
+    return fleetViewOfSession(session, await this.store.cases(id), await this.store.citizens(id), await this.store.events(id));
+  }
+
+  async report(id: string): Promise<SessionReport> {
+    const view = await this.consoleView(id);
+    return sessionReport(view, await this.store.events(id), this.#now.toISOString());
+  }
+
+  // ── the session's life ──────────────────────────────────────────────────────────────────────
+
+  prepare(id: string, actor: string): Promise<SessionRecord> {
+    return this.#transition(id, 'prepare', { type: 'prepared', actor });
+  }
+
+  markReady(id: string, actor: string, context: Pick<TransitionContext, 'readiness' | 'readinessOverride'>): Promise<SessionRecord> {
+    return this.#transition(id, 'markReady', { type: 'ready', actor, data: { readiness: context.readiness ?? null } }, context);
+  }
+
+  /** Starts recording and makes the session live; refused when the disk cannot hold it. */
+  async startSession(id: string, actor: string): Promise<SessionRecord> {
+    const session = await this.#get(id);
+    if (this.#live && this.#live.id !== id) throw new SessionError('conflict', 'another session is live in this room');
+    const now = this.#now;
+    const seconds = Math.max(Date.parse(session.endsAt) - now.getTime(), Date.parse(session.endsAt) - Date.parse(session.startsAt)) / 1000;
+    const expectedBytes = this.options.expectedBytes(seconds);
+    const storageCanHold = await this.options.storage.canHoldSession(expectedBytes);
+    const check = transition(session.state, 'start', { storageCanHold });
+    if (!check.ok) {
+      const message = check.code === 'guard_failed' && !storageCanHold
+        ? `Không đủ dung lượng đĩa để ghi buổi tiếp (cần khoảng ${Math.ceil(expectedBytes / 1e9)} GB) / the disk cannot hold this session's recording (about ${Math.ceil(expectedBytes / 1e9)} GB needed)`
+        : check.reason;
+      throw new SessionError('conflict', message);
+    }
+    const recordingId = session.recordingId ?? session.id;
+    const recordingDir = session.recordingDir ?? join(this.options.recordingsDir, recordingId);
+    try {
+      await this.options.recorder.startRecording({ recordingId, dir: recordingDir });
+    } catch (error) {
+      this.options.logger.error({ sessionId: id, err: String((error as Error)?.message ?? error) }, 'recorder did not start');
+      throw new SessionError('unavailable', `the recorder did not start: ${(error as Error)?.message ?? error}`);
+    }
+    const started = await this.#apply(session, 'live', { type: 'started', actor, at: this.#now.toISOString(), data: { recordingId } }, { recordingId, recordingDir });
+    this.#goLive(started);
+    return started;
+  }
+
+  /** Ends the live session: stops the recorder, then closes (or fails, if the recording could not be finalized). */
+  async endSession(id: string, actor: string, reason?: string): Promise<SessionRecord> {
+    const ending = await this.#transition(id, 'end', { type: 'ended', actor, data: reason ? { reason } : {} });
+    this.#leaveLive(id);
+    try {
+      await this.options.recorder.stopRecording();
+    } catch (error) {
+      const message = String((error as Error)?.message ?? error);
+      this.options.logger.error({ sessionId: id, err: message }, 'recording did not finalize');
+      return this.#apply(ending, 'failed', { type: 'failed', actor, at: this.#now.toISOString(), data: { reason: `recording did not finalize: ${message}` } });
+    }
+    return this.#apply(ending, 'closed', { type: 'closed', actor, at: this.#now.toISOString() });
+  }
+
+  /** An event the officer adds from the touchscreen during a session. */
+  async addKioskEvent(id: string, input: KioskEventInput, actor: string): Promise<void> {
+    const session = await this.#get(id);
+    if (session.state !== 'live' && session.state !== 'ready' && session.state !== 'preparing') {
+      throw new SessionError('conflict', `session is ${session.state}; events are recorded while it is being prepared or live`);
+    }
+    const { type, ...data } = input;
+    if (type === 'case-changed' && (await this.store.getCase(input.caseId))?.sessionId !== id) throw new SessionError('not_found', 'no such case in this session');
+    await this.store.addEvent(id, { type, at: this.#now.toISOString(), actor, data });
+    this.options.logger.info({ sessionId: id, event: type }, 'session event');
+  }
+
+  /**
+   * Records a span nothing was recorded in (the media worker died and came back). The media
+   * supervisor reports the span; the daemon's own crashes are found at start-up.
+   */
+  async recordGap(from: string, to: string, cause: string): Promise<void> {
+    if (!this.#live) return;
+    await this.#addGap(this.#live.id, this.#live.recordingId, from, to, cause);
+  }
+
+  // ── ActiveSessionPort (kiosk/power) ─────────────────────────────────────────────────────────
+
+  activeSession(): { id: string } | null {
+    return this.#live ? { id: this.#live.id } : null;
+  }
+
+  async endGracefully(reason: string): Promise<void> {
+    if (!this.#live) return;
+    await this.endSession(this.#live.id, 'power', reason);
+  }
+
+  // ── internals ───────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * A session found live at start-up lost everything from its last sign of life (heartbeat or
+   * last segment end) until now: that gap is recorded, then recording resumes under the same id.
+   */
+  async #recoverAfterCrash(): Promise<void> {
+    for (const session of await this.store.sessionsInStates(['live', 'ending'])) {
+      if (session.state === 'ending') {
+        // The recorder was being stopped when we died; what it wrote is closed by the media engine's recovery.
+        await this.#apply(session, 'closed', { type: 'closed', actor: 'system', at: this.#now.toISOString(), data: { recovered: true } });
+        continue;
+      }
+      const resumeAt = this.#now.toISOString();
+      const lastLife = latest(session.heartbeatAt, session.lastSegmentEnd) ?? session.stateSince;
+      const recordingId = session.recordingId ?? session.id;
+      const recordingDir = session.recordingDir ?? join(this.options.recordingsDir, recordingId);
+      await this.#addGap(session.id, recordingId, lastLife, resumeAt, 'daemon-restart');
+      try {
+        await this.options.recorder.startRecording({ recordingId, dir: recordingDir });
+      } catch (error) {
+        const message = String((error as Error)?.message ?? error);
+        this.options.logger.error({ sessionId: session.id, err: message }, 'cannot resume recording after restart');
+        await this.#apply(session, 'failed', { type: 'failed', actor: 'system', at: this.#now.toISOString(), data: { reason: `recording could not resume: ${message}` } });
+        continue;
+      }
+      const resumed = await this.#apply(session, 'live', { type: 'resumed', actor: 'system', at: this.#now.toISOString(), data: { recordingId } }, undefined, 'resume');
+      this.options.logger.warn({ sessionId: session.id, recordingId, gapFrom: lastLife, gapTo: resumeAt }, 'live session resumed after restart');
+      this.#goLive(resumed);
+    }
+  }
+
+  async #addGap(sessionId: string, recordingId: string | null, from: string, to: string, cause: string): Promise<void> {
+    const seconds = Math.max(0, (Date.parse(to) - Date.parse(from)) / 1000);
+    await this.store.addEvent(sessionId, { type: 'gap', at: to, actor: 'system', data: { from, to, seconds, cause } });
+    this.options.bus.emit('sessionGap', { sessionId, recordingId, from, to, seconds, cause });
+  }
+
+  #goLive(session: SessionRecord): void {
+    this.#live = { id: session.id, recordingId: session.recordingId ?? session.id };
+    clearInterval(this.#heartbeat);
+    this.#heartbeat = setInterval(() => {
+      if (!this.#live || !this.#store) return;
+      void this.#store.heartbeat(this.#live.id, this.#now.toISOString()).catch((error: unknown) => this.options.logger.error({ err: String(error) }, 'heartbeat write failed'));
+    }, this.options.heartbeatMs ?? 2000);
+    this.#heartbeat.unref();
+  }
+
+  #leaveLive(id: string): void {
+    if (this.#live?.id !== id) return;
+    this.#live = null;
+    clearInterval(this.#heartbeat);
+    this.#heartbeat = undefined;
+  }
+
+  async #transition(id: string, trigger: SessionTrigger, event: Omit<NewEvent, 'at'>, context: TransitionContext = {}): Promise<SessionRecord> {
+    const session = await this.#get(id);
+    const outcome = transition(session.state, trigger, { now: this.#now.getTime(), endsAt: Date.parse(session.endsAt), ...context });
+    if (!outcome.ok) throw new SessionError('conflict', outcome.reason);
+    return this.#apply(session, outcome.to, { ...event, at: this.#now.toISOString() }, undefined, trigger);
+  }
+
+  /** Persists state + event in one transaction, then tells the bus. */
+  async #apply(session: SessionRecord, to: SessionState, event: NewEvent, recording?: { recordingId: string; recordingDir: string }, trigger?: SessionTrigger): Promise<SessionRecord> {
+    if (trigger === undefined) {
+      const implied = impliedTrigger(session.state, to);
+      const outcome = transition(session.state, implied);
+      if (!outcome.ok || outcome.to !== to) throw new SessionError('conflict', `cannot move a ${session.state} session to ${to}`);
+    }
+    let updated: SessionRecord;
+    try {
+      updated = await this.store.applyTransition(session.id, session.state, to, event, recording);
+    } catch (error) {
+      throw new SessionError('conflict', String((error as Error)?.message ?? error));
+    }
+    this.options.logger.info({ sessionId: session.id, from: session.state, to, event: event.type }, 'session state');
+    this.options.bus.emit('sessionStateChanged', { sessionId: session.id, from: session.state, to, at: event.at, recordingId: updated.recordingId });
+    return updated;
+  }
+
+  async #get(id: string): Promise<SessionRecord> {
+    const session = await this.store.getSession(id);
+    if (!session) throw new SessionError('not_found', 'no such session');
+    return session;
+  }
+
+  async #view(session: SessionRecord, forConsole: boolean): Promise<SessionView> {
+    const nameOf = (citizen: CitizenRecord) => this.#sealer.open<CitizenIdentity>(citizen.identitySealed, citizen.id).name;
+    return sessionView(session, await this.store.cases(session.id), await this.store.citizens(session.id), nameOf, { withConfidentialSummaries: forConsole });
+  }
+}
+
+/** The trigger the service means when it moves a session directly (start, end, recovery). */
+function impliedTrigger(from: SessionState, to: SessionState): SessionTrigger {
+  if (to === 'live') return from === 'live' ? 'resume' : 'start';
+  if (to === 'closed') return 'finalize';
+  if (to === 'failed') return 'fail';
+  if (to === 'ending') return 'end';
+  if (to === 'aborted') return 'abort';
+  if (to === 'ready') return 'markReady';
+  return 'prepare';
+}
+
+function latest(...instants: (string | null)[]): string | undefined {
+  let best: string | undefined;
+  for (const instant of instants) {
+    if (instant && (best === undefined || Date.parse(instant) > Date.parse(best))) best = instant;
+  }
+  return best;
+}
