@@ -10,7 +10,7 @@ APT_PACKAGES=(
   gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-plugins-base-apps
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev pkg-config
   ffmpeg socat nut-server nut-client chromium v4l-utils libsqlite3-dev
-  python3 make g++ openssl
+  python3 make g++ openssl cage
   ddcutil alsa-utils pulseaudio-utils
   gstreamer1.0-x fonts-dejavu-core
 )

@@ -1,0 +1,81 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '../../config/load.js';
+import { makeTempDir, removeTempDir } from '../../tests/support/temp-dir.js';
+import { writeTestConfig } from '../../tests/support/daemon.js';
+import type { BenchFigure, BenchSuite } from './types.js';
+
+const RUNS = 5;
+const IDLE_SETTLE_MS = 3000;
+
+/**
+ * Start-to-ready time and idle RSS of the daemon in simulation, median of 5, against a peer started
+ * the same way: a bare Node HTTP server on 127.0.0.1 (what Node alone costs on this machine).
+ */
+export const daemonBench: BenchSuite = {
+  name: 'daemon: start-to-ready and idle RSS (sim, median of 5)',
+  async run(): Promise<BenchFigure[]> {
+    const dir = await makeTempDir('bench-daemon');
+    try {
+      const config = writeTestConfig(dir);
+      const cli = join(projectRoot(), 'dist', 'kiosk', 'cli.js');
+      const peerScript = "require('http').createServer((q, s) => s.end('ok')).listen(0, '127.0.0.1', () => console.log(JSON.stringify({ msg: 'ready' })))";
+      const ours: Sample[] = [];
+      const peer: Sample[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        ours.push(await sample([cli, 'start', '--config', config]));
+        peer.push(await sample(['-e', peerScript]));
+      }
+      const readyMs = median(ours.map((s) => s.readyMs));
+      const peerReadyMs = median(peer.map((s) => s.readyMs));
+      const rssMiB = median(ours.map((s) => s.idleRssKiB)) / 1024;
+      const peerRssMiB = median(peer.map((s) => s.idleRssKiB)) / 1024;
+      return [
+        { name: 'start-to-ready (spawn → "ready" log line)', value: readyMs, unit: 'ms', ratio: { peer: 'bare node http server', value: readyMs / peerReadyMs }, target: '< 10000 ms' },
+        { name: `idle RSS ${IDLE_SETTLE_MS / 1000} s after ready`, value: rssMiB, unit: 'MiB', ratio: { peer: 'bare node http server', value: rssMiB / peerRssMiB } },
+      ];
+    } finally {
+      await removeTempDir(dir);
+    }
+  },
+};
+
+interface Sample {
+  readyMs: number;
+  idleRssKiB: number;
+}
+
+function sample(args: string[]): Promise<Sample> {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let buffered = '';
+    let readyMs: number | undefined;
+    const timeout = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error('not ready within 30 s'));
+    }, 30_000);
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      if (readyMs === undefined && buffered.split('\n').some((line) => line.includes('"msg":"ready"'))) {
+        readyMs = Number(process.hrtime.bigint() - started) / 1e6;
+        setTimeout(() => {
+          const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+          const idleRssKiB = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
+          child.kill('SIGTERM');
+          child.once('exit', () => {
+            clearTimeout(timeout);
+            resolve({ readyMs: readyMs!, idleRssKiB });
+          });
+        }, IDLE_SETTLE_MS);
+      }
+    });
+  });
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
