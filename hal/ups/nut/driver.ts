@@ -4,7 +4,7 @@ import type { UpsConfig } from '../config.js';
 import { UpsDriver } from '../ups-driver.js';
 import { NutClient } from './client.js';
 import { NutError } from './protocol.js';
-import { readingFromNutVariables } from './reading.js';
+import { nutVariables, readingFromNutVariables, tellsPowerState } from './reading.js';
 
 export type NutUpsOptions = Extract<UpsConfig, { driver: 'nut' }>;
 
@@ -87,6 +87,10 @@ export class NutUps extends UpsDriver {
     try {
       const vars = await client.listVar(this.options.upsName);
       const { reading, unknownFlags } = readingFromNutVariables(vars, new Date());
+      if (!tellsPowerState(reading.flags)) {
+        this.lostCommunication(`ups.status "${vars.get(nutVariables.status) ?? ''}" tells no power state`);
+        return;
+      }
       for (const flag of unknownFlags) {
         if (this.#unknownFlagsLogged.has(flag)) continue;
         this.#unknownFlagsLogged.add(flag);

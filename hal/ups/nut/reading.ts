@@ -32,6 +32,15 @@ export function readingFromNutVariables(vars: ReadonlyMap<string, string>, at: D
   };
 }
 
+/**
+ * A status without OL, OB or FSD says nothing about the mains: dummy-ups and real NUT drivers report
+ * "WAIT" (or nothing) while they have no data yet or are shutting down. Such a status is treated as
+ * the UPS not answering, never as a reading with no flags.
+ */
+export function tellsPowerState(flags: readonly string[]): boolean {
+  return flags.includes('OL') || flags.includes('OB') || flags.includes('FSD');
+}
+
 function number(value: string | undefined): number | null {
   if (value === undefined || value.trim() === '') return null;
   const parsed = Number(value);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseUpsStatus } from '../../../hal/ups/status.js';
 import { deriveTransitions, type UpsObservation } from '../../../hal/ups/transitions.js';
 import type { UpsFlag } from '../../../hal/ups/types.js';
-import { readingFromNutVariables } from '../../../hal/ups/nut/reading.js';
+import { readingFromNutVariables, tellsPowerState } from '../../../hal/ups/nut/reading.js';
 
 describe('ups.status flags', () => {
   it.each([
@@ -72,5 +72,17 @@ describe('reading from NUT variables', () => {
     const { reading } = readingFromNutVariables(new Map([['ups.status', 'OL'], ['battery.charge', 'n/a']]), new Date(0));
     expect(reading).toMatchObject({ batteryCharge: null, batteryRuntime: null, load: null, inputVoltage: null });
     expect(() => readingFromNutVariables(new Map(), new Date(0))).toThrow(/ups\.status/);
+  });
+});
+
+describe('statuses that tell the power state', () => {
+  it.each<[string[], boolean]>([
+    [['OL'], true],
+    [['OB', 'LB'], true],
+    [['FSD'], true],
+    [['CHRG'], false],
+    [[], false],
+  ])('%j → %s', (flags, expected) => {
+    expect(tellsPowerState(flags)).toBe(expected);
   });
 });

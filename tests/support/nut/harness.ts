@@ -163,6 +163,15 @@ export class NutHarness {
     await this.#waitUntil(() => this.#servesData(), 'upsd to serve the UPS', () => this.#upsd);
   }
 
+  /** Freezes dummy-ups (SIGSTOP): upsd keeps its socket but gets no data, and reports DATA-STALE after MAXAGE. */
+  pauseDriver(): void {
+    this.#driver?.kill('SIGSTOP');
+  }
+
+  resumeDriver(): void {
+    this.#driver?.kill('SIGCONT');
+  }
+
   /** Kills upsd the hard way (as a crash would); clients see their socket close. */
   async killUpsd(): Promise<void> {
     await stopChild(this.#upsd, 'SIGKILL');
@@ -180,6 +189,7 @@ export class NutHarness {
   }
 
   async #stopProcesses(): Promise<void> {
+    this.resumeDriver();
     await Promise.all([stopChild(this.#upsd), stopChild(this.#driver)]);
     this.#upsd = undefined;
     this.#driver = undefined;
@@ -193,7 +203,7 @@ export class NutHarness {
       [`[${this.upsName}]`, '  driver = dummy-ups', `  port = ${this.devPath}`, `  pollinterval = ${options.pollIntervalSeconds ?? 1}`, '  desc = "test UPS"', ''].join('\n'),
     );
     await writeFile(join(this.dir, 'upsd.conf'), [`LISTEN 127.0.0.1 ${this.port}`, ...(options.upsdConfLines ?? []), ''].join('\n'), { mode: 0o600 });
-    const users = (options.users ?? []).flatMap((user) => [`[${user.name}]`, `  password = ${user.password}`, '  upsmon secondary', '']);
+    const users = (options.users ?? []).flatMap((user) => [`[${user.name}]`, `  password = ${nutConfQuote(user.password)}`, '  upsmon secondary', '']);
     await writeFile(join(this.dir, 'upsd.users'), users.join('\n'), { mode: 0o600 });
     await chmod(join(this.dir, 'upsd.users'), 0o600);
     await this.#writeDevFile();
@@ -240,6 +250,11 @@ export class NutHarness {
     }
     throw new Error(`timed out waiting for ${what}\n${this.#output}`);
   }
+}
+
+/** NUT config files use the same quoting as the network protocol. */
+function nutConfQuote(value: string): string {
+  return `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }
 
 function asRoot(): string[] {
