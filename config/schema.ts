@@ -90,6 +90,28 @@ const storage = z.object({
   recordingsDir: z.string().min(1).default('recordings'),
 }).strict();
 
+/** Evidence store: retention of recordings and disk-space thresholds (lưu trữ bản ghi). */
+const evidence = z.object({
+  retention: z.object({
+    /** Deletes only recordings that have a verified export, never others. */
+    enabled: z.boolean().default(true),
+    /** Exported recordings older than this are deleted. */
+    keepDays: z.number().int().min(1).max(3650).default(180),
+    /** When the disk is low, exported recordings at least this old may go early, oldest first. */
+    minKeepDays: z.number().int().min(0).max(3650).default(30),
+  }).strict().default({ enabled: true, keepDays: 180, minKeepDays: 30 }),
+  disk: z.object({
+    /** Warn (console, fleet) when free space falls below this share of the disk. */
+    warnFreePercent: z.number().min(1).max(90).default(20),
+    /** Critical below this: sessions that would not fit are refused. */
+    criticalFreePercent: z.number().min(0.5).max(50).default(10),
+    /** Never plan to fill the disk beyond this many free bytes (database, logs, the OS). */
+    reserveBytes: z.number().int().min(0).default(2 * 1024 ** 3),
+    checkIntervalSeconds: z.number().int().min(5).max(3600).default(60),
+  }).strict().default({ warnFreePercent: 20, criticalFreePercent: 10, reserveBytes: 2 * 1024 ** 3, checkIntervalSeconds: 60 }),
+}).strict().refine((e) => e.disk.criticalFreePercent < e.disk.warnFreePercent, { path: ['disk', 'criticalFreePercent'], message: 'must be below warnFreePercent' })
+  .refine((e) => e.retention.minKeepDays <= e.retention.keepDays, { path: ['retention', 'minKeepDays'], message: 'must not exceed keepDays' });
+
 export const deviceConfig = z.object({
   version: z.literal(CONFIG_VERSION, { error: `this software reads config version ${CONFIG_VERSION}` }),
   room,
@@ -98,6 +120,7 @@ export const deviceConfig = z.object({
   web: web.default(() => web.parse({})),
   fleet: fleet.default({ enabled: false }),
   storage: storage.default(() => storage.parse({})),
+  evidence: evidence.default(() => evidence.parse({})),
   log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info') }).strict().default({ level: 'info' }),
 }).strict();
 

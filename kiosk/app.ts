@@ -3,10 +3,15 @@ import { join } from 'node:path';
 import type { DeviceConfig } from '../config/schema.js';
 import { projectRoot, resolveDataPath } from '../config/load.js';
 import { createEventBus } from './core/event-bus.js';
+import { evidenceConsoleRouter } from './evidence/console-routes.js';
+import { EvidenceService } from './evidence/evidence-service.js';
 import type { Logger } from './core/logger.js';
 import { ServiceHost } from './core/service.js';
 import { HardwareService } from './hardware/hardware-service.js';
 import { PtzService } from './ptz/ptz-service.js';
+import { createSessionServices } from './session/compose.js';
+import type { ReadinessService } from './readiness/readiness-service.js';
+import type { SessionService } from './session/session-service.js';
 import { StoreService } from './store/store-service.js';
 import { WebService } from './web/web-service.js';
 
@@ -17,6 +22,7 @@ export interface App {
   store: StoreService;
   hardware: HardwareService;
   ptz: PtzService;
+  evidence: EvidenceService;
   web: WebService;
 }
 
@@ -29,6 +35,9 @@ export function createApp(config: DeviceConfig, logger: Logger): App {
   const store = new StoreService(resolveDataPath(config, config.storage.database), version, logger.child({ component: 'store' }));
   const hardware = new HardwareService(config.hal, bus, logger);
   const ptz = new PtzService({ db: () => store.db, device: () => hardware.devices.ptz, bus, logger: logger.child({ component: 'ptz' }) });
+  const evidence = new EvidenceService({ config, db: () => store.db, bus, logger: logger.child({ component: 'evidence' }) });
+  // Media recorder, evidence disk decision and audit log fall back to explicit stand-ins until wired here.
+  const { sessions, readiness, routes: sessionRoutes } = createSessionServices({ config, database: () => store.db, devices: () => hardware.devices, bus, logger });
   const web = new WebService({
     config: config.web,
     room: config.room,
@@ -37,9 +46,9 @@ export function createApp(config: DeviceConfig, logger: Logger): App {
     bus,
     logger: logger.child({ component: 'web' }),
     health: { services: () => host.statuses(), devices: () => hardware.snapshots() },
-    routes: { kiosk: [ptz.kioskRouter()], console: [ptz.consoleRouter()] },
+    routes: { kiosk: [ptz.kioskRouter()], console: [ptz.consoleRouter(), evidenceConsoleRouter(evidence)] },
   });
 
-  host.add(store).add(hardware).add(ptz).add(web);
-  return { host, store, hardware, ptz, web };
+  host.add(store).add(hardware).add(ptz).add(evidence).add(web);
+  return { host, store, hardware, ptz, evidence, web };
 }

@@ -30,7 +30,7 @@ export class AuditLog {
 
   constructor(private readonly db: Database, private readonly now: () => Date = () => new Date()) {}
 
-  append(actor: Actor, action: AuditAction, target: string, detail: string | null = null): Promise<AuditRow> {
+  append(actor: Actor, action: AuditAction | (string & {}), target: string, detail: string | null = null): Promise<AuditRow> {
     const work = this.#tail.then(async () => {
       const last = await this.db.get<{ seq: number; hash: string }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
       const entry = { seq: (last?.seq ?? 0) + 1, at: this.now().toISOString(), actor: actor.id, role: actor.role, action, target, detail };

@@ -1,0 +1,103 @@
+import express, { type Request } from 'express';
+import { basename } from 'node:path';
+import { z } from 'zod';
+import { HttpError, parseBody } from '../web/http.js';
+import type { Actor } from './audit-log.js';
+import { EvidenceNotFoundError, ExportRefusedError } from './evidence-store.js';
+import type { EvidenceService } from './evidence-service.js';
+import { ExportError } from './export.js';
+
+/**
+ * The technician console's evidence API (mounted under /api on the console server).
+ * Console login and roles do not exist yet: the auth middleware will set `req.actor`; until then
+ * every request is audited as `console-unauthenticated`. Gate these routes by role once it lands.
+ */
+export interface ActorRequest extends Request {
+  actor?: Actor;
+}
+
+const UNAUTHENTICATED: Actor = { id: 'console-unauthenticated', role: 'unknown' };
+const actorOf = (req: Request): Actor => (req as ActorRequest).actor ?? UNAUTHENTICATED;
+
+const exportBody = z.object({
+  /** A mounted USB disk or any folder on the device. */
+  to: z.string().min(1).startsWith('/', 'an absolute path'),
+  encrypt: z.boolean().default(false),
+  passphrase: z.string().min(12, 'at least 12 characters').optional(),
+}).strict().refine((b) => !b.encrypt || b.passphrase !== undefined, { path: ['passphrase'], message: 'required when encrypt is true' });
+
+export function evidenceConsoleRouter(evidence: EvidenceService): express.Router {
+  const router = express.Router();
+
+  router.get('/evidence/recordings', async (_req, res) => {
+    const { catalog } = evidence.store;
+    const facts = new Map((await catalog.retentionFacts()).map((f) => [f.id, f]));
+    const recordings = await catalog.recordings();
+    res.json({ recordings: recordings.map(({ events: _events, ...r }) => ({ ...r, bytes: facts.get(r.id)?.bytes ?? 0, verifiedExport: facts.get(r.id)?.verifiedExport ?? false })) });
+  });
+
+  router.get('/evidence/recordings/:id', async (req, res) => {
+    const { catalog, audit } = evidence.store;
+    const recording = await found(catalog.recording(req.params.id));
+    const [segments, exports] = await Promise.all([catalog.segments(recording.id), catalog.exports(recording.id)]);
+    await audit.append(actorOf(req), 'view', recording.id, null);
+    res.json({ recording, segments: segments.map((s) => ({ ...s, name: basename(s.path) })), exports });
+  });
+
+  router.get('/evidence/recordings/:id/segments/:index/file', async (req, res) => {
+    const { catalog, audit } = evidence.store;
+    const recording = await found(catalog.recording(req.params.id));
+    if (recording.confidential) throw new HttpError(403, 'confidential', 'a confidential recording leaves the device only as an encrypted export');
+    const segment = (await catalog.segments(recording.id)).find((s) => String(s.index) === req.params.index);
+    if (!segment) throw new HttpError(404, 'not_found', `no segment ${req.params.index} in recording ${recording.id}`);
+    await audit.append(actorOf(req), 'download', recording.id, basename(segment.path));
+    res.download(catalog.absolutePath(segment.path), basename(segment.path));
+  });
+
+  router.post('/evidence/recordings/:id/verify', async (req, res) => {
+    res.json(await mapErrors(evidence.store.verify(req.params.id, actorOf(req))));
+  });
+
+  router.post('/evidence/recordings/:id/export', async (req, res) => {
+    const body = parseBody(exportBody, req);
+    const encrypt = body.encrypt && body.passphrase ? { passphrase: body.passphrase } : undefined;
+    res.json(await mapErrors(evidence.store.export(req.params.id, { targetRoot: body.to, actor: actorOf(req), ...(encrypt ? { encrypt } : {}) })));
+  });
+
+  router.get('/evidence/audit', async (req, res) => {
+    const limit = Math.min(1000, Math.max(1, Number(req.query.limit ?? 100) || 100));
+    const before = req.query.before === undefined ? undefined : Number(req.query.before);
+    res.json({ entries: await evidence.store.audit.list(limit, before) });
+  });
+
+  router.get('/evidence/audit/verify', async (_req, res) => {
+    res.json(await evidence.store.audit.verify());
+  });
+
+  router.get('/evidence/disk', async (_req, res) => {
+    res.json(await evidence.checkDisk());
+  });
+
+  router.get('/evidence/public-key', (_req, res) => {
+    res.json(evidence.publicKey());
+  });
+
+  return router;
+}
+
+async function found<T>(value: Promise<T | undefined>): Promise<NonNullable<T>> {
+  const result = await value;
+  if (result === undefined || result === null) throw new HttpError(404, 'not_found', 'no such recording');
+  return result as NonNullable<T>;
+}
+
+async function mapErrors<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof EvidenceNotFoundError) throw new HttpError(404, 'not_found', error.message);
+    if (error instanceof ExportRefusedError) throw new HttpError(409, 'export_refused', error.message);
+    if (error instanceof ExportError) throw new HttpError(422, 'export_not_verified', error.message, error.findings);
+    throw error;
+  }
+}
