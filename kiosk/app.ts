@@ -23,6 +23,8 @@ export interface App {
   hardware: HardwareService;
   ptz: PtzService;
   evidence: EvidenceService;
+  sessions: SessionService;
+  readiness: ReadinessService;
   web: WebService;
 }
 
@@ -36,8 +38,8 @@ export function createApp(config: DeviceConfig, logger: Logger): App {
   const hardware = new HardwareService(config.hal, bus, logger);
   const ptz = new PtzService({ db: () => store.db, device: () => hardware.devices.ptz, bus, logger: logger.child({ component: 'ptz' }) });
   const evidence = new EvidenceService({ config, db: () => store.db, bus, logger: logger.child({ component: 'evidence' }) });
-  // Media recorder, evidence disk decision and audit log fall back to explicit stand-ins until wired here.
-  const { sessions, readiness, routes: sessionRoutes } = createSessionServices({ config, database: () => store.db, devices: () => hardware.devices, bus, logger });
+  // The media recorder falls back to an explicit stand-in (nothing recorded, logged as an error) until wired here.
+  const { sessions, readiness, routes: sessionRoutes } = createSessionServices({ config, database: () => store.db, devices: () => hardware.devices, bus, logger, storage: evidence, audit: evidence });
   const web = new WebService({
     config: config.web,
     room: config.room,
@@ -46,9 +48,9 @@ export function createApp(config: DeviceConfig, logger: Logger): App {
     bus,
     logger: logger.child({ component: 'web' }),
     health: { services: () => host.statuses(), devices: () => hardware.snapshots() },
-    routes: { kiosk: [ptz.kioskRouter()], console: [ptz.consoleRouter(), evidenceConsoleRouter(evidence)] },
+    routes: { kiosk: [ptz.kioskRouter(), ...sessionRoutes.kiosk], console: [ptz.consoleRouter(), evidenceConsoleRouter(evidence), ...sessionRoutes.console] },
   });
 
-  host.add(store).add(hardware).add(ptz).add(evidence).add(web);
-  return { host, store, hardware, ptz, evidence, web };
+  host.add(store).add(hardware).add(ptz).add(evidence).add(sessions).add(readiness).add(web);
+  return { host, store, hardware, ptz, evidence, sessions, readiness, web };
 }

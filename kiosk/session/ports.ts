@@ -9,9 +9,9 @@ export interface RecorderPort {
   stopRecording(): Promise<void>;
 }
 
-/** The evidence store's answer to "can the disk keep a recording this big?" */
+/** The evidence store's answer to "can the disk keep a recording this big?"; `message` says why not (vi / en). */
 export interface StoragePort {
-  canHoldSession(expectedBytes: number): Promise<boolean>;
+  canHoldSession(expectedBytes: number): Promise<{ ok: boolean; message: string }>;
 }
 
 /** Where every read of a confidential identity is written (the evidence store's hash-chained audit log). */

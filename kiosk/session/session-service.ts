@@ -201,7 +201,12 @@ export class SessionService implements Service, ActiveSessionPort {
     const caseRecord = await this.store.getCase(citizen.caseId);
     if (caseRecord?.confidential !== false) {
       if (!mayReadConfidential(actor)) throw new SessionError('forbidden', 'this identity is confidential; your role may not read it');
-      await this.options.audit.record({ actor: actor.user, role: actor.role, action: 'confidential-identity-read', target: `citizen:${citizen.id}`, detail: `session:${citizen.sessionId}` });
+      try {
+        await this.options.audit.record({ actor: actor.user, role: actor.role, action: 'identity-view', target: `citizen:${citizen.id}`, detail: `session:${citizen.sessionId}` });
+      } catch (error) {
+        this.options.logger.error({ err: String((error as Error)?.message ?? error), citizenId: citizen.id }, 'confidential read refused: audit not written');
+        throw new SessionError('unavailable', 'the audit log cannot record this read, so it is refused');
+      }
       this.options.logger.info({ actor: actor.user, role: actor.role, citizenId: citizen.id }, 'confidential identity read');
     }
     return this.#sealer.open<CitizenIdentity>(citizen.identitySealed, citizen.id);
@@ -253,14 +258,9 @@ export class SessionService implements Service, ActiveSessionPort {
     const now = this.#now;
     const seconds = Math.max(Date.parse(session.endsAt) - now.getTime(), Date.parse(session.endsAt) - Date.parse(session.startsAt)) / 1000;
     const expectedBytes = this.options.expectedBytes(seconds);
-    const storageCanHold = await this.options.storage.canHoldSession(expectedBytes);
-    const check = transition(session.state, 'start', { storageCanHold });
-    if (!check.ok) {
-      const message = check.code === 'guard_failed' && !storageCanHold
-        ? `Không đủ dung lượng đĩa để ghi buổi tiếp (cần khoảng ${Math.ceil(expectedBytes / 1e9)} GB) / the disk cannot hold this session's recording (about ${Math.ceil(expectedBytes / 1e9)} GB needed)`
-        : check.reason;
-      throw new SessionError('conflict', message);
-    }
+    const hold = await this.options.storage.canHoldSession(expectedBytes);
+    const check = transition(session.state, 'start', { storageCanHold: hold.ok });
+    if (!check.ok) throw new SessionError('conflict', check.code === 'guard_failed' && !hold.ok ? hold.message : check.reason);
     const recordingId = session.recordingId ?? session.id;
     const recordingDir = session.recordingDir ?? join(this.options.recordingsDir, recordingId);
     try {

@@ -1,0 +1,44 @@
+import express, { type ErrorRequestHandler } from 'express';
+import { z } from 'zod';
+import { SessionError, httpStatusOf } from '../session/errors.js';
+import { HttpError, parseBody } from '../web/http.js';
+import type { ReadinessService } from './readiness-service.js';
+
+const runInput = z.object({ sessionId: z.string().min(1).max(64).optional() }).strict().default({});
+
+const errors: ErrorRequestHandler = (error, _req, _res, next) => {
+  if (error instanceof SessionError) next(new HttpError(httpStatusOf[error.kind], error.kind, error.message));
+  else next(error);
+};
+
+/** Kiosk: the officer may run the test before a session (it takes a few seconds: the test recording). */
+export function readinessKioskRouter(readiness: ReadinessService): express.Router {
+  const router = express.Router();
+  router.post('/readiness/run', async (req, res) => {
+    const { sessionId } = parseBody(runInput, req);
+    res.json({ run: await readiness.run({ sessionId: sessionId ?? null, kind: 'on-demand', trigger: 'kiosk' }) });
+  });
+  router.use(errors);
+  return router;
+}
+
+/** Console: results of past runs, and a run on demand. */
+export function readinessConsoleRouter(readiness: ReadinessService): express.Router {
+  const router = express.Router();
+  router.get('/readiness', async (req, res) => {
+    const query = z.object({ sessionId: z.string().max(64).optional(), limit: z.coerce.number().int().min(1).max(500).optional() }).safeParse(req.query);
+    if (!query.success) throw new HttpError(400, 'bad_query', 'sessionId must be an id, limit 1…500');
+    res.json({ runs: await readiness.store.list(query.data) });
+  });
+  router.get('/readiness/:id', async (req, res) => {
+    const run = await readiness.store.get(String(req.params.id));
+    if (!run) throw new HttpError(404, 'not_found', 'no such readiness run');
+    res.json({ run });
+  });
+  router.post('/readiness/run', async (req, res) => {
+    const { sessionId } = parseBody(runInput, req);
+    res.json({ run: await readiness.run({ sessionId: sessionId ?? null, kind: 'on-demand', trigger: 'console' }) });
+  });
+  router.use(errors);
+  return router;
+}

@@ -1,0 +1,80 @@
+import type express from 'express';
+import type { DeviceConfig } from '../../config/schema.js';
+import { resolveDataPath } from '../../config/load.js';
+import type { Devices } from '../../hal/registry.js';
+import type { EventBus } from '../core/event-bus.js';
+import type { Logger } from '../core/logger.js';
+import type { Database } from '../store/database.js';
+import { createChecks } from '../readiness/checks/index.js';
+import { GstProbe } from '../readiness/gst-probe.js';
+import type { MediaProbePort } from '../readiness/ports.js';
+import { ReadinessService } from '../readiness/readiness-service.js';
+import { readinessConsoleRouter, readinessKioskRouter } from '../readiness/routes.js';
+import { auditUnavailable, freeSpaceStorage, recorderUnavailable } from './fallbacks.js';
+import type { AuditPort, RecorderPort, StoragePort } from './ports.js';
+import { expectedRecordingBytes } from './recording-size.js';
+import { sessionConsoleRouter, sessionKioskRouter } from './routes.js';
+import { SessionService } from './session-service.js';
+
+export interface SessionWiring {
+  config: DeviceConfig;
+  database: () => Database;
+  devices: () => Devices;
+  bus: EventBus;
+  logger: Logger;
+  /** The media engine's recorder; without it sessions run but nothing is recorded (logged as an error). */
+  recorder?: RecorderPort;
+  /** The evidence store's disk decision; without it a plain free-space test. */
+  storage?: StoragePort;
+  /** The evidence store's audit log; without it confidential identities cannot be read. */
+  audit?: AuditPort;
+  /** The media engine's probes; without them short gst-launch probes of the configured devices. */
+  mediaProbe?: MediaProbePort;
+}
+
+/** Builds the session and readiness services and their routers from the device config. */
+export function createSessionServices(wiring: SessionWiring): {
+  sessions: SessionService;
+  readiness: ReadinessService;
+  routes: { kiosk: express.Router[]; console: express.Router[] };
+} {
+  const { config, bus, logger } = wiring;
+  const recordingsDir = resolveDataPath(config, config.storage.recordingsDir);
+  const expectedBytes = (seconds: number) => expectedRecordingBytes({ videoKbps: config.media.video.bitrateKbps, audioKbps: config.media.audioBitrateKbps }, seconds);
+  const sessions = new SessionService({
+    database: wiring.database,
+    identityKeyPath: resolveDataPath(config, 'keys/identity.key'),
+    recordingsDir,
+    recorder: wiring.recorder ?? recorderUnavailable(logger.child({ component: 'sessions' })),
+    storage: wiring.storage ?? freeSpaceStorage(recordingsDir),
+    audit: wiring.audit ?? auditUnavailable,
+    expectedBytes,
+    bus,
+    logger: logger.child({ component: 'sessions' }),
+  });
+  const media = wiring.mediaProbe ?? new GstProbe(config.hal.camera, config.hal.audio);
+  const readiness = new ReadinessService({
+    database: wiring.database,
+    checks: () =>
+      createChecks({
+        devices: wiring.devices,
+        media,
+        recordingsDir,
+        scratchDir: resolveDataPath(config, 'readiness'),
+        expectedBytes,
+        upsMarginSeconds: config.hal.power.marginSeconds,
+        videoFps: config.hal.camera.fps,
+      }),
+    sessions,
+    bus,
+    logger: logger.child({ component: 'readiness' }),
+  });
+  return {
+    sessions,
+    readiness,
+    routes: {
+      kiosk: [sessionKioskRouter(sessions), readinessKioskRouter(readiness)],
+      console: [sessionConsoleRouter(sessions), readinessConsoleRouter(readiness)],
+    },
+  };
+}

@@ -1,0 +1,100 @@
+import express, { type ErrorRequestHandler, type Request } from 'express';
+import { z } from 'zod';
+import { HttpError, parseBody } from '../web/http.js';
+import { actorOf } from './access.js';
+import { httpStatusOf, SessionError } from './errors.js';
+import { attendanceInput, caseInput, citizenInput, endInput, kioskEventInput, scheduleInput } from './schemas.js';
+import type { SessionService } from './session-service.js';
+import type { CitizenRecord } from './types.js';
+
+/** Turns the service's refusals into JSON API errors. */
+const sessionErrors: ErrorRequestHandler = (error, _req, _res, next) => {
+  if (error instanceof SessionError) next(new HttpError(httpStatusOf[error.kind], error.kind, error.message, error.details));
+  else next(error);
+};
+
+const param = (req: Request, name: string): string => {
+  const value = req.params[name];
+  if (typeof value !== 'string' || value.length === 0 || value.length > 64) throw new HttpError(400, 'bad_request', `bad ${name}`);
+  return value;
+};
+
+/** The touchscreen's calls (127.0.0.1 only). The officer at the kiosk is the actor `kiosk`. */
+export function sessionKioskRouter(sessions: SessionService): express.Router {
+  const router = express.Router();
+  router.get('/session/current', async (_req, res) => {
+    const current = await sessions.currentSession();
+    res.json({ session: current ? await sessions.kioskView(current.id) : null });
+  });
+  router.post('/session/:id/start', async (req, res) => {
+    const session = await sessions.startSession(param(req, 'id'), 'kiosk');
+    res.json({ session: await sessions.kioskView(session.id) });
+  });
+  router.post('/session/:id/end', async (req, res) => {
+    const { reason } = parseBody(endInput, req);
+    const session = await sessions.endSession(param(req, 'id'), 'kiosk', reason);
+    res.json({ session: await sessions.kioskView(session.id) });
+  });
+  router.post('/session/:id/events', async (req, res) => {
+    const input = parseBody(kioskEventInput, req);
+    await sessions.addKioskEvent(param(req, 'id'), input, 'kiosk');
+    res.status(201).json({ ok: true });
+  });
+  router.use(sessionErrors);
+  return router;
+}
+
+const rangeQuery = z.object({ from: z.iso.datetime({ offset: true }).optional(), to: z.iso.datetime({ offset: true }).optional() });
+
+/** Fields of a citizen the console lists; the identity is fetched one at a time from /identity. */
+const citizenSummary = (citizen: CitizenRecord) => ({ id: citizen.id, caseId: citizen.caseId, position: citizen.position, role: citizen.role, attendance: citizen.attendance });
+
+/**
+ * The technician console's calls (LAN). Who is asking comes from `req.auth`, which the console's
+ * login middleware will set; until then confidential identities cannot be read at all.
+ */
+export function sessionConsoleRouter(sessions: SessionService): express.Router {
+  const router = express.Router();
+  const actorName = (req: Request) => actorOf(req)?.user ?? 'console';
+
+  router.get('/schedule', async (req, res) => {
+    const range = rangeQuery.safeParse(req.query);
+    if (!range.success) throw new HttpError(400, 'bad_query', 'from/to must be ISO 8601 instants with an offset');
+    res.json({ sessions: await sessions.listSchedule(range.data) });
+  });
+  router.post('/schedule', async (req, res) => {
+    res.status(201).json({ session: await sessions.createSchedule(parseBody(scheduleInput, req)) });
+  });
+  router.get('/schedule/:id', async (req, res) => {
+    res.json({ session: await sessions.consoleView(param(req, 'id')) });
+  });
+  router.put('/schedule/:id', async (req, res) => {
+    res.json({ session: await sessions.updateSchedule(param(req, 'id'), parseBody(scheduleInput, req)) });
+  });
+  // Cancelling keeps the record: a scheduled session is part of the reception's history.
+  router.delete('/schedule/:id', async (req, res) => {
+    res.json({ session: await sessions.cancel(param(req, 'id'), actorName(req)) });
+  });
+  router.post('/schedule/:id/cases', async (req, res) => {
+    res.status(201).json({ case: await sessions.addCase(param(req, 'id'), parseBody(caseInput, req)) });
+  });
+  router.put('/cases/:caseId', async (req, res) => {
+    res.json({ case: await sessions.updateCase(param(req, 'caseId'), parseBody(caseInput, req)) });
+  });
+  router.post('/cases/:caseId/citizens', async (req, res) => {
+    res.status(201).json({ citizen: citizenSummary(await sessions.addCitizen(param(req, 'caseId'), parseBody(citizenInput, req))) });
+  });
+  router.put('/citizens/:id/attendance', async (req, res) => {
+    const { attendance } = parseBody(attendanceInput, req);
+    res.json({ citizen: citizenSummary(await sessions.setAttendance(param(req, 'id'), attendance)) });
+  });
+  router.get('/citizens/:id/identity', async (req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ identity: await sessions.readIdentity(param(req, 'id'), actorOf(req)) });
+  });
+  router.get('/sessions/:id/report', async (req, res) => {
+    res.json(await sessions.report(param(req, 'id')));
+  });
+  router.use(sessionErrors);
+  return router;
+}
