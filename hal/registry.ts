@@ -30,11 +30,14 @@ type Families<K extends DeviceKind> = { [D in Exclude<HalConfig[K]['driver'], 'n
 export const driverFamilies: { [K in DeviceKind]: Families<K> } = {
   camera: {
     sim: async (options, context) => new (await import('./camera/sim.js')).SimCamera(context, options),
+    v4l2: async (options, context) => new (await import('./camera/v4l2/driver.js')).V4l2Camera(context, options),
+    rtsp: async (options, context) => new (await import('./camera/rtsp/driver.js')).RtspCamera(context, options),
   },
   ptz: {
     sim: async (_options, context) => new (await import('./ptz/sim.js')).SimPtz(context),
     'visca-serial': async (options, context) => new (await import('./ptz/visca-serial/driver.js')).ViscaSerialPtz(context, options),
     'visca-ip': async (options, context) => new (await import('./ptz/visca-ip/driver.js')).ViscaIpPtz(context, options),
+    'pelco-d': async (options, context) => new (await import('./ptz/pelco-d/driver.js')).PelcoDPtz(context, options),
   },
   audio: {
     sim: async (options, context) => new (await import('./audio/sim.js')).SimAudio(context, options),

@@ -10,6 +10,15 @@ const capture = {
 export const cameraConfig = z.discriminatedUnion('driver', [
   z.object({ driver: z.literal('sim'), pattern: z.enum(['smpte', 'ball', 'snow']).default('smpte'), ...capture }).strict(),
   z.object({ driver: z.literal('v4l2'), device: z.string().regex(/^\/dev\//, 'must be a /dev path'), format: z.enum(['mjpeg', 'raw']).default('mjpeg'), ...capture }).strict(),
-  z.object({ driver: z.literal('rtsp'), url: z.url({ protocol: /^rtsps?$/ }), latencyMs: z.number().int().min(0).max(5000).default(200), ...capture }).strict(),
+  z.object({
+    driver: z.literal('rtsp'),
+    url: z.url({ protocol: /^rtsps?$/ }),
+    latencyMs: z.number().int().min(0).max(5000).default(200),
+    /** The camera must answer RTSP OPTIONS within this time to count as present. */
+    probeTimeoutMs: z.number().int().min(200).max(30_000).default(3000),
+    /** How often the camera is probed while ok: a network camera gives no unplug event. */
+    checkMs: z.number().int().min(500).max(300_000).default(10_000),
+    ...capture,
+  }).strict(),
 ]);
 export type CameraConfig = z.infer<typeof cameraConfig>;
