@@ -1,5 +1,6 @@
-import { SerialPort } from 'serialport';
+import type { SerialPort } from 'serialport';
 import type { DriverContext } from '../../core/driver.js';
+import { closeSerialLine, openSerialLine, writeAll } from '../emulation/serial-line.js';
 import { ViscaFramer } from '../visca/framer.js';
 import { decodeReply, hex, ifClear } from '../visca/protocol.js';
 import type { SessionExchange } from '../visca/session.js';
@@ -28,18 +29,18 @@ export class ViscaSerialPtz extends ViscaPtz {
   }
 
   protected async open(): Promise<void> {
-    const port = new SerialPort({ path: this.options.port, baudRate: this.options.baudRate, dataBits: 8, stopBits: 1, parity: 'none', autoOpen: false });
-    this.#port = port;
-    await new Promise<void>((resolve, reject) => port.open((error) => (error ? reject(new Error(`cannot open ${this.options.port}: ${error.message}`)) : resolve())));
+    const path = this.options.port;
     this.#framer.reset();
-    // A 'data' listener keeps the port reading, which is also how a vanished device is noticed.
-    port.on('data', (chunk: Buffer) => this.#onData(chunk));
-    port.on('close', () => {
-      if (this.#port !== port) return;
-      this.session.close('serial port closed');
-      this.connectionLost(`serial port ${this.options.port} closed`);
+    const port = await openSerialLine(path, this.options.baudRate, {
+      data: (chunk) => this.#onData(chunk),
+      closed: () => {
+        if (this.#port !== port) return;
+        this.session.close('serial port closed');
+        this.connectionLost(`serial port ${path} closed`);
+      },
+      error: (error) => this.logger.warn({ device: this.id, err: error.message }, 'serial port error'),
     });
-    port.on('error', (error) => this.logger.warn({ device: this.id, err: error.message }, 'serial port error'));
+    this.#port = port;
     await this.handshake();
   }
 
@@ -47,10 +48,7 @@ export class ViscaSerialPtz extends ViscaPtz {
     this.session.close('driver closing');
     const port = this.#port;
     this.#port = undefined;
-    if (!port) return;
-    port.removeAllListeners('data');
-    if (port.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
-    port.removeAllListeners();
+    await closeSerialLine(port);
   }
 
   protected recoveryExchange(): SessionExchange {
@@ -58,10 +56,8 @@ export class ViscaSerialPtz extends ViscaPtz {
   }
 
   protected async sendPacket(exchange: SessionExchange): Promise<void> {
-    const port = this.#port;
-    if (!port?.isOpen) throw new Error('serial port is not open');
     this.logger.debug({ device: this.id, packet: exchange.name, bytes: hex(exchange.bytes) }, 'VISCA send');
-    await new Promise<void>((resolve, reject) => port.write(exchange.bytes, (error) => (error ? reject(error) : resolve())));
+    await writeAll(this.#port, exchange.bytes);
   }
 
   #onData(chunk: Buffer): void {

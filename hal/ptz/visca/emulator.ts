@@ -1,5 +1,6 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
-import { SerialPort } from 'serialport';
+import type { SerialPort } from 'serialport';
+import { closeSerialLine, openSerialLine } from '../emulation/serial-line.js';
 import { openPtyPair, type PtyPair } from '../emulation/pty-pair.js';
 import { ViscaCameraModel } from './camera-model.js';
 import { ViscaFramer } from './framer.js';
@@ -39,12 +40,8 @@ export class ViscaPtyEmulator {
   async plugIn(): Promise<void> {
     if (this.#pty) return;
     this.#pty = await openPtyPair({ links: [this.links.driverSide, this.links.cameraSide] });
-    const port = new SerialPort({ path: this.links.cameraSide, baudRate: 9600, autoOpen: false });
-    await new Promise<void>((resolve, reject) => port.open((error) => (error ? reject(error) : resolve())));
     this.#framer.reset();
-    port.on('data', (chunk: Buffer) => this.#onData(chunk));
-    port.on('error', () => undefined);
-    this.#port = port;
+    this.#port = await openSerialLine(this.links.cameraSide, 9600, { data: (chunk) => this.#onData(chunk), closed: () => undefined, error: () => undefined });
   }
 
   async unplug(): Promise<void> {
@@ -52,8 +49,7 @@ export class ViscaPtyEmulator {
     const pty = this.#pty;
     this.#port = undefined;
     this.#pty = undefined;
-    if (port?.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
-    port?.removeAllListeners();
+    await closeSerialLine(port);
     await pty?.close();
   }
 
