@@ -8,6 +8,7 @@ import { EvidenceService } from './evidence/evidence-service.js';
 import type { Logger } from './core/logger.js';
 import { ServiceHost } from './core/service.js';
 import { HardwareService } from './hardware/hardware-service.js';
+import { PowerService } from './power/power-service.js';
 import { PtzService } from './ptz/ptz-service.js';
 import { createSessionServices } from './session/compose.js';
 import type { ReadinessService } from './readiness/readiness-service.js';
@@ -24,6 +25,7 @@ export interface App {
   ptz: PtzService;
   evidence: EvidenceService;
   sessions: SessionService;
+  power: PowerService;
   readiness: ReadinessService;
   web: WebService;
 }
@@ -40,6 +42,8 @@ export function createApp(config: DeviceConfig, logger: Logger): App {
   const evidence = new EvidenceService({ config, db: () => store.db, bus, logger: logger.child({ component: 'evidence' }) });
   // The media recorder falls back to an explicit stand-in (nothing recorded, logged as an error) until wired here.
   const { sessions, readiness, routes: sessionRoutes } = createSessionServices({ config, database: () => store.db, devices: () => hardware.devices, bus, logger, storage: evidence, audit: evidence });
+  // On battery: alert; when the battery cannot outlast finalizing a recording, end the live session, then shut down.
+  const power = new PowerService({ ups: () => hardware.devices.ups, session: sessions, config: config.hal.power, bus, logger: logger.child({ component: 'power' }) });
   const web = new WebService({
     config: config.web,
     room: config.room,
@@ -51,6 +55,6 @@ export function createApp(config: DeviceConfig, logger: Logger): App {
     routes: { kiosk: [ptz.kioskRouter(), ...sessionRoutes.kiosk], console: [ptz.consoleRouter(), evidenceConsoleRouter(evidence), ...sessionRoutes.console] },
   });
 
-  host.add(store).add(hardware).add(ptz).add(evidence).add(sessions).add(readiness).add(web);
-  return { host, store, hardware, ptz, evidence, sessions, readiness, web };
+  host.add(store).add(hardware).add(ptz).add(evidence).add(sessions).add(power).add(readiness).add(web);
+  return { host, store, hardware, ptz, evidence, sessions, power, readiness, web };
 }

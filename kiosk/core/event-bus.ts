@@ -6,6 +6,7 @@ import type { DiskStatus } from '../evidence/disk.js';
 import type { SegmentInfo } from '../media/types.js';
 import type { ReadinessAlert, ReadinessCompleted } from '../readiness/types.js';
 import type { SessionGap, SessionStateChange } from '../session/bus-events.js';
+import type { PowerAlert } from '../power/types.js';
 import type { Logger } from './logger.js';
 
 /**
@@ -34,6 +35,8 @@ export type AppEvents = {
   readinessCompleted: [run: ReadinessCompleted];
   /** The readiness test 2 hours before a session failed: the technician must act. */
   readinessAlert: [alert: ReadinessAlert];
+  /** Mains power and UPS: on battery, back on line, critical, session ended for power, shutdown requested/failed (kiosk/power). */
+  powerAlert: [alert: PowerAlert];
 };
 
 export type EventBus = TypedEmitter<AppEvents>;
