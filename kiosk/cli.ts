@@ -6,6 +6,9 @@ import { UsageError } from './cli/command.js';
 const commands: Record<string, () => Promise<Command>> = {
   start: async () => (await import('./cli/start.js')).startCommand,
   config: async () => (await import('./cli/config-check.js')).configCommand,
+  user: async () => (await import('./cli/user.js')).userCommand,
+  verify: async () => (await import('./cli/verify.js')).verifyCommand,
+  export: async () => (await import('./cli/export.js')).exportCommand,
 };
 
 async function usage(): Promise<string> {

@@ -75,3 +75,8 @@ export function verifySignature(publicKeyPem: string, bytes: Buffer, signatureTe
     return false;
   }
 }
+
+/** Loads an existing key only: tools run beside the daemon must never create one of their own. */
+export async function loadDeviceKey(dataDir: string): Promise<DeviceKey> {
+  return deviceKeyFrom(createPrivateKey(await readFile(join(dataDir, DEVICE_KEY_PATH), 'utf8')));
+}

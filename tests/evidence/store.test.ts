@@ -1,0 +1,258 @@
+import { mkdir, readdir, readFile, stat, writeFile, appendFile, truncate } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createEventBus } from '../../kiosk/core/event-bus.js';
+import { AuditLog } from '../../kiosk/evidence/audit-log.js';
+import { Catalog } from '../../kiosk/evidence/catalog.js';
+import { decryptFolder } from '../../kiosk/evidence/decrypt.js';
+import { DEVICE_KEY_PATH, generateDeviceKey, loadOrCreateDeviceKey } from '../../kiosk/evidence/device-key.js';
+import { EvidenceService } from '../../kiosk/evidence/evidence-service.js';
+import { EvidenceStore, ExportRefusedError } from '../../kiosk/evidence/evidence-store.js';
+import { sha256File } from '../../kiosk/evidence/hashing.js';
+import { recoverySweep } from '../../kiosk/evidence/recovery.js';
+import { verifyFolder } from '../../kiosk/evidence/verify.js';
+import type { SegmentInfo } from '../../kiosk/media/types.js';
+import { Database } from '../../kiosk/store/database.js';
+import { openStore } from '../../kiosk/store/open-store.js';
+import { defaultConfigPath, parseConfig } from '../../config/load.js';
+import { recordTestSegment, segmentFileName, silentLogger, tempDirs } from './fixtures.js';
+
+const temp = tempDirs();
+const open: Database[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((db) => db.close()));
+  await temp.cleanup();
+});
+
+async function database(dir: string): Promise<Database> {
+  const { db } = await openStore(join(dir, 'diemcau.sqlite'));
+  open.push(db);
+  return db;
+}
+
+/** Writes a real file and describes it the way the media worker reports a closed segment. */
+async function segmentOnDisk(recordingsDir: string, recordingId: string, index: number, bytes: Buffer | string = `segment ${index} of ${recordingId}`): Promise<SegmentInfo> {
+  const path = join(recordingsDir, recordingId, segmentFileName(index));
+  await mkdir(join(recordingsDir, recordingId), { recursive: true });
+  await writeFile(path, bytes);
+  const digest = await sha256File(path);
+  return { recordingId, index, path, sizeBytes: digest.size, durationSeconds: 60, sha256: digest.sha256, startedAt: `2026-01-02T03:0${index}:00+07:00`, endedAt: `2026-01-02T03:0${index + 1}:00+07:00` };
+}
+
+describe('audit log in SQLite', () => {
+  it('chains entries, refuses casual edits, and names the first row changed behind its back', async () => {
+    const db = await database(await temp.make());
+    const audit = new AuditLog(db);
+    const actor = { id: 'tech-1', role: 'technician' };
+    await Promise.all([audit.append(actor, 'view', 'rec-1'), audit.append(actor, 'download', 'rec-1', 'segment-00000.mkv'), audit.append(actor, 'export', 'rec-1', 'usb'), audit.append(actor, 'delete', 'rec-0')]);
+    expect(await audit.verify()).toEqual({ ok: true, entries: 4 });
+    expect((await audit.list(10)).map((r) => r.seq)).toEqual([4, 3, 2, 1]);
+
+    await expect(db.run("UPDATE audit_log SET actor = 'someone' WHERE seq = 2")).rejects.toThrow('append-only');
+    await expect(db.run('DELETE FROM audit_log WHERE seq = 3')).rejects.toThrow('append-only');
+
+    // Someone with the database file drops the guard and rewrites history.
+    await db.exec('DROP TRIGGER audit_log_no_update');
+    await db.run("UPDATE audit_log SET target = 'rec-9' WHERE seq = 2");
+    expect(await audit.verify()).toMatchObject({ ok: false, entries: 4, broken: { seq: 2, reason: 'hash-mismatch' } });
+  });
+
+  it('finds a deleted row as a gap', async () => {
+    const db = await database(await temp.make());
+    const audit = new AuditLog(db);
+    for (const action of ['view', 'view', 'export'] as const) await audit.append({ id: 't', role: 'technician' }, action, 'rec-1');
+    await db.exec('DROP TRIGGER audit_log_no_delete');
+    await db.run('DELETE FROM audit_log WHERE seq = 2');
+    expect(await audit.verify()).toMatchObject({ ok: false, broken: { seq: 3, reason: 'gap' } });
+  });
+});
+
+describe('device key', () => {
+  it('is generated once, private to the daemon user, and loaded again unchanged', async () => {
+    const dataDir = await temp.make();
+    const first = await loadOrCreateDeviceKey(dataDir);
+    expect(first.created).toBe(true);
+    expect((await stat(join(dataDir, DEVICE_KEY_PATH))).mode & 0o777).toBe(0o600);
+    expect((await stat(join(dataDir, 'keys'))).mode & 0o777).toBe(0o700);
+    const again = await loadOrCreateDeviceKey(dataDir);
+    expect(again.created).toBe(false);
+    expect(again.key.fingerprint).toBe(first.key.fingerprint);
+    expect(first.key.fingerprint).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(first.key.publicKeyPem).toContain('BEGIN PUBLIC KEY');
+  });
+});
+
+describe('catalog and recovery scan', () => {
+  it('finds real segments the worker never reported, with hash and ffprobe duration, and marks them recovered', async () => {
+    const dir = await temp.make();
+    const db = await database(dir);
+    const recordingsDir = join(dir, 'recordings');
+    const catalog = new Catalog(db, recordingsDir);
+    // Segment 0 was reported; segment 1 was written but the worker died before reporting it.
+    await catalog.registerSegment(await segmentOnDisk(recordingsDir, 'rec-crash', 0));
+    const lost = join(recordingsDir, 'rec-crash', segmentFileName(1));
+    await recordTestSegment(lost);
+    // A recording nobody ever reported at all.
+    await mkdir(join(recordingsDir, 'rec-orphan'));
+    await recordTestSegment(join(recordingsDir, 'rec-orphan', segmentFileName(0)));
+
+    const result = await recoverySweep(catalog, silentLogger);
+    expect(result.interrupted).toEqual(['rec-crash']);
+    expect(result.recovered.map((r) => [r.recordingId, r.index])).toEqual([['rec-crash', 1], ['rec-orphan', 0]]);
+    for (const r of result.recovered) expect(r.durationSeconds).toBeGreaterThan(0.5);
+
+    const segments = await catalog.segments('rec-crash');
+    expect(segments.map((s) => [s.index, s.recovered])).toEqual([[0, false], [1, true]]);
+    expect(segments[1]!.sha256).toBe((await sha256File(lost)).sha256);
+    expect((await catalog.recording('rec-crash'))?.state).toBe('recovered');
+    expect((await catalog.recording('rec-orphan'))?.state).toBe('recovered');
+
+    expect((await recoverySweep(catalog, silentLogger)).recovered).toEqual([]);
+  }, 90_000);
+
+  it('refuses a segment outside the recordings dir', async () => {
+    const dir = await temp.make();
+    const catalog = new Catalog(await database(dir), join(dir, 'recordings'));
+    const outside = await segmentOnDisk(dir, 'elsewhere', 0);
+    await expect(catalog.registerSegment(outside)).rejects.toThrow('not inside a recording folder');
+  });
+});
+
+describe('seal and export', () => {
+  async function setup(options: { confidential?: boolean } = {}) {
+    const dir = await temp.make();
+    const db = await database(dir);
+    const recordingsDir = join(dir, 'recordings');
+    const store = new EvidenceStore({ db, recordingsDir, key: generateDeviceKey(), device: { id: 'dev-1', room: 'sim-room' }, logger: silentLogger });
+    if (options.confidential) await store.catalog.attachSession('rec-1', { sessionId: 's-1', confidential: true, startedAt: '2026-01-02T03:00:00+07:00' });
+    for (let i = 0; i < 3; i++) await store.registerSegment(await segmentOnDisk(recordingsDir, 'rec-1', i, Buffer.alloc(100_000 + i, i + 1)));
+    await store.seal('rec-1', [{ at: '2026-01-02T03:00:00+07:00', type: 'started' }]);
+    const usb = await temp.make('diemcau-usb-');
+    return { dir, db, store, recordingsDir, usb };
+  }
+  const actor = { id: 'tech-1', role: 'technician' };
+
+  it('seals a verifiable folder and exports a verified copy, recorded and audited', async () => {
+    const { store, recordingsDir, usb, db } = await setup();
+    expect((await verifyFolder(join(recordingsDir, 'rec-1'), { pinnedPublicKeyPem: store.key.publicKeyPem })).ok).toBe(true);
+    const result = await store.export('rec-1', { targetRoot: usb, actor });
+    expect(result).toMatchObject({ dir: join(usb, 'rec-1'), encrypted: false, bytes: 300_003, copied: 3, resumed: 0, alreadyExported: false });
+    expect(await readdir(usb)).toEqual(['rec-1']);
+    expect((await verifyFolder(result.dir, { pinnedPublicKeyPem: store.key.publicKeyPem })).ok).toBe(true);
+    expect(await store.catalog.exports('rec-1')).toMatchObject([{ recordingId: 'rec-1', verified: true, encrypted: false, bytes: 300_003, actor: 'tech-1' }]);
+    expect((await store.audit.list(1))[0]).toMatchObject({ action: 'export', target: 'rec-1', actor: 'tech-1' });
+    expect((await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM exports WHERE verified = 1'))?.n).toBe(1);
+    // Again: recognised as already there, not copied twice.
+    expect(await store.export('rec-1', { targetRoot: usb, actor })).toMatchObject({ alreadyExported: true });
+  });
+
+  it('resumes an interrupted export: keeps good files, recopies a torn one, never shows a half copy under the final name', async () => {
+    const { store, usb } = await setup();
+    const controller = new AbortController();
+    controller.abort();
+    await expect(store.export('rec-1', { targetRoot: usb, actor, signal: controller.signal })).rejects.toThrow();
+    expect(await readdir(usb)).toEqual(['rec-1.partial']);
+    // What a crash in the middle of a copy leaves behind: one complete file, one torn file.
+    const partial = join(usb, 'rec-1.partial');
+    await writeFile(join(partial, segmentFileName(0)), await readFile(join(store.catalog.recordingsDir, 'rec-1', segmentFileName(0))));
+    await writeFile(join(partial, segmentFileName(1)), Buffer.alloc(5000, 2));
+    expect((await verifyFolder(partial)).ok).toBe(false);
+
+    const result = await store.export('rec-1', { targetRoot: usb, actor });
+    expect(result).toMatchObject({ copied: 2, resumed: 1, alreadyExported: false });
+    expect(await readdir(usb)).toEqual(['rec-1']);
+    expect((await verifyFolder(result.dir)).ok).toBe(true);
+  });
+
+  it('does not export a copy that fails verification (the source changed since sealing)', async () => {
+    const { store, usb, recordingsDir } = await setup();
+    await appendFile(join(recordingsDir, 'rec-1', segmentFileName(2)), 'x');
+    await expect(store.export('rec-1', { targetRoot: usb, actor })).rejects.toThrow(`${segmentFileName(2)}: size-mismatch`);
+    expect(await readdir(usb)).toEqual(['rec-1.partial']);
+    expect(await store.catalog.exports('rec-1')).toEqual([]);
+  });
+
+  it('confidential: refuses a clear export; the encrypted copy verifies without the passphrase and decrypts to the original', async () => {
+    const { store, usb } = await setup({ confidential: true });
+    await expect(store.export('rec-1', { targetRoot: usb, actor })).rejects.toThrow(ExportRefusedError);
+    expect(await readdir(usb)).toEqual([]);
+
+    const cost = { N: 2 ** 12, r: 8, p: 1 };
+    const result = await store.export('rec-1', { targetRoot: usb, actor, encrypt: { passphrase: 'một cụm mật khẩu dài', cost } });
+    expect(result).toMatchObject({ encrypted: true, dir: join(usb, 'rec-1.encrypted') });
+    const files = (await readdir(result.dir)).sort();
+    expect(files).toEqual(['encrypted-manifest.json', 'encrypted-manifest.sig', 'manifest.json', 'manifest.sig', ...[0, 1, 2].map((i) => `${segmentFileName(i)}.enc`)]);
+    // No clear media bytes in the copy.
+    const clear = await readFile(join(store.catalog.recordingsDir, 'rec-1', segmentFileName(1)));
+    const cipher = await readFile(join(result.dir, `${segmentFileName(1)}.enc`));
+    expect(cipher.includes(clear.subarray(0, 64))).toBe(false);
+    expect(await verifyFolder(result.dir, { pinnedPublicKeyPem: store.key.publicKeyPem })).toMatchObject({ ok: true, encrypted: true });
+
+    const out = join(await temp.make(), 'decrypted');
+    await expect(decryptFolder(result.dir, out, 'wrong passphrase!!')).rejects.toThrow('wrong passphrase');
+    await decryptFolder(result.dir, out, 'một cụm mật khẩu dài');
+    expect(await verifyFolder(out, { pinnedPublicKeyPem: store.key.publicKeyPem })).toMatchObject({ ok: true, encrypted: false, segments: 3 });
+    expect(await readFile(join(out, segmentFileName(1)))).toEqual(clear);
+
+    // A changed byte in the encrypted copy: verify names the file; decrypt refuses it.
+    const enc = join(result.dir, `${segmentFileName(2)}.enc`);
+    const bytes = await readFile(enc);
+    bytes[bytes.length - 40] = bytes[bytes.length - 40]! ^ 0xff;
+    await writeFile(enc, bytes);
+    expect((await verifyFolder(result.dir)).findings).toMatchObject([{ file: `${segmentFileName(2)}.enc`, reason: 'hash-mismatch' }]);
+    await expect(decryptFolder(result.dir, join(await temp.make(), 'again'), 'một cụm mật khẩu dài')).rejects.toThrow('authentication failed');
+    // Cut at a chunk boundary: the last chunk present was not written as final.
+    await truncate(enc, bytes.length - 16);
+    await expect(decryptFolder(result.dir, join(await temp.make(), 'cut'), 'một cụm mật khẩu dài')).rejects.toThrow();
+  });
+
+  it('refuses to delete a recording without a verified export', async () => {
+    const { store } = await setup();
+    await expect(store.delete('rec-1', actor, 'test')).rejects.toThrow('no verified export');
+  });
+});
+
+describe('EvidenceService', () => {
+  it('catalogues segments from the bus, warns when the disk is low, and answers canHoldSession', async () => {
+    const dir = await temp.make();
+    const db = await database(dir);
+    const config = parseConfig({
+      ...JSON.parse(await readFile(defaultConfigPath(), 'utf8')),
+      storage: { dataDir: dir },
+      // Thresholds no real disk satisfies, so the low-disk path runs here.
+      evidence: { disk: { warnFreePercent: 90, criticalFreePercent: 50, reserveBytes: 0, checkIntervalSeconds: 3600 } },
+    });
+    const bus = createEventBus(silentLogger);
+    const lows: string[] = [];
+    bus.on('diskLow', (status) => lows.push(status.level));
+    const service = new EvidenceService({ config, db: () => db, bus, logger: silentLogger });
+    await service.start();
+    try {
+      expect(lows).toHaveLength(1);
+      expect(['warn', 'critical']).toContain(lows[0]);
+      const recordingsDir = join(dir, 'recordings');
+      bus.emit('segmentClosed', await segmentOnDisk(recordingsDir, 'rec-live', 0));
+      bus.emit('segmentClosed', await segmentOnDisk(recordingsDir, 'rec-live', 1));
+      await service.settled();
+      expect((await service.store.catalog.segments('rec-live')).map((s) => s.index)).toEqual([0, 1]);
+      expect((await service.store.catalog.recording('rec-live'))?.state).toBe('recording');
+
+      const huge = await service.canHoldSession(1e18);
+      expect(huge.ok).toBe(false);
+      expect(huge.message).toContain('Not enough storage');
+      await service.record({ actor: 'officer-1', role: 'officer', action: 'identity-view', target: 'case-7' });
+      expect((await service.store.audit.list(1))[0]).toMatchObject({ action: 'identity-view', target: 'case-7' });
+      expect(service.publicKey().fingerprint).toMatch(/^sha256:/);
+    } finally {
+      await service.stop();
+    }
+    // A restart finds the recording that was live as interrupted.
+    const again = new EvidenceService({ config, db: () => db, bus, logger: silentLogger });
+    await again.start();
+    try {
+      expect((await again.store.catalog.recording('rec-live'))?.state).toBe('recovered');
+    } finally {
+      await again.stop();
+    }
+  });
+});
