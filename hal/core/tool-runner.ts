@@ -10,6 +10,8 @@ export class ToolError extends Error {
     readonly reason: 'missing' | 'timeout' | 'exit',
     readonly stderr: string,
     readonly exitCode: number | null,
+    /** What the tool printed before failing: some (v4l2-ctl --list-devices) list what they could. */
+    readonly stdout = '',
   ) {
     super(message);
   }
@@ -50,7 +52,7 @@ export function toolRunner(options: ToolRunnerOptions = {}): ToolRunner {
           } else {
             const exitCode = typeof code === 'number' ? code : null;
             const why = firstLine(stderr) || firstLine(stdout) || `exit code ${exitCode}`;
-            reject(new ToolError(`${tool} ${args.join(' ')} failed: ${why}`, tool, 'exit', stderr, exitCode));
+            reject(new ToolError(`${tool} ${args.join(' ')} failed: ${why}`, tool, 'exit', stderr, exitCode, stdout));
           }
         });
       });
