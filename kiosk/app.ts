@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DeviceConfig } from '../config/schema.js';
 import { projectRoot, resolveDataPath } from '../config/load.js';
+import { AuthService } from './auth/auth-service.js';
 import { createEventBus } from './core/event-bus.js';
 import { evidenceConsoleRouter } from './evidence/console-routes.js';
 import { EvidenceService } from './evidence/evidence-service.js';
@@ -24,6 +25,7 @@ export interface App {
   hardware: HardwareService;
   ptz: PtzService;
   evidence: EvidenceService;
+  auth: AuthService;
   sessions: SessionService;
   power: PowerService;
   readiness: ReadinessService;
@@ -44,6 +46,7 @@ export function createApp(config: DeviceConfig, logger: Logger): App {
   const { sessions, readiness, routes: sessionRoutes } = createSessionServices({ config, database: () => store.db, devices: () => hardware.devices, bus, logger, storage: evidence, audit: evidence });
   // On battery: alert; when the battery cannot outlast finalizing a recording, end the live session, then shut down.
   const power = new PowerService({ ups: () => hardware.devices.ups, session: sessions, config: config.hal.power, bus, logger: logger.child({ component: 'power' }) });
+  const auth = new AuthService({ db: () => store.db, logger: logger.child({ component: 'auth' }), secureCookies: Boolean(config.web.console.tls), audit: evidence });
   const web = new WebService({
     config: config.web,
     room: config.room,
@@ -52,9 +55,10 @@ export function createApp(config: DeviceConfig, logger: Logger): App {
     bus,
     logger: logger.child({ component: 'web' }),
     health: { services: () => host.statuses(), devices: () => hardware.snapshots() },
+    consoleAuth: { gate: auth.consoleGate(), router: auth.router(), actorOf: (req) => auth.actorOf(req) },
     routes: { kiosk: [ptz.kioskRouter(), ...sessionRoutes.kiosk], console: [ptz.consoleRouter(), evidenceConsoleRouter(evidence), ...sessionRoutes.console] },
   });
 
-  host.add(store).add(hardware).add(ptz).add(evidence).add(sessions).add(power).add(readiness).add(web);
-  return { host, store, hardware, ptz, evidence, sessions, power, readiness, web };
+  host.add(store).add(hardware).add(ptz).add(evidence).add(auth).add(sessions).add(power).add(readiness).add(web);
+  return { host, store, hardware, ptz, evidence, auth, sessions, power, readiness, web };
 }

@@ -1,5 +1,6 @@
 import { sessionsMigrationSql } from '../session/migration.js';
 import { ptzPresetsMigrationSql } from '../ptz/migration.js';
+import { authMigrationSql } from '../auth/migration.js';
 
 /**
  * Schema versions, applied in order at start-up. A migration is never edited once released:
@@ -94,5 +95,10 @@ export const migrations: readonly Migration[] = [
     version: 4,
     name: 'ptz: named camera presets of the room',
     sql: ptzPresetsMigrationSql,
+  },
+  {
+    version: 5,
+    name: 'console accounts and login sessions',
+    sql: authMigrationSql,
   },
 ];

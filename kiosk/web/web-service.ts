@@ -1,4 +1,4 @@
-import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
@@ -19,6 +19,16 @@ export interface WebRoutes {
   console: express.Router[];
 }
 
+/** The console's login gate; the kiosk server has none (it listens on 127.0.0.1 only). */
+export interface ConsoleAuth {
+  /** Runs before every console route: sets `req.auth`, refuses what needs a login. */
+  gate: express.RequestHandler;
+  /** /auth/* and /users/* routes. */
+  router: express.Router;
+  /** Who opens a console websocket (express middleware does not see upgrades). */
+  actorOf(req: IncomingMessage): Promise<unknown>;
+}
+
 export interface WebServiceOptions {
   config: DeviceConfig['web'];
   room: DeviceConfig['room'];
@@ -28,6 +38,7 @@ export interface WebServiceOptions {
   bus: EventBus;
   logger: Logger;
   routes?: WebRoutes;
+  consoleAuth: ConsoleAuth;
 }
 
 interface Listener {
@@ -54,8 +65,9 @@ export class WebService implements Service {
   async start(): Promise<void> {
     const { config } = this.options;
     const tls = config.console.tls ? { cert: await readFile(config.console.tls.certFile), key: await readFile(config.console.tls.keyFile) } : undefined;
-    this.#listeners.push(await this.#listen('kiosk', config.kiosk.host, config.kiosk.port, this.options.routes?.kiosk ?? []));
-    this.#listeners.push(await this.#listen('console', config.console.host, config.console.port, this.options.routes?.console ?? [], tls));
+    const { routes, consoleAuth } = this.options;
+    this.#listeners.push(await this.#listen('kiosk', config.kiosk.host, config.kiosk.port, routes?.kiosk ?? []));
+    this.#listeners.push(await this.#listen('console', config.console.host, config.console.port, [consoleAuth.router, ...(routes?.console ?? [])], { tls, auth: consoleAuth }));
     this.#unsubscribe = this.options.bus.on('deviceStatus', () => this.#broadcast({ type: 'health', data: this.#health() }));
   }
 
@@ -79,9 +91,11 @@ export class WebService implements Service {
     return healthReport(health, { version, startedAt, room: { id: room.id, name: room.name, role: room.role } });
   }
 
-  async #listen(name: Listener['name'], host: string, port: number, routers: express.Router[], tls?: { cert: Buffer; key: Buffer }): Promise<Listener> {
+  async #listen(name: Listener['name'], host: string, port: number, routers: express.Router[], secure: { tls?: { cert: Buffer; key: Buffer }; auth?: ConsoleAuth } = {}): Promise<Listener> {
     const { logger, config } = this.options;
+    const { tls, auth } = secure;
     const app = createApiApp({ bodyLimit: config.bodyLimit, logger });
+    if (auth) app.use(auth.gate);
     app.get('/api/health', (_req, res) => {
       res.json(this.#health());
     });
@@ -91,7 +105,12 @@ export class WebService implements Service {
     const server = tls ? createHttpsServer({ cert: tls.cert, key: tls.key }, app) : createHttpServer(app);
     server.headersTimeout = 15_000;
     server.requestTimeout = 30_000;
-    const sockets = new WebSocketServer({ server, path: '/ws', maxPayload: WS_MAX_PAYLOAD });
+    const sockets = new WebSocketServer({
+      server,
+      path: '/ws',
+      maxPayload: WS_MAX_PAYLOAD,
+      ...(auth ? { verifyClient: (info: { req: IncomingMessage }, done: (ok: boolean, code?: number) => void) => void auth.actorOf(info.req).then((actor) => done(Boolean(actor), 401), () => done(false, 500)) } : {}),
+    });
     sockets.on('connection', (socket) => this.#onSocket(socket));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

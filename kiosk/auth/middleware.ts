@@ -1,0 +1,42 @@
+import type { IncomingMessage } from 'node:http';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { HttpError } from '../web/http.js';
+import type { Actor, AuthSessions } from './auth-sessions.js';
+import { readCookie, SESSION_COOKIE } from './cookies.js';
+import { can, type Capability } from './roles.js';
+
+export type AuthenticatedRequest = Request & { auth?: Actor };
+
+/** Console paths reachable without a login: monitoring and the login itself. */
+const openPaths = new Set(['/api/health', '/api/auth/login']);
+
+export function actorFromRequest(sessions: AuthSessions, req: IncomingMessage): Promise<Actor | undefined> {
+  const token = readCookie(req.headers.cookie, SESSION_COOKIE);
+  return token ? sessions.resolve(token) : Promise.resolve(undefined);
+}
+
+/**
+ * Sets `req.auth = { user, role }` from the session cookie and refuses everything else without one.
+ * State-changing requests must be JSON: a cross-site HTML form cannot send that without CORS.
+ */
+export function requireLogin(resolveActor: (req: IncomingMessage) => Promise<Actor | undefined>): RequestHandler {
+  return async (req: Request, _res: Response, next: NextFunction) => {
+    if (!['GET', 'HEAD', 'OPTIONS'].includes(req.method) && !req.is('application/json') && Number(req.headers['content-length'] ?? 0) > 0) {
+      throw new HttpError(415, 'json_required', 'send request bodies as application/json');
+    }
+    const actor = await resolveActor(req);
+    if (actor) (req as AuthenticatedRequest).auth = actor;
+    if (!actor && !openPaths.has(req.path)) throw new HttpError(401, 'login_required', 'đăng nhập để tiếp tục / log in to continue');
+    next();
+  };
+}
+
+/** Route guard: 403 unless the logged-in role has the capability. */
+export function requireCapability(capability: Capability): RequestHandler {
+  return (req, _res, next) => {
+    const actor = (req as AuthenticatedRequest).auth;
+    if (!actor) throw new HttpError(401, 'login_required', 'đăng nhập để tiếp tục / log in to continue');
+    if (!can(actor.role, capability)) throw new HttpError(403, 'forbidden', `role ${actor.role} may not ${capability}`);
+    next();
+  };
+}

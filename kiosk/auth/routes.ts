@@ -1,0 +1,81 @@
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import { HttpError, parseBody } from '../web/http.js';
+import type { AuthService } from './auth-service.js';
+import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie } from './cookies.js';
+import { requireCapability, type AuthenticatedRequest } from './middleware.js';
+import { can, roleLabels, roles } from './roles.js';
+import { UserError } from './user-store.js';
+
+const loginBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }).strict();
+const newUserBody = z.object({ username: z.string().min(1).max(64), displayName: z.string().min(1).max(120).optional(), role: z.enum(roles), password: z.string().min(1).max(256) }).strict();
+const passwordBody = z.object({ password: z.string().min(1).max(256) }).strict();
+const disabledBody = z.object({ disabled: z.boolean() }).strict();
+
+const actorOf = (req: Request) => (req as AuthenticatedRequest).auth!;
+
+/** /auth/* and /users/* on the console server (mounted under /api). */
+export function authRouter(auth: AuthService): Router {
+  const router = Router();
+
+  router.post('/auth/login', async (req, res) => {
+    const { username, password } = parseBody(loginBody, req);
+    const outcome = await auth.login(username, password, req.socket.remoteAddress);
+    if (outcome.kind === 'locked') {
+      res.setHeader('Retry-After', String(Math.ceil(outcome.retryAfterMs / 1000)));
+      throw new HttpError(429, 'too_many_attempts', 'tạm khoá do đăng nhập sai nhiều lần / too many failed logins, try again later');
+    }
+    if (outcome.kind === 'denied') throw new HttpError(401, 'bad_credentials', 'sai tên đăng nhập hoặc mật khẩu / wrong user name or password');
+    res.setHeader('Set-Cookie', sessionCookie(outcome.token, { secure: auth.secureCookies, maxAgeSeconds: outcome.maxAgeSeconds }));
+    res.json({ user: outcome.user, expiresAt: outcome.expiresAt });
+  });
+
+  router.post('/auth/logout', async (req, res) => {
+    const token = readCookie(req.headers.cookie, SESSION_COOKIE);
+    if (token) await auth.logout(token, actorOf(req));
+    res.setHeader('Set-Cookie', clearedSessionCookie(auth.secureCookies));
+    res.json({ ok: true });
+  });
+
+  router.get('/auth/me', (req, res) => {
+    const actor = actorOf(req);
+    res.json({ user: actor.user, role: actor.role, roleLabel: roleLabels[actor.role] });
+  });
+
+  router.get('/users', requireCapability('users.manage'), async (_req, res) => {
+    res.json({ users: await auth.users.list() });
+  });
+
+  router.post('/users', requireCapability('users.manage'), async (req, res) => {
+    const body = parseBody(newUserBody, req);
+    const user = await userCall(() => auth.createUser(body, actorOf(req)));
+    res.status(201).json({ user });
+  });
+
+  router.put('/users/:username/password', async (req, res) => {
+    const actor = actorOf(req);
+    const username = String(req.params.username);
+    // Everyone may change their own password; only an administrator anybody else's.
+    if (username !== actor.user && !can(actor.role, 'users.manage')) throw new HttpError(403, 'forbidden', `role ${actor.role} may not change another user's password`);
+    const { password } = parseBody(passwordBody, req);
+    await userCall(() => auth.changePassword(username, password, actor));
+    res.json({ ok: true });
+  });
+
+  router.put('/users/:username/disabled', requireCapability('users.manage'), async (req, res) => {
+    const { disabled } = parseBody(disabledBody, req);
+    await userCall(() => auth.setDisabled(String(req.params.username), disabled, actorOf(req)));
+    res.json({ ok: true });
+  });
+
+  return router;
+}
+
+async function userCall<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof UserError) throw new HttpError(400, 'invalid_user', error.message);
+    throw error;
+  }
+}
