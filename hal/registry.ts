@@ -38,6 +38,7 @@ export const driverFamilies: { [K in DeviceKind]: Families<K> } = {
     'visca-serial': async (options, context) => new (await import('./ptz/visca-serial/driver.js')).ViscaSerialPtz(context, options),
     'visca-ip': async (options, context) => new (await import('./ptz/visca-ip/driver.js')).ViscaIpPtz(context, options),
     'pelco-d': async (options, context) => new (await import('./ptz/pelco-d/driver.js')).PelcoDPtz(context, options),
+    uvc: async (options, context) => new (await import('./ptz/uvc/driver.js')).UvcPtz(context, options),
     'pelco-d': async (options, context) => new (await import('./ptz/pelco-d/driver.js')).PelcoDPtz(context, options),
   },
   audio: {
