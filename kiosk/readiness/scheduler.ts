@@ -39,7 +39,9 @@ export interface DueRun {
  */
 export function dueRuns(sessions: readonly SessionSlot[], runs: readonly PastRun[], now: number): DueRun[] {
   const due: DueRun[] = [];
-  for (const session of sessions) {
+  // The session that starts soonest is tested first: its window closes first.
+  const bySoonest = [...sessions].sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt));
+  for (const session of bySoonest) {
     if (session.state !== 'scheduled' && session.state !== 'preparing' && session.state !== 'ready') continue;
     const start = Date.parse(session.startsAt);
     if (!Number.isFinite(start) || now >= start) continue;
@@ -49,5 +51,5 @@ export function dueRuns(sessions: readonly SessionSlot[], runs: readonly PastRun
     const done = runs.some((run) => run.sessionId === session.id && run.kind === kind && Date.parse(run.startedAt) >= opensAt);
     if (!done) due.push({ sessionId: session.id, kind, opensAt: new Date(opensAt).toISOString() });
   }
-  return due.sort((a, b) => Date.parse(a.opensAt) - Date.parse(b.opensAt));
+  return due;
 }
