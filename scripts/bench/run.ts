@@ -4,6 +4,7 @@ import type { BenchSuite } from './types.js';
 /** Every suite, loaded lazily; `npm run bench -- --only media` runs one. */
 const suites: Record<string, () => Promise<BenchSuite>> = {
   daemon: async () => (await import('./daemon.js')).daemonBench,
+  ptz: async () => (await import('./ptz.js')).ptzBench,
 };
 
 const { values } = parseArgs({ options: { only: { type: 'string', multiple: true } }, strict: true });
