@@ -29,9 +29,10 @@ export type DoaConfig = z.infer<typeof doaConfig>;
 const common = {
   channels: z.number().int().min(1).max(8).default(1),
   sampleRate: z.literal([16000, 44100, 48000]).default(48000),
-  doa: doaConfig.default({ driver: 'none' }),
-  /** How often the driver re-reads the device: notices an unplug and a mute set from elsewhere. */
-  pollMs: z.number().int().min(200).max(60_000).default(2000),
+  /** Absent: no direction of arrival. */
+  doa: doaConfig.optional(),
+  /** How often the driver re-reads the device: notices an unplug and a mute set from elsewhere (default 2000). */
+  pollMs: z.number().int().min(200).max(60_000).optional(),
 };
 
 /** Microphone (or microphone array) of the room. */

@@ -39,7 +39,7 @@ export abstract class PolledMuteDriver extends Driver<AudioEvents> implements Au
     }
     this.#observe(muted);
     clearInterval(this.#timer);
-    this.#timer = setInterval(() => void this.#poll(), this.source.pollMs);
+    this.#timer = setInterval(() => void this.#poll(), this.source.pollMs ?? 2000);
     this.#timer.unref?.();
   }
 

@@ -14,10 +14,10 @@ export const cameraConfig = z.discriminatedUnion('driver', [
     driver: z.literal('rtsp'),
     url: z.url({ protocol: /^rtsps?$/ }),
     latencyMs: z.number().int().min(0).max(5000).default(200),
-    /** The camera must answer RTSP OPTIONS within this time to count as present. */
-    probeTimeoutMs: z.number().int().min(200).max(30_000).default(3000),
-    /** How often the camera is probed while ok: a network camera gives no unplug event. */
-    checkMs: z.number().int().min(500).max(300_000).default(10_000),
+    /** The camera must answer RTSP OPTIONS within this time to count as present (default 3000). */
+    probeTimeoutMs: z.number().int().min(200).max(30_000).optional(),
+    /** How often the camera is probed while ok, since a network camera gives no unplug event (default 10000). */
+    checkMs: z.number().int().min(500).max(300_000).optional(),
     ...capture,
   }).strict(),
 ]);

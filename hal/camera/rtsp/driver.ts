@@ -6,6 +6,9 @@ import { rtspTarget, type RtspTarget } from './protocol.js';
 
 type RtspOptions = Extract<CameraConfig, { driver: 'rtsp' }>;
 
+const DEFAULT_PROBE_TIMEOUT_MS = 3000;
+const DEFAULT_CHECK_MS = 10_000;
+
 /**
  * A network camera reached over RTSP. Open = TCP (or TLS) connect plus an answered OPTIONS within
  * `probeTimeoutMs`; while ok it is probed every `checkMs`, since a network camera sends no unplug.
@@ -28,9 +31,9 @@ export class RtspCamera extends Driver implements CameraDevice {
   }
 
   protected async open(): Promise<void> {
-    await probeRtsp(this.#target, this.source.probeTimeoutMs, ++this.#cseq);
+    await probeRtsp(this.#target, this.source.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS, ++this.#cseq);
     clearInterval(this.#timer);
-    this.#timer = setInterval(() => void this.#check(), this.source.checkMs);
+    this.#timer = setInterval(() => void this.#check(), this.source.checkMs ?? DEFAULT_CHECK_MS);
     this.#timer.unref?.();
   }
 
@@ -43,7 +46,7 @@ export class RtspCamera extends Driver implements CameraDevice {
     if (this.#checking || this.status !== 'ok') return;
     this.#checking = true;
     try {
-      await probeRtsp(this.#target, this.source.probeTimeoutMs, ++this.#cseq);
+      await probeRtsp(this.#target, this.source.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS, ++this.#cseq);
     } catch (error) {
       this.connectionLost(describeError(error));
     } finally {
