@@ -5,6 +5,7 @@ import type { BenchSuite } from './types.js';
 const suites: Record<string, () => Promise<BenchSuite>> = {
   daemon: async () => (await import('./daemon.js')).daemonBench,
   ptz: async () => (await import('./ptz.js')).ptzBench,
+  evidence: async () => (await import('./evidence.js')).evidenceBench,
 };
 
 const { values } = parseArgs({ options: { only: { type: 'string', multiple: true } }, strict: true });
