@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { halConfig } from '../hal/config.js';
+import { roomAutomationConfig } from '../kiosk/room/config.js';
 
 export const CONFIG_VERSION = 1;
 
@@ -116,6 +117,8 @@ export const deviceConfig = z.object({
   version: z.literal(CONFIG_VERSION, { error: `this software reads config version ${CONFIG_VERSION}` }),
   room,
   hal: halConfig,
+  /** Display schedule, speaker tracking, device discovery (kiosk/room). */
+  roomAutomation: roomAutomationConfig.default(() => roomAutomationConfig.parse({})),
   media: media.default(() => media.parse({})),
   web: web.default(() => web.parse({})),
   fleet: fleet.default({ enabled: false }),

@@ -11,6 +11,12 @@ import { ServiceHost } from './core/service.js';
 import { HardwareService } from './hardware/hardware-service.js';
 import { PowerService } from './power/power-service.js';
 import { PtzService } from './ptz/ptz-service.js';
+import { DiscoveryService } from './room/discovery-service.js';
+import { DisplayScheduleService } from './room/display-schedule-service.js';
+import { RoomSignalsService } from './room/room-signals-service.js';
+import { sessionCalendarFrom } from './room/session-calendar.js';
+import { SpeakerTrackingService } from './room/speaker-tracking-service.js';
+import { isFinished, type SessionState } from './session/state-machine.js';
 import { createSessionServices } from './session/compose.js';
 import type { ReadinessService } from './readiness/readiness-service.js';
 import type { SessionService } from './session/session-service.js';
@@ -46,6 +52,13 @@ export function createApp(config: DeviceConfig, logger: Logger): App {
   const { sessions, readiness, routes: sessionRoutes } = createSessionServices({ config, database: () => store.db, devices: () => hardware.devices, bus, logger, storage: evidence, audit: evidence });
   // On battery: alert; when the battery cannot outlast finalizing a recording, end the live session, then shut down.
   const power = new PowerService({ ups: () => hardware.devices.ups, session: sessions, config: config.hal.power, bus, logger: logger.child({ component: 'power' }) });
+  // Room automation: display asleep outside reception hours, camera following the talker, buttons and lamps, device discovery.
+  const room = config.roomAutomation;
+  const roomLogger = logger.child({ component: 'room' });
+  const displaySchedule = new DisplayScheduleService({ config: room.display, timeZone: config.room.timezone, display: () => hardware.devices.display, calendar: sessionCalendarFrom({ listSessions: (range) => sessions.store.listSessions(range) }, (state) => isFinished(state as SessionState)), logger: roomLogger });
+  const speakerTracking = new SpeakerTrackingService({ config: room.speakerTracking, doa: config.hal.audio.doa ?? { driver: 'none' }, ptz: () => hardware.devices.ptz, bus, logger: roomLogger });
+  const roomSignals = new RoomSignalsService({ gpio: () => hardware.devices.gpio, audio: () => hardware.devices.audio, bus, logger: roomLogger });
+  const discovery = new DiscoveryService({ config: room.discovery, bus, logger: roomLogger });
   const auth = new AuthService({ db: () => store.db, logger: logger.child({ component: 'auth' }), secureCookies: Boolean(config.web.console.tls), audit: evidence });
   const web = new WebService({
     config: config.web,
@@ -56,9 +69,9 @@ export function createApp(config: DeviceConfig, logger: Logger): App {
     logger: logger.child({ component: 'web' }),
     health: { services: () => host.statuses(), devices: () => hardware.snapshots() },
     consoleAuth: { gate: auth.consoleGate(), router: auth.router(), actorOf: (req) => auth.actorOf(req) },
-    routes: { kiosk: [ptz.kioskRouter(), ...sessionRoutes.kiosk], console: [ptz.consoleRouter(), evidenceConsoleRouter(evidence), ...sessionRoutes.console] },
+    routes: { kiosk: [ptz.kioskRouter(), ...sessionRoutes.kiosk], console: [ptz.consoleRouter(), evidenceConsoleRouter(evidence), discovery.consoleRouter(), ...sessionRoutes.console] },
   });
 
-  host.add(store).add(hardware).add(ptz).add(evidence).add(auth).add(sessions).add(power).add(readiness).add(web);
+  host.add(store).add(hardware).add(ptz).add(evidence).add(auth).add(sessions).add(power).add(readiness).add(displaySchedule).add(speakerTracking).add(roomSignals).add(discovery).add(web);
   return { host, store, hardware, ptz, evidence, auth, sessions, power, readiness, web };
 }

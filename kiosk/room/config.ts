@@ -35,9 +35,17 @@ export const speakerTrackingConfig = z.object({
 }).strict();
 export type SpeakerTrackingConfig = z.infer<typeof speakerTrackingConfig>;
 
-/** Room automation: display schedule, speaker tracking, buttons and lamps. */
+export const discoveryConfig = z.object({
+  enabled: z.boolean().default(true),
+  /** Full re-scan period; plug events in /dev are seen sooner through fs.watch. */
+  intervalSeconds: z.number().int().min(2).max(3600).default(10),
+}).strict();
+export type DiscoveryConfig = z.infer<typeof discoveryConfig>;
+
+/** Room automation: display schedule, speaker tracking, device discovery. */
 export const roomAutomationConfig = z.object({
   display: displayScheduleConfig.default(() => displayScheduleConfig.parse({})),
   speakerTracking: speakerTrackingConfig.default(() => speakerTrackingConfig.parse({})),
+  discovery: discoveryConfig.default(() => discoveryConfig.parse({})),
 }).strict();
 export type RoomAutomationConfig = z.infer<typeof roomAutomationConfig>;

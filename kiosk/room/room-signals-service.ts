@@ -1,0 +1,70 @@
+import type { AudioDevice } from '../../hal/audio/types.js';
+import type { GpioDevice } from '../../hal/gpio/types.js';
+import { outputNames, type OutputName } from '../../hal/gpio/config.js';
+import type { EventBus } from '../core/event-bus.js';
+import type { Logger } from '../core/logger.js';
+import type { Service } from '../core/service.js';
+import { lampsFor } from './signals.js';
+
+export interface RoomSignalsServiceOptions {
+  gpio: () => GpioDevice | undefined;
+  audio: () => AudioDevice | undefined;
+  bus: EventBus;
+  logger: Logger;
+}
+
+/**
+ * Physical buttons and lamps: the mute button toggles the microphone, the call-technician button
+ * is published on the bus (console, fleet); the tally lamp and the door sign follow the session.
+ */
+export class RoomSignalsService implements Service {
+  readonly name = 'room-signals';
+  #disposers: (() => void)[] = [];
+  #lamps: Record<OutputName, boolean> = { tally: false, doorSign: false };
+
+  constructor(private readonly options: RoomSignalsServiceOptions) {}
+
+  async start(): Promise<void> {
+    const { bus, logger } = this.options;
+    const gpio = this.options.gpio();
+    if (gpio) {
+      this.#disposers.push(gpio.events.on('button', (name) => {
+        logger.info({ button: name }, 'room button pressed');
+        bus.emit('roomButton', name);
+        if (name === 'mute') void this.#toggleMute();
+      }));
+    }
+    this.#disposers.push(bus.on('sessionStateChanged', (change) => {
+      this.#lamps = lampsFor(change.to);
+      void this.#applyLamps();
+    }));
+  }
+
+  async stop(): Promise<void> {
+    for (const dispose of this.#disposers.splice(0)) dispose();
+  }
+
+  async #toggleMute(): Promise<void> {
+    const audio = this.options.audio();
+    if (!audio) return;
+    try {
+      await audio.setMuted(!audio.muted);
+      this.options.logger.info({ muted: audio.muted }, 'microphone mute toggled by room button');
+    } catch (error) {
+      this.options.logger.warn({ err: (error as Error).message }, 'mute button could not reach the microphone');
+    }
+  }
+
+  async #applyLamps(): Promise<void> {
+    const gpio = this.options.gpio();
+    if (!gpio) return;
+    for (const name of outputNames) {
+      try {
+        await gpio.setOutput(name, this.#lamps[name]);
+      } catch (error) {
+        // An output not wired in this room, or GPIO down: the driver restores wanted levels on reconnect.
+        this.options.logger.debug({ output: name, err: (error as Error).message }, 'lamp not set');
+      }
+    }
+  }
+}
