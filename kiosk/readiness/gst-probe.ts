@@ -5,7 +5,7 @@ import type { CameraSource } from '../../hal/camera/types.js';
 import { runTool } from './child.js';
 import { analyseFrames, splitFrames, type FrameAnalysis } from './frames.js';
 import { parseLevelMessages, type AudioLevels } from './levels.js';
-import { audioSource, cameraSource, frameCaptureLaunch, levelLaunch, PROBE_FRAME, testRecordingLaunch } from './pipelines.js';
+import { audioSource, cameraSource, frameCaptureLaunch, launchArgs, levelLaunch, PROBE_FRAME, testRecordingLaunch } from './pipelines.js';
 import type { MediaProbePort } from './ports.js';
 
 const FRAMES_TO_ANALYSE = 15;
@@ -31,7 +31,7 @@ export class GstProbe implements MediaProbePort {
     const source = cameraSource(this.camera, FRAMES_TO_ANALYSE);
     if (!source) throw new Error(`the ${this.camera.driver} camera cannot be probed outside the media engine`);
     const frameBytes = PROBE_FRAME.width * PROBE_FRAME.height;
-    const result = await runTool(this.gstLaunch, ['-q', frameCaptureLaunch(source)], {
+    const result = await runTool(this.gstLaunch, ['-q', ...launchArgs(frameCaptureLaunch(source))], {
       timeoutMs: 10_000,
       signal,
       enough: (stdout) => stdout.length >= frameBytes * FRAMES_TO_ANALYSE,
@@ -42,7 +42,7 @@ export class GstProbe implements MediaProbePort {
   }
 
   async audioLevels(signal: AbortSignal): Promise<AudioLevels> {
-    const result = await runTool(this.gstLaunch, ['-m', levelLaunch(audioSource(this.microphone, LEVEL_BUFFERS))], { timeoutMs: 10_000, signal });
+    const result = await runTool(this.gstLaunch, ['-m', ...launchArgs(levelLaunch(audioSource(this.microphone, LEVEL_BUFFERS)))], { timeoutMs: 10_000, signal });
     const levels = parseLevelMessages(result.stdout.toString());
     if (!levels) throw new Error(`no level reading from the microphone${result.stderr ? `: ${lastLine(result.stderr)}` : ''}`);
     return levels;
@@ -54,7 +54,7 @@ export class GstProbe implements MediaProbePort {
     await mkdir(dir, { recursive: true });
     const path = join(dir, `readiness-test-${Date.now()}.mkv`);
     const launch = testRecordingLaunch(camera, audioSource(this.microphone, seconds * 10), this.camera.fps, path);
-    const result = await runTool(this.gstLaunch, ['-q', '-e', launch], { timeoutMs: seconds * 1000 + 20_000, signal });
+    const result = await runTool(this.gstLaunch, ['-q', '-e', ...launchArgs(launch)], { timeoutMs: seconds * 1000 + 20_000, signal });
     if (result.code !== 0) {
       await rm(path, { force: true });
       throw new Error(`test recording failed (${result.code ?? result.signal})${result.stderr ? `: ${lastLine(result.stderr)}` : ''}`);

@@ -58,3 +58,29 @@ export function testRecordingLaunch(camera: string, microphone: string, fps: num
     `matroskamux name=mux ! filesink location=${quote(path)}`,
   ].join(' ');
 }
+
+/**
+ * gst-launch-1.0 re-quotes any argument holding a space, so a description must be passed as one
+ * argument per token. Splits on spaces outside double quotes; quotes stay in their token.
+ */
+export function launchArgs(description: string): string[] {
+  const tokens: string[] = [];
+  let current = '';
+  let quoted = false;
+  for (let i = 0; i < description.length; i++) {
+    const char = description[i]!;
+    if (char === '\\' && quoted && i + 1 < description.length) {
+      current += char + description[++i]!;
+      continue;
+    }
+    if (char === '"') quoted = !quoted;
+    if (char === ' ' && !quoted) {
+      if (current) tokens.push(current);
+      current = '';
+      continue;
+    }
+    current += char;
+  }
+  if (current) tokens.push(current);
+  return tokens;
+}

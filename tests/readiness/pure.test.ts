@@ -4,7 +4,7 @@ import { analyseFrames, splitFrames } from '../../kiosk/readiness/frames.js';
 import { latencyStats } from '../../kiosk/readiness/latency.js';
 import { parseLevelMessages } from '../../kiosk/readiness/levels.js';
 import { overallOutcome } from '../../kiosk/readiness/outcome.js';
-import { audioSource, cameraSource, frameCaptureLaunch, levelLaunch, testRecordingLaunch } from '../../kiosk/readiness/pipelines.js';
+import { audioSource, cameraSource, frameCaptureLaunch, launchArgs, levelLaunch, testRecordingLaunch } from '../../kiosk/readiness/pipelines.js';
 import { assessRecording } from '../../kiosk/readiness/recording-probe.js';
 import { dueRuns, type PastRun, type SessionSlot } from '../../kiosk/readiness/scheduler.js';
 import { audioConfig } from '../../hal/audio/config.js';
@@ -81,6 +81,8 @@ describe('frame analysis', () => {
   it.each([
     ['moving picture', [frame((i) => 100 + i), frame((i) => 110 + i), frame((i) => 90 + i)], { black: false, frozen: false }],
     ['black', [frame(() => 16), frame(() => 17), frame(() => 16)], { black: true, frozen: false }],
+    ['noise on black is still black', [frame((i) => 16 + (i % 3) * 5), frame((i) => 16 + ((i + 1) % 3) * 5)], { black: true, frozen: false }],
+    ['a small bright object on black is not black', [frame((i) => (i === 3 ? 235 : 16), 100), frame((i) => (i === 4 ? 235 : 16), 100)], { black: false, frozen: false }],
     ['frozen', [frame((i) => 128 + i), frame((i) => 128 + i), frame((i) => 128 + i)], { black: false, frozen: true }],
     ['black and frozen', [frame(() => 16), frame(() => 16)], { black: true, frozen: true }],
     ['a single frame cannot show motion', [frame((i) => 100 + i)], { black: false, frozen: true }],
@@ -89,7 +91,7 @@ describe('frame analysis', () => {
     expect(analyseFrames(frames)).toMatchObject(expected);
   });
   it('measures luma and change', () => {
-    expect(analyseFrames([frame(() => 100, 4), frame(() => 104, 4)])).toEqual({ frames: 2, meanLuma: 102, maxChange: 4, black: false, frozen: false });
+    expect(analyseFrames([frame(() => 100, 4), frame(() => 104, 4)])).toEqual({ frames: 2, meanLuma: 102, maxChange: 4, brightShare: 1, black: false, frozen: false });
   });
   it('cuts whole frames and drops a partial one', () => {
     expect(splitFrames(Buffer.from([1, 2, 3, 4, 5, 6, 7]), 3).map((f) => [...f])).toEqual([[1, 2, 3], [4, 5, 6]]);
@@ -154,5 +156,14 @@ describe('probe pipelines', () => {
       'CAM ! videoconvert ! videoscale ! video/x-raw,width=640,height=360 ! x264enc tune=zerolatency speed-preset=ultrafast key-int-max=25 ! h264parse ! queue ! mux. ' +
         'MIC ! audioconvert ! audioresample ! opusenc ! queue ! mux. matroskamux name=mux ! filesink location="/tmp/a \\"b\\".mkv"',
     );
+  });
+  it.each([
+    ['a ! b', ['a', '!', 'b']],
+    ['  a   b ', ['a', 'b']],
+    ['filesink location="/tmp/a b/x.mkv" sync=false', ['filesink', 'location="/tmp/a b/x.mkv"', 'sync=false']],
+    ['x location="say \\"hi\\" there"', ['x', 'location="say \\"hi\\" there"']],
+    ['', []],
+  ])('splits %j into gst-launch arguments', (description, expected) => {
+    expect(launchArgs(description)).toEqual(expected);
   });
 });

@@ -1,0 +1,136 @@
+import { createServer, type Server } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig, projectRoot } from '../../config/load.js';
+import type { SimulatedDriver } from '../../hal/core/simulated.js';
+import { createDevices, type Devices } from '../../hal/registry.js';
+import type { SimUps } from '../../hal/ups/sim.js';
+import { createChecks } from '../../kiosk/readiness/checks/index.js';
+import { freeBytes, readNtpSynchronized } from '../../kiosk/readiness/checks/system.js';
+import { GstProbe } from '../../kiosk/readiness/gst-probe.js';
+import { runChecks } from '../../kiosk/readiness/runner.js';
+import { checkIds, type CheckResult, type ReadinessTarget } from '../../kiosk/readiness/types.js';
+import { expectedRecordingBytes } from '../../kiosk/session/recording-size.js';
+import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
+
+// Sim devices from the embedded default config, the real gst-launch/ffprobe probes, a real TCP listener.
+const config = parseConfig(JSON.parse(readFileSync(join(projectRoot(), 'config', 'default.json'), 'utf8')));
+const bitrates = { videoKbps: config.media.video.bitrateKbps, audioKbps: config.media.audioBitrateKbps };
+
+describe('readiness checks in simulation', () => {
+  let dir: string;
+  let devices: Devices;
+  let listener: Server;
+  let endpoint: { host: string; port: number };
+
+  beforeAll(async () => {
+    dir = await makeTempDir('readiness');
+    devices = await createDevices(config.hal, {});
+    await Promise.all(Object.values(devices).map((device) => device.start()));
+    listener = createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    endpoint = { host: '127.0.0.1', port: (listener.address() as { port: number }).port };
+  });
+
+  afterAll(async () => {
+    await Promise.all(Object.values(devices ?? {}).map((device) => device.stop()));
+    await new Promise<void>((resolve) => (listener ? listener.close(() => resolve()) : resolve()));
+    await removeTempDir(dir);
+  });
+
+  const checks = () =>
+    createChecks({
+      devices: () => devices,
+      media: new GstProbe(config.hal.camera, config.hal.audio),
+      recordingsDir: join(dir, 'recordings'),
+      scratchDir: join(dir, 'scratch'),
+      expectedBytes: (seconds) => expectedRecordingBytes(bitrates, seconds),
+      upsMarginSeconds: config.hal.power.marginSeconds,
+      videoFps: config.hal.camera.fps,
+    });
+  // 20 minutes: within the sim UPS's 30 minutes of battery with the 2-minute margin.
+  const target = (): ReadinessTarget => ({ sessionId: null, durationSeconds: 20 * 60, endpoint });
+  const byId = (results: CheckResult[]) => Object.fromEntries(results.map((r) => [r.id, r]));
+
+  it('produces every listed check, each with an explanation in Vietnamese and English', async () => {
+    const { results, overall } = await runChecks(checks(), target());
+    expect(results.map((r) => r.id)).toEqual([...checkIds]);
+    for (const result of results) {
+      expect(result.explanation.vi.length, result.id).toBeGreaterThan(10);
+      expect(result.explanation.en.length, result.id).toBeGreaterThan(10);
+    }
+    const r = byId(results);
+    expect(r.camera).toMatchObject({ status: 'pass', measured: { unit: 'luma/255' } });
+    expect(r.ptz).toMatchObject({ status: 'pass', measured: { unit: 'ms' } });
+    expect(r.microphone).toMatchObject({ status: 'pass', measured: { unit: 'dBFS rms' } });
+    // audiotestsrc volume=0.5 sine: RMS is 20·log10(0.5/√2) ≈ -9.03 dBFS.
+    expect(r.microphone!.measured.value).toBeCloseTo(-9, 0);
+    expect(r.loopback!.status).toBe('unsupported');
+    expect(r.display!.status).toBe('pass');
+    expect(r.ups).toMatchObject({ status: 'pass', measured: { value: 1800, unit: 's' } });
+    const needed = expectedRecordingBytes(bitrates, 20 * 60) * 2;
+    expect(r.disk!.status).toBe((await freeBytes(dir)) >= needed ? 'pass' : 'fail');
+    expect(['pass', 'warn']).toContain(r.network!.status);
+    expect(typeof r.network!.measured.value).toBe('number');
+    const synced = await readNtpSynchronized();
+    expect(r.clock!.status).toBe(synced === true ? 'pass' : synced === false ? 'fail' : 'warn');
+    expect(r['test-recording']).toMatchObject({ status: 'pass', measured: { unit: 's' } });
+    expect(r['test-recording']!.measured.value as number).toBeGreaterThanOrEqual(4.5);
+    expect(overall).toBe(results.some((x) => x.status === 'fail') ? 'fail' : results.some((x) => x.status === 'warn') ? 'warn' : 'pass');
+  }, 90_000);
+
+  it('fails the checks of broken devices and only those', async () => {
+    const broken = ['camera', 'ptz', 'audio', 'display', 'ups'] as const;
+    for (const kind of broken) (devices[kind] as unknown as SimulatedDriver).breakDevice(`${kind} unplugged for the test`);
+    try {
+      const r = byId((await runChecks(checks(), target())).results);
+      for (const id of ['camera', 'ptz', 'microphone', 'display', 'ups', 'test-recording'] as const) {
+        expect(r[id]!.status, id).toBe('fail');
+      }
+      expect(r.camera!.explanation.en).toContain('camera unplugged for the test');
+      expect(r['test-recording']!.explanation.en).toContain('camera');
+      expect(r.loopback!.status).toBe('unsupported');
+      expect(['pass', 'warn']).toContain(r.network!.status);
+    } finally {
+      for (const kind of broken) {
+        const device = devices[kind] as unknown as SimulatedDriver;
+        device.mend();
+        await device.stop();
+        await device.start();
+      }
+    }
+    expect(devices.camera!.status).toBe('ok');
+  }, 90_000);
+
+  it('fails the UPS on battery or with too little runtime, and the link when nobody answers', async () => {
+    const ups = devices.ups as unknown as SimUps;
+    const only = (ids: string[]) => checks().filter((c) => ids.includes(c.id));
+    try {
+      ups.simulate(['OL'], 40, 600);
+      let r = byId((await runChecks(only(['ups']), target())).results);
+      expect(r.ups).toMatchObject({ status: 'fail', measured: { value: 600 } });
+      ups.simulate(['OB', 'DISCHRG'], 90, 3000);
+      r = byId((await runChecks(only(['ups']), target())).results);
+      expect(r.ups!.status).toBe('fail');
+      expect(r.ups!.explanation.vi).toContain('pin');
+    } finally {
+      ups.simulate(['OL'], 100, 1800);
+    }
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as { port: number }).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const r = byId((await runChecks(only(['network', 'disk']), { ...target(), endpoint: { host: '127.0.0.1', port } })).results);
+    expect(r.network).toMatchObject({ status: 'fail', measured: { value: null } });
+    const noEndpoint = byId((await runChecks(only(['network']), { sessionId: null, durationSeconds: 60 })).results);
+    expect(noEndpoint.network!.status).toBe('warn');
+  }, 60_000);
+
+  it('turns a hung check into a fail at its timeout', async () => {
+    const hung = { id: 'ptz' as const, timeoutMs: 200, run: () => new Promise<never>(() => undefined) };
+    const { results, overall } = await runChecks([hung], target());
+    expect(results[0]).toMatchObject({ id: 'ptz', status: 'fail' });
+    expect(overall).toBe('fail');
+  });
+});
