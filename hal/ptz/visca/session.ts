@@ -71,12 +71,8 @@ export class ViscaSession {
   close(reason: string): void {
     this.#open = false;
     const error = new PtzNotConnectedError(`PTZ connection closed: ${reason}`);
-    const current = this.#current;
-    this.#current = undefined;
-    if (current) {
-      clearTimeout(current.timer);
-      current.reject(error);
-    }
+    // Settling the exchange in flight clears #current and rejects its caller.
+    this.#current?.reject(error);
     for (const waiting of this.#queue.splice(0)) waiting.reject(error);
   }
 
