@@ -19,7 +19,8 @@ export const capabilities = [
 export type Capability = (typeof capabilities)[number];
 
 const grants: Record<Role, readonly Capability[]> = {
-  admin: capabilities,
+  // The administrator runs the device, not the cases: denouncers' identities stay with those who handle them.
+  admin: capabilities.filter((c) => c !== 'identities.read'),
   technician: ['health.read', 'devices.manage', 'recordings.read', 'recordings.export', 'audit.read'],
   officer: ['health.read', 'sessions.manage', 'recordings.read'],
   'officer-confidential': ['health.read', 'sessions.manage', 'recordings.read', 'identities.read'],

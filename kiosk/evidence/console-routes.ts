@@ -1,6 +1,7 @@
 import express, { type Request } from 'express';
 import { basename } from 'node:path';
 import { z } from 'zod';
+import { requireCapability, type AuthenticatedRequest } from '../auth/middleware.js';
 import { HttpError, parseBody } from '../web/http.js';
 import type { Actor } from './audit-log.js';
 import { EvidenceNotFoundError, ExportRefusedError } from './evidence-store.js';
@@ -8,16 +9,14 @@ import type { EvidenceService } from './evidence-service.js';
 import { ExportError } from './export.js';
 
 /**
- * The technician console's evidence API (mounted under /api on the console server).
- * Console login and roles do not exist yet: the auth middleware will set `req.actor`; until then
- * every request is audited as `console-unauthenticated`. Gate these routes by role once it lands.
+ * The technician console's evidence API (mounted under /api on the console server, behind the
+ * console login, which sets `req.auth`); each route asks for the capability it needs.
  */
-export interface ActorRequest extends Request {
-  actor?: Actor;
+function actorOf(req: Request): Actor {
+  const auth = (req as AuthenticatedRequest).auth;
+  if (!auth) throw new HttpError(401, 'login_required', 'đăng nhập để tiếp tục / log in to continue');
+  return { id: auth.user, role: auth.role };
 }
-
-const UNAUTHENTICATED: Actor = { id: 'console-unauthenticated', role: 'unknown' };
-const actorOf = (req: Request): Actor => (req as ActorRequest).actor ?? UNAUTHENTICATED;
 
 const exportBody = z.object({
   /** A mounted USB disk or any folder on the device. */
@@ -29,56 +28,56 @@ const exportBody = z.object({
 export function evidenceConsoleRouter(evidence: EvidenceService): express.Router {
   const router = express.Router();
 
-  router.get('/evidence/recordings', async (_req, res) => {
+  router.get('/evidence/recordings', requireCapability('recordings.read'), async (_req, res) => {
     const { catalog } = evidence.store;
     const facts = new Map((await catalog.retentionFacts()).map((f) => [f.id, f]));
     const recordings = await catalog.recordings();
     res.json({ recordings: recordings.map(({ events: _events, ...r }) => ({ ...r, bytes: facts.get(r.id)?.bytes ?? 0, verifiedExport: facts.get(r.id)?.verifiedExport ?? false })) });
   });
 
-  router.get('/evidence/recordings/:id', async (req, res) => {
+  router.get('/evidence/recordings/:id', requireCapability('recordings.read'), async (req, res) => {
     const { catalog, audit } = evidence.store;
-    const recording = await found(catalog.recording(req.params.id));
+    const recording = await found(catalog.recording(String(req.params.id)));
     const [segments, exports] = await Promise.all([catalog.segments(recording.id), catalog.exports(recording.id)]);
     await audit.append(actorOf(req), 'view', recording.id, null);
     res.json({ recording, segments: segments.map((s) => ({ ...s, name: basename(s.path) })), exports });
   });
 
-  router.get('/evidence/recordings/:id/segments/:index/file', async (req, res) => {
+  router.get('/evidence/recordings/:id/segments/:index/file', requireCapability('recordings.read'), async (req, res) => {
     const { catalog, audit } = evidence.store;
-    const recording = await found(catalog.recording(req.params.id));
+    const recording = await found(catalog.recording(String(req.params.id)));
     if (recording.confidential) throw new HttpError(403, 'confidential', 'a confidential recording leaves the device only as an encrypted export');
-    const segment = (await catalog.segments(recording.id)).find((s) => String(s.index) === req.params.index);
-    if (!segment) throw new HttpError(404, 'not_found', `no segment ${req.params.index} in recording ${recording.id}`);
+    const segment = (await catalog.segments(recording.id)).find((s) => String(s.index) === String(req.params.index));
+    if (!segment) throw new HttpError(404, 'not_found', `no segment ${String(req.params.index)} in recording ${recording.id}`);
     await audit.append(actorOf(req), 'download', recording.id, basename(segment.path));
     res.download(catalog.absolutePath(segment.path), basename(segment.path));
   });
 
-  router.post('/evidence/recordings/:id/verify', async (req, res) => {
-    res.json(await mapErrors(evidence.store.verify(req.params.id, actorOf(req))));
+  router.post('/evidence/recordings/:id/verify', requireCapability('recordings.read'), async (req, res) => {
+    res.json(await mapErrors(evidence.store.verify(String(req.params.id), actorOf(req))));
   });
 
-  router.post('/evidence/recordings/:id/export', async (req, res) => {
+  router.post('/evidence/recordings/:id/export', requireCapability('recordings.export'), async (req, res) => {
     const body = parseBody(exportBody, req);
     const encrypt = body.encrypt && body.passphrase ? { passphrase: body.passphrase } : undefined;
-    res.json(await mapErrors(evidence.store.export(req.params.id, { targetRoot: body.to, actor: actorOf(req), ...(encrypt ? { encrypt } : {}) })));
+    res.json(await mapErrors(evidence.store.export(String(req.params.id), { targetRoot: body.to, actor: actorOf(req), ...(encrypt ? { encrypt } : {}) })));
   });
 
-  router.get('/evidence/audit', async (req, res) => {
+  router.get('/evidence/audit', requireCapability('audit.read'), async (req, res) => {
     const limit = Math.min(1000, Math.max(1, Number(req.query.limit ?? 100) || 100));
     const before = req.query.before === undefined ? undefined : Number(req.query.before);
     res.json({ entries: await evidence.store.audit.list(limit, before) });
   });
 
-  router.get('/evidence/audit/verify', async (_req, res) => {
+  router.get('/evidence/audit/verify', requireCapability('audit.read'), async (_req, res) => {
     res.json(await evidence.store.audit.verify());
   });
 
-  router.get('/evidence/disk', async (_req, res) => {
+  router.get('/evidence/disk', requireCapability('health.read'), async (_req, res) => {
     res.json(await evidence.checkDisk());
   });
 
-  router.get('/evidence/public-key', (_req, res) => {
+  router.get('/evidence/public-key', requireCapability('health.read'), (_req, res) => {
     res.json(evidence.publicKey());
   });
 

@@ -68,7 +68,7 @@ describe('login throttle', () => {
 
 describe('roles', () => {
   it('let only leaders and cleared officers read denouncers’ identities', () => {
-    expect(roles.filter((role) => can(role, 'identities.read')).sort()).toEqual(['admin', 'leader', 'officer-confidential']);
+    expect(roles.filter((role) => can(role, 'identities.read')).sort()).toEqual(['leader', 'officer-confidential']);
   });
 
   it('let only administrators manage accounts', () => {
