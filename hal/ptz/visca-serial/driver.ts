@@ -6,6 +6,8 @@ import { decodeReply, hex, ifClear } from '../visca/protocol.js';
 import type { SessionExchange } from '../visca/session.js';
 import { ViscaPtz } from '../visca/visca-ptz.js';
 
+const NOISE_LOG_INTERVAL_MS = 10_000;
+
 export interface ViscaSerialOptions {
   port: string;
   baudRate: number;
@@ -23,6 +25,8 @@ export class ViscaSerialPtz extends ViscaPtz {
   readonly driverName = 'visca-serial';
   #port: SerialPort | undefined;
   readonly #framer = new ViscaFramer();
+  #noiseBytes = 0;
+  #noiseLoggedAt = 0;
 
   constructor(context: DriverContext, private readonly options: ViscaSerialOptions) {
     super(context, options.address, options);
@@ -60,10 +64,20 @@ export class ViscaSerialPtz extends ViscaPtz {
     await writeAll(this.#port, exchange.bytes);
   }
 
+  /** A noisy RS-485 line must not flood the journal: one warning per interval, with a count. */
+  #noteNoise(bytes: Buffer): void {
+    this.#noiseBytes += bytes.length;
+    const now = Date.now();
+    if (now - this.#noiseLoggedAt < NOISE_LOG_INTERVAL_MS) return;
+    this.logger.warn({ device: this.id, skippedBytes: this.#noiseBytes, sample: hex(bytes.subarray(0, 16)) }, 'VISCA line noise skipped');
+    this.#noiseLoggedAt = now;
+    this.#noiseBytes = 0;
+  }
+
   #onData(chunk: Buffer): void {
     for (const output of this.#framer.push(chunk)) {
       if (output.type === 'garbage') {
-        this.logger.warn({ device: this.id, bytes: hex(output.bytes.subarray(0, 32)), length: output.bytes.length }, 'VISCA line noise skipped');
+        this.#noteNoise(output.bytes);
         continue;
       }
       this.received(decodeReply(output.bytes));

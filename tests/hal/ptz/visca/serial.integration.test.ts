@@ -143,6 +143,14 @@ describe('visca-serial driver ↔ emulated camera on a pty', () => {
     expect(statuses).toEqual(['ok', 'connecting', 'ok']);
   });
 
+  it('fails the command in flight at once when the port vanishes, without waiting for its timeout', async () => {
+    camera.model.faults.push({ kind: 'ack-only' });
+    const recall = driver.recallPreset(1).catch((e: unknown) => e);
+    await waitFor('recall on the wire', () => camera.heard.some((p) => hex(p.bytes) === '81 01 04 3F 02 01 FF'));
+    await camera.unplug();
+    expect(await recall).toBeInstanceOf(PtzNotConnectedError);
+  });
+
   it('goes connecting when the port vanishes (unplug) and ok again when it returns', async () => {
     await camera.unplug();
     await waitFor('status connecting', () => driver.status === 'connecting');
