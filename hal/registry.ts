@@ -54,6 +54,9 @@ export const driverFamilies: { [K in DeviceKind]: Families<K> } = {
   },
   ups: {
     sim: async (options, context) => new (await import('./ups/sim.js')).SimUps(context, options),
+    nut: async (options, context) => new (await import('./ups/nut/driver.js')).NutUps(context, options),
+    megatec: async (options, context) => new (await import('./ups/megatec/driver.js')).MegatecUps(context, options),
+    gpio: async (options, context) => new (await import('./ups/gpio/driver.js')).GpioUps(context, options),
   },
   gpio: {
     sim: async (_options, context) => new (await import('./gpio/sim.js')).SimGpio(context),

@@ -24,12 +24,12 @@ export class NutUps extends UpsDriver {
 
   constructor(context: DriverContext, private readonly options: NutUpsOptions) {
     super(context);
-    if (options.username && !options.passwordFile) throw new BadConfigError('ups.username needs ups.passwordFile (the password is never written in the config)');
-    if (options.passwordFile && !options.username) throw new BadConfigError('ups.passwordFile needs ups.username');
   }
 
   protected async open(): Promise<void> {
     const { host, port, upsName } = this.options;
+    if (this.options.username && !this.options.passwordFile) throw new BadConfigError('ups.username needs ups.passwordFile (the password is never written in the config)');
+    if (this.options.passwordFile && !this.options.username) throw new BadConfigError('ups.passwordFile needs ups.username');
     const password = await this.#readPassword();
     const ca = this.options.caFile ? await readConfigFile(this.options.caFile, 'ups.caFile') : undefined;
 
