@@ -28,6 +28,8 @@ export class SpeakerTrackingService implements Service {
   #tracker: SpeakerTracker | undefined;
   #disposers: (() => void)[] = [];
   #recalling: Promise<void> | undefined;
+  /** The last recall failure, so a preset that is not stored warns once instead of every hold period. */
+  #lastFailure: string | undefined;
 
   constructor(private readonly options: SpeakerTrackingServiceOptions) {}
 
@@ -69,10 +71,16 @@ export class SpeakerTrackingService implements Service {
     }
     this.#recalling = ptz
       .recallPreset(slot)
-      .then(() => this.options.logger.info({ slot, angle: reading.angle }, 'speaker tracking recalled preset'))
+      .then(() => {
+        this.#lastFailure = undefined;
+        this.options.logger.info({ slot, angle: reading.angle }, 'speaker tracking recalled preset');
+      })
       .catch((error: unknown) => {
         tracker.recallFailed();
-        this.options.logger.warn({ slot, err: (error as Error).message }, 'speaker tracking recall failed');
+        const failure = `${slot}: ${(error as Error).message}`;
+        const level = failure === this.#lastFailure ? 'debug' : 'warn';
+        this.#lastFailure = failure;
+        this.options.logger[level]({ slot, err: (error as Error).message }, 'speaker tracking recall failed');
       })
       .finally(() => {
         this.#recalling = undefined;
