@@ -56,7 +56,7 @@ describe('PTZ service: named presets and camera controls over HTTP', () => {
     db = (await openStore(join(dir, 'diemcau.sqlite'))).db;
     camera = new ViscaUdpEmulator();
     await camera.plugIn();
-    driver = new ViscaIpPtz({ id: 'ptz', backoff: testBackoff }, { host: '127.0.0.1', port: camera.port, timeoutMs: 400, slowCompletionTimeoutMs: 800 });
+    driver = new ViscaIpPtz({ id: 'ptz', backoff: testBackoff }, { host: '127.0.0.1', port: camera.port, timeoutMs: 1000, slowCompletionTimeoutMs: 1500 });
     await driver.start();
     const bus = createEventBus(logger);
     busEvents = [];

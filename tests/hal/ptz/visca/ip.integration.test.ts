@@ -18,7 +18,7 @@ describe('visca-ip driver ↔ emulated camera over UDP', () => {
   beforeEach(async () => {
     camera = new ViscaUdpEmulator();
     await camera.plugIn();
-    driver = new ViscaIpPtz({ id: 'ptz', backoff: testBackoff }, { host: '127.0.0.1', port: camera.port, timeoutMs: 400, slowCompletionTimeoutMs: 800 });
+    driver = new ViscaIpPtz({ id: 'ptz', backoff: testBackoff }, { host: '127.0.0.1', port: camera.port, timeoutMs: 1000, slowCompletionTimeoutMs: 1500 });
     statuses = [];
     driver.events.on('status', (s) => statuses.push(s.status));
     await driver.start();

@@ -24,7 +24,7 @@ describe('visca-serial driver ↔ emulated camera on a pty', () => {
     dir = await mkdtemp(join(tmpdir(), 'visca-serial-'));
     camera = new ViscaPtyEmulator({ driverSide: join(dir, 'ttyPTZ'), cameraSide: join(dir, 'camera') });
     await camera.plugIn();
-    driver = new ViscaSerialPtz({ id: 'ptz', backoff: testBackoff }, { port: camera.devicePath, baudRate: 9600, address: 1, timeoutMs: 400, slowCompletionTimeoutMs: 800 });
+    driver = new ViscaSerialPtz({ id: 'ptz', backoff: testBackoff }, { port: camera.devicePath, baudRate: 9600, address: 1, timeoutMs: 1000, slowCompletionTimeoutMs: 1500 });
     statuses = [];
     driver.events.on('status', (s) => statuses.push(s.status));
     await driver.start();
@@ -109,7 +109,7 @@ describe('visca-serial driver ↔ emulated camera on a pty', () => {
     camera.model.faults.push({ kind: 'ack-only' });
     const error = await driver.recallPreset(4).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PtzTimeoutError);
-    expect((error as Error).message).toMatch(/no completion .* within 800 ms/);
+    expect((error as Error).message).toMatch(/no completion .* within 1500 ms/);
   });
 
   it('skips garbage bytes on the line and still pairs replies with commands', async () => {
