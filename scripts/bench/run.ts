@@ -6,6 +6,7 @@ const suites: Record<string, () => Promise<BenchSuite>> = {
   daemon: async () => (await import('./daemon.js')).daemonBench,
   ptz: async () => (await import('./ptz.js')).ptzBench,
   evidence: async () => (await import('./evidence.js')).evidenceBench,
+  ups: async () => (await import('./ups.js')).upsBench,
 };
 
 const { values } = parseArgs({ options: { only: { type: 'string', multiple: true } }, strict: true });
