@@ -1,5 +1,6 @@
 import express, { type ErrorRequestHandler } from 'express';
 import { z } from 'zod';
+import { requireCapability } from '../auth/middleware.js';
 import { SessionError, httpStatusOf } from '../session/errors.js';
 import { HttpError, parseBody } from '../web/http.js';
 import type { ReadinessService } from './readiness-service.js';
@@ -22,20 +23,20 @@ export function readinessKioskRouter(readiness: ReadinessService): express.Route
   return router;
 }
 
-/** Console: results of past runs, and a run on demand. */
+/** Console: results of past runs for every logged-in user; a run on demand for those who manage devices. */
 export function readinessConsoleRouter(readiness: ReadinessService): express.Router {
   const router = express.Router();
-  router.get('/readiness', async (req, res) => {
+  router.get('/readiness', requireCapability('health.read'), async (req, res) => {
     const query = z.object({ sessionId: z.string().max(64).optional(), limit: z.coerce.number().int().min(1).max(500).optional() }).safeParse(req.query);
     if (!query.success) throw new HttpError(400, 'bad_query', 'sessionId must be an id, limit 1…500');
     res.json({ runs: await readiness.store.list(query.data) });
   });
-  router.get('/readiness/:id', async (req, res) => {
+  router.get('/readiness/:id', requireCapability('health.read'), async (req, res) => {
     const run = await readiness.store.get(String(req.params.id));
     if (!run) throw new HttpError(404, 'not_found', 'no such readiness run');
     res.json({ run });
   });
-  router.post('/readiness/run', async (req, res) => {
+  router.post('/readiness/run', requireCapability('devices.manage'), async (req, res) => {
     const { sessionId } = parseBody(runInput, req);
     res.json({ run: await readiness.run({ sessionId: sessionId ?? null, kind: 'on-demand', trigger: 'console' }) });
   });

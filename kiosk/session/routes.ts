@@ -1,5 +1,6 @@
 import express, { type ErrorRequestHandler, type Request } from 'express';
 import { z } from 'zod';
+import { requireCapability } from '../auth/middleware.js';
 import { HttpError, parseBody } from '../web/http.js';
 import { actorOf } from './access.js';
 import { httpStatusOf, SessionError } from './errors.js';
@@ -50,41 +51,43 @@ const rangeQuery = z.object({ from: z.iso.datetime({ offset: true }).optional(),
 const citizenSummary = (citizen: CitizenRecord) => ({ id: citizen.id, caseId: citizen.caseId, position: citizen.position, role: citizen.role, attendance: citizen.attendance });
 
 /**
- * The technician console's calls (LAN). Who is asking comes from `req.auth`, which the console's
- * login middleware will set; until then confidential identities cannot be read at all.
+ * The console's calls (LAN, behind the login, which sets `req.auth`). The schedule list is open to
+ * every logged-in user (the technician prepares the room for it); cases, citizens and reports need
+ * `sessions.manage`; an identity needs `identities.read`, checked and audited by the service.
  */
 export function sessionConsoleRouter(sessions: SessionService): express.Router {
   const router = express.Router();
   const actorName = (req: Request) => actorOf(req)?.user ?? 'console';
+  const manage = requireCapability('sessions.manage');
 
-  router.get('/schedule', async (req, res) => {
+  router.get('/schedule', requireCapability('health.read'), async (req, res) => {
     const range = rangeQuery.safeParse(req.query);
     if (!range.success) throw new HttpError(400, 'bad_query', 'from/to must be ISO 8601 instants with an offset');
     res.json({ sessions: await sessions.listSchedule(range.data) });
   });
-  router.post('/schedule', async (req, res) => {
+  router.post('/schedule', manage, async (req, res) => {
     res.status(201).json({ session: await sessions.createSchedule(parseBody(scheduleInput, req)) });
   });
-  router.get('/schedule/:id', async (req, res) => {
+  router.get('/schedule/:id', manage, async (req, res) => {
     res.json({ session: await sessions.consoleView(param(req, 'id')) });
   });
-  router.put('/schedule/:id', async (req, res) => {
+  router.put('/schedule/:id', manage, async (req, res) => {
     res.json({ session: await sessions.updateSchedule(param(req, 'id'), parseBody(scheduleInput, req)) });
   });
   // Cancelling keeps the record: a scheduled session is part of the reception's history.
-  router.delete('/schedule/:id', async (req, res) => {
+  router.delete('/schedule/:id', manage, async (req, res) => {
     res.json({ session: await sessions.cancel(param(req, 'id'), actorName(req)) });
   });
-  router.post('/schedule/:id/cases', async (req, res) => {
+  router.post('/schedule/:id/cases', manage, async (req, res) => {
     res.status(201).json({ case: await sessions.addCase(param(req, 'id'), parseBody(caseInput, req)) });
   });
-  router.put('/cases/:caseId', async (req, res) => {
+  router.put('/cases/:caseId', manage, async (req, res) => {
     res.json({ case: await sessions.updateCase(param(req, 'caseId'), parseBody(caseInput, req)) });
   });
-  router.post('/cases/:caseId/citizens', async (req, res) => {
+  router.post('/cases/:caseId/citizens', manage, async (req, res) => {
     res.status(201).json({ citizen: citizenSummary(await sessions.addCitizen(param(req, 'caseId'), parseBody(citizenInput, req))) });
   });
-  router.put('/citizens/:id/attendance', async (req, res) => {
+  router.put('/citizens/:id/attendance', manage, async (req, res) => {
     const { attendance } = parseBody(attendanceInput, req);
     res.json({ citizen: citizenSummary(await sessions.setAttendance(param(req, 'id'), attendance)) });
   });
@@ -92,7 +95,7 @@ export function sessionConsoleRouter(sessions: SessionService): express.Router {
     res.setHeader('Cache-Control', 'no-store');
     res.json({ identity: await sessions.readIdentity(param(req, 'id'), actorOf(req)) });
   });
-  router.get('/sessions/:id/report', async (req, res) => {
+  router.get('/sessions/:id/report', manage, async (req, res) => {
     res.json(await sessions.report(param(req, 'id')));
   });
   router.use(sessionErrors);

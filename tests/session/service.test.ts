@@ -160,10 +160,16 @@ describe('session service (real SQLite in a temp dir)', () => {
     const tc = await service.addCase(session.id, { type: 'TC', summary: 'tố cáo', flags: { mass: false, complex: false, prolonged: false, escalated: false } });
     const citizen = await service.addCitizen(tc.id, { role: 'denouncer', identity: { name: 'Phạm Ẩn Danh', idNumber: '001199000777' }, attendance: 'expected' });
     await expect(service.readIdentity(citizen.id, undefined)).rejects.toMatchObject({ kind: 'forbidden' });
-    await expect(service.readIdentity(citizen.id, { user: 'kt', role: 'technician' })).rejects.toMatchObject({ kind: 'forbidden' });
+    for (const role of ['technician', 'officer', 'admin', 'viewer', 'no-such-role']) {
+      await expect(service.readIdentity(citizen.id, { user: 'x', role }), role).rejects.toMatchObject({ kind: 'forbidden' });
+    }
+    expect(await service.readIdentity(citizen.id, { user: 'cb', role: 'officer-confidential' })).toMatchObject({ name: 'Phạm Ẩn Danh' });
     expect(await service.readIdentity(citizen.id, { user: 'ld', role: 'leader' })).toEqual({ name: 'Phạm Ẩn Danh', idNumber: '001199000777' });
     const audit = await db.all<{ actor: string; action: string; target: string }>('SELECT actor, action, target FROM audit_log');
-    expect(audit).toEqual([{ actor: 'ld', action: 'identity-view', target: `citizen:${citizen.id}` }]);
+    expect(audit).toEqual([
+      { actor: 'cb', action: 'identity-view', target: `citizen:${citizen.id}` },
+      { actor: 'ld', action: 'identity-view', target: `citizen:${citizen.id}` },
+    ]);
     expect((await service.kioskView(session.id)).cases[0]!.citizens[0]).toMatchObject({ displayName: 'Người tố cáo #1', masked: true });
     await expect(service.updateCase(tc.id, { type: 'KN', summary: 'x', flags: { mass: false, complex: false, prolonged: false, escalated: false } })).rejects.toMatchObject({ kind: 'conflict' });
     expect(logText).not.toContain('Phạm Ẩn Danh');
