@@ -5,24 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(
-  gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
-  gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-plugins-base-apps
-  libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev pkg-config
-  ffmpeg socat nut-server nut-client chromium v4l-utils libsqlite3-dev
-  python3 make g++ openssl cage
-  ddcutil alsa-utils pulseaudio-utils
-  gstreamer1.0-x fonts-dejavu-core
-)
+# shellcheck source=lib/apt-packages.sh
+. scripts/lib/apt-packages.sh
 
 log() { printf '[setup] %s\n' "$*" >&2; }
-
-missing_packages() {
-  local pkg
-  for pkg in "${APT_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || printf '%s\n' "$pkg"
-  done
-}
 
 install_system_packages() {
   local missing
@@ -38,20 +24,21 @@ install_system_packages() {
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-lock_hash() { sha256sum package-lock.json package.json | sha256sum | cut -d' ' -f1; }
+# shellcheck source=lib/lock-hash.sh
+. scripts/lib/lock-hash.sh
 
 install_node_modules() {
-  local stamp=node_modules/.diemcau-lock-hash
-  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$(lock_hash)" ]; then return 0; fi
+  node_modules_current && return 0
   log "installing npm dependencies (npm ci)"
   # sqlite3 builds against Debian's libsqlite3 (about 11 s instead of 60 s for the bundled copy).
   npm_config_sqlite=/usr npm ci --no-audit --no-fund --loglevel=error
-  lock_hash > "$stamp"
+  lock_hash > "$NODE_MODULES_STAMP"
 }
 
 build() {
   log "building (tsc)"
   npx --no-install tsc -p tsconfig.json
+  npx --no-install tsc -p kiosk/ui/tsconfig.json
 }
 
 install_system_packages

@@ -11,6 +11,7 @@ import type { EventBus } from '../core/event-bus.js';
 import { createApiApp, finishApiApp } from './http.js';
 import { healthReport, type HealthSource } from './health.js';
 import { parseClientMessage, type ServerMessage } from './ws-messages.js';
+import { uiRouter } from './static-ui.js';
 
 export interface WebRoutes {
   /** Mounted on the kiosk server (127.0.0.1), under /api. */
@@ -96,6 +97,7 @@ export class WebService implements Service {
     const { tls, auth } = secure;
     const app = createApiApp({ bodyLimit: config.bodyLimit, logger });
     if (auth) app.use(auth.gate);
+    else app.use(uiRouter('kiosk'));
     app.get('/api/health', (_req, res) => {
       res.json(this.#health());
     });

@@ -1,0 +1,199 @@
+import { formatClock, t, type Language, type MessageKey } from '../shared/messages.js';
+
+/**
+ * The reception officer's touchscreen. It talks only to the daemon's kiosk API on 127.0.0.1:
+ * health over the websocket, the session and camera presets over HTTP. Everything written to the
+ * page goes through textContent: nothing the API returns is ever parsed as HTML.
+ */
+
+interface Device { id: string; kind: string; status: 'ok' | 'connecting' | 'failed' | 'bad-config'; detail?: string }
+interface Health { room: { id: string; name: string }; devices: Device[] }
+interface SessionView { id: string; title?: string; state: string; scheduledStart?: string; scheduledEnd?: string; chairingSite?: string; muted?: boolean; recording?: boolean }
+interface Preset { name: string; label?: { vi: string; en: string } | string; labelVi?: string; labelEn?: string }
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+const state = {
+  language: (localStorage.getItem('diemcau.language') as Language | null) ?? 'vi',
+  health: undefined as Health | undefined,
+  session: null as SessionView | null,
+  presets: [] as Preset[],
+  muted: false,
+};
+
+const statusKey: Record<Device['status'], MessageKey> = { ok: 'statusOk', connecting: 'statusConnecting', failed: 'statusFailed', 'bad-config': 'statusBadConfig' };
+const kindKey: Record<string, MessageKey> = { camera: 'camera', ptz: 'ptz', audio: 'audio', display: 'display', ups: 'ups', gpio: 'gpio' };
+
+function text(key: MessageKey): string {
+  return t(key, state.language);
+}
+
+async function api<T>(path: string, body?: unknown): Promise<T> {
+  const response = await fetch(`/api${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const payload = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(payload?.error?.message ?? `${response.status}`);
+  return payload as T;
+}
+
+let toastTimer: number | undefined;
+function toast(message: string): void {
+  const element = $('toast');
+  element.textContent = message;
+  element.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = window.setTimeout(() => (element.hidden = true), 4000);
+}
+
+async function act(work: () => Promise<unknown>, done?: MessageKey): Promise<void> {
+  try {
+    await work();
+    if (done) toast(text(done));
+  } catch (error) {
+    toast(`${text('actionFailed')}: ${(error as Error).message}`);
+  }
+  await refresh();
+}
+
+function confirm(message: string): Promise<boolean> {
+  const dialog = $<HTMLDialogElement>('confirm');
+  $('confirm-text').textContent = message;
+  dialog.showModal();
+  return new Promise((resolve) => {
+    const finish = (answer: boolean) => {
+      dialog.close();
+      resolve(answer);
+    };
+    $('confirm-yes').onclick = () => finish(true);
+    $('confirm-no').onclick = () => finish(false);
+  });
+}
+
+function presetLabel(preset: Preset): string {
+  if (typeof preset.label === 'object' && preset.label) return preset.label[state.language];
+  if (state.language === 'vi' && preset.labelVi) return preset.labelVi;
+  if (state.language === 'en' && preset.labelEn) return preset.labelEn;
+  return typeof preset.label === 'string' ? preset.label : preset.name;
+}
+
+function render(): void {
+  document.documentElement.lang = state.language;
+  for (const element of document.querySelectorAll<HTMLElement>('[data-text]')) element.textContent = text(element.dataset.text as MessageKey);
+  $('room-name').textContent = state.health?.room.name ?? '';
+  $('clock').textContent = formatClock(new Date(), state.language);
+
+  const devices = $('devices');
+  devices.replaceChildren(
+    ...(state.health?.devices ?? []).map((device) => {
+      const item = document.createElement('li');
+      item.dataset.kind = device.kind;
+      const name = document.createElement('span');
+      name.textContent = kindKey[device.kind] ? text(kindKey[device.kind]!) : device.kind;
+      const badge = document.createElement('span');
+      badge.className = `badge ${device.status}`;
+      badge.textContent = text(statusKey[device.status]);
+      item.append(name, badge);
+      return item;
+    }),
+  );
+
+  const body = $('session-body');
+  const session = state.session;
+  if (!session) {
+    const empty = document.createElement('p');
+    empty.className = 'empty';
+    empty.textContent = text('noSession');
+    body.replaceChildren(empty);
+  } else {
+    const title = document.createElement('p');
+    title.className = 'session-title';
+    title.textContent = session.title ?? session.id;
+    const meta = document.createElement('p');
+    meta.className = 'session-meta';
+    const badge = document.createElement('span');
+    badge.className = `state ${session.state}`;
+    badge.textContent = text(`state_${session.state}` as MessageKey);
+    meta.append(badge, document.createTextNode(session.chairingSite ? `  ${session.chairingSite}` : ''));
+    body.replaceChildren(title, meta);
+  }
+  const live = session?.state === 'live';
+  $('start').hidden = !session || !['scheduled', 'preparing', 'ready'].includes(session.state);
+  $('end').hidden = !live;
+  $('recording').hidden = !live;
+  const mute = $<HTMLButtonElement>('mute');
+  mute.textContent = text(state.muted ? 'unmute' : 'mute');
+  mute.setAttribute('aria-pressed', String(state.muted));
+  mute.disabled = !live;
+  $<HTMLButtonElement>('call').disabled = !session;
+
+  const presets = $('presets');
+  if (state.presets.length === 0) {
+    const empty = document.createElement('p');
+    empty.className = 'empty';
+    empty.textContent = text('noPresets');
+    presets.replaceChildren(empty);
+  } else {
+    presets.replaceChildren(
+      ...state.presets.map((preset) => {
+        const button = document.createElement('button');
+        button.type = 'button';
+        button.className = 'button';
+        button.dataset.preset = preset.name;
+        button.textContent = presetLabel(preset);
+        button.onclick = () => act(() => api(`/ptz/presets/${encodeURIComponent(preset.name)}/recall`, {}));
+        return button;
+      }),
+    );
+  }
+}
+
+async function refresh(): Promise<void> {
+  const [session, presets] = await Promise.allSettled([api<{ session: SessionView | null }>('/session/current'), api<{ presets: Preset[] }>('/ptz/presets')]);
+  if (session.status === 'fulfilled') {
+    state.session = session.value.session;
+    if (typeof state.session?.muted === 'boolean') state.muted = state.session.muted;
+  }
+  if (presets.status === 'fulfilled') state.presets = presets.value.presets;
+  render();
+}
+
+function connect(): void {
+  const socket = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`);
+  socket.onopen = () => ($('offline').hidden = true);
+  socket.onmessage = (event) => {
+    const message = JSON.parse(String(event.data));
+    if (message.type === 'health') {
+      state.health = message.data;
+      render();
+    }
+  };
+  socket.onclose = () => {
+    $('offline').hidden = false;
+    window.setTimeout(connect, 2000);
+  };
+}
+
+function wire(): void {
+  $('language').onclick = () => {
+    state.language = state.language === 'vi' ? 'en' : 'vi';
+    localStorage.setItem('diemcau.language', state.language);
+    render();
+  };
+  $('start').onclick = () => state.session && act(() => api(`/session/${state.session!.id}/start`, {}));
+  $('end').onclick = async () => {
+    if (state.session && (await confirm(text('confirmEnd')))) await act(() => api(`/session/${state.session!.id}/end`, {}));
+  };
+  $('mute').onclick = () =>
+    state.session &&
+    act(async () => {
+      await api(`/session/${state.session!.id}/events`, { type: state.muted ? 'unmuted' : 'muted' });
+      state.muted = !state.muted;
+    });
+  $('call').onclick = () => state.session && act(() => api(`/session/${state.session!.id}/events`, { type: 'technician-called' }), 'technicianCalled');
+}
+
+wire();
+render();
+connect();
+void refresh();
+window.setInterval(() => render(), 1000);
+window.setInterval(() => void refresh(), 5000);

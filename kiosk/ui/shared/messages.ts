@@ -1,0 +1,59 @@
+/**
+ * The touchscreen's words: Vietnamese first (the default), English beside it.
+ * One catalogue: a screen never spells a sentence of its own.
+ */
+export type Language = 'vi' | 'en';
+
+export const messages = {
+  appTitle: { vi: 'Điểm cầu tiếp công dân trực tuyến', en: 'Online citizen reception point' },
+  language: { vi: 'English', en: 'Tiếng Việt' },
+  devices: { vi: 'Thiết bị', en: 'Devices' },
+  camera: { vi: 'Camera', en: 'Camera' },
+  ptz: { vi: 'Điều khiển camera', en: 'Camera control' },
+  audio: { vi: 'Micrô', en: 'Microphone' },
+  display: { vi: 'Màn hình', en: 'Display' },
+  ups: { vi: 'Bộ lưu điện', en: 'UPS' },
+  gpio: { vi: 'Nút bấm, đèn', en: 'Buttons, lamps' },
+  statusOk: { vi: 'Sẵn sàng', en: 'Ready' },
+  statusConnecting: { vi: 'Đang kết nối lại', en: 'Reconnecting' },
+  statusFailed: { vi: 'Lỗi', en: 'Fault' },
+  statusBadConfig: { vi: 'Cấu hình sai', en: 'Misconfigured' },
+  offline: { vi: 'Mất kết nối với thiết bị điều khiển — đang thử lại…', en: 'Lost contact with the room controller — retrying…' },
+  session: { vi: 'Phiên tiếp công dân', en: 'Reception session' },
+  noSession: { vi: 'Hiện không có phiên tiếp công dân nào được lên lịch.', en: 'No reception session is scheduled now.' },
+  startSession: { vi: 'Bắt đầu phiên', en: 'Start session' },
+  endSession: { vi: 'Kết thúc phiên', en: 'End session' },
+  confirmEnd: { vi: 'Kết thúc phiên và hoàn tất bản ghi?', en: 'End the session and finalise the recording?' },
+  yes: { vi: 'Đồng ý', en: 'Yes' },
+  no: { vi: 'Huỷ', en: 'Cancel' },
+  mute: { vi: 'Tắt micrô', en: 'Mute' },
+  unmute: { vi: 'Bật micrô', en: 'Unmute' },
+  callTechnician: { vi: 'Gọi cán bộ kỹ thuật', en: 'Call the technician' },
+  technicianCalled: { vi: 'Đã gọi cán bộ kỹ thuật', en: 'Technician called' },
+  presets: { vi: 'Vị trí camera', en: 'Camera positions' },
+  noPresets: { vi: 'Chưa có vị trí camera nào được lưu.', en: 'No camera positions are stored yet.' },
+  recording: { vi: 'ĐANG GHI', en: 'RECORDING' },
+  actionFailed: { vi: 'Không thực hiện được', en: 'Could not do that' },
+  state_scheduled: { vi: 'Đã lên lịch', en: 'Scheduled' },
+  state_preparing: { vi: 'Đang chuẩn bị', en: 'Preparing' },
+  state_ready: { vi: 'Sẵn sàng', en: 'Ready' },
+  state_live: { vi: 'Đang diễn ra', en: 'Live' },
+  state_ending: { vi: 'Đang kết thúc', en: 'Ending' },
+  state_closed: { vi: 'Đã kết thúc', en: 'Closed' },
+  state_failed: { vi: 'Gặp sự cố', en: 'Failed' },
+  state_aborted: { vi: 'Đã huỷ', en: 'Aborted' },
+} as const satisfies Record<string, Record<Language, string>>;
+
+export type MessageKey = keyof typeof messages;
+
+export function t(key: MessageKey, language: Language): string {
+  return messages[key][language];
+}
+
+/** Date and time as a Vietnamese office writes them: 14:05:09 · Thứ Hai, 23/11/2026. */
+export function formatClock(date: Date, language: Language, timeZone = 'Asia/Ho_Chi_Minh'): string {
+  const locale = language === 'vi' ? 'vi-VN' : 'en-GB';
+  const time = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false, timeZone }).format(date);
+  const day = new Intl.DateTimeFormat(locale, { weekday: 'long', day: '2-digit', month: '2-digit', year: 'numeric', timeZone }).format(date);
+  return `${time} · ${day}`;
+}

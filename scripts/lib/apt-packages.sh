@@ -1,0 +1,17 @@
+# Sourced by setup.sh and ensure-ready.sh: the Debian packages the project needs, and which are missing.
+APT_PACKAGES=(
+  gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
+  gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-plugins-base-apps
+  libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev pkg-config
+  ffmpeg socat nut-server nut-client chromium v4l-utils libsqlite3-dev
+  python3 make g++ openssl cage
+  ddcutil alsa-utils pulseaudio-utils
+  gstreamer1.0-x fonts-dejavu-core
+)
+
+missing_packages() {
+  # One dpkg-query for all: fast enough to run before every `npm test`.
+  dpkg-query -W -f='${Package} ${Status}\n' "${APT_PACKAGES[@]}" 2>/dev/null | awk '$NF == "installed" { print $1 }' | sort > /tmp/.diemcau-installed.$$ || true
+  printf '%s\n' "${APT_PACKAGES[@]}" | sort | comm -23 - /tmp/.diemcau-installed.$$
+  rm -f /tmp/.diemcau-installed.$$
+}
