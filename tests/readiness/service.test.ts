@@ -1,0 +1,112 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseConfig, projectRoot } from '../../config/load.js';
+import type { SimulatedDriver } from '../../hal/core/simulated.js';
+import { createDevices, type Devices } from '../../hal/registry.js';
+import { createEventBus, type EventBus } from '../../kiosk/core/event-bus.js';
+import { createLogger } from '../../kiosk/core/logger.js';
+import { createChecks } from '../../kiosk/readiness/checks/index.js';
+import { GstProbe } from '../../kiosk/readiness/gst-probe.js';
+import { ReadinessService } from '../../kiosk/readiness/readiness-service.js';
+import type { ReadinessAlert, ReadinessRun } from '../../kiosk/readiness/types.js';
+import { auditUnavailable, freeSpaceStorage } from '../../kiosk/session/fallbacks.js';
+import { SessionService } from '../../kiosk/session/session-service.js';
+import type { Database } from '../../kiosk/store/database.js';
+import { openStore } from '../../kiosk/store/open-store.js';
+import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
+
+const config = parseConfig(JSON.parse(readFileSync(join(projectRoot(), 'config', 'default.json'), 'utf8')));
+const H = 3_600_000;
+
+// Real SQLite, real sim devices, the real session service; only the clock is fake (the scheduler's input).
+describe('readiness service: scheduled runs, storage, bus, alert', () => {
+  let dir: string;
+  let db: Database;
+  let bus: EventBus;
+  let devices: Devices;
+  let clock: number;
+  let sessions: SessionService;
+  let readiness: ReadinessService;
+
+  beforeEach(async () => {
+    dir = await makeTempDir('readiness-service');
+    db = (await openStore(join(dir, 'db.sqlite'))).db;
+    bus = createEventBus(createLogger('silent'));
+    devices = await createDevices(config.hal, {});
+    await Promise.all(Object.values(devices).map((d) => d.start()));
+    clock = Date.parse('2025-06-10T00:00:00Z');
+    const logger = createLogger('silent');
+    const now = () => new Date(clock);
+    sessions = new SessionService({
+      database: () => db, identityKeyPath: join(dir, 'keys', 'identity.key'), recordingsDir: join(dir, 'rec'),
+      recorder: { startRecording: async () => undefined, stopRecording: async () => undefined },
+      storage: freeSpaceStorage(dir), audit: auditUnavailable, expectedBytes: (s) => s * 1000, bus, logger, now,
+    });
+    // The fast checks only: the camera/microphone/test-recording probes are covered in checks.test.ts.
+    const fast = new Set(['ptz', 'display', 'ups', 'disk', 'loopback']);
+    readiness = new ReadinessService({
+      database: () => db,
+      checks: () => createChecks({ devices: () => devices, media: new GstProbe(config.hal.camera, config.hal.audio), recordingsDir: join(dir, 'rec'), scratchDir: join(dir, 'scratch'), expectedBytes: (s) => s * 1000, upsMarginSeconds: 120, videoFps: 30 }).filter((c) => fast.has(c.id)),
+      sessions, bus, logger, now, tickMs: 3_600_000,
+    });
+    await sessions.start();
+    await readiness.start();
+  });
+
+  afterEach(async () => {
+    await readiness.stop();
+    await sessions.stop();
+    await Promise.all(Object.values(devices).map((d) => d.stop()));
+    await db.close();
+    await removeTempDir(dir);
+  });
+
+  const schedule = (startsInMs: number) =>
+    sessions.createSchedule({ kind: 'periodic', title: 'Tiếp công dân định kỳ', chairSite: { name: 'Tỉnh' }, bridgePoints: [], startsAt: new Date(clock + startsInMs).toISOString(), endsAt: new Date(clock + startsInMs + 20 * 60_000).toISOString() });
+
+  it('runs the 1-day and 2-hour tests once each, stores them, and readies the session after a passing 2-hour test', async () => {
+    const session = await schedule(30 * H);
+    const completed: ReadinessRun[] = [];
+    bus.on('readinessCompleted', (run) => completed.push(run));
+    expect(await readiness.tick()).toEqual([]);
+    clock += 6 * H + 1; // 24 h before
+    const [dayBefore] = await readiness.tick();
+    expect(dayBefore).toMatchObject({ sessionId: session.id, kind: 'day-before', trigger: 'scheduler', overall: 'pass' });
+    expect(dayBefore!.results.map((r) => r.id)).toEqual(['ptz', 'loopback', 'display', 'ups', 'disk']);
+    clock += H;
+    expect(await readiness.tick()).toEqual([]);
+    clock += 21 * H; // 2 h before
+    const [twoHours] = await readiness.tick();
+    expect(twoHours).toMatchObject({ kind: 'two-hours', overall: 'pass' });
+    expect(await readiness.tick()).toEqual([]);
+    expect(completed.map((r) => r.kind)).toEqual(['day-before', 'two-hours']);
+    expect((await readiness.store.list({ sessionId: session.id })).map((r) => r.kind)).toEqual(['two-hours', 'day-before']);
+    expect(await readiness.store.get(twoHours!.id)).toEqual(twoHours);
+    expect((await sessions.getSession(session.id)).state).toBe('ready');
+  });
+
+  it('raises an alert when the 2-hour test fails, and leaves the session preparing', async () => {
+    const session = await schedule(90 * 60_000);
+    const alerts: ReadinessAlert[] = [];
+    bus.on('readinessAlert', (alert) => alerts.push(alert));
+    (devices.ptz as unknown as SimulatedDriver).breakDevice('PTZ cable cut');
+    const [run] = await readiness.tick();
+    expect(run).toMatchObject({ kind: 'two-hours', overall: 'fail' });
+    expect(alerts).toEqual([{ runId: run!.id, sessionId: session.id, kind: 'two-hours', failed: ['ptz'], message: expect.objectContaining({ vi: expect.stringContaining('ptz') }) }]);
+    expect((await sessions.getSession(session.id)).state).toBe('preparing');
+  });
+
+  it('runs on demand for the next session, without an alert for an on-demand failure', async () => {
+    const session = await schedule(5 * H);
+    const alerts: ReadinessAlert[] = [];
+    bus.on('readinessAlert', (alert) => alerts.push(alert));
+    (devices.display as unknown as SimulatedDriver).breakDevice('HDMI unplugged');
+    const run = await readiness.run({ kind: 'on-demand', trigger: 'kiosk' });
+    expect(run).toMatchObject({ sessionId: session.id, kind: 'on-demand', trigger: 'kiosk', overall: 'fail' });
+    expect(alerts).toEqual([]);
+    // An on-demand run does not stand in for the scheduled ones.
+    clock += 3 * H + 1;
+    expect((await readiness.tick()).map((r) => r.kind)).toEqual(['two-hours']);
+  });
+});
