@@ -12,6 +12,8 @@ export interface PowerInputs {
   communicating: boolean;
   /** Seconds since the UPS went silent (0 while communicating). */
   silentSeconds: number;
+  /** How long a UPS last seen on battery may stay silent before power counts as critical. */
+  silentLimitSeconds: number;
   session: { id: string } | null;
   /** Estimated seconds to end the session and finalize its recording. */
   finalizeSeconds: number;
@@ -36,10 +38,11 @@ export type PowerAction =
   | { type: 'shutdown'; reason: string };
 
 /**
- * Like upsmon's DEADTIME: a UPS last seen on battery that stays silent this long is assumed to be
- * running out, since nothing tells us otherwise and the recording must be closed while there is power.
+ * Like upsmon's DEADTIME (15 s by default): a UPS last seen on battery that stays silent this long is
+ * assumed to be running out, since nothing tells us otherwise and the recording must be closed while
+ * there is power.
  */
-export const silentOnBatteryLimitSeconds = 15;
+export const defaultSilentLimitSeconds = 15;
 
 /** Why power is critical now, or undefined when it is not. */
 export function criticalReason(inputs: PowerInputs): string | undefined {
@@ -49,7 +52,7 @@ export function criticalReason(inputs: PowerInputs): string | undefined {
   if (flags.includes('FSD')) return 'UPS signals forced shutdown (FSD)';
   if (!flags.includes('OB')) return undefined;
   if (!inputs.communicating) {
-    return inputs.silentSeconds >= silentOnBatteryLimitSeconds ? `UPS silent for ${inputs.silentSeconds} s while on battery` : undefined;
+    return inputs.silentSeconds >= inputs.silentLimitSeconds ? `UPS silent for ${inputs.silentSeconds} s while on battery` : undefined;
   }
   if (flags.includes('LB')) return 'UPS on battery with low battery (LB)';
   const needed = inputs.finalizeSeconds + inputs.marginSeconds;

@@ -4,7 +4,7 @@ import type { EventBus } from '../core/event-bus.js';
 import type { Logger } from '../core/logger.js';
 import type { Service } from '../core/service.js';
 import type { ActiveSessionPort } from '../session/ports.js';
-import { decidePower, initialPowerMemory, silentOnBatteryLimitSeconds, type PowerAction, type PowerMemory } from './policy.js';
+import { decidePower, defaultSilentLimitSeconds, initialPowerMemory, type PowerAction, type PowerMemory } from './policy.js';
 import { runCommand, type CommandOutcome } from './shutdown-command.js';
 import type { PowerAlert } from './types.js';
 
@@ -17,6 +17,8 @@ export interface PowerServiceOptions {
   logger: Logger;
   /** Seconds to finalize the live session's recording; defaults to hal.power.finalizeSeconds. */
   finalizeSeconds?: () => number;
+  /** Seconds a UPS last seen on battery may stay silent before it counts as critical (upsmon's DEADTIME). */
+  silentLimitSeconds?: number;
   /** Injectable for tests; runs hal.power.shutdownCommand. */
   runCommand?: (argv: readonly string[]) => Promise<CommandOutcome>;
 }
@@ -75,8 +77,12 @@ export class PowerService implements Service {
   /** A UPS silent while on battery becomes critical after a while with no new event: look again then. */
   #armSilentTimer(ups: UpsDevice): void {
     clearTimeout(this.#silentTimer);
-    this.#silentTimer = setTimeout(() => this.#evaluate(ups), silentOnBatteryLimitSeconds * 1000 + 100);
+    this.#silentTimer = setTimeout(() => this.#evaluate(ups), this.#silentLimitSeconds * 1000 + 100);
     this.#silentTimer.unref();
+  }
+
+  get #silentLimitSeconds(): number {
+    return this.options.silentLimitSeconds ?? defaultSilentLimitSeconds;
   }
 
   #evaluate(ups: UpsDevice): void {
@@ -85,6 +91,7 @@ export class PowerService implements Service {
       reading: ups.reading,
       communicating: ups.communicating,
       silentSeconds,
+      silentLimitSeconds: this.#silentLimitSeconds,
       session: this.options.session.activeSession(),
       finalizeSeconds: this.options.finalizeSeconds?.() ?? this.options.config.finalizeSeconds,
       marginSeconds: this.options.config.marginSeconds,

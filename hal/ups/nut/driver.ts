@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
 import { BadConfigError, describeError, type DriverContext } from '../../core/driver.js';
 import type { UpsConfig } from '../config.js';
 import { UpsDriver } from '../ups-driver.js';
@@ -42,7 +43,8 @@ export class NutUps extends UpsDriver {
     });
 
     try {
-      if (this.options.starttls) await client.startTls({ servername: host, ...(ca ? { ca } : {}) });
+      // `host` is what the certificate is checked against (an IP needs an IP SAN); SNI only for names.
+      if (this.options.starttls) await client.startTls({ host, ...(isIP(host) ? {} : { servername: host }), ...(ca ? { ca } : {}) });
       if (this.options.username && password !== undefined) await client.login(upsName, this.options.username, password);
     } catch (error) {
       throw asConfigError(error, this.options.username);

@@ -1,4 +1,6 @@
-import { writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NutUps, type NutUpsOptions } from '../../../hal/ups/nut/driver.js';
@@ -93,6 +95,34 @@ describe('nut driver against a real upsd + dummy-ups', () => {
     expect(driver.snapshot().detail).toContain('FEATURE-NOT-CONFIGURED');
   });
 
+  // Debian's upsd is built against NSS: its certificate lives in an NSS database made with certutil
+  // (package libnss3-tools). Without certutil this one test cannot be set up and is skipped.
+  it.skipIf(!hasCertutil())('STARTTLS: the session is upgraded to TLS, the certificate checked against caFile, then login and polling', async () => {
+    const nssDir = await mkdtemp(join(tmpdir(), 'diemcau-nss-'));
+    try {
+      const caFile = makeNssCertificate(nssDir);
+      nut = await NutHarness.start({ users: [{ name: 'monitor', password }], upsdConfLines: [`CERTPATH ${nssDir}`, 'CERTIDENT "upsd" ""'] });
+      const passwordFile = join(nut.dir, 'ups-password');
+      await writeFile(passwordFile, password, { mode: 0o600 });
+      const options = { driver: 'nut', host: '127.0.0.1', port: nut.port, upsName: nut.upsName, username: 'monitor', passwordFile, starttls: true, pollMs: 200 } as const;
+      driver = new NutUps({ id: 'ups', backoff: fastBackoff }, { ...options, caFile });
+      await driver.start();
+      expect(driver.snapshot()).toMatchObject({ status: 'ok' });
+      const onBattery = nextEvent(driver.events, 'onBattery');
+      await nut.setVariables({ 'ups.status': 'OB' });
+      await onBattery;
+      await driver.stop();
+
+      // Without the CA the self-signed certificate is refused, and the password is never sent.
+      driver = new NutUps({ id: 'ups', backoff: fastBackoff }, options);
+      await driver.start();
+      expect(driver.snapshot().status).toBe('failed');
+      expect(driver.snapshot().detail).toMatch(/TLS handshake with upsd failed: .*self.signed/i);
+    } finally {
+      await rm(nssDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('dummy-ups gone: communication lost (DRIVER-NOT-CONNECTED) while the socket stays; back: restored', async () => {
     const { nut, driver } = await setUp();
     await driver.start();
@@ -147,3 +177,23 @@ describe('nut driver against a real upsd + dummy-ups', () => {
     expect(statuses[0]).toBe('connecting');
   }, 60_000);
 });
+
+function hasCertutil(): boolean {
+  try {
+    execFileSync('certutil', ['-H'], { stdio: 'ignore' });
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ENOENT';
+  }
+}
+
+/** A self-signed server certificate for 127.0.0.1 in a new NSS database; returns its PEM (the CA file). */
+function makeNssCertificate(dir: string): string {
+  execFileSync('certutil', ['-N', '-d', dir, '--empty-password']);
+  const noise = join(dir, 'noise');
+  execFileSync('sh', ['-c', 'head -c 64 /dev/urandom > "$0"', noise]);
+  execFileSync('certutil', ['-S', '-x', '-n', 'upsd', '-s', 'CN=127.0.0.1', '-t', 'CTu,Cu,Cu', '-k', 'rsa', '-g', '2048', '-d', dir, '-z', noise, '--extSAN', 'ip:127.0.0.1', '-v', '12'], { stdio: 'ignore' });
+  const pem = join(dir, 'ca.pem');
+  execFileSync('sh', ['-c', 'certutil -L -d "$0" -n upsd -a > "$1"', dir, pem]);
+  return pem;
+}

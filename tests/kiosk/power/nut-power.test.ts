@@ -124,4 +124,46 @@ describe('power policy against a real upsd: OL → OB → OB LB', () => {
     expect(alerts[1]!.reason).toBe('battery runtime 89 s is under 90 s (finalize 30 s + margin 60 s)');
     expect(alerts[3]!.reason).toBe('exit 1');
   }, 60_000);
+
+  it('a UPS that falls silent while on battery becomes critical after the silence limit: session ended, then shutdown', async () => {
+    nut = await NutHarness.start();
+    const marker = join(nut.dir, 'marker');
+    await writeFile(marker, '');
+    driver = new NutUps({ id: 'ups', backoff: fastBackoff }, { driver: 'nut', host: '127.0.0.1', port: nut.port, upsName: nut.upsName, starttls: false, pollMs: 200 });
+    await driver.start();
+    let live: { id: string } | null = { id: 'session-7' };
+    const logger = createLogger('silent');
+    const bus = createEventBus(logger);
+    const alerts: PowerAlert[] = [];
+    bus.on('powerAlert', (alert) => alerts.push(alert));
+    power = new PowerService({
+      ups: () => driver,
+      session: {
+        activeSession: () => live,
+        async endGracefully() {
+          await writeFile(marker, 'session-ended\n', { flag: 'a' });
+          live = null;
+        },
+      },
+      config: { marginSeconds: 120, finalizeSeconds: 30, shutdownCommand: ['/bin/sh', '-c', 'echo shutdown >> "$0"', marker] },
+      bus,
+      logger,
+      silentLimitSeconds: 2,
+    });
+    await power.start();
+
+    await nut.setVariables({ 'ups.status': 'OB DISCHRG', 'battery.runtime': '1500' });
+    await nextEvent(driver.events, 'onBattery');
+    const lost = nextEvent(driver.events, 'communicationLost');
+    await nut.stopDriver();
+    await lost;
+    await power.settled();
+    // Silent, but not for long yet: only the on-battery alert so far.
+    expect(alerts.map((a) => a.kind)).toEqual(['on-battery']);
+
+    await until(() => alerts.some((a) => a.kind === 'shutdown-requested'), 'shutdown after the silence limit', 20_000);
+    await power.settled();
+    expect(alerts.find((a) => a.kind === 'critical')!.reason).toMatch(/^UPS silent for [2-9] s while on battery$/);
+    expect((await readFile(marker, 'utf8')).split('\n').filter(Boolean)).toEqual(['session-ended', 'shutdown']);
+  }, 60_000);
 });

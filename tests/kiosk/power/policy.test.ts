@@ -8,6 +8,7 @@ function inputs(flags: UpsFlag[] | null, more: Partial<PowerInputs> & { runtime?
     reading: flags ? { flags, batteryCharge: charge, batteryRuntime: runtime, load: 20, inputVoltage: 230, at: '2025-01-01T00:00:00.000Z' } : null,
     communicating: true,
     silentSeconds: 0,
+    silentLimitSeconds: 15,
     session: { id: 's-1' },
     finalizeSeconds: 30,
     marginSeconds: 120,
