@@ -7,6 +7,7 @@ const suites: Record<string, () => Promise<BenchSuite>> = {
   ptz: async () => (await import('./ptz.js')).ptzBench,
   evidence: async () => (await import('./evidence.js')).evidenceBench,
   ups: async () => (await import('./ups.js')).upsBench,
+  readiness: async () => (await import('./readiness.js')).readinessBench,
 };
 
 const { values } = parseArgs({ options: { only: { type: 'string', multiple: true } }, strict: true });
