@@ -6,6 +6,11 @@ const timeoutMs = z.number().int().min(50).max(10_000).default(1000);
 export const ptzConfig = z.discriminatedUnion('driver', [
   z.object({ driver: z.literal('none') }).strict(),
   z.object({ driver: z.literal('sim') }).strict(),
+  /**
+   * Sim mode that runs the real visca-ip driver against the VISCA camera emulator, in process on
+   * 127.0.0.1: the kiosk and console exercise the same code paths as with a real camera.
+   */
+  z.object({ driver: z.literal('visca-emulated'), timeoutMs }).strict(),
   z.object({
     driver: z.literal('visca-serial'),
     port: serialPath,

@@ -28,7 +28,7 @@ const RESET: SessionExchange = { name: 'RESET', bytes: CONTROL_RESET, reply: 'co
  * goes unanswered the session reports it unresponsive and the base reconnects.
  */
 export class ViscaIpPtz extends ViscaPtz {
-  readonly driverName = 'visca-ip';
+  readonly driverName: string = 'visca-ip';
   #socket: Socket | undefined;
   #sequence = 0;
   #inFlight: number | undefined;
@@ -37,8 +37,14 @@ export class ViscaIpPtz extends ViscaPtz {
     super(context, IP_ADDRESS, options);
   }
 
+  /** Where the camera listens; a subclass may decide it at open time. */
+  protected target(): { host: string; port: number } {
+    return { host: this.options.host, port: this.options.port };
+  }
+
   protected async open(): Promise<void> {
-    const { address } = await lookup(this.options.host, { family: 4 });
+    const target = this.target();
+    const { address } = await lookup(target.host, { family: 4 });
     const socket = createSocket('udp4');
     this.#socket = socket;
     socket.on('message', (datagram) => this.#onDatagram(socket, datagram));
@@ -46,7 +52,7 @@ export class ViscaIpPtz extends ViscaPtz {
     socket.on('error', (error) => this.logger.warn({ device: this.id, err: error.message }, 'VISCA over IP socket error'));
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
-      socket.connect(this.options.port, address, () => {
+      socket.connect(target.port, address, () => {
         socket.off('error', reject);
         resolve();
       });
