@@ -8,6 +8,7 @@ import { evidenceConsoleRouter } from './evidence/console-routes.js';
 import { EvidenceService } from './evidence/evidence-service.js';
 import type { Logger } from './core/logger.js';
 import { ServiceHost } from './core/service.js';
+import { audioRouter } from './hardware/audio-routes.js';
 import { HardwareService } from './hardware/hardware-service.js';
 import { PowerService } from './power/power-service.js';
 import { PtzService } from './ptz/ptz-service.js';
@@ -69,7 +70,7 @@ export function createApp(config: DeviceConfig, logger: Logger): App {
     logger: logger.child({ component: 'web' }),
     health: { services: () => host.statuses(), devices: () => hardware.snapshots() },
     consoleAuth: { gate: auth.consoleGate(), router: auth.router(), actorOf: (req) => auth.actorOf(req) },
-    routes: { kiosk: [ptz.kioskRouter(), ...sessionRoutes.kiosk], console: [ptz.consoleRouter(), evidenceConsoleRouter(evidence), discovery.consoleRouter(), ...sessionRoutes.console] },
+    routes: { kiosk: [ptz.kioskRouter(), audioRouter(() => hardware.devices.audio), ...sessionRoutes.kiosk], console: [ptz.consoleRouter(), evidenceConsoleRouter(evidence), discovery.consoleRouter(), ...sessionRoutes.console] },
   });
 
   host.add(store).add(hardware).add(ptz).add(evidence).add(auth).add(sessions).add(power).add(readiness).add(displaySchedule).add(speakerTracking).add(roomSignals).add(discovery).add(web);

@@ -8,7 +8,7 @@ import { formatClock, t, type Language, type MessageKey } from '../shared/messag
 
 interface Device { id: string; kind: string; status: 'ok' | 'connecting' | 'failed' | 'bad-config'; detail?: string }
 interface Health { room: { id: string; name: string }; devices: Device[] }
-interface SessionView { id: string; title?: string; state: string; scheduledStart?: string; scheduledEnd?: string; chairingSite?: string; muted?: boolean; recording?: boolean }
+interface SessionView { id: string; title: string; state: string; startsAt: string; endsAt: string; chairSite: { name: string } }
 interface Preset { name: string; label?: { vi: string; en: string } | string; labelVi?: string; labelEn?: string }
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -106,13 +106,13 @@ function render(): void {
   } else {
     const title = document.createElement('p');
     title.className = 'session-title';
-    title.textContent = session.title ?? session.id;
+    title.textContent = session.title;
     const meta = document.createElement('p');
     meta.className = 'session-meta';
     const badge = document.createElement('span');
     badge.className = `state ${session.state}`;
     badge.textContent = text(`state_${session.state}` as MessageKey);
-    meta.append(badge, document.createTextNode(session.chairingSite ? `  ${session.chairingSite}` : ''));
+    meta.append(badge, document.createTextNode(`  ${session.chairSite.name}`));
     body.replaceChildren(title, meta);
   }
   const live = session?.state === 'live';
@@ -122,7 +122,6 @@ function render(): void {
   const mute = $<HTMLButtonElement>('mute');
   mute.textContent = text(state.muted ? 'unmute' : 'mute');
   mute.setAttribute('aria-pressed', String(state.muted));
-  mute.disabled = !live;
   $<HTMLButtonElement>('call').disabled = !session;
 
   const presets = $('presets');
@@ -147,12 +146,14 @@ function render(): void {
 }
 
 async function refresh(): Promise<void> {
-  const [session, presets] = await Promise.allSettled([api<{ session: SessionView | null }>('/session/current'), api<{ presets: Preset[] }>('/ptz/presets')]);
-  if (session.status === 'fulfilled') {
-    state.session = session.value.session;
-    if (typeof state.session?.muted === 'boolean') state.muted = state.session.muted;
-  }
+  const [session, presets, audio] = await Promise.allSettled([
+    api<{ session: SessionView | null }>('/session/current'),
+    api<{ presets: Preset[] }>('/ptz/presets'),
+    api<{ muted: boolean }>('/audio'),
+  ]);
+  if (session.status === 'fulfilled') state.session = session.value.session;
   if (presets.status === 'fulfilled') state.presets = presets.value.presets;
+  if (audio.status === 'fulfilled') state.muted = audio.value.muted;
   render();
 }
 
@@ -183,10 +184,11 @@ function wire(): void {
     if (state.session && (await confirm(text('confirmEnd')))) await act(() => api(`/session/${state.session!.id}/end`, {}));
   };
   $('mute').onclick = () =>
-    state.session &&
     act(async () => {
-      await api(`/session/${state.session!.id}/events`, { type: state.muted ? 'unmuted' : 'muted' });
-      state.muted = !state.muted;
+      const { muted } = await api<{ muted: boolean }>('/audio/mute', { muted: !state.muted });
+      state.muted = muted;
+      // The session record notes mutes only while it is live: that is what the report is about.
+      if (state.session?.state === 'live') await api(`/session/${state.session.id}/events`, { type: muted ? 'muted' : 'unmuted' });
     });
   $('call').onclick = () => state.session && act(() => api(`/session/${state.session!.id}/events`, { type: 'technician-called' }), 'technicianCalled');
 }
