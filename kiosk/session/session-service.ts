@@ -81,10 +81,11 @@ export class SessionService implements Service, ActiveSessionPort {
       }),
       // A preset recalled from the kiosk or the console during a session belongs in its timeline.
       this.options.bus.on('ptzPreset', (preset) => {
-        if (preset.action !== 'recalled' || !this.#live || !this.#store) return;
-        void this.#store
-          .addEvent(this.#live.id, { type: 'preset-recalled', at: this.#now.toISOString(), actor: preset.source, data: { preset: preset.slot, name: preset.name } })
-          .catch((error: unknown) => this.options.logger.error({ err: String(error) }, 'cannot record preset event'));
+        if (preset.action === 'recalled') this.#recordWhileLive({ type: 'preset-recalled', actor: preset.source, data: { preset: preset.slot, name: preset.name } });
+      }),
+      // So does the room's call-technician button.
+      this.options.bus.on('roomButton', (button) => {
+        if (button === 'callTechnician') this.#recordWhileLive({ type: 'technician-called', actor: 'room-button' });
       }),
     );
     await this.#recoverAfterCrash();
@@ -350,6 +351,13 @@ export class SessionService implements Service, ActiveSessionPort {
       this.options.logger.warn({ sessionId: session.id, recordingId, gapFrom: lastLife, gapTo: resumeAt }, 'live session resumed after restart');
       this.#goLive(resumed);
     }
+  }
+
+  #recordWhileLive(event: Omit<NewEvent, 'at'>): void {
+    if (!this.#live || !this.#store) return;
+    void this.#store
+      .addEvent(this.#live.id, { ...event, at: this.#now.toISOString() })
+      .catch((error: unknown) => this.options.logger.error({ err: String(error), event: event.type }, 'cannot record session event'));
   }
 
   async #addGap(sessionId: string, recordingId: string | null, from: string, to: string, cause: string): Promise<void> {

@@ -12,7 +12,7 @@ import type { Database } from '../../kiosk/store/database.js';
 import { openStore } from '../../kiosk/store/open-store.js';
 import { AuditLog } from '../../kiosk/evidence/audit-log.js';
 import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
-import { sessionBody } from './helpers.js';
+import { sessionBody, waitFor } from './helpers.js';
 
 /** Records what the service asked of the recorder: the media engine is not part of these tests. */
 class RecorderSpy implements RecorderPort {
@@ -86,7 +86,13 @@ describe('session service (real SQLite in a temp dir)', () => {
     await service.prepare(session.id, 'tech');
     await expect(service.markReady(session.id, 'tech', { readiness: 'fail' })).rejects.toThrow(/readiness test failed/);
     await service.markReady(session.id, 'tech', { readiness: 'pass' });
+    bus.emit('roomButton', 'callTechnician'); // not live yet: not part of the session
     const live = await service.startSession(session.id, 'kiosk');
+    bus.emit('ptzPreset', { action: 'recalled', name: 'Bàn chủ trì', slot: 2, source: 'kiosk' });
+    bus.emit('ptzPreset', { action: 'stored', name: 'Bàn chủ trì', slot: 2, source: 'console' });
+    bus.emit('roomButton', 'callTechnician');
+    bus.emit('roomButton', 'mute');
+    await waitFor(async () => ((await service.store.events(session.id)).length === 6 ? true : undefined), 5_000, 'bus events recorded');
     expect(live).toMatchObject({ state: 'live', recordingId: session.id, recordingDir: join(dir, 'recordings', session.id) });
     expect(service.activeSession()).toEqual({ id: session.id });
     clock += 60_000;
@@ -95,8 +101,11 @@ describe('session service (real SQLite in a temp dir)', () => {
     expect(recorder.calls).toEqual([`start ${session.id} ${join(dir, 'recordings', session.id)}`, 'stop']);
     expect((await service.getSession(session.id)).state).toBe('closed');
     const events = await service.store.events(session.id);
-    expect(events.map((e) => [e.type, e.actor])).toEqual([['scheduled', null], ['prepared', 'tech'], ['ready', 'tech'], ['started', 'kiosk'], ['ended', 'power'], ['closed', 'power']]);
-    expect(events[4]!.data).toEqual({ reason: 'UPS battery low' });
+    expect(events.map((e) => [e.type, e.actor])).toEqual([
+      ['scheduled', null], ['prepared', 'tech'], ['ready', 'tech'], ['started', 'kiosk'], ['preset-recalled', 'kiosk'], ['technician-called', 'room-button'], ['ended', 'power'], ['closed', 'power'],
+    ]);
+    expect(events[4]!.data).toEqual({ preset: 2, name: 'Bàn chủ trì' });
+    expect(events[6]!.data).toEqual({ reason: 'UPS battery low' });
     expect(changes.map((c) => `${c.from}>${c.to}`)).toEqual(['scheduled>preparing', 'preparing>ready', 'ready>live', 'live>ending', 'ending>closed']);
   });
 
