@@ -7,10 +7,11 @@ export const ptzConfig = z.discriminatedUnion('driver', [
   z.object({ driver: z.literal('none') }).strict(),
   z.object({ driver: z.literal('sim') }).strict(),
   /**
-   * Sim mode that runs the real visca-ip driver against the VISCA camera emulator, in process on
-   * 127.0.0.1: the kiosk and console exercise the same code paths as with a real camera.
+   * Sim mode that runs the real VISCA driver against the VISCA camera emulator, over a socat pty
+   * pair (`pty`, the visca-serial driver) or UDP on 127.0.0.1 (`udp`, the visca-ip driver): the
+   * kiosk and console exercise the same code paths as with a real camera.
    */
-  z.object({ driver: z.literal('visca-emulated'), timeoutMs }).strict(),
+  z.object({ driver: z.literal('visca-emulated'), transport: z.enum(['pty', 'udp']).default('pty'), timeoutMs }).strict(),
   z.object({
     driver: z.literal('visca-serial'),
     port: serialPath,

@@ -6,7 +6,7 @@ APT_PACKAGES=(
   ffmpeg socat nut-server nut-client chromium v4l-utils libsqlite3-dev
   python3 make g++ openssl cage
   ddcutil alsa-utils pulseaudio-utils
-  gstreamer1.0-x fonts-dejavu-core
+  gstreamer1.0-x fonts-dejavu-core libnss3-tools
 )
 
 missing_packages() {

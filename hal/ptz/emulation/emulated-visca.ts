@@ -1,9 +1,41 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { DriverContext } from '../../core/driver.js';
-import { ViscaUdpEmulator } from '../visca/emulator.js';
+import { ViscaPtyEmulator, ViscaUdpEmulator } from '../visca/emulator.js';
 import { ViscaIpPtz } from '../visca-ip/driver.js';
+import { ViscaSerialPtz } from '../visca-serial/driver.js';
 
 /**
- * Sim mode's PTZ: the real visca-ip driver talking UDP to a VISCA camera emulator it starts on
+ * Sim mode's default PTZ: the real visca-serial driver on one end of a socat pty pair, a VISCA
+ * camera emulator on the other — the same bytes a camera on RS-485 would see.
+ */
+export class EmulatedViscaSerialPtz extends ViscaSerialPtz {
+  override readonly driverName = 'visca-emulated';
+  readonly camera: ViscaPtyEmulator;
+  readonly #dir: string;
+
+  constructor(context: DriverContext, options: { timeoutMs: number }) {
+    const dir = mkdtempSync(join(tmpdir(), 'diemcau-visca-'));
+    super(context, { port: join(dir, 'camera'), baudRate: 9600, address: 1, timeoutMs: options.timeoutMs });
+    this.#dir = dir;
+    this.camera = new ViscaPtyEmulator({ driverSide: join(dir, 'camera'), cameraSide: join(dir, 'emulator') });
+  }
+
+  protected override async open(): Promise<void> {
+    await this.camera.plugIn();
+    await super.open();
+  }
+
+  override async stop(): Promise<void> {
+    await super.stop();
+    await this.camera.unplug();
+    rmSync(this.#dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The same over VISCA-over-IP: the real visca-ip driver talking UDP to a VISCA camera emulator it starts on
  * 127.0.0.1 (any free port). Faults can be injected through `camera` (readiness drills, tests).
  */
 export class EmulatedViscaPtz extends ViscaIpPtz {

@@ -22,7 +22,7 @@ export interface ViscaSerialOptions {
  * connection: the base reopens it when it comes back.
  */
 export class ViscaSerialPtz extends ViscaPtz {
-  readonly driverName = 'visca-serial';
+  readonly driverName: string = 'visca-serial';
   #port: SerialPort | undefined;
   readonly #framer = new ViscaFramer();
   #noiseBytes = 0;
