@@ -90,10 +90,10 @@ describe('readiness service: scheduled runs, storage, bus, alert', () => {
     const session = await schedule(90 * 60_000);
     const alerts: ReadinessAlert[] = [];
     bus.on('readinessAlert', (alert) => alerts.push(alert));
-    (devices.ptz as unknown as SimulatedDriver).breakDevice('PTZ cable cut');
+    (devices.display as unknown as SimulatedDriver).breakDevice('HDMI cable cut');
     const [run] = await readiness.tick();
     expect(run).toMatchObject({ kind: 'two-hours', overall: 'fail' });
-    expect(alerts).toEqual([{ runId: run!.id, sessionId: session.id, kind: 'two-hours', failed: ['ptz'], message: expect.objectContaining({ vi: expect.stringContaining('ptz') }) }]);
+    expect(alerts).toEqual([{ runId: run!.id, sessionId: session.id, kind: 'two-hours', failed: ['display'], message: expect.objectContaining({ vi: expect.stringContaining('display') }) }]);
     expect((await sessions.getSession(session.id)).state).toBe('preparing');
   });
 
