@@ -56,6 +56,7 @@ export const driverFamilies: { [K in DeviceKind]: Families<K> } = {
     cec: async (options, context) => new (await import('./display/cec/driver.js')).CecDisplay(context, options),
   },
   ups: {
+    'nut-emulated': async (options, context) => new (await import('./ups/nut/emulated.js')).EmulatedNutUps(context, options),
     sim: async (options, context) => new (await import('./ups/sim.js')).SimUps(context, options),
     nut: async (options, context) => new (await import('./ups/nut/driver.js')).NutUps(context, options),
     megatec: async (options, context) => new (await import('./ups/megatec/driver.js')).MegatecUps(context, options),

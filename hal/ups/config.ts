@@ -4,6 +4,8 @@ import { gpioLine, hostName, serialPath, tcpPort } from '../core/config-helpers.
 export const upsConfig = z.discriminatedUnion('driver', [
   z.object({ driver: z.literal('none') }).strict(),
   z.object({ driver: z.literal('sim'), runtimeSeconds: z.number().int().min(0).default(1800) }).strict(),
+  /** Sim mode with the real NUT driver: a upsd + dummy-ups started on 127.0.0.1 by the daemon. */
+  z.object({ driver: z.literal('nut-emulated'), runtimeSeconds: z.number().int().min(0).default(1800), pollMs: z.number().int().min(200).max(60_000).default(1000) }).strict(),
   /** A NUT upsd (local or on the LAN); we log in as a secondary (monitor) client. */
   z.object({
     driver: z.literal('nut'),

@@ -18,7 +18,7 @@ export type NutUpsOptions = Extract<UpsConfig, { driver: 'nut' }>;
  * "communication lost" with the UPS, not a lost connection: the socket stays and polling goes on.
  */
 export class NutUps extends UpsDriver {
-  readonly driverName = 'nut';
+  readonly driverName: string = 'nut';
   #client: NutClient | undefined;
   #pollTimer: NodeJS.Timeout | undefined;
   #unknownFlagsLogged = new Set<string>();
@@ -27,8 +27,13 @@ export class NutUps extends UpsDriver {
     super(context);
   }
 
+  /** Where upsd is; the emulated UPS points this at the upsd it starts itself. */
+  protected target(): { host: string; port: number; upsName: string } {
+    return this.options;
+  }
+
   protected async open(): Promise<void> {
-    const { host, port, upsName } = this.options;
+    const { host, port, upsName } = this.target();
     if (this.options.username && !this.options.passwordFile) throw new BadConfigError('ups.username needs ups.passwordFile (the password is never written in the config)');
     if (this.options.passwordFile && !this.options.username) throw new BadConfigError('ups.passwordFile needs ups.username');
     const password = await this.#readPassword();
@@ -87,7 +92,7 @@ export class NutUps extends UpsDriver {
     const client = this.#client;
     if (!client || (client.closed && !first)) return;
     try {
-      const vars = await client.listVar(this.options.upsName);
+      const vars = await client.listVar(this.target().upsName);
       const { reading, unknownFlags } = readingFromNutVariables(vars, new Date());
       if (!tellsPowerState(reading.flags)) {
         this.lostCommunication(`ups.status "${vars.get(nutVariables.status) ?? ''}" tells no power state`);

@@ -5,8 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * A real NUT server for tests and benches: `upsd` + `dummy-ups` from Debian's nut-server, run
+ * A real NUT server on this machine: `upsd` + `dummy-ups` from Debian's nut-server, run
  * unprivileged-config in a temp dir (NUT_CONFPATH / NUT_STATEPATH) and listening on 127.0.0.1 only.
+ * Sim mode's UPS (`nut-emulated`) talks to it with the real NUT driver; tests and benches drive it
+ * by rewriting the dummy file (OL → OB → OB LB).
  *
  * dummy-ups in NUT 2.8 defaults `*.dev` files to "dummy-once": it re-reads the file only when its
  * modification time changes. `setVariables` therefore writes a new file, renames it into place and
