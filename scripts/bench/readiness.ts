@@ -28,7 +28,7 @@ const rounds = 3;
 export const readinessBench: BenchSuite = {
   name: 'readiness',
   async run(): Promise<BenchFigure[]> {
-    const config = parseConfig(JSON.parse(readFileSync(join(projectRoot(), 'config', 'default.json'), 'utf8')));
+    const config = simConfig();
     const dir = await mkdtemp(join(tmpdir(), 'diemcau-bench-readiness-'));
     const devices = await createDevices(config.hal, {});
     const listener = createServer((socket) => socket.destroy());
@@ -80,4 +80,14 @@ function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/**
+ * The embedded sim config with the in-process sim UPS, whose readings these checks drive directly
+ * (default.json may pick an emulated NUT UPS instead).
+ */
+function simConfig() {
+  const raw = JSON.parse(readFileSync(join(projectRoot(), 'config', 'default.json'), 'utf8'));
+  raw.hal.ups = { driver: 'sim', runtimeSeconds: 1800 };
+  return parseConfig(raw);
 }

@@ -15,7 +15,7 @@ import { expectedRecordingBytes } from '../../kiosk/session/recording-size.js';
 import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
 
 // Sim devices from the embedded default config, the real gst-launch/ffprobe probes, a real TCP listener.
-const config = parseConfig(JSON.parse(readFileSync(join(projectRoot(), 'config', 'default.json'), 'utf8')));
+const config = simConfig();
 const bitrates = { videoKbps: config.media.video.bitrateKbps, audioKbps: config.media.audioBitrateKbps };
 
 describe('readiness checks in simulation', () => {
@@ -137,3 +137,13 @@ describe('readiness checks in simulation', () => {
     expect(overall).toBe('fail');
   });
 });
+
+/**
+ * The embedded sim config with the in-process sim UPS, whose readings these checks drive directly
+ * (default.json may pick an emulated NUT UPS instead).
+ */
+function simConfig() {
+  const raw = JSON.parse(readFileSync(join(projectRoot(), 'config', 'default.json'), 'utf8'));
+  raw.hal.ups = { driver: 'sim', runtimeSeconds: 1800 };
+  return parseConfig(raw);
+}

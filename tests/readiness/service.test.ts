@@ -16,7 +16,7 @@ import type { Database } from '../../kiosk/store/database.js';
 import { openStore } from '../../kiosk/store/open-store.js';
 import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
 
-const config = parseConfig(JSON.parse(readFileSync(join(projectRoot(), 'config', 'default.json'), 'utf8')));
+const config = simConfig();
 const H = 3_600_000;
 
 // Real SQLite, real sim devices, the real session service; only the clock is fake (the scheduler's input).
@@ -110,3 +110,13 @@ describe('readiness service: scheduled runs, storage, bus, alert', () => {
     expect((await readiness.tick()).map((r) => r.kind)).toEqual(['two-hours']);
   });
 });
+
+/**
+ * The embedded sim config with the in-process sim UPS, whose readings these checks drive directly
+ * (default.json may pick an emulated NUT UPS instead).
+ */
+function simConfig() {
+  const raw = JSON.parse(readFileSync(join(projectRoot(), 'config', 'default.json'), 'utf8'));
+  raw.hal.ups = { driver: 'sim', runtimeSeconds: 1800 };
+  return parseConfig(raw);
+}
