@@ -5,6 +5,8 @@ export type SqlParams = SqlValue[] | Record<string, SqlValue>;
 
 /** A thin promise wrapper over sqlite3: one connection, WAL, foreign keys on. */
 export class Database {
+  #transactions: Promise<void> = Promise.resolve();
+
   private constructor(private readonly db: sqlite3.Database, readonly path: string) {}
 
   static open(path: string, mode: 'readwrite' | 'readonly' = 'readwrite'): Promise<Database> {
@@ -40,19 +42,26 @@ export class Database {
   }
 
   /**
-   * Runs `work` inside BEGIN IMMEDIATE … COMMIT, rolling back on error. sqlite3 serialises calls on
-   * one connection, so callers must not interleave other writes while a transaction is open.
+   * Runs `work` inside BEGIN IMMEDIATE … COMMIT, rolling back on error. Transactions from different
+   * services are queued one after another: the connection is shared, and SQLite has no nested BEGIN.
    */
-  async transaction<T>(work: (db: Database) => Promise<T>): Promise<T> {
-    await this.exec('BEGIN IMMEDIATE');
-    try {
-      const result = await work(this);
-      await this.exec('COMMIT');
-      return result;
-    } catch (error) {
-      await this.exec('ROLLBACK').catch(() => undefined);
-      throw error;
-    }
+  transaction<T>(work: (db: Database) => Promise<T>): Promise<T> {
+    const run = this.#transactions.then(async () => {
+      await this.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await work(this);
+        await this.exec('COMMIT');
+        return result;
+      } catch (error) {
+        await this.exec('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    });
+    this.#transactions = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
   }
 
   close(): Promise<void> {

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -22,6 +23,31 @@ async function waitFor<T>(probe: () => T | undefined, what: string, timeoutMs = 
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/** Pids whose parent is `pid`, from /proc. */
+function childrenOf(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((name) => {
+      try {
+        // Fields after the command name (which may hold spaces) start at the last ')'.
+        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 function nextMessage(socket: WebSocket): Promise<any> {
   return new Promise((resolve, reject) => {
@@ -64,6 +90,15 @@ describe('daemon in simulation', () => {
     await db.close();
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ clean_stop: 1, stopped_at: expect.any(String) });
+  });
+
+  it('leaves no helper process behind when it is killed outright', async () => {
+    daemon = await startDaemon(writeTestConfig(dir));
+    const helpers = childrenOf(daemon.child.pid!);
+    // socat for the emulated VISCA line, upsd and dummy-ups for the emulated UPS.
+    expect(helpers.length).toBeGreaterThanOrEqual(3);
+    await daemon.stop('SIGKILL');
+    await waitFor(() => (helpers.some(alive) ? undefined : true), 'helpers to exit');
   });
 
   it('logs JSON lines only on stdout, with a level, a time and a message', async () => {

@@ -94,3 +94,32 @@ describe('store', () => {
     await db.close();
   });
 });
+
+describe('Database.transaction', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await makeTempDir('tx');
+  });
+  afterEach(() => removeTempDir(dir));
+
+  it('queues transactions started at the same time by different services instead of nesting them', async () => {
+    const { db } = await openStore(join(dir, 'tx.sqlite'), v1);
+    try {
+      const slowInsert = (text: string) =>
+        db.transaction(async (tx) => {
+          await tx.run('INSERT INTO notes (text) VALUES (?)', [`${text}-1`]);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          await tx.run('INSERT INTO notes (text) VALUES (?)', [`${text}-2`]);
+        });
+      const failing = db.transaction(async (tx) => {
+        await tx.run('INSERT INTO notes (text) VALUES (?)', ['doomed']);
+        throw new Error('changed my mind');
+      });
+      await Promise.all([slowInsert('a'), expect(failing).rejects.toThrow('changed my mind'), slowInsert('b')]);
+      const rows = await db.all<{ text: string }>('SELECT text FROM notes ORDER BY id');
+      expect(rows.map((r) => r.text)).toEqual(['a-1', 'a-2', 'b-1', 'b-2']);
+    } finally {
+      await db.close();
+    }
+  });
+});

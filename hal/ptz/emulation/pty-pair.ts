@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawnTied } from '../../core/tied-spawn.js';
 
 export interface PtyPair {
   /** The two ends, as socat reports them (/dev/pts/N). */
@@ -18,7 +19,7 @@ const PTY_LINE = /PTY is (\S+)/g;
  */
 export function openPtyPair(options: { links?: [string, string]; timeoutMs?: number } = {}): Promise<PtyPair> {
   const end = (link: string | undefined) => `pty,raw,echo=0${link ? `,link=${link}` : ''}`;
-  const child = spawn('socat', ['-d', '-d', end(options.links?.[0]), end(options.links?.[1])], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawnTied('socat', ['-d', '-d', end(options.links?.[0]), end(options.links?.[1])], { stdio: ['ignore', 'ignore', 'pipe'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const close = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');

@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawnTied } from '../../core/tied-spawn.js';
 import { access, chmod, mkdir, mkdtemp, rename, rm, utimes, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -221,7 +222,7 @@ export class NutHarness {
   }
 
   #spawn(command: string, args: string[]): ChildProcess {
-    const child = spawn(command, args, { env: this.#env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnTied(command, args, { env: this.#env, stdio: ['ignore', 'pipe', 'pipe'] });
     const name = command.split('/').pop();
     const collect = (chunk: Buffer) => {
       this.#output += `[${name}] ${chunk.toString()}`;
