@@ -50,7 +50,13 @@ export function createApp(config: DeviceConfig, logger: Logger): App {
   const ptz = new PtzService({ db: () => store.db, device: () => hardware.devices.ptz, bus, logger: logger.child({ component: 'ptz' }) });
   const evidence = new EvidenceService({ config, db: () => store.db, bus, logger: logger.child({ component: 'evidence' }) });
   // The media recorder falls back to an explicit stand-in (nothing recorded, logged as an error) until wired here.
-  const { sessions, readiness, routes: sessionRoutes } = createSessionServices({ config, database: () => store.db, devices: () => hardware.devices, bus, logger, storage: evidence, audit: evidence });
+  const { sessions, readiness, routes: sessionRoutes } = createSessionServices({ config, database: () => store.db, devices: () => hardware.devices, bus, logger, storage: evidence,
+    audit: evidence,
+    evidence: {
+      openRecording: (recordingId, session) => evidence.store.catalog.attachSession(recordingId, session),
+      sealRecording: async (recordingId, events) => void (await evidence.store.seal(recordingId, events)),
+    },
+  });
   // On battery: alert; when the battery cannot outlast finalizing a recording, end the live session, then shut down.
   const power = new PowerService({ ups: () => hardware.devices.ups, session: sessions, config: config.hal.power, bus, logger: logger.child({ component: 'power' }) });
   // Room automation: display asleep outside reception hours, camera following the talker, buttons and lamps, device discovery.

@@ -11,7 +11,7 @@ import type { MediaProbePort } from '../readiness/ports.js';
 import { ReadinessService } from '../readiness/readiness-service.js';
 import { readinessConsoleRouter, readinessKioskRouter } from '../readiness/routes.js';
 import { auditUnavailable, freeSpaceStorage, recorderUnavailable } from './fallbacks.js';
-import type { AuditPort, RecorderPort, StoragePort } from './ports.js';
+import type { AuditPort, EvidencePort, RecorderPort, StoragePort } from './ports.js';
 import { expectedRecordingBytes } from './recording-size.js';
 import { sessionConsoleRouter, sessionKioskRouter } from './routes.js';
 import { SessionService } from './session-service.js';
@@ -26,6 +26,8 @@ export interface SessionWiring {
   recorder?: RecorderPort;
   /** The evidence store's disk decision; without it a plain free-space test. */
   storage?: StoragePort;
+  /** The evidence store's catalog and manifests: recordings registered at start, sealed at the end. */
+  evidence: EvidencePort;
   /** The evidence store's audit log; without it confidential identities cannot be read. */
   audit?: AuditPort;
   /** The media engine's probes; without them short gst-launch probes of the configured devices. */
@@ -47,6 +49,7 @@ export function createSessionServices(wiring: SessionWiring): {
     recordingsDir,
     recorder: wiring.recorder ?? recorderUnavailable(logger.child({ component: 'sessions' })),
     storage: wiring.storage ?? freeSpaceStorage(recordingsDir),
+    evidence: wiring.evidence,
     audit: wiring.audit ?? auditUnavailable,
     expectedBytes,
     bus,

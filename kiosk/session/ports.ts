@@ -14,6 +14,15 @@ export interface StoragePort {
   canHoldSession(expectedBytes: number): Promise<{ ok: boolean; message: string }>;
 }
 
+/**
+ * The evidence store's view of a session's recording: registered (with its confidentiality) before
+ * the first segment, sealed (signed manifest chaining segments and the session's events) after the last.
+ */
+export interface EvidencePort {
+  openRecording(recordingId: string, session: { sessionId: string; confidential: boolean; startedAt: string }): Promise<void>;
+  sealRecording(recordingId: string, events: Record<string, unknown>[]): Promise<void>;
+}
+
 /** Where every read of a confidential identity is written (the evidence store's hash-chained audit log). */
 export interface AuditPort {
   record(entry: { actor: string; role: string; action: string; target: string; detail?: string }): Promise<void>;

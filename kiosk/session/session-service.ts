@@ -7,7 +7,7 @@ import type { Database } from '../store/database.js';
 import { mayReadConfidential, type Actor } from './access.js';
 import { SessionError } from './errors.js';
 import { IdentityVault } from './identity-vault.js';
-import type { ActiveSessionPort, AuditPort, RecorderPort, StoragePort } from './ports.js';
+import type { ActiveSessionPort, EvidencePort, AuditPort, RecorderPort, StoragePort } from './ports.js';
 import {
   fleetSchedulePayload, type Attendance, type CaseInput, type CitizenIdentity, type CitizenInput, type KioskEventInput, type ScheduleInput,
 } from './schemas.js';
@@ -24,6 +24,7 @@ export interface SessionServiceOptions {
   recordingsDir: string;
   recorder: RecorderPort;
   storage: StoragePort;
+  evidence: EvidencePort;
   audit: AuditPort;
   /** Bytes a recording of this many seconds will take. */
   expectedBytes: (seconds: number) => number;
@@ -265,6 +266,8 @@ export class SessionService implements Service, ActiveSessionPort {
     const recordingId = session.recordingId ?? session.id;
     const recordingDir = session.recordingDir ?? join(this.options.recordingsDir, recordingId);
     try {
+      const confidential = (await this.store.cases(id)).some((c) => c.confidential);
+      await this.options.evidence.openRecording(recordingId, { sessionId: id, confidential, startedAt: now.toISOString() });
       await this.options.recorder.startRecording({ recordingId, dir: recordingDir });
     } catch (error) {
       this.options.logger.error({ sessionId: id, err: String((error as Error)?.message ?? error) }, 'recorder did not start');
@@ -286,7 +289,23 @@ export class SessionService implements Service, ActiveSessionPort {
       this.options.logger.error({ sessionId: id, err: message }, 'recording did not finalize');
       return this.#apply(ending, 'failed', { type: 'failed', actor, at: this.#now.toISOString(), data: { reason: `recording did not finalize: ${message}` } });
     }
-    return this.#apply(ending, 'closed', { type: 'closed', actor, at: this.#now.toISOString() });
+    const closed = await this.#apply(ending, 'closed', { type: 'closed', actor, at: this.#now.toISOString() });
+    await this.#seal(closed);
+    return closed;
+  }
+
+  /**
+   * Signs the recording's manifest with the session's timeline. A failure does not undo the session
+   * (the segments are catalogued and hashed already) but is an error the technician must see.
+   */
+  async #seal(session: SessionRecord): Promise<void> {
+    if (!session.recordingId) return;
+    try {
+      const events = (await this.store.events(session.id)).map(({ at, type, actor, data }) => ({ at, type, actor, data }));
+      await this.options.evidence.sealRecording(session.recordingId, events);
+    } catch (error) {
+      this.options.logger.error({ sessionId: session.id, recordingId: session.recordingId, err: String((error as Error)?.message ?? error) }, 'recording manifest could not be sealed');
+    }
   }
 
   /** An event the officer adds from the touchscreen during a session. */

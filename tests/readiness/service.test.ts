@@ -41,7 +41,7 @@ describe('readiness service: scheduled runs, storage, bus, alert', () => {
     sessions = new SessionService({
       database: () => db, identityKeyPath: join(dir, 'keys', 'identity.key'), recordingsDir: join(dir, 'rec'),
       recorder: { startRecording: async () => undefined, stopRecording: async () => undefined },
-      storage: freeSpaceStorage(dir), audit: auditUnavailable, expectedBytes: (s) => s * 1000, bus, logger, now,
+      storage: freeSpaceStorage(dir), audit: auditUnavailable, evidence: { openRecording: async () => undefined, sealRecording: async () => undefined }, expectedBytes: (s) => s * 1000, bus, logger, now,
     });
     // The fast checks only: the camera/microphone/test-recording probes are covered in checks.test.ts.
     const fast = new Set(['ptz', 'display', 'ups', 'disk', 'loopback']);

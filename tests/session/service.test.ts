@@ -49,6 +49,11 @@ describe('session service (real SQLite in a temp dir)', () => {
       recordingsDir: join(dir, 'recordings'),
       recorder,
       storage,
+      // Shares the recorder's call log, so the order of evidence and recorder calls is asserted too.
+      evidence: {
+        openRecording: async (recordingId, session) => void recorder.calls.push(`evidence-open ${recordingId} ${session.sessionId} confidential=${session.confidential}`),
+        sealRecording: async (recordingId, events) => void recorder.calls.push(`evidence-seal ${recordingId} ${events.map((e) => e.type).join(',')}`),
+      },
       audit: { record: (entry) => new AuditLog(db).append({ id: entry.actor, role: entry.role }, entry.action, entry.target, entry.detail ?? null).then(() => undefined) },
       expectedBytes: (seconds) => seconds * 1000,
       bus,
@@ -98,7 +103,12 @@ describe('session service (real SQLite in a temp dir)', () => {
     clock += 60_000;
     await service.endGracefully('UPS battery low');
     expect(service.activeSession()).toBeNull();
-    expect(recorder.calls).toEqual([`start ${session.id} ${join(dir, 'recordings', session.id)}`, 'stop']);
+    expect(recorder.calls).toEqual([
+      `evidence-open ${session.id} ${session.id} confidential=false`,
+      `start ${session.id} ${join(dir, 'recordings', session.id)}`,
+      'stop',
+      `evidence-seal ${session.id} scheduled,prepared,ready,started,preset-recalled,technician-called,ended,closed`,
+    ]);
     expect((await service.getSession(session.id)).state).toBe('closed');
     const events = await service.store.events(session.id);
     expect(events.map((e) => [e.type, e.actor])).toEqual([
@@ -119,7 +129,8 @@ describe('session service (real SQLite in a temp dir)', () => {
     recorder.failNextStart = true;
     await expect(service.startSession(session.id, 'kiosk')).rejects.toMatchObject({ kind: 'unavailable' });
     expect((await service.getSession(session.id)).state).toBe('scheduled');
-    expect(recorder.calls).toEqual([]);
+    // The recording is registered (with its confidentiality) before the recorder is asked to start.
+    expect(recorder.calls).toEqual([`evidence-open ${session.id} ${session.id} confidential=false`]);
   });
 
   it('records a media-worker gap while live, and finds a live session after a restart', async () => {
@@ -144,7 +155,7 @@ describe('session service (real SQLite in a temp dir)', () => {
       { from: '2025-06-10T01:01:30.000Z', to: '2025-06-10T01:05:00.000Z', seconds: 210, cause: 'daemon-restart' },
     ]);
     expect(gaps.map((g) => g.seconds)).toEqual([3.5, 210]);
-    expect(recorder.calls).toEqual([`start ${session.id} ${join(dir, 'recordings', session.id)}`, `start ${session.id} ${join(dir, 'recordings', session.id)}`]);
+    expect(recorder.calls).toEqual([`evidence-open ${session.id} ${session.id} confidential=false`, `start ${session.id} ${join(dir, 'recordings', session.id)}`, `start ${session.id} ${join(dir, 'recordings', session.id)}`]);
   });
 
   it('applies the fleet schedule by revision and validates it', async () => {
