@@ -23,6 +23,15 @@ export const doaConfig = z.discriminatedUnion('driver', [
       { angle: 200, voice: false, durationMs: 2000 },
     ]),
   }).strict(),
+  /** A ReSpeaker USB Mic Array (XVF-3000 DSP): angle and voice activity read over USB control transfers. */
+  z.object({
+    driver: z.literal('respeaker'),
+    vendorId: z.number().int().min(0).max(0xffff).default(0x2886),
+    productId: z.number().int().min(0).max(0xffff).default(0x0018),
+    intervalMs: z.number().int().min(50).max(5000).default(200),
+    /** Degrees to add so 0° is the array's marked front as mounted in the room. */
+    angleOffset: z.number().min(-360).max(360).default(0),
+  }).strict(),
 ]);
 export type DoaConfig = z.infer<typeof doaConfig>;
 

@@ -1,5 +1,5 @@
 import type { DoaConfig } from '../../hal/audio/config.js';
-import { createDoaSource } from '../../hal/audio/doa/sim.js';
+import { createDoaSource } from '../../hal/audio/doa/create.js';
 import type { DoaReading, DoaSource } from '../../hal/audio/doa/types.js';
 import type { PtzDevice } from '../../hal/ptz/types.js';
 import type { EventBus } from '../core/event-bus.js';

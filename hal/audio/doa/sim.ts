@@ -40,9 +40,3 @@ export class SimDoa extends SimulatedDriver<DoaEvents> implements DoaSource {
     }
   }
 }
-
-/** Builds the configured DOA source, or none. */
-export async function createDoaSource(config: DoaConfig, context: DriverContext): Promise<DoaSource | undefined> {
-  if (config.driver === 'sim') return new SimDoa(context, config);
-  return undefined;
-}
