@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import type { DeviceConfig } from '../config/schema.js';
 import { projectRoot, resolveDataPath } from '../config/load.js';
 import { AuthService } from './auth/auth-service.js';
+import { FleetService } from './fleet/fleet-service.js';
+import { healthReport } from './web/health.js';
 import { createEventBus } from './core/event-bus.js';
 import { evidenceConsoleRouter } from './evidence/console-routes.js';
 import { EvidenceService } from './evidence/evidence-service.js';
@@ -36,6 +38,7 @@ export interface App {
   sessions: SessionService;
   power: PowerService;
   readiness: ReadinessService;
+  fleet: FleetService;
   web: WebService;
 }
 
@@ -66,6 +69,20 @@ export function createApp(config: DeviceConfig, logger: Logger): App {
   const speakerTracking = new SpeakerTrackingService({ config: room.speakerTracking, doa: config.hal.audio.doa ?? { driver: 'none' }, ptz: () => hardware.devices.ptz, bus, logger: roomLogger });
   const roomSignals = new RoomSignalsService({ gpio: () => hardware.devices.gpio, audio: () => hardware.devices.audio, bus, logger: roomLogger });
   const discovery = new DiscoveryService({ config: room.discovery, bus, logger: roomLogger });
+  const healthSource = { services: () => host.statuses(), devices: () => hardware.snapshots() };
+  const healthMeta = { version, startedAt, room: { id: config.room.id, name: config.room.name, role: config.room.role } };
+  // The province's monitoring: readiness, session states (never identities), alerts, live health; schedule pushes in.
+  const fleet = new FleetService({
+    config: config.fleet,
+    room: config.room,
+    version,
+    db: () => store.db,
+    bus,
+    logger: logger.child({ component: 'fleet' }),
+    health: () => healthReport(healthSource, healthMeta),
+    publicKeyFingerprint: () => evidence.publicKey().fingerprint,
+    sessions,
+  });
   const auth = new AuthService({ db: () => store.db, logger: logger.child({ component: 'auth' }), secureCookies: Boolean(config.web.console.tls), audit: evidence });
   const web = new WebService({
     config: config.web,
@@ -74,11 +91,11 @@ export function createApp(config: DeviceConfig, logger: Logger): App {
     startedAt,
     bus,
     logger: logger.child({ component: 'web' }),
-    health: { services: () => host.statuses(), devices: () => hardware.snapshots() },
+    health: healthSource,
     consoleAuth: { gate: auth.consoleGate(), router: auth.router(), actorOf: (req) => auth.actorOf(req) },
     routes: { kiosk: [ptz.kioskRouter(), audioRouter(() => hardware.devices.audio), ...sessionRoutes.kiosk], console: [ptz.consoleRouter(), evidenceConsoleRouter(evidence), discovery.consoleRouter(), ...sessionRoutes.console] },
   });
 
-  host.add(store).add(hardware).add(ptz).add(evidence).add(auth).add(sessions).add(power).add(readiness).add(displaySchedule).add(speakerTracking).add(roomSignals).add(discovery).add(web);
-  return { host, store, hardware, ptz, evidence, auth, sessions, power, readiness, web };
+  host.add(store).add(hardware).add(ptz).add(evidence).add(auth).add(sessions).add(power).add(readiness).add(displaySchedule).add(speakerTracking).add(roomSignals).add(discovery).add(fleet).add(web);
+  return { host, store, hardware, ptz, evidence, auth, sessions, power, readiness, fleet, web };
 }

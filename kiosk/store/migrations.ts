@@ -1,6 +1,7 @@
 import { sessionsMigrationSql } from '../session/migration.js';
 import { ptzPresetsMigrationSql } from '../ptz/migration.js';
 import { authMigrationSql } from '../auth/migration.js';
+import { fleetMigrationSql } from '../fleet/outbox.js';
 
 /**
  * Schema versions, applied in order at start-up. A migration is never edited once released:
@@ -100,5 +101,10 @@ export const migrations: readonly Migration[] = [
     version: 5,
     name: 'console accounts and login sessions',
     sql: authMigrationSql,
+  },
+  {
+    version: 6,
+    name: 'fleet: outbox of events for the monitoring hub',
+    sql: fleetMigrationSql,
   },
 ];

@@ -1,0 +1,61 @@
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FleetOutbox } from '../../kiosk/fleet/outbox.js';
+import { parseHubMessage } from '../../kiosk/fleet/protocol.js';
+import type { Database } from '../../kiosk/store/database.js';
+import { openStore } from '../../kiosk/store/open-store.js';
+import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
+
+describe('hub messages', () => {
+  it.each([
+    ['{"type":"ack","upTo":12}', { type: 'ack', upTo: 12 }],
+    ['{"type":"ping"}', { type: 'ping' }],
+    ['{"type":"schedule","requestId":"r1","payload":{"sessions":[]}}', { type: 'schedule', requestId: 'r1', payload: { sessions: [] } }],
+  ])('accepts %s', (raw, message) => {
+    expect(parseHubMessage(raw)).toEqual({ ok: true, message });
+  });
+
+  it.each([
+    ['not json', 'hub message is not valid JSON'],
+    ['{"type":"reboot"}', 'type: Invalid discriminator value'],
+    ['{"type":"ack","upTo":-1}', 'upTo: Too small'],
+    ['{"type":"ack","upTo":1,"extra":true}', 'Unrecognized key'],
+  ])('refuses %s with a reason', (raw, reason) => {
+    const parsed = parseHubMessage(raw);
+    expect(parsed.ok).toBe(false);
+    expect(parsed.ok ? '' : parsed.error).toContain(reason);
+  });
+});
+
+describe('fleet outbox (real SQLite)', () => {
+  let dir: string;
+  let db: Database;
+  beforeEach(async () => {
+    dir = await makeTempDir('outbox');
+    db = (await openStore(join(dir, 'db.sqlite'))).db;
+  });
+  afterEach(async () => {
+    await db.close();
+    await removeTempDir(dir);
+  });
+
+  it('keeps events in order until acknowledged, across a reopen', async () => {
+    const outbox = new FleetOutbox(db);
+    const first = await outbox.add('readiness', { id: 'run-1' });
+    const second = await outbox.add('session', { state: 'live' });
+    await outbox.add('power', { kind: 'on-battery' });
+    expect((await outbox.pending()).map((e) => [e.seq - first, e.topic])).toEqual([[0, 'readiness'], [1, 'session'], [2, 'power']]);
+    expect(await outbox.pending(second)).toHaveLength(1);
+    expect(await outbox.acknowledge(second)).toBe(2);
+    await db.close();
+    db = (await openStore(join(dir, 'db.sqlite'))).db;
+    const reopened = new FleetOutbox(db);
+    expect((await reopened.pending()).map((e) => e.data)).toEqual([{ kind: 'on-battery' }]);
+  });
+
+  it('keeps only the newest entries when a room stays offline too long', async () => {
+    const outbox = new FleetOutbox(db, 3);
+    for (let i = 0; i < 5; i++) await outbox.add('disk', { i });
+    expect((await outbox.pending()).map((e) => e.data)).toEqual([{ i: 2 }, { i: 3 }, { i: 4 }]);
+  });
+});
