@@ -93,6 +93,16 @@ describe('kiosk touchscreen', () => {
     expect(await page.locator('#toast').isHidden()).toBe(true);
   });
 
+  it('runs the equipment test on demand and explains each check in Vietnamese', async () => {
+    await page.locator('#run-readiness').tap();
+    await expect.poll(() => page.locator('#readiness-results li').count(), { timeout: 60_000 }).toBeGreaterThanOrEqual(10);
+    expect(await page.locator('#readiness-results [data-check="disk"] .badge').textContent()).toBe('Đạt');
+    expect(await page.locator('#readiness-results [data-check="test-recording"] span').first().textContent()).toBe('Ghi thử 5 giây');
+    const explanation = await page.locator('#readiness-results [data-check="ups"] .explanation').textContent();
+    expect(explanation?.length).toBeGreaterThan(10);
+    await page.screenshot({ path: join(artifacts, 'kiosk-readiness.png'), fullPage: true });
+  }, 90_000);
+
   it('shows a banner when the daemon goes away', async () => {
     await daemon.stop();
     await expect.poll(() => page.locator('#offline').isVisible(), { timeout: 10_000 }).toBe(true);

@@ -106,6 +106,16 @@ describe('readiness checks in simulation', () => {
     }
   }, 90_000);
 
+  it('wakes a display put to sleep outside reception hours, and passes it', async () => {
+    const display = devices.display!;
+    await display.setPower(false);
+    const check = checks().find((c) => c.id === 'display')!;
+    const result = await check.run(target(), new AbortController().signal);
+    expect(result).toMatchObject({ status: 'pass', measured: { value: true } });
+    expect(result.explanation.en).toContain('woke on command');
+    expect((await display.state()).on).toBe(true);
+  });
+
   it('fails the UPS on battery or with too little runtime, and the link when nobody answers', async () => {
     const ups = devices.ups as unknown as SimUps;
     const only = (ids: string[]) => checks().filter((c) => ids.includes(c.id));

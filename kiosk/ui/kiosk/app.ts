@@ -9,6 +9,8 @@ import { formatClock, t, type Language, type MessageKey } from '../shared/messag
 interface Device { id: string; kind: string; status: 'ok' | 'connecting' | 'failed' | 'bad-config'; detail?: string }
 interface Health { room: { id: string; name: string }; devices: Device[] }
 interface SessionView { id: string; title: string; state: string; startsAt: string; endsAt: string; chairSite: { name: string } }
+interface CheckResult { id: string; status: 'pass' | 'warn' | 'fail' | 'unsupported'; explanation: { vi: string; en: string } }
+interface ReadinessRun { overall: string; results: CheckResult[] }
 interface Preset { name: string; label?: { vi: string; en: string } | string; labelVi?: string; labelEn?: string }
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -19,6 +21,8 @@ const state = {
   session: null as SessionView | null,
   presets: [] as Preset[],
   muted: false,
+  readiness: undefined as ReadinessRun | undefined,
+  testing: false,
 };
 
 const statusKey: Record<Device['status'], MessageKey> = { ok: 'statusOk', connecting: 'statusConnecting', failed: 'statusFailed', 'bad-config': 'statusBadConfig' };
@@ -75,15 +79,28 @@ function presetLabel(preset: Preset): string {
   return typeof preset.label === 'string' ? preset.label : preset.name;
 }
 
+/** Rebuilds a list only when what it shows changed: a touch must never land on a node being replaced. */
+const shown = new Map<string, string>();
+function replaceIfChanged(element: HTMLElement, signature: unknown, build: () => Node[]): void {
+  const key = JSON.stringify([state.language, signature]);
+  if (shown.get(element.id) === key) return;
+  shown.set(element.id, key);
+  element.replaceChildren(...build());
+}
+
+function renderClock(): void {
+  $('clock').textContent = formatClock(new Date(), state.language);
+}
+
 function render(): void {
   document.documentElement.lang = state.language;
   for (const element of document.querySelectorAll<HTMLElement>('[data-text]')) element.textContent = text(element.dataset.text as MessageKey);
   $('room-name').textContent = state.health?.room.name ?? '';
-  $('clock').textContent = formatClock(new Date(), state.language);
+  renderClock();
 
-  const devices = $('devices');
-  devices.replaceChildren(
-    ...(state.health?.devices ?? []).map((device) => {
+  const deviceList = state.health?.devices ?? [];
+  replaceIfChanged($('devices'), deviceList.map((d) => [d.kind, d.status]), () =>
+    deviceList.map((device) => {
       const item = document.createElement('li');
       item.dataset.kind = device.kind;
       const name = document.createElement('span');
@@ -124,15 +141,40 @@ function render(): void {
   mute.setAttribute('aria-pressed', String(state.muted));
   $<HTMLButtonElement>('call').disabled = !session;
 
-  const presets = $('presets');
-  if (state.presets.length === 0) {
-    const empty = document.createElement('p');
-    empty.className = 'empty';
-    empty.textContent = text('noPresets');
-    presets.replaceChildren(empty);
+  const checks = $('readiness-results');
+  if (state.testing || !state.readiness) {
+    const note = document.createElement('p');
+    note.className = 'empty';
+    note.textContent = text(state.testing ? 'readinessRunning' : 'readinessNever');
+    checks.replaceChildren(note);
   } else {
-    presets.replaceChildren(
-      ...state.presets.map((preset) => {
+    checks.replaceChildren(
+      ...state.readiness.results.map((result) => {
+        const item = document.createElement('li');
+        item.dataset.check = result.id;
+        const name = document.createElement('span');
+        name.textContent = text(`check_${result.id}` as MessageKey);
+        const badge = document.createElement('span');
+        badge.className = `badge ${result.status}`;
+        badge.textContent = text(`result_${result.status}` as MessageKey);
+        const explanation = document.createElement('span');
+        explanation.className = 'explanation';
+        explanation.textContent = result.explanation[state.language];
+        item.append(name, badge, explanation);
+        return item;
+      }),
+    );
+  }
+  $<HTMLButtonElement>('run-readiness').disabled = state.testing;
+
+  replaceIfChanged($('presets'), state.presets, () => {
+    if (state.presets.length === 0) {
+      const empty = document.createElement('p');
+      empty.className = 'empty';
+      empty.textContent = text('noPresets');
+      return [empty];
+    }
+    return state.presets.map((preset) => {
         const button = document.createElement('button');
         button.type = 'button';
         button.className = 'button';
@@ -140,9 +182,8 @@ function render(): void {
         button.textContent = presetLabel(preset);
         button.onclick = () => act(() => api(`/ptz/presets/${encodeURIComponent(preset.name)}/recall`, {}));
         return button;
-      }),
-    );
-  }
+      });
+  });
 }
 
 async function refresh(): Promise<void> {
@@ -190,6 +231,19 @@ function wire(): void {
       // The session record notes mutes only while it is live: that is what the report is about.
       if (state.session?.state === 'live') await api(`/session/${state.session.id}/events`, { type: muted ? 'muted' : 'unmuted' });
     });
+  $('run-readiness').onclick = async () => {
+    state.testing = true;
+    render();
+    try {
+      const { run } = await api<{ run: ReadinessRun }>('/readiness/run', state.session ? { sessionId: state.session.id } : {});
+      state.readiness = run;
+    } catch (error) {
+      toast(`${text('actionFailed')}: ${(error as Error).message}`);
+    } finally {
+      state.testing = false;
+      render();
+    }
+  };
   $('call').onclick = () => state.session && act(() => api(`/session/${state.session!.id}/events`, { type: 'technician-called' }), 'technicianCalled');
 }
 
@@ -197,5 +251,5 @@ wire();
 render();
 connect();
 void refresh();
-window.setInterval(() => render(), 1000);
+window.setInterval(renderClock, 1000);
 window.setInterval(() => void refresh(), 5000);
