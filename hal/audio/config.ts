@@ -35,11 +35,20 @@ export const doaConfig = z.discriminatedUnion('driver', [
 ]);
 export type DoaConfig = z.infer<typeof doaConfig>;
 
+/** The room's loudspeaker output (the chairing site's voice): used by the speaker → microphone readiness test. */
+export const speakerConfig = z.discriminatedUnion('driver', [
+  z.object({ driver: z.literal('alsa'), device: z.string().min(1) }).strict(),
+  z.object({ driver: z.literal('pulse'), device: z.string().min(1).optional() }).strict(),
+]);
+export type SpeakerConfig = z.infer<typeof speakerConfig>;
+
 const common = {
   channels: z.number().int().min(1).max(8).default(1),
   sampleRate: z.literal([16000, 44100, 48000]).default(48000),
   /** Absent: no direction of arrival. */
   doa: doaConfig.optional(),
+  /** Absent: the loopback test cannot run (a warning, not a failure). */
+  speaker: speakerConfig.optional(),
   /** How often the driver re-reads the device: notices an unplug and a mute set from elsewhere (default 2000). */
   pollMs: z.number().int().min(200).max(60_000).optional(),
 };

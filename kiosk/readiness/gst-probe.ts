@@ -4,28 +4,47 @@ import type { AudioSource } from '../../hal/audio/types.js';
 import type { CameraSource } from '../../hal/camera/types.js';
 import { runTool } from './child.js';
 import { analyseFrames, splitFrames, type FrameAnalysis } from './frames.js';
-import { parseLevelMessages, type AudioLevels } from './levels.js';
-import { audioSource, cameraSource, frameCaptureLaunch, launchArgs, levelLaunch, PROBE_FRAME, testRecordingLaunch } from './pipelines.js';
+import { loopbackHeard, median, parseLevelMessages, parseRmsSeries, type AudioLevels } from './levels.js';
+import { audioSource, cameraSource, frameCaptureLaunch, launchArgs, levelLaunch, loopbackLaunch, PROBE_FRAME, testRecordingLaunch, toneBandLaunch } from './pipelines.js';
 import type { MediaProbePort } from './ports.js';
 
 const FRAMES_TO_ANALYSE = 15;
 const LEVEL_BUFFERS = 10;
 
 /**
- * Readiness probes run as short `gst-launch-1.0` processes against the configured camera and
- * microphone, for a room whose media engine does not offer its own probes (e.g. before the
- * session, when nothing else holds the devices). The loopback test needs a speaker output that
- * the device config does not describe yet, so it is absent here.
+ * Readiness probes run as short `gst-launch-1.0` processes against the configured camera,
+ * microphone and speaker, for a room whose media engine does not offer its own probes (e.g. before
+ * the session, when nothing else holds the devices).
  */
 export class GstProbe implements MediaProbePort {
-  readonly unsupported: MediaProbePort['unsupported'] = {
-    loopbackTone: {
-      vi: 'Chưa kiểm tra được loa → micro: cấu hình chưa có đầu ra loa, và ở chế độ mô phỏng loa và micro không nối với nhau qua không khí.',
-      en: 'Speaker → microphone loopback cannot run: no speaker output is configured, and in simulation the speaker and microphone are not coupled through the air.',
-    },
-  };
+  readonly unsupported: MediaProbePort['unsupported'];
+  readonly loopbackTone?: MediaProbePort['loopbackTone'];
 
-  constructor(private readonly camera: CameraSource, private readonly microphone: AudioSource, private readonly gstLaunch = 'gst-launch-1.0') {}
+  constructor(private readonly camera: CameraSource, private readonly microphone: AudioSource, private readonly gstLaunch = 'gst-launch-1.0') {
+    const speaker = microphone.speaker;
+    if (speaker && microphone.driver !== 'sim') {
+      this.loopbackTone = (signal) => this.#loopback(speaker, signal);
+      this.unsupported = {};
+    } else {
+      this.unsupported = {
+        loopbackTone: {
+          vi: 'Chưa kiểm tra được loa → micro: cấu hình chưa có đầu ra loa (hal.audio.speaker), hoặc đang ở chế độ mô phỏng, nơi loa và micro không nối với nhau qua không khí.',
+          en: 'Speaker → microphone loopback cannot run: no speaker output is configured (hal.audio.speaker), or this is simulation, where speaker and microphone are not coupled through the air.',
+        },
+      };
+    }
+  }
+
+  /** The room's own noise in the tone's band, then the band while the speaker plays the tone. */
+  async #loopback(speaker: NonNullable<AudioSource['speaker']>, signal: AbortSignal): Promise<{ detected: boolean; levelDb: number | null }> {
+    const listen = (launch: string) => runTool(this.gstLaunch, ['-m', ...launchArgs(launch)], { timeoutMs: 10_000, signal });
+    const ambient = median(parseRmsSeries((await listen(toneBandLaunch(audioSource(this.microphone, 10)))).stdout.toString()));
+    const playing = await listen(loopbackLaunch(speaker, audioSource(this.microphone, 15), 1.5));
+    // The first buffers can precede the sound leaving the speaker: the median is robust to them.
+    const tone = median(parseRmsSeries(playing.stdout.toString()));
+    if (tone === undefined || ambient === undefined) throw new Error(`no level reading from the microphone${playing.stderr ? `: ${lastLine(playing.stderr)}` : ''}`);
+    return { detected: loopbackHeard(tone, ambient), levelDb: Math.round(tone * 10) / 10 };
+  }
 
   async cameraFrames(signal: AbortSignal): Promise<FrameAnalysis> {
     const source = cameraSource(this.camera, FRAMES_TO_ANALYSE);

@@ -44,3 +44,30 @@ function numbers(list: string): number[] {
     .map((item) => (item === '-inf' ? -Infinity : Number(item)))
     .filter((value) => !Number.isNaN(value));
 }
+
+/** The RMS (loudest channel, dBFS) of each level message, in order: for tests that look at a span. */
+export function parseRmsSeries(text: string): number[] {
+  const series: number[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.includes('(element): level,')) continue;
+    const values = numbers(field('rms').exec(line)?.[1] ?? '');
+    if (values.length > 0) series.push(Math.max(...values));
+  }
+  return series;
+}
+
+export function median(values: readonly number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** The tone must stand this far above the room's own noise in its band to count as heard. */
+export const LOOPBACK_MARGIN_DB = 12;
+/** …and be at least this loud: a dead microphone reads -700 dB both times. */
+export const LOOPBACK_FLOOR_DB = -60;
+
+export function loopbackHeard(toneBandDb: number, ambientBandDb: number): boolean {
+  return toneBandDb >= LOOPBACK_FLOOR_DB && toneBandDb - ambientBandDb >= LOOPBACK_MARGIN_DB;
+}

@@ -3,6 +3,7 @@
  * strings (tested as such); run by gst-probe.ts. They may hold a camera URL with credentials:
  * never log them.
  */
+import type { SpeakerConfig } from '../../hal/audio/config.js';
 import type { AudioSource } from '../../hal/audio/types.js';
 import type { CameraSource } from '../../hal/camera/types.js';
 
@@ -83,4 +84,27 @@ export function launchArgs(description: string): string[] {
   }
   if (current) tokens.push(current);
   return tokens;
+}
+
+/** The test tone of the loopback check: 1 kHz, where room noise is low and small speakers are loud. */
+export const LOOPBACK_TONE_HZ = 1000;
+
+export function speakerSink(speaker: SpeakerConfig): string {
+  switch (speaker.driver) {
+    case 'alsa':
+      return `alsasink device=${quote(speaker.device)}`;
+    case 'pulse':
+      return `pulsesink${speaker.device ? ` device=${quote(speaker.device)}` : ''}`;
+  }
+}
+
+/** The microphone through a band-pass around the test tone, level every 100 ms. */
+export function toneBandLaunch(microphone: string): string {
+  return `${microphone} ! audioconvert ! audiochebband mode=band-pass lower-frequency=${LOOPBACK_TONE_HZ * 0.9} upper-frequency=${LOOPBACK_TONE_HZ * 1.1} poles=4 ! level interval=100000000 post-messages=true ! fakesink sync=false`;
+}
+
+/** The tone on the speaker while the microphone listens in its band, in one pipeline so both run together. */
+export function loopbackLaunch(speaker: SpeakerConfig, microphone: string, seconds: number): string {
+  const buffers = Math.ceil((seconds + 1) * 44_100 / 1024);
+  return `audiotestsrc is-live=true freq=${LOOPBACK_TONE_HZ} volume=0.3 num-buffers=${buffers} ! audioconvert ! audioresample ! ${speakerSink(speaker)} ${toneBandLaunch(microphone)}`;
 }

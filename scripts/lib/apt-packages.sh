@@ -7,6 +7,7 @@ APT_PACKAGES=(
   python3 make g++ openssl cage
   ddcutil alsa-utils pulseaudio-utils
   gstreamer1.0-x fonts-dejavu-core libnss3-tools
+  pulseaudio gstreamer1.0-pulseaudio
 )
 
 missing_packages() {
