@@ -5,16 +5,7 @@ import { FleetHub } from '../../scripts/fleet-hub.js';
 import { addConsoleUser, consoleClient } from '../support/console-client.js';
 import { startDaemon, writeTestConfig, type DaemonHandle } from '../support/daemon.js';
 import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
-
-async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+import { waitFor } from '../support/wait.js';
 
 const DENOUNCER = 'Nguyễn Thị Tố Giác';
 

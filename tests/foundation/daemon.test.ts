@@ -6,6 +6,7 @@ import WebSocket from 'ws';
 import { Database } from '../../kiosk/store/database.js';
 import { startDaemon, writeTestConfig, type DaemonHandle } from '../support/daemon.js';
 import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
+import { waitFor } from '../support/wait.js';
 
 interface DgramSocket {
   bind(path: string): void;
@@ -13,16 +14,6 @@ interface DgramSocket {
   on(event: 'message', listener: (message: Buffer) => void): void;
 }
 const unixDgram = createRequire(import.meta.url)('unix-dgram') as { createSocket(type: 'unix_dgram', onMessage?: (message: Buffer) => void): DgramSocket };
-
-async function waitFor<T>(probe: () => T | undefined, what: string, timeoutMs = 15_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** Pids whose parent is `pid`, from /proc. */
 function childrenOf(pid: number): number[] {
@@ -98,7 +89,7 @@ describe('daemon in simulation', () => {
     // socat for the emulated VISCA line, upsd and dummy-ups for the emulated UPS.
     expect(helpers.length).toBeGreaterThanOrEqual(3);
     await daemon.stop('SIGKILL');
-    await waitFor(() => (helpers.some(alive) ? undefined : true), 'helpers to exit');
+    await waitFor('helpers to exit', () => !helpers.some(alive));
   });
 
   it('logs JSON lines only on stdout, with a level, a time and a message', async () => {
@@ -165,12 +156,12 @@ describe('daemon in simulation', () => {
     socket.bind(socketPath);
     try {
       daemon = await startDaemon(writeTestConfig(dir), { env: { NOTIFY_SOCKET: socketPath, WATCHDOG_USEC: '1000000' } });
-      await waitFor(() => messages.find((m) => m.startsWith('READY=1')), 'READY=1');
+      await waitFor('READY=1', () => messages.find((m) => m.startsWith('READY=1')));
       expect(messages.find((m) => m.startsWith('READY=1'))).toContain(`MAINPID=${daemon.child.pid}`);
       // WATCHDOG_PID is absent, so the pings are ours to send (every 0.5 s for a 1 s watchdog).
-      await waitFor(() => (messages.filter((m) => m === 'WATCHDOG=1').length >= 2 ? true : undefined), 'two watchdog pings');
+      await waitFor('two watchdog pings', () => messages.filter((m) => m === 'WATCHDOG=1').length >= 2);
       expect(await daemon.stop('SIGTERM')).toBe(0);
-      await waitFor(() => messages.find((m) => m === 'STOPPING=1'), 'STOPPING=1');
+      await waitFor('STOPPING=1', () => messages.find((m) => m === 'STOPPING=1'));
     } finally {
       socket.close();
     }

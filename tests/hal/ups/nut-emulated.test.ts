@@ -4,16 +4,7 @@ import { halConfig } from '../../../hal/config.js';
 import { createDevices } from '../../../hal/registry.js';
 import { EmulatedNutUps } from '../../../hal/ups/nut/emulated.js';
 import type { UpsReading } from '../../../hal/ups/types.js';
-
-async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 20_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+import { waitFor } from '../../support/wait.js';
 
 const portAnswers = (port: number) =>
   new Promise<boolean>((resolve) => {
