@@ -26,7 +26,9 @@ export function requireLogin(resolveActor: (req: IncomingMessage) => Promise<Act
     }
     const actor = await resolveActor(req);
     if (actor) (req as AuthenticatedRequest).auth = actor;
-    if (!actor && !openPaths.has(req.path)) throw new HttpError(401, 'login_required', 'đăng nhập để tiếp tục / log in to continue');
+    // The console's page and scripts hold no data: everything it shows comes from /api, behind the login.
+    const isApi = req.path === '/api' || req.path.startsWith('/api/');
+    if (!actor && isApi && !openPaths.has(req.path)) throw new HttpError(401, 'login_required', 'đăng nhập để tiếp tục / log in to continue');
     next();
   };
 }

@@ -6,7 +6,7 @@ import { projectRoot } from '../../config/load.js';
  * Serves a front end: its page and stylesheet from `kiosk/ui/<name>/`, its compiled scripts from
  * `dist/kiosk/ui/`. Only the page's own files are reachable, under a strict Content-Security-Policy.
  */
-export function uiRouter(name: 'kiosk'): express.Router {
+export function uiRouter(name: 'kiosk' | 'console'): express.Router {
   const root = projectRoot();
   const router = express.Router();
   router.use((_req, res, next) => {

@@ -97,7 +97,7 @@ export class WebService implements Service {
     const { tls, auth } = secure;
     const app = createApiApp({ bodyLimit: config.bodyLimit, logger });
     if (auth) app.use(auth.gate);
-    else app.use(uiRouter('kiosk'));
+    app.use(uiRouter(auth ? 'console' : 'kiosk'));
     app.get('/api/health', (_req, res) => {
       res.json(this.#health());
     });
