@@ -1,6 +1,6 @@
 import type { SerialPort } from 'serialport';
 import { Driver, type DriverContext } from '../../core/driver.js';
-import { closeSerialLine, openSerialLine, writeAll } from '../emulation/serial-line.js';
+import { closeSerialLine, openSerialLine, writeAll } from '../../core/serial/serial-line.js';
 import { PtzNotConnectedError, PtzUnsupportedError } from '../errors.js';
 import type { Direction, FocusMode, PtzCapabilities, PtzDevice, PtzMove, PtzPosition } from '../types.js';
 import * as pelco from './protocol.js';

@@ -1,6 +1,4 @@
-import type { SerialPort } from 'serialport';
-import { openPtyPair, type PtyPair } from '../emulation/pty-pair.js';
-import { closeSerialLine, openSerialLine } from '../emulation/serial-line.js';
+import { EmulatedSerialLine } from '../../core/serial/emulated-line.js';
 import { PelcoFramer, decodeFrame, type PelcoDecoded } from './protocol.js';
 
 /** How far the emulated dome moves per motion frame per unit of speed (it does not move with time). */
@@ -23,30 +21,24 @@ export class PelcoDPtyEmulator {
   readonly state: PelcoDomeState = { pan: 0, tilt: 0, zoom: 0, autoFocus: true, presets: new Map() };
   readonly heard: { bytes: Buffer; decoded: PelcoDecoded }[] = [];
   readonly rejected: Buffer[] = [];
-  #pty: PtyPair | undefined;
-  #port: SerialPort | undefined;
+  readonly #line: EmulatedSerialLine;
   readonly #framer = new PelcoFramer();
 
-  constructor(private readonly links: { driverSide: string; cameraSide: string }, readonly address = 1) {}
+  constructor(links: { driverSide: string; cameraSide: string }, readonly address = 1) {
+    this.#line = new EmulatedSerialLine({ driverSide: links.driverSide, deviceSide: links.cameraSide }, 9600, (chunk) => this.#onData(chunk));
+  }
 
   get devicePath(): string {
-    return this.links.driverSide;
+    return this.#line.devicePath;
   }
 
   async plugIn(): Promise<void> {
-    if (this.#pty) return;
-    this.#pty = await openPtyPair({ links: [this.links.driverSide, this.links.cameraSide] });
     this.#framer.reset();
-    this.#port = await openSerialLine(this.links.cameraSide, 9600, { data: (chunk) => this.#onData(chunk), closed: () => undefined, error: () => undefined });
+    await this.#line.plugIn();
   }
 
-  async unplug(): Promise<void> {
-    const port = this.#port;
-    const pty = this.#pty;
-    this.#port = undefined;
-    this.#pty = undefined;
-    await closeSerialLine(port);
-    await pty?.close();
+  unplug(): Promise<void> {
+    return this.#line.unplug();
   }
 
   #onData(chunk: Buffer): void {

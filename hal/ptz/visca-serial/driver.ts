@@ -1,6 +1,6 @@
 import type { SerialPort } from 'serialport';
 import type { DriverContext } from '../../core/driver.js';
-import { closeSerialLine, openSerialLine, writeAll } from '../emulation/serial-line.js';
+import { closeSerialLine, openSerialLine, writeAll } from '../../core/serial/serial-line.js';
 import { ViscaFramer } from '../visca/framer.js';
 import { decodeReply, hex, ifClear } from '../visca/protocol.js';
 import type { SessionExchange } from '../visca/session.js';

@@ -1,7 +1,5 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
-import type { SerialPort } from 'serialport';
-import { closeSerialLine, openSerialLine } from '../emulation/serial-line.js';
-import { openPtyPair, type PtyPair } from '../emulation/pty-pair.js';
+import { EmulatedSerialLine } from '../../core/serial/emulated-line.js';
 import { ViscaCameraModel } from './camera-model.js';
 import { ViscaFramer } from './framer.js';
 import { CONTROL_ACK, CONTROL_RESET, PayloadType, decodeIpMessage, encodeIpMessage } from './ip-header.js';
@@ -22,40 +20,34 @@ export interface Heard {
 export class ViscaPtyEmulator {
   readonly model = new ViscaCameraModel();
   readonly heard: Heard[] = [];
-  #pty: PtyPair | undefined;
-  #port: SerialPort | undefined;
+  readonly #line: EmulatedSerialLine;
   readonly #framer = new ViscaFramer();
   #noise: Buffer | undefined;
 
-  constructor(private readonly links: { driverSide: string; cameraSide: string }) {}
+  constructor(links: { driverSide: string; cameraSide: string }) {
+    this.#line = new EmulatedSerialLine({ driverSide: links.driverSide, deviceSide: links.cameraSide }, 9600, (chunk) => this.#onData(chunk));
+  }
 
   get devicePath(): string {
-    return this.links.driverSide;
+    return this.#line.devicePath;
   }
 
   get pluggedIn(): boolean {
-    return this.#port?.isOpen ?? false;
+    return this.#line.pluggedIn;
   }
 
   async plugIn(): Promise<void> {
-    if (this.#pty) return;
-    this.#pty = await openPtyPair({ links: [this.links.driverSide, this.links.cameraSide] });
     this.#framer.reset();
-    this.#port = await openSerialLine(this.links.cameraSide, 9600, { data: (chunk) => this.#onData(chunk), closed: () => undefined, error: () => undefined });
+    await this.#line.plugIn();
   }
 
-  async unplug(): Promise<void> {
-    const port = this.#port;
-    const pty = this.#pty;
-    this.#port = undefined;
-    this.#pty = undefined;
-    await closeSerialLine(port);
-    await pty?.close();
+  unplug(): Promise<void> {
+    return this.#line.unplug();
   }
 
   /** Puts raw bytes on the line now (line noise, a reply from nowhere). */
   sendRaw(bytes: Buffer): void {
-    this.#port?.write(bytes);
+    void this.#line.write(bytes);
   }
 
   /** Line noise written just before the next reply, in the same write (the driver must skip it). */
@@ -71,7 +63,7 @@ export class ViscaPtyEmulator {
       if (replies.length === 0) continue;
       const noise = this.#noise;
       this.#noise = undefined;
-      this.#port?.write(Buffer.concat(noise ? [noise, ...replies] : replies));
+      void this.#line.write(Buffer.concat(noise ? [noise, ...replies] : replies));
     }
   }
 }

@@ -1,6 +1,6 @@
 import type { SerialPort } from 'serialport';
 import type { DriverContext } from '../../core/driver.js';
-import { closeSerialLine, openSerialLine, writeAll } from '../../ptz/emulation/serial-line.js';
+import { closeSerialLine, openSerialLine, writeAll } from '../../core/serial/serial-line.js';
 import type { UpsConfig } from '../config.js';
 import { UpsDriver } from '../ups-driver.js';
 import { megatecRequest, parseQ1, parseRating, type MegatecRating } from './codec.js';

@@ -1,6 +1,4 @@
-import type { SerialPort } from 'serialport';
-import { openPtyPair, type PtyPair } from '../../ptz/emulation/pty-pair.js';
-import { closeSerialLine, openSerialLine, writeAll } from '../../ptz/emulation/serial-line.js';
+import { EmulatedSerialLine } from '../../core/serial/emulated-line.js';
 import { formatQ1, formatRating, type MegatecRating, type MegatecStatus } from './codec.js';
 import { CrLineReader } from './line-reader.js';
 
@@ -34,11 +32,12 @@ export class MegatecEmulator {
   fault: MegatecFault = 'none';
   /** Every request line received, for assertions. */
   readonly requests: string[] = [];
-  #pair: PtyPair | undefined;
-  #port: SerialPort | undefined;
+  readonly #line: EmulatedSerialLine;
   readonly #reader = new CrLineReader();
 
-  private constructor(private readonly links: [string, string]) {}
+  private constructor(links: [string, string]) {
+    this.#line = new EmulatedSerialLine({ driverSide: links[0], deviceSide: links[1] }, 2400, (chunk) => this.#onData(chunk));
+  }
 
   /** `devicePath` is where the driver connects; `links` are created in `dir`. */
   static async start(dir: string): Promise<MegatecEmulator> {
@@ -48,7 +47,7 @@ export class MegatecEmulator {
   }
 
   get devicePath(): string {
-    return this.links[0];
+    return this.#line.devicePath;
   }
 
   /** Changes the state the next Q1 reports. */
@@ -57,24 +56,13 @@ export class MegatecEmulator {
   }
 
   async plug(): Promise<void> {
-    if (this.#pair) return;
-    this.#pair = await openPtyPair({ links: this.links });
     this.#reader.reset();
-    this.#port = await openSerialLine(this.links[1], 2400, {
-      data: (chunk) => this.#onData(chunk),
-      closed: () => undefined,
-      error: () => undefined,
-    });
+    await this.#line.plugIn();
   }
 
   /** Both pty ends vanish, as when the USB-serial cable is pulled. */
-  async unplug(): Promise<void> {
-    const port = this.#port;
-    const pair = this.#pair;
-    this.#port = undefined;
-    this.#pair = undefined;
-    await pair?.close();
-    await closeSerialLine(port);
+  unplug(): Promise<void> {
+    return this.#line.unplug();
   }
 
   async stop(): Promise<void> {
@@ -94,6 +82,6 @@ export class MegatecEmulator {
     let bytes = Buffer.from(reply, 'latin1');
     if (this.fault === 'garbage') bytes = Buffer.concat([lineNoise, Buffer.from('(2#0.0 ?? 229.5\r', 'latin1')]);
     if (this.fault === 'noisy') bytes = Buffer.concat([lineNoise.subarray(0, 4), bytes]);
-    await writeAll(this.#port, bytes);
+    await this.#line.write(bytes);
   }
 }

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { spawnTied } from '../../core/tied-spawn.js';
+import { spawnTied } from '../tied-spawn.js';
 
 export interface PtyPair {
   /** The two ends, as socat reports them (/dev/pts/N). */
