@@ -53,7 +53,9 @@ const media = z.object({
   recording: z.object({
     segmentSeconds: z.number().int().min(10).max(3600).default(300),
     container: z.enum(['matroska', 'mpegts']).default('matroska'),
-  }).strict().default({ segmentSeconds: 300, container: 'matroska' }),
+    /** Below this much free space in the recordings folder the worker warns, then finalizes before the disk fills. */
+    minFreeMegabytes: z.number().int().min(50).max(100_000).default(1024),
+  }).strict().default({ segmentSeconds: 300, container: 'matroska', minFreeMegabytes: 1024 }),
   stream: outgoingStream.default({ driver: 'none' }),
   preview: z.object({ fps: z.number().min(0.5).max(15).default(2), width: z.number().int().min(160).max(1280).default(640) }).strict().default({ fps: 2, width: 640 }),
 }).strict();
