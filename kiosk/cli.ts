@@ -6,6 +6,7 @@ import { UsageError } from './cli/command.js';
 const commands: Record<string, () => Promise<Command>> = {
   start: async () => (await import('./cli/start.js')).startCommand,
   config: async () => (await import('./cli/config-check.js')).configCommand,
+  record: async () => (await import('./cli/record.js')).recordCommand,
   'ptz-emulator': async () => (await import('./cli/ptz-emulator.js')).ptzEmulatorCommand,
   user: async () => (await import('./cli/user.js')).userCommand,
   verify: async () => (await import('./cli/verify.js')).verifyCommand,

@@ -4,6 +4,7 @@ import type { ButtonName } from '../../hal/gpio/config.js';
 import type { DiscoveredChange } from '../../hal/discovery/types.js';
 import type { DiskStatus } from '../evidence/disk.js';
 import type { SegmentInfo } from '../media/types.js';
+import type { MediaEvents } from '../media/events.js';
 import type { ReadinessAlert, ReadinessCompleted } from '../readiness/types.js';
 import type { SessionGap, SessionStateChange } from '../session/bus-events.js';
 import type { PowerAlert } from '../power/types.js';
@@ -13,7 +14,7 @@ import type { Logger } from './logger.js';
  * Events services publish to each other instead of calling each other's internals.
  * A feature adds its events here.
  */
-export type AppEvents = {
+export type AppEvents = MediaEvents & {
   deviceStatus: [snapshot: DeviceSnapshot];
   /** Someone is moving the camera by hand (kiosk or console PTZ controls): true at the start, false at the end. */
   ptzManualMove: [active: boolean];

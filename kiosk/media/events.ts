@@ -1,0 +1,20 @@
+/** What the media engine publishes on the app bus (besides `segmentClosed`, declared with the bus). */
+export type MediaSourceRole = 'camera' | 'mic' | 'remote';
+
+export type MediaEvents = {
+  /** recording → (interrupted → resumed)* → stopped. `clean` is false when the stop deadline passed. */
+  recordingStateChanged: [change: { recordingId: string; state: 'recording' | 'interrupted' | 'resumed' | 'stopped'; at: string; clean?: boolean }];
+  /** A span of a recording that was not recorded (the media worker died and was restarted). */
+  recordingGap: [gap: { recordingId: string; from: string; to: string; seconds: number; cause: string }];
+  /** A capture source stopped delivering: the program shows a "no signal" slate (or silence) and keeps recording. */
+  mediaSourceLost: [event: { source: MediaSourceRole; reason: string }];
+  mediaSourceRestored: [event: { source: MediaSourceRole; downSeconds: number }];
+  /** The outgoing stream to the chairing site. */
+  mediaStreamState: [event: { state: 'off' | 'connecting' | 'live' | 'retrying'; detail?: string }];
+  /** Peak and RMS of the program's mixed sound per channel, in dBFS, a few times a second. */
+  audioLevels: [levels: { peakDb: number[]; rmsDb: number[] }];
+  /** A low-rate JPEG of the program for the kiosk and console. */
+  mediaPreview: [jpeg: Uint8Array];
+  /** Worker death, pipeline errors, disk nearly full. */
+  mediaError: [error: { code: string; message: string }];
+};

@@ -1,0 +1,321 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { projectRoot } from '../../config/load.js';
+import { backoffDelay, type BackoffPolicy } from '../../hal/core/backoff.js';
+import type { EventBus } from '../core/event-bus.js';
+import type { Logger } from '../core/logger.js';
+import type { Service } from '../core/service.js';
+import { stopResultSchema, workerMessageSchema, workerStatusSchema, type StopResult, type WorkerEvent, type WorkerRequest, type WorkerStatus } from './ipc.js';
+import type { MediaPlan } from './plan.js';
+import type { SegmentInfo } from './types.js';
+
+export type WorkerState = 'stopped' | 'starting' | 'running' | 'restarting';
+
+/** The media section of the daemon's health report. */
+export interface MediaHealth {
+  worker: WorkerState;
+  pid?: number;
+  restarts: number;
+  encoder?: string;
+  recording?: { recordingId: string; startedAt: string; segmentsClosed: number; gaps: number };
+  sources: Record<string, 'ok' | 'lost' | 'stopped'>;
+  stream: WorkerStatus['stream'];
+  lastError?: string;
+}
+
+export interface MediaServiceOptions {
+  plan: MediaPlan;
+  bus: EventBus;
+  logger: Logger;
+  /** The compiled worker entry; defaults to dist/kiosk/media/worker/main.js of this installation. */
+  workerPath?: string;
+  workerLogLevel?: string;
+  /** Clock of the burned-in date-time (the room's time zone). */
+  timeZone?: string;
+  restartBackoff?: BackoffPolicy;
+  requestTimeoutMs?: number;
+  stopDeadlineMs?: number;
+}
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+interface ActiveRecording {
+  recordingId: string;
+  dir: string;
+  sessionLabel: string;
+  startedAt: string;
+  nextIndex: number;
+  open?: { index: number; path: string; openedAt: string };
+  segments: number;
+  gaps: number;
+}
+
+export const defaultWorkerPath = (): string => join(projectRoot(), 'dist', 'kiosk', 'media', 'worker', 'main.js');
+
+/**
+ * The daemon's side of the media engine: forks the worker, restarts it with backoff when it dies,
+ * resumes an interrupted recording into the same recording id (new segments continue the index,
+ * the gap is reported), and republishes worker events on the app bus.
+ *
+ * Starting the daemon starts no recording and no capture: the worker idles (no pipeline) until a
+ * recording starts, because composing and encoding 1080p30 all day would cost most of a core on the
+ * room's 2-core board for a picture nobody watches.
+ */
+export class MediaService implements Service {
+  readonly name = 'media';
+  #child: ChildProcess | undefined;
+  #state: WorkerState = 'stopped';
+  #nextId = 1;
+  #pending = new Map<number, Pending>();
+  #restarts = 0;
+  #restartTimer: NodeJS.Timeout | undefined;
+  #recording: ActiveRecording | undefined;
+  #encoder: string | undefined;
+  #sources: Record<string, 'ok' | 'lost' | 'stopped'> = {};
+  #stream: WorkerStatus['stream'] = 'off';
+  #lastError: string | undefined;
+  #lastHeardAt = Date.now();
+  #stopping = false;
+
+  constructor(private readonly options: MediaServiceOptions) {}
+
+  async start(): Promise<void> {
+    this.#stopping = false;
+    await this.#spawn();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    clearTimeout(this.#restartTimer);
+    if (this.#recording && this.#state === 'running') await this.stopRecording().catch(() => undefined);
+    const child = this.#child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.disconnect?.();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+    await exited;
+    clearTimeout(timer);
+    this.#state = 'stopped';
+  }
+
+  /** The worker's pid, for fault-injection tests and benches. */
+  get workerPid(): number | undefined {
+    return this.#child?.pid;
+  }
+
+  health(): MediaHealth {
+    const r = this.#recording;
+    return {
+      worker: this.#state,
+      ...(this.#child?.pid && this.#state === 'running' ? { pid: this.#child.pid } : {}),
+      restarts: this.#restarts,
+      ...(this.#encoder ? { encoder: this.#encoder } : {}),
+      ...(r ? { recording: { recordingId: r.recordingId, startedAt: r.startedAt, segmentsClosed: r.segments, gaps: r.gaps } } : {}),
+      sources: { ...this.#sources },
+      stream: this.#stream,
+      ...(this.#lastError ? { lastError: this.#lastError } : {}),
+    };
+  }
+
+  async status(): Promise<WorkerStatus> {
+    return workerStatusSchema.parse(await this.#request({ type: 'status' }));
+  }
+
+  /** Starts recording the program into `dir`; resolves once the first segment is open. */
+  async startRecording(request: { recordingId: string; dir: string; sessionLabel?: string }): Promise<{ startedAt: string }> {
+    if (this.#recording) throw new Error(`already recording ${this.#recording.recordingId}`);
+    const recording: ActiveRecording = { recordingId: request.recordingId, dir: request.dir, sessionLabel: request.sessionLabel ?? request.recordingId, startedAt: new Date().toISOString(), nextIndex: 0, segments: 0, gaps: 0 };
+    this.#recording = recording;
+    try {
+      const result = (await this.#request({ type: 'startRecording', recordingId: recording.recordingId, dir: recording.dir, sessionLabel: recording.sessionLabel, startIndex: 0, orphans: [] })) as { startedAt: string };
+      recording.startedAt = result.startedAt;
+      this.options.bus.emit('recordingStateChanged', { recordingId: recording.recordingId, state: 'recording', at: result.startedAt });
+      return result;
+    } catch (error) {
+      this.#recording = undefined;
+      throw error;
+    }
+  }
+
+  /** EOS and wait for finalization within the deadline; a timed-out stop is reported, what was written stays. */
+  async stopRecording(options: { deadlineMs?: number } = {}): Promise<StopResult> {
+    const recording = this.#recording;
+    if (!recording) return { clean: true, timedOut: false, segments: 0 };
+    const deadlineMs = options.deadlineMs ?? this.options.stopDeadlineMs ?? 10_000;
+    try {
+      const result = stopResultSchema.parse(await this.#request({ type: 'stopRecording', deadlineMs }, deadlineMs + 5000));
+      if (result.timedOut) this.options.logger.error({ recordingId: recording.recordingId, deadlineMs }, 'recording stop timed out; written segments kept');
+      this.options.bus.emit('recordingStateChanged', { recordingId: recording.recordingId, state: 'stopped', at: new Date().toISOString(), clean: result.clean });
+      return { ...result, segments: recording.segments };
+    } finally {
+      this.#recording = undefined;
+    }
+  }
+
+  async #spawn(): Promise<void> {
+    this.#state = this.#restarts === 0 ? 'starting' : 'restarting';
+    const child = fork(this.options.workerPath ?? defaultWorkerPath(), [], {
+      serialization: 'advanced',
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      env: {
+        ...process.env,
+        // Every bus poll and appsink pull holds a libuv pool thread; 4 would deadlock the worker.
+        UV_THREADPOOL_SIZE: '16',
+        DIEMCAU_LOG_LEVEL: this.options.workerLogLevel ?? 'info',
+        ...(this.options.timeZone ? { TZ: this.options.timeZone } : {}),
+      },
+    });
+    this.#child = child;
+    const ready = new Promise<void>((resolve, reject) => {
+      const onExit = (code: number | null, signal: string | null) => reject(new Error(`media worker exited before it was ready (${signal ?? code})`));
+      child.once('exit', onExit);
+      child.on('message', (raw) => {
+        const parsed = workerMessageSchema.safeParse(raw);
+        if (!parsed.success) return this.options.logger.error('malformed message from the media worker dropped');
+        this.#lastHeardAt = Date.now();
+        const message = parsed.data;
+        if (message.type === 'reply') return this.#settle(message.id, message.ok, message.result, message.error);
+        if (message.event.type === 'ready') {
+          child.off('exit', onExit);
+          resolve();
+        }
+        this.#onEvent(message.event);
+      });
+    });
+    child.once('exit', (code, signal) => this.#onExit(child, code, signal));
+    await ready;
+    const { encoder } = (await this.#request({ type: 'configure', plan: this.options.plan })) as { encoder: string };
+    this.#encoder = encoder;
+    this.#state = 'running';
+    this.options.logger.info({ pid: child.pid, encoder, restarts: this.#restarts }, 'media worker running');
+  }
+
+  #onExit(child: ChildProcess, code: number | null, signal: string | null): void {
+    if (child !== this.#child) return;
+    for (const [id, pending] of this.#pending) {
+      clearTimeout(pending.timer);
+      pending.reject(new Error(`media worker exited (${signal ?? code})`));
+      this.#pending.delete(id);
+    }
+    this.#sources = {};
+    this.#stream = 'off';
+    if (this.#stopping) {
+      this.#state = 'stopped';
+      return;
+    }
+    const diedAt = new Date().toISOString();
+    const lastSeenAt = new Date(this.#lastHeardAt).toISOString();
+    this.#lastError = `media worker died (${signal ?? `exit ${code}`})`;
+    this.options.logger.error({ code, signal, recording: this.#recording?.recordingId }, 'media worker died; restarting');
+    this.options.bus.emit('mediaError', { code: 'worker-died', message: this.#lastError });
+    if (this.#recording) this.options.bus.emit('recordingStateChanged', { recordingId: this.#recording.recordingId, state: 'interrupted', at: diedAt });
+    this.#state = 'restarting';
+    const delay = backoffDelay(this.#restarts++, this.options.restartBackoff ?? { initialMs: 200, maxMs: 30_000, factor: 2, jitter: 0.2 });
+    this.#restartTimer = setTimeout(() => {
+      this.#spawn().then(() => this.#resume(lastSeenAt, diedAt), (error: Error) => {
+        this.options.logger.error({ err: error.message }, 'media worker restart failed');
+        // The exit handler of the new child schedules the next attempt; a configure failure needs one here.
+        if (this.#child?.exitCode === null) this.#child.kill('SIGKILL');
+      });
+    }, delay);
+  }
+
+  /** After a restart during a recording: report the orphan segment, continue the index, report the gap. */
+  async #resume(lastSeenAt: string, diedAt: string): Promise<void> {
+    const recording = this.#recording;
+    if (!recording) return;
+    const orphans = recording.open ? [{ ...recording.open, lastSeenAt }] : [];
+    const startIndex = recording.open ? recording.open.index + 1 : recording.nextIndex;
+    recording.open = undefined;
+    try {
+      const { startedAt } = (await this.#request({ type: 'startRecording', recordingId: recording.recordingId, dir: recording.dir, sessionLabel: recording.sessionLabel, startIndex, orphans })) as { startedAt: string };
+      recording.gaps++;
+      const seconds = Math.max(0, (Date.parse(startedAt) - Date.parse(lastSeenAt)) / 1000);
+      this.options.logger.warn({ recordingId: recording.recordingId, seconds, startIndex }, 'recording resumed after a media worker restart');
+      this.options.bus.emit('recordingGap', { recordingId: recording.recordingId, from: lastSeenAt, to: startedAt, seconds, cause: `media worker died at ${diedAt}` });
+      this.options.bus.emit('recordingStateChanged', { recordingId: recording.recordingId, state: 'resumed', at: startedAt });
+    } catch (error) {
+      this.#lastError = `recording could not resume: ${(error as Error).message}`;
+      this.options.logger.error({ recordingId: recording.recordingId, err: (error as Error).message }, 'recording could not resume');
+      this.options.bus.emit('mediaError', { code: 'resume-failed', message: this.#lastError });
+    }
+  }
+
+  #onEvent(event: WorkerEvent): void {
+    const { bus } = this.options;
+    switch (event.type) {
+      case 'segmentOpened':
+        if (this.#recording?.recordingId === event.recordingId) {
+          this.#recording.open = { index: event.index, path: event.path, openedAt: event.openedAt };
+          this.#recording.nextIndex = event.index + 1;
+        }
+        return;
+      case 'segmentClosed': {
+        const segment: SegmentInfo = event.segment;
+        if (this.#recording?.recordingId === segment.recordingId) {
+          this.#recording.segments++;
+          if (this.#recording.open?.path === segment.path) this.#recording.open = undefined;
+        }
+        this.options.logger.info({ recordingId: segment.recordingId, index: segment.index, bytes: segment.sizeBytes, recovered: event.recovered }, 'segment closed');
+        bus.emit('segmentClosed', segment);
+        return;
+      }
+      case 'sourceLost':
+        this.#sources[event.source] = 'lost';
+        bus.emit('mediaSourceLost', { source: event.source, reason: event.reason });
+        return;
+      case 'sourceRestored':
+        this.#sources[event.source] = 'ok';
+        bus.emit('mediaSourceRestored', { source: event.source, downSeconds: event.downSeconds });
+        return;
+      case 'streamState':
+        this.#stream = event.state;
+        bus.emit('mediaStreamState', { state: event.state, ...(event.detail ? { detail: event.detail } : {}) });
+        return;
+      case 'levels':
+        bus.emit('audioLevels', { peakDb: event.peakDb, rmsDb: event.rmsDb });
+        return;
+      case 'preview':
+        bus.emit('mediaPreview', event.jpeg);
+        return;
+      case 'diskSpace':
+      case 'error': {
+        const error = event.type === 'error' ? event : { code: `disk-${event.level}`, message: `${Math.round(event.freeBytes / 1048576)} MiB free for recordings` };
+        this.#lastError = error.message;
+        bus.emit('mediaError', { code: error.code, message: error.message });
+        return;
+      }
+      case 'ready':
+      case 'recordingStarted':
+      case 'recordingStopped':
+        return;
+    }
+  }
+
+  #request(request: WorkerRequest, timeoutMs = this.options.requestTimeoutMs ?? 20_000): Promise<unknown> {
+    const child = this.#child;
+    if (!child?.connected) return Promise.reject(new Error('media worker is not running'));
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#pending.delete(id);
+        reject(new Error(`media worker did not answer ${request.type} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.#pending.set(id, { resolve, reject, timer });
+      child.send({ ...request, id });
+    });
+  }
+
+  #settle(id: number, ok: boolean, result: unknown, error: string | undefined): void {
+    const pending = this.#pending.get(id);
+    if (!pending) return;
+    this.#pending.delete(id);
+    clearTimeout(pending.timer);
+    if (ok) pending.resolve(result);
+    else pending.reject(new Error(error ?? 'media worker command failed'));
+  }
+}

@@ -1,0 +1,208 @@
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from '../../core/logger.js';
+import { sha256File } from '../hash.js';
+import type { StopResult, WorkerEvent } from '../ipc.js';
+import type { EncoderName, MediaPlan } from '../plan.js';
+import { elements, type SourceRole } from '../pipelines/channels.js';
+import { captionText, containerExtension, programLaunch } from '../pipelines/program.js';
+import { nsToSeconds, parseDbArray, segmentIndexOf } from './bus-messages.js';
+import { createPipeline, type GstPipeline } from './gst.js';
+
+export interface RecordingRequest {
+  recordingId: string;
+  dir: string;
+  sessionLabel: string;
+  startIndex: number;
+}
+
+interface OpenSegment {
+  index: number;
+  path: string;
+  openedAtMs: number;
+  runningTime: number;
+}
+
+interface ActiveRecording extends RecordingRequest {
+  startedAtMs: number;
+  open?: OpenSegment;
+  closed: number;
+  pendingHashes: Set<Promise<void>>;
+  ended?: () => void;
+}
+
+/**
+ * The program pipeline: built once per worker (pipelines are never freed) and reused for every
+ * recording by setting the recorder's location and start index while it is in NULL.
+ */
+export class ProgramRunner {
+  #pipeline: GstPipeline | undefined;
+  #recording: ActiveRecording | undefined;
+  #generation = 0;
+
+  constructor(
+    private readonly plan: MediaPlan,
+    private readonly encoder: EncoderName,
+    private readonly streamHopPort: number | undefined,
+    private readonly emit: (event: WorkerEvent) => void,
+    private readonly logger: Logger,
+  ) {}
+
+  get recording(): { recordingId: string; startedAt: string; segmentsClosed: number; openSegment?: number } | undefined {
+    const r = this.#recording;
+    if (!r) return undefined;
+    return { recordingId: r.recordingId, startedAt: new Date(r.startedAtMs).toISOString(), segmentsClosed: r.closed, ...(r.open ? { openSegment: r.open.index } : {}) };
+  }
+
+  locationFor(request: Pick<RecordingRequest, 'recordingId' | 'dir'>): string {
+    return join(request.dir, `${request.recordingId}-%05d.${containerExtension(this.plan.recording.container)}`);
+  }
+
+  /** Plays the program into a new (or resumed) recording; resolves once the first segment is open. */
+  async start(request: RecordingRequest, timeoutMs = 10_000): Promise<string> {
+    if (this.#recording) throw new Error(`already recording ${this.#recording.recordingId}`);
+    const location = this.locationFor(request);
+    if (!this.#pipeline) {
+      const launch = programLaunch(this.plan, { encoder: this.encoder, location, sessionLabel: request.sessionLabel, ...(this.streamHopPort ? { streamHopPort: this.streamHopPort } : {}) });
+      this.logger.debug({ launch }, 'program pipeline');
+      this.#pipeline = createPipeline(launch);
+    }
+    const pipeline = this.#pipeline;
+    const recorder = pipeline.findChild(elements.recorder)!;
+    recorder.location = location;
+    recorder['start-index'] = request.startIndex;
+    pipeline.findChild(elements.caption)!.text = captionText(this.plan.roomName, request.sessionLabel);
+
+    const recording: ActiveRecording = { ...request, startedAtMs: Date.now(), closed: 0, pendingHashes: new Set() };
+    this.#recording = recording;
+    const generation = ++this.#generation;
+    const firstSegment = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('program did not open a segment in time')), timeoutMs);
+      pipeline.pollBus((message) => {
+        if (generation !== this.#generation) return;
+        if (message.name === 'splitmuxsink-fragment-opened') {
+          clearTimeout(timer);
+          resolve();
+        }
+        this.#onMessage(recording, message);
+      });
+    });
+    pipeline.play();
+    recording.startedAtMs = Date.now();
+    this.#pullPreview(generation);
+    try {
+      await firstSegment;
+    } catch (error) {
+      this.#generation++;
+      pipeline.stop();
+      this.#recording = undefined;
+      throw error;
+    }
+    const startedAt = new Date(recording.startedAtMs).toISOString();
+    this.emit({ type: 'recordingStarted', recordingId: request.recordingId, startedAt, startIndex: request.startIndex });
+    return startedAt;
+  }
+
+  /** Shows or hides the "no signal" slate over a source's picture. */
+  setSlate(role: SourceRole, visible: boolean): void {
+    const name = role === 'camera' ? elements.cameraSlate : role === 'remote' ? elements.remoteSlate : undefined;
+    const slate = name ? this.#pipeline?.findChild(name) : undefined;
+    if (slate) slate.silent = !visible;
+  }
+
+  /**
+   * EOS, then wait for the recorder to finalize its last segment. Past the deadline the pipeline is
+   * stopped anyway: segments are self-contained, so what was written stays playable and is reported.
+   */
+  async stop(deadlineMs: number): Promise<StopResult> {
+    const recording = this.#recording;
+    if (!recording || !this.#pipeline) return { clean: true, timedOut: false, segments: 0 };
+    const ended = new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), deadlineMs);
+      recording.ended = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+    });
+    this.#pipeline.sendEOS();
+    const clean = await ended;
+    this.#generation++;
+    this.#pipeline.stop();
+    if (!clean && recording.open) {
+      this.logger.warn({ recordingId: recording.recordingId }, 'stop deadline passed; reporting the open segment as written');
+      this.#hashSegment(recording, recording.open, Date.now(), undefined, true);
+    }
+    await Promise.all([...recording.pendingHashes]);
+    this.#recording = undefined;
+    const result = { clean, timedOut: !clean, segments: recording.closed };
+    this.emit({ type: 'recordingStopped', recordingId: recording.recordingId, result });
+    return result;
+  }
+
+  #onMessage(recording: ActiveRecording, message: Record<string, unknown> & { type: string; name?: string }): void {
+    switch (message.name) {
+      case 'splitmuxsink-fragment-opened': {
+        const path = String(message.location);
+        const runningTime = nsToSeconds(message['running-time']) ?? 0;
+        const open = { index: segmentIndexOf(path) ?? recording.startIndex, path, openedAtMs: recording.startedAtMs + runningTime * 1000, runningTime };
+        recording.open = open;
+        this.emit({ type: 'segmentOpened', recordingId: recording.recordingId, index: open.index, path, openedAt: new Date(open.openedAtMs).toISOString() });
+        return;
+      }
+      case 'splitmuxsink-fragment-closed': {
+        const path = String(message.location);
+        const open = recording.open?.path === path ? recording.open : { index: segmentIndexOf(path) ?? 0, path, openedAtMs: recording.startedAtMs, runningTime: 0 };
+        if (recording.open?.path === path) recording.open = undefined;
+        const endRunningTime = nsToSeconds(message['running-time']) ?? open.runningTime;
+        this.#hashSegment(recording, open, recording.startedAtMs + endRunningTime * 1000, endRunningTime - open.runningTime, false);
+        return;
+      }
+      case 'level':
+        this.emit({ type: 'levels', peakDb: parseDbArray(message.peak), rmsDb: parseDbArray(message.rms) });
+        return;
+    }
+    if (message.type === 'eos') recording.ended?.();
+    else if (message.type === 'error') {
+      this.logger.error({ element: message._src_element_name, err: message.message }, 'program error');
+      this.emit({ type: 'error', code: 'program-error', message: `${String(message._src_element_name)}: ${String(message.message)}` });
+    }
+  }
+
+  #hashSegment(recording: ActiveRecording, open: OpenSegment, endedAtMs: number, durationSeconds: number | undefined, recovered: boolean): void {
+    const work = (async () => {
+      try {
+        const [sha256, info] = await Promise.all([sha256File(open.path), stat(open.path)]);
+        recording.closed++;
+        this.emit({
+          type: 'segmentClosed',
+          recovered,
+          segment: {
+            recordingId: recording.recordingId,
+            index: open.index,
+            path: open.path,
+            sizeBytes: info.size,
+            durationSeconds: Math.max(0, Math.round((durationSeconds ?? (endedAtMs - open.openedAtMs) / 1000) * 1000) / 1000),
+            sha256,
+            startedAt: new Date(open.openedAtMs).toISOString(),
+            endedAt: new Date(endedAtMs).toISOString(),
+          },
+        });
+      } catch (error) {
+        this.emit({ type: 'error', code: 'segment-hash-failed', message: `${open.path}: ${(error as Error).message}` });
+      }
+    })();
+    recording.pendingHashes.add(work);
+    void work.finally(() => recording.pendingHashes.delete(work));
+  }
+
+  #pullPreview(generation: number): void {
+    const sink = this.#pipeline?.findChild(elements.preview);
+    if (!sink?.pull) return;
+    const onFrame = (buffer: Buffer | null | undefined) => {
+      if (generation !== this.#generation || !buffer) return;
+      this.emit({ type: 'preview', jpeg: new Uint8Array(buffer) });
+      sink.pull!(onFrame);
+    };
+    sink.pull(onFrame);
+  }
+}

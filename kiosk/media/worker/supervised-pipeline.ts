@@ -1,0 +1,129 @@
+import { readFile } from 'node:fs/promises';
+import { backoffDelay, type BackoffPolicy } from '../../../hal/core/backoff.js';
+import type { Logger } from '../../core/logger.js';
+import { HEARTBEAT } from '../pipelines/channels.js';
+import { createPipeline, type GstPipeline } from './gst.js';
+
+export type PipelineHealth = 'stopped' | 'starting' | 'ok' | 'lost';
+
+export interface SupervisedPipelineOptions {
+  name: string;
+  launch: string;
+  secret?: { element: string; property: string; file: string };
+  /**
+   * With a heartbeat element the pipeline is up while its `progress` messages arrive, and lost when
+   * they stop for `stallMs` (a source can stall without an error). Without one it is up once it has
+   * played `settleMs` without an error.
+   */
+  heartbeat: boolean;
+  stallMs?: number;
+  settleMs?: number;
+  backoff: BackoffPolicy;
+  logger: Logger;
+  onDown(reason: string, wasUp: boolean): void;
+  onUp(downSeconds: number): void;
+}
+
+/**
+ * One long-lived pipeline that is restarted (NULL → PLAYING, same object: the binding never frees
+ * pipelines) with backoff whenever it errors, ends or stalls, until stopped.
+ */
+export class SupervisedPipeline {
+  #pipeline: GstPipeline | undefined;
+  #health: PipelineHealth = 'stopped';
+  #generation = 0;
+  #attempt = 0;
+  #lastBeat = 0;
+  #downSince = 0;
+  #everUp = false;
+  #retry: NodeJS.Timeout | undefined;
+  #watch: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: SupervisedPipelineOptions) {}
+
+  get health(): PipelineHealth {
+    return this.#health;
+  }
+
+  async start(): Promise<void> {
+    if (this.#health !== 'stopped') return;
+    this.#pipeline ??= createPipeline(this.options.launch);
+    const { secret } = this.options;
+    if (secret) {
+      const element = this.#pipeline.findChild(secret.element);
+      if (element) element[secret.property] = (await readFile(secret.file, 'utf8')).trim();
+    }
+    this.#health = 'starting';
+    this.#downSince = Date.now();
+    this.#play();
+    this.#watch = setInterval(() => this.#checkStall(), 250);
+  }
+
+  stop(): void {
+    clearTimeout(this.#retry);
+    clearInterval(this.#watch);
+    this.#retry = undefined;
+    this.#watch = undefined;
+    this.#generation++;
+    this.#pipeline?.stop();
+    this.#health = 'stopped';
+  }
+
+  #play(): void {
+    const pipeline = this.#pipeline!;
+    const generation = ++this.#generation;
+    this.#lastBeat = Date.now();
+    pipeline.play();
+    pipeline.pollBus((message) => {
+      if (generation !== this.#generation) return;
+      if (message.type === 'error') this.#down(`${message._src_element_name ?? 'element'}: ${String(message.message ?? 'error')}`);
+      else if (message.type === 'eos') this.#down('stream ended');
+      else if (message.name === 'progress' && message._src_element_name === HEARTBEAT) this.#beat();
+    });
+  }
+
+  #beat(): void {
+    this.#lastBeat = Date.now();
+    if (this.#health === 'ok') return;
+    this.#up();
+  }
+
+  #up(): void {
+    const downSeconds = (Date.now() - this.#downSince) / 1000;
+    const wasRecovery = this.#everUp || this.#health === 'lost';
+    this.#health = 'ok';
+    this.#everUp = true;
+    this.#attempt = 0;
+    this.options.logger.info({ pipeline: this.options.name, downSeconds }, wasRecovery ? 'pipeline restored' : 'pipeline up');
+    if (wasRecovery) this.options.onUp(downSeconds);
+  }
+
+  #checkStall(): void {
+    const now = Date.now();
+    if (this.#health === 'stopped' || this.#retry) return;
+    if (this.options.heartbeat) {
+      const limit = this.options.stallMs ?? 3000;
+      if (now - this.#lastBeat > limit) this.#down(`no media for ${Math.round(limit / 100) / 10} s`);
+    } else if (this.#health !== 'ok' && now - this.#lastBeat > (this.options.settleMs ?? 2000)) {
+      this.#up();
+    }
+  }
+
+  #down(reason: string): void {
+    if (this.#health === 'stopped' || this.#retry) return;
+    const wasUp = this.#health === 'ok';
+    if (wasUp) this.#downSince = Date.now();
+    const firstReport = this.#health !== 'lost';
+    this.#health = 'lost';
+    this.#generation++;
+    this.#pipeline?.stop();
+    const delay = backoffDelay(this.#attempt++, this.options.backoff);
+    this.options.logger.warn({ pipeline: this.options.name, reason, retryMs: delay }, 'pipeline down, retrying');
+    if (firstReport) this.options.onDown(reason, wasUp);
+    this.#retry = setTimeout(() => {
+      this.#retry = undefined;
+      if (this.#health === 'stopped') return;
+      this.#play();
+    }, delay);
+  }
+}
