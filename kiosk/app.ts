@@ -57,7 +57,11 @@ export function createApp(config: DeviceConfig, logger: Logger): App {
     audit: evidence,
     evidence: {
       openRecording: (recordingId, session) => evidence.store.catalog.attachSession(recordingId, session),
-      sealRecording: async (recordingId, events) => void (await evidence.store.seal(recordingId, events)),
+      // Every segment the media engine reported must be catalogued before the manifest is signed.
+      sealRecording: async (recordingId, events) => {
+        await evidence.settled();
+        await evidence.store.seal(recordingId, events);
+      },
     },
   });
   // On battery: alert; when the battery cannot outlast finalizing a recording, end the live session, then shut down.

@@ -32,6 +32,8 @@ export interface AuthServiceOptions {
 export class AuthService implements Service {
   readonly name = 'auth';
   readonly #throttle = new LoginThrottle();
+  /** Per address too: guessing across many user names from one machine is slowed as well (and scrypt is costly). */
+  readonly #addressThrottle = new LoginThrottle({ maxFailures: 20, windowMs: 15 * 60_000, lockMs: 5 * 60_000 });
   #users: UserStore | undefined;
   #sessions: AuthSessions | undefined;
   #purgeTimer: NodeJS.Timeout | undefined;
@@ -75,12 +77,13 @@ export class AuthService implements Service {
   }
 
   /** For the console websocket upgrade, which express middleware does not see. */
-  actorOf(req: IncomingMessage): Promise<Actor | undefined> {
-    return this.#sessions ? actorFromRequest(this.#sessions, req) : Promise.resolve(undefined);
+  async actorOf(req: IncomingMessage): Promise<Actor | undefined> {
+    return this.#sessions ? actorFromRequest(this.#sessions, req) : undefined;
   }
 
   async login(username: string, password: string, address: string | undefined): Promise<LoginOutcome> {
-    const retryAfterMs = this.#throttle.retryAfter(username);
+    const addressKey = address ?? 'unknown';
+    const retryAfterMs = Math.max(this.#throttle.retryAfter(username), this.#addressThrottle.retryAfter(addressKey));
     if (retryAfterMs > 0) {
       this.options.logger.warn({ username, address }, 'console login refused: locked after repeated failures');
       return { kind: 'locked', retryAfterMs };
@@ -88,6 +91,7 @@ export class AuthService implements Service {
     const user = await this.users.authenticate(username, password);
     if (!user) {
       this.#throttle.recordFailure(username);
+      this.#addressThrottle.recordFailure(addressKey);
       this.options.logger.warn({ username, address }, 'console login failed');
       await this.#audit({ actor: username, role: 'unknown', action: 'login-failed', target: 'console', ...(address ? { detail: address } : {}) });
       return { kind: 'denied' };

@@ -6,7 +6,12 @@ export function readCookie(header: string | undefined, name: string): string | u
   for (const part of header.split(';')) {
     const at = part.indexOf('=');
     if (at < 0) continue;
-    if (part.slice(0, at).trim() === name) return decodeURIComponent(part.slice(at + 1).trim());
+    if (part.slice(0, at).trim() !== name) continue;
+    try {
+      return decodeURIComponent(part.slice(at + 1).trim());
+    } catch {
+      return undefined; // a malformed cookie is no session, never a crash
+    }
   }
   return undefined;
 }

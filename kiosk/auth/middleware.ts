@@ -27,8 +27,10 @@ export function requireLogin(resolveActor: (req: IncomingMessage) => Promise<Act
     const actor = await resolveActor(req);
     if (actor) (req as AuthenticatedRequest).auth = actor;
     // The console's page and scripts hold no data: everything it shows comes from /api, behind the login.
-    const isApi = req.path === '/api' || req.path.startsWith('/api/');
-    if (!actor && isApi && !openPaths.has(req.path)) throw new HttpError(401, 'login_required', 'đăng nhập để tiếp tục / log in to continue');
+    // Express matches routes without regard to case: so must the gate, or /API/… would walk past it.
+    const path = req.path.toLowerCase();
+    const isApi = path === '/api' || path.startsWith('/api/');
+    if (!actor && isApi && !openPaths.has(path)) throw new HttpError(401, 'login_required', 'đăng nhập để tiếp tục / log in to continue');
     next();
   };
 }

@@ -201,7 +201,10 @@ export class Catalog {
     const rows = await this.db.all<{ id: string; state: RecordingState; started_at: string; ended_at: string | null; bytes: number | null; exported: number }>(
       `SELECT r.id, r.state, r.started_at, r.ended_at,
               (SELECT SUM(size_bytes) FROM segments s WHERE s.recording_id = r.id) AS bytes,
-              EXISTS (SELECT 1 FROM exports e WHERE e.recording_id = r.id AND e.verified = 1) AS exported
+              -- An export counts only if it finished after the last segment was registered: a copy taken
+              -- before a recovered or resumed segment arrived does not hold that segment.
+              EXISTS (SELECT 1 FROM exports e WHERE e.recording_id = r.id AND e.verified = 1
+                        AND e.finished_at >= COALESCE((SELECT MAX(registered_at) FROM segments s WHERE s.recording_id = r.id), '')) AS exported
        FROM recordings r WHERE r.deleted_at IS NULL ORDER BY r.started_at`,
     );
     return rows.map((r) => ({ id: r.id, state: r.state, startedAt: r.started_at, endedAt: r.ended_at, bytes: r.bytes ?? 0, verifiedExport: r.exported === 1 }));

@@ -12,7 +12,10 @@ import { MANIFEST_FILE, SIGNATURE_FILE } from './manifest.js';
 export async function decryptFolder(encryptedDir: string, outDir: string, passphrase: string): Promise<{ files: number }> {
   const parsed = parseEncryptedManifest(await readFile(join(encryptedDir, ENCRYPTED_MANIFEST_FILE)));
   if (!parsed.ok) throw new DecryptError(`${ENCRYPTED_MANIFEST_FILE}: ${parsed.problem}`);
-  await mkdir(outDir, { recursive: true, mode: 0o700 });
+  // The output folder must be new: on failure it is removed, and an existing folder is not ours to remove.
+  await mkdir(outDir, { mode: 0o700 }).catch((error: NodeJS.ErrnoException) => {
+    throw error.code === 'EEXIST' ? new DecryptError(`${outDir} already exists: decrypt into a new folder`) : error;
+  });
   const keys = new Map<string, DerivedKey>();
   try {
     for (const file of parsed.manifest.files) {

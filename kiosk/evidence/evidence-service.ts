@@ -60,7 +60,8 @@ export class EvidenceService implements Service {
     const recovery = await recoverySweep(this.#store.catalog, logger);
     if (recovery.recovered.length || recovery.interrupted.length) logger.warn({ segments: recovery.recovered.length, recordings: recovery.interrupted }, 'recovery scan registered unreported segments');
     this.#unsubscribe = this.options.bus.on('segmentClosed', (segment) => this.#onSegment(segment));
-    await this.checkDisk();
+    // A failed disk check (or a deletion refused by the filesystem) is reported, never a reason not to start.
+    await this.checkDisk().catch((error: unknown) => logger.error({ err: (error as Error).message }, 'disk check failed'));
     this.#timer = setInterval(() => void this.checkDisk().catch((error: unknown) => logger.error({ err: (error as Error).message }, 'disk check failed')), config.evidence.disk.checkIntervalSeconds * 1000);
     this.#timer.unref();
   }

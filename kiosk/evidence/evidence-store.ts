@@ -68,12 +68,13 @@ export class EvidenceStore {
    * again after more segments arrived (a resumed session) rewrites the manifest over all of them.
    */
   async seal(recordingId: string, events?: Record<string, unknown>[]): Promise<Manifest> {
+    // Taken before the segments are read: a segment registered meanwhile is later than the seal, so stale.
+    const sealedAt = this.#now().toISOString();
     const recording = await this.#recording(recordingId);
     const segments = await this.catalog.segments(recordingId);
     const recovered = recording.state === 'recovered' || segments.some((s) => s.recovered);
     const state = recovered ? 'recovered' : 'closed';
     const endedAt = segments.at(-1)?.endedAt ?? this.#now().toISOString();
-    const sealedAt = this.#now().toISOString();
     const keptEvents = events ?? recording.events;
     const manifest = await writeSignedManifest(this.recordingDir(recording), {
       device: this.options.device,
@@ -90,7 +91,7 @@ export class EvidenceStore {
   /** Seals when no manifest covers every registered segment yet. */
   async #ensureSealed(recording: Recording): Promise<void> {
     const segments = await this.catalog.segments(recording.id);
-    const stale = recording.sealedAt === null || segments.some((s) => s.registeredAt > recording.sealedAt!);
+    const stale = recording.sealedAt === null || segments.some((s) => s.registeredAt >= recording.sealedAt!);
     if (stale) await this.seal(recording.id);
   }
 

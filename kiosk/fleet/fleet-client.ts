@@ -59,7 +59,12 @@ export class FleetClient {
 
   /** A new outbox entry: sent now when connected, otherwise on the next connection. */
   notify(): void {
-    void this.#flush();
+    this.#flushLogged();
+  }
+
+  /** A failed send (database error, full disk) is logged; the outbox keeps the events for the next try. */
+  #flushLogged(): void {
+    this.#flush().catch((error: unknown) => this.options.logger.error({ err: String((error as Error)?.message ?? error) }, 'fleet outbox not sent'));
   }
 
   sendHealth(): void {
@@ -83,7 +88,7 @@ export class FleetClient {
       this.options.onState('connected');
       this.#send(this.options.hello());
       this.sendHealth();
-      void this.#flush();
+      this.#flushLogged();
       this.#startKeepalive(socket);
     });
     socket.on('message', (data, isBinary) => {
@@ -93,7 +98,7 @@ export class FleetClient {
         this.options.logger.warn({ err: parsed.error }, 'bad message from the fleet hub');
         return this.#send({ type: 'error', error: parsed.error });
       }
-      void this.#onMessage(parsed.message);
+      this.#onMessage(parsed.message).catch((error: unknown) => this.options.logger.error({ err: String((error as Error)?.message ?? error), type: parsed.message.type }, 'fleet message not handled'));
     });
     socket.on('pong', () => {
       this.#awaitingPong = false;

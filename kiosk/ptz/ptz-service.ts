@@ -8,6 +8,7 @@ import type { Database } from '../store/database.js';
 import { HttpError, parseBody } from '../web/http.js';
 import { ptzHttpError } from './http-errors.js';
 import { PresetRepository, type NamedPreset } from './preset-repository.js';
+import { requireCapability } from '../auth/middleware.js';
 
 export interface PtzServiceDeps {
   /** The store's database (the store service starts first). */
@@ -115,7 +116,10 @@ export class PtzService implements Service {
 
   /** Routes for the technician console: the same controls, plus storing presets. */
   consoleRouter(): Router {
-    const router = this.#controls(Router(), 'console');
+    // On the LAN, moving the camera that records the session is a technician's act, not any login's.
+    const router = Router();
+    router.use('/ptz', requireCapability('devices.manage'));
+    this.#controls(router, 'console');
     router.put('/ptz/presets/:name', this.#handler(async (req) => this.store(paramName(req), parseBody(storeBody.optional(), req) ?? {}, 'console')));
     return router;
   }

@@ -8,6 +8,7 @@ import { ReadinessStore } from './readiness-store.js';
 import { runChecks } from './runner.js';
 import { dueRuns, windowOpensBefore } from './scheduler.js';
 import type { ReadinessCheck, ReadinessRun, ReadinessTarget, RunKind, RunTrigger } from './types.js';
+import { SessionError } from '../session/errors.js';
 
 /** What the readiness service needs from the session service. */
 export interface SessionsPort {
@@ -17,6 +18,8 @@ export interface SessionsPort {
   /** A passing 2-hour test readies the session; failures here are not the test's business. */
   prepare(id: string, actor: string): Promise<unknown>;
   markReady(id: string, actor: string, context: { readiness: ReadinessRun['overall'] }): Promise<unknown>;
+  /** The live session, if any: a test must not play tones or take the camera during a reception. */
+  activeSession(): { id: string } | null;
 }
 
 export interface ReadinessServiceOptions {
@@ -81,7 +84,8 @@ export class ReadinessService implements Service {
       const past = await this.store.pastRuns(new Date(now.getTime() - windowOpensBefore['day-before']).toISOString());
       const made: ReadinessRun[] = [];
       for (const due of dueRuns(sessions, past, now.getTime())) {
-        if (this.#stopping) break;
+        // A live session (e.g. the one before) postpones the test to the next tick, after it ends.
+        if (this.#stopping || this.options.sessions.activeSession()) break;
         made.push(await this.run({ sessionId: due.sessionId, kind: due.kind, trigger: 'scheduler' }));
       }
       return made;
@@ -95,6 +99,8 @@ export class ReadinessService implements Service {
 
   /** Runs every check now. Without a session id, prepares for the current or next session. */
   run(request: { sessionId?: string | null; kind: RunKind; trigger: RunTrigger; concurrent?: boolean }): Promise<ReadinessRun> {
+    const live = this.options.sessions.activeSession();
+    if (live) return Promise.reject(new SessionError('conflict', `a reception session is live (${live.id}): the equipment test would disturb its recording; run it after the session`));
     const work = this.#queue.then(() => this.#run(request));
     this.#queue = work.catch(() => undefined);
     return work;

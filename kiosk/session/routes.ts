@@ -91,7 +91,7 @@ export function sessionConsoleRouter(sessions: SessionService): express.Router {
     const { attendance } = parseBody(attendanceInput, req);
     res.json({ citizen: citizenSummary(await sessions.setAttendance(param(req, 'id'), attendance)) });
   });
-  router.get('/citizens/:id/identity', async (req, res) => {
+  router.get('/citizens/:id/identity', manage, async (req, res) => {
     res.setHeader('Cache-Control', 'no-store');
     res.json({ identity: await sessions.readIdentity(param(req, 'id'), actorOf(req)) });
   });

@@ -170,15 +170,25 @@ export class SessionService implements Service, ActiveSessionPort {
   // ── cases and citizens ──────────────────────────────────────────────────────────────────────
 
   async addCase(sessionId: string, input: CaseInput): Promise<CaseRecord> {
-    await this.#get(sessionId);
-    return this.store.addCase(sessionId, input, this.#now.toISOString());
+    const session = await this.#get(sessionId);
+    const added = await this.store.addCase(sessionId, input, this.#now.toISOString());
+    await this.#raiseRecordingConfidentiality(session, added);
+    return added;
   }
 
   async updateCase(caseId: string, input: CaseInput): Promise<CaseRecord> {
     const existing = await this.store.getCase(caseId);
     if (!existing) throw new SessionError('not_found', 'no such case');
     if (existing.type === 'TC' && input.type !== 'TC') throw new SessionError('conflict', 'a denunciation cannot be changed into another type: its identities stay confidential');
-    return this.store.updateCase(caseId, input, this.#now.toISOString());
+    const updated = await this.store.updateCase(caseId, input, this.#now.toISOString());
+    await this.#raiseRecordingConfidentiality(await this.#get(updated.sessionId), updated);
+    return updated;
+  }
+
+  /** A confidential case added after the recording began makes the recording confidential too (never the reverse). */
+  async #raiseRecordingConfidentiality(session: SessionRecord, caseRecord: CaseRecord): Promise<void> {
+    if (!caseRecord.confidential || !session.recordingId) return;
+    await this.options.evidence.openRecording(session.recordingId, { sessionId: session.id, confidential: true, startedAt: session.stateSince });
   }
 
   async addCitizen(caseId: string, input: CitizenInput): Promise<CitizenRecord> {
@@ -201,16 +211,18 @@ export class SessionService implements Service, ActiveSessionPort {
     const citizen = await this.store.getCitizen(citizenId);
     if (!citizen) throw new SessionError('not_found', 'no such citizen');
     const caseRecord = await this.store.getCase(citizen.caseId);
-    if (caseRecord?.confidential !== false) {
-      if (!mayReadConfidential(actor)) throw new SessionError('forbidden', 'this identity is confidential; your role may not read it');
-      try {
-        await this.options.audit.record({ actor: actor.user, role: actor.role, action: 'identity-view', target: `citizen:${citizen.id}`, detail: `session:${citizen.sessionId}` });
-      } catch (error) {
-        this.options.logger.error({ err: String((error as Error)?.message ?? error), citizenId: citizen.id }, 'confidential read refused: audit not written');
-        throw new SessionError('unavailable', 'the audit log cannot record this read, so it is refused');
-      }
-      this.options.logger.info({ actor: actor.user, role: actor.role, citizenId: citizen.id }, 'confidential identity read');
+    // A denouncer is protected whatever the case type says.
+    const confidential = caseRecord?.confidential !== false || citizen.role === 'denouncer';
+    if (!actor) throw new SessionError('forbidden', 'reading an identity needs a console login');
+    if (confidential && !mayReadConfidential(actor)) throw new SessionError('forbidden', 'this identity is confidential; your role may not read it');
+    // Every identity read is audited, confidential or not: the audit log is the record of who saw whom.
+    try {
+      await this.options.audit.record({ actor: actor.user, role: actor.role, action: 'identity-view', target: `citizen:${citizen.id}`, detail: `session:${citizen.sessionId}` });
+    } catch (error) {
+      this.options.logger.error({ err: String((error as Error)?.message ?? error), citizenId: citizen.id }, 'identity read refused: audit not written');
+      throw new SessionError('unavailable', 'the audit log cannot record this read, so it is refused');
     }
+    this.options.logger.info({ actor: actor.user, role: actor.role, citizenId: citizen.id, confidential }, 'identity read');
     return this.#sealer.open<CitizenIdentity>(citizen.identitySealed, citizen.id);
   }
 
@@ -273,7 +285,14 @@ export class SessionService implements Service, ActiveSessionPort {
       this.options.logger.error({ sessionId: id, err: String((error as Error)?.message ?? error) }, 'recorder did not start');
       throw new SessionError('unavailable', `the recorder did not start: ${(error as Error)?.message ?? error}`);
     }
-    const started = await this.#apply(session, 'live', { type: 'started', actor, at: this.#now.toISOString(), data: { recordingId } }, { recordingId, recordingDir });
+    let started: SessionRecord;
+    try {
+      started = await this.#apply(session, 'live', { type: 'started', actor, at: this.#now.toISOString(), data: { recordingId } }, { recordingId, recordingDir });
+    } catch (error) {
+      // Not live after all (e.g. a fleet abort won the race): a recorder nobody will stop must not run on.
+      await this.options.recorder.stopRecording().catch((stopError: unknown) => this.options.logger.error({ sessionId: id, err: String(stopError) }, 'recorder did not stop after a failed start'));
+      throw error;
+    }
     this.#goLive(started);
     return started;
   }

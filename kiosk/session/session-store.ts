@@ -154,10 +154,11 @@ export class SessionStore {
     });
   }
 
+  /** Confidentiality only ever rises: an update that leaves it out, or says false, never unmasks anyone. */
   updateCase(id: string, input: CaseInput, at: string): Promise<CaseRecord> {
-    const confidential = input.type === 'TC' ? true : (input.confidential ?? false);
+    const confidential = input.type === 'TC' || input.confidential === true;
     return this.#serial(async () => {
-      await this.db.run('UPDATE session_cases SET type = ?, summary = ?, flags = ?, confidential = ?, updated_at = ? WHERE id = ?', [
+      await this.db.run('UPDATE session_cases SET type = ?, summary = ?, flags = ?, confidential = MAX(confidential, ?), updated_at = ? WHERE id = ?', [
         input.type, input.summary, JSON.stringify(input.flags), confidential ? 1 : 0, at, id,
       ]);
       return (await this.getCase(id))!;

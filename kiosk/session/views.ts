@@ -46,7 +46,9 @@ export interface SessionView {
   cases: CaseView[];
 }
 
-function citizenView(citizen: CitizenRecord, confidential: boolean, nameOf: NameOf): CitizenView {
+function citizenView(citizen: CitizenRecord, caseConfidential: boolean, nameOf: NameOf): CitizenView {
+  // A denouncer is masked whatever the case type: the law protects the person, not the label.
+  const confidential = caseConfidential || citizen.role === 'denouncer';
   const masked = maskedName(citizen.role, citizen.position);
   return {
     id: citizen.id,

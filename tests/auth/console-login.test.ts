@@ -93,6 +93,12 @@ describe('console login', () => {
     expect(created.status).toBe(201);
     expect(await created.json()).toMatchObject({ user: { username: 'lanhdao', role: 'leader', disabled: false } });
     expect((await login('lanhdao', 'mật khẩu lãnh đạo 1')).status).toBe(200);
+
+    // Moving the camera that records the session is for those who manage the devices.
+    const leader = cookieOf(await login('lanhdao', 'mật khẩu lãnh đạo 1'));
+    const move = JSON.stringify({ pan: 1, tilt: 0 });
+    expect((await fetch(`${daemon.consoleUrl}/api/ptz/move`, { method: 'POST', headers: { ...json, cookie: leader }, body: move })).status).toBe(403);
+    expect((await fetch(`${daemon.consoleUrl}/api/ptz/move`, { method: 'POST', headers: { ...json, cookie: tech }, body: move })).status).toBe(200);
   });
 
   it('ends every session of a disabled account at once', async () => {
@@ -134,5 +140,37 @@ describe('console login', () => {
   it('never writes a password to the logs', () => {
     expect(daemon.output()).not.toContain('mật khẩu');
     expect(daemon.logs.some((l) => l.msg === 'console login failed')).toBe(true);
+  });
+});
+
+describe('console gate against crafted requests', () => {
+  let dir: string;
+  let daemon: DaemonHandle;
+  beforeAll(async () => {
+    dir = await makeTempDir('auth-crafted');
+    daemon = await startDaemon(writeTestConfig(dir));
+  });
+  afterAll(async () => {
+    await daemon?.stop();
+    await removeTempDir(dir);
+  });
+
+  it('guards /API/… as it guards /api/… (routes match without regard to case)', async () => {
+    for (const path of ['/API/ptz/move', '/Api/schedule', '/api/PTZ/move']) {
+      const response = await fetch(`${daemon.consoleUrl}${path}`, { method: 'POST', headers: json, body: JSON.stringify({ pan: 1, tilt: 0 }) });
+      expect(response.status, path).toBe(401);
+    }
+  });
+
+  it('survives a malformed session cookie on the websocket upgrade and on HTTP', async () => {
+    const refused = await new Promise<number>((resolve) => {
+      const socket = new WebSocket(`${daemon.consoleUrl.replace('http', 'ws')}/ws`, { headers: { cookie: 'diemcau_session=%E0%A4%A' } });
+      socket.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      socket.on('open', () => resolve(101));
+      socket.on('error', () => undefined);
+    });
+    expect(refused).toBe(401);
+    expect((await fetch(`${daemon.consoleUrl}/api/auth/me`, { headers: { cookie: 'diemcau_session=%E0' } })).status).toBe(401);
+    expect((await fetch(`${daemon.consoleUrl}/api/health`)).status).toBe(200);
   });
 });

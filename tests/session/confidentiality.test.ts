@@ -94,7 +94,7 @@ describe('a denouncer stays confidential', () => {
     expect(await daemon.stop('SIGTERM')).toBe(0);
     for (const response of seen) expectNoSecret(response, 'an API response');
     expectNoSecret(daemon.output(), 'the daemon log');
-    expect(daemon.output()).toContain('confidential identity read');
+    expect(daemon.output()).toMatch(/"confidential":true,"msg":"identity read"/);
 
     const dbPath = join(dir, 'data', 'diemcau.sqlite');
     for (const file of [dbPath, `${dbPath}-wal`]) {

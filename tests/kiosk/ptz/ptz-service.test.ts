@@ -30,8 +30,10 @@ describe('PTZ service: named presets and camera controls over HTTP', () => {
   let console_: string;
   let busEvents: string[];
 
-  const listen = async (router: ReturnType<PtzService['kioskRouter']>): Promise<string> => {
+  /** `asTechnician` stands in for the console login, which sets `req.auth` (tested in tests/auth). */
+  const listen = async (router: ReturnType<PtzService['kioskRouter']>, asTechnician = false): Promise<string> => {
     const app = createApiApp({ bodyLimit: '16kb', logger });
+    if (asTechnician) app.use((req, _res, next) => ((req as { auth?: unknown }).auth = { user: 'kythuat', role: 'technician', userId: 1 }, next()));
     app.use('/api', router);
     finishApiApp(app, logger);
     const server = await new Promise<Server>((resolve) => {
@@ -66,7 +68,7 @@ describe('PTZ service: named presets and camera controls over HTTP', () => {
     await service.start();
     servers = [];
     kiosk = await listen(service.kioskRouter());
-    console_ = await listen(service.consoleRouter());
+    console_ = await listen(service.consoleRouter(), true);
   });
 
   afterEach(async () => {
