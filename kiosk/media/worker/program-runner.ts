@@ -25,7 +25,9 @@ interface OpenSegment {
 
 interface ActiveRecording extends RecordingRequest {
   startedAtMs: number;
+  /** The segment being written; the next one opens just before the previous one's close arrives. */
   open?: OpenSegment;
+  opened: Map<string, OpenSegment>;
   closed: number;
   pendingHashes: Set<Promise<void>>;
   ended?: () => void;
@@ -73,7 +75,7 @@ export class ProgramRunner {
     recorder['start-index'] = request.startIndex;
     pipeline.findChild(elements.caption)!.text = captionText(this.plan.roomName, request.sessionLabel);
 
-    const recording: ActiveRecording = { ...request, startedAtMs: Date.now(), closed: 0, pendingHashes: new Set() };
+    const recording: ActiveRecording = { ...request, startedAtMs: Date.now(), opened: new Map(), closed: 0, pendingHashes: new Set() };
     this.#recording = recording;
     const generation = ++this.#generation;
     const firstSegment = new Promise<void>((resolve, reject) => {
@@ -146,12 +148,14 @@ export class ProgramRunner {
         const runningTime = nsToSeconds(message['running-time']) ?? 0;
         const open = { index: segmentIndexOf(path) ?? recording.startIndex, path, openedAtMs: recording.startedAtMs + runningTime * 1000, runningTime };
         recording.open = open;
+        recording.opened.set(path, open);
         this.emit({ type: 'segmentOpened', recordingId: recording.recordingId, index: open.index, path, openedAt: new Date(open.openedAtMs).toISOString() });
         return;
       }
       case 'splitmuxsink-fragment-closed': {
         const path = String(message.location);
-        const open = recording.open?.path === path ? recording.open : { index: segmentIndexOf(path) ?? 0, path, openedAtMs: recording.startedAtMs, runningTime: 0 };
+        const open = recording.opened.get(path) ?? { index: segmentIndexOf(path) ?? 0, path, openedAtMs: recording.startedAtMs, runningTime: 0 };
+        recording.opened.delete(path);
         if (recording.open?.path === path) recording.open = undefined;
         const endRunningTime = nsToSeconds(message['running-time']) ?? open.runningTime;
         this.#hashSegment(recording, open, recording.startedAtMs + endRunningTime * 1000, endRunningTime - open.runningTime, false);
