@@ -21,6 +21,8 @@ import { sessionCalendarFrom } from './room/session-calendar.js';
 import { SpeakerTrackingService } from './room/speaker-tracking-service.js';
 import { isFinished, type SessionState } from './session/state-machine.js';
 import { createSessionServices } from './session/compose.js';
+import { MediaService } from './media/supervisor.js';
+import { planFromConfig } from './media/plan.js';
 import type { ReadinessService } from './readiness/readiness-service.js';
 import type { SessionService } from './session/session-service.js';
 import { StoreService } from './store/store-service.js';
@@ -40,6 +42,7 @@ export interface App {
   readiness: ReadinessService;
   fleet: FleetService;
   web: WebService;
+  media: MediaService;
 }
 
 /** The composition root: builds every service in start order. Adding a feature = one line here. */
@@ -52,8 +55,17 @@ export function createApp(config: DeviceConfig, logger: Logger): App {
   const hardware = new HardwareService(config.hal, bus, logger);
   const ptz = new PtzService({ db: () => store.db, device: () => hardware.devices.ptz, bus, logger: logger.child({ component: 'ptz' }) });
   const evidence = new EvidenceService({ config, db: () => store.db, bus, logger: logger.child({ component: 'evidence' }) });
-  // The media recorder falls back to an explicit stand-in (nothing recorded, logged as an error) until wired here.
+  // All GStreamer lives in a supervised worker process; it records only when a session asks it to.
+  const media = new MediaService({ plan: planFromConfig(config), bus, logger: logger.child({ component: 'media' }), workerLogLevel: config.log.level, timeZone: config.room.timezone });
   const { sessions, readiness, routes: sessionRoutes } = createSessionServices({ config, database: () => store.db, devices: () => hardware.devices, bus, logger, storage: evidence,
+    recorder: {
+      startRecording: async (request) => void (await media.startRecording(request)),
+      // A stop past its deadline kept what was written, but the recording was not finalized: the session must know.
+      stopRecording: async () => {
+        const result = await media.stopRecording();
+        if (!result.clean) throw new Error('the recording did not finalize before the deadline; written segments were kept');
+      },
+    },
     audit: evidence,
     evidence: {
       openRecording: (recordingId, session) => evidence.store.catalog.attachSession(recordingId, session),
@@ -73,7 +85,7 @@ export function createApp(config: DeviceConfig, logger: Logger): App {
   const speakerTracking = new SpeakerTrackingService({ config: room.speakerTracking, doa: config.hal.audio.doa ?? { driver: 'none' }, ptz: () => hardware.devices.ptz, bus, logger: roomLogger });
   const roomSignals = new RoomSignalsService({ gpio: () => hardware.devices.gpio, audio: () => hardware.devices.audio, bus, logger: roomLogger });
   const discovery = new DiscoveryService({ config: room.discovery, bus, logger: roomLogger });
-  const healthSource = { services: () => host.statuses(), devices: () => hardware.snapshots() };
+  const healthSource = { services: () => host.statuses(), devices: () => hardware.snapshots(), media: () => media.health() };
   const healthMeta = { version, startedAt, room: { id: config.room.id, name: config.room.name, role: config.room.role } };
   // The province's monitoring: readiness, session states (never identities), alerts, live health; schedule pushes in.
   const fleet = new FleetService({
@@ -100,6 +112,6 @@ export function createApp(config: DeviceConfig, logger: Logger): App {
     routes: { kiosk: [ptz.kioskRouter(), audioRouter(() => hardware.devices.audio), ...sessionRoutes.kiosk], console: [ptz.consoleRouter(), evidenceConsoleRouter(evidence), discovery.consoleRouter(), ...sessionRoutes.console] },
   });
 
-  host.add(store).add(hardware).add(ptz).add(evidence).add(auth).add(sessions).add(power).add(readiness).add(displaySchedule).add(speakerTracking).add(roomSignals).add(discovery).add(fleet).add(web);
-  return { host, store, hardware, ptz, evidence, auth, sessions, power, readiness, fleet, web };
+  host.add(store).add(hardware).add(ptz).add(evidence).add(media).add(auth).add(sessions).add(power).add(readiness).add(displaySchedule).add(speakerTracking).add(roomSignals).add(discovery).add(fleet).add(web);
+  return { host, store, hardware, ptz, evidence, auth, sessions, power, readiness, fleet, web, media };
 }

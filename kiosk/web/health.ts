@@ -1,9 +1,12 @@
 import type { DeviceSnapshot } from '../../hal/core/driver.js';
 import type { ServiceStatus } from '../core/service.js';
+import type { MediaHealth } from '../media/supervisor.js';
 
 export interface HealthSource {
   services(): ServiceStatus[];
   devices(): DeviceSnapshot[];
+  /** The media engine: worker state, recording, sources, stream. */
+  media?(): MediaHealth;
 }
 
 export interface HealthReport {
@@ -13,12 +16,15 @@ export interface HealthReport {
   room: { id: string; name: string; role: string };
   services: ServiceStatus[];
   devices: DeviceSnapshot[];
+  media?: MediaHealth;
 }
 
 export function healthReport(source: HealthSource, meta: { version: string; startedAt: number; room: HealthReport['room'] }, now = Date.now()): HealthReport {
   const services = source.services();
   const devices = source.devices();
-  const healthy = services.every((s) => s.state === 'running') && devices.every((d) => d.status === 'ok');
+  const media = source.media?.();
+  const mediaHealthy = !media || (media.worker === 'running' && Object.values(media.sources).every((s) => s !== 'lost'));
+  const healthy = services.every((s) => s.state === 'running') && devices.every((d) => d.status === 'ok') && mediaHealthy;
   return {
     status: healthy ? 'ok' : 'degraded',
     version: meta.version,
@@ -26,5 +32,6 @@ export function healthReport(source: HealthSource, meta: { version: string; star
     room: meta.room,
     services,
     devices,
+    ...(media ? { media } : {}),
   };
 }
