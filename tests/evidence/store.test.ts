@@ -188,6 +188,12 @@ describe('seal and export', () => {
     expect(cipher.includes(clear.subarray(0, 64))).toBe(false);
     expect(await verifyFolder(result.dir, { pinnedPublicKeyPem: store.key.publicKeyPem })).toMatchObject({ ok: true, encrypted: true });
 
+    // An existing folder is refused outright, and left as it was (a failure must never wipe it).
+    const existing = await temp.make();
+    await writeFile(join(existing, 'keep-me.txt'), 'the technician\'s own file');
+    await expect(decryptFolder(result.dir, existing, 'một cụm mật khẩu dài')).rejects.toThrow('already exists');
+    expect(await readFile(join(existing, 'keep-me.txt'), 'utf8')).toBe('the technician\'s own file');
+
     const out = join(await temp.make(), 'decrypted');
     await expect(decryptFolder(result.dir, out, 'wrong passphrase!!')).rejects.toThrow('wrong passphrase');
     await decryptFolder(result.dir, out, 'một cụm mật khẩu dài');

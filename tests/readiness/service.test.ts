@@ -97,6 +97,14 @@ describe('readiness service: scheduled runs, storage, bus, alert', () => {
     expect((await sessions.getSession(session.id)).state).toBe('preparing');
   });
 
+  it('refuses to test the equipment while a session is live, and postpones the scheduled run', async () => {
+    const session = await schedule(90 * 60_000);
+    await sessions.startSession(session.id, 'kiosk');
+    await expect(readiness.run({ kind: 'on-demand', trigger: 'kiosk' })).rejects.toMatchObject({ kind: 'conflict', message: expect.stringContaining('is live') });
+    expect(await readiness.tick()).toEqual([]);
+    await sessions.endSession(session.id, 'kiosk');
+  });
+
   it('runs on demand for the next session, without an alert for an on-demand failure', async () => {
     const session = await schedule(5 * H);
     const alerts: ReadinessAlert[] = [];

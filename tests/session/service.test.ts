@@ -119,6 +119,23 @@ describe('session service (real SQLite in a temp dir)', () => {
     expect(changes.map((c) => `${c.from}>${c.to}`)).toEqual(['scheduled>preparing', 'preparing>ready', 'ready>live', 'live>ending', 'ending>closed']);
   });
 
+  it('makes a running recording confidential when a denunciation is added to its session, and never lowers it', async () => {
+    const service = make();
+    await service.start();
+    const session = await service.createSchedule(sessionBody({}, clock) as never);
+    const complaint = await service.addCase(session.id, { type: 'KN', summary: 'Khiếu nại đất đai', flags: { mass: false, complex: false, prolonged: false, escalated: false } } as never);
+    await service.startSession(session.id, 'kiosk');
+    await service.addCase(session.id, { type: 'TC', summary: 'Tố cáo', flags: { mass: false, complex: false, prolonged: false, escalated: false } } as never);
+    expect(recorder.calls.filter((c) => c.startsWith('evidence-open'))).toEqual([
+      `evidence-open ${session.id} ${session.id} confidential=false`,
+      `evidence-open ${session.id} ${session.id} confidential=true`,
+    ]);
+    const raised = await service.updateCase(complaint.id, { type: 'KN', summary: 'Khiếu nại đất đai', confidential: true, flags: { mass: false, complex: false, prolonged: false, escalated: false } } as never);
+    expect(raised.confidential).toBe(true);
+    const omitted = await service.updateCase(complaint.id, { type: 'KN', summary: 'Khiếu nại đất đai (sửa)', flags: { mass: false, complex: false, prolonged: false, escalated: false } } as never);
+    expect(omitted.confidential).toBe(true);
+  });
+
   it('refuses to start a session the disk cannot hold, or whose recorder does not start', async () => {
     const service = make();
     await service.start();
