@@ -8,6 +8,7 @@ const suites: Record<string, () => Promise<BenchSuite>> = {
   evidence: async () => (await import('./evidence.js')).evidenceBench,
   ups: async () => (await import('./ups.js')).upsBench,
   readiness: async () => (await import('./readiness.js')).readinessBench,
+  media: async () => (await import('./media.js')).mediaBench,
 };
 
 const { values } = parseArgs({ options: { only: { type: 'string', multiple: true } }, strict: true });

@@ -40,7 +40,7 @@ export function nextEvent<K extends keyof AppEvents & string>(bus: EventBus, nam
 export interface Probe {
   streams: string[];
   formatDuration?: number;
-  /** Last decodable video timestamp + one frame: what a truncated file really holds. */
+  /** Seconds of decodable video (first frame to end of last): what a truncated file really holds. */
   videoSeconds: number;
 }
 
@@ -48,11 +48,16 @@ export async function ffprobe(path: string): Promise<Probe> {
   const { stdout } = await run('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_type:format=duration', '-of', 'json', path], { timeout: 30_000 });
   const json = JSON.parse(stdout) as { streams?: Array<{ codec_type: string }>; format?: { duration?: string } };
   const packets = await run('ffprobe', ['-v', 'error', '-select_streams', 'v', '-show_entries', 'packet=pts_time,duration_time', '-of', 'csv=p=0', path], { timeout: 30_000, maxBuffer: 16 << 20 });
-  let videoSeconds = 0;
+  // Segments keep the recording's timestamps: a file holds its last frame's end minus its first frame.
+  let first = Number.POSITIVE_INFINITY;
+  let end = 0;
   for (const line of packets.stdout.split('\n')) {
     const [pts, duration] = line.split(',').map(Number);
-    if (pts !== undefined && Number.isFinite(pts)) videoSeconds = Math.max(videoSeconds, pts + (Number.isFinite(duration) ? duration! : 0));
+    if (pts === undefined || !Number.isFinite(pts)) continue;
+    first = Math.min(first, pts);
+    end = Math.max(end, pts + (Number.isFinite(duration) ? duration! : 0));
   }
+  const videoSeconds = Number.isFinite(first) ? end - first : 0;
   const formatDuration = json.format?.duration ? Number(json.format.duration) : undefined;
   return { streams: (json.streams ?? []).map((s) => s.codec_type), ...(formatDuration !== undefined && Number.isFinite(formatDuration) ? { formatDuration } : {}), videoSeconds };
 }

@@ -132,6 +132,7 @@ describe('recording with real GStreamer', () => {
     // Loss = what the orphan should hold (opened → killed) minus what it decodes to.
     const orphanProbe = await ffprobe(orphan);
     const shouldHold = (killedAt - Date.parse(orphanInfo!.startedAt)) / 1000;
+    expect(orphanProbe.videoSeconds).toBeGreaterThan(0.5);
     expect(shouldHold - orphanProbe.videoSeconds).toBeLessThanOrEqual(1.2);
     // Indexes continue after the orphan.
     expect(segments.map((s) => s.index).sort((a, b) => a - b)).toEqual(files.map((_, i) => i));
