@@ -80,6 +80,13 @@ export class SessionService implements Service, ActiveSessionPort {
           this.options.logger.error({ err: String(error), recordingId: segment.recordingId }, 'cannot note segment end'),
         );
       }),
+      // The media worker crashed and was restarted mid-recording: the span it could not record is part of the record.
+      this.options.bus.on('recordingGap', (gap) => {
+        if (this.#live?.recordingId !== gap.recordingId) return;
+        void this.recordGap(gap.from, gap.to, gap.cause).catch((error: unknown) =>
+          this.options.logger.error({ err: String(error), recordingId: gap.recordingId }, 'cannot record a recording gap'),
+        );
+      }),
       // A preset recalled from the kiosk or the console during a session belongs in its timeline.
       this.options.bus.on('ptzPreset', (preset) => {
         if (preset.action === 'recalled') this.#recordWhileLive({ type: 'preset-recalled', actor: preset.source, data: { preset: preset.slot, name: preset.name } });

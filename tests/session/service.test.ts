@@ -157,7 +157,9 @@ describe('session service (real SQLite in a temp dir)', () => {
     bus.on('sessionGap', (gap) => gaps.push(gap));
     const session = await first.createSchedule(sessionBody({}, clock) as never);
     await first.startSession(session.id, 'kiosk');
-    await first.recordGap('2025-06-10T01:00:10.000Z', '2025-06-10T01:00:13.500Z', 'media-worker-restart');
+    // As the media supervisor publishes it after restarting a crashed worker.
+    bus.emit('recordingGap', { recordingId: session.id, from: '2025-06-10T01:00:10.000Z', to: '2025-06-10T01:00:13.500Z', seconds: 3.5, cause: 'media-worker-restart' });
+    await waitFor(async () => ((await first.store.events(session.id)).some((e) => e.type === 'gap') ? true : undefined), 5_000, 'gap recorded');
     bus.emit('segmentClosed', { recordingId: session.id, index: 0, path: '/x', sizeBytes: 1, durationSeconds: 60, sha256: 'a', startedAt: '2025-06-10T01:00:00.000Z', endedAt: '2025-06-10T01:01:00.000Z' });
     clock = Date.parse('2025-06-10T01:01:30Z');
     await first.stop();
