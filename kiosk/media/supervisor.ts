@@ -7,6 +7,7 @@ import type { Logger } from '../core/logger.js';
 import type { Service } from '../core/service.js';
 import { stopResultSchema, workerMessageSchema, workerStatusSchema, type StopResult, type WorkerEvent, type WorkerRequest, type WorkerStatus } from './ipc.js';
 import type { MediaPlan } from './plan.js';
+import { nextSegmentIndexIn } from './segment-files.js';
 import type { SegmentInfo } from './types.js';
 
 export type WorkerState = 'stopped' | 'starting' | 'running' | 'restarting';
@@ -128,11 +129,14 @@ export class MediaService implements Service {
   /** Starts recording the program into `dir`; resolves once the first segment is open. */
   async startRecording(request: { recordingId: string; dir: string; sessionLabel?: string }): Promise<{ startedAt: string }> {
     if (this.#recording) throw new Error(`already recording ${this.#recording.recordingId}`);
-    const recording: ActiveRecording = { recordingId: request.recordingId, dir: request.dir, sessionLabel: request.sessionLabel ?? request.recordingId, startedAt: new Date().toISOString(), nextIndex: 0, segments: 0, gaps: 0 };
+    // A session resumed after a daemon crash records into the same folder: continue after what is there, never over it.
+    const startIndex = await nextSegmentIndexIn(request.dir);
+    const recording: ActiveRecording = { recordingId: request.recordingId, dir: request.dir, sessionLabel: request.sessionLabel ?? request.recordingId, startedAt: new Date().toISOString(), nextIndex: startIndex, segments: 0, gaps: 0 };
     this.#recording = recording;
     try {
-      const result = (await this.#request({ type: 'startRecording', recordingId: recording.recordingId, dir: recording.dir, sessionLabel: recording.sessionLabel, startIndex: 0, orphans: [] })) as { startedAt: string };
+      const result = (await this.#request({ type: 'startRecording', recordingId: recording.recordingId, dir: recording.dir, sessionLabel: recording.sessionLabel, startIndex, orphans: [] })) as { startedAt: string };
       recording.startedAt = result.startedAt;
+      this.options.logger.info({ recordingId: recording.recordingId, dir: recording.dir, startIndex }, 'recording started');
       this.options.bus.emit('recordingStateChanged', { recordingId: recording.recordingId, state: 'recording', at: result.startedAt });
       return result;
     } catch (error) {

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../config/load.js';
@@ -78,9 +79,10 @@ describe('a live session survives the daemon being killed', () => {
     expect(report.json.gapSeconds).toBe(gap.data.seconds);
     const resumed = report.json.events[3];
     expect(resumed.data.recordingId).toBe(recordingId);
-    // The recorder was asked to record into the same recording id again.
-    const recorderCalls = second.logs.filter((entry) => entry.msg === 'no media engine is wired: this session is NOT being recorded');
-    expect(recorderCalls.map((entry) => entry.recordingId)).toEqual([recordingId]);
+    // The media engine records into the same recording id again.
+    for (const daemon of [first, second]) {
+      expect(daemon.logs.filter((entry) => entry.msg === 'recording started').map((entry) => entry.recordingId)).toEqual([recordingId]);
+    }
 
     const current = await call('GET', `${second.kioskUrl}/api/session/current`);
     expect(current.json.session).toMatchObject({ id, state: 'live', recordingId });
@@ -91,5 +93,13 @@ describe('a live session survives the daemon being killed', () => {
     const final = await call('GET', `${second.consoleUrl}/api/sessions/${id}/report`, undefined, cookie);
     expect(final.json.events.map((e: { type: string }) => e.type)).toEqual(['scheduled', 'started', 'gap', 'resumed', 'ended', 'closed']);
     expect(await second.stop('SIGTERM')).toBe(0);
+
+    // What both daemons recorded is one signed recording that the standalone verifier accepts.
+    const folder = join(dir, 'data', 'recordings', recordingId);
+    const verified = await new Promise<{ code: number; stdout: string }>((resolve) =>
+      execFile(process.execPath, [join(projectRoot(), 'dist', 'kiosk', 'cli.js'), 'verify', folder], (error, stdout) => resolve({ code: error ? Number(error.code) : 0, stdout })),
+    );
+    expect(verified.code, verified.stdout).toBe(0);
+    expect(readdirSync(folder).filter((name) => /\.(mkv|ts)$/.test(name)).length).toBeGreaterThanOrEqual(2);
   }, 120_000);
 });
