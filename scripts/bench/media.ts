@@ -52,9 +52,9 @@ async function cpuPerSecond(pid: number): Promise<number> {
   return (await cpuSeconds(pid) - before) / ((Date.now() - started) / 1000);
 }
 
-async function lastVideoSeconds(path: string): Promise<number> {
+async function videoSpan(path: string): Promise<{ first: number; end: number } | undefined> {
   const { stdout } = await run('ffprobe', ['-v', 'error', '-select_streams', 'v', '-show_entries', 'packet=pts_time,duration_time', '-of', 'csv=p=0', path], { maxBuffer: 64 << 20 });
-  // Segments keep the recording's timestamps: what a file holds is its last frame's end minus its first frame.
+  // Segments keep the recording's timestamps, so spans of consecutive files join into one timeline.
   let first = Number.POSITIVE_INFINITY;
   let end = 0;
   for (const line of stdout.split('\n')) {
@@ -63,7 +63,7 @@ async function lastVideoSeconds(path: string): Promise<number> {
     first = Math.min(first, pts);
     end = Math.max(end, pts + (Number.isFinite(duration) ? duration! : 0));
   }
-  return Number.isFinite(first) ? end - first : 0;
+  return Number.isFinite(first) ? { first, end } : undefined;
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
@@ -83,7 +83,7 @@ async function measureWorker(dir: string, plan: MediaPlan) {
     let firstByteMs = Number.NaN;
     const watch = (async () => {
       while (Number.isNaN(firstByteMs) && Date.now() - requested < 10_000) {
-        const files = (await readdir(dir)).filter((f) => f.endsWith('.mkv'));
+        const files = (await readdir(dir)).filter((f) => f.startsWith('bench-') && f.endsWith('.mkv'));
         for (const f of files) if ((await stat(join(dir, f))).size > 0) firstByteMs = Date.now() - requested;
         await sleep(5);
       }
@@ -94,8 +94,16 @@ async function measureWorker(dir: string, plan: MediaPlan) {
     const killedAt = Date.now();
     process.kill(media.workerPid!, 'SIGKILL');
     await sleep(500);
-    let kept = 0;
-    for (const f of (await readdir(dir)).filter((name) => name.endsWith('.mkv')).sort()) kept += await lastVideoSeconds(join(dir, f));
+    // What survives is the recording's timeline from its first frame to the last frame written anywhere.
+    let first = Number.POSITIVE_INFINITY;
+    let end = 0;
+    for (const f of (await readdir(dir)).filter((name) => name.startsWith('bench-') && name.endsWith('.mkv'))) {
+      const span = await videoSpan(join(dir, f));
+      if (!span) continue;
+      first = Math.min(first, span.first);
+      end = Math.max(end, span.end);
+    }
+    const kept = Number.isFinite(first) ? end - first : 0;
     const lostSeconds = (killedAt - Date.parse(startedAt)) / 1000 - kept;
     return { cpu, firstByteMs, lostSeconds };
   } finally {
