@@ -11,9 +11,28 @@ export abstract class UpsDriver extends Driver<UpsEvents> implements UpsDevice {
   readonly kind = 'ups' as const;
   #observation: UpsObservation = { reading: null, communicating: true };
   #communicationReason = '';
+  #pollTimer: NodeJS.Timeout | undefined;
 
   constructor(context: DriverContext) {
     super(context);
+  }
+
+  /** Polls every `intervalMs`, one poll at a time (the next is timed from the end of the last). */
+  protected startPolling(intervalMs: number, poll: () => Promise<void>): void {
+    this.stopPolling();
+    const schedule = () => {
+      this.#pollTimer = setTimeout(() => {
+        void poll().finally(() => {
+          if (this.#pollTimer !== undefined) schedule();
+        });
+      }, intervalMs);
+    };
+    schedule();
+  }
+
+  protected stopPolling(): void {
+    clearTimeout(this.#pollTimer);
+    this.#pollTimer = undefined;
   }
 
   get reading(): UpsReading | null {

@@ -30,7 +30,6 @@ export class MegatecUps extends UpsDriver {
   #port: SerialPort | undefined;
   readonly #reader = new CrLineReader();
   #pending: PendingReply | undefined;
-  #pollTimer: NodeJS.Timeout | undefined;
   #misses = 0;
   #model: BatteryModel;
 
@@ -47,7 +46,7 @@ export class MegatecUps extends UpsDriver {
       data: (chunk) => this.#onData(chunk),
       closed: () => {
         if (this.#port !== port) return;
-        this.#stopPolling();
+        this.stopPolling();
         this.#failPending(new Error(`serial port ${path} closed`));
         this.connectionLost(`serial port ${path} closed`);
       },
@@ -62,11 +61,11 @@ export class MegatecUps extends UpsDriver {
     }
     const status = await this.#ask(megatecRequest.status, parseQ1);
     this.publish(readingFromQ1(status, this.#model, new Date()));
-    this.#schedulePoll();
+    this.startPolling(this.options.pollMs, () => this.#poll());
   }
 
   protected async close(): Promise<void> {
-    this.#stopPolling();
+    this.stopPolling();
     this.#failPending(new Error('driver closing'));
     const port = this.#port;
     this.#port = undefined;
@@ -76,19 +75,6 @@ export class MegatecUps extends UpsDriver {
   #useRating(rating: MegatecRating): void {
     this.#model = { ...this.#model, cells: cellsFromNominal(rating.batteryVoltage) };
     this.logger.info({ device: this.id, ratedVoltage: rating.voltage, batteryVoltage: rating.batteryVoltage, cells: this.#model.cells }, 'UPS rating');
-  }
-
-  #schedulePoll(): void {
-    this.#pollTimer = setTimeout(() => {
-      void this.#poll().finally(() => {
-        if (this.#pollTimer !== undefined) this.#schedulePoll();
-      });
-    }, this.options.pollMs);
-  }
-
-  #stopPolling(): void {
-    clearTimeout(this.#pollTimer);
-    this.#pollTimer = undefined;
   }
 
   async #poll(): Promise<void> {

@@ -20,7 +20,6 @@ export type NutUpsOptions = Extract<UpsConfig, { driver: 'nut' }>;
 export class NutUps extends UpsDriver {
   readonly driverName: string = 'nut';
   #client: NutClient | undefined;
-  #pollTimer: NodeJS.Timeout | undefined;
   #unknownFlagsLogged = new Set<string>();
 
   constructor(context: DriverContext, private readonly options: NutUpsOptions) {
@@ -43,7 +42,7 @@ export class NutUps extends UpsDriver {
     this.#client = client;
     client.onClose((reason) => {
       if (this.#client !== client) return;
-      this.#stopPolling();
+      this.stopPolling();
       this.connectionLost(reason);
     });
 
@@ -55,11 +54,11 @@ export class NutUps extends UpsDriver {
       throw asConfigError(error, this.options.username);
     }
     await this.#poll(true);
-    this.#schedulePoll();
+    this.startPolling(this.options.pollMs, () => this.#poll());
   }
 
   protected async close(): Promise<void> {
-    this.#stopPolling();
+    this.stopPolling();
     const client = this.#client;
     this.#client = undefined;
     await client?.close();
@@ -69,19 +68,6 @@ export class NutUps extends UpsDriver {
     if (!this.options.passwordFile) return undefined;
     const text = await readConfigFile(this.options.passwordFile, 'ups.passwordFile');
     return text.replace(/\r?\n$/, '');
-  }
-
-  #schedulePoll(): void {
-    this.#pollTimer = setTimeout(() => {
-      void this.#poll().finally(() => {
-        if (this.#pollTimer !== undefined) this.#schedulePoll();
-      });
-    }, this.options.pollMs);
-  }
-
-  #stopPolling(): void {
-    clearTimeout(this.#pollTimer);
-    this.#pollTimer = undefined;
   }
 
   /**
