@@ -41,9 +41,12 @@ const media = z.object({
     height: z.number().int().min(240).max(2160).default(1080),
     fps: z.number().int().min(5).max(60).default(30),
     bitrateKbps: z.number().int().min(200).max(50_000).default(4000),
-    /** Evidence needs a cut point at least every second: a crash loses at most this much. */
-    keyframeSeconds: z.number().min(0.2).max(1).default(1),
-  }).strict().default({ width: 1920, height: 1080, fps: 30, bitrateKbps: 4000, keyframeSeconds: 1 }),
+    /**
+     * Evidence needs a cut point at least every second (a crash loses at most this much), and
+     * splitmuxsink holds one GOP before writing it: 0.5 s keeps start-to-first-byte under a second.
+     */
+    keyframeSeconds: z.number().min(0.2).max(1).default(0.5),
+  }).strict().default({ width: 1920, height: 1080, fps: 30, bitrateKbps: 4000, keyframeSeconds: 0.5 }),
   audioBitrateKbps: z.number().int().min(32).max(512).default(128),
   remote: remoteFeed.default({ driver: 'none' }),
   layout: z.object({

@@ -24,7 +24,7 @@ function benchPlan(udpPort: number): MediaPlan {
     mic: { kind: 'test', toneHz: 440, channels: 1, sampleRate: 48000 },
     remote: { kind: 'none' },
     encoder: 'x264',
-    video: { width: 1920, height: 1080, fps: 30, bitrateKbps: 4000, keyframeSeconds: 1 },
+    video: { width: 1920, height: 1080, fps: 30, bitrateKbps: 4000, keyframeSeconds: 0.5 },
     audioBitrateKbps: 128,
     layout: { pictureInPicture: 'off', scale: 0.3 },
     recording: { segmentSeconds: 10, container: 'matroska', minFreeMegabytes: 0 },
