@@ -22,6 +22,8 @@ import { SpeakerTrackingService } from './room/speaker-tracking-service.js';
 import { isFinished, type SessionState } from './session/state-machine.js';
 import { createSessionServices } from './session/compose.js';
 import { MediaService } from './media/supervisor.js';
+import { mediaRouter } from './media/routes.js';
+import { requireCapability } from './auth/middleware.js';
 import { planFromConfig } from './media/plan.js';
 import type { ReadinessService } from './readiness/readiness-service.js';
 import type { SessionService } from './session/session-service.js';
@@ -109,7 +111,7 @@ export function createApp(config: DeviceConfig, logger: Logger): App {
     logger: logger.child({ component: 'web' }),
     health: healthSource,
     consoleAuth: { gate: auth.consoleGate(), router: auth.router(), actorOf: (req) => auth.actorOf(req) },
-    routes: { kiosk: [ptz.kioskRouter(), audioRouter(() => hardware.devices.audio), ...sessionRoutes.kiosk], console: [ptz.consoleRouter(), evidenceConsoleRouter(evidence), discovery.consoleRouter(), ...sessionRoutes.console] },
+    routes: { kiosk: [ptz.kioskRouter(), audioRouter(() => hardware.devices.audio), mediaRouter(media), ...sessionRoutes.kiosk], console: [ptz.consoleRouter(), mediaRouter(media, requireCapability('recordings.read')), evidenceConsoleRouter(evidence), discovery.consoleRouter(), ...sessionRoutes.console] },
   });
 
   host.add(store).add(hardware).add(ptz).add(evidence).add(media).add(auth).add(sessions).add(power).add(readiness).add(displaySchedule).add(speakerTracking).add(roomSignals).add(discovery).add(fleet).add(web);

@@ -79,6 +79,8 @@ export class MediaService implements Service {
   #sources: Record<string, 'ok' | 'lost' | 'stopped'> = {};
   #stream: WorkerStatus['stream'] = 'off';
   #lastError: string | undefined;
+  #preview: { jpeg: Uint8Array; at: string } | undefined;
+  #levels: { peakDb: number[]; rmsDb: number[]; at: string } | undefined;
   #lastHeardAt = Date.now();
   #stopping = false;
 
@@ -108,6 +110,16 @@ export class MediaService implements Service {
     return this.#child?.pid;
   }
 
+  /** The latest program picture while recording (the kiosk and console show it), or undefined. */
+  preview(): { jpeg: Uint8Array; at: string } | undefined {
+    return this.#recording ? this.#preview : undefined;
+  }
+
+  /** The latest sound levels while recording, for the meters. */
+  levels(): { peakDb: number[]; rmsDb: number[]; at: string } | undefined {
+    return this.#recording ? this.#levels : undefined;
+  }
+
   health(): MediaHealth {
     const r = this.#recording;
     return {
@@ -131,6 +143,8 @@ export class MediaService implements Service {
     if (this.#recording) throw new Error(`already recording ${this.#recording.recordingId}`);
     // A session resumed after a daemon crash records into the same folder: continue after what is there, never over it.
     const startIndex = await nextSegmentIndexIn(request.dir);
+    this.#preview = undefined;
+    this.#levels = undefined;
     const recording: ActiveRecording = { recordingId: request.recordingId, dir: request.dir, sessionLabel: request.sessionLabel ?? request.recordingId, startedAt: new Date().toISOString(), nextIndex: startIndex, segments: 0, gaps: 0 };
     this.#recording = recording;
     try {
@@ -281,9 +295,11 @@ export class MediaService implements Service {
         bus.emit('mediaStreamState', { state: event.state, ...(event.detail ? { detail: event.detail } : {}) });
         return;
       case 'levels':
+        this.#levels = { peakDb: event.peakDb, rmsDb: event.rmsDb, at: new Date().toISOString() };
         bus.emit('audioLevels', { peakDb: event.peakDb, rmsDb: event.rmsDb });
         return;
       case 'preview':
+        this.#preview = { jpeg: event.jpeg, at: new Date().toISOString() };
         bus.emit('mediaPreview', event.jpeg);
         return;
       case 'diskSpace':

@@ -99,6 +99,11 @@ describe('console login', () => {
     const move = JSON.stringify({ pan: 1, tilt: 0 });
     expect((await fetch(`${daemon.consoleUrl}/api/ptz/move`, { method: 'POST', headers: { ...json, cookie: leader }, body: move })).status).toBe(403);
     expect((await fetch(`${daemon.consoleUrl}/api/ptz/move`, { method: 'POST', headers: { ...json, cookie: tech }, body: move })).status).toBe(200);
+
+    // The program picture shows the citizens: behind the login on the console (nothing recorded yet here).
+    expect((await fetch(`${daemon.consoleUrl}/api/media/preview.jpg`)).status).toBe(401);
+    const preview = await fetch(`${daemon.consoleUrl}/api/media/preview.jpg`, { headers: { cookie: tech } });
+    expect([preview.status, ((await preview.json()) as any).error.code]).toEqual([404, 'no_preview']);
   });
 
   it('ends every session of a disabled account at once', async () => {

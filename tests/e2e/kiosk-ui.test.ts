@@ -103,6 +103,19 @@ describe('kiosk touchscreen', () => {
     await page.screenshot({ path: join(artifacts, 'kiosk-readiness.png'), fullPage: true });
   }, 90_000);
 
+  it('starts the session, shows what the camera records, and ends it after a confirmation', async () => {
+    await page.locator('#start').tap();
+    await expect.poll(() => page.locator('#recording').isVisible(), { timeout: 20_000 }).toBe(true);
+    expect(await page.locator('.session-meta .state').textContent()).toBe('Đang diễn ra');
+    await expect.poll(() => page.locator("#preview").evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth), { timeout: 20_000 }).toBeGreaterThan(0);
+    await page.screenshot({ path: join(artifacts, 'kiosk-live.png') });
+    await page.locator('#end').tap();
+    await expect.poll(() => page.locator('#confirm').isVisible()).toBe(true);
+    await page.locator('#confirm-yes').tap();
+    await expect.poll(() => page.locator('#recording').isVisible(), { timeout: 30_000 }).toBe(false);
+    expect(await page.locator('#preview').isVisible()).toBe(false);
+  }, 90_000);
+
   it('shows a banner when the daemon goes away', async () => {
     await daemon.stop();
     await expect.poll(() => page.locator('#offline').isVisible(), { timeout: 10_000 }).toBe(true);

@@ -70,7 +70,7 @@ export function programLaunch(plan: MediaPlan, options: ProgramOptions): string 
   const timeout = `timeout=${nanoseconds(SOURCE_TIMEOUT_SECONDS)}`;
   const camera = `intervideosrc channel=${channels.camera} ${timeout} ! ${rawVideoCaps(width, height, fps)} ! ${slate(elements.cameraSlate, fontSize * 2)}`;
   const overlay =
-    `clockoverlay time-format="%d/%m/%Y %H:%M:%S" halignment=right valignment=bottom shaded-background=true font-desc="Sans ${fontSize}"` +
+    `clockoverlay time-format="%d/%m/%Y %H:%M:%S" halignment=left valignment=top shaded-background=true font-desc="Sans ${fontSize}"` +
     ` ! textoverlay name=${elements.caption} text=${quote(captionText(plan.roomName, options.sessionLabel))} halignment=left valignment=bottom shaded-background=true font-desc="Sans ${fontSize}"`;
 
   const video = pip

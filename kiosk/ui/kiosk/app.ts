@@ -136,6 +136,7 @@ function render(): void {
   $('start').hidden = !session || !['scheduled', 'preparing', 'ready'].includes(session.state);
   $('end').hidden = !live;
   $('recording').hidden = !live;
+  $('preview').hidden = !live;
   const mute = $<HTMLButtonElement>('mute');
   mute.textContent = text(state.muted ? 'unmute' : 'mute');
   mute.setAttribute('aria-pressed', String(state.muted));
@@ -252,4 +253,8 @@ render();
 connect();
 void refresh();
 window.setInterval(renderClock, 1000);
+// What the camera records, once a second while the session is live (a new URL so the browser fetches it).
+window.setInterval(() => {
+  if (state.session?.state === 'live') $<HTMLImageElement>('preview').src = `/api/media/preview.jpg?t=${Date.now()}`;
+}, 1000);
 window.setInterval(() => void refresh(), 5000);

@@ -1,0 +1,64 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { MediaService } from '../../kiosk/media/supervisor.js';
+import type { SegmentInfo } from '../../kiosk/media/types.js';
+import { ffprobe, nextEvent, quietLogger, requireBuiltWorker, testBus, until } from './helpers.js';
+import { smallPlan } from './plan-fixture.js';
+import type { MediaPlan } from '../../kiosk/media/plan.js';
+
+// Real GStreamer in a real forked worker, 320x240.
+let dir: string | undefined;
+let media: MediaService | undefined;
+
+beforeAll(() => {
+  requireBuiltWorker();
+});
+
+afterEach(async () => {
+  await media?.stop();
+  media = undefined;
+  if (dir) await rm(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+
+async function start(plan: MediaPlan) {
+  dir = await mkdtemp(join(tmpdir(), 'diemcau-media-'));
+  const bus = testBus();
+  const segments: SegmentInfo[] = [];
+  bus.on('segmentClosed', (segment) => segments.push(segment));
+  media = new MediaService({ plan, bus, logger: quietLogger(), workerLogLevel: 'silent' });
+  await media.start();
+  return { bus, segments, media };
+}
+
+describe('media engine: what the screens show, and a disk that fills', () => {
+  it('offers the program picture and sound levels while recording, and nothing after', async () => {
+    const { media: engine } = await start(smallPlan());
+    expect(engine.preview()).toBeUndefined();
+    await engine.startRecording({ recordingId: 'preview', dir: join(dir!, 'preview') });
+    await until(() => engine.preview() !== undefined && engine.levels() !== undefined, 20_000, 'a preview frame and levels');
+    const jpeg = Buffer.from(engine.preview()!.jpeg);
+    expect(jpeg.subarray(0, 3).toString('hex')).toBe('ffd8ff');
+    // The sim microphone is a 440 Hz tone at half scale: about -9 dBFS RMS.
+    expect(engine.levels()!.rmsDb[0]).toBeGreaterThan(-20);
+    await engine.stopRecording();
+    expect(engine.preview()).toBeUndefined();
+  }, 60_000);
+
+  // minFreeMegabytes far above what any disk here has: the worker sees the disk as critically full at once.
+  it('reports a disk about to fill and finalizes what it recorded instead of losing it', async () => {
+    const { bus, segments, media: engine } = await start(smallPlan({ recording: { segmentSeconds: 60, container: 'matroska', minFreeMegabytes: 10 ** 12 } }));
+    const error = nextEvent(bus, 'mediaError', (e) => e.code === 'disk-full', 20_000);
+    await engine.startRecording({ recordingId: 'full', dir: join(dir!, 'full') });
+    const [reported] = await error;
+    expect(reported.message).toMatch(/MiB free .*finalizing the recording/);
+    await until(() => segments.length > 0, 20_000, 'the segment to be finalized');
+    const files = (await readdir(join(dir!, 'full'))).filter((name) => name.endsWith('.mkv'));
+    expect(files).toHaveLength(1);
+    const probe = await ffprobe(join(dir!, 'full', files[0]!));
+    expect(probe.streams).toEqual(expect.arrayContaining(['video', 'audio']));
+    expect(segments[0]!.sha256).toMatch(/^[0-9a-f]{64}$/);
+  }, 60_000);
+});
