@@ -84,7 +84,10 @@ async function configure(plan: MediaPlan): Promise<{ encoder: string }> {
         backoff: CAPTURE_BACKOFF,
         logger,
         onDown: (reason) => emit({ type: 'streamState', state: 'retrying', detail: reason }),
-        onUp: () => emit({ type: 'streamState', state: 'live' }),
+        // srtsink (caller) reconnects by itself when the far end drops, without an error on the bus:
+        // "live" means playing without an error, not that the chairing site is receiving right now.
+        onUp: () => undefined,
+        onHealthy: () => emit({ type: 'streamState', state: 'live' }),
       })
     : undefined;
   engine = { plan, encoder, captures, program, ...(stream ? { stream } : {}) };

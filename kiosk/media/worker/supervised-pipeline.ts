@@ -21,7 +21,10 @@ export interface SupervisedPipelineOptions {
   backoff: BackoffPolicy;
   logger: Logger;
   onDown(reason: string, wasUp: boolean): void;
+  /** Back after being lost (not called for the first start). */
   onUp(downSeconds: number): void;
+  /** Every time it becomes healthy, the first time included. */
+  onHealthy?(): void;
 }
 
 /**
@@ -96,6 +99,7 @@ export class SupervisedPipeline {
     this.#attempt = 0;
     this.options.logger.info({ pipeline: this.options.name, downSeconds }, wasRecovery ? 'pipeline restored' : 'pipeline up');
     if (wasRecovery) this.options.onUp(downSeconds);
+    this.options.onHealthy?.();
   }
 
   #checkStall(): void {
