@@ -76,3 +76,48 @@ describe('outgoing SRT stream', () => {
     expect(segments.map((s) => s.index)).toEqual(segments.map((_, i) => i));
   }, 120_000);
 });
+
+/** The chairing site sends its picture and voice: an SRT listener serving MPEG-TS (H.264 + AAC) with the same passphrase. */
+function srtSender(port: number): ChildProcess {
+  return spawn('gst-launch-1.0', [
+    '-q', 'videotestsrc', 'is-live=true', 'pattern=smpte', '!', 'video/x-raw,width=320,height=240,framerate=15/1', '!', 'x264enc', 'tune=zerolatency', 'speed-preset=ultrafast', 'key-int-max=15', '!', 'h264parse', '!', 'queue', '!', 'mux.',
+    'audiotestsrc', 'is-live=true', 'freq=660', '!', 'audioconvert', '!', 'avenc_aac', '!', 'aacparse', '!', 'queue', '!', 'mux.',
+    'mpegtsmux', 'name=mux', 'alignment=7', '!', 'srtsink', `uri=srt://127.0.0.1:${port}?mode=listener`, `passphrase=${PASSPHRASE}`, 'pbkeylen=32', 'wait-for-connection=false', 'sync=false',
+  ], { stdio: 'ignore' });
+}
+
+// About 20 s: the remote feed is lost when the chairing site stops, the recording continues, and it returns.
+describe('incoming SRT feed from the chairing site', () => {
+  it('is received, lost without stopping the recording, and picked up again', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'diemcau-remote-'));
+    const passphraseFile = join(dir, 'srt-passphrase');
+    await writeFile(passphraseFile, PASSPHRASE, { mode: 0o600 });
+    const port = await freeTcpPort();
+    listeners.push(srtSender(port));
+    const bus = testBus();
+    const lost: string[] = [];
+    const restored: string[] = [];
+    bus.on('mediaSourceLost', (event) => lost.push(event.source));
+    bus.on('mediaSourceRestored', (event) => restored.push(event.source));
+    const segments: SegmentInfo[] = [];
+    bus.on('segmentClosed', (segment) => segments.push(segment));
+    media = new MediaService({
+      plan: smallPlan({ remote: { kind: 'srt', url: `srt://127.0.0.1:${port}?mode=caller`, passphraseFile, latencyMs: 120 } }),
+      bus,
+      logger: quietLogger(),
+      workerLogLevel: 'silent',
+    });
+    await media.start();
+    await media.startRecording({ recordingId: 'remote', dir: join(dir, 'rec') });
+    await until(async () => (await media!.status()).sources.remote === 'ok', 20_000, 'the remote feed');
+
+    await killAndWait(listeners.pop());
+    await until(() => lost.includes('remote'), 20_000, 'the remote feed to be reported lost');
+    const segmentsAtLoss = segments.length;
+    listeners.push(srtSender(port));
+    await until(() => restored.includes('remote'), 30_000, 'the remote feed to return');
+    await until(() => segments.length > segmentsAtLoss, 20_000, 'recording to go on');
+    expect((await media.stopRecording()).clean).toBe(true);
+    expect(segments.map((s) => s.index)).toEqual(segments.map((_, i) => i));
+  }, 120_000);
+});
