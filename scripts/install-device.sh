@@ -37,6 +37,10 @@ install -m 0644 systemd/udev/70-diemcau.rules "$root/etc/udev/rules.d/"
 install -m 0644 systemd/tmpfiles/diemcau.conf "$root/etc/tmpfiles.d/"
 install -m 0644 systemd/sysusers/diemcau.conf "$root/etc/sysusers.d/"
 install -m 0644 systemd/polkit/50-diemcau-power.rules "$root/etc/polkit-1/rules.d/"
+# The `diemcau` command for the technician (config check, user, record, verify, export).
+install -d "$root/usr/local/bin"
+printf '#!/bin/sh\nexec /usr/bin/node /opt/diemcau/dist/kiosk/cli.js "$@"\n' > "$root/usr/local/bin/diemcau"
+chmod 0755 "$root/usr/local/bin/diemcau"
 if [ ! -e "$root/etc/diemcau/config.json" ]; then
   install -m 0640 "$profile" "$root/etc/diemcau/config.json"
   echo "install-device: seeded /etc/diemcau/config.json from $profile: edit it, then run diemcau config check" >&2

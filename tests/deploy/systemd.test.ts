@@ -85,6 +85,7 @@ describe('scripts/install-device.sh into an image root', () => {
       'etc/sysusers.d/diemcau.conf',
       'etc/polkit-1/rules.d/50-diemcau-power.rules',
       'etc/systemd/system.conf.d/diemcau-watchdog.conf',
+      'usr/local/bin/diemcau',
     ]) {
       expect(existsSync(join(image, path)), path).toBe(true);
     }
