@@ -1,24 +1,37 @@
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { projectRoot } from '../../config/load.js';
 
-const cli = join(projectRoot(), 'dist', 'kiosk', 'cli.js');
-
-/** Creates a console account through the CLI, password on stdin, as on a real device. */
+/** Creates a console account with the real CLI (`diemcau user add`, password on stdin), before the daemon starts. */
 export function addConsoleUser(configPath: string, username: string, role: string, password: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = execFile(process.execPath, [cli, 'user', 'add', username, '--role', role, '--config', configPath], (error, _stdout, stderr) =>
-      error ? reject(new Error(`user add failed: ${stderr}`)) : resolve(),
-    );
-    child.stdin!.end(`${password}\n`);
+    const child = spawn(process.execPath, [join(projectRoot(), 'dist', 'kiosk', 'cli.js'), 'user', 'add', username, '--role', role, '--config', configPath], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve();
+      else reject(new Error(`user add ${username} failed (${code}): ${output}`));
+    });
+    child.stdin.end(`${password}\n`);
   });
+}
+
+/** Logs in on the console and returns the session cookie to send back. */
+export async function login(consoleUrl: string, username: string, password: string): Promise<string> {
+  const response = await fetch(`${consoleUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }), signal: AbortSignal.timeout(30_000) });
+  if (response.status !== 200) throw new Error(`login ${username}: ${response.status} ${await response.text()}`);
+  const cookie = response.headers.get('set-cookie');
+  if (!cookie) throw new Error('login set no cookie');
+  return cookie.split(';')[0]!;
 }
 
 /** A logged-in console API client (cookie session), for tests that prepare data through the console. */
 export async function consoleClient(baseUrl: string, username: string, password: string) {
-  const login = await fetch(`${baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
-  if (!login.ok) throw new Error(`login failed: ${login.status} ${await login.text()}`);
-  const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+  const cookie = await login(baseUrl, username, password);
   const call = async (method: string, path: string, body?: unknown): Promise<any> => {
     const response = await fetch(`${baseUrl}/api${path}`, {
       method,
