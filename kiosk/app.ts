@@ -22,6 +22,8 @@ import { SpeakerTrackingService } from './room/speaker-tracking-service.js';
 import { isFinished, type SessionState } from './session/state-machine.js';
 import { createSessionServices } from './session/compose.js';
 import { MediaService } from './media/supervisor.js';
+import { RecordingService } from './recording/recording-service.js';
+import { storagePolicyFrom } from './recording/storage-policy.js';
 import { mediaRouter } from './media/routes.js';
 import { requireCapability } from './auth/middleware.js';
 import { planFromConfig } from './media/plan.js';
@@ -45,6 +47,7 @@ export interface App {
   fleet: FleetService;
   web: WebService;
   media: MediaService;
+  recordings: RecordingService;
 }
 
 /** The composition root: builds every service in start order. Adding a feature = one line here. */
@@ -59,25 +62,18 @@ export function createApp(config: DeviceConfig, logger: Logger): App {
   const evidence = new EvidenceService({ config, db: () => store.db, bus, logger: logger.child({ component: 'evidence' }) });
   // All GStreamer lives in a supervised worker process; it records only when a session asks it to.
   const media = new MediaService({ plan: planFromConfig(config), bus, logger: logger.child({ component: 'media' }), workerLogLevel: config.log.level, timeZone: config.room.timezone });
-  const { sessions, readiness, routes: sessionRoutes } = createSessionServices({ config, database: () => store.db, devices: () => hardware.devices, bus, logger, storage: evidence,
-    recorder: {
-      startRecording: async (request) => void (await media.startRecording(request)),
-      // A stop past its deadline kept what was written, but the recording was not finalized: the session must know.
-      stopRecording: async () => {
-        const result = await media.stopRecording();
-        if (!result.clean) throw new Error('the recording did not finalize before the deadline; written segments were kept');
-      },
-    },
-    audit: evidence,
-    evidence: {
-      openRecording: (recordingId, session) => evidence.store.catalog.attachSession(recordingId, session),
-      // Every segment the media engine reported must be catalogued before the manifest is signed.
-      sealRecording: async (recordingId, events) => {
-        await evidence.settled();
-        await evidence.store.seal(recordingId, events);
-      },
-    },
+  // The one owner of a recording's life: folder, storage admission, start/resume/stop, timeline, seal.
+  const recordings = new RecordingService({
+    recordingsDir: resolveDataPath(config, config.storage.recordingsDir),
+    policy: storagePolicyFrom(config),
+    media,
+    evidence,
+    owner: () => sessions,
+    reserve: () => store.reserve,
+    bus,
+    logger: logger.child({ component: 'recordings' }),
   });
+  const { sessions, readiness, routes: sessionRoutes } = createSessionServices({ config, database: () => store.db, devices: () => hardware.devices, bus, logger, recordings, audit: evidence });
   // On battery: alert; when the battery cannot outlast finalizing a recording, end the live session, then shut down.
   const power = new PowerService({ ups: () => hardware.devices.ups, session: sessions, config: config.hal.power, bus, logger: logger.child({ component: 'power' }) });
   // Room automation: display asleep outside reception hours, camera following the talker, buttons and lamps, device discovery.
@@ -87,8 +83,9 @@ export function createApp(config: DeviceConfig, logger: Logger): App {
   const speakerTracking = new SpeakerTrackingService({ config: room.speakerTracking, doa: config.hal.audio.doa ?? { driver: 'none' }, ptz: () => hardware.devices.ptz, bus, logger: roomLogger });
   const roomSignals = new RoomSignalsService({ gpio: () => hardware.devices.gpio, audio: () => hardware.devices.audio, bus, logger: roomLogger });
   const discovery = new DiscoveryService({ config: room.discovery, bus, logger: roomLogger });
-  const healthSource = { services: () => host.statuses(), devices: () => hardware.snapshots(), media: () => media.health() };
+  const healthSource = { services: () => host.statuses(), devices: () => hardware.snapshots(), media: () => media.health(), recording: () => recordings.health() };
   const healthMeta = { version, startedAt, room: { id: config.room.id, name: config.room.name, role: config.room.role } };
+  const health = () => healthReport(healthSource, healthMeta);
   // The province's monitoring: readiness, session states (never identities), alerts, live health; schedule pushes in.
   const fleet = new FleetService({
     config: config.fleet,
@@ -97,23 +94,20 @@ export function createApp(config: DeviceConfig, logger: Logger): App {
     db: () => store.db,
     bus,
     logger: logger.child({ component: 'fleet' }),
-    health: () => healthReport(healthSource, healthMeta),
+    health,
     publicKeyFingerprint: () => evidence.publicKey().fingerprint,
     sessions,
   });
   const auth = new AuthService({ db: () => store.db, logger: logger.child({ component: 'auth' }), secureCookies: Boolean(config.web.console.tls), audit: evidence });
   const web = new WebService({
     config: config.web,
-    room: config.room,
-    version,
-    startedAt,
     bus,
     logger: logger.child({ component: 'web' }),
-    health: healthSource,
+    health,
     consoleAuth: { gate: auth.consoleGate(), router: auth.router(), actorOf: (req) => auth.actorOf(req) },
     routes: { kiosk: [ptz.kioskRouter(), audioRouter(() => hardware.devices.audio), mediaRouter(media), ...sessionRoutes.kiosk], console: [ptz.consoleRouter(), mediaRouter(media, requireCapability('recordings.read')), evidenceConsoleRouter(evidence), discovery.consoleRouter(), ...sessionRoutes.console] },
   });
 
-  host.add(store).add(hardware).add(ptz).add(evidence).add(media).add(auth).add(sessions).add(power).add(readiness).add(displaySchedule).add(speakerTracking).add(roomSignals).add(discovery).add(fleet).add(web);
-  return { host, store, hardware, ptz, evidence, auth, sessions, power, readiness, fleet, web, media };
+  host.add(store).add(hardware).add(ptz).add(evidence).add(media).add(recordings).add(auth).add(sessions).add(power).add(readiness).add(displaySchedule).add(speakerTracking).add(roomSignals).add(discovery).add(fleet).add(web);
+  return { host, store, hardware, ptz, evidence, auth, sessions, power, readiness, fleet, web, media, recordings };
 }

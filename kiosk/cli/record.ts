@@ -1,3 +1,4 @@
+import { readdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../../config/load.js';
@@ -39,7 +40,10 @@ export const recordCommand: Command = {
     const recordingId = values.id ?? `test-${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`;
     await media.start();
     try {
-      const { startedAt } = await media.startRecording({ recordingId, dir: resolve(values.out), sessionLabel: 'ghi thử / test recording' });
+      const dir = resolve(values.out);
+      // A test recording never writes beside other files: evidence folders hold one recording each.
+      if (await readdir(dir).then((names) => names.length > 0, () => false)) throw new Error(`${dir} is not empty; give a new folder`);
+      const { startedAt } = await media.startRecording({ recordingId, dir, sessionLabel: 'ghi thử / test recording', startIndex: 0 });
       process.stderr.write(`recording ${recordingId} started at ${startedAt}\n`);
       await new Promise((done) => setTimeout(done, seconds * 1000));
       const result = await media.stopRecording({ deadlineMs: 15_000 });

@@ -99,23 +99,28 @@ export class Catalog {
     return join(this.recordingsDir, relativePath);
   }
 
+  /** A recording folder's path relative to the recordings dir (one level below it). */
+  relativeDir(absoluteDir: string): string {
+    const rel = relative(this.recordingsDir, absoluteDir);
+    if (rel === '' || rel.startsWith('..') || isAbsolute(rel) || rel.includes(sep)) throw new CatalogError(`${absoluteDir} is not a recording folder directly under ${this.recordingsDir}`);
+    return rel;
+  }
+
   /**
-   * Registers a closed segment (idempotent on its path). A live segment puts its recording back in
-   * `recording` (a session resumed after a restart); a recovered one marks the recording recovered.
+   * Registers a closed segment (idempotent on its path). A segment outside its recording's folder
+   * is refused: a folder is chosen once, when the recording is opened, and never corrected.
+   * A segment of an unknown recording (found on disk after a crash) creates it.
    */
   async registerSegment(segment: Omit<SegmentInfo, 'durationSeconds'> & { durationSeconds: number | null }, recovered = false): Promise<{ added: boolean }> {
     const path = this.relativePath(segment.path);
     const dir = dirname(path);
     const recording = await this.recording(segment.recordingId);
-    if (recording && recording.dir !== dir) {
-      // attachSession guessed the folder before the media worker wrote anything: the first segment decides.
-      if ((await this.nextIndex(recording.id)) > 0) throw new CatalogError(`segment ${path} is outside its recording's folder ${recording.dir}`);
-      await this.db.run('UPDATE recordings SET dir = ? WHERE id = ?', [dir, recording.id]);
-    }
+    if (recording && recording.dir !== dir) throw new CatalogError(`segment ${path} is outside its recording's folder ${recording.dir}`);
+    if (recording?.sealedAt) throw new CatalogError(`recording ${recording.id} is sealed; segment ${path} was not added`);
     if (!recording) {
       await this.db.run('INSERT INTO recordings (id, dir, state, started_at) VALUES (?, ?, ?, ?)', [segment.recordingId, dir, recovered ? 'recovered' : 'recording', segment.startedAt]);
-    } else {
-      await this.db.run('UPDATE recordings SET state = ? WHERE id = ? AND deleted_at IS NULL', [recovered ? 'recovered' : 'recording', segment.recordingId]);
+    } else if (recovered) {
+      await this.db.run("UPDATE recordings SET state = 'recovered' WHERE id = ? AND deleted_at IS NULL", [segment.recordingId]);
     }
     const { changes } = await this.db.run(
       `INSERT INTO segments (recording_id, idx, path, size_bytes, duration_seconds, sha256, started_at, ended_at, registered_at, recovered)
@@ -125,13 +130,26 @@ export class Catalog {
     return { added: changes === 1 };
   }
 
-  /** Called by the session service when it starts a recording, so confidentiality is known before any segment closes. */
-  async attachSession(recordingId: string, session: { sessionId: string | null; confidential: boolean; startedAt: string }): Promise<void> {
-    await this.db.run(
-      `INSERT INTO recordings (id, session_id, dir, confidential, state, started_at) VALUES (?, ?, ?, ?, 'recording', ?)
-       ON CONFLICT (id) DO UPDATE SET session_id = excluded.session_id, confidential = MAX(recordings.confidential, excluded.confidential)`,
-      [recordingId, session.sessionId, recordingId, session.confidential ? 1 : 0, session.startedAt],
-    );
+  /**
+   * A new recording, with its folder and confidentiality known before any segment closes. Refused
+   * when the id or the folder is already some recording's: evidence never shares a folder.
+   */
+  async openRecording(id: string, recording: { sessionId: string | null; dir: string; confidential: boolean; startedAt: string }): Promise<void> {
+    const clash = await this.db.get<{ id: string }>('SELECT id FROM recordings WHERE id = ? OR dir = ?', [id, recording.dir]);
+    if (clash) throw new CatalogError(`recording ${id} (folder ${recording.dir}) would reuse recording ${clash.id}'s id or folder`);
+    await this.db.run("INSERT INTO recordings (id, session_id, dir, confidential, state, started_at) VALUES (?, ?, ?, ?, 'recording', ?)", [
+      id, recording.sessionId, recording.dir, recording.confidential ? 1 : 0, recording.startedAt,
+    ]);
+  }
+
+  /** Recording again (a resume): the recording is no longer closed or recovered. */
+  async markRecording(id: string): Promise<void> {
+    await this.db.run("UPDATE recordings SET state = 'recording' WHERE id = ? AND deleted_at IS NULL AND sealed_at IS NULL", [id]);
+  }
+
+  /** Confidentiality only ever rises, also on a recording already running. */
+  async raiseConfidentiality(id: string): Promise<void> {
+    await this.db.run('UPDATE recordings SET confidential = 1 WHERE id = ?', [id]);
   }
 
   async recording(id: string): Promise<Recording | undefined> {
@@ -151,10 +169,6 @@ export class Catalog {
 
   async segments(recordingId: string): Promise<Segment[]> {
     return (await this.db.all<SegmentDbRow>('SELECT * FROM segments WHERE recording_id = ? ORDER BY idx', [recordingId])).map(toSegment);
-  }
-
-  async knownSegmentPaths(): Promise<Set<string>> {
-    return new Set((await this.db.all<{ path: string }>('SELECT path FROM segments')).map((r) => r.path));
   }
 
   async nextIndex(recordingId: string): Promise<number> {

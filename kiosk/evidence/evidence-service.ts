@@ -9,13 +9,14 @@ import type { SegmentInfo } from '../media/types.js';
 import type { Database } from '../store/database.js';
 import type { Actor } from './audit-log.js';
 import { loadOrCreateDeviceKey } from './device-key.js';
-import { diskLevel, freePercent, holdDecision, readDiskSpace, type DiskStatus, type HoldDecision } from './disk.js';
+import { readDiskSpace, type DiskStatus } from './disk.js';
+import { freePercent, storageLevel, storagePolicyFrom } from '../recording/storage-policy.js';
 import { EvidenceStore } from './evidence-store.js';
 import { recoverySweep } from './recovery.js';
 import { retentionDecision } from './retention.js';
 
 export interface EvidenceServiceOptions {
-  config: Pick<DeviceConfig, 'storage' | 'evidence' | 'room'>;
+  config: Pick<DeviceConfig, 'storage' | 'evidence' | 'room' | 'media'>;
   /** The store service's database, read once started. */
   db: () => Database;
   bus: EventBus;
@@ -97,7 +98,7 @@ export class EvidenceService implements Service {
   async checkDisk(): Promise<DiskStatus> {
     const { config, bus, logger } = this.options;
     const space = await readDiskSpace(this.recordingsDir);
-    const status: DiskStatus = { path: this.recordingsDir, ...space, level: diskLevel(space, config.evidence.disk), freePercent: Math.round(freePercent(space) * 10) / 10 };
+    const status: DiskStatus = { path: this.recordingsDir, ...space, level: storageLevel(space, storagePolicyFrom(config)), freePercent: Math.round(freePercent(space) * 10) / 10 };
     const rank = { ok: 0, warn: 1, critical: 2 } as const;
     if (rank[status.level] > rank[this.#lastLevel]) {
       logger.warn({ freeBytes: status.freeBytes, freePercent: status.freePercent, level: status.level }, 'recordings disk is low');
@@ -121,11 +122,6 @@ export class EvidenceService implements Service {
     for (const item of decision.delete) await store.delete(item.id, SYSTEM_ACTOR, `${item.reason}, ${item.bytes} bytes, a verified export exists`);
     if (decision.awaitingExport.length) this.options.logger.info({ recordings: decision.awaitingExport }, 'recordings past retention kept: no verified export yet');
     return decision.delete.map((d) => d.id);
-  }
-
-  /** Called by the session service before a start: refuse with `message` when `ok` is false. */
-  async canHoldSession(expectedBytes: number): Promise<HoldDecision> {
-    return holdDecision(await readDiskSpace(this.recordingsDir), expectedBytes, this.options.config.evidence.disk);
   }
 
   /** The session service's AuditPort: identity views and other audited reads outside the evidence store. */

@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { chmod, readFile, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Logger } from '../core/logger.js';
 import type { SegmentInfo } from '../media/types.js';
@@ -7,7 +7,7 @@ import { AuditLog, type Actor } from './audit-log.js';
 import { Catalog, type Recording } from './catalog.js';
 import type { DeviceKey } from './device-key.js';
 import { exportFolder, ExportError, type ExportResult } from './export.js';
-import type { Manifest } from './manifest.js';
+import { MANIFEST_FILE, parseManifest, type Manifest } from './manifest.js';
 import { writeSignedManifest } from './seal.js';
 import { verifyFolder, type VerifyReport } from './verify.js';
 
@@ -26,6 +26,11 @@ export class EvidenceNotFoundError extends Error {
 
 export class ExportRefusedError extends Error {
   override name = 'ExportRefusedError';
+}
+
+/** A sealed manifest is write-once: sealing again, or over another recording's manifest, is refused. */
+export class SealRefusedError extends Error {
+  override name = 'SealRefusedError';
 }
 
 /**
@@ -63,14 +68,20 @@ export class EvidenceStore {
   }
 
   /**
-   * Writes the signed manifest of a finished recording. `events` are the session's events (the
-   * session service passes them); without them the events of an earlier seal are kept. Sealing
-   * again after more segments arrived (a resumed session) rewrites the manifest over all of them.
+   * Writes the signed manifest of a finished recording, once. `events` are the session's timeline
+   * (the recording service passes them). A recording already sealed, or a folder that already holds
+   * a manifest (another recording's, or one written outside the catalogue), is refused.
    */
   async seal(recordingId: string, events?: Record<string, unknown>[]): Promise<Manifest> {
-    // Taken before the segments are read: a segment registered meanwhile is later than the seal, so stale.
     const sealedAt = this.#now().toISOString();
     const recording = await this.#recording(recordingId);
+    if (recording.sealedAt) throw new SealRefusedError(`recording ${recordingId} was sealed at ${recording.sealedAt}; a sealed manifest is never rewritten`);
+    const present = await readFile(join(this.recordingDir(recording), MANIFEST_FILE)).then((bytes) => bytes, () => undefined);
+    if (present) {
+      const parsed = parseManifest(present);
+      const owner = parsed.ok ? parsed.manifest.recording.id : 'unreadable';
+      throw new SealRefusedError(`folder ${recording.dir} already holds a manifest (recording ${owner}); recording ${recordingId} was not sealed over it`);
+    }
     const segments = await this.catalog.segments(recordingId);
     const recovered = recording.state === 'recovered' || segments.some((s) => s.recovered);
     const state = recovered ? 'recovered' : 'closed';
@@ -88,11 +99,9 @@ export class EvidenceStore {
     return manifest;
   }
 
-  /** Seals when no manifest covers every registered segment yet. */
+  /** A recording cut short by a crash may never have been sealed: seal it before it leaves the device. */
   async #ensureSealed(recording: Recording): Promise<void> {
-    const segments = await this.catalog.segments(recording.id);
-    const stale = recording.sealedAt === null || segments.some((s) => s.registeredAt >= recording.sealedAt!);
-    if (stale) await this.seal(recording.id);
+    if (recording.sealedAt === null) await this.seal(recording.id);
   }
 
   async verify(recordingId: string, actor: Actor): Promise<VerifyReport> {
@@ -136,6 +145,8 @@ export class EvidenceStore {
     const verified = (await this.catalog.exports(recordingId)).some((e) => e.verified);
     if (!verified) throw new ExportRefusedError(`recording ${recordingId} has no verified export and cannot be deleted`);
     await this.audit.append(actor, 'delete', recordingId, reason);
+    // A sealed folder is read-only (kiosk/recording/folders.ts): writable again only to be removed.
+    await chmod(this.recordingDir(recording), 0o750).catch(() => undefined);
     await rm(this.recordingDir(recording), { recursive: true, force: true });
     await this.catalog.markDeleted(recordingId);
     this.options.logger.warn({ recording: recordingId, reason }, 'recording deleted by retention');

@@ -1,9 +1,15 @@
 /** What the media engine publishes on the app bus (besides `segmentClosed`, declared with the bus). */
 export type MediaSourceRole = 'camera' | 'mic' | 'remote';
 
+/** Why a recording stopped: asked for, the disk about to fill, or the program pipeline failed. */
+export type RecordingStopCause = 'requested' | 'disk-full' | 'failure';
+
 export type MediaEvents = {
-  /** recording → (interrupted → resumed)* → stopped. `clean` is false when the stop deadline passed. */
-  recordingStateChanged: [change: { recordingId: string; state: 'recording' | 'interrupted' | 'resumed' | 'stopped'; at: string; clean?: boolean }];
+  /**
+   * recording → (interrupted → resumed)* → stopped. `clean` is false when the stop deadline passed;
+   * `cause` says whether the stop was asked for or the worker stopped by itself (disk full, failure).
+   */
+  recordingStateChanged: [change: { recordingId: string; state: 'recording' | 'interrupted' | 'resumed' | 'stopped'; at: string; clean?: boolean; cause?: RecordingStopCause; detail?: string }];
   /** A span of a recording that was not recorded (the media worker died and was restarted). */
   recordingGap: [gap: { recordingId: string; from: string; to: string; seconds: number; cause: string }];
   /** A capture source stopped delivering: the program shows a "no signal" slate (or silence) and keeps recording. */

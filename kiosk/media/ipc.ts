@@ -60,7 +60,7 @@ export const workerEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('recordingStarted'), recordingId: z.string(), startedAt: z.string(), startIndex: z.number().int() }),
   z.object({ type: z.literal('segmentOpened'), recordingId: z.string(), index: z.number().int(), path: z.string(), openedAt: z.string() }),
   z.object({ type: z.literal('segmentClosed'), segment: segmentInfo, recovered: z.boolean() }),
-  z.object({ type: z.literal('recordingStopped'), recordingId: z.string(), result: stopResultSchema }),
+  z.object({ type: z.literal('recordingStopped'), recordingId: z.string(), result: stopResultSchema, cause: z.enum(['requested', 'disk-full', 'failure']), detail: z.string().optional() }),
   z.object({ type: z.literal('sourceLost'), source: sourceRoleSchema, reason: z.string() }),
   z.object({ type: z.literal('sourceRestored'), source: sourceRoleSchema, downSeconds: z.number() }),
   z.object({ type: z.literal('streamState'), state: z.enum(['off', 'connecting', 'live', 'retrying']), detail: z.string().optional() }),

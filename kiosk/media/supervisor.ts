@@ -7,7 +7,6 @@ import type { Logger } from '../core/logger.js';
 import type { Service } from '../core/service.js';
 import { stopResultSchema, workerMessageSchema, workerStatusSchema, type StopResult, type WorkerEvent, type WorkerRequest, type WorkerStatus } from './ipc.js';
 import type { MediaPlan } from './plan.js';
-import { nextSegmentIndexIn } from './segment-files.js';
 import type { SegmentInfo } from './types.js';
 
 export type WorkerState = 'stopped' | 'starting' | 'running' | 'restarting';
@@ -83,6 +82,9 @@ export class MediaService implements Service {
   #levels: { peakDb: number[]; rmsDb: number[]; at: string } | undefined;
   #lastHeardAt = Date.now();
   #stopping = false;
+  /** Set while a worker is being retired after a recording; the next recording waits for its successor. */
+  #recycling: Promise<void> | undefined;
+  #retiring = false;
 
   constructor(private readonly options: MediaServiceOptions) {}
 
@@ -94,15 +96,43 @@ export class MediaService implements Service {
   async stop(): Promise<void> {
     this.#stopping = true;
     clearTimeout(this.#restartTimer);
+    await this.#recycling?.catch(() => undefined);
     if (this.#recording && this.#state === 'running') await this.stopRecording().catch(() => undefined);
+    await this.#retire();
+    this.#state = 'stopped';
+  }
+
+  /** Ends the current worker on purpose (disconnect, then SIGKILL after 3 s); its exit is not a crash. */
+  async #retire(): Promise<void> {
     const child = this.#child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    this.#retiring = true;
     child.disconnect?.();
     const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
     await exited;
     clearTimeout(timer);
-    this.#state = 'stopped';
+    this.#retiring = false;
+  }
+
+  /**
+   * Every recording gets a fresh worker: pipelines are never freed by the binding, and nothing of
+   * one recording (pipeline, counters, captures) can leak into the next.
+   */
+  #recycle(): void {
+    if (this.#stopping || this.#recycling) return;
+    const work = (async () => {
+      await this.#retire();
+      if (!this.#stopping) await this.#spawn();
+    })();
+    this.#recycling = work
+      .catch((error: Error) => {
+        this.options.logger.error({ err: error.message }, 'media worker could not be replaced after a recording');
+        this.#scheduleRestart();
+      })
+      .finally(() => {
+        this.#recycling = undefined;
+      });
   }
 
   /** The worker's pid, for fault-injection tests and benches. */
@@ -139,10 +169,10 @@ export class MediaService implements Service {
   }
 
   /** Starts recording the program into `dir`; resolves once the first segment is open. */
-  async startRecording(request: { recordingId: string; dir: string; sessionLabel?: string }): Promise<{ startedAt: string }> {
+  async startRecording(request: { recordingId: string; dir: string; sessionLabel?: string; startIndex: number }): Promise<{ startedAt: string }> {
     if (this.#recording) throw new Error(`already recording ${this.#recording.recordingId}`);
-    // A session resumed after a daemon crash records into the same folder: continue after what is there, never over it.
-    const startIndex = await nextSegmentIndexIn(request.dir);
+    await this.#recycling;
+    const { startIndex } = request;
     this.#preview = undefined;
     this.#levels = undefined;
     const recording: ActiveRecording = { recordingId: request.recordingId, dir: request.dir, sessionLabel: request.sessionLabel ?? request.recordingId, startedAt: new Date().toISOString(), nextIndex: startIndex, segments: 0, gaps: 0 };
@@ -167,10 +197,11 @@ export class MediaService implements Service {
     try {
       const result = stopResultSchema.parse(await this.#request({ type: 'stopRecording', deadlineMs }, deadlineMs + 5000));
       if (result.timedOut) this.options.logger.error({ recordingId: recording.recordingId, deadlineMs }, 'recording stop timed out; written segments kept');
-      this.options.bus.emit('recordingStateChanged', { recordingId: recording.recordingId, state: 'stopped', at: new Date().toISOString(), clean: result.clean });
+      this.options.bus.emit('recordingStateChanged', { recordingId: recording.recordingId, state: 'stopped', at: new Date().toISOString(), clean: result.clean, cause: 'requested' });
       return { ...result, segments: recording.segments };
     } finally {
       this.#recording = undefined;
+      this.#recycle();
     }
   }
 
@@ -221,7 +252,7 @@ export class MediaService implements Service {
     }
     this.#sources = {};
     this.#stream = 'off';
-    if (this.#stopping) {
+    if (this.#stopping || this.#retiring) {
       this.#state = 'stopped';
       return;
     }
@@ -231,10 +262,14 @@ export class MediaService implements Service {
     this.options.logger.error({ code, signal, recording: this.#recording?.recordingId }, 'media worker died; restarting');
     this.options.bus.emit('mediaError', { code: 'worker-died', message: this.#lastError });
     if (this.#recording) this.options.bus.emit('recordingStateChanged', { recordingId: this.#recording.recordingId, state: 'interrupted', at: diedAt });
+    this.#scheduleRestart(() => this.#resume(lastSeenAt, diedAt));
+  }
+
+  #scheduleRestart(then: () => Promise<void> = async () => undefined): void {
     this.#state = 'restarting';
     const delay = backoffDelay(this.#restarts++, this.options.restartBackoff ?? { initialMs: 200, maxMs: 30_000, factor: 2, jitter: 0.2 });
     this.#restartTimer = setTimeout(() => {
-      this.#spawn().then(() => this.#resume(lastSeenAt, diedAt), (error: Error) => {
+      this.#spawn().then(then, (error: Error) => {
         this.options.logger.error({ err: error.message }, 'media worker restart failed');
         // The exit handler of the new child schedules the next attempt; a configure failure needs one here.
         if (this.#child?.exitCode === null) this.#child.kill('SIGKILL');
@@ -309,9 +344,18 @@ export class MediaService implements Service {
         bus.emit('mediaError', { code: error.code, message: error.message });
         return;
       }
+      case 'recordingStopped':
+        // The worker stopped on its own (disk full, pipeline failure): the recording's owner must know at once.
+        if (event.cause !== 'requested' && this.#recording?.recordingId === event.recordingId) {
+          this.#recording = undefined;
+          this.#lastError = event.detail ?? event.cause;
+          this.options.logger.error({ recordingId: event.recordingId, cause: event.cause, detail: event.detail }, 'recording stopped by itself');
+          bus.emit('recordingStateChanged', { recordingId: event.recordingId, state: 'stopped', at: new Date().toISOString(), clean: event.result.clean, cause: event.cause, ...(event.detail ? { detail: event.detail } : {}) });
+          this.#recycle();
+        }
+        return;
       case 'ready':
       case 'recordingStarted':
-      case 'recordingStopped':
         return;
     }
   }

@@ -10,8 +10,8 @@ import { GstProbe } from '../readiness/gst-probe.js';
 import type { MediaProbePort } from '../readiness/ports.js';
 import { ReadinessService } from '../readiness/readiness-service.js';
 import { readinessConsoleRouter, readinessKioskRouter } from '../readiness/routes.js';
-import { auditUnavailable, freeSpaceStorage, recorderUnavailable } from './fallbacks.js';
-import type { AuditPort, EvidencePort, RecorderPort, StoragePort } from './ports.js';
+import { auditUnavailable } from './fallbacks.js';
+import type { AuditPort, RecordingPort } from './ports.js';
 import { expectedRecordingBytes } from './recording-size.js';
 import { sessionConsoleRouter, sessionKioskRouter } from './routes.js';
 import { SessionService } from './session-service.js';
@@ -22,12 +22,8 @@ export interface SessionWiring {
   devices: () => Devices;
   bus: EventBus;
   logger: Logger;
-  /** The media engine's recorder; without it sessions run but nothing is recorded (logged as an error). */
-  recorder?: RecorderPort;
-  /** The evidence store's disk decision; without it a plain free-space test. */
-  storage?: StoragePort;
-  /** The evidence store's catalog and manifests: recordings registered at start, sealed at the end. */
-  evidence: EvidencePort;
+  /** The recording service (kiosk/recording): a session's recording from its start to its seal. */
+  recordings: RecordingPort;
   /** The evidence store's audit log; without it confidential identities cannot be read. */
   audit?: AuditPort;
   /** The media engine's probes; without them short gst-launch probes of the configured devices. */
@@ -46,10 +42,7 @@ export function createSessionServices(wiring: SessionWiring): {
   const sessions = new SessionService({
     database: wiring.database,
     identityKeyPath: resolveDataPath(config, 'keys/identity.key'),
-    recordingsDir,
-    recorder: wiring.recorder ?? recorderUnavailable(logger.child({ component: 'sessions' })),
-    storage: wiring.storage ?? freeSpaceStorage(recordingsDir),
-    evidence: wiring.evidence,
+    recordings: wiring.recordings,
     audit: wiring.audit ?? auditUnavailable,
     expectedBytes,
     bus,

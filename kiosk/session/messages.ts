@@ -12,6 +12,7 @@ export interface Label {
 export const sessionEventTypes = [
   'scheduled', 'rescheduled', 'prepared', 'ready', 'started', 'resumed', 'gap', 'ended', 'closed', 'failed', 'aborted', 'retried',
   'case-changed', 'preset-recalled', 'muted', 'unmuted', 'connection-lost', 'connection-restored', 'technician-called',
+  'recording-stopped', 'recording-resumed', 'source-lost', 'source-restored',
 ] as const;
 export type SessionEventType = (typeof sessionEventTypes)[number];
 
@@ -35,6 +36,10 @@ export const eventLabels: Record<SessionEventType, Label> = {
   'connection-lost': { vi: 'Mất kết nối với điểm cầu chủ trì', en: 'Connection to the chairing site lost' },
   'connection-restored': { vi: 'Kết nối lại với điểm cầu chủ trì', en: 'Connection to the chairing site restored' },
   'technician-called': { vi: 'Gọi cán bộ kỹ thuật', en: 'Technician called' },
+  'recording-stopped': { vi: 'Ghi hình bị dừng ngoài ý muốn', en: 'Recording stopped by itself' },
+  'recording-resumed': { vi: 'Ghi hình tiếp tục', en: 'Recording resumed' },
+  'source-lost': { vi: 'Mất tín hiệu nguồn hình/tiếng', en: 'Source signal lost' },
+  'source-restored': { vi: 'Có lại tín hiệu nguồn hình/tiếng', en: 'Source signal restored' },
 };
 
 export const stateLabels: Record<SessionState, Label> = {

@@ -77,3 +77,12 @@ export const sessionsMigrationSql = `
   CREATE INDEX readiness_runs_by_session ON readiness_runs (session_id, started_at);
   CREATE INDEX readiness_runs_by_start ON readiness_runs (started_at);
 `;
+
+/**
+ * A live session whose recorder stopped by itself (disk full, pipeline failure) stays live (people
+ * are in the room, the link may still work) but is marked as not recorded until recording resumes.
+ */
+export const sessionRecorderStopMigrationSql = `
+  ALTER TABLE sessions ADD COLUMN recorder_stopped_at TEXT;
+  ALTER TABLE sessions ADD COLUMN recorder_stop_cause TEXT;
+`;

@@ -1,26 +1,22 @@
 /**
  * What the session service needs from other services, in its own words. The composition root
- * (kiosk/app.ts) adapts the media engine, the evidence store and the audit log to these.
+ * (kiosk/app.ts) passes the recording service and the audit log.
  */
-
-/** The media engine's recorder: one recording at a time, resumable into the same id after a crash. */
-export interface RecorderPort {
-  startRecording(request: { recordingId: string; dir: string }): Promise<void>;
-  stopRecording(): Promise<void>;
-}
-
-/** The evidence store's answer to "can the disk keep a recording this big?"; `message` says why not (vi / en). */
-export interface StoragePort {
-  canHoldSession(expectedBytes: number): Promise<{ ok: boolean; message: string }>;
-}
 
 /**
- * The evidence store's view of a session's recording: registered (with its confidentiality) before
- * the first segment, sealed (signed manifest chaining segments and the session's events) after the last.
+ * The session's recordings (kiosk/recording): the one owner of a recording's id, folder, storage
+ * admission, start, resume, stop and seal. A session never picks a folder or talks to the media engine.
  */
-export interface EvidencePort {
-  openRecording(recordingId: string, session: { sessionId: string; confidential: boolean; startedAt: string }): Promise<void>;
-  sealRecording(recordingId: string, events: Record<string, unknown>[]): Promise<void>;
+export interface RecordingPort {
+  /** The storage policy's answer for a recording this big; `message` says why not (vi / en). */
+  admit(expectedBytes: number): Promise<{ ok: boolean; message: string }>;
+  begin(request: { sessionId: string; label: string; confidential: boolean; expectedBytes: number }): Promise<{ recordingId: string; dir: string }>;
+  resume(request: { sessionId: string; recordingId: string; since: string; cause: 'daemon-restart' | 'disk-full' | 'failure' }): Promise<unknown>;
+  /** Stops the recorder (when it still runs); every reported segment is catalogued when it resolves. */
+  stopRecording(recordingId: string): Promise<{ clean: boolean; segments: number; durationSeconds: number; detail?: string }>;
+  /** Signs the manifest with the session's timeline (read through RecordingOwner.timeline). */
+  seal(recordingId: string): Promise<void>;
+  raiseConfidentiality(recordingId: string): Promise<void>;
 }
 
 /** Where every read of a confidential identity is written (the evidence store's hash-chained audit log). */

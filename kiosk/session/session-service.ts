@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { SegmentInfo } from '../media/types.js';
 import type { EventBus } from '../core/event-bus.js';
 import type { Logger } from '../core/logger.js';
@@ -7,7 +6,7 @@ import type { Database } from '../store/database.js';
 import { mayReadConfidential, type Actor } from './access.js';
 import { SessionError } from './errors.js';
 import { IdentityVault } from './identity-vault.js';
-import type { ActiveSessionPort, EvidencePort, AuditPort, RecorderPort, StoragePort } from './ports.js';
+import type { ActiveSessionPort, AuditPort, RecordingPort } from './ports.js';
 import {
   fleetSchedulePayload, type Attendance, type CaseInput, type CitizenIdentity, type CitizenInput, type KioskEventInput, type ScheduleInput,
 } from './schemas.js';
@@ -21,10 +20,7 @@ export interface SessionServiceOptions {
   database: () => Database;
   /** `<dataDir>/keys/identity.key`: see identity-vault.ts. */
   identityKeyPath: string;
-  recordingsDir: string;
-  recorder: RecorderPort;
-  storage: StoragePort;
-  evidence: EvidencePort;
+  recordings: RecordingPort;
   audit: AuditPort;
   /** Bytes a recording of this many seconds will take. */
   expectedBytes: (seconds: number) => number;
@@ -78,13 +74,6 @@ export class SessionService implements Service, ActiveSessionPort {
       this.options.bus.on('segmentClosed', (segment: SegmentInfo) => {
         void this.store.segmentClosed(segment.recordingId, segment.endedAt).catch((error: unknown) =>
           this.options.logger.error({ err: String(error), recordingId: segment.recordingId }, 'cannot note segment end'),
-        );
-      }),
-      // The media worker crashed and was restarted mid-recording: the span it could not record is part of the record.
-      this.options.bus.on('recordingGap', (gap) => {
-        if (this.#live?.recordingId !== gap.recordingId) return;
-        void this.recordGap(gap.from, gap.to, gap.cause).catch((error: unknown) =>
-          this.options.logger.error({ err: String(error), recordingId: gap.recordingId }, 'cannot record a recording gap'),
         );
       }),
       // A preset recalled from the kiosk or the console during a session belongs in its timeline.
@@ -195,7 +184,7 @@ export class SessionService implements Service, ActiveSessionPort {
   /** A confidential case added after the recording began makes the recording confidential too (never the reverse). */
   async #raiseRecordingConfidentiality(session: SessionRecord, caseRecord: CaseRecord): Promise<void> {
     if (!caseRecord.confidential || !session.recordingId) return;
-    await this.options.evidence.openRecording(session.recordingId, { sessionId: session.id, confidential: true, startedAt: session.stateSince });
+    await this.options.recordings.raiseConfidentiality(session.recordingId);
   }
 
   async addCitizen(caseId: string, input: CitizenInput): Promise<CitizenRecord> {
@@ -279,45 +268,49 @@ export class SessionService implements Service, ActiveSessionPort {
     const now = this.#now;
     const seconds = Math.max(Date.parse(session.endsAt) - now.getTime(), Date.parse(session.endsAt) - Date.parse(session.startsAt)) / 1000;
     const expectedBytes = this.options.expectedBytes(seconds);
-    const hold = await this.options.storage.canHoldSession(expectedBytes);
+    const hold = await this.options.recordings.admit(expectedBytes);
     const check = transition(session.state, 'start', { storageCanHold: hold.ok });
     if (!check.ok) throw new SessionError('conflict', check.code === 'guard_failed' && !hold.ok ? hold.message : check.reason);
-    const recordingId = session.recordingId ?? session.id;
-    const recordingDir = session.recordingDir ?? join(this.options.recordingsDir, recordingId);
+    let recording: { recordingId: string; dir: string };
     try {
       const confidential = (await this.store.cases(id)).some((c) => c.confidential);
-      await this.options.evidence.openRecording(recordingId, { sessionId: id, confidential, startedAt: now.toISOString() });
-      await this.options.recorder.startRecording({ recordingId, dir: recordingDir });
+      recording = await this.options.recordings.begin({ sessionId: id, label: session.title, confidential, expectedBytes });
     } catch (error) {
       this.options.logger.error({ sessionId: id, err: String((error as Error)?.message ?? error) }, 'recorder did not start');
-      throw new SessionError('unavailable', `the recorder did not start: ${(error as Error)?.message ?? error}`);
+      throw new SessionError('unavailable', String((error as Error)?.message ?? error));
     }
+    const { recordingId } = recording;
     let started: SessionRecord;
     try {
-      started = await this.#apply(session, 'live', { type: 'started', actor, at: this.#now.toISOString(), data: { recordingId } }, { recordingId, recordingDir });
+      started = await this.#apply(session, 'live', { type: 'started', actor, at: this.#now.toISOString(), data: { recordingId } }, { recordingId, recordingDir: recording.dir });
     } catch (error) {
       // Not live after all (e.g. a fleet abort won the race): a recorder nobody will stop must not run on.
-      await this.options.recorder.stopRecording().catch((stopError: unknown) => this.options.logger.error({ sessionId: id, err: String(stopError) }, 'recorder did not stop after a failed start'));
+      await this.options.recordings.stopRecording(recordingId).then(() => this.options.recordings.seal(recordingId)).catch((stopError: unknown) => this.options.logger.error({ sessionId: id, err: String(stopError) }, 'recorder did not stop after a failed start'));
       throw error;
     }
     this.#goLive(started);
     return started;
   }
 
-  /** Ends the live session: stops the recorder, then closes (or fails, if the recording could not be finalized). */
+  /**
+   * Ends the live session: stops the recorder, closes the session (or fails it, if the recording
+   * could not be finalized), then seals the recording with the whole timeline.
+   */
   async endSession(id: string, actor: string, reason?: string): Promise<SessionRecord> {
     const ending = await this.#transition(id, 'end', { type: 'ended', actor, data: reason ? { reason } : {} });
     this.#leaveLive(id);
-    try {
-      await this.options.recorder.stopRecording();
-    } catch (error) {
-      const message = String((error as Error)?.message ?? error);
-      this.options.logger.error({ sessionId: id, err: message }, 'recording did not finalize');
-      return this.#apply(ending, 'failed', { type: 'failed', actor, at: this.#now.toISOString(), data: { reason: `recording did not finalize: ${message}` } });
+    if (!ending.recordingId) return this.#apply(ending, 'closed', { type: 'closed', actor, at: this.#now.toISOString() });
+    const stopped = await this.options.recordings.stopRecording(ending.recordingId);
+    const summary = { segments: stopped.segments, durationSeconds: stopped.durationSeconds, ...(stopped.detail ? { detail: stopped.detail } : {}) };
+    let final: SessionRecord;
+    if (stopped.clean) {
+      final = await this.#apply(ending, 'closed', { type: 'closed', actor, at: this.#now.toISOString(), data: summary });
+    } else {
+      this.options.logger.error({ sessionId: id, err: stopped.detail }, 'recording did not finalize');
+      final = await this.#apply(ending, 'failed', { type: 'failed', actor, at: this.#now.toISOString(), data: { ...summary, reason: `recording did not finalize: ${stopped.detail}` } });
     }
-    const closed = await this.#apply(ending, 'closed', { type: 'closed', actor, at: this.#now.toISOString() });
-    await this.#seal(closed);
-    return closed;
+    await this.#seal(final);
+    return final;
   }
 
   /**
@@ -327,11 +320,57 @@ export class SessionService implements Service, ActiveSessionPort {
   async #seal(session: SessionRecord): Promise<void> {
     if (!session.recordingId) return;
     try {
-      const events = (await this.store.events(session.id)).map(({ at, type, actor, data }) => ({ at, type, actor, data }));
-      await this.options.evidence.sealRecording(session.recordingId, events);
+      await this.options.recordings.seal(session.recordingId);
     } catch (error) {
       this.options.logger.error({ sessionId: session.id, recordingId: session.recordingId, err: String((error as Error)?.message ?? error) }, 'recording manifest could not be sealed');
     }
+  }
+
+  // ── RecordingOwner (kiosk/recording) ────────────────────────────────────────────────────────
+
+  /** A stop, gap, resume or lost source of this session's recording, written into its timeline. */
+  async addTimelineEntry(sessionId: string, entry: { type: 'recording-stopped' | 'recording-resumed' | 'gap' | 'source-lost' | 'source-restored'; at: string; data: Record<string, unknown> }): Promise<void> {
+    await this.store.addEvent(sessionId, { type: entry.type, at: entry.at, actor: 'system', data: entry.data });
+    if (entry.type === 'gap') {
+      const { recordingId, from, to, seconds, cause } = entry.data as { recordingId: string; from: string; to: string; seconds: number; cause: string };
+      this.options.bus.emit('sessionGap', { sessionId, recordingId, from, to, seconds, cause });
+    }
+  }
+
+  /** The timeline as signed into the recording's manifest. */
+  async timeline(sessionId: string): Promise<Record<string, unknown>[]> {
+    return (await this.store.events(sessionId)).map(({ at, type, actor, data }) => ({ at, type, actor, data }));
+  }
+
+  /**
+   * The recorder stopped without being asked (disk full, pipeline failure). The session stays live
+   * (people are in the room) but is marked as not recorded, and every screen says so, until the
+   * recording resumes or the officer ends the session.
+   */
+  async recorderStopped(sessionId: string, stop: { at: string; cause: string; detail?: string }): Promise<void> {
+    const updated = await this.store.setRecorderStopped(sessionId, { at: stop.at, cause: stop.cause });
+    if (updated) this.options.bus.emit('sessionStateChanged', { sessionId, from: updated.state, to: updated.state, at: stop.at, recordingId: updated.recordingId });
+  }
+
+  async recorderResumed(sessionId: string, at: string): Promise<void> {
+    const updated = await this.store.setRecorderStopped(sessionId, null);
+    if (updated) this.options.bus.emit('sessionStateChanged', { sessionId, from: updated.state, to: updated.state, at, recordingId: updated.recordingId });
+  }
+
+  /** The officer or technician restarts a recording that stopped by itself (after freeing space). */
+  async resumeRecording(id: string, actor: string): Promise<SessionRecord> {
+    const session = await this.#get(id);
+    if (session.state !== 'live' || !session.recorderStopped || !session.recordingId) throw new SessionError('conflict', 'the session is not live with a stopped recording');
+    const seconds = Math.max(0, (Date.parse(session.endsAt) - this.#now.getTime()) / 1000);
+    const hold = await this.options.recordings.admit(this.options.expectedBytes(seconds));
+    if (!hold.ok) throw new SessionError('conflict', hold.message);
+    try {
+      await this.options.recordings.resume({ sessionId: id, recordingId: session.recordingId, since: session.recorderStopped.at, cause: session.recorderStopped.cause === 'disk-full' ? 'disk-full' : 'failure' });
+    } catch (error) {
+      throw new SessionError('unavailable', String((error as Error)?.message ?? error));
+    }
+    this.options.logger.warn({ sessionId: id, actor }, 'recording resumed by hand');
+    return this.#get(id);
   }
 
   /** An event the officer adds from the touchscreen during a session. */
@@ -344,15 +383,6 @@ export class SessionService implements Service, ActiveSessionPort {
     if (type === 'case-changed' && (await this.store.getCase(input.caseId))?.sessionId !== id) throw new SessionError('not_found', 'no such case in this session');
     await this.store.addEvent(id, { type, at: this.#now.toISOString(), actor, data });
     this.options.logger.info({ sessionId: id, event: type }, 'session event');
-  }
-
-  /**
-   * Records a span nothing was recorded in (the media worker died and came back). The media
-   * supervisor reports the span; the daemon's own crashes are found at start-up.
-   */
-  async recordGap(from: string, to: string, cause: string): Promise<void> {
-    if (!this.#live) return;
-    await this.#addGap(this.#live.id, this.#live.recordingId, from, to, cause);
   }
 
   // ── ActiveSessionPort (kiosk/power) ─────────────────────────────────────────────────────────
@@ -375,25 +405,27 @@ export class SessionService implements Service, ActiveSessionPort {
   async #recoverAfterCrash(): Promise<void> {
     for (const session of await this.store.sessionsInStates(['live', 'ending'])) {
       if (session.state === 'ending') {
-        // The recorder was being stopped when we died; what it wrote is closed by the media engine's recovery.
-        await this.#apply(session, 'closed', { type: 'closed', actor: 'system', at: this.#now.toISOString(), data: { recovered: true } });
+        // The recorder was being stopped when we died: close the session and seal what was written.
+        const closed = await this.#apply(session, 'closed', { type: 'closed', actor: 'system', at: this.#now.toISOString(), data: { recovered: true } });
+        await this.#seal(closed);
         continue;
       }
-      const resumeAt = this.#now.toISOString();
       const lastLife = latest(session.heartbeatAt, session.lastSegmentEnd) ?? session.stateSince;
-      const recordingId = session.recordingId ?? session.id;
-      const recordingDir = session.recordingDir ?? join(this.options.recordingsDir, recordingId);
-      await this.#addGap(session.id, recordingId, lastLife, resumeAt, 'daemon-restart');
+      if (!session.recordingId) continue;
       try {
-        await this.options.recorder.startRecording({ recordingId, dir: recordingDir });
+        this.#goLive(session);
+        await this.options.recordings.resume({ sessionId: session.id, recordingId: session.recordingId, since: session.recorderStopped?.at ?? lastLife, cause: 'daemon-restart' });
       } catch (error) {
+        this.#leaveLive(session.id);
         const message = String((error as Error)?.message ?? error);
         this.options.logger.error({ sessionId: session.id, err: message }, 'cannot resume recording after restart');
-        await this.#apply(session, 'failed', { type: 'failed', actor: 'system', at: this.#now.toISOString(), data: { reason: `recording could not resume: ${message}` } });
+        const failed = await this.#apply(session, 'failed', { type: 'failed', actor: 'system', at: this.#now.toISOString(), data: { reason: `recording could not resume: ${message}` } });
+        await this.#seal(failed);
         continue;
       }
-      const resumed = await this.#apply(session, 'live', { type: 'resumed', actor: 'system', at: this.#now.toISOString(), data: { recordingId } }, undefined, 'resume');
-      this.options.logger.warn({ sessionId: session.id, recordingId, gapFrom: lastLife, gapTo: resumeAt }, 'live session resumed after restart');
+      const resumed = await this.#apply(session, 'live', { type: 'resumed', actor: 'system', at: this.#now.toISOString(), data: { recordingId: session.recordingId } }, undefined, 'resume');
+      if (session.recorderStopped) await this.recorderResumed(session.id, this.#now.toISOString());
+      this.options.logger.warn({ sessionId: session.id, recordingId: session.recordingId, gapFrom: lastLife }, 'live session resumed after restart');
       this.#goLive(resumed);
     }
   }
@@ -403,12 +435,6 @@ export class SessionService implements Service, ActiveSessionPort {
     void this.#store
       .addEvent(this.#live.id, { ...event, at: this.#now.toISOString() })
       .catch((error: unknown) => this.options.logger.error({ err: String(error), event: event.type }, 'cannot record session event'));
-  }
-
-  async #addGap(sessionId: string, recordingId: string | null, from: string, to: string, cause: string): Promise<void> {
-    const seconds = Math.max(0, (Date.parse(to) - Date.parse(from)) / 1000);
-    await this.store.addEvent(sessionId, { type: 'gap', at: to, actor: 'system', data: { from, to, seconds, cause } });
-    this.options.bus.emit('sessionGap', { sessionId, recordingId, from, to, seconds, cause });
   }
 
   #goLive(session: SessionRecord): void {

@@ -93,9 +93,10 @@ export class SessionStore {
       this.db.transaction(async (tx) => {
         const { changes } = await tx.run(
           `UPDATE sessions SET state = ?, state_since = ?, updated_at = ?, recording_id = COALESCE(?, recording_id), recording_dir = COALESCE(?, recording_dir),
+             recorder_stopped_at = CASE WHEN ? IN ('live', 'ending') THEN recorder_stopped_at END, recorder_stop_cause = CASE WHEN ? IN ('live', 'ending') THEN recorder_stop_cause END,
              heartbeat_at = CASE WHEN ? = 'live' THEN ? ELSE heartbeat_at END
            WHERE id = ? AND state = ?`,
-          [to, event.at, event.at, recording?.recordingId ?? null, recording?.recordingDir ?? null, to, event.at, id, from],
+          [to, event.at, event.at, recording?.recordingId ?? null, recording?.recordingDir ?? null, to, to, to, event.at, id, from],
         );
         if (changes !== 1) throw new Error(`session ${id} is no longer ${from}`);
         await insertEvent(tx, id, event);
@@ -121,6 +122,14 @@ export class SessionStore {
       actor: row.actor === null ? null : String(row.actor),
       data: JSON.parse(String(row.data)) as Record<string, unknown>,
     }));
+  }
+
+  /** Marks (or, with null, clears) a live session's recorder as stopped by itself. */
+  setRecorderStopped(id: string, stop: { at: string; cause: string } | null): Promise<SessionRecord | undefined> {
+    return this.#serial(async () => {
+      await this.db.run('UPDATE sessions SET recorder_stopped_at = ?, recorder_stop_cause = ? WHERE id = ?', [stop?.at ?? null, stop?.cause ?? null, id]);
+      return this.getSession(id);
+    });
   }
 
   heartbeat(id: string, at: string): Promise<void> {
@@ -237,6 +246,7 @@ function sessionFromRow(row: Row): SessionRecord {
     recordingDir: text(row.recording_dir),
     heartbeatAt: text(row.heartbeat_at),
     lastSegmentEnd: text(row.last_segment_end),
+    recorderStopped: row.recorder_stopped_at ? { at: String(row.recorder_stopped_at), cause: String(row.recorder_stop_cause) } : null,
     createdAt: String(row.created_at),
     updatedAt: String(row.updated_at),
   };

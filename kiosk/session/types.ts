@@ -21,6 +21,8 @@ export interface SessionRecord {
   heartbeatAt: string | null;
   /** End of the last closed recording segment: also evidence of life. */
   lastSegmentEnd: string | null;
+  /** Set while a live session is not being recorded: its recorder stopped by itself. */
+  recorderStopped: { at: string; cause: string } | null;
   createdAt: string;
   updatedAt: string;
 }

@@ -43,6 +43,8 @@ export interface SessionView {
   stateLabel: Label;
   stateSince: string;
   recordingId: string | null;
+  /** A live session whose recorder stopped by itself: not being recorded since `at`. */
+  recorderStopped: SessionRecord['recorderStopped'];
   cases: CaseView[];
 }
 
@@ -84,6 +86,7 @@ export function sessionView(
     stateLabel: stateLabels[session.state],
     stateSince: session.stateSince,
     recordingId: session.recordingId,
+    recorderStopped: session.recorderStopped,
     cases: cases.map((item) => ({
       id: item.id,
       position: item.position,
@@ -98,7 +101,7 @@ export function sessionView(
 }
 
 /** Event data keys that may leave the device: ids, numbers and times, never free text. */
-const fleetSafeKeys = new Set(['recordingId', 'from', 'to', 'seconds', 'cause', 'preset', 'caseId', 'origin', 'startsAt', 'endsAt', 'readiness', 'recovered']);
+const fleetSafeKeys = new Set(['recordingId', 'from', 'to', 'seconds', 'cause', 'preset', 'source', 'downSeconds', 'segments', 'durationSeconds', 'startIndex', 'caseId', 'origin', 'startsAt', 'endsAt', 'readiness', 'recovered']);
 
 function fleetSafeData(data: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(data).filter(([key, value]) => fleetSafeKeys.has(key) && (typeof value !== 'object' || value === null)));
@@ -115,6 +118,7 @@ export interface FleetSessionView {
   state: SessionRecord['state'];
   stateSince: string;
   recordingId: string | null;
+  recorderStopped: SessionRecord['recorderStopped'];
   cases: { position: number; type: CaseRecord['type']; flags: CaseRecord['flags']; confidential: boolean; citizens: number; present: number }[];
   events: { at: string; type: SessionEvent['type']; data: Record<string, unknown> }[];
 }
@@ -136,6 +140,7 @@ export function fleetViewOfSession(session: SessionRecord, cases: readonly CaseR
     state: session.state,
     stateSince: session.stateSince,
     recordingId: session.recordingId,
+    recorderStopped: session.recorderStopped,
     cases: cases.map((item) => {
       const own = citizens.filter((c) => c.caseId === item.id);
       return { position: item.position, type: item.type, flags: item.flags, confidential: item.confidential, citizens: own.length, present: own.filter((c) => c.attendance === 'present').length };

@@ -1,4 +1,4 @@
-import { sessionsMigrationSql } from '../session/migration.js';
+import { sessionRecorderStopMigrationSql, sessionsMigrationSql } from '../session/migration.js';
 import { ptzPresetsMigrationSql } from '../ptz/migration.js';
 import { authMigrationSql } from '../auth/migration.js';
 import { fleetMigrationSql } from '../fleet/outbox.js';
@@ -106,5 +106,10 @@ export const migrations: readonly Migration[] = [
     version: 6,
     name: 'fleet: outbox of events for the monitoring hub',
     sql: fleetMigrationSql,
+  },
+  {
+    version: 7,
+    name: 'sessions: a live session whose recorder stopped by itself',
+    sql: sessionRecorderStopMigrationSql,
   },
 ];

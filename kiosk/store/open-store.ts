@@ -1,5 +1,7 @@
 import { copyFile, mkdir, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname } from 'node:path';
+import { checkCopy } from './check-copy.js';
 import { Database } from './database.js';
 import { migrations as knownMigrations, type Migration } from './migrations.js';
 
@@ -19,10 +21,13 @@ export interface OpenedStore {
 /**
  * Opens the device database, refusing (never overwriting) a file that is not a SQLite database,
  * fails its integrity check, or was written by a newer version of this software; then migrates.
+ * An existing file is judged on a copy first, so a refused one and its -wal stay byte for byte as
+ * they were: the evidence of what went wrong, and what a recovery tool needs.
  */
 export async function openStore(path: string, migrations: readonly Migration[] = knownMigrations): Promise<OpenedStore> {
   await mkdir(dirname(path), { recursive: true });
-  const existed = await stat(path).then((s) => s.size > 0, () => false);
+  const latest = migrations.at(-1)?.version ?? 0;
+  if (await stat(path).then((s) => s.size > 0, () => false)) await refuseUnfit(path, latest);
   let db: Database;
   try {
     db = await Database.open(path);
@@ -30,20 +35,7 @@ export async function openStore(path: string, migrations: readonly Migration[] =
     throw new StoreRefusedError(`cannot open database ${path}: ${(error as Error).message}`);
   }
   try {
-    const latest = migrations.at(-1)?.version ?? 0;
-    let fromVersion: number;
-    try {
-      fromVersion = (await db.get<{ user_version: number }>('PRAGMA user_version'))?.user_version ?? 0;
-      if (existed) {
-        const check = await db.all<{ quick_check: string }>('PRAGMA quick_check');
-        if (check[0]?.quick_check !== 'ok') throw new Error(check.map((row) => row.quick_check).join('; '));
-      }
-    } catch (error) {
-      throw new StoreRefusedError(`database ${path} is corrupt or not a SQLite database (${(error as Error).message}); it was left untouched — restore it from a backup or move it aside`);
-    }
-    if (fromVersion > latest) {
-      throw new StoreRefusedError(`database ${path} has schema version ${fromVersion}, newer than this software knows (${latest}); it was left untouched — install the newer software or restore a backup`);
-    }
+    const fromVersion = (await db.get<{ user_version: number }>('PRAGMA user_version'))?.user_version ?? 0;
     await db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
     const pending = migrations.filter((m) => m.version > fromVersion);
     let backupPath: string | undefined;
@@ -61,7 +53,23 @@ export async function openStore(path: string, migrations: readonly Migration[] =
     return { db, fromVersion, toVersion: Math.max(fromVersion, latest), ...(backupPath ? { backupPath } : {}) };
   } catch (error) {
     await db.close().catch(() => undefined);
-    if (error instanceof StoreRefusedError) throw error;
     throw new StoreRefusedError(`database ${path}: migration failed: ${(error as Error).message}`);
+  }
+}
+
+async function refuseUnfit(path: string, latest: number): Promise<void> {
+  const check = await checkCopy(path);
+  switch (check.kind) {
+    case 'ok':
+      if (check.userVersion > latest) {
+        throw new StoreRefusedError(`database ${path} has schema version ${check.userVersion}, newer than this software knows (${latest}); it was left untouched — install the newer software or restore a backup`);
+      }
+      return;
+    case 'corrupt':
+      throw new StoreRefusedError(`database ${path} is corrupt or not a SQLite database (${check.detail}); it was left untouched — restore it from a backup or move it aside`);
+    case 'changing':
+      throw new StoreRefusedError(`database ${path} kept changing while it was copied for its check, so another program is writing it; it was left untouched — stop that program and try again`);
+    case 'unchecked':
+      throw new StoreRefusedError(`database ${path} could not be checked before opening (${check.detail}); it was left untouched — the check works on a copy in ${tmpdir()}: make room there and try again`);
   }
 }

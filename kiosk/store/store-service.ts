@@ -1,15 +1,22 @@
 import type { Logger } from '../core/logger.js';
 import type { Service } from '../core/service.js';
 import type { Database } from './database.js';
+import { defaultReserveBytes, DiskReserve } from './disk-reserve.js';
 import { openStore } from './open-store.js';
 
-/** Opens and migrates the device database; records each daemon run so a crash is visible at next start. */
+/**
+ * Opens and migrates the device database; records each daemon run so a crash is visible at next
+ * start; keeps a disk reserve beside the database that whoever sees the disk fill up releases.
+ */
 export class StoreService implements Service {
   readonly name = 'store';
+  readonly reserve: DiskReserve;
   #db: Database | undefined;
   #runId: number | undefined;
 
-  constructor(private readonly path: string, private readonly version: string, private readonly logger: Logger) {}
+  constructor(private readonly path: string, private readonly version: string, private readonly logger: Logger, reserveBytes = defaultReserveBytes) {
+    this.reserve = new DiskReserve(`${path}.reserve`, logger, reserveBytes);
+  }
 
   get db(): Database {
     if (!this.#db) throw new Error('store is not started');
@@ -26,6 +33,8 @@ export class StoreService implements Service {
     if (unclean) this.logger.warn({ startedAt: unclean.started_at }, 'previous run did not stop cleanly');
     const { lastID } = await this.#db.run('INSERT INTO daemon_runs (started_at, version) VALUES (?, ?)', [new Date().toISOString(), this.version]);
     this.#runId = lastID;
+    // Without a reserve the daemon still runs: it is a safety margin, not a precondition.
+    await this.reserve.ensure().catch((error: unknown) => this.logger.warn({ err: error, path: this.reserve.path }, 'disk reserve could not be created'));
   }
 
   async stop(): Promise<void> {

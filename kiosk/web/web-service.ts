@@ -9,7 +9,7 @@ import type { Logger } from '../core/logger.js';
 import type { Service } from '../core/service.js';
 import type { EventBus } from '../core/event-bus.js';
 import { createApiApp, finishApiApp } from './http.js';
-import { healthReport, type HealthSource } from './health.js';
+import type { HealthReport } from './health.js';
 import { parseClientMessage, type ServerMessage } from './ws-messages.js';
 import { uiRouter } from './static-ui.js';
 
@@ -32,10 +32,8 @@ export interface ConsoleAuth {
 
 export interface WebServiceOptions {
   config: DeviceConfig['web'];
-  room: DeviceConfig['room'];
-  version: string;
-  startedAt: number;
-  health: HealthSource;
+  /** The health report, built in one place for the web servers and the fleet link. */
+  health: () => HealthReport;
   bus: EventBus;
   logger: Logger;
   routes?: WebRoutes;
@@ -87,9 +85,8 @@ export class WebService implements Service {
     this.#listeners = [];
   }
 
-  #health() {
-    const { health, version, startedAt, room } = this.options;
-    return healthReport(health, { version, startedAt, room: { id: room.id, name: room.name, role: room.role } });
+  #health(): HealthReport {
+    return this.options.health();
   }
 
   async #listen(name: Listener['name'], host: string, port: number, routers: express.Router[], secure: { tls?: { cert: Buffer; key: Buffer }; auth?: ConsoleAuth } = {}): Promise<Listener> {

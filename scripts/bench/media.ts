@@ -88,7 +88,7 @@ async function measureWorker(dir: string, plan: MediaPlan) {
         await sleep(5);
       }
     })();
-    const { startedAt } = await media.startRecording({ recordingId: 'bench', dir });
+    const { startedAt } = await media.startRecording({ recordingId: 'bench', dir, startIndex: 0 });
     await watch;
     const cpu = await cpuPerSecond(media.workerPid!);
     const killedAt = Date.now();

@@ -1,6 +1,6 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -9,6 +9,7 @@ import type { DeviceKey } from '../../kiosk/evidence/device-key.js';
 import { sha256Hex } from '../../kiosk/evidence/hashing.js';
 import { writeSignedManifest } from '../../kiosk/evidence/seal.js';
 import type { Manifest } from '../../kiosk/evidence/manifest.js';
+import { killAndWait, sleep, until } from '../media/helpers.js';
 
 export const silentLogger = pino({ level: 'silent' });
 
@@ -54,4 +55,22 @@ export async function makeSealedFolder(dir: string, key: DeviceKey, sizes: numbe
 /** A real 1-second Matroska recording from GStreamer's test source (30 frames at 30 fps). */
 export async function recordTestSegment(path: string): Promise<void> {
   await promisify(execFile)('gst-launch-1.0', ['-q', '-e', 'videotestsrc', 'num-buffers=30', '!', 'video/x-raw,width=160,height=120,framerate=30/1', '!', 'x264enc', 'speed-preset=ultrafast', 'key-int-max=30', '!', 'matroskamux', '!', 'filesink', `location=${path}`], { timeout: 60_000 });
+}
+
+/**
+ * What a crash leaves: a live splitmuxsink recording (320x240 at 30 fps, set up like the daemon's) killed
+ * with SIGKILL `killAfterMs` after its first segment file appeared, so the last file is never finalised.
+ */
+export async function recordUntilKilled(dir: string, container: 'mkv' | 'ts', options: { segmentSeconds: number; killAfterMs: number }): Promise<{ spawnedAt: Date; killedAt: Date }> {
+  const muxer = container === 'mkv' ? 'matroskamux' : 'mpegtsmux';
+  const spawnedAt = new Date();
+  const gst = spawn('gst-launch-1.0', ['-q', 'videotestsrc', 'is-live=true', '!', 'video/x-raw,width=320,height=240,framerate=30/1', '!', 'x264enc', 'speed-preset=ultrafast', 'tune=zerolatency', 'key-int-max=15', '!', 'h264parse', '!',
+    'splitmuxsink', `muxer-factory=${muxer}`, 'sink-properties="properties,buffer-size=(uint)4096"', `max-size-time=${options.segmentSeconds * 1e9}`, `location=${join(dir, `segment-%05d.${container}`)}`], { stdio: 'ignore' });
+  try {
+    await until(async () => ((await stat(join(dir, `segment-00000.${container}`)).catch(() => undefined))?.size ?? 0) > 0, 20_000, 'the first segment file');
+    await sleep(options.killAfterMs);
+  } finally {
+    await killAndWait(gst);
+  }
+  return { spawnedAt, killedAt: new Date() };
 }

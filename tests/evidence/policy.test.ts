@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { diskLevel, holdDecision } from '../../kiosk/evidence/disk.js';
 import { retentionDecision, type RetentionRecording } from '../../kiosk/evidence/retention.js';
 
 const GB = 1e9;
-const disk = { warnFreePercent: 20, criticalFreePercent: 10, reserveBytes: 2 * GB, checkIntervalSeconds: 60 };
 const retention = { enabled: true, keepDays: 180, minKeepDays: 30 };
 const now = new Date('2026-06-01T00:00:00Z');
 const daysAgo = (days: number) => new Date(now.getTime() - days * 86_400_000).toISOString();
@@ -38,27 +36,5 @@ describe('retentionDecision', () => {
       const decision = retentionDecision({ recordings, now, disk: { freeBytes: Math.floor(random() * 100 * GB), totalBytes: 1000 * GB }, retention, targetFreePercent: 20 });
       for (const d of decision.delete) expect(recordings.find((r) => r.id === d.id)?.verifiedExport).toBe(true);
     }
-  });
-});
-
-describe('disk thresholds', () => {
-  it.each([
-    ['plenty free', 500 * GB, 1000 * GB, 'ok'],
-    ['below the warn share', 150 * GB, 1000 * GB, 'warn'],
-    ['below the critical share', 90 * GB, 1000 * GB, 'critical'],
-    ['a small disk under the reserve', 1.5 * GB, 8 * GB, 'critical'],
-  ])('%s', (_name, free, total, level) => {
-    expect(diskLevel({ freeBytes: free, totalBytes: total }, disk)).toBe(level);
-  });
-
-  it.each([
-    ['fits with the reserve left', 200 * GB, 1000 * GB, 50 * GB, true, 150 * GB],
-    ['refused when the critical share would be eaten', 120 * GB, 1000 * GB, 30 * GB, false, 130 * GB],
-    ['refused on a small disk by the reserve', 5 * GB, 16 * GB, 4 * GB, false, 6 * GB],
-  ])('holdDecision: %s', (_name, free, total, expected, ok, needed) => {
-    const decision = holdDecision({ freeBytes: free, totalBytes: total }, expected, disk);
-    expect(decision.ok).toBe(ok);
-    expect(decision.neededBytes).toBe(needed);
-    if (!ok) expect(decision.message).toMatch(/^Không đủ dung lượng .* \/ Not enough storage/);
   });
 });

@@ -37,7 +37,7 @@ describe('media engine: what the screens show, and a disk that fills', () => {
   it('offers the program picture and sound levels while recording, and nothing after', async () => {
     const { media: engine } = await start(smallPlan());
     expect(engine.preview()).toBeUndefined();
-    await engine.startRecording({ recordingId: 'preview', dir: join(dir!, 'preview') });
+    await engine.startRecording({ recordingId: 'preview', dir: join(dir!, 'preview'), startIndex: 0 });
     await until(() => engine.preview() !== undefined && engine.levels() !== undefined, 20_000, 'a preview frame and levels');
     const jpeg = Buffer.from(engine.preview()!.jpeg);
     expect(jpeg.subarray(0, 3).toString('hex')).toBe('ffd8ff');
@@ -50,10 +50,15 @@ describe('media engine: what the screens show, and a disk that fills', () => {
   // minFreeMegabytes far above what any disk here has: the worker sees the disk as critically full at once.
   it('reports a disk about to fill and finalizes what it recorded instead of losing it', async () => {
     const { bus, segments, media: engine } = await start(smallPlan({ recording: { segmentSeconds: 60, container: 'matroska', minFreeMegabytes: 10 ** 12 } }));
-    const error = nextEvent(bus, 'mediaError', (e) => e.code === 'disk-full', 20_000);
-    await engine.startRecording({ recordingId: 'full', dir: join(dir!, 'full') });
-    const [reported] = await error;
-    expect(reported.message).toMatch(/MiB free .*finalizing the recording/);
+    const critical = nextEvent(bus, 'mediaError', (e) => e.code === 'disk-critical', 20_000);
+    const stopped = nextEvent(bus, 'recordingStateChanged', (e) => e.state === 'stopped', 20_000);
+    await engine.startRecording({ recordingId: 'full', dir: join(dir!, 'full'), startIndex: 0 });
+    await critical;
+    // The supervisor says the recording stopped by itself, and why: its owner must not think it still records.
+    const [change] = await stopped;
+    expect(change).toMatchObject({ recordingId: 'full', cause: 'disk-full', clean: true });
+    expect(change.detail).toMatch(/MiB free .*recording finalized before the disk fills/);
+    expect(engine.health().recording).toBeUndefined();
     await until(() => segments.length > 0, 20_000, 'the segment to be finalized');
     const files = (await readdir(join(dir!, 'full'))).filter((name) => name.endsWith('.mkv'));
     expect(files).toHaveLength(1);

@@ -44,7 +44,7 @@ async function recordedFiles(): Promise<string[]> {
 describe('recording with real GStreamer', () => {
   it('records a few seconds: segments rotate, each has audio and video, durations add up, hashes match', async () => {
     const { segments } = await startMedia(smallPlan());
-    await media!.startRecording({ recordingId: 'r-basic', dir, sessionLabel: 'S-1' });
+    await media!.startRecording({ recordingId: 'r-basic', dir, sessionLabel: 'S-1', startIndex: 0 });
     const started = Date.now();
     await sleep(5000);
     const elapsed = (Date.now() - started) / 1000;
@@ -72,7 +72,7 @@ describe('recording with real GStreamer', () => {
     camera = startTcpCamera(port);
     const { bus, segments } = await startMedia(smallPlan({ camera: { kind: 'tcp-gdp', host: '127.0.0.1', port }, remote: { kind: 'none' } }));
     // The server needs a moment to listen; the capture retries until it does.
-    await media!.startRecording({ recordingId: 'r-loss', dir });
+    await media!.startRecording({ recordingId: 'r-loss', dir, startIndex: 0 });
     const started = Date.now();
     await until(() => media!.health().sources.camera === 'ok' || media!.health().sources.camera === undefined, 10_000, 'camera up');
     await sleep(1500);
@@ -101,7 +101,7 @@ describe('recording with real GStreamer', () => {
   // About 12 s: SIGKILL of the worker mid-recording.
   it('SIGKILL of the worker: written segments stay playable, ≤ about 1 s lost, the worker is restarted and the recording resumes', async () => {
     const { bus, segments } = await startMedia(smallPlan({ remote: { kind: 'none' } }));
-    await media!.startRecording({ recordingId: 'r-kill', dir });
+    await media!.startRecording({ recordingId: 'r-kill', dir, startIndex: 0 });
     await sleep(3300);
     const firstPid = media!.workerPid!;
     const resumed = nextEvent(bus, 'recordingStateChanged', (c) => c.state === 'resumed');

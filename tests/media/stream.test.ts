@@ -56,7 +56,7 @@ describe('outgoing SRT stream', () => {
       workerLogLevel: 'silent',
     });
     await media.start();
-    await media.startRecording({ recordingId: 'stream', dir: join(dir, 'rec') });
+    await media.startRecording({ recordingId: 'stream', dir: join(dir, 'rec'), startIndex: 0 });
 
     await until(async () => (await size(first)) > 50_000, 25_000, 'the chairing site to receive the stream');
     await until(() => states.some((s) => s.state === 'live'), 10_000, 'the stream to report live');
@@ -108,7 +108,7 @@ describe('incoming SRT feed from the chairing site', () => {
       workerLogLevel: 'silent',
     });
     await media.start();
-    await media.startRecording({ recordingId: 'remote', dir: join(dir, 'rec') });
+    await media.startRecording({ recordingId: 'remote', dir: join(dir, 'rec'), startIndex: 0 });
     await until(async () => (await media!.status()).sources.remote === 'ok', 20_000, 'the remote feed');
 
     await killAndWait(listeners.pop());

@@ -10,7 +10,18 @@ import { createChecks } from '../../kiosk/readiness/checks/index.js';
 import { GstProbe } from '../../kiosk/readiness/gst-probe.js';
 import { ReadinessService } from '../../kiosk/readiness/readiness-service.js';
 import type { ReadinessAlert, ReadinessRun } from '../../kiosk/readiness/types.js';
-import { auditUnavailable, freeSpaceStorage } from '../../kiosk/session/fallbacks.js';
+import { auditUnavailable } from '../../kiosk/session/fallbacks.js';
+import type { RecordingPort } from '../../kiosk/session/ports.js';
+
+/** These tests start a session only to see readiness refuse to run beside it: a recording port that records nothing. */
+const idleRecordings: RecordingPort = {
+  admit: async () => ({ ok: true, message: 'ok' }),
+  begin: async (request) => ({ recordingId: request.sessionId, dir: '/nowhere' }),
+  resume: async () => undefined,
+  stopRecording: async () => ({ clean: true, segments: 0, durationSeconds: 0 }),
+  seal: async () => undefined,
+  raiseConfidentiality: async () => undefined,
+};
 import { SessionService } from '../../kiosk/session/session-service.js';
 import type { Database } from '../../kiosk/store/database.js';
 import { openStore } from '../../kiosk/store/open-store.js';
@@ -39,9 +50,9 @@ describe('readiness service: scheduled runs, storage, bus, alert', () => {
     const logger = createLogger('silent');
     const now = () => new Date(clock);
     sessions = new SessionService({
-      database: () => db, identityKeyPath: join(dir, 'keys', 'identity.key'), recordingsDir: join(dir, 'rec'),
-      recorder: { startRecording: async () => undefined, stopRecording: async () => undefined },
-      storage: freeSpaceStorage(dir), audit: auditUnavailable, evidence: { openRecording: async () => undefined, sealRecording: async () => undefined }, expectedBytes: (s) => s * 1000, bus, logger, now,
+      database: () => db, identityKeyPath: join(dir, 'keys', 'identity.key'),
+      recordings: idleRecordings,
+      audit: auditUnavailable, expectedBytes: (s) => s * 1000, bus, logger, now,
     });
     // The fast checks only: the camera/microphone/test-recording probes are covered in checks.test.ts.
     const fast = new Set(['ptz', 'display', 'ups', 'disk', 'loopback']);

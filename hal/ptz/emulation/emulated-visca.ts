@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DriverContext } from '../../core/driver.js';
@@ -16,13 +17,15 @@ export class EmulatedViscaSerialPtz extends ViscaSerialPtz {
   readonly #dir: string;
 
   constructor(context: DriverContext, options: { timeoutMs: number }) {
-    const dir = mkdtempSync(join(tmpdir(), 'diemcau-visca-'));
+    // Only a name here: the folder is made when the line is opened (a constructor does no I/O).
+    const dir = join(tmpdir(), `diemcau-visca-${randomUUID()}`);
     super(context, { port: join(dir, 'camera'), baudRate: 9600, address: 1, timeoutMs: options.timeoutMs });
     this.#dir = dir;
     this.camera = new ViscaPtyEmulator({ driverSide: join(dir, 'camera'), cameraSide: join(dir, 'emulator') });
   }
 
   protected override async open(): Promise<void> {
+    await mkdir(this.#dir, { recursive: true, mode: 0o700 });
     await this.camera.plugIn();
     await super.open();
   }
@@ -30,7 +33,7 @@ export class EmulatedViscaSerialPtz extends ViscaSerialPtz {
   override async stop(): Promise<void> {
     await super.stop();
     await this.camera.unplug();
-    rmSync(this.#dir, { recursive: true, force: true });
+    await rm(this.#dir, { recursive: true, force: true });
   }
 }
 

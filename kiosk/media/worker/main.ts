@@ -2,13 +2,15 @@ import { mkdir } from 'node:fs/promises';
 import { createSocket } from 'node:dgram';
 import { createLogger } from '../../core/logger.js';
 import { defaultBackoff } from '../../../hal/core/backoff.js';
-import { commandSchema, type WorkerCommand, type WorkerEvent, type WorkerStatus } from '../ipc.js';
+import { commandSchema, type StopResult, type WorkerCommand, type WorkerEvent, type WorkerStatus } from '../ipc.js';
+import type { RecordingStopCause } from '../events.js';
 import type { MediaPlan } from '../plan.js';
 import { capturesFor } from '../pipelines/capture.js';
 import { chooseEncoder } from '../pipelines/encoder.js';
 import { streamLaunch } from '../pipelines/stream.js';
 import { sha256File } from '../hash.js';
-import { diskLevel, freeBytes, type DiskLevel } from './disk-watch.js';
+import { FreeSpaceRate, freeBytes } from './disk-watch.js';
+import { recorderVerdict, type RecorderVerdict } from '../../recording/storage-policy.js';
 import { probeEncoders } from './probe.js';
 import { ProgramRunner } from './program-runner.js';
 import { SupervisedPipeline } from './supervised-pipeline.js';
@@ -20,7 +22,7 @@ import { stat } from 'node:fs/promises';
  */
 const logger = createLogger(process.env.DIEMCAU_LOG_LEVEL ?? 'info').child({ component: 'media-worker' });
 const CAPTURE_BACKOFF = { ...defaultBackoff, initialMs: 500, maxMs: 10_000 };
-const DISK_CHECK_MS = 2000;
+const DISK_CHECK_MS = 250;
 
 interface Engine {
   plan: MediaPlan;
@@ -32,7 +34,7 @@ interface Engine {
 
 let engine: Engine | undefined;
 let diskTimer: NodeJS.Timeout | undefined;
-let diskState: DiskLevel = 'ok';
+let diskState: RecorderVerdict = 'record';
 
 function emit(event: WorkerEvent): void {
   process.send?.({ type: 'event', event });
@@ -54,7 +56,7 @@ async function configure(plan: MediaPlan): Promise<{ encoder: string }> {
   if (engine) throw new Error('already configured');
   const encoder = chooseEncoder(plan.encoder, await probeEncoders());
   const hopPort = plan.stream.kind === 'srt' || plan.stream.kind === 'rtmp' ? await freeUdpPort() : undefined;
-  const program = new ProgramRunner(plan, encoder, hopPort, emit, logger);
+  const program = new ProgramRunner(plan, encoder, hopPort, emit, logger, (detail) => void stopRecording(2000, 'failure', detail));
   const captures = new Map<string, SupervisedPipeline>();
   for (const spec of capturesFor(plan)) {
     captures.set(spec.role, new SupervisedPipeline({
@@ -125,33 +127,50 @@ async function reportOrphan(recordingId: string, orphan: { index: number; path: 
   }
 }
 
-async function stopRecording(deadlineMs: number) {
+/** Stops the recording once, whoever asks first (the supervisor, the disk watch, a pipeline failure). */
+let stopping: Promise<StopResult> | undefined;
+
+async function stopRecording(deadlineMs: number, cause: RecordingStopCause = 'requested', detail?: string): Promise<StopResult> {
   const { captures, program, stream } = requireEngine();
+  const recordingId = program.recording?.recordingId;
+  if (!recordingId) return stopping ?? { clean: true, timedOut: false, segments: 0 };
+  if (stopping) return stopping;
   clearInterval(diskTimer);
   diskTimer = undefined;
-  const result = await program.stop(deadlineMs);
-  for (const capture of captures.values()) capture.stop();
-  if (stream) {
-    stream.stop();
-    emit({ type: 'streamState', state: 'off' });
+  stopping = (async () => {
+    const result = await program.stop(deadlineMs);
+    for (const capture of captures.values()) capture.stop();
+    if (stream) {
+      stream.stop();
+      emit({ type: 'streamState', state: 'off' });
+    }
+    emit({ type: 'recordingStopped', recordingId, result, cause, ...(detail ? { detail } : {}) });
+    return result;
+  })();
+  try {
+    return await stopping;
+  } finally {
+    stopping = undefined;
   }
-  return result;
 }
 
-function watchDisk(dir: string, minFree: number): void {
+/**
+ * Samples free space often and finalizes the recording while the writes expected before the next
+ * decision still fit above the policy's floor (kiosk/recording/storage-policy.ts).
+ */
+function watchDisk(dir: string, floorBytes: number): void {
   clearInterval(diskTimer);
-  diskState = 'ok';
+  diskState = 'record';
+  const rate = new FreeSpaceRate();
+  const policy = { warnFreePercent: 0, criticalFreePercent: 0, reserveBytes: 0, recorderFloorBytes: floorBytes };
   diskTimer = setInterval(() => {
     freeBytes(dir).then((free) => {
-      const level = diskLevel(free, minFree);
-      if (level === diskState) return;
-      diskState = level;
-      if (level === 'ok') return;
-      emit({ type: 'diskSpace', level, freeBytes: free });
-      if (level === 'critical') {
-        emit({ type: 'error', code: 'disk-full', message: `only ${Math.round(free / 1048576)} MiB free in ${dir}: finalizing the recording before the disk fills` });
-        void stopRecording(10_000);
-      }
+      const verdict = recorderVerdict(free, rate.sample(free, Date.now()), policy);
+      if (verdict === diskState || !diskTimer) return;
+      diskState = verdict;
+      if (verdict === 'record') return;
+      emit({ type: 'diskSpace', level: verdict === 'stop' ? 'critical' : 'low', freeBytes: free });
+      if (verdict === 'stop') void stopRecording(10_000, 'disk-full', `only ${Math.round(free / 1048576)} MiB free in ${dir}: recording finalized before the disk fills`);
     }, (error: Error) => logger.warn({ err: error.message }, 'cannot read free disk space'));
   }, DISK_CHECK_MS);
 }

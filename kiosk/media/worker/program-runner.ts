@@ -5,7 +5,7 @@ import { sha256File } from '../hash.js';
 import type { StopResult, WorkerEvent } from '../ipc.js';
 import type { EncoderName, MediaPlan } from '../plan.js';
 import { elements, type SourceRole } from '../pipelines/channels.js';
-import { captionText, containerExtension, programLaunch } from '../pipelines/program.js';
+import { containerExtension, programLaunch } from '../pipelines/program.js';
 import { nsToSeconds, parseDbArray, segmentIndexOf } from './bus-messages.js';
 import { createPipeline, type GstPipeline } from './gst.js';
 
@@ -31,11 +31,15 @@ interface ActiveRecording extends RecordingRequest {
   closed: number;
   pendingHashes: Set<Promise<void>>;
   ended?: () => void;
+  /** The pipeline posted an error: it will write nothing more and no EOS can pass. */
+  failed?: boolean;
 }
 
 /**
- * The program pipeline: built once per worker (pipelines are never freed) and reused for every
- * recording by setting the recorder's location and start index while it is in NULL.
+ * The program pipeline of one recording. A new pipeline is built for every recording: splitmuxsink
+ * keeps its first location and fragment counter across a NULL → PLAYING cycle, so a reused
+ * pipeline wrote a second session into the first one's files. Pipelines are never freed by the
+ * binding, so the supervisor retires the worker process after each recording instead.
  */
 export class ProgramRunner {
   #pipeline: GstPipeline | undefined;
@@ -48,6 +52,8 @@ export class ProgramRunner {
     private readonly streamHopPort: number | undefined,
     private readonly emit: (event: WorkerEvent) => void,
     private readonly logger: Logger,
+    /** Called once when the recording's pipeline fails; the worker stops the recording. */
+    private readonly onFailure: (detail: string) => void,
   ) {}
 
   get recording(): { recordingId: string; startedAt: string; segmentsClosed: number; openSegment?: number } | undefined {
@@ -64,16 +70,12 @@ export class ProgramRunner {
   async start(request: RecordingRequest, timeoutMs = 10_000): Promise<string> {
     if (this.#recording) throw new Error(`already recording ${this.#recording.recordingId}`);
     const location = this.locationFor(request);
-    if (!this.#pipeline) {
-      const launch = programLaunch(this.plan, { encoder: this.encoder, location, sessionLabel: request.sessionLabel, ...(this.streamHopPort ? { streamHopPort: this.streamHopPort } : {}) });
-      this.logger.debug({ launch }, 'program pipeline');
-      this.#pipeline = createPipeline(launch);
-    }
-    const pipeline = this.#pipeline;
-    const recorder = pipeline.findChild(elements.recorder)!;
-    recorder.location = location;
-    recorder['start-index'] = request.startIndex;
-    pipeline.findChild(elements.caption)!.text = captionText(this.plan.roomName, request.sessionLabel);
+    this.#pipeline?.stop();
+    const launch = programLaunch(this.plan, { encoder: this.encoder, location, sessionLabel: request.sessionLabel, ...(this.streamHopPort ? { streamHopPort: this.streamHopPort } : {}) });
+    this.logger.debug({ launch }, 'program pipeline');
+    const pipeline = createPipeline(launch);
+    this.#pipeline = pipeline;
+    pipeline.findChild(elements.recorder)!['start-index'] = request.startIndex;
 
     const recording: ActiveRecording = { ...request, startedAtMs: Date.now(), opened: new Map(), closed: 0, pendingHashes: new Set() };
     this.#recording = recording;
@@ -113,32 +115,34 @@ export class ProgramRunner {
   }
 
   /**
-   * EOS, then wait for the recorder to finalize its last segment. Past the deadline the pipeline is
-   * stopped anyway: segments are self-contained, so what was written stays playable and is reported.
+   * EOS, then wait for the recorder to finalize its last segment. Past the deadline, or when the
+   * pipeline has already failed (no EOS can pass then), it is stopped at once: segments are
+   * self-contained, so what was written stays playable and is reported.
    */
   async stop(deadlineMs: number): Promise<StopResult> {
     const recording = this.#recording;
     if (!recording || !this.#pipeline) return { clean: true, timedOut: false, segments: 0 };
-    const ended = new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), deadlineMs);
-      recording.ended = () => {
-        clearTimeout(timer);
-        resolve(true);
-      };
-    });
-    this.#pipeline.sendEOS();
-    const clean = await ended;
+    let clean = false;
+    if (!recording.failed) {
+      const ended = new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), deadlineMs);
+        recording.ended = () => {
+          clearTimeout(timer);
+          resolve(true);
+        };
+      });
+      this.#pipeline.sendEOS();
+      clean = await ended;
+    }
     this.#generation++;
     this.#pipeline.stop();
     if (!clean && recording.open) {
-      this.logger.warn({ recordingId: recording.recordingId }, 'stop deadline passed; reporting the open segment as written');
+      this.logger.warn({ recordingId: recording.recordingId, failed: Boolean(recording.failed) }, 'recorder not finalized; reporting the open segment as written');
       this.#hashSegment(recording, recording.open, Date.now(), undefined, true);
     }
     await Promise.all([...recording.pendingHashes]);
     this.#recording = undefined;
-    const result = { clean, timedOut: !clean, segments: recording.closed };
-    this.emit({ type: 'recordingStopped', recordingId: recording.recordingId, result });
-    return result;
+    return { clean, timedOut: !clean && !recording.failed, segments: recording.closed };
   }
 
   #onMessage(recording: ActiveRecording, message: Record<string, unknown> & { type: string; name?: string }): void {
@@ -167,8 +171,14 @@ export class ProgramRunner {
     }
     if (message.type === 'eos') recording.ended?.();
     else if (message.type === 'error') {
+      const detail = `${String(message._src_element_name)}: ${String(message.message)}`;
       this.logger.error({ element: message._src_element_name, err: message.message }, 'program error');
-      this.emit({ type: 'error', code: 'program-error', message: `${String(message._src_element_name)}: ${String(message.message)}` });
+      this.emit({ type: 'error', code: 'program-error', message: detail });
+      // A failed program records nothing more (a full disk fails the file sink): stop and say so.
+      if (!recording.failed) {
+        recording.failed = true;
+        this.onFailure(detail);
+      }
     }
   }
 

@@ -1,0 +1,48 @@
+import { chmod, mkdir, readdir, rmdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { nextSegmentIndex } from '../media/segment-files.js';
+
+/** Names splitmuxsink writes and the evidence store reads: `<recording>-00012.mkv`. */
+export const segmentFilePattern = (recordingId: string): RegExp => new RegExp(`^${recordingId.replace(/[.]/g, '\\.')}-\\d{5,}\\.(?:mkv|ts)$`);
+
+/**
+ * The candidate ids for a session's n-th recording: the session id first, then `<id>.2`, `<id>.3`…
+ * (a session retried after a failure records again, never into its earlier folder).
+ */
+export function recordingIdCandidate(sessionId: string, attempt: number): string {
+  return attempt === 1 ? sessionId : `${sessionId}.${attempt}`;
+}
+
+/**
+ * Creates a recording's folder; false when it exists already (whatever it holds), so a new
+ * recording never shares a folder with another one's files.
+ */
+export async function createFolderExclusive(dir: string): Promise<boolean> {
+  try {
+    await mkdir(dir, { mode: 0o750 });
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+}
+
+/** Removes a folder only when nothing was written into it (a recording that never started). */
+export async function removeIfEmpty(dir: string): Promise<void> {
+  if ((await readdir(dir).catch(() => ['?'])).length === 0) await rmdir(dir).catch(() => undefined);
+}
+
+/** Index of the next segment of a recording resumed into `dir`: after every file already there. */
+export async function nextIndexOnDisk(dir: string): Promise<number> {
+  return nextSegmentIndex(await readdir(dir).catch(() => []));
+}
+
+/**
+ * A sealed recording's files and folder become read-only: nothing (a later recording, a mistaken
+ * copy) can write into evidence through this daemon's user. Retention makes the folder writable
+ * again just before it deletes it.
+ */
+export async function makeReadOnly(dir: string): Promise<void> {
+  for (const entry of await readdir(dir, { withFileTypes: true })) if (entry.isFile()) await chmod(join(dir, entry.name), 0o444);
+  await chmod(dir, 0o555);
+}

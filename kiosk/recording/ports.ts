@@ -1,0 +1,36 @@
+/**
+ * What the recording service needs from the rest of the daemon, in its own words. The composition
+ * root (kiosk/app.ts) passes the media supervisor, the evidence store and the session service.
+ */
+import type { StopResult } from '../media/ipc.js';
+import type { RecordingStopCause } from '../media/events.js';
+
+/** The media supervisor: one recording at a time in a fresh worker. */
+export interface MediaRecorder {
+  startRecording(request: { recordingId: string; dir: string; sessionLabel?: string; startIndex: number }): Promise<{ startedAt: string }>;
+  stopRecording(options?: { deadlineMs?: number }): Promise<StopResult>;
+}
+
+/** A timeline entry of a session, signed into its recording's manifest at the seal. */
+export interface TimelineEntry {
+  type: 'recording-stopped' | 'recording-resumed' | 'gap' | 'source-lost' | 'source-restored';
+  at: string;
+  data: Record<string, unknown>;
+}
+
+/**
+ * The session that owns a recording (kiosk/session implements it): where the recording's
+ * stops, gaps and resumes are written, and who is told when the recorder stops by itself.
+ */
+export interface RecordingOwner {
+  addTimelineEntry(sessionId: string, entry: TimelineEntry): Promise<void>;
+  /** The whole timeline, as signed into the manifest. */
+  timeline(sessionId: string): Promise<Record<string, unknown>[]>;
+  /** The recorder stopped without being asked: the session must show it is no longer recorded. */
+  recorderStopped(sessionId: string, stop: { at: string; cause: Exclude<RecordingStopCause, 'requested'>; detail?: string }): Promise<void>;
+  /** Recording runs again after a stop the session was told about. */
+  recorderResumed(sessionId: string, at: string): Promise<void>;
+}
+
+/** Why a span was not recorded. */
+export type GapCause = 'daemon-restart' | 'worker-crash' | 'disk-full' | 'failure';

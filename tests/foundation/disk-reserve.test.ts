@@ -1,0 +1,147 @@
+import { execFile } from 'node:child_process';
+import { open, readdir, rm, stat, statfs, truncate, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../kiosk/core/logger.js';
+import { DiskReserve } from '../../kiosk/store/disk-reserve.js';
+import { openStore } from '../../kiosk/store/open-store.js';
+import { StoreService } from '../../kiosk/store/store-service.js';
+import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
+
+const run = promisify(execFile);
+const MiB = 1024 * 1024;
+const v1 = [{ version: 1, name: 'notes', sql: 'CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL) STRICT;' }];
+
+const allocatedBytes = async (path: string) => (await stat(path)).blocks * 512;
+
+function capturedLogger() {
+  const lines: Array<{ msg: string; level: string; bytes?: number; path?: string }> = [];
+  return { lines, logger: createLogger('info', { write: (line: string) => void lines.push(JSON.parse(line)) }) };
+}
+
+describe('DiskReserve', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await makeTempDir('reserve');
+  });
+  afterEach(() => removeTempDir(dir));
+
+  it('creates a file of real blocks, keeps it across ensure() calls, and gives them back once on release()', async () => {
+    const { lines, logger } = capturedLogger();
+    const reserve = new DiskReserve(join(dir, 'device.sqlite.reserve'), logger, 2 * MiB);
+    expect(reserve.held).toBe(false);
+
+    expect(await reserve.ensure()).toBe(true);
+    expect(reserve.held).toBe(true);
+    const created = await stat(reserve.path);
+    expect(created.size).toBe(2 * MiB);
+    expect(created.blocks * 512).toBeGreaterThanOrEqual(2 * MiB);
+
+    expect(await reserve.ensure()).toBe(true);
+    expect((await stat(reserve.path)).mtimeMs).toBe(created.mtimeMs);
+
+    expect(await reserve.release()).toBeGreaterThanOrEqual(2 * MiB);
+    expect(reserve.held).toBe(false);
+    await expect(stat(reserve.path)).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(await reserve.release()).toBe(0);
+
+    expect(lines.map((l) => [l.level, l.msg, l.bytes])).toEqual([
+      ['info', 'disk reserve created', 2 * MiB],
+      ['info', 'disk reserve released', created.blocks * 512],
+    ]);
+  });
+
+  it('rewrites a reserve left sparse or short, which would hold no blocks', async () => {
+    const reserve = new DiskReserve(join(dir, 'device.sqlite.reserve'), createLogger('silent'), 2 * MiB);
+    await writeFile(reserve.path, '');
+    await truncate(reserve.path, 2 * MiB);
+    expect(await allocatedBytes(reserve.path)).toBeLessThan(2 * MiB);
+    expect(await reserve.ensure()).toBe(true);
+    expect(await allocatedBytes(reserve.path)).toBeGreaterThanOrEqual(2 * MiB);
+  });
+
+  it('is created by the store service once the database is open, beside it', async () => {
+    const { lines, logger } = capturedLogger();
+    const path = join(dir, 'data', 'device.sqlite');
+    const store = new StoreService(path, 'test', logger, MiB);
+    expect(store.reserve.path).toBe(`${path}.reserve`);
+    await expect(readdir(dir)).resolves.toEqual([]);
+
+    await store.start();
+    try {
+      expect(store.reserve.held).toBe(true);
+      expect(await allocatedBytes(`${path}.reserve`)).toBeGreaterThanOrEqual(MiB);
+      expect(await store.reserve.release()).toBeGreaterThanOrEqual(MiB);
+      expect(lines.filter((l) => l.msg.startsWith('disk reserve')).map((l) => l.msg)).toEqual(['disk reserve created', 'disk reserve released']);
+    } finally {
+      await store.stop();
+    }
+  });
+});
+
+describe('DiskReserve on a disk that fills up (a real 24 MiB tmpfs)', () => {
+  let dir: string;
+  let mountError: string | undefined;
+  beforeAll(async () => {
+    dir = await makeTempDir('reserve-tmpfs');
+    mountError = await run('mount', ['-t', 'tmpfs', '-o', 'size=24m', 'tmpfs', dir]).then(
+      () => undefined,
+      (error: Error) => error.message,
+    );
+  });
+  afterAll(async () => {
+    if (!mountError) await run('umount', [dir]);
+    await removeTempDir(dir);
+  });
+
+  /** Writes until the filesystem says ENOSPC; the loop is bounded by the tmpfs size. */
+  async function fillDisk(path: string): Promise<void> {
+    const chunk = Buffer.alloc(MiB, 0xa5);
+    const handle = await open(path, 'w');
+    try {
+      for (let i = 0; i < 64; i++) await handle.write(chunk);
+      throw new Error('the tmpfs never filled up');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
+    } finally {
+      await handle.close();
+    }
+  }
+
+  it('lets SQLite write again once released, and is re-created when room comes back', async (ctx) => {
+    // Mounting needs root (CAP_SYS_ADMIN); on a machine without it this test cannot make a small disk.
+    if (mountError) ctx.skip(`cannot mount a tmpfs: ${mountError}`);
+    const path = join(dir, 'device.sqlite');
+    const { db } = await openStore(path, v1);
+    const reserve = new DiskReserve(`${path}.reserve`, createLogger('silent'));
+    try {
+      expect(await reserve.ensure()).toBe(true);
+      // An empty -wal: the next commit has to allocate new blocks.
+      await db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+      const filler = join(dir, 'recording.mkv');
+      await fillDisk(filler);
+      expect((await statfs(dir)).bavail).toBe(0);
+
+      const row = ['end of session '.repeat(4096)];
+      await expect(db.run('INSERT INTO notes (text) VALUES (?)', row)).rejects.toMatchObject({ code: 'SQLITE_FULL' });
+
+      expect(await reserve.release()).toBeGreaterThanOrEqual(16 * MiB);
+      expect(reserve.held).toBe(false);
+      await db.run('INSERT INTO notes (text) VALUES (?)', row);
+      expect(await db.get('SELECT count(*) AS n FROM notes')).toEqual({ n: 1 });
+
+      // The database took some of the freed room: no reserve fits now, and no partial one is left.
+      expect(await reserve.ensure()).toBe(false);
+      expect(reserve.held).toBe(false);
+      await expect(stat(reserve.path)).rejects.toMatchObject({ code: 'ENOENT' });
+
+      await rm(filler);
+      expect(await reserve.ensure()).toBe(true);
+      expect(reserve.held).toBe(true);
+      expect(await allocatedBytes(reserve.path)).toBeGreaterThanOrEqual(16 * MiB);
+    } finally {
+      await db.close();
+    }
+  });
+});

@@ -1,0 +1,220 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { projectRoot } from '../../config/load.js';
+import { startDaemon, writeTestConfig, type DaemonHandle } from '../support/daemon.js';
+import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
+import { addConsoleUser, call, login, sessionBody, waitFor } from '../session/helpers.js';
+
+/**
+ * A room's day on one running daemon (dist/, built by `npm test`): session after session, with a
+ * worker killed or the daemon killed in between. Every recording must keep to its own folder, stay
+ * byte-identical after later sessions, verify against its own manifest, and a confidential one must
+ * never be served in clear.
+ */
+
+const password = 'mat-khau-thu-nghiem';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Room {
+  dir: string;
+  configPath: string;
+  daemon: DaemonHandle;
+  officer: string;
+  technician: string;
+}
+
+interface Recorded {
+  sessionId: string;
+  recordingId: string;
+  confidential: boolean;
+}
+
+async function folderHashes(folder: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const name of (await readdir(folder)).sort()) out[name] = createHash('sha256').update(await readFile(join(folder, name))).digest('hex');
+  return out;
+}
+
+function verify(folder: string): Promise<{ code: number; stdout: string }> {
+  return new Promise((resolve) =>
+    execFile(process.execPath, [join(projectRoot(), 'dist', 'kiosk', 'cli.js'), 'verify', folder], (error, stdout) => resolve({ code: error ? Number(error.code) : 0, stdout })),
+  );
+}
+
+const recordingsDir = (room: Room) => join(room.dir, 'data', 'recordings');
+
+/** Schedules a session (confidential with a denunciation), starts it from the kiosk. */
+async function startSession(room: Room, confidential: boolean): Promise<Recorded> {
+  const created = await call('POST', `${room.daemon.consoleUrl}/api/schedule`, sessionBody(), room.officer);
+  expect(created.status, created.text).toBe(201);
+  const sessionId: string = created.json.session.id;
+  if (confidential) {
+    const tc = await call('POST', `${room.daemon.consoleUrl}/api/schedule/${sessionId}/cases`, { type: 'TC', summary: 'Tố cáo cán bộ địa chính', flags: { complex: true } }, room.officer);
+    expect(tc.status, tc.text).toBe(201);
+  }
+  const started = await call('POST', `${room.daemon.kioskUrl}/api/session/${sessionId}/start`);
+  expect(started.status, started.text).toBe(200);
+  return { sessionId, recordingId: started.json.session.recordingId, confidential };
+}
+
+async function endSession(room: Room, recorded: Recorded): Promise<void> {
+  const ended = await call('POST', `${room.daemon.kioskUrl}/api/session/${recorded.sessionId}/end`, { reason: 'hết giờ' });
+  expect(ended.status, ended.text).toBe(200);
+  expect(ended.json.session.state).toBe('closed');
+}
+
+/** Waits until the recording has at least `n` segments on disk with bytes in them. */
+async function recordFor(room: Room, recorded: Recorded, seconds: number): Promise<void> {
+  await sleep(seconds * 1000);
+  await waitFor(async () => {
+    const names = await readdir(join(recordingsDir(room), recorded.recordingId)).catch(() => []);
+    return names.some((n) => n.endsWith('.mkv')) ? true : undefined;
+  }, 10_000, `a segment of ${recorded.recordingId}`);
+}
+
+/** Everything the issue asks of a day's recordings, checked on disk, with the verifier and through the console. */
+async function checkRecordings(room: Room, recordings: Recorded[]): Promise<void> {
+  const folders = (await readdir(recordingsDir(room), { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  expect(folders).toEqual(recordings.map((r) => r.recordingId).sort());
+  for (const recorded of recordings) {
+    const folder = join(recordingsDir(room), recorded.recordingId);
+    const names = await readdir(folder);
+    const segments = names.filter((n) => /\.(mkv|ts)$/.test(n));
+    expect(segments.length, `${recorded.recordingId} has segments`).toBeGreaterThan(0);
+    // Only its own segments: every file is named after this recording.
+    for (const name of segments) expect(name.startsWith(`${recorded.recordingId}-`), `${name} in ${recorded.recordingId}`).toBe(true);
+    const manifest = JSON.parse(await readFile(join(folder, 'manifest.json'), 'utf8'));
+    expect(manifest.recording.id).toBe(recorded.recordingId);
+    expect(manifest.recording.sessionId).toBe(recorded.sessionId);
+    expect(manifest.recording.confidential).toBe(recorded.confidential);
+    expect(manifest.segments.map((s: { name: string }) => s.name).sort()).toEqual(segments.sort());
+    for (const segment of manifest.segments) expect(segment.durationSeconds, segment.name).toBeGreaterThan(0);
+    const verified = await verify(folder);
+    expect(verified.code, verified.stdout).toBe(0);
+
+    // A technician has no identity right: a plain recording is served as its own bytes, a confidential one not at all.
+    const detail = await call('GET', `${room.daemon.consoleUrl}/api/evidence/recordings/${recorded.recordingId}`, undefined, room.technician);
+    expect(detail.status, detail.text).toBe(200);
+    for (const segment of detail.json.segments as { index: number; sha256: string; name: string }[]) {
+      const response = await fetch(`${room.daemon.consoleUrl}/api/evidence/recordings/${recorded.recordingId}/segments/${segment.index}/file`, { headers: { cookie: room.technician } });
+      if (recorded.confidential) {
+        expect(response.status).toBe(403);
+        await response.arrayBuffer();
+      } else {
+        expect(response.status).toBe(200);
+        const bytes = Buffer.from(await response.arrayBuffer());
+        expect(createHash('sha256').update(bytes).digest('hex')).toBe(segment.sha256);
+        expect(manifest.segments.find((s: { name: string }) => s.name === segment.name)?.sha256).toBe(segment.sha256);
+      }
+    }
+  }
+}
+
+describe('a day of sessions on one daemon', () => {
+  let dir: string | undefined;
+  const daemons: DaemonHandle[] = [];
+
+  beforeAll(() => {
+    expect(existsSync(join(projectRoot(), 'dist', 'kiosk', 'cli.js')), 'build first: npx tsc -p .').toBe(true);
+  });
+
+  afterEach(async () => {
+    for (const daemon of daemons.splice(0)) await daemon.stop('SIGKILL');
+    await removeTempDir(dir);
+    dir = undefined;
+  });
+
+  async function openRoom(name: string): Promise<Room> {
+    dir = await makeTempDir(name);
+    // Short segments, so a few seconds of recording rotate and the index reuse bug would show.
+    const configPath = writeTestConfig(dir, (config) => {
+      config.media.recording = { ...config.media.recording, segmentSeconds: 10 };
+    });
+    await addConsoleUser(configPath, 'canbo', 'officer', password);
+    await addConsoleUser(configPath, 'kythuat', 'technician', password);
+    return startRoom(dir, configPath);
+  }
+
+  async function startRoom(roomDir: string, configPath: string): Promise<Room> {
+    const daemon = await startDaemon(configPath, { readyTimeoutMs: 40_000 });
+    daemons.push(daemon);
+    return { dir: roomDir, configPath, daemon, officer: await login(daemon.consoleUrl, 'canbo', password), technician: await login(daemon.consoleUrl, 'kythuat', password) };
+  }
+
+  it('three sessions back to back (0 s, then 3 s apart; plain, confidential, plain): each keeps its own folder, unchanged by the next', async () => {
+    const room = await openRoom('day-back-to-back');
+    const first = await startSession(room, false);
+    await recordFor(room, first, 3);
+    await endSession(room, first);
+    const firstHashes = await folderHashes(join(recordingsDir(room), first.recordingId));
+
+    // 0 s between: the next session starts the moment the first is closed.
+    const second = await startSession(room, true);
+    expect(second.recordingId).not.toBe(first.recordingId);
+    await recordFor(room, second, 3);
+    await endSession(room, second);
+    const secondHashes = await folderHashes(join(recordingsDir(room), second.recordingId));
+
+    await sleep(3000);
+    const third = await startSession(room, false);
+    await recordFor(room, third, 3);
+    await endSession(room, third);
+
+    expect(await folderHashes(join(recordingsDir(room), first.recordingId))).toEqual(firstHashes);
+    expect(await folderHashes(join(recordingsDir(room), second.recordingId))).toEqual(secondHashes);
+    await checkRecordings(room, [first, second, third]);
+    // Each recording had a worker of its own: no pipeline, counter or capture carried over.
+    expect(room.daemon.logs.filter((entry) => entry.msg === 'recording started').map((entry) => entry.startIndex)).toEqual([0, 0, 0]);
+  }, 180_000);
+
+  it('a session after a worker SIGKILL mid-session, then a confidential one after a plain one', async () => {
+    const room = await openRoom('day-worker-kill');
+    const first = await startSession(room, false);
+    await recordFor(room, first, 2);
+    const health = await call('GET', `${room.daemon.kioskUrl}/api/health`);
+    const pid: number = health.json.media.pid;
+    expect(pid).toBeGreaterThan(0);
+    process.kill(pid, 'SIGKILL');
+    await waitFor(async () => ((await call('GET', `${room.daemon.kioskUrl}/api/health`)).json.media.recording?.gaps === 1 ? true : undefined), 20_000, 'the recording resumed after the worker died');
+    await sleep(2000);
+    await endSession(room, first);
+    const firstHashes = await folderHashes(join(recordingsDir(room), first.recordingId));
+
+    const second = await startSession(room, true);
+    await recordFor(room, second, 3);
+    await endSession(room, second);
+
+    expect(await folderHashes(join(recordingsDir(room), first.recordingId))).toEqual(firstHashes);
+    await checkRecordings(room, [first, second]);
+    const report = await call('GET', `${room.daemon.consoleUrl}/api/sessions/${first.sessionId}/report`, undefined, room.officer);
+    const gap = report.json.events.find((e: { type: string }) => e.type === 'gap');
+    expect(gap?.data.cause).toBe('worker-crash');
+  }, 180_000);
+
+  it('a daemon SIGKILL mid-session, restart, the resumed session ends, then a confidential and a plain one', async () => {
+    let room = await openRoom('day-daemon-kill');
+    const first = await startSession(room, false);
+    await recordFor(room, first, 3);
+    expect(await room.daemon.stop('SIGKILL')).toBe('SIGKILL');
+    room = await startRoom(room.dir, room.configPath);
+    const resumed = await call('GET', `${room.daemon.kioskUrl}/api/session/current`);
+    expect(resumed.json.session).toMatchObject({ id: first.sessionId, state: 'live', recordingId: first.recordingId });
+    await sleep(2000);
+    await endSession(room, first);
+    const firstHashes = await folderHashes(join(recordingsDir(room), first.recordingId));
+
+    const second = await startSession(room, true);
+    await recordFor(room, second, 2);
+    await endSession(room, second);
+    const third = await startSession(room, false);
+    await recordFor(room, third, 2);
+    await endSession(room, third);
+
+    expect(await folderHashes(join(recordingsDir(room), first.recordingId))).toEqual(firstHashes);
+    await checkRecordings(room, [first, second, third]);
+  }, 240_000);
+});
