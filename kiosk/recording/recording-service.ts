@@ -248,7 +248,8 @@ export class RecordingService implements Service, RecordingPort {
     const active = this.#active;
     if (active?.recordingId !== recordingId || active.stopped) return;
     active.stopped = stop;
-    if (stop.cause === 'disk-full') await this.#releaseReserve();
+    // A full disk also fails the recorder's file sink ('failure'): the end of the session must still be written.
+    await this.#releaseReserve();
     this.options.logger.error({ recordingId, sessionId: active.sessionId, cause: stop.cause, detail: stop.detail }, 'recording stopped by itself; the session is not being recorded');
     await this.#entry({ type: 'recording-stopped', at: stop.at, data: { recordingId, cause: stop.cause, ...(stop.detail ? { detail: stop.detail } : {}) } });
     await this.options.owner().recorderStopped(active.sessionId, stop);

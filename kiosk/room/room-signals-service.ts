@@ -34,10 +34,24 @@ export class RoomSignalsService implements Service {
         if (name === 'mute') void this.#toggleMute();
       }));
     }
-    this.#disposers.push(bus.on('sessionStateChanged', (change) => {
-      this.#lamps = lampsFor(change.to);
+    let state = 'scheduled';
+    let recorderStopped = false;
+    const update = () => {
+      this.#lamps = lampsFor(state, recorderStopped);
       void this.#applyLamps();
-    }));
+    };
+    this.#disposers.push(
+      bus.on('sessionStateChanged', (change) => {
+        if (change.to !== state) recorderStopped = false;
+        state = change.to;
+        update();
+      }),
+      bus.on('recordingStateChanged', (change) => {
+        if (change.state === 'stopped' && change.cause && change.cause !== 'requested') recorderStopped = true;
+        else if (change.state === 'recording' || change.state === 'resumed') recorderStopped = false;
+        update();
+      }),
+    );
   }
 
   async stop(): Promise<void> {

@@ -36,6 +36,11 @@ export function sessionKioskRouter(sessions: SessionService): express.Router {
     const session = await sessions.endSession(param(req, 'id'), 'kiosk', reason);
     res.json({ session: await sessions.kioskView(session.id) });
   });
+  // After the recorder stopped by itself (disk full, failure) and the cause was dealt with.
+  router.post('/session/:id/recording/resume', async (req, res) => {
+    const session = await sessions.resumeRecording(param(req, 'id'), 'kiosk');
+    res.json({ session: await sessions.kioskView(session.id) });
+  });
   router.post('/session/:id/events', async (req, res) => {
     const input = parseBody(kioskEventInput, req);
     await sessions.addKioskEvent(param(req, 'id'), input, 'kiosk');

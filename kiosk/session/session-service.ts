@@ -300,7 +300,7 @@ export class SessionService implements Service, ActiveSessionPort {
     const ending = await this.#transition(id, 'end', { type: 'ended', actor, data: reason ? { reason } : {} });
     this.#leaveLive(id);
     if (!ending.recordingId) return this.#apply(ending, 'closed', { type: 'closed', actor, at: this.#now.toISOString() });
-    const stopped = await this.options.recordings.stopRecording(ending.recordingId);
+    const stopped = await this.options.recordings.stopRecording(ending.recordingId).catch((error: unknown) => ({ clean: false, segments: 0, durationSeconds: 0, detail: String((error as Error)?.message ?? error) }));
     const summary = { segments: stopped.segments, durationSeconds: stopped.durationSeconds, ...(stopped.detail ? { detail: stopped.detail } : {}) };
     let final: SessionRecord;
     if (stopped.clean) {
@@ -348,6 +348,7 @@ export class SessionService implements Service, ActiveSessionPort {
    * recording resumes or the officer ends the session.
    */
   async recorderStopped(sessionId: string, stop: { at: string; cause: string; detail?: string }): Promise<void> {
+    if ((await this.store.getSession(sessionId))?.state !== 'live') return;
     const updated = await this.store.setRecorderStopped(sessionId, { at: stop.at, cause: stop.cause });
     if (updated) this.options.bus.emit('sessionStateChanged', { sessionId, from: updated.state, to: updated.state, at: stop.at, recordingId: updated.recordingId });
   }

@@ -67,7 +67,10 @@ export class WebService implements Service {
     const { routes, consoleAuth } = this.options;
     this.#listeners.push(await this.#listen('kiosk', config.kiosk.host, config.kiosk.port, routes?.kiosk ?? []));
     this.#listeners.push(await this.#listen('console', config.console.host, config.console.port, [consoleAuth.router, ...(routes?.console ?? [])], { tls, auth: consoleAuth }));
-    this.#unsubscribe = this.options.bus.on('deviceStatus', () => this.#broadcast({ type: 'health', data: this.#health() }));
+    const pushHealth = () => this.#broadcast({ type: 'health', data: this.#health() });
+    // Devices, the session and its recording change what the screens must show at once.
+    const unsubscribers = [this.options.bus.on('deviceStatus', pushHealth), this.options.bus.on('sessionStateChanged', pushHealth), this.options.bus.on('recordingStateChanged', pushHealth)];
+    this.#unsubscribe = () => unsubscribers.forEach((off) => off());
   }
 
   async stop(): Promise<void> {

@@ -4,8 +4,9 @@ import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createEventBus, type EventBus } from '../../kiosk/core/event-bus.js';
 import { createLogger } from '../../kiosk/core/logger.js';
+import type { RecordingOwner } from '../../kiosk/recording/ports.js';
 import { IdentityVault } from '../../kiosk/session/identity-vault.js';
-import type { RecorderPort, StoragePort } from '../../kiosk/session/ports.js';
+import type { RecordingPort } from '../../kiosk/session/ports.js';
 import { SessionService } from '../../kiosk/session/session-service.js';
 import type { SessionGap, SessionStateChange } from '../../kiosk/session/bus-events.js';
 import type { Database } from '../../kiosk/store/database.js';
@@ -14,46 +15,77 @@ import { AuditLog } from '../../kiosk/evidence/audit-log.js';
 import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
 import { sessionBody, waitFor } from './helpers.js';
 
-/** Records what the service asked of the recorder: the media engine is not part of these tests. */
-class RecorderSpy implements RecorderPort {
+type StopSummary = Awaited<ReturnType<RecordingPort['stopRecording']>>;
+
+/**
+ * Records what the session service asked of its recordings, in order: the recording service, the
+ * media engine and the evidence store are not part of these tests. Like the recording service, the
+ * seal reads the session's timeline through the owner, so the log shows what would be signed.
+ */
+class RecordingsSpy implements RecordingPort {
   calls: string[] = [];
-  failNextStart = false;
-  async startRecording(request: { recordingId: string; dir: string }) {
-    if (this.failNextStart) {
-      this.failNextStart = false;
+  /** The session service that owns the recordings (the newest one after a restart). */
+  owner: RecordingOwner | undefined;
+  admits = true;
+  failNextBegin = false;
+  stopSummary: StopSummary = { clean: true, segments: 1, durationSeconds: 60 };
+  readonly #sessionOf = new Map<string, string>();
+
+  constructor(private readonly dir: string) {}
+
+  async admit() {
+    this.calls.push('admit');
+    return this.admits ? { ok: true, message: 'ok' } : { ok: false, message: 'Không đủ dung lượng / not enough disk space' };
+  }
+
+  async begin(request: Parameters<RecordingPort['begin']>[0]) {
+    this.calls.push(`begin ${request.sessionId} confidential=${request.confidential}`);
+    if (this.failNextBegin) {
+      this.failNextBegin = false;
       throw new Error('encoder missing');
     }
-    this.calls.push(`start ${request.recordingId} ${request.dir}`);
+    this.#sessionOf.set(request.sessionId, request.sessionId);
+    return { recordingId: request.sessionId, dir: join(this.dir, 'recordings', request.sessionId) };
   }
-  async stopRecording() {
-    this.calls.push('stop');
+
+  async resume(request: Parameters<RecordingPort['resume']>[0]) {
+    this.calls.push(`resume ${request.recordingId} since=${request.since} cause=${request.cause}`);
+    this.#sessionOf.set(request.recordingId, request.sessionId);
+    return undefined;
+  }
+
+  async stopRecording(recordingId: string) {
+    this.calls.push(`stop ${recordingId}`);
+    return this.stopSummary;
+  }
+
+  async seal(recordingId: string) {
+    const timeline = await this.owner!.timeline(this.#sessionOf.get(recordingId)!);
+    this.calls.push(`seal ${recordingId} ${timeline.map((e) => e.type).join(',')}`);
+  }
+
+  async raiseConfidentiality(recordingId: string) {
+    this.calls.push(`confidential ${recordingId}`);
   }
 }
+
+const noFlags = { mass: false, complex: false, prolonged: false, escalated: false };
 
 describe('session service (real SQLite in a temp dir)', () => {
   let dir: string;
   let db: Database;
   let bus: EventBus;
   let logText: string;
-  let recorder: RecorderSpy;
-  let canHold: boolean;
+  let recordings: RecordingsSpy;
   let clock: number;
   let services: SessionService[];
 
-  const storage: StoragePort = { canHoldSession: async () => ({ ok: canHold, message: canHold ? 'ok' : 'Không đủ dung lượng / not enough disk space' }) };
   const make = () => {
     const logger = createLogger('debug', new Writable({ write: (chunk, _enc, done) => ((logText += chunk.toString()), done()) }) as never);
     const service = new SessionService({
       database: () => db,
       identityKeyPath: join(dir, 'keys', 'identity.key'),
-      recordingsDir: join(dir, 'recordings'),
-      recorder,
-      storage,
-      // Shares the recorder's call log, so the order of evidence and recorder calls is asserted too.
-      evidence: {
-        openRecording: async (recordingId, session) => void recorder.calls.push(`evidence-open ${recordingId} ${session.sessionId} confidential=${session.confidential}`),
-        sealRecording: async (recordingId, events) => void recorder.calls.push(`evidence-seal ${recordingId} ${events.map((e) => e.type).join(',')}`),
-      },
+      recordings,
       audit: { record: (entry) => new AuditLog(db).append({ id: entry.actor, role: entry.role }, entry.action, entry.target, entry.detail ?? null).then(() => undefined) },
       expectedBytes: (seconds) => seconds * 1000,
       bus,
@@ -61,6 +93,7 @@ describe('session service (real SQLite in a temp dir)', () => {
       heartbeatMs: 50,
       now: () => new Date(clock),
     });
+    recordings.owner = service;
     services.push(service);
     return service;
   };
@@ -70,8 +103,7 @@ describe('session service (real SQLite in a temp dir)', () => {
     db = (await openStore(join(dir, 'db.sqlite'))).db;
     bus = createEventBus(createLogger('silent'));
     logText = '';
-    recorder = new RecorderSpy();
-    canHold = true;
+    recordings = new RecordingsSpy(dir);
     clock = Date.parse('2025-06-10T01:00:00Z');
     services = [];
   });
@@ -98,83 +130,181 @@ describe('session service (real SQLite in a temp dir)', () => {
     bus.emit('roomButton', 'callTechnician');
     bus.emit('roomButton', 'mute');
     await waitFor(async () => ((await service.store.events(session.id)).length === 6 ? true : undefined), 5_000, 'bus events recorded');
-    expect(live).toMatchObject({ state: 'live', recordingId: session.id, recordingDir: join(dir, 'recordings', session.id) });
+    expect(live).toMatchObject({ state: 'live', recordingId: session.id, recordingDir: join(dir, 'recordings', session.id), recorderStopped: null });
     expect(service.activeSession()).toEqual({ id: session.id });
     clock += 60_000;
     await service.endGracefully('UPS battery low');
     expect(service.activeSession()).toBeNull();
-    expect(recorder.calls).toEqual([
-      `evidence-open ${session.id} ${session.id} confidential=false`,
-      `start ${session.id} ${join(dir, 'recordings', session.id)}`,
-      'stop',
-      `evidence-seal ${session.id} scheduled,prepared,ready,started,preset-recalled,technician-called,ended,closed`,
+    // The seal comes after the close, so the signed timeline ends with it.
+    expect(recordings.calls).toEqual([
+      'admit',
+      `begin ${session.id} confidential=false`,
+      `stop ${session.id}`,
+      `seal ${session.id} scheduled,prepared,ready,started,preset-recalled,technician-called,ended,closed`,
     ]);
     expect((await service.getSession(session.id)).state).toBe('closed');
     const events = await service.store.events(session.id);
     expect(events.map((e) => [e.type, e.actor])).toEqual([
       ['scheduled', null], ['prepared', 'tech'], ['ready', 'tech'], ['started', 'kiosk'], ['preset-recalled', 'kiosk'], ['technician-called', 'room-button'], ['ended', 'power'], ['closed', 'power'],
     ]);
+    expect(events[3]!.data).toEqual({ recordingId: session.id });
     expect(events[4]!.data).toEqual({ preset: 2, name: 'Bàn chủ trì' });
     expect(events[6]!.data).toEqual({ reason: 'UPS battery low' });
+    expect(events[7]!.data).toEqual({ segments: 1, durationSeconds: 60 });
     expect(changes.map((c) => `${c.from}>${c.to}`)).toEqual(['scheduled>preparing', 'preparing>ready', 'ready>live', 'live>ending', 'ending>closed']);
+  });
+
+  it('fails a session whose recording did not finalize, and still seals what was written', async () => {
+    const service = make();
+    await service.start();
+    const session = await service.createSchedule(sessionBody({}, clock) as never);
+    await service.startSession(session.id, 'kiosk');
+    const changes: SessionStateChange[] = [];
+    bus.on('sessionStateChanged', (change) => changes.push(change));
+    const detail = 'the recorder did not finalize before its deadline; written segments were kept';
+    recordings.stopSummary = { clean: false, segments: 2, durationSeconds: 95.5, detail };
+    clock += 60_000;
+    const final = await service.endSession(session.id, 'kiosk');
+    expect(final.state).toBe('failed');
+    expect(service.activeSession()).toBeNull();
+    expect((await service.store.events(session.id)).at(-1)).toMatchObject({
+      type: 'failed', actor: 'kiosk', data: { segments: 2, durationSeconds: 95.5, detail, reason: `recording did not finalize: ${detail}` },
+    });
+    expect(recordings.calls).toEqual(['admit', `begin ${session.id} confidential=false`, `stop ${session.id}`, `seal ${session.id} scheduled,started,ended,failed`]);
+    expect(changes.map((c) => `${c.from}>${c.to}`)).toEqual(['live>ending', 'ending>failed']);
+    expect(logText).toContain('recording did not finalize');
   });
 
   it('makes a running recording confidential when a denunciation is added to its session, and never lowers it', async () => {
     const service = make();
     await service.start();
     const session = await service.createSchedule(sessionBody({}, clock) as never);
-    const complaint = await service.addCase(session.id, { type: 'KN', summary: 'Khiếu nại đất đai', flags: { mass: false, complex: false, prolonged: false, escalated: false } } as never);
+    const complaint = await service.addCase(session.id, { type: 'KN', summary: 'Khiếu nại đất đai', flags: noFlags } as never);
     await service.startSession(session.id, 'kiosk');
-    await service.addCase(session.id, { type: 'TC', summary: 'Tố cáo', flags: { mass: false, complex: false, prolonged: false, escalated: false } } as never);
-    expect(recorder.calls.filter((c) => c.startsWith('evidence-open'))).toEqual([
-      `evidence-open ${session.id} ${session.id} confidential=false`,
-      `evidence-open ${session.id} ${session.id} confidential=true`,
-    ]);
-    const raised = await service.updateCase(complaint.id, { type: 'KN', summary: 'Khiếu nại đất đai', confidential: true, flags: { mass: false, complex: false, prolonged: false, escalated: false } } as never);
+    await service.addCase(session.id, { type: 'TC', summary: 'Tố cáo', flags: noFlags } as never);
+    // The open case added before the start asked nothing of the recordings; the denunciation raised the running one.
+    expect(recordings.calls).toEqual(['admit', `begin ${session.id} confidential=false`, `confidential ${session.id}`]);
+    const raised = await service.updateCase(complaint.id, { type: 'KN', summary: 'Khiếu nại đất đai', confidential: true, flags: noFlags } as never);
     expect(raised.confidential).toBe(true);
-    const omitted = await service.updateCase(complaint.id, { type: 'KN', summary: 'Khiếu nại đất đai (sửa)', flags: { mass: false, complex: false, prolonged: false, escalated: false } } as never);
+    expect(recordings.calls.slice(3)).toEqual([`confidential ${session.id}`]);
+    const omitted = await service.updateCase(complaint.id, { type: 'KN', summary: 'Khiếu nại đất đai (sửa)', flags: noFlags } as never);
     expect(omitted.confidential).toBe(true);
+  });
+
+  it('begins a confidential recording for a session that already holds a denunciation', async () => {
+    const service = make();
+    await service.start();
+    const session = await service.createSchedule(sessionBody({}, clock) as never);
+    await service.addCase(session.id, { type: 'TC', summary: 'Tố cáo', flags: noFlags } as never);
+    await service.startSession(session.id, 'kiosk');
+    expect(recordings.calls).toEqual(['admit', `begin ${session.id} confidential=true`]);
   });
 
   it('refuses to start a session the disk cannot hold, or whose recorder does not start', async () => {
     const service = make();
     await service.start();
     const session = await service.createSchedule(sessionBody({}, clock) as never);
-    canHold = false;
+    recordings.admits = false;
     await expect(service.startSession(session.id, 'kiosk')).rejects.toMatchObject({ kind: 'conflict', message: 'Không đủ dung lượng / not enough disk space' });
-    canHold = true;
-    recorder.failNextStart = true;
-    await expect(service.startSession(session.id, 'kiosk')).rejects.toMatchObject({ kind: 'unavailable' });
-    expect((await service.getSession(session.id)).state).toBe('scheduled');
-    // The recording is registered (with its confidentiality) before the recorder is asked to start.
-    expect(recorder.calls).toEqual([`evidence-open ${session.id} ${session.id} confidential=false`]);
+    recordings.admits = true;
+    recordings.failNextBegin = true;
+    await expect(service.startSession(session.id, 'kiosk')).rejects.toMatchObject({ kind: 'unavailable', message: 'encoder missing' });
+    expect(await service.getSession(session.id)).toMatchObject({ state: 'scheduled', recordingId: null, recordingDir: null });
+    expect(service.activeSession()).toBeNull();
+    // A refused admission never begins a recording; a failed begin is not stopped or sealed (there is nothing to seal).
+    expect(recordings.calls).toEqual(['admit', 'admit', `begin ${session.id} confidential=false`]);
   });
 
-  it('records a media-worker gap while live, and finds a live session after a restart', async () => {
+  it('writes the recording service\'s gap into the timeline, and resumes a live session after a restart', async () => {
     const first = make();
     await first.start();
     const gaps: SessionGap[] = [];
     bus.on('sessionGap', (gap) => gaps.push(gap));
     const session = await first.createSchedule(sessionBody({}, clock) as never);
     await first.startSession(session.id, 'kiosk');
-    // As the media supervisor publishes it after restarting a crashed worker.
-    bus.emit('recordingGap', { recordingId: session.id, from: '2025-06-10T01:00:10.000Z', to: '2025-06-10T01:00:13.500Z', seconds: 3.5, cause: 'media-worker-restart' });
-    await waitFor(async () => ((await first.store.events(session.id)).some((e) => e.type === 'gap') ? true : undefined), 5_000, 'gap recorded');
+    // As the recording service writes it after the media supervisor restarted a crashed worker.
+    const gap = { recordingId: session.id, from: '2025-06-10T01:00:10.000Z', to: '2025-06-10T01:00:13.500Z', seconds: 3.5, cause: 'worker-crash' };
+    await first.addTimelineEntry(session.id, { type: 'gap', at: gap.to, data: gap });
+    expect((await first.timeline(session.id)).filter((e) => e.type === 'gap')).toEqual([{ at: gap.to, type: 'gap', actor: 'system', data: gap }]);
+    expect(gaps).toEqual([{ sessionId: session.id, ...gap }]);
     bus.emit('segmentClosed', { recordingId: session.id, index: 0, path: '/x', sizeBytes: 1, durationSeconds: 60, sha256: 'a', startedAt: '2025-06-10T01:00:00.000Z', endedAt: '2025-06-10T01:01:00.000Z' });
     clock = Date.parse('2025-06-10T01:01:30Z');
     await first.stop();
-    // The last heartbeat (01:01:30, written at stop) is later than the last segment end: the gap starts there.
+    // The last heartbeat (01:01:30, written at stop) is later than the last segment end: the lost span starts there.
     clock = Date.parse('2025-06-10T01:05:00Z');
     const second = make();
     await second.start();
     expect(second.activeSession()).toEqual({ id: session.id });
-    const events = await second.store.events(session.id);
-    expect(events.filter((e) => e.type === 'gap').map((e) => e.data)).toEqual([
-      { from: '2025-06-10T01:00:10.000Z', to: '2025-06-10T01:00:13.500Z', seconds: 3.5, cause: 'media-worker-restart' },
-      { from: '2025-06-10T01:01:30.000Z', to: '2025-06-10T01:05:00.000Z', seconds: 210, cause: 'daemon-restart' },
+    expect(recordings.calls).toEqual([
+      'admit',
+      `begin ${session.id} confidential=false`,
+      `resume ${session.id} since=2025-06-10T01:01:30.000Z cause=daemon-restart`,
     ]);
-    expect(gaps.map((g) => g.seconds)).toEqual([3.5, 210]);
-    expect(recorder.calls).toEqual([`evidence-open ${session.id} ${session.id} confidential=false`, `start ${session.id} ${join(dir, 'recordings', session.id)}`, `start ${session.id} ${join(dir, 'recordings', session.id)}`]);
+    const events = await second.store.events(session.id);
+    expect(events.at(-1)).toMatchObject({ type: 'resumed', actor: 'system', at: '2025-06-10T01:05:00.000Z', data: { recordingId: session.id } });
+    expect((await second.getSession(session.id)).state).toBe('live');
+    // The span lost to the restart is the recording service's to write, once it records again: the session adds none.
+    expect(events.filter((e) => e.type === 'gap')).toHaveLength(1);
+    expect(gaps).toHaveLength(1);
+  });
+
+  it('marks a live session whose recorder stopped by itself on every view, and still closes it', async () => {
+    const service = make();
+    await service.start();
+    const session = await service.createSchedule(sessionBody({}, clock) as never);
+    await service.startSession(session.id, 'kiosk');
+    const changes: SessionStateChange[] = [];
+    bus.on('sessionStateChanged', (change) => changes.push(change));
+    const stop = { at: '2025-06-10T01:03:00.000Z', cause: 'disk-full' };
+    await service.recorderStopped(session.id, { ...stop, cause: 'disk-full', detail: 'No space left on device' });
+    expect(await service.getSession(session.id)).toMatchObject({ state: 'live', recorderStopped: stop });
+    expect(changes).toEqual([{ sessionId: session.id, from: 'live', to: 'live', at: stop.at, recordingId: session.id }]);
+    expect((await service.kioskView(session.id)).recorderStopped).toEqual(stop);
+    expect((await service.consoleView(session.id)).recorderStopped).toEqual(stop);
+    expect((await service.fleetView(session.id)).recorderStopped).toEqual(stop);
+    // People are in the room: the session stays live and can still be ended.
+    expect(service.activeSession()).toEqual({ id: session.id });
+    clock += 5 * 60_000;
+    const closed = await service.endSession(session.id, 'kiosk');
+    expect(closed).toMatchObject({ state: 'closed', recorderStopped: null });
+    expect((await service.getSession(session.id)).recorderStopped).toBeNull();
+    expect((await service.kioskView(session.id)).recorderStopped).toBeNull();
+    expect((await service.fleetView(session.id)).recorderStopped).toBeNull();
+    expect(changes.map((c) => `${c.from}>${c.to}`)).toEqual(['live>live', 'live>ending', 'ending>closed']);
+    expect(recordings.calls).toEqual(['admit', `begin ${session.id} confidential=false`, `stop ${session.id}`, `seal ${session.id} scheduled,started,ended,closed`]);
+  });
+
+  it('resumes a recording that stopped by itself from the moment it stopped, and refuses when none did', async () => {
+    const service = make();
+    await service.start();
+    const session = await service.createSchedule(sessionBody({}, clock) as never);
+    await expect(service.resumeRecording(session.id, 'tech')).rejects.toMatchObject({ kind: 'conflict' });
+    await service.startSession(session.id, 'kiosk');
+    await expect(service.resumeRecording(session.id, 'tech')).rejects.toMatchObject({ kind: 'conflict' });
+    expect(recordings.calls).toEqual(['admit', `begin ${session.id} confidential=false`]);
+
+    const diskFullAt = '2025-06-10T01:03:00.000Z';
+    await service.recorderStopped(session.id, { at: diskFullAt, cause: 'disk-full' });
+    clock = Date.parse('2025-06-10T01:06:00Z');
+    recordings.admits = false;
+    await expect(service.resumeRecording(session.id, 'tech')).rejects.toMatchObject({ kind: 'conflict', message: 'Không đủ dung lượng / not enough disk space' });
+    recordings.admits = true;
+    expect((await service.resumeRecording(session.id, 'tech')).state).toBe('live');
+    expect(recordings.calls.slice(2)).toEqual(['admit', 'admit', `resume ${session.id} since=${diskFullAt} cause=disk-full`]);
+
+    // As the recording service reports once the recorder runs again.
+    const changes: SessionStateChange[] = [];
+    bus.on('sessionStateChanged', (change) => changes.push(change));
+    await service.recorderResumed(session.id, '2025-06-10T01:06:01.000Z');
+    expect((await service.getSession(session.id)).recorderStopped).toBeNull();
+    expect(changes).toEqual([{ sessionId: session.id, from: 'live', to: 'live', at: '2025-06-10T01:06:01.000Z', recordingId: session.id }]);
+    await expect(service.resumeRecording(session.id, 'tech')).rejects.toMatchObject({ kind: 'conflict' });
+
+    // Any other stop resumes as a failure.
+    const failedAt = '2025-06-10T01:08:00.000Z';
+    await service.recorderStopped(session.id, { at: failedAt, cause: 'failure' });
+    await service.resumeRecording(session.id, 'tech');
+    expect(recordings.calls.slice(5)).toEqual(['admit', `resume ${session.id} since=${failedAt} cause=failure`]);
   });
 
   it('applies the fleet schedule by revision and validates it', async () => {

@@ -9,6 +9,7 @@ import { capturesFor } from '../pipelines/capture.js';
 import { chooseEncoder } from '../pipelines/encoder.js';
 import { streamLaunch } from '../pipelines/stream.js';
 import { sha256File } from '../hash.js';
+import { probeSegmentTiming } from '../../evidence/probe.js';
 import { FreeSpaceRate, freeBytes } from './disk-watch.js';
 import { recorderVerdict, type RecorderVerdict } from '../../recording/storage-policy.js';
 import { probeEncoders } from './probe.js';
@@ -116,12 +117,16 @@ async function startRecording(command: Extract<WorkerCommand, { type: 'startReco
   return { startedAt };
 }
 
-/** A segment a crashed worker left open: Matroska/MPEG-TS written so far is playable, so hash and report it. */
+/**
+ * A segment a crashed worker left open: Matroska/MPEG-TS written so far is playable, so hash and
+ * report it, with its duration from its packets (a cut file has no container duration).
+ */
 async function reportOrphan(recordingId: string, orphan: { index: number; path: string; openedAt: string; lastSeenAt: string }): Promise<void> {
   try {
-    const [sha256, info] = await Promise.all([sha256File(orphan.path), stat(orphan.path)]);
-    const durationSeconds = Math.max(0, (Date.parse(orphan.lastSeenAt) - Date.parse(orphan.openedAt)) / 1000);
-    emit({ type: 'segmentClosed', recovered: true, segment: { recordingId, index: orphan.index, path: orphan.path, sizeBytes: info.size, durationSeconds, sha256, startedAt: orphan.openedAt, endedAt: orphan.lastSeenAt } });
+    const [sha256, info, timing] = await Promise.all([sha256File(orphan.path), stat(orphan.path), probeSegmentTiming(orphan.path)]);
+    const durationSeconds = timing?.durationSeconds ?? Math.max(0, (Date.parse(orphan.lastSeenAt) - Date.parse(orphan.openedAt)) / 1000);
+    const endedAt = new Date(Date.parse(orphan.openedAt) + durationSeconds * 1000).toISOString();
+    emit({ type: 'segmentClosed', recovered: true, segment: { recordingId, index: orphan.index, path: orphan.path, sizeBytes: info.size, durationSeconds, sha256, startedAt: orphan.openedAt, endedAt } });
   } catch (error) {
     emit({ type: 'error', code: 'orphan-segment-unreadable', message: `${orphan.path}: ${(error as Error).message}` });
   }

@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../../core/logger.js';
 import { sha256File } from '../hash.js';
+import { probeSegmentTiming } from '../../evidence/probe.js';
 import type { StopResult, WorkerEvent } from '../ipc.js';
 import type { EncoderName, MediaPlan } from '../plan.js';
 import { elements, type SourceRole } from '../pipelines/channels.js';
@@ -185,7 +186,12 @@ export class ProgramRunner {
   #hashSegment(recording: ActiveRecording, open: OpenSegment, endedAtMs: number, durationSeconds: number | undefined, recovered: boolean): void {
     const work = (async () => {
       try {
-        const [sha256, info] = await Promise.all([sha256File(open.path), stat(open.path)]);
+        // A segment cut short (failure, missed deadline) has no container duration: measure its packets.
+        const [sha256, info, timing] = await Promise.all([sha256File(open.path), stat(open.path), recovered ? probeSegmentTiming(open.path) : undefined]);
+        if (timing) {
+          durationSeconds = timing.durationSeconds;
+          endedAtMs = open.openedAtMs + timing.durationSeconds * 1000;
+        }
         recording.closed++;
         this.emit({
           type: 'segmentClosed',

@@ -7,8 +7,8 @@ import { formatClock, t, type Language, type MessageKey } from '../shared/messag
  */
 
 interface Device { id: string; kind: string; status: 'ok' | 'connecting' | 'failed' | 'bad-config'; detail?: string }
-interface Health { room: { id: string; name: string }; devices: Device[] }
-interface SessionView { id: string; title: string; state: string; startsAt: string; endsAt: string; chairSite: { name: string } }
+interface Health { room: { id: string; name: string }; devices: Device[]; recording?: { state: 'idle' | 'recording' | 'stopped'; sessionId?: string; cause?: string } }
+interface SessionView { id: string; title: string; state: string; startsAt: string; endsAt: string; chairSite: { name: string }; recorderStopped?: { at: string; cause: string } | null }
 interface CheckResult { id: string; status: 'pass' | 'warn' | 'fail' | 'unsupported'; explanation: { vi: string; en: string } }
 interface ReadinessRun { overall: string; results: CheckResult[] }
 interface Preset { name: string; label?: { vi: string; en: string } | string; labelVi?: string; labelEn?: string }
@@ -135,7 +135,11 @@ function render(): void {
   const live = session?.state === 'live';
   $('start').hidden = !session || !['scheduled', 'preparing', 'ready'].includes(session.state);
   $('end').hidden = !live;
-  $('recording').hidden = !live;
+  // The daemon's own word wins: a recorder that stopped by itself is shown at once, even before the session view refreshes.
+  const stopped = live && (session?.recorderStopped ?? (state.health?.recording?.state === 'stopped' ? { at: '', cause: state.health.recording.cause ?? 'failure' } : null));
+  $('recording').hidden = !live || Boolean(stopped);
+  $('recorder-stopped').hidden = !stopped;
+  if (stopped) $('recorder-stopped-text').textContent = text(stopped.cause === 'disk-full' ? 'recorderStopped_diskfull' : 'recorderStopped_failure');
   $('preview').hidden = !live;
   const mute = $<HTMLButtonElement>('mute');
   mute.textContent = text(state.muted ? 'unmute' : 'mute');
@@ -205,7 +209,10 @@ function connect(): void {
   socket.onmessage = (event) => {
     const message = JSON.parse(String(event.data));
     if (message.type === 'health') {
+      const was = state.health?.recording?.state;
       state.health = message.data;
+      // The recording changed under the session (stopped by itself, resumed): fetch the session now.
+      if (state.health?.recording?.state !== was) void refresh();
       render();
     }
   };
@@ -245,6 +252,7 @@ function wire(): void {
       render();
     }
   };
+  $('resume-recording').onclick = () => state.session && act(() => api(`/session/${state.session!.id}/recording/resume`, {}));
   $('call').onclick = () => state.session && act(() => api(`/session/${state.session!.id}/events`, { type: 'technician-called' }), 'technicianCalled');
 }
 

@@ -16,6 +16,10 @@ describe('lampsFor', () => {
   ])('%s → lit %s', (state, lit) => {
     expect(lampsFor(state)).toEqual({ tally: lit, doorSign: lit });
   });
+
+  it('a live session whose recorder stopped by itself keeps its door sign but not the recording tally', () => {
+    expect(lampsFor('live', true)).toEqual({ tally: false, doorSign: true });
+  });
 });
 
 describe('RoomSignalsService with simulated GPIO and microphone', () => {

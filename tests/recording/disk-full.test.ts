@@ -1,0 +1,136 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { open, readdir, readFile, statfs } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { projectRoot } from '../../config/load.js';
+import { probeSegmentTiming } from '../../kiosk/evidence/probe.js';
+import { startDaemon, writeTestConfig, type DaemonHandle } from '../support/daemon.js';
+import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
+import { addConsoleUser, call, login, sessionBody, waitFor } from '../session/helpers.js';
+
+/**
+ * The room's data disk fills up during a session: a real tmpfs holds the database and the
+ * recordings (as on a device's data partition), and another writer fills it to the last byte.
+ */
+
+function tryMount(dir: string): string | undefined {
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=160m', 'tmpfs', dir], { stdio: 'pipe' });
+    return undefined;
+  } catch (error) {
+    return String((error as { stderr?: Buffer }).stderr ?? error);
+  }
+}
+
+/** Writes until the filesystem refuses: the disk is then full to the last block. */
+async function fillDisk(path: string): Promise<number> {
+  const handle = await open(path, 'w');
+  const chunk = Buffer.alloc(1 << 20, 7);
+  let written = 0;
+  try {
+    for (;;) {
+      try {
+        written += (await handle.write(chunk)).bytesWritten;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOSPC') break;
+        throw error;
+      }
+    }
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+  return written;
+}
+
+const decodes = (path: string) =>
+  new Promise<{ code: number; stderr: string }>((resolve) => execFile('ffmpeg', ['-v', 'error', '-i', path, '-f', 'null', '-'], (error, _stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stderr })));
+
+describe('a disk that fills during a session', () => {
+  let dir: string | undefined;
+  let mounted: string | undefined;
+  let daemon: DaemonHandle | undefined;
+
+  afterEach(async () => {
+    await daemon?.stop('SIGKILL');
+    daemon = undefined;
+    if (mounted) execFileSync('umount', ['-l', mounted]);
+    mounted = undefined;
+    await removeTempDir(dir);
+    dir = undefined;
+  });
+
+  it('finalizes the open segment, keeps the session honest, lets End work and seals every segment', async (context) => {
+    dir = await makeTempDir('disk-full');
+    const dataDir = join(dir, 'data');
+    mkdirSync(dataDir);
+    const refused = tryMount(dataDir);
+    // Mounting needs root (CAP_SYS_ADMIN); CI and the developers' machines run as root, a laptop may not.
+    if (refused) return context.skip(`cannot mount a tmpfs here: ${refused}`);
+    mounted = dataDir;
+    const configPath = writeTestConfig(dir, (config) => {
+      config.media.recording = { ...config.media.recording, segmentSeconds: 10, minFreeMegabytes: 50 };
+      // A small disk: admit a short session on it without the production reserve of 2 GiB.
+      config.evidence = { ...config.evidence, disk: { warnFreePercent: 2, criticalFreePercent: 1, reserveBytes: 0, checkIntervalSeconds: 3600 } };
+    });
+    await addConsoleUser(configPath, 'canbo', 'officer', 'mat-khau-thu-nghiem');
+    daemon = await startDaemon(configPath, { readyTimeoutMs: 40_000 });
+    const officer = await login(daemon.consoleUrl, 'canbo', 'mat-khau-thu-nghiem');
+
+    const now = Date.now();
+    const created = await call('POST', `${daemon.consoleUrl}/api/schedule`, sessionBody({ startsAt: new Date(now - 30_000).toISOString(), endsAt: new Date(now + 60_000).toISOString() }), officer);
+    expect(created.status, created.text).toBe(201);
+    const id: string = created.json.session.id;
+    const started = await call('POST', `${daemon.kioskUrl}/api/session/${id}/start`);
+    expect(started.status, started.text).toBe(200);
+    const recordingId: string = started.json.session.recordingId;
+    const folder = join(dataDir, 'recordings', recordingId);
+    await waitFor(async () => ((await readdir(folder)).some((n) => n.endsWith('.mkv')) ? true : undefined), 10_000, 'the first segment');
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+
+    // Another writer takes every free byte at once.
+    const filledAt = Date.now();
+    await fillDisk(join(dataDir, 'filler.bin'));
+    expect((await statfs(dataDir)).bavail).toBeLessThan(64);
+
+    // Within 2 s of the recorder stopping, the session, the health report and the kiosk's data say so.
+    const stopLogged = await waitFor(async () => daemon!.logs.find((entry) => entry.msg === 'recording stopped by itself'), 15_000, 'the recorder to stop');
+    console.log(`disk full → recording finalized and reported by the worker: ${Date.parse(String(stopLogged.time)) - filledAt} ms`);
+    const stoppedHealth = await waitFor(async () => {
+      const health = await call('GET', `${daemon!.kioskUrl}/api/health`);
+      return health.json.recording?.state === 'stopped' ? health.json : undefined;
+    }, 2000, 'the health report to show the stopped recording');
+    expect(stoppedHealth.status).toBe('degraded');
+    const current = await waitFor(async () => {
+      const view = (await call('GET', `${daemon!.kioskUrl}/api/session/current`)).json.session;
+      return view?.recorderStopped ? view : undefined;
+    }, 2000, 'the kiosk session view to show the stopped recording');
+    expect(current).toMatchObject({ id, state: 'live', recorderStopped: { cause: expect.stringMatching(/disk-full|failure/) } });
+
+    // End works on the full disk (the database's reserve was released) and closes the session.
+    const ended = await call('POST', `${daemon.kioskUrl}/api/session/${id}/end`, { reason: 'đĩa đầy' });
+    expect(ended.status, ended.text).toBe(200);
+    expect(['closed', 'failed']).toContain(ended.json.session.state);
+
+    // Every segment on disk is in the signed manifest, with its duration from its packets, and decodes to its end.
+    const manifest = JSON.parse(await readFile(join(folder, 'manifest.json'), 'utf8'));
+    const files = (await readdir(folder)).filter((n) => n.endsWith('.mkv')).sort();
+    expect(manifest.segments.map((s: { name: string }) => s.name).sort()).toEqual(files);
+    for (const segment of manifest.segments as { name: string; durationSeconds: number | null }[]) {
+      const timing = await probeSegmentTiming(join(folder, segment.name));
+      expect(timing, segment.name).not.toBeNull();
+      expect(segment.durationSeconds).toBeGreaterThan(0);
+      expect(Math.abs(segment.durationSeconds! - timing!.durationSeconds), segment.name).toBeLessThan(0.6);
+      const decoded = await decodes(join(folder, segment.name));
+      expect(decoded.code, decoded.stderr).toBe(0);
+    }
+    const verified = await new Promise<{ code: number; stdout: string }>((resolve) =>
+      execFile(process.execPath, [join(projectRoot(), 'dist', 'kiosk', 'cli.js'), 'verify', folder], (error, stdout) => resolve({ code: error ? Number(error.code) : 0, stdout })),
+    );
+    expect(verified.code, verified.stdout).toBe(0);
+    const report = await call('GET', `${daemon.consoleUrl}/api/sessions/${id}/report`, undefined, officer);
+    const stop = report.json.events.find((e: { type: string }) => e.type === 'recording-stopped');
+    expect(stop?.data.recordingId).toBe(recordingId);
+    expect(manifest.events.map((e: { type: string }) => e.type)).toContain('recording-stopped');
+  }, 120_000);
+});
