@@ -37,7 +37,6 @@ export function createSessionServices(wiring: SessionWiring): {
   routes: { kiosk: express.Router[]; console: express.Router[] };
 } {
   const { config, bus, logger } = wiring;
-  const recordingsDir = resolveDataPath(config, config.storage.recordingsDir);
   const expectedBytes = (seconds: number) => expectedRecordingBytes({ videoKbps: config.media.video.bitrateKbps, audioKbps: config.media.audioBitrateKbps }, seconds);
   const sessions = new SessionService({
     database: wiring.database,
@@ -55,7 +54,7 @@ export function createSessionServices(wiring: SessionWiring): {
       createChecks({
         devices: wiring.devices,
         media,
-        recordingsDir,
+        admit: (bytes) => wiring.recordings.admit(bytes),
         scratchDir: resolveDataPath(config, 'readiness'),
         expectedBytes,
         upsMarginSeconds: config.hal.power.marginSeconds,

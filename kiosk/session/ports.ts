@@ -9,7 +9,7 @@
  */
 export interface RecordingPort {
   /** The storage policy's answer for a recording this big; `message` says why not (vi / en). */
-  admit(expectedBytes: number): Promise<{ ok: boolean; message: string }>;
+  admit(expectedBytes: number): Promise<{ ok: boolean; verdict: 'fits' | 'tight' | 'refused'; freeBytes: number; neededBytes: number; message: string }>;
   begin(request: { sessionId: string; label: string; confidential: boolean; expectedBytes: number }): Promise<{ recordingId: string; dir: string }>;
   resume(request: { sessionId: string; recordingId: string; since: string; cause: 'daemon-restart' | 'disk-full' | 'failure' }): Promise<unknown>;
   /** Stops the recorder (when it still runs); every reported segment is catalogued when it resolves. */

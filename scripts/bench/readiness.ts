@@ -11,6 +11,8 @@ import { runChecks } from '../../kiosk/readiness/runner.js';
 import type { ReadinessTarget } from '../../kiosk/readiness/types.js';
 import { expectedRecordingBytes } from '../../kiosk/session/recording-size.js';
 import type { BenchFigure, BenchSuite } from './types.js';
+import { readDiskSpace } from '../../kiosk/evidence/disk.js';
+import { admission, storagePolicyFrom } from '../../kiosk/recording/storage-policy.js';
 
 /**
  * Wall time of a full readiness test (kiểm thử) in simulation: sim devices from the embedded
@@ -40,7 +42,7 @@ export const readinessBench: BenchSuite = {
         createChecks({
           devices: () => devices,
           media: new GstProbe(config.hal.camera, config.hal.audio),
-          recordingsDir: join(dir, 'recordings'),
+          admit: async (bytes) => admission(await readDiskSpace(dir), bytes, storagePolicyFrom(config)),
           scratchDir: join(dir, 'scratch'),
           expectedBytes: (seconds) => expectedRecordingBytes({ videoKbps: config.media.video.bitrateKbps, audioKbps: config.media.audioBitrateKbps }, seconds),
           upsMarginSeconds: config.hal.power.marginSeconds,

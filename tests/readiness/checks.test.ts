@@ -7,7 +7,9 @@ import type { SimulatedDriver } from '../../hal/core/simulated.js';
 import { createDevices, type Devices } from '../../hal/registry.js';
 import type { SimUps } from '../../hal/ups/sim.js';
 import { createChecks } from '../../kiosk/readiness/checks/index.js';
-import { freeBytes, readNtpSynchronized } from '../../kiosk/readiness/checks/system.js';
+import { readNtpSynchronized } from '../../kiosk/readiness/checks/system.js';
+import { readDiskSpace } from '../../kiosk/evidence/disk.js';
+import { admission, storagePolicyFrom } from '../../kiosk/recording/storage-policy.js';
 import { GstProbe } from '../../kiosk/readiness/gst-probe.js';
 import { runChecks } from '../../kiosk/readiness/runner.js';
 import { checkIds, type CheckResult, type ReadinessTarget } from '../../kiosk/readiness/types.js';
@@ -16,6 +18,7 @@ import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
 
 // Sim devices from the embedded default config, the real gst-launch/ffprobe probes, a real TCP listener.
 const config = simConfig();
+const policy = storagePolicyFrom(config);
 const bitrates = { videoKbps: config.media.video.bitrateKbps, audioKbps: config.media.audioBitrateKbps };
 
 describe('readiness checks in simulation', () => {
@@ -43,7 +46,7 @@ describe('readiness checks in simulation', () => {
     createChecks({
       devices: source,
       media: new GstProbe(config.hal.camera, config.hal.audio),
-      recordingsDir: join(dir, 'recordings'),
+      admit: async (bytes) => admission(await readDiskSpace(dir), bytes, policy),
       scratchDir: join(dir, 'scratch'),
       expectedBytes: (seconds) => expectedRecordingBytes(bitrates, seconds),
       upsMarginSeconds: config.hal.power.marginSeconds,
@@ -70,8 +73,8 @@ describe('readiness checks in simulation', () => {
     expect(r.loopback!.status).toBe('unsupported');
     expect(r.display!.status).toBe('pass');
     expect(r.ups).toMatchObject({ status: 'pass', measured: { value: 1800, unit: 's' } });
-    const needed = expectedRecordingBytes(bitrates, 20 * 60) * 2;
-    expect(r.disk!.status).toBe((await freeBytes(dir)) >= needed ? 'pass' : 'fail');
+    const decision = admission(await readDiskSpace(dir), expectedRecordingBytes(bitrates, 20 * 60), policy);
+    expect(r.disk!.status).toBe({ fits: 'pass', tight: 'warn', refused: 'fail' }[decision.verdict]);
     expect(['pass', 'warn']).toContain(r.network!.status);
     expect(typeof r.network!.measured.value).toBe('number');
     const synced = await readNtpSynchronized();

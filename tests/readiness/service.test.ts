@@ -15,7 +15,7 @@ import type { RecordingPort } from '../../kiosk/session/ports.js';
 
 /** These tests start a session only to see readiness refuse to run beside it: a recording port that records nothing. */
 const idleRecordings: RecordingPort = {
-  admit: async () => ({ ok: true, message: 'ok' }),
+  admit: async () => ({ ok: true, verdict: 'fits', freeBytes: 1e12, neededBytes: 0, message: 'ok' }),
   begin: async (request) => ({ recordingId: request.sessionId, dir: '/nowhere' }),
   resume: async () => undefined,
   stopRecording: async () => ({ clean: true, segments: 0, durationSeconds: 0 }),
@@ -58,7 +58,7 @@ describe('readiness service: scheduled runs, storage, bus, alert', () => {
     const fast = new Set(['ptz', 'display', 'ups', 'disk', 'loopback']);
     readiness = new ReadinessService({
       database: () => db,
-      checks: () => createChecks({ devices: () => devices, media: new GstProbe(config.hal.camera, config.hal.audio), recordingsDir: join(dir, 'rec'), scratchDir: join(dir, 'scratch'), expectedBytes: (s) => s * 1000, upsMarginSeconds: 120, videoFps: 30 }).filter((c) => fast.has(c.id)),
+      checks: () => createChecks({ devices: () => devices, media: new GstProbe(config.hal.camera, config.hal.audio), admit: idleRecordings.admit, scratchDir: join(dir, 'scratch'), expectedBytes: (s) => s * 1000, upsMarginSeconds: 120, videoFps: 30 }).filter((c) => fast.has(c.id)),
       sessions, bus, logger, now, tickMs: 3_600_000,
     });
     await sessions.start();

@@ -35,7 +35,9 @@ class RecordingsSpy implements RecordingPort {
 
   async admit() {
     this.calls.push('admit');
-    return this.admits ? { ok: true, message: 'ok' } : { ok: false, message: 'Không đủ dung lượng / not enough disk space' };
+    return this.admits
+      ? { ok: true, verdict: 'fits' as const, freeBytes: 1e12, neededBytes: 1e6, message: 'ok' }
+      : { ok: false, verdict: 'refused' as const, freeBytes: 0, neededBytes: 1e6, message: 'Không đủ dung lượng / not enough disk space' };
   }
 
   async begin(request: Parameters<RecordingPort['begin']>[0]) {

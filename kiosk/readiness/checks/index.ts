@@ -4,12 +4,13 @@ import { tcpConnectMs } from '../tcp-connect.js';
 import type { ReadinessCheck } from '../types.js';
 import { cameraCheck, displayCheck, loopbackCheck, microphoneCheck, ptzCheck, upsCheck } from './devices.js';
 import { testRecordingCheck } from './recording.js';
-import { clockCheck, diskCheck, freeBytes, networkCheck, readNtpSynchronized } from './system.js';
+import { clockCheck, diskCheck, networkCheck, readNtpSynchronized, type StorageAdmit } from './system.js';
 
 export interface CheckDependencies {
   devices: () => Devices;
   media: MediaProbePort;
-  recordingsDir: string;
+  /** The storage policy's decision for a recording this big, as the session's start asks it. */
+  admit: StorageAdmit;
   /** Where the test recording is written (and deleted after probing). */
   scratchDir: string;
   expectedBytes: (seconds: number) => number;
@@ -20,7 +21,6 @@ export interface CheckDependencies {
   /** Injected in tests; the real ones by default. */
   connect?: (host: string, port: number, timeoutMs: number) => Promise<number>;
   clockSynchronised?: (signal: AbortSignal) => Promise<boolean | undefined>;
-  freeBytes?: (path: string) => Promise<number>;
 }
 
 /** Every readiness check, in the order the report shows them (kiểm thử: seed 003 art. 6.1). */
@@ -32,7 +32,7 @@ export function createChecks(deps: CheckDependencies): ReadinessCheck[] {
     loopbackCheck(deps.media),
     displayCheck(deps.devices),
     upsCheck(deps.devices, deps.upsMarginSeconds),
-    diskCheck(deps.recordingsDir, deps.expectedBytes, deps.freeBytes ?? freeBytes),
+    diskCheck(deps.admit, deps.expectedBytes),
     networkCheck(deps.connect ?? tcpConnectMs, deps.networkSamples ?? 5),
     clockCheck(deps.clockSynchronised ?? readNtpSynchronized),
     testRecordingCheck(deps.devices, deps.media, { seconds: deps.testRecordingSeconds ?? 5, fps: deps.videoFps, scratchDir: deps.scratchDir }),

@@ -1,47 +1,38 @@
-import { statfs } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { parseNtpSynchronized } from '../clock.js';
 import { runTool } from '../child.js';
 import { JITTER_WARN_MS, LATENCY_WARN_MS, latencyStats } from '../latency.js';
 import type { ReadinessCheck } from '../types.js';
+import type { Admission } from '../../recording/storage-policy.js';
+
+/** The recording service's storage admission (the one policy). */
+export type StorageAdmit = (expectedBytes: number) => Promise<Admission>;
 import { errorText, none, outcome } from './common.js';
 
 const GB = 1e9;
 const gb = (bytes: number) => Math.round((bytes / GB) * 10) / 10;
 
-/** Free bytes on the file system holding `path` (or its nearest existing parent, before the first recording). */
-export async function freeBytes(path: string): Promise<number> {
-  let probe = path;
-  for (;;) {
-    try {
-      const stats = await statfs(probe);
-      return stats.bavail * stats.bsize;
-    } catch (error) {
-      const parent = dirname(probe);
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || parent === probe) throw error;
-      probe = parent;
-    }
-  }
-}
-
-/** Free disk at least twice the expected recording: the copy for export needs room too. */
-export function diskCheck(recordingsDir: string, expectedBytes: (seconds: number) => number, free: (path: string) => Promise<number> = freeBytes): ReadinessCheck {
+/**
+ * Room for the session's recording, decided by the same storage policy as the session's start
+ * (kiosk/recording/storage-policy.ts): a readiness test cannot pass while the start would be refused.
+ */
+export function diskCheck(admit: StorageAdmit, expectedBytes: (seconds: number) => number): ReadinessCheck {
   return {
     id: 'disk',
     timeoutMs: 5_000,
     async run(target) {
       const need = expectedBytes(target.durationSeconds);
-      let available: number;
+      let decision: Awaited<ReturnType<StorageAdmit>>;
       try {
-        available = await free(recordingsDir);
+        decision = await admit(need);
       } catch (error) {
         return outcome('fail', none, `Không đọc được dung lượng đĩa: ${errorText(error)}`, `Cannot read the free disk space: ${errorText(error)}`);
       }
-      const measured = { value: gb(available), unit: 'GB' };
-      const wanted = need * 2;
-      if (available >= wanted) return outcome('pass', measured, `Đĩa còn trống ${gb(available)} GB, đủ cho bản ghi dự kiến ${gb(need)} GB (cần gấp đôi).`, `${gb(available)} GB free, enough for the expected ${gb(need)} GB recording (twice needed).`);
-      if (available >= need) return outcome('warn', measured, `Đĩa còn ${gb(available)} GB: đủ ghi ${gb(need)} GB nhưng không đủ gấp đôi; hãy sao lưu và giải phóng bản ghi cũ.`, `${gb(available)} GB free: enough for the ${gb(need)} GB recording but not twice it; export and free old recordings.`);
-      return outcome('fail', measured, `Đĩa chỉ còn ${gb(available)} GB, không đủ ghi buổi tiếp (${gb(need)} GB): sao lưu rồi xóa bản ghi cũ.`, `Only ${gb(available)} GB free, not enough for the session (${gb(need)} GB): export then delete old recordings.`);
+      const measured = { value: gb(decision.freeBytes), unit: 'GB' };
+      const free = gb(decision.freeBytes);
+      const needed = gb(decision.neededBytes);
+      if (decision.verdict === 'fits') return outcome('pass', measured, `Đĩa còn trống ${free} GB, đủ cho bản ghi dự kiến ${gb(need)} GB và phần dự trữ (cần ${needed} GB).`, `${free} GB free, enough for the expected ${gb(need)} GB recording and the reserve (${needed} GB needed).`);
+      if (decision.verdict === 'tight') return outcome('warn', measured, `Đĩa còn ${free} GB: đủ ghi buổi tiếp (cần ${needed} GB) nhưng sau đó đĩa sẽ gần đầy; hãy sao lưu và giải phóng bản ghi cũ.`, `${free} GB free: enough for the session (${needed} GB needed), but the disk will be nearly full after it; export and free old recordings.`);
+      return outcome('fail', measured, `Đĩa chỉ còn ${free} GB, không đủ ghi buổi tiếp (cần ${needed} GB): sao lưu rồi xóa bản ghi cũ.`, `Only ${free} GB free, not enough for the session (${needed} GB needed): export then delete old recordings.`);
     },
   };
 }
