@@ -3,9 +3,8 @@ import { mkdirSync } from 'node:fs';
 import { open, readdir, readFile, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { projectRoot } from '../../config/load.js';
 import { probeSegmentTiming } from '../../kiosk/evidence/probe.js';
-import { startDaemon, writeTestConfig, type DaemonHandle } from '../support/daemon.js';
+import { startDaemon, verifyWithCli, writeTestConfig, type DaemonHandle } from '../support/daemon.js';
 import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
 import { addConsoleUser, call, login, sessionBody, waitFor } from '../session/helpers.js';
 
@@ -124,9 +123,7 @@ describe('a disk that fills during a session', () => {
       const decoded = await decodes(join(folder, segment.name));
       expect(decoded.code, decoded.stderr).toBe(0);
     }
-    const verified = await new Promise<{ code: number; stdout: string }>((resolve) =>
-      execFile(process.execPath, [join(projectRoot(), 'dist', 'kiosk', 'cli.js'), 'verify', folder], (error, stdout) => resolve({ code: error ? Number(error.code) : 0, stdout })),
-    );
+    const verified = await verifyWithCli(folder);
     expect(verified.code, verified.stdout).toBe(0);
     const report = await call('GET', `${daemon.consoleUrl}/api/sessions/${id}/report`, undefined, officer);
     const stop = report.json.events.find((e: { type: string }) => e.type === 'recording-stopped');

@@ -1,10 +1,9 @@
-import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../config/load.js';
 import { Database } from '../../kiosk/store/database.js';
-import { startDaemon, writeTestConfig, type DaemonHandle } from '../support/daemon.js';
+import { startDaemon, verifyWithCli, writeTestConfig, type DaemonHandle } from '../support/daemon.js';
 import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
 import { addConsoleUser, call, login, sessionBody, waitFor } from './helpers.js';
 
@@ -96,9 +95,7 @@ describe('a live session survives the daemon being killed', () => {
 
     // What both daemons recorded is one signed recording that the standalone verifier accepts.
     const folder = join(dir, 'data', 'recordings', recordingId);
-    const verified = await new Promise<{ code: number; stdout: string }>((resolve) =>
-      execFile(process.execPath, [join(projectRoot(), 'dist', 'kiosk', 'cli.js'), 'verify', folder], (error, stdout) => resolve({ code: error ? Number(error.code) : 0, stdout })),
-    );
+    const verified = await verifyWithCli(folder);
     expect(verified.code, verified.stdout).toBe(0);
     expect(readdirSync(folder).filter((name) => /\.(mkv|ts)$/.test(name)).length).toBeGreaterThanOrEqual(2);
   }, 120_000);

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../../config/load.js';
@@ -86,4 +86,11 @@ export async function startDaemon(configPath: string, options: { env?: NodeJS.Pr
       }
     },
   };
+}
+
+/** `diemcau verify FOLDER` from the build, as a technician runs it on a copy: its exit code and report. */
+export function verifyWithCli(folder: string): Promise<{ code: number; stdout: string }> {
+  return new Promise((resolve) =>
+    execFile(process.execPath, [join(projectRoot(), 'dist', 'kiosk', 'cli.js'), 'verify', folder], (error, stdout) => resolve({ code: error ? Number(error.code) : 0, stdout })),
+  );
 }
