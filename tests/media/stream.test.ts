@@ -68,7 +68,10 @@ describe('outgoing SRT stream', () => {
     const second = join(dir, 'received-2.ts');
     listeners.push(srtListener(port, second));
     await until(async () => (await size(second)) > 50_000, 30_000, 'the stream to reconnect');
-    expect(states.map((s) => s.state)).toEqual(['connecting', 'live']);
+    // srtsink usually reconnects without a word; when it does post an error the stream pipeline is
+    // restarted ('retrying') and must come back to 'live'. Either way the recording is untouched.
+    expect(states.map((s) => s.state).slice(0, 2)).toEqual(['connecting', 'live']);
+    await until(() => states.at(-1)?.state === 'live', 20_000, 'the stream to report live again');
 
     const stopped = await media.stopRecording();
     expect(stopped.clean).toBe(true);
