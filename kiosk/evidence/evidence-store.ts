@@ -76,7 +76,7 @@ export class EvidenceStore {
     const sealedAt = this.#now().toISOString();
     const recording = await this.#recording(recordingId);
     if (recording.sealedAt) throw new SealRefusedError(`recording ${recordingId} was sealed at ${recording.sealedAt}; a sealed manifest is never rewritten`);
-    const present = await readFile(join(this.recordingDir(recording), MANIFEST_FILE)).then((bytes) => bytes, () => undefined);
+    const present = await readFile(join(this.recordingDir(recording), MANIFEST_FILE)).catch(() => undefined);
     if (present) {
       const parsed = parseManifest(present);
       const owner = parsed.ok ? parsed.manifest.recording.id : 'unreadable';

@@ -112,15 +112,3 @@ export function segmentTimeRange(timing: SegmentTiming, anchors: { start?: strin
   if (anchors.start) return from(Date.parse(anchors.start), 'start');
   return from(Date.parse(anchors.end) - ms, 'end');
 }
-
-/**
- * For a segment whose writer died with it open: the range and duration from the file where it has them,
- * else the caller's own (`startedAt` when the segment was seen to open, `endedAt` when the writer was last
- * known alive). durationSeconds is null only for a file without a packet.
- */
-export async function segmentTimingOrFallback(path: string, fallback: { startedAt: string; endedAt: string }): Promise<{ startedAt: string; endedAt: string; durationSeconds: number | null }> {
-  const timing = await probeSegmentTiming(path);
-  if (!timing) return { startedAt: fallback.startedAt, endedAt: fallback.endedAt, durationSeconds: null };
-  const { startedAt, endedAt } = segmentTimeRange(timing, { start: fallback.startedAt, end: fallback.endedAt });
-  return { startedAt, endedAt, durationSeconds: timing.durationSeconds };
-}

@@ -9,6 +9,7 @@ import { runChecks } from './runner.js';
 import { dueRuns, windowOpensBefore } from './scheduler.js';
 import type { ReadinessCheck, ReadinessRun, ReadinessTarget, RunKind, RunTrigger } from './types.js';
 import { SessionError } from '../session/errors.js';
+import { SerialQueue } from '../core/serial-queue.js';
 
 /** What the readiness service needs from the session service. */
 export interface SessionsPort {
@@ -42,7 +43,7 @@ export class ReadinessService implements Service {
   #store: ReadinessStore | undefined;
   #timer: NodeJS.Timeout | undefined;
   /** One run at a time: two test recordings would fight over the camera. */
-  #queue: Promise<unknown> = Promise.resolve();
+  readonly #queue = new SerialQueue();
   #ticking = false;
   #stopping = false;
 
@@ -69,7 +70,7 @@ export class ReadinessService implements Service {
     this.#stopping = true;
     clearInterval(this.#timer);
     this.#timer = undefined;
-    await this.#queue.catch(() => undefined);
+    await this.#queue.idle();
     this.#store = undefined;
   }
 
@@ -101,9 +102,7 @@ export class ReadinessService implements Service {
   run(request: { sessionId?: string | null; kind: RunKind; trigger: RunTrigger; concurrent?: boolean }): Promise<ReadinessRun> {
     const live = this.options.sessions.activeSession();
     if (live) return Promise.reject(new SessionError('conflict', `a reception session is live (${live.id}): the equipment test would disturb its recording; run it after the session`));
-    const work = this.#queue.then(() => this.#run(request));
-    this.#queue = work.catch(() => undefined);
-    return work;
+    return this.#queue.run(() => this.#run(request));
   }
 
   async #run(request: { sessionId?: string | null; kind: RunKind; trigger: RunTrigger; concurrent?: boolean }): Promise<ReadinessRun> {

@@ -1,9 +1,5 @@
 import { chmod, mkdir, readdir, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { nextSegmentIndex } from '../media/segment-files.js';
-
-/** Names splitmuxsink writes and the evidence store reads: `<recording>-00012.mkv`. */
-export const segmentFilePattern = (recordingId: string): RegExp => new RegExp(`^${recordingId.replace(/[.]/g, '\\.')}-\\d{5,}\\.(?:mkv|ts)$`);
 
 /**
  * The candidate ids for a session's n-th recording: the session id first, then `<id>.2`, `<id>.3`…
@@ -30,11 +26,6 @@ export async function createFolderExclusive(dir: string): Promise<boolean> {
 /** Removes a folder only when nothing was written into it (a recording that never started). */
 export async function removeIfEmpty(dir: string): Promise<void> {
   if ((await readdir(dir).catch(() => ['?'])).length === 0) await rmdir(dir).catch(() => undefined);
-}
-
-/** Index of the next segment of a recording resumed into `dir`: after every file already there. */
-export async function nextIndexOnDisk(dir: string): Promise<number> {
-  return nextSegmentIndex(await readdir(dir).catch(() => []));
 }
 
 /**

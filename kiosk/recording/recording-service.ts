@@ -2,11 +2,13 @@ import { join } from 'node:path';
 import type { EventBus } from '../core/event-bus.js';
 import type { Logger } from '../core/logger.js';
 import type { Service } from '../core/service.js';
+import { SerialQueue } from '../core/serial-queue.js';
 import type { EvidenceStore } from '../evidence/evidence-store.js';
 import { readDiskSpace } from '../evidence/disk.js';
 import { recoverFolder } from '../evidence/recovery.js';
 import type { RecordingStopCause } from '../media/events.js';
-import { createFolderExclusive, makeReadOnly, nextIndexOnDisk, recordingIdCandidate, removeIfEmpty } from './folders.js';
+import { nextSegmentIndexIn } from '../media/segment-files.js';
+import { createFolderExclusive, makeReadOnly, recordingIdCandidate, removeIfEmpty } from './folders.js';
 import type { GapCause, MediaRecorder, RecordingOwner, TimelineEntry } from './ports.js';
 import type { RecordingPort } from '../session/ports.js';
 import { admission, admissionMessage, type Admission, type StoragePolicy } from './storage-policy.js';
@@ -40,7 +42,6 @@ export interface RecordingServiceOptions {
 interface ActiveRecording {
   recordingId: string;
   sessionId: string;
-  dir: string;
   label: string;
   /** Set when the recorder stopped by itself; cleared by a resume. */
   stopped?: { at: string; cause: Exclude<RecordingStopCause, 'requested'>; detail?: string };
@@ -74,7 +75,7 @@ export class RecordingService implements Service, RecordingPort {
   #active: ActiveRecording | undefined;
   #disposers: (() => void)[] = [];
   /** Bus reactions run one after another, so a stop is written before the End that follows it. */
-  #reactions: Promise<void> = Promise.resolve();
+  readonly #reactions = new SerialQueue();
 
   constructor(private readonly options: RecordingServiceOptions) {}
 
@@ -98,12 +99,11 @@ export class RecordingService implements Service, RecordingPort {
       bus.on('mediaSourceLost', (event) => this.#react(() => this.#entry({ type: 'source-lost', at: this.#now, data: { source: event.source, reason: event.reason } }))),
       bus.on('mediaSourceRestored', (event) => this.#react(() => this.#entry({ type: 'source-restored', at: this.#now, data: { source: event.source, downSeconds: event.downSeconds } }))),
     );
-    await this.options.reserve?.()?.ensure().catch(() => false);
   }
 
   async stop(): Promise<void> {
     for (const dispose of this.#disposers.splice(0)) dispose();
-    await this.#reactions;
+    await this.#reactions.idle();
     // The media service stops (and finalizes) a running recording itself; the session resumes it after the restart.
     this.#active = undefined;
   }
@@ -130,7 +130,7 @@ export class RecordingService implements Service, RecordingPort {
     const { recordingId, dir } = await this.#allocate(request.sessionId);
     const { catalog } = this.options.evidence.store;
     await catalog.openRecording(recordingId, { sessionId: request.sessionId, dir: catalog.relativeDir(dir), confidential: request.confidential, startedAt: this.#now });
-    const active: ActiveRecording = { recordingId, sessionId: request.sessionId, dir, label: request.label };
+    const active: ActiveRecording = { recordingId, sessionId: request.sessionId, label: request.label };
     this.#active = active;
     try {
       const { startedAt } = await this.options.media.startRecording({ recordingId, dir, sessionLabel: request.label, startIndex: 0 });
@@ -157,10 +157,10 @@ export class RecordingService implements Service, RecordingPort {
       throw new RecordingError('conflict', `recording ${this.#active.recordingId} is running`);
     }
     const dir = catalog.absolutePath(recording.dir);
-    const startIndex = Math.max(await nextIndexOnDisk(dir), await catalog.nextIndex(recording.id));
+    const startIndex = Math.max(await nextSegmentIndexIn(dir), await catalog.nextIndex(recording.id));
     const label = this.#active?.label ?? request.sessionId;
     const wasStopped = Boolean(this.#active?.stopped);
-    this.#active = { recordingId: recording.id, sessionId: request.sessionId, dir, label };
+    this.#active = { recordingId: recording.id, sessionId: request.sessionId, label };
     let startedAt: string;
     try {
       ({ startedAt } = await this.options.media.startRecording({ recordingId: recording.id, dir, sessionLabel: label, startIndex }));
@@ -200,7 +200,7 @@ export class RecordingService implements Service, RecordingPort {
       detail = `the recording had stopped by itself (${active.stopped.cause})`;
     }
     if (active) this.#active = undefined;
-    await this.#reactions;
+    await this.#reactions.idle();
     await this.options.evidence.settled();
     await this.options.reserve?.()?.ensure().catch(() => false);
     const segments = await this.options.evidence.store.catalog.segments(recordingId);
@@ -273,6 +273,6 @@ export class RecordingService implements Service, RecordingPort {
   }
 
   #react(work: () => Promise<void>): void {
-    this.#reactions = this.#reactions.then(work).catch((error: unknown) => this.options.logger.error({ err: String((error as Error)?.message ?? error) }, 'recording event could not be handled'));
+    this.#reactions.run(work).catch((error: unknown) => this.options.logger.error({ err: String((error as Error)?.message ?? error) }, 'recording event could not be handled'));
   }
 }

@@ -70,7 +70,7 @@ export type RecorderVerdict = 'record' | 'low' | 'stop';
  * For a running recording, sampled often: stop (finalize) while the writes expected during the
  * look-ahead still fit above the floor, so a fast writer cannot fill the disk between two samples.
  */
-export function recorderVerdict(freeBytes: number, bytesPerSecond: number, policy: StoragePolicy, lookaheadSeconds = 3): RecorderVerdict {
+export function recorderVerdict(freeBytes: number, bytesPerSecond: number, policy: Pick<StoragePolicy, 'recorderFloorBytes'>, lookaheadSeconds = 3): RecorderVerdict {
   const expectedFree = freeBytes - Math.max(0, bytesPerSecond) * lookaheadSeconds;
   if (expectedFree < policy.recorderFloorBytes) return 'stop';
   if (expectedFree < policy.recorderFloorBytes * 2) return 'low';

@@ -349,12 +349,16 @@ export class SessionService implements Service, ActiveSessionPort {
    */
   async recorderStopped(sessionId: string, stop: { at: string; cause: string; detail?: string }): Promise<void> {
     if ((await this.store.getSession(sessionId))?.state !== 'live') return;
-    const updated = await this.store.setRecorderStopped(sessionId, { at: stop.at, cause: stop.cause });
-    if (updated) this.options.bus.emit('sessionStateChanged', { sessionId, from: updated.state, to: updated.state, at: stop.at, recordingId: updated.recordingId });
+    await this.#markRecorder(sessionId, { at: stop.at, cause: stop.cause }, stop.at);
   }
 
   async recorderResumed(sessionId: string, at: string): Promise<void> {
-    const updated = await this.store.setRecorderStopped(sessionId, null);
+    await this.#markRecorder(sessionId, null, at);
+  }
+
+  /** Persists the recorder's stop (or its end) and tells the screens and the fleet: the session changed, not its state. */
+  async #markRecorder(sessionId: string, stop: { at: string; cause: string } | null, at: string): Promise<void> {
+    const updated = await this.store.setRecorderStopped(sessionId, stop);
     if (updated) this.options.bus.emit('sessionStateChanged', { sessionId, from: updated.state, to: updated.state, at, recordingId: updated.recordingId });
   }
 

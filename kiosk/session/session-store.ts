@@ -4,6 +4,7 @@ import type { SessionEventType } from './messages.js';
 import type { Attendance, CaseFlags, CaseInput, CitizenRole, ScheduleInput } from './schemas.js';
 import type { SessionState } from './state-machine.js';
 import type { CaseRecord, CitizenRecord, SessionEvent, SessionRecord } from './types.js';
+import { SerialQueue } from '../core/serial-queue.js';
 
 /** A new event, before it has an id. */
 export interface NewEvent {
@@ -20,15 +21,13 @@ type Row = Record<string, SqlValue>;
  * "sessions"). Writes go through one queue: the sqlite3 wrapper's transactions must not interleave.
  */
 export class SessionStore {
-  #queue: Promise<unknown> = Promise.resolve();
+  /** Writes one at a time, so a transaction never has a foreign statement inside it. */
+  readonly #writes = new SerialQueue();
 
   constructor(private readonly db: Database) {}
 
-  /** Runs writes one at a time, so a transaction never has a foreign statement inside it. */
   #serial<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.#queue.then(work, work);
-    this.#queue = next.catch(() => undefined);
-    return next;
+    return this.#writes.run(work);
   }
 
   // ── schedule ────────────────────────────────────────────────────────────────────────────────

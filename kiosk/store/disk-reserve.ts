@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, rm, stat } from 'node:fs/promises';
 import type { Logger } from '../core/logger.js';
+import { SerialQueue } from '../core/serial-queue.js';
 
 export const defaultReserveBytes = 16 * 1024 * 1024;
 
@@ -16,7 +17,8 @@ const statBlockBytes = 512;
  */
 export class DiskReserve {
   #held = false;
-  #queue: Promise<unknown> = Promise.resolve();
+  /** One operation at a time: a release that arrives during an ensure must find the file complete. */
+  readonly #queue = new SerialQueue();
 
   constructor(readonly path: string, private readonly logger: Logger, readonly bytes = defaultReserveBytes) {}
 
@@ -27,19 +29,12 @@ export class DiskReserve {
 
   /** Creates the reserve if it is missing or incomplete; false when the disk has no room for it. */
   ensure(): Promise<boolean> {
-    return this.#serial(() => this.#ensure());
+    return this.#queue.run(() => this.#ensure());
   }
 
   /** Deletes the reserve; returns the bytes given back to the filesystem (0 if there was none). */
   release(): Promise<number> {
-    return this.#serial(() => this.#release());
-  }
-
-  /** One operation at a time: a release that arrives during an ensure must find the file complete. */
-  #serial<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.#queue.then(work);
-    this.#queue = run.catch(() => undefined);
-    return run;
+    return this.#queue.run(() => this.#release());
   }
 
   async #ensure(): Promise<boolean> {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Catalog } from '../../kiosk/evidence/catalog.js';
-import { probeSegmentTiming, segmentTimingOrFallback, type SegmentTiming } from '../../kiosk/evidence/probe.js';
+import { probeSegmentTiming, type SegmentTiming } from '../../kiosk/evidence/probe.js';
 import { recoverySweep } from '../../kiosk/evidence/recovery.js';
 import type { Database } from '../../kiosk/store/database.js';
 import { openStore } from '../../kiosk/store/open-store.js';
@@ -84,18 +84,10 @@ describe('segment timing of files GStreamer writes', () => {
     expect(timing.createdAt).toBeUndefined();
   });
 
-  it('a file without a packet has no timing; the fallback range stands, with no duration', async () => {
+  it('a file without a packet has no timing', async () => {
     const empty = join(dir, 'empty.mkv');
     await writeFile(empty, '');
     expect(await probeSegmentTiming(empty)).toBeNull();
-    const fallback = { startedAt: '2026-12-01T10:00:00.000Z', endedAt: '2026-12-01T10:00:05.000Z' };
-    expect(await segmentTimingOrFallback(empty, fallback)).toEqual({ ...fallback, durationSeconds: null });
-  });
-
-  it('segmentTimingOrFallback takes the range from the file before the caller\'s', async () => {
-    const timing = await timingOf(cutMkv());
-    const result = await segmentTimingOrFallback(cutMkv(), { startedAt: mkvRun.spawnedAt.toISOString(), endedAt: mkvRun.killedAt.toISOString() });
-    expect(result).toEqual({ startedAt: timing.createdAt, endedAt: new Date(Date.parse(timing.createdAt!) + Math.round(timing.durationSeconds * 1000)).toISOString(), durationSeconds: timing.durationSeconds });
   });
 });
 

@@ -80,6 +80,14 @@ async function recordFor(room: Room, recorded: Recorded, seconds: number): Promi
   }, 10_000, `a segment of ${recorded.recordingId}`);
 }
 
+/** A whole session: scheduled, started, recorded for `seconds`, ended and sealed. */
+async function recordSession(room: Room, confidential: boolean, seconds: number): Promise<Recorded> {
+  const recorded = await startSession(room, confidential);
+  await recordFor(room, recorded, seconds);
+  await endSession(room, recorded);
+  return recorded;
+}
+
 /** Everything the issue asks of a day's recordings, checked on disk, with the verifier and through the console. */
 async function checkRecordings(room: Room, recordings: Recorded[]): Promise<void> {
   const folders = (await readdir(recordingsDir(room), { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
@@ -151,22 +159,16 @@ describe('a day of sessions on one daemon', () => {
 
   it('three sessions back to back (0 s, then 3 s apart; plain, confidential, plain): each keeps its own folder, unchanged by the next', async () => {
     const room = await openRoom('day-back-to-back');
-    const first = await startSession(room, false);
-    await recordFor(room, first, 3);
-    await endSession(room, first);
+    const first = await recordSession(room, false, 3);
     const firstHashes = await folderHashes(join(recordingsDir(room), first.recordingId));
 
     // 0 s between: the next session starts the moment the first is closed.
-    const second = await startSession(room, true);
+    const second = await recordSession(room, true, 3);
     expect(second.recordingId).not.toBe(first.recordingId);
-    await recordFor(room, second, 3);
-    await endSession(room, second);
     const secondHashes = await folderHashes(join(recordingsDir(room), second.recordingId));
 
     await sleep(3000);
-    const third = await startSession(room, false);
-    await recordFor(room, third, 3);
-    await endSession(room, third);
+    const third = await recordSession(room, false, 3);
 
     expect(await folderHashes(join(recordingsDir(room), first.recordingId))).toEqual(firstHashes);
     expect(await folderHashes(join(recordingsDir(room), second.recordingId))).toEqual(secondHashes);
@@ -188,9 +190,7 @@ describe('a day of sessions on one daemon', () => {
     await endSession(room, first);
     const firstHashes = await folderHashes(join(recordingsDir(room), first.recordingId));
 
-    const second = await startSession(room, true);
-    await recordFor(room, second, 3);
-    await endSession(room, second);
+    const second = await recordSession(room, true, 3);
 
     expect(await folderHashes(join(recordingsDir(room), first.recordingId))).toEqual(firstHashes);
     await checkRecordings(room, [first, second]);
@@ -212,12 +212,8 @@ describe('a day of sessions on one daemon', () => {
     await endSession(room, first);
     const firstHashes = await folderHashes(join(recordingsDir(room), first.recordingId));
 
-    const second = await startSession(room, true);
-    await recordFor(room, second, 2);
-    await endSession(room, second);
-    const third = await startSession(room, false);
-    await recordFor(room, third, 2);
-    await endSession(room, third);
+    const second = await recordSession(room, true, 2);
+    const third = await recordSession(room, false, 2);
 
     expect(await folderHashes(join(recordingsDir(room), first.recordingId))).toEqual(firstHashes);
     await checkRecordings(room, [first, second, third]);

@@ -9,7 +9,7 @@ import { capturesFor } from '../pipelines/capture.js';
 import { chooseEncoder } from '../pipelines/encoder.js';
 import { streamLaunch } from '../pipelines/stream.js';
 import { sha256File } from '../hash.js';
-import { probeSegmentTiming } from '../../evidence/probe.js';
+import { cutSegmentSpan } from './cut-segment.js';
 import { FreeSpaceRate, freeBytes } from './disk-watch.js';
 import { recorderVerdict, type RecorderVerdict } from '../../recording/storage-policy.js';
 import { probeEncoders } from './probe.js';
@@ -123,10 +123,9 @@ async function startRecording(command: Extract<WorkerCommand, { type: 'startReco
  */
 async function reportOrphan(recordingId: string, orphan: { index: number; path: string; openedAt: string; lastSeenAt: string }): Promise<void> {
   try {
-    const [sha256, info, timing] = await Promise.all([sha256File(orphan.path), stat(orphan.path), probeSegmentTiming(orphan.path)]);
-    const durationSeconds = timing?.durationSeconds ?? Math.max(0, (Date.parse(orphan.lastSeenAt) - Date.parse(orphan.openedAt)) / 1000);
-    const endedAt = new Date(Date.parse(orphan.openedAt) + durationSeconds * 1000).toISOString();
-    emit({ type: 'segmentClosed', recovered: true, segment: { recordingId, index: orphan.index, path: orphan.path, sizeBytes: info.size, durationSeconds, sha256, startedAt: orphan.openedAt, endedAt } });
+    const [sha256, info, span] = await Promise.all([sha256File(orphan.path), stat(orphan.path), cutSegmentSpan(orphan.path, Date.parse(orphan.openedAt), Date.parse(orphan.lastSeenAt))]);
+    const endedAt = new Date(span.endedAtMs).toISOString();
+    emit({ type: 'segmentClosed', recovered: true, segment: { recordingId, index: orphan.index, path: orphan.path, sizeBytes: info.size, durationSeconds: span.durationSeconds, sha256, startedAt: orphan.openedAt, endedAt } });
   } catch (error) {
     emit({ type: 'error', code: 'orphan-segment-unreadable', message: `${orphan.path}: ${(error as Error).message}` });
   }
@@ -167,10 +166,9 @@ function watchDisk(dir: string, floorBytes: number): void {
   clearInterval(diskTimer);
   diskState = 'record';
   const rate = new FreeSpaceRate();
-  const policy = { warnFreePercent: 0, criticalFreePercent: 0, reserveBytes: 0, recorderFloorBytes: floorBytes };
   diskTimer = setInterval(() => {
     freeBytes(dir).then((free) => {
-      const verdict = recorderVerdict(free, rate.sample(free, Date.now()), policy);
+      const verdict = recorderVerdict(free, rate.sample(free, Date.now()), { recorderFloorBytes: floorBytes });
       if (verdict === diskState || !diskTimer) return;
       diskState = verdict;
       if (verdict === 'record') return;

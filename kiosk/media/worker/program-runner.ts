@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../../core/logger.js';
 import { sha256File } from '../hash.js';
-import { probeSegmentTiming } from '../../evidence/probe.js';
+import { cutSegmentSpan } from './cut-segment.js';
 import type { StopResult, WorkerEvent } from '../ipc.js';
 import type { EncoderName, MediaPlan } from '../plan.js';
 import { elements, type SourceRole } from '../pipelines/channels.js';
@@ -187,11 +187,8 @@ export class ProgramRunner {
     const work = (async () => {
       try {
         // A segment cut short (failure, missed deadline) has no container duration: measure its packets.
-        const [sha256, info, timing] = await Promise.all([sha256File(open.path), stat(open.path), recovered ? probeSegmentTiming(open.path) : undefined]);
-        if (timing) {
-          durationSeconds = timing.durationSeconds;
-          endedAtMs = open.openedAtMs + timing.durationSeconds * 1000;
-        }
+        const [sha256, info, span] = await Promise.all([sha256File(open.path), stat(open.path), recovered ? cutSegmentSpan(open.path, open.openedAtMs, endedAtMs) : undefined]);
+        if (span) ({ durationSeconds, endedAtMs } = span);
         recording.closed++;
         this.emit({
           type: 'segmentClosed',

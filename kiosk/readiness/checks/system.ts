@@ -3,10 +3,10 @@ import { runTool } from '../child.js';
 import { JITTER_WARN_MS, LATENCY_WARN_MS, latencyStats } from '../latency.js';
 import type { ReadinessCheck } from '../types.js';
 import type { Admission } from '../../recording/storage-policy.js';
+import { errorText, none, outcome } from './common.js';
 
 /** The recording service's storage admission (the one policy). */
 export type StorageAdmit = (expectedBytes: number) => Promise<Admission>;
-import { errorText, none, outcome } from './common.js';
 
 const GB = 1e9;
 const gb = (bytes: number) => Math.round((bytes / GB) * 10) / 10;
