@@ -23,6 +23,8 @@ const state = {
   muted: false,
   readiness: undefined as ReadinessRun | undefined,
   testing: false,
+  /** The websocket to the daemon is open: without it nothing on screen can be taken as current. */
+  connected: false,
 };
 
 const statusKey: Record<Device['status'], MessageKey> = { ok: 'statusOk', connecting: 'statusConnecting', failed: 'statusFailed', 'bad-config': 'statusBadConfig' };
@@ -137,10 +139,12 @@ function render(): void {
   $('end').hidden = !live;
   // The daemon's own word wins: a recorder that stopped by itself is shown at once, even before the session view refreshes.
   const stopped = live && (session?.recorderStopped ?? (state.health?.recording?.state === 'stopped' ? { at: '', cause: state.health.recording.cause ?? 'failure' } : null));
-  $('recording').hidden = !live || Boolean(stopped);
+  // "Recording" is claimed only while the daemon answers; a frozen picture is never shown as live.
+  $('recording').hidden = !live || Boolean(stopped) || !state.connected;
   $('recorder-stopped').hidden = !stopped;
+  $('resume-recording').hidden = !state.connected;
   if (stopped) $('recorder-stopped-text').textContent = text(stopped.cause === 'disk-full' ? 'recorderStopped_diskfull' : 'recorderStopped_failure');
-  $('preview').hidden = !live;
+  $('preview').hidden = !live || Boolean(stopped) || !state.connected;
   const mute = $<HTMLButtonElement>('mute');
   mute.textContent = text(state.muted ? 'unmute' : 'mute');
   mute.setAttribute('aria-pressed', String(state.muted));
@@ -205,7 +209,11 @@ async function refresh(): Promise<void> {
 
 function connect(): void {
   const socket = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`);
-  socket.onopen = () => ($('offline').hidden = true);
+  socket.onopen = () => {
+    $('offline').hidden = true;
+    state.connected = true;
+    render();
+  };
   socket.onmessage = (event) => {
     const message = JSON.parse(String(event.data));
     if (message.type === 'health') {
@@ -218,6 +226,8 @@ function connect(): void {
   };
   socket.onclose = () => {
     $('offline').hidden = false;
+    state.connected = false;
+    render();
     window.setTimeout(connect, 2000);
   };
 }
