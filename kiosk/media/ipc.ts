@@ -34,6 +34,8 @@ export const commandSchema = z.discriminatedUnion('type', [
     /** Index of the first new segment: above 0 when resuming after a worker restart. */
     startIndex: z.number().int().min(0),
     orphans: z.array(orphanSegment),
+    /** Start the stream to the chairing site too (not for a test recording). */
+    stream: z.boolean(),
   }),
   z.object({ type: z.literal('stopRecording'), id: z.number().int(), deadlineMs: z.number().int().min(100) }),
   z.object({ type: z.literal('status'), id: z.number().int() }),

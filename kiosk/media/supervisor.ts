@@ -43,15 +43,23 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
+/** Evidence is catalogued and sealed; a test (the readiness check) is probed and deleted by its caller. */
+export type RecordingPurpose = 'evidence' | 'test';
+
 interface ActiveRecording {
   recordingId: string;
+  purpose: RecordingPurpose;
   dir: string;
   sessionLabel: string;
   startedAt: string;
   nextIndex: number;
   open?: { index: number; path: string; openedAt: string };
   segments: number;
+  /** The files of the segments closed so far, in order. */
+  files: string[];
   gaps: number;
+  /** A test recording that ended by itself (nothing resumes a test), and whether its worker died. */
+  failed?: { detail: string; workerDied: boolean };
 }
 
 export const defaultWorkerPath = (): string => join(projectRoot(), 'dist', 'kiosk', 'media', 'worker', 'main.js');
@@ -151,7 +159,7 @@ export class MediaService implements Service {
   }
 
   health(): MediaHealth {
-    const r = this.#recording;
+    const r = this.#recording?.purpose === 'evidence' ? this.#recording : undefined;
     return {
       worker: this.#state,
       ...(this.#child?.pid && this.#state === 'running' ? { pid: this.#child.pid } : {}),
@@ -168,40 +176,49 @@ export class MediaService implements Service {
     return workerStatusSchema.parse(await this.#request({ type: 'status' }));
   }
 
-  /** Starts recording the program into `dir`; resolves once the first segment is open. */
-  async startRecording(request: { recordingId: string; dir: string; sessionLabel?: string; startIndex: number }): Promise<{ startedAt: string }> {
+  /**
+   * Starts recording the program into `dir`; resolves once the first segment is open. A test
+   * recording runs the same program pipeline without the stream, and nothing of it reaches the bus:
+   * no segment to catalogue, no "recording" state for the kiosk, the tally or central monitoring.
+   */
+  async startRecording(request: { recordingId: string; dir: string; sessionLabel?: string; startIndex: number; purpose?: RecordingPurpose }): Promise<{ startedAt: string }> {
     if (this.#recording) throw new Error(`already recording ${this.#recording.recordingId}`);
     await this.#recycling;
     const { startIndex } = request;
+    const purpose = request.purpose ?? 'evidence';
     this.#preview = undefined;
     this.#levels = undefined;
-    const recording: ActiveRecording = { recordingId: request.recordingId, dir: request.dir, sessionLabel: request.sessionLabel ?? request.recordingId, startedAt: new Date().toISOString(), nextIndex: startIndex, segments: 0, gaps: 0 };
+    const recording: ActiveRecording = { recordingId: request.recordingId, purpose, dir: request.dir, sessionLabel: request.sessionLabel ?? request.recordingId, startedAt: new Date().toISOString(), nextIndex: startIndex, segments: 0, files: [], gaps: 0 };
     this.#recording = recording;
     try {
-      const result = (await this.#request({ type: 'startRecording', recordingId: recording.recordingId, dir: recording.dir, sessionLabel: recording.sessionLabel, startIndex, orphans: [] })) as { startedAt: string };
+      const result = (await this.#request({ type: 'startRecording', recordingId: recording.recordingId, dir: recording.dir, sessionLabel: recording.sessionLabel, startIndex, orphans: [], stream: purpose === 'evidence' })) as { startedAt: string };
       recording.startedAt = result.startedAt;
-      this.options.logger.info({ recordingId: recording.recordingId, dir: recording.dir, startIndex }, 'recording started');
-      this.options.bus.emit('recordingStateChanged', { recordingId: recording.recordingId, state: 'recording', at: result.startedAt });
+      this.options.logger.info({ recordingId: recording.recordingId, purpose, dir: recording.dir, startIndex }, 'recording started');
+      if (purpose === 'evidence') this.options.bus.emit('recordingStateChanged', { recordingId: recording.recordingId, state: 'recording', at: result.startedAt });
       return result;
     } catch (error) {
       this.#recording = undefined;
+      // A worker that failed to start a recording may hold half a pipeline: the next one gets a fresh worker.
+      this.#recycle();
       throw error;
     }
   }
 
   /** EOS and wait for finalization within the deadline; a timed-out stop is reported, what was written stays. */
-  async stopRecording(options: { deadlineMs?: number } = {}): Promise<StopResult> {
+  async stopRecording(options: { deadlineMs?: number } = {}): Promise<StopResult & { files: string[]; failure?: string }> {
     const recording = this.#recording;
-    if (!recording) return { clean: true, timedOut: false, segments: 0 };
+    if (!recording) return { clean: true, timedOut: false, segments: 0, files: [] };
     const deadlineMs = options.deadlineMs ?? this.options.stopDeadlineMs ?? 10_000;
     try {
+      if (recording.failed) return { clean: false, timedOut: false, segments: recording.segments, files: recording.files, failure: recording.failed.detail };
       const result = stopResultSchema.parse(await this.#request({ type: 'stopRecording', deadlineMs }, deadlineMs + 5000));
       if (result.timedOut) this.options.logger.error({ recordingId: recording.recordingId, deadlineMs }, 'recording stop timed out; written segments kept');
-      this.options.bus.emit('recordingStateChanged', { recordingId: recording.recordingId, state: 'stopped', at: new Date().toISOString(), clean: result.clean, cause: 'requested' });
-      return { ...result, segments: recording.segments };
+      if (recording.purpose === 'evidence') this.options.bus.emit('recordingStateChanged', { recordingId: recording.recordingId, state: 'stopped', at: new Date().toISOString(), clean: result.clean, cause: 'requested' });
+      return { ...result, segments: recording.segments, files: recording.files };
     } finally {
       this.#recording = undefined;
-      this.#recycle();
+      // A dead worker is already being replaced by the restart.
+      if (!recording.failed?.workerDied) this.#recycle();
     }
   }
 
@@ -261,6 +278,11 @@ export class MediaService implements Service {
     this.#lastError = `media worker died (${signal ?? `exit ${code}`})`;
     this.options.logger.error({ code, signal, recording: this.#recording?.recordingId }, 'media worker died; restarting');
     this.options.bus.emit('mediaError', { code: 'worker-died', message: this.#lastError });
+    if (this.#recording?.purpose === 'test') {
+      // A test is not resumed: it fails, and says why.
+      this.#recording.failed = { detail: this.#lastError, workerDied: true };
+      return this.#scheduleRestart();
+    }
     if (this.#recording) this.options.bus.emit('recordingStateChanged', { recordingId: this.#recording.recordingId, state: 'interrupted', at: diedAt });
     this.#scheduleRestart(() => this.#resume(lastSeenAt, diedAt));
   }
@@ -285,7 +307,7 @@ export class MediaService implements Service {
     const startIndex = recording.open ? recording.open.index + 1 : recording.nextIndex;
     recording.open = undefined;
     try {
-      const { startedAt } = (await this.#request({ type: 'startRecording', recordingId: recording.recordingId, dir: recording.dir, sessionLabel: recording.sessionLabel, startIndex, orphans })) as { startedAt: string };
+      const { startedAt } = (await this.#request({ type: 'startRecording', recordingId: recording.recordingId, dir: recording.dir, sessionLabel: recording.sessionLabel, startIndex, orphans, stream: true })) as { startedAt: string };
       recording.gaps++;
       const seconds = Math.max(0, (Date.parse(startedAt) - Date.parse(lastSeenAt)) / 1000);
       this.options.logger.warn({ recordingId: recording.recordingId, seconds, startIndex }, 'recording resumed after a media worker restart');
@@ -309,12 +331,14 @@ export class MediaService implements Service {
         return;
       case 'segmentClosed': {
         const segment: SegmentInfo = event.segment;
-        if (this.#recording?.recordingId === segment.recordingId) {
-          this.#recording.segments++;
-          if (this.#recording.open?.path === segment.path) this.#recording.open = undefined;
+        const recording = this.#recording?.recordingId === segment.recordingId ? this.#recording : undefined;
+        if (recording) {
+          recording.segments++;
+          recording.files.push(segment.path);
+          if (recording.open?.path === segment.path) recording.open = undefined;
         }
         this.options.logger.info({ recordingId: segment.recordingId, index: segment.index, bytes: segment.sizeBytes, recovered: event.recovered }, 'segment closed');
-        bus.emit('segmentClosed', segment);
+        if (recording?.purpose !== 'test') bus.emit('segmentClosed', segment);
         return;
       }
       case 'sourceLost':
@@ -347,6 +371,10 @@ export class MediaService implements Service {
       case 'recordingStopped':
         // The worker stopped on its own (disk full, pipeline failure): the recording's owner must know at once.
         if (event.cause !== 'requested' && this.#recording?.recordingId === event.recordingId) {
+          if (this.#recording.purpose === 'test') {
+            this.#recording.failed = { detail: event.detail ?? event.cause, workerDied: false };
+            return;
+          }
           this.#recording = undefined;
           this.#lastError = event.detail ?? event.cause;
           this.options.logger.error({ recordingId: event.recordingId, cause: event.cause, detail: event.detail }, 'recording stopped by itself');

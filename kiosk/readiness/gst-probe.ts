@@ -1,11 +1,9 @@
-import { mkdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { AudioSource } from '../../hal/audio/types.js';
 import type { CameraSource } from '../../hal/camera/types.js';
 import { runTool } from './child.js';
 import { analyseFrames, splitFrames, type FrameAnalysis } from './frames.js';
 import { loopbackHeard, median, parseLevelMessages, parseRmsSeries, type AudioLevels } from './levels.js';
-import { audioSource, cameraSource, frameCaptureLaunch, launchArgs, levelLaunch, loopbackLaunch, PROBE_FRAME, testRecordingLaunch, toneBandLaunch } from './pipelines.js';
+import { audioSource, cameraSource, frameCaptureLaunch, launchArgs, levelLaunch, loopbackLaunch, PROBE_FRAME, toneBandLaunch } from './pipelines.js';
 import type { MediaProbePort } from './ports.js';
 
 const FRAMES_TO_ANALYSE = 15;
@@ -65,20 +63,6 @@ export class GstProbe implements MediaProbePort {
     const levels = parseLevelMessages(result.stdout.toString());
     if (!levels) throw new Error(`no level reading from the microphone${result.stderr ? `: ${lastLine(result.stderr)}` : ''}`);
     return levels;
-  }
-
-  async testRecording(seconds: number, dir: string, signal: AbortSignal): Promise<{ path: string }> {
-    const camera = cameraSource(this.camera, seconds * this.camera.fps);
-    if (!camera) throw new Error(`the ${this.camera.driver} camera cannot be recorded outside the media engine`);
-    await mkdir(dir, { recursive: true });
-    const path = join(dir, `readiness-test-${Date.now()}.mkv`);
-    const launch = testRecordingLaunch(camera, audioSource(this.microphone, seconds * 10), this.camera.fps, path);
-    const result = await runTool(this.gstLaunch, ['-q', '-e', ...launchArgs(launch)], { timeoutMs: seconds * 1000 + 20_000, signal });
-    if (result.code !== 0) {
-      await rm(path, { force: true });
-      throw new Error(`test recording failed (${result.code ?? result.signal})${result.stderr ? `: ${lastLine(result.stderr)}` : ''}`);
-    }
-    return { path };
   }
 }
 

@@ -51,15 +51,6 @@ export function levelLaunch(microphone: string): string {
   return `${microphone} ! audioconvert ! level interval=100000000 post-messages=true ! fakesink sync=false`;
 }
 
-/** H.264 + Opus in Matroska, the same container family as the session recordings. */
-export function testRecordingLaunch(camera: string, microphone: string, fps: number, path: string): string {
-  return [
-    `${camera} ! videoconvert ! videoscale ! video/x-raw,width=640,height=360 ! x264enc tune=zerolatency speed-preset=ultrafast key-int-max=${fps} ! h264parse ! queue ! mux.`,
-    `${microphone} ! audioconvert ! audioresample ! opusenc ! queue ! mux.`,
-    `matroskamux name=mux ! filesink location=${quote(path)}`,
-  ].join(' ');
-}
-
 /**
  * gst-launch-1.0 re-quotes any argument holding a space, so a description must be passed as one
  * argument per token. Splits on spaces outside double quotes; quotes stay in their token.

@@ -13,8 +13,14 @@ export interface MediaProbePort {
   audioLevels?(signal: AbortSignal): Promise<AudioLevels>;
   /** Plays a tone on the speaker and listens for it on the microphone. */
   loopbackTone?(signal: AbortSignal): Promise<{ detected: boolean; levelDb: number | null }>;
-  /** Records `seconds` of camera + microphone into `dir`; returns the file's path. */
-  testRecording?(seconds: number, dir: string, signal: AbortSignal): Promise<{ path: string }>;
   /** Why a method is absent, for the check's explanation. */
-  unsupported?: Partial<Record<'cameraFrames' | 'audioLevels' | 'loopbackTone' | 'testRecording', Label>>;
+  unsupported?: Partial<Record<'cameraFrames' | 'audioLevels' | 'loopbackTone', Label>>;
+}
+
+/**
+ * The room's recorder (kiosk/recording): a short recording through the very pipeline that records
+ * sessions, so a pass means the session's recording works, not a look-alike.
+ */
+export interface TestRecorder {
+  testRecording(seconds: number, signal: AbortSignal): Promise<{ files: string[]; clean: boolean; discard(): Promise<void> }>;
 }

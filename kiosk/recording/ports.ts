@@ -7,8 +7,9 @@ import type { RecordingStopCause } from '../media/events.js';
 
 /** The media supervisor: one recording at a time in a fresh worker. */
 export interface MediaRecorder {
-  startRecording(request: { recordingId: string; dir: string; sessionLabel?: string; startIndex: number }): Promise<{ startedAt: string }>;
-  stopRecording(options?: { deadlineMs?: number }): Promise<StopResult>;
+  startRecording(request: { recordingId: string; dir: string; sessionLabel?: string; startIndex: number; purpose?: 'evidence' | 'test' }): Promise<{ startedAt: string }>;
+  /** `files`: the segments closed, in order; `failure`: why a test recording ended by itself. */
+  stopRecording(options?: { deadlineMs?: number }): Promise<StopResult & { files: string[]; failure?: string }>;
 }
 
 /** A timeline entry of a session, signed into its recording's manifest at the seal. */
@@ -34,3 +35,11 @@ export interface RecordingOwner {
 
 /** Why a span was not recorded. */
 export type GapCause = 'daemon-restart' | 'worker-crash' | 'disk-full' | 'failure';
+
+/** A finished test recording: its segment files, probed by the readiness check, then discarded. */
+export interface TestRecording {
+  files: string[];
+  /** The recorder finalized its last segment. */
+  clean: boolean;
+  discard(): Promise<void>;
+}

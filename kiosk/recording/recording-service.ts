@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EventBus } from '../core/event-bus.js';
 import type { Logger } from '../core/logger.js';
@@ -9,8 +10,9 @@ import { recoverFolder } from '../evidence/recovery.js';
 import type { RecordingStopCause } from '../media/events.js';
 import { nextSegmentIndexIn } from '../media/segment-files.js';
 import { createFolderExclusive, makeReadOnly, recordingIdCandidate, removeIfEmpty } from './folders.js';
-import type { GapCause, MediaRecorder, RecordingOwner, TimelineEntry } from './ports.js';
+import type { GapCause, MediaRecorder, RecordingOwner, TestRecording, TimelineEntry } from './ports.js';
 import type { RecordingPort } from '../session/ports.js';
+import { recordTestClip } from './test-recording.js';
 import { admission, admissionMessage, type Admission, type StoragePolicy } from './storage-policy.js';
 
 export class RecordingError extends Error {
@@ -70,9 +72,14 @@ export interface RecordingStopSummary {
  * gap and resume into the owning session's timeline, and seals it (write-once manifest checked
  * against the folder, files made read-only). Sessions ask it; media and evidence serve it.
  */
+/** Test recordings live beside the evidence (same disk), in a dot folder the evidence sweep skips. */
+export const TEST_RECORDINGS_FOLDER = '.readiness-test';
+
 export class RecordingService implements Service, RecordingPort {
   readonly name = 'recordings';
   #active: ActiveRecording | undefined;
+  /** The readiness test recording in progress; a session starting interrupts it. */
+  #test: { interrupt: AbortController; done: Promise<unknown> } | undefined;
   #disposers: (() => void)[] = [];
   /** Bus reactions run one after another, so a stop is written before the End that follows it. */
   readonly #reactions = new SerialQueue();
@@ -83,8 +90,14 @@ export class RecordingService implements Service, RecordingPort {
     return (this.options.now?.() ?? new Date()).toISOString();
   }
 
+  get #testRoot(): string {
+    return join(this.options.recordingsDir, TEST_RECORDINGS_FOLDER);
+  }
+
   async start(): Promise<void> {
     const { bus } = this.options;
+    // A test recording left by a crash or a power cut is not evidence: it goes.
+    await rm(this.#testRoot, { recursive: true, force: true });
     this.#disposers.push(
       bus.on('recordingStateChanged', (change) => {
         if (change.state !== 'stopped' || !change.cause || change.cause === 'requested') return;
@@ -125,6 +138,7 @@ export class RecordingService implements Service, RecordingPort {
   /** A new recording for a session: its own id and an empty folder of its own, then the recorder. */
   async begin(request: { sessionId: string; label: string; confidential: boolean; expectedBytes: number }): Promise<{ recordingId: string; dir: string; startedAt: string }> {
     if (this.#active) throw new RecordingError('conflict', `recording ${this.#active.recordingId} is still running`);
+    await this.#interruptTest();
     const decision = await this.admit(request.expectedBytes);
     if (!decision.ok) throw new RecordingError('storage', decision.message);
     const { recordingId, dir } = await this.#allocate(request.sessionId);
@@ -156,6 +170,7 @@ export class RecordingService implements Service, RecordingPort {
     if (this.#active && (this.#active.recordingId !== request.recordingId || !this.#active.stopped)) {
       throw new RecordingError('conflict', `recording ${this.#active.recordingId} is running`);
     }
+    await this.#interruptTest();
     const dir = catalog.absolutePath(recording.dir);
     const startIndex = Math.max(await nextSegmentIndexIn(dir), await catalog.nextIndex(recording.id));
     const label = this.#active?.label ?? request.sessionId;
@@ -226,6 +241,35 @@ export class RecordingService implements Service, RecordingPort {
     const events = recording.sessionId ? await this.options.owner().timeline(recording.sessionId) : undefined;
     await evidence.store.seal(recordingId, events);
     await makeReadOnly(catalog.absolutePath(recording.dir));
+  }
+
+  /**
+   * The readiness test recording: `seconds` of the same program pipeline a session records (same
+   * worker, encoder, overlays and container; no stream), written on the recordings disk outside
+   * the catalogue. Refused while a session records; a session starting interrupts it.
+   */
+  async testRecording(seconds: number, signal: AbortSignal): Promise<TestRecording> {
+    if (this.#active) throw new RecordingError('conflict', `recording ${this.#active.recordingId} is running: no test recording during a session`);
+    if (this.#test) throw new RecordingError('conflict', 'a test recording is already running');
+    const interrupt = new AbortController();
+    const work = recordTestClip(this.options.media, this.#testRoot, seconds, AbortSignal.any([signal, interrupt.signal]), this.options.now?.());
+    this.#test = { interrupt, done: work.catch(() => undefined) };
+    try {
+      return await work;
+    } catch (error) {
+      if (interrupt.signal.aborted) throw new RecordingError('conflict', 'the test recording was interrupted: a session started');
+      throw error;
+    } finally {
+      this.#test = undefined;
+    }
+  }
+
+  async #interruptTest(): Promise<void> {
+    const test = this.#test;
+    if (!test) return;
+    this.options.logger.warn('a session starts: the readiness test recording is interrupted');
+    test.interrupt.abort();
+    await test.done;
   }
 
   /** A confidential case added during the session makes its recording confidential (never the reverse). */

@@ -7,7 +7,7 @@ import type { Logger } from '../core/logger.js';
 import type { Database } from '../store/database.js';
 import { createChecks } from '../readiness/checks/index.js';
 import { GstProbe } from '../readiness/gst-probe.js';
-import type { MediaProbePort } from '../readiness/ports.js';
+import type { MediaProbePort, TestRecorder } from '../readiness/ports.js';
 import { ReadinessService } from '../readiness/readiness-service.js';
 import { readinessConsoleRouter, readinessKioskRouter } from '../readiness/routes.js';
 import { auditUnavailable } from './fallbacks.js';
@@ -23,7 +23,7 @@ export interface SessionWiring {
   bus: EventBus;
   logger: Logger;
   /** The recording service (kiosk/recording): a session's recording from its start to its seal. */
-  recordings: RecordingPort;
+  recordings: RecordingPort & TestRecorder;
   /** The evidence store's audit log; without it confidential identities cannot be read. */
   audit?: AuditPort;
   /** The media engine's probes; without them short gst-launch probes of the configured devices. */
@@ -55,10 +55,10 @@ export function createSessionServices(wiring: SessionWiring): {
         devices: wiring.devices,
         media,
         admit: (bytes) => wiring.recordings.admit(bytes),
-        scratchDir: resolveDataPath(config, 'readiness'),
+        recorder: wiring.recordings,
         expectedBytes,
         upsMarginSeconds: config.hal.power.marginSeconds,
-        videoFps: config.hal.camera.fps,
+        videoFps: config.media.video.fps,
       }),
     sessions,
     bus,

@@ -11,12 +11,18 @@ import { runChecks } from '../../kiosk/readiness/runner.js';
 import type { ReadinessTarget } from '../../kiosk/readiness/types.js';
 import { expectedRecordingBytes } from '../../kiosk/session/recording-size.js';
 import type { BenchFigure, BenchSuite } from './types.js';
+import { createEventBus } from '../../kiosk/core/event-bus.js';
+import { createLogger } from '../../kiosk/core/logger.js';
+import { planFromConfig } from '../../kiosk/media/plan.js';
+import { MediaService } from '../../kiosk/media/supervisor.js';
+import { recordTestClip } from '../../kiosk/recording/test-recording.js';
 import { readDiskSpace } from '../../kiosk/evidence/disk.js';
 import { admission, storagePolicyFrom } from '../../kiosk/recording/storage-policy.js';
 
 /**
  * Wall time of a full readiness test (kiểm thử) in simulation: sim devices from the embedded
- * config, the real gst-launch/ffprobe probes, a TCP listener on 127.0.0.1 as the chairing site.
+ * config, the real gst-launch/ffprobe probes, the media worker for the test recording, a TCP
+ * listener on 127.0.0.1 as the chairing site.
  *
  * Peers, measured in the same run on the same checks:
  * - the same checks run one after another (what a plain loop would cost): the ratio is what running
@@ -34,7 +40,9 @@ export const readinessBench: BenchSuite = {
     const dir = await mkdtemp(join(tmpdir(), 'diemcau-bench-readiness-'));
     const devices = await createDevices(config.hal, {});
     const listener = createServer((socket) => socket.destroy());
+    const media = new MediaService({ plan: planFromConfig(config), bus: createEventBus(createLogger('silent')), logger: createLogger('silent'), workerLogLevel: 'silent' });
     try {
+      await media.start();
       await Promise.all(Object.values(devices).map((device) => device.start()));
       await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
       const target: ReadinessTarget = { sessionId: null, durationSeconds: 20 * 60, endpoint: { host: '127.0.0.1', port: (listener.address() as { port: number }).port } };
@@ -43,10 +51,10 @@ export const readinessBench: BenchSuite = {
           devices: () => devices,
           media: new GstProbe(config.hal.camera, config.hal.audio),
           admit: async (bytes) => admission(await readDiskSpace(dir), bytes, storagePolicyFrom(config)),
-          scratchDir: join(dir, 'scratch'),
+          recorder: { testRecording: (seconds, signal) => recordTestClip(media, join(dir, 'test'), seconds, signal) },
           expectedBytes: (seconds) => expectedRecordingBytes({ videoKbps: config.media.video.bitrateKbps, audioKbps: config.media.audioBitrateKbps }, seconds),
           upsMarginSeconds: config.hal.power.marginSeconds,
-          videoFps: config.hal.camera.fps,
+          videoFps: config.media.video.fps,
         });
       const timed = async (work: () => Promise<{ results: { id: string; status: string }[] }>) => {
         const started = performance.now();
@@ -71,6 +79,7 @@ export const readinessBench: BenchSuite = {
         { name: 'same checks run sequentially, median of 3', value: median(sequential) / 1000, unit: 's' },
       ];
     } finally {
+      await media.stop();
       await Promise.all(Object.values(devices).map((device) => device.stop()));
       await new Promise<void>((resolve) => listener.close(() => resolve()));
       await rm(dir, { recursive: true, force: true });

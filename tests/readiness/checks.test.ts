@@ -15,8 +15,14 @@ import { runChecks } from '../../kiosk/readiness/runner.js';
 import { checkIds, type CheckResult, type ReadinessTarget } from '../../kiosk/readiness/types.js';
 import { expectedRecordingBytes } from '../../kiosk/session/recording-size.js';
 import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
+import { MediaService } from '../../kiosk/media/supervisor.js';
+import { planFromConfig } from '../../kiosk/media/plan.js';
+import { recordTestClip } from '../../kiosk/recording/test-recording.js';
+import { quietLogger, requireBuiltWorker, testBus } from '../media/helpers.js';
+import { readdir } from 'node:fs/promises';
 
-// Sim devices from the embedded default config, the real gst-launch/ffprobe probes, a real TCP listener.
+// Sim devices from the embedded default config, the real gst-launch/ffprobe probes, the real media
+// worker for the test recording (the session's program pipeline), a real TCP listener.
 const config = simConfig();
 const policy = storagePolicyFrom(config);
 const bitrates = { videoKbps: config.media.video.bitrateKbps, audioKbps: config.media.audioBitrateKbps };
@@ -26,9 +32,13 @@ describe('readiness checks in simulation', () => {
   let devices: Devices;
   let listener: Server;
   let endpoint: { host: string; port: number };
+  let media: MediaService;
 
   beforeAll(async () => {
+    requireBuiltWorker();
     dir = await makeTempDir('readiness');
+    media = new MediaService({ plan: planFromConfig(config), bus: testBus(), logger: quietLogger(), workerLogLevel: 'silent' });
+    await media.start();
     devices = await createDevices(config.hal, {});
     await Promise.all(Object.values(devices).map((device) => device.start()));
     listener = createServer((socket) => socket.destroy());
@@ -37,6 +47,7 @@ describe('readiness checks in simulation', () => {
   });
 
   afterAll(async () => {
+    await media?.stop();
     await Promise.all(Object.values(devices ?? {}).map((device) => device.stop()));
     await new Promise<void>((resolve) => (listener ? listener.close(() => resolve()) : resolve()));
     await removeTempDir(dir);
@@ -47,10 +58,10 @@ describe('readiness checks in simulation', () => {
       devices: source,
       media: new GstProbe(config.hal.camera, config.hal.audio),
       admit: async (bytes) => admission(await readDiskSpace(dir), bytes, policy),
-      scratchDir: join(dir, 'scratch'),
+      recorder: { testRecording: (seconds, signal) => recordTestClip(media, join(dir, 'test'), seconds, signal) },
       expectedBytes: (seconds) => expectedRecordingBytes(bitrates, seconds),
       upsMarginSeconds: config.hal.power.marginSeconds,
-      videoFps: config.hal.camera.fps,
+      videoFps: config.media.video.fps,
     });
   const checks = () => createChecksFor(() => devices);
   // 20 minutes: within the sim UPS's 30 minutes of battery with the 2-minute margin.
@@ -81,6 +92,9 @@ describe('readiness checks in simulation', () => {
     expect(r.clock!.status).toBe(synced === true ? 'pass' : synced === false ? 'fail' : 'warn');
     expect(r['test-recording']).toMatchObject({ status: 'pass', measured: { unit: 's' } });
     expect(r['test-recording']!.measured.value as number).toBeGreaterThanOrEqual(4.5);
+    expect(r['test-recording']!.explanation.en).toContain("session's own recorder");
+    // The probed files are not evidence: nothing of the test stays on disk.
+    expect(await readdir(join(dir, 'test'))).toEqual([]);
     expect(overall).toBe(results.some((x) => x.status === 'fail') ? 'fail' : results.some((x) => x.status === 'warn') ? 'warn' : 'pass');
   }, 90_000);
 

@@ -4,7 +4,7 @@ import { analyseFrames, splitFrames } from '../../kiosk/readiness/frames.js';
 import { latencyStats } from '../../kiosk/readiness/latency.js';
 import { parseLevelMessages } from '../../kiosk/readiness/levels.js';
 import { overallOutcome } from '../../kiosk/readiness/outcome.js';
-import { audioSource, cameraSource, frameCaptureLaunch, launchArgs, levelLaunch, testRecordingLaunch } from '../../kiosk/readiness/pipelines.js';
+import { audioSource, cameraSource, frameCaptureLaunch, launchArgs, levelLaunch } from '../../kiosk/readiness/pipelines.js';
 import { assessRecording } from '../../kiosk/readiness/recording-probe.js';
 import { dueRuns, type PastRun, type SessionSlot } from '../../kiosk/readiness/scheduler.js';
 import { audioConfig } from '../../hal/audio/config.js';
@@ -109,7 +109,14 @@ describe('test recording assessment (ffprobe JSON)', () => {
     ['no streams', JSON.stringify({ streams: [], format: {} }), { decodes: false, problem: 'no video frame decodes' }],
     ['not JSON', 'Invalid data found when processing input', { decodes: false, problem: 'ffprobe output is not JSON' }],
   ])('%s', (_name, json, expected) => {
-    expect(assessRecording(json, { seconds: 5, fps: 30 })).toMatchObject(expected);
+    expect(assessRecording([json], { seconds: 5, fps: 30 })).toMatchObject(expected);
+  });
+  it('adds up the segments of a recording that split', () => {
+    expect(assessRecording([probe(90, 150, '3.0'), probe(60, 101, '2.0')], { seconds: 5, fps: 30 })).toMatchObject({ decodes: true, durationSeconds: 5, videoFrames: 150, audioFrames: 251 });
+    expect(assessRecording([probe(90, 150, '3.0'), JSON.stringify({ streams: [], format: {} })], { seconds: 5, fps: 30 })).toMatchObject({ decodes: false, durationSeconds: null });
+  });
+  it('fails a recording that wrote no segment', () => {
+    expect(assessRecording([], { seconds: 5, fps: 30 })).toMatchObject({ decodes: false, problem: 'no segment was written' });
   });
 });
 
@@ -149,13 +156,9 @@ describe('probe pipelines', () => {
   ])('microphone %j', (source, expected) => {
     expect(audioSource(audioConfig.parse(source), 10)).toBe(expected);
   });
-  it('builds the frame, level and test-recording launches', () => {
+  it('builds the frame and level launches', () => {
     expect(frameCaptureLaunch('SRC')).toBe('SRC ! videoconvert ! videoscale ! video/x-raw,format=GRAY8,width=64,height=36 ! fdsink fd=1');
     expect(levelLaunch('MIC')).toBe('MIC ! audioconvert ! level interval=100000000 post-messages=true ! fakesink sync=false');
-    expect(testRecordingLaunch('CAM', 'MIC', 25, '/tmp/a "b".mkv')).toBe(
-      'CAM ! videoconvert ! videoscale ! video/x-raw,width=640,height=360 ! x264enc tune=zerolatency speed-preset=ultrafast key-int-max=25 ! h264parse ! queue ! mux. ' +
-        'MIC ! audioconvert ! audioresample ! opusenc ! queue ! mux. matroskamux name=mux ! filesink location="/tmp/a \\"b\\".mkv"',
-    );
   });
   it.each([
     ['a ! b', ['a', '!', 'b']],

@@ -10,6 +10,7 @@ import { createChecks } from '../../kiosk/readiness/checks/index.js';
 import { GstProbe } from '../../kiosk/readiness/gst-probe.js';
 import { ReadinessService } from '../../kiosk/readiness/readiness-service.js';
 import type { ReadinessAlert, ReadinessRun } from '../../kiosk/readiness/types.js';
+import type { TestRecorder } from '../../kiosk/readiness/ports.js';
 import { auditUnavailable } from '../../kiosk/session/fallbacks.js';
 import type { RecordingPort } from '../../kiosk/session/ports.js';
 
@@ -22,6 +23,8 @@ const idleRecordings: RecordingPort = {
   seal: async () => undefined,
   raiseConfidentiality: async () => undefined,
 };
+/** The test-recording check is filtered out below; its recorder is never called. */
+const filteredOut: TestRecorder = { testRecording: () => Promise.reject(new Error('the test-recording check does not run in these tests')) };
 import { SessionService } from '../../kiosk/session/session-service.js';
 import type { Database } from '../../kiosk/store/database.js';
 import { openStore } from '../../kiosk/store/open-store.js';
@@ -58,7 +61,7 @@ describe('readiness service: scheduled runs, storage, bus, alert', () => {
     const fast = new Set(['ptz', 'display', 'ups', 'disk', 'loopback']);
     readiness = new ReadinessService({
       database: () => db,
-      checks: () => createChecks({ devices: () => devices, media: new GstProbe(config.hal.camera, config.hal.audio), admit: idleRecordings.admit, scratchDir: join(dir, 'scratch'), expectedBytes: (s) => s * 1000, upsMarginSeconds: 120, videoFps: 30 }).filter((c) => fast.has(c.id)),
+      checks: () => createChecks({ devices: () => devices, media: new GstProbe(config.hal.camera, config.hal.audio), admit: idleRecordings.admit, recorder: filteredOut, expectedBytes: (s) => s * 1000, upsMarginSeconds: 120, videoFps: 30 }).filter((c) => fast.has(c.id)),
       sessions, bus, logger, now, tickMs: 3_600_000,
     });
     await sessions.start();

@@ -7,6 +7,7 @@ import { projectRoot } from '../../config/load.js';
 import { startDaemon, verifyWithCli, writeTestConfig, type DaemonHandle } from '../support/daemon.js';
 import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
 import { addConsoleUser, call, login, sessionBody, waitFor } from '../session/helpers.js';
+import { TEST_RECORDINGS_FOLDER } from '../../kiosk/recording/recording-service.js';
 
 /**
  * A room's day on one running daemon (dist/, built by `npm test`): session after session, with a
@@ -90,8 +91,13 @@ async function recordSession(room: Room, confidential: boolean, seconds: number)
 
 /** Everything the issue asks of a day's recordings, checked on disk, with the verifier and through the console. */
 async function checkRecordings(room: Room, recordings: Recorded[]): Promise<void> {
-  const folders = (await readdir(recordingsDir(room), { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const entries = await readdir(recordingsDir(room), { withFileTypes: true });
+  const folders = entries.filter((e) => e.isDirectory() && e.name !== TEST_RECORDINGS_FOLDER).map((e) => e.name).sort();
   expect(folders).toEqual(recordings.map((r) => r.recordingId).sort());
+  // Readiness test recordings are probed and deleted: none is left beside the evidence.
+  if (entries.some((e) => e.name === TEST_RECORDINGS_FOLDER)) expect(await readdir(join(recordingsDir(room), TEST_RECORDINGS_FOLDER))).toEqual([]);
+  const catalogue = await call('GET', `${room.daemon.consoleUrl}/api/evidence/recordings`, undefined, room.technician);
+  expect(catalogue.json.recordings.map((r: { id: string }) => r.id).sort()).toEqual(recordings.map((r) => r.recordingId).sort());
   for (const recorded of recordings) {
     const folder = join(recordingsDir(room), recorded.recordingId);
     const names = await readdir(folder);
@@ -221,5 +227,40 @@ describe('a day of sessions on one daemon', () => {
     const gap = report.json.events.find((e: { type: string }) => e.type === 'gap');
     expect(gap?.data.cause).toBe('daemon-restart');
     console.log(`daemon SIGKILL mid-session: gap in the timeline ${gap.data.seconds} s, seconds not covered by packets ${await secondsLost(room, first)}`);
+  }, 240_000);
+
+  it('readiness tests between sessions record through the session recorder, leave no evidence, never run during a session, and yield to a session start', async () => {
+    const room = await openRoom('day-readiness');
+    const testRecording = (run: { results: { id: string; status: string; explanation: { en: string } }[] }) => run.results.find((r) => r.id === 'test-recording')!;
+
+    // Before the day's first session: the test recording passes, made by the media worker's program pipeline.
+    const before = await call('POST', `${room.daemon.kioskUrl}/api/readiness/run`, {});
+    expect(before.status, before.text).toBe(200);
+    expect(testRecording(before.json.run), JSON.stringify(testRecording(before.json.run))).toMatchObject({ status: 'pass' });
+    expect(room.daemon.logs.filter((entry) => entry.msg === 'recording started').map((entry) => entry.purpose)).toEqual(['test']);
+
+    // A session started while a test records: the test gives way (reported as interrupted), the session records.
+    const running = call('POST', `${room.daemon.kioskUrl}/api/readiness/run`, {});
+    await waitFor(async () => (room.daemon.logs.filter((entry) => entry.msg === 'recording started' && entry.purpose === 'test').length === 2 ? true : undefined), 20_000, 'the second test recording started');
+    const health = await call('GET', `${room.daemon.kioskUrl}/api/health`);
+    expect(health.json.recording.state, 'a test recording is not a session recording').toBe('idle');
+    const session = await startSession(room, false);
+    const interrupted = await running;
+    expect(interrupted.status, interrupted.text).toBe(200);
+    expect(testRecording(interrupted.json.run)).toMatchObject({ status: 'fail' });
+    expect(testRecording(interrupted.json.run).explanation.en).toContain('interrupted');
+
+    // No test beside a live session.
+    expect((await call('POST', `${room.daemon.kioskUrl}/api/readiness/run`, {})).status).toBe(409);
+    await recordFor(room, session, 3);
+    await endSession(room, session);
+
+    // After the session: the test passes again, and the session's evidence is untouched by it.
+    const sessionHashes = await folderHashes(join(recordingsDir(room), session.recordingId));
+    const after = await call('POST', `${room.daemon.kioskUrl}/api/readiness/run`, {});
+    expect(testRecording(after.json.run)).toMatchObject({ status: 'pass' });
+    expect(await folderHashes(join(recordingsDir(room), session.recordingId))).toEqual(sessionHashes);
+    await checkRecordings(room, [session]);
+    expect(room.daemon.logs.filter((entry) => entry.msg === 'recording started').map((entry) => entry.purpose)).toEqual(['test', 'test', 'evidence', 'test']);
   }, 240_000);
 });

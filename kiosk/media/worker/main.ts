@@ -108,7 +108,7 @@ async function startRecording(command: Extract<WorkerCommand, { type: 'startReco
   await mkdir(command.dir, { recursive: true });
   for (const orphan of command.orphans) await reportOrphan(command.recordingId, orphan);
   for (const capture of captures.values()) await capture.start();
-  if (stream) {
+  if (stream && command.stream) {
     await stream.start();
     emit({ type: 'streamState', state: 'connecting' });
   }

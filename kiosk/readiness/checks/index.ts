@@ -1,5 +1,5 @@
 import type { Devices } from '../../../hal/registry.js';
-import type { MediaProbePort } from '../ports.js';
+import type { MediaProbePort, TestRecorder } from '../ports.js';
 import { tcpConnectMs } from '../tcp-connect.js';
 import type { ReadinessCheck } from '../types.js';
 import { cameraCheck, displayCheck, loopbackCheck, microphoneCheck, ptzCheck, upsCheck } from './devices.js';
@@ -11,10 +11,11 @@ export interface CheckDependencies {
   media: MediaProbePort;
   /** The storage policy's decision for a recording this big, as the session's start asks it. */
   admit: StorageAdmit;
-  /** Where the test recording is written (and deleted after probing). */
-  scratchDir: string;
+  /** The room's recorder, for the test recording. */
+  recorder: TestRecorder;
   expectedBytes: (seconds: number) => number;
   upsMarginSeconds: number;
+  /** The program's frame rate (media.video.fps): what the test recording is judged against. */
   videoFps: number;
   testRecordingSeconds?: number;
   networkSamples?: number;
@@ -35,6 +36,6 @@ export function createChecks(deps: CheckDependencies): ReadinessCheck[] {
     diskCheck(deps.admit, deps.expectedBytes),
     networkCheck(deps.connect ?? tcpConnectMs, deps.networkSamples ?? 5),
     clockCheck(deps.clockSynchronised ?? readNtpSynchronized),
-    testRecordingCheck(deps.devices, deps.media, { seconds: deps.testRecordingSeconds ?? 5, fps: deps.videoFps, scratchDir: deps.scratchDir }),
+    testRecordingCheck(deps.devices, deps.recorder, { seconds: deps.testRecordingSeconds ?? 5, fps: deps.videoFps }),
   ];
 }
