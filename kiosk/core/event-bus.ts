@@ -8,6 +8,7 @@ import type { MediaEvents } from '../media/events.js';
 import type { ReadinessAlert, ReadinessCompleted } from '../readiness/types.js';
 import type { SessionGap, SessionStateChange } from '../session/bus-events.js';
 import type { PowerAlert } from '../power/types.js';
+import type { EvidenceAlert } from '../recording/ports.js';
 import type { Logger } from './logger.js';
 
 /**
@@ -38,6 +39,8 @@ export type AppEvents = MediaEvents & {
   readinessAlert: [alert: ReadinessAlert];
   /** Mains power and UPS: on battery, back on line, critical, session ended for power, shutdown requested/failed (kiosk/power). */
   powerAlert: [alert: PowerAlert];
+  /** A recording could not be sealed (kiosk/recording): central monitoring and the technician must see it. */
+  evidenceAlert: [alert: EvidenceAlert];
 };
 
 export type EventBus = TypedEmitter<AppEvents>;

@@ -85,6 +85,7 @@ export class FleetService implements Service {
       bus.on('sessionGap', (gap) => queue('session-gap', () => gap)),
       bus.on('powerAlert', (alert) => queue('power', () => alert)),
       bus.on('diskLow', (status) => queue('disk', () => status)),
+      bus.on('evidenceAlert', (alert) => queue('evidence-alert', () => alert)),
       // Health is live state, not history: sent when it changes (at most once a second), never queued.
       bus.on('deviceStatus', () => this.#healthSoon()),
     );

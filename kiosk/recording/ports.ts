@@ -43,3 +43,13 @@ export interface TestRecording {
   clean: boolean;
   discard(): Promise<void>;
 }
+
+/** A recording whose signed manifest could not be written: the evidence is not sealed, someone must look. */
+export interface EvidenceAlert {
+  /** `seal-refused`: the folder already holds a manifest, or the recording was sealed before; `seal-failed`: any other failure. */
+  code: 'seal-refused' | 'seal-failed';
+  recordingId: string;
+  sessionId?: string;
+  message: string;
+  at: string;
+}

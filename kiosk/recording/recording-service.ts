@@ -4,13 +4,13 @@ import type { EventBus } from '../core/event-bus.js';
 import type { Logger } from '../core/logger.js';
 import type { Service } from '../core/service.js';
 import { SerialQueue } from '../core/serial-queue.js';
-import type { EvidenceStore } from '../evidence/evidence-store.js';
+import { SealRefusedError, type EvidenceStore } from '../evidence/evidence-store.js';
 import { readDiskSpace } from '../evidence/disk.js';
 import { recoverFolder } from '../evidence/recovery.js';
 import type { RecordingStopCause } from '../media/events.js';
 import { nextSegmentIndexIn } from '../media/segment-files.js';
 import { createFolderExclusive, makeReadOnly, recordingIdCandidate, removeIfEmpty } from './folders.js';
-import type { GapCause, MediaRecorder, RecordingOwner, TestRecording, TimelineEntry } from './ports.js';
+import type { EvidenceAlert, GapCause, MediaRecorder, RecordingOwner, TestRecording, TimelineEntry } from './ports.js';
 import type { RecordingPort } from '../session/ports.js';
 import { recordTestClip } from './test-recording.js';
 import { admission, admissionMessage, type Admission, type StoragePolicy } from './storage-policy.js';
@@ -56,6 +56,8 @@ export interface RecordingHealth {
   sessionId?: string;
   stoppedAt?: string;
   cause?: string;
+  /** The last recording that could not be sealed since the daemon started (also sent to central monitoring). */
+  sealFailure?: { recordingId: string; at: string; message: string };
 }
 
 export interface RecordingStopSummary {
@@ -80,6 +82,7 @@ export class RecordingService implements Service, RecordingPort {
   #active: ActiveRecording | undefined;
   /** The readiness test recording in progress; a session starting interrupts it. */
   #test: { interrupt: AbortController; done: Promise<unknown> } | undefined;
+  #sealFailure: RecordingHealth['sealFailure'];
   #disposers: (() => void)[] = [];
   /** Bus reactions run one after another, so a stop is written before the End that follows it. */
   readonly #reactions = new SerialQueue();
@@ -123,10 +126,11 @@ export class RecordingService implements Service, RecordingPort {
 
   health(): RecordingHealth {
     const active = this.#active;
-    if (!active) return { state: 'idle' };
+    const sealFailure = this.#sealFailure ? { sealFailure: this.#sealFailure } : {};
+    if (!active) return { state: 'idle', ...sealFailure };
     return active.stopped
-      ? { state: 'stopped', recordingId: active.recordingId, sessionId: active.sessionId, stoppedAt: active.stopped.at, cause: active.stopped.cause }
-      : { state: 'recording', recordingId: active.recordingId, sessionId: active.sessionId };
+      ? { state: 'stopped', recordingId: active.recordingId, sessionId: active.sessionId, stoppedAt: active.stopped.at, cause: active.stopped.cause, ...sealFailure }
+      : { state: 'recording', recordingId: active.recordingId, sessionId: active.sessionId, ...sealFailure };
   }
 
   /** The storage policy's answer for a recording this big, with the sentence the officer reads. */
@@ -238,8 +242,16 @@ export class RecordingService implements Service, RecordingPort {
     if (!recording || recording.deletedAt) throw new RecordingError('not_found', `no recording ${recordingId}`);
     const added = await recoverFolder(catalog, recording.dir, logger, recording.id);
     if (added.length) logger.warn({ recordingId, segments: added.map((s) => s.index) }, 'segments on disk but not catalogued were added before the seal');
-    const events = recording.sessionId ? await this.options.owner().timeline(recording.sessionId) : undefined;
-    await evidence.store.seal(recordingId, events);
+    try {
+      const events = recording.sessionId ? await this.options.owner().timeline(recording.sessionId) : undefined;
+      await evidence.store.seal(recordingId, events);
+    } catch (error) {
+      const alert: EvidenceAlert = { code: error instanceof SealRefusedError ? 'seal-refused' : 'seal-failed', recordingId, ...(recording.sessionId ? { sessionId: recording.sessionId } : {}), message: (error as Error).message, at: this.#now };
+      this.#sealFailure = { recordingId, at: alert.at, message: alert.message };
+      logger.error({ recordingId, code: alert.code, err: alert.message }, 'recording not sealed');
+      this.options.bus.emit('evidenceAlert', alert);
+      throw error;
+    }
     await makeReadOnly(catalog.absolutePath(recording.dir));
   }
 
@@ -295,8 +307,10 @@ export class RecordingService implements Service, RecordingPort {
     // A full disk also fails the recorder's file sink ('failure'): the end of the session must still be written.
     await this.#releaseReserve();
     this.options.logger.error({ recordingId, sessionId: active.sessionId, cause: stop.cause, detail: stop.detail }, 'recording stopped by itself; the session is not being recorded');
+    // The screens first (the people in the room must know now), then the timeline; one failing does not stop the other.
+    const told = await this.options.owner().recorderStopped(active.sessionId, stop).then(() => undefined, (error: Error) => error);
     await this.#entry({ type: 'recording-stopped', at: stop.at, data: { recordingId, cause: stop.cause, ...(stop.detail ? { detail: stop.detail } : {}) } });
-    await this.options.owner().recorderStopped(active.sessionId, stop);
+    if (told) throw told;
   }
 
   async #gap(recordingId: string, from: string, to: string, cause: GapCause): Promise<void> {

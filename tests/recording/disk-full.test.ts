@@ -1,9 +1,10 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { open, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFailed } from 'vitest';
 import { probeSegmentTiming } from '../../kiosk/evidence/probe.js';
+import { FleetHub } from '../../scripts/fleet-hub.js';
 import { startDaemon, verifyWithCli, writeTestConfig, type DaemonHandle } from '../support/daemon.js';
 import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
 import { addConsoleUser, call, login, sessionBody, waitFor } from '../session/helpers.js';
@@ -49,10 +50,13 @@ describe('a disk that fills during a session', () => {
   let dir: string | undefined;
   let mounted: string | undefined;
   let daemon: DaemonHandle | undefined;
+  let hub: FleetHub | undefined;
 
   afterEach(async () => {
     await daemon?.stop('SIGKILL');
     daemon = undefined;
+    await hub?.close();
+    hub = undefined;
     if (mounted) execFileSync('umount', ['-l', mounted]);
     mounted = undefined;
     await removeTempDir(dir);
@@ -60,6 +64,8 @@ describe('a disk that fills during a session', () => {
   });
 
   it('finalizes the open segment, keeps the session honest, lets End work and seals every segment', async (context) => {
+    // What the daemon said, for a failure that only shows on a loaded machine.
+    onTestFailed(() => console.log('daemon warnings and errors:', JSON.stringify(daemon?.logs.filter((l) => ['warn', 'error', 'fatal'].includes(String(l.level))).map((l) => ({ time: l.time, component: l.component, msg: l.msg, err: l.err })))));
     dir = await makeTempDir('disk-full');
     const dataDir = join(dir, 'data');
     mkdirSync(dataDir);
@@ -67,7 +73,12 @@ describe('a disk that fills during a session', () => {
     // Mounting needs root (CAP_SYS_ADMIN); CI and the developers' machines run as root, a laptop may not.
     if (refused) return context.skip(`cannot mount a tmpfs here: ${refused}`);
     mounted = dataDir;
+    // Central monitoring (the reference hub) must learn of the stop too; its outbox is in the full disk's database.
+    hub = await FleetHub.start({ devices: { 'sim-room': 'device-credential-1' } });
+    writeFileSync(join(dir, 'credential'), 'device-credential-1\n', { mode: 0o600 });
+    const hubUrl = hub.url;
     const configPath = writeTestConfig(dir, (config) => {
+      config.fleet = { enabled: true, url: hubUrl, credentialFile: join(dir!, 'credential') };
       config.media.recording = { ...config.media.recording, segmentSeconds: 10, minFreeMegabytes: 50 };
       // A small disk: admit a short session on it without the production reserve of 2 GiB.
       config.evidence = { ...config.evidence, disk: { warnFreePercent: 2, criticalFreePercent: 1, reserveBytes: 0, checkIntervalSeconds: 3600 } };
@@ -93,7 +104,7 @@ describe('a disk that fills during a session', () => {
     // (Free space read afterwards is not that moment: the daemon may already have released its 16 MiB reserve.)
     expect(await fillDisk(join(dataDir, 'filler.bin'))).toBeGreaterThan(0);
 
-    // Within 2 s of the recorder stopping, the session, the health report and the kiosk's data say so.
+    // Within 2 s of the recorder stopping, the session, the health report, the kiosk's data and central monitoring say so.
     const stopLogged = await waitFor(async () => daemon!.logs.find((entry) => entry.msg === 'recording stopped by itself'), 15_000, 'the recorder to stop');
     console.log(`disk full → recording finalized and reported by the worker: ${Date.parse(String(stopLogged.time)) - filledAt} ms`);
     const stoppedHealth = await waitFor(async () => {
@@ -106,6 +117,11 @@ describe('a disk that fills during a session', () => {
       return view?.recorderStopped ? view : undefined;
     }, 2000, 'the kiosk session view to show the stopped recording');
     expect(current).toMatchObject({ id, state: 'live', recorderStopped: { cause: expect.stringMatching(/disk-full|failure/) } });
+    const fleetView = await waitFor(async () => {
+      const event = hub!.received.find((r) => r.message.type === 'event' && r.message.topic === 'session' && r.message.data.session?.recorderStopped);
+      return event?.message.data.session;
+    }, 2000, 'central monitoring to receive the session view with the stopped recorder');
+    expect(fleetView).toMatchObject({ id, state: 'live', recorderStopped: { cause: expect.stringMatching(/disk-full|failure/) } });
 
     // End works on the full disk (the database's reserve was released) and closes the session.
     const ended = await call('POST', `${daemon.kioskUrl}/api/session/${id}/end`, { reason: 'đĩa đầy' });
