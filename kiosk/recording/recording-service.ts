@@ -22,9 +22,11 @@ export class RecordingError extends Error {
   }
 }
 
-/** Space the database keeps for the end of a session when the disk fills (kiosk/store/disk-reserve.ts). */
+/**
+ * Space the database keeps for the end of a session when the disk fills (kiosk/store/disk-reserve.ts):
+ * the database takes from it on SQLITE_FULL; the recording service re-creates it after a stop.
+ */
 export interface DatabaseReserve {
-  release(): Promise<number>;
   ensure(): Promise<boolean>;
 }
 
@@ -108,10 +110,6 @@ export class RecordingService implements Service, RecordingPort {
         this.#react(() => this.#stoppedByItself(change.recordingId, { at: change.at, cause, ...(change.detail ? { detail: change.detail } : {}) }));
       }),
       bus.on('recordingGap', (gap) => this.#react(() => this.#gap(gap.recordingId, gap.from, gap.to, 'worker-crash'))),
-      // The worker says the disk is about to fill: free the database's reserve before the catalogue needs it.
-      bus.on('mediaError', (error) => {
-        if (error.code === 'disk-critical') this.#react(() => this.#releaseReserve());
-      }),
       bus.on('mediaSourceLost', (event) => this.#react(() => this.#entry({ type: 'source-lost', at: this.#now, data: { source: event.source, reason: event.reason } }))),
       bus.on('mediaSourceRestored', (event) => this.#react(() => this.#entry({ type: 'source-restored', at: this.#now, data: { source: event.source, downSeconds: event.downSeconds } }))),
     );
@@ -304,8 +302,6 @@ export class RecordingService implements Service, RecordingPort {
     const active = this.#active;
     if (active?.recordingId !== recordingId || active.stopped) return;
     active.stopped = stop;
-    // A full disk also fails the recorder's file sink ('failure'): the end of the session must still be written.
-    await this.#releaseReserve();
     this.options.logger.error({ recordingId, sessionId: active.sessionId, cause: stop.cause, detail: stop.detail }, 'recording stopped by itself; the session is not being recorded');
     // The screens first (the people in the room must know now), then the timeline; one failing does not stop the other.
     const told = await this.options.owner().recorderStopped(active.sessionId, stop).then(() => undefined, (error: Error) => error);
@@ -323,11 +319,6 @@ export class RecordingService implements Service, RecordingPort {
     const active = this.#active;
     if (!active) return;
     await this.options.owner().addTimelineEntry(active.sessionId, entry);
-  }
-
-  async #releaseReserve(): Promise<void> {
-    const freed = await this.options.reserve?.()?.release();
-    if (freed) this.options.logger.warn({ bytes: freed }, 'database reserve released: the recordings disk is full');
   }
 
   #react(work: () => Promise<void>): void {

@@ -3,9 +3,14 @@ import sqlite3 from 'sqlite3';
 export type SqlValue = string | number | bigint | Buffer | null;
 export type SqlParams = SqlValue[] | Record<string, SqlValue>;
 
+/** SQLite said the disk is full. The statement (or transaction) was rolled back. */
+const isFull = (error: unknown) => (error as { code?: string })?.code === 'SQLITE_FULL';
+
 /** A thin promise wrapper over sqlite3: one connection, WAL, foreign keys on. */
 export class Database {
   #transactions: Promise<void> = Promise.resolve();
+  #inTransaction = false;
+  #freeSpace: (() => Promise<number>) | undefined;
 
   private constructor(private readonly db: sqlite3.Database, readonly path: string) {}
 
@@ -16,7 +21,33 @@ export class Database {
     });
   }
 
+  /**
+   * Where to find room when a write fails with SQLITE_FULL (the store's disk reserve): the write is
+   * retried while the hook frees bytes, so the end of a session is written on a disk that filled up.
+   */
+  whenFull(freeSpace: () => Promise<number>): void {
+    this.#freeSpace = freeSpace;
+  }
+
+  /**
+   * Retries `write` after freeing space. Inside a transaction a failed statement is not retried on
+   * its own: SQLite may have rolled the whole transaction back, so the transaction is retried.
+   */
+  async #roomFor<T>(write: () => Promise<T>, inTransaction: boolean): Promise<T> {
+    for (;;) {
+      try {
+        return await write();
+      } catch (error) {
+        if (!isFull(error) || inTransaction || !this.#freeSpace || (await this.#freeSpace()) <= 0) throw error;
+      }
+    }
+  }
+
   run(sql: string, params: SqlParams = []): Promise<{ lastID: number; changes: number }> {
+    return this.#roomFor(() => this.#run(sql, params), this.#inTransaction);
+  }
+
+  #run(sql: string, params: SqlParams): Promise<{ lastID: number; changes: number }> {
     return new Promise((resolve, reject) => {
       this.db.run(sql, params, function (this: sqlite3.RunResult, error: Error | null) {
         if (error) reject(error);
@@ -38,6 +69,10 @@ export class Database {
   }
 
   exec(sql: string): Promise<void> {
+    return this.#roomFor(() => this.#exec(sql), this.#inTransaction);
+  }
+
+  #exec(sql: string): Promise<void> {
     return new Promise((resolve, reject) => this.db.exec(sql, (error) => (error ? reject(error) : resolve())));
   }
 
@@ -46,17 +81,21 @@ export class Database {
    * services are queued one after another: the connection is shared, and SQLite has no nested BEGIN.
    */
   transaction<T>(work: (db: Database) => Promise<T>): Promise<T> {
-    const run = this.#transactions.then(async () => {
-      await this.exec('BEGIN IMMEDIATE');
+    const once = async () => {
+      await this.#exec('BEGIN IMMEDIATE');
+      this.#inTransaction = true;
       try {
         const result = await work(this);
-        await this.exec('COMMIT');
+        await this.#exec('COMMIT');
         return result;
       } catch (error) {
-        await this.exec('ROLLBACK').catch(() => undefined);
+        await this.#exec('ROLLBACK').catch(() => undefined);
         throw error;
+      } finally {
+        this.#inTransaction = false;
       }
-    });
+    };
+    const run = this.#transactions.then(() => this.#roomFor(once, false));
     this.#transactions = run.then(
       () => undefined,
       () => undefined,

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { open, rm, stat } from 'node:fs/promises';
+import { open, rm, stat, truncate } from 'node:fs/promises';
 import type { Logger } from '../core/logger.js';
 import { SerialQueue } from '../core/serial-queue.js';
 
 export const defaultReserveBytes = 16 * 1024 * 1024;
+/** What one SQLITE_FULL takes from the reserve: room for many session-end writes, a quarter of it. */
+export const reserveStepBytes = 4 * 1024 * 1024;
 
 const chunkBytes = 1024 * 1024;
 const noSpaceCodes = new Set(['ENOSPC', 'EDQUOT']);
@@ -32,9 +34,13 @@ export class DiskReserve {
     return this.#queue.run(() => this.#ensure());
   }
 
-  /** Deletes the reserve; returns the bytes given back to the filesystem (0 if there was none). */
-  release(): Promise<number> {
-    return this.#queue.run(() => this.#release());
+  /**
+   * Gives `bytes` of the reserve back to the filesystem (all of it by default) by shrinking the
+   * file; returns the bytes freed (0 when nothing is left). Handing it out a step at a time keeps
+   * the rest for the next write when another writer is still filling the disk.
+   */
+  release(bytes = this.bytes): Promise<number> {
+    return this.#queue.run(() => this.#release(bytes));
   }
 
   async #ensure(): Promise<boolean> {
@@ -79,13 +85,16 @@ export class DiskReserve {
     }
   }
 
-  async #release(): Promise<number> {
+  async #release(bytes: number): Promise<number> {
     const existing = await stat(this.path).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? undefined : Promise.reject(error)));
     this.#held = false;
     if (!existing) return 0;
-    await rm(this.path, { force: true });
-    const freed = existing.blocks * statBlockBytes;
-    this.logger.info({ path: this.path, bytes: freed }, 'disk reserve released');
+    const keep = Math.max(0, existing.size - bytes);
+    if (keep === 0) await rm(this.path, { force: true });
+    else await truncate(this.path, keep);
+    const left = keep === 0 ? 0 : (await stat(this.path)).blocks * statBlockBytes;
+    const freed = existing.blocks * statBlockBytes - left;
+    this.logger.info({ path: this.path, bytes: freed, left }, 'disk reserve released');
     return freed;
   }
 }

@@ -1,12 +1,13 @@
 import type { Logger } from '../core/logger.js';
 import type { Service } from '../core/service.js';
 import type { Database } from './database.js';
-import { defaultReserveBytes, DiskReserve } from './disk-reserve.js';
+import { defaultReserveBytes, DiskReserve, reserveStepBytes } from './disk-reserve.js';
 import { openStore } from './open-store.js';
 
 /**
  * Opens and migrates the device database; records each daemon run so a crash is visible at next
- * start; keeps a disk reserve beside the database that whoever sees the disk fill up releases.
+ * start; keeps a disk reserve beside the database, given to SQLite a step at a time when a write
+ * finds the disk full.
  */
 export class StoreService implements Service {
   readonly name = 'store';
@@ -26,6 +27,11 @@ export class StoreService implements Service {
   async start(): Promise<void> {
     const opened = await openStore(this.path);
     this.#db = opened.db;
+    this.#db.whenFull(async () => {
+      const freed = await this.reserve.release(reserveStepBytes);
+      if (freed > 0) this.logger.warn({ bytes: freed }, 'the disk is full: database reserve given to the database');
+      return freed;
+    });
     if (opened.fromVersion !== opened.toVersion) {
       this.logger.info({ from: opened.fromVersion, to: opened.toVersion, backup: opened.backupPath }, 'database migrated');
     }

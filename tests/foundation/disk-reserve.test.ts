@@ -52,6 +52,19 @@ describe('DiskReserve', () => {
     ]);
   });
 
+  it('gives its blocks back a step at a time, then is gone', async () => {
+    const reserve = new DiskReserve(join(dir, 'device.sqlite.reserve'), createLogger('silent'), 2 * MiB);
+    await reserve.ensure();
+    expect(await reserve.release(MiB)).toBeGreaterThanOrEqual(MiB - 64 * 1024);
+    expect((await stat(reserve.path)).size).toBe(MiB);
+    expect(await reserve.release(MiB)).toBeGreaterThanOrEqual(MiB - 64 * 1024);
+    await expect(stat(reserve.path)).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(await reserve.release(MiB)).toBe(0);
+    // A partial reserve is made whole again.
+    expect(await reserve.ensure()).toBe(true);
+    expect(await allocatedBytes(reserve.path)).toBeGreaterThanOrEqual(2 * MiB);
+  });
+
   it('rewrites a reserve left sparse or short, which would hold no blocks', async () => {
     const reserve = new DiskReserve(join(dir, 'device.sqlite.reserve'), createLogger('silent'), 2 * MiB);
     await writeFile(reserve.path, '');
@@ -132,6 +145,7 @@ describe('DiskReserve on a disk that fills up (a real 24 MiB tmpfs)', () => {
       expect(await db.get('SELECT count(*) AS n FROM notes')).toEqual({ n: 1 });
 
       // The database took some of the freed room: no reserve fits now, and no partial one is left.
+      // (Released by hand here; the store service wires the same release to SQLITE_FULL, tested below.)
       expect(await reserve.ensure()).toBe(false);
       expect(reserve.held).toBe(false);
       await expect(stat(reserve.path)).rejects.toMatchObject({ code: 'ENOENT' });
@@ -142,6 +156,58 @@ describe('DiskReserve on a disk that fills up (a real 24 MiB tmpfs)', () => {
       expect(await allocatedBytes(reserve.path)).toBeGreaterThanOrEqual(16 * MiB);
     } finally {
       await db.close();
+    }
+  });
+});
+
+describe('the store on a disk that fills up (a real 24 MiB tmpfs)', () => {
+  let dir: string;
+  let mountError: string | undefined;
+  beforeAll(async () => {
+    dir = await makeTempDir('store-full-tmpfs');
+    mountError = await run('mount', ['-t', 'tmpfs', '-o', 'size=24m', 'tmpfs', dir]).then(
+      () => undefined,
+      (error: Error) => error.message,
+    );
+  });
+  afterAll(async () => {
+    if (!mountError) await run('umount', [dir]);
+    await removeTempDir(dir);
+  });
+
+  it('writes through SQLITE_FULL by taking the reserve a step at a time, for plain writes and transactions', async (ctx) => {
+    // Mounting needs root (CAP_SYS_ADMIN); on a machine without it this test cannot make a small disk.
+    if (mountError) ctx.skip(`cannot mount a tmpfs: ${mountError}`);
+    const { lines, logger } = capturedLogger();
+    const store = new StoreService(join(dir, 'device.sqlite'), 'test', logger);
+    await store.start();
+    try {
+      await store.db.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL) STRICT');
+      await store.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+      const filler = await open(join(dir, 'recording.mkv'), 'w');
+      try {
+        for (;;) await filler.write(Buffer.alloc(MiB, 0xa5));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
+      } finally {
+        await filler.close();
+      }
+      expect((await statfs(dir)).bavail).toBe(0);
+
+      const row = ['end of session '.repeat(4096)];
+      await store.db.run('INSERT INTO notes (text) VALUES (?)', row);
+      await store.db.transaction(async (db) => {
+        await db.run('INSERT INTO notes (text) VALUES (?)', row);
+        await db.run('INSERT INTO notes (text) VALUES (?)', row);
+      });
+      expect(await store.db.get('SELECT count(*) AS n FROM notes')).toEqual({ n: 3 });
+      const given = lines.filter((l) => l.msg === 'the disk is full: database reserve given to the database');
+      expect(given.length).toBeGreaterThan(0);
+      // Only what was needed: the rest of the reserve is still on disk for the next write.
+      expect(given.length).toBeLessThan(4);
+      expect((await stat(store.reserve.path)).size).toBeGreaterThan(0);
+    } finally {
+      await store.stop();
     }
   });
 });

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, onTestFailed } from 'vitest';
 import { probeSegmentTiming } from '../../kiosk/evidence/probe.js';
 import { FleetHub } from '../../scripts/fleet-hub.js';
+import { launchChromium } from '../support/browser.js';
+import type { Browser } from 'playwright-core';
 import { startDaemon, verifyWithCli, writeTestConfig, type DaemonHandle } from '../support/daemon.js';
 import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
 import { addConsoleUser, call, login, sessionBody, waitFor } from '../session/helpers.js';
@@ -51,8 +53,11 @@ describe('a disk that fills during a session', () => {
   let mounted: string | undefined;
   let daemon: DaemonHandle | undefined;
   let hub: FleetHub | undefined;
+  let browser: Browser | undefined;
 
   afterEach(async () => {
+    await browser?.close();
+    browser = undefined;
     await daemon?.stop('SIGKILL');
     daemon = undefined;
     await hub?.close();
@@ -65,7 +70,8 @@ describe('a disk that fills during a session', () => {
 
   it('finalizes the open segment, keeps the session honest, lets End work and seals every segment', async (context) => {
     // What the daemon said, for a failure that only shows on a loaded machine.
-    onTestFailed(() => console.log('daemon warnings and errors:', JSON.stringify(daemon?.logs.filter((l) => ['warn', 'error', 'fatal'].includes(String(l.level))).map((l) => ({ time: l.time, component: l.component, msg: l.msg, err: l.err })))));
+    let logs: Record<string, unknown>[] = [];
+    onTestFailed(() => console.log('daemon warnings and errors:', JSON.stringify(logs.filter((l) => ['warn', 'error', 'fatal'].includes(String(l.level))).map((l) => ({ time: l.time, component: l.component, msg: l.msg, err: l.err })))));
     dir = await makeTempDir('disk-full');
     const dataDir = join(dir, 'data');
     mkdirSync(dataDir);
@@ -85,6 +91,7 @@ describe('a disk that fills during a session', () => {
     });
     await addConsoleUser(configPath, 'canbo', 'officer', 'mat-khau-thu-nghiem');
     daemon = await startDaemon(configPath, { readyTimeoutMs: 40_000 });
+    logs = daemon.logs;
     const officer = await login(daemon.consoleUrl, 'canbo', 'mat-khau-thu-nghiem');
 
     const now = Date.now();
@@ -96,6 +103,11 @@ describe('a disk that fills during a session', () => {
     const recordingId: string = started.json.session.recordingId;
     const folder = join(dataDir, 'recordings', recordingId);
     await waitFor(async () => ((await readdir(folder)).some((n) => n.endsWith('.mkv')) ? true : undefined), 10_000, 'the first segment');
+    // The officer's touchscreen, in real Chromium, showing the live session.
+    browser = await launchChromium();
+    const kiosk = await browser.newPage({ viewport: { width: 1280, height: 800 }, hasTouch: true });
+    await kiosk.goto(daemon.kioskUrl);
+    await kiosk.locator('#recorder-stopped').waitFor({ state: 'hidden' });
     await new Promise((resolve) => setTimeout(resolve, 3000));
 
     // Another writer takes every free byte at once.
@@ -117,6 +129,8 @@ describe('a disk that fills during a session', () => {
       return view?.recorderStopped ? view : undefined;
     }, 2000, 'the kiosk session view to show the stopped recording');
     expect(current).toMatchObject({ id, state: 'live', recorderStopped: { cause: expect.stringMatching(/disk-full|failure/) } });
+    await kiosk.locator('#recorder-stopped').waitFor({ state: 'visible', timeout: 2000 });
+    expect(await kiosk.locator('#recorder-stopped strong').textContent()).toBe('KHÔNG GHI HÌNH');
     const fleetView = await waitFor(async () => {
       const event = hub!.received.find((r) => r.message.type === 'event' && r.message.topic === 'session' && r.message.data.session?.recorderStopped);
       return event?.message.data.session;
