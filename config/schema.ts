@@ -74,7 +74,12 @@ const web = z.object({
     host: z.string().min(1).default('0.0.0.0'),
     port: z.number().int().min(0).max(65535).default(8443),
     tls: z.object({ certFile: z.string().min(1), keyFile: z.string().min(1) }).strict().optional(),
-  }).strict().default({ host: '0.0.0.0', port: 8443 }),
+    /**
+     * Host names the console answers to besides IP addresses, localhost and this machine's name
+     * (and name.local): a request for any other name is refused (DNS rebinding).
+     */
+    allowedHosts: z.array(z.string().regex(/^[A-Za-z0-9.-]{1,253}$/, 'a host name without port')).max(32).default([]),
+  }).strict().default({ host: '0.0.0.0', port: 8443, allowedHosts: [] }),
   bodyLimit: z.string().regex(/^\d+(kb|mb)$/, 'a size such as 64kb').default('64kb'),
 }).strict();
 

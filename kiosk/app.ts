@@ -98,7 +98,7 @@ export function createApp(config: DeviceConfig, logger: Logger): App {
     publicKeyFingerprint: () => evidence.publicKey().fingerprint,
     sessions,
   });
-  const auth = new AuthService({ db: () => store.db, logger: logger.child({ component: 'auth' }), secureCookies: Boolean(config.web.console.tls), audit: evidence });
+  const auth = new AuthService({ db: () => store.db, logger: logger.child({ component: 'auth' }), secureCookies: Boolean(config.web.console.tls), audit: evidence, bus });
   const web = new WebService({
     config: config.web,
     bus,

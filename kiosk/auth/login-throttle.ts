@@ -1,41 +1,68 @@
 /**
- * Slows password guessing: after `maxFailures` failed logins for one user name (from any address)
- * within `windowMs`, that name is locked for `lockMs`. Pure and clock-injected for tests.
+ * Slows password guessing. Every attempt is counted *before* its password is checked, so a burst
+ * of parallel attempts cannot all be checked while the first ones are still being hashed: after
+ * `maxAttempts` attempts for one key within `windowMs` without a success, the key is locked for
+ * `lockMs`. Pure and clock-injected for tests.
  */
 export interface ThrottlePolicy {
-  maxFailures: number;
+  maxAttempts: number;
   windowMs: number;
   lockMs: number;
 }
 
-export const defaultThrottle: ThrottlePolicy = { maxFailures: 5, windowMs: 15 * 60_000, lockMs: 5 * 60_000 };
+export const userThrottle: ThrottlePolicy = { maxAttempts: 5, windowMs: 15 * 60_000, lockMs: 5 * 60_000 };
+/** Per address: guessing across many user names from one machine is slowed as well. */
+export const addressThrottle: ThrottlePolicy = { maxAttempts: 20, windowMs: 15 * 60_000, lockMs: 5 * 60_000 };
+
+/** Keys kept at most: random user names must not grow memory without bound. */
+const MAX_KEYS = 10_000;
 
 export class LoginThrottle {
-  readonly #failures = new Map<string, number[]>();
+  readonly #attempts = new Map<string, number[]>();
   readonly #lockedUntil = new Map<string, number>();
 
-  constructor(private readonly policy: ThrottlePolicy = defaultThrottle, private readonly now: () => number = Date.now) {}
+  constructor(private readonly policy: ThrottlePolicy = userThrottle, private readonly now: () => number = Date.now) {}
 
   /** Milliseconds until `key` may try again, 0 when it may try now. */
   retryAfter(key: string): number {
-    const until = this.#lockedUntil.get(key) ?? 0;
-    return Math.max(0, until - this.now());
+    return Math.max(0, (this.#lockedUntil.get(key) ?? 0) - this.now());
   }
 
-  recordFailure(key: string): void {
+  /**
+   * Takes one attempt for `key`: 0 when it may go on to the password check (and is counted now),
+   * otherwise the milliseconds until it may try again.
+   */
+  attempt(key: string): number {
+    const locked = this.retryAfter(key);
+    if (locked > 0) return locked;
     const now = this.now();
-    const recent = (this.#failures.get(key) ?? []).filter((at) => now - at < this.policy.windowMs);
-    recent.push(now);
-    if (recent.length >= this.policy.maxFailures) {
+    const recent = (this.#attempts.get(key) ?? []).filter((at) => now - at < this.policy.windowMs);
+    if (recent.length >= this.policy.maxAttempts) {
       this.#lockedUntil.set(key, now + this.policy.lockMs);
-      this.#failures.delete(key);
-    } else {
-      this.#failures.set(key, recent);
+      this.#attempts.delete(key);
+      return this.policy.lockMs;
     }
+    recent.push(now);
+    this.#attempts.delete(key);
+    this.#attempts.set(key, recent);
+    this.#bound();
+    return 0;
   }
 
+  /** The password was right: the key's count starts again. */
   recordSuccess(key: string): void {
-    this.#failures.delete(key);
+    this.#attempts.delete(key);
     this.#lockedUntil.delete(key);
+  }
+
+  #bound(): void {
+    // Maps iterate in insertion order and attempt() re-inserts: the first keys are the stalest.
+    for (const key of this.#attempts.keys()) {
+      if (this.#attempts.size <= MAX_KEYS) break;
+      this.#attempts.delete(key);
+    }
+    if (this.#lockedUntil.size <= MAX_KEYS) return;
+    const now = this.now();
+    for (const [key, until] of this.#lockedUntil) if (until <= now) this.#lockedUntil.delete(key);
   }
 }

@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { HttpError, parseBody } from '../web/http.js';
-import type { AuthService } from './auth-service.js';
+import { DutyError, type AuthService } from './auth-service.js';
 import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie } from './cookies.js';
 import { requireCapability, type AuthenticatedRequest } from './middleware.js';
 import { can, roleLabels, roles } from './roles.js';
@@ -46,10 +46,12 @@ export function authRouter(auth: AuthService): Router {
     res.json({ users: await auth.users.list() });
   });
 
+  // A role that reads identities is granted only with a second holder's approval: 202 and a request to approve.
   router.post('/users', requireCapability('users.manage'), async (req, res) => {
     const body = parseBody(newUserBody, req);
-    const user = await userCall(() => auth.createUser(body, actorOf(req)));
-    res.status(201).json({ user });
+    const result = await userCall(() => auth.createUser(body, actorOf(req)));
+    if ('request' in result) res.status(202).json({ request: result.request });
+    else res.status(201).json({ user: result.user });
   });
 
   router.put('/users/:username/password', async (req, res) => {
@@ -58,8 +60,24 @@ export function authRouter(auth: AuthService): Router {
     // Everyone may change their own password; only an administrator anybody else's.
     if (username !== actor.user && !can(actor.role, 'users.manage')) throw new HttpError(403, 'forbidden', `role ${actor.role} may not change another user's password`);
     const { password } = parseBody(passwordBody, req);
-    await userCall(() => auth.changePassword(username, password, actor));
-    res.json({ ok: true });
+    const result = await userCall(() => auth.changePassword(username, password, actor));
+    if ('request' in result) res.status(202).json({ request: result.request });
+    else res.json({ ok: true });
+  });
+
+  // Requests waiting for a second holder of the identity right: seen by those who may ask or decide.
+  router.get('/users/requests', (req, res, next) => {
+    const actor = actorOf(req);
+    if (!can(actor.role, 'users.manage') && !can(actor.role, 'identities.read')) return next(new HttpError(403, 'forbidden', `role ${actor.role} may not see account requests`));
+    auth.requests.pending().then((requests) => res.json({ requests }), next);
+  });
+
+  router.post('/users/requests/:id/approve', requireCapability('identities.read'), async (req, res) => {
+    res.json({ request: await userCall(() => auth.approve(requestId(req), actorOf(req))) });
+  });
+
+  router.post('/users/requests/:id/refuse', async (req, res) => {
+    res.json({ request: await userCall(() => auth.refuse(requestId(req), actorOf(req))) });
   });
 
   router.put('/users/:username/disabled', requireCapability('users.manage'), async (req, res) => {
@@ -71,11 +89,18 @@ export function authRouter(auth: AuthService): Router {
   return router;
 }
 
+function requestId(req: Request): number {
+  const id = Number(req.params.id);
+  if (!Number.isSafeInteger(id) || id < 1) throw new HttpError(400, 'bad_request', 'a request id is a positive integer');
+  return id;
+}
+
 async function userCall<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
     if (error instanceof UserError) throw new HttpError(400, 'invalid_user', error.message);
+    if (error instanceof DutyError) throw new HttpError(403, 'separation_of_duties', error.message);
     throw error;
   }
 }

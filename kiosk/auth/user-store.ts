@@ -35,20 +35,35 @@ export class UserStore {
   constructor(private readonly db: Database) {}
 
   async create(input: { username: string; displayName?: string; role: Role; password: string }): Promise<ConsoleUser> {
+    await this.checkNew(input);
+    return this.createWithHash({ ...input, passwordHash: await hashPassword(input.password) });
+  }
+
+  /** Refuses a new account's name, role or password before anything is stored (or requested). */
+  async checkNew(input: { username: string; role: Role; password: string }): Promise<void> {
     if (!usernamePattern.test(input.username)) throw new UserError('user name: 3–32 characters, lower-case letters, digits, dot, dash, underscore, starting with a letter');
     if (!roles.includes(input.role)) throw new UserError(`role must be one of ${roles.join(', ')}`);
     const problem = passwordProblem(input.password);
     if (problem) throw new UserError(problem);
     if (await this.#row(input.username)) throw new UserError(`user ${input.username} already exists`);
-    const hash = await hashPassword(input.password);
+  }
+
+  /** An account whose password was hashed earlier (an approved request). */
+  async createWithHash(input: { username: string; displayName?: string; role: Role; passwordHash: string }): Promise<ConsoleUser> {
+    if (await this.#row(input.username)) throw new UserError(`user ${input.username} already exists`);
     const { lastID } = await this.db.run('INSERT INTO console_users (username, display_name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?)', [
       input.username,
       input.displayName ?? input.username,
       input.role,
-      hash,
+      input.passwordHash,
       new Date().toISOString(),
     ]);
     return toUser((await this.db.get<UserRow>('SELECT * FROM console_users WHERE id = ?', [lastID]))!);
+  }
+
+  async byName(username: string): Promise<ConsoleUser | undefined> {
+    const row = await this.#row(username);
+    return row ? toUser(row) : undefined;
   }
 
   async list(): Promise<ConsoleUser[]> {
@@ -57,6 +72,10 @@ export class UserStore {
 
   async count(): Promise<number> {
     return (await this.db.get<{ n: number }>('SELECT count(*) AS n FROM console_users WHERE disabled = 0'))?.n ?? 0;
+  }
+
+  async exists(username: string): Promise<boolean> {
+    return Boolean(await this.#row(username));
   }
 
   async byId(id: number): Promise<ConsoleUser | undefined> {
@@ -75,7 +94,11 @@ export class UserStore {
   async setPassword(username: string, password: string): Promise<void> {
     const problem = passwordProblem(password);
     if (problem) throw new UserError(problem);
-    const { changes } = await this.db.run('UPDATE console_users SET password_hash = ? WHERE username = ?', [await hashPassword(password), username]);
+    await this.setPasswordHash(username, await hashPassword(password));
+  }
+
+  async setPasswordHash(username: string, passwordHash: string): Promise<void> {
+    const { changes } = await this.db.run('UPDATE console_users SET password_hash = ? WHERE username = ?', [passwordHash, username]);
     if (changes === 0) throw new UserError(`no user ${username}`);
   }
 

@@ -1,7 +1,12 @@
 import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
 import { loadConfig, resolveDataPath } from '../../config/load.js';
+import { readsIdentities } from '../auth/auth-service.js';
 import { roles, type Role } from '../auth/roles.js';
+import type { SecurityAlert } from '../auth/security-alert.js';
+import { AuditLog } from '../evidence/audit-log.js';
+import { FleetOutbox } from '../fleet/outbox.js';
+import type { Database } from '../store/database.js';
 import { UserError, UserStore } from '../auth/user-store.js';
 import { openStore } from '../store/open-store.js';
 import { UsageError, type Command } from './command.js';
@@ -9,8 +14,21 @@ import { UsageError, type Command } from './command.js';
 /**
  * Console accounts, managed on the device itself (the first administrator cannot be created
  * through the console). Passwords are read from standard input, never from the command line,
- * where `ps` and shell history would keep them.
+ * where `ps` and shell history would keep them. Giving an account a role that reads denouncers'
+ * identities, or a new password to such an account, needs root here (or, in the console, a second
+ * holder of that right); every change is in the audit log, and those two alert central monitoring.
  */
+const CLI_ACTOR = { id: 'device-cli', role: 'root' };
+
+function requireRoot(what: string): void {
+  if (process.getuid?.() !== 0) throw new UserError(`${what} needs root at the device (sudo diemcau user …): it gives the right to read denouncers' identities`);
+}
+
+/** The audit entry, and for identity rights an alert queued for central monitoring (sent by the daemon's fleet link). */
+async function record(db: Database, action: string, target: string, detail: string, alert?: SecurityAlert['action'], role?: Role): Promise<void> {
+  await new AuditLog(db).append(CLI_ACTOR, action, target, detail);
+  if (alert) await new FleetOutbox(db).add('security-alert', { action: alert, target, ...(role ? { role } : {}), by: CLI_ACTOR.id, at: new Date().toISOString() } satisfies SecurityAlert);
+}
 export const userCommand: Command = {
   name: 'user',
   summary: `console accounts: add NAME --role ${roles.join('|')}, list, passwd NAME, disable NAME, enable NAME (password on stdin)`,
@@ -34,18 +52,27 @@ export const userCommand: Command = {
           return 0;
         case 'add': {
           if (!values.role || !roles.includes(values.role as Role)) throw new UsageError(`--role must be one of ${roles.join(', ')}`);
+          const role = values.role as Role;
+          if (readsIdentities(role)) requireRoot(`a ${role} account`);
           const password = await readPassword(`Mật khẩu cho ${username} / password for ${username}: `);
-          await users.create({ username: username!, role: values.role as Role, password, ...(values['display-name'] ? { displayName: values['display-name'] } : {}) });
+          await users.create({ username: username!, role, password, ...(values['display-name'] ? { displayName: values['display-name'] } : {}) });
+          await record(db, readsIdentities(role) ? 'identity-role-granted' : 'user-created', username!, role, readsIdentities(role) ? 'identity-role-granted' : undefined, role);
           process.stdout.write(`user ${username} added (${values.role})\n`);
           return 0;
         }
-        case 'passwd':
+        case 'passwd': {
+          const target = await users.byName(username!);
+          const holder = target && readsIdentities(target.role);
+          if (holder) requireRoot(`a new password for ${username} (${target.role})`);
           await users.setPassword(username!, await readPassword(`Mật khẩu mới / new password for ${username}: `));
+          await record(db, holder ? 'identity-password-reset' : 'password-changed', username!, target?.role ?? '', holder ? 'identity-password-reset' : undefined, target?.role);
           process.stdout.write(`password of ${username} changed\n`);
           return 0;
+        }
         case 'disable':
         case 'enable':
           await users.setDisabled(username!, action === 'disable');
+          await record(db, action === 'disable' ? 'user-disabled' : 'user-enabled', username!, '');
           process.stdout.write(`user ${username} ${action}d\n`);
           return 0;
         default:

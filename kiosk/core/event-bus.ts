@@ -9,6 +9,7 @@ import type { ReadinessAlert, ReadinessCompleted } from '../readiness/types.js';
 import type { SessionGap, SessionStateChange } from '../session/bus-events.js';
 import type { PowerAlert } from '../power/types.js';
 import type { EvidenceAlert } from '../recording/ports.js';
+import type { SecurityAlert } from '../auth/security-alert.js';
 import type { Logger } from './logger.js';
 
 /**
@@ -41,6 +42,10 @@ export type AppEvents = MediaEvents & {
   powerAlert: [alert: PowerAlert];
   /** A recording could not be sealed (kiosk/recording): central monitoring and the technician must see it. */
   evidenceAlert: [alert: EvidenceAlert];
+  /** A console login was revoked (logout, password changed, account disabled): its websockets close. */
+  consoleAccessRevoked: [];
+  /** Separation of duties: a right to read identities was granted or an identity holder's password reset (kiosk/auth). */
+  securityAlert: [alert: SecurityAlert];
 };
 
 export type EventBus = TypedEmitter<AppEvents>;

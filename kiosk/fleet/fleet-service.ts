@@ -86,9 +86,14 @@ export class FleetService implements Service {
       bus.on('powerAlert', (alert) => queue('power', () => alert)),
       bus.on('diskLow', (status) => queue('disk', () => status)),
       bus.on('evidenceAlert', (alert) => queue('evidence-alert', () => alert)),
+      bus.on('securityAlert', (alert) => queue('security-alert', () => alert)),
       // Health is live state, not history: sent when it changes (at most once a second), never queued.
       bus.on('deviceStatus', () => this.#healthSoon()),
     );
+    // Other processes queue events too (the CLI's security alerts): look at the outbox now and then.
+    const sweep = setInterval(() => this.#client?.notify(), 15_000);
+    sweep.unref();
+    this.#disposers.push(() => clearInterval(sweep));
     this.#client.start();
   }
 

@@ -8,7 +8,7 @@ import { z } from 'zod';
  */
 export const FLEET_PROTOCOL = 1;
 
-export const eventTopics = ['readiness', 'readiness-alert', 'session', 'session-gap', 'power', 'disk', 'evidence-alert'] as const;
+export const eventTopics = ['readiness', 'readiness-alert', 'session', 'session-gap', 'power', 'disk', 'evidence-alert', 'security-alert'] as const;
 export type EventTopic = (typeof eventTopics)[number];
 
 export type DeviceMessage =

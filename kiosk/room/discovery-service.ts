@@ -1,3 +1,4 @@
+import { requireCapability } from '../auth/middleware.js';
 import express from 'express';
 import { DeviceDiscovery } from '../../hal/discovery/discovery.js';
 import { serialportList, type ScanSources } from '../../hal/discovery/scan.js';
@@ -46,7 +47,8 @@ export class DiscoveryService implements Service {
   /** Console API: `GET /devices/discovered` (`?rescan=1` scans first). */
   consoleRouter(): express.Router {
     const router = express.Router();
-    router.get('/devices/discovered', async (req, res) => {
+    // A rescan touches the hardware and the list names every device: for those who manage devices.
+    router.get('/devices/discovered', requireCapability('devices.manage'), async (req, res) => {
       const discovery = this.#discovery;
       if (!discovery) {
         res.status(503).json({ error: { code: 'discovery_off', message: 'device discovery is not running' } });

@@ -33,7 +33,8 @@ export const fleetSchedulePayload = z.object({
     z.object({ fleetId: text(100), revision: z.number().int().min(0), cancelled: z.boolean().default(false), ...scheduleFields })
       .strict()
       .refine(startBeforeEnd, startBeforeEndIssue),
-  ).max(500),
+  // A room holds a few sessions a month; a push is the schedule ahead, not an archive.
+  ).max(100, 'at most 100 sessions in one schedule push'),
 }).strict();
 export type FleetSchedulePayload = z.infer<typeof fleetSchedulePayload>;
 

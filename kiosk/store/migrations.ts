@@ -1,6 +1,6 @@
 import { sessionRecorderStopMigrationSql, sessionsMigrationSql } from '../session/migration.js';
 import { ptzPresetsMigrationSql } from '../ptz/migration.js';
-import { authMigrationSql } from '../auth/migration.js';
+import { authMigrationSql, identityRequestsMigrationSql } from '../auth/migration.js';
 import { fleetMigrationSql } from '../fleet/outbox.js';
 
 /**
@@ -111,5 +111,10 @@ export const migrations: readonly Migration[] = [
     version: 7,
     name: 'sessions: a live session whose recorder stopped by itself',
     sql: sessionRecorderStopMigrationSql,
+  },
+  {
+    version: 8,
+    name: 'auth: two-person approval of rights to read identities',
+    sql: identityRequestsMigrationSql,
   },
 ];

@@ -9,6 +9,8 @@ import type { Logger } from '../core/logger.js';
 import type { Service } from '../core/service.js';
 import type { EventBus } from '../core/event-bus.js';
 import { createApiApp, finishApiApp } from './http.js';
+import { hostname } from 'node:os';
+import { originVerdict, type OriginPolicy } from './request-origin.js';
 import type { HealthReport } from './health.js';
 import { parseClientMessage, type ServerMessage } from './ws-messages.js';
 import { uiRouter } from './static-ui.js';
@@ -46,6 +48,9 @@ interface Listener {
   sockets: WebSocketServer;
 }
 
+/** A console websocket and the upgrade request that opened it (its cookie is checked again later). */
+const upgradeRequests = new WeakMap<WebSocket, IncomingMessage>();
+
 const WS_MAX_PAYLOAD = 64 * 1024;
 
 /** The kiosk API (localhost only) and the technician console API (LAN), each with a websocket at /ws. */
@@ -69,7 +74,17 @@ export class WebService implements Service {
     this.#listeners.push(await this.#listen('console', config.console.host, config.console.port, [consoleAuth.router, ...(routes?.console ?? [])], { tls, auth: consoleAuth }));
     const pushHealth = () => this.#broadcast({ type: 'health', data: this.#health() });
     // Devices, the session and its recording change what the screens must show at once.
-    const unsubscribers = [this.options.bus.on('deviceStatus', pushHealth), this.options.bus.on('sessionStateChanged', pushHealth), this.options.bus.on('recordingStateChanged', pushHealth)];
+    const unsubscribers = [
+      this.options.bus.on('deviceStatus', pushHealth),
+      this.options.bus.on('sessionStateChanged', pushHealth),
+      this.options.bus.on('recordingStateChanged', pushHealth),
+      // Logout, a password change or a disabled account: its open websockets go at once.
+      this.options.bus.on('consoleAccessRevoked', () => void this.#recheckConsoleSockets()),
+    ];
+    // Sessions also end by themselves (idle and absolute timeouts).
+    const sweep = setInterval(() => void this.#recheckConsoleSockets(), 30_000);
+    sweep.unref();
+    unsubscribers.push(() => clearInterval(sweep));
     this.#unsubscribe = () => unsubscribers.forEach((off) => off());
   }
 
@@ -88,6 +103,23 @@ export class WebService implements Service {
     this.#listeners = [];
   }
 
+  /** Closes every console websocket whose login no longer holds. */
+  async #recheckConsoleSockets(): Promise<void> {
+    const auth = this.options.consoleAuth;
+    const console = this.#listeners.find((l) => l.name === 'console');
+    for (const client of console?.sockets.clients ?? []) {
+      const request = upgradeRequests.get(client);
+      const actor = request ? await auth.actorOf(request).catch(() => undefined) : undefined;
+      if (!actor && client.readyState === client.OPEN) client.close(4401, 'logged out');
+    }
+  }
+
+  #originPolicy(name: Listener['name'], tls: boolean): OriginPolicy {
+    if (name === 'kiosk') return { scheme: 'http', hostNames: ['127.0.0.1', 'localhost', '::1'], anyIp: false };
+    const machine = hostname().toLowerCase();
+    return { scheme: tls ? 'https' : 'http', hostNames: ['localhost', machine, `${machine}.local`, ...this.options.config.console.allowedHosts], anyIp: true };
+  }
+
   #health(): HealthReport {
     return this.options.health();
   }
@@ -96,6 +128,16 @@ export class WebService implements Service {
     const { logger, config } = this.options;
     const { tls, auth } = secure;
     const app = createApiApp({ bodyLimit: config.bodyLimit, logger });
+    const policy = this.#originPolicy(name, Boolean(tls));
+    const verdictFor = (req: IncomingMessage, upgrade: boolean) =>
+      originVerdict({ method: req.method ?? 'GET', host: req.headers.host, origin: req.headers.origin, fetchSite: header(req, 'sec-fetch-site'), contentType: req.headers['content-type'], upgrade }, policy);
+    // Before everything else, the login included: Host on every request, Origin and JSON on every change.
+    app.use((req, res, next) => {
+      const verdict = verdictFor(req, false);
+      if (verdict.ok) return next();
+      logger.warn({ server: name, method: req.method, path: req.path, code: verdict.code, origin: req.headers.origin }, 'request refused by the origin check');
+      res.status(verdict.status).json({ error: { code: verdict.code, message: verdict.message } });
+    });
     if (auth) app.use(auth.gate);
     app.use(uiRouter(auth ? 'console' : 'kiosk'));
     app.get('/api/health', (_req, res) => {
@@ -104,16 +146,29 @@ export class WebService implements Service {
     for (const router of routers) app.use('/api', router);
     finishApiApp(app, logger);
 
-    const server = tls ? createHttpsServer({ cert: tls.cert, key: tls.key }, app) : createHttpServer(app);
-    server.headersTimeout = 15_000;
-    server.requestTimeout = 30_000;
+    // Slow clients (slow-loris) are cut: headers within 10 s, a whole request within 30 s, checked every second;
+    // a TLS handshake within 10 s; an idle keep-alive connection after 5 s.
+    const limits = { headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1000, keepAliveTimeout: 5000 };
+    const server = tls ? createHttpsServer({ cert: tls.cert, key: tls.key, handshakeTimeout: 10_000, ...limits }, app) : createHttpServer(limits, app);
+    server.setTimeout(60_000);
     const sockets = new WebSocketServer({
       server,
       path: '/ws',
       maxPayload: WS_MAX_PAYLOAD,
-      ...(auth ? { verifyClient: (info: { req: IncomingMessage }, done: (ok: boolean, code?: number) => void) => void auth.actorOf(info.req).then((actor) => done(Boolean(actor), 401), () => done(false, 500)) } : {}),
+      verifyClient: (info: { req: IncomingMessage }, done: (ok: boolean, code?: number, message?: string) => void) => {
+        const verdict = verdictFor(info.req, true);
+        if (!verdict.ok) {
+          logger.warn({ server: name, code: verdict.code, origin: info.req.headers.origin }, 'websocket refused by the origin check');
+          return done(false, verdict.status, verdict.message);
+        }
+        if (!auth) return done(true);
+        auth.actorOf(info.req).then((actor) => done(Boolean(actor), 401), () => done(false, 500));
+      },
     });
-    sockets.on('connection', (socket) => this.#onSocket(socket));
+    sockets.on('connection', (socket, req) => {
+      if (auth) upgradeRequests.set(socket, req);
+      this.#onSocket(socket, auth ? () => auth.actorOf(req).catch(() => undefined) : undefined);
+    });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => {
@@ -126,12 +181,14 @@ export class WebService implements Service {
     return { name, server, sockets };
   }
 
-  #onSocket(socket: WebSocket): void {
+  #onSocket(socket: WebSocket, stillLoggedIn?: () => Promise<unknown>): void {
     const send = (message: ServerMessage) => {
       if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
     };
     send({ type: 'health', data: this.#health() });
-    socket.on('message', (data, isBinary) => {
+    socket.on('message', async (data, isBinary) => {
+      // A console socket answers only while its login holds (it may have been revoked since the upgrade).
+      if (stillLoggedIn && !(await stillLoggedIn())) return socket.close(4401, 'logged out');
       if (isBinary) return send({ type: 'error', error: { code: 'binary_not_supported', message: 'send JSON text frames' } });
       const parsed = parseClientMessage(data.toString());
       if (!parsed.ok) return send(parsed.error);
@@ -148,4 +205,9 @@ export class WebService implements Service {
       for (const client of sockets.clients) if (client.readyState === client.OPEN) client.send(text);
     }
   }
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
 }

@@ -37,32 +37,42 @@ describe('password hashes', () => {
 });
 
 describe('login throttle', () => {
-  it('locks a name after 5 failures within the window, for the lock time', () => {
+  it('lets 5 attempts for a name through within the window, then locks it for the lock time', () => {
     let now = 0;
-    const throttle = new LoginThrottle({ maxFailures: 5, windowMs: 60_000, lockMs: 30_000 }, () => now);
-    for (let i = 0; i < 4; i++) throttle.recordFailure('kythuat');
-    expect(throttle.retryAfter('kythuat')).toBe(0);
-    throttle.recordFailure('kythuat');
-    expect(throttle.retryAfter('kythuat')).toBe(30_000);
-    expect(throttle.retryAfter('lanhdao')).toBe(0);
+    const throttle = new LoginThrottle({ maxAttempts: 5, windowMs: 60_000, lockMs: 30_000 }, () => now);
+    // Counted before the password check: the attempts of one burst add up even while none has failed yet.
+    for (let i = 0; i < 5; i++) expect(throttle.attempt('kythuat')).toBe(0);
+    expect(throttle.attempt('kythuat')).toBe(30_000);
+    expect(throttle.attempt('kythuat')).toBe(30_000);
+    expect(throttle.attempt('lanhdao')).toBe(0);
     now = 29_999;
     expect(throttle.retryAfter('kythuat')).toBe(1);
     now = 30_000;
-    expect(throttle.retryAfter('kythuat')).toBe(0);
+    expect(throttle.attempt('kythuat')).toBe(0);
   });
 
-  it('forgets failures older than the window and after a success', () => {
+  it('forgets attempts older than the window and after a success', () => {
     let now = 0;
-    const throttle = new LoginThrottle({ maxFailures: 3, windowMs: 10_000, lockMs: 5_000 }, () => now);
-    throttle.recordFailure('a');
-    throttle.recordFailure('a');
+    const throttle = new LoginThrottle({ maxAttempts: 3, windowMs: 10_000, lockMs: 5_000 }, () => now);
+    throttle.attempt('a');
+    throttle.attempt('a');
     now = 10_001;
-    throttle.recordFailure('a');
-    expect(throttle.retryAfter('a')).toBe(0);
-    throttle.recordFailure('a');
+    expect(throttle.attempt('a')).toBe(0);
+    expect(throttle.attempt('a')).toBe(0);
     throttle.recordSuccess('a');
-    throttle.recordFailure('a');
-    expect(throttle.retryAfter('a')).toBe(0);
+    expect(throttle.attempt('a')).toBe(0);
+    expect(throttle.attempt('a')).toBe(0);
+    expect(throttle.attempt('a')).toBe(0);
+    expect(throttle.attempt('a')).toBe(5_000);
+  });
+
+  it('keeps a bounded number of names, so random names cannot fill memory', () => {
+    const throttle = new LoginThrottle({ maxAttempts: 3, windowMs: 10_000, lockMs: 5_000 }, () => 0);
+    for (let i = 0; i < 20_000; i++) throttle.attempt(`guess-${i}`);
+    // The newest names are still counted; the oldest were dropped.
+    throttle.attempt('guess-19999');
+    throttle.attempt('guess-19999');
+    expect(throttle.attempt('guess-19999')).toBe(5_000);
   });
 });
 

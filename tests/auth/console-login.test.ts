@@ -63,7 +63,7 @@ describe('console login', () => {
     const me = await fetch(`${daemon.consoleUrl}/api/auth/me`, { headers: { cookie } });
     expect(await me.json()).toMatchObject({ user: 'kythuat', role: 'technician', roleLabel: { vi: 'Cán bộ kỹ thuật' } });
 
-    expect((await fetch(`${daemon.consoleUrl}/api/auth/logout`, { method: 'POST', headers: { cookie } })).status).toBe(200);
+    expect((await fetch(`${daemon.consoleUrl}/api/auth/logout`, { method: 'POST', headers: { ...json, cookie } })).status).toBe(200);
     expect((await fetch(`${daemon.consoleUrl}/api/auth/me`, { headers: { cookie } })).status).toBe(401);
   });
 
@@ -84,17 +84,19 @@ describe('console login', () => {
 
   it('enforces roles: a technician cannot manage accounts, an administrator can', async () => {
     const tech = cookieOf(await login('kythuat', 'mật khẩu kỹ thuật 1'));
-    const body = JSON.stringify({ username: 'lanhdao', role: 'leader', password: 'mật khẩu lãnh đạo 1' });
+    const body = JSON.stringify({ username: 'canbo', role: 'officer', password: 'mật khẩu cán bộ 1' });
     const denied = await fetch(`${daemon.consoleUrl}/api/users`, { method: 'POST', headers: { ...json, cookie: tech }, body });
     expect(denied.status).toBe(403);
 
     const admin = cookieOf(await login('quantri', 'mật khẩu quản trị 1'));
     const created = await fetch(`${daemon.consoleUrl}/api/users`, { method: 'POST', headers: { ...json, cookie: admin }, body });
     expect(created.status).toBe(201);
-    expect(await created.json()).toMatchObject({ user: { username: 'lanhdao', role: 'leader', disabled: false } });
-    expect((await login('lanhdao', 'mật khẩu lãnh đạo 1')).status).toBe(200);
+    expect(await created.json()).toMatchObject({ user: { username: 'canbo', role: 'officer', disabled: false } });
+    expect((await login('canbo', 'mật khẩu cán bộ 1')).status).toBe(200);
 
     // Moving the camera that records the session is for those who manage the devices.
+    // (A leader reads identities: added at the device, see separation-of-duties.test.ts.)
+    expect(await userCli(['add', 'lanhdao', '--role', 'leader', '--config', config], 'mật khẩu lãnh đạo 1\n')).toMatchObject({ code: 0 });
     const leader = cookieOf(await login('lanhdao', 'mật khẩu lãnh đạo 1'));
     const move = JSON.stringify({ pan: 1, tilt: 0 });
     expect((await fetch(`${daemon.consoleUrl}/api/ptz/move`, { method: 'POST', headers: { ...json, cookie: leader }, body: move })).status).toBe(403);

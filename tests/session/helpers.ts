@@ -2,9 +2,11 @@
 /** Small HTTP helpers for the session tests (real servers on 127.0.0.1). */
 export async function call(method: string, url: string, body?: unknown, cookie?: string): Promise<{ status: number; json: any; text: string }> {
   const headers: Record<string, string> = {};
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  // As the pages do: every change is JSON, even without a body (the daemon refuses anything else).
+  const changes = method !== 'GET' && method !== 'HEAD';
+  if (changes) headers['content-type'] = 'application/json';
   if (cookie) headers.cookie = cookie;
-  const response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
+  const response = await fetch(url, { method, headers, body: changes ? JSON.stringify(body ?? {}) : undefined, signal: AbortSignal.timeout(30_000) });
   const text = await response.text();
   let json: any;
   try {

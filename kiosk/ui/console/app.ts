@@ -26,7 +26,9 @@ class ApiError extends Error {
 }
 
 async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`/api${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  // Every change is sent as JSON, even without a body: the daemon refuses anything else (cross-site requests).
+  const changes = method !== 'GET';
+  const response = await fetch(`/api${path}`, { method, headers: changes ? { 'content-type': 'application/json' } : {}, ...(changes ? { body: JSON.stringify(body ?? {}) } : {}) });
   const payload = await response.json().catch(() => ({}));
   if (response.status === 401 && path !== '/auth/login') showLogin();
   if (!response.ok) throw new ApiError(response.status, payload?.error?.message ?? String(response.status));

@@ -1,0 +1,12 @@
+/** An event of separation of duties that central monitoring and the audit log must show. */
+export interface SecurityAlert {
+  action: 'identity-role-granted' | 'identity-password-reset' | 'identity-request-made' | 'identity-request-refused';
+  /** The account concerned. */
+  target: string;
+  role?: string;
+  /** Who asked (a console user, or `device-cli` for the CLI as root). */
+  by: string;
+  /** The second holder of the identity right who approved, when it went through the console. */
+  approvedBy?: string;
+  at: string;
+}
