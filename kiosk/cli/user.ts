@@ -42,6 +42,11 @@ export const userCommand: Command = {
     });
     const [action, username] = positionals;
     if (!action || (action !== 'list' && !username)) throw new UsageError('expected an action and, except for list, a user name');
+    // Checked before the database is opened: whoever is not root learns why, not a permission error.
+    if (action === 'add' && values.role && roles.includes(values.role as Role) && readsIdentities(values.role as Role) && process.getuid?.() !== 0) {
+      process.stderr.write(`diemcau user: a ${values.role} account needs root at the device (sudo diemcau user …): it gives the right to read denouncers' identities\n`);
+      return 1;
+    }
     const { config } = loadConfig(values.config);
     const { db } = await openStore(resolveDataPath(config, config.storage.database));
     const users = new UserStore(db);
@@ -53,7 +58,6 @@ export const userCommand: Command = {
         case 'add': {
           if (!values.role || !roles.includes(values.role as Role)) throw new UsageError(`--role must be one of ${roles.join(', ')}`);
           const role = values.role as Role;
-          if (readsIdentities(role)) requireRoot(`a ${role} account`);
           const password = await readPassword(`Mật khẩu cho ${username} / password for ${username}: `);
           await users.create({ username: username!, role, password, ...(values['display-name'] ? { displayName: values['display-name'] } : {}) });
           await record(db, readsIdentities(role) ? 'identity-role-granted' : 'user-created', username!, role, readsIdentities(role) ? 'identity-role-granted' : undefined, role);

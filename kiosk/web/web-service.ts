@@ -11,6 +11,7 @@ import type { EventBus } from '../core/event-bus.js';
 import { createApiApp, finishApiApp } from './http.js';
 import { hostname } from 'node:os';
 import { originVerdict, type OriginPolicy } from './request-origin.js';
+import { routeTable, type RouteEntry } from './route-table.js';
 import type { HealthReport } from './health.js';
 import { parseClientMessage, type ServerMessage } from './ws-messages.js';
 import { uiRouter } from './static-ui.js';
@@ -46,6 +47,7 @@ interface Listener {
   name: 'kiosk' | 'console';
   server: Server;
   sockets: WebSocketServer;
+  routes: RouteEntry[];
 }
 
 /** A console websocket and the upgrade request that opened it (its cookie is checked again later). */
@@ -60,6 +62,12 @@ export class WebService implements Service {
   #unsubscribe: (() => void) | undefined;
 
   constructor(private readonly options: WebServiceOptions) {}
+
+  /** Every route of each server, once started (the authorization matrix test walks it). */
+  routes(): { kiosk: RouteEntry[]; console: RouteEntry[] } {
+    const of = (name: Listener['name']) => this.#listeners.find((l) => l.name === name)?.routes ?? [];
+    return { kiosk: of('kiosk'), console: of('console') };
+  }
 
   /** Where each server listens once started (port 0 in config picks a free port, for tests). */
   addresses(): { kiosk?: AddressInfo; console?: AddressInfo } {
@@ -178,7 +186,7 @@ export class WebService implements Service {
     });
     const address = server.address() as AddressInfo;
     logger.info({ server: name, host: address.address, port: address.port, tls: Boolean(tls) }, 'listening');
-    return { name, server, sockets };
+    return { name, server, sockets, routes: routeTable(app) };
   }
 
   #onSocket(socket: WebSocket, stillLoggedIn?: () => Promise<unknown>): void {

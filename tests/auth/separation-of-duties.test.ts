@@ -1,0 +1,115 @@
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { projectRoot } from '../../config/load.js';
+import { FleetHub } from '../../scripts/fleet-hub.js';
+import { addConsoleUser, login } from '../support/console-client.js';
+import { startDaemon, writeTestConfig, type DaemonHandle } from '../support/daemon.js';
+import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
+import { call, waitFor } from '../session/helpers.js';
+
+/**
+ * Nobody can give themselves, or an account they control, the right to read denouncers'
+ * identities: in the console it takes a second holder of that right; at the device it takes root.
+ * Every grant is audited and reaches central monitoring. Real daemon, real hub, real CLI.
+ */
+const cli = join(projectRoot(), 'dist', 'kiosk', 'cli.js');
+const pw = { admin: 'mật khẩu quản trị 1', leader: 'mật khẩu lãnh đạo 1', second: 'mật khẩu bảo mật 1' };
+
+describe('separation of duties for identity rights', () => {
+  let dir: string;
+  let config: string;
+  let daemon: DaemonHandle;
+  let hub: FleetHub;
+  let admin: string;
+  let leader: string;
+
+  beforeAll(async () => {
+    dir = await makeTempDir('duties');
+    hub = await FleetHub.start({ devices: { 'sim-room': 'device-credential-1' } });
+    writeFileSync(join(dir, 'credential'), 'device-credential-1\n', { mode: 0o600 });
+    config = writeTestConfig(dir, (c) => (c.fleet = { enabled: true, url: hub.url, credentialFile: join(dir, 'credential') }));
+    await addConsoleUser(config, 'quantri', 'admin', pw.admin);
+    // The first holder of the right is made at the device, as root (these tests run as root).
+    await addConsoleUser(config, 'lanhdao', 'leader', pw.leader);
+    daemon = await startDaemon(config);
+    admin = await login(daemon.consoleUrl, 'quantri', pw.admin);
+    leader = await login(daemon.consoleUrl, 'lanhdao', pw.leader);
+  });
+  afterAll(async () => {
+    await daemon?.stop();
+    await hub?.close();
+    await removeTempDir(dir);
+  });
+
+  const alerts = () => hub.received.filter((r) => r.message.type === 'event' && r.message.topic === 'security-alert').map((r) => r.message.data);
+  const tryLogin = (username: string, password: string) => call('POST', `${daemon.consoleUrl}/api/auth/login`, { username, password });
+
+  it('the CLI refuses an identity role to a user who is not root, and its grants reach central monitoring', async () => {
+    const asNobody = await new Promise<{ code: number; stderr: string }>((resolve) => {
+      const child = execFile(process.execPath, [cli, 'user', 'add', 'mao-danh', '--role', 'officer-confidential', '--config', config], { uid: 65534, gid: 65534 }, (error, _stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stderr }));
+      child.stdin!.end('mật khẩu mạo danh 1\n');
+    });
+    expect(asNobody.code).toBe(1);
+    expect(asNobody.stderr).toContain('needs root');
+    // The root grant of the leader, queued by the CLI before the daemon started, was sent on connect.
+    const granted = await waitFor(async () => alerts().find((a) => a.action === 'identity-role-granted' && a.target === 'lanhdao'), 10_000, 'the CLI grant at central monitoring');
+    expect(granted).toMatchObject({ by: 'device-cli', role: 'leader' });
+  });
+
+  it('an administrator can only ask for an identity-reading account; a second holder approves; the admin cannot', async () => {
+    const asked = await call('POST', `${daemon.consoleUrl}/api/users`, { username: 'canbo-bm', role: 'officer-confidential', password: pw.second }, admin);
+    expect(asked.status, asked.text).toBe(202);
+    expect(asked.json.request).toMatchObject({ kind: 'create', username: 'canbo-bm', role: 'officer-confidential', requestedBy: 'quantri', state: 'pending' });
+    expect(JSON.stringify(asked.json)).not.toContain('scrypt');
+    expect((await tryLogin('canbo-bm', pw.second)).status).toBe(401);
+
+    const id = asked.json.request.id;
+    expect((await call('POST', `${daemon.consoleUrl}/api/users/requests/${id}/approve`, {}, admin)).status).toBe(403);
+    const listed = await call('GET', `${daemon.consoleUrl}/api/users/requests`, undefined, leader);
+    expect(listed.json.requests.map((r: { id: number }) => r.id)).toContain(id);
+
+    const approved = await call('POST', `${daemon.consoleUrl}/api/users/requests/${id}/approve`, {}, leader);
+    expect(approved.status, approved.text).toBe(200);
+    expect(approved.json.request).toMatchObject({ state: 'approved', decidedBy: 'lanhdao' });
+    expect((await tryLogin('canbo-bm', pw.second)).status).toBe(200);
+    // Decided once.
+    expect((await call('POST', `${daemon.consoleUrl}/api/users/requests/${id}/approve`, {}, leader)).status).toBe(403);
+
+    const alert = await waitFor(async () => alerts().find((a) => a.action === 'identity-role-granted' && a.target === 'canbo-bm'), 5000, 'the grant at central monitoring');
+    expect(alert).toMatchObject({ by: 'quantri', approvedBy: 'lanhdao', role: 'officer-confidential' });
+  });
+
+  it('resetting an identity holder’s password waits for another holder; the account itself cannot approve; own password is free', async () => {
+    const asked = await call('PUT', `${daemon.consoleUrl}/api/users/lanhdao/password`, { password: 'mật khẩu mới của admin 1' }, admin);
+    expect(asked.status, asked.text).toBe(202);
+    // Nothing changed yet: the leader's own password still works, the admin's choice does not.
+    expect((await tryLogin('lanhdao', 'mật khẩu mới của admin 1')).status).toBe(401);
+    expect((await tryLogin('lanhdao', pw.leader)).status).toBe(200);
+    const id = asked.json.request.id;
+    const self = await call('POST', `${daemon.consoleUrl}/api/users/requests/${id}/approve`, {}, leader);
+    expect([self.status, self.json.error.code]).toEqual([403, 'separation_of_duties']);
+    // The requester withdraws it; nothing changes.
+    expect((await call('POST', `${daemon.consoleUrl}/api/users/requests/${id}/refuse`, {}, admin)).status).toBe(200);
+    expect((await tryLogin('lanhdao', pw.leader)).status).toBe(200);
+
+    const again = await call('PUT', `${daemon.consoleUrl}/api/users/lanhdao/password`, { password: 'mật khẩu mới của admin 2' }, admin);
+    const second = await login(daemon.consoleUrl, 'canbo-bm', pw.second);
+    const approved = await call('POST', `${daemon.consoleUrl}/api/users/requests/${again.json.request.id}/approve`, {}, second);
+    expect(approved.status, approved.text).toBe(200);
+    expect((await tryLogin('lanhdao', 'mật khẩu mới của admin 2')).status).toBe(200);
+    expect((await call('GET', `${daemon.consoleUrl}/api/auth/me`, undefined, leader)).status).toBe(401);
+    await waitFor(async () => alerts().find((a) => a.action === 'identity-password-reset' && a.target === 'lanhdao' && a.approvedBy === 'canbo-bm'), 5000, 'the reset at central monitoring');
+
+    const fresh = await login(daemon.consoleUrl, 'lanhdao', 'mật khẩu mới của admin 2');
+    expect((await call('PUT', `${daemon.consoleUrl}/api/users/lanhdao/password`, { password: pw.leader }, fresh)).status).toBe(200);
+    expect((await tryLogin('lanhdao', pw.leader)).status).toBe(200);
+  });
+
+  it('writes every step into the audit log', async () => {
+    const audit = await call('GET', `${daemon.consoleUrl}/api/evidence/audit`, undefined, admin);
+    const actions = (audit.json.entries as { action: string; target: string; actor: string }[]).map((e) => `${e.actor} ${e.action} ${e.target}`);
+    expect(actions).toEqual(expect.arrayContaining(['quantri identity-request-made canbo-bm', 'lanhdao identity-role-granted canbo-bm', 'quantri identity-request-refused lanhdao', 'canbo-bm identity-password-reset lanhdao', 'device-cli identity-role-granted lanhdao']));
+  });
+});
