@@ -322,6 +322,10 @@ describe('session service (real SQLite in a temp dir)', () => {
     expect((await service.listSchedule())[0]!.state).toBe('aborted');
     await expect(service.upsertFromFleet({ sessions: [{ ...entry, revision: 4, endsAt: entry.startsAt }] })).rejects.toMatchObject({ kind: 'invalid' });
     await expect(service.upsertFromFleet({ sessions: [{ fleetId: 'x' }] })).rejects.toMatchObject({ kind: 'invalid' });
+    // A push is the schedule ahead, bounded: 101 sessions are refused whole, nothing is stored.
+    const flood = Array.from({ length: 101 }, (_, i) => ({ ...entry, fleetId: `flood-${i}` }));
+    await expect(service.upsertFromFleet({ sessions: flood })).rejects.toMatchObject({ kind: 'invalid', details: [expect.objectContaining({ message: 'at most 100 sessions in one schedule push' })] });
+    expect((await service.listSchedule()).some((s) => s.fleetId?.startsWith('flood-'))).toBe(false);
   });
 
   it('audits each confidential read and refuses roles without clearance', async () => {
