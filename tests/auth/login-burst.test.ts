@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { Database } from '../../kiosk/store/database.js';
 import { addConsoleUser } from '../support/console-client.js';
 import { startDaemon, writeTestConfig, type DaemonHandle } from '../support/daemon.js';
 import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
@@ -52,5 +54,12 @@ describe('login throttling under a parallel burst', () => {
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(380);
     // Names that are no account never reach the log (one could be a password typed in the wrong field).
     expect(daemon.logs.some((l) => String(l.username ?? '').startsWith('nguoi-'))).toBe(false);
+    const db = await Database.open(join(dir, 'data', 'diemcau.sqlite'), 'readonly');
+    try {
+      const actors = (await db.all<{ actor: string }>("SELECT DISTINCT actor FROM audit_log WHERE action = 'login-failed'")).map((r) => r.actor).sort();
+      expect(actors).toEqual(['(unknown user name)', 'quantri']);
+    } finally {
+      await db.close();
+    }
   }, 60_000);
 });
