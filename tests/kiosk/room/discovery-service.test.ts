@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { AuthenticatedRequest } from '../../../kiosk/auth/middleware.js';
 import express from 'express';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
@@ -45,6 +46,11 @@ describe('DiscoveryService and GET /api/devices/discovered', () => {
       sources: { devRoot: join(root, 'dev'), procRoot: join(root, 'proc'), tools: bin.runner(), listSerialPorts: async () => serialList },
     });
     const app = express();
+    // As the console's login gate leaves it: a technician (the route needs devices.manage; the matrix in tests/auth covers the other roles).
+    app.use((req, _res, next) => {
+      (req as AuthenticatedRequest).auth = { user: 'kythuat', role: 'technician' } as AuthenticatedRequest['auth'];
+      next();
+    });
     app.use('/api', service.consoleRouter());
     server = await new Promise<Server>((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
