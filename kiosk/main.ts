@@ -1,8 +1,10 @@
-import { mkdir } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { loadConfig } from '../config/load.js';
+import { dirname, join, resolve } from 'node:path';
+import type { DeviceConfig } from '../config/schema.js';
+import { loadConfig, resolveDataPath } from '../config/load.js';
 import { createApp, version } from './app.js';
-import { createLogger } from './core/logger.js';
+import { DEVICE_KEY_PATH } from './evidence/device-key.js';
+import { dataModeTargets, fileModes, makeDir, tightenModes } from './core/file-modes.js';
+import { createLogger, type Logger } from './core/logger.js';
 import { createSystemdNotifier } from './core/systemd.js';
 
 /** systemd's default TimeoutStopSec is 90 s; we finish well inside it, recordings first. */
@@ -10,9 +12,13 @@ const STOP_DEADLINE_MS = 30_000;
 
 /** Runs the daemon until SIGTERM/SIGINT. Resolves with the process exit code. */
 export async function runDaemon(configPath?: string): Promise<number> {
+  // Before any file is created and before the media worker is forked: what libraries create
+  // (GStreamer's segment files, SQLite's -wal) must not be world-readable under `npm start`'s 022.
+  process.umask(fileModes.umask);
   const { config, source } = loadConfig(configPath);
   const logger = createLogger(config.log.level);
-  await mkdir(resolve(config.storage.dataDir), { recursive: true });
+  await makeDir(resolve(config.storage.dataDir), fileModes.dataDir);
+  await tightenDataModes(config, logger);
   const systemd = createSystemdNotifier(logger);
   const app = createApp(config, logger);
   logger.info({ version, config: source, room: config.room.id, pid: process.pid }, 'starting');
@@ -59,4 +65,24 @@ export async function runDaemon(configPath?: string): Promise<number> {
   systemd.ready(`room ${config.room.id} ready`);
   stopWatchdog = systemd.startWatchdog(() => stopping === undefined);
   return signalled;
+}
+
+/** A data directory left looser by an older version (or another umask) is tightened, and said so. */
+async function tightenDataModes(config: DeviceConfig, logger: Logger): Promise<void> {
+  const dataDir = resolve(config.storage.dataDir);
+  const targets = await dataModeTargets({
+    dataDir,
+    database: resolveDataPath(config, config.storage.database),
+    recordingsDir: resolveDataPath(config, config.storage.recordingsDir),
+    keysDir: join(dataDir, dirname(DEVICE_KEY_PATH)),
+    ...(config.web.console.tls ? { tlsKeyFile: resolve(config.web.console.tls.keyFile) } : {}),
+  });
+  const { changed, failed } = await tightenModes(targets);
+  const octal = (mode: number) => mode.toString(8).padStart(4, '0');
+  if (changed.length > 0) {
+    logger.warn({ count: changed.length, changes: changed.slice(0, 50).map((c) => `${c.path} ${octal(c.from)} -> ${octal(c.to)}`) }, 'file modes tightened: files and folders were readable or writable beyond the scheme (README "Files and modes")');
+  }
+  if (failed.length > 0) {
+    logger.warn({ failures: failed.slice(0, 50).map((f) => `${f.path} ${octal(f.mode)}: ${f.error}`) }, 'file modes could not be tightened: chmod these paths by hand');
+  }
 }

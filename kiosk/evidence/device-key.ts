@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
-import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { fileModes, makeDir, tightenModes } from '../core/file-modes.js';
 import { sha256Hex } from './hashing.js';
 
 /** Relative to the data dir. */
@@ -35,30 +36,25 @@ export function generateDeviceKey(): DeviceKey {
  */
 export async function loadOrCreateDeviceKey(dataDir: string, onWarning: (message: string) => void = () => undefined): Promise<{ key: DeviceKey; created: boolean }> {
   const path = join(dataDir, DEVICE_KEY_PATH);
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  await tighten(dirname(path), 0o700, onWarning);
+  await makeDir(dirname(path), fileModes.privateDir);
+  const { changed, failed } = await tightenModes([
+    { path: dirname(path), max: fileModes.privateDir },
+    { path, max: fileModes.privateFile },
+  ]);
+  for (const change of changed) onWarning(`${change.path} had mode ${change.from.toString(8)}; set to ${change.to.toString(8)}`);
+  for (const failure of failed) onWarning(`${failure.path} has mode ${failure.mode.toString(8)} and could not be tightened (${failure.error})`);
   let pem: string | undefined;
   try {
     pem = await readFile(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  if (pem !== undefined) {
-    await tighten(path, 0o600, onWarning);
-    return { key: deviceKeyFrom(createPrivateKey(pem)), created: false };
-  }
+  if (pem !== undefined) return { key: deviceKeyFrom(createPrivateKey(pem)), created: false };
   const key = generateDeviceKey();
   // 'wx': never overwrite a key another process wrote in the meantime; signatures depend on it.
-  await writeFile(path, key.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
+  await writeFile(path, key.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: fileModes.privateFile, flag: 'wx' });
+  await chmod(path, fileModes.privateFile);
   return { key, created: true };
-}
-
-async function tighten(path: string, mode: number, onWarning: (message: string) => void): Promise<void> {
-  const current = (await stat(path)).mode & 0o777;
-  if ((current & ~mode) !== 0) {
-    onWarning(`${path} had mode ${current.toString(8)}; set to ${mode.toString(8)}`);
-    await chmod(path, mode);
-  }
 }
 
 export const signBytes = (key: DeviceKey, bytes: Buffer): Buffer => sign(null, bytes, key.privateKey);

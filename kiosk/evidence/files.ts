@@ -12,7 +12,7 @@ export async function fsyncPath(path: string): Promise<void> {
 }
 
 /** Write to a hidden temporary name, fsync, rename over the target, fsync the folder. */
-export async function writeFileAtomic(path: string, data: Buffer | string, mode = 0o644): Promise<void> {
+export async function writeFileAtomic(path: string, data: Buffer | string, mode = 0o640): Promise<void> {
   const temporary = join(dirname(path), `.${basename(path)}.tmp`);
   await writeFile(temporary, data, { mode });
   await fsyncPath(temporary);

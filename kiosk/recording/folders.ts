@@ -1,5 +1,6 @@
 import { chmod, mkdir, readdir, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileModes } from '../core/file-modes.js';
 
 /**
  * The candidate ids for a session's n-th recording: the session id first, then `<id>.2`, `<id>.3`…
@@ -15,7 +16,8 @@ export function recordingIdCandidate(sessionId: string, attempt: number): string
  */
 export async function createFolderExclusive(dir: string): Promise<boolean> {
   try {
-    await mkdir(dir, { mode: 0o750 });
+    await mkdir(dir, { mode: fileModes.recordingDir });
+    await chmod(dir, fileModes.recordingDir);
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
@@ -29,11 +31,12 @@ export async function removeIfEmpty(dir: string): Promise<void> {
 }
 
 /**
- * A sealed recording's files and folder become read-only: nothing (a later recording, a mistaken
- * copy) can write into evidence through this daemon's user. Retention makes the folder writable
- * again just before it deletes it.
+ * A sealed recording's files and folder become read-only (0440, 0550): nothing (a later
+ * recording, a mistaken copy) can write into evidence through this daemon's user, and nobody but
+ * the daemon's user and group can read it. Retention makes the folder writable again just before
+ * it deletes it.
  */
 export async function makeReadOnly(dir: string): Promise<void> {
-  for (const entry of await readdir(dir, { withFileTypes: true })) if (entry.isFile()) await chmod(join(dir, entry.name), 0o444);
-  await chmod(dir, 0o555);
+  for (const entry of await readdir(dir, { withFileTypes: true })) if (entry.isFile()) await chmod(join(dir, entry.name), fileModes.sealedFile);
+  await chmod(dir, fileModes.sealedDir);
 }

@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { chmod, mkdir, open, readFile, stat } from 'node:fs/promises';
+import { chmod, open, readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { fileModes, makeDir } from '../core/file-modes.js';
 
 /**
  * Encryption at rest of citizens' identities (the denouncer's above all: seed 000 I.2, seed 003 art. 2.3).
@@ -24,9 +25,9 @@ export class IdentityVault {
 
   /** Opens the key file, creating it (0600) when absent; refuses a key file others may read. */
   static async open(keyPath: string): Promise<IdentityVault> {
-    await mkdir(dirname(keyPath), { recursive: true, mode: 0o700 });
+    await makeDir(dirname(keyPath), fileModes.privateDir);
     try {
-      const handle = await open(keyPath, 'wx', 0o600);
+      const handle = await open(keyPath, 'wx', fileModes.privateFile);
       try {
         await handle.writeFile(`${randomBytes(32).toString('hex')}\n`);
         await handle.sync();
@@ -34,7 +35,7 @@ export class IdentityVault {
         await handle.close();
       }
       // umask can narrow the mode given to open(); make it exact.
-      await chmod(keyPath, 0o600);
+      await chmod(keyPath, fileModes.privateFile);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }

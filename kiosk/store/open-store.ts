@@ -1,6 +1,7 @@
-import { copyFile, mkdir, stat } from 'node:fs/promises';
+import { chmod, copyFile, open, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname } from 'node:path';
+import { fileModes, makeDir } from '../core/file-modes.js';
 import { checkCopy } from './check-copy.js';
 import { Database } from './database.js';
 import { migrations as knownMigrations, type Migration } from './migrations.js';
@@ -25,9 +26,9 @@ export interface OpenedStore {
  * they were: the evidence of what went wrong, and what a recovery tool needs.
  */
 export async function openStore(path: string, migrations: readonly Migration[] = knownMigrations): Promise<OpenedStore> {
-  await mkdir(dirname(path), { recursive: true });
   const latest = migrations.at(-1)?.version ?? 0;
   if (await stat(path).then((s) => s.size > 0, () => false)) await refuseUnfit(path, latest);
+  else await createPrivate(path);
   let db: Database;
   try {
     db = await Database.open(path);
@@ -43,6 +44,7 @@ export async function openStore(path: string, migrations: readonly Migration[] =
       backupPath = `${path}.v${fromVersion}.bak`;
       await db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
       await copyFile(path, backupPath);
+      await chmod(backupPath, fileModes.privateFile);
     }
     for (const migration of pending) {
       await db.transaction(async (tx) => {
@@ -55,6 +57,17 @@ export async function openStore(path: string, migrations: readonly Migration[] =
     await db.close().catch(() => undefined);
     throw new StoreRefusedError(`database ${path}: migration failed: ${(error as Error).message}`);
   }
+}
+
+/**
+ * SQLite would create the file 0644 under the umask, and gives its -wal and -shm the database's
+ * own mode: created here first, 0600, so none of the three is ever readable by others. An existing
+ * database's mode is the daemon's start to tighten (kiosk/core/file-modes.ts), never a refused one's.
+ */
+async function createPrivate(path: string): Promise<void> {
+  await makeDir(dirname(path), fileModes.dataDir);
+  await (await open(path, 'a', fileModes.privateFile)).close();
+  await chmod(path, fileModes.privateFile);
 }
 
 async function refuseUnfit(path: string, latest: number): Promise<void> {
