@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { halConfig } from '../hal/config.js';
 import { roomAutomationConfig } from '../kiosk/room/config.js';
+import { exportConfig } from '../kiosk/evidence/export-config.js';
 
 export const CONFIG_VERSION = 1;
 
@@ -120,6 +121,8 @@ const evidence = z.object({
     reserveBytes: z.number().int().min(0).default(2 * 1024 ** 3),
     checkIntervalSeconds: z.number().int().min(5).max(3600).default(60),
   }).strict().default({ warnFreePercent: 20, criticalFreePercent: 10, reserveBytes: 2 * 1024 ** 3, checkIntervalSeconds: 60 }),
+  /** Confidential exports' recipients (age public keys) and the export deadline. */
+  export: exportConfig.default(() => exportConfig.parse({})),
 }).strict().refine((e) => e.disk.criticalFreePercent < e.disk.warnFreePercent, { path: ['disk', 'criticalFreePercent'], message: 'must be below warnFreePercent' })
   .refine((e) => e.retention.minKeepDays <= e.retention.keepDays, { path: ['retention', 'minKeepDays'], message: 'must not exceed keepDays' });
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up everything the project needs on a Debian 12 machine, idempotently:
-# system packages (GStreamer, socat, NUT, Chromium…), npm dependencies, the TypeScript build.
+# system packages (GStreamer, socat, age, NUT, Chromium…), npm dependencies, the TypeScript build.
 # Run as root (or with passwordless sudo) the first time; later runs only do what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -4,8 +4,9 @@ import type { Logger } from '../core/logger.js';
 import type { Service } from '../core/service.js';
 import type { Database } from '../store/database.js';
 import { AuthSessions, defaultSessionPolicy, type Actor } from './auth-sessions.js';
-import { addressThrottle, LoginThrottle, userThrottle } from './login-throttle.js';
+import { addressKey, addressThrottle, LoginThrottle, userAtAddressThrottle, userThrottle } from './login-throttle.js';
 import { actorFromRequest, requireLogin } from './middleware.js';
+import { readCookie, SESSION_COOKIE } from './cookies.js';
 import type { EventBus } from '../core/event-bus.js';
 import { IdentityRequests, type IdentityRequest } from './identity-requests.js';
 import { hashPassword, passwordProblem } from './passwords.js';
@@ -34,6 +35,9 @@ export interface AuthServiceOptions {
   bus?: EventBus;
 }
 
+/** Stands in for the password an identity-account request does not carry, to check the rest of it. */
+const PLACEHOLDER_PASSWORD = 'a placeholder long enough to pass';
+
 /** Refused by separation of duties; the route answers 403. */
 export class DutyError extends Error {
   override name = 'DutyError';
@@ -45,9 +49,10 @@ export const readsIdentities = (role: Role): boolean => can(role, 'identities.re
 /** The console's login: accounts, sessions, roles, throttling, audit. The kiosk (127.0.0.1) needs none. */
 export class AuthService implements Service {
   readonly name = 'auth';
-  readonly #throttle = new LoginThrottle(userThrottle);
-  /** Per address too: guessing across many user names from one machine is slowed as well (and scrypt is costly). */
-  readonly #addressThrottle = new LoginThrottle(addressThrottle);
+  /** An account from one address; an account from everywhere; an address over every name (scrypt is costly). */
+  readonly #userAtAddress = new LoginThrottle(userAtAddressThrottle);
+  readonly #user = new LoginThrottle(userThrottle);
+  readonly #address = new LoginThrottle(addressThrottle);
   #users: UserStore | undefined;
   #sessions: AuthSessions | undefined;
   #requests: IdentityRequests | undefined;
@@ -103,11 +108,19 @@ export class AuthService implements Service {
     return this.#sessions ? actorFromRequest(this.#sessions, req) : undefined;
   }
 
+  /** Whether an open websocket's login still holds, without counting the check as activity. */
+  async stillValid(req: IncomingMessage): Promise<boolean> {
+    const token = readCookie(req.headers.cookie, SESSION_COOKIE);
+    return Boolean(token && this.#sessions && (await this.#sessions.peek(token)));
+  }
+
   async login(username: string, password: string, address: string | undefined): Promise<LoginOutcome> {
-    const addressKey = address ?? 'unknown';
-    // Counted before the (slow) password check: parallel attempts cannot outrun the count.
-    const retryAfterMs = this.#throttle.attempt(username) || this.#addressThrottle.attempt(addressKey);
+    const from = addressKey(address);
+    // Only existing accounts get a count of their own: random names cannot flood or evict it.
     const known = await this.users.exists(username);
+    // Counted before the (slow) password check: parallel attempts cannot outrun the count.
+    let retryAfterMs = this.#address.attempt(from);
+    if (!retryAfterMs && known) retryAfterMs = this.#userAtAddress.attempt(`${username}|${from}`) || this.#user.attempt(username);
     // A name that is no account may be a password typed into the wrong field: it is never logged.
     const shownName = known ? username : '(unknown user name)';
     if (retryAfterMs > 0) {
@@ -120,7 +133,10 @@ export class AuthService implements Service {
       await this.#audit({ actor: shownName, role: 'unknown', action: 'login-failed', target: 'console', ...(address ? { detail: address } : {}) });
       return { kind: 'denied' };
     }
-    this.#throttle.recordSuccess(username);
+    // A right password is not a guess: a shared reception PC must not lock itself out.
+    this.#userAtAddress.recordSuccess(`${username}|${from}`);
+    this.#user.refund(username);
+    this.#address.refund(from);
     const { token, expiresAt } = await this.#sessions!.create(user.id, address);
     this.options.logger.info({ username, role: user.role, address }, 'console login');
     await this.#audit({ actor: user.username, role: user.role, action: 'login', target: 'console', ...(address ? { detail: address } : {}) });
@@ -134,53 +150,76 @@ export class AuthService implements Service {
   }
 
   /**
-   * A new account. One with a role that reads identities is only a request until a second holder
-   * of that right approves it: nobody can give themselves, or an account they control, that right.
+   * A new account. One with a role that reads identities is only a request, without a password,
+   * until a second holder of that right approves it and sets the password: nobody can give
+   * themselves, or an account they control, that right.
    */
-  async createUser(input: { username: string; displayName?: string; role: Role; password: string }, by: Actor): Promise<{ user: ConsoleUser } | { request: IdentityRequest }> {
+  async createUser(input: { username: string; displayName?: string; role: Role; password?: string }, by: Actor): Promise<{ user: ConsoleUser } | { request: IdentityRequest }> {
     if (readsIdentities(input.role)) {
-      await this.users.checkNew(input);
-      const request = await this.requests.add({ kind: 'create', username: input.username, ...(input.displayName ? { displayName: input.displayName } : {}), role: input.role, passwordHash: await hashPassword(input.password), requestedBy: by.user });
+      if (input.password !== undefined) throw new DutyError(`a ${input.role} account gets its password from the holder of the identity right who approves it, not from the one who asks`);
+      await this.users.checkNew({ ...input, password: PLACEHOLDER_PASSWORD });
+      const request = await this.requests.add({ kind: 'create', username: input.username, ...(input.displayName ? { displayName: input.displayName } : {}), role: input.role, requestedBy: by.user });
       await this.#requested(request, by);
       return { request };
     }
-    const user = await this.users.create(input);
+    if (input.password === undefined) throw new UserError('a password is required');
+    const user = await this.users.create({ ...input, password: input.password });
     await this.#audit({ actor: by.user, role: by.role, action: 'user-created', target: user.username, detail: user.role });
     return { user };
   }
 
-  /** Everyone may change their own password; anybody else's needs users.manage, and a second person when the account reads identities. */
-  async changePassword(username: string, password: string, by: Actor): Promise<{ done: true } | { request: IdentityRequest }> {
+  /**
+   * Your own password, with your current one; anybody else's needs users.manage (checked by the
+   * route), and for an account that reads identities only a request: the approver sets the password.
+   */
+  async changePassword(username: string, change: { password?: string; currentPassword?: string }, by: Actor): Promise<{ done: true } | { request: IdentityRequest }> {
     const target = await this.users.byName(username);
-    if (target && username !== by.user && readsIdentities(target.role)) {
-      const hash = await this.#checkedHash(password);
-      const request = await this.requests.add({ kind: 'password', username, role: target.role, passwordHash: hash, requestedBy: by.user });
+    const own = username === by.user;
+    if (target && !own && readsIdentities(target.role)) {
+      if (change.password !== undefined) throw new DutyError(`the new password of ${username} (${target.role}) is set by the holder of the identity right who approves the reset, not by the one who asks`);
+      const request = await this.requests.add({ kind: 'password', username, role: target.role, requestedBy: by.user });
       await this.#requested(request, by);
       return { request };
     }
-    await this.users.setPassword(username, password);
+    if (change.password === undefined) throw new UserError('a new password is required');
+    if (own && !(change.currentPassword !== undefined && (await this.users.authenticate(username, change.currentPassword)))) throw new DutyError('your current password is needed to change it');
+    await this.users.setPassword(username, change.password);
     if (target) await this.#sessions?.revokeUser(target.id);
     this.options.bus?.emit('consoleAccessRevoked');
     await this.#audit({ actor: by.user, role: by.role, action: 'password-changed', target: username });
     return { done: true };
   }
 
-  /** A second holder of the identity right approves a request: never the one who asked, never the account itself. */
-  async approve(id: number, by: Actor): Promise<IdentityRequest> {
-    const found = await this.#decidable(id, by);
-    const { request, passwordHash } = found;
+  /**
+   * A second holder of the identity right approves a request, with their own password again, and
+   * sets the new password (for a new account or a reset): never the one who asked, never the
+   * account itself. The decision, the change and its audit entry are one transaction: no audit, no grant.
+   */
+  async approve(id: number, by: Actor, input: { approverPassword: string; password?: string }): Promise<IdentityRequest> {
+    const { request } = await this.#decidable(id, by);
     if (request.username === by.user) throw new DutyError('an account cannot approve a request about itself');
-    if (!(await this.requests.decide(id, 'approved', by.user))) throw new DutyError(`request ${id} is no longer pending`);
-    if (request.kind === 'create') {
-      await this.users.createWithHash({ username: request.username, ...(request.displayName ? { displayName: request.displayName } : {}), role: request.role, passwordHash });
-    } else {
-      await this.users.setPasswordHash(request.username, passwordHash);
+    if (!(await this.users.authenticate(by.user, input.approverPassword))) throw new DutyError('your own password is needed to approve');
+    const needsPassword = request.kind !== 'enable';
+    if (needsPassword) {
+      if (input.password === undefined) throw new UserError('set the password of the account (you hand it over; the one who asked never sees it)');
+      const problem = passwordProblem(input.password);
+      if (problem) throw new UserError(problem);
+    }
+    const passwordHash = needsPassword ? await hashPassword(input.password!) : undefined;
+    const action = ({ create: 'identity-role-granted', password: 'identity-password-reset', enable: 'identity-account-enabled' } as const)[request.kind];
+    const audit = this.options.audit;
+    await this.options.db().transaction(async () => {
+      if (!(await this.requests.decide(id, 'approved', by.user))) throw new DutyError(`request ${id} is no longer pending`);
+      if (request.kind === 'create') await this.users.createWithHash({ username: request.username, ...(request.displayName ? { displayName: request.displayName } : {}), role: request.role, passwordHash: passwordHash! });
+      else if (request.kind === 'password') await this.users.setPasswordHash(request.username, passwordHash!);
+      else await this.users.setDisabled(request.username, false);
+      await audit?.record({ actor: by.user, role: by.role, action, target: request.username, detail: `${request.role}; requested by ${request.requestedBy}, approved by ${by.user}` });
+    });
+    if (request.kind === 'password') {
       const user = await this.users.byName(request.username);
       if (user) await this.#sessions?.revokeUser(user.id);
       this.options.bus?.emit('consoleAccessRevoked');
     }
-    const action = request.kind === 'create' ? 'identity-role-granted' : 'identity-password-reset';
-    await this.#audit({ actor: by.user, role: by.role, action, target: request.username, detail: `${request.role}; requested by ${request.requestedBy}, approved by ${by.user}` });
     this.#alert({ action, target: request.username, role: request.role, by: request.requestedBy, approvedBy: by.user });
     return { ...request, state: 'approved', decidedBy: by.user };
   }
@@ -194,20 +233,14 @@ export class AuthService implements Service {
     return { ...request, state: 'refused', decidedBy: by.user };
   }
 
-  async #decidable(id: number, by: Actor, options: { requesterMay?: boolean } = {}): Promise<{ request: IdentityRequest; passwordHash: string }> {
+  async #decidable(id: number, by: Actor, options: { requesterMay?: boolean } = {}): Promise<{ request: IdentityRequest }> {
     const found = await this.requests.get(id);
     if (!found) throw new UserError(`no request ${id}`);
-    if (found.request.state !== 'pending') throw new DutyError(`request ${id} is ${found.request.state}`);
-    const isRequester = found.request.requestedBy === by.user;
+    if (found.state !== 'pending') throw new DutyError(`request ${id} is ${found.state}`);
+    const isRequester = found.requestedBy === by.user;
     if (isRequester && !options.requesterMay) throw new DutyError('the one who asked cannot approve their own request: a second holder of the identity right must');
     if (!isRequester && !readsIdentities(by.role)) throw new DutyError(`role ${by.role} may not decide on rights to read identities`);
-    return found;
-  }
-
-  async #checkedHash(password: string): Promise<string> {
-    const problem = passwordProblem(password);
-    if (problem) throw new UserError(problem);
-    return hashPassword(password);
+    return { request: found };
   }
 
   async #requested(request: IdentityRequest, by: Actor): Promise<void> {
@@ -219,14 +252,21 @@ export class AuthService implements Service {
     this.options.bus?.emit('securityAlert', { ...alert, at: new Date().toISOString() });
   }
 
-  async setDisabled(username: string, disabled: boolean, by: Actor): Promise<void> {
+  /** Disabling is free; enabling an account that reads identities again is a request like a grant. */
+  async setDisabled(username: string, disabled: boolean, by: Actor): Promise<{ done: true } | { request: IdentityRequest }> {
+    const target = await this.users.byName(username);
+    if (target && !disabled && target.disabled && readsIdentities(target.role)) {
+      const request = await this.requests.add({ kind: 'enable', username, role: target.role, requestedBy: by.user });
+      await this.#requested(request, by);
+      return { request };
+    }
     await this.users.setDisabled(username, disabled);
-    const user = (await this.users.list()).find((u) => u.username === username);
-    if (user && disabled) {
-      await this.#sessions?.revokeUser(user.id);
+    if (target && disabled) {
+      await this.#sessions?.revokeUser(target.id);
       this.options.bus?.emit('consoleAccessRevoked');
     }
     await this.#audit({ actor: by.user, role: by.role, action: disabled ? 'user-disabled' : 'user-enabled', target: username });
+    return { done: true };
   }
 
   async #audit(entry: Parameters<AuditSink['record']>[0]): Promise<void> {

@@ -39,7 +39,16 @@ export class AuthSessions {
   }
 
   /** The actor behind a token, refreshing its idle timer; undefined when unknown, expired or the user is disabled. */
-  async resolve(token: string): Promise<Actor | undefined> {
+  resolve(token: string): Promise<Actor | undefined> {
+    return this.#lookup(token, true);
+  }
+
+  /** As resolve(), without counting as activity: an open websocket checked in the background must not keep a login alive. */
+  peek(token: string): Promise<Actor | undefined> {
+    return this.#lookup(token, false);
+  }
+
+  async #lookup(token: string, activity: boolean): Promise<Actor | undefined> {
     const row = await this.db.get<{ user_id: number; expires_at: string; last_seen_at: string; username: string; role: string; disabled: number }>(
       `SELECT s.user_id, s.expires_at, s.last_seen_at, u.username, u.role, u.disabled
          FROM console_sessions s JOIN console_users u ON u.id = s.user_id WHERE s.token_hash = ?`,
@@ -52,7 +61,7 @@ export class AuthSessions {
       return undefined;
     }
     // Write at most once a minute: every console request must not be a disk write.
-    if (now - Date.parse(row.last_seen_at) > 60_000) {
+    if (activity && now - Date.parse(row.last_seen_at) > 60_000) {
       await this.db.run('UPDATE console_sessions SET last_seen_at = ? WHERE token_hash = ?', [new Date(now).toISOString(), tokenHash(token)]);
     }
     return { user: row.username, role: row.role as Role, userId: row.user_id };

@@ -6,7 +6,7 @@ export const REQUEST_LIFETIME_MS = 24 * 3_600_000;
 
 export interface IdentityRequest {
   id: number;
-  kind: 'create' | 'password';
+  kind: 'create' | 'password' | 'enable';
   username: string;
   displayName?: string;
   role: Role;
@@ -19,11 +19,10 @@ export interface IdentityRequest {
 
 interface Row {
   id: number;
-  kind: 'create' | 'password';
+  kind: IdentityRequest['kind'];
   username: string;
   display_name: string | null;
   role: string;
-  password_hash: string;
   requested_by: string;
   requested_at: string;
   state: IdentityRequest['state'];
@@ -48,19 +47,19 @@ const toRequest = (row: Row): IdentityRequest => ({
 export class IdentityRequests {
   constructor(private readonly db: Database, private readonly now: () => Date = () => new Date()) {}
 
-  async add(request: { kind: IdentityRequest['kind']; username: string; displayName?: string; role: Role; passwordHash: string; requestedBy: string }): Promise<IdentityRequest> {
+  async add(request: { kind: IdentityRequest['kind']; username: string; displayName?: string; role: Role; requestedBy: string }): Promise<IdentityRequest> {
     // One open request per account: a newer one replaces what was asked before.
     await this.db.run("UPDATE identity_requests SET state = 'expired', decided_at = ? WHERE username = ? AND state = 'pending'", [this.now().toISOString(), request.username]);
-    const { lastID } = await this.db.run('INSERT INTO identity_requests (kind, username, display_name, role, password_hash, requested_by, requested_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
-      request.kind, request.username, request.displayName ?? null, request.role, request.passwordHash, request.requestedBy, this.now().toISOString(),
+    const { lastID } = await this.db.run('INSERT INTO identity_requests (kind, username, display_name, role, requested_by, requested_at) VALUES (?, ?, ?, ?, ?, ?)', [
+      request.kind, request.username, request.displayName ?? null, request.role, request.requestedBy, this.now().toISOString(),
     ]);
-    return (await this.get(lastID))!.request;
+    return (await this.get(lastID))!;
   }
 
-  async get(id: number): Promise<{ request: IdentityRequest; passwordHash: string } | undefined> {
+  async get(id: number): Promise<IdentityRequest | undefined> {
     await this.#expire();
     const row = await this.db.get<Row>('SELECT * FROM identity_requests WHERE id = ?', [id]);
-    return row ? { request: toRequest(row), passwordHash: row.password_hash } : undefined;
+    return row ? toRequest(row) : undefined;
   }
 
   async pending(): Promise<IdentityRequest[]> {
@@ -70,12 +69,12 @@ export class IdentityRequests {
 
   /** Marks a pending request decided; false when it was no longer pending (decided or expired meanwhile). */
   async decide(id: number, state: 'approved' | 'refused', by: string): Promise<boolean> {
-    const { changes } = await this.db.run("UPDATE identity_requests SET state = ?, decided_by = ?, decided_at = ?, password_hash = '' WHERE id = ? AND state = 'pending'", [state, by, this.now().toISOString(), id]);
+    const { changes } = await this.db.run("UPDATE identity_requests SET state = ?, decided_by = ?, decided_at = ? WHERE id = ? AND state = 'pending'", [state, by, this.now().toISOString(), id]);
     return changes === 1;
   }
 
   async #expire(): Promise<void> {
     const before = new Date(this.now().getTime() - REQUEST_LIFETIME_MS).toISOString();
-    await this.db.run("UPDATE identity_requests SET state = 'expired', password_hash = '' WHERE state = 'pending' AND requested_at < ?", [before]);
+    await this.db.run("UPDATE identity_requests SET state = 'expired' WHERE state = 'pending' AND requested_at < ?", [before]);
   }
 }

@@ -10,11 +10,33 @@ export interface ThrottlePolicy {
   lockMs: number;
 }
 
-export const userThrottle: ThrottlePolicy = { maxAttempts: 5, windowMs: 15 * 60_000, lockMs: 5 * 60_000 };
+/** One account from one address: the hard limit a guesser meets first. */
+export const userAtAddressThrottle: ThrottlePolicy = { maxAttempts: 5, windowMs: 15 * 60_000, lockMs: 5 * 60_000 };
+/**
+ * One account from everywhere: against guessing spread over many addresses. Higher than the one
+ * above, so that one machine on the LAN cannot lock the leader out of every other machine.
+ */
+export const userThrottle: ThrottlePolicy = { maxAttempts: 30, windowMs: 15 * 60_000, lockMs: 5 * 60_000 };
 /** Per address: guessing across many user names from one machine is slowed as well. */
 export const addressThrottle: ThrottlePolicy = { maxAttempts: 20, windowMs: 15 * 60_000, lockMs: 5 * 60_000 };
 
-/** Keys kept at most: random user names must not grow memory without bound. */
+/**
+ * The key of a client address: IPv4-mapped IPv6 as IPv4, and IPv6 by its /64 (one machine can
+ * take any address of its /64; a whole /64 is one network).
+ */
+export function addressKey(address: string | undefined): string {
+  if (!address) return 'unknown';
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1]!;
+  if (!address.includes(':')) return address;
+  const [head = '', tail = ''] = address.toLowerCase().split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = address.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left;
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+}
+
+/** Keys kept at most (addresses; user names are counted only for existing accounts, so they cannot flood it). */
 const MAX_KEYS = 10_000;
 
 export class LoginThrottle {
@@ -53,6 +75,11 @@ export class LoginThrottle {
   recordSuccess(key: string): void {
     this.#attempts.delete(key);
     this.#lockedUntil.delete(key);
+  }
+
+  /** Gives back the attempt just taken (a right password from a shared address is not a guess). */
+  refund(key: string): void {
+    this.#attempts.get(key)?.pop();
   }
 
   #bound(): void {

@@ -22,17 +22,16 @@ export const authMigrationSql = `
 
 /**
  * A console request that would give someone the right to read denouncers' identities (a new
- * account with such a role, or a new password for an account that has one): it waits for a second
- * holder of that right. The new password is kept only as its scrypt hash.
+ * account with such a role, a new password for an account that has one, or enabling one again):
+ * it waits for a second holder of that right, who sets the password. It carries no password.
  */
 export const identityRequestsMigrationSql = `
   CREATE TABLE identity_requests (
     id             INTEGER PRIMARY KEY,
-    kind           TEXT NOT NULL CHECK (kind IN ('create', 'password')),
+    kind           TEXT NOT NULL CHECK (kind IN ('create', 'password', 'enable')),
     username       TEXT NOT NULL,
     display_name   TEXT,
     role           TEXT NOT NULL,
-    password_hash  TEXT NOT NULL,
     requested_by   TEXT NOT NULL,
     requested_at   TEXT NOT NULL,
     state          TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'approved', 'refused', 'expired')),

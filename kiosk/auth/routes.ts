@@ -8,8 +8,10 @@ import { can, roleLabels, roles } from './roles.js';
 import { UserError } from './user-store.js';
 
 const loginBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }).strict();
-const newUserBody = z.object({ username: z.string().min(1).max(64), displayName: z.string().min(1).max(120).optional(), role: z.enum(roles), password: z.string().min(1).max(256) }).strict();
-const passwordBody = z.object({ password: z.string().min(1).max(256) }).strict();
+// No password for a role that reads identities: the approver sets it (kiosk/auth/auth-service.ts).
+const newUserBody = z.object({ username: z.string().min(1).max(64), displayName: z.string().min(1).max(120).optional(), role: z.enum(roles), password: z.string().min(1).max(256).optional() }).strict();
+const passwordBody = z.object({ password: z.string().min(1).max(256).optional(), currentPassword: z.string().min(1).max(256).optional() }).strict();
+const approveBody = z.object({ approverPassword: z.string().min(1).max(256), password: z.string().min(1).max(256).optional() }).strict();
 const disabledBody = z.object({ disabled: z.boolean() }).strict();
 
 const actorOf = (req: Request) => (req as AuthenticatedRequest).auth!;
@@ -59,8 +61,8 @@ export function authRouter(auth: AuthService): Router {
     const username = String(req.params.username);
     // Everyone may change their own password; only an administrator anybody else's.
     if (username !== actor.user && !can(actor.role, 'users.manage')) throw new HttpError(403, 'forbidden', `role ${actor.role} may not change another user's password`);
-    const { password } = parseBody(passwordBody, req);
-    const result = await userCall(() => auth.changePassword(username, password, actor));
+    const change = parseBody(passwordBody, req);
+    const result = await userCall(() => auth.changePassword(username, change, actor));
     if ('request' in result) res.status(202).json({ request: result.request });
     else res.json({ ok: true });
   });
@@ -73,7 +75,8 @@ export function authRouter(auth: AuthService): Router {
   });
 
   router.post('/users/requests/:id/approve', requireCapability('identities.read'), async (req, res) => {
-    res.json({ request: await userCall(() => auth.approve(requestId(req), actorOf(req))) });
+    const body = parseBody(approveBody, req);
+    res.json({ request: await userCall(() => auth.approve(requestId(req), actorOf(req), body)) });
   });
 
   router.post('/users/requests/:id/refuse', async (req, res) => {
@@ -82,8 +85,9 @@ export function authRouter(auth: AuthService): Router {
 
   router.put('/users/:username/disabled', requireCapability('users.manage'), async (req, res) => {
     const { disabled } = parseBody(disabledBody, req);
-    await userCall(() => auth.setDisabled(String(req.params.username), disabled, actorOf(req)));
-    res.json({ ok: true });
+    const result = await userCall(() => auth.setDisabled(String(req.params.username), disabled, actorOf(req)));
+    if ('request' in result) res.status(202).json({ request: result.request });
+    else res.json({ ok: true });
   });
 
   return router;

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
 import { loadConfig, resolveDataPath } from '../../config/load.js';
 import { readsIdentities } from '../auth/auth-service.js';
+import { AuthSessions } from '../auth/auth-sessions.js';
 import { roles, type Role } from '../auth/roles.js';
 import type { SecurityAlert } from '../auth/security-alert.js';
 import { AuditLog } from '../evidence/audit-log.js';
@@ -69,16 +70,23 @@ export const userCommand: Command = {
           const holder = target && readsIdentities(target.role);
           if (holder) requireRoot(`a new password for ${username} (${target.role})`);
           await users.setPassword(username!, await readPassword(`Mật khẩu mới / new password for ${username}: `));
+          // A reset at the device (a compromised account) ends the account's logins at once.
+          if (target) await new AuthSessions(db).revokeUser(target.id);
           await record(db, holder ? 'identity-password-reset' : 'password-changed', username!, target?.role ?? '', holder ? 'identity-password-reset' : undefined, target?.role);
           process.stdout.write(`password of ${username} changed\n`);
           return 0;
         }
         case 'disable':
-        case 'enable':
+        case 'enable': {
+          const target = await users.byName(username!);
+          const regrant = action === 'enable' && target?.disabled && readsIdentities(target.role);
+          if (regrant) requireRoot(`enabling ${username} (${target.role}) again`);
           await users.setDisabled(username!, action === 'disable');
-          await record(db, action === 'disable' ? 'user-disabled' : 'user-enabled', username!, '');
+          if (target && action === 'disable') await new AuthSessions(db).revokeUser(target.id);
+          await record(db, action === 'disable' ? 'user-disabled' : regrant ? 'identity-account-enabled' : 'user-enabled', username!, target?.role ?? '', regrant ? 'identity-account-enabled' : undefined, target?.role);
           process.stdout.write(`user ${username} ${action}d\n`);
           return 0;
+        }
         default:
           throw new UsageError(`unknown action ${action}`);
       }

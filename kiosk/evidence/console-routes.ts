@@ -7,6 +7,7 @@ import type { Actor } from './audit-log.js';
 import { EvidenceNotFoundError, ExportRefusedError } from './evidence-store.js';
 import type { EvidenceService } from './evidence-service.js';
 import { ExportError } from './export.js';
+import { MIN_PASSPHRASE_LENGTH } from './export-policy.js';
 
 /**
  * The technician console's evidence API (mounted under /api on the console server, behind the
@@ -19,11 +20,13 @@ function actorOf(req: Request): Actor {
 }
 
 const exportBody = z.object({
-  /** A mounted USB disk or any folder on the device. */
-  to: z.string().min(1).startsWith('/', 'an absolute path'),
+  /** A folder on a mounted removable drive (GET /evidence/drives lists them). */
+  to: z.string().min(1).max(4096).startsWith('/', 'an absolute path'),
+  /** Encrypt a recording that is not confidential too (confidential ones always are). */
   encrypt: z.boolean().default(false),
-  passphrase: z.string().min(12, 'at least 12 characters').optional(),
-}).strict().refine((b) => !b.encrypt || b.passphrase !== undefined, { path: ['passphrase'], message: 'required when encrypt is true' });
+  /** Instead of the configured recipients: only for a role with identities.read (checked by the store). */
+  passphrase: z.string().min(MIN_PASSPHRASE_LENGTH, `at least ${MIN_PASSPHRASE_LENGTH} characters`).max(1024).optional(),
+}).strict();
 
 export function evidenceConsoleRouter(evidence: EvidenceService): express.Router {
   const router = express.Router();
@@ -59,8 +62,12 @@ export function evidenceConsoleRouter(evidence: EvidenceService): express.Router
 
   router.post('/evidence/recordings/:id/export', requireCapability('recordings.export'), async (req, res) => {
     const body = parseBody(exportBody, req);
-    const encrypt = body.encrypt && body.passphrase ? { passphrase: body.passphrase } : undefined;
-    res.json(await mapErrors(evidence.store.export(String(req.params.id), { targetRoot: body.to, actor: actorOf(req), ...(encrypt ? { encrypt } : {}) })));
+    res.json(await mapErrors(evidence.store.export(String(req.params.id), { targetRoot: body.to, actor: actorOf(req), encrypt: body.encrypt, ...(body.passphrase === undefined ? {} : { passphrase: body.passphrase }) })));
+  });
+
+  router.get('/evidence/drives', requireCapability('recordings.export'), async (_req, res) => {
+    const drives = await evidence.store.removableDrives();
+    res.json({ drives: drives.map((d) => ({ name: d.name, device: d.path, label: d.label, mountPoint: d.mountPoint, fstype: d.fstype, sizeBytes: d.sizeBytes, freeBytes: d.freeBytes })) });
   });
 
   router.get('/evidence/audit', requireCapability('audit.read'), async (req, res) => {
@@ -84,6 +91,22 @@ export function evidenceConsoleRouter(evidence: EvidenceService): express.Router
   return router;
 }
 
+const refusalStatus: Record<ExportRefusedError['kind'], number> = {
+  'passphrase-forbidden': 403,
+  'passphrase-too-short': 400,
+  'bad-target': 400,
+  'no-recipients': 409,
+  'not-finished': 409,
+  'no-export': 409,
+};
+
+const failureStatus: Record<ExportError['kind'], number> = {
+  'not-verified': 422,
+  'source-changed': 422,
+  exists: 409,
+  stopped: 504,
+};
+
 async function found<T>(value: Promise<T | undefined>): Promise<NonNullable<T>> {
   const result = await value;
   if (result === undefined || result === null) throw new HttpError(404, 'not_found', 'no such recording');
@@ -95,8 +118,8 @@ async function mapErrors<T>(work: Promise<T>): Promise<T> {
     return await work;
   } catch (error) {
     if (error instanceof EvidenceNotFoundError) throw new HttpError(404, 'not_found', error.message);
-    if (error instanceof ExportRefusedError) throw new HttpError(409, 'export_refused', error.message);
-    if (error instanceof ExportError) throw new HttpError(422, 'export_not_verified', error.message, error.findings);
+    if (error instanceof ExportRefusedError) throw new HttpError(refusalStatus[error.kind], `export_refused_${error.kind.replaceAll('-', '_')}`, error.message);
+    if (error instanceof ExportError) throw new HttpError(failureStatus[error.kind], `export_${error.kind.replaceAll('-', '_')}`, error.message, error.findings.length ? error.findings : undefined);
     throw error;
   }
 }

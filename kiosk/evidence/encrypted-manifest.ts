@@ -1,34 +1,41 @@
 import { z } from 'zod';
 import { canonicalBytes } from './canonical-json.js';
-import { ENCRYPTED_SUFFIX } from './encryption.js';
+import { AGE_FORMAT, AGE_SUFFIX, MAX_SCRYPT_WORK_FACTOR } from './encryption.js';
 import type { Finding } from './findings.js';
 import { segmentName, type Manifest } from './manifest.js';
 
 /**
- * Companion of manifest.json in an encrypted export: each encrypted file's own size and SHA-256,
- * signed by the device key, so the copy's integrity is checked without the passphrase.
+ * Companion of manifest.json in an encrypted export: who the age files are encrypted to, and each
+ * `.age` file's own size and SHA-256, signed by the device key, so the copy's integrity is checked
+ * without any key. Layout and fields: ENCRYPTION.md.
  */
-export const ENCRYPTED_MANIFEST_FORMAT = 'diemcau-encrypted-export/1';
+export const ENCRYPTED_MANIFEST_FORMAT = 'diemcau-encrypted-export/2';
 export const ENCRYPTED_MANIFEST_FILE = 'encrypted-manifest.json';
 export const ENCRYPTED_SIGNATURE_FILE = 'encrypted-manifest.sig';
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/);
+
+const encryptedTo = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('recipients'), recipients: z.array(z.object({ name: z.string().min(1), publicKey: z.string().regex(/^age1[02-9ac-hj-np-z]{58}$/) }).strict()).min(1) }).strict(),
+  z.object({ kind: z.literal('passphrase'), scryptWorkFactor: z.number().int().min(1).max(MAX_SCRYPT_WORK_FACTOR) }).strict(),
+]);
 
 export const encryptedManifestSchema = z.object({
   format: z.literal(ENCRYPTED_MANIFEST_FORMAT),
   recordingId: z.string().min(1),
   /** SHA-256 of manifest.json's bytes: ties this file to exactly one manifest. */
   manifestSha256: hex64,
-  kdf: z.object({ name: z.literal('scrypt'), N: z.number().int(), r: z.number().int(), p: z.number().int(), salt: z.string().min(1) }).strict(),
-  cipher: z.literal('aes-256-gcm'),
+  encryption: z.literal(AGE_FORMAT),
+  to: encryptedTo,
   files: z.array(z.object({ source: segmentName, name: segmentName, size: z.number().int().min(0), sha256: hex64 }).strict()),
   createdAt: z.string().min(1),
   fingerprint: z.string().regex(/^sha256:[0-9a-f]{64}$/),
 }).strict();
 
 export type EncryptedManifest = z.infer<typeof encryptedManifestSchema>;
+export type EncryptedTo = z.infer<typeof encryptedTo>;
 
-export const encryptedName = (source: string): string => `${source}${ENCRYPTED_SUFFIX}`;
+export const encryptedName = (source: string): string => `${source}${AGE_SUFFIX}`;
 
 export const encryptedManifestBytes = (manifest: EncryptedManifest): Buffer => canonicalBytes(manifest);
 
@@ -39,12 +46,14 @@ export function parseEncryptedManifest(bytes: Buffer): { ok: true; manifest: Enc
   } catch (error) {
     return { ok: false, problem: `not JSON (${(error as Error).message})` };
   }
+  const format = (json as { format?: unknown } | null)?.format;
+  if (typeof format === 'string' && format !== ENCRYPTED_MANIFEST_FORMAT) return { ok: false, problem: `format ${format} is not ${ENCRYPTED_MANIFEST_FORMAT} (an export made by an older version)` };
   const parsed = encryptedManifestSchema.safeParse(json);
   if (!parsed.success) return { ok: false, problem: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ') };
   return { ok: true, manifest: parsed.data };
 }
 
-/** The encrypted list must name exactly the manifest's segments, in the same order, as `<name>.enc`. */
+/** The encrypted list must name exactly the manifest's segments, in the same order, as `<name>.age`. */
 export function checkEncryptedAgainstManifest(encrypted: EncryptedManifest, manifest: Manifest, manifestSha256: string): Finding[] {
   const findings: Finding[] = [];
   const file = ENCRYPTED_MANIFEST_FILE;

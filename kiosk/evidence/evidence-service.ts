@@ -57,7 +57,7 @@ export class EvidenceService implements Service {
     const { key, created } = await loadOrCreateDeviceKey(dataDir, (message) => logger.warn(message));
     logger.info({ fingerprint: key.fingerprint, created }, created ? 'device key generated' : 'device key loaded');
     await mkdir(this.recordingsDir, { recursive: true });
-    this.#store = new EvidenceStore({ db: this.options.db(), recordingsDir: this.recordingsDir, key, device: { id: await deviceId(), room: config.room.id }, logger });
+    this.#store = new EvidenceStore({ db: this.options.db(), recordingsDir: this.recordingsDir, key, device: { id: await deviceId(), room: config.room.id }, logger, exportConfig: config.evidence.export });
     const recovery = await recoverySweep(this.#store.catalog, logger);
     if (recovery.recovered.length || recovery.interrupted.length) logger.warn({ segments: recovery.recovered.length, recordings: recovery.interrupted }, 'recovery scan registered unreported segments');
     this.#unsubscribe = this.options.bus.on('segmentClosed', (segment) => this.#onSegment(segment));

@@ -7,6 +7,9 @@ import { AuditLog, type Actor } from './audit-log.js';
 import { Catalog, type Recording } from './catalog.js';
 import type { DeviceKey } from './device-key.js';
 import { exportFolder, ExportError, type ExportResult } from './export.js';
+import { exportConfig, type ExportConfig } from './export-config.js';
+import { decideEncryption, type EncryptionRefusal, type EncryptionRequest } from './export-policy.js';
+import { ExportTargetError, listRemovableDrives, resolveExportTarget, systemDriveSource, type DriveSource, type RemovableDrive } from './removable-drives.js';
 import { MANIFEST_FILE, parseManifest, type Manifest } from './manifest.js';
 import { writeSignedManifest } from './seal.js';
 import { verifyFolder, type VerifyReport } from './verify.js';
@@ -18,14 +21,23 @@ export interface EvidenceStoreOptions {
   device: { id: string; room: string };
   logger: Logger;
   now?: () => Date;
+  /** Recipients of confidential exports and the export deadline (config `evidence.export`). */
+  exportConfig?: ExportConfig;
+  /** Where removable drives are found (lsblk and the mount table unless a test injects another). */
+  drives?: DriveSource;
 }
 
 export class EvidenceNotFoundError extends Error {
   override name = 'EvidenceNotFoundError';
 }
 
+export type ExportRefusal = EncryptionRefusal | 'not-finished' | 'bad-target' | 'no-export';
+
 export class ExportRefusedError extends Error {
   override name = 'ExportRefusedError';
+  constructor(message: string, readonly kind: ExportRefusal = 'not-finished') {
+    super(message);
+  }
 }
 
 /** A sealed manifest is write-once: sealing again, or over another recording's manifest, is refused. */
@@ -42,9 +54,11 @@ export class EvidenceStore {
   readonly catalog: Catalog;
   readonly audit: AuditLog;
   readonly #now: () => Date;
+  readonly #drives: DriveSource;
 
   constructor(private readonly options: EvidenceStoreOptions) {
     this.#now = options.now ?? (() => new Date());
+    this.#drives = options.drives ?? systemDriveSource();
     this.catalog = new Catalog(options.db, options.recordingsDir, this.#now);
     this.audit = new AuditLog(options.db, this.#now);
   }
@@ -112,28 +126,51 @@ export class EvidenceStore {
     return report;
   }
 
+  /** The removable drives mounted now that an export may go to, with their free space. */
+  removableDrives(): Promise<RemovableDrive[]> {
+    return listRemovableDrives(this.#drives);
+  }
+
   /**
-   * Exports a finished recording to `targetRoot`. Confidential recordings (denunciations) leave the
-   * device only encrypted. The export is recorded (exports table, verified=1) only after the copy
-   * has been re-read and verified in place.
+   * Exports a finished recording to `targetRoot`, a folder on a mounted removable drive (anything
+   * else is refused before a byte is written). Confidential recordings (denunciations) leave the
+   * device only as age files, to the configured recipients or, for a role that may read
+   * identities, to a passphrase (export-policy.ts). The export is bounded by the configured
+   * deadline, and recorded (exports table, verified=1) only after the copy has been re-read and
+   * verified in place.
    */
-  async export(recordingId: string, request: { targetRoot: string; actor: Actor; encrypt?: { passphrase: string; cost?: { N: number; r: number; p: number } }; signal?: AbortSignal }): Promise<ExportResult> {
+  async export(recordingId: string, request: { targetRoot: string; actor: Actor; signal?: AbortSignal } & Partial<EncryptionRequest>): Promise<ExportResult> {
     const recording = await this.#recording(recordingId);
     if (recording.state === 'recording') throw new ExportRefusedError(`recording ${recordingId} is still being recorded; end the session first`);
-    if (recording.confidential && !request.encrypt) throw new ExportRefusedError(`recording ${recordingId} is confidential: it can only be exported encrypted (give a passphrase)`);
+    const { recipients, timeoutSeconds } = this.options.exportConfig ?? exportConfig.parse({});
+    const decision = decideEncryption({ recordingId, confidential: recording.confidential, role: request.actor.role, recipients, request: { encrypt: request.encrypt ?? false, ...(request.passphrase === undefined ? {} : { passphrase: request.passphrase }), ...(request.scryptWorkFactor === undefined ? {} : { scryptWorkFactor: request.scryptWorkFactor }) } });
+    if (!decision.ok) {
+      // A technician asking to choose the passphrase of a confidential copy is worth a trace.
+      await this.audit.append(request.actor, 'export-refused', recordingId, decision.message);
+      throw new ExportRefusedError(decision.message, decision.refusal);
+    }
+    const target = await resolveExportTarget(request.targetRoot, this.#drives).catch((error: unknown) => {
+      throw error instanceof ExportTargetError ? new ExportRefusedError(error.message, 'bad-target') : error;
+    });
     await this.#ensureSealed(recording);
     const startedAt = this.#now().toISOString();
-    const name = basename(recording.dir) + (request.encrypt ? '.encrypted' : '');
+    const name = basename(recording.dir) + (decision.to ? '.encrypted' : '');
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new Error(`it exceeded the export time limit of ${timeoutSeconds} s (evidence.export.timeoutSeconds)`)), timeoutSeconds * 1000);
+    const signal = request.signal ? AbortSignal.any([request.signal, deadline.signal]) : deadline.signal;
     let result: ExportResult;
     try {
-      result = await exportFolder({ sourceDir: this.recordingDir(recording), targetRoot: request.targetRoot, name, key: this.options.key, now: this.#now, ...(request.encrypt ? { encrypt: request.encrypt } : {}), ...(request.signal ? { signal: request.signal } : {}) });
+      result = await exportFolder({ sourceDir: this.recordingDir(recording), targetRoot: target.dir, name, key: this.options.key, now: this.#now, signal, ...(decision.to ? { encrypt: decision.to } : {}) });
     } catch (error) {
-      this.options.logger.error({ recording: recordingId, target: request.targetRoot, err: (error as Error).message, findings: error instanceof ExportError ? error.findings : undefined }, 'export failed');
+      this.options.logger.error({ recording: recordingId, target: target.dir, err: (error as Error).message, findings: error instanceof ExportError ? error.findings : undefined }, 'export failed');
       throw error;
+    } finally {
+      clearTimeout(timer);
     }
     if (!result.alreadyExported) {
       await this.catalog.recordExport({ recordingId, target: result.dir, encrypted: result.encrypted, verified: true, bytes: result.bytes, actor: request.actor.id, startedAt, finishedAt: this.#now().toISOString() });
-      await this.audit.append(request.actor, 'export', recordingId, `${result.encrypted ? 'encrypted' : 'clear'} to ${result.dir}, ${result.bytes} bytes verified`);
+      const how = !decision.to ? 'clear' : decision.to.kind === 'passphrase' ? 'age, to a passphrase chosen by the caller,' : `age, to ${decision.to.recipients.map((r) => r.name).join(', ')},`;
+      await this.audit.append(request.actor, 'export', recordingId, `${how} to ${result.dir} on ${target.drive.path}, ${result.bytes} bytes verified`);
     }
     this.options.logger.info({ recording: recordingId, dir: result.dir, bytes: result.bytes, copied: result.copied, resumed: result.resumed, encrypted: result.encrypted, already: result.alreadyExported }, 'recording exported');
     return result;
@@ -143,7 +180,7 @@ export class EvidenceStore {
   async delete(recordingId: string, actor: Actor, reason: string): Promise<void> {
     const recording = await this.#recording(recordingId);
     const verified = (await this.catalog.exports(recordingId)).some((e) => e.verified);
-    if (!verified) throw new ExportRefusedError(`recording ${recordingId} has no verified export and cannot be deleted`);
+    if (!verified) throw new ExportRefusedError(`recording ${recordingId} has no verified export and cannot be deleted`, 'no-export');
     await this.audit.append(actor, 'delete', recordingId, reason);
     // A sealed folder is read-only (kiosk/recording/folders.ts): writable again only to be removed.
     await chmod(this.recordingDir(recording), 0o750).catch(() => undefined);

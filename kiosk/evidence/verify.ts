@@ -2,7 +2,7 @@ import { createPublicKey } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { publicKeyFingerprint, verifySignature } from './device-key.js';
-import { checkEncryptedAgainstManifest, ENCRYPTED_MANIFEST_FILE, ENCRYPTED_SIGNATURE_FILE, parseEncryptedManifest } from './encrypted-manifest.js';
+import { checkEncryptedAgainstManifest, ENCRYPTED_MANIFEST_FILE, ENCRYPTED_SIGNATURE_FILE, parseEncryptedManifest, type EncryptedTo } from './encrypted-manifest.js';
 import type { Finding } from './findings.js';
 import { sha256File, sha256Hex } from './hashing.js';
 import { checkChain, MANIFEST_FILE, parseManifest, SIGNATURE_FILE, type Manifest } from './manifest.js';
@@ -14,12 +14,16 @@ import { checkChain, MANIFEST_FILE, parseManifest, SIGNATURE_FILE, type Manifest
  */
 export interface VerifyOptions {
   pinnedPublicKeyPem?: string;
+  /** Checked before each file is hashed: an export's deadline stops its verification too. */
+  signal?: AbortSignal;
 }
 
 export interface VerifyReport {
   ok: boolean;
   dir: string;
   encrypted: boolean;
+  /** Who an encrypted copy opens for, as its signed encrypted manifest says. */
+  encryptedTo?: EncryptedTo;
   findings: Finding[];
   recordingId?: string;
   fingerprint?: string;
@@ -80,6 +84,7 @@ export async function verifyFolder(dir: string, options: VerifyOptions = {}): Pr
       if (publicKeyPem) await checkSignature(dir, ENCRYPTED_SIGNATURE_FILE, encryptedRaw, publicKeyPem, findings);
       findings.push(...checkEncryptedAgainstManifest(encrypted.manifest, manifest, sha256Hex(manifestRaw)));
       expected = encrypted.manifest.files;
+      report.encryptedTo = encrypted.manifest.to;
     }
   }
 
@@ -89,6 +94,7 @@ export async function verifyFolder(dir: string, options: VerifyOptions = {}): Pr
     findings.push({ file: entry.name, reason: 'extra', detail: entry.isFile ? 'a file the manifest does not list' : 'a folder the manifest does not list' });
   }
   for (const file of expected) {
+    options.signal?.throwIfAborted();
     const entry = present.get(file.name);
     if (!entry?.isFile) {
       findings.push({ file: file.name, reason: 'missing', detail: entry ? 'not a regular file' : 'listed in the manifest but absent' });

@@ -44,19 +44,21 @@ export class DiscoveryService implements Service {
     this.#discovery = undefined;
   }
 
-  /** Console API: `GET /devices/discovered` (`?rescan=1` scans first). */
+  /** Console API: `GET /devices/discovered` lists; `POST /devices/discovered/rescan` scans first (it touches the hardware). */
   consoleRouter(): express.Router {
     const router = express.Router();
-    // A rescan touches the hardware and the list names every device: for those who manage devices.
-    router.get('/devices/discovered', requireCapability('devices.manage'), async (req, res) => {
+    const list = async (res: express.Response, rescan: boolean) => {
       const discovery = this.#discovery;
       if (!discovery) {
         res.status(503).json({ error: { code: 'discovery_off', message: 'device discovery is not running' } });
         return;
       }
-      if (req.query.rescan === '1') await discovery.scan();
+      if (rescan) await discovery.scan();
       res.json({ scannedAt: discovery.scannedAt?.toISOString() ?? null, devices: discovery.devices });
-    });
+    };
+    // The list names every device: for those who manage devices.
+    router.get('/devices/discovered', requireCapability('devices.manage'), (_req, res) => list(res, false));
+    router.post('/devices/discovered/rescan', requireCapability('devices.manage'), (_req, res) => list(res, true));
     return router;
   }
 }

@@ -10,10 +10,11 @@ export class HttpError extends Error {
 }
 
 /** express app with JSON bodies (size-limited), JSON 404s and JSON errors: never an HTML stack trace. */
-export function createApiApp(options: { bodyLimit: string; logger: Logger }): express.Express {
+export function createApiApp(options: { bodyLimit: string; logger: Logger; first?: express.RequestHandler }): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  if (options.first) app.use(options.first);
   app.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');

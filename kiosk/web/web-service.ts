@@ -31,6 +31,8 @@ export interface ConsoleAuth {
   router: express.Router;
   /** Who opens a console websocket (express middleware does not see upgrades). */
   actorOf(req: IncomingMessage): Promise<unknown>;
+  /** Whether an open websocket's login still holds; the check is not activity (idle logins still expire). */
+  stillValid(req: IncomingMessage): Promise<boolean>;
 }
 
 export interface WebServiceOptions {
@@ -117,8 +119,8 @@ export class WebService implements Service {
     const console = this.#listeners.find((l) => l.name === 'console');
     for (const client of console?.sockets.clients ?? []) {
       const request = upgradeRequests.get(client);
-      const actor = request ? await auth.actorOf(request).catch(() => undefined) : undefined;
-      if (!actor && client.readyState === client.OPEN) client.close(4401, 'logged out');
+      const valid = request ? await auth.stillValid(request).catch(() => false) : false;
+      if (!valid && client.readyState === client.OPEN) client.close(4401, 'logged out');
     }
   }
 
@@ -135,16 +137,19 @@ export class WebService implements Service {
   async #listen(name: Listener['name'], host: string, port: number, routers: express.Router[], secure: { tls?: { cert: Buffer; key: Buffer }; auth?: ConsoleAuth } = {}): Promise<Listener> {
     const { logger, config } = this.options;
     const { tls, auth } = secure;
-    const app = createApiApp({ bodyLimit: config.bodyLimit, logger });
     const policy = this.#originPolicy(name, Boolean(tls));
     const verdictFor = (req: IncomingMessage, upgrade: boolean) =>
       originVerdict({ method: req.method ?? 'GET', host: req.headers.host, origin: req.headers.origin, fetchSite: header(req, 'sec-fetch-site'), contentType: req.headers['content-type'], upgrade }, policy);
-    // Before everything else, the login included: Host on every request, Origin and JSON on every change.
-    app.use((req, res, next) => {
-      const verdict = verdictFor(req, false);
-      if (verdict.ok) return next();
-      logger.warn({ server: name, method: req.method, path: req.path, code: verdict.code, origin: req.headers.origin }, 'request refused by the origin check');
-      res.status(verdict.status).json({ error: { code: verdict.code, message: verdict.message } });
+    // Before everything else, body parsing and the login included: Host on every request, Origin and JSON on every change.
+    const app = createApiApp({
+      bodyLimit: config.bodyLimit,
+      logger,
+      first: (req, res, next) => {
+        const verdict = verdictFor(req, false);
+        if (verdict.ok) return next();
+        logger.warn({ server: name, method: req.method, path: req.path, code: verdict.code, origin: req.headers.origin }, 'request refused by the origin check');
+        res.status(verdict.status).json({ error: { code: verdict.code, message: verdict.message } });
+      },
     });
     if (auth) app.use(auth.gate);
     app.use(uiRouter(auth ? 'console' : 'kiosk'));
@@ -155,10 +160,10 @@ export class WebService implements Service {
     finishApiApp(app, logger);
 
     // Slow clients (slow-loris) are cut: headers within 10 s, a whole request within 30 s, checked every second;
-    // a TLS handshake within 10 s; an idle keep-alive connection after 5 s.
+    // a TLS handshake within 10 s; an idle keep-alive connection after 5 s. No socket inactivity timeout:
+    // an export or a verification answers only when it is done, which can take minutes.
     const limits = { headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1000, keepAliveTimeout: 5000 };
     const server = tls ? createHttpsServer({ cert: tls.cert, key: tls.key, handshakeTimeout: 10_000, ...limits }, app) : createHttpServer(limits, app);
-    server.setTimeout(60_000);
     const sockets = new WebSocketServer({
       server,
       path: '/ws',
@@ -175,7 +180,7 @@ export class WebService implements Service {
     });
     sockets.on('connection', (socket, req) => {
       if (auth) upgradeRequests.set(socket, req);
-      this.#onSocket(socket, auth ? () => auth.actorOf(req).catch(() => undefined) : undefined);
+      this.#onSocket(socket, auth ? () => auth.stillValid(req).catch(() => false) : undefined);
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

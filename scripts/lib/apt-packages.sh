@@ -3,11 +3,12 @@ APT_PACKAGES=(
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
   gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-plugins-base-apps
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev pkg-config
-  ffmpeg socat nut-server nut-client chromium v4l-utils libsqlite3-dev
+  ffmpeg socat age nut-server nut-client chromium v4l-utils libsqlite3-dev
   python3 make g++ openssl cage
   ddcutil alsa-utils pulseaudio-utils
   gstreamer1.0-x fonts-dejavu-core libnss3-tools
   pulseaudio gstreamer1.0-pulseaudio
+  nats-server
 )
 
 missing_packages() {

@@ -48,6 +48,7 @@ const expected: Record<string, Rule> = {
   'GET /api/evidence/public-key': 'health.read',
   'GET /api/evidence/drives': 'recordings.export',
   'GET /api/devices/discovered': 'devices.manage',
+  'POST /api/devices/discovered/rescan': 'devices.manage',
   'GET /api/schedule': 'health.read',
   'POST /api/schedule': 'sessions.manage',
   'GET /api/schedule/:id': 'sessions.manage',
@@ -69,6 +70,7 @@ const expected: Record<string, Rule> = {
 /** Bodies that reach the role check without doing real work (a readiness run would record for 5 s). */
 const bodies: Record<string, unknown> = { 'POST /api/readiness/run': { sessionId: 'no-such-session' } };
 
+const concrete = (pattern: string) => pattern.replace(':index', '0').replace(/:[A-Za-z]+/g, 'no-such-id');
 const allowed = (rule: Rule, role: Role) => (rule === 'open' || rule === 'login' ? true : typeof rule === 'object' ? rule.anyOf.some((c) => can(role, c)) : can(role, rule));
 const password = (role: Role) => `mật khẩu của ${role} 123`;
 const userOf = (role: Role) => `u-${role}`.replace('officer-confidential', 'officer-c');
@@ -109,23 +111,50 @@ describe('console authorization matrix', () => {
 
     // Logging out ends the role's login: last.
     const ordered = [...routes].sort((a, b) => Number(a === 'POST /api/auth/logout') - Number(b === 'POST /api/auth/logout'));
+    const columns = ['anonymous', ...roles] as const;
     const table: Record<string, Record<string, string>> = {};
     const wrong: string[] = [];
     for (const route of ordered) {
       const [method, pattern] = route.split(' ') as [string, string];
-      const path = pattern.replace(':index', '0').replace(/:[A-Za-z]+/g, 'no-such-id');
+      const path = concrete(pattern);
+      const rule = expected[route]!;
       table[route] = {};
-      for (const role of roles) {
-        const headers: Record<string, string> = { cookie: cookies.get(role)! };
+      for (const who of columns) {
+        const headers: Record<string, string> = who === 'anonymous' ? {} : { cookie: cookies.get(who)! };
         if (method !== 'GET') headers['content-type'] = 'application/json';
         const response = await fetch(`${base}${path}`, { method, headers, ...(method === 'GET' ? {} : { body: JSON.stringify(bodies[route] ?? {}) }) });
         await response.arrayBuffer();
-        const refused = response.status === 403;
-        table[route]![role] = refused ? '403' : '✓';
-        if (refused === allowed(expected[route]!, role)) wrong.push(`${route} as ${role}: ${response.status}`);
+        const { status } = response;
+        table[route]![who] = status === 401 || status === 403 ? String(status) : '✓';
+        // Reached means past the login and the role check: neither 401 nor 403 (a 400 or 404 for the dummy ids is fine).
+        const reached = status !== 401 && status !== 403;
+        const should = who === 'anonymous' ? rule === 'open' : allowed(rule, who);
+        if (reached !== should || (who === 'anonymous' && !should && status !== 401)) wrong.push(`${route} as ${who}: ${status}`);
       }
     }
-    console.log(['| route | ' + roles.join(' | ') + ' |', '|---|' + roles.map(() => '---').join('|') + '|', ...Object.entries(table).map(([route, cells]) => `| ${route} | ${roles.map((r) => cells[r]).join(' | ')} |`)].join('\n'));
+    console.log(['| route | ' + columns.join(' | ') + ' |', '|---|' + columns.map(() => '---').join('|') + '|', ...Object.entries(table).map(([route, cells]) => `| ${route} | ${columns.map((r) => cells[r]).join(' | ')} |`)].join('\n'));
     expect(wrong).toEqual([]);
   }, 120_000);
+
+  it('refuses every state-changing route of both servers from a foreign or null Origin, before anything else', async () => {
+    const servers = { kiosk: `http://127.0.0.1:${app.web.addresses().kiosk!.port}`, console: base };
+    const refusedRoutes: string[] = [];
+    const passed: string[] = [];
+    for (const [server, routes] of Object.entries(app.web.routes())) {
+      for (const { method, path } of routes.filter((r) => r.method !== 'GET')) {
+        for (const origin of ['http://evil.example', 'null']) {
+          const response = await fetch(`${servers[server as 'kiosk' | 'console']}${concrete(path)}`, {
+            method,
+            headers: { 'content-type': 'application/json', origin, ...(server === 'console' ? { cookie: cookies.get('admin')! } : {}) },
+            body: JSON.stringify(bodies[`${method} ${path}`] ?? {}),
+          });
+          await response.arrayBuffer();
+          (response.status === 403 ? refusedRoutes : passed).push(`${server} ${method} ${path} (Origin ${origin}): ${response.status}`);
+        }
+      }
+    }
+    console.log(`foreign/null Origin refused on ${refusedRoutes.length} state-changing route checks of both servers`);
+    expect(passed).toEqual([]);
+    expect(refusedRoutes.length).toBeGreaterThan(20);
+  }, 60_000);
 });

@@ -127,4 +127,17 @@ describe('cross-site requests on both servers', () => {
     // The header timeout is 10 s, checked every second.
     expect(closedAfter).toBeLessThan(15_000);
   }, 30_000);
+
+  it('closes an open console websocket when its account changes its password', async () => {
+    const session = await login(daemon.consoleUrl, 'kythuat', 'mật khẩu kỹ thuật 1');
+    const socket = new WebSocket(`${daemon.consoleUrl.replace('http', 'ws')}/ws`, { headers: { cookie: session } });
+    await new Promise((resolve, reject) => {
+      socket.once('open', resolve);
+      socket.once('error', reject);
+    });
+    const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+    const changed = await fetch(`${daemon.consoleUrl}/api/users/kythuat/password`, { method: 'PUT', headers: { cookie: session, 'content-type': 'application/json' }, body: JSON.stringify({ password: 'mật khẩu kỹ thuật 2', currentPassword: 'mật khẩu kỹ thuật 1' }) });
+    expect(changed.status).toBe(200);
+    expect(await Promise.race([closed, new Promise((resolve) => setTimeout(() => resolve('still open after 2 s'), 2000))])).toBe(4401);
+  });
 });

@@ -58,53 +58,72 @@ describe('separation of duties for identity rights', () => {
     expect(granted).toMatchObject({ by: 'device-cli', role: 'leader' });
   });
 
-  it('an administrator can only ask for an identity-reading account; a second holder approves; the admin cannot', async () => {
-    const asked = await call('POST', `${daemon.consoleUrl}/api/users`, { username: 'canbo-bm', role: 'officer-confidential', password: pw.second }, admin);
+  it('an administrator can only ask for an identity-reading account, without a password; a second holder approves and sets it; the admin cannot', async () => {
+    // The one who asks never chooses the password: he would then hold the right himself.
+    const withPassword = await call('POST', `${daemon.consoleUrl}/api/users`, { username: 'canbo-bm', role: 'officer-confidential', password: pw.second }, admin);
+    expect([withPassword.status, withPassword.json.error.code]).toEqual([403, 'separation_of_duties']);
+    const asked = await call('POST', `${daemon.consoleUrl}/api/users`, { username: 'canbo-bm', role: 'officer-confidential' }, admin);
     expect(asked.status, asked.text).toBe(202);
     expect(asked.json.request).toMatchObject({ kind: 'create', username: 'canbo-bm', role: 'officer-confidential', requestedBy: 'quantri', state: 'pending' });
-    expect(JSON.stringify(asked.json)).not.toContain('scrypt');
     expect((await tryLogin('canbo-bm', pw.second)).status).toBe(401);
 
     const id = asked.json.request.id;
-    expect((await call('POST', `${daemon.consoleUrl}/api/users/requests/${id}/approve`, {}, admin)).status).toBe(403);
+    expect((await call('POST', `${daemon.consoleUrl}/api/users/requests/${id}/approve`, { approverPassword: pw.admin, password: pw.second }, admin)).status).toBe(403);
     const listed = await call('GET', `${daemon.consoleUrl}/api/users/requests`, undefined, leader);
     expect(listed.json.requests.map((r: { id: number }) => r.id)).toContain(id);
-
-    const approved = await call('POST', `${daemon.consoleUrl}/api/users/requests/${id}/approve`, {}, leader);
+    // The approver confirms with their own password (a stolen session is not enough) and sets the new account's.
+    const badConfirm = await call('POST', `${daemon.consoleUrl}/api/users/requests/${id}/approve`, { approverPassword: 'không phải của tôi', password: pw.second }, leader);
+    expect(badConfirm.status).toBe(403);
+    const approved = await call('POST', `${daemon.consoleUrl}/api/users/requests/${id}/approve`, { approverPassword: pw.leader, password: pw.second }, leader);
     expect(approved.status, approved.text).toBe(200);
     expect(approved.json.request).toMatchObject({ state: 'approved', decidedBy: 'lanhdao' });
     expect((await tryLogin('canbo-bm', pw.second)).status).toBe(200);
     // Decided once.
-    expect((await call('POST', `${daemon.consoleUrl}/api/users/requests/${id}/approve`, {}, leader)).status).toBe(403);
+    expect((await call('POST', `${daemon.consoleUrl}/api/users/requests/${id}/approve`, { approverPassword: pw.leader, password: pw.second }, leader)).status).toBe(403);
 
     const alert = await waitFor(async () => alerts().find((a) => a.action === 'identity-role-granted' && a.target === 'canbo-bm'), 5000, 'the grant at central monitoring');
     expect(alert).toMatchObject({ by: 'quantri', approvedBy: 'lanhdao', role: 'officer-confidential' });
   });
 
-  it('resetting an identity holder’s password waits for another holder; the account itself cannot approve; own password is free', async () => {
-    const asked = await call('PUT', `${daemon.consoleUrl}/api/users/lanhdao/password`, { password: 'mật khẩu mới của admin 1' }, admin);
+  it('resetting an identity holder’s password waits for another holder who sets it; the account itself cannot approve; own password needs the current one', async () => {
+    const chosen = await call('PUT', `${daemon.consoleUrl}/api/users/lanhdao/password`, { password: 'mật khẩu mới của admin 1' }, admin);
+    expect([chosen.status, chosen.json.error.code]).toEqual([403, 'separation_of_duties']);
+    const asked = await call('PUT', `${daemon.consoleUrl}/api/users/lanhdao/password`, {}, admin);
     expect(asked.status, asked.text).toBe(202);
-    // Nothing changed yet: the leader's own password still works, the admin's choice does not.
-    expect((await tryLogin('lanhdao', 'mật khẩu mới của admin 1')).status).toBe(401);
     expect((await tryLogin('lanhdao', pw.leader)).status).toBe(200);
     const id = asked.json.request.id;
-    const self = await call('POST', `${daemon.consoleUrl}/api/users/requests/${id}/approve`, {}, leader);
+    const self = await call('POST', `${daemon.consoleUrl}/api/users/requests/${id}/approve`, { approverPassword: pw.leader, password: 'tự đặt cho mình 1' }, leader);
     expect([self.status, self.json.error.code]).toEqual([403, 'separation_of_duties']);
     // The requester withdraws it; nothing changes.
     expect((await call('POST', `${daemon.consoleUrl}/api/users/requests/${id}/refuse`, {}, admin)).status).toBe(200);
     expect((await tryLogin('lanhdao', pw.leader)).status).toBe(200);
 
-    const again = await call('PUT', `${daemon.consoleUrl}/api/users/lanhdao/password`, { password: 'mật khẩu mới của admin 2' }, admin);
+    const again = await call('PUT', `${daemon.consoleUrl}/api/users/lanhdao/password`, {}, admin);
     const second = await login(daemon.consoleUrl, 'canbo-bm', pw.second);
-    const approved = await call('POST', `${daemon.consoleUrl}/api/users/requests/${again.json.request.id}/approve`, {}, second);
+    const approved = await call('POST', `${daemon.consoleUrl}/api/users/requests/${again.json.request.id}/approve`, { approverPassword: pw.second, password: 'mật khẩu tạm do cán bộ đặt 1' }, second);
     expect(approved.status, approved.text).toBe(200);
-    expect((await tryLogin('lanhdao', 'mật khẩu mới của admin 2')).status).toBe(200);
+    expect((await tryLogin('lanhdao', 'mật khẩu tạm do cán bộ đặt 1')).status).toBe(200);
     expect((await call('GET', `${daemon.consoleUrl}/api/auth/me`, undefined, leader)).status).toBe(401);
     await waitFor(async () => alerts().find((a) => a.action === 'identity-password-reset' && a.target === 'lanhdao' && a.approvedBy === 'canbo-bm'), 5000, 'the reset at central monitoring');
 
-    const fresh = await login(daemon.consoleUrl, 'lanhdao', 'mật khẩu mới của admin 2');
-    expect((await call('PUT', `${daemon.consoleUrl}/api/users/lanhdao/password`, { password: pw.leader }, fresh)).status).toBe(200);
+    // The leader takes the account back: own password, with the current one.
+    const fresh = await login(daemon.consoleUrl, 'lanhdao', 'mật khẩu tạm do cán bộ đặt 1');
+    expect((await call('PUT', `${daemon.consoleUrl}/api/users/lanhdao/password`, { password: pw.leader }, fresh)).status).toBe(403);
+    expect((await call('PUT', `${daemon.consoleUrl}/api/users/lanhdao/password`, { password: pw.leader, currentPassword: 'mật khẩu tạm do cán bộ đặt 1' }, fresh)).status).toBe(200);
     expect((await tryLogin('lanhdao', pw.leader)).status).toBe(200);
+    leader = await login(daemon.consoleUrl, 'lanhdao', pw.leader);
+  });
+
+  it('enabling a disabled identity holder again is a request too; disabling is free', async () => {
+    expect((await call('PUT', `${daemon.consoleUrl}/api/users/canbo-bm/disabled`, { disabled: true }, admin)).status).toBe(200);
+    expect((await tryLogin('canbo-bm', pw.second)).status).toBe(401);
+    const asked = await call('PUT', `${daemon.consoleUrl}/api/users/canbo-bm/disabled`, { disabled: false }, admin);
+    expect(asked.status, asked.text).toBe(202);
+    expect((await tryLogin('canbo-bm', pw.second)).status).toBe(401);
+    const approved = await call('POST', `${daemon.consoleUrl}/api/users/requests/${asked.json.request.id}/approve`, { approverPassword: pw.leader }, leader);
+    expect(approved.status, approved.text).toBe(200);
+    expect((await tryLogin('canbo-bm', pw.second)).status).toBe(200);
+    await waitFor(async () => alerts().find((a) => a.action === 'identity-account-enabled' && a.target === 'canbo-bm'), 5000, 'the re-enable at central monitoring');
   });
 
   it('writes every step into the audit log', async () => {

@@ -1,6 +1,6 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultConfigPath } from '../../config/load.js';
 import { runExport } from '../../kiosk/cli/export.js';
 import { runVerify } from '../../kiosk/cli/verify.js';
@@ -9,9 +9,20 @@ import { EvidenceStore } from '../../kiosk/evidence/evidence-store.js';
 import { sha256File } from '../../kiosk/evidence/hashing.js';
 import { openStore } from '../../kiosk/store/open-store.js';
 import { segmentFileName, silentLogger, tempDirs } from './fixtures.js';
+import { mountTestDrive, type TestDrive } from './test-drive.js';
 
 const temp = tempDirs();
-afterEach(() => temp.cleanup());
+let drive: TestDrive;
+// No removable drive can be plugged here: a loop-mounted image passes for one (see test-drive.ts).
+beforeEach(async () => {
+  drive = await mountTestDrive();
+  process.env.DIEMCAU_LSBLK = drive.lsblkCommand;
+});
+afterEach(async () => {
+  delete process.env.DIEMCAU_LSBLK;
+  await drive.remove();
+  await temp.cleanup();
+});
 
 const collect = () => {
   const lines: string[] = [];
@@ -19,7 +30,7 @@ const collect = () => {
 };
 
 describe('diemcau export', () => {
-  it('exports a recording from the device database to a drive, and diemcau verify accepts the copy', async () => {
+  it('exports a recording from the device database to a removable drive, and diemcau verify accepts the copy; anywhere else is refused', async () => {
     const dataDir = await temp.make();
     const configPath = join(dataDir, 'config.json');
     await writeFile(configPath, JSON.stringify({ ...JSON.parse(await readFile(defaultConfigPath(), 'utf8')), storage: { dataDir } }));
@@ -38,7 +49,11 @@ describe('diemcau export', () => {
     } finally {
       await db.close();
     }
-    const usb = await temp.make('diemcau-usb-');
+    const usb = join(drive.mountPoint, 'ho-so');
+    await mkdir(usb);
+    const refused = collect();
+    expect(await runExport(['--recording', 'rec-9', '--to', await temp.make('diemcau-not-a-drive-'), '--config', configPath], refused.output)).toBe(1);
+    expect(refused.lines.join('\n')).toMatch(/export failed: export target .* refused: it is on .*not a removable drive; removable drives mounted now: \/run\/media\/test-/);
     const run = collect();
     expect(await runExport(['--recording', 'rec-9', '--to', usb, '--config', configPath], run.output)).toBe(0);
     expect(run.lines.join('\n')).toContain(`OK ${join(usb, 'rec-9')}: 40000 bytes copied and verified`);

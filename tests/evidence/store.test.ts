@@ -1,13 +1,14 @@
-import { mkdir, readdir, readFile, stat, writeFile, appendFile, truncate } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile, appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEventBus } from '../../kiosk/core/event-bus.js';
 import { AuditLog } from '../../kiosk/evidence/audit-log.js';
 import { Catalog } from '../../kiosk/evidence/catalog.js';
-import { decryptFolder } from '../../kiosk/evidence/decrypt.js';
 import { DEVICE_KEY_PATH, generateDeviceKey, loadOrCreateDeviceKey } from '../../kiosk/evidence/device-key.js';
 import { EvidenceService } from '../../kiosk/evidence/evidence-service.js';
-import { EvidenceStore, ExportRefusedError } from '../../kiosk/evidence/evidence-store.js';
+import type { AgeRecipient } from '../../kiosk/evidence/encryption.js';
+import { EvidenceStore } from '../../kiosk/evidence/evidence-store.js';
+import { ExportError } from '../../kiosk/evidence/export.js';
 import { sha256File } from '../../kiosk/evidence/hashing.js';
 import { recoverySweep } from '../../kiosk/evidence/recovery.js';
 import { verifyFolder } from '../../kiosk/evidence/verify.js';
@@ -16,6 +17,7 @@ import { Database } from '../../kiosk/store/database.js';
 import { openStore } from '../../kiosk/store/open-store.js';
 import { defaultConfigPath, parseConfig } from '../../config/load.js';
 import { recordTestSegment, segmentFileName, silentLogger, tempDirs } from './fixtures.js';
+import { mountTestDrive, type TestDrive } from './test-drive.js';
 
 const temp = tempDirs();
 const open: Database[] = [];
@@ -119,41 +121,49 @@ describe('catalog and recovery scan', () => {
 });
 
 describe('seal and export', () => {
-  async function setup(options: { confidential?: boolean } = {}) {
+  const drives: TestDrive[] = [];
+  afterEach(async () => {
+    await Promise.all(drives.splice(0).map((d) => d.remove()));
+  });
+
+  async function setup(options: { confidential?: boolean; recipients?: AgeRecipient[] } = {}) {
     const dir = await temp.make();
     const db = await database(dir);
     const recordingsDir = join(dir, 'recordings');
-    const store = new EvidenceStore({ db, recordingsDir, key: generateDeviceKey(), device: { id: 'dev-1', room: 'sim-room' }, logger: silentLogger });
+    const drive = await mountTestDrive();
+    drives.push(drive);
+    const store = new EvidenceStore({ db, recordingsDir, key: generateDeviceKey(), device: { id: 'dev-1', room: 'sim-room' }, logger: silentLogger, drives: drive.source, exportConfig: { recipients: options.recipients ?? [], timeoutSeconds: 60 } });
     await store.catalog.openRecording('rec-1', { sessionId: 's-1', dir: 'rec-1', confidential: Boolean(options.confidential), startedAt: '2026-01-02T03:00:00+07:00' });
     for (let i = 0; i < 3; i++) await store.registerSegment(await segmentOnDisk(recordingsDir, 'rec-1', i, Buffer.alloc(100_000 + i, i + 1)));
     await store.seal('rec-1', [{ at: '2026-01-02T03:00:00+07:00', type: 'started' }]);
-    const usb = await temp.make('diemcau-usb-');
-    return { dir, db, store, recordingsDir, usb };
+    // A folder on the drive (its root also holds ext4's lost+found).
+    const usb = join(drive.mountPoint, 'exports');
+    await mkdir(usb);
+    return { dir, db, store, recordingsDir, usb, drive };
   }
   const actor = { id: 'tech-1', role: 'technician' };
 
-  it('seals a verifiable folder and exports a verified copy, recorded and audited', async () => {
-    const { store, recordingsDir, usb, db } = await setup();
+  it('seals a verifiable folder and exports a verified copy to a removable drive, recorded and audited', async () => {
+    const { store, recordingsDir, usb, db, drive } = await setup();
     expect((await verifyFolder(join(recordingsDir, 'rec-1'), { pinnedPublicKeyPem: store.key.publicKeyPem })).ok).toBe(true);
     const result = await store.export('rec-1', { targetRoot: usb, actor });
     expect(result).toMatchObject({ dir: join(usb, 'rec-1'), encrypted: false, bytes: 300_003, copied: 3, resumed: 0, alreadyExported: false });
     expect(await readdir(usb)).toEqual(['rec-1']);
     expect((await verifyFolder(result.dir, { pinnedPublicKeyPem: store.key.publicKeyPem })).ok).toBe(true);
     expect(await store.catalog.exports('rec-1')).toMatchObject([{ recordingId: 'rec-1', verified: true, encrypted: false, bytes: 300_003, actor: 'tech-1' }]);
-    expect((await store.audit.list(1))[0]).toMatchObject({ action: 'export', target: 'rec-1', actor: 'tech-1' });
+    expect((await store.audit.list(1))[0]).toMatchObject({ action: 'export', target: 'rec-1', actor: 'tech-1', detail: `clear to ${result.dir} on ${drive.device}, 300003 bytes verified` });
     expect((await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM exports WHERE verified = 1'))?.n).toBe(1);
     // Again: recognised as already there, not copied twice.
     expect(await store.export('rec-1', { targetRoot: usb, actor })).toMatchObject({ alreadyExported: true });
+    // The drive itself (its mount point) is a valid target too.
+    expect(await store.export('rec-1', { targetRoot: drive.mountPoint, actor })).toMatchObject({ dir: join(drive.mountPoint, 'rec-1'), alreadyExported: false });
   });
 
-  it('resumes an interrupted export: keeps good files, recopies a torn one, never shows a half copy under the final name', async () => {
+  it('resumes an export interrupted by a crash: keeps good files, recopies a torn one, never shows a half copy under the final name', async () => {
     const { store, usb } = await setup();
-    const controller = new AbortController();
-    controller.abort();
-    await expect(store.export('rec-1', { targetRoot: usb, actor, signal: controller.signal })).rejects.toThrow();
-    expect(await readdir(usb)).toEqual(['rec-1.partial']);
-    // What a crash in the middle of a copy leaves behind: one complete file, one torn file.
+    // What a crash in the middle of a copy leaves behind: one complete file, one torn file, no manifest.
     const partial = join(usb, 'rec-1.partial');
+    await mkdir(partial);
     await writeFile(join(partial, segmentFileName(0)), await readFile(join(store.catalog.recordingsDir, 'rec-1', segmentFileName(0))));
     await writeFile(join(partial, segmentFileName(1)), Buffer.alloc(5000, 2));
     expect((await verifyFolder(partial)).ok).toBe(false);
@@ -164,6 +174,18 @@ describe('seal and export', () => {
     expect((await verifyFolder(result.dir)).ok).toBe(true);
   });
 
+  it('an export stopped by its signal (the deadline) removes its partial copy and says so', async () => {
+    const { store, usb } = await setup();
+    const controller = new AbortController();
+    controller.abort(new Error('deadline of 0 s exceeded'));
+    const error = await store.export('rec-1', { targetRoot: usb, actor, signal: controller.signal }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ExportError);
+    expect(error).toMatchObject({ kind: 'stopped', message: expect.stringContaining('deadline of 0 s exceeded') });
+    expect((error as Error).message).toContain('partial copy');
+    expect(await readdir(usb)).toEqual([]);
+    expect(await store.catalog.exports('rec-1')).toEqual([]);
+  });
+
   it('does not export a copy that fails verification (the source changed since sealing)', async () => {
     const { store, usb, recordingsDir } = await setup();
     await appendFile(join(recordingsDir, 'rec-1', segmentFileName(2)), 'x');
@@ -172,44 +194,17 @@ describe('seal and export', () => {
     expect(await store.catalog.exports('rec-1')).toEqual([]);
   });
 
-  it('confidential: refuses a clear export; the encrypted copy verifies without the passphrase and decrypts to the original', async () => {
+  it('confidential: never clear; no recipient configured and no right to a passphrase is refused, and so is a technician\'s passphrase', async () => {
     const { store, usb } = await setup({ confidential: true });
-    await expect(store.export('rec-1', { targetRoot: usb, actor })).rejects.toThrow(ExportRefusedError);
+    await expect(store.export('rec-1', { targetRoot: usb, actor })).rejects.toMatchObject({ kind: 'no-recipients', message: expect.stringContaining('no recipient is configured') });
+    await expect(store.export('rec-1', { targetRoot: usb, actor, passphrase: 'một cụm mật khẩu dài' })).rejects.toMatchObject({ kind: 'passphrase-forbidden', message: expect.stringContaining('role technician may not choose an export passphrase') });
     expect(await readdir(usb)).toEqual([]);
-
-    const cost = { N: 2 ** 12, r: 8, p: 1 };
-    const result = await store.export('rec-1', { targetRoot: usb, actor, encrypt: { passphrase: 'một cụm mật khẩu dài', cost } });
+    expect((await store.audit.list(1))[0]).toMatchObject({ action: 'export-refused', actor: 'tech-1' });
+    // A leader may: the copy is age-encrypted to that passphrase.
+    const leader = { id: 'lanh-dao', role: 'leader' };
+    const result = await store.export('rec-1', { targetRoot: usb, actor: leader, passphrase: 'một cụm mật khẩu dài', scryptWorkFactor: 10 });
     expect(result).toMatchObject({ encrypted: true, dir: join(usb, 'rec-1.encrypted') });
-    const files = (await readdir(result.dir)).sort();
-    expect(files).toEqual(['encrypted-manifest.json', 'encrypted-manifest.sig', 'manifest.json', 'manifest.sig', ...[0, 1, 2].map((i) => `${segmentFileName(i)}.enc`)]);
-    // No clear media bytes in the copy.
-    const clear = await readFile(join(store.catalog.recordingsDir, 'rec-1', segmentFileName(1)));
-    const cipher = await readFile(join(result.dir, `${segmentFileName(1)}.enc`));
-    expect(cipher.includes(clear.subarray(0, 64))).toBe(false);
-    expect(await verifyFolder(result.dir, { pinnedPublicKeyPem: store.key.publicKeyPem })).toMatchObject({ ok: true, encrypted: true });
-
-    // An existing folder is refused outright, and left as it was (a failure must never wipe it).
-    const existing = await temp.make();
-    await writeFile(join(existing, 'keep-me.txt'), 'the technician\'s own file');
-    await expect(decryptFolder(result.dir, existing, 'một cụm mật khẩu dài')).rejects.toThrow('already exists');
-    expect(await readFile(join(existing, 'keep-me.txt'), 'utf8')).toBe('the technician\'s own file');
-
-    const out = join(await temp.make(), 'decrypted');
-    await expect(decryptFolder(result.dir, out, 'wrong passphrase!!')).rejects.toThrow('wrong passphrase');
-    await decryptFolder(result.dir, out, 'một cụm mật khẩu dài');
-    expect(await verifyFolder(out, { pinnedPublicKeyPem: store.key.publicKeyPem })).toMatchObject({ ok: true, encrypted: false, segments: 3 });
-    expect(await readFile(join(out, segmentFileName(1)))).toEqual(clear);
-
-    // A changed byte in the encrypted copy: verify names the file; decrypt refuses it.
-    const enc = join(result.dir, `${segmentFileName(2)}.enc`);
-    const bytes = await readFile(enc);
-    bytes[bytes.length - 40] = bytes[bytes.length - 40]! ^ 0xff;
-    await writeFile(enc, bytes);
-    expect((await verifyFolder(result.dir)).findings).toMatchObject([{ file: `${segmentFileName(2)}.enc`, reason: 'hash-mismatch' }]);
-    await expect(decryptFolder(result.dir, join(await temp.make(), 'again'), 'một cụm mật khẩu dài')).rejects.toThrow('authentication failed');
-    // Cut at a chunk boundary: the last chunk present was not written as final.
-    await truncate(enc, bytes.length - 16);
-    await expect(decryptFolder(result.dir, join(await temp.make(), 'cut'), 'một cụm mật khẩu dài')).rejects.toThrow();
+    expect(await verifyFolder(result.dir, { pinnedPublicKeyPem: store.key.publicKeyPem })).toMatchObject({ ok: true, encrypted: true, encryptedTo: { kind: 'passphrase', scryptWorkFactor: 10 } });
   });
 
   it('refuses to delete a recording without a verified export', async () => {

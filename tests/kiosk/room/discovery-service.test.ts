@@ -86,7 +86,7 @@ describe('DiscoveryService and GET /api/devices/discovered', () => {
 
     // A port only the serialport list knows (no by-id link): seen on the requested rescan.
     serialList = [{ path: join(root, 'dev', 'ttyACM0') }];
-    body = (await (await fetch(`${base}/devices/discovered?rescan=1`)).json()) as Listing;
+    body = (await (await fetch(`${base}/devices/discovered/rescan`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as Listing;
     expect(body.devices.map((d) => d.path)).toEqual([join(root, 'dev', 'ttyACM0'), join(root, 'dev', 'ttyUSB0')]);
   });
 });
