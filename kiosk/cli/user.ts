@@ -1,3 +1,5 @@
+import { chown, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
 import { loadConfig, resolveDataPath } from '../../config/load.js';
@@ -96,6 +98,7 @@ export const userCommand: Command = {
       return 1;
     } finally {
       await db.close();
+      await giveBackToDaemon(resolveDataPath(config, config.storage.database));
     }
   },
 };
@@ -116,4 +119,15 @@ async function readPassword(prompt: string): Promise<string> {
   rl.close();
   process.stderr.write('\n');
   return line;
+}
+
+/**
+ * Run as root (sudo) before the daemon ever started, the CLI would leave a root-owned database the
+ * daemon's own user (User=diemcau) cannot open: its files go to the owner of the data directory.
+ */
+async function giveBackToDaemon(database: string): Promise<void> {
+  if (process.getuid?.() !== 0) return;
+  const owner = await stat(dirname(database)).catch(() => undefined);
+  if (!owner || owner.uid === 0) return;
+  for (const suffix of ['', '-wal', '-shm']) await chown(database + suffix, owner.uid, owner.gid).catch(() => undefined);
 }

@@ -1,5 +1,5 @@
 import { chmod, lstat, mkdir, readdir } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 
 /**
  * The file modes of everything the daemon keeps (README "Files and modes"): one place for the
@@ -118,7 +118,10 @@ export interface DataPaths {
 export async function dataModeTargets(paths: DataPaths): Promise<ModeTarget[]> {
   const dbDir = dirname(paths.database);
   const dbName = basename(paths.database);
-  const dbFiles = (await readdir(dbDir).catch(() => [] as string[])).filter((name) => name.startsWith(dbName)).map((name) => join(dbDir, name));
+  // Regular files with the database's own suffixes only (a folder named like it must keep its x bits).
+  const dbSuffix = /^(|-wal|-shm|-journal|\.reserve|\.v\d+\.bak)$/;
+  const entries = await readdir(dbDir, { withFileTypes: true }).catch(() => []);
+  const dbFiles = entries.filter((e) => e.isFile() && e.name.startsWith(dbName) && dbSuffix.test(e.name.slice(dbName.length))).map((e) => join(dbDir, e.name));
   const targets: ModeTarget[] = [
     { path: paths.dataDir, max: fileModes.dataDir },
     ...dbFiles.map((path) => ({ path, max: fileModes.privateFile })),
@@ -126,9 +129,11 @@ export async function dataModeTargets(paths: DataPaths): Promise<ModeTarget[]> {
     // Sealed recordings of older versions were 0444/0555: these maxima make them 0440/0550.
     { path: paths.recordingsDir, max: fileModes.recordingDir, within: { dirs: fileModes.recordingDir, files: fileModes.recordingFile } },
   ];
+  // A TLS key outside the data directory may be shared (root:ssl-cert 0640): only "other" is taken away there.
   if (paths.tlsKeyFile) {
+    const inside = !relative(paths.dataDir, paths.tlsKeyFile).startsWith('..');
     const owner = await lstat(paths.tlsKeyFile).then((s) => s.uid, () => undefined);
-    targets.push({ path: paths.tlsKeyFile, max: owner === process.getuid?.() ? fileModes.privateFile : fileModes.groupReadFile });
+    targets.push({ path: paths.tlsKeyFile, max: inside && owner === process.getuid?.() ? fileModes.privateFile : fileModes.groupReadFile });
   }
   return targets;
 }
