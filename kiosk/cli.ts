@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import type { Command } from './cli/command.js';
 import { UsageError } from './cli/command.js';
+import { fileModes } from './core/file-modes.js';
 
 /** Sub-commands, loaded lazily so `diemcau config check` does not load GStreamer or sqlite. */
 const commands: Record<string, () => Promise<Command>> = {
@@ -34,6 +35,8 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const command = await load();
+  // Every command writes like the daemon: test recordings, the database, exports' scratch are never open to others.
+  process.umask(fileModes.umask);
   try {
     return await command.run(args);
   } catch (error) {

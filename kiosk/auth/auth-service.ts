@@ -76,7 +76,7 @@ export class AuthService implements Service {
     this.#requests = new IdentityRequests(db);
     await this.#sessions.purgeExpired();
     if ((await this.#users.count()) === 0) {
-      this.options.logger.warn('no console accounts yet: create one with `diemcau user add NAME --role admin`');
+      this.options.logger.warn('no console accounts yet: create one with `diemcau user add NAME --role admin` (in a clone: `npm run diemcau -- user add NAME --role admin`)');
     }
     this.#purgeTimer = setInterval(() => void this.#sessions?.purgeExpired().catch(() => undefined), 10 * 60_000);
     this.#purgeTimer.unref();
@@ -201,7 +201,7 @@ export class AuthService implements Service {
     if (!(await this.users.authenticate(by.user, input.approverPassword))) throw new DutyError('your own password is needed to approve');
     const needsPassword = request.kind !== 'enable';
     if (needsPassword) {
-      if (input.password === undefined) throw new UserError('set the password of the account (you hand it over; the one who asked never sees it)');
+      if (input.password === undefined) throw new UserError('set the account\'s new password in "password" (you hand it over; the one who asked never sees it), with your own in "approverPassword"');
       const problem = passwordProblem(input.password);
       if (problem) throw new UserError(problem);
     }
@@ -249,6 +249,7 @@ export class AuthService implements Service {
   }
 
   #alert(alert: Omit<SecurityAlert, 'at'>): void {
+    this.options.logger.warn({ ...alert }, 'security alert: identity rights');
     this.options.bus?.emit('securityAlert', { ...alert, at: new Date().toISOString() });
   }
 

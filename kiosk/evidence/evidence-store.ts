@@ -140,6 +140,10 @@ export class EvidenceStore {
    * verified in place.
    */
   async export(recordingId: string, request: { targetRoot: string; actor: Actor; signal?: AbortSignal } & Partial<EncryptionRequest>): Promise<ExportResult> {
+    // The target first: a refused destination is the answer whatever the recording.
+    const target = await resolveExportTarget(request.targetRoot, this.#drives).catch((error: unknown) => {
+      throw error instanceof ExportTargetError ? new ExportRefusedError(error.message, 'bad-target') : error;
+    });
     const recording = await this.#recording(recordingId);
     if (recording.state === 'recording') throw new ExportRefusedError(`recording ${recordingId} is still being recorded; end the session first`);
     const { recipients, timeoutSeconds } = this.options.exportConfig ?? exportConfig.parse({});
@@ -149,9 +153,6 @@ export class EvidenceStore {
       await this.audit.append(request.actor, 'export-refused', recordingId, decision.message);
       throw new ExportRefusedError(decision.message, decision.refusal);
     }
-    const target = await resolveExportTarget(request.targetRoot, this.#drives).catch((error: unknown) => {
-      throw error instanceof ExportTargetError ? new ExportRefusedError(error.message, 'bad-target') : error;
-    });
     await this.#ensureSealed(recording);
     const startedAt = this.#now().toISOString();
     const name = basename(recording.dir) + (decision.to ? '.encrypted' : '');

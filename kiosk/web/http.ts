@@ -52,7 +52,8 @@ export function finishApiApp(app: express.Express, logger: Logger): void {
 
 /** Parses the body with a schema; a bad body is a 400 listing every problem with its path. */
 export function parseBody<S extends z.ZodType>(schema: S, req: Request): z.infer<S> {
-  const result = schema.safeParse(req.body);
+  // A JSON request without a body is an empty object (the servers require JSON even then).
+  const result = schema.safeParse(req.body ?? {});
   if (!result.success) {
     throw new HttpError(400, 'invalid_body', 'request body does not match the expected shape', result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })));
   }

@@ -137,6 +137,9 @@ describe('export through the console', () => {
       expect(refused.ms, name).toBeLessThan(3000);
     }
     expect(await readdir(outside)).toEqual([]);
+    // The destination is judged first: a refused target is the answer even for a recording that does not exist.
+    const unknown = await call('kythuat', 'POST', '/evidence/recordings/no-such-recording/export', { to: '/etc' });
+    expect([unknown.status, unknown.body.error.code]).toEqual([400, 'export_refused_bad_target']);
     await expect(readdir('/proc/self/diemcau')).rejects.toThrow();
     // /proc used to send the daemon into an endless recursive mkdir: now it is idle again.
     const pid = daemon.child.pid!;
