@@ -1,0 +1,169 @@
+import { access, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { isRoomId } from '../../kiosk/fleet/nats/subjects.js';
+import { newUserKey, publicKeyOfSeedFile, writeSeedFile } from './credentials.js';
+import { DEFAULT_ACCOUNT, natsServerConfig } from './server-config.js';
+import { createCa, createServerCertificate } from './tls.js';
+
+/**
+ * A central server's folder on one machine: the registry of rooms and their public keys
+ * (central.json), the generated nats-server.conf, the dev CA and server certificate, the seeds to hand
+ * over, and JetStream's file store.
+ */
+export function centralLayout(dir: string) {
+  const root = resolve(dir);
+  const credentials = join(root, 'credentials');
+  return {
+    dir: root,
+    registryFile: join(root, 'central.json'),
+    configFile: join(root, 'nats-server.conf'),
+    tlsDir: join(root, 'tls'),
+    caFile: join(root, 'tls', 'ca.pem'),
+    caKeyFile: join(root, 'tls', 'ca.key'),
+    certFile: join(root, 'tls', 'server.pem'),
+    keyFile: join(root, 'tls', 'server.key'),
+    credentialsDir: credentials,
+    roomSeedFile: (roomId: string) => join(credentials, 'rooms', `${roomId}.nk`),
+    monitoringSeedFile: join(credentials, 'monitoring.nk'),
+    adminSeedFile: join(credentials, 'admin.nk'),
+    storeDir: join(root, 'jetstream'),
+  };
+}
+export type CentralLayout = ReturnType<typeof centralLayout>;
+
+const listen = z.object({ host: z.string().min(1), port: z.number().int().min(-1).max(65535) });
+const registrySchema = z.object({
+  v: z.literal(1),
+  serverName: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  account: z.string(),
+  client: listen,
+  websocket: listen.extend({ compression: z.boolean().default(false) }),
+  http: listen.optional(),
+  tlsHosts: z.array(z.string().min(1)).min(1),
+  jetstream: z.object({ maxFileBytes: z.number().int().positive(), maxMemoryBytes: z.number().int().positive() }),
+  rooms: z.array(z.object({ id: z.string().refine(isRoomId, 'not a room id'), publicKey: z.string() })),
+  monitoring: z.array(z.object({ name: z.string(), publicKey: z.string() })),
+  admin: z.array(z.object({ name: z.string(), publicKey: z.string() })),
+});
+export type CentralRegistry = z.output<typeof registrySchema>;
+
+export interface InitCentralOptions {
+  dir: string;
+  /** Rooms to have: those already registered stay, with their keys. */
+  rooms: readonly string[];
+  serverName?: string;
+  websocket?: { host: string; port: number; compression?: boolean };
+  client?: { host: string; port: number };
+  http?: { host: string; port: number };
+  /** Names and addresses the server certificate is valid for (rooms dial one of them). */
+  tlsHosts?: readonly string[];
+  /** Issue a new server certificate from the existing CA even though its names did not change (before it expires). */
+  renewCertificate?: boolean;
+  jetstream?: { maxFileBytes: number; maxMemoryBytes: number };
+}
+
+export interface InitCentralResult {
+  layout: CentralLayout;
+  registry: CentralRegistry;
+  /** Rooms given a key by this run (their seed files are new). */
+  addedRooms: string[];
+}
+
+const GiB = 1024 ** 3;
+
+/** Creates or completes a central folder, idempotently: keys and certificates are made once, the config rewritten every time. */
+export async function initCentral(options: InitCentralOptions): Promise<InitCentralResult> {
+  const layout = centralLayout(options.dir);
+  for (const id of options.rooms) if (!isRoomId(id)) throw new Error(`room ${JSON.stringify(id)}: lower-case letters, digits and dashes, 2–63 characters`);
+  await mkdir(layout.dir, { recursive: true, mode: 0o700 });
+  await mkdir(join(layout.credentialsDir, 'rooms'), { recursive: true, mode: 0o700 });
+  await mkdir(layout.storeDir, { recursive: true, mode: 0o700 });
+
+  const previous = await readRegistry(layout.registryFile);
+  const registry: CentralRegistry = {
+    v: 1,
+    serverName: options.serverName ?? previous?.serverName ?? 'diemcau-central',
+    account: previous?.account ?? DEFAULT_ACCOUNT,
+    client: options.client ?? previous?.client ?? { host: '127.0.0.1', port: -1 },
+    websocket: { compression: false, ...(options.websocket ?? previous?.websocket ?? { host: '127.0.0.1', port: 8443 }) },
+    ...((options.http ?? previous?.http) ? { http: options.http ?? previous?.http } : {}),
+    tlsHosts: [...(options.tlsHosts ?? previous?.tlsHosts ?? defaultTlsHosts())],
+    jetstream: options.jetstream ?? previous?.jetstream ?? { maxFileBytes: 10 * GiB, maxMemoryBytes: GiB / 4 },
+    rooms: [...(previous?.rooms ?? [])],
+    monitoring: [...(previous?.monitoring ?? [])],
+    admin: [...(previous?.admin ?? [])],
+  };
+
+  const known = new Set(registry.rooms.map((room) => room.id));
+  const addedRooms = [...new Set(options.rooms)].filter((id) => !known.has(id));
+  // A province registers thousands of rooms at once: keys are made 64 at a time.
+  for (let i = 0; i < addedRooms.length; i += 64) {
+    const batch = addedRooms.slice(i, i + 64);
+    const keys = await Promise.all(batch.map((id) => keyFor(layout.roomSeedFile(id))));
+    batch.forEach((id, j) => registry.rooms.push({ id, publicKey: keys[j]! }));
+  }
+  if (registry.monitoring.length === 0) registry.monitoring.push({ name: 'monitoring', publicKey: await keyFor(layout.monitoringSeedFile) });
+  if (registry.admin.length === 0) registry.admin.push({ name: 'admin', publicKey: await keyFor(layout.adminSeedFile) });
+
+  const newCa = !(await exists(layout.caFile));
+  if (newCa) await createCa(layout.tlsDir, `Diem Cau central dev CA (${registry.serverName})`);
+  const hostsChanged = previous !== undefined && previous.tlsHosts.join(',') !== registry.tlsHosts.join(',');
+  if (newCa || hostsChanged || options.renewCertificate || !(await exists(layout.certFile))) {
+    await createServerCertificate(layout.tlsDir, { certFile: layout.caFile, keyFile: layout.caKeyFile }, registry.tlsHosts);
+  }
+
+  const config = natsServerConfig({
+    serverName: registry.serverName,
+    account: registry.account,
+    client: registry.client,
+    websocket: { ...registry.websocket, certFile: layout.certFile, keyFile: layout.keyFile },
+    ...(registry.http ? { http: registry.http } : {}),
+    jetstream: { storeDir: layout.storeDir, ...registry.jetstream },
+    rooms: registry.rooms,
+    monitoring: registry.monitoring,
+    admin: registry.admin,
+  });
+  await writeAtomically(layout.configFile, config);
+  await writeAtomically(layout.registryFile, `${JSON.stringify(registry, null, 2)}\n`);
+  return { layout, registry, addedRooms };
+}
+
+/** This machine by every name a room on it or on the LAN may use. */
+function defaultTlsHosts(): string[] {
+  const name = hostname();
+  return ['localhost', '127.0.0.1', '::1', ...(/^[A-Za-z0-9.-]+$/.test(name) && name !== 'localhost' ? [name] : [])];
+}
+
+/** The key of an existing seed file (one made before the registry was), or a new key whose seed is written there. */
+async function keyFor(seedFile: string): Promise<string> {
+  const existing = await publicKeyOfSeedFile(seedFile);
+  if (existing) return existing;
+  const key = newUserKey();
+  await writeSeedFile(seedFile, key.seed);
+  return key.publicKey;
+}
+
+async function readRegistry(file: string): Promise<CentralRegistry | undefined> {
+  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  });
+  if (text === undefined) return undefined;
+  const parsed = registrySchema.safeParse(JSON.parse(text));
+  if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+}
+
+async function writeAtomically(file: string, text: string): Promise<void> {
+  await writeFile(`${file}.tmp`, text, { mode: 0o600 });
+  await rename(`${file}.tmp`, file);
+}
+
+async function exists(file: string): Promise<boolean> {
+  return access(file).then(
+    () => true,
+    () => false,
+  );
+}

@@ -1,0 +1,48 @@
+import { subjects } from '../../kiosk/fleet/nats/subjects.js';
+
+/** A user's subject permissions as nats-server's config spells them. Pure. */
+export type Permissions = {
+  publish: { allow: string[] };
+  subscribe: { allow: string[] };
+  allow_responses?: { max: number; expires: string };
+};
+
+/**
+ * A room publishes under its own subjects and writes its own KV key, and nothing else: not another
+ * room's subjects, not the JetStream API (so it can read no stream). It receives its own commands
+ * and the replies to its own requests (its JetStream acknowledgements) on its own inbox prefix, and
+ * may answer a command once, on that command's reply subject, within 5 minutes (a readiness test
+ * takes a few).
+ */
+export function roomPermissions(roomId: string): Permissions {
+  return {
+    publish: { allow: [subjects.roomAll(roomId), subjects.stateKey(roomId)] },
+    subscribe: { allow: [subjects.commands(roomId), subjects.inbox(roomId)] },
+    allow_responses: { max: 1, expires: '5m' },
+  };
+}
+
+/**
+ * Central monitoring reads everything and sends commands; it reads streams through consumers, but
+ * cannot create, change, purge or delete a stream (that is the admin credential's, used at set-up), and
+ * cannot publish as a room or write a room's state.
+ */
+export function monitoringPermissions(): Permissions {
+  return {
+    publish: {
+      allow: [
+        subjects.allCommands,
+        '$JS.API.INFO',
+        '$JS.API.STREAM.NAMES',
+        '$JS.API.STREAM.LIST',
+        '$JS.API.STREAM.INFO.*',
+        '$JS.API.STREAM.MSG.GET.*',
+        '$JS.API.DIRECT.GET.>',
+        '$JS.API.CONSUMER.>',
+        '$JS.ACK.>',
+        '$JS.FC.>',
+      ],
+    },
+    subscribe: { allow: ['>'] },
+  };
+}

@@ -1,0 +1,116 @@
+import { isRoomId } from '../../kiosk/fleet/nats/subjects.js';
+import { isUserPublicKey } from '../../kiosk/fleet/nats/nkey.js';
+import { isLoopback } from '../../kiosk/fleet/nats/server-url.js';
+import { monitoringPermissions, roomPermissions, type Permissions } from './permissions.js';
+
+/** What nats-server.conf is made from; ports may be -1 (the server picks a free one and logs it). */
+export interface CentralServerConfig {
+  serverName: string;
+  /** The plain NATS listener: no TLS, so loopback only (tools on this machine). Rooms and monitoring use the websocket. */
+  client: { host: string; port: number };
+  websocket: { host: string; port: number; certFile: string; keyFile: string; compression?: boolean };
+  /** nats-server's monitoring endpoints (/varz, /connz): loopback only. */
+  http?: { host: string; port: number };
+  jetstream: { storeDir: string; maxFileBytes: number; maxMemoryBytes: number };
+  /** Above every payload limit of the schema (kiosk/fleet/nats/codec.ts), so that a parser, not the server, names what is wrong. */
+  maxPayload?: number;
+  account?: string;
+  rooms: readonly { id: string; publicKey: string }[];
+  /** Central monitoring service instances (they may share one key or have one each). */
+  monitoring: readonly { name: string; publicKey: string }[];
+  /** Set-up tools: create and update the streams and the bucket; all permissions in the account. */
+  admin: readonly { name: string; publicKey: string }[];
+}
+
+export const DEFAULT_ACCOUNT = 'DIEMCAU';
+export const DEFAULT_MAX_PAYLOAD = 256 * 1024;
+
+/**
+ * nats-server.conf (nats-server 2.9) for one central server: every user an nkey in one account with
+ * JetStream, each with its permissions. Pure; throws on anything that would make a wrong or unsafe
+ * server (a duplicate room, a key that is not a user public key, a plain listener off loopback).
+ */
+export function natsServerConfig(input: CentralServerConfig): string {
+  const account = input.account ?? DEFAULT_ACCOUNT;
+  if (!/^[A-Z][A-Z0-9_]{0,31}$/.test(account)) throw new Error(`account ${account}: upper-case letters, digits and _ only`);
+  if (!isLoopback(input.client.host)) throw new Error(`client.host ${input.client.host}: the plain NATS listener has no TLS, so it stays on loopback`);
+  if (input.http && !isLoopback(input.http.host)) throw new Error(`http.host ${input.http.host}: the monitoring endpoints stay on loopback`);
+  const seen = new Map<string, string>();
+  const user = (who: string, publicKey: string, permissions?: Permissions) => {
+    checkUserKey(who, publicKey);
+    const previous = seen.get(publicKey);
+    if (previous) throw new Error(`${who} and ${previous} have the same public key`);
+    seen.set(publicKey, who);
+    return permissions ? { nkey: publicKey, permissions } : { nkey: publicKey };
+  };
+  const rooms = new Set<string>();
+  const users = [
+    ...input.rooms.map((room) => {
+      if (!isRoomId(room.id)) throw new Error(`room ${JSON.stringify(room.id)}: lower-case letters, digits and dashes, 2–63 characters`);
+      if (rooms.has(room.id)) throw new Error(`room ${room.id} is listed twice`);
+      rooms.add(room.id);
+      return user(`room ${room.id}`, room.publicKey, roomPermissions(room.id));
+    }),
+    ...input.monitoring.map((m) => user(`monitoring ${m.name}`, m.publicKey, monitoringPermissions())),
+    ...input.admin.map((a) => user(`admin ${a.name}`, a.publicKey)),
+  ];
+
+  const config: ConfObject = {
+    server_name: input.serverName,
+    host: input.client.host,
+    port: input.client.port,
+    max_payload: input.maxPayload ?? DEFAULT_MAX_PAYLOAD,
+    ...(input.http ? { http: `${input.http.host}:${input.http.port}` } : {}),
+    jetstream: { store_dir: input.jetstream.storeDir, max_file_store: input.jetstream.maxFileBytes, max_memory_store: input.jetstream.maxMemoryBytes },
+    websocket: {
+      host: input.websocket.host,
+      port: input.websocket.port,
+      tls: { cert_file: input.websocket.certFile, key_file: input.websocket.keyFile },
+      compression: input.websocket.compression ?? false,
+      handshake_timeout: '5s',
+    },
+    accounts: { [account]: { jetstream: 'enabled', users } },
+  };
+  return `# Written by scripts/central (Điểm Cầu central monitoring): regenerate it, do not edit it.\n${formatConf(config, 0)}\n`;
+}
+
+function checkUserKey(who: string, publicKey: string): void {
+  if (!isUserPublicKey(publicKey)) throw new Error(`${who}: ${JSON.stringify(publicKey)} is not an nkey user public key (U…)`);
+}
+
+type ConfValue = string | number | boolean | readonly ConfValue[] | ConfObject;
+type ConfObject = { readonly [key: string]: ConfValue | undefined };
+
+/** nats-server's config syntax: unquoted keys, quoted strings (a `$` in a quoted string is not a variable). */
+function formatConf(value: ConfObject, depth: number): string {
+  const pad = '  '.repeat(depth);
+  return Object.entries(value)
+    .filter((entry): entry is [string, ConfValue] => entry[1] !== undefined)
+    .map(([key, v]) => {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new Error(`config key ${key} is not a plain name`);
+      return `${pad}${key}: ${formatValue(v, depth)}`;
+    })
+    .join('\n');
+}
+
+function formatValue(value: ConfValue, depth: number): string {
+  if (typeof value === 'string') {
+    if (/[\u0000-\u001f"\\]/.test(value)) throw new Error(`config value ${JSON.stringify(value)}: no quotes, backslashes or control characters`);
+    return `"${value}"`;
+  }
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value)) throw new Error(`config value ${value} is not an integer`);
+    return String(value);
+  }
+  if (typeof value === 'boolean') return String(value);
+  const pad = '  '.repeat(depth);
+  if (isConfArray(value)) {
+    if (value.length === 0) return '[]';
+    return `[\n${value.map((item) => `${pad}  ${formatValue(item, depth + 1)}`).join('\n')}\n${pad}]`;
+  }
+  return `{\n${formatConf(value, depth + 1)}\n${pad}}`;
+}
+
+function isConfArray(value: ConfValue): value is readonly ConfValue[] {
+  return Array.isArray(value);
+}
