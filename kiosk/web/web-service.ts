@@ -54,6 +54,10 @@ interface Listener {
 
 /** A console websocket and the upgrade request that opened it (its cookie is checked again later). */
 const upgradeRequests = new WeakMap<WebSocket, IncomingMessage>();
+/** Whether a websocket answered the last heartbeat ping. */
+const alive = new WeakMap<WebSocket, boolean>();
+/** A room has a touchscreen and a few technicians: more sockets than this is an attack or a leak. */
+const MAX_CONNECTIONS = 256;
 
 const WS_MAX_PAYLOAD = 64 * 1024;
 
@@ -92,7 +96,10 @@ export class WebService implements Service {
       this.options.bus.on('consoleAccessRevoked', () => void this.#recheckConsoleSockets()),
     ];
     // Sessions also end by themselves (idle and absolute timeouts).
-    const sweep = setInterval(() => void this.#recheckConsoleSockets(), 30_000);
+    const sweep = setInterval(() => {
+      void this.#recheckConsoleSockets();
+      this.#heartbeat();
+    }, 30_000);
     sweep.unref();
     unsubscribers.push(() => clearInterval(sweep));
     this.#unsubscribe = () => unsubscribers.forEach((off) => off());
@@ -111,6 +118,20 @@ export class WebService implements Service {
       }),
     );
     this.#listeners = [];
+  }
+
+  /** A websocket that did not answer the last ping (a vanished tablet, a half-open TCP link) is dropped. */
+  #heartbeat(): void {
+    for (const { sockets } of this.#listeners) {
+      for (const client of sockets.clients) {
+        if (!alive.get(client)) {
+          client.terminate();
+          continue;
+        }
+        alive.set(client, false);
+        client.ping();
+      }
+    }
   }
 
   /** Closes every console websocket whose login no longer holds. */
@@ -178,7 +199,10 @@ export class WebService implements Service {
         auth.actorOf(info.req).then((actor) => done(Boolean(actor), 401), () => done(false, 500));
       },
     });
+    server.maxConnections = MAX_CONNECTIONS;
     sockets.on('connection', (socket, req) => {
+      alive.set(socket, true);
+      socket.on('pong', () => alive.set(socket, true));
       if (auth) upgradeRequests.set(socket, req);
       this.#onSocket(socket, auth ? () => auth.stillValid(req).catch(() => false) : undefined);
     });
