@@ -93,20 +93,25 @@ describe('DiskReserve', () => {
   });
 });
 
-describe('DiskReserve on a disk that fills up (a real 24 MiB tmpfs)', () => {
-  let dir: string;
-  let mountError: string | undefined;
+/** A real 24 MiB tmpfs for a suite: mounted before it, unmounted after; `error` says why when mounting is impossible here. */
+function smallDisk(name: string): { dir: string; error: string | undefined } {
+  const disk = { dir: '', error: undefined as string | undefined };
   beforeAll(async () => {
-    dir = await makeTempDir('reserve-tmpfs');
-    mountError = await run('mount', ['-t', 'tmpfs', '-o', 'size=24m', 'tmpfs', dir]).then(
+    disk.dir = await makeTempDir(name);
+    disk.error = await run('mount', ['-t', 'tmpfs', '-o', 'size=24m', 'tmpfs', disk.dir]).then(
       () => undefined,
       (error: Error) => error.message,
     );
   });
   afterAll(async () => {
-    if (!mountError) await run('umount', [dir]);
-    await removeTempDir(dir);
+    if (!disk.error) await run('umount', [disk.dir]);
+    await removeTempDir(disk.dir);
   });
+  return disk;
+}
+
+describe('DiskReserve on a disk that fills up (a real 24 MiB tmpfs)', () => {
+  const disk = smallDisk('reserve-tmpfs');
 
   /** Writes until the filesystem says ENOSPC; the loop is bounded by the tmpfs size. */
   async function fillDisk(path: string): Promise<void> {
@@ -124,17 +129,17 @@ describe('DiskReserve on a disk that fills up (a real 24 MiB tmpfs)', () => {
 
   it('lets SQLite write again once released, and is re-created when room comes back', async (ctx) => {
     // Mounting needs root (CAP_SYS_ADMIN); on a machine without it this test cannot make a small disk.
-    if (mountError) ctx.skip(`cannot mount a tmpfs: ${mountError}`);
-    const path = join(dir, 'device.sqlite');
+    if (disk.error) ctx.skip(`cannot mount a tmpfs: ${disk.error}`);
+    const path = join(disk.dir, 'device.sqlite');
     const { db } = await openStore(path, v1);
     const reserve = new DiskReserve(`${path}.reserve`, createLogger('silent'));
     try {
       expect(await reserve.ensure()).toBe(true);
       // An empty -wal: the next commit has to allocate new blocks.
       await db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
-      const filler = join(dir, 'recording.mkv');
+      const filler = join(disk.dir, 'recording.mkv');
       await fillDisk(filler);
-      expect((await statfs(dir)).bavail).toBe(0);
+      expect((await statfs(disk.dir)).bavail).toBe(0);
 
       const row = ['end of session '.repeat(4096)];
       await expect(db.run('INSERT INTO notes (text) VALUES (?)', row)).rejects.toMatchObject({ code: 'SQLITE_FULL' });
@@ -161,30 +166,18 @@ describe('DiskReserve on a disk that fills up (a real 24 MiB tmpfs)', () => {
 });
 
 describe('the store on a disk that fills up (a real 24 MiB tmpfs)', () => {
-  let dir: string;
-  let mountError: string | undefined;
-  beforeAll(async () => {
-    dir = await makeTempDir('store-full-tmpfs');
-    mountError = await run('mount', ['-t', 'tmpfs', '-o', 'size=24m', 'tmpfs', dir]).then(
-      () => undefined,
-      (error: Error) => error.message,
-    );
-  });
-  afterAll(async () => {
-    if (!mountError) await run('umount', [dir]);
-    await removeTempDir(dir);
-  });
+  const disk = smallDisk('store-full-tmpfs');
 
   it('writes through SQLITE_FULL by taking the reserve a step at a time, for plain writes and transactions', async (ctx) => {
     // Mounting needs root (CAP_SYS_ADMIN); on a machine without it this test cannot make a small disk.
-    if (mountError) ctx.skip(`cannot mount a tmpfs: ${mountError}`);
+    if (disk.error) ctx.skip(`cannot mount a tmpfs: ${disk.error}`);
     const { lines, logger } = capturedLogger();
-    const store = new StoreService(join(dir, 'device.sqlite'), 'test', logger);
+    const store = new StoreService(join(disk.dir, 'device.sqlite'), 'test', logger);
     await store.start();
     try {
       await store.db.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL) STRICT');
       await store.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
-      const filler = await open(join(dir, 'recording.mkv'), 'w');
+      const filler = await open(join(disk.dir, 'recording.mkv'), 'w');
       try {
         for (;;) await filler.write(Buffer.alloc(MiB, 0xa5));
       } catch (error) {
@@ -192,7 +185,7 @@ describe('the store on a disk that fills up (a real 24 MiB tmpfs)', () => {
       } finally {
         await filler.close();
       }
-      expect((await statfs(dir)).bavail).toBe(0);
+      expect((await statfs(disk.dir)).bavail).toBe(0);
 
       const row = ['end of session '.repeat(4096)];
       await store.db.run('INSERT INTO notes (text) VALUES (?)', row);
