@@ -29,14 +29,14 @@ describe('cross-site requests on both servers', () => {
     await removeTempDir(dir);
   });
 
-  /** An open console websocket; resolves with the close code once the daemon closes it. */
-  async function openConsoleSocket(session: string): Promise<Promise<number>> {
+  /** An open console websocket; `closed` resolves with the close code once the daemon closes it. */
+  async function openConsoleSocket(session: string): Promise<{ closed: Promise<number> }> {
     const socket = new WebSocket(`${daemon.consoleUrl.replace('http', 'ws')}/ws`, { headers: { cookie: session } });
     await new Promise((resolve, reject) => {
       socket.once('open', resolve);
       socket.once('error', reject);
     });
-    return new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+    return { closed: new Promise<number>((resolve) => socket.once('close', (code) => resolve(code))) };
   }
   const post = (url: string, headers: Record<string, string>, body?: string) => fetch(url, { method: 'POST', headers, ...(body === undefined ? {} : { body }) });
   const codeOf = async (response: Response) => ((await response.json()) as { error?: { code: string } }).error?.code;
@@ -111,7 +111,7 @@ describe('cross-site requests on both servers', () => {
 
   it('closes an open console websocket at logout', async () => {
     const session = await login(daemon.consoleUrl, 'kythuat', 'mật khẩu kỹ thuật 1');
-    const closed = await openConsoleSocket(session);
+    const { closed } = await openConsoleSocket(session);
     const loggedOut = await post(`${daemon.consoleUrl}/api/auth/logout`, { cookie: session, 'content-type': 'application/json' }, '{}');
     expect(loggedOut.status).toBe(200);
     expect(await Promise.race([closed, new Promise((resolve) => setTimeout(() => resolve('still open after 2 s'), 2000))])).toBe(4401);
@@ -134,7 +134,7 @@ describe('cross-site requests on both servers', () => {
 
   it('closes an open console websocket when its account changes its password', async () => {
     const session = await login(daemon.consoleUrl, 'kythuat', 'mật khẩu kỹ thuật 1');
-    const closed = await openConsoleSocket(session);
+    const { closed } = await openConsoleSocket(session);
     const changed = await fetch(`${daemon.consoleUrl}/api/users/kythuat/password`, { method: 'PUT', headers: { cookie: session, 'content-type': 'application/json' }, body: JSON.stringify({ password: 'mật khẩu kỹ thuật 2', currentPassword: 'mật khẩu kỹ thuật 1' }) });
     expect(changed.status).toBe(200);
     expect(await Promise.race([closed, new Promise((resolve) => setTimeout(() => resolve('still open after 2 s'), 2000))])).toBe(4401);
