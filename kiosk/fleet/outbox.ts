@@ -1,5 +1,5 @@
 import type { Database } from '../store/database.js';
-import type { EventTopic } from './protocol.js';
+import type { EventTopic } from './nats/subjects.js';
 
 export interface OutboxEntry {
   seq: number;
@@ -9,7 +9,7 @@ export interface OutboxEntry {
 }
 
 /**
- * Events waiting for the hub, kept in SQLite so a room that is offline for days (or restarts)
+ * Events waiting for central monitoring (published to JetStream, deleted on its ack), kept in SQLite so a room that is offline for days (or restarts)
  * still reports every readiness test and session change, in order, once it is back.
  */
 export class FleetOutbox {
