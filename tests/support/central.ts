@@ -34,6 +34,8 @@ export interface Central {
   /** The room's value in the KV bucket, or undefined. */
   state(roomId?: string): Promise<RoomState | undefined>;
   command<C extends CommandName>(name: C, args: CommandArgsInput<C>, options?: { roomId?: string; timeoutMs?: number }): Promise<CommandReply<C>>;
+  /** Sends raw bytes as a command request (what a broken or hostile sender could send); resolves with the reply as JSON. */
+  rawCommand(name: string, payload: string, options?: { roomId?: string; timeoutMs?: number }): Promise<any>;
   /** Every message the server carried, seen by a monitoring subscription to `>` (subject and payload as text). */
   captured: () => { subject: string; data: string }[];
   /** Stops nats-server (its JetStream store stays); `start()` runs it again on the same ports. */
@@ -109,6 +111,10 @@ export async function startCentral(options: { rooms?: string[] } = {}): Promise<
       return parsed.value;
     },
     command: (name, args, { roomId = 'sim-room', timeoutMs = 10_000 } = {}) => sendCommand(monitoring, roomId, name, args, timeoutMs),
+    async rawCommand(name, payload, { roomId = 'sim-room', timeoutMs = 10_000 } = {}) {
+      const reply = await monitoring.request(`diemcau.v1.cmd.${roomId}.${name}`, payload, { timeout: timeoutMs });
+      return JSON.parse(decoder.decode(reply.data));
+    },
     captured: () => seen,
     async stopServer() {
       await server?.stop();
