@@ -17,7 +17,7 @@ export class FleetOutbox {
 
   async add(topic: EventTopic, data: unknown, at = new Date().toISOString()): Promise<number> {
     const { lastID } = await this.db.run('INSERT INTO fleet_outbox (at, topic, data) VALUES (?, ?, ?)', [at, topic, JSON.stringify(data)]);
-    // A room offline for months keeps the newest entries: the hub needs today's state more than last spring's.
+    // A room offline for months keeps the newest entries: central monitoring needs today's state more than last spring's.
     await this.db.run('DELETE FROM fleet_outbox WHERE seq <= ?', [lastID - this.maxEntries]);
     return lastID;
   }
