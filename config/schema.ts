@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { halConfig } from '../hal/config.js';
 import { roomAutomationConfig } from '../kiosk/room/config.js';
 import { exportConfig } from '../kiosk/evidence/export-config.js';
+import { checkServerUrl } from '../kiosk/fleet/nats/server-url.js';
 
 export const CONFIG_VERSION = 1;
 
@@ -86,13 +87,21 @@ const web = z.object({
 
 const fleet = z.object({
   enabled: z.boolean().default(false),
-  url: z.string().regex(/^wss?:\/\//, 'must start with wss:// (or ws:// on a test bench)').optional(),
-  /** File holding this device's credential issued by the fleet hub. */
+  /** Central monitoring's nats-server websocket listeners: wss:// (ws:// only to this machine), tried in turn. */
+  servers: z.array(z.string().superRefine((value, ctx) => {
+    const checked = checkServerUrl(value);
+    if (!checked.ok) ctx.addIssue({ code: 'custom', message: checked.error });
+  })).max(16).default([]),
+  /** File holding this room's nkey seed (scripts/central init writes credentials/rooms/<room>.nk); it never leaves the device. */
   credentialFile: z.string().min(1).optional(),
+  /** PEM file of the CA the server's certificate must chain to (the central folder's tls/ca.pem); without it, the system's CAs. */
+  caFile: z.string().min(1).optional(),
+  /** What the `reboot` command runs (argv, no shell); [] = log it and do nothing (simulation). */
+  rebootCommand: z.array(z.string().min(1)).max(16).default(['systemctl', 'reboot']),
 }).strict().superRefine((value, ctx) => {
   if (!value.enabled) return;
-  if (!value.url) ctx.addIssue({ code: 'custom', path: ['url'], message: 'required when enabled is true' });
-  if (!value.credentialFile) ctx.addIssue({ code: 'custom', path: ['credentialFile'], message: 'required when enabled is true' });
+  if (value.servers.length === 0) ctx.addIssue({ code: 'custom', path: ['servers'], message: 'at least one server (wss://host:port) is required when enabled is true' });
+  if (!value.credentialFile) ctx.addIssue({ code: 'custom', path: ['credentialFile'], message: 'required when enabled is true (the room\'s nkey seed)' });
 });
 
 const storage = z.object({
@@ -134,7 +143,7 @@ export const deviceConfig = z.object({
   roomAutomation: roomAutomationConfig.default(() => roomAutomationConfig.parse({})),
   media: media.default(() => media.parse({})),
   web: web.default(() => web.parse({})),
-  fleet: fleet.default({ enabled: false }),
+  fleet: fleet.default({ enabled: false, servers: [], rebootCommand: ['systemctl', 'reboot'] }),
   storage: storage.default(() => storage.parse({})),
   evidence: evidence.default(() => evidence.parse({})),
   log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info') }).strict().default({ level: 'info' }),

@@ -86,7 +86,7 @@ export function createApp(config: DeviceConfig, logger: Logger): App {
   const healthSource = { services: () => host.statuses(), devices: () => hardware.snapshots(), media: () => media.health(), recording: () => recordings.health() };
   const healthMeta = { version, startedAt, room: { id: config.room.id, name: config.room.name, role: config.room.role } };
   const health = () => healthReport(healthSource, healthMeta);
-  // The province's monitoring: readiness, session states (never identities), alerts, live health; schedule pushes in.
+  // Central monitoring over NATS: readiness, session states (never identities), alerts, room state; commands in.
   const fleet = new FleetService({
     config: config.fleet,
     room: config.room,
@@ -95,8 +95,8 @@ export function createApp(config: DeviceConfig, logger: Logger): App {
     bus,
     logger: logger.child({ component: 'fleet' }),
     health,
-    publicKeyFingerprint: () => evidence.publicKey().fingerprint,
     sessions,
+    readiness: { run: (request) => readiness.run(request), lastRun: async () => (await readiness.store.list({ limit: 1 }))[0] },
   });
   const auth = new AuthService({ db: () => store.db, logger: logger.child({ component: 'auth' }), secureCookies: Boolean(config.web.console.tls), audit: evidence, bus });
   const web = new WebService({

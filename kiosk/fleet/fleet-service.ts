@@ -1,12 +1,24 @@
-import { readFile } from 'node:fs/promises';
+import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import type { DeviceConfig } from '../../config/schema.js';
+import { backoffDelay } from '../../hal/core/backoff.js';
 import type { EventBus } from '../core/event-bus.js';
 import type { Logger } from '../core/logger.js';
 import type { Service } from '../core/service.js';
+import { runCommand } from '../power/shutdown-command.js';
+import type { ReadinessRun } from '../readiness/types.js';
+import { SessionError } from '../session/errors.js';
 import type { Database } from '../store/database.js';
-import { FleetClient, type FleetLinkState } from './fleet-client.js';
+import { roomEventOf } from './event-map.js';
+import { SchemaError } from './nats/codec.js';
+import { connectRoom, readUserCredential } from './nats/connection.js';
+import type { NkeyUser } from './nats/nkey.js';
+import { RoomPublisher } from './nats/publish.js';
+import { CommandRefused, serveCommands, type CommandHandlers } from './nats/responder.js';
+import type { RoomState } from './nats/state.js';
+import type { EventTopic } from './nats/subjects.js';
 import { FleetOutbox } from './outbox.js';
-import type { EventTopic } from './protocol.js';
+
+export type FleetLinkState = 'disabled' | 'bad-config' | 'connecting' | 'connected' | 'refused' | 'disconnected';
 
 export interface FleetServiceOptions {
   config: DeviceConfig['fleet'];
@@ -15,111 +27,326 @@ export interface FleetServiceOptions {
   db: () => Database;
   bus: EventBus;
   logger: Logger;
-  health: () => unknown;
-  publicKeyFingerprint: () => string;
+  health: () => { status: string };
   /** The session service: schedule pushes in, confidentiality-safe session views out. */
-  sessions: { upsertFromFleet(payload: unknown): Promise<unknown>; fleetView(id: string): Promise<unknown> };
+  sessions: { upsertFromFleet(payload: unknown): Promise<{ created: number; updated: number; cancelled: number; ignored: number }>; fleetView(id: string): Promise<unknown>; activeSession(): { id: string } | null };
+  readiness: { run(request: { sessionId?: string | null; kind: 'on-demand'; trigger: 'fleet' }): Promise<ReadinessRun>; lastRun(): Promise<ReadinessRun | undefined> };
+  /** What `reboot` does; by default runs `fleet.rebootCommand` (an empty command: logged, nothing done). Injectable for tests. */
+  reboot?: (reason: string) => Promise<void>;
 }
 
+/** How often the room state is rewritten even when nothing changed, so `at` says when the room was last seen. */
+const STATE_HEARTBEAT_MS = 3 * 60_000;
+
 /**
- * Reports this room to the central monitoring: readiness results and alerts, session states (fleet
- * views, never identities), recording gaps, power and disk alerts, live health; takes schedule
- * pushes. Everything is queued in the outbox first, so nothing is lost while the link is down.
+ * Reports this room to central monitoring over NATS (kiosk/fleet/nats/schema.md): every event is
+ * queued in the SQLite outbox first, published to JetStream with the id `room:seq`, and deleted only
+ * on the publish acknowledgement, one at a time, in order, so nothing is lost or reordered while the
+ * link is down (a replay after a lost ack is dropped by the stream's duplicate window). The room's
+ * state goes to its KV key when it changes; commands are answered by request/reply.
  */
 export class FleetService implements Service {
   readonly name = 'fleet';
-  #client: FleetClient | undefined;
+  #state: FleetLinkState = 'disabled';
+  #running = false;
+  #nc: NatsConnection | undefined;
+  #publisher: RoomPublisher | undefined;
+  #commands: Subscription | undefined;
   #outbox: FleetOutbox | undefined;
-  #state: FleetLinkState | 'disabled' | 'bad-config' = 'disabled';
   #disposers: (() => void)[] = [];
-  #healthTimer: NodeJS.Timeout | undefined;
+  #connecting: Promise<void> | undefined;
+  #draining: Promise<void> | undefined;
+  #drainRequested = false;
+  #retry: NodeJS.Timeout | undefined;
+  #stateTimer: NodeJS.Timeout | undefined;
+  #lastState = '';
+  #lastStateAt = 0;
+  #stateWriting: Promise<void> | undefined;
+  #stateRequested = false;
+  #live: { sessionId: string; since: string } | null = null;
+  #lastReadiness: RoomState['lastReadiness'] = null;
 
   constructor(private readonly options: FleetServiceOptions) {}
 
-  get state(): FleetLinkState | 'disabled' | 'bad-config' {
+  get state(): FleetLinkState {
     return this.#state;
   }
 
   async start(): Promise<void> {
-    const { config, bus, logger } = this.options;
-    if (!config.enabled || !config.url || !config.credentialFile) return;
-    // A room without its fleet link still holds its sessions: a bad credential is reported, not fatal.
-    const credential = await readCredential(config.credentialFile).catch((error: Error) => {
-      logger.error({ err: error.message }, 'fleet link disabled: no usable device credential');
-      this.#state = 'bad-config';
+    const { config, bus, logger, room } = this.options;
+    if (!config.enabled || config.servers.length === 0 || !config.credentialFile) return;
+    // A room without its link still holds its sessions: a bad credential is reported, not fatal.
+    const user = await readUserCredential(config.credentialFile).catch((error: Error) => {
+      logger.error({ err: error.message }, 'fleet link disabled: no usable room credential');
+      this.#setState('bad-config');
       return undefined;
     });
-    if (!credential) return;
+    if (!user) return;
     const outbox = new FleetOutbox(this.options.db());
     this.#outbox = outbox;
-    this.#client = new FleetClient({
-      url: config.url,
-      credential,
-      outbox,
-      logger,
-      health: this.options.health,
-      onSchedule: (payload) => this.options.sessions.upsertFromFleet(payload),
-      onState: (state, detail) => {
-        if (state !== this.#state) logger.info({ state, detail }, 'fleet link');
-        this.#state = state;
-      },
-      hello: () => ({
-        type: 'hello',
-        protocol: 1,
-        room: { id: this.options.room.id, name: this.options.room.name, role: this.options.room.role },
-        version: this.options.version,
-        publicKey: { fingerprint: this.options.publicKeyFingerprint() },
-      }),
-    });
+    const last = await this.options.readiness.lastRun().catch(() => undefined);
+    if (last) this.#lastReadiness = readinessSummary(last);
 
     const queue = (topic: EventTopic, data: () => Promise<unknown> | unknown) => {
       void (async () => {
         await outbox.add(topic, await data());
-        this.#client?.notify();
+        this.#drain();
       })().catch((error: unknown) => logger.error({ topic, err: String((error as Error)?.message ?? error) }, 'cannot queue a fleet event'));
     };
     this.#disposers.push(
-      bus.on('readinessCompleted', (run) => queue('readiness', () => run)),
+      bus.on('readinessCompleted', (run) => {
+        this.#lastReadiness = readinessSummary(run);
+        this.#stateSoon();
+        queue('readiness', () => run);
+      }),
       bus.on('readinessAlert', (alert) => queue('readiness-alert', () => alert)),
-      bus.on('sessionStateChanged', (change) => queue('session', async () => ({ change, session: await this.options.sessions.fleetView(change.sessionId) }))),
+      bus.on('sessionStateChanged', (change) => {
+        if (change.to === 'live') this.#live = { sessionId: change.sessionId, since: change.at };
+        else if (this.#live?.sessionId === change.sessionId) this.#live = null;
+        this.#stateSoon();
+        queue('session', async () => ({ change, session: await this.options.sessions.fleetView(change.sessionId) }));
+      }),
       bus.on('sessionGap', (gap) => queue('session-gap', () => gap)),
       bus.on('powerAlert', (alert) => queue('power', () => alert)),
       bus.on('diskLow', (status) => queue('disk', () => status)),
       bus.on('evidenceAlert', (alert) => queue('evidence-alert', () => alert)),
       bus.on('securityAlert', (alert) => queue('security-alert', () => alert)),
-      // Health is live state, not history: sent when it changes (at most once a second), never queued.
-      bus.on('deviceStatus', () => this.#healthSoon()),
+      // Health is live state, not history: the KV key is rewritten when it changes (at most once a second).
+      bus.on('deviceStatus', () => this.#stateSoon()),
     );
-    // Other processes queue events too (the CLI's security alerts): look at the outbox now and then.
-    const sweep = setInterval(() => this.#client?.notify(), 15_000);
+    // Other processes queue events too (the CLI's security alerts), and the state needs a heartbeat.
+    const sweep = setInterval(() => {
+      this.#drain();
+      this.#stateSoon();
+    }, 15_000);
     sweep.unref();
     this.#disposers.push(() => clearInterval(sweep));
-    this.#client.start();
+    this.#running = true;
+    this.#connecting = this.#connectForever({ roomId: room.id, user });
   }
 
   async stop(): Promise<void> {
+    this.#running = false;
     for (const dispose of this.#disposers.splice(0)) dispose();
-    clearTimeout(this.#healthTimer);
-    await this.#client?.stop();
-    this.#client = undefined;
+    clearTimeout(this.#retry);
+    clearTimeout(this.#stateTimer);
+    const nc = this.#nc;
+    this.#nc = undefined;
+    this.#publisher = undefined;
+    await nc?.close().catch(() => undefined);
+    await this.#connecting?.catch(() => undefined);
+    await this.#draining?.catch(() => undefined);
     this.#outbox = undefined;
-    this.#state = 'disabled';
+    this.#setState('disabled');
   }
 
-  #healthSoon(): void {
-    if (this.#healthTimer) return;
-    this.#healthTimer = setTimeout(() => {
-      this.#healthTimer = undefined;
-      this.#client?.sendHealth();
-    }, 1000);
-    this.#healthTimer.unref?.();
+  #setState(state: FleetLinkState, detail?: string): void {
+    if (state !== this.#state) this.options.logger.info({ state, ...(detail ? { detail } : {}) }, 'fleet link');
+    this.#state = state;
+  }
+
+  /** Dials until connected, then lets the client reconnect on its own (forever); dials again if the connection ever closes. */
+  async #connectForever(credential: { roomId: string; user: NkeyUser }): Promise<void> {
+    const { config, logger } = this.options;
+    for (let attempt = 0; this.#running; ) {
+      this.#setState('connecting');
+      let nc: NatsConnection;
+      try {
+        nc = await connectRoom({
+          servers: config.servers,
+          credential,
+          ...(config.caFile ? { caFile: config.caFile } : {}),
+          options: { timeout: 10_000, reconnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 1000, reconnectJitter: 500, pingInterval: 20_000, maxPingOut: 2 },
+        });
+      } catch (error) {
+        const message = String((error as Error)?.message ?? error);
+        const refused = /authori[sz]ation|authentication/i.test(message);
+        this.#setState(refused ? 'refused' : 'disconnected', message);
+        logger.warn({ err: message }, refused ? 'central monitoring refused this room credential' : 'cannot reach central monitoring');
+        await new Promise<void>((resolve) => {
+          this.#retry = setTimeout(resolve, backoffDelay(attempt++));
+          this.#retry.unref?.();
+        });
+        continue;
+      }
+      if (!this.#running) {
+        await nc.close();
+        return;
+      }
+      attempt = 0;
+      this.#nc = nc;
+      this.#publisher = new RoomPublisher(nc, credential.roomId);
+      this.#commands = serveCommands(nc, credential.roomId, this.#handlers(), {
+        onError: (detail) => logger.warn(detail, 'fleet command refused'),
+      });
+      this.#onConnected();
+      for await (const status of nc.status()) {
+        if (status.type === 'disconnect') this.#setState('disconnected');
+        else if (status.type === 'reconnect') this.#onConnected();
+        else if (status.type === 'error') logger.warn({ err: String(status.error?.message ?? status.error) }, 'central monitoring reported an error');
+      }
+      await nc.closed();
+      this.#commands = undefined;
+      if (this.#nc === nc) {
+        this.#nc = undefined;
+        this.#publisher = undefined;
+      }
+      if (this.#running) this.#setState('disconnected', 'connection closed');
+    }
+  }
+
+  #onConnected(): void {
+    this.#setState('connected');
+    this.#lastState = '';
+    this.#stateSoon(0);
+    this.#drain();
+  }
+
+  /** Publishes the outbox in order, one entry at a time, each deleted on its ack; one drain at a time. */
+  #drain(): void {
+    this.#drainRequested = true;
+    this.#draining ??= this.#drainLoop()
+      .catch((error: unknown) => this.options.logger.error({ err: String((error as Error)?.message ?? error) }, 'fleet outbox not sent'))
+      .finally(() => {
+        this.#draining = undefined;
+      });
+  }
+
+  async #drainLoop(): Promise<void> {
+    const outbox = this.#outbox;
+    while (this.#drainRequested && outbox) {
+      this.#drainRequested = false;
+      for (;;) {
+        const publisher = this.#publisher;
+        if (!publisher || this.#state !== 'connected') return;
+        const batch = await outbox.pending(0, 100);
+        if (batch.length === 0) break;
+        for (const entry of batch) {
+          let event;
+          try {
+            event = roomEventOf(entry);
+            await publisher.event(event);
+          } catch (error) {
+            if (error instanceof SchemaError) {
+              // An entry that can never be sent would hold back every later one: logged, then dropped.
+              this.options.logger.error({ seq: entry.seq, topic: entry.topic, err: error.message }, 'fleet event does not fit the schema: dropped');
+              await outbox.acknowledge(entry.seq);
+              continue;
+            }
+            this.options.logger.debug({ seq: entry.seq, err: String((error as Error)?.message ?? error) }, 'fleet event not acknowledged yet');
+            this.#retrySoon();
+            return;
+          }
+          await outbox.acknowledge(entry.seq);
+        }
+      }
+    }
+  }
+
+  #retrySoon(): void {
+    clearTimeout(this.#retry);
+    this.#retry = setTimeout(() => this.#drain(), 1000);
+    this.#retry.unref?.();
+  }
+
+  #stateSoon(delayMs = 1000): void {
+    if (this.#stateTimer && delayMs > 0) return;
+    clearTimeout(this.#stateTimer);
+    this.#stateTimer = setTimeout(() => {
+      this.#stateTimer = undefined;
+      this.#writeState();
+    }, delayMs);
+    this.#stateTimer.unref?.();
+  }
+
+  #writeState(): void {
+    this.#stateRequested = true;
+    this.#stateWriting ??= (async () => {
+      while (this.#stateRequested) {
+        this.#stateRequested = false;
+        const publisher = this.#publisher;
+        if (!publisher || this.#state !== 'connected') return;
+        const state = this.#roomState();
+        const key = JSON.stringify({ ...state, at: undefined });
+        if (key === this.#lastState && Date.now() - this.#lastStateAt < STATE_HEARTBEAT_MS) continue;
+        await publisher.state(state);
+        this.#lastState = key;
+        this.#lastStateAt = Date.now();
+      }
+    })()
+      .catch((error: unknown) => this.options.logger.debug({ err: String((error as Error)?.message ?? error) }, 'room state not written'))
+      .finally(() => {
+        this.#stateWriting = undefined;
+      });
+  }
+
+  #roomState(): RoomState {
+    const active = this.options.sessions.activeSession();
+    if (active && this.#live?.sessionId !== active.id) this.#live = { sessionId: active.id, since: new Date().toISOString() };
+    if (!active) this.#live = null;
+    const health = this.options.health().status;
+    return {
+      v: 1,
+      at: new Date().toISOString(),
+      version: this.options.version.slice(0, 40),
+      health: health === 'ok' ? 'ok' : health === 'failed' ? 'failed' : 'degraded',
+      live: this.#live,
+      nextSession: null,
+      lastReadiness: this.#lastReadiness,
+      openAlerts: 0,
+    };
+  }
+
+  #handlers(): CommandHandlers {
+    const { sessions, readiness, logger, config, version } = this.options;
+    return {
+      ping: async () => ({ at: new Date().toISOString(), uptimeS: Math.round(process.uptime()), version: version.slice(0, 40) }),
+      'run-readiness': async ({ sessionId }) => {
+        try {
+          const run = await readiness.run({ sessionId, kind: 'on-demand', trigger: 'fleet' });
+          return { runId: run.id, overall: run.overall, startedAt: run.startedAt, finishedAt: run.finishedAt };
+        } catch (error) {
+          if (error instanceof SessionError && error.kind === 'conflict') throw new CommandRefused('refused', error.message);
+          throw error;
+        }
+      },
+      'push-schedule': async (payload) => {
+        try {
+          return await sessions.upsertFromFleet(payload);
+        } catch (error) {
+          if (error instanceof SessionError) {
+            const details = Array.isArray(error.details) ? `: ${(error.details as { path: string; message: string }[]).map((d) => `${d.path}: ${d.message}`).join('; ')}` : '';
+            throw new CommandRefused('refused', `${error.message}${details}`.slice(0, 480));
+          }
+          throw error;
+        }
+      },
+      'recent-logs': async () => {
+        throw new CommandRefused('refused', 'recent-logs is not supported by this room yet (read the journal at the device: journalctl -u diemcau)');
+      },
+      reboot: async ({ reason }) => {
+        const live = sessions.activeSession();
+        if (live) throw new CommandRefused('refused', `a reception session is live (${live.id}): the room does not reboot during a session`);
+        const at = new Date().toISOString();
+        logger.warn({ reason }, 'reboot requested by central monitoring');
+        const reboot = this.options.reboot ?? ((why: string) => rebootWith(config.rebootCommand, why, logger));
+        // After the reply has gone out.
+        setTimeout(() => void reboot(reason).catch((error: unknown) => logger.error({ err: String(error) }, 'reboot failed')), 500).unref();
+        return { at };
+      },
+    };
   }
 }
 
-/** The credential issued by the hub: a bearer token, so printable ASCII without spaces (RFC 6750 token68). */
-async function readCredential(path: string): Promise<string> {
-  const credential = (await readFile(path, 'utf8')).trim();
-  if (!credential) throw new Error(`credential file ${path} is empty`);
-  if (!/^[A-Za-z0-9\-._~+/]+=*$/.test(credential)) throw new Error(`credential in ${path} is not a bearer token (letters, digits and -._~+/ only)`);
-  return credential;
+async function rebootWith(command: readonly string[], reason: string, logger: Logger): Promise<void> {
+  if (command.length === 0) {
+    logger.warn({ reason }, 'reboot not performed: fleet.rebootCommand is empty (simulation)');
+    return;
+  }
+  const outcome = await runCommand(command);
+  if (!outcome.ok) logger.error({ command, outcome: outcome.detail }, 'reboot command failed');
+}
+
+function readinessSummary(run: ReadinessRun): RoomState['lastReadiness'] {
+  return { runId: run.id, kind: run.kind, overall: run.overall, finishedAt: run.finishedAt };
 }

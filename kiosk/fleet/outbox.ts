@@ -1,5 +1,5 @@
 import type { Database } from '../store/database.js';
-import type { EventTopic } from './protocol.js';
+import type { EventTopic } from './nats/subjects.js';
 
 export interface OutboxEntry {
   seq: number;
@@ -9,7 +9,7 @@ export interface OutboxEntry {
 }
 
 /**
- * Events waiting for the hub, kept in SQLite so a room that is offline for days (or restarts)
+ * Events waiting for central monitoring (published to JetStream, deleted on its ack), kept in SQLite so a room that is offline for days (or restarts)
  * still reports every readiness test and session change, in order, once it is back.
  */
 export class FleetOutbox {
@@ -17,7 +17,7 @@ export class FleetOutbox {
 
   async add(topic: EventTopic, data: unknown, at = new Date().toISOString()): Promise<number> {
     const { lastID } = await this.db.run('INSERT INTO fleet_outbox (at, topic, data) VALUES (?, ?, ?)', [at, topic, JSON.stringify(data)]);
-    // A room offline for months keeps the newest entries: the hub needs today's state more than last spring's.
+    // A room offline for months keeps the newest entries: central monitoring needs today's state more than last spring's.
     await this.db.run('DELETE FROM fleet_outbox WHERE seq <= ?', [lastID - this.maxEntries]);
     return lastID;
   }

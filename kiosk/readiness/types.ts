@@ -43,7 +43,7 @@ export interface ReadinessCheck {
 
 /** 1 day before, 2 hours before (seed 003 art. 6.1a/c), or asked for. */
 export type RunKind = 'day-before' | 'two-hours' | 'on-demand';
-export type RunTrigger = 'scheduler' | 'console' | 'kiosk';
+export type RunTrigger = 'scheduler' | 'console' | 'kiosk' | 'fleet';
 
 export interface ReadinessRun {
   id: string;

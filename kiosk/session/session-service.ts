@@ -125,7 +125,7 @@ export class SessionService implements Service, ActiveSessionPort {
   }
 
   /**
-   * Applies the fleet hub's schedule for this room. Validated here (the hub is another machine);
+   * Applies central monitoring's schedule for this room (the push-schedule command). Validated here (central is another machine);
    * a newer revision edits an upcoming session, `cancelled` aborts it, anything else is ignored.
    */
   async upsertFromFleet(payload: unknown): Promise<FleetUpsertResult> {

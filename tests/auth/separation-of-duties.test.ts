@@ -1,10 +1,9 @@
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../config/load.js';
-import { FleetHub } from '../../scripts/fleet-hub.js';
 import { addConsoleUser, login } from '../support/console-client.js';
+import { startCentral, type Central } from '../support/central.js';
 import { startDaemon, writeTestConfig, type DaemonHandle } from '../support/daemon.js';
 import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
 import { call, waitFor } from '../session/helpers.js';
@@ -12,7 +11,7 @@ import { call, waitFor } from '../session/helpers.js';
 /**
  * Nobody can give themselves, or an account they control, the right to read denouncers'
  * identities: in the console it takes a second holder of that right; at the device it takes root.
- * Every grant is audited and reaches central monitoring. Real daemon, real hub, real CLI.
+ * Every grant is audited and reaches central monitoring. Real daemon, real nats-server (central monitoring), real CLI.
  */
 const cli = join(projectRoot(), 'dist', 'kiosk', 'cli.js');
 const pw = { admin: 'mật khẩu quản trị 1', leader: 'mật khẩu lãnh đạo 1', second: 'mật khẩu bảo mật 1' };
@@ -21,15 +20,14 @@ describe('separation of duties for identity rights', () => {
   let dir: string;
   let config: string;
   let daemon: DaemonHandle;
-  let hub: FleetHub;
+  let central: Central;
   let admin: string;
   let leader: string;
 
   beforeAll(async () => {
     dir = await makeTempDir('duties');
-    hub = await FleetHub.start({ devices: { 'sim-room': 'device-credential-1' } });
-    writeFileSync(join(dir, 'credential'), 'device-credential-1\n', { mode: 0o600 });
-    config = writeTestConfig(dir, (c) => (c.fleet = { enabled: true, url: hub.url, credentialFile: join(dir, 'credential') }));
+    central = await startCentral();
+    config = writeTestConfig(dir, (c) => (c.fleet = central.fleetConfig()));
     await addConsoleUser(config, 'quantri', 'admin', pw.admin);
     // The first holder of the right is made at the device, as root (these tests run as root).
     await addConsoleUser(config, 'lanhdao', 'leader', pw.leader);
@@ -39,11 +37,11 @@ describe('separation of duties for identity rights', () => {
   });
   afterAll(async () => {
     await daemon?.stop();
-    await hub?.close();
+    await central?.close();
     await removeTempDir(dir);
   });
 
-  const alerts = () => hub.received.filter((r) => r.message.type === 'event' && r.message.topic === 'security-alert').map((r) => r.message.data);
+  const alerts = async () => (await central.events('security-alert')).map((e) => e.data as Record<string, any>);
   const tryLogin = (username: string, password: string) => call('POST', `${daemon.consoleUrl}/api/auth/login`, { username, password });
 
   it('the CLI refuses an identity role to a user who is not root, and its grants reach central monitoring', async () => {
@@ -54,7 +52,7 @@ describe('separation of duties for identity rights', () => {
     expect(asNobody.code).toBe(1);
     expect(asNobody.stderr).toContain('needs root');
     // The root grant of the leader, queued by the CLI before the daemon started, was sent on connect.
-    const granted = await waitFor(async () => alerts().find((a) => a.action === 'identity-role-granted' && a.target === 'lanhdao'), 10_000, 'the CLI grant at central monitoring');
+    const granted = await waitFor(async () => (await alerts()).find((a) => a.action === 'identity-role-granted' && a.target === 'lanhdao'), 10_000, 'the CLI grant at central monitoring');
     expect(granted).toMatchObject({ by: 'device-cli', role: 'leader' });
   });
 
@@ -81,7 +79,7 @@ describe('separation of duties for identity rights', () => {
     // Decided once.
     expect((await call('POST', `${daemon.consoleUrl}/api/users/requests/${id}/approve`, { approverPassword: pw.leader, password: pw.second }, leader)).status).toBe(403);
 
-    const alert = await waitFor(async () => alerts().find((a) => a.action === 'identity-role-granted' && a.target === 'canbo-bm'), 5000, 'the grant at central monitoring');
+    const alert = await waitFor(async () => (await alerts()).find((a) => a.action === 'identity-role-granted' && a.target === 'canbo-bm'), 5000, 'the grant at central monitoring');
     expect(alert).toMatchObject({ by: 'quantri', approvedBy: 'lanhdao', role: 'officer-confidential' });
   });
 
@@ -104,7 +102,7 @@ describe('separation of duties for identity rights', () => {
     expect(approved.status, approved.text).toBe(200);
     expect((await tryLogin('lanhdao', 'mật khẩu tạm do cán bộ đặt 1')).status).toBe(200);
     expect((await call('GET', `${daemon.consoleUrl}/api/auth/me`, undefined, leader)).status).toBe(401);
-    await waitFor(async () => alerts().find((a) => a.action === 'identity-password-reset' && a.target === 'lanhdao' && a.approvedBy === 'canbo-bm'), 5000, 'the reset at central monitoring');
+    await waitFor(async () => (await alerts()).find((a) => a.action === 'identity-password-reset' && a.target === 'lanhdao' && a.approvedBy === 'canbo-bm'), 5000, 'the reset at central monitoring');
 
     // The leader takes the account back: own password, with the current one.
     const fresh = await login(daemon.consoleUrl, 'lanhdao', 'mật khẩu tạm do cán bộ đặt 1');
@@ -123,7 +121,7 @@ describe('separation of duties for identity rights', () => {
     const approved = await call('POST', `${daemon.consoleUrl}/api/users/requests/${asked.json.request.id}/approve`, { approverPassword: pw.leader }, leader);
     expect(approved.status, approved.text).toBe(200);
     expect((await tryLogin('canbo-bm', pw.second)).status).toBe(200);
-    await waitFor(async () => alerts().find((a) => a.action === 'identity-account-enabled' && a.target === 'canbo-bm'), 5000, 'the re-enable at central monitoring');
+    await waitFor(async () => (await alerts()).find((a) => a.action === 'identity-account-enabled' && a.target === 'canbo-bm'), 5000, 'the re-enable at central monitoring');
   });
 
   it('writes every step into the audit log', async () => {

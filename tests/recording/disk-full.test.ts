@@ -1,12 +1,12 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { open, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, onTestFailed } from 'vitest';
 import { probeSegmentTiming } from '../../kiosk/evidence/probe.js';
-import { FleetHub } from '../../scripts/fleet-hub.js';
 import { launchChromium } from '../support/browser.js';
 import type { Browser } from 'playwright-core';
+import { startCentral, type Central } from '../support/central.js';
 import { startDaemon, verifyWithCli, writeTestConfig, type DaemonHandle } from '../support/daemon.js';
 import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
 import { addConsoleUser, call, login, sessionBody, waitFor } from '../session/helpers.js';
@@ -52,7 +52,7 @@ describe('a disk that fills during a session', () => {
   let dir: string | undefined;
   let mounted: string | undefined;
   let daemon: DaemonHandle | undefined;
-  let hub: FleetHub | undefined;
+  let central: Central | undefined;
   let browser: Browser | undefined;
 
   afterEach(async () => {
@@ -60,8 +60,8 @@ describe('a disk that fills during a session', () => {
     browser = undefined;
     await daemon?.stop('SIGKILL');
     daemon = undefined;
-    await hub?.close();
-    hub = undefined;
+    await central?.close();
+    central = undefined;
     if (mounted) execFileSync('umount', ['-l', mounted]);
     mounted = undefined;
     await removeTempDir(dir);
@@ -79,12 +79,11 @@ describe('a disk that fills during a session', () => {
     // Mounting needs root (CAP_SYS_ADMIN); CI and the developers' machines run as root, a laptop may not.
     if (refused) return context.skip(`cannot mount a tmpfs here: ${refused}`);
     mounted = dataDir;
-    // Central monitoring (the reference hub) must learn of the stop too; its outbox is in the full disk's database.
-    hub = await FleetHub.start({ devices: { 'sim-room': 'device-credential-1' } });
-    writeFileSync(join(dir, 'credential'), 'device-credential-1\n', { mode: 0o600 });
-    const hubUrl = hub.url;
+    // Central monitoring (a real nats-server) must learn of the stop too; the outbox is in the full disk's database.
+    central = await startCentral();
+    const fleet = central.fleetConfig();
     const configPath = writeTestConfig(dir, (config) => {
-      config.fleet = { enabled: true, url: hubUrl, credentialFile: join(dir!, 'credential') };
+      config.fleet = fleet;
       config.media.recording = { ...config.media.recording, segmentSeconds: 10, minFreeMegabytes: 50 };
       // A small disk: admit a short session on it without the production reserve of 2 GiB.
       config.evidence = { ...config.evidence, disk: { warnFreePercent: 2, criticalFreePercent: 1, reserveBytes: 0, checkIntervalSeconds: 3600 } };
@@ -132,8 +131,8 @@ describe('a disk that fills during a session', () => {
     await kiosk.locator('#recorder-stopped').waitFor({ state: 'visible', timeout: 2000 });
     expect(await kiosk.locator('#recorder-stopped strong').textContent()).toBe('KHÔNG GHI HÌNH');
     const fleetView = await waitFor(async () => {
-      const event = hub!.received.find((r) => r.message.type === 'event' && r.message.topic === 'session' && r.message.data.session?.recorderStopped);
-      return event?.message.data.session;
+      const event = (await central!.events('session')).find((e) => (e.data as any).session?.recorderStopped);
+      return (event?.data as any)?.session;
     }, 2000, 'central monitoring to receive the session view with the stopped recorder');
     expect(fleetView).toMatchObject({ id, state: 'live', recorderStopped: { cause: expect.stringMatching(/disk-full|failure/) } });
 

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
 import { copyFile, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FleetHub } from '../../scripts/fleet-hub.js';
+import { startCentral, type Central } from '../support/central.js';
 import { startDaemon, verifyWithCli, writeTestConfig, type DaemonHandle } from '../support/daemon.js';
 import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
 import { addConsoleUser, call, login, sessionBody, waitFor } from '../session/helpers.js';
@@ -11,7 +10,7 @@ import { addConsoleUser, call, login, sessionBody, waitFor } from '../session/he
 /**
  * A seal that is refused (the folder already holds a manifest, e.g. one copied in by hand or by a
  * botched restore) must not overwrite it, must not pass silently: central monitoring gets an
- * evidence alert and the health report names the recording. Real daemon, real hub, real GStreamer.
+ * evidence alert and the health report names the recording. Real daemon, real nats-server (central monitoring), real GStreamer.
  */
 const sha256 = async (path: string) => createHash('sha256').update(await readFile(path)).digest('hex');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -19,24 +18,23 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe('a refused seal', () => {
   let dir: string | undefined;
   let daemon: DaemonHandle | undefined;
-  let hub: FleetHub | undefined;
+  let central: Central | undefined;
 
   afterEach(async () => {
     await daemon?.stop('SIGKILL');
     daemon = undefined;
-    await hub?.close();
-    hub = undefined;
+    await central?.close();
+    central = undefined;
     await removeTempDir(dir);
     dir = undefined;
   });
 
   it('keeps the manifest already in the folder, alerts central monitoring within 2 s and shows in health; the next session seals normally', async () => {
     dir = await makeTempDir('seal-refused');
-    hub = await FleetHub.start({ devices: { 'sim-room': 'device-credential-1' } });
-    writeFileSync(join(dir, 'credential'), 'device-credential-1\n', { mode: 0o600 });
-    const hubUrl = hub.url;
+    central = await startCentral();
+    const fleet = central.fleetConfig();
     const configPath = writeTestConfig(dir, (config) => {
-      config.fleet = { enabled: true, url: hubUrl, credentialFile: join(dir!, 'credential') };
+      config.fleet = fleet;
     });
     await addConsoleUser(configPath, 'canbo', 'officer', 'mat-khau-thu-nghiem');
     daemon = await startDaemon(configPath, { readyTimeoutMs: 40_000 });
@@ -67,7 +65,8 @@ describe('a refused seal', () => {
       foreignHash = await sha256(foreign);
     });
 
-    const alert = await waitFor(async () => hub!.received.find((r) => r.message.type === 'event' && r.message.topic === 'evidence-alert')?.message, 2000, 'the evidence alert at central monitoring');
+    const alert = await waitFor(async () => (await central!.events('evidence-alert'))[0] as any, 2000, 'the evidence alert at central monitoring');
+    expect(alert).toMatchObject({ severity: 'critical', alert: { key: `evidence:${second.recordingId}`, state: 'raised' } });
     expect(Date.parse(alert.at) - second.endedAt).toBeLessThan(2000);
     expect(alert.data).toMatchObject({ code: 'seal-refused', recordingId: second.recordingId, sessionId: second.id });
     expect(alert.data.message).toContain(first.recordingId);
@@ -84,6 +83,6 @@ describe('a refused seal', () => {
     expect((await verifyWithCli(join(recordings, third.recordingId))).code).toBe(0);
     expect((await verifyWithCli(join(recordings, first.recordingId))).code).toBe(0);
     expect((await readdir(join(recordings, third.recordingId))).filter((n) => n.endsWith('.mkv')).length).toBeGreaterThan(0);
-    expect(hub.received.filter((r) => r.message.type === 'event' && r.message.topic === 'evidence-alert')).toHaveLength(1);
+    expect(await central.events('evidence-alert')).toHaveLength(1);
   }, 180_000);
 });

@@ -1,31 +1,9 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FleetOutbox } from '../../kiosk/fleet/outbox.js';
-import { parseHubMessage } from '../../kiosk/fleet/protocol.js';
 import type { Database } from '../../kiosk/store/database.js';
 import { openStore } from '../../kiosk/store/open-store.js';
 import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
-
-describe('hub messages', () => {
-  it.each([
-    ['{"type":"ack","upTo":12}', { type: 'ack', upTo: 12 }],
-    ['{"type":"ping"}', { type: 'ping' }],
-    ['{"type":"schedule","requestId":"r1","payload":{"sessions":[]}}', { type: 'schedule', requestId: 'r1', payload: { sessions: [] } }],
-  ])('accepts %s', (raw, message) => {
-    expect(parseHubMessage(raw)).toEqual({ ok: true, message });
-  });
-
-  it.each([
-    ['not json', 'hub message is not valid JSON'],
-    ['{"type":"reboot"}', 'type: Invalid discriminator value'],
-    ['{"type":"ack","upTo":-1}', 'upTo: Too small'],
-    ['{"type":"ack","upTo":1,"extra":true}', 'Unrecognized key'],
-  ])('refuses %s with a reason', (raw, reason) => {
-    const parsed = parseHubMessage(raw);
-    expect(parsed.ok).toBe(false);
-    expect(parsed.ok ? '' : parsed.error).toContain(reason);
-  });
-});
 
 describe('fleet outbox (real SQLite)', () => {
   let dir: string;

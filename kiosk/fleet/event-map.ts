@@ -1,0 +1,43 @@
+import type { RoomEvent } from './nats/events.js';
+import type { OutboxEntry } from './outbox.js';
+
+/**
+ * How an outbox entry becomes an event of schema v1 (kiosk/fleet/nats/schema.md): the topic's own
+ * record as `data` (already stripped of identities by the service that raised it), a severity, and
+ * for alerts a key under which the dashboard shows one alert, raised and later cleared. Pure. The
+ * mapping is done when the entry is sent, not when it is queued, so rows that other processes queue
+ * (the CLI's security alerts) get the same treatment.
+ */
+export function roomEventOf(entry: OutboxEntry): RoomEvent {
+  const data = asRecord(entry.data);
+  const str = (value: unknown) => (typeof value === 'string' && value ? value.slice(0, 80) : 'unknown');
+  const base = { v: 1 as const, seq: entry.seq, at: entry.at, topic: entry.topic, data };
+  switch (entry.topic) {
+    case 'readiness':
+      return { ...base, severity: data.overall === 'fail' ? 'warning' : 'info' };
+    case 'readiness-alert':
+      return { ...base, severity: 'critical', alert: { key: `readiness:${str(data.sessionId ?? data.runId)}`, state: 'raised' } };
+    case 'session': {
+      const session = asRecord(data.session);
+      return { ...base, severity: session.recorderStopped ? 'critical' : 'info' };
+    }
+    case 'session-gap':
+      return { ...base, severity: 'warning' };
+    case 'power': {
+      const kind = data.kind;
+      const state = kind === 'power-restored' ? 'cleared' : 'raised';
+      const severity = kind === 'power-restored' ? 'info' : kind === 'on-battery' ? 'warning' : 'critical';
+      return { ...base, severity, alert: { key: 'power', state } };
+    }
+    case 'disk':
+      return { ...base, severity: data.level === 'critical' ? 'critical' : data.level === 'ok' ? 'info' : 'warning', alert: { key: 'disk', state: data.level === 'ok' ? 'cleared' : 'raised' } };
+    case 'evidence-alert':
+      return { ...base, severity: 'critical', alert: { key: `evidence:${str(data.recordingId)}`, state: 'raised' } };
+    case 'security-alert':
+      return { ...base, severity: 'warning' };
+  }
+}
+
+function asRecord(value: unknown): Record<string, any> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, any>) : { value: value ?? null };
+}
