@@ -39,11 +39,14 @@ export class UserStore {
     return this.createWithHash({ ...input, passwordHash: await hashPassword(input.password) });
   }
 
-  /** Refuses a new account's name, role or password before anything is stored (or requested). */
-  async checkNew(input: { username: string; role: Role; password: string }): Promise<void> {
+  /**
+   * Refuses a new account's name, role or password before anything is stored (or requested: a
+   * request for an identity-reading account carries no password, its approver sets it).
+   */
+  async checkNew(input: { username: string; role: Role; password?: string }): Promise<void> {
     if (!usernamePattern.test(input.username)) throw new UserError('user name: 3–32 characters, lower-case letters, digits, dot, dash, underscore, starting with a letter');
     if (!roles.includes(input.role)) throw new UserError(`role must be one of ${roles.join(', ')}`);
-    const problem = passwordProblem(input.password);
+    const problem = input.password === undefined ? undefined : passwordProblem(input.password);
     if (problem) throw new UserError(problem);
     if (await this.#row(input.username)) throw new UserError(`user ${input.username} already exists`);
   }

@@ -46,9 +46,13 @@ export const userCommand: Command = {
     const [action, username] = positionals;
     if (!action || (action !== 'list' && !username)) throw new UsageError('expected an action and, except for list, a user name');
     // Checked before the database is opened: whoever is not root learns why, not a permission error.
-    if (action === 'add' && values.role && roles.includes(values.role as Role) && readsIdentities(values.role as Role) && process.getuid?.() !== 0) {
-      process.stderr.write(`diemcau user: a ${values.role} account needs root at the device (sudo diemcau user …): it gives the right to read denouncers' identities\n`);
-      return 1;
+    if (action === 'add' && values.role && roles.includes(values.role as Role) && readsIdentities(values.role as Role)) {
+      try {
+        requireRoot(`a ${values.role} account`);
+      } catch (error) {
+        process.stderr.write(`diemcau user: ${(error as Error).message}\n`);
+        return 1;
+      }
     }
     const { config } = loadConfig(values.config);
     const { db } = await openStore(resolveDataPath(config, config.storage.database));
