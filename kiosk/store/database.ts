@@ -31,20 +31,21 @@ export class Database {
 
   /**
    * Retries `write` after freeing space. Inside a transaction a failed statement is not retried on
-   * its own: SQLite may have rolled the whole transaction back, so the transaction is retried.
+   * its own: SQLite may have rolled the whole transaction back, so the transaction is retried (its
+   * attempt has ended, and so has `#inTransaction`, by the time its failure arrives here).
    */
-  async #roomFor<T>(write: () => Promise<T>, inTransaction: boolean): Promise<T> {
+  async #roomFor<T>(write: () => Promise<T>): Promise<T> {
     for (;;) {
       try {
         return await write();
       } catch (error) {
-        if (!isFull(error) || inTransaction || !this.#freeSpace || (await this.#freeSpace()) <= 0) throw error;
+        if (!isFull(error) || this.#inTransaction || !this.#freeSpace || (await this.#freeSpace()) <= 0) throw error;
       }
     }
   }
 
   run(sql: string, params: SqlParams = []): Promise<{ lastID: number; changes: number }> {
-    return this.#roomFor(() => this.#run(sql, params), this.#inTransaction);
+    return this.#roomFor(() => this.#run(sql, params));
   }
 
   #run(sql: string, params: SqlParams): Promise<{ lastID: number; changes: number }> {
@@ -69,7 +70,7 @@ export class Database {
   }
 
   exec(sql: string): Promise<void> {
-    return this.#roomFor(() => this.#exec(sql), this.#inTransaction);
+    return this.#roomFor(() => this.#exec(sql));
   }
 
   #exec(sql: string): Promise<void> {
@@ -95,7 +96,7 @@ export class Database {
         this.#inTransaction = false;
       }
     };
-    const run = this.#transactions.then(() => this.#roomFor(once, false));
+    const run = this.#transactions.then(() => this.#roomFor(once));
     this.#transactions = run.then(
       () => undefined,
       () => undefined,
