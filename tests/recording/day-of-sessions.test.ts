@@ -1,11 +1,8 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../../config/load.js';
-import { startDaemon, verifyWithCli, writeTestConfig, type DaemonHandle } from '../support/daemon.js';
-import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
+import { describe, expect, it } from 'vitest';
+import { daemonsPerTest, verifyWithCli, writeTestConfig, type DaemonHandle } from '../support/daemon.js';
 import { addConsoleUser, call, login, sessionBody, waitFor } from '../session/helpers.js';
 import { TEST_RECORDINGS_FOLDER } from '../../kiosk/recording/recording-service.js';
 
@@ -133,21 +130,10 @@ async function checkRecordings(room: Room, recordings: Recorded[]): Promise<void
 }
 
 describe('a day of sessions on one daemon', () => {
-  let dir: string | undefined;
-  const daemons: DaemonHandle[] = [];
-
-  beforeAll(() => {
-    expect(existsSync(join(projectRoot(), 'dist', 'kiosk', 'cli.js')), 'build first: npx tsc -p .').toBe(true);
-  });
-
-  afterEach(async () => {
-    for (const daemon of daemons.splice(0)) await daemon.stop('SIGKILL');
-    await removeTempDir(dir);
-    dir = undefined;
-  });
+  const daemons = daemonsPerTest();
 
   async function openRoom(name: string): Promise<Room> {
-    dir = await makeTempDir(name);
+    const dir = await daemons.folder(name);
     // Short segments, so a few seconds of recording rotate and the index reuse bug would show.
     const configPath = writeTestConfig(dir, (config) => {
       config.media.recording = { ...config.media.recording, segmentSeconds: 10 };
@@ -158,8 +144,7 @@ describe('a day of sessions on one daemon', () => {
   }
 
   async function startRoom(roomDir: string, configPath: string): Promise<Room> {
-    const daemon = await startDaemon(configPath, { readyTimeoutMs: 40_000 });
-    daemons.push(daemon);
+    const daemon = await daemons.start(configPath, { readyTimeoutMs: 40_000 });
     return { dir: roomDir, configPath, daemon, officer: await login(daemon.consoleUrl, 'canbo', password), technician: await login(daemon.consoleUrl, 'kythuat', password) };
   }
 

@@ -1,33 +1,19 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../../config/load.js';
+import { describe, expect, it } from 'vitest';
 import { Database } from '../../kiosk/store/database.js';
-import { startDaemon, verifyWithCli, writeTestConfig, type DaemonHandle } from '../support/daemon.js';
-import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
+import { daemonsPerTest, verifyWithCli, writeTestConfig } from '../support/daemon.js';
 import { addConsoleUser, call, login, sessionBody, waitFor } from './helpers.js';
 
 // The real daemon (dist/, built by `npm test` / `npx tsc -p .`) as a child process, killed with SIGKILL mid-session.
 describe('a live session survives the daemon being killed', () => {
-  let dir: string | undefined;
-  const daemons: DaemonHandle[] = [];
-
-  beforeAll(() => {
-    expect(existsSync(join(projectRoot(), 'dist', 'kiosk', 'cli.js')), 'build first: npx tsc -p .').toBe(true);
-  });
-
-  afterEach(async () => {
-    for (const daemon of daemons.splice(0)) await daemon.stop('SIGKILL');
-    await removeTempDir(dir);
-    dir = undefined;
-  });
+  const daemons = daemonsPerTest();
 
   it('resumes into the same recording and records the gap with its exact span', async () => {
-    dir = await makeTempDir('session-crash');
+    const dir = await daemons.folder('session-crash');
     const configPath = writeTestConfig(dir);
     await addConsoleUser(configPath, 'canbo', 'officer', 'mat-khau-thu-nghiem');
-    const first = await startDaemon(configPath, { readyTimeoutMs: 40_000 });
-    daemons.push(first);
+    const first = await daemons.start(configPath, { readyTimeoutMs: 40_000 });
     let cookie = await login(first.consoleUrl, 'canbo', 'mat-khau-thu-nghiem');
 
     const created = await call('POST', `${first.consoleUrl}/api/schedule`, sessionBody(), cookie);
@@ -55,8 +41,7 @@ describe('a live session survives the daemon being killed', () => {
     const killedAt = Date.now();
     expect(await first.stop('SIGKILL')).toBe('SIGKILL');
     const restartedAt = Date.now();
-    const second = await startDaemon(configPath, { readyTimeoutMs: 40_000 });
-    daemons.push(second);
+    const second = await daemons.start(configPath, { readyTimeoutMs: 40_000 });
     const readyAt = Date.now();
 
     cookie = await login(second.consoleUrl, 'canbo', 'mat-khau-thu-nghiem');

@@ -1,6 +1,9 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { afterEach, beforeAll, expect } from 'vitest';
+import { makeTempDir, removeTempDir } from './temp-dir.js';
 import { projectRoot } from '../../config/load.js';
 
 export interface DaemonHandle {
@@ -93,4 +96,30 @@ export function verifyWithCli(folder: string): Promise<{ code: number; stdout: s
   return new Promise((resolve) =>
     execFile(process.execPath, [join(projectRoot(), 'dist', 'kiosk', 'cli.js'), 'verify', folder], (error, stdout) => resolve({ code: error ? Number(error.code) : 0, stdout })),
   );
+}
+
+/**
+ * For a describe block whose tests start daemons (dist/ must be built): `folder` makes the test's
+ * folder, `start` starts a daemon; after each test every daemon it started is killed (SIGKILL) and
+ * its folder removed.
+ */
+export function daemonsPerTest(): { folder(name: string): Promise<string>; start(configPath: string, options?: Parameters<typeof startDaemon>[1]): Promise<DaemonHandle> } {
+  const daemons: DaemonHandle[] = [];
+  let dir: string | undefined;
+  beforeAll(() => {
+    expect(existsSync(join(projectRoot(), 'dist', 'kiosk', 'cli.js')), 'build first: npx tsc -p .').toBe(true);
+  });
+  afterEach(async () => {
+    for (const daemon of daemons.splice(0)) await daemon.stop('SIGKILL');
+    await removeTempDir(dir);
+    dir = undefined;
+  });
+  return {
+    folder: async (name) => (dir = await makeTempDir(name)),
+    start: async (configPath, options) => {
+      const daemon = await startDaemon(configPath, options);
+      daemons.push(daemon);
+      return daemon;
+    },
+  };
 }
