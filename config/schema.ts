@@ -81,6 +81,8 @@ const web = z.object({
      * (and name.local): a request for any other name is refused (DNS rebinding).
      */
     allowedHosts: z.array(z.string().regex(/^[A-Za-z0-9.-]{1,253}$/, 'a host name without port')).max(32).default([]),
+    /** A file holding the bearer token Prometheus (or Zabbix) sends to GET /metrics; without it, /metrics needs a console login. */
+    metricsTokenFile: z.string().min(1).optional(),
   }).strict().default({ host: '0.0.0.0', port: 8443, allowedHosts: [] }),
   bodyLimit: z.string().regex(/^\d+(kb|mb)$/, 'a size such as 64kb').default('64kb'),
 }).strict();

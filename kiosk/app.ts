@@ -4,6 +4,8 @@ import type { DeviceConfig } from '../config/schema.js';
 import { projectRoot, resolveDataPath } from '../config/load.js';
 import { AuthService } from './auth/auth-service.js';
 import { FleetService } from './fleet/fleet-service.js';
+import { createRoomMetrics, metricsHandler } from './web/metrics.js';
+import type { RecentLogs } from './core/recent-logs.js';
 import { healthReport } from './web/health.js';
 import { createEventBus } from './core/event-bus.js';
 import { evidenceConsoleRouter } from './evidence/console-routes.js';
@@ -51,7 +53,8 @@ export interface App {
 }
 
 /** The composition root: builds every service in start order. Adding a feature = one line here. */
-export function createApp(config: DeviceConfig, logger: Logger): App {
+/** `recentLogs`: the daemon's log lines kept in memory (kiosk/main.ts), for central monitoring's `recent-logs`. */
+export function createApp(config: DeviceConfig, logger: Logger, recentLogs?: RecentLogs): App {
   const startedAt = Date.now();
   const bus = createEventBus(logger);
   const host = new ServiceHost(logger);
@@ -97,6 +100,15 @@ export function createApp(config: DeviceConfig, logger: Logger): App {
     health,
     sessions,
     readiness: { run: (request) => readiness.run(request), lastRun: async () => (await readiness.store.list({ limit: 1 }))[0] },
+    ...(recentLogs ? { recentLogs: (count: number) => recentLogs.newest(count) } : {}),
+  });
+  const metrics = createRoomMetrics({
+    health,
+    disk: () => {
+      const disk = evidence.lastDisk;
+      return disk ? { path: disk.path, freeBytes: disk.freeBytes, totalBytes: disk.totalBytes } : undefined;
+    },
+    fleet: async () => ({ state: fleet.state, pendingEvents: await fleet.pendingEvents() }),
   });
   const auth = new AuthService({ db: () => store.db, logger: logger.child({ component: 'auth' }), secureCookies: Boolean(config.web.console.tls), audit: evidence, bus });
   const web = new WebService({
@@ -104,6 +116,7 @@ export function createApp(config: DeviceConfig, logger: Logger): App {
     bus,
     logger: logger.child({ component: 'web' }),
     health,
+    metrics: metricsHandler(metrics, config.web.console.metricsTokenFile),
     consoleAuth: { gate: auth.consoleGate(), router: auth.router(), actorOf: (req) => auth.actorOf(req), stillValid: (req) => auth.stillValid(req) },
     routes: { kiosk: [ptz.kioskRouter(), audioRouter(() => hardware.devices.audio), mediaRouter(media), ...sessionRoutes.kiosk], console: [ptz.consoleRouter(), mediaRouter(media, requireCapability('recordings.read')), evidenceConsoleRouter(evidence), discovery.consoleRouter(), ...sessionRoutes.console] },
   });

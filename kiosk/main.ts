@@ -5,6 +5,7 @@ import { createApp, version } from './app.js';
 import { DEVICE_KEY_PATH } from './evidence/device-key.js';
 import { dataModeTargets, fileModes, makeDir, tightenModes } from './core/file-modes.js';
 import { createLogger, type Logger } from './core/logger.js';
+import { RecentLogs } from './core/recent-logs.js';
 import { createSystemdNotifier } from './core/systemd.js';
 
 /** systemd's default TimeoutStopSec is 90 s; we finish well inside it, recordings first. */
@@ -16,11 +17,12 @@ export async function runDaemon(configPath?: string): Promise<number> {
   // (GStreamer's segment files, SQLite's -wal) must not be world-readable under `npm start`'s 022.
   process.umask(fileModes.umask);
   const { config, source } = loadConfig(configPath);
-  const logger = createLogger(config.log.level);
+  const recentLogs = new RecentLogs();
+  const logger = createLogger(config.log.level, undefined, recentLogs);
   await makeDir(resolve(config.storage.dataDir), fileModes.dataDir);
   await tightenDataModes(config, logger);
   const systemd = createSystemdNotifier(logger);
-  const app = createApp(config, logger);
+  const app = createApp(config, logger, recentLogs);
   logger.info({ version, config: source, room: config.room.id, pid: process.pid }, 'starting');
 
   let stopping: Promise<number> | undefined;

@@ -12,8 +12,14 @@ export const redactedPaths = [
   'denouncer', '*.denouncer', 'identity', '*.identity', 'citizenName', '*.citizenName', 'idNumber', '*.idNumber',
 ];
 
-/** Structured JSON lines on stdout, for journald. */
-export function createLogger(level: string, destination?: DestinationStream): Logger {
+/**
+ * Structured JSON lines on stdout, for journald; with `recent`, each line is also kept in memory
+ * (kiosk/core/recent-logs.ts) for central monitoring's `recent-logs` command.
+ */
+export function createLogger(level: string, destination?: DestinationStream, recent?: DestinationStream): Logger {
+  const out = destination ?? pino.destination({ fd: 1, sync: false });
+  // A multistream's streams filter by their own level: both get the logger's.
+  const streamLevel = level === 'silent' ? 'fatal' : level;
   return pino(
     {
       level,
@@ -22,6 +28,6 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       redact: { paths: redactedPaths, censor: '[redacted]' },
       formatters: { level: (label) => ({ level: label }) },
     },
-    destination ?? pino.destination({ fd: 1, sync: false }),
+    recent ? pino.multistream([{ level: streamLevel as pino.Level, stream: out }, { level: streamLevel as pino.Level, stream: recent }]) : out,
   );
 }

@@ -10,6 +10,7 @@ import { SessionError } from '../session/errors.js';
 import type { Database } from '../store/database.js';
 import { roomEventOf } from './event-map.js';
 import { SchemaError } from './nats/codec.js';
+import { boundLogLines } from './nats/commands.js';
 import { connectRoom, readUserCredential } from './nats/connection.js';
 import type { NkeyUser } from './nats/nkey.js';
 import { RoomPublisher } from './nats/publish.js';
@@ -31,6 +32,8 @@ export interface FleetServiceOptions {
   /** The session service: schedule pushes in, confidentiality-safe session views out. */
   sessions: { upsertFromFleet(payload: unknown): Promise<{ created: number; updated: number; cancelled: number; ignored: number }>; fleetView(id: string): Promise<unknown>; activeSession(): { id: string } | null };
   readiness: { run(request: { sessionId?: string | null; kind: 'on-demand'; trigger: 'fleet' }): Promise<ReadinessRun>; lastRun(): Promise<ReadinessRun | undefined> };
+  /** The daemon's newest log lines, redacted (kiosk/core/recent-logs.ts), for the `recent-logs` command. */
+  recentLogs?: (count: number) => string[];
   /** What `reboot` does; by default runs `fleet.rebootCommand` (an empty command: logged, nothing done). Injectable for tests. */
   reboot?: (reason: string) => Promise<void>;
 }
@@ -70,6 +73,11 @@ export class FleetService implements Service {
 
   get state(): FleetLinkState {
     return this.#state;
+  }
+
+  /** Events queued and not yet acknowledged by central monitoring; null while the link is not running. */
+  async pendingEvents(): Promise<number | null> {
+    return this.#outbox ? this.#outbox.size() : null;
   }
 
   async start(): Promise<void> {
@@ -321,8 +329,10 @@ export class FleetService implements Service {
           throw error;
         }
       },
-      'recent-logs': async () => {
-        throw new CommandRefused('refused', 'recent-logs is not supported by this room yet (read the journal at the device: journalctl -u diemcau)');
+      'recent-logs': async ({ lines }) => {
+        const recent = this.options.recentLogs;
+        if (!recent) throw new CommandRefused('refused', 'this daemon keeps no recent log lines (read the journal at the device: journalctl -u diemcau)');
+        return boundLogLines(recent(lines));
       },
       reboot: async ({ reason }) => {
         const live = sessions.activeSession();

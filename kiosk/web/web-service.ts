@@ -43,6 +43,8 @@ export interface WebServiceOptions {
   logger: Logger;
   routes?: WebRoutes;
   consoleAuth: ConsoleAuth;
+  /** GET /metrics on the console server (Prometheus; kiosk/web/metrics.ts checks who asks). */
+  metrics?: express.RequestHandler;
 }
 
 interface Listener {
@@ -177,6 +179,7 @@ export class WebService implements Service {
       },
     });
     if (auth) app.use(auth.gate);
+    if (auth && this.options.metrics) app.get('/metrics', this.options.metrics);
     app.use(uiRouter(auth ? 'console' : 'kiosk'));
     app.get('/api/health', (_req, res) => {
       res.json(this.#health());

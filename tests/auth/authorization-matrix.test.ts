@@ -19,6 +19,7 @@ const expected: Record<string, Rule> = {
   'GET /': 'open', // the page and its styles hold no data
   'GET /ui/console/styles.css': 'open',
   'GET /api/health': 'open',
+  'GET /metrics': 'health.read', // or Prometheus's bearer token (tests/web/metrics.test.ts)
   'POST /api/auth/login': 'open',
   'POST /api/auth/logout': 'login',
   'GET /api/auth/me': 'login',

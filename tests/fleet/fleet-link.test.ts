@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startCentral, type Central } from '../support/central.js';
@@ -49,7 +49,13 @@ describe('fleet link over NATS', () => {
     expect(await central.rawCommand('push-schedule', '{"v":1,"id":"r-bad","args":{"sessions":"tomorrow"}}')).toMatchObject({ v: 1, id: 'r-bad', ok: false, error: { code: 'malformed' } });
     expect(await central.rawCommand('format-disk', '{"v":1,"id":"r-x","args":{}}')).toMatchObject({ ok: false, error: { code: 'unknown-command' } });
     expect(await central.command('ping', {})).toMatchObject({ ok: true });
-    expect(await central.command('recent-logs', {})).toMatchObject({ ok: false, error: { code: 'refused', message: expect.stringContaining('not supported') } });
+    // The daemon's own journal lines, newest last, each a JSON line as journald has it.
+    const logs = await central.command('recent-logs', { lines: 50 });
+    if (!logs.ok) throw new Error(`recent-logs refused: ${logs.error.message}`);
+    expect(logs.result.lines.length).toBeGreaterThan(5);
+    expect(logs.result.lines.length).toBeLessThanOrEqual(50);
+    expect(logs.result.lines.map((line) => JSON.parse(line).msg)).toContain('ready');
+    expect(JSON.stringify(logs)).not.toContain(readFileSync(central.credentialFile(), 'utf8').trim());
     // Reboot with nothing live: accepted; the test config's rebootCommand is [] (simulation), so nothing happens.
     expect(await central.command('reboot', { reason: 'thử' })).toMatchObject({ ok: true, result: { at: expect.any(String) } });
     await waitFor('the no-op reboot logged', () => daemon!.logs.find((l) => l.msg === 'reboot not performed: fleet.rebootCommand is empty (simulation)'));
@@ -80,6 +86,8 @@ describe('fleet link over NATS', () => {
     await waitFor('session closed at central', async () => (await central.events('session')).find((e) => (e.data as any).change.to === 'closed'));
     expect((await central.events('session')).map((e) => (e.data as any).change.to)).toEqual(['live', 'ending', 'closed']);
     await waitFor('not live in KV', async () => (await central.state())?.live === null);
+    // The journal's newest lines leave the room too: after a case with a denouncer, still no identity.
+    expect(await central.command('recent-logs', { lines: 1000 })).toMatchObject({ ok: true });
     const everything = JSON.stringify(central.captured());
     expect(central.captured().some((m) => m.subject.startsWith('diemcau.v1.room.sim-room.event.session'))).toBe(true);
     for (const secret of [DENOUNCER, '087123456789', '0912345678']) expect(everything).not.toContain(secret);
