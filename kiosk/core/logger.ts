@@ -28,6 +28,12 @@ export function createLogger(level: string, destination?: DestinationStream, rec
       redact: { paths: redactedPaths, censor: '[redacted]' },
       formatters: { level: (label) => ({ level: label }) },
     },
-    recent ? pino.multistream([{ level: streamLevel as pino.Level, stream: out }, { level: streamLevel as pino.Level, stream: recent }]) : out,
+    recent ? withFlush(pino.multistream([{ level: streamLevel as pino.Level, stream: out }, { level: streamLevel as pino.Level, stream: recent }]), out) : out,
   );
+}
+
+/** A multistream has no flush of its own: `logger.flush()` at shutdown must still reach stdout. */
+function withFlush(streams: DestinationStream, out: DestinationStream): DestinationStream {
+  const flushable = out as DestinationStream & { flush?: (cb: (error?: Error) => void) => void };
+  return Object.assign(streams, { flush: (cb: (error?: Error) => void) => (flushable.flush ? flushable.flush(cb) : cb()) });
 }
