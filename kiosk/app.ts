@@ -83,7 +83,7 @@ export function createApp(config: DeviceConfig, logger: Logger, recentLogs?: Rec
   const room = config.roomAutomation;
   const roomLogger = logger.child({ component: 'room' });
   const displaySchedule = new DisplayScheduleService({ config: room.display, timeZone: config.room.timezone, display: () => hardware.devices.display, calendar: sessionCalendarFrom({ listSessions: (range) => sessions.store.listSessions(range) }, (state) => isFinished(state as SessionState)), logger: roomLogger });
-  const speakerTracking = new SpeakerTrackingService({ config: room.speakerTracking, doa: config.hal.audio.doa ?? { driver: 'none' }, ptz: () => hardware.devices.ptz, bus, logger: roomLogger });
+  const speakerTracking = new SpeakerTrackingService({ config: room.speakerTracking, doa: config.hal.audio.doa ?? { driver: 'none' }, presets: ptz, hasPtz: () => Boolean(hardware.devices.ptz), bus, logger: roomLogger });
   const roomSignals = new RoomSignalsService({ gpio: () => hardware.devices.gpio, audio: () => hardware.devices.audio, bus, logger: roomLogger });
   const discovery = new DiscoveryService({ config: room.discovery, bus, logger: roomLogger });
   const healthSource = { services: () => host.statuses(), devices: () => hardware.snapshots(), media: () => media.health(), recording: () => recordings.health() };

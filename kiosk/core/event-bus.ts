@@ -20,8 +20,8 @@ export type AppEvents = MediaEvents & {
   deviceStatus: [snapshot: DeviceSnapshot];
   /** Someone is moving the camera by hand (kiosk or console PTZ controls): true at the start, false at the end. */
   ptzManualMove: [active: boolean];
-  /** A named camera preset was recalled or stored (kiosk/ptz). */
-  ptzPreset: [event: { action: 'recalled' | 'stored'; name: string; slot: number; source: 'kiosk' | 'console' }];
+  /** A camera preset was recalled or stored (kiosk/ptz), by a person or by speaker tracking. */
+  ptzPreset: [event: { action: 'recalled' | 'stored'; name: string; slot: number; source: 'kiosk' | 'console' | 'tracking' }];
   /** A debounced press of a room button (GPIO). */
   roomButton: [name: ButtonName];
   /** A capture device appeared or disappeared (hal/discovery). */

@@ -19,7 +19,9 @@ export interface PtzServiceDeps {
   logger: Logger;
 }
 
-type Source = 'kiosk' | 'console';
+/** Who asked for a move or a recall: the session's timeline says so. */
+export type PtzSource = 'kiosk' | 'console' | 'tracking';
+type Source = PtzSource;
 
 const direction = z.union([z.literal(-1), z.literal(0), z.literal(1)]);
 export const moveBody = z.object({
@@ -65,16 +67,42 @@ export class PtzService implements Service {
 
   async recall(name: string, source: Source): Promise<NamedPreset> {
     const preset = await this.#preset(name);
+    await this.#recall(preset, source);
+    return preset;
+  }
+
+  /**
+   * Speaker tracking names presets by slot (kiosk/room/config.ts): the named preset in that slot,
+   * recalled like any other. A camera that keeps its presets itself can also recall a slot nobody
+   * has named (shown as `slot-<n>`); a camera without preset memory (UVC) needs the named one.
+   */
+  async recallSlot(slot: number, source: Source): Promise<Pick<NamedPreset, 'name' | 'slot'>> {
+    const named = await this.#repository().bySlot(slot);
+    if (named) {
+      await this.#recall(named, source);
+      return named;
+    }
+    if (this.#device().capabilities.presets === 'host') throw new HttpError(404, 'preset_not_found', `no camera preset in slot ${slot}; store one with this slot from the console first`);
+    const raw = { name: `slot-${slot}`, slot };
+    await this.#recall(raw, source);
+    return raw;
+  }
+
+  /** Whether the PTZ head can take a recall now. */
+  get ready(): boolean {
+    return this.deps.device()?.status === 'ok';
+  }
+
+  async #recall(preset: Pick<NamedPreset, 'name' | 'slot'> & Partial<Pick<NamedPreset, 'position'>>, source: Source): Promise<void> {
     const device = this.#device();
     if (device.capabilities.presets === 'host') {
-      if (!preset.position) throw new HttpError(409, 'preset_not_stored', `preset "${name}" has no stored position yet; store it from the console first`);
+      if (!preset.position) throw new HttpError(409, 'preset_not_stored', `preset "${preset.name}" has no stored position yet; store it from the console first`);
       await device.goTo(preset.position);
     } else {
       await device.recallPreset(preset.slot);
     }
-    this.deps.logger.info({ preset: name, slot: preset.slot, source }, 'ptz preset recalled');
-    this.deps.bus.emit('ptzPreset', { action: 'recalled', name, slot: preset.slot, source });
-    return preset;
+    this.deps.logger.info({ preset: preset.name, slot: preset.slot, source }, 'ptz preset recalled');
+    this.deps.bus.emit('ptzPreset', { action: 'recalled', name: preset.name, slot: preset.slot, source });
   }
 
   async move(body: MoveBody): Promise<void> {

@@ -1,7 +1,6 @@
 import type { DoaConfig } from '../../hal/audio/config.js';
 import { createDoaSource } from '../../hal/audio/doa/create.js';
 import type { DoaReading, DoaSource } from '../../hal/audio/doa/types.js';
-import type { PtzDevice } from '../../hal/ptz/types.js';
 import type { EventBus } from '../core/event-bus.js';
 import type { Logger } from '../core/logger.js';
 import type { Service } from '../core/service.js';
@@ -11,8 +10,13 @@ import { SpeakerTracker } from './speaker-tracking.js';
 export interface SpeakerTrackingServiceOptions {
   config: SpeakerTrackingConfig;
   doa: DoaConfig;
-  /** The PTZ head, once the hardware service has built it. */
-  ptz: () => PtzDevice | undefined;
+  /**
+   * The room's presets (kiosk/ptz PtzService): recalls go through it, so they reach the session's
+   * timeline and work on cameras without preset memory too.
+   */
+  presets: { readonly ready: boolean; recallSlot(slot: number, source: 'tracking'): Promise<unknown> };
+  /** Whether the room has a PTZ head at all. */
+  hasPtz: () => boolean;
   bus: EventBus;
   logger: Logger;
 }
@@ -36,8 +40,8 @@ export class SpeakerTrackingService implements Service {
   async start(): Promise<void> {
     const { config, logger } = this.options;
     if (!config.enabled) return;
-    if (config.presets.length === 0 || this.options.doa.driver === 'none' || !this.options.ptz()) {
-      logger.warn({ presets: config.presets.length, doa: this.options.doa.driver, ptz: Boolean(this.options.ptz()) }, 'speaker tracking enabled but needs presets, a DOA source and a PTZ head: left off');
+    if (config.presets.length === 0 || this.options.doa.driver === 'none' || !this.options.hasPtz()) {
+      logger.warn({ presets: config.presets.length, doa: this.options.doa.driver, ptz: this.options.hasPtz() }, 'speaker tracking enabled but needs presets, a DOA source and a PTZ head: left off');
       return;
     }
     const tracker = new SpeakerTracker(config);
@@ -60,17 +64,17 @@ export class SpeakerTrackingService implements Service {
 
   #onReading(reading: DoaReading): void {
     const tracker = this.#tracker;
-    const ptz = this.options.ptz();
+    const presets = this.options.presets;
     // One recall at a time: readings during a move describe a camera in motion, not a new talker.
-    if (!tracker || !ptz || this.#recalling) return;
+    if (!tracker || this.#recalling) return;
     const slot = tracker.observe(reading, Date.now());
     if (slot === undefined) return;
-    if (ptz.status !== 'ok') {
+    if (!presets.ready) {
       tracker.recallFailed();
       return;
     }
-    this.#recalling = ptz
-      .recallPreset(slot)
+    this.#recalling = presets
+      .recallSlot(slot, 'tracking')
       .then(() => {
         this.#lastFailure = undefined;
         this.options.logger.info({ slot, angle: reading.angle }, 'speaker tracking recalled preset');

@@ -57,4 +57,14 @@ describe('PTZ service with host-stored presets (UVC)', () => {
     await restarted.recall('document', 'kiosk');
     expect(await camera()).toEqual({ pan_absolute: 10800, tilt_absolute: -3600, zoom_absolute: 300 });
   });
+
+  it('recalls for speaker tracking by slot through the database; a slot with no stored preset is refused', async () => {
+    await driver.goTo({ pan: -7200, tilt: 3600, zoom: 100 });
+    const stored = await service.store('citizen-seat', {}, 'console');
+    await driver.home();
+    expect(await camera()).not.toEqual({ pan_absolute: -7200, tilt_absolute: 3600, zoom_absolute: 100 });
+    expect(await service.recallSlot(stored.slot, 'tracking')).toMatchObject({ name: 'citizen-seat' });
+    expect(await camera()).toEqual({ pan_absolute: -7200, tilt_absolute: 3600, zoom_absolute: 100 });
+    expect(await service.recallSlot(99, 'tracking').catch((e: unknown) => e)).toMatchObject({ status: 404, code: 'preset_not_found' });
+  });
 });

@@ -112,6 +112,17 @@ describe('PTZ service: named presets and camera controls over HTTP', () => {
     expect(busEvents).toEqual(['manual true', 'manual false', 'stored citizen-seat console', 'manual true', 'recalled citizen-seat kiosk']);
   });
 
+  it('recalls for speaker tracking by slot: the named preset, or a slot the camera keeps unnamed, both on the bus for the timeline', async () => {
+    await call(console_, 'PUT', '/ptz/presets/officials-table');
+    const atTable = { ...camera.model.state.presets.get(2)! };
+    await call(kiosk, 'POST', '/ptz/move', { pan: 1, tilt: 0, speed: 1 });
+    await call(kiosk, 'POST', '/ptz/move', { pan: 0, tilt: 0 });
+    expect(await service.recallSlot(2, 'tracking')).toMatchObject({ name: 'officials-table', slot: 2 });
+    expect(camera.model.state).toMatchObject(atTable);
+    expect(await service.recallSlot(9, 'tracking')).toEqual({ name: 'slot-9', slot: 9 });
+    expect(busEvents.filter((e) => e.startsWith('recalled'))).toEqual(['recalled officials-table tracking', 'recalled slot-9 tracking']);
+  });
+
   it('creates a new named preset from the console when given a slot and labels', async () => {
     const missing = await call(console_, 'PUT', '/ptz/presets/whiteboard', {});
     expect(missing.status).toBe(400);

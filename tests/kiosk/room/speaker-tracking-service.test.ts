@@ -8,6 +8,17 @@ import { SpeakerTrackingService } from '../../../kiosk/room/speaker-tracking-ser
 
 const logger = pino({ level: 'silent' });
 
+/**
+ * The service's port to the room's presets, straight onto the simulated head: PtzService's own
+ * recallSlot (named preset, timeline event, host-stored positions) is tested in tests/kiosk/ptz.
+ */
+const presetsOf = (ptz: SimPtz) => ({
+  get ready() {
+    return ptz.status === 'ok';
+  },
+  recallSlot: (slot: number) => ptz.recallPreset(slot),
+});
+
 describe('SpeakerTrackingService (fake timers, simulated DOA and PTZ)', () => {
   let ptz: SimPtz;
   let bus: EventBus;
@@ -44,7 +55,7 @@ describe('SpeakerTrackingService (fake timers, simulated DOA and PTZ)', () => {
       await recall(slot);
     });
     bus = createEventBus(logger);
-    service = new SpeakerTrackingService({ config: tracking, doa, ptz: () => ptz, bus, logger });
+    service = new SpeakerTrackingService({ config: tracking, doa, presets: presetsOf(ptz), hasPtz: () => true, bus, logger });
   });
   afterEach(async () => {
     await service.stop();
@@ -80,7 +91,7 @@ describe('SpeakerTrackingService (fake timers, simulated DOA and PTZ)', () => {
   });
 
   it('stays off when disabled', async () => {
-    service = new SpeakerTrackingService({ config: { ...tracking, enabled: false }, doa, ptz: () => ptz, bus, logger });
+    service = new SpeakerTrackingService({ config: { ...tracking, enabled: false }, doa, presets: presetsOf(ptz), hasPtz: () => true, bus, logger });
     await service.start();
     await vi.advanceTimersByTimeAsync(20_000);
     expect(recalls).toEqual([]);
