@@ -22,25 +22,22 @@ const toRow = (r: AuditDbRow): AuditRow => ({ seq: r.seq, at: r.at, actor: r.act
 
 /**
  * Append-only, hash-chained log of who viewed, downloaded, exported or deleted what. Appends are
- * serialised in-process (each needs the previous hash); the table's triggers refuse updates and
+ * transactions (each needs the previous hash); the table's triggers refuse updates and
  * deletes, and `verify()` finds any row changed behind their back.
  */
 export class AuditLog {
-  #tail: Promise<unknown> = Promise.resolve();
-
   constructor(private readonly db: Database, private readonly now: () => Date = () => new Date()) {}
 
+  /** Each append reads the previous hash and writes its row in one transaction: the database orders them. */
   append(actor: Actor, action: AuditAction | (string & {}), target: string, detail: string | null = null): Promise<AuditRow> {
-    const work = this.#tail.then(async () => {
-      const last = await this.db.get<{ seq: number; hash: string }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
+    return this.db.transaction(async (tx) => {
+      const last = await tx.get<{ seq: number; hash: string }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
       const entry = { seq: (last?.seq ?? 0) + 1, at: this.now().toISOString(), actor: actor.id, role: actor.role, action, target, detail };
       const prevHash = last?.hash ?? AUDIT_GENESIS;
       const hash = auditEntryHash(prevHash, entry);
-      await this.db.run('INSERT INTO audit_log (seq, at, actor, role, action, target, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [entry.seq, entry.at, entry.actor, entry.role, entry.action, entry.target, entry.detail, prevHash, hash]);
+      await tx.run('INSERT INTO audit_log (seq, at, actor, role, action, target, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [entry.seq, entry.at, entry.actor, entry.role, entry.action, entry.target, entry.detail, prevHash, hash]);
       return { ...entry, prevHash, hash };
     });
-    this.#tail = work.catch(() => undefined);
-    return work;
   }
 
   /** Newest first. */

@@ -1,4 +1,6 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import sqlite3 from 'sqlite3';
+import { SerialQueue } from '../core/serial-queue.js';
 
 export type SqlValue = string | number | bigint | Buffer | null;
 export type SqlParams = SqlValue[] | Record<string, SqlValue>;
@@ -6,10 +8,23 @@ export type SqlParams = SqlValue[] | Record<string, SqlValue>;
 /** SQLite said the disk is full. The statement (or transaction) was rolled back. */
 const isFull = (error: unknown) => (error as { code?: string })?.code === 'SQLITE_FULL';
 
-/** A thin promise wrapper over sqlite3: one connection, WAL, foreign keys on. */
+/** The transaction an async call chain runs in; `open` turns false at COMMIT or ROLLBACK. */
+interface TransactionScope {
+  open: boolean;
+}
+
+/**
+ * A thin promise wrapper over sqlite3: one connection, WAL, foreign keys on.
+ *
+ * Every write is serialised here. One connection has one transaction at a time, so a write from
+ * elsewhere while a transaction is open would become part of it (and be rolled back with it): writes
+ * and transactions queue one after another. Code running inside a transaction (its async call chain,
+ * whichever object it writes through) writes straight into it, and a transaction asked for inside one
+ * joins it. Reads are not queued.
+ */
 export class Database {
-  #transactions: Promise<void> = Promise.resolve();
-  #inTransaction = false;
+  readonly #writes = new SerialQueue();
+  readonly #scope = new AsyncLocalStorage<TransactionScope>();
   #freeSpace: (() => Promise<number>) | undefined;
 
   private constructor(private readonly db: sqlite3.Database, readonly path: string) {}
@@ -39,13 +54,23 @@ export class Database {
       try {
         return await write();
       } catch (error) {
-        if (!isFull(error) || this.#inTransaction || !this.#freeSpace || (await this.#freeSpace()) <= 0) throw error;
+        if (!isFull(error) || this.#inTransaction() || !this.#freeSpace || (await this.#freeSpace()) <= 0) throw error;
       }
     }
   }
 
+  #inTransaction(): boolean {
+    return this.#scope.getStore()?.open === true;
+  }
+
+  /** A write: straight into the transaction it runs in, otherwise after every write queued before it. */
+  #write<T>(write: () => Promise<T>): Promise<T> {
+    if (this.#inTransaction()) return write();
+    return this.#writes.run(() => this.#roomFor(write));
+  }
+
   run(sql: string, params: SqlParams = []): Promise<{ lastID: number; changes: number }> {
-    return this.#roomFor(() => this.#run(sql, params));
+    return this.#write(() => this.#run(sql, params));
   }
 
   #run(sql: string, params: SqlParams): Promise<{ lastID: number; changes: number }> {
@@ -70,7 +95,7 @@ export class Database {
   }
 
   exec(sql: string): Promise<void> {
-    return this.#roomFor(() => this.#exec(sql));
+    return this.#write(() => this.#exec(sql));
   }
 
   #exec(sql: string): Promise<void> {
@@ -78,30 +103,27 @@ export class Database {
   }
 
   /**
-   * Runs `work` inside BEGIN IMMEDIATE … COMMIT, rolling back on error. Transactions from different
-   * services are queued one after another: the connection is shared, and SQLite has no nested BEGIN.
+   * Runs `work` inside BEGIN IMMEDIATE … COMMIT, rolling back on error, queued with every other
+   * write. Inside a transaction, a transaction joins the one already open (SQLite has no nested BEGIN).
    */
   transaction<T>(work: (db: Database) => Promise<T>): Promise<T> {
+    if (this.#inTransaction()) return work(this);
     const once = async () => {
+      const scope: TransactionScope = { open: true };
       await this.#exec('BEGIN IMMEDIATE');
-      this.#inTransaction = true;
       try {
-        const result = await work(this);
+        const result = await this.#scope.run(scope, () => work(this));
         await this.#exec('COMMIT');
         return result;
       } catch (error) {
         await this.#exec('ROLLBACK').catch(() => undefined);
         throw error;
       } finally {
-        this.#inTransaction = false;
+        // A promise the work left running must not write into the next transaction.
+        scope.open = false;
       }
     };
-    const run = this.#transactions.then(() => this.#roomFor(once));
-    this.#transactions = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    return run;
+    return this.#writes.run(() => this.#roomFor(once));
   }
 
   close(): Promise<void> {

@@ -122,4 +122,67 @@ describe('Database.transaction', () => {
       await db.close();
     }
   });
+
+  it('keeps another service’s plain write out of an open transaction: it is not rolled back with it', async () => {
+    const { db } = await openStore(join(dir, 'tx.sqlite'), v1);
+    try {
+      let inside!: () => void;
+      const begun = new Promise<void>((resolve) => (inside = resolve));
+      const doomed = db.transaction(async (tx) => {
+        await tx.run('INSERT INTO notes (text) VALUES (?)', ['doomed']);
+        inside();
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        throw new Error('rolled back');
+      });
+      await begun;
+      // Another service writes while the transaction is open (the same connection, not through `tx`).
+      const other = db.run('INSERT INTO notes (text) VALUES (?)', ['other service']);
+      await expect(doomed).rejects.toThrow('rolled back');
+      await other;
+      expect((await db.all<{ text: string }>('SELECT text FROM notes')).map((r) => r.text)).toEqual(['other service']);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('lets code inside a transaction write through any handle, and joins a transaction asked for inside one', async () => {
+    const { db } = await openStore(join(dir, 'tx.sqlite'), v1);
+    try {
+      const helper = { note: (text: string) => db.run('INSERT INTO notes (text) VALUES (?)', [text]) };
+      const attempt = db.transaction(async () => {
+        await helper.note('through the outer handle');
+        await db.transaction((inner) => inner.run('INSERT INTO notes (text) VALUES (?)', ['nested']));
+        throw new Error('all or nothing');
+      });
+      await expect(attempt).rejects.toThrow('all or nothing');
+      expect(await db.all('SELECT text FROM notes')).toEqual([]);
+      await db.transaction(async () => {
+        await helper.note('committed');
+        await db.transaction((inner) => inner.run('INSERT INTO notes (text) VALUES (?)', ['nested too']));
+      });
+      expect((await db.all<{ text: string }>('SELECT text FROM notes ORDER BY id')).map((r) => r.text)).toEqual(['committed', 'nested too']);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('queues a write a finished transaction left running, instead of letting it into the next one', async () => {
+    const { db } = await openStore(join(dir, 'tx.sqlite'), v1);
+    try {
+      let late: Promise<unknown> | undefined;
+      await db.transaction(async () => {
+        late = new Promise((resolve) => setTimeout(resolve, 20)).then(() => db.run('INSERT INTO notes (text) VALUES (?)', ['late']));
+      });
+      const next = db.transaction(async (tx) => {
+        await tx.run('INSERT INTO notes (text) VALUES (?)', ['next']);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        throw new Error('next rolled back');
+      });
+      await expect(next).rejects.toThrow('next rolled back');
+      await late;
+      expect((await db.all<{ text: string }>('SELECT text FROM notes')).map((r) => r.text)).toEqual(['late']);
+    } finally {
+      await db.close();
+    }
+  });
 });
