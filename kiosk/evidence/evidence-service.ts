@@ -5,6 +5,7 @@ import type { DeviceConfig } from '../../config/schema.js';
 import type { EventBus } from '../core/event-bus.js';
 import type { Logger } from '../core/logger.js';
 import type { Service } from '../core/service.js';
+import { SerialQueue } from '../core/serial-queue.js';
 import type { SegmentInfo } from '../media/types.js';
 import type { Database } from '../store/database.js';
 import type { Actor } from './audit-log.js';
@@ -35,7 +36,7 @@ export class EvidenceService implements Service {
   #unsubscribe: (() => void) | undefined;
   #timer: NodeJS.Timeout | undefined;
   /** Registrations in arrival order; stop() waits for them. */
-  #pending: Promise<unknown> = Promise.resolve();
+  readonly #pending = new SerialQueue();
   #lastLevel: DiskStatus['level'] = 'ok';
   #lastDisk: DiskStatus | undefined;
 
@@ -71,19 +72,19 @@ export class EvidenceService implements Service {
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
     clearInterval(this.#timer);
-    await this.#pending;
+    await this.#pending.idle();
     this.#store = undefined;
   }
 
   /** Resolves once every segment reported so far is in the catalog (for the session service and tests). */
   settled(): Promise<void> {
-    return this.#pending.then(() => undefined);
+    return this.#pending.idle();
   }
 
   #onSegment(segment: SegmentInfo): void {
     const store = this.#store;
     if (!store) return;
-    this.#pending = this.#pending.then(async () => {
+    void this.#pending.run(async () => {
       try {
         const { added } = await store.registerSegment(segment);
         this.options.logger.info({ recording: segment.recordingId, index: segment.index, bytes: segment.sizeBytes, sha256: segment.sha256, added }, 'segment catalogued');

@@ -3,6 +3,7 @@ import type { UpsDevice } from '../../hal/ups/types.js';
 import type { EventBus } from '../core/event-bus.js';
 import type { Logger } from '../core/logger.js';
 import type { Service } from '../core/service.js';
+import { SerialQueue } from '../core/serial-queue.js';
 import type { ActiveSessionPort } from '../session/ports.js';
 import { decidePower, defaultSilentLimitSeconds, initialPowerMemory, type PowerAction, type PowerMemory } from './policy.js';
 import { runCommand, type CommandOutcome } from './shutdown-command.js';
@@ -35,13 +36,13 @@ export class PowerService implements Service {
   #silentSince: number | undefined;
   #silentTimer: NodeJS.Timeout | undefined;
   /** Actions run one after another, in the order decided, across evaluations. */
-  #work: Promise<void> = Promise.resolve();
+  readonly #work = new SerialQueue();
 
   constructor(private readonly options: PowerServiceOptions) {}
 
   /** Resolves when every action decided so far has run (tests and shutdown ordering). */
   settled(): Promise<void> {
-    return this.#work;
+    return this.#work.idle();
   }
 
   async start(): Promise<void> {
@@ -71,7 +72,7 @@ export class PowerService implements Service {
     for (const dispose of this.#disposers.splice(0)) dispose();
     clearTimeout(this.#silentTimer);
     this.#silentTimer = undefined;
-    await this.#work;
+    await this.#work.idle();
   }
 
   /** A UPS silent while on battery becomes critical after a while with no new event: look again then. */
@@ -99,9 +100,12 @@ export class PowerService implements Service {
     this.#memory = memory;
     if (actions.length === 0) return;
     const reading = ups.reading;
-    this.#work = this.#work.then(async () => {
-      for (const action of actions) await this.#apply(action, reading);
-    });
+    // A failed action is logged and does not hold back the ones decided after it.
+    void this.#work
+      .run(async () => {
+        for (const action of actions) await this.#apply(action, reading);
+      })
+      .catch((error: unknown) => this.options.logger.error({ err: String((error as Error)?.message ?? error) }, 'power action failed'));
   }
 
   async #apply(action: PowerAction, reading: PowerAlert['reading']): Promise<void> {
