@@ -2,6 +2,7 @@
 import type { Command } from './cli/command.js';
 import { UsageError } from './cli/command.js';
 import { fileModes } from './core/file-modes.js';
+import { describeError } from '../hal/core/describe-error.js';
 
 /** Sub-commands, loaded lazily so `diemcau config check` does not load GStreamer or sqlite. */
 const commands: Record<string, () => Promise<Command>> = {
@@ -41,7 +42,7 @@ async function main(argv: string[]): Promise<number> {
     return await command.run(args);
   } catch (error) {
     if (!(error instanceof UsageError) && (error as { code?: string })?.code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw error;
-    process.stderr.write(`diemcau ${name}: ${(error as Error).message}\nusage: diemcau ${command.usage}\n`);
+    process.stderr.write(`diemcau ${name}: ${describeError(error)}\nusage: diemcau ${command.usage}\n`);
     return 2;
   }
 }

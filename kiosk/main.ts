@@ -7,6 +7,7 @@ import { dataModeTargets, fileModes, makeDir, tightenModes } from './core/file-m
 import { createLogger, type Logger } from './core/logger.js';
 import { RecentLogs } from './core/recent-logs.js';
 import { createSystemdNotifier } from './core/systemd.js';
+import { describeError } from '../hal/core/describe-error.js';
 
 /** systemd's default TimeoutStopSec is 90 s; we finish well inside it, recordings first. */
 const STOP_DEADLINE_MS = 30_000;
@@ -59,7 +60,7 @@ export async function runDaemon(configPath?: string): Promise<number> {
   try {
     await app.host.startAll();
   } catch (error) {
-    logger.fatal({ err: (error as Error).message }, 'start failed');
+    logger.fatal({ err: describeError(error) }, 'start failed');
     logger.flush();
     return 1;
   }

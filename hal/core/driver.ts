@@ -1,5 +1,6 @@
 import { TypedEmitter, type EventMap } from './typed-emitter.js';
 import { backoffDelay, defaultBackoff, type BackoffPolicy } from './backoff.js';
+import { describeError } from './describe-error.js';
 
 /** One status per connection, as the fleet and the health endpoint show it. */
 export type DeviceStatus = 'ok' | 'connecting' | 'failed' | 'bad-config';
@@ -186,7 +187,4 @@ export abstract class Driver<E extends EventMap = EventMap> {
   }
 }
 
-export function describeError(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
-}
+export { describeError };

@@ -14,6 +14,7 @@ import { can, type Role } from './roles.js';
 import type { SecurityAlert } from './security-alert.js';
 import { authRouter } from './routes.js';
 import { UserError, UserStore, type ConsoleUser } from './user-store.js';
+import { describeError } from '../../hal/core/describe-error.js';
 
 /** Where login events go: the hash-chained audit log once the evidence store is wired. */
 export interface AuditSink {
@@ -271,7 +272,7 @@ export class AuthService implements Service {
     try {
       await this.options.audit?.record(entry);
     } catch (error) {
-      this.options.logger.error({ err: (error as Error).message, action: entry.action }, 'audit write failed');
+      this.options.logger.error({ err: describeError(error), action: entry.action }, 'audit write failed');
     }
   }
 }

@@ -13,6 +13,7 @@ import type { Database } from '../store/database.js';
 import { UserError, UserStore } from '../auth/user-store.js';
 import { openStore } from '../store/open-store.js';
 import { UsageError, type Command } from './command.js';
+import { describeError } from '../../hal/core/describe-error.js';
 
 /**
  * Console accounts, managed on the device itself (the first administrator cannot be created
@@ -50,7 +51,7 @@ export const userCommand: Command = {
       try {
         requireRoot(`a ${values.role} account`);
       } catch (error) {
-        process.stderr.write(`diemcau user: ${(error as Error).message}\n`);
+        process.stderr.write(`diemcau user: ${describeError(error)}\n`);
         return 1;
       }
     }

@@ -11,6 +11,7 @@ import type { PowerAlert } from '../power/types.js';
 import type { EvidenceAlert } from '../recording/ports.js';
 import type { SecurityAlert } from '../auth/security-alert.js';
 import type { Logger } from './logger.js';
+import { describeError } from '../../hal/core/describe-error.js';
 
 /**
  * Events services publish to each other instead of calling each other's internals.
@@ -51,5 +52,5 @@ export type AppEvents = MediaEvents & {
 export type EventBus = TypedEmitter<AppEvents>;
 
 export function createEventBus(logger: Logger): EventBus {
-  return new TypedEmitter<AppEvents>((error, event) => logger.error({ event, err: String((error as Error)?.message ?? error) }, 'event listener threw'));
+  return new TypedEmitter<AppEvents>((error, event) => logger.error({ event, err: describeError(error) }, 'event listener threw'));
 }

@@ -1,4 +1,5 @@
 import type { Logger } from './logger.js';
+import { describeError } from '../../hal/core/describe-error.js';
 
 export type ServiceState = 'stopped' | 'starting' | 'running' | 'stopping' | 'failed';
 
@@ -46,8 +47,8 @@ export class ServiceHost {
         this.#set(service.name, 'running');
         this.logger.debug({ service: service.name, ms: Date.now() - started }, 'service started');
       } catch (error) {
-        this.#set(service.name, 'failed', (error as Error).message);
-        this.logger.error({ service: service.name, err: (error as Error).message }, 'service failed to start');
+        this.#set(service.name, 'failed', describeError(error));
+        this.logger.error({ service: service.name, err: describeError(error) }, 'service failed to start');
         await this.stopAll(10_000);
         throw error;
       }
@@ -87,7 +88,7 @@ async function withTimeout(work: Promise<void>, ms: number): Promise<'done' | 't
     timer = setTimeout(() => resolve('timeout'), ms);
   });
   try {
-    return await Promise.race([work.then(() => 'done' as const, (error: unknown) => ({ error: String((error as Error)?.message ?? error) })), timeout]);
+    return await Promise.race([work.then(() => 'done' as const, (error: unknown) => ({ error: describeError(error) })), timeout]);
   } finally {
     clearTimeout(timer);
   }

@@ -3,6 +3,7 @@ import { canonicalBytes } from './canonical-json.js';
 import { AGE_FORMAT, AGE_SUFFIX, MAX_SCRYPT_WORK_FACTOR } from './encryption.js';
 import type { Finding } from './findings.js';
 import { segmentName, type Manifest } from './manifest.js';
+import { describeError } from '../../hal/core/describe-error.js';
 
 /**
  * Companion of manifest.json in an encrypted export: who the age files are encrypted to, and each
@@ -44,7 +45,7 @@ export function parseEncryptedManifest(bytes: Buffer): { ok: true; manifest: Enc
   try {
     json = JSON.parse(bytes.toString('utf8'));
   } catch (error) {
-    return { ok: false, problem: `not JSON (${(error as Error).message})` };
+    return { ok: false, problem: `not JSON (${describeError(error)})` };
   }
   const format = (json as { format?: unknown } | null)?.format;
   if (typeof format === 'string' && format !== ENCRYPTED_MANIFEST_FORMAT) return { ok: false, problem: `format ${format} is not ${ENCRYPTED_MANIFEST_FORMAT} (an export made by an older version)` };

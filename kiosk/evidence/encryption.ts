@@ -5,6 +5,7 @@ import { open } from 'node:fs/promises';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeWebReadableStream } from 'node:stream/web';
+import { describeError } from '../../hal/core/describe-error.js';
 
 /**
  * Encrypted exports in the age format (age-encryption.org/v1), through the reference TypeScript
@@ -146,14 +147,14 @@ export async function decryptFile(source: string, target: string, key: AgeKey, s
   try {
     clear = await decrypter.decrypt(webReadable(source));
   } catch (error) {
-    throw new DecryptError(headerProblem((error as Error).message, key));
+    throw new DecryptError(headerProblem(describeError(error), key));
   }
   const digest = new Digest();
   try {
     await pipeline(nodeReadable(clear), digest, createWriteStream(target, { mode: 0o600 }), ...(signal ? [{ signal }] : []));
   } catch (error) {
     if ((error as Error).name === 'AbortError') throw error;
-    throw new DecryptError(`the encrypted content does not authenticate (${(error as Error).message}): the file was changed or cut short`);
+    throw new DecryptError(`the encrypted content does not authenticate (${describeError(error)}): the file was changed or cut short`);
   }
   return { size: digest.size, sha256: digest.hash.digest('hex') };
 }

@@ -15,6 +15,7 @@ import { freePercent, storageLevel, storagePolicyFrom } from '../recording/stora
 import { EvidenceStore } from './evidence-store.js';
 import { recoverySweep } from './recovery.js';
 import { retentionDecision } from './retention.js';
+import { describeError } from '../../hal/core/describe-error.js';
 
 export interface EvidenceServiceOptions {
   config: Pick<DeviceConfig, 'storage' | 'evidence' | 'room' | 'media'>;
@@ -63,8 +64,8 @@ export class EvidenceService implements Service {
     if (recovery.recovered.length || recovery.interrupted.length) logger.warn({ segments: recovery.recovered.length, recordings: recovery.interrupted }, 'recovery scan registered unreported segments');
     this.#unsubscribe = this.options.bus.on('segmentClosed', (segment) => this.#onSegment(segment));
     // A failed disk check (or a deletion refused by the filesystem) is reported, never a reason not to start.
-    await this.checkDisk().catch((error: unknown) => logger.error({ err: (error as Error).message }, 'disk check failed'));
-    this.#timer = setInterval(() => void this.checkDisk().catch((error: unknown) => logger.error({ err: (error as Error).message }, 'disk check failed')), config.evidence.disk.checkIntervalSeconds * 1000);
+    await this.checkDisk().catch((error: unknown) => logger.error({ err: describeError(error) }, 'disk check failed'));
+    this.#timer = setInterval(() => void this.checkDisk().catch((error: unknown) => logger.error({ err: describeError(error) }, 'disk check failed')), config.evidence.disk.checkIntervalSeconds * 1000);
     this.#timer.unref();
   }
 
@@ -90,7 +91,7 @@ export class EvidenceService implements Service {
         this.options.logger.info({ recording: segment.recordingId, index: segment.index, bytes: segment.sizeBytes, sha256: segment.sha256, added }, 'segment catalogued');
       } catch (error) {
         // Not lost: the file stays on disk and the next start-up scan registers it as recovered.
-        this.options.logger.error({ recording: segment.recordingId, index: segment.index, err: (error as Error).message }, 'segment could not be catalogued');
+        this.options.logger.error({ recording: segment.recordingId, index: segment.index, err: describeError(error) }, 'segment could not be catalogued');
       }
     });
   }

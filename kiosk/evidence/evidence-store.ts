@@ -13,6 +13,7 @@ import { ExportTargetError, listRemovableDrives, resolveExportTarget, systemDriv
 import { MANIFEST_FILE, parseManifest, type Manifest } from './manifest.js';
 import { writeSignedManifest } from './seal.js';
 import { verifyFolder, type VerifyReport } from './verify.js';
+import { describeError } from '../../hal/core/describe-error.js';
 
 export interface EvidenceStoreOptions {
   db: Database;
@@ -163,7 +164,7 @@ export class EvidenceStore {
     try {
       result = await exportFolder({ sourceDir: this.recordingDir(recording), targetRoot: target.dir, name, key: this.options.key, now: this.#now, signal, ...(decision.to ? { encrypt: decision.to } : {}) });
     } catch (error) {
-      this.options.logger.error({ recording: recordingId, target: target.dir, err: (error as Error).message, findings: error instanceof ExportError ? error.findings : undefined }, 'export failed');
+      this.options.logger.error({ recording: recordingId, target: target.dir, err: describeError(error), findings: error instanceof ExportError ? error.findings : undefined }, 'export failed');
       throw error;
     } finally {
       clearTimeout(timer);

@@ -3,6 +3,7 @@ import { readFile, realpath, stat, statfs } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { classifyMounts, locateTarget, LSBLK_COLUMNS, parseLsblk, parseMountinfo, type Drive, type MountDecision } from './drives.js';
+import { describeError } from '../../hal/core/describe-error.js';
 
 /**
  * The removable drives mounted now, from lsblk and the mount table (the decisions are in drives.ts;
@@ -64,7 +65,7 @@ export async function resolveExportTarget(target: string, source: DriveSource): 
   try {
     real = await realpath(resolve(target));
   } catch (error) {
-    throw new ExportTargetError(`export target ${target} cannot be used (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): pick a mounted removable drive`);
+    throw new ExportTargetError(`export target ${target} cannot be used (${(error as NodeJS.ErrnoException).code ?? describeError(error)}): pick a mounted removable drive`);
   }
   const { decisions, mounts } = await read(source);
   const decision = locateTarget(real, decisions, mounts);

@@ -8,6 +8,7 @@ import type { Service } from '../core/service.js';
 import { stopResultSchema, workerMessageSchema, workerStatusSchema, type StopResult, type WorkerEvent, type WorkerRequest, type WorkerStatus } from './ipc.js';
 import type { MediaPlan } from './plan.js';
 import type { SegmentInfo } from './types.js';
+import { describeError } from '../../hal/core/describe-error.js';
 
 export type WorkerState = 'stopped' | 'starting' | 'running' | 'restarting';
 
@@ -314,8 +315,8 @@ export class MediaService implements Service {
       this.options.bus.emit('recordingGap', { recordingId: recording.recordingId, from: lastSeenAt, to: startedAt, seconds, cause: `media worker died at ${diedAt}` });
       this.options.bus.emit('recordingStateChanged', { recordingId: recording.recordingId, state: 'resumed', at: startedAt });
     } catch (error) {
-      this.#lastError = `recording could not resume: ${(error as Error).message}`;
-      this.options.logger.error({ recordingId: recording.recordingId, err: (error as Error).message }, 'recording could not resume');
+      this.#lastError = `recording could not resume: ${describeError(error)}`;
+      this.options.logger.error({ recordingId: recording.recordingId, err: describeError(error) }, 'recording could not resume');
       this.options.bus.emit('mediaError', { code: 'resume-failed', message: this.#lastError });
     }
   }

@@ -8,6 +8,7 @@ import type { ActiveSessionPort } from '../session/ports.js';
 import { decidePower, defaultSilentLimitSeconds, initialPowerMemory, type PowerAction, type PowerMemory } from './policy.js';
 import { runCommand, type CommandOutcome } from './shutdown-command.js';
 import type { PowerAlert } from './types.js';
+import { describeError } from '../../hal/core/describe-error.js';
 
 export interface PowerServiceOptions {
   /** The UPS driver, once the hardware service has built it; undefined when the room has none. */
@@ -105,7 +106,7 @@ export class PowerService implements Service {
       .run(async () => {
         for (const action of actions) await this.#apply(action, reading);
       })
-      .catch((error: unknown) => this.options.logger.error({ err: String((error as Error)?.message ?? error) }, 'power action failed'));
+      .catch((error: unknown) => this.options.logger.error({ err: describeError(error) }, 'power action failed'));
   }
 
   async #apply(action: PowerAction, reading: PowerAlert['reading']): Promise<void> {
@@ -137,7 +138,7 @@ export class PowerService implements Service {
     const outcome = await Promise.race([
       this.options.session.endGracefully(reason).then(
         () => 'ended' as const,
-        (error: unknown) => `failed: ${(error as Error)?.message ?? String(error)}`,
+        (error: unknown) => `failed: ${describeError(error)}`,
       ),
       new Promise<string>((resolve) => {
         timer = setTimeout(() => resolve(`not ended within ${limitMs} ms`), limitMs);

@@ -4,6 +4,7 @@ import type { Service } from '../core/service.js';
 import type { DisplayScheduleConfig } from './config.js';
 import { decideDisplay, type DisplayDecision } from './display-schedule.js';
 import type { SessionCalendar } from './session-calendar.js';
+import { describeError } from '../../hal/core/describe-error.js';
 
 export interface DisplayScheduleServiceOptions {
   config: DisplayScheduleConfig;
@@ -80,7 +81,7 @@ export class DisplayScheduleService implements Service {
       logger.info({ on: decision.on, reason: decision.reason }, decision.on ? 'display woken by schedule' : 'display put to sleep by schedule');
     } catch (error) {
       // Left unapplied: the next check tries again.
-      logger.warn({ err: (error as Error).message }, 'display schedule could not be applied');
+      logger.warn({ err: describeError(error) }, 'display schedule could not be applied');
     }
   }
 }

@@ -5,6 +5,7 @@ import type { EventBus } from '../core/event-bus.js';
 import type { Logger } from '../core/logger.js';
 import type { Service } from '../core/service.js';
 import { lampsFor } from './signals.js';
+import { describeError } from '../../hal/core/describe-error.js';
 
 export interface RoomSignalsServiceOptions {
   gpio: () => GpioDevice | undefined;
@@ -65,7 +66,7 @@ export class RoomSignalsService implements Service {
       await audio.setMuted(!audio.muted);
       this.options.logger.info({ muted: audio.muted }, 'microphone mute toggled by room button');
     } catch (error) {
-      this.options.logger.warn({ err: (error as Error).message }, 'mute button could not reach the microphone');
+      this.options.logger.warn({ err: describeError(error) }, 'mute button could not reach the microphone');
     }
   }
 
@@ -77,7 +78,7 @@ export class RoomSignalsService implements Service {
         await gpio.setOutput(name, this.#lamps[name]);
       } catch (error) {
         // An output not wired in this room, or GPIO down: the driver restores wanted levels on reconnect.
-        this.options.logger.debug({ output: name, err: (error as Error).message }, 'lamp not set');
+        this.options.logger.debug({ output: name, err: describeError(error) }, 'lamp not set');
       }
     }
   }

@@ -6,6 +6,7 @@ import type { Logger } from '../core/logger.js';
 import type { Service } from '../core/service.js';
 import type { SpeakerTrackingConfig } from './config.js';
 import { SpeakerTracker } from './speaker-tracking.js';
+import { describeError } from '../../hal/core/describe-error.js';
 
 export interface SpeakerTrackingServiceOptions {
   config: SpeakerTrackingConfig;
@@ -81,10 +82,10 @@ export class SpeakerTrackingService implements Service {
       })
       .catch((error: unknown) => {
         tracker.recallFailed();
-        const failure = `${slot}: ${(error as Error).message}`;
+        const failure = `${slot}: ${describeError(error)}`;
         const level = failure === this.#lastFailure ? 'debug' : 'warn';
         this.#lastFailure = failure;
-        this.options.logger[level]({ slot, err: (error as Error).message }, 'speaker tracking recall failed');
+        this.options.logger[level]({ slot, err: describeError(error) }, 'speaker tracking recall failed');
       })
       .finally(() => {
         this.#recalling = undefined;

@@ -2,6 +2,7 @@ import { copyFile, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Database } from './database.js';
+import { describeError } from '../../hal/core/describe-error.js';
 
 /**
  * What SQLite reads along with the database: the write-ahead log and a rollback journal left by a
@@ -32,14 +33,14 @@ export async function checkCopy(path: string): Promise<CopyCheck> {
   try {
     dir = await mkdtemp(join(tmpdir(), 'diemcau-dbcheck-'));
   } catch (error) {
-    return { kind: 'unchecked', detail: `temporary directory: ${(error as Error).message}` };
+    return { kind: 'unchecked', detail: `temporary directory: ${describeError(error)}` };
   }
   try {
     const copy = join(dir, 'check.sqlite');
     try {
       if (!(await copyWhileUnchanged(path, copy))) return { kind: 'changing' };
     } catch (error) {
-      return { kind: 'unchecked', detail: `copying it to ${dir}: ${(error as Error).message}` };
+      return { kind: 'unchecked', detail: `copying it to ${dir}: ${describeError(error)}` };
     }
     return await inspect(copy);
   } finally {

@@ -5,6 +5,7 @@ import { fileModes, makeDir } from '../core/file-modes.js';
 import { checkCopy } from './check-copy.js';
 import { Database } from './database.js';
 import { migrations as knownMigrations, type Migration } from './migrations.js';
+import { describeError } from '../../hal/core/describe-error.js';
 
 export class StoreRefusedError extends Error {
   override name = 'StoreRefusedError';
@@ -33,7 +34,7 @@ export async function openStore(path: string, migrations: readonly Migration[] =
   try {
     db = await Database.open(path);
   } catch (error) {
-    throw new StoreRefusedError(`cannot open database ${path}: ${(error as Error).message}`);
+    throw new StoreRefusedError(`cannot open database ${path}: ${describeError(error)}`);
   }
   try {
     const fromVersion = (await db.get<{ user_version: number }>('PRAGMA user_version'))?.user_version ?? 0;
@@ -55,7 +56,7 @@ export async function openStore(path: string, migrations: readonly Migration[] =
     return { db, fromVersion, toVersion: Math.max(fromVersion, latest), ...(backupPath ? { backupPath } : {}) };
   } catch (error) {
     await db.close().catch(() => undefined);
-    throw new StoreRefusedError(`database ${path}: migration failed: ${(error as Error).message}`);
+    throw new StoreRefusedError(`database ${path}: migration failed: ${describeError(error)}`);
   }
 }
 

@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import { ViscaPtyEmulator, ViscaUdpEmulator } from '../visca/emulator.js';
 import { parseControl } from './control.js';
+import { describeError } from '../../core/describe-error.js';
 
 export interface EmulatorRunOptions {
   transport: 'pty' | 'udp';
@@ -55,7 +56,7 @@ export async function runViscaEmulator(options: EmulatorRunOptions): Promise<voi
         }
       }
       say({ ok: control.kind });
-    })().catch((error: unknown) => say({ error: (error as Error).message }));
+    })().catch((error: unknown) => say({ error: describeError(error) }));
   });
   try {
     await options.until;

@@ -4,6 +4,7 @@ import { closeSerialLine, openSerialLine, writeAll } from '../../core/serial/ser
 import { PtzNotConnectedError, PtzUnsupportedError } from '../errors.js';
 import type { Direction, FocusMode, PtzCapabilities, PtzDevice, PtzMove, PtzPosition } from '../types.js';
 import * as pelco from './protocol.js';
+import { describeError } from '../../core/describe-error.js';
 
 export interface PelcoDOptions {
   port: string;
@@ -110,7 +111,7 @@ export class PelcoDPtz extends Driver implements PtzDevice {
     if (this.status !== 'ok') return Promise.reject(new PtzNotConnectedError(`PTZ line is ${this.status}`));
     const port = this.#port;
     const write = this.#writing.then(() => writeAll(port, frame)).catch((error: unknown) => {
-      throw new PtzNotConnectedError(`cannot write to the Pelco-D line: ${(error as Error).message}`);
+      throw new PtzNotConnectedError(`cannot write to the Pelco-D line: ${describeError(error)}`);
     });
     this.#writing = write.catch(() => undefined);
     return write;

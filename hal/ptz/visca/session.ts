@@ -1,6 +1,7 @@
 import type { DriverLogger } from '../../core/driver.js';
 import { PtzBusyError, PtzCommandError, PtzNotConnectedError, PtzTimeoutError } from '../errors.js';
 import type { ReplyShape, ViscaReply } from './protocol.js';
+import { describeError } from '../../core/describe-error.js';
 
 /** A packet to exchange; `control` is VISCA over IP's own control channel (RESET). */
 export interface SessionExchange {
@@ -142,7 +143,7 @@ export class ViscaSession {
       this.#current = inFlight;
       Promise.resolve()
         .then(() => this.options.send(exchange))
-        .catch((error: unknown) => inFlight.reject(new PtzNotConnectedError(`cannot write to the PTZ line: ${(error as Error).message}`)));
+        .catch((error: unknown) => inFlight.reject(new PtzNotConnectedError(`cannot write to the PTZ line: ${describeError(error)}`)));
     });
   }
 

@@ -2,6 +2,7 @@ import { BadConfigError, type DriverContext } from '../../core/driver.js';
 import type { UpsConfig } from '../config.js';
 import type { UpsReading } from '../types.js';
 import { UpsDriver } from '../ups-driver.js';
+import { describeError } from '../../core/describe-error.js';
 
 export type GpioUpsOptions = Extract<UpsConfig, { driver: 'gpio' }>;
 
@@ -72,7 +73,7 @@ export class GpioUps extends UpsDriver {
       try {
         level = line.readSync();
       } catch (error) {
-        this.lostCommunication(`power-fail line cannot be read: ${(error as Error).message}`);
+        this.lostCommunication(`power-fail line cannot be read: ${describeError(error)}`);
         return;
       }
       if (level === this.#level && this.communicating) return;

@@ -6,6 +6,7 @@ import { UpsDriver } from '../ups-driver.js';
 import { megatecRequest, parseQ1, parseRating, type MegatecRating } from './codec.js';
 import { cellsFromNominal, readingFromQ1, type BatteryModel } from './estimate.js';
 import { CrLineReader } from './line-reader.js';
+import { describeError } from '../../core/describe-error.js';
 
 export type MegatecUpsOptions = Extract<UpsConfig, { driver: 'megatec' }>;
 
@@ -86,7 +87,7 @@ export class MegatecUps extends UpsDriver {
     } catch (error) {
       if (!this.#port?.isOpen) return;
       this.#misses++;
-      if (this.#misses >= missesBeforeLost) this.lostCommunication((error as Error).message);
+      if (this.#misses >= missesBeforeLost) this.lostCommunication(describeError(error));
     }
   }
 

@@ -2,6 +2,7 @@ import type { Msg, NatsConnection, Subscription } from '@nats-io/nats-core';
 import { buildCommandError, buildCommandResult, parseCommandRequest, type CommandArgs, type CommandErrorCode, type CommandRequest, type CommandResult } from './commands.js';
 import { SchemaError } from './codec.js';
 import { subjects, type CommandName } from './subjects.js';
+import { describeError } from '../../../hal/core/describe-error.js';
 
 /** A handler's way to say no with a reason the operator can act on (a reboot while live, a readiness test already running). */
 export class CommandRefused extends Error {
@@ -44,7 +45,7 @@ export function serveCommands(nc: NatsConnection, roomId: string, handlers: Comm
     } catch (error) {
       if (error instanceof CommandRefused) return refuse(msg, request.id, error.code, error.message);
       const code: CommandErrorCode = error instanceof SchemaError && error.code === 'too-large' ? 'too-large' : 'failed';
-      refuse(msg, request.id, code, String((error as Error)?.message ?? error));
+      refuse(msg, request.id, code, describeError(error));
     }
   };
   return nc.subscribe(subjects.commands(roomId), {

@@ -16,6 +16,7 @@ import { probeEncoders } from './probe.js';
 import { ProgramRunner } from './program-runner.js';
 import { SupervisedPipeline } from './supervised-pipeline.js';
 import { stat } from 'node:fs/promises';
+import { describeError } from '../../../hal/core/describe-error.js';
 
 /**
  * The media worker: a child process owning every GStreamer pipeline, driven by the supervisor
@@ -127,7 +128,7 @@ async function reportOrphan(recordingId: string, orphan: { index: number; path: 
     const endedAt = new Date(span.endedAtMs).toISOString();
     emit({ type: 'segmentClosed', recovered: true, segment: { recordingId, index: orphan.index, path: orphan.path, sizeBytes: info.size, durationSeconds: span.durationSeconds, sha256, startedAt: orphan.openedAt, endedAt } });
   } catch (error) {
-    emit({ type: 'error', code: 'orphan-segment-unreadable', message: `${orphan.path}: ${(error as Error).message}` });
+    emit({ type: 'error', code: 'orphan-segment-unreadable', message: `${orphan.path}: ${describeError(error)}` });
   }
 }
 

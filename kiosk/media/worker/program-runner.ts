@@ -9,6 +9,7 @@ import { elements, type SourceRole } from '../pipelines/channels.js';
 import { containerExtension, programLaunch } from '../pipelines/program.js';
 import { nsToSeconds, parseDbArray, segmentIndexOf } from './bus-messages.js';
 import { createPipeline, type GstPipeline } from './gst.js';
+import { describeError } from '../../../hal/core/describe-error.js';
 
 export interface RecordingRequest {
   recordingId: string;
@@ -205,7 +206,7 @@ export class ProgramRunner {
           },
         });
       } catch (error) {
-        this.emit({ type: 'error', code: 'segment-hash-failed', message: `${open.path}: ${(error as Error).message}` });
+        this.emit({ type: 'error', code: 'segment-hash-failed', message: `${open.path}: ${describeError(error)}` });
       }
     })();
     recording.pendingHashes.add(work);
