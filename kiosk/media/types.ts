@@ -1,6 +1,6 @@
 /**
  * The media engine's public contract, shared by the evidence store and the session service.
- * The media worker (issue 3) fills it in; other services depend only on these types.
+ * The media worker (kiosk/media/worker) fills it in; other services depend only on these types.
  */
 
 /** One closed recording segment, reported as soon as splitmuxsink finalizes it. */
