@@ -1,5 +1,5 @@
 import { canonicalBytes } from './canonical-json.js';
-import { sha256Hex } from './hashing.js';
+import { sha256Hex } from '../core/hashing.js';
 import { CHAIN_GENESIS } from './manifest.js';
 
 /**

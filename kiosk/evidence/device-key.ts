@@ -2,7 +2,7 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, t
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileModes, makeDir, tightenModes } from '../core/file-modes.js';
-import { sha256Hex } from './hashing.js';
+import { sha256Hex } from '../core/hashing.js';
 
 /** Relative to the data dir. */
 export const DEVICE_KEY_PATH = join('keys', 'device-ed25519.pem');

@@ -7,7 +7,7 @@ import { encryptedManifestBytes, encryptedName, ENCRYPTED_MANIFEST_FILE, ENCRYPT
 import { AGE_FORMAT, DEFAULT_SCRYPT_WORK_FACTOR, encryptFile, type AgeTarget } from './encryption.js';
 import { formatFinding, type Finding } from './findings.js';
 import { fsyncPath, writeFileAtomic } from './files.js';
-import { sha256File, sha256Hex } from './hashing.js';
+import { sha256File, sha256Hex } from '../core/hashing.js';
 import { MANIFEST_FILE, parseManifest, SIGNATURE_FILE, type Manifest } from './manifest.js';
 import { verifyFolder } from './verify.js';
 

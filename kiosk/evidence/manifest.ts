@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { canonicalBytes } from './canonical-json.js';
 import type { Finding } from './findings.js';
-import { sha256Hex } from './hashing.js';
+import { sha256Hex } from '../core/hashing.js';
 
 /**
  * The signed description of one recording folder (biên bản ghi hình): its segments in order, a hash

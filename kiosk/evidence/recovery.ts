@@ -2,17 +2,9 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../core/logger.js';
 import type { Catalog } from './catalog.js';
-import { sha256File } from './hashing.js';
+import { sha256File } from '../core/hashing.js';
 import { probeSegmentTiming, segmentTimeRange } from './probe.js';
-
-/** Files the media worker writes as segments (splitmuxsink with a Matroska, MPEG-TS or MP4 muxer). */
-const SEGMENT_FILE = /\.(mkv|ts|mp4|m4s|mka)$/i;
-
-/** Position of a segment within its recording, from the counter splitmuxsink puts in its name (`…00012.mkv`). */
-export function segmentIndexFromName(name: string): number | undefined {
-  const match = /(\d+)\.[A-Za-z0-9]+$/.exec(name);
-  return match ? Number(match[1]) : undefined;
-}
+import { isSegmentFile, segmentIndexFromName } from '../media/segment-files.js';
 
 /** A segment file found on disk that the catalog did not know, now registered as recovered. */
 export interface RecoveredSegment {
@@ -60,7 +52,7 @@ export async function recoverySweep(catalog: Catalog, logger: Logger): Promise<R
  * dir) that the catalog does not have, in recording order. Nothing in the folder may still be written.
  */
 export async function recoverFolder(catalog: Catalog, dir: string, logger: Logger, recordingId: string): Promise<RecoveredSegment[]> {
-  const names = (await readdir(join(catalog.recordingsDir, dir), { withFileTypes: true })).filter((e) => e.isFile() && SEGMENT_FILE.test(e.name)).map((e) => e.name);
+  const names = (await readdir(join(catalog.recordingsDir, dir), { withFileTypes: true })).filter((e) => e.isFile() && isSegmentFile(e.name)).map((e) => e.name);
   // Order by the counter in the name, so indexes follow recording order.
   names.sort((a, b) => (segmentIndexFromName(a) ?? Infinity) - (segmentIndexFromName(b) ?? Infinity) || a.localeCompare(b));
   const catalogued = await catalog.segments(recordingId);

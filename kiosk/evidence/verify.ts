@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { publicKeyFingerprint, verifySignature } from './device-key.js';
 import { checkEncryptedAgainstManifest, ENCRYPTED_MANIFEST_FILE, ENCRYPTED_SIGNATURE_FILE, parseEncryptedManifest, type EncryptedTo } from './encrypted-manifest.js';
 import type { Finding } from './findings.js';
-import { sha256File, sha256Hex } from './hashing.js';
+import { sha256File, sha256Hex } from '../core/hashing.js';
 import { checkChain, MANIFEST_FILE, parseManifest, SIGNATURE_FILE, type Manifest } from './manifest.js';
 
 /**

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { generateDeviceKey } from '../../kiosk/evidence/device-key.js';
-import { sha256File } from '../../kiosk/evidence/hashing.js';
+import { sha256File } from '../../kiosk/core/hashing.js';
 import { writeSignedManifest } from '../../kiosk/evidence/seal.js';
 import { verifyFolder } from '../../kiosk/evidence/verify.js';
 import type { BenchSuite } from './types.js';

@@ -8,7 +8,7 @@ import { runVerify } from '../../kiosk/cli/verify.js';
 import { decryptFolder } from '../../kiosk/evidence/decrypt.js';
 import { generateDeviceKey } from '../../kiosk/evidence/device-key.js';
 import { EvidenceStore } from '../../kiosk/evidence/evidence-store.js';
-import { sha256File } from '../../kiosk/evidence/hashing.js';
+import { sha256File } from '../../kiosk/core/hashing.js';
 import { parseManifest } from '../../kiosk/evidence/manifest.js';
 import { verifyFolder } from '../../kiosk/evidence/verify.js';
 import type { Database } from '../../kiosk/store/database.js';

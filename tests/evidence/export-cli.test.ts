@@ -6,7 +6,7 @@ import { runExport } from '../../kiosk/cli/export.js';
 import { runVerify } from '../../kiosk/cli/verify.js';
 import { loadOrCreateDeviceKey } from '../../kiosk/evidence/device-key.js';
 import { EvidenceStore } from '../../kiosk/evidence/evidence-store.js';
-import { sha256File } from '../../kiosk/evidence/hashing.js';
+import { sha256File } from '../../kiosk/core/hashing.js';
 import { openStore } from '../../kiosk/store/open-store.js';
 import { segmentFileName, silentLogger, tempDirs } from './fixtures.js';
 import { mountTestDrive, type TestDrive } from './test-drive.js';

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../config/load.js';
 import { loadOrCreateDeviceKey } from '../../kiosk/evidence/device-key.js';
 import { EvidenceStore } from '../../kiosk/evidence/evidence-store.js';
-import { sha256File } from '../../kiosk/evidence/hashing.js';
+import { sha256File } from '../../kiosk/core/hashing.js';
 import { openStore } from '../../kiosk/store/open-store.js';
 import { addConsoleUser, login } from '../support/console-client.js';
 import { startDaemon, verifyWithCli, writeTestConfig, type DaemonHandle } from '../support/daemon.js';

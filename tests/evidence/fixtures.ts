@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { pino } from 'pino';
 import type { DeviceKey } from '../../kiosk/evidence/device-key.js';
-import { sha256Hex } from '../../kiosk/evidence/hashing.js';
+import { sha256Hex } from '../../kiosk/core/hashing.js';
 import { writeSignedManifest } from '../../kiosk/evidence/seal.js';
 import type { Manifest } from '../../kiosk/evidence/manifest.js';
 import { killAndWait, sleep, until } from '../media/helpers.js';

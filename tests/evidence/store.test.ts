@@ -9,7 +9,7 @@ import { EvidenceService } from '../../kiosk/evidence/evidence-service.js';
 import type { AgeRecipient } from '../../kiosk/evidence/encryption.js';
 import { EvidenceStore } from '../../kiosk/evidence/evidence-store.js';
 import { ExportError } from '../../kiosk/evidence/export.js';
-import { sha256File } from '../../kiosk/evidence/hashing.js';
+import { sha256File } from '../../kiosk/core/hashing.js';
 import { recoverySweep } from '../../kiosk/evidence/recovery.js';
 import { verifyFolder } from '../../kiosk/evidence/verify.js';
 import type { SegmentInfo } from '../../kiosk/media/types.js';

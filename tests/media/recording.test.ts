@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SegmentInfo } from '../../kiosk/media/types.js';
-import { sha256File } from '../../kiosk/media/hash.js';
+import { sha256File } from '../../kiosk/core/hashing.js';
 import { MediaService } from '../../kiosk/media/supervisor.js';
 import { ffprobe, freeTcpPort, killAndWait, nextEvent, quietLogger, requireBuiltWorker, sleep, startTcpCamera, testBus, until } from './helpers.js';
 import { smallPlan } from './plan-fixture.js';
@@ -60,7 +60,7 @@ describe('recording with real GStreamer', () => {
       const probe = await ffprobe(segment.path);
       expect(probe.streams.sort()).toEqual(['audio', 'video']);
       total += probe.formatDuration ?? 0;
-      expect(await sha256File(segment.path)).toBe(segment.sha256);
+      expect((await sha256File(segment.path)).sha256).toBe(segment.sha256);
       expect(Math.abs(segment.durationSeconds - (probe.formatDuration ?? 0))).toBeLessThan(0.5);
     }
     expect(Math.abs(total - elapsed)).toBeLessThanOrEqual(0.5);
@@ -121,7 +121,7 @@ describe('recording with real GStreamer', () => {
     const orphan = openBefore.at(-1)!;
     const orphanInfo = segments.find((s) => s.path === orphan);
     expect(orphanInfo).toBeDefined();
-    expect(await sha256File(orphan)).toBe(orphanInfo!.sha256);
+    expect((await sha256File(orphan)).sha256).toBe(orphanInfo!.sha256);
     const files = await recordedFiles();
     expect(files.length).toBeGreaterThan(openBefore.length);
     for (const file of files) {

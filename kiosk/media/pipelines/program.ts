@@ -20,10 +20,6 @@ export const NO_SIGNAL_TEXT = 'MẤT TÍN HIỆU / NO SIGNAL';
 const SOURCE_TIMEOUT_SECONDS = 0.5;
 const PIP_MARGIN = 16;
 
-export function containerExtension(container: MediaPlan['recording']['container']): string {
-  return container === 'matroska' ? 'mkv' : 'ts';
-}
-
 /** The burned-in caption: room, then session. */
 export function captionText(roomName: string, sessionLabel: string): string {
   return escapeMarkup(sessionLabel ? `${roomName} · ${sessionLabel}` : roomName);

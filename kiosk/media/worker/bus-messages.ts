@@ -23,8 +23,3 @@ export function nsToSeconds(value: unknown): number | undefined {
   return Number(BigInt(text) / 1000n) / 1e6;
 }
 
-/** Segment index from a splitmuxsink file name such as `r1-00012.mkv`. */
-export function segmentIndexOf(path: string): number | undefined {
-  const match = /-(\d+)\.[a-z0-9]+$/.exec(path);
-  return match ? Number(match[1]) : undefined;
-}

@@ -8,7 +8,7 @@ import type { MediaPlan } from '../plan.js';
 import { capturesFor } from '../pipelines/capture.js';
 import { chooseEncoder } from '../pipelines/encoder.js';
 import { streamLaunch } from '../pipelines/stream.js';
-import { sha256File } from '../hash.js';
+import { sha256File } from '../../core/hashing.js';
 import { cutSegmentSpan } from './cut-segment.js';
 import { FreeSpaceRate, freeBytes } from './disk-watch.js';
 import { recorderVerdict, type RecorderVerdict } from '../../recording/storage-policy.js';
@@ -124,7 +124,7 @@ async function startRecording(command: Extract<WorkerCommand, { type: 'startReco
  */
 async function reportOrphan(recordingId: string, orphan: { index: number; path: string; openedAt: string; lastSeenAt: string }): Promise<void> {
   try {
-    const [sha256, info, span] = await Promise.all([sha256File(orphan.path), stat(orphan.path), cutSegmentSpan(orphan.path, Date.parse(orphan.openedAt), Date.parse(orphan.lastSeenAt))]);
+    const [{ sha256 }, info, span] = await Promise.all([sha256File(orphan.path), stat(orphan.path), cutSegmentSpan(orphan.path, Date.parse(orphan.openedAt), Date.parse(orphan.lastSeenAt))]);
     const endedAt = new Date(span.endedAtMs).toISOString();
     emit({ type: 'segmentClosed', recovered: true, segment: { recordingId, index: orphan.index, path: orphan.path, sizeBytes: info.size, durationSeconds: span.durationSeconds, sha256, startedAt: orphan.openedAt, endedAt } });
   } catch (error) {

@@ -1,13 +1,14 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../../core/logger.js';
-import { sha256File } from '../hash.js';
+import { sha256File } from '../../core/hashing.js';
 import { cutSegmentSpan } from './cut-segment.js';
 import type { StopResult, WorkerEvent } from '../ipc.js';
 import type { EncoderName, MediaPlan } from '../plan.js';
 import { elements, type SourceRole } from '../pipelines/channels.js';
-import { containerExtension, programLaunch } from '../pipelines/program.js';
-import { nsToSeconds, parseDbArray, segmentIndexOf } from './bus-messages.js';
+import { programLaunch } from '../pipelines/program.js';
+import { segmentIndexFromName, segmentLocation } from '../segment-files.js';
+import { nsToSeconds, parseDbArray } from './bus-messages.js';
 import { createPipeline, type GstPipeline } from './gst.js';
 import { describeError } from '../../../hal/core/describe-error.js';
 
@@ -65,7 +66,7 @@ export class ProgramRunner {
   }
 
   locationFor(request: Pick<RecordingRequest, 'recordingId' | 'dir'>): string {
-    return join(request.dir, `${request.recordingId}-%05d.${containerExtension(this.plan.recording.container)}`);
+    return segmentLocation(request.dir, request.recordingId, this.plan.recording.container);
   }
 
   /** Plays the program into a new (or resumed) recording; resolves once the first segment is open. */
@@ -152,7 +153,7 @@ export class ProgramRunner {
       case 'splitmuxsink-fragment-opened': {
         const path = String(message.location);
         const runningTime = nsToSeconds(message['running-time']) ?? 0;
-        const open = { index: segmentIndexOf(path) ?? recording.startIndex, path, openedAtMs: recording.startedAtMs + runningTime * 1000, runningTime };
+        const open = { index: segmentIndexFromName(path) ?? recording.startIndex, path, openedAtMs: recording.startedAtMs + runningTime * 1000, runningTime };
         recording.open = open;
         recording.opened.set(path, open);
         this.emit({ type: 'segmentOpened', recordingId: recording.recordingId, index: open.index, path, openedAt: new Date(open.openedAtMs).toISOString() });
@@ -160,7 +161,7 @@ export class ProgramRunner {
       }
       case 'splitmuxsink-fragment-closed': {
         const path = String(message.location);
-        const open = recording.opened.get(path) ?? { index: segmentIndexOf(path) ?? 0, path, openedAtMs: recording.startedAtMs, runningTime: 0 };
+        const open = recording.opened.get(path) ?? { index: segmentIndexFromName(path) ?? 0, path, openedAtMs: recording.startedAtMs, runningTime: 0 };
         recording.opened.delete(path);
         if (recording.open?.path === path) recording.open = undefined;
         const endRunningTime = nsToSeconds(message['running-time']) ?? open.runningTime;
@@ -188,7 +189,7 @@ export class ProgramRunner {
     const work = (async () => {
       try {
         // A segment cut short (failure, missed deadline) has no container duration: measure its packets.
-        const [sha256, info, span] = await Promise.all([sha256File(open.path), stat(open.path), recovered ? cutSegmentSpan(open.path, open.openedAtMs, endedAtMs) : undefined]);
+        const [{ sha256 }, info, span] = await Promise.all([sha256File(open.path), stat(open.path), recovered ? cutSegmentSpan(open.path, open.openedAtMs, endedAtMs) : undefined]);
         if (span) ({ durationSeconds, endedAtMs } = span);
         recording.closed++;
         this.emit({
