@@ -16,7 +16,7 @@ export type Permissions = {
  */
 export function roomPermissions(roomId: string): Permissions {
   return {
-    publish: { allow: [subjects.roomAll(roomId), subjects.stateKey(roomId)] },
+    publish: { allow: [subjects.roomAll(roomId), subjects.stateKey(roomId), subjects.notaryReceipt(roomId)] },
     subscribe: { allow: [subjects.commands(roomId), subjects.inbox(roomId)] },
     allow_responses: { max: 1, expires: '5m' },
   };
@@ -25,7 +25,8 @@ export function roomPermissions(roomId: string): Permissions {
 /**
  * Central monitoring reads everything and sends commands; it reads streams through consumers, but
  * cannot create, change, purge or delete a stream (that is the admin credential's, used at set-up), and
- * cannot publish as a room or write a room's state.
+ * cannot publish as a room or write a room's state. It answers a room's notary request once, on that
+ * request's reply subject, within a minute (the receipt: the notary reads the anchor by sequence).
  */
 export function monitoringPermissions(): Permissions {
   return {
@@ -44,5 +45,6 @@ export function monitoringPermissions(): Permissions {
       ],
     },
     subscribe: { allow: ['>'] },
+    allow_responses: { max: 1, expires: '1m' },
   };
 }
