@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { DeviceAnchorRecord } from '../evidence/anchor-receipt.js';
 import type { AuditRow } from '../evidence/audit-chain.js';
 import type { VerifyReport } from '../evidence/verify.js';
 import { UsageError, type Command } from './command.js';
@@ -42,7 +43,7 @@ export async function runVerify(args: string[], output: Output = processOutput):
     output.err(device);
     return 1;
   }
-  const report = await verifyFolder(dir, { ...(pinnedPublicKeyPem === undefined ? {} : { pinnedPublicKeyPem }), trustedNotaryKeys: device.notaryKeys, ...(device.auditRows ? { auditRows: device.auditRows } : {}) });
+  const report = await verifyFolder(dir, { ...(pinnedPublicKeyPem === undefined ? {} : { pinnedPublicKeyPem }), trustedNotaryKeys: device.notaryKeys, ...(device.auditRows ? { auditRows: device.auditRows } : {}), ...(device.queued ? { deviceAnchor: device.queued } : {}) });
   if (!report.ok) {
     output.out(`FAIL ${dir}: ${report.findings.length} problem${report.findings.length === 1 ? '' : 's'}`);
     for (const finding of report.findings) output.out(`  ${formatFinding(finding)}`);
@@ -78,8 +79,8 @@ interface DeviceContext {
   notaryKeys: KeyObject[];
   /** Read from the device's database when --config is given. */
   auditRows?: AuditRow[];
-  /** The anchor queue's row for this folder's recording, when the device still waits for its receipt. */
-  queued?: { queuedAt: string; attempts: number; lastError: string | null };
+  /** The anchor queue's row for this folder's recording. */
+  queued?: DeviceAnchorRecord;
 }
 
 /**
@@ -110,6 +111,7 @@ async function deviceContext(configPath: string | undefined, keyFiles: readonly 
   const { Database } = await import('../store/database.js');
   const { AuditLog } = await import('../evidence/audit-log.js');
   const { MANIFEST_FILE, parseManifest } = await import('../evidence/manifest.js');
+  const { anchorPayload } = await import('../evidence/anchor-receipt.js');
   let db;
   try {
     db = await Database.open(resolveDataPath(config, config.storage.database), 'readonly');
@@ -119,10 +121,12 @@ async function deviceContext(configPath: string | undefined, keyFiles: readonly 
   try {
     const auditRows = await new AuditLog(db).rows();
     const manifest = parseManifest(await readFile(join(dir, MANIFEST_FILE)).catch(() => Buffer.from('')));
+    // A database older than the anchor queue has no such table: nothing queued, then.
     const row = manifest.ok
-      ? await db.get<{ queued_at: string; attempts: number; last_error: string | null }>('SELECT queued_at, attempts, last_error FROM fleet_anchors WHERE recording_id = ? AND receipt_at IS NULL', [manifest.manifest.recording.id]).catch(() => undefined)
+      ? await db.get<{ anchor: string; queued_at: string; receipt_at: string | null; attempts: number; last_error: string | null }>('SELECT anchor, queued_at, receipt_at, attempts, last_error FROM fleet_anchors WHERE recording_id = ?', [manifest.manifest.recording.id]).catch(() => undefined)
       : undefined;
-    return { notaryKeys, auditRows, ...(row ? { queued: { queuedAt: row.queued_at, attempts: row.attempts, lastError: row.last_error } } : {}) };
+    const anchor = row ? anchorPayload.safeParse(JSON.parse(row.anchor)) : undefined;
+    return { notaryKeys, auditRows, ...(row && anchor?.success ? { queued: { anchor: anchor.data, queuedAt: row.queued_at, receiptAt: row.receipt_at, attempts: row.attempts, lastError: row.last_error } } : {}) };
   } finally {
     await db.close();
   }
@@ -138,7 +142,7 @@ function anchorLines(report: VerifyReport, device: DeviceContext): string[] {
         lines.push(`   neo: đã neo tại trung tâm giám sát / anchored: room ${anchor.receipt.room}, ${anchor.receipt.stream} #${anchor.receipt.streamSeq} at ${anchor.receipt.receivedAt}, notary ${anchor.receipt.notary.fingerprint}`);
         break;
       case 'not-anchored':
-        lines.push(device.queued
+        lines.push(device.queued?.receiptAt === null
           ? `   neo: chưa neo, đang chờ / not anchored yet: queued since ${device.queued.queuedAt}, ${device.queued.attempts} attempt(s)${device.queued.lastError ? ` (last: ${device.queued.lastError})` : ''}`
           : '   neo: chưa neo / not anchored yet (no anchor-receipt.json)');
         break;

@@ -168,3 +168,26 @@ export function judgeAuditHead(head: AnchorPayload['auditHead'], rows: readonly 
   if (broken) return { status: 'chain-broken', detail: `entry ${broken.seq}: ${broken.detail}` };
   return { status: 'intact', entries: rows.length };
 }
+
+/** The device's own record of a recording's anchor (the queue in its database). */
+export interface DeviceAnchorRecord {
+  anchor: AnchorPayload;
+  queuedAt: string;
+  receiptAt: string | null;
+  attempts: number;
+  lastError: string | null;
+}
+
+/**
+ * The folder against what the device itself anchored: a re-signed folder whose receipt was removed
+ * still differs from the anchor the device queued, and a receipt the device got but the folder
+ * lacks was removed. Both are findings; the queue is no authority (central's stream is), but a
+ * genuine folder never disagrees with it.
+ */
+export function compareWithDeviceAnchor(record: DeviceAnchorRecord, manifest: { sha256: string; signingKeyFingerprint: string }, verdict: AnchorVerdict): { reason: 'anchor-mismatch' | 'bad-receipt'; detail: string }[] {
+  const problems: { reason: 'anchor-mismatch' | 'bad-receipt'; detail: string }[] = [];
+  if (record.anchor.manifestSha256 !== manifest.sha256) problems.push({ reason: 'anchor-mismatch', detail: `the device anchored this recording's manifest as sha256 ${record.anchor.manifestSha256}, the folder's is ${manifest.sha256}` });
+  if (record.anchor.signingKeyFingerprint !== manifest.signingKeyFingerprint) problems.push({ reason: 'anchor-mismatch', detail: `the device anchored it as signed by ${record.anchor.signingKeyFingerprint}, the folder is signed by ${manifest.signingKeyFingerprint}: re-signed with another key` });
+  if (verdict.status === 'not-anchored' && record.receiptAt !== null) problems.push({ reason: 'bad-receipt', detail: `the device received its anchor receipt at ${record.receiptAt}; the folder no longer holds it` });
+  return problems;
+}

@@ -1,7 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ANCHOR_RECEIPT_FILE, anchorVerdictFails, judgeAnchor, judgeAuditHead, parseReceipt, type AnchorVerdict, type AuditVerdict } from './anchor-receipt.js';
+import { ANCHOR_RECEIPT_FILE, anchorVerdictFails, compareWithDeviceAnchor, judgeAnchor, judgeAuditHead, parseReceipt, type AnchorVerdict, type AuditVerdict, type DeviceAnchorRecord } from './anchor-receipt.js';
 import type { AuditRow } from './audit-chain.js';
 import { publicKeyFingerprint, verifySignature } from './device-key.js';
 import { checkEncryptedAgainstManifest, ENCRYPTED_MANIFEST_FILE, ENCRYPTED_SIGNATURE_FILE, parseEncryptedManifest, type EncryptedTo } from './encrypted-manifest.js';
@@ -22,6 +22,8 @@ export interface VerifyOptions {
   trustedNotaryKeys?: readonly KeyObject[];
   /** The device's audit log, oldest first: checked against the head anchored in the receipt. Absent: not checked. */
   auditRows?: readonly AuditRow[];
+  /** The device's queue row for this recording's anchor (with --config), compared with the folder. */
+  deviceAnchor?: DeviceAnchorRecord;
 }
 
 export interface VerifyReport {
@@ -122,13 +124,11 @@ export async function verifyFolder(dir: string, options: VerifyOptions = {}): Pr
 }
 
 function checkAnchor(report: VerifyReport, manifest: Manifest, manifestRaw: Buffer, receiptRaw: Buffer | undefined, options: VerifyOptions): void {
-  const verdict = judgeAnchor({
-    receipt: receiptRaw === undefined ? undefined : parseReceipt(receiptRaw),
-    manifest: { recordingId: manifest.recording.id, sha256: sha256Hex(manifestRaw), signingKeyFingerprint: manifest.publicKey.fingerprint },
-    trustedNotaryKeys: options.trustedNotaryKeys ?? [],
-  });
+  const identity = { recordingId: manifest.recording.id, sha256: sha256Hex(manifestRaw), signingKeyFingerprint: manifest.publicKey.fingerprint };
+  const verdict = judgeAnchor({ receipt: receiptRaw === undefined ? undefined : parseReceipt(receiptRaw), manifest: identity, trustedNotaryKeys: options.trustedNotaryKeys ?? [] });
   report.anchor = verdict;
   const file = ANCHOR_RECEIPT_FILE;
+  if (options.deviceAnchor) for (const problem of compareWithDeviceAnchor(options.deviceAnchor, identity, verdict)) report.findings.push({ file, ...problem });
   if (verdict.status === 'mismatch') for (const problem of verdict.problems) report.findings.push({ file, reason: 'anchor-mismatch', detail: problem });
   else if (verdict.status === 'bad-receipt') report.findings.push({ file, reason: 'bad-receipt', detail: verdict.problem });
   else if (verdict.status === 'untrusted-notary') report.findings.push({ file, reason: 'bad-receipt', detail: `signed by notary key ${verdict.receipt.notary.fingerprint}, which is not trusted (fleet.notaryKeys)` });

@@ -8,8 +8,9 @@ export type Permissions = {
 };
 
 /**
- * A room publishes under its own subjects and writes its own KV key, and nothing else: not another
- * room's subjects, not the JetStream API (so it can read no stream). It receives its own commands
+ * A room publishes under its own subjects (its anchors among them), writes its own KV key and asks
+ * the notary for its own receipts, and nothing else: not another room's subjects, not the
+ * JetStream API (so it can read no stream). It receives its own commands
  * and the replies to its own requests (its JetStream acknowledgements) on its own inbox prefix, and
  * may answer a command once, on that command's reply subject, within 5 minutes (a readiness test
  * takes a few).

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { AUDIT_GENESIS, auditEntryHash, type AuditRow } from '../../kiosk/evidence/audit-chain.js';
 import {
-  anchorPayload, judgeAnchor, judgeAuditHead, notaryKeyFrom, parseReceipt, RECEIPT_FORMAT, receiptFileBytes, signReceipt, checkReceiptSignature,
+  anchorPayload, compareWithDeviceAnchor, judgeAnchor, judgeAuditHead, notaryKeyFrom, parseReceipt, RECEIPT_FORMAT, receiptFileBytes, signReceipt, checkReceiptSignature,
   type AnchorPayload, type ReceiptBody,
 } from '../../kiosk/evidence/anchor-receipt.js';
 import { buildAnchor, parseAnchorMessage, parseNotaryPublicKey, parseNotaryReply } from '../../kiosk/fleet/nats/anchor.js';
@@ -128,6 +128,16 @@ describe('anchor receipts (evidence anchoring)', () => {
     expect(judgeAuditHead(head, rewritten).status).toBe('rewritten');
     const edited = rows.map((r) => (r.seq === 5 ? { ...r, target: 'other' } : r));
     expect(judgeAuditHead(head, edited).status).toBe('chain-broken');
+  });
+
+  it('compares a folder with the device\'s own anchor queue', () => {
+    const manifest = { sha256: anchor.manifestSha256, signingKeyFingerprint: anchor.signingKeyFingerprint };
+    const record = { anchor, queuedAt: '2026-12-01T09:00:00.000Z', receiptAt: '2026-12-01T09:00:02.000Z', attempts: 0, lastError: null };
+    const anchored = { status: 'anchored', receipt: signReceipt(body, notary) } as const;
+    expect(compareWithDeviceAnchor(record, manifest, anchored)).toEqual([]);
+    expect(compareWithDeviceAnchor({ ...record, receiptAt: null }, manifest, { status: 'not-anchored' })).toEqual([]);
+    expect(compareWithDeviceAnchor(record, manifest, { status: 'not-anchored' }).map((p) => p.reason)).toEqual(['bad-receipt']);
+    expect(compareWithDeviceAnchor(record, { sha256: hex('d'), signingKeyFingerprint: fp('e') }, { status: 'not-anchored' }).map((p) => p.reason)).toEqual(['anchor-mismatch', 'anchor-mismatch', 'bad-receipt']);
   });
 
   it('the room accepts a receipt only for exactly what it published, signed by a configured key', () => {

@@ -146,7 +146,12 @@ describe('evidence anchoring: daemon, central monitoring and the verifier', () =
     const unanchored = await verifyCli(withoutReceipt, '--notary-key', notaryKeyFile);
     expect(unanchored.code, unanchored.stdout).toBe(0);
     expect(unanchored.stdout).toContain('not anchored yet');
-    // ...but not against its anchor.
+    // On the device, even without its receipt, it differs from the anchor the device queued...
+    const againstQueue = await verifyCli(withoutReceipt, '--config', room.configPath);
+    expect(againstQueue.code, againstQueue.stdout).toBe(1);
+    expect(againstQueue.stdout).toContain('the device anchored it as signed by');
+    expect(againstQueue.stdout).toContain('the device received its anchor receipt at');
+    // ...and with its receipt it fails anywhere.
     const resigned = await verifyCli(copy, '--notary-key', notaryKeyFile);
     expect(resigned.code, resigned.stdout).toBe(1);
     expect(resigned.stdout).toContain('anchor-receipt.json: anchor-mismatch: anchored as signed by');
