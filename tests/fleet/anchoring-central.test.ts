@@ -85,6 +85,25 @@ describe('evidence anchors at central monitoring (real nats-server)', () => {
     expect(await askNotary(a, 'room-a', first.seq, 'rec-1')).toEqual(reply);
   });
 
+  it('measures an anchor and its receipt: bytes on the wire, publish-to-receipt round trip (printed, not asserted)', async () => {
+    const a = await room('room-a');
+    const times: number[] = [];
+    let receiptBytes = 0;
+    for (let i = 0; i < 200; i++) {
+      const started = performance.now();
+      const { seq } = await publishAnchor(a, 'room-a', anchorFor(`measure-${i}`, i));
+      const reply = await askNotary(a, 'room-a', seq, `measure-${i}`);
+      times.push(performance.now() - started);
+      if (!reply.ok) throw new Error(reply.error.message);
+      receiptBytes = JSON.stringify(reply.receipt, null, 2).length + 1;
+    }
+    times.sort((x, y) => x - y);
+    const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!.toFixed(1);
+    const info = await (await jetstreamManager(admin)).streams.info(ANCHORS_STREAM);
+    console.log(`anchor ${buildAnchor(anchorFor('measure-0')).byteLength} B on the wire, receipt file ${receiptBytes} B, stream ${(info.state.bytes / info.state.messages).toFixed(0)} B per anchor stored; publish + receipt over wss: p50 ${at(0.5)} ms, p99 ${at(0.99)} ms (n=${times.length})`);
+    expect(times).toHaveLength(200);
+  });
+
   it('refuses delete and purge of the anchors stream even to the admin credential, and an update cannot lift that', async () => {
     const a = await room('room-a');
     const { seq } = await publishAnchor(a, 'room-a', anchorFor('rec-2'));
