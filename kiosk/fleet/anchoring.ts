@@ -97,6 +97,8 @@ export function receiptProblem(receipt: AnchorReceipt, expected: { roomId: strin
   return undefined;
 }
 
+const WARN_AFTER_ATTEMPTS = 5;
+
 /** Not worth asking again now: the answer would be the same until central or the config changes. */
 class AnchorRefused extends Error {
   override name = 'AnchorRefused';
@@ -174,7 +176,9 @@ export class RoomAnchoring {
           failed = true;
           const message = String((error as Error)?.message ?? error);
           await this.#queue.failed(pending.recordingId, message);
-          this.options.logger[error instanceof AnchorRefused ? 'error' : 'debug']({ recordingId: pending.recordingId, err: message }, 'recording not anchored yet');
+          // A link that is down is routine; an anchor still failing after a few tries (no notary serving?) is worth a warning, once.
+          const level = error instanceof AnchorRefused ? 'error' : pending.attempts + 1 === WARN_AFTER_ATTEMPTS ? 'warn' : 'debug';
+          this.options.logger[level]({ recordingId: pending.recordingId, attempts: pending.attempts + 1, err: message }, 'recording not anchored yet');
         }
       }
       if (failed) this.#retryLater();
