@@ -3,6 +3,7 @@ import { halConfig } from '../hal/config.js';
 import { roomAutomationConfig } from '../kiosk/room/config.js';
 import { exportConfig } from '../kiosk/evidence/export-config.js';
 import { checkServerUrl } from '../kiosk/fleet/nats/server-url.js';
+import { parseNotaryPublicKey } from '../kiosk/fleet/nats/anchor.js';
 
 export const CONFIG_VERSION = 1;
 
@@ -100,6 +101,18 @@ const fleet = z.object({
   caFile: z.string().min(1).optional(),
   /** What the `reboot` command runs (argv, no shell); [] = log it and do nothing (simulation). */
   rebootCommand: z.array(z.string().min(1)).max(16).default(['systemctl', 'reboot']),
+  /**
+   * Central's notary public keys (PEM, or the `N…` line scripts/central prints): an anchor receipt is
+   * written beside a manifest, and `verify` calls a folder anchored, only when one of them signed it.
+   * More than one during a key change-over. Empty: anchors are published but no receipt is accepted.
+   */
+  notaryKeys: z.array(z.string().min(1).superRefine((value, ctx) => {
+    try {
+      parseNotaryPublicKey(value);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    }
+  })).max(8).default([]),
 }).strict().superRefine((value, ctx) => {
   if (!value.enabled) return;
   if (value.servers.length === 0) ctx.addIssue({ code: 'custom', path: ['servers'], message: 'at least one server (wss://host:port) is required when enabled is true' });
@@ -145,7 +158,7 @@ export const deviceConfig = z.object({
   roomAutomation: roomAutomationConfig.default(() => roomAutomationConfig.parse({})),
   media: media.default(() => media.parse({})),
   web: web.default(() => web.parse({})),
-  fleet: fleet.default({ enabled: false, servers: [], rebootCommand: ['systemctl', 'reboot'] }),
+  fleet: fleet.default({ enabled: false, servers: [], rebootCommand: ['systemctl', 'reboot'], notaryKeys: [] }),
   storage: storage.default(() => storage.parse({})),
   evidence: evidence.default(() => evidence.parse({})),
   log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info') }).strict().default({ level: 'info' }),

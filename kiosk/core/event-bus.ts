@@ -41,6 +41,23 @@ export type AppEvents = MediaEvents & {
   readinessAlert: [alert: ReadinessAlert];
   /** Mains power and UPS: on battery, back on line, critical, session ended for power, shutdown requested/failed (kiosk/power). */
   powerAlert: [alert: PowerAlert];
+  /**
+   * A recording was sealed and its folder made read-only (kiosk/recording): what central's anchor of
+   * it needs (kiosk/fleet/anchoring.ts). `dir` is the folder's absolute path; hashes only, no identity.
+   */
+  recordingSealed: [sealed: {
+    recordingId: string;
+    sessionId: string | null;
+    dir: string;
+    at: string;
+    /** SHA-256 of manifest.json's bytes. */
+    manifestSha256: string;
+    signingKeyFingerprint: string;
+    /** The manifest's segment chain head. */
+    chainHead: string;
+    /** The newest audit log entry at the seal (seq 0 and the genesis hash when the log is empty). */
+    auditHead: { seq: number; hash: string };
+  }];
   /** A recording could not be sealed (kiosk/recording): central monitoring and the technician must see it. */
   evidenceAlert: [alert: EvidenceAlert];
   /** A console login was revoked (logout, password changed, account disabled): its websockets close. */

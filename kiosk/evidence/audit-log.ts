@@ -46,8 +46,13 @@ export class AuditLog {
     return rows.map(toRow);
   }
 
+  /** Every entry, oldest first (the verifier checks them against an anchored head). */
+  async rows(): Promise<AuditRow[]> {
+    return (await this.db.all<AuditDbRow>('SELECT * FROM audit_log ORDER BY seq')).map(toRow);
+  }
+
   async verify(): Promise<{ ok: true; entries: number } | { ok: false; entries: number; broken: BrokenLink }> {
-    const rows = (await this.db.all<AuditDbRow>('SELECT * FROM audit_log ORDER BY seq')).map(toRow);
+    const rows = await this.rows();
     const broken = findFirstBrokenLink(rows);
     return broken ? { ok: false, entries: rows.length, broken } : { ok: true, entries: rows.length };
   }

@@ -2,6 +2,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { chmod, copyFile, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { ANCHOR_RECEIPT_FILE } from './anchor-receipt.js';
 import { encodeSignature, signBytes, type DeviceKey } from './device-key.js';
 import { encryptedManifestBytes, encryptedName, ENCRYPTED_MANIFEST_FILE, ENCRYPTED_MANIFEST_FORMAT, ENCRYPTED_SIGNATURE_FILE, parseEncryptedManifest, type EncryptedManifest, type EncryptedTo } from './encrypted-manifest.js';
 import { AGE_FORMAT, DEFAULT_SCRYPT_WORK_FACTOR, encryptFile, type AgeTarget } from './encryption.js';
@@ -93,6 +94,11 @@ async function exportOnce(options: ExportOptions, partial: string): Promise<Expo
     ? await copyEncrypted(options, options.encrypt, manifest, manifestRaw, partial)
     : await copyPlain(options, manifest, partial);
 
+  // The anchor receipt (hashes and ids only) travels too, so the copy can be checked against its anchor.
+  await rm(join(partial, ANCHOR_RECEIPT_FILE), { force: true });
+  await copyFile(join(sourceDir, ANCHOR_RECEIPT_FILE), join(partial, ANCHOR_RECEIPT_FILE)).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error;
+  });
   // Manifest last: until it is there, even the .partial folder fails verification.
   await copyFile(join(sourceDir, SIGNATURE_FILE), join(partial, SIGNATURE_FILE));
   await writeFileAtomic(join(partial, MANIFEST_FILE), manifestRaw);
@@ -185,7 +191,7 @@ async function sameEncryption(dir: string, to: AgeTarget | undefined): Promise<b
 
 /** Leftovers of an earlier attempt (another mode, temporary files) would make the copy fail verification. */
 async function removeUnexpected(partial: string, manifest: Manifest, encrypted: boolean): Promise<void> {
-  const expected = new Set([MANIFEST_FILE, SIGNATURE_FILE, ...(encrypted ? [ENCRYPTED_MANIFEST_FILE, ENCRYPTED_SIGNATURE_FILE, ...manifest.segments.map((s) => encryptedName(s.name))] : manifest.segments.map((s) => s.name))]);
+  const expected = new Set([MANIFEST_FILE, SIGNATURE_FILE, ANCHOR_RECEIPT_FILE, ...(encrypted ? [ENCRYPTED_MANIFEST_FILE, ENCRYPTED_SIGNATURE_FILE, ...manifest.segments.map((s) => encryptedName(s.name))] : manifest.segments.map((s) => s.name))]);
   for (const entry of await readdir(partial)) {
     if (!expected.has(entry)) await rm(join(partial, entry), { recursive: true, force: true });
   }

@@ -1,6 +1,8 @@
-import { createPublicKey } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ANCHOR_RECEIPT_FILE, anchorVerdictFails, compareWithDeviceAnchor, judgeAnchor, judgeAuditHead, parseReceipt, type AnchorVerdict, type AuditVerdict, type DeviceAnchorRecord } from './anchor-receipt.js';
+import type { AuditRow } from './audit-chain.js';
 import { publicKeyFingerprint, verifySignature } from './device-key.js';
 import { checkEncryptedAgainstManifest, ENCRYPTED_MANIFEST_FILE, ENCRYPTED_SIGNATURE_FILE, parseEncryptedManifest, type EncryptedTo } from './encrypted-manifest.js';
 import type { Finding } from './findings.js';
@@ -16,6 +18,12 @@ export interface VerifyOptions {
   pinnedPublicKeyPem?: string;
   /** Checked before each file is hashed: an export's deadline stops its verification too. */
   signal?: AbortSignal;
+  /** Central's notary keys (config `fleet.notaryKeys`): without them a receipt is read but its signature not checked. */
+  trustedNotaryKeys?: readonly KeyObject[];
+  /** The device's audit log, oldest first: checked against the head anchored in the receipt. Absent: not checked. */
+  auditRows?: readonly AuditRow[];
+  /** The device's queue row for this recording's anchor (with --config), compared with the folder. */
+  deviceAnchor?: DeviceAnchorRecord;
 }
 
 export interface VerifyReport {
@@ -30,6 +38,10 @@ export interface VerifyReport {
   chainHead?: string;
   segments: number;
   bytesHashed: number;
+  /** The folder against its anchor at central monitoring (ANCHORING.md). */
+  anchor?: AnchorVerdict;
+  /** The device's audit log against the anchored head; absent when no log or no receipt was given. */
+  audit?: AuditVerdict;
 }
 
 interface ExpectedFile {
@@ -71,7 +83,9 @@ export async function verifyFolder(dir: string, options: VerifyOptions = {}): Pr
   findings.push(...checkChain(manifest));
 
   let expected: ExpectedFile[] = manifest.segments;
-  const allowed = new Set([MANIFEST_FILE, SIGNATURE_FILE]);
+  // The receipt is written after the seal (the manifest cannot list it); the anchor check below judges it.
+  const allowed = new Set([MANIFEST_FILE, SIGNATURE_FILE, ANCHOR_RECEIPT_FILE]);
+  checkAnchor(report, manifest, manifestRaw, await readOptional(join(dir, ANCHOR_RECEIPT_FILE)), options);
   const encryptedRaw = await readOptional(join(dir, ENCRYPTED_MANIFEST_FILE));
   if (encryptedRaw) {
     report.encrypted = true;
@@ -107,6 +121,22 @@ export async function verifyFolder(dir: string, options: VerifyOptions = {}): Pr
   }
   report.ok = findings.length === 0;
   return report;
+}
+
+function checkAnchor(report: VerifyReport, manifest: Manifest, manifestRaw: Buffer, receiptRaw: Buffer | undefined, options: VerifyOptions): void {
+  const identity = { recordingId: manifest.recording.id, sha256: sha256Hex(manifestRaw), signingKeyFingerprint: manifest.publicKey.fingerprint };
+  const verdict = judgeAnchor({ receipt: receiptRaw === undefined ? undefined : parseReceipt(receiptRaw), manifest: identity, trustedNotaryKeys: options.trustedNotaryKeys ?? [] });
+  report.anchor = verdict;
+  const file = ANCHOR_RECEIPT_FILE;
+  if (options.deviceAnchor) for (const problem of compareWithDeviceAnchor(options.deviceAnchor, identity, verdict)) report.findings.push({ file, ...problem });
+  if (verdict.status === 'mismatch') for (const problem of verdict.problems) report.findings.push({ file, reason: 'anchor-mismatch', detail: problem });
+  else if (verdict.status === 'bad-receipt') report.findings.push({ file, reason: 'bad-receipt', detail: verdict.problem });
+  else if (verdict.status === 'untrusted-notary') report.findings.push({ file, reason: 'bad-receipt', detail: `signed by notary key ${verdict.receipt.notary.fingerprint}, which is not trusted (fleet.notaryKeys)` });
+  if (anchorVerdictFails(verdict) && verdict.status !== 'mismatch') return;
+  if (!('receipt' in verdict) || options.auditRows === undefined) return;
+  const audit = judgeAuditHead(verdict.receipt.anchor.auditHead, options.auditRows);
+  report.audit = audit;
+  if (audit.status !== 'intact') report.findings.push({ file: 'audit_log', reason: 'audit-tampered', detail: audit.detail });
 }
 
 /** The key to check signatures with, or undefined when it cannot be trusted at all. */

@@ -8,6 +8,7 @@ import { runCommand } from '../power/shutdown-command.js';
 import type { ReadinessRun } from '../readiness/types.js';
 import { SessionError } from '../session/errors.js';
 import type { Database } from '../store/database.js';
+import { RoomAnchoring } from './anchoring.js';
 import { roomEventOf } from './event-map.js';
 import { SchemaError } from './nats/codec.js';
 import { boundLogLines } from './nats/commands.js';
@@ -56,6 +57,7 @@ export class FleetService implements Service {
   #publisher: RoomPublisher | undefined;
   #commands: Subscription | undefined;
   #outbox: FleetOutbox | undefined;
+  #anchoring: RoomAnchoring | undefined;
   #disposers: (() => void)[] = [];
   #connecting: Promise<void> | undefined;
   #draining: Promise<void> | undefined;
@@ -83,6 +85,9 @@ export class FleetService implements Service {
   async start(): Promise<void> {
     const { config, bus, logger, room } = this.options;
     if (!config.enabled || config.servers.length === 0 || !config.credentialFile) return;
+    // Before the credential is read: a seal during a bad-config spell is still anchored once fixed.
+    this.#anchoring = new RoomAnchoring({ db: this.options.db(), bus, logger, roomId: room.id, notaryKeys: config.notaryKeys, link: () => (this.#state === 'connected' ? this.#nc : undefined) });
+    this.#anchoring.start();
     // A room without its link still holds its sessions: a bad credential is reported, not fatal.
     const user = await readUserCredential(config.credentialFile).catch((error: Error) => {
       logger.error({ err: error.message }, 'fleet link disabled: no usable room credential');
@@ -144,6 +149,8 @@ export class FleetService implements Service {
     await nc?.close().catch(() => undefined);
     await this.#connecting?.catch(() => undefined);
     await this.#draining?.catch(() => undefined);
+    await this.#anchoring?.stop();
+    this.#anchoring = undefined;
     this.#outbox = undefined;
     this.#setState('disabled');
   }
@@ -208,6 +215,7 @@ export class FleetService implements Service {
     this.#lastState = '';
     this.#stateSoon(0);
     this.#drain();
+    this.#anchoring?.kick();
   }
 
   /** Publishes the outbox in order, one entry at a time, each deleted on its ack; one drain at a time. */

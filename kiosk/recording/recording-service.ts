@@ -6,6 +6,9 @@ import type { Service } from '../core/service.js';
 import { SerialQueue } from '../core/serial-queue.js';
 import { SealRefusedError, type EvidenceStore } from '../evidence/evidence-store.js';
 import { readDiskSpace } from '../evidence/disk.js';
+import { AUDIT_GENESIS } from '../evidence/audit-chain.js';
+import { sha256Hex } from '../evidence/hashing.js';
+import { manifestBytes, type Manifest } from '../evidence/manifest.js';
 import { recoverFolder } from '../evidence/recovery.js';
 import type { RecordingStopCause } from '../media/events.js';
 import { nextSegmentIndexIn } from '../media/segment-files.js';
@@ -240,9 +243,10 @@ export class RecordingService implements Service, RecordingPort {
     if (!recording || recording.deletedAt) throw new RecordingError('not_found', `no recording ${recordingId}`);
     const added = await recoverFolder(catalog, recording.dir, logger, recording.id);
     if (added.length) logger.warn({ recordingId, segments: added.map((s) => s.index) }, 'segments on disk but not catalogued were added before the seal');
+    let manifest: Manifest;
     try {
       const events = recording.sessionId ? await this.options.owner().timeline(recording.sessionId) : undefined;
-      await evidence.store.seal(recordingId, events);
+      manifest = await evidence.store.seal(recordingId, events);
     } catch (error) {
       const alert: EvidenceAlert = { code: error instanceof SealRefusedError ? 'seal-refused' : 'seal-failed', recordingId, ...(recording.sessionId ? { sessionId: recording.sessionId } : {}), message: (error as Error).message, at: this.#now };
       this.#sealFailure = { recordingId, at: alert.at, message: alert.message };
@@ -250,7 +254,14 @@ export class RecordingService implements Service, RecordingPort {
       this.options.bus.emit('evidenceAlert', alert);
       throw error;
     }
-    await makeReadOnly(catalog.absolutePath(recording.dir));
+    const dir = catalog.absolutePath(recording.dir);
+    await makeReadOnly(dir);
+    const [newest] = await evidence.store.audit.list(1);
+    this.options.bus.emit('recordingSealed', {
+      recordingId, sessionId: recording.sessionId, dir, at: manifest.createdAt,
+      manifestSha256: sha256Hex(manifestBytes(manifest)), signingKeyFingerprint: manifest.publicKey.fingerprint, chainHead: manifest.chainHead,
+      auditHead: newest ? { seq: newest.seq, hash: newest.hash } : { seq: 0, hash: AUDIT_GENESIS },
+    });
   }
 
   /**

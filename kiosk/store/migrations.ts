@@ -2,6 +2,7 @@ import { sessionRecorderStopMigrationSql, sessionsMigrationSql } from '../sessio
 import { ptzPresetsMigrationSql } from '../ptz/migration.js';
 import { authMigrationSql, identityRequestsMigrationSql } from '../auth/migration.js';
 import { fleetMigrationSql } from '../fleet/outbox.js';
+import { anchorsMigrationSql } from '../fleet/anchoring.js';
 
 /**
  * Schema versions, applied in order at start-up. A migration is never edited once released:
@@ -116,5 +117,10 @@ export const migrations: readonly Migration[] = [
     version: 8,
     name: 'auth: two-person approval of rights to read identities',
     sql: identityRequestsMigrationSql,
+  },
+  {
+    version: 9,
+    name: 'fleet: evidence anchors waiting for central monitoring\'s receipt',
+    sql: anchorsMigrationSql,
   },
 ];

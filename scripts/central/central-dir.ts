@@ -1,7 +1,10 @@
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { access, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { notaryKeyFrom } from '../../kiosk/evidence/anchor-receipt.js';
+import { serverStylePublicKey } from '../../kiosk/fleet/nats/nkey.js';
 import { isRoomId } from '../../kiosk/fleet/nats/subjects.js';
 import { newUserKey, publicKeyOfSeedFile, writeSeedFile } from './credentials.js';
 import { DEFAULT_ACCOUNT, natsServerConfig } from './server-config.js';
@@ -28,6 +31,11 @@ export function centralLayout(dir: string) {
     roomSeedFile: (roomId: string) => join(credentials, 'rooms', `${roomId}.nk`),
     monitoringSeedFile: join(credentials, 'monitoring.nk'),
     adminSeedFile: join(credentials, 'admin.nk'),
+    /** The notary's Ed25519 private key (signs anchor receipts): secret, 0600; it never leaves this folder. */
+    notaryKeyFile: join(credentials, 'notary-ed25519.pem'),
+    /** Its public half, for every room's `fleet.notaryKeys` (the nkey-style `N…` line is in `notary-public.txt`). */
+    notaryPublicKeyFile: join(root, 'notary-public.pem'),
+    notaryPublicNkeyFile: join(root, 'notary-public.txt'),
     storeDir: join(root, 'jetstream'),
   };
 }
@@ -69,6 +77,8 @@ export interface InitCentralResult {
   registry: CentralRegistry;
   /** Rooms given a key by this run (their seed files are new). */
   addedRooms: string[];
+  /** The notary's public key, as rooms configure it (`fleet.notaryKeys`). */
+  notary: { fingerprint: string; publicKey: string; pem: string };
 }
 
 const GiB = 1024 ** 3;
@@ -106,6 +116,7 @@ export async function initCentral(options: InitCentralOptions): Promise<InitCent
   }
   if (registry.monitoring.length === 0) registry.monitoring.push({ name: 'monitoring', publicKey: await keyFor(layout.monitoringSeedFile) });
   if (registry.admin.length === 0) registry.admin.push({ name: 'admin', publicKey: await keyFor(layout.adminSeedFile) });
+  const notary = await ensureNotaryKey(layout);
 
   const newCa = !(await exists(layout.caFile));
   if (newCa) await createCa(layout.tlsDir, `Diem Cau central dev CA (${registry.serverName})`);
@@ -127,7 +138,27 @@ export async function initCentral(options: InitCentralOptions): Promise<InitCent
   });
   await writeAtomically(layout.configFile, config);
   await writeAtomically(layout.registryFile, `${JSON.stringify(registry, null, 2)}\n`);
-  return { layout, registry, addedRooms };
+  return { layout, registry, addedRooms, notary };
+}
+
+/** The notary key, made once (a key rooms already trust must stay); its public half rewritten each run. */
+async function ensureNotaryKey(layout: CentralLayout): Promise<InitCentralResult['notary']> {
+  const pem = await readFile(layout.notaryKeyFile, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  });
+  let key;
+  if (pem === undefined) {
+    key = notaryKeyFrom(generateKeyPairSync('ed25519').privateKey);
+    await writeFile(layout.notaryKeyFile, key.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
+  } else {
+    key = notaryKeyFrom(createPrivateKey(pem));
+  }
+  const publicPem = key.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  const publicKey = serverStylePublicKey(key.publicKey);
+  await writeFile(layout.notaryPublicKeyFile, publicPem, { mode: 0o644 });
+  await writeFile(layout.notaryPublicNkeyFile, `${publicKey}\n`, { mode: 0o644 });
+  return { fingerprint: key.fingerprint, publicKey, pem: publicPem };
 }
 
 /** This machine by every name a room on it or on the LAN may use. */

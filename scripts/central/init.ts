@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   const wsPort = values['ws-port'] === undefined ? undefined : Number(values['ws-port']);
   if (wsPort !== undefined && (!Number.isInteger(wsPort) || wsPort < -1 || wsPort > 65535)) throw new Error(`--ws-port ${values['ws-port']}: a port`);
 
-  const { layout, registry, addedRooms } = await initCentral({
+  const { layout, registry, addedRooms, notary } = await initCentral({
     dir: values.dir,
     rooms,
     ...(values['ws-host'] !== undefined || wsPort !== undefined ? { websocket: { host: values['ws-host'] ?? '127.0.0.1', port: wsPort ?? 8443 } } : {}),
@@ -58,6 +58,7 @@ async function main(): Promise<void> {
     `server listens   wss://${registry.websocket.host}:${registry.websocket.port}  (certificate for ${registry.tlsHosts.join(', ')})`,
     `give each room   its seed ${layout.roomSeedFile('<room-id>')} (secret, 0600) and the CA ${layout.caFile}`,
     `monitoring       ${layout.monitoringSeedFile}; set-up tools: ${layout.adminSeedFile}`,
+    `notary key       ${notary.fingerprint}: every room's fleet.notaryKeys: ["${notary.publicKey}"] (also ${layout.notaryPublicKeyFile})`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   if (!values.start) return;

@@ -8,15 +8,16 @@ export type Permissions = {
 };
 
 /**
- * A room publishes under its own subjects and writes its own KV key, and nothing else: not another
- * room's subjects, not the JetStream API (so it can read no stream). It receives its own commands
+ * A room publishes under its own subjects (its anchors among them), writes its own KV key and asks
+ * the notary for its own receipts, and nothing else: not another room's subjects, not the
+ * JetStream API (so it can read no stream). It receives its own commands
  * and the replies to its own requests (its JetStream acknowledgements) on its own inbox prefix, and
  * may answer a command once, on that command's reply subject, within 5 minutes (a readiness test
  * takes a few).
  */
 export function roomPermissions(roomId: string): Permissions {
   return {
-    publish: { allow: [subjects.roomAll(roomId), subjects.stateKey(roomId)] },
+    publish: { allow: [subjects.roomAll(roomId), subjects.stateKey(roomId), subjects.notaryReceipt(roomId)] },
     subscribe: { allow: [subjects.commands(roomId), subjects.inbox(roomId)] },
     allow_responses: { max: 1, expires: '5m' },
   };
@@ -25,7 +26,8 @@ export function roomPermissions(roomId: string): Permissions {
 /**
  * Central monitoring reads everything and sends commands; it reads streams through consumers, but
  * cannot create, change, purge or delete a stream (that is the admin credential's, used at set-up), and
- * cannot publish as a room or write a room's state.
+ * cannot publish as a room or write a room's state. It answers a room's notary request once, on that
+ * request's reply subject, within a minute (the receipt: the notary reads the anchor by sequence).
  */
 export function monitoringPermissions(): Permissions {
   return {
@@ -44,5 +46,6 @@ export function monitoringPermissions(): Permissions {
       ],
     },
     subscribe: { allow: ['>'] },
+    allow_responses: { max: 1, expires: '1m' },
   };
 }

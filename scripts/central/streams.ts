@@ -4,6 +4,7 @@ import { DiscardPolicy, JetStreamApiCodes, JetStreamApiError, jetstreamManager, 
 import { Kvm } from '@nats-io/kv';
 import { maxBytes } from '../../kiosk/fleet/nats/codec.js';
 import { EVENTS_STREAM, ROOMS_BUCKET, subjects } from '../../kiosk/fleet/nats/subjects.js';
+import { anchorsStreamConfig, defaultAnchorsRetention, type AnchorsRetention } from './anchors.js';
 
 export interface EventsRetention {
   /** How long events stay in the stream (history for the dashboard and late consumers). */
@@ -36,17 +37,18 @@ export function eventsStreamConfig(retention: EventsRetention = defaultEventsRet
 }
 
 /**
- * Creates the events stream and the rooms' KV bucket, or brings an existing stream to this config.
- * Needs the admin credential: the monitoring service may read streams but not change them.
+ * Creates the events and anchors streams and the rooms' KV bucket, or brings an existing stream to
+ * this config. Needs the admin credential: the monitoring service may read streams but not change them.
  */
-export async function ensureCentralStreams(nc: NatsConnection, retention: EventsRetention = defaultEventsRetention): Promise<void> {
+export async function ensureCentralStreams(nc: NatsConnection, retention: EventsRetention = defaultEventsRetention, anchors: AnchorsRetention = defaultAnchorsRetention): Promise<void> {
   const jsm = await jetstreamManager(nc);
-  const config = eventsStreamConfig(retention);
-  const existing = await jsm.streams.info(config.name).catch((error: unknown) => {
-    if (error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound) return undefined;
-    throw error;
-  });
-  if (existing) await jsm.streams.update(config.name, config);
-  else await jsm.streams.add(config);
+  for (const config of [eventsStreamConfig(retention), anchorsStreamConfig(anchors)]) {
+    const existing = await jsm.streams.info(config.name).catch((error: unknown) => {
+      if (error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound) return undefined;
+      throw error;
+    });
+    if (existing) await jsm.streams.update(config.name, config);
+    else await jsm.streams.add(config);
+  }
   await new Kvm(nc).create(ROOMS_BUCKET, { history: 1, storage: StorageType.File, maxValueSize: maxBytes.state, replicas: 1 });
 }

@@ -20,7 +20,7 @@ const base = (): CentralServerConfig => ({
 describe('permissions', () => {
   it('a room publishes only under its own subjects and its own KV key, and hears only its commands and its inbox', () => {
     expect(roomPermissions('xa-an-binh')).toEqual({
-      publish: { allow: ['diemcau.v1.room.xa-an-binh.>', '$KV.diemcau-rooms.xa-an-binh'] },
+      publish: { allow: ['diemcau.v1.room.xa-an-binh.>', '$KV.diemcau-rooms.xa-an-binh', 'diemcau.v1.notary.xa-an-binh.receipt'] },
       subscribe: { allow: ['diemcau.v1.cmd.xa-an-binh.>', '_INBOX.xa-an-binh.>'] },
       allow_responses: { max: 1, expires: '5m' },
     });
@@ -50,7 +50,8 @@ describe('nats-server.conf', () => {
     expect(conf).toContain('"$KV.diemcau-rooms.phuong-1"');
     expect(conf).not.toMatch(/^\s*\$KV/m);
     expect(conf.match(/nkey: /g)).toHaveLength(4);
-    expect(conf.match(/allow_responses/g)).toHaveLength(2);
+    // The rooms answer commands; monitoring answers notary requests (anchor receipts).
+    expect(conf.match(/allow_responses/g)).toHaveLength(3);
   });
 
   it.each<[string, (c: CentralServerConfig) => void, RegExp]>([

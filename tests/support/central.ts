@@ -10,6 +10,7 @@ import { EVENTS_STREAM, ROOMS_BUCKET, type CommandName } from '../../kiosk/fleet
 import { initCentral, type CentralLayout } from '../../scripts/central/central-dir.js';
 import { sendCommand } from '../../scripts/central/commands.js';
 import { startNatsServer, type RunningNatsServer } from '../../scripts/central/nats-process.js';
+import { loadNotaryKey, serveNotary } from '../../scripts/central/notary.js';
 import { ensureCentralStreams } from '../../scripts/central/streams.js';
 import { makeTempDir, removeTempDir } from './temp-dir.js';
 
@@ -27,6 +28,8 @@ export interface Central {
   credentialFile: (roomId?: string) => string;
   caFile: string;
   layout: CentralLayout;
+  /** The notary's public key (`N…`), which fleetConfig puts in `fleet.notaryKeys`; the notary serves on the monitoring connection. */
+  notaryPublicKey: string;
   /** A device `fleet` config section pointing at this server (reboot is a no-op). */
   fleetConfig: (roomId?: string) => Record<string, unknown>;
   /** Every event in DIEMCAU_EVENTS (read back from the stream by the monitoring credential), optionally one topic. */
@@ -63,7 +66,7 @@ async function freePort(): Promise<number> {
 export async function startCentral(options: { rooms?: string[] } = {}): Promise<Central> {
   const dir = await makeTempDir('central');
   const port = await freePort();
-  const { layout } = await initCentral({ dir, rooms: options.rooms ?? ['sim-room'], websocket: { host: '127.0.0.1', port }, client: { host: '127.0.0.1', port: await freePort() } });
+  const { layout, notary } = await initCentral({ dir, rooms: options.rooms ?? ['sim-room'], websocket: { host: '127.0.0.1', port }, client: { host: '127.0.0.1', port: await freePort() } });
   const url = `wss://127.0.0.1:${port}`;
   let server: RunningNatsServer | undefined = await startNatsServer({ configFile: layout.configFile });
   const admin = await connectVerified({ servers: url, user: await readUserCredential(layout.adminSeedFile), caFile: layout.caFile });
@@ -79,6 +82,7 @@ export async function startCentral(options: { rooms?: string[] } = {}): Promise<
   const decoder = new TextDecoder();
   monitoring.subscribe('>', { callback: (_error, msg) => void seen.push({ subject: msg.subject, data: decoder.decode(msg.data) }) });
   await monitoring.flush();
+  const stopNotary = await serveNotary(monitoring, { notaryKey: await loadNotaryKey(layout.notaryKeyFile) });
   let jsm: JetStreamManager | undefined;
   const stored = new Map<number, StoredEvent>();
 
@@ -87,7 +91,8 @@ export async function startCentral(options: { rooms?: string[] } = {}): Promise<
     credentialFile: (roomId = 'sim-room') => layout.roomSeedFile(roomId),
     caFile: layout.caFile,
     layout,
-    fleetConfig: (roomId = 'sim-room') => ({ enabled: true, servers: [url], credentialFile: layout.roomSeedFile(roomId), caFile: layout.caFile, rebootCommand: [] }),
+    notaryPublicKey: notary.publicKey,
+    fleetConfig: (roomId = 'sim-room') => ({ enabled: true, servers: [url], credentialFile: layout.roomSeedFile(roomId), caFile: layout.caFile, rebootCommand: [], notaryKeys: [notary.publicKey] }),
     async events(topic) {
       jsm ??= await jetstreamManager(monitoring);
       const info = await jsm.streams.info(EVENTS_STREAM);
@@ -124,6 +129,7 @@ export async function startCentral(options: { rooms?: string[] } = {}): Promise<
       server ??= await startNatsServer({ configFile: layout.configFile });
     },
     async close() {
+      await stopNotary().catch(() => undefined);
       await monitoring.close().catch(() => undefined);
       await server?.stop();
       await removeTempDir(dir);

@@ -10,6 +10,9 @@ export const maxBytes = {
   event: 32 * 1024,
   commandRequest: 64 * 1024,
   commandReply: 128 * 1024,
+  anchor: 2 * 1024,
+  notaryRequest: 1024,
+  notaryReply: 8 * 1024,
 } as const;
 export type PayloadKind = keyof typeof maxBytes;
 

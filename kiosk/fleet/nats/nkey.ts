@@ -11,6 +11,8 @@ import type { Authenticator } from '@nats-io/nats-core';
 
 const PREFIX_SEED = 18 << 3;
 const PREFIX_USER = 20 << 3;
+/** `N…`: nkeys' server prefix, used for central's notary key (anchor receipts): not a user, so never mistaken for a credential. */
+const PREFIX_SERVER = 13 << 3;
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 /** DER of an Ed25519 PKCS#8 private key, up to the 32 bytes of its seed. */
 const PKCS8_ED25519 = Buffer.from('302e020100300506032b657004220420', 'hex');
@@ -44,6 +46,19 @@ export function generateUser(): { seed: string; publicKey: string } {
 export function isUserPublicKey(key: string): boolean {
   const raw = decodeChecked(key);
   return raw !== undefined && raw.length === 33 && raw[0] === PREFIX_USER;
+}
+
+/** An Ed25519 public key in nkeys' text encoding with the server prefix (`N…`). */
+export function serverStylePublicKey(publicKey: KeyObject): string {
+  const raw = Buffer.from(publicKey.export({ format: 'jwk' }).x ?? '', 'base64url');
+  return encodeChecked(Buffer.concat([Buffer.from([PREFIX_SERVER]), raw]));
+}
+
+/** The Ed25519 key of an `N…` public key; undefined when the text is not one (checksum included). */
+export function publicKeyFromServerStyle(text: string): KeyObject | undefined {
+  const raw = decodeChecked(text.trim());
+  if (!raw || raw.length !== 33 || raw[0] !== PREFIX_SERVER) return undefined;
+  return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw.subarray(1).toString('base64url') }, format: 'jwk' });
 }
 
 /** Answers the server's nonce with this user's signature: the seed never leaves the process. */

@@ -26,6 +26,8 @@ export type EventTopic = (typeof eventTopics)[number];
 
 /** JetStream stream holding every room's events; its duplicate window drops a replayed `room:seq`. */
 export const EVENTS_STREAM = 'DIEMCAU_EVENTS';
+/** JetStream stream of every room's evidence anchors: append-only (deny delete, deny purge), kept for years. */
+export const ANCHORS_STREAM = 'DIEMCAU_ANCHORS';
 /** JetStream KV bucket: one key per room (the room id), its latest state. */
 export const ROOMS_BUCKET = 'diemcau-rooms';
 
@@ -37,6 +39,12 @@ export const subjects = {
   /** What the events stream captures: every room's events. */
   allEvents: `${SUBJECT_ROOT}.room.*.event.>`,
   allTelemetry: `${SUBJECT_ROOT}.room.*.telemetry`,
+  /** A sealed recording's anchor (ANCHORING.md), published to JetStream. */
+  anchor: (roomId: string) => `${SUBJECT_ROOT}.room.${roomToken(roomId)}.anchor`,
+  allAnchors: `${SUBJECT_ROOT}.room.*.anchor`,
+  /** The room asks central's notary to sign a receipt for an anchor the stream holds. */
+  notaryReceipt: (roomId: string) => `${SUBJECT_ROOT}.notary.${roomToken(roomId)}.receipt`,
+  allNotaryReceipts: `${SUBJECT_ROOT}.notary.*.receipt`,
   /** The KV subject of the room's own key: `kv.put(roomId)` publishes here. */
   stateKey: (roomId: string) => `$KV.${ROOMS_BUCKET}.${roomToken(roomId)}`,
   commands: (roomId: string) => `${SUBJECT_ROOT}.cmd.${roomToken(roomId)}.>`,
@@ -53,10 +61,17 @@ export function eventMessageId(roomId: string, seq: number): string {
   return `${roomToken(roomId)}:${seq}`;
 }
 
+/** The JetStream message id of a recording's anchor: a replay of the same anchor is dropped by the stream. */
+export function anchorMessageId(roomId: string, recordingId: string): string {
+  return `${roomToken(roomId)}:anchor:${recordingId}`;
+}
+
 export type RoomSubject =
   | { kind: 'telemetry'; roomId: string }
   | { kind: 'event'; roomId: string; topic: EventTopic }
   | { kind: 'state'; roomId: string }
+  | { kind: 'anchor'; roomId: string }
+  | { kind: 'notary-receipt'; roomId: string }
   | { kind: 'command'; roomId: string; command: CommandName };
 
 /**
@@ -73,6 +88,8 @@ export function parseSubject(subject: string): RoomSubject | undefined {
   const [, , area, roomId = '', kind, name, ...rest] = tokens;
   if (!isRoomId(roomId) || rest.length > 0) return undefined;
   if (area === 'room' && kind === 'telemetry' && name === undefined) return { kind: 'telemetry', roomId };
+  if (area === 'room' && kind === 'anchor' && name === undefined) return { kind: 'anchor', roomId };
+  if (area === 'notary' && kind === 'receipt' && name === undefined) return { kind: 'notary-receipt', roomId };
   if (area === 'room' && kind === 'event' && isOneOf(eventTopics, name)) return { kind: 'event', roomId, topic: name };
   if (area === 'cmd' && isOneOf(commandNames, kind) && name === undefined) return { kind: 'command', roomId, command: kind };
   return undefined;
