@@ -1,0 +1,70 @@
+import { nanos, type NatsConnection } from '@nats-io/nats-core';
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
+import type { Logger } from 'pino';
+import { parseRoomEventMessage } from '../../../../kiosk/fleet/nats/events.js';
+import { EVENTS_STREAM, subjects } from '../../../../kiosk/fleet/nats/subjects.js';
+import type { MonitoringStore } from '../store/monitoring-db.js';
+import type { MonitoringMetrics } from '../http/metrics.js';
+
+/**
+ * The durable consumer every instance of the monitoring service shares: JetStream hands each event to
+ * one of them, and forgets it only once that instance acknowledged it, which it does only after the
+ * event is in the store. A restarted service therefore resumes where the consumer stands.
+ */
+export const EVENTS_CONSUMER = 'diemcau-monitoring';
+
+const consumerConfig = {
+  durable_name: EVENTS_CONSUMER,
+  ack_policy: AckPolicy.Explicit,
+  deliver_policy: DeliverPolicy.All,
+  filter_subject: subjects.allEvents,
+  // An instance that dies holding events gives them back after this long.
+  ack_wait: nanos(30_000),
+  max_ack_pending: 1000,
+};
+
+export interface EventConsumer {
+  stop(): Promise<void>;
+}
+
+export async function startEventConsumer(nc: NatsConnection, store: MonitoringStore, metrics: MonitoringMetrics, logger: Logger): Promise<EventConsumer> {
+  const jsm = await jetstreamManager(nc);
+  // Creating a durable with the config it already has is a no-op, so every instance may do it.
+  await jsm.consumers.add(EVENTS_STREAM, consumerConfig);
+  const consumer = await jetstream(nc).consumers.get(EVENTS_STREAM, EVENTS_CONSUMER);
+  const messages: ConsumerMessages = await consumer.consume({ max_messages: 256 });
+  const loop = (async () => {
+    for await (const msg of messages) await handle(msg);
+  })().catch((error: unknown) => logger.error({ err: error }, 'events consumer stopped'));
+
+  async function handle(msg: JsMsg): Promise<void> {
+    metrics.eventsReceived.inc();
+    const parsed = parseRoomEventMessage(msg.subject, msg.data);
+    if (!parsed.ok) {
+      // Acknowledged all the same: a message that will never parse must not hold up the ones behind it.
+      metrics.invalidMessages.inc({ kind: 'event', code: parsed.code });
+      logger.warn({ subject: msg.subject, streamSeq: msg.seq, code: parsed.code, error: parsed.error, bytes: msg.data.byteLength }, 'invalid event skipped');
+      msg.ack();
+      return;
+    }
+    const { roomId, event } = parsed.value;
+    try {
+      // When the stream stored it (the server's clock): a replay after a restart is not a sign of life.
+      const storedMs = msg.time.getTime();
+      const outcome = await store.recordEvent(roomId, event, msg.seq, storedMs);
+      if (outcome === 'duplicate') metrics.duplicatesDropped.inc();
+      msg.ack();
+    } catch (error) {
+      // Not stored: JetStream delivers it again (to this instance or another) after a pause.
+      logger.error({ err: error, room: roomId, seq: event.seq }, 'event not stored; will be redelivered');
+      msg.nak(5000);
+    }
+  }
+
+  return {
+    async stop() {
+      await messages.close().catch(() => undefined);
+      await loop;
+    },
+  };
+}
