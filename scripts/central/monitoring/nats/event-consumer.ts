@@ -1,5 +1,5 @@
 import { nanos, type NatsConnection } from '@nats-io/nats-core';
-import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
 import { parseRoomEventMessage } from '../../../../kiosk/fleet/nats/events.js';
 import { EVENTS_STREAM, subjects } from '../../../../kiosk/fleet/nats/subjects.js';
@@ -23,6 +23,9 @@ const consumerConfig = {
   max_ack_pending: 1000,
 };
 
+/** How long one pull waits for events; also the longest a stop waits. */
+const PULL_MS = 2000;
+
 export interface EventConsumer {
   stop(): Promise<void>;
 }
@@ -32,11 +35,23 @@ export async function startEventConsumer(nc: NatsConnection, store: MonitoringSt
   // Creating a durable with the config it already has is a no-op, so every instance may do it.
   await jsm.consumers.add(EVENTS_STREAM, consumerConfig);
   const consumer = await jetstream(nc).consumers.get(EVENTS_STREAM, EVENTS_CONSUMER);
-  const messages: ConsumerMessages = await consumer.consume({ max_messages: 256 });
+  // Short pulls, one after another, rather than one long-lived consume(): on stop the last pull ends
+  // before the connection closes. A pull request left open on the server (nats-server 2.9 keeps it
+  // after its client has gone) would be handed new events that then wait out ack_wait before
+  // anyone else gets them.
+  let stopping = false;
   const loop = (async () => {
-    for await (const msg of messages) await handle(msg);
-  })().catch((error: unknown) => logger.error({ err: error }, 'events consumer stopped'));
-
+    while (!stopping) {
+      try {
+        const batch = await consumer.fetch({ max_messages: 256, expires: PULL_MS });
+        for await (const msg of batch) await handle(msg);
+      } catch (error) {
+        if (stopping || nc.isClosed()) break;
+        logger.warn({ err: error }, 'events pull failed; pulling again');
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
+  })();
   async function handle(msg: JsMsg): Promise<void> {
     metrics.eventsReceived.inc();
     const parsed = parseRoomEventMessage(msg.subject, msg.data);
@@ -63,7 +78,7 @@ export async function startEventConsumer(nc: NatsConnection, store: MonitoringSt
 
   return {
     async stop() {
-      await messages.close().catch(() => undefined);
+      stopping = true;
       await loop;
     },
   };
