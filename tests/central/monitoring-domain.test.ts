@@ -102,7 +102,7 @@ describe('room view model', () => {
   });
   it('a registered room never heard from', () => {
     const view = roomView(input({ state: undefined, lastSeenAt: null }), now);
-    expect(view).toMatchObject({ health: 'unknown', stale: true, lastSeenAgeS: null, attention: ['never-seen'], readiness: { dayBefore: 'no-session' } });
+    expect(view).toMatchObject({ health: 'unknown', stale: true, lastSeenAgeS: null, attention: ['never-seen'], readiness: { dayBefore: 'unknown', twoHours: 'unknown' } });
   });
   it('filters by province, district and attention, and sorts attention first', () => {
     const rooms = [

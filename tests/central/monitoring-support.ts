@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { pino } from 'pino';
@@ -20,6 +21,7 @@ export function memoryLogger() {
 }
 
 export async function withOperator(dataDir: string): Promise<void> {
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const store = await MonitoringStore.open(join(dataDir, 'monitoring.sqlite'));
   await addOperator(store, OPERATOR.username, OPERATOR.password);
   await store.close();

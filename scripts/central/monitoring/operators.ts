@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
     return;
   }
   const password = await readPassword();
+  await mkdir(values['data-dir'], { recursive: true, mode: 0o700 });
   const store = await MonitoringStore.open(join(values['data-dir'], 'monitoring.sqlite'));
   try {
     await addOperator(store, values.user, password);

@@ -7,7 +7,8 @@ import type { TelemetryFigures } from './telemetry-figures.js';
  */
 
 /** One of the two readiness tests before a session (kiểm thử 1 ngày và 2 giờ trước). */
-export type ReadinessStatus = 'pass' | 'warn' | 'fail' | 'due' | 'not-yet' | 'no-session';
+/** `unknown`: central has no state of the room at all. */
+export type ReadinessStatus = 'pass' | 'warn' | 'fail' | 'due' | 'not-yet' | 'no-session' | 'unknown';
 
 /** A room rewrites its state at least every 15 s; silent for this long, it is marked stale (mất liên lạc). */
 export const STALE_AFTER_MS = 5 * 60_000;
@@ -72,7 +73,9 @@ export function roomView(input: RoomInputs, now: number): RoomView {
         dayBefore: readinessStatus(next.readiness.dayBefore, next.startsAt, DAY_MS, now),
         twoHours: readinessStatus(next.readiness.twoHours, next.startsAt, TWO_HOURS_MS, now),
       }
-    : { dayBefore: 'no-session' as const, twoHours: 'no-session' as const };
+    : state
+      ? { dayBefore: 'no-session' as const, twoHours: 'no-session' as const }
+      : { dayBefore: 'unknown' as const, twoHours: 'unknown' as const };
   const health = state?.health ?? 'unknown';
   const attention: AttentionReason[] = [];
   if (seenMs === null) attention.push('never-seen');

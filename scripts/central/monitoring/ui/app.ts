@@ -3,7 +3,7 @@ import { text, type Language, type MessageKey } from './messages.js';
 
 /** The monitoring dashboard: a login, the rooms list with filters, a room's page. Polls the API for live refresh. */
 
-type Readiness = 'pass' | 'warn' | 'fail' | 'due' | 'not-yet' | 'no-session';
+type Readiness = 'pass' | 'warn' | 'fail' | 'due' | 'not-yet' | 'no-session' | 'unknown';
 interface Room {
   id: string;
   province: string | null;
@@ -47,7 +47,12 @@ function el(tag: string, attrs: Record<string, string> = {}, ...children: (Node 
 }
 const badge = (kind: string, label: string) => el('span', { class: `badge ${kind}` }, label);
 const locale = () => (language === 'vi' ? 'vi-VN' : 'en-GB');
-const dateTime = (iso: string) => new Date(iso).toLocaleString(locale(), { hour: '2-digit', minute: '2-digit', second: '2-digit', day: '2-digit', month: '2-digit', year: 'numeric' });
+const two = (n: number) => String(n).padStart(2, '0');
+/** dd/mm/yyyy hh:mm[:ss], the way Vietnamese forms write it (and unambiguous in English too). */
+function dateTime(iso: string, seconds = true): string {
+  const d = new Date(iso);
+  return `${two(d.getDate())}/${two(d.getMonth() + 1)}/${d.getFullYear()} ${two(d.getHours())}:${two(d.getMinutes())}${seconds ? `:${two(d.getSeconds())}` : ''}`;
+}
 const clock = (ms: number) => new Date(ms).toLocaleTimeString(locale(), { hour: '2-digit', minute: '2-digit' });
 
 function age(seconds: number): string {
@@ -59,11 +64,11 @@ function age(seconds: number): string {
 function duration(seconds: number): string {
   const h = Math.floor(seconds / 3600);
   const m = Math.floor((seconds % 3600) / 60);
-  return h ? `${h} h ${m} min` : `${m} min ${seconds % 60} s`;
+  return h ? t('durationHM', { h, m }) : t('durationMS', { m, s: seconds % 60 });
 }
 
 const healthKind = { ok: 'ok', degraded: 'warn', failed: 'bad', unknown: 'idle' } as const;
-const readinessKind: Record<Readiness, string> = { pass: 'ok', warn: 'warn', fail: 'bad', due: 'bad', 'not-yet': 'idle', 'no-session': 'idle' };
+const readinessKind: Record<Readiness, string> = { pass: 'ok', warn: 'warn', fail: 'bad', due: 'bad', 'not-yet': 'idle', 'no-session': 'idle', unknown: 'idle' };
 const severityKind: Record<string, string> = { info: 'idle', warning: 'warn', critical: 'bad' };
 
 async function api<T>(path: string, init?: { method: 'POST'; body?: unknown }): Promise<{ status: number; body: T }> {
@@ -134,7 +139,7 @@ function renderList(): void {
         el('td', {}, badge(healthKind[room.health], t(`health_${room.health}`))),
         el('td', {}, badge(readinessKind[room.readiness.dayBefore], t(`readiness_${room.readiness.dayBefore}`))),
         el('td', {}, badge(readinessKind[room.readiness.twoHours], t(`readiness_${room.readiness.twoHours}`))),
-        el('td', {}, room.nextSession ? dateTime(room.nextSession.startsAt) : '—'),
+        el('td', { class: 'when' }, room.nextSession ? dateTime(room.nextSession.startsAt, false) : '—'),
         el('td', {}, room.openAlerts.length ? badge('bad', String(room.openAlerts.length)) : t('none')),
         el('td', {}, lastSeen(room)),
         el('td', {}, room.live ? badge('live', t('isLive')) : t('notLive')),
@@ -157,10 +162,11 @@ function lastSeen(room: Room): HTMLElement {
 
 function summarise(event: RoomDetail['events'][number]): string {
   const data = event.data as Record<string, any>;
-  if (event.topic === 'readiness') return `${t(`readiness_${data.overall}`)}${data.kind ? ` · ${t(`kind_${data.kind}`)}` : ''}`;
-  if (event.topic === 'session' && data.change) return `${data.change.sessionId ?? ''} ${data.change.from ?? ''} → ${data.change.to ?? ''}`;
-  const json = JSON.stringify(data);
-  return `${event.alert ? `${event.alert.key} (${event.alert.state}) ` : ''}${json.length > 140 ? `${json.slice(0, 140)}…` : json}`;
+  const alert = event.alert ? `${event.alert.key} (${t(`alert_${event.alert.state}`)}) · ` : '';
+  if (event.topic === 'readiness') return `${alert}${t(`readiness_${data.overall}`)}${data.kind ? ` · ${t(`kind_${data.kind}`)}` : ''}`;
+  if (event.topic === 'session' && data.change) return `${alert}${data.change.sessionId ?? ''}: ${data.change.from ?? ''} → ${data.change.to ?? ''}`;
+  const pairs = Object.entries(data).map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(' · ');
+  return `${alert}${pairs.length > 160 ? `${pairs.slice(0, 160)}…` : pairs}`;
 }
 
 function table(head: string[], rows: (Node | string)[][], empty: string): HTMLElement {
@@ -172,17 +178,22 @@ function renderRoom(): void {
   if (!detail) return;
   const { room } = detail;
   $('#room-title').textContent = `${t('roomTitle', { id: room.id })} — ${placeLabel(room)}`;
-  const card = (title: string, ...items: [string, Node | string][]) => el('div', { class: 'card' }, el('h3', {}, title), el('dl', {}, ...items.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)])));
+  const card = (...items: [string, Node | string][]) => el('div', { class: 'card' }, el('dl', {}, ...items.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)])));
+  const readinessBadge = (status: Readiness) => badge(readinessKind[status], t(`readiness_${status}`));
+  const last = room.lastReadiness;
   $('#room-cards').replaceChildren(
-    card(t('colHealth'), [t('colHealth'), badge(healthKind[room.health], t(`health_${room.health}`))], [t('colLastSeen'), lastSeen(room)], [t('version'), room.version ?? '—']),
-    card(t('colLive'), [t('colLive'), room.live ? t('liveSince', { time: dateTime(room.live.since) }) : t('notLiveNow')], [t('colAlerts'), room.openAlerts.length ? badge('bad', String(room.openAlerts.length)) : t('none')]),
+    card([t('colHealth'), badge(healthKind[room.health], t(`health_${room.health}`))], [t('colLastSeen'), lastSeen(room)], [t('version'), room.version ?? '—']),
+    card([t('colLive'), room.live ? t('liveSince', { time: dateTime(room.live.since, false) }) : t('notLiveNow')], [t('openAlerts'), room.openAlerts.length ? badge('bad', String(room.openAlerts.length)) : t('none')]),
     card(
-      t('colNextSession'),
-      [t('colNextSession'), room.nextSession ? t('nextSessionAt', { id: room.nextSession.sessionId, time: dateTime(room.nextSession.startsAt) }) : t('noNextSession')],
-      [t('colDayBefore'), badge(readinessKind[room.readiness.dayBefore], t(`readiness_${room.readiness.dayBefore}`))],
-      [t('colTwoHours'), badge(readinessKind[room.readiness.twoHours], t(`readiness_${room.readiness.twoHours}`))],
+      [t('colNextSession'), room.nextSession ? t('nextSessionAt', { id: room.nextSession.sessionId, time: dateTime(room.nextSession.startsAt, false) }) : t('noNextSession')],
+      [t('colDayBefore'), readinessBadge(room.readiness.dayBefore)],
+      [t('colTwoHours'), readinessBadge(room.readiness.twoHours)],
     ),
-    card(t('lastReadiness'), [t('lastReadiness'), room.lastReadiness ? `${t(`readiness_${room.lastReadiness.overall}`)} · ${t(`kind_${room.lastReadiness.kind}`)}` : '—'], [t('colTime'), room.lastReadiness ? dateTime(room.lastReadiness.finishedAt) : '—']),
+    card(
+      [t('lastReadiness'), last ? badge(readinessKind[last.overall as Readiness] ?? 'idle', t(`readiness_${last.overall}`)) : '—'],
+      [t('kind'), last ? t(`kind_${last.kind}`) : '—'],
+      [t('colTime'), last ? dateTime(last.finishedAt) : '—'],
+    ),
   );
 
   const to = Date.now();
@@ -190,14 +201,16 @@ function renderRoom(): void {
   const times = detail.telemetry.map((p) => new Date(p.at).getTime());
   const chart = (title: string, max: number, series: { values: (number | null)[]; className: string }[]) => {
     const hasData = series.some((s) => s.values.some((v) => v !== null));
-    return el('figure', { class: 'chart' }, el('figcaption', {}, title), hasData ? lineChart({ times, series, from, to, max, formatTime: clock }, title) : el('p', { class: 'muted' }, t('noData')));
+    const legend = series.length > 1 && hasData ? el('p', { class: 'legend' }, el('span', { class: 'mean' }, t('legendMean')), '  ', el('span', { class: 'max' }, t('legendMax'))) : null;
+    return el('figure', { class: 'chart' }, el('figcaption', {}, title), hasData ? lineChart({ times, series, from, to, max, formatTime: clock }, title) : el('p', { class: 'muted' }, t('noData')), legend);
   };
   $('#charts').replaceChildren(
+    // The highest first, so that the mean is drawn over it where they meet.
     chart(t('chartCpu'), 100, [
-      { values: detail.telemetry.map((p) => p.cpuPct), className: 'mean' },
       { values: detail.telemetry.map((p) => p.cpuMaxPct), className: 'max' },
+      { values: detail.telemetry.map((p) => p.cpuPct), className: 'mean' },
     ]),
-    chart(t('chartTemp'), 90, [{ values: detail.telemetry.map((p) => p.cpuTempC), className: 'mean' }]),
+    chart(t('chartTemp'), 100, [{ values: detail.telemetry.map((p) => p.cpuTempC), className: 'mean' }]),
     chart(t('chartDisk'), 100, [{ values: detail.telemetry.map((p) => p.diskUsedPct), className: 'mean' }]),
   );
 
