@@ -4,7 +4,8 @@ import { EVENTS_CONSUMER } from '../../scripts/central/monitoring/nats/event-con
 import type { NatsConnection } from '@nats-io/nats-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { serveCommands, CommandRefused } from '../../kiosk/fleet/nats/responder.js';
-import { EVENTS_STREAM, subjects } from '../../kiosk/fleet/nats/subjects.js';
+import { Kvm } from '@nats-io/kv';
+import { EVENTS_STREAM, ROOMS_BUCKET, subjects } from '../../kiosk/fleet/nats/subjects.js';
 import type { RunningMonitoring } from '../../scripts/central/monitoring/service.js';
 import { startCentral, type Central } from '../support/central.js';
 import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
@@ -95,6 +96,11 @@ describe('central monitoring service', () => {
     // Bad state and telemetry too.
     nc.publish(subjects.telemetry('sim-room'), '{"v":1,"at":"yesterday"}');
     await waitFor('bad telemetry counted', async () => metric(await scrape(s), 'diemcau_monitoring_invalid_messages_total', { kind: 'telemetry', code: 'malformed' }) === 1);
+    await (await new Kvm(nc).open(ROOMS_BUCKET)).put('sim-room', JSON.stringify({ ...state(), v: 3 }));
+    await waitFor('bad state counted', async () => metric(await scrape(s), 'diemcau_monitoring_invalid_messages_total', { kind: 'state', code: 'unsupported-version' }) === 1);
+    // And it still serves.
+    await publisher.event(event(11));
+    await waitFor('the next good event', async () => (await storedKeys(s)).length === 2);
   });
 
   it('resumes from its durable consumer after a restart, without loss or duplicates', async () => {
@@ -113,6 +119,20 @@ describe('central monitoring service', () => {
     expect(metric(text, 'diemcau_monitoring_events_received_total')).toBe(7);
     expect(metric(text, 'diemcau_monitoring_event_duplicates_dropped_total')).toBe(0);
   });
+
+  it('carries on across a nats-server restart', async () => {
+    const s = await service();
+    const { publisher } = await room();
+    await publisher.event(event(1));
+    await waitFor('first stored', async () => (await storedKeys(s)).length === 1);
+    await central.stopServer();
+    await central.startServer();
+    await waitFor('the room reconnected and published', async () => publisher.event(event(2)).then(() => true, () => false), 20_000);
+    await publisher.state(state({ health: 'failed' }));
+    await waitFor('second stored', async () => (await storedKeys(s)).length === 2, 20_000);
+    const api = await operatorSession(s.url);
+    await waitFor('the state after the restart', async () => (await api.get('/api/rooms')).body.rooms.find((r: any) => r.id === 'sim-room')?.health === 'failed', 20_000);
+  }, 60_000);
 
   it('two instances sharing the consumer and the store: each event delivered to one of them and stored once', async () => {
     const a = await service();
