@@ -1,4 +1,5 @@
 import { access } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { connectVerified, readUserCredential } from '../../../kiosk/fleet/nats/connection.js';
@@ -17,6 +18,8 @@ and serves the monitoring dashboard. Ctrl-C stops everything.
   --dir DIR     the central folder (default ./central); the dashboard's data is DIR/monitoring
   --host HOST   where the dashboard listens (default 127.0.0.1; 0.0.0.0 for a LAN)
   --port PORT   its port (default 8090)
+  --host-name NAME  a DNS name the dashboard is reached by, repeatable (IP addresses, localhost and this
+                machine's name always work; other names are refused, against DNS rebinding)
   --room …      rooms for a new folder besides sim-room (see scripts/central/init.js --help)
 `;
 
@@ -27,6 +30,7 @@ async function main(): Promise<void> {
       host: { type: 'string', default: '127.0.0.1' },
       port: { type: 'string', default: '8090' },
       room: { type: 'string', multiple: true, default: [] },
+      'host-name': { type: 'string', multiple: true, default: [] },
       help: { type: 'boolean', default: false },
     },
   });
@@ -50,7 +54,7 @@ async function main(): Promise<void> {
   await admin.close();
 
   const dataDir = join(layout.dir, 'monitoring');
-  const monitoring = await startMonitoring({ layout, servers: [url], dataDir, http: { host: values.host, port } }).catch(async (error: unknown) => {
+  const monitoring = await startMonitoring({ layout, servers: [url], dataDir, http: { host: values.host, port, hostNames: ['localhost', hostname(), ...values['host-name']] } }).catch(async (error: unknown) => {
     await server.stop();
     throw error;
   });
