@@ -13,6 +13,8 @@ import { waitFor } from '../support/wait.js';
 import { event, operatorSession, OPERATOR, roomLink, startService, state, withOperator } from './monitoring-support.js';
 
 const SHOTS = '/tmp/monitoring-shots';
+// The page polls the API and renders: under a loaded machine that takes more than vitest's default second.
+const POLL = { timeout: 10_000 };
 
 /**
  * The monitoring dashboard in real Chromium: the built daemon in simulation reports as sim-room
@@ -70,12 +72,12 @@ describe('monitoring dashboard', () => {
   async function logIn(viewport: { width: number; height: number }): Promise<Page> {
     const page = await browser.newPage({ viewport });
     await page.goto(monitoring.url);
-    await expect.poll(() => page.locator('#login-form').isVisible()).toBe(true);
+    await expect.poll(() => page.locator('#login-form').isVisible(), POLL).toBe(true);
     expect(await page.locator('#list-view').isVisible()).toBe(false);
     await page.locator('#username').fill(OPERATOR.username);
     await page.locator('#password').fill(OPERATOR.password);
     await page.locator('#login-form button[type=submit]').click();
-    await expect.poll(() => page.locator('#rooms tbody tr').count()).toBe(3);
+    await expect.poll(() => page.locator('#rooms tbody tr').count(), POLL).toBe(3);
     return page;
   }
 
@@ -85,7 +87,7 @@ describe('monitoring dashboard', () => {
     await page.locator('#username').fill(OPERATOR.username);
     await page.locator('#password').fill('sai mật khẩu rồi');
     await page.locator('#login-form button[type=submit]').click();
-    await expect.poll(() => page.locator('#login-error').textContent()).toContain('Đăng nhập không thành công');
+    await expect.poll(() => page.locator('#login-error').textContent(), POLL).toContain('Đăng nhập không thành công');
     await page.close();
   });
 
@@ -102,7 +104,7 @@ describe('monitoring dashboard', () => {
     await page.screenshot({ path: join(SHOTS, 'rooms-1440x900.png') });
 
     await page.locator('#filter-province').selectOption('Thừa Thiên Huế');
-    await expect.poll(() => page.locator('#rooms tbody tr').count()).toBe(1);
+    await expect.poll(() => page.locator('#rooms tbody tr').count(), POLL).toBe(1);
     expect(await page.locator('#filter-district option').allTextContents()).toEqual(['Tất cả', 'Phú Xuân']);
     await page.locator('#filter-province').selectOption('');
     await page.locator('#filter-attention').check();
@@ -121,11 +123,11 @@ describe('monitoring dashboard', () => {
     const page = await logIn({ width: 1920, height: 1080 });
     await page.screenshot({ path: join(SHOTS, 'rooms-1920x1080.png') });
     await page.locator('tr[data-room="sim-room"]').click();
-    await expect.poll(() => page.locator('#room-title').textContent()).toContain('Phòng sim-room');
+    await expect.poll(() => page.locator('#room-title').textContent(), POLL).toContain('Phòng sim-room');
     await page.locator('[data-command="ping"]').click();
     await expect.poll(() => page.locator('#command-result .line').getAttribute('data-outcome'), { timeout: 15_000 }).toBe('ok');
     expect(await page.locator('#command-result').textContent()).toContain('Phòng đã trả lời');
-    await expect.poll(() => page.locator('#audit tbody tr').count()).toBe(1);
+    await expect.poll(() => page.locator('#audit tbody tr').count(), POLL).toBe(1);
 
     await page.locator('[data-command="reboot"]').click();
     expect(await page.locator('#reboot-dialog').isVisible()).toBe(true);
@@ -134,7 +136,7 @@ describe('monitoring dashboard', () => {
     await page.screenshot({ path: join(SHOTS, 'room-sim-1920x1080.png'), fullPage: true });
 
     await page.goto(`${monitoring.url}/#room/phong-hue`);
-    await expect.poll(() => page.locator('#charts svg').count()).toBe(3);
+    await expect.poll(() => page.locator('#charts svg').count(), POLL).toBe(3);
     expect(await page.locator('#alerts').textContent()).toContain('power');
     await page.screenshot({ path: join(SHOTS, 'room-hue-1920x1080.png'), fullPage: true });
     await page.setViewportSize({ width: 1440, height: 900 });
