@@ -18,13 +18,16 @@ const consumerConfig = {
   ack_policy: AckPolicy.Explicit,
   deliver_policy: DeliverPolicy.All,
   filter_subject: subjects.allEvents,
-  // An instance that dies holding events gives them back after this long.
-  ack_wait: nanos(30_000),
+  // An instance that dies holding events gives them back after this long (storing one takes milliseconds).
+  ack_wait: nanos(10_000),
   max_ack_pending: 1000,
 };
 
-/** How long one pull waits for events; also the longest a stop waits. */
-const PULL_MS = 2000;
+/**
+ * How long one pull waits for events; also the longest a stop waits. Its heartbeats come every half
+ * of it, and two missed ones end the pull: a busy event loop (a large /metrics scrape) must not.
+ */
+const PULL_MS = 4000;
 
 export interface EventConsumer {
   stop(): Promise<void>;
@@ -32,8 +35,12 @@ export interface EventConsumer {
 
 export async function startEventConsumer(nc: NatsConnection, store: MonitoringStore, metrics: MonitoringMetrics, logger: Logger): Promise<EventConsumer> {
   const jsm = await jetstreamManager(nc);
-  // Creating a durable with the config it already has is a no-op, so every instance may do it.
-  await jsm.consumers.add(EVENTS_STREAM, consumerConfig);
+  // Creating a durable with the config it already has is a no-op, so every instance may do it; one
+  // made by an older version with other limits is brought to these.
+  await jsm.consumers.add(EVENTS_STREAM, consumerConfig).catch(async (error: unknown) => {
+    logger.info({ err: error }, 'events consumer exists with another config: updating it');
+    await jsm.consumers.update(EVENTS_STREAM, EVENTS_CONSUMER, { ack_wait: consumerConfig.ack_wait, max_ack_pending: consumerConfig.max_ack_pending });
+  });
   const consumer = await jetstream(nc).consumers.get(EVENTS_STREAM, EVENTS_CONSUMER);
   // Short pulls, one after another, rather than one long-lived consume(): on stop the last pull ends
   // before the connection closes. A pull request left open on the server (nats-server 2.9 keeps it
