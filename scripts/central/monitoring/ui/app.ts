@@ -106,6 +106,10 @@ function placeLabel(room: Room): string {
 }
 
 function options(select: HTMLSelectElement, values: string[], keep: string): void {
+  // Rebuilt only when the choices change: rebuilding would close a list the operator has open.
+  const key = `${language}\n${values.join('\n')}`;
+  if (select.dataset.options === key) return;
+  select.dataset.options = key;
   const current = values.includes(keep) ? keep : '';
   select.replaceChildren(el('option', { value: '' }, t('all')), ...values.map((v) => el('option', { value: v }, v)));
   select.value = current;
