@@ -3,6 +3,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { fleetFromCentral } from './central.js';
 import { deviceConfig, type DeviceConfig } from './schema.js';
 
 export class ConfigError extends Error {
@@ -32,7 +33,7 @@ export function parseConfig(input: unknown, source = 'config'): DeviceConfig {
   return result.data;
 }
 
-export function loadConfigFile(path: string): DeviceConfig {
+export function loadConfigFile(path: string, options: { central?: string } = {}): DeviceConfig {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -45,13 +46,27 @@ export function loadConfigFile(path: string): DeviceConfig {
   } catch (error) {
     throw new ConfigError(path, [`not valid JSON: ${(error as Error).message}`]);
   }
+  if (options.central !== undefined) json = withCentralFleet(json, options.central, path);
   return parseConfig(json, path);
 }
 
-/** `path` when given, else $DIEMCAU_CONFIG, else the embedded simulation defaults. */
+/** The config with its `fleet` section pointed at a central folder on this machine (see central.ts). */
+function withCentralFleet(json: unknown, dir: string, source: string): unknown {
+  const config = (json ?? {}) as { room?: { id?: unknown }; fleet?: Record<string, unknown> };
+  const roomId = typeof config.room?.id === 'string' ? config.room.id : '';
+  const { problems, fleet } = fleetFromCentral(dir, roomId);
+  if (!fleet) throw new ConfigError(source, problems);
+  return { ...config, fleet: { ...config.fleet, ...fleet } };
+}
+
+/**
+ * `path` when given, else $DIEMCAU_CONFIG, else the embedded simulation defaults; with
+ * $DIEMCAU_CENTRAL (`start --central DIR`), reporting to that central monitoring folder.
+ */
 export function loadConfig(path?: string): { config: DeviceConfig; source: string } {
   const source = path ?? process.env.DIEMCAU_CONFIG ?? defaultConfigPath();
-  return { config: loadConfigFile(source), source };
+  const central = process.env.DIEMCAU_CENTRAL || undefined;
+  return { config: loadConfigFile(source, central === undefined ? {} : { central }), source: central === undefined ? source : `${source} + central ${central}` };
 }
 
 export function resolveDataPath(config: DeviceConfig, relative: string): string {

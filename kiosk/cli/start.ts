@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../../config/load.js';
 import type { Command } from './command.js';
@@ -5,9 +6,11 @@ import type { Command } from './command.js';
 export const startCommand: Command = {
   name: 'start',
   summary: 'run the daemon (embedded simulation defaults when no config is given)',
-  usage: 'start [--config FILE]   (or DIEMCAU_CONFIG=FILE)',
+  usage: 'start [--config FILE] [--central DIR]   (or DIEMCAU_CONFIG=FILE, DIEMCAU_CENTRAL=DIR: report to the central monitoring folder DIR, see npm run central)',
   async run(args) {
-    const { values } = parseArgs({ args, options: { config: { type: 'string', short: 'c' } }, strict: true });
+    const { values } = parseArgs({ args, options: { config: { type: 'string', short: 'c' }, central: { type: 'string' } }, strict: true });
+    // Read where the config is loaded (config/load.ts), like DIEMCAU_CONFIG.
+    if (values.central !== undefined) process.env.DIEMCAU_CENTRAL = resolve(values.central);
     const { runDaemon } = await import('../main.js');
     try {
       return await runDaemon(values.config);

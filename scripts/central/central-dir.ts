@@ -51,7 +51,13 @@ const registrySchema = z.object({
   http: listen.optional(),
   tlsHosts: z.array(z.string().min(1)).min(1),
   jetstream: z.object({ maxFileBytes: z.number().int().positive(), maxMemoryBytes: z.number().int().positive() }),
-  rooms: z.array(z.object({ id: z.string().refine(isRoomId, 'not a room id'), publicKey: z.string() })),
+  rooms: z.array(z.object({
+    id: z.string().refine(isRoomId, 'not a room id'),
+    publicKey: z.string(),
+    /** Where the room is (tỉnh, huyện), for the monitoring dashboard's filters. */
+    province: z.string().min(1).max(100).optional(),
+    district: z.string().min(1).max(100).optional(),
+  })),
   monitoring: z.array(z.object({ name: z.string(), publicKey: z.string() })),
   admin: z.array(z.object({ name: z.string(), publicKey: z.string() })),
 });
@@ -70,6 +76,13 @@ export interface InitCentralOptions {
   /** Issue a new server certificate from the existing CA even though its names did not change (before it expires). */
   renewCertificate?: boolean;
   jetstream?: { maxFileBytes: number; maxMemoryBytes: number };
+  /** Province and district of rooms (new or registered): given fields replace the registered ones. */
+  placement?: Readonly<Record<string, RoomPlacement>>;
+}
+
+export interface RoomPlacement {
+  province?: string;
+  district?: string;
 }
 
 export interface InitCentralResult {
@@ -82,6 +95,13 @@ export interface InitCentralResult {
 }
 
 const GiB = 1024 ** 3;
+
+/** `id`, `id:province` or `id:province:district` (a room id has no colon). */
+export function parseRoomOption(value: string): { id: string } & RoomPlacement {
+  const [id = '', province, district, ...rest] = value.split(':').map((part) => part.trim());
+  if (rest.length > 0) throw new Error(`room ${JSON.stringify(value)}: ID[:PROVINCE[:DISTRICT]], no more than that`);
+  return { id, ...(province ? { province } : {}), ...(district ? { district } : {}) };
+}
 
 /** Creates or completes a central folder, idempotently: keys and certificates are made once, the config rewritten every time. */
 export async function initCentral(options: InitCentralOptions): Promise<InitCentralResult> {
@@ -113,6 +133,11 @@ export async function initCentral(options: InitCentralOptions): Promise<InitCent
     const batch = addedRooms.slice(i, i + 64);
     const keys = await Promise.all(batch.map((id) => keyFor(layout.roomSeedFile(id))));
     batch.forEach((id, j) => registry.rooms.push({ id, publicKey: keys[j]! }));
+  }
+  for (const room of registry.rooms) {
+    const place = options.placement?.[room.id];
+    if (place?.province) room.province = place.province;
+    if (place?.district) room.district = place.district;
   }
   if (registry.monitoring.length === 0) registry.monitoring.push({ name: 'monitoring', publicKey: await keyFor(layout.monitoringSeedFile) });
   if (registry.admin.length === 0) registry.admin.push({ name: 'admin', publicKey: await keyFor(layout.adminSeedFile) });
@@ -175,6 +200,9 @@ async function keyFor(seedFile: string): Promise<string> {
   await writeSeedFile(seedFile, key.seed);
   return key.publicKey;
 }
+
+/** The registry of a central folder, or undefined when it has none yet. */
+export const readCentralRegistry = (layout: CentralLayout): Promise<CentralRegistry | undefined> => readRegistry(layout.registryFile);
 
 async function readRegistry(file: string): Promise<CentralRegistry | undefined> {
   const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {

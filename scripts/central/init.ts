@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { connectVerified, readUserCredential } from '../../kiosk/fleet/nats/connection.js';
-import { initCentral } from './central-dir.js';
+import { initCentral, parseRoomOption } from './central-dir.js';
 import { startNatsServer } from './nats-process.js';
 import { ensureCentralStreams } from './streams.js';
 
@@ -10,7 +10,10 @@ const usage = `Sets up central monitoring's NATS server on this machine (dev and
 
   --dir DIR          the central folder (created; run again to add rooms: existing keys stay)
   --rooms N          dev rooms room-001 … room-N
-  --room ID          a room by its id (config room.id), repeatable; the simulation's is sim-room
+  --room ID[:PROVINCE[:DISTRICT]]
+                     a room by its id (config room.id), repeatable; the simulation's is sim-room.
+                     Province and district (tỉnh, huyện) are for the monitoring dashboard's filters,
+                     e.g. --room "phong-ba-dinh:Hà Nội:Ba Đình"; given again, they replace the registered ones
   --ws-host HOST     where the wss listener binds (default 127.0.0.1; 0.0.0.0 for a LAN)
   --ws-port PORT     its port (default 8443; --ws-port=-1: any free port)
   --tls-host NAME    a name or address the server certificate must carry, repeatable
@@ -40,7 +43,9 @@ async function main(): Promise<void> {
   }
   const count = values.rooms === undefined ? 0 : Number(values.rooms);
   if (!Number.isInteger(count) || count < 0 || count > 100_000) throw new Error(`--rooms ${values.rooms}: a number of rooms`);
-  const rooms = [...Array.from({ length: count }, (_, i) => `room-${String(i + 1).padStart(3, '0')}`), ...values.room];
+  const named = values.room.map(parseRoomOption);
+  const rooms = [...Array.from({ length: count }, (_, i) => `room-${String(i + 1).padStart(3, '0')}`), ...named.map((r) => r.id)];
+  const placement = Object.fromEntries(named.map(({ id, ...place }) => [id, place]));
   const wsPort = values['ws-port'] === undefined ? undefined : Number(values['ws-port']);
   if (wsPort !== undefined && (!Number.isInteger(wsPort) || wsPort < -1 || wsPort > 65535)) throw new Error(`--ws-port ${values['ws-port']}: a port`);
 
@@ -50,6 +55,7 @@ async function main(): Promise<void> {
     ...(values['ws-host'] !== undefined || wsPort !== undefined ? { websocket: { host: values['ws-host'] ?? '127.0.0.1', port: wsPort ?? 8443 } } : {}),
     ...(values['tls-host'] ? { tlsHosts: values['tls-host'] } : {}),
     renewCertificate: values['renew-cert'],
+    placement,
   });
   const lines = [
     `central folder   ${layout.dir}`,
