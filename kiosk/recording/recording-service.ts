@@ -7,7 +7,7 @@ import { SerialQueue } from '../core/serial-queue.js';
 import { SealRefusedError, type EvidenceStore } from '../evidence/evidence-store.js';
 import { readDiskSpace } from '../evidence/disk.js';
 import { AUDIT_GENESIS } from '../evidence/audit-chain.js';
-import { sha256Hex } from '../evidence/hashing.js';
+import { sha256Hex } from '../core/hashing.js';
 import { manifestBytes, type Manifest } from '../evidence/manifest.js';
 import { recoverFolder } from '../evidence/recovery.js';
 import type { RecordingStopCause } from '../media/events.js';

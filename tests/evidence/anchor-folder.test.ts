@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ANCHOR_RECEIPT_FILE, notaryKeyFrom, RECEIPT_FORMAT, signReceipt } from '../../kiosk/evidence/anchor-receipt.js';
 import { generateDeviceKey } from '../../kiosk/evidence/device-key.js';
 import { exportFolder } from '../../kiosk/evidence/export.js';
-import { sha256Hex } from '../../kiosk/evidence/hashing.js';
+import { sha256Hex } from '../../kiosk/core/hashing.js';
 import { verifyFolder } from '../../kiosk/evidence/verify.js';
 import { writeReceipt } from '../../kiosk/fleet/anchoring.js';
 import { makeReadOnly } from '../../kiosk/recording/folders.js';

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../config/load.js';
 import { ANCHOR_RECEIPT_FILE, parseReceipt } from '../../kiosk/evidence/anchor-receipt.js';
 import { generateDeviceKey } from '../../kiosk/evidence/device-key.js';
-import { sha256Hex } from '../../kiosk/evidence/hashing.js';
+import { sha256Hex } from '../../kiosk/core/hashing.js';
 import { parseManifest } from '../../kiosk/evidence/manifest.js';
 import { writeSignedManifest } from '../../kiosk/evidence/seal.js';
 import { Database } from '../../kiosk/store/database.js';
