@@ -12,7 +12,7 @@ const registryView = z.object({
   rooms: z.array(z.object({ id: z.string() })),
 });
 
-export function fleetFromCentral(dir: string, roomId: string): { problems: string[]; fleet?: { enabled: true; servers: string[]; credentialFile: string; caFile: string } } {
+export function fleetFromCentral(dir: string, roomId: string): { problems: string[]; fleet?: { enabled: true; servers: string[]; credentialFile: string; caFile: string; notaryKeys: string[] } } {
   const layout = centralLayout(dir);
   let json: unknown;
   try {
@@ -28,5 +28,15 @@ export function fleetFromCentral(dir: string, roomId: string): { problems: strin
   if (websocket.port <= 0) problems.push(`--central ${dir}: its websocket port is picked at start (${websocket.port}); give fleet.servers in a config instead`);
   if (problems.length) return { problems };
   const host = websocket.host === '0.0.0.0' ? '127.0.0.1' : websocket.host.includes(':') ? `[${websocket.host}]` : websocket.host;
-  return { problems, fleet: { enabled: true, servers: [`wss://${host}:${websocket.port}`], credentialFile: layout.roomSeedFile(roomId), caFile: layout.caFile } };
+  // The notary's public key, so the room checks its anchor receipts (none in a folder made before anchoring).
+  const notaryKeys = readOptional(layout.notaryPublicNkeyFile);
+  return { problems, fleet: { enabled: true, servers: [`wss://${host}:${websocket.port}`], credentialFile: layout.roomSeedFile(roomId), caFile: layout.caFile, notaryKeys: notaryKeys ? [notaryKeys] : [] } };
+}
+
+function readOptional(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
 }

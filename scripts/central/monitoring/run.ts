@@ -8,6 +8,8 @@ import { startNatsServer } from '../nats-process.js';
 import { ensureCentralStreams } from '../streams.js';
 import { ensureFirstOperator } from './http/operators.js';
 import { startMonitoring } from './service.js';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { loadNotaryKey, serveNotary } from '../notary.js';
 
 const usage = `Central monitoring on this machine, in one command (npm run central): creates the central folder
 if missing (with the simulation's room sim-room), runs nats-server, creates the stream and bucket,
@@ -54,7 +56,11 @@ async function main(): Promise<void> {
   await admin.close();
 
   const dataDir = join(layout.dir, 'monitoring');
-  const monitoring = await startMonitoring({ layout, servers: [url], dataDir, http: { host: values.host, port, hostNames: ['localhost', hostname(), ...values['host-name']] } }).catch(async (error: unknown) => {
+  // The notary signs the rooms' evidence anchors (kiosk/evidence/ANCHORING.md) on the monitoring connection.
+  const notaryKey = await loadNotaryKey(layout.notaryKeyFile).catch(() => undefined);
+  if (!notaryKey) process.stderr.write(`no notary key at ${layout.notaryKeyFile}: anchor receipts are not signed (node dist/scripts/central/init.js --dir ${values.dir} makes one)\n`);
+  const extraResponders = notaryKey ? [(nc: NatsConnection) => serveNotary(nc, { notaryKey })] : [];
+  const monitoring = await startMonitoring({ layout, servers: [url], dataDir, extraResponders, http: { host: values.host, port, hostNames: ['localhost', hostname(), ...values['host-name']] } }).catch(async (error: unknown) => {
     await server.stop();
     throw error;
   });
