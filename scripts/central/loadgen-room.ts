@@ -37,6 +37,7 @@ export class SimulatedRoom {
   #nc: NatsConnection | undefined;
   #publisher: RoomPublisher | undefined;
   #timers = new Set<NodeJS.Timeout>();
+  #eventTimer: NodeJS.Timeout | undefined;
   #random: () => number;
   #telemetrySeq = 0;
   #lastFullAt = 0;
@@ -146,15 +147,28 @@ export class SimulatedRoom {
     run(firstMs);
   }
 
+  /** The event rate of the mix changed: the next event is drawn again at the new rate. */
+  rescheduleEvents(): void {
+    if (!this.#running) return;
+    this.#scheduleEvent();
+  }
+
   #scheduleEvent(): void {
+    if (this.#eventTimer) {
+      clearTimeout(this.#eventTimer);
+      this.#timers.delete(this.#eventTimer);
+      this.#eventTimer = undefined;
+    }
     const ms = nextEventDelay(this.options.mix.eventsPerRoomPerDay, this.#random);
     if (!Number.isFinite(ms)) return;
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
+      this.#eventTimer = undefined;
       if (!this.#running) return;
       this.queueEvent();
       this.#scheduleEvent();
     }, Math.min(ms, 2 ** 31 - 1));
+    this.#eventTimer = timer;
     this.#timers.add(timer);
   }
 

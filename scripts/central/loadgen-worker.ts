@@ -41,7 +41,9 @@ let cpu = process.cpuUsage();
 async function handle(request: WorkerRequest): Promise<unknown> {
   switch (request.type) {
     case 'add': {
-      mix = request.mix;
+      // One mix object for every room of this process, so that a change reaches them all.
+      if (mix) Object.assign(mix, request.mix);
+      else mix = request.mix;
       // A gradual ramp: a province's rooms do not all dial in the same second, and a burst of TLS handshakes measures nothing useful.
       const gapMs = 1000 / request.connectsPerSecond;
       const started: Promise<void>[] = [];
@@ -65,6 +67,7 @@ async function handle(request: WorkerRequest): Promise<unknown> {
     case 'mix':
       // The rooms read the mix object they were given: changed in place.
       if (mix) Object.assign(mix, request.mix);
+      if (request.mix.eventsPerRoomPerDay !== undefined) for (const room of rooms) room.rescheduleEvents();
       return undefined;
     case 'collect': {
       const usage = process.cpuUsage(cpu);
