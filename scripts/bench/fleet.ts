@@ -136,7 +136,7 @@ async function capacity(centralServices: CentralServices): Promise<BenchFigure[]
       const generatorCpuPct = (stats.workers.reduce((s, w) => s + w.cpuSeconds, 0) / (holdMs / 1000)) * 100;
       const generatorRssMB = stats.workers.reduce((s, w) => s + w.rssBytes, 0) / 2 ** 20;
       process.stderr.write(
-        `fleet: ${count} rooms: connected ${stats.connected} (${ramp.connectFailures} failed to connect, ${stats.disconnects} disconnects); event ack p50 ${events.p50.toFixed(1)} p99 ${events.p99.toFixed(1)} ms (n=${events.n}, ${stats.eventFailures} failed); state p99 ${states.p99.toFixed(1)} ms; ping p99 ${ping.p99.toFixed(1)} ms (${pings.failures} failed); nats-server ${serverCpuPct.toFixed(0)} % CPU, ${rssMB.toFixed(0)} MB; generator ${generatorCpuPct.toFixed(0)} % CPU, ${generatorRssMB.toFixed(0)} MB\n`,
+        `fleet: ${count} rooms: connected ${stats.connected} (${ramp.connectRetries} connects retried, ${ramp.connectFailures} rooms failed to connect${ramp.connectErrors.length ? `: ${ramp.connectErrors.join('; ')}` : ''}; ${stats.disconnects} disconnects); event ack p50 ${events.p50.toFixed(1)} p99 ${events.p99.toFixed(1)} ms (n=${events.n}, ${stats.eventFailures} failed); state p99 ${states.p99.toFixed(1)} ms; ping p99 ${ping.p99.toFixed(1)} ms (${pings.failures} failed); nats-server ${serverCpuPct.toFixed(0)} % CPU, ${rssMB.toFixed(0)} MB; generator ${generatorCpuPct.toFixed(0)} % CPU, ${generatorRssMB.toFixed(0)} MB\n`,
       );
       figures.push(
         { name: `${count} rooms: event publish→ack p99`, value: events.p99, unit: 'ms', target: `< ${ACK_TARGET_MS} ms` },

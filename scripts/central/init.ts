@@ -19,7 +19,7 @@ const usage = `Sets up central monitoring's NATS server on this machine (dev and
   --renew-cert       issue a new server certificate from the existing CA (done anyway when the names change)
   --cluster N        a JetStream cluster of N nodes (at least 3) on this machine, n1 … nN on 127.0.0.1
   --node NAME=HOST   a cluster node on its own machine, repeatable (at least 3); HOST must be a --tls-host
-  --cluster-port P   the first node's route port (default 6222; the next nodes count up, as do their wss ports)
+  --cluster-port P   the route port (default 6222); with --cluster the next nodes count up from it and from --ws-port
                      one config per node: nats-server-NAME.conf; streams and bucket are kept on 3 nodes
   --start            then run nats-server (every node of a cluster) in the foreground and create the streams (Ctrl-C stops it)
 `;
@@ -103,10 +103,11 @@ function clusterOption(count: string | undefined, nodes: string[] | undefined, c
   }
   return {
     name: 'diemcau',
-    nodes: nodes!.map((spec, i) => {
+    nodes: nodes!.map((spec) => {
       const match = /^([a-z0-9][a-z0-9_-]{0,31})=(.+)$/.exec(spec);
       if (!match) throw new Error(`--node ${spec}: NAME=HOST`);
-      return { name: match[1]!, host: match[2]!, websocketPort: ports.websocket + i, clusterPort: ports.cluster + i };
+      // One machine per node: the same ports on each.
+      return { name: match[1]!, host: match[2]!, websocketPort: ports.websocket, clusterPort: ports.cluster };
     }),
   };
 }

@@ -18,6 +18,10 @@ export interface WorkerStats {
   rooms: number;
   connected: number;
   connectFailures: number;
+  /** Connects that failed and were tried again (a room retries, as the daemon does). */
+  connectRetries: number;
+  /** The first few reasons a connect failed, for the report. */
+  connectErrors: string[];
   eventAcks: number[];
   stateAcks: number[];
   eventFailures: number;
@@ -35,6 +39,9 @@ export type WorkerReply = { id: number; ok: true; result?: unknown } | { id: num
 const rooms: SimulatedRoom[] = [];
 let counters = newCounters();
 let connectFailures = 0;
+let connectRetries = 0;
+const connectErrors = new Set<string>();
+const CONNECT_ATTEMPTS = 3;
 let mix: TrafficMix | undefined;
 let cpu = process.cpuUsage();
 
@@ -52,17 +59,26 @@ async function handle(request: WorkerRequest): Promise<unknown> {
         started.push(
           new Promise<void>((resolve) => setTimeout(resolve, due)).then(async () => {
             const room = new SimulatedRoom({ ...spec, servers: request.servers, caFile: request.caFile, mix: mix!, counters });
-            try {
-              await room.start();
-              rooms.push(room);
-            } catch {
-              connectFailures++;
+            for (let attempt = 1; ; attempt++) {
+              try {
+                await room.start();
+                rooms.push(room);
+                return;
+              } catch (error) {
+                if (connectErrors.size < 5) connectErrors.add(String((error as Error)?.message ?? error).slice(0, 200));
+                if (attempt === CONNECT_ATTEMPTS) {
+                  connectFailures++;
+                  return;
+                }
+                connectRetries++;
+                await new Promise((resolve) => setTimeout(resolve, 1000 * attempt + Math.random() * 1000));
+              }
             }
           }),
         );
       }
       await Promise.all(started);
-      return { connected: rooms.length, connectFailures };
+      return { connected: rooms.length, connectFailures, connectRetries, connectErrors: [...connectErrors] };
     }
     case 'mix':
       // The rooms read the mix object they were given: changed in place.
@@ -76,6 +92,8 @@ async function handle(request: WorkerRequest): Promise<unknown> {
         rooms: rooms.length,
         connected: rooms.filter((r) => r.connected).length,
         connectFailures,
+        connectRetries,
+        connectErrors: [...connectErrors],
         ...counters,
         cpuSeconds: (usage.user + usage.system) / 1e6,
         rssBytes: process.memoryUsage.rss(),

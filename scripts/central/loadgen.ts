@@ -69,15 +69,20 @@ export class LoadGenerator {
   }
 
   /** Connects these rooms too, `connectsPerSecond` in all, spread over the workers; resolves when every one has connected or failed. */
-  async add(roomIds: readonly string[], connectsPerSecond = 200): Promise<{ connected: number; connectFailures: number }> {
+  async add(roomIds: readonly string[], connectsPerSecond = 200): Promise<{ connected: number; connectFailures: number; connectRetries: number; connectErrors: string[] }> {
     const shares = this.#workers.map(() => [] as { roomId: string; seedFile: string }[]);
     roomIds.forEach((roomId, i) => shares[(this.#rooms + i) % shares.length]!.push({ roomId, seedFile: this.options.seedFile(roomId) }));
     this.#rooms += roomIds.length;
     const perWorker = connectsPerSecond / this.#workers.length;
     const results = (await Promise.all(
       this.#workers.map((worker, i) => this.#ask(worker, { type: 'add', id: 0, rooms: shares[i]!, servers: this.options.servers, caFile: this.options.caFile, mix: this.#mix, connectsPerSecond: perWorker })),
-    )) as { connected: number; connectFailures: number }[];
-    return { connected: results.reduce((s, r) => s + r.connected, 0), connectFailures: results.reduce((s, r) => s + r.connectFailures, 0) };
+    )) as { connected: number; connectFailures: number; connectRetries: number; connectErrors: string[] }[];
+    return {
+      connected: results.reduce((s, r) => s + r.connected, 0),
+      connectFailures: results.reduce((s, r) => s + r.connectFailures, 0),
+      connectRetries: results.reduce((s, r) => s + r.connectRetries, 0),
+      connectErrors: [...new Set(results.flatMap((r) => r.connectErrors))],
+    };
   }
 
   /** Changes the traffic of every room from now on (e.g. more events per room to measure acks at a small room count). */
@@ -93,6 +98,8 @@ export class LoadGenerator {
       rooms: sum('rooms'),
       connected: sum('connected'),
       connectFailures: sum('connectFailures'),
+      connectRetries: sum('connectRetries'),
+      connectErrors: [...new Set(all.flatMap((w) => w.connectErrors))],
       eventAcks: all.flatMap((w) => w.eventAcks),
       stateAcks: all.flatMap((w) => w.stateAcks),
       eventFailures: sum('eventFailures'),
@@ -187,7 +194,7 @@ async function main(): Promise<void> {
   const monitoring = await connectVerified({ servers, user: await readUserCredential(layout.monitoringSeedFile), caFile: layout.caFile });
   try {
     const ramp = await load.add(roomIds, Number(values.ramp));
-    process.stdout.write(`${ramp.connected} rooms connected, ${ramp.connectFailures} failed\n`);
+    process.stdout.write(`${ramp.connected} rooms connected, ${ramp.connectRetries} connects retried, ${ramp.connectFailures} rooms failed${ramp.connectErrors.length ? ` (${ramp.connectErrors.join('; ')})` : ''}\n`);
     const until = Date.now() + Number(values.seconds) * 1000;
     while (Date.now() < until) {
       const pings = await pingRooms(monitoring, roomIds, Number(values['pings-per-second']), 10_000);
