@@ -1,10 +1,17 @@
+import { execFile } from 'node:child_process';
+import { access, readFile, stat } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EVENTS_STREAM } from '../../kiosk/fleet/nats/subjects.js';
+import { initCentral } from '../../scripts/central/central-dir.js';
+import { loopbackCluster } from '../../scripts/central/cluster.js';
 import { startCentralCluster, type CentralCluster } from '../support/central-cluster.js';
 import { addConsoleUser, consoleClient } from '../support/console-client.js';
 import { daemonsPerTest, writeTestConfig } from '../support/daemon.js';
+import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
 import { waitFor } from '../support/wait.js';
 
+const run = promisify(execFile);
 const json = { 'content-type': 'application/json' };
 const post = (url: string, body: unknown = {}) => fetch(url, { method: 'POST', headers: json, body: JSON.stringify(body) });
 
@@ -92,4 +99,42 @@ describe('central NATS cluster', () => {
     }, 60_000);
     expect(kv.messages).toBe(1);
   }, 240_000);
+});
+
+describe('central folder for a cluster', () => {
+  let dir: string | undefined;
+  afterEach(async () => {
+    await removeTempDir(dir);
+    dir = undefined;
+  });
+
+  it('writes one config per node (no single-server config), a route certificate that may dial, a route secret kept across runs', async () => {
+    dir = await makeTempDir('central-cluster-dir');
+    const spec = loopbackCluster(3, { websocket: 18443, cluster: 16222 });
+    const { layout } = await initCentral({ dir, rooms: ['room-a'], cluster: spec });
+    await expect(access(layout.configFile)).rejects.toThrow();
+    const n2 = await readFile(layout.nodeConfigFile('n2'), 'utf8');
+    expect(n2).toContain('server_name: "n2"');
+    expect(n2).toContain(`store_dir: "${layout.nodeStoreDir('n2')}"`);
+    expect(n2).toContain('advertise: "127.0.0.1:18444"');
+    expect(n2).toMatch(/nats-route:\/\/route:[A-Za-z0-9_-]+@127\.0\.0\.1:16222/);
+    expect(n2).not.toContain('127.0.0.1:16223"');
+    expect((await stat(layout.routePasswordFile)).mode & 0o777).toBe(0o600);
+    const usage = (await run('openssl', ['x509', '-in', layout.routeCertFile, '-noout', '-ext', 'extendedKeyUsage'])).stdout;
+    expect(usage).toMatch(/TLS Web Server Authentication, TLS Web Client Authentication/);
+    const secret = await readFile(layout.routePasswordFile, 'utf8');
+
+    // Run again with another room: the registry remembers the cluster, the secret stays, every node admits the room.
+    const again = await initCentral({ dir, rooms: ['room-b'] });
+    expect(again.registry.cluster?.nodes.map((n) => n.name)).toEqual(['n1', 'n2', 'n3']);
+    expect(await readFile(layout.routePasswordFile, 'utf8')).toBe(secret);
+    const roomB = again.registry.rooms.find((r) => r.id === 'room-b')!.publicKey;
+    for (const node of ['n1', 'n2', 'n3']) expect(await readFile(layout.nodeConfigFile(node), 'utf8')).toContain(roomB);
+  });
+
+  it('refuses a node whose host is not on the certificate (rooms could not verify it)', async () => {
+    dir = await makeTempDir('central-cluster-dir');
+    const spec = { name: 'tinh', nodes: ['a', 'b', 'c'].map((name, i) => ({ name, host: `central-${i}.tinh.gov.vn`, websocketPort: 443, clusterPort: 6222 })) };
+    await expect(initCentral({ dir, rooms: [], cluster: spec, tlsHosts: ['central-0.tinh.gov.vn', 'central-1.tinh.gov.vn'] })).rejects.toThrow(/c \(central-2\.tinh\.gov\.vn\).*--tls-host/);
+  });
 });
