@@ -25,7 +25,7 @@ import type { BenchFigure, BenchSuite } from './types.js';
  *
  * Limits from the environment: FLEET_BENCH_STEPS (room counts, "1000,2500,…"), FLEET_BENCH_HOLD_S
  * (seconds measured at each step, 40), FLEET_BENCH_WORKERS (load generator processes, 2),
- * FLEET_BENCH_RAMP (connects per second, 250).
+ * FLEET_BENCH_RAMP (connects per second, 150).
  */
 
 /** What else runs on the central side during the capacity steps, given the running server(s). */
@@ -43,7 +43,7 @@ const env = (name: string, fallback: string) => process.env[name] ?? fallback;
 const steps = env('FLEET_BENCH_STEPS', '1000,2500,5000,7500,10000,12500,15000').split(',').map(Number).filter((n) => n > 0);
 const holdMs = Number(env('FLEET_BENCH_HOLD_S', '40')) * 1000;
 const workers = Number(env('FLEET_BENCH_WORKERS', '2'));
-const rampPerSecond = Number(env('FLEET_BENCH_RAMP', '250'));
+const rampPerSecond = Number(env('FLEET_BENCH_RAMP', '150'));
 /** Events per second over all rooms while measuring acks: a real day's few per room would give too few samples for a p99. */
 const probeEventsPerSecond = 20;
 const ACK_TARGET_MS = 1000;

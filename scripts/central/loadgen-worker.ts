@@ -41,7 +41,8 @@ let counters = newCounters();
 let connectFailures = 0;
 let connectRetries = 0;
 const connectErrors = new Set<string>();
-const CONNECT_ATTEMPTS = 3;
+/** A daemon dials forever; a simulated room gives up after this many tries (about a minute of backoff), and counts as not held. */
+const CONNECT_ATTEMPTS = 8;
 let mix: TrafficMix | undefined;
 let cpu = process.cpuUsage();
 
@@ -71,7 +72,7 @@ async function handle(request: WorkerRequest): Promise<unknown> {
                   return;
                 }
                 connectRetries++;
-                await new Promise((resolve) => setTimeout(resolve, 1000 * attempt + Math.random() * 1000));
+                await new Promise((resolve) => setTimeout(resolve, Math.min(10_000, 500 * 2 ** attempt) + Math.random() * 1000));
               }
             }
           }),

@@ -93,6 +93,9 @@ export function natsServerConfig(input: CentralServerConfig): string {
       tls: { cert_file: input.websocket.certFile, key_file: input.websocket.keyFile },
       compression: input.websocket.compression ?? false,
       handshake_timeout: '5s',
+      // The TLS handshake, CONNECT and the nonce's signature within 5 s, not 2 s (the default): under a ramp of
+      // thousands of rooms the 2 s ran out ("Authentication Timeout"), and a room on a slow link is no different.
+      authorization: { timeout: 5 },
       ...(input.websocket.advertise ? { advertise: checkHostPort('websocket.advertise', input.websocket.advertise) } : {}),
     },
     ...(cluster ? { cluster } : {}),

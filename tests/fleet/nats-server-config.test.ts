@@ -46,6 +46,7 @@ describe('nats-server.conf', () => {
     expect(conf).toMatch(/accounts: \{\n  DIEMCAU: \{\n    jetstream: "enabled"\n    users: \[/);
     expect(conf).toContain('store_dir: "/var/lib/nats"');
     expect(conf).toContain('max_payload: 262144');
+    expect(conf).toMatch(/handshake_timeout: "5s"\n  authorization: \{\n    timeout: 5\n  \}/);
     for (const room of input.rooms) expect(conf).toContain(`nkey: "${room.publicKey}"`);
     // `$KV…` stays quoted: unquoted, nats-server would read it as a variable.
     expect(conf).toContain('"$KV.diemcau-rooms.phuong-1"');
