@@ -24,7 +24,7 @@ import type { BenchFigure, BenchSuite } from './types.js';
  * - peer: the same stress backlog into a three-node cluster (R3 stream), in the same run.
  *
  * Limits from the environment: FLEET_BENCH_STEPS (room counts, "1000,2500,…"), FLEET_BENCH_HOLD_S
- * (seconds measured at each step, 40), FLEET_BENCH_WORKERS (load generator processes, 2),
+ * (seconds measured at each step, 30), FLEET_BENCH_WORKERS (load generator processes, 2),
  * FLEET_BENCH_RAMP (connects per second, 150).
  */
 
@@ -41,7 +41,7 @@ export interface CentralSide {
 
 const env = (name: string, fallback: string) => process.env[name] ?? fallback;
 const steps = env('FLEET_BENCH_STEPS', '1000,2500,5000,7500,10000,12500,15000').split(',').map(Number).filter((n) => n > 0);
-const holdMs = Number(env('FLEET_BENCH_HOLD_S', '40')) * 1000;
+const holdMs = Number(env('FLEET_BENCH_HOLD_S', '30')) * 1000;
 const workers = Number(env('FLEET_BENCH_WORKERS', '2'));
 const rampPerSecond = Number(env('FLEET_BENCH_RAMP', '150'));
 /** Events per second over all rooms while measuring acks: a real day's few per room would give too few samples for a p99. */
