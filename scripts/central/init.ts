@@ -69,7 +69,9 @@ async function main(): Promise<void> {
       : `server config    ${layout.configFile}  (nats-server -c ${layout.configFile})`,
     ...(registry.cluster ? [`rooms list       fleet.servers = ${JSON.stringify(roomServerUrls(registry.cluster))}`] : []),
     `rooms            ${registry.rooms.length} registered${addedRooms.length ? `, ${addedRooms.length} new: ${summarise(addedRooms)}` : ''}`,
-    `server listens   wss://${registry.websocket.host}:${registry.websocket.port}  (certificate for ${registry.tlsHosts.join(', ')})`,
+    registry.cluster
+      ? `certificate for  ${registry.tlsHosts.join(', ')}`
+      : `server listens   wss://${registry.websocket.host}:${registry.websocket.port}  (certificate for ${registry.tlsHosts.join(', ')})`,
     `give each room   its seed ${layout.roomSeedFile('<room-id>')} (secret, 0600) and the CA ${layout.caFile}`,
     `monitoring       ${layout.monitoringSeedFile}; set-up tools: ${layout.adminSeedFile}`,
   ];
