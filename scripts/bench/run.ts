@@ -9,6 +9,7 @@ const suites: Record<string, () => Promise<BenchSuite>> = {
   ups: async () => (await import('./ups.js')).upsBench,
   readiness: async () => (await import('./readiness.js')).readinessBench,
   media: async () => (await import('./media.js')).mediaBench,
+  fleet: async () => (await import('./fleet.js')).fleetBench,
 };
 
 const { values } = parseArgs({ options: { only: { type: 'string', multiple: true } }, strict: true });

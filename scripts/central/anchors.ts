@@ -27,7 +27,7 @@ export interface AnchorsRetention {
 export const defaultAnchorsRetention: AnchorsRetention = { maxBytes: 1024 ** 3, duplicateWindowHours: 7 * 24 };
 
 /** The anchors stream's config. Pure. */
-export function anchorsStreamConfig(retention: AnchorsRetention = defaultAnchorsRetention): Partial<StreamConfig> & { name: string } {
+export function anchorsStreamConfig(retention: AnchorsRetention = defaultAnchorsRetention, replicas = 1): Partial<StreamConfig> & { name: string } {
   return {
     name: ANCHORS_STREAM,
     subjects: [subjects.allAnchors],
@@ -41,6 +41,6 @@ export function anchorsStreamConfig(retention: AnchorsRetention = defaultAnchors
     deny_purge: true,
     // The schema's bound plus the headers (Nats-Msg-Id, Nats-Expected-Stream).
     max_msg_size: maxBytes.anchor + 1024,
-    num_replicas: 1,
+    num_replicas: replicas,
   };
 }

@@ -7,7 +7,8 @@ import { notaryKeyFrom } from '../../kiosk/evidence/anchor-receipt.js';
 import { serverStylePublicKey } from '../../kiosk/fleet/nats/nkey.js';
 import { isRoomId } from '../../kiosk/fleet/nats/subjects.js';
 import { newUserKey, publicKeyOfSeedFile, writeSeedFile } from './credentials.js';
-import { DEFAULT_ACCOUNT, natsServerConfig } from './server-config.js';
+import { checkClusterSpec, peersOf, routePassword, type ClusterSpec } from './cluster.js';
+import { DEFAULT_ACCOUNT, natsServerConfig, type CentralServerConfig } from './server-config.js';
 import { createCa, createServerCertificate } from './tls.js';
 
 /**
@@ -37,6 +38,13 @@ export function centralLayout(dir: string) {
     notaryPublicKeyFile: join(root, 'notary-public.pem'),
     notaryPublicNkeyFile: join(root, 'notary-public.txt'),
     storeDir: join(root, 'jetstream'),
+    /** A cluster node's config and JetStream store (the single-server files are not written for a cluster). */
+    nodeConfigFile: (node: string) => join(root, `nats-server-${node}.conf`),
+    nodeStoreDir: (node: string) => join(root, 'jetstream', node),
+    routePasswordFile: join(credentials, 'cluster-route.secret'),
+    /** Routes are mutual TLS: this certificate serves and also dials (clientAuth). */
+    routeCertFile: join(root, 'tls', 'route.pem'),
+    routeKeyFile: join(root, 'tls', 'route.key'),
   };
 }
 export type CentralLayout = ReturnType<typeof centralLayout>;
@@ -51,6 +59,12 @@ const registrySchema = z.object({
   http: listen.optional(),
   tlsHosts: z.array(z.string().min(1)).min(1),
   jetstream: z.object({ maxFileBytes: z.number().int().positive(), maxMemoryBytes: z.number().int().positive() }),
+  cluster: z
+    .object({
+      name: z.string(),
+      nodes: z.array(z.object({ name: z.string(), host: z.string(), websocketPort: z.number().int(), clusterPort: z.number().int(), httpPort: z.number().int().optional() })),
+    })
+    .optional(),
   rooms: z.array(z.object({
     id: z.string().refine(isRoomId, 'not a room id'),
     publicKey: z.string(),
@@ -78,6 +92,8 @@ export interface InitCentralOptions {
   jetstream?: { maxFileBytes: number; maxMemoryBytes: number };
   /** Province and district of rooms (new or registered): given fields replace the registered ones. */
   placement?: Readonly<Record<string, RoomPlacement>>;
+  /** Run as a JetStream cluster of these nodes (`cluster.ts`): one config per node. Kept in the registry once given. */
+  cluster?: ClusterSpec;
 }
 
 export interface RoomPlacement {
@@ -121,6 +137,7 @@ export async function initCentral(options: InitCentralOptions): Promise<InitCent
     ...((options.http ?? previous?.http) ? { http: options.http ?? previous?.http } : {}),
     tlsHosts: [...(options.tlsHosts ?? previous?.tlsHosts ?? defaultTlsHosts())],
     jetstream: options.jetstream ?? previous?.jetstream ?? { maxFileBytes: 10 * GiB, maxMemoryBytes: GiB / 4 },
+    ...((options.cluster ?? previous?.cluster) ? { cluster: clusterRecord(options.cluster ?? previous!.cluster!) } : {}),
     rooms: [...(previous?.rooms ?? [])],
     monitoring: [...(previous?.monitoring ?? [])],
     admin: [...(previous?.admin ?? [])],
@@ -150,7 +167,7 @@ export async function initCentral(options: InitCentralOptions): Promise<InitCent
     await createServerCertificate(layout.tlsDir, { certFile: layout.caFile, keyFile: layout.caKeyFile }, registry.tlsHosts);
   }
 
-  const config = natsServerConfig({
+  const single: CentralServerConfig = {
     serverName: registry.serverName,
     account: registry.account,
     client: registry.client,
@@ -160,8 +177,33 @@ export async function initCentral(options: InitCentralOptions): Promise<InitCent
     rooms: registry.rooms,
     monitoring: registry.monitoring,
     admin: registry.admin,
-  });
-  await writeAtomically(layout.configFile, config);
+  };
+  if (registry.cluster) {
+    const cluster = registry.cluster;
+    checkClusterSpec(cluster);
+    const missing = cluster.nodes.filter((node) => !registry.tlsHosts.includes(node.host));
+    if (missing.length > 0) throw new Error(`cluster node ${missing.map((n) => `${n.name} (${n.host})`).join(', ')}: rooms dial it, so its name must be on the certificate: add --tls-host`);
+    if (newCa || hostsChanged || options.renewCertificate || !(await exists(layout.routeCertFile))) {
+      await createServerCertificate(layout.tlsDir, { certFile: layout.caFile, keyFile: layout.caKeyFile }, registry.tlsHosts, 'route', { clientAuth: true });
+    }
+    const auth = { user: 'route', password: await routePassword(layout.routePasswordFile) };
+    for (const node of cluster.nodes) {
+      await mkdir(layout.nodeStoreDir(node.name), { recursive: true, mode: 0o700 });
+      const config = natsServerConfig({
+        ...single,
+        serverName: node.name,
+        // The plain port stays on loopback and is picked by the server: nothing dials it from elsewhere.
+        client: { host: registry.client.host, port: -1 },
+        websocket: { ...single.websocket, port: node.websocketPort, advertise: `${node.host.includes(':') ? `[${node.host}]` : node.host}:${node.websocketPort}` },
+        ...(node.httpPort === undefined ? {} : { http: { host: '127.0.0.1', port: node.httpPort } }),
+        jetstream: { ...single.jetstream, storeDir: layout.nodeStoreDir(node.name) },
+        cluster: { name: cluster.name, host: node.host, port: node.clusterPort, peers: peersOf(cluster, node), auth, tls: { certFile: layout.routeCertFile, keyFile: layout.routeKeyFile, caFile: layout.caFile } },
+      });
+      await writeAtomically(layout.nodeConfigFile(node.name), config);
+    }
+  } else {
+    await writeAtomically(layout.configFile, natsServerConfig(single));
+  }
   await writeAtomically(layout.registryFile, `${JSON.stringify(registry, null, 2)}\n`);
   return { layout, registry, addedRooms, notary };
 }
@@ -184,6 +226,10 @@ async function ensureNotaryKey(layout: CentralLayout): Promise<InitCentralResult
   await writeFile(layout.notaryPublicKeyFile, publicPem, { mode: 0o644 });
   await writeFile(layout.notaryPublicNkeyFile, `${publicKey}\n`, { mode: 0o644 });
   return { fingerprint: key.fingerprint, publicKey, pem: publicPem };
+}
+
+function clusterRecord(spec: ClusterSpec): NonNullable<CentralRegistry['cluster']> {
+  return { name: spec.name, nodes: spec.nodes.map((node) => ({ ...node })) };
 }
 
 /** This machine by every name a room on it or on the LAN may use. */

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { connectVerified, readUserCredential } from '../../kiosk/fleet/nats/connection.js';
 import { initCentral, parseRoomOption } from './central-dir.js';
+import { CLUSTER_REPLICAS, loopbackCluster, roomServerUrls, startCluster, waitForJetStream, type ClusterSpec } from './cluster.js';
 import { startNatsServer } from './nats-process.js';
 import { ensureCentralStreams } from './streams.js';
 
@@ -19,7 +20,11 @@ const usage = `Sets up central monitoring's NATS server on this machine (dev and
   --tls-host NAME    a name or address the server certificate must carry, repeatable
                      (default localhost, 127.0.0.1, ::1 and this machine's name)
   --renew-cert       issue a new server certificate from the existing CA (done anyway when the names change)
-  --start            then run nats-server in the foreground and create the streams (Ctrl-C stops it)
+  --cluster N        a JetStream cluster of N nodes (at least 3) on this machine, n1 … nN on 127.0.0.1
+  --node NAME=HOST   a cluster node on its own machine, repeatable (at least 3); HOST must be a --tls-host
+  --cluster-port P   the route port (default 6222); with --cluster the next nodes count up from it and from --ws-port
+                     one config per node: nats-server-NAME.conf; streams and bucket are kept on 3 nodes
+  --start            then run nats-server (every node of a cluster) in the foreground and create the streams (Ctrl-C stops it)
 `;
 
 async function main(): Promise<void> {
@@ -32,6 +37,9 @@ async function main(): Promise<void> {
       'ws-port': { type: 'string' },
       'tls-host': { type: 'string', multiple: true },
       'renew-cert': { type: 'boolean', default: false },
+      cluster: { type: 'string' },
+      node: { type: 'string', multiple: true },
+      'cluster-port': { type: 'string' },
       start: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -49,6 +57,8 @@ async function main(): Promise<void> {
   const wsPort = values['ws-port'] === undefined ? undefined : Number(values['ws-port']);
   if (wsPort !== undefined && (!Number.isInteger(wsPort) || wsPort < -1 || wsPort > 65535)) throw new Error(`--ws-port ${values['ws-port']}: a port`);
 
+  const cluster = clusterOption(values.cluster, values.node, values['cluster-port'], wsPort);
+
   const { layout, registry, addedRooms, notary } = await initCentral({
     dir: values.dir,
     rooms,
@@ -56,18 +66,25 @@ async function main(): Promise<void> {
     ...(values['tls-host'] ? { tlsHosts: values['tls-host'] } : {}),
     renewCertificate: values['renew-cert'],
     placement,
+    ...(cluster ? { cluster } : {}),
   });
   const lines = [
     `central folder   ${layout.dir}`,
-    `server config    ${layout.configFile}  (nats-server -c ${layout.configFile})`,
+    registry.cluster
+      ? `cluster          ${registry.cluster.nodes.map((n) => `${n.name} wss://${n.host}:${n.websocketPort}`).join(', ')}: on each node's machine nats-server -c ${layout.nodeConfigFile('<node>')}`
+      : `server config    ${layout.configFile}  (nats-server -c ${layout.configFile})`,
+    ...(registry.cluster ? [`rooms list       fleet.servers = ${JSON.stringify(roomServerUrls(registry.cluster))}`] : []),
     `rooms            ${registry.rooms.length} registered${addedRooms.length ? `, ${addedRooms.length} new: ${summarise(addedRooms)}` : ''}`,
-    `server listens   wss://${registry.websocket.host}:${registry.websocket.port}  (certificate for ${registry.tlsHosts.join(', ')})`,
+    registry.cluster
+      ? `certificate for  ${registry.tlsHosts.join(', ')}`
+      : `server listens   wss://${registry.websocket.host}:${registry.websocket.port}  (certificate for ${registry.tlsHosts.join(', ')})`,
     `give each room   its seed ${layout.roomSeedFile('<room-id>')} (secret, 0600) and the CA ${layout.caFile}`,
     `monitoring       ${layout.monitoringSeedFile}; set-up tools: ${layout.adminSeedFile}`,
     `notary key       ${notary.fingerprint}: every room's fleet.notaryKeys: ["${notary.publicKey}"] (also ${layout.notaryPublicKeyFile})`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   if (!values.start) return;
+  if (registry.cluster) return runCluster(registry.cluster, layout);
 
   const server = await startNatsServer({ configFile: layout.configFile, echo: true });
   const url = `wss://${registry.websocket.host === '0.0.0.0' ? '127.0.0.1' : registry.websocket.host}:${server.websocketPort}`;
@@ -80,6 +97,42 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
   const code = await server.exited;
   process.exitCode = code ?? 0;
+}
+
+/** `--cluster N` (this machine) or `--node NAME=HOST`… (one machine each); ports count up from the bases. */
+function clusterOption(count: string | undefined, nodes: string[] | undefined, clusterPort: string | undefined, wsPort: number | undefined): ClusterSpec | undefined {
+  if (count === undefined && !nodes?.length) return undefined;
+  if (count !== undefined && nodes?.length) throw new Error('--cluster N and --node: one or the other');
+  const ports = { websocket: wsPort === undefined || wsPort === -1 ? 8443 : wsPort, cluster: clusterPort === undefined ? 6222 : Number(clusterPort) };
+  if (!Number.isInteger(ports.cluster) || ports.cluster < 1 || ports.cluster > 65535) throw new Error(`--cluster-port ${clusterPort}: a port`);
+  if (count !== undefined) {
+    const n = Number(count);
+    if (!Number.isInteger(n) || n < CLUSTER_REPLICAS || n > 9) throw new Error(`--cluster ${count}: ${CLUSTER_REPLICAS} to 9 nodes`);
+    return loopbackCluster(n, ports);
+  }
+  return {
+    name: 'diemcau',
+    nodes: nodes!.map((spec) => {
+      const match = /^([a-z0-9][a-z0-9_-]{0,31})=(.+)$/.exec(spec);
+      if (!match) throw new Error(`--node ${spec}: NAME=HOST`);
+      // One machine per node: the same ports on each.
+      return { name: match[1]!, host: match[2]!, websocketPort: ports.websocket, clusterPort: ports.cluster };
+    }),
+  };
+}
+
+async function runCluster(spec: ClusterSpec, layout: Awaited<ReturnType<typeof initCentral>>['layout']): Promise<void> {
+  const cluster = await startCluster(spec, layout.nodeConfigFile);
+  const servers = roomServerUrls(spec);
+  const admin = await connectVerified({ servers, user: await readUserCredential(layout.adminSeedFile), caFile: layout.caFile });
+  await waitForJetStream(admin);
+  await ensureCentralStreams(admin, { replicas: CLUSTER_REPLICAS });
+  await admin.close();
+  process.stdout.write(`cluster ready: ${[...cluster.nodes].map(([name, s]) => `${name} (pid ${s.pid})`).join(', ')}; streams and bucket on ${CLUSTER_REPLICAS} nodes. Ctrl-C stops it.\n`);
+  const stop = () => void cluster.stop();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  await Promise.all([...cluster.nodes.values()].map((s) => s.exited));
 }
 
 function summarise(ids: readonly string[]): string {

@@ -8,7 +8,15 @@ export interface CentralServerConfig {
   serverName: string;
   /** The plain NATS listener: no TLS, so loopback only (tools on this machine). Rooms and monitoring use the websocket. */
   client: { host: string; port: number };
-  websocket: { host: string; port: number; certFile: string; keyFile: string; compression?: boolean };
+  websocket: {
+    host: string;
+    port: number;
+    certFile: string;
+    keyFile: string;
+    compression?: boolean;
+    /** `host:port` this node announces to clients of the cluster: the name rooms dial, on the certificate (see cluster.ts). */
+    advertise?: string;
+  };
   /** nats-server's monitoring endpoints (/varz, /connz): loopback only. */
   http?: { host: string; port: number };
   jetstream: { storeDir: string; maxFileBytes: number; maxMemoryBytes: number };
@@ -20,6 +28,22 @@ export interface CentralServerConfig {
   monitoring: readonly { name: string; publicKey: string }[];
   /** Set-up tools: create and update the streams and the bucket; all permissions in the account. */
   admin: readonly { name: string; publicKey: string }[];
+  /** This server as one node of a JetStream cluster (scripts/central/cluster.ts builds it). */
+  cluster?: ClusterNodeConfig;
+}
+
+/** One node's side of the routes between the nodes of a cluster. */
+export interface ClusterNodeConfig {
+  name: string;
+  /** Where this node accepts routes from the other nodes. */
+  host: string;
+  port: number;
+  /** The other nodes' route listeners, `host:port` (the credentials are added here). */
+  peers: readonly string[];
+  /** The one route user every node presents and accepts. */
+  auth: { user: string; password: string };
+  /** Routes are TLS too: the dialling node checks the other's certificate against the CA (the password proves the dialler). */
+  tls: { certFile: string; keyFile: string; caFile: string };
 }
 
 export const DEFAULT_ACCOUNT = 'DIEMCAU';
@@ -55,6 +79,7 @@ export function natsServerConfig(input: CentralServerConfig): string {
     ...input.admin.map((a) => user(`admin ${a.name}`, a.publicKey)),
   ];
 
+  const cluster = input.cluster ? clusterBlock(input.cluster) : undefined;
   const config: ConfObject = {
     server_name: input.serverName,
     host: input.client.host,
@@ -68,10 +93,43 @@ export function natsServerConfig(input: CentralServerConfig): string {
       tls: { cert_file: input.websocket.certFile, key_file: input.websocket.keyFile },
       compression: input.websocket.compression ?? false,
       handshake_timeout: '5s',
+      // The TLS handshake, CONNECT and the nonce's signature within 5 s, not 2 s (the default): under a ramp of
+      // thousands of rooms the 2 s ran out ("Authentication Timeout"), and a room on a slow link is no different.
+      authorization: { timeout: 5 },
+      ...(input.websocket.advertise ? { advertise: checkHostPort('websocket.advertise', input.websocket.advertise) } : {}),
     },
+    ...(cluster ? { cluster } : {}),
     accounts: { [account]: { jetstream: 'enabled', users } },
   };
   return `# Written by scripts/central (Điểm Cầu central monitoring): regenerate it, do not edit it.\n${formatConf(config, 0)}\n`;
+}
+
+/**
+ * nats-server 2.9's cluster block: a name shared by the nodes, the route listener, the routes to
+ * the other nodes with the route credential in their URL, TLS on routes. (2.9 has no route pooling
+ * or route compression: those arrived in 2.10.)
+ */
+function clusterBlock(node: ClusterNodeConfig): ConfObject {
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(node.name)) throw new Error(`cluster name ${node.name}: letters, digits, _ and - only`);
+  if (node.peers.length === 0) throw new Error('a cluster node needs at least one other node to route to');
+  if (!/^[A-Za-z0-9_-]{1,32}$/.test(node.auth.user)) throw new Error('cluster route user: letters, digits, _ and - only');
+  // The password travels inside route URLs: no character that a URL would need escaped.
+  if (!/^[A-Za-z0-9_-]{24,128}$/.test(node.auth.password)) throw new Error('cluster route password: 24–128 letters, digits, _ or -');
+  const { user, password } = node.auth;
+  return {
+    name: node.name,
+    host: node.host,
+    port: node.port,
+    authorization: { user, password, timeout: 2 },
+    tls: { cert_file: node.tls.certFile, key_file: node.tls.keyFile, ca_file: node.tls.caFile, timeout: 2 },
+    // Explicit routes are retried forever: a node started before its peers, or restarted, finds them.
+    routes: node.peers.map((peer) => `nats-route://${user}:${password}@${checkHostPort('cluster peer', peer)}`),
+  };
+}
+
+function checkHostPort(what: string, value: string): string {
+  if (!/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(value)) throw new Error(`${what} ${JSON.stringify(value)}: host:port expected`);
+  return value;
 }
 
 function checkUserKey(who: string, publicKey: string): void {

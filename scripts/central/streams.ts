@@ -18,8 +18,9 @@ export const defaultEventsRetention: EventsRetention = { maxAgeDays: 30, duplica
 
 const hours = (n: number) => nanos(n * 3_600_000);
 
-/** The events stream's config. Pure. */
-export function eventsStreamConfig(retention: EventsRetention = defaultEventsRetention): Partial<StreamConfig> & { name: string } {
+/** The events stream's config; `replicas` 1 on a single server, 3 on a cluster (`cluster.ts` CLUSTER_REPLICAS). Pure. */
+export function eventsStreamConfig(retention: EventsRetention = defaultEventsRetention, replicas = 1): Partial<StreamConfig> & { name: string } {
+  if (!Number.isInteger(replicas) || replicas < 1 || replicas > 5) throw new Error(`replicas ${replicas}: 1 to 5 (JetStream's limit)`);
   if (retention.duplicateWindowHours > retention.maxAgeDays * 24) throw new Error('the duplicate window cannot be longer than the retention');
   return {
     name: EVENTS_STREAM,
@@ -32,17 +33,23 @@ export function eventsStreamConfig(retention: EventsRetention = defaultEventsRet
     duplicate_window: hours(retention.duplicateWindowHours),
     // The schema's bound plus the headers (Nats-Msg-Id, Nats-Expected-Stream).
     max_msg_size: maxBytes.event + 1024,
-    num_replicas: 1,
+    num_replicas: replicas,
   };
 }
 
 /**
+/**
  * Creates the events and anchors streams and the rooms' KV bucket, or brings an existing stream to
  * this config. Needs the admin credential: the monitoring service may read streams but not change them.
+ * On a cluster all three are kept on `replicas` nodes (3), so a node may be lost without losing an event.
  */
-export async function ensureCentralStreams(nc: NatsConnection, retention: EventsRetention = defaultEventsRetention, anchors: AnchorsRetention = defaultAnchorsRetention): Promise<void> {
+export async function ensureCentralStreams(
+  nc: NatsConnection,
+  options: { retention?: EventsRetention; anchors?: AnchorsRetention; replicas?: number } = {},
+): Promise<void> {
+  const { retention = defaultEventsRetention, anchors = defaultAnchorsRetention, replicas = 1 } = options;
   const jsm = await jetstreamManager(nc);
-  for (const config of [eventsStreamConfig(retention), anchorsStreamConfig(anchors)]) {
+  for (const config of [eventsStreamConfig(retention, replicas), anchorsStreamConfig(anchors, replicas)]) {
     const existing = await jsm.streams.info(config.name).catch((error: unknown) => {
       if (error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound) return undefined;
       throw error;
@@ -50,5 +57,5 @@ export async function ensureCentralStreams(nc: NatsConnection, retention: Events
     if (existing) await jsm.streams.update(config.name, config);
     else await jsm.streams.add(config);
   }
-  await new Kvm(nc).create(ROOMS_BUCKET, { history: 1, storage: StorageType.File, maxValueSize: maxBytes.state, replicas: 1 });
+  await new Kvm(nc).create(ROOMS_BUCKET, { history: 1, storage: StorageType.File, maxValueSize: maxBytes.state, replicas });
 }

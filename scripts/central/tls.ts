@@ -35,8 +35,11 @@ export async function createCa(dir: string, commonName: string, name = 'ca'): Pr
   return files;
 }
 
-/** A server certificate for `hosts` (names and IP addresses, the first one also its common name), signed by `ca`. */
-export async function createServerCertificate(dir: string, ca: CertificateFiles, hosts: readonly string[], name = 'server'): Promise<CertificateFiles> {
+/**
+ * A server certificate for `hosts` (names and IP addresses, the first one also its common name), signed by `ca`.
+ * `clientAuth` also lets it prove its holder when dialling: a cluster route is mutual TLS, each node a client of the other.
+ */
+export async function createServerCertificate(dir: string, ca: CertificateFiles, hosts: readonly string[], name = 'server', usage: { clientAuth?: boolean } = {}): Promise<CertificateFiles> {
   if (hosts.length === 0) throw new Error('a server certificate needs at least one host name or address');
   for (const host of hosts) if (!/^[A-Za-z0-9.:-]+$/.test(host)) throw new Error(`${JSON.stringify(host)} is not a host name or an IP address`);
   await mkdir(dir, { recursive: true, mode: 0o700 });
@@ -44,7 +47,7 @@ export async function createServerCertificate(dir: string, ca: CertificateFiles,
   const csr = join(dir, `${name}.csr`);
   const extensions = join(dir, `${name}.ext`);
   const san = hosts.map((host) => (isIP(host) ? `IP:${host}` : `DNS:${host}`)).join(',');
-  await writeFile(extensions, `basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=${san}\n`);
+  await writeFile(extensions, `basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth${usage.clientAuth ? ',clientAuth' : ''}\nsubjectAltName=${san}\n`);
   try {
     await openssl(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', files.keyFile, '-out', csr, '-subj', `/CN=${hosts[0]}`]);
     await chmod(files.keyFile, 0o600);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createAccount, createUser } from '@nats-io/nkeys';
+import { checkClusterSpec, loopbackCluster, peersOf, roomServerUrls, type ClusterSpec } from '../../scripts/central/cluster.js';
 import { monitoringPermissions, roomPermissions } from '../../scripts/central/permissions.js';
 import { natsServerConfig, type CentralServerConfig } from '../../scripts/central/server-config.js';
 
@@ -45,6 +46,7 @@ describe('nats-server.conf', () => {
     expect(conf).toMatch(/accounts: \{\n  DIEMCAU: \{\n    jetstream: "enabled"\n    users: \[/);
     expect(conf).toContain('store_dir: "/var/lib/nats"');
     expect(conf).toContain('max_payload: 262144');
+    expect(conf).toMatch(/handshake_timeout: "5s"\n  authorization: \{\n    timeout: 5\n  \}/);
     for (const room of input.rooms) expect(conf).toContain(`nkey: "${room.publicKey}"`);
     // `$KV…` stays quoted: unquoted, nats-server would read it as a variable.
     expect(conf).toContain('"$KV.diemcau-rooms.phuong-1"');
@@ -69,5 +71,61 @@ describe('nats-server.conf', () => {
     const input = base();
     change(input);
     expect(() => natsServerConfig(input)).toThrow(error);
+  });
+});
+
+const password = 'abcdefghijklmnopqrstuvwxyz012345';
+const node = (): NonNullable<CentralServerConfig['cluster']> => ({
+  name: 'tinh',
+  host: '10.0.0.1',
+  port: 6222,
+  peers: ['10.0.0.2:6222', '10.0.0.3:6222'],
+  auth: { user: 'route', password },
+  tls: { certFile: '/etc/nats/route.pem', keyFile: '/etc/nats/route.key', caFile: '/etc/nats/ca.pem' },
+});
+
+describe('cluster', () => {
+  it('a node routes to every other node over mutual TLS with the route credential, and announces the name rooms dial', () => {
+    const conf = natsServerConfig({ ...base(), websocket: { ...base().websocket, advertise: 'central-1.tinh.gov.vn:443' }, cluster: node() });
+    expect(conf).toMatch(/cluster: \{\n  name: "tinh"\n  host: "10\.0\.0\.1"\n  port: 6222\n  authorization: \{\n    user: "route"\n    password: "abcdefghijklmnopqrstuvwxyz012345"/);
+    expect(conf).toContain('ca_file: "/etc/nats/ca.pem"');
+    expect(conf).toContain(`"nats-route://route:${password}@10.0.0.2:6222"`);
+    expect(conf).toContain(`"nats-route://route:${password}@10.0.0.3:6222"`);
+    expect(conf).toContain('advertise: "central-1.tinh.gov.vn:443"');
+    // 2.10-only options would stop a 2.9 server from starting.
+    for (const option of ['pool_size', 'compression: {', 'no_advertise']) expect(conf).not.toContain(option);
+  });
+
+  it('a single server has no cluster block', () => {
+    expect(natsServerConfig(base())).not.toMatch(/cluster|advertise/);
+  });
+
+  it.each<[string, (c: NonNullable<CentralServerConfig['cluster']>) => void, RegExp]>([
+    ['no peer', (c) => (c.peers = []), /at least one other node/],
+    ['a short route password', (c) => (c.auth.password = 'short'), /route password/],
+    ['a password that needs URL escaping', (c) => (c.auth.password = `${password}@x`), /route password/],
+    ['a peer that is not host:port', (c) => (c.peers = ['nats://10.0.0.2']), /host:port expected/],
+    ['a cluster name with a space', (c) => (c.name = 'tinh a'), /cluster name/],
+  ])('refuses %s', (_name, change, error) => {
+    const cluster = node();
+    change(cluster);
+    expect(() => natsServerConfig({ ...base(), cluster })).toThrow(error);
+  });
+
+  it('a loopback cluster: three nodes, ports counting up, rooms list every node, each node routes to the two others', () => {
+    const spec = loopbackCluster(3, { websocket: 8443, cluster: 6222, http: 8222 });
+    expect(() => checkClusterSpec(spec)).not.toThrow();
+    expect(roomServerUrls(spec)).toEqual(['wss://127.0.0.1:8443', 'wss://127.0.0.1:8444', 'wss://127.0.0.1:8445']);
+    expect(peersOf(spec, spec.nodes[1]!)).toEqual(['127.0.0.1:6222', '127.0.0.1:6224']);
+    expect(roomServerUrls({ name: 'x', nodes: [{ name: 'a', host: '::1', websocketPort: 1, clusterPort: 2 }] })).toEqual(['wss://[::1]:1']);
+  });
+
+  it.each<[string, (s: ClusterSpec) => ClusterSpec, RegExp]>([
+    ['two nodes (an R3 stream needs three)', (s) => ({ ...s, nodes: s.nodes.slice(0, 2) }), /at least 3 nodes/],
+    ['a node listed twice', (s) => ({ ...s, nodes: [...s.nodes, { ...s.nodes[0]!, websocketPort: 9000, clusterPort: 9001 }] }), /listed twice/],
+    ['two nodes on one port of one host', (s) => ({ ...s, nodes: s.nodes.map((n, i) => (i === 1 ? { ...n, clusterPort: 6222 } : n)) }), /127\.0\.0\.1:6222 is used twice/],
+    ['a port the server would pick', (s) => ({ ...s, nodes: s.nodes.map((n, i) => (i === 0 ? { ...n, websocketPort: -1 } : n)) }), /not a fixed port/],
+  ])('refuses a cluster with %s', (_name, change, error) => {
+    expect(() => checkClusterSpec(change(loopbackCluster(3, { websocket: 8443, cluster: 6222 })))).toThrow(error);
   });
 });
