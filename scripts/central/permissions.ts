@@ -1,8 +1,8 @@
-import { subjects } from '../../kiosk/fleet/nats/subjects.js';
+import { ANCHORS_STREAM, subjects } from '../../kiosk/fleet/nats/subjects.js';
 
 /** A user's subject permissions as nats-server's config spells them. Pure. */
 export type Permissions = {
-  publish: { allow: string[] };
+  publish: { allow: string[]; deny?: string[] };
   subscribe: { allow: string[] };
   allow_responses?: { max: number; expires: string };
 };
@@ -47,5 +47,17 @@ export function monitoringPermissions(): Permissions {
     },
     subscribe: { allow: ['>'] },
     allow_responses: { max: 1, expires: '1m' },
+  };
+}
+
+/**
+ * The set-up credential manages streams and the bucket, but even it cannot delete the anchors stream
+ * as a whole: the stream's own deny_delete and deny_purge guard its messages, this guards the stream.
+ * (Removing it takes editing the server config, which the server's owner does in the open.)
+ */
+export function adminPermissions(): Permissions {
+  return {
+    publish: { allow: ['>'], deny: [`$JS.API.STREAM.DELETE.${ANCHORS_STREAM}`] },
+    subscribe: { allow: ['>'] },
   };
 }

@@ -1,7 +1,7 @@
 import { isRoomId } from '../../kiosk/fleet/nats/subjects.js';
 import { isUserPublicKey } from '../../kiosk/fleet/nats/nkey.js';
 import { isLoopback } from '../../kiosk/fleet/nats/server-url.js';
-import { monitoringPermissions, roomPermissions, type Permissions } from './permissions.js';
+import { adminPermissions, monitoringPermissions, roomPermissions, type Permissions } from './permissions.js';
 
 /** What nats-server.conf is made from; ports may be -1 (the server picks a free one and logs it). */
 export interface CentralServerConfig {
@@ -76,7 +76,7 @@ export function natsServerConfig(input: CentralServerConfig): string {
       return user(`room ${room.id}`, room.publicKey, roomPermissions(room.id));
     }),
     ...input.monitoring.map((m) => user(`monitoring ${m.name}`, m.publicKey, monitoringPermissions())),
-    ...input.admin.map((a) => user(`admin ${a.name}`, a.publicKey)),
+    ...input.admin.map((a) => user(`admin ${a.name}`, a.publicKey, adminPermissions())),
   ];
 
   const cluster = input.cluster ? clusterBlock(input.cluster) : undefined;

@@ -116,6 +116,9 @@ describe('evidence anchors at central monitoring (real nats-server)', () => {
     await expect(jsm.streams.update(ANCHORS_STREAM, { ...info.config, deny_delete: false, deny_purge: false })).rejects.toThrow('stream configuration update can not cancel deny message deletes');
     expect((await jsm.streams.info(ANCHORS_STREAM)).config).toMatchObject({ deny_delete: true, deny_purge: true, max_age: 0 });
     expect(await jsm.streams.getMessage(ANCHORS_STREAM, { seq })).toMatchObject({ seq, subject: subjects.anchor('room-a') });
+    // Nor can the stream be deleted whole: the server's permissions deny that API to every credential.
+    await expect(jsm.streams.delete(ANCHORS_STREAM)).rejects.toThrow(/permission|timeout/i);
+    expect((await jsm.streams.info(ANCHORS_STREAM)).state.messages).toBeGreaterThan(0);
     // ensureCentralStreams again (an upgrade's set-up run) keeps it as it is.
     await ensureCentralStreams(admin);
     expect(await jsm.streams.getMessage(ANCHORS_STREAM, { seq })).toMatchObject({ seq });
