@@ -2,15 +2,17 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { pino } from 'pino';
 import { connectVerified, readUserCredential } from '../../kiosk/fleet/nats/connection.js';
-import { EVENTS_STREAM, subjects } from '../../kiosk/fleet/nats/subjects.js';
+import { EVENTS_STREAM } from '../../kiosk/fleet/nats/subjects.js';
 import { initCentral, type CentralLayout } from '../central/central-dir.js';
 import { CLUSTER_REPLICAS, roomServerUrls, startCluster, waitForJetStream, type ClusterSpec } from '../central/cluster.js';
 import { LoadGenerator, pingRooms } from '../central/loadgen.js';
 import { summarise } from '../central/loadgen-mix.js';
 import { startNatsServer } from '../central/nats-process.js';
 import { ensureCentralStreams } from '../central/streams.js';
+import { startMonitoring } from '../central/monitoring/service.js';
 import type { BenchFigure, BenchSuite } from './types.js';
 
 /**
@@ -54,25 +56,13 @@ const removeBenchDir = (dir: string) => rm(dir, { recursive: true, force: true }
 const roomIds = (n: number) => Array.from({ length: n }, (_, i) => `room-${String(i + 1).padStart(5, '0')}`);
 
 /**
- * A stand-in for the monitoring service until it plugs in here: it subscribes to every room's
- * telemetry and reads the events stream through one durable consumer, acknowledging each event.
+ * The real monitoring service (scripts/central/monitoring) during the capacity steps: its durable
+ * consumer stores every event, it records every room's telemetry and watches the KV bucket. Its
+ * process is this one (the rooms are in the load generator's child processes).
  */
-export const monitoringStandIn: CentralServices = async ({ servers, caFile, layout }) => {
-  const nc = await connectVerified({ servers, user: await readUserCredential(layout.monitoringSeedFile), caFile, options: { maxReconnectAttempts: -1 } });
-  nc.subscribe(subjects.allTelemetry, { callback: () => undefined });
-  const jsm = await jetstreamManager(nc);
-  await jsm.consumers.add(EVENTS_STREAM, { durable_name: 'monitoring', ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.New });
-  const consumer = await jetstream(nc).consumers.get(EVENTS_STREAM, 'monitoring');
-  const messages = await consumer.consume();
-  void (async () => {
-    for await (const msg of messages) msg.ack();
-  })();
-  return {
-    async stop() {
-      await messages.close();
-      await nc.close();
-    },
-  };
+export const monitoringService: CentralServices = async ({ servers, layout }) => {
+  const monitoring = await startMonitoring({ layout, servers, dataDir: join(layout.dir, 'monitoring'), http: { host: '127.0.0.1', port: 0 }, logger: pino({ level: 'warn' }) });
+  return { stop: () => monitoring.close() };
 };
 
 /** One central nats-server (or a three-node cluster) with `rooms` registered, its streams in place. */
@@ -95,7 +85,7 @@ export async function startCentralSide(dir: string, rooms: readonly string[], cl
   return { servers, layout, pids: [server.pid], stop: () => server.stop() };
 }
 
-export function fleetBenchWith(centralServices: CentralServices = monitoringStandIn): BenchSuite {
+export function fleetBenchWith(centralServices: CentralServices = monitoringService): BenchSuite {
   return {
     name: 'fleet',
     async run(): Promise<BenchFigure[]> {
