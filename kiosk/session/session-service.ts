@@ -115,9 +115,12 @@ export class SessionService implements Service, ActiveSessionPort {
       this.options.bus.on('ptzPreset', (preset) => {
         if (preset.action === 'recalled') this.#recordWhileLive({ type: 'preset-recalled', actor: preset.source, data: { preset: preset.slot, name: preset.name } });
       }),
-      // So does a call for the technician, from the touchscreen or the room's button.
+      // So does a call for the technician: the room's button (which also raises a call) and the touchscreen's call.
+      this.options.bus.on('roomButton', (button) => {
+        if (button === 'callTechnician') this.#recordWhileLive({ type: 'technician-called', actor: 'room-button' });
+      }),
       this.options.bus.on('technicianCall', (call) => {
-        if (call.state === 'waiting') this.#recordWhileLive({ type: 'technician-called', actor: call.source });
+        if (call.state === 'waiting' && call.source === 'kiosk') this.#recordWhileLive({ type: 'technician-called', actor: 'kiosk' });
       }),
     );
     await this.#recoverAfterCrash();
