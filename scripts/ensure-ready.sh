@@ -17,3 +17,4 @@ if [ "$needs_setup" -eq 1 ]; then
 fi
 npx --no-install tsc -p tsconfig.json
 npx --no-install tsc -p kiosk/ui/tsconfig.json
+node dist/scripts/ui/build-kiosk.js

@@ -39,6 +39,7 @@ build() {
   log "building (tsc)"
   npx --no-install tsc -p tsconfig.json
   npx --no-install tsc -p kiosk/ui/tsconfig.json
+  node dist/scripts/ui/build-kiosk.js
 }
 
 install_system_packages

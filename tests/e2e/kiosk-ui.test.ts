@@ -1,6 +1,7 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../config/load.js';
@@ -124,6 +125,9 @@ describe('kiosk touchscreen: a day', () => {
       firstContentfulPaintMs: Math.round(performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1),
       dataOnScreenMs: Math.round(performance.getEntriesByName('kiosk-data')[0]?.startTime ?? -1),
     })));
+    const gzip = (file: string) => gzipSync(readFileSync(join(projectRoot(), 'dist', 'kiosk', 'ui', 'kiosk', file))).length;
+    Object.assign(metrics, { jsGzipBytes: gzip('app.js'), cssGzipBytes: gzip('styles.css') });
+    expect(metrics.jsGzipBytes).toBeLessThanOrEqual(100 * 1024);
     await screenshot(page, 'kiosk-idle-1280x800');
   });
 
@@ -267,6 +271,12 @@ describe('kiosk touchscreen: a day', () => {
     expect(await text(page, '#board-title')).toBe('Reception schedule');
     await page.reload();
     await expect.poll(() => text(page, '#board-title')).toBe('Reception schedule');
+    // The same figures on a page reloaded while the daemon runs (the first ones included its start-up).
+    await expect.poll(() => page.evaluate(() => performance.getEntriesByName('kiosk-data').length)).toBe(1);
+    Object.assign(metrics, await page.evaluate(() => ({
+      reloadFirstContentfulPaintMs: Math.round(performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1),
+      reloadDataOnScreenMs: Math.round(performance.getEntriesByName('kiosk-data')[0]?.startTime ?? -1),
+    })));
     await page.locator('#language').tap();
     expect(await text(page, '#board-title')).toBe('Lịch tiếp công dân');
     await page.setViewportSize({ width: 1920, height: 1080 });

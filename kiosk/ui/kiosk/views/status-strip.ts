@@ -1,8 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
-import { formatClock } from '../../shared/messages.js';
+import { formatClock, type MessageKey } from '../../shared/messages.js';
 import { elapsed } from '../format.js';
 import { html, useText } from '../html.js';
 import type { DaemonState } from '../use-daemon.js';
+
+const deviceNames: Record<string, MessageKey> = { camera: 'camera', ptz: 'ptz', audio: 'audio', display: 'display', ups: 'ups', gpio: 'gpio' };
 
 type Tone = 'ok' | 'warn' | 'alert' | 'rec' | 'idle' | 'stale';
 
@@ -37,7 +39,11 @@ export function StatusStrip({ daemon, onLanguage }: { daemon: DaemonState; onLan
   const recording = connected && live && !stopped && health?.recording?.state === 'recording';
 
   const attention = health?.status === 'degraded' || readiness?.latest?.overall === 'fail';
-  const room = !connected ? Tile({ id: 'st-room', tone: 'stale', value: t('roomUnknown') }) : Tile({ id: 'st-room', tone: attention ? 'warn' : 'ok', value: t(attention ? 'roomAttention' : 'roomReady') });
+  // Which device needs attention, in words ("Camera, Bộ lưu điện"), so the officer can tell the technician.
+  const failing = (health?.devices ?? []).filter((d) => d.status !== 'ok').map((d) => (deviceNames[d.kind] ? t(deviceNames[d.kind]!) : d.kind));
+  const room = !connected
+    ? Tile({ id: 'st-room', tone: 'stale', value: t('roomUnknown') })
+    : Tile({ id: 'st-room', tone: attention ? 'warn' : 'ok', ...(failing.length ? { label: failing.join(', ') } : {}), value: t(attention ? 'roomAttention' : 'roomReady') });
 
   const since = current?.startedAt ? Date.parse(current.startedAt) : now;
   const rec = recording
