@@ -150,6 +150,16 @@ const evidence = z.object({
 }).strict().refine((e) => e.disk.criticalFreePercent < e.disk.warnFreePercent, { path: ['disk', 'criticalFreePercent'], message: 'must be below warnFreePercent' })
   .refine((e) => e.retention.minKeepDays <= e.retention.keepDays, { path: ['retention', 'minKeepDays'], message: 'must not exceed keepDays' });
 
+/** Reception sessions (phiên tiếp): when the officer may start one, around its scheduled time. */
+const session = z.object({
+  startWindow: z.object({
+    /** Start is offered this long before the scheduled start (room set-up, a citizen who came early). */
+    beforeMinutes: z.number().int().min(0).max(24 * 60).default(30),
+    /** …and until this long after it (a late chairing site); after that the session must be rescheduled. */
+    afterMinutes: z.number().int().min(0).max(24 * 60).default(120),
+  }).strict().default({ beforeMinutes: 30, afterMinutes: 120 }),
+}).strict();
+
 export const deviceConfig = z.object({
   version: z.literal(CONFIG_VERSION, { error: `this software reads config version ${CONFIG_VERSION}` }),
   room,
@@ -161,6 +171,7 @@ export const deviceConfig = z.object({
   fleet: fleet.default({ enabled: false, servers: [], rebootCommand: ['systemctl', 'reboot'], notaryKeys: [] }),
   storage: storage.default(() => storage.parse({})),
   evidence: evidence.default(() => evidence.parse({})),
+  session: session.default(() => session.parse({})),
   log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info') }).strict().default({ level: 'info' }),
 }).strict();
 

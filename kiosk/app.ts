@@ -6,7 +6,7 @@ import { AuthService } from './auth/auth-service.js';
 import { FleetService } from './fleet/fleet-service.js';
 import { createRoomMetrics, metricsHandler } from './web/metrics.js';
 import type { RecentLogs } from './core/recent-logs.js';
-import { healthReport } from './web/health.js';
+import { healthReport, powerHealthOf } from './web/health.js';
 import { createEventBus } from './core/event-bus.js';
 import { evidenceConsoleRouter } from './evidence/console-routes.js';
 import { EvidenceService } from './evidence/evidence-service.js';
@@ -21,6 +21,7 @@ import { DisplayScheduleService } from './room/display-schedule-service.js';
 import { RoomSignalsService } from './room/room-signals-service.js';
 import { sessionCalendarFrom } from './room/session-calendar.js';
 import { SpeakerTrackingService } from './room/speaker-tracking-service.js';
+import { TechnicianCallService } from './room/technician-call-service.js';
 import { isFinished, type SessionState } from './session/state-machine.js';
 import { createSessionServices } from './session/compose.js';
 import { MediaService } from './media/supervisor.js';
@@ -86,7 +87,8 @@ export function createApp(config: DeviceConfig, logger: Logger, recentLogs?: Rec
   const speakerTracking = new SpeakerTrackingService({ config: room.speakerTracking, doa: config.hal.audio.doa ?? { driver: 'none' }, presets: ptz, hasPtz: () => Boolean(hardware.devices.ptz), bus, logger: roomLogger });
   const roomSignals = new RoomSignalsService({ gpio: () => hardware.devices.gpio, audio: () => hardware.devices.audio, bus, logger: roomLogger });
   const discovery = new DiscoveryService({ config: room.discovery, bus, logger: roomLogger });
-  const healthSource = { services: () => host.statuses(), devices: () => hardware.snapshots(), media: () => media.health(), recording: () => recordings.health() };
+  const technicianCalls = new TechnicianCallService({ bus, logger: roomLogger, audit: evidence, liveSession: () => sessions.activeSession() });
+  const healthSource = { services: () => host.statuses(), devices: () => hardware.snapshots(), media: () => media.health(), recording: () => recordings.health(), power: () => powerHealthOf(hardware.devices.ups) };
   const healthMeta = { version, startedAt, room: { id: config.room.id, name: config.room.name, role: config.room.role } };
   const health = () => healthReport(healthSource, healthMeta);
   // Central monitoring over NATS: readiness, session states (never identities), alerts, room state; commands in.
@@ -118,9 +120,9 @@ export function createApp(config: DeviceConfig, logger: Logger, recentLogs?: Rec
     health,
     metrics: metricsHandler(metrics, config.web.console.metricsTokenFile),
     consoleAuth: { gate: auth.consoleGate(), router: auth.router(), actorOf: (req) => auth.actorOf(req), stillValid: (req) => auth.stillValid(req) },
-    routes: { kiosk: [ptz.kioskRouter(), audioRouter(() => hardware.devices.audio), mediaRouter(media), ...sessionRoutes.kiosk], console: [ptz.consoleRouter(), mediaRouter(media, requireCapability('recordings.read')), evidenceConsoleRouter(evidence), discovery.consoleRouter(), ...sessionRoutes.console] },
+    routes: { kiosk: [ptz.kioskRouter(), audioRouter(() => hardware.devices.audio), mediaRouter(media), technicianCalls.kioskRouter(), ...sessionRoutes.kiosk], console: [ptz.consoleRouter(), mediaRouter(media, requireCapability('recordings.read')), evidenceConsoleRouter(evidence), discovery.consoleRouter(), technicianCalls.consoleRouter(), ...sessionRoutes.console] },
   });
 
-  host.add(store).add(hardware).add(ptz).add(evidence).add(media).add(recordings).add(auth).add(sessions).add(power).add(readiness).add(displaySchedule).add(speakerTracking).add(roomSignals).add(discovery).add(fleet).add(web);
+  host.add(store).add(hardware).add(ptz).add(evidence).add(media).add(recordings).add(auth).add(sessions).add(power).add(readiness).add(displaySchedule).add(speakerTracking).add(roomSignals).add(discovery).add(technicianCalls).add(fleet).add(web);
   return { host, store, hardware, ptz, evidence, auth, sessions, power, readiness, fleet, web, media, recordings };
 }

@@ -15,5 +15,5 @@ node_modules_current || needs_setup=1
 if [ "$needs_setup" -eq 1 ]; then
   exec bash scripts/setup.sh
 fi
-npx --no-install tsc -p tsconfig.json
-npx --no-install tsc -p kiosk/ui/tsconfig.json
+# The one build definition is package.json's "build" (the daemon, both pages, the dashboard).
+npm run --silent build

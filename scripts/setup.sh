@@ -37,8 +37,7 @@ install_node_modules() {
 
 build() {
   log "building (tsc)"
-  npx --no-install tsc -p tsconfig.json
-  npx --no-install tsc -p kiosk/ui/tsconfig.json
+  npm run --silent build
 }
 
 install_system_packages

@@ -10,6 +10,7 @@ import type { SessionGap, SessionStateChange } from '../session/bus-events.js';
 import type { PowerAlert } from '../power/types.js';
 import type { EvidenceAlert } from '../recording/ports.js';
 import type { SecurityAlert } from '../auth/security-alert.js';
+import type { TechnicianCallEvent } from '../room/technician-call.js';
 import type { Logger } from './logger.js';
 import { describeError } from '../../hal/core/describe-error.js';
 
@@ -64,6 +65,8 @@ export type AppEvents = MediaEvents & {
   consoleAccessRevoked: [];
   /** Separation of duties: a right to read identities was granted or an identity holder's password reset (kiosk/auth). */
   securityAlert: [alert: SecurityAlert];
+  /** A call for the technician was raised (touchscreen, room button) or acknowledged in the console (kiosk/room). */
+  technicianCall: [call: TechnicianCallEvent];
 };
 
 export type EventBus = TypedEmitter<AppEvents>;

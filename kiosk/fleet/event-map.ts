@@ -35,6 +35,11 @@ export function roomEventOf(entry: OutboxEntry): RoomEvent {
       return { ...base, severity: 'critical', alert: { key: `evidence:${str(data.recordingId)}`, state: 'raised' } };
     case 'security-alert':
       return { ...base, severity: 'warning' };
+    // One alert per call: raised from the room, cleared when a technician acknowledges it in the console.
+    case 'technician-call': {
+      const waiting = data.state === 'waiting';
+      return { ...base, severity: waiting ? 'warning' : 'info', alert: { key: `technician-call:${str(data.id)}`, state: waiting ? 'raised' : 'cleared' } };
+    }
   }
 }
 

@@ -124,6 +124,7 @@ export class FleetService implements Service {
       bus.on('diskLow', (status) => queue('disk', () => status)),
       bus.on('evidenceAlert', (alert) => queue('evidence-alert', () => alert)),
       bus.on('securityAlert', (alert) => queue('security-alert', () => alert)),
+      bus.on('technicianCall', (call) => queue('technician-call', () => call)),
       // Health is live state, not history: the KV key is rewritten when it changes (at most once a second).
       bus.on('deviceStatus', () => this.#stateSoon()),
     );

@@ -26,7 +26,7 @@ export class GstProbe implements MediaProbePort {
     } else {
       this.unsupported = {
         loopbackTone: {
-          vi: 'Chưa kiểm tra được loa → micro: cấu hình chưa có đầu ra loa (hal.audio.speaker), hoặc đang ở chế độ mô phỏng, nơi loa và micro không nối với nhau qua không khí.',
+          vi: 'Chưa thử được loa → micro: phòng chưa khai báo loa, hoặc máy đang chạy chế độ mô phỏng. Không ảnh hưởng buổi tiếp; kỹ thuật viên sẽ cấu hình loa.',
           en: 'Speaker → microphone loopback cannot run: no speaker output is configured (hal.audio.speaker), or this is simulation, where speaker and microphone are not coupled through the air.',
         },
       };

@@ -19,6 +19,11 @@ export function readinessKioskRouter(readiness: ReadinessService): express.Route
     const { sessionId } = parseBody(runInput, req);
     res.json({ run: await readiness.run({ sessionId: sessionId ?? null, kind: 'on-demand', trigger: 'kiosk' }) });
   });
+  // The latest run, whatever started it, and the latest automatic one 2 hours before a session.
+  router.get('/readiness/latest', async (_req, res) => {
+    const runs = await readiness.store.list({ limit: 50 });
+    res.json({ latest: runs[0] ?? null, twoHours: runs.find((run) => run.kind === 'two-hours') ?? null });
+  });
   router.use(errors);
   return router;
 }

@@ -294,6 +294,14 @@ export class RecordingService implements Service, RecordingPort {
   }
 
   /** A confidential case added during the session makes its recording confidential (never the reverse). */
+  async verify(recordingId: string): Promise<{ sealed: boolean; ok: boolean; segments: number }> {
+    const { store } = this.options.evidence;
+    const recording = await store.catalog.recording(recordingId);
+    if (!recording || recording.deletedAt) throw new RecordingError('not_found', `no recording ${recordingId}`);
+    const report = await store.verify(recordingId, { id: 'kiosk', role: 'kiosk' });
+    return { sealed: recording.sealedAt !== null, ok: report.ok, segments: report.segments };
+  }
+
   async raiseConfidentiality(recordingId: string): Promise<void> {
     await this.options.evidence.store.catalog.raiseConfidentiality(recordingId);
   }

@@ -46,6 +46,12 @@ export function createSessionServices(wiring: SessionWiring): {
     expectedBytes,
     bus,
     logger: logger.child({ component: 'sessions' }),
+    startWindow: config.session.startWindow,
+    timeZone: config.room.timezone,
+    resetMicrophone: async () => {
+      const audio = wiring.devices().audio;
+      if (audio?.muted) await audio.setMuted(false);
+    },
   });
   const media = wiring.mediaProbe ?? new GstProbe(config.hal.camera, config.hal.audio);
   const readiness = new ReadinessService({

@@ -17,6 +17,8 @@ export interface RecordingPort {
   /** Signs the manifest with the session's timeline (read through RecordingOwner.timeline). */
   seal(recordingId: string): Promise<void>;
   raiseConfidentiality(recordingId: string): Promise<void>;
+  /** Checks a finished recording against its signed manifest (the officer's end summary); audited as the kiosk. */
+  verify?(recordingId: string): Promise<{ sealed: boolean; ok: boolean; segments: number }>;
 }
 
 /** Where every read of a confidential identity is written (the evidence store's hash-chained audit log). */

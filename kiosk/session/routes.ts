@@ -25,7 +25,25 @@ export function sessionKioskRouter(sessions: SessionService): express.Router {
   const router = express.Router();
   router.get('/session/current', async (_req, res) => {
     const current = await sessions.currentSession();
-    res.json({ session: current ? await sessions.kioskView(current.id) : null });
+    const window = current ? sessions.startWindow(current) : undefined;
+    res.json({
+      session: current ? await sessions.kioskView(current.id) : null,
+      // When the session began (its first start): the screen counts the elapsed time from it.
+      startedAt: current ? await sessions.startedAt(current.id) : null,
+      // When Start is offered, so the screen can say why not yet (or no longer).
+      startWindow: window ? { open: window.ok, ...(window.ok ? {} : { code: window.code }), opensAt: window.opensAt, closesAt: window.closesAt } : null,
+    });
+  });
+  // The public schedule board while the room is idle: today and the coming days, changes marked.
+  router.get('/schedule/public', async (req, res) => {
+    const query = publicRangeQuery.safeParse(req.query);
+    if (!query.success) throw new HttpError(400, 'bad_query', 'days must be 1…14');
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ sessions: await sessions.publicSchedule(query.data.days) });
+  });
+  // The end-of-session summary: duration, segments sealed and verified, in the session's own words.
+  router.get('/session/:id/summary', async (req, res) => {
+    res.json({ summary: await sessions.endSummary(param(req, 'id')) });
   });
   router.post('/session/:id/start', async (req, res) => {
     const session = await sessions.startSession(param(req, 'id'), 'kiosk');
@@ -49,6 +67,8 @@ export function sessionKioskRouter(sessions: SessionService): express.Router {
   router.use(sessionErrors);
   return router;
 }
+
+const publicRangeQuery = z.object({ days: z.coerce.number().int().min(1).max(14).default(7) });
 
 const rangeQuery = z.object({ from: z.iso.datetime({ offset: true }).optional(), to: z.iso.datetime({ offset: true }).optional() });
 

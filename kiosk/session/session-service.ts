@@ -10,8 +10,10 @@ import type { ActiveSessionPort, AuditPort, RecordingPort } from './ports.js';
 import {
   fleetSchedulePayload, type Attendance, type CaseInput, type CitizenIdentity, type CitizenInput, type KioskEventInput, type ScheduleInput,
 } from './schemas.js';
+import { clockLabel, startWindowRefusal } from './messages.js';
 import { SessionStore, type NewEvent } from './session-store.js';
-import { isUpcoming, transition, type SessionState, type SessionTrigger, type TransitionContext } from './state-machine.js';
+import { defaultStartWindow, startWindowVerdict, type StartWindow, type StartWindowVerdict } from './start-window.js';
+import { isFinished, isUpcoming, transition, type SessionState, type SessionTrigger, type TransitionContext } from './state-machine.js';
 import type { CaseRecord, CitizenRecord, SessionRecord } from './types.js';
 import { fleetViewOfSession, sessionReport, sessionView, type FleetSessionView, type SessionReport, type SessionView } from './views.js';
 
@@ -28,7 +30,40 @@ export interface SessionServiceOptions {
   logger: Logger;
   /** How often a live session writes its heartbeat: the bound on a gap's start error after a crash. */
   heartbeatMs?: number;
+  /** When Start is allowed around the scheduled time (config `session.startWindow`). */
+  startWindow?: StartWindow;
+  /** The room's time zone, for the times in refusals. */
+  timeZone?: string;
+  /** Unmutes the room microphone: a mute left from the last session must not silence the next one. */
+  resetMicrophone?: () => Promise<void>;
   now?: () => Date;
+}
+
+export interface EndSummary {
+  state: SessionRecord['state'];
+  startedAt: string | null;
+  endedAt: string | null;
+  /** From the start to the end of the session (gaps included: see gapSeconds). */
+  durationSeconds: number | null;
+  segments: number | null;
+  gapSeconds: number;
+  sealed: boolean;
+  /** The sealed recording matches its signed manifest; null when it could not be checked. */
+  verified: boolean | null;
+}
+
+/** A session as the room's public board shows it: the schedule text, never cases or citizens. */
+export interface PublicScheduleEntry {
+  id: string;
+  kind: SessionRecord['kind'];
+  title: string;
+  chairSite: { name: string };
+  startsAt: string;
+  endsAt: string;
+  state: SessionRecord['state'];
+  /** Last time the schedule of this session changed (rescheduled or cancelled), or null. */
+  changedAt: string | null;
+  change: 'rescheduled' | 'cancelled' | null;
 }
 
 export interface FleetUpsertResult {
@@ -80,9 +115,12 @@ export class SessionService implements Service, ActiveSessionPort {
       this.options.bus.on('ptzPreset', (preset) => {
         if (preset.action === 'recalled') this.#recordWhileLive({ type: 'preset-recalled', actor: preset.source, data: { preset: preset.slot, name: preset.name } });
       }),
-      // So does the room's call-technician button.
+      // So does a call for the technician: the room's button (which also raises a call) and the touchscreen's call.
       this.options.bus.on('roomButton', (button) => {
         if (button === 'callTechnician') this.#recordWhileLive({ type: 'technician-called', actor: 'room-button' });
+      }),
+      this.options.bus.on('technicianCall', (call) => {
+        if (call.state === 'waiting' && call.source === 'kiosk') this.#recordWhileLive({ type: 'technician-called', actor: 'kiosk' });
       }),
     );
     await this.#recoverAfterCrash();
@@ -233,6 +271,78 @@ export class SessionService implements Service, ActiveSessionPort {
     return active.find((s) => Date.parse(s.endsAt) > now);
   }
 
+  /**
+   * The room's public schedule board (lịch tiếp công dân công khai): sessions overlapping the range,
+   * with their schedule changes marked. Schedule text only: no case, no citizen.
+   */
+  async publicSchedule(days: number): Promise<PublicScheduleEntry[]> {
+    const from = startOfDay(this.#now, this.options.timeZone ?? 'Asia/Ho_Chi_Minh');
+    const sessions = await this.store.listSessions({ from: from.toISOString(), to: new Date(from.getTime() + days * 86_400_000).toISOString() });
+    return Promise.all(
+      sessions.map(async (session) => {
+        const changes = (await this.store.events(session.id)).filter((e) => e.type === 'rescheduled' || e.type === 'aborted');
+        const last = changes.at(-1);
+        return {
+          id: session.id,
+          kind: session.kind,
+          title: session.title,
+          chairSite: { name: session.chairSite.name },
+          startsAt: session.startsAt,
+          endsAt: session.endsAt,
+          state: session.state,
+          changedAt: last?.at ?? null,
+          change: session.state === 'aborted' ? 'cancelled' : last ? 'rescheduled' : null,
+        };
+      }),
+    );
+  }
+
+  /**
+   * What the officer sees when a session ends: how long it was recorded, how many segments were
+   * sealed, gaps, and whether the sealed recording verifies against its signed manifest.
+   */
+  async endSummary(id: string): Promise<EndSummary> {
+    const session = await this.#get(id);
+    if (!isFinished(session.state)) throw new SessionError('conflict', 'Buổi tiếp chưa kết thúc.');
+    const events = await this.store.events(id);
+    const started = events.find((e) => e.type === 'started');
+    const closing = events.findLast((e) => e.type === 'closed' || e.type === 'failed');
+    const number = (value: unknown) => (typeof value === 'number' ? value : null);
+    const gapSeconds = events.filter((e) => e.type === 'gap').reduce((sum, e) => sum + (number(e.data.seconds) ?? 0), 0);
+    let check: { sealed: boolean; ok: boolean; segments: number } | null = null;
+    if (session.recordingId && this.options.recordings.verify) {
+      check = await this.options.recordings.verify(session.recordingId).catch((error: unknown) => {
+        this.options.logger.error({ sessionId: id, err: String((error as Error)?.message ?? error) }, 'end summary: recording could not be verified');
+        return null;
+      });
+    }
+    return {
+      state: session.state,
+      startedAt: started?.at ?? null,
+      endedAt: closing?.at ?? null,
+      durationSeconds: started && closing ? Math.max(0, (Date.parse(closing.at) - Date.parse(started.at)) / 1000) : null,
+      segments: check?.segments ?? number(closing?.data.segments),
+      gapSeconds,
+      sealed: check?.sealed ?? false,
+      verified: check ? check.ok : null,
+    };
+  }
+
+  /** When the session first went live, or null. */
+  async startedAt(id: string): Promise<string | null> {
+    return (await this.store.events(id)).find((e) => e.type === 'started')?.at ?? null;
+  }
+
+  /** Whether the session may be started now, and the span in which it may. */
+  startWindow(session: Pick<SessionRecord, 'startsAt' | 'endsAt'>): StartWindowVerdict {
+    return startWindowVerdict(session, this.options.startWindow ?? defaultStartWindow, this.#now);
+  }
+
+  /** Formats an instant as the room's clock shows it (14:00 01/12/2026). */
+  clockLabel(instant: string): string {
+    return clockLabel(instant, this.options.timeZone ?? 'Asia/Ho_Chi_Minh');
+  }
+
   async kioskView(id: string): Promise<SessionView> {
     return this.#view(await this.#get(id), false);
   }
@@ -265,12 +375,24 @@ export class SessionService implements Service, ActiveSessionPort {
   async startSession(id: string, actor: string): Promise<SessionRecord> {
     const session = await this.#get(id);
     if (this.#live && this.#live.id !== id) throw new SessionError('conflict', 'another session is live in this room');
+    if (isUpcoming(session.state)) {
+      const window = this.startWindow(session);
+      if (!window.ok) {
+        const reason = startWindowRefusal(window.code, { startsAt: session.startsAt, ...window }, this.options.timeZone ?? 'Asia/Ho_Chi_Minh');
+        throw new SessionError('conflict', reason.vi, { code: `start_${window.code}`, startsAt: session.startsAt, opensAt: window.opensAt, closesAt: window.closesAt, message: reason });
+      }
+    }
     const now = this.#now;
     const seconds = Math.max(Date.parse(session.endsAt) - now.getTime(), Date.parse(session.endsAt) - Date.parse(session.startsAt)) / 1000;
     const expectedBytes = this.options.expectedBytes(seconds);
     const hold = await this.options.recordings.admit(expectedBytes);
     const check = transition(session.state, 'start', { storageCanHold: hold.ok });
-    if (!check.ok) throw new SessionError('conflict', check.code === 'guard_failed' && !hold.ok ? hold.message : check.reason);
+    if (!check.ok) {
+      const storage = check.code === 'guard_failed' && !hold.ok;
+      throw new SessionError('conflict', storage ? hold.message : check.reason, storage ? { code: 'storage_refused' } : undefined);
+    }
+    // A mute left over from the last session must not silence this one's recording.
+    await this.options.resetMicrophone?.().catch((error: unknown) => this.options.logger.warn({ sessionId: id, err: String((error as Error)?.message ?? error) }, 'microphone could not be unmuted at session start'));
     let recording: { recordingId: string; dir: string };
     try {
       const confidential = (await this.store.cases(id)).some((c) => c.confidential);
@@ -513,4 +635,12 @@ function latest(...instants: (string | null)[]): string | undefined {
     if (instant && (best === undefined || Date.parse(instant) > Date.parse(best))) best = instant;
   }
   return best;
+}
+
+/** Midnight of `now`'s day in the room's time zone (a board shows "today" as the room lives it). */
+function startOfDay(now: Date, timeZone: string): Date {
+  const parts = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false, timeZone }).formatToParts(now);
+  const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value ?? 0) % 24;
+  const sinceMidnight = ((part('hour') * 60 + part('minute')) * 60 + part('second')) * 1000 + now.getMilliseconds();
+  return new Date(now.getTime() - sinceMidnight);
 }

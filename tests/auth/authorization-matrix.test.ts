@@ -66,6 +66,9 @@ const expected: Record<string, Rule> = {
   'GET /api/readiness': 'health.read',
   'GET /api/readiness/:id': 'health.read',
   'POST /api/readiness/run': 'devices.manage',
+  // The room's calls for the technician: listed and acknowledged (audited) by who looks after the devices.
+  'GET /api/technician-calls': 'devices.manage',
+  'POST /api/technician-calls/:id/acknowledge': 'devices.manage',
 };
 
 /** Bodies that reach the role check without doing real work (a readiness run would record for 5 s). */

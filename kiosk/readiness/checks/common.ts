@@ -18,7 +18,8 @@ export function deviceDown(what: Label, snapshot: { status: string; detail?: str
   return outcome(
     'fail',
     { value: snapshot.status },
-    `${what.vi} không hoạt động: ${snapshot.status}${detail}. Kiểm tra dây cáp, nguồn điện và cấu hình.`,
+    // The officer reads Vietnamese: what to do, not the driver's words (those stay in the English, for the technician).
+    `${what.vi} không hoạt động. Kiểm tra dây cáp và nguồn điện; nếu vẫn lỗi, hãy gọi kỹ thuật viên.`,
     `${what.en} is not working: ${snapshot.status}${detail}. Check its cable, power and configuration.`,
   );
 }

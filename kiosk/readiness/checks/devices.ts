@@ -75,9 +75,9 @@ export function microphoneCheck(devices: () => Devices, media: MediaProbePort): 
         const levels = await media.audioLevels(signal);
         const measured = { value: round(levels.rmsDb), unit: 'dBFS rms' };
         if (audio.muted) return outcome('warn', measured, 'Micro đang tắt tiếng: bật lại trước buổi tiếp.', 'The microphone is muted: unmute it before the session.');
-        if (levels.rmsDb < SILENCE_RMS_DB) return outcome('fail', measured, `Micro không có tín hiệu (${round(levels.rmsDb)} dBFS): kiểm tra dây cắm và nguồn của micro.`, `The microphone gives no signal (${round(levels.rmsDb)} dBFS): check its cable and power.`);
-        if (levels.peakDb >= CLIPPING_PEAK_DB) return outcome('warn', measured, `Micro bị quá mức (đỉnh ${round(levels.peakDb)} dBFS): giảm độ khuếch đại.`, `The microphone is clipping (peak ${round(levels.peakDb)} dBFS): lower its gain.`);
-        return outcome('pass', measured, `Micro có tín hiệu tốt (${round(levels.rmsDb)} dBFS, đỉnh ${round(levels.peakDb)} dBFS).`, `The microphone has a good signal (${round(levels.rmsDb)} dBFS, peak ${round(levels.peakDb)} dBFS).`);
+        if (levels.rmsDb < SILENCE_RMS_DB) return outcome('fail', measured, 'Micro không có tín hiệu (im lặng hoàn toàn): kiểm tra dây cắm và nguồn của micro.', 'The microphone gives no signal (complete silence): check its cable and power.');
+        if (levels.peakDb >= CLIPPING_PEAK_DB) return outcome('warn', measured, 'Tiếng micro quá to, bị rè: giảm âm lượng micro (hoặc gọi kỹ thuật viên).', 'The microphone is too loud and distorts: turn its gain down (or call the technician).');
+        return outcome('pass', measured, 'Micro thu tiếng tốt, không bị rè.', 'The microphone picks up sound well, without distortion.');
       } catch (error) {
         return outcome('fail', none, `Không đo được tín hiệu micro: ${errorText(error)}`, `The microphone could not be measured: ${errorText(error)}`);
       }

@@ -80,9 +80,9 @@ export function clockCheck(synchronised: (signal: AbortSignal) => Promise<boolea
     timeoutMs: 5_000,
     async run(_target, signal) {
       const synced = await synchronised(signal);
-      if (synced === true) return outcome('pass', { value: true }, 'Đồng hồ đã đồng bộ thời gian (NTP): thời điểm ghi hình chính xác.', 'The clock is NTP-synchronised: recording timestamps are exact.');
-      if (synced === false) return outcome('fail', { value: false }, 'Đồng hồ chưa đồng bộ (NTP): thời điểm ghi trên bản ghi có thể sai. Kiểm tra mạng và dịch vụ đồng bộ giờ.', 'The clock is not NTP-synchronised: recording timestamps may be wrong. Check the network and the time service.');
-      return outcome('warn', { value: null }, 'Không xác định được đồng hồ đã đồng bộ hay chưa (không có timedatectl/systemd): hãy kiểm tra giờ hệ thống.', 'Cannot tell whether the clock is synchronised (no timedatectl/systemd): check the system time.');
+      if (synced === true) return outcome('pass', { value: true }, 'Đồng hồ đã được chỉnh giờ tự động: thời điểm ghi hình chính xác.', 'The clock is set automatically: recording timestamps are exact.');
+      if (synced === false) return outcome('fail', { value: false }, 'Đồng hồ chưa được chỉnh giờ tự động: giờ ghi trên bản ghi có thể sai. Hãy gọi kỹ thuật viên kiểm tra mạng.', 'The clock is not NTP-synchronised: recording timestamps may be wrong. Check the network and the time service.');
+      return outcome('warn', { value: null }, 'Không xác định được đồng hồ đã chỉnh giờ tự động hay chưa: hãy so giờ trên màn hình với đồng hồ thật.', 'Cannot tell whether the clock is set automatically: compare the time on screen with a real clock.');
     },
   };
 }
