@@ -6,6 +6,7 @@ import type { DeviceAnchorRecord } from '../evidence/anchor-receipt.js';
 import type { AuditRow } from '../evidence/audit-chain.js';
 import type { VerifyReport } from '../evidence/verify.js';
 import { UsageError, type Command } from './command.js';
+import { describeError } from '../../hal/core/describe-error.js';
 
 export interface Output {
   out(line: string): void;
@@ -69,7 +70,7 @@ export async function runVerify(args: string[], output: Output = processOutput):
       : { kind: 'passphrase' as const, passphrase: (await readFile(values['passphrase-file']!, 'utf8')).replace(/\r?\n$/, '') };
     await decryptFolder(dir, decryptTo, key);
   } catch (error) {
-    output.out(`FAIL ${dir}: cannot decrypt: ${(error as Error).message}`);
+    output.out(`FAIL ${dir}: cannot decrypt: ${describeError(error)}`);
     return 1;
   }
   return runVerify([decryptTo, ...(values.pubkey ? ['--pubkey', values.pubkey] : []), ...(values['notary-key'] ?? []).flatMap((f) => ['--notary-key', f])], output);
@@ -95,7 +96,7 @@ async function deviceContext(configPath: string | undefined, keyFiles: readonly 
     try {
       notaryKeys.push(parseNotaryPublicKey(await readFile(file, 'utf8')));
     } catch (error) {
-      return `${file}: ${(error as Error).message}`;
+      return `${file}: ${describeError(error)}`;
     }
   }
   if (configPath === undefined) return { notaryKeys };
@@ -116,7 +117,7 @@ async function deviceContext(configPath: string | undefined, keyFiles: readonly 
   try {
     db = await Database.open(resolveDataPath(config, config.storage.database), 'readonly');
   } catch (error) {
-    return `cannot open the device database read-only: ${(error as Error).message}`;
+    return `cannot open the device database read-only: ${describeError(error)}`;
   }
   try {
     const auditRows = await new AuditLog(db).rows();

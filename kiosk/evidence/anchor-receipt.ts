@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { findFirstBrokenLink, type AuditRow } from './audit-chain.js';
 import { canonicalBytes } from './canonical-json.js';
 import { publicKeyFingerprint } from './device-key.js';
+import { describeError } from '../../hal/core/describe-error.js';
 
 /**
  * Evidence anchoring (neo bằng chứng, ANCHORING.md): at each seal the room publishes the manifest's
@@ -81,7 +82,7 @@ export function parseReceipt(bytes: Buffer | string): ParsedReceipt {
   try {
     json = JSON.parse(typeof bytes === 'string' ? bytes : bytes.toString('utf8'));
   } catch (error) {
-    return { ok: false, problem: `not JSON (${(error as Error).message})` };
+    return { ok: false, problem: `not JSON (${describeError(error)})` };
   }
   const parsed = anchorReceipt.safeParse(json);
   if (!parsed.success) return { ok: false, problem: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ') };

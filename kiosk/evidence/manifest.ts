@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { canonicalBytes } from './canonical-json.js';
 import type { Finding } from './findings.js';
 import { sha256Hex } from '../core/hashing.js';
+import { describeError } from '../../hal/core/describe-error.js';
 
 /**
  * The signed description of one recording folder (biên bản ghi hình): its segments in order, a hash
@@ -115,7 +116,7 @@ export function parseManifest(bytes: Buffer): ParsedManifest {
   try {
     json = JSON.parse(bytes.toString('utf8'));
   } catch (error) {
-    return { ok: false, problem: `not JSON (${(error as Error).message})` };
+    return { ok: false, problem: `not JSON (${describeError(error)})` };
   }
   const parsed = manifestSchema.safeParse(json);
   if (!parsed.success) return { ok: false, problem: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ') };

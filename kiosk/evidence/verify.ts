@@ -8,6 +8,7 @@ import { checkEncryptedAgainstManifest, ENCRYPTED_MANIFEST_FILE, ENCRYPTED_SIGNA
 import type { Finding } from './findings.js';
 import { sha256File, sha256Hex } from '../core/hashing.js';
 import { checkChain, MANIFEST_FILE, parseManifest, SIGNATURE_FILE, type Manifest } from './manifest.js';
+import { describeError } from '../../hal/core/describe-error.js';
 
 /**
  * Checks a recording folder, as stored or as copied to a drive, against its signed manifest. Needs
@@ -150,7 +151,7 @@ function checkKey(manifest: Manifest, options: VerifyOptions, findings: Finding[
     }
     embedded = manifest.publicKey.pem;
   } catch (error) {
-    findings.push({ file: MANIFEST_FILE, reason: 'bad-manifest', detail: `publicKey.pem is not a public key (${(error as Error).message})` });
+    findings.push({ file: MANIFEST_FILE, reason: 'bad-manifest', detail: `publicKey.pem is not a public key (${describeError(error)})` });
     return undefined;
   }
   if (options.pinnedPublicKeyPem === undefined) return embedded;

@@ -10,6 +10,7 @@ import { dueRuns, windowOpensBefore } from './scheduler.js';
 import type { ReadinessCheck, ReadinessRun, ReadinessTarget, RunKind, RunTrigger } from './types.js';
 import { SessionError } from '../session/errors.js';
 import { SerialQueue } from '../core/serial-queue.js';
+import { describeError } from '../../hal/core/describe-error.js';
 
 /** What the readiness service needs from the session service. */
 export interface SessionsPort {
@@ -91,7 +92,7 @@ export class ReadinessService implements Service {
       }
       return made;
     } catch (error) {
-      this.options.logger.error({ err: String((error as Error)?.message ?? error) }, 'readiness scheduler failed');
+      this.options.logger.error({ err: describeError(error) }, 'readiness scheduler failed');
       return [];
     } finally {
       this.#ticking = false;
@@ -139,7 +140,7 @@ export class ReadinessService implements Service {
         await this.options.sessions.markReady(session.id, 'readiness', { readiness: overall });
       }
     } catch (error) {
-      this.options.logger.warn({ sessionId: session.id, err: String((error as Error)?.message ?? error) }, 'session not advanced after readiness run');
+      this.options.logger.warn({ sessionId: session.id, err: describeError(error) }, 'session not advanced after readiness run');
     }
   }
 

@@ -1,5 +1,6 @@
 import { overallOutcome } from './outcome.js';
 import type { CheckResult, ReadinessCheck, ReadinessTarget, RunOutcome } from './types.js';
+import { describeError } from '../../hal/core/describe-error.js';
 
 export interface RunnerResult {
   overall: RunOutcome;
@@ -55,7 +56,7 @@ async function runBounded(check: ReadinessCheck, target: ReadinessTarget, outer?
     }
     return { id: check.id, ...outcome, durationMs };
   } catch (error) {
-    const message = String((error as Error)?.message ?? error);
+    const message = describeError(error);
     return { id: check.id, status: 'fail', measured: { value: null }, explanation: { vi: `Lỗi khi kiểm tra: ${message}`, en: `The check failed to run: ${message}` }, durationMs: Math.round(performance.now() - started) };
   } finally {
     clearTimeout(timer);

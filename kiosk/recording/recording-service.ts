@@ -17,6 +17,7 @@ import type { EvidenceAlert, GapCause, MediaRecorder, RecordingOwner, TestRecord
 import type { RecordingPort } from '../session/ports.js';
 import { recordTestClip } from './test-recording.js';
 import { admission, admissionMessage, type Admission, type StoragePolicy } from './storage-policy.js';
+import { describeError } from '../../hal/core/describe-error.js';
 
 export class RecordingError extends Error {
   override name = 'RecordingError';
@@ -158,7 +159,7 @@ export class RecordingService implements Service, RecordingPort {
     } catch (error) {
       this.#active = undefined;
       await removeIfEmpty(dir);
-      throw new RecordingError('recorder', `the recorder did not start: ${(error as Error).message}`);
+      throw new RecordingError('recorder', `the recorder did not start: ${describeError(error)}`);
     }
   }
 
@@ -186,7 +187,7 @@ export class RecordingService implements Service, RecordingPort {
       ({ startedAt } = await this.options.media.startRecording({ recordingId: recording.id, dir, sessionLabel: label, startIndex }));
     } catch (error) {
       this.#active = undefined;
-      throw new RecordingError('recorder', `the recording could not resume: ${(error as Error).message}`);
+      throw new RecordingError('recorder', `the recording could not resume: ${describeError(error)}`);
     }
     await catalog.markRecording(recording.id);
     await this.#gap(recording.id, request.since, startedAt, request.cause);
@@ -214,7 +215,7 @@ export class RecordingService implements Service, RecordingPort {
         if (!clean) detail = 'the recorder did not finalize before its deadline; written segments were kept';
       } catch (error) {
         clean = false;
-        detail = `the recorder could not be stopped: ${(error as Error).message}`;
+        detail = `the recorder could not be stopped: ${describeError(error)}`;
       }
     } else if (active?.stopped) {
       detail = `the recording had stopped by itself (${active.stopped.cause})`;
@@ -248,7 +249,7 @@ export class RecordingService implements Service, RecordingPort {
       const events = recording.sessionId ? await this.options.owner().timeline(recording.sessionId) : undefined;
       manifest = await evidence.store.seal(recordingId, events);
     } catch (error) {
-      const alert: EvidenceAlert = { code: error instanceof SealRefusedError ? 'seal-refused' : 'seal-failed', recordingId, ...(recording.sessionId ? { sessionId: recording.sessionId } : {}), message: (error as Error).message, at: this.#now };
+      const alert: EvidenceAlert = { code: error instanceof SealRefusedError ? 'seal-refused' : 'seal-failed', recordingId, ...(recording.sessionId ? { sessionId: recording.sessionId } : {}), message: describeError(error), at: this.#now };
       this.#sealFailure = { recordingId, at: alert.at, message: alert.message };
       logger.error({ recordingId, code: alert.code, err: alert.message }, 'recording not sealed');
       this.options.bus.emit('evidenceAlert', alert);
@@ -341,6 +342,6 @@ export class RecordingService implements Service, RecordingPort {
   }
 
   #react(work: () => Promise<void>): void {
-    this.#reactions.run(work).catch((error: unknown) => this.options.logger.error({ err: String((error as Error)?.message ?? error) }, 'recording event could not be handled'));
+    this.#reactions.run(work).catch((error: unknown) => this.options.logger.error({ err: describeError(error) }, 'recording event could not be handled'));
   }
 }

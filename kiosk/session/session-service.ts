@@ -16,6 +16,7 @@ import { defaultStartWindow, startWindowVerdict, type StartWindow, type StartWin
 import { isFinished, isUpcoming, transition, type SessionState, type SessionTrigger, type TransitionContext } from './state-machine.js';
 import type { CaseRecord, CitizenRecord, SessionRecord } from './types.js';
 import { fleetViewOfSession, sessionReport, sessionView, type FleetSessionView, type SessionReport, type SessionView } from './views.js';
+import { describeError } from '../../hal/core/describe-error.js';
 
 export interface SessionServiceOptions {
   /** The store's database, available once the store service has started. */
@@ -253,7 +254,7 @@ export class SessionService implements Service, ActiveSessionPort {
     try {
       await this.options.audit.record({ actor: actor.user, role: actor.role, action: 'identity-view', target: `citizen:${citizen.id}`, detail: `session:${citizen.sessionId}` });
     } catch (error) {
-      this.options.logger.error({ err: String((error as Error)?.message ?? error), citizenId: citizen.id }, 'identity read refused: audit not written');
+      this.options.logger.error({ err: describeError(error), citizenId: citizen.id }, 'identity read refused: audit not written');
       throw new SessionError('unavailable', 'the audit log cannot record this read, so it is refused');
     }
     this.options.logger.info({ actor: actor.user, role: actor.role, citizenId: citizen.id, confidential }, 'identity read');
@@ -312,7 +313,7 @@ export class SessionService implements Service, ActiveSessionPort {
     let check: { sealed: boolean; ok: boolean; segments: number } | null = null;
     if (session.recordingId && this.options.recordings.verify) {
       check = await this.options.recordings.verify(session.recordingId).catch((error: unknown) => {
-        this.options.logger.error({ sessionId: id, err: String((error as Error)?.message ?? error) }, 'end summary: recording could not be verified');
+        this.options.logger.error({ sessionId: id, err: describeError(error) }, 'end summary: recording could not be verified');
         return null;
       });
     }
@@ -392,14 +393,14 @@ export class SessionService implements Service, ActiveSessionPort {
       throw new SessionError('conflict', storage ? hold.message : check.reason, storage ? { code: 'storage_refused' } : undefined);
     }
     // A mute left over from the last session must not silence this one's recording.
-    await this.options.resetMicrophone?.().catch((error: unknown) => this.options.logger.warn({ sessionId: id, err: String((error as Error)?.message ?? error) }, 'microphone could not be unmuted at session start'));
+    await this.options.resetMicrophone?.().catch((error: unknown) => this.options.logger.warn({ sessionId: id, err: describeError(error) }, 'microphone could not be unmuted at session start'));
     let recording: { recordingId: string; dir: string };
     try {
       const confidential = (await this.store.cases(id)).some((c) => c.confidential);
       recording = await this.options.recordings.begin({ sessionId: id, label: session.title, confidential, expectedBytes });
     } catch (error) {
-      this.options.logger.error({ sessionId: id, err: String((error as Error)?.message ?? error) }, 'recorder did not start');
-      throw new SessionError('unavailable', String((error as Error)?.message ?? error));
+      this.options.logger.error({ sessionId: id, err: describeError(error) }, 'recorder did not start');
+      throw new SessionError('unavailable', describeError(error));
     }
     const { recordingId } = recording;
     let started: SessionRecord;
@@ -422,7 +423,7 @@ export class SessionService implements Service, ActiveSessionPort {
     const ending = await this.#transition(id, 'end', { type: 'ended', actor, data: reason ? { reason } : {} });
     this.#leaveLive(id);
     if (!ending.recordingId) return this.#apply(ending, 'closed', { type: 'closed', actor, at: this.#now.toISOString() });
-    const stopped = await this.options.recordings.stopRecording(ending.recordingId).catch((error: unknown) => ({ clean: false, segments: 0, durationSeconds: 0, detail: String((error as Error)?.message ?? error) }));
+    const stopped = await this.options.recordings.stopRecording(ending.recordingId).catch((error: unknown) => ({ clean: false, segments: 0, durationSeconds: 0, detail: describeError(error) }));
     const summary = { segments: stopped.segments, durationSeconds: stopped.durationSeconds, ...(stopped.detail ? { detail: stopped.detail } : {}) };
     let final: SessionRecord;
     if (stopped.clean) {
@@ -444,7 +445,7 @@ export class SessionService implements Service, ActiveSessionPort {
     try {
       await this.options.recordings.seal(session.recordingId);
     } catch (error) {
-      this.options.logger.error({ sessionId: session.id, recordingId: session.recordingId, err: String((error as Error)?.message ?? error) }, 'recording manifest could not be sealed');
+      this.options.logger.error({ sessionId: session.id, recordingId: session.recordingId, err: describeError(error) }, 'recording manifest could not be sealed');
     }
   }
 
@@ -494,7 +495,7 @@ export class SessionService implements Service, ActiveSessionPort {
     try {
       await this.options.recordings.resume({ sessionId: id, recordingId: session.recordingId, since: session.recorderStopped.at, cause: session.recorderStopped.cause === 'disk-full' ? 'disk-full' : 'failure' });
     } catch (error) {
-      throw new SessionError('unavailable', String((error as Error)?.message ?? error));
+      throw new SessionError('unavailable', describeError(error));
     }
     this.options.logger.warn({ sessionId: id, actor }, 'recording resumed by hand');
     return this.#get(id);
@@ -544,7 +545,7 @@ export class SessionService implements Service, ActiveSessionPort {
         await this.options.recordings.resume({ sessionId: session.id, recordingId: session.recordingId, since: session.recorderStopped?.at ?? lastLife, cause: 'daemon-restart' });
       } catch (error) {
         this.#leaveLive(session.id);
-        const message = String((error as Error)?.message ?? error);
+        const message = describeError(error);
         this.options.logger.error({ sessionId: session.id, err: message }, 'cannot resume recording after restart');
         const failed = await this.#apply(session, 'failed', { type: 'failed', actor: 'system', at: this.#now.toISOString(), data: { reason: `recording could not resume: ${message}` } });
         await this.#seal(failed);
@@ -599,7 +600,7 @@ export class SessionService implements Service, ActiveSessionPort {
     try {
       updated = await this.store.applyTransition(session.id, session.state, to, event, recording);
     } catch (error) {
-      throw new SessionError('conflict', String((error as Error)?.message ?? error));
+      throw new SessionError('conflict', describeError(error));
     }
     this.options.logger.info({ sessionId: session.id, from: session.state, to, event: event.type }, 'session state');
     this.options.bus.emit('sessionStateChanged', { sessionId: session.id, from: session.state, to, at: event.at, recordingId: updated.recordingId });

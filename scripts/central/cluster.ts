@@ -3,6 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { startNatsServer, type RunningNatsServer } from './nats-process.js';
+import { describeError } from '../../hal/core/describe-error.js';
 
 /**
  * A JetStream cluster of central servers (a province's or the nation's): every node has the same
@@ -148,7 +149,7 @@ export async function waitForJetStream(nc: NatsConnection, timeoutMs = 30_000): 
       await jsm.getAccountInfo();
       return;
     } catch (error) {
-      if (Date.now() > until) throw new Error(`JetStream not available after ${timeoutMs} ms: ${(error as Error).message}`);
+      if (Date.now() > until) throw new Error(`JetStream not available after ${timeoutMs} ms: ${describeError(error)}`);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }

@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { generateUser, userFromSeed } from '../../kiosk/fleet/nats/nkey.js';
+import { describeError } from '../../hal/core/describe-error.js';
 
 /** A new nkey user: the seed (secret, `SU…`) for the one who connects, the public key (`U…`) for the server's config. */
 export const newUserKey = generateUser;
@@ -14,7 +15,7 @@ export async function publicKeyOfSeedFile(file: string): Promise<string | undefi
   try {
     return userFromSeed(text).publicKey;
   } catch (error) {
-    throw new Error(`${file}: ${(error as Error).message}`);
+    throw new Error(`${file}: ${describeError(error)}`);
   }
 }
 

@@ -4,6 +4,7 @@ import { initCentral, parseRoomOption } from './central-dir.js';
 import { CLUSTER_REPLICAS, loopbackCluster, roomServerUrls, startCluster, waitForJetStream, type ClusterSpec } from './cluster.js';
 import { startNatsServer } from './nats-process.js';
 import { ensureCentralStreams } from './streams.js';
+import { describeError } from '../../hal/core/describe-error.js';
 
 const usage = `Sets up central monitoring's NATS server on this machine (dev and test; see scripts/central/README.md).
 
@@ -140,6 +141,6 @@ function summarise(ids: readonly string[]): string {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`central init: ${(error as Error).message ?? error}\n`);
+  process.stderr.write(`central init: ${describeError(error)}\n`);
   process.exitCode = 1;
 });

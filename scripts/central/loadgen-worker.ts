@@ -1,5 +1,6 @@
 import { newCounters, SimulatedRoom } from './loadgen-room.js';
 import type { TrafficMix } from './loadgen-mix.js';
+import { describeError } from '../../hal/core/describe-error.js';
 
 /**
  * One process of the load generator (forked by loadgen.ts): holds its share of the simulated rooms,
@@ -66,7 +67,7 @@ async function handle(request: WorkerRequest): Promise<unknown> {
                 rooms.push(room);
                 return;
               } catch (error) {
-                if (connectErrors.size < 5) connectErrors.add(String((error as Error)?.message ?? error).slice(0, 200));
+                if (connectErrors.size < 5) connectErrors.add(describeError(error).slice(0, 200));
                 if (attempt === CONNECT_ATTEMPTS) {
                   connectFailures++;
                   return;
@@ -121,7 +122,7 @@ async function handle(request: WorkerRequest): Promise<unknown> {
 process.on('message', (request: WorkerRequest) => {
   handle(request).then(
     (result) => process.send?.({ id: request.id, ok: true, result } satisfies WorkerReply),
-    (error: unknown) => process.send?.({ id: request.id, ok: false, error: String((error as Error)?.message ?? error) } satisfies WorkerReply),
+    (error: unknown) => process.send?.({ id: request.id, ok: false, error: describeError(error) } satisfies WorkerReply),
   );
 });
 process.on('disconnect', () => process.exit(0));

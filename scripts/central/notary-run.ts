@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { createLogger } from '../../kiosk/core/logger.js';
 import { centralLayout } from './central-dir.js';
 import { startNotary } from './notary.js';
+import { describeError } from '../../hal/core/describe-error.js';
 
 const usage = `Runs central's notary on its own (anchor receipts; see kiosk/evidence/ANCHORING.md), with the
 monitoring credential of a central folder, until Ctrl-C. The monitoring service plugs in serveNotary instead.
@@ -28,6 +29,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${(error as Error)?.message ?? String(error)}\n`);
+  process.stderr.write(`${describeError(error)}\n`);
   process.exitCode = 1;
 });

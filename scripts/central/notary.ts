@@ -6,6 +6,7 @@ import { notaryKeyFrom, RECEIPT_FORMAT, signReceipt, type NotaryKey } from '../.
 import { buildNotaryReply, parseAnchorMessage, parseNotaryRequest, type NotaryErrorCode, type NotaryReply } from '../../kiosk/fleet/nats/anchor.js';
 import { connectVerified, readUserCredential } from '../../kiosk/fleet/nats/connection.js';
 import { ANCHORS_STREAM, parseSubject, subjects } from '../../kiosk/fleet/nats/subjects.js';
+import { describeError } from '../../hal/core/describe-error.js';
 
 /**
  * Central's notary (công chứng neo): answers a room's `diemcau.v1.notary.<room>.receipt` request
@@ -62,7 +63,7 @@ async function answer(jsm: JetStreamManager, msg: Msg, { notaryKey, logger }: No
   try {
     reply = await decide();
   } catch (error) {
-    reply = refuse('failed', 'the notary could not read the anchor; ask again later', { err: String((error as Error)?.message ?? error) });
+    reply = refuse('failed', 'the notary could not read the anchor; ask again later', { err: describeError(error) });
   }
   msg.respond(buildNotaryReply(reply));
 
@@ -74,7 +75,7 @@ async function answer(jsm: JetStreamManager, msg: Msg, { notaryKey, logger }: No
     const { streamSeq, recordingId } = request.value;
     const stored = await jsm.streams.getMessage(ANCHORS_STREAM, { seq: streamSeq }).catch((error: unknown) => {
       // 10037: no message at that sequence; anything else is central's problem, and retried.
-      if ((error as { code?: number })?.code === 10037 || /no message found/i.test(String((error as Error)?.message))) return null;
+      if ((error as { code?: number })?.code === 10037 || /no message found/i.test(String(describeError(error)))) return null;
       throw error;
     });
     if (!stored) return refuse('not-found', `the anchors stream holds nothing at ${streamSeq}`, { room: where.roomId, streamSeq });

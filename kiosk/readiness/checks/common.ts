@@ -8,10 +8,6 @@ export function outcome(status: CheckStatus, measured: Measurement, vi: string, 
 
 export const none: Measurement = { value: null };
 
-export function errorText(error: unknown): string {
-  return String((error as Error)?.message ?? error);
-}
-
 /** A device that is configured but not connected: fail with what its driver says. */
 export function deviceDown(what: Label, snapshot: { status: string; detail?: string }): CheckOutcome {
   const detail = snapshot.detail ? ` (${snapshot.detail})` : '';

@@ -2,7 +2,8 @@ import type { Devices } from '../../../hal/registry.js';
 import type { MediaProbePort } from '../ports.js';
 import { CLIPPING_PEAK_DB, SILENCE_RMS_DB } from '../levels.js';
 import type { ReadinessCheck } from '../types.js';
-import { deviceDown, errorText, none, outcome } from './common.js';
+import { deviceDown, none, outcome } from './common.js';
+import { describeError } from '../../../hal/core/describe-error.js';
 
 const CAMERA = { vi: 'Camera', en: 'The camera' };
 const PTZ = { vi: 'Đầu quay PTZ', en: 'The PTZ head' };
@@ -33,7 +34,7 @@ export function cameraCheck(devices: () => Devices, media: MediaProbePort): Read
         if (frames.frozen) return outcome('fail', measured, `Hình ảnh camera bị đứng (${frames.frames} khung hình giống nhau): khởi động lại camera.`, `The camera picture is frozen (${frames.frames} identical frames): restart the camera.`);
         return outcome('pass', measured, `Camera cho hình ảnh trực tiếp (${frames.frames} khung hình, độ sáng ${round(frames.meanLuma)}/255).`, `The camera shows a live picture (${frames.frames} frames, luma ${round(frames.meanLuma)}/255).`);
       } catch (error) {
-        return outcome('fail', none, `Không lấy được hình ảnh từ camera: ${errorText(error)}`, `No picture from the camera: ${errorText(error)}`);
+        return outcome('fail', none, `Không lấy được hình ảnh từ camera: ${describeError(error)}`, `No picture from the camera: ${describeError(error)}`);
       }
     },
   };
@@ -54,7 +55,7 @@ export function ptzCheck(devices: () => Devices): ReadinessCheck {
         const ms = round(performance.now() - started);
         return outcome('pass', { value: ms, unit: 'ms' }, `Đầu quay PTZ trả lời sau ${ms} ms (vị trí ${position.pan}/${position.tilt}, zoom ${position.zoom}).`, `The PTZ head answered in ${ms} ms (position ${position.pan}/${position.tilt}, zoom ${position.zoom}).`);
       } catch (error) {
-        return outcome('fail', none, `Đầu quay PTZ không trả lời: ${errorText(error)}`, `The PTZ head did not answer: ${errorText(error)}`);
+        return outcome('fail', none, `Đầu quay PTZ không trả lời: ${describeError(error)}`, `The PTZ head did not answer: ${describeError(error)}`);
       }
     },
   };
@@ -79,7 +80,7 @@ export function microphoneCheck(devices: () => Devices, media: MediaProbePort): 
         if (levels.peakDb >= CLIPPING_PEAK_DB) return outcome('warn', measured, 'Tiếng micro quá to, bị rè: giảm âm lượng micro (hoặc gọi kỹ thuật viên).', 'The microphone is too loud and distorts: turn its gain down (or call the technician).');
         return outcome('pass', measured, 'Micro thu tiếng tốt, không bị rè.', 'The microphone picks up sound well, without distortion.');
       } catch (error) {
-        return outcome('fail', none, `Không đo được tín hiệu micro: ${errorText(error)}`, `The microphone could not be measured: ${errorText(error)}`);
+        return outcome('fail', none, `Không đo được tín hiệu micro: ${describeError(error)}`, `The microphone could not be measured: ${describeError(error)}`);
       }
     },
   };
@@ -103,7 +104,7 @@ export function loopbackCheck(media: MediaProbePort): ReadinessCheck {
           ? outcome('pass', measured, 'Âm thanh phát ra loa được micro thu lại rõ.', 'The tone played on the speaker was heard by the microphone.')
           : outcome('fail', measured, 'Micro không nghe thấy âm thử phát ra loa: kiểm tra loa, âm lượng và micro.', 'The microphone did not hear the test tone: check the speaker, its volume and the microphone.');
       } catch (error) {
-        return outcome('fail', none, `Không chạy được thử loa → micro: ${errorText(error)}`, `The loopback test failed to run: ${errorText(error)}`);
+        return outcome('fail', none, `Không chạy được thử loa → micro: ${describeError(error)}`, `The loopback test failed to run: ${describeError(error)}`);
       }
     },
   };
@@ -125,7 +126,7 @@ export function displayCheck(devices: () => Devices): ReadinessCheck {
           ? outcome('pass', { value: true }, 'Màn hình đang ngủ và đã bật lại được theo lệnh.', 'The display was asleep and woke on command.')
           : outcome('fail', { value: false }, 'Màn hình không bật theo lệnh: kiểm tra nguồn và cáp HDMI.', 'The display did not switch on when told to: check its power and HDMI cable.');
       } catch (error) {
-        return outcome('fail', none, `Màn hình không trả lời: ${errorText(error)}`, `The display did not answer: ${errorText(error)}`);
+        return outcome('fail', none, `Màn hình không trả lời: ${describeError(error)}`, `The display did not answer: ${describeError(error)}`);
       }
     },
   };

@@ -3,7 +3,8 @@ import { runTool } from '../child.js';
 import type { TestRecorder } from '../ports.js';
 import { assessRecording, ffprobeArgs } from '../recording-probe.js';
 import type { ReadinessCheck } from '../types.js';
-import { errorText, none, outcome } from './common.js';
+import { none, outcome } from './common.js';
+import { describeError } from '../../../hal/core/describe-error.js';
 
 /**
  * A short recording made by the room's recorder with the session's own program pipeline, every
@@ -30,7 +31,7 @@ export function testRecordingCheck(devices: () => Devices, recorder: TestRecorde
         if (!recording.clean) return outcome('warn', measured, `Bản ghi thử giải mã được nhưng bộ ghi không kết thúc tệp đúng hạn.`, `The test recording decodes, but the recorder did not finalize its file in time.`);
         return outcome('pass', measured, `Ghi thử ${options.seconds} giây bằng chính bộ ghi của buổi tiếp thành công: ${assessment.videoFrames} khung hình, ${assessment.audioFrames} khung âm thanh giải mã được.`, `The ${options.seconds}-second test recording, made by the session's own recorder, decodes: ${assessment.videoFrames} video and ${assessment.audioFrames} audio frames.`);
       } catch (error) {
-        return outcome('fail', none, 'Không ghi thử được: hãy gọi kỹ thuật viên.', `The test recording failed: ${errorText(error)}`);
+        return outcome('fail', none, 'Không ghi thử được: hãy gọi kỹ thuật viên.', `The test recording failed: ${describeError(error)}`);
       } finally {
         await discard?.();
       }

@@ -3,7 +3,8 @@ import { runTool } from '../child.js';
 import { JITTER_WARN_MS, LATENCY_WARN_MS, latencyStats } from '../latency.js';
 import type { ReadinessCheck } from '../types.js';
 import type { Admission } from '../../recording/storage-policy.js';
-import { errorText, none, outcome } from './common.js';
+import { none, outcome } from './common.js';
+import { describeError } from '../../../hal/core/describe-error.js';
 
 /** The recording service's storage admission (the one policy). */
 export type StorageAdmit = (expectedBytes: number) => Promise<Admission>;
@@ -25,7 +26,7 @@ export function diskCheck(admit: StorageAdmit, expectedBytes: (seconds: number) 
       try {
         decision = await admit(need);
       } catch (error) {
-        return outcome('fail', none, `Không đọc được dung lượng đĩa: ${errorText(error)}`, `Cannot read the free disk space: ${errorText(error)}`);
+        return outcome('fail', none, `Không đọc được dung lượng đĩa: ${describeError(error)}`, `Cannot read the free disk space: ${describeError(error)}`);
       }
       const measured = { value: gb(decision.freeBytes), unit: 'GB' };
       const free = gb(decision.freeBytes);

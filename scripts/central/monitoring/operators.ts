@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { addOperator } from './http/operators.js';
 import { MonitoringStore } from './store/monitoring-db.js';
+import { describeError } from '../../../hal/core/describe-error.js';
 
 const usage = `Adds a monitoring operator, or sets a new password (which ends the operator's sessions).
 
@@ -47,6 +48,6 @@ function readPassword(): Promise<string> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`operators: ${(error as Error).message ?? error}\n`);
+  process.stderr.write(`operators: ${describeError(error)}\n`);
   process.exitCode = 1;
 });

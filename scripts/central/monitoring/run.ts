@@ -10,6 +10,7 @@ import { ensureFirstOperator } from './http/operators.js';
 import { startMonitoring } from './service.js';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { loadNotaryKey, serveNotary } from '../notary.js';
+import { describeError } from '../../../hal/core/describe-error.js';
 
 const usage = `Central monitoring on this machine, in one command (npm run central): creates the central folder
 if missing (with the simulation's room sim-room), runs nats-server, creates the stream and bucket,
@@ -98,6 +99,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`central: ${(error as Error).message ?? error}\n`);
+  process.stderr.write(`central: ${describeError(error)}\n`);
   process.exitCode = 1;
 });
