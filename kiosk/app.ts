@@ -96,7 +96,8 @@ export function createApp(config: DeviceConfig, logger: Logger): App {
     logger: logger.child({ component: 'fleet' }),
     health,
     sessions,
-    readiness: { run: (request) => readiness.run(request), lastRun: async () => (await readiness.store.list({ limit: 1 }))[0] },
+    readiness: { run: (request) => readiness.run(request), lastRun: async () => (await readiness.store.list({ limit: 1 }))[0], runsFor: (sessionId) => readiness.store.list({ sessionId, limit: 20 }) },
+    machine: { paths: [resolveDataPath(config, config.storage.recordingsDir), '/'], ups: () => hardware.devices.ups },
   });
   const auth = new AuthService({ db: () => store.db, logger: logger.child({ component: 'auth' }), secureCookies: Boolean(config.web.console.tls), audit: evidence, bus });
   const web = new WebService({

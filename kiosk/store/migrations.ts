@@ -1,7 +1,8 @@
 import { sessionRecorderStopMigrationSql, sessionsMigrationSql } from '../session/migration.js';
 import { ptzPresetsMigrationSql } from '../ptz/migration.js';
 import { authMigrationSql, identityRequestsMigrationSql } from '../auth/migration.js';
-import { fleetMigrationSql } from '../fleet/outbox.js';
+import { fleetLifetimeSeqMigrationSql, fleetMigrationSql } from '../fleet/outbox.js';
+import { fleetOpenAlertsMigrationSql } from '../fleet/room-state/open-alerts.js';
 
 /**
  * Schema versions, applied in order at start-up. A migration is never edited once released:
@@ -116,5 +117,10 @@ export const migrations: readonly Migration[] = [
     version: 8,
     name: 'auth: two-person approval of rights to read identities',
     sql: identityRequestsMigrationSql,
+  },
+  {
+    version: 9,
+    name: 'fleet: message ids unique across database recreations, alerts still open',
+    sql: fleetLifetimeSeqMigrationSql + fleetOpenAlertsMigrationSql,
   },
 ];
