@@ -91,8 +91,11 @@ const fleetTelemetry = z.object({
 }).strict().refine((t) => t.fullEveryMinutes * 60 >= t.intervalSeconds, { path: ['fullEveryMinutes'], message: 'must not be shorter than intervalSeconds' });
 
 const fleetKeepalive = z.object({
-  /** The client's NATS PING: how soon a dead link is noticed (after 2 missed PONGs). */
-  pingSeconds: z.number().min(1).max(3600).default(240),
+  /**
+   * The client's NATS PING: a dead link is noticed after 2 missed PONGs. Keep it below the server's
+   * ping_interval (4 min, scripts/central): the server then sees the room active and never pings it too.
+   */
+  pingSeconds: z.number().min(1).max(3600).default(235),
   /** The room state is rewritten at least this often even when nothing changed (last seen also comes from full telemetry samples). */
   stateEveryMinutes: z.number().min(0.05).max(24 * 60).default(60),
 }).strict();
