@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NutHarness } from '../../hal/ups/nut/local-server.js';
 import { parseTelemetry, type Telemetry } from '../../kiosk/fleet/nats/telemetry.js';
+import { startByteCountingProxy } from '../support/byte-counting-proxy.js';
 import { startCentral, type Central } from '../support/central.js';
 import { daemonsPerTest, writeTestConfig } from '../support/daemon.js';
 import { waitFor } from '../support/wait.js';
@@ -68,17 +69,25 @@ describe('fleet telemetry over NATS', () => {
   }, 90_000);
 
   it('sends a full sample again after the link comes back', async () => {
-    const dir = await daemons.folder('telemetry');
-    const config = writeTestConfig(dir, (c) => {
-      c.fleet = { ...central.fleetConfig(), telemetry: { intervalSeconds: 1, fullEveryMinutes: 60 }, keepalive: { pingSeconds: 2, stateEveryMinutes: 60 } };
-      c.hal.ups = { driver: 'nut', host: '127.0.0.1', port: ups!.port, upsName: 'sim', pollMs: 500 };
-    });
-    await daemons.start(config);
-    const first = await sampleAfter(0, (s) => s.full);
-    await central.stopServer();
-    await new Promise((resolve) => setTimeout(resolve, 3000));
-    await central.startServer();
-    const again = await waitFor('a full sample after reconnecting', () => samples().find((s) => s.seq > first.seq && s.full), 60_000);
-    expect(again.system).toBeDefined();
+    // The room's link alone is cut (a proxy between it and the server), so central's own connection keeps listening.
+    const proxy = await startByteCountingProxy({ host: '127.0.0.1', port: Number(new URL(central.servers[0]!).port) });
+    try {
+      const dir = await daemons.folder('telemetry');
+      const config = writeTestConfig(dir, (c) => {
+        c.fleet = { ...central.fleetConfig(), servers: [`wss://127.0.0.1:${proxy.port}`], telemetry: { intervalSeconds: 1, fullEveryMinutes: 60 } };
+        c.hal.ups = { driver: 'nut', host: '127.0.0.1', port: ups!.port, upsName: 'sim', pollMs: 500 };
+      });
+      const daemon = await daemons.start(config);
+      const first = await sampleAfter(0, (s) => s.full);
+      const before = samples().length;
+      proxy.cut();
+      await waitFor('the room reconnected', () => daemon.logs.filter((l) => l.msg === 'fleet link' && l.state === 'connected').length >= 2 || undefined, 30_000);
+      const again = await sampleAfter(first.seq, (s) => s.full);
+      expect(again.system).toBeDefined();
+      expect(samples().slice(0, before).filter((s) => s.full)).toHaveLength(1);
+      expect(proxy.counts().connections).toBe(2);
+    } finally {
+      await proxy.close();
+    }
   }, 90_000);
 });

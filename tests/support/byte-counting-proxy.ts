@@ -16,6 +16,8 @@ export interface ByteCountingProxy {
   counts(): ByteCounts;
   /** Starts counting afresh (connections stay open). */
   reset(): void;
+  /** Cuts every connection through it, as a link failing would (new ones are still accepted). */
+  cut(): void;
   close(): Promise<void>;
 }
 
@@ -57,6 +59,9 @@ export async function startByteCountingProxy(target: { host: string; port: numbe
     counts: () => ({ ...counts }),
     reset: () => {
       counts = { up: 0, down: 0, upReads: 0, downReads: 0, connections: counts.connections };
+    },
+    cut: () => {
+      for (const socket of sockets) socket.destroy();
     },
     close: async () => {
       for (const socket of sockets) socket.destroy();
