@@ -61,6 +61,7 @@ export async function fleetLinkFigures(): Promise<BenchFigure[]> {
     const messages = central.captured().slice(seen);
     const samples = messages.filter((m) => m.subject.endsWith('.telemetry')).map((m) => parseTelemetry(m.data)).flatMap((p) => (p.ok ? [p.value] : []));
     const stateWrites = messages.filter((m) => m.subject.startsWith('$KV.diemcau-rooms.')).length;
+    const deltaBytes = messages.filter((m) => m.subject.endsWith('.telemetry') && isDelta(m.data)).reduce((sum, m) => sum + publishOnTheWire(m.subject, m.data), 0);
 
     const perDay = DAY_MS / (WINDOW_MS * SCALE);
     const bytes = counts.up + counts.down;
@@ -69,6 +70,7 @@ export async function fleetLinkFigures(): Promise<BenchFigure[]> {
     const scaled = `${WINDOW_MS / 60_000} min at intervals ÷${SCALE}`;
     return [
       { name: `idle bytes on the wire per room per day (TLS websocket, both ways; ${scaled})`, value: (bytes * perDay) / 1000, unit: 'KB', target: '≤ 150 KB' },
+      { name: 'the same without the delta samples (each one\'s wire size computed from its payload)', value: ((bytes - deltaBytes) * perDay) / 1000, unit: 'KB', target: '≤ 150 KB' },
       { name: 'of which room → central', value: (counts.up * perDay) / 1000, unit: 'KB' },
       { name: 'of which central → room', value: (counts.down * perDay) / 1000, unit: 'KB' },
       { name: 'IP/TCP headers beside them (one per read on each side, estimate)', value: ((counts.upReads + counts.downReads) * TCP_IP_HEADER_BYTES * perDay) / 1000, unit: 'KB' },
@@ -87,6 +89,18 @@ export async function fleetLinkFigures(): Promise<BenchFigure[]> {
     await central.close();
     await removeTempDir(dir);
   }
+}
+
+function isDelta(data: string): boolean {
+  const parsed = parseTelemetry(data);
+  return parsed.ok && !parsed.value.full;
+}
+
+/** A core NATS PUB from the room as it travels: protocol line and payload, in a masked websocket frame, in a TLS 1.3 record (5 + 16 + 1 bytes). */
+function publishOnTheWire(subject: string, payload: string): number {
+  const size = Buffer.byteLength(payload);
+  const nats = Buffer.byteLength(`PUB ${subject} ${size}\r\n`) + size + 2;
+  return nats + 2 + (nats > 125 ? 2 : 0) + 4 + 22;
 }
 
 /** utime + stime of the daemon's own process (the link runs there; the media worker is a child). */

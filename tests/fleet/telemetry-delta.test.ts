@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decideTelemetry, type TelemetryBaseline, type TelemetryReading } from '../../kiosk/fleet/telemetry/delta.js';
 import { buildTelemetry } from '../../kiosk/fleet/nats/telemetry.js';
+import { deviceConfig } from '../../config/schema.js';
 import { devicesSection, isRoomLink, mediaSection, mountOf, mountPointsOf, upsSection } from '../../kiosk/fleet/telemetry/reading.js';
 
 const MIN = 60_000;
@@ -133,5 +134,19 @@ describe('telemetry: a reading in the schema’s terms (pure)', () => {
     expect(mountOf('/srv/ghi', mounts)).toBe('/srv');
     expect(mountOf('/srvx/a', mounts)).toBe('/');
     expect(mountOf('/srv', mounts)).toBe('/srv');
+  });
+});
+
+describe('telemetry and keepalive config', () => {
+  const fleetOf = (fleet?: unknown) => deviceConfig.shape.fleet.parse(fleet);
+
+  it('defaults to the intervals the budget in schema.md is worked out for', () => {
+    expect(fleetOf(undefined)).toMatchObject({ telemetry: { intervalSeconds: 30, fullEveryMinutes: 15 }, keepalive: { pingSeconds: 235, stateEveryMinutes: 60 } });
+    expect(fleetOf({ telemetry: { intervalSeconds: 10 } }).telemetry).toEqual({ intervalSeconds: 10, fullEveryMinutes: 15 });
+  });
+
+  it('refuses a full sample more often than the sampling itself, and unknown keys', () => {
+    expect(deviceConfig.shape.fleet.safeParse({ telemetry: { intervalSeconds: 120, fullEveryMinutes: 1 } }).success).toBe(false);
+    expect(deviceConfig.shape.fleet.safeParse({ keepalive: { pingEverySeconds: 60 } }).success).toBe(false);
   });
 });
