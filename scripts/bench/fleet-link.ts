@@ -44,9 +44,10 @@ export async function fleetLinkFigures(): Promise<BenchFigure[]> {
       };
     });
     const alone = writeTestConfig(join(dir, 'alone'));
-    const withLink = await startDaemon(linked);
+    // Generous: the dev machine is shared, and start-up is not what this measures.
+    const withLink = await startDaemon(linked, { readyTimeoutMs: 90_000 });
     daemons.push(withLink);
-    const without = await startDaemon(alone);
+    const without = await startDaemon(alone, { readyTimeoutMs: 90_000 });
     daemons.push(without);
     await waitUntil(async () => (await central.state()) !== undefined, 30_000);
     // The connection's opening (TLS, CONNECT, subscriptions, first state and full sample) is not idle traffic.

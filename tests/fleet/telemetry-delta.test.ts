@@ -26,7 +26,7 @@ const rows: { case: string; change: Change; sent: string[] }[] = [
   { case: 'nothing moved', change: (r) => r, sent: [] },
   { case: 'only uptime moved', change: system({ uptimeS: 1030 }), sent: [] },
   { case: 'CPU +14 points', change: system({ cpuPct: 24 }), sent: [] },
-  { case: 'CPU +15 points', change: system({ cpuPct: 25 }), sent: ['system'] },
+  { case: 'CPU +15 points, one sample only (a spike)', change: system({ cpuPct: 25 }), sent: [] },
   { case: 'CPU −10 points', change: system({ cpuPct: 0 }), sent: [] },
   { case: 'temperature +2.9 °C', change: system({ cpuTempC: 52.9 }), sent: [] },
   { case: 'temperature +3 °C', change: system({ cpuTempC: 53 }), sent: ['system'] },
@@ -34,7 +34,7 @@ const rows: { case: string; change: Change; sent: string[] }[] = [
   { case: 'temperature no longer readable', change: system({ cpuTempC: null }), sent: ['system'] },
   { case: 'memory +4.9 points', change: system({ memUsedPct: 44.9 }), sent: [] },
   { case: 'memory +5 points', change: system({ memUsedPct: 45 }), sent: ['system'] },
-  { case: 'load +1', change: system({ load1: 1.5 }), sent: ['system'] },
+  { case: 'load +1, one sample only', change: system({ load1: 1.5 }), sent: [] },
   { case: 'disk +0.9 % used', change: (r) => ({ ...r, disks: [{ mount: '/', sizeBytes: 100_000, usedBytes: 50_900 }] }), sent: [] },
   { case: 'disk +1 % used', change: (r) => ({ ...r, disks: [{ mount: '/', sizeBytes: 100_000, usedBytes: 51_000 }] }), sent: ['disks'] },
   { case: 'a disk appeared', change: (r) => ({ ...r, disks: [...r.disks, { mount: '/data', sizeBytes: 1, usedBytes: 0 }] }), sent: ['disks'] },
@@ -49,7 +49,7 @@ const rows: { case: string; change: Change; sent: string[] }[] = [
   { case: 'runtime −180 s', change: (r) => ({ ...r, ups: { ...r.ups!, runtimeS: 1620 } }), sent: ['ups'] },
   { case: 'UPS gone', change: (r) => ({ ...r, ups: null }), sent: ['ups'] },
   { case: 'stream connecting', change: (r) => ({ ...r, media: { ...r.media, stream: 'connecting' } }), sent: ['media'] },
-  { case: 'several sections at once', change: (r) => ({ ...system({ cpuPct: 90 })(r), devices: { ...r.devices, ups: 'failed' } }), sent: ['system', 'devices'] },
+  { case: 'several sections at once', change: (r) => ({ ...system({ memUsedPct: 90 })(r), devices: { ...r.devices, ups: 'failed' } }), sent: ['system', 'devices'] },
 ];
 
 describe('telemetry: delta, dead-band and full samples (pure)', () => {
@@ -61,9 +61,9 @@ describe('telemetry: delta, dead-band and full samples (pure)', () => {
       expect(decision.sample.full).toBe(false);
       for (const name of sent) expect(decision.sample.sections[name as keyof TelemetryReading]).toEqual(reading[name as keyof TelemetryReading]);
       // What went out becomes the baseline; the full sample's time does not move.
-      expect(decision.baseline).toEqual({ sent: { ...base, ...decision.sample.sections }, fullAt: 0 });
+      expect(decision.baseline).toEqual({ sent: { ...base, ...decision.sample.sections }, fullAt: 0, previous: reading });
     } else {
-      expect(decision.baseline).toBe(sentAt0);
+      expect(decision.baseline).toEqual({ ...sentAt0, previous: reading });
     }
   });
 
@@ -83,16 +83,30 @@ describe('telemetry: delta, dead-band and full samples (pure)', () => {
     expect(reconnected.baseline?.fullAt).toBe(31 * MIN);
   });
 
+  it('sends CPU and load once they stay past the band for two samples in a row', () => {
+    const cpu = (values: number[]) => {
+      let baseline: TelemetryBaseline | undefined = sentAt0;
+      return values.map((cpuPct, i) => {
+        const d = decideTelemetry({ reading: system({ cpuPct })(base), baseline, now: (i + 1) * 30_000, fullEveryMs: FULL_EVERY });
+        baseline = d.baseline;
+        return d.sample ? d.sample.sections.system?.cpuPct : '-';
+      });
+    };
+    expect(cpu([90, 10, 90, 10, 90])).toEqual(['-', '-', '-', '-', '-']);
+    expect(cpu([90, 85, 80, 20, 15])).toEqual(['-', 85, '-', '-', 15]);
+    expect(cpu([60, 95])).toEqual(['-', 95]);
+  });
+
   it('compares with what was last sent, so a slow drift goes out once it adds up', () => {
     let baseline: TelemetryBaseline | undefined = sentAt0;
     const sentAt: number[] = [];
-    for (let step = 1; step <= 8; step++) {
+    for (let step = 1; step <= 10; step++) {
       const d = decideTelemetry({ reading: system({ cpuPct: 10 + 4 * step })(base), baseline, now: step * 30_000, fullEveryMs: FULL_EVERY });
       if (d.sample) sentAt.push(step);
       baseline = d.baseline;
     }
-    // 10 → 26 at step 4 (+16), then 26 → 42 at step 8 (+16).
-    expect(sentAt).toEqual([4, 8]);
+    // 10 → 30 at step 5 (+20; +16 the step before), then 30 → 50 at step 10 (+20; +16 before).
+    expect(sentAt).toEqual([5, 10]);
   });
 
   it('makes samples that fit the schema, a full one well inside 8 KiB', () => {

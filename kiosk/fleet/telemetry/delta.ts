@@ -26,10 +26,11 @@ export const deadBands = {
   droppedFrames: 100,
 } as const;
 
-/** What was last sent of each section, and when the last full sample went. */
+/** What was last sent of each section, when the last full sample went, and the reading before this one (sent or not). */
 export interface TelemetryBaseline {
   sent: TelemetryReading;
   fullAt: number;
+  previous?: TelemetryReading;
 }
 
 export interface TelemetryDecision {
@@ -42,32 +43,34 @@ export interface TelemetryDecision {
  * Pure: what to send for this reading. Everything when there is no baseline (first sample, after a
  * (re)connection: `forceFull`) or the last full sample is `fullEveryMs` old; otherwise only the
  * sections that moved past their dead-band, compared with what was last *sent* (so a slow drift is
- * sent once it adds up); nothing when none did.
+ * sent once it adds up); nothing when none did. CPU and load, which jump from one interval to the
+ * next, must stay past their band for two samples in a row: a lone spike waits for a full sample.
  */
 export function decideTelemetry(input: { reading: TelemetryReading; baseline: TelemetryBaseline | undefined; now: number; fullEveryMs: number; forceFull?: boolean }): TelemetryDecision {
   const { reading, baseline, now } = input;
   if (!baseline || input.forceFull || now - baseline.fullAt >= input.fullEveryMs) {
-    return { sample: { full: true, sections: reading }, baseline: { sent: reading, fullAt: now } };
+    return { sample: { full: true, sections: reading }, baseline: { sent: reading, fullAt: now, previous: reading } };
   }
   const sections: Partial<TelemetryReading> = {};
   const sent: TelemetryReading = { ...baseline.sent };
   for (const name of sectionNames) {
-    if (name === 'version' || !sectionMoved(name, baseline.sent, reading)) continue;
+    if (name === 'version' || !sectionMoved(name, baseline.sent, reading, baseline.previous ?? baseline.sent)) continue;
     (sections as Record<SectionName, unknown>)[name] = reading[name];
     (sent as Record<SectionName, unknown>)[name] = reading[name];
   }
-  if (Object.keys(sections).length === 0) return { baseline };
-  return { sample: { full: false, sections }, baseline: { sent, fullAt: baseline.fullAt } };
+  if (Object.keys(sections).length === 0) return { baseline: { ...baseline, previous: reading } };
+  return { sample: { full: false, sections }, baseline: { sent, fullAt: baseline.fullAt, previous: reading } };
 }
 
-function sectionMoved(name: SectionName, before: TelemetryReading, now: TelemetryReading): boolean {
+function sectionMoved(name: SectionName, before: TelemetryReading, now: TelemetryReading, previous: TelemetryReading): boolean {
   switch (name) {
     case 'version':
       return before.version !== now.version;
     case 'system': {
       const a = before.system;
       const b = now.system;
-      return beyond(a.cpuPct, b.cpuPct, deadBands.cpuPct) || beyond(a.load1, b.load1, deadBands.load1) || nullableBeyond(a.cpuTempC, b.cpuTempC, deadBands.cpuTempC)
+      const busy = (r: TelemetryReading) => beyond(a.cpuPct, r.system.cpuPct, deadBands.cpuPct) || beyond(a.load1, r.system.load1, deadBands.load1);
+      return (busy(now) && busy(previous)) || nullableBeyond(a.cpuTempC, b.cpuTempC, deadBands.cpuTempC)
         || beyond(a.memUsedPct, b.memUsedPct, deadBands.memUsedPct) || a.memTotalMB !== b.memTotalMB;
     }
     case 'disks':
