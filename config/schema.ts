@@ -88,6 +88,21 @@ const web = z.object({
   bodyLimit: z.string().regex(/^\d+(kb|mb)$/, 'a size such as 64kb').default('64kb'),
 }).strict();
 
+const fleetTelemetry = z.object({
+  intervalSeconds: z.number().min(0.5).max(3600).default(30),
+  fullEveryMinutes: z.number().min(0.05).max(24 * 60).default(15),
+}).strict().refine((t) => t.fullEveryMinutes * 60 >= t.intervalSeconds, { path: ['fullEveryMinutes'], message: 'must not be shorter than intervalSeconds' });
+
+const fleetKeepalive = z.object({
+  /**
+   * The client's NATS PING: a dead link is noticed after 2 missed PONGs. Keep it below the server's
+   * ping_interval (4 min, scripts/central): the server then sees the room active and never pings it too.
+   */
+  pingSeconds: z.number().min(1).max(3600).default(235),
+  /** The room state is rewritten at least this often even when nothing changed (last seen also comes from full telemetry samples). */
+  stateEveryMinutes: z.number().min(0.05).max(24 * 60).default(60),
+}).strict();
+
 const fleet = z.object({
   enabled: z.boolean().default(false),
   /** Central monitoring's nats-server websocket listeners: wss:// (ws:// only to this machine), tried in turn. */
@@ -113,6 +128,10 @@ const fleet = z.object({
       ctx.addIssue({ code: 'custom', message: (error as Error).message });
     }
   })).max(8).default([]),
+  /** Telemetry (kiosk/fleet/telemetry): sampled every intervalSeconds, a section sent only when it moved past its dead-band, everything every fullEveryMinutes. */
+  telemetry: fleetTelemetry.default(() => fleetTelemetry.parse({})),
+  /** What keeps an idle link alive; both cost bytes every day (the budget in kiosk/fleet/nats/schema.md). */
+  keepalive: fleetKeepalive.default(() => fleetKeepalive.parse({})),
 }).strict().superRefine((value, ctx) => {
   if (!value.enabled) return;
   if (value.servers.length === 0) ctx.addIssue({ code: 'custom', path: ['servers'], message: 'at least one server (wss://host:port) is required when enabled is true' });
@@ -168,7 +187,7 @@ export const deviceConfig = z.object({
   roomAutomation: roomAutomationConfig.default(() => roomAutomationConfig.parse({})),
   media: media.default(() => media.parse({})),
   web: web.default(() => web.parse({})),
-  fleet: fleet.default({ enabled: false, servers: [], rebootCommand: ['systemctl', 'reboot'], notaryKeys: [] }),
+  fleet: fleet.default(() => fleet.parse({})),
   storage: storage.default(() => storage.parse({})),
   evidence: evidence.default(() => evidence.parse({})),
   session: session.default(() => session.parse({})),

@@ -101,7 +101,8 @@ export function createApp(config: DeviceConfig, logger: Logger, recentLogs?: Rec
     logger: logger.child({ component: 'fleet' }),
     health,
     sessions,
-    readiness: { run: (request) => readiness.run(request), lastRun: async () => (await readiness.store.list({ limit: 1 }))[0] },
+    readiness: { run: (request) => readiness.run(request), lastRun: async () => (await readiness.store.list({ limit: 1 }))[0], runsFor: (sessionId) => readiness.store.list({ sessionId, limit: 20 }) },
+    machine: { paths: [resolveDataPath(config, config.storage.recordingsDir), '/'], ups: () => hardware.devices.ups },
     ...(recentLogs ? { recentLogs: (count: number) => recentLogs.newest(count) } : {}),
   });
   const metrics = createRoomMetrics({

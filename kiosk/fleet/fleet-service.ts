@@ -1,5 +1,6 @@
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import type { DeviceConfig } from '../../config/schema.js';
+import type { DeviceStatus } from '../../hal/core/driver.js';
 import { backoffDelay } from '../../hal/core/backoff.js';
 import type { EventBus } from '../core/event-bus.js';
 import type { Logger } from '../core/logger.js';
@@ -19,6 +20,11 @@ import { CommandRefused, serveCommands, type CommandHandlers } from './nats/resp
 import type { RoomState } from './nats/state.js';
 import type { EventTopic } from './nats/subjects.js';
 import { FleetOutbox } from './outbox.js';
+import { nextSessionSlot, nextSessionState, type SessionSlot } from './room-state/next-session.js';
+import { OpenAlerts } from './room-state/open-alerts.js';
+import type { StreamState } from './telemetry/reading.js';
+import { createSampler, type TelemetrySources } from './telemetry/sampler.js';
+import { TelemetryLoop } from './telemetry/telemetry-loop.js';
 
 export type FleetLinkState = 'disabled' | 'bad-config' | 'connecting' | 'connected' | 'refused' | 'disconnected';
 
@@ -29,18 +35,28 @@ export interface FleetServiceOptions {
   db: () => Database;
   bus: EventBus;
   logger: Logger;
-  health: () => { status: string };
-  /** The session service: schedule pushes in, confidentiality-safe session views out. */
-  sessions: { upsertFromFleet(payload: unknown): Promise<{ created: number; updated: number; cancelled: number; ignored: number }>; fleetView(id: string): Promise<unknown>; activeSession(): { id: string } | null };
-  readiness: { run(request: { sessionId?: string | null; kind: 'on-demand'; trigger: 'fleet' }): Promise<ReadinessRun>; lastRun(): Promise<ReadinessRun | undefined> };
+  /** What `/api/health` reports: the overall status for the state, devices and stream for telemetry. */
+  health: () => { status: string; devices: readonly { id: string; status: DeviceStatus }[]; media?: { stream: StreamState } };
+  /** The session service: schedule pushes in, confidentiality-safe session views out, the schedule's ids and times for the state. */
+  sessions: {
+    upsertFromFleet(payload: unknown): Promise<{ created: number; updated: number; cancelled: number; ignored: number }>;
+    fleetView(id: string): Promise<unknown>;
+    activeSession(): { id: string } | null;
+    listSchedule(range: { from?: string }): Promise<SessionSlot[]>;
+  };
+  readiness: {
+    run(request: { sessionId?: string | null; kind: 'on-demand'; trigger: 'fleet' }): Promise<ReadinessRun>;
+    lastRun(): Promise<ReadinessRun | undefined>;
+    /** The runs made for one session, newest first. */
+    runsFor(sessionId: string): Promise<ReadinessRun[]>;
+  };
+  /** What telemetry reads besides health: the disks that matter and the UPS. */
+  machine: Pick<TelemetrySources, 'paths' | 'ups'>;
   /** The daemon's newest log lines, redacted (kiosk/core/recent-logs.ts), for the `recent-logs` command. */
   recentLogs?: (count: number) => string[];
   /** What `reboot` does; by default runs `fleet.rebootCommand` (an empty command: logged, nothing done). Injectable for tests. */
   reboot?: (reason: string) => Promise<void>;
 }
-
-/** How often the room state is rewritten even when nothing changed, so `at` says when the room was last seen. */
-const STATE_HEARTBEAT_MS = 3 * 60_000;
 
 /**
  * Reports this room to central monitoring over NATS (kiosk/fleet/nats/schema.md): every event is
@@ -70,6 +86,9 @@ export class FleetService implements Service {
   #stateRequested = false;
   #live: { sessionId: string; since: string } | null = null;
   #lastReadiness: RoomState['lastReadiness'] = null;
+  #alerts: OpenAlerts | undefined;
+  #openAlerts = 0;
+  #telemetry: TelemetryLoop | undefined;
 
   constructor(private readonly options: FleetServiceOptions) {}
 
@@ -99,6 +118,21 @@ export class FleetService implements Service {
     this.#outbox = outbox;
     const last = await this.options.readiness.lastRun().catch(() => undefined);
     if (last) this.#lastReadiness = readinessSummary(last);
+    this.#alerts = new OpenAlerts(this.options.db());
+    this.#openAlerts = await this.#alerts.count();
+    this.#telemetry = new TelemetryLoop({
+      intervalMs: config.telemetry.intervalSeconds * 1000,
+      fullEveryMs: config.telemetry.fullEveryMinutes * 60_000,
+      sample: createSampler({ version: this.options.version, health: this.options.health, ...this.options.machine }),
+      publish: (sample) => {
+        if (!this.#publisher) throw new Error('not connected');
+        this.#publisher.telemetry(sample);
+      },
+      linkUp: () => this.#state === 'connected' && this.#publisher !== undefined,
+      logger,
+    });
+    this.#telemetry.start();
+    this.#disposers.push(() => this.#telemetry?.stop());
 
     const queue = (topic: EventTopic, data: () => Promise<unknown> | unknown) => {
       void (async () => {
@@ -172,7 +206,8 @@ export class FleetService implements Service {
           servers: config.servers,
           credential,
           ...(config.caFile ? { caFile: config.caFile } : {}),
-          options: { timeout: 10_000, reconnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 1000, reconnectJitter: 500, pingInterval: 20_000, maxPingOut: 2 },
+          // The ping is most of an idle link's bytes (schema.md, the budget): a dead link is noticed after two missed.
+          options: { timeout: 10_000, reconnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 1000, reconnectJitter: 500, pingInterval: config.keepalive.pingSeconds * 1000, maxPingOut: 2 },
         });
       } catch (error) {
         const message = String((error as Error)?.message ?? error);
@@ -217,6 +252,7 @@ export class FleetService implements Service {
     this.#stateSoon(0);
     this.#drain();
     this.#anchoring?.kick();
+    this.#telemetry?.connected();
   }
 
   /** Publishes the outbox in order, one entry at a time, each deleted on its ack; one drain at a time. */
@@ -231,7 +267,8 @@ export class FleetService implements Service {
 
   async #drainLoop(): Promise<void> {
     const outbox = this.#outbox;
-    while (this.#drainRequested && outbox) {
+    const alerts = this.#alerts;
+    while (this.#drainRequested && outbox && alerts) {
       this.#drainRequested = false;
       for (;;) {
         const publisher = this.#publisher;
@@ -253,6 +290,11 @@ export class FleetService implements Service {
             this.options.logger.debug({ seq: entry.seq, err: String((error as Error)?.message ?? error) }, 'fleet event not acknowledged yet');
             this.#retrySoon();
             return;
+          }
+          if (event.alert) {
+            await alerts.apply(event);
+            this.#openAlerts = await alerts.count();
+            this.#stateSoon();
           }
           await outbox.acknowledge(entry.seq);
         }
@@ -283,9 +325,9 @@ export class FleetService implements Service {
         this.#stateRequested = false;
         const publisher = this.#publisher;
         if (!publisher || this.#state !== 'connected') return;
-        const state = this.#roomState();
+        const state = await this.#roomState();
         const key = JSON.stringify({ ...state, at: undefined });
-        if (key === this.#lastState && Date.now() - this.#lastStateAt < STATE_HEARTBEAT_MS) continue;
+        if (key === this.#lastState && Date.now() - this.#lastStateAt < this.options.config.keepalive.stateEveryMinutes * 60_000) continue;
         await publisher.state(state);
         this.#lastState = key;
         this.#lastStateAt = Date.now();
@@ -297,21 +339,30 @@ export class FleetService implements Service {
       });
   }
 
-  #roomState(): RoomState {
+  async #roomState(): Promise<RoomState> {
+    const now = Date.now();
     const active = this.options.sessions.activeSession();
     if (active && this.#live?.sessionId !== active.id) this.#live = { sessionId: active.id, since: new Date().toISOString() };
     if (!active) this.#live = null;
     const health = this.options.health().status;
+    const nextSession = await this.#nextSession(now);
     return {
       v: 1,
       at: new Date().toISOString(),
       version: this.options.version.slice(0, 40),
       health: health === 'ok' ? 'ok' : health === 'failed' ? 'failed' : 'degraded',
       live: this.#live,
-      nextSession: null,
+      nextSession,
       lastReadiness: this.#lastReadiness,
-      openAlerts: 0,
+      openAlerts: this.#openAlerts,
+      roomName: this.options.room.name.slice(0, 100),
     };
+  }
+
+  async #nextSession(now: number): Promise<RoomState['nextSession']> {
+    const { sessions, readiness } = this.options;
+    const next = nextSessionSlot(await sessions.listSchedule({ from: new Date(now).toISOString() }), now);
+    return nextSessionState(next, next ? await readiness.runsFor(next.id) : []);
   }
 
   #handlers(): CommandHandlers {

@@ -44,3 +44,16 @@ export const fleetMigrationSql = `
     data   TEXT NOT NULL
   ) STRICT;
 `;
+
+/**
+ * The message id `room:seq` must never repeat for the room's lifetime, and the stream keeps ids for
+ * 24 hours: a database deleted and recreated that counted from 1 again would see its new events
+ * dropped as duplicates. So each database starts counting at the time it was made, in microseconds
+ * (`Date.now() * 1000`): a later database starts above every id an earlier one could have reached
+ * unless that one queued more than a thousand events a millisecond. Still a safe integer until
+ * the year 2255. An existing database jumps up to it once; its order is kept.
+ */
+export const fleetLifetimeSeqMigrationSql = `
+  INSERT INTO sqlite_sequence (name, seq) SELECT 'fleet_outbox', 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'fleet_outbox');
+  UPDATE sqlite_sequence SET seq = max(seq, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) * 1000) WHERE name = 'fleet_outbox';
+`;

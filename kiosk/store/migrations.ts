@@ -1,8 +1,9 @@
 import { sessionRecorderStopMigrationSql, sessionsMigrationSql } from '../session/migration.js';
 import { ptzPresetsMigrationSql } from '../ptz/migration.js';
 import { authMigrationSql, identityRequestsMigrationSql } from '../auth/migration.js';
-import { fleetMigrationSql } from '../fleet/outbox.js';
+import { fleetLifetimeSeqMigrationSql, fleetMigrationSql } from '../fleet/outbox.js';
 import { anchorsMigrationSql } from '../fleet/anchoring.js';
+import { fleetOpenAlertsMigrationSql } from '../fleet/room-state/open-alerts.js';
 
 /**
  * Schema versions, applied in order at start-up. A migration is never edited once released:
@@ -122,5 +123,10 @@ export const migrations: readonly Migration[] = [
     version: 9,
     name: 'fleet: evidence anchors waiting for central monitoring\'s receipt',
     sql: anchorsMigrationSql,
+  },
+  {
+    version: 10,
+    name: 'fleet: message ids unique across database recreations, alerts still open',
+    sql: fleetLifetimeSeqMigrationSql + fleetOpenAlertsMigrationSql,
   },
 ];

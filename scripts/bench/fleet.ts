@@ -13,6 +13,7 @@ import { summarise } from '../central/loadgen-mix.js';
 import { startNatsServer } from '../central/nats-process.js';
 import { ensureCentralStreams } from '../central/streams.js';
 import { startMonitoring } from '../central/monitoring/service.js';
+import { fleetLinkFigures } from './fleet-link.js';
 import type { BenchFigure, BenchSuite } from './types.js';
 
 /**
@@ -89,7 +90,8 @@ export function fleetBenchWith(centralServices: CentralServices = monitoringServ
   return {
     name: 'fleet',
     async run(): Promise<BenchFigure[]> {
-      return [...(await capacity(centralServices)), ...(await backlogs())];
+      // The device's side first (a quiet machine): its idle bytes on the wire, CPU and RSS; then central's.
+      return [...(await fleetLinkFigures()), ...(await capacity(centralServices)), ...(await backlogs())];
     },
   };
 }

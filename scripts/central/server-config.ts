@@ -85,6 +85,9 @@ export function natsServerConfig(input: CentralServerConfig): string {
     host: input.client.host,
     port: input.client.port,
     max_payload: input.maxPayload ?? DEFAULT_MAX_PAYLOAD,
+    // Above the rooms' own ping (fleet.keepalive.pingSeconds, 235 s): the server then never needs to ping an idle room,
+    // which halves the keepalive bytes of the rooms' daily budget (kiosk/fleet/nats/schema.md).
+    ping_interval: '4m',
     ...(input.http ? { http: `${input.http.host}:${input.http.port}` } : {}),
     jetstream: { store_dir: input.jetstream.storeDir, max_file_store: input.jetstream.maxFileBytes, max_memory_store: input.jetstream.maxMemoryBytes },
     websocket: {

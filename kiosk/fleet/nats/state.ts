@@ -21,7 +21,10 @@ export const roomStateSchema = z.object({
     readiness: z.object({ dayBefore: runOutcome.nullable(), twoHours: runOutcome.nullable() }),
   }).nullable(),
   lastReadiness: z.object({ runId: localId, kind: runKind, overall: runOutcome, finishedAt: instant }).nullable(),
+  /** Alerts raised and not cleared yet (one per alert key, see events). */
   openAlerts: count,
+  /** The room's name from its config (`room.name`), for the dashboard; cut to 100 characters. */
+  roomName: label(100).optional(),
 });
 export type RoomState = z.output<typeof roomStateSchema>;
 
