@@ -13,6 +13,7 @@ import { writeFileAtomic } from '../evidence/files.js';
 import type { Database } from '../store/database.js';
 import { buildAnchor, buildNotaryRequest, parseNotaryPublicKey, parseNotaryReply } from './nats/anchor.js';
 import { ANCHORS_STREAM, anchorMessageId, subjects } from './nats/subjects.js';
+import { describeError } from '../../hal/core/describe-error.js';
 
 /**
  * Evidence anchoring, the room's side (kiosk/evidence/ANCHORING.md). Each sealed recording's anchor
@@ -152,7 +153,7 @@ export class RoomAnchoring {
   kick(): void {
     this.#again = true;
     this.#working ??= this.#drain()
-      .catch((error: unknown) => this.options.logger.error({ err: String((error as Error)?.message ?? error) }, 'anchors not sent'))
+      .catch((error: unknown) => this.options.logger.error({ err: describeError(error) }, 'anchors not sent'))
       .finally(() => {
         this.#working = undefined;
       });
@@ -174,7 +175,7 @@ export class RoomAnchoring {
           await this.#anchor(nc, pending);
         } catch (error) {
           failed = true;
-          const message = String((error as Error)?.message ?? error);
+          const message = describeError(error);
           await this.#queue.failed(pending.recordingId, message);
           // A link that is down is routine; an anchor still failing after a few tries (no notary serving?) is worth a warning, once.
           const level = error instanceof AnchorRefused ? 'error' : pending.attempts + 1 === WARN_AFTER_ATTEMPTS ? 'warn' : 'debug';

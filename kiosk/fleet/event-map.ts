@@ -13,13 +13,17 @@ export function roomEventOf(entry: OutboxEntry): RoomEvent {
   const str = (value: unknown) => (typeof value === 'string' && value ? value.slice(0, 80) : 'unknown');
   const base = { v: 1 as const, seq: entry.seq, at: entry.at, topic: entry.topic, data };
   switch (entry.topic) {
+    // A later test of the same session that does not fail clears that session's readiness alert.
     case 'readiness':
-      return { ...base, severity: data.overall === 'fail' ? 'warning' : 'info' };
+      return { ...base, severity: data.overall === 'fail' ? 'warning' : 'info', ...(typeof data.sessionId === 'string' && data.overall !== 'fail' ? { alert: { key: `readiness:${str(data.sessionId)}`, state: 'cleared' as const } } : {}) };
     case 'readiness-alert':
       return { ...base, severity: 'critical', alert: { key: `readiness:${str(data.sessionId ?? data.runId)}`, state: 'raised' } };
     case 'session': {
       const session = asRecord(data.session);
-      return { ...base, severity: session.recorderStopped ? 'critical' : 'info' };
+      const change = asRecord(data.change);
+      // A session that is over has no readiness left to fix: its alert, if any, is cleared.
+      const over = ['closed', 'aborted', 'failed'].includes(change.to) && typeof change.sessionId === 'string';
+      return { ...base, severity: session.recorderStopped ? 'critical' : 'info', ...(over ? { alert: { key: `readiness:${str(change.sessionId)}`, state: 'cleared' as const } } : {}) };
     }
     case 'session-gap':
       return { ...base, severity: 'warning' };
@@ -31,8 +35,11 @@ export function roomEventOf(entry: OutboxEntry): RoomEvent {
     }
     case 'disk':
       return { ...base, severity: data.level === 'critical' ? 'critical' : data.level === 'ok' ? 'info' : 'warning', alert: { key: 'disk', state: data.level === 'ok' ? 'cleared' : 'raised' } };
-    case 'evidence-alert':
-      return { ...base, severity: 'critical', alert: { key: `evidence:${str(data.recordingId)}`, state: 'raised' } };
+    // Cleared when the recording is sealed after all (fleet-service queues `{ recordingId, state: 'cleared' }`).
+    case 'evidence-alert': {
+      const cleared = data.state === 'cleared';
+      return { ...base, severity: cleared ? 'info' : 'critical', alert: { key: `evidence:${str(data.recordingId)}`, state: cleared ? 'cleared' : 'raised' } };
+    }
     case 'security-alert':
       return { ...base, severity: 'warning' };
     // One alert per call: raised from the room, cleared when a technician acknowledges it in the console.

@@ -25,6 +25,7 @@ import { OpenAlerts } from './room-state/open-alerts.js';
 import type { StreamState } from './telemetry/reading.js';
 import { createSampler, type TelemetrySources } from './telemetry/sampler.js';
 import { TelemetryLoop } from './telemetry/telemetry-loop.js';
+import { describeError } from '../../hal/core/describe-error.js';
 
 export type FleetLinkState = 'disabled' | 'bad-config' | 'connecting' | 'connected' | 'refused' | 'disconnected';
 
@@ -138,7 +139,7 @@ export class FleetService implements Service {
       void (async () => {
         await outbox.add(topic, await data());
         this.#drain();
-      })().catch((error: unknown) => logger.error({ topic, err: String((error as Error)?.message ?? error) }, 'cannot queue a fleet event'));
+      })().catch((error: unknown) => logger.error({ topic, err: describeError(error) }, 'cannot queue a fleet event'));
     };
     this.#disposers.push(
       bus.on('readinessCompleted', (run) => {
@@ -157,6 +158,13 @@ export class FleetService implements Service {
       bus.on('powerAlert', (alert) => queue('power', () => alert)),
       bus.on('diskLow', (status) => queue('disk', () => status)),
       bus.on('evidenceAlert', (alert) => queue('evidence-alert', () => alert)),
+      // A recording that could not be sealed and is sealed later: its alert is cleared (only if one is open).
+      bus.on('recordingSealed', (sealed) => {
+        void this.#alerts
+          ?.isOpen(`evidence:${sealed.recordingId}`)
+          .then((open) => open && queue('evidence-alert', () => ({ recordingId: sealed.recordingId, state: 'cleared' })))
+          .catch((error: unknown) => logger.error({ err: describeError(error) }, 'cannot check the recording\'s evidence alert'));
+      }),
       bus.on('securityAlert', (alert) => queue('security-alert', () => alert)),
       bus.on('technicianCall', (call) => queue('technician-call', () => call)),
       // Health is live state, not history: the KV key is rewritten when it changes (at most once a second).
@@ -210,7 +218,7 @@ export class FleetService implements Service {
           options: { timeout: 10_000, reconnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 1000, reconnectJitter: 500, pingInterval: config.keepalive.pingSeconds * 1000, maxPingOut: 2 },
         });
       } catch (error) {
-        const message = String((error as Error)?.message ?? error);
+        const message = describeError(error);
         const refused = /authori[sz]ation|authentication/i.test(message);
         this.#setState(refused ? 'refused' : 'disconnected', message);
         logger.warn({ err: message }, refused ? 'central monitoring refused this room credential' : 'cannot reach central monitoring');
@@ -259,7 +267,7 @@ export class FleetService implements Service {
   #drain(): void {
     this.#drainRequested = true;
     this.#draining ??= this.#drainLoop()
-      .catch((error: unknown) => this.options.logger.error({ err: String((error as Error)?.message ?? error) }, 'fleet outbox not sent'))
+      .catch((error: unknown) => this.options.logger.error({ err: describeError(error) }, 'fleet outbox not sent'))
       .finally(() => {
         this.#draining = undefined;
       });
@@ -287,7 +295,7 @@ export class FleetService implements Service {
               await outbox.acknowledge(entry.seq);
               continue;
             }
-            this.options.logger.debug({ seq: entry.seq, err: String((error as Error)?.message ?? error) }, 'fleet event not acknowledged yet');
+            this.options.logger.debug({ seq: entry.seq, err: describeError(error) }, 'fleet event not acknowledged yet');
             this.#retrySoon();
             return;
           }
@@ -333,7 +341,7 @@ export class FleetService implements Service {
         this.#lastStateAt = Date.now();
       }
     })()
-      .catch((error: unknown) => this.options.logger.debug({ err: String((error as Error)?.message ?? error) }, 'room state not written'))
+      .catch((error: unknown) => this.options.logger.debug({ err: describeError(error) }, 'room state not written'))
       .finally(() => {
         this.#stateWriting = undefined;
       });

@@ -4,6 +4,7 @@ import WebSocket from 'ws';
 import { nkeyAuthenticator, userFromSeed, type NkeyUser } from './nkey.js';
 import { checkServerUrl } from './server-url.js';
 import { subjects } from './subjects.js';
+import { describeError } from '../../../hal/core/describe-error.js';
 
 /**
  * The one way this code base dials nats-server: over a websocket, `wss://` verified against a CA
@@ -19,7 +20,7 @@ export async function readUserCredential(file: string): Promise<NkeyUser> {
   try {
     return userFromSeed(text);
   } catch (error) {
-    throw new Error(`${file}: ${(error as Error).message}`);
+    throw new Error(`${file}: ${describeError(error)}`);
   }
 }
 

@@ -19,6 +19,10 @@ export class OpenAlerts {
     }
   }
 
+  async isOpen(key: string): Promise<boolean> {
+    return (await this.db.get('SELECT 1 AS open FROM fleet_open_alerts WHERE key = ?', [key])) !== undefined;
+  }
+
   async count(): Promise<number> {
     return (await this.db.get<{ n: number }>('SELECT count(*) AS n FROM fleet_open_alerts'))?.n ?? 0;
   }

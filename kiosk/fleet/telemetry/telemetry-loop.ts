@@ -1,6 +1,7 @@
 import type { Logger } from '../../core/logger.js';
 import type { Telemetry } from '../nats/telemetry.js';
 import { decideTelemetry, type TelemetryBaseline, type TelemetryReading } from './delta.js';
+import { describeError } from '../../../hal/core/describe-error.js';
 
 export interface TelemetryLoopOptions {
   intervalMs: number;
@@ -45,7 +46,7 @@ export class TelemetryLoop {
   tick(): void {
     if (this.#ticking || !this.options.linkUp()) return;
     this.#ticking = this.#tick()
-      .catch((error: unknown) => this.options.logger.debug({ err: String((error as Error)?.message ?? error) }, 'telemetry sample not sent'))
+      .catch((error: unknown) => this.options.logger.debug({ err: describeError(error) }, 'telemetry sample not sent'))
       .finally(() => {
         this.#ticking = undefined;
       });
