@@ -20,7 +20,7 @@ describe('start --central DIR', () => {
     const central = join(dir, 'central');
     const config = loadConfigFile(defaultConfigPath(), { central });
     expect(config.room.id).toBe('sim-room');
-    expect(config.fleet).toEqual({ enabled: true, servers: ['wss://127.0.0.1:18443'], credentialFile: join(central, 'credentials', 'rooms', 'sim-room.nk'), caFile: join(central, 'tls', 'ca.pem'), rebootCommand: [], notaryKeys: [readFileSync(join(central, 'notary-public.txt'), 'utf8').trim()] });
+    expect(config.fleet).toMatchObject({ enabled: true, servers: ['wss://127.0.0.1:18443'], credentialFile: join(central, 'credentials', 'rooms', 'sim-room.nk'), caFile: join(central, 'tls', 'ca.pem'), rebootCommand: [], notaryKeys: [readFileSync(join(central, 'notary-public.txt'), 'utf8').trim()] });
   });
   it('says what is wrong: no folder, the room not registered, a port picked at start', () => {
     expect(() => loadConfigFile(defaultConfigPath(), { central: join(dir, 'other') })).toThrow(/room sim-room \(room.id\) is not registered there/);

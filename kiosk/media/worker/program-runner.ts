@@ -33,6 +33,8 @@ interface ActiveRecording extends RecordingRequest {
   opened: Map<string, OpenSegment>;
   closed: number;
   pendingHashes: Set<Promise<void>>;
+  /** The last segment report: segments are hashed side by side but reported in the order they closed. */
+  reported: Promise<void>;
   ended?: () => void;
   /** The pipeline posted an error: it will write nothing more and no EOS can pass. */
   failed?: boolean;
@@ -80,7 +82,7 @@ export class ProgramRunner {
     this.#pipeline = pipeline;
     pipeline.findChild(elements.recorder)!['start-index'] = request.startIndex;
 
-    const recording: ActiveRecording = { ...request, startedAtMs: Date.now(), opened: new Map(), closed: 0, pendingHashes: new Set() };
+    const recording: ActiveRecording = { ...request, startedAtMs: Date.now(), opened: new Map(), closed: 0, pendingHashes: new Set(), reported: Promise.resolve() };
     this.#recording = recording;
     const generation = ++this.#generation;
     const firstSegment = new Promise<void>((resolve, reject) => {
@@ -186,13 +188,12 @@ export class ProgramRunner {
   }
 
   #hashSegment(recording: ActiveRecording, open: OpenSegment, endedAtMs: number, durationSeconds: number | undefined, recovered: boolean): void {
-    const work = (async () => {
+    const report = (async (): Promise<WorkerEvent> => {
       try {
         // A segment cut short (failure, missed deadline) has no container duration: measure its packets.
         const [{ sha256 }, info, span] = await Promise.all([sha256File(open.path), stat(open.path), recovered ? cutSegmentSpan(open.path, open.openedAtMs, endedAtMs) : undefined]);
         if (span) ({ durationSeconds, endedAtMs } = span);
-        recording.closed++;
-        this.emit({
+        return {
           type: 'segmentClosed',
           recovered,
           segment: {
@@ -205,11 +206,18 @@ export class ProgramRunner {
             startedAt: new Date(open.openedAtMs).toISOString(),
             endedAt: new Date(endedAtMs).toISOString(),
           },
-        });
+        };
       } catch (error) {
-        this.emit({ type: 'error', code: 'segment-hash-failed', message: `${open.path}: ${describeError(error)}` });
+        return { type: 'error', code: 'segment-hash-failed', message: `${open.path}: ${describeError(error)}` };
       }
     })();
+    // A small last segment hashes faster than a big earlier one: its report still waits its turn.
+    const work = recording.reported.then(async () => {
+      const event = await report;
+      if (event.type === 'segmentClosed') recording.closed++;
+      this.emit(event);
+    });
+    recording.reported = work;
     recording.pendingHashes.add(work);
     void work.finally(() => recording.pendingHashes.delete(work));
   }
