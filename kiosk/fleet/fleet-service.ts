@@ -404,7 +404,7 @@ export class FleetService implements Service {
       },
       reboot: async ({ reason }) => {
         const live = sessions.activeSession();
-        if (live) throw new CommandRefused('refused', `a reception session is live (${live.id}): the room does not reboot during a session`);
+        if (live) throw new CommandRefused('refused', 'Phòng đang có buổi tiếp công dân: không khởi động lại trong buổi tiếp. / A reception session is live: the room does not reboot during a session.');
         const at = new Date().toISOString();
         logger.warn({ reason }, 'reboot requested by central monitoring');
         const reboot = this.options.reboot ?? ((why: string) => rebootWith(config.rebootCommand, why, logger));

@@ -86,3 +86,26 @@ export const sessionRecorderStopMigrationSql = `
   ALTER TABLE sessions ADD COLUMN recorder_stopped_at TEXT;
   ALTER TABLE sessions ADD COLUMN recorder_stop_cause TEXT;
 `;
+
+/**
+ * Central monitoring's `run-readiness` command records its run with trigger 'fleet', which the first
+ * table's CHECK refused (SQLITE_CONSTRAINT). SQLite cannot change a CHECK in place: the table is
+ * rebuilt with the same rows (nothing references it).
+ */
+export const readinessFleetTriggerMigrationSql = `
+  CREATE TABLE readiness_runs_v2 (
+    id           TEXT PRIMARY KEY,
+    session_id   TEXT REFERENCES sessions (id) ON DELETE SET NULL,
+    kind         TEXT NOT NULL CHECK (kind IN ('day-before', 'two-hours', 'on-demand')),
+    trigger      TEXT NOT NULL CHECK (trigger IN ('scheduler', 'console', 'kiosk', 'fleet')),
+    started_at   TEXT NOT NULL,
+    finished_at  TEXT NOT NULL,
+    overall      TEXT NOT NULL CHECK (overall IN ('pass', 'warn', 'fail')),
+    results      TEXT NOT NULL
+  ) STRICT;
+  INSERT INTO readiness_runs_v2 SELECT id, session_id, kind, trigger, started_at, finished_at, overall, results FROM readiness_runs;
+  DROP TABLE readiness_runs;
+  ALTER TABLE readiness_runs_v2 RENAME TO readiness_runs;
+  CREATE INDEX readiness_runs_by_session ON readiness_runs (session_id, started_at);
+  CREATE INDEX readiness_runs_by_start ON readiness_runs (started_at);
+`;

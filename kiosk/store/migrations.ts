@@ -1,4 +1,4 @@
-import { sessionRecorderStopMigrationSql, sessionsMigrationSql } from '../session/migration.js';
+import { readinessFleetTriggerMigrationSql, sessionRecorderStopMigrationSql, sessionsMigrationSql } from '../session/migration.js';
 import { ptzPresetsMigrationSql } from '../ptz/migration.js';
 import { authMigrationSql, identityRequestsMigrationSql } from '../auth/migration.js';
 import { fleetLifetimeSeqMigrationSql, fleetMigrationSql } from '../fleet/outbox.js';
@@ -128,5 +128,10 @@ export const migrations: readonly Migration[] = [
     version: 10,
     name: 'fleet: message ids unique across database recreations, alerts still open',
     sql: fleetLifetimeSeqMigrationSql + fleetOpenAlertsMigrationSql,
+  },
+  {
+    version: 11,
+    name: 'readiness: runs asked for by central monitoring (trigger fleet)',
+    sql: readinessFleetTriggerMigrationSql,
   },
 ];

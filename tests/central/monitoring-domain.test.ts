@@ -1,3 +1,4 @@
+import { defaultConfigPath, loadConfigFile } from '../../config/load.js';
 import { describe, expect, it } from 'vitest';
 import { parseRoomOption } from '../../scripts/central/central-dir.js';
 import { alertStep } from '../../scripts/central/monitoring/domain/alerts.js';
@@ -84,6 +85,11 @@ describe('room view model', () => {
     const view = roomView(input(), now);
     expect(view).toMatchObject({ stale: false, health: 'ok', lastSeenAgeS: 5, readiness: { dayBefore: 'pass', twoHours: 'not-yet' }, attention: [] });
   });
+  it('waits longer than an idle room’s full-sample interval before calling it lost (a quiet room sends nothing between)', () => {
+    const { fleet } = loadConfigFile(defaultConfigPath());
+    expect(STALE_AFTER_MS).toBeGreaterThan(fleet.telemetry.fullEveryMinutes * 60_000);
+  });
+
   it('marks a silent room stale, drops its live flag, and says why it needs attention', () => {
     const view = roomView(input({ lastSeenAt: new Date(now - STALE_AFTER_MS - 1000).toISOString(), state: state({ live: { sessionId: 's-1', since: new Date(now - 600_000).toISOString() } }) }), now);
     expect(view.stale).toBe(true);

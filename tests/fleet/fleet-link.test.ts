@@ -67,7 +67,14 @@ describe('fleet link over NATS', () => {
     expect(readiness!.msgId).toBe(`sim-room:${readiness!.seq}`);
     const after = await waitFor('last readiness in KV', async () => (await central.state())?.lastReadiness ?? undefined);
     expect(after).toMatchObject({ runId: readiness!.data.id, kind: 'on-demand' });
-  }, 120_000);
+
+    // The same test asked for by central monitoring: run, stored (trigger fleet) and answered.
+    const remote = await central.command('run-readiness', {}, { timeoutMs: 120_000 });
+    if (!remote.ok) throw new Error(`run-readiness refused: ${remote.error.code} ${remote.error.message}`);
+    expect(remote.result.overall).toMatch(/^(pass|warn|fail)$/);
+    const stored = (await (await fetch(`${daemon.kioskUrl}/api/readiness/latest`)).json()) as any;
+    expect(JSON.stringify(stored)).toContain(remote.result.runId);
+  }, 240_000);
 
   it('never sends a denouncer’s identity (every message on the server captured), and refuses a reboot while live', async () => {
     await addConsoleUser(config, 'lanhdao', 'leader', 'mật khẩu lãnh đạo 1');

@@ -10,8 +10,13 @@ import type { TelemetryFigures } from './telemetry-figures.js';
 /** `unknown`: central has no state of the room at all. */
 export type ReadinessStatus = 'pass' | 'warn' | 'fail' | 'due' | 'not-yet' | 'no-session' | 'unknown';
 
-/** A room rewrites its state at least every 15 s; silent for this long, it is marked stale (mất liên lạc). */
-export const STALE_AFTER_MS = 5 * 60_000;
+/**
+ * Silent for this long, a room is marked stale (mất liên lạc). An idle room sends only a full
+ * telemetry sample every 15 minutes (config fleet.telemetry.fullEveryMinutes, the cost of the
+ * 150 KB/day budget, kiosk/fleet/nats/schema.md): a shorter threshold showed healthy rooms as lost
+ * for ten minutes out of fifteen. One sample may be late, not two.
+ */
+export const STALE_AFTER_MS = 20 * 60_000;
 
 const DAY_MS = 24 * 3_600_000;
 const TWO_HOURS_MS = 2 * 3_600_000;

@@ -31,6 +31,8 @@ export async function runOperatorCommand(
   const { nc, store, metrics } = deps;
   const auditId = await store.auditStart({ operator: request.operator, room: request.roomId, command: request.command, args: request.args }, Date.now());
   const outcome = await send();
+  // Any reply, a refusal too, comes from the room itself: it counts as hearing from it.
+  if (outcome.outcome === 'ok' || outcome.outcome === 'error') await store.roomAnswered(request.roomId, Date.now());
   const detail = outcome.outcome === 'error' ? `${outcome.code}: ${outcome.message}` : outcome.outcome === 'invalid' ? outcome.message : null;
   await store.auditFinish(auditId, outcome.outcome, detail);
   metrics.commandsSent.inc({ command: request.command, outcome: outcome.outcome });

@@ -164,6 +164,11 @@ export class MonitoringStore {
     return (await this.db.run('DELETE FROM telemetry_buckets WHERE bucket_ms < ?', [bucketStart(beforeMs)])).changes;
   }
 
+  /** The room answered a command: it is there, whatever it last published. */
+  async roomAnswered(roomId: string, ms: number): Promise<void> {
+    await this.#seen(this.db, roomId, ms);
+  }
+
   #seen(tx: Database, roomId: string, ms: number) {
     return tx.run('INSERT INTO room_seen (room, seen_ms) VALUES (?, ?) ON CONFLICT (room) DO UPDATE SET seen_ms = max(seen_ms, excluded.seen_ms)', [roomId, ms]);
   }

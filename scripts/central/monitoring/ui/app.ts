@@ -242,7 +242,7 @@ function describe(command: string, outcome: Outcome): { kind: 'ok' | 'bad'; line
       : t('logsResult', { n: r.lines?.length ?? 0 });
     return { kind: 'ok', line: `${t('outcome_ok')}: ${line}` };
   }
-  if (outcome.outcome === 'error') return { kind: 'bad', line: `${t('outcome_error')} (${outcome.code}): ${outcome.message}` };
+  if (outcome.outcome === 'error') return { kind: 'bad', line: `${t('outcome_error')}: ${outcome.message}` };
   if (outcome.outcome === 'invalid') return { kind: 'bad', line: `${t('outcome_invalid')}: ${outcome.message}` };
   return { kind: 'bad', line: t(`outcome_${outcome.outcome}`) };
 }

@@ -46,20 +46,25 @@ export function lineChart(spec: ChartSpec, label: string): SVGElement {
     svg.append(node('text', { x: x(t), y: H - 6, 'text-anchor': i === 0 ? 'start' : i === 4 ? 'end' : 'middle' }, spec.formatTime(t)));
   }
   for (const series of spec.series) {
-    // A missing bucket breaks the line: a room that was down must not look flat.
-    let d = '';
-    let pen = false;
+    // A room silent for longer than it may be (no sample for 20 minutes; an idle room sends a full
+    // sample every 15) breaks the line: a room that was down must not look flat.
+    const segments: { t: number; v: number }[][] = [];
     series.values.forEach((v, i) => {
       const t = spec.times[i]!;
-      const gap = i > 0 && t - spec.times[i - 1]! > 10 * 60_000;
-      if (v === null || gap) pen = false;
+      const previous = segments.at(-1)?.at(-1);
       if (v === null) return;
-      d += `${pen ? 'L' : 'M'}${x(t).toFixed(1)},${y(v).toFixed(1)}`;
-      pen = true;
+      if (!previous || t - previous.t > 20 * 60_000) segments.push([]);
+      segments.at(-1)!.push({ t, v });
     });
-    // A single point still shows.
-    if (series.values.filter((v) => v !== null).length === 1) d += 'h2';
-    if (d) svg.append(node('path', { class: `series ${series.className}`, d }));
+    for (const points of segments) {
+      // A point on its own is a dot, not an invisible zero-length line.
+      if (points.length === 1) {
+        svg.append(node('circle', { class: `series-dot ${series.className}`, cx: x(points[0]!.t).toFixed(1), cy: y(points[0]!.v).toFixed(1), r: 3 }));
+        continue;
+      }
+      const d = points.map((p, i) => `${i === 0 ? 'M' : 'L'}${x(p.t).toFixed(1)},${y(p.v).toFixed(1)}`).join('');
+      svg.append(node('path', { class: `series ${series.className}`, d }));
+    }
   }
   return svg;
 }
