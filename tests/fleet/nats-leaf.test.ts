@@ -2,10 +2,12 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NoRespondersError } from '@nats-io/nats-core';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { parseTelemetry } from '../../kiosk/fleet/nats/telemetry.js';
 import { subjects } from '../../kiosk/fleet/nats/subjects.js';
+import { RoomPublisher } from '../../kiosk/fleet/nats/publish.js';
 import { RoomOffline, sendCommand } from '../../scripts/central/commands.js';
-import { nationalServerConfig } from '../../scripts/central/leaf.js';
+import { EVENTS_ALL_STREAM, nationalServerConfig } from '../../scripts/central/leaf.js';
 import { provinceLeafFiles } from '../../scripts/central/national-dir.js';
 import { startCentralLeaf, type CentralLeaf, type LeafStoredEvent } from '../support/central-leaf.js';
 import { daemonsPerTest, writeTestConfig } from '../support/daemon.js';
@@ -38,7 +40,7 @@ describe('central NATS: provinces as leaf nodes of the nation', () => {
 
   it('events reach the national stream once with their msg id, commands and telemetry cross the leaf, a province is confined, an outage of the nation is caught up', async () => {
     leaf = await startCentralLeaf([
-      { name: 'tinh-a', rooms: ['sim-room'] },
+      { name: 'tinh-a', rooms: ['sim-room', 'room-a2'] },
       { name: 'tinh-b', rooms: ['room-b'] },
     ]);
     const l = leaf;
@@ -71,7 +73,7 @@ describe('central NATS: provinces as leaf nodes of the nation', () => {
     const [atNation] = await waitFor('the readiness event at the nation', async () => ((await l.national.events()).filter((e) => e.topic === 'readiness').length ? (await l.national.events()).filter((e) => e.topic === 'readiness') : undefined), 30_000);
     expect(inProvince!.msgId).toBe(`sim-room:${inProvince!.seq}`);
     expect(atNation).toMatchObject({ msgId: inProvince!.msgId, seq: inProvince!.seq, roomId: 'sim-room', data: { id: inProvince!.data.id } });
-    console.log(`readiness event: stored in tinh-a → stored in ${'DIEMCAU_EVENTS_ALL'} ${atNation!.storedAt.getTime() - inProvince!.storedAt.getTime()} ms`);
+    console.log(`readiness event: stored in tinh-a → stored in ${EVENTS_ALL_STREAM} ${atNation!.storedAt.getTime() - inProvince!.storedAt.getTime()} ms`);
     const provinceIds = msgIds(await a.events());
     await waitFor('every province event at the nation', async () => (await l.national.events()).length >= provinceIds.length);
     expect(msgIds(await l.national.events())).toEqual(provinceIds);
@@ -125,16 +127,27 @@ describe('central NATS: provinces as leaf nodes of the nation', () => {
     const secondRun = during.filter((e) => e.topic === 'readiness')[1]!.data.id;
     await waitFor('the province KV current without the nation', async () => (await a.state('sim-room'))?.lastReadiness?.runId === secondRun, 30_000);
 
+    // And a backlog bigger than the source's flow-control window (without the $JS.FC import it stalled at 3,550 of
+    // 50,000 events here): a second room of tinh-a publishes 4,000 events of about 1 KB through the room's own publisher.
+    const BACKLOG = 4000;
+    const roomA2 = new RoomPublisher(a.admin, 'room-a2');
+    for (let seq = 1; seq <= BACKLOG; seq++) {
+      await roomA2.event({ v: 1, seq, at: new Date().toISOString(), topic: 'disk', severity: 'info', data: { note: 'đĩa '.repeat(200) } });
+    }
+
     await l.national.start();
     const backAt = Date.now();
     const all = msgIds(await a.events());
-    const caughtUp = await waitFor('the national stream caught up', async () => {
-      const events = await l.national.events().catch(() => []);
-      return events.length >= all.length ? events : undefined;
+    // Counted from the stream's info (reading 4,000 messages one by one would be in the figure otherwise).
+    await waitFor('the national stream caught up', async () => {
+      const info = await (await jetstreamManager(national)).streams.info(EVENTS_ALL_STREAM).catch(() => undefined);
+      return info !== undefined && info.state.messages >= all.length;
     }, 60_000);
-    console.log(`national back: ${all.length - provinceIds.length} events of the outage in ${'DIEMCAU_EVENTS_ALL'} ${Date.now() - backAt} ms after the restart`);
+    console.log(`national back: ${all.length - provinceIds.length} events of the outage (${BACKLOG} of them room-a2's backlog) in ${EVENTS_ALL_STREAM} ${Date.now() - backAt} ms after the restart`);
+    const caughtUp = await l.national.events();
     expect(msgIds(caughtUp)).toEqual(all);
-    expect(caughtUp.map((e) => e.msgId)).toEqual(caughtUp.map((e) => `sim-room:${e.seq}`));
+    expect(caughtUp.map((e) => e.msgId)).toEqual(caughtUp.map((e) => `${e.roomId}:${e.seq}`));
+    expect(caughtUp.filter((e) => e.roomId === 'room-a2')).toHaveLength(BACKLOG);
   }, 240_000);
 
   it('refuses a room in two provinces, and a leaf password that could not travel in the remote URL', () => {
