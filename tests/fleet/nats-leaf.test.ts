@@ -73,6 +73,9 @@ describe('central NATS: provinces as leaf nodes of the nation', () => {
     const [atNation] = await waitFor('the readiness event at the nation', async () => ((await l.national.events()).filter((e) => e.topic === 'readiness').length ? (await l.national.events()).filter((e) => e.topic === 'readiness') : undefined), 30_000);
     expect(inProvince!.msgId).toBe(`sim-room:${inProvince!.seq}`);
     expect(atNation).toMatchObject({ msgId: inProvince!.msgId, seq: inProvince!.seq, roomId: 'sim-room', data: { id: inProvince!.data.id } });
+    // The copy names its origin: the national service can check a room against the province it came from.
+    expect(atNation!.source).toMatch(/^DIEMCAU_EVENTS_TINH_A[: ]/);
+    console.log(`Nats-Stream-Source at the nation: ${atNation!.source}`);
     console.log(`readiness event: stored in tinh-a → stored in ${EVENTS_ALL_STREAM} ${atNation!.storedAt.getTime() - inProvince!.storedAt.getTime()} ms`);
     const provinceIds = msgIds(await a.events());
     await waitFor('every province event at the nation', async () => (await l.national.events()).length >= provinceIds.length);

@@ -15,7 +15,11 @@ import type { StoredEvent } from './central.js';
 import { makeTempDir, removeTempDir } from './temp-dir.js';
 
 /** A stored event, and when the server stored it (its stream's timestamp: both servers run on this machine's clock). */
-export type LeafStoredEvent = StoredEvent & { storedAt: Date };
+export type LeafStoredEvent = StoredEvent & {
+  storedAt: Date;
+  /** `Nats-Stream-Source` of a sourced copy: the origin stream (so the province) and its sequence there. */
+  source: string | undefined;
+};
 
 /** A province's server, linked to the nation as a leaf node. */
 export interface LeafProvince {
@@ -74,7 +78,7 @@ function streamReader(nc: () => NatsConnection, stream: string) {
       if (!msg) continue;
       const parsed = parseRoomEventMessage(msg.subject, msg.data);
       if (!parsed.ok) throw new Error(`${stream} message ${seq} on ${msg.subject} does not parse: ${parsed.error}`);
-      stored.set(seq, { ...parsed.value.event, roomId: parsed.value.roomId, msgId: msg.header?.get('Nats-Msg-Id') || undefined, streamSeq: seq, storedAt: msg.time });
+      stored.set(seq, { ...parsed.value.event, roomId: parsed.value.roomId, msgId: msg.header?.get('Nats-Msg-Id') || undefined, streamSeq: seq, storedAt: msg.time, source: msg.header?.get('Nats-Stream-Source') || undefined });
     }
     return [...stored.values()].sort((a, b) => a.streamSeq - b.streamSeq);
   };
