@@ -4,10 +4,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { NoRespondersError } from '@nats-io/nats-core';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { parseTelemetry } from '../../kiosk/fleet/nats/telemetry.js';
-import { subjects } from '../../kiosk/fleet/nats/subjects.js';
+import { EVENTS_STREAM, subjects } from '../../kiosk/fleet/nats/subjects.js';
 import { RoomPublisher } from '../../kiosk/fleet/nats/publish.js';
 import { RoomOffline, sendCommand } from '../../scripts/central/commands.js';
-import { EVENTS_ALL_STREAM, nationalServerConfig } from '../../scripts/central/leaf.js';
+import { EVENTS_ALL_STREAM, nationalServerConfig, provinceOutboundStream } from '../../scripts/central/leaf.js';
 import { provinceLeafFiles } from '../../scripts/central/national-dir.js';
 import { startCentralLeaf, type CentralLeaf, type LeafStoredEvent } from '../support/central-leaf.js';
 import { daemonsPerTest, writeTestConfig } from '../support/daemon.js';
@@ -151,6 +151,16 @@ describe('central NATS: provinces as leaf nodes of the nation', () => {
     expect(msgIds(caughtUp)).toEqual(all);
     expect(caughtUp.map((e) => e.msgId)).toEqual(caughtUp.map((e) => `${e.roomId}:${e.seq}`));
     expect(caughtUp.filter((e) => e.roomId === 'room-a2')).toHaveLength(BACKLOG);
+
+    // Events carry no Nats-Expected-Stream any more: the room refuses an ack from any stream but DIEMCAU_EVENTS
+    // (a misconfigured province, here tinh-b with its events captured by another stream), so its outbox keeps the event.
+    const bj = await jetstreamManager(b.admin);
+    await bj.streams.delete(provinceOutboundStream('tinh-b'));
+    await bj.streams.delete(EVENTS_STREAM);
+    await bj.streams.add({ name: 'NOT_THE_EVENTS', subjects: [subjects.allEvents] });
+    await expect(new RoomPublisher(b.admin, 'room-b').event({ v: 1, seq: 1, at: new Date().toISOString(), topic: 'disk', severity: 'info', data: {} })).rejects.toThrow(
+      /stored by stream NOT_THE_EVENTS, not DIEMCAU_EVENTS/,
+    );
   }, 240_000);
 
   it('refuses a room in two provinces, and a leaf password that could not travel in the remote URL', () => {
