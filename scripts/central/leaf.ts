@@ -2,7 +2,7 @@ import { nanos } from '@nats-io/nats-core';
 import { DiscardPolicy, RetentionPolicy, StorageType, type StreamConfig } from '@nats-io/jetstream';
 import { maxBytes } from '../../kiosk/fleet/nats/codec.js';
 import { EVENTS_STREAM, isRoomId, subjects } from '../../kiosk/fleet/nats/subjects.js';
-import { adminPermissions, monitoringPermissions } from './permissions.js';
+import { adminPermissions, monitoringPermissions, type Permissions } from './permissions.js';
 import { checkDomain, checkHostPort, checkUserKey, DEFAULT_MAX_PAYLOAD, natsServerConfig, renderConf, type CentralServerConfig, type ConfObject } from './server-config.js';
 import { defaultEventsRetention, type EventsRetention } from './streams.js';
 
@@ -55,7 +55,7 @@ export function deliverPrefix(province: string): string {
  * With every province's stream called DIEMCAU_EVENTS the imports of two provinces collide (nats-server
  * 2.9 refuses the config: "Duplicate service import subject"), and without the import the source
  * stalls after a few thousand messages (measured: 3,550 of 50,000). A stream name per province makes
- * the subject per province. Rooms keep publishing to DIEMCAU_EVENTS (they expect that stream by name).
+ * the subject per province. Rooms keep publishing to DIEMCAU_EVENTS and accept no ack from another stream.
  */
 export function provinceOutboundStream(province: string): string {
   return `${EVENTS_STREAM}_${provinceAccount(province)}`;
@@ -121,11 +121,11 @@ export function nationalServerConfig(input: NationalServerConfig): string {
     }
   }
   const keys = new Set<string>();
-  const nkeyUser = (who: string, publicKey: string, permissions: unknown) => {
+  const nkeyUser = (who: string, publicKey: string, permissions: Permissions) => {
     checkUserKey(who, publicKey);
     if (keys.has(publicKey)) throw new Error(`${who}: the key is used twice`);
     keys.add(publicKey);
-    return { nkey: publicKey, permissions: permissions as ConfObject };
+    return { nkey: publicKey, permissions };
   };
   const accounts: Record<string, ConfObject> = {};
   const imports: ConfObject[] = [];
