@@ -167,17 +167,7 @@ export async function initCentral(options: InitCentralOptions): Promise<InitCent
     await createServerCertificate(layout.tlsDir, { certFile: layout.caFile, keyFile: layout.caKeyFile }, registry.tlsHosts);
   }
 
-  const single: CentralServerConfig = {
-    serverName: registry.serverName,
-    account: registry.account,
-    client: registry.client,
-    websocket: { ...registry.websocket, certFile: layout.certFile, keyFile: layout.keyFile },
-    ...(registry.http ? { http: registry.http } : {}),
-    jetstream: { storeDir: layout.storeDir, ...registry.jetstream },
-    rooms: registry.rooms,
-    monitoring: registry.monitoring,
-    admin: registry.admin,
-  };
+  const single = singleServerConfig(layout, registry);
   if (registry.cluster) {
     const cluster = registry.cluster;
     checkClusterSpec(cluster);
@@ -206,6 +196,21 @@ export async function initCentral(options: InitCentralOptions): Promise<InitCent
   }
   await writeAtomically(layout.registryFile, `${JSON.stringify(registry, null, 2)}\n`);
   return { layout, registry, addedRooms, notary };
+}
+
+/** A single server's config input from the folder's registry (also the base of a province's leaf config, `leaf.ts`). Pure. */
+export function singleServerConfig(layout: CentralLayout, registry: CentralRegistry): CentralServerConfig {
+  return {
+    serverName: registry.serverName,
+    account: registry.account,
+    client: registry.client,
+    websocket: { ...registry.websocket, certFile: layout.certFile, keyFile: layout.keyFile },
+    ...(registry.http ? { http: registry.http } : {}),
+    jetstream: { storeDir: layout.storeDir, ...registry.jetstream },
+    rooms: registry.rooms,
+    monitoring: registry.monitoring,
+    admin: registry.admin,
+  };
 }
 
 /** The notary key, made once (a key rooms already trust must stay); its public half rewritten each run. */

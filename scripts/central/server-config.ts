@@ -19,7 +19,8 @@ export interface CentralServerConfig {
   };
   /** nats-server's monitoring endpoints (/varz, /connz): loopback only. */
   http?: { host: string; port: number };
-  jetstream: { storeDir: string; maxFileBytes: number; maxMemoryBytes: number };
+  /** `domain`: a province linked to the nation as a leaf node keeps its own JetStream under this name (`leaf.ts`). */
+  jetstream: { storeDir: string; maxFileBytes: number; maxMemoryBytes: number; domain?: string };
   /** Above every payload limit of the schema (kiosk/fleet/nats/codec.ts), so that a parser, not the server, names what is wrong. */
   maxPayload?: number;
   account?: string;
@@ -30,6 +31,8 @@ export interface CentralServerConfig {
   admin: readonly { name: string; publicKey: string }[];
   /** This server as one node of a JetStream cluster (scripts/central/cluster.ts builds it). */
   cluster?: ClusterNodeConfig;
+  /** The `leafnodes` block: a province's remote to the national server (scripts/central/leaf.ts builds it). */
+  leafnodes?: ConfObject;
 }
 
 /** One node's side of the routes between the nodes of a cluster. */
@@ -89,7 +92,12 @@ export function natsServerConfig(input: CentralServerConfig): string {
     // which halves the keepalive bytes of the rooms' daily budget (kiosk/fleet/nats/schema.md).
     ping_interval: '4m',
     ...(input.http ? { http: `${input.http.host}:${input.http.port}` } : {}),
-    jetstream: { store_dir: input.jetstream.storeDir, max_file_store: input.jetstream.maxFileBytes, max_memory_store: input.jetstream.maxMemoryBytes },
+    jetstream: {
+      store_dir: input.jetstream.storeDir,
+      max_file_store: input.jetstream.maxFileBytes,
+      max_memory_store: input.jetstream.maxMemoryBytes,
+      ...(input.jetstream.domain === undefined ? {} : { domain: checkDomain(input.jetstream.domain) }),
+    },
     websocket: {
       host: input.websocket.host,
       port: input.websocket.port,
@@ -102,9 +110,21 @@ export function natsServerConfig(input: CentralServerConfig): string {
       ...(input.websocket.advertise ? { advertise: checkHostPort('websocket.advertise', input.websocket.advertise) } : {}),
     },
     ...(cluster ? { cluster } : {}),
+    ...(input.leafnodes ? { leafnodes: input.leafnodes } : {}),
     accounts: { [account]: { jetstream: 'enabled', users } },
   };
+  return renderConf(config);
+}
+
+/** A whole config file in nats-server's syntax, with the do-not-edit header. Pure. */
+export function renderConf(config: ConfObject): string {
   return `# Written by scripts/central (Điểm Cầu central monitoring): regenerate it, do not edit it.\n${formatConf(config, 0)}\n`;
+}
+
+/** A JetStream domain is one subject token of the API prefix (`$JS.<domain>.API`): no dots or wildcards. */
+export function checkDomain(domain: string): string {
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(domain)) throw new Error(`JetStream domain ${JSON.stringify(domain)}: letters, digits, _ and - only`);
+  return domain;
 }
 
 /**
@@ -130,17 +150,17 @@ function clusterBlock(node: ClusterNodeConfig): ConfObject {
   };
 }
 
-function checkHostPort(what: string, value: string): string {
+export function checkHostPort(what: string, value: string): string {
   if (!/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(value)) throw new Error(`${what} ${JSON.stringify(value)}: host:port expected`);
   return value;
 }
 
-function checkUserKey(who: string, publicKey: string): void {
+export function checkUserKey(who: string, publicKey: string): void {
   if (!isUserPublicKey(publicKey)) throw new Error(`${who}: ${JSON.stringify(publicKey)} is not an nkey user public key (U…)`);
 }
 
-type ConfValue = string | number | boolean | readonly ConfValue[] | ConfObject;
-type ConfObject = { readonly [key: string]: ConfValue | undefined };
+export type ConfValue = string | number | boolean | readonly ConfValue[] | ConfObject;
+export type ConfObject = { readonly [key: string]: ConfValue | undefined };
 
 /** nats-server's config syntax: unquoted keys, quoted strings (a `$` in a quoted string is not a variable). */
 function formatConf(value: ConfObject, depth: number): string {

@@ -31,7 +31,7 @@ export function eventsStreamConfig(retention: EventsRetention = defaultEventsRet
     max_age: hours(retention.maxAgeDays * 24),
     max_bytes: retention.maxBytes,
     duplicate_window: hours(retention.duplicateWindowHours),
-    // The schema's bound plus the headers (Nats-Msg-Id, Nats-Expected-Stream).
+    // The schema's bound plus the headers (Nats-Msg-Id; rooms sent Nats-Expected-Stream before the leaf design).
     max_msg_size: maxBytes.event + 1024,
     num_replicas: replicas,
   };

@@ -24,14 +24,22 @@ export class RoomPublisher {
     this.nc.publish(subjects.telemetry(this.roomId), buildTelemetry(sample));
   }
 
-  /** Resolves once JetStream has stored it; `duplicate` when the stream already held this `room:seq`. */
+  /**
+   * Resolves once DIEMCAU_EVENTS has stored it; `duplicate` when the stream already held this `room:seq`.
+   * The stream is checked on the ack, not with a `Nats-Expected-Stream` header: nats-server 2.9 keeps
+   * that header on the stored message, and a mirror or source of the stream with another name (the
+   * nation's DIEMCAU_EVENTS_ALL, scripts/central/leaf.ts) then refuses every such event
+   * ("expected stream does not match", nats-server issue #5240, fixed for sources in 2.10.14).
+   */
   async event(event: RoomEvent, timeoutMs = 5000): Promise<PubAck> {
     this.#js ??= jetstream(this.nc);
-    return this.#js.publish(subjects.event(this.roomId, event.topic), buildRoomEvent(event), {
+    const ack = await this.#js.publish(subjects.event(this.roomId, event.topic), buildRoomEvent(event), {
       msgID: eventMessageId(this.roomId, event.seq),
-      expect: { streamName: EVENTS_STREAM },
       timeout: timeoutMs,
     });
+    // Another stream capturing the subject is a misconfigured central: not delivered, so the outbox keeps the event.
+    if (ack.stream !== EVENTS_STREAM) throw new Error(`event stored by stream ${ack.stream}, not ${EVENTS_STREAM}`);
+    return ack;
   }
 
   /** Writes this room's key in the KV bucket (the only key its permissions allow); resolves to the revision. */
