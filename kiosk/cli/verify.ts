@@ -53,7 +53,7 @@ export async function runVerify(args: string[], output: Output = processOutput):
   }
   const megabytes = (report.bytesHashed / 1e6).toFixed(1);
   output.out(`OK ${dir}: recording ${report.recordingId}, ${report.segments} segment${report.segments === 1 ? '' : 's'}, ${megabytes} MB checked${report.encrypted ? ' (encrypted copy)' : ''}`);
-  output.out(`   signed by ${report.fingerprint}${pinnedPublicKeyPem === undefined ? ' (compare with the device key registered at the fleet hub, or pin it with --pubkey)' : ' (pinned)'}`);
+  output.out(`   signed by ${report.fingerprint}${pinnedPublicKeyPem === undefined ? ' (compare with the device key the province holds for this room, or pin it with --pubkey)' : ' (pinned)'}`);
   output.out(`   chain head ${report.chainHead}`);
   for (const line of anchorLines(report, device)) output.out(line);
   const to = report.encryptedTo;
@@ -148,7 +148,7 @@ function anchorLines(report: VerifyReport, device: DeviceContext): string[] {
           : '   neo: chưa neo / not anchored yet (no anchor-receipt.json)');
         break;
       case 'unchecked':
-        lines.push(`   neo: có biên nhận, chưa kiểm chữ ký / receipt present, signature not checked: give --notary-key FILE or --config (notary ${anchor.receipt.notary.fingerprint})`);
+        lines.push(`   neo: có biên nhận, chưa kiểm chữ ký / receipt present, signature not checked: no trusted notary key (give --notary-key FILE, e.g. the central folder's notary-public.pem, or a --config whose fleet.notaryKeys lists it; notary ${anchor.receipt.notary.fingerprint})`);
         break;
       case 'mismatch':
         lines.push('   neo: KHÔNG KHỚP / anchor MISMATCH: the folder is not the one anchored at central monitoring (re-signed or rewritten)');

@@ -7,7 +7,7 @@ import { sha256Hex } from '../core/hashing.js';
 /** Relative to the data dir. */
 export const DEVICE_KEY_PATH = join('keys', 'device-ed25519.pem');
 
-/** The device's signing key (khoá thiết bị): signs manifests; the fleet hub holds the public half. */
+/** The device's signing key (khoá thiết bị): signs manifests; central monitoring and the province hold the public half. */
 export interface DeviceKey {
   privateKey: KeyObject;
   publicKey: KeyObject;

@@ -131,7 +131,7 @@ export class EvidenceService implements Service {
     await this.store.audit.append({ id: entry.actor, role: entry.role }, entry.action, entry.target, entry.detail ?? null);
   }
 
-  /** For the fleet hub: the device's public key (PEM) and its fingerprint. */
+  /** For central monitoring and exports: the device's public key (PEM) and its fingerprint. */
   publicKey(): { pem: string; fingerprint: string } {
     return { pem: this.store.key.publicKeyPem, fingerprint: this.store.key.fingerprint };
   }

@@ -1,4 +1,4 @@
-/** Shapes accepted from the console, the kiosk and the fleet hub; every body is validated against one of these. */
+/** Shapes accepted from the console, the kiosk and central monitoring; every body is validated against one of these. */
 import { z } from 'zod';
 import { bridgeRoles } from '../../config/schema.js';
 
@@ -27,7 +27,7 @@ const startBeforeEndIssue = { message: 'endsAt must be after startsAt', path: ['
 export const scheduleInput = z.object(scheduleFields).strict().refine(startBeforeEnd, startBeforeEndIssue);
 export type ScheduleInput = z.infer<typeof scheduleInput>;
 
-/** The fleet hub sends its whole view of this room's schedule; `revision` orders edits. */
+/** Central monitoring sends its whole view of this room's schedule; `revision` orders edits. */
 export const fleetSchedulePayload = z.object({
   sessions: z.array(
     z.object({ fleetId: text(100), revision: z.number().int().min(0), cancelled: z.boolean().default(false), ...scheduleFields })

@@ -124,7 +124,7 @@ export interface FleetSessionView {
 }
 
 /**
- * The session as sent to the fleet hub (central monitoring): counts and flags, no names, no
+ * The session as sent to central monitoring: counts and flags, no names, no
  * summaries, no free-text event details. Built from records that hold identities only sealed,
  * and it never asks to open one.
  */

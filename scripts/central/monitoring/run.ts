@@ -70,7 +70,7 @@ async function main(): Promise<void> {
   const lines = [
     '',
     `Điểm Cầu — central monitoring${isNew ? ` (new folder ${shown})` : ''}`,
-    `  nats-server     ${url}  (pid ${server.pid}; ${registry.rooms.length} rooms registered)`,
+    `  nats-server     ${url}  (pid ${server.pid}; ${registry.rooms.length} ${registry.rooms.length === 1 ? 'room' : 'rooms'} registered)`,
     `  dashboard       ${monitoring.url}`,
     first
       ? `  login           ${first.username} / ${first.password}   (shown once: note it now; more operators: node dist/scripts/central/monitoring/operators.js --help)`
