@@ -82,14 +82,24 @@ async function main(): Promise<void> {
   process.stdout.write(`${lines.join('\n')}\n`);
 
   let stopping = false;
+  // Ctrl-C reaches nats-server too (one process group): the service's connection then has no server
+  // to drain to, so the stop is bounded, and a second Ctrl-C ends it at once.
   const stop = async () => {
-    if (stopping) return;
+    if (stopping) {
+      process.stderr.write('central: stopped without waiting\n');
+      process.exit(130);
+    }
     stopping = true;
-    await monitoring.close();
+    const deadline = setTimeout(() => {
+      process.stderr.write('central: the monitoring service did not stop within 5 s; exiting\n');
+      process.exit(1);
+    }, 5000);
+    await monitoring.close().catch((error: unknown) => process.stderr.write(`central: ${describeError(error)}\n`));
     await server.stop();
+    clearTimeout(deadline);
   };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
   const code = await server.exited;
   if (!stopping) {
     process.stderr.write(`nats-server exited (${code}):\n${server.output().slice(-2000)}\n`);
