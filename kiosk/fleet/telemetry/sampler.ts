@@ -59,8 +59,10 @@ async function disksOf(paths: readonly string[]): Promise<TelemetryReading['disk
     seen.add(mount);
     const fs = await statfs(real).catch(() => undefined);
     if (!fs) continue;
-    const sizeBytes = fs.blocks * fs.bsize;
-    disks.push({ mount: mount.slice(0, 64), sizeBytes, usedBytes: Math.max(0, sizeBytes - fs.bfree * fs.bsize) });
+    // As df counts it: the blocks reserved for root are neither used nor available to the daemon, so
+    // the size is what is used plus what the daemon may still write (the console's figure agrees).
+    const usedBytes = Math.max(0, (fs.blocks - fs.bfree) * fs.bsize);
+    disks.push({ mount: mount.slice(0, 64), sizeBytes: usedBytes + fs.bavail * fs.bsize, usedBytes });
   }
   return disks.slice(0, 8);
 }
