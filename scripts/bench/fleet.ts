@@ -91,7 +91,13 @@ export function fleetBenchWith(centralServices: CentralServices = monitoringServ
     name: 'fleet',
     async run(): Promise<BenchFigure[]> {
       // The device's side first (a quiet machine): its idle bytes on the wire, CPU and RSS; then central's.
-      return [...(await fleetLinkFigures()), ...(await capacity(centralServices)), ...(await backlogs())];
+      // FLEET_BENCH_PARTS=link,capacity,backlog (the default: all three) runs some of them.
+      const parts = new Set(env('FLEET_BENCH_PARTS', 'link,capacity,backlog').split(','));
+      return [
+        ...(parts.has('link') ? await fleetLinkFigures() : []),
+        ...(parts.has('capacity') ? await capacity(centralServices) : []),
+        ...(parts.has('backlog') ? await backlogs() : []),
+      ];
     },
   };
 }
