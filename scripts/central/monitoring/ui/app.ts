@@ -78,6 +78,11 @@ async function api<T>(path: string, init?: { method: 'POST'; body?: unknown }): 
   return { status: response.status, body };
 }
 
+let updatedAt: Date | undefined;
+function showUpdated(): void {
+  if (updatedAt) $('#updated').textContent = `${t('updatedAt')} ${updatedAt.toLocaleTimeString(locale())}`;
+}
+
 function applyStaticText(): void {
   document.documentElement.lang = language;
   document.querySelectorAll<HTMLElement>('[data-text]').forEach((node) => (node.textContent = t(node.dataset.text!)));
@@ -127,7 +132,8 @@ function renderList(): void {
   const tile = (label: string, value: number, extra = '') => el('div', { class: `tile ${extra}` }, el('strong', {}, String(value)), label);
   $('#summary').replaceChildren(
     tile(t('totalRooms'), rooms.length),
-    tile(t('needAttention'), rooms.filter((r) => r.attention.length).length, 'attention'),
+    // Red only when some room does need attention: a red 0 reads as an alarm.
+    tile(t('needAttention'), rooms.filter((r) => r.attention.length).length, rooms.some((r) => r.attention.length) ? 'attention' : ''),
     tile(t('liveNow'), rooms.filter((r) => r.live).length),
     tile(t('staleRooms'), rooms.filter((r) => r.stale).length),
   );
@@ -166,9 +172,11 @@ function lastSeen(room: Room): HTMLElement {
 
 function summarise(event: RoomDetail['events'][number]): string {
   const data = event.data as Record<string, any>;
-  const alert = event.alert ? `${event.alert.key} (${t(`alert_${event.alert.state}`)}) · ` : '';
+  // An alert by what it is about, not its key (`readiness:<session id>`): the kind, then raised or cleared.
+  const alertKind = event.alert ? event.alert.key.split(':')[0]! : '';
+  const alert = event.alert ? `${t(`alertKind_${alertKind}`)} ${t(`alert_${event.alert.state}`)} · ` : '';
   if (event.topic === 'readiness') return `${alert}${t(`readiness_${data.overall}`)}${data.kind ? ` · ${t(`kind_${data.kind}`)}` : ''}`;
-  if (event.topic === 'session' && data.change) return `${alert}${data.change.sessionId ?? ''}: ${data.change.from ?? ''} → ${data.change.to ?? ''}`;
+  if (event.topic === 'session' && data.change) return `${alert}${t(`state_${data.change.from}`)} → ${t(`state_${data.change.to}`)}`;
   const pairs = Object.entries(data).map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(' · ');
   return `${alert}${pairs.length > 160 ? `${pairs.slice(0, 160)}…` : pairs}`;
 }
@@ -185,6 +193,9 @@ function renderRoom(): void {
   const card = (...items: [string, Node | string][]) => el('div', { class: 'card' }, el('dl', {}, ...items.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)])));
   const readinessBadge = (status: Readiness) => badge(readinessKind[status], t(`readiness_${status}`));
   const last = room.lastReadiness;
+  // What the room's own test said about each check not passing, in its words (Vietnamese or English).
+  const lastRun = last ? detail.events.find((e) => e.topic === 'readiness' && (e.data as { id?: string }).id === last.runId) : undefined;
+  const notes = (((lastRun?.data as { results?: { id: string; status: string; explanation?: Record<string, string> }[] } | undefined)?.results) ?? []).filter((r) => r.status !== 'pass').slice(0, 6);
   $('#room-cards').replaceChildren(
     card([t('colHealth'), badge(healthKind[room.health], t(`health_${room.health}`))], [t('colLastSeen'), lastSeen(room)], [t('version'), room.version ?? '—']),
     card([t('colLive'), room.live ? t('liveSince', { time: dateTime(room.live.since, false) }) : t('notLiveNow')], [t('openAlerts'), room.openAlerts.length ? badge('bad', String(room.openAlerts.length)) : t('none')]),
@@ -197,6 +208,7 @@ function renderRoom(): void {
       [t('lastReadiness'), last ? badge(readinessKind[last.overall as Readiness] ?? 'idle', t(`readiness_${last.overall}`)) : '—'],
       [t('kind'), last ? t(`kind_${last.kind}`) : '—'],
       [t('colTime'), last ? dateTime(last.finishedAt) : '—'],
+      ...(notes.length ? [[t('readinessNotes'), el('ul', { class: 'notes' }, ...notes.map((r) => el('li', {}, r.explanation?.[language] ?? r.id)))] as [string, Node]] : []),
     ),
   );
 
@@ -293,7 +305,8 @@ async function refresh(): Promise<void> {
       renderList();
     }
     $('#offline').hidden = true;
-    $('#updated').textContent = `${t('updatedAt')} ${new Date().toLocaleTimeString(locale())}`;
+    updatedAt = new Date();
+    showUpdated();
   } catch {
     $('#offline').hidden = false;
   }
@@ -329,6 +342,7 @@ $('#language').addEventListener('click', () => {
   language = language === 'vi' ? 'en' : 'vi';
   localStorage.setItem('diemcau-monitoring-language', language);
   applyStaticText();
+  showUpdated();
   if (!$('#list-view').hidden) renderList();
   if (!$('#room-view').hidden) renderRoom();
 });
