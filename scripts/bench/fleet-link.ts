@@ -127,8 +127,11 @@ async function waitUntil(test: () => Promise<boolean>, timeoutMs: number): Promi
 }
 
 // `node dist/scripts/bench/fleet-link.js` runs it on its own (the lead adds it to `npm run bench`'s fleet suite).
+// `--json`: the figures as one JSON array (the fleet suite runs this part in a process of its own).
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  for (const figure of await fleetLinkFigures()) {
+  const figures = await fleetLinkFigures();
+  if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify(figures)}\n`);
+  else for (const figure of figures) {
     const ratio = figure.ratio ? `  (${figure.ratio.value.toFixed(2)}× ${figure.ratio.peer})` : '';
     process.stdout.write(`${figure.name}: ${Number.isInteger(figure.value) ? figure.value : figure.value.toFixed(3)} ${figure.unit}${ratio}${figure.target ? `  target ${figure.target}` : ''}\n`);
   }

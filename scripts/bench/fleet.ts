@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +16,6 @@ import { summarise } from '../central/loadgen-mix.js';
 import { startNatsServer } from '../central/nats-process.js';
 import { ensureCentralStreams } from '../central/streams.js';
 import { startMonitoring } from '../central/monitoring/service.js';
-import { fleetLinkFigures } from './fleet-link.js';
 import type { BenchFigure, BenchSuite } from './types.js';
 
 /**
@@ -42,6 +44,7 @@ export interface CentralSide {
   stop(): Promise<void>;
 }
 
+const run = promisify(execFile);
 const env = (name: string, fallback: string) => process.env[name] ?? fallback;
 const steps = env('FLEET_BENCH_STEPS', '1000,2500,5000,7500,10000,12500,15000').split(',').map(Number).filter((n) => n > 0);
 const holdMs = Number(env('FLEET_BENCH_HOLD_S', '30')) * 1000;
@@ -94,7 +97,7 @@ export function fleetBenchWith(centralServices: CentralServices = monitoringServ
       // FLEET_BENCH_PARTS=link,capacity,backlog (the default: all three) runs some of them.
       const parts = new Set(env('FLEET_BENCH_PARTS', 'link,capacity,backlog').split(','));
       return [
-        ...(parts.has('link') ? await fleetLinkFigures() : []),
+        ...(parts.has('link') ? await fleetLinkInItsOwnProcess() : []),
         ...(parts.has('capacity') ? await capacity(centralServices) : []),
         ...(parts.has('backlog') ? await backlogs() : []),
       ];
@@ -236,3 +239,15 @@ async function freePort(): Promise<number> {
   });
 }
 
+
+/**
+ * The device's side (fleet-link.ts) in a process of its own, as a room runs apart from central. Run
+ * in this process, the capacity step after it stalled: its initCentral stopped writing room seeds
+ * after 101 files, with this process idle (0 CPU) and no child left; a fresh process never did.
+ */
+async function fleetLinkInItsOwnProcess(): Promise<BenchFigure[]> {
+  const script = fileURLToPath(new URL('./fleet-link.js', import.meta.url));
+  const { stdout } = await run(process.execPath, [script, '--json'], { maxBuffer: 1 << 20, timeout: 30 * 60_000 });
+  const line = stdout.trim().split('\n').at(-1) ?? '[]';
+  return JSON.parse(line) as BenchFigure[];
+}
