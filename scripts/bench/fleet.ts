@@ -2,7 +2,6 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -17,6 +16,7 @@ import { startNatsServer } from '../central/nats-process.js';
 import { ensureCentralStreams } from '../central/streams.js';
 import { startMonitoring } from '../central/monitoring/service.js';
 import type { BenchFigure, BenchSuite } from './types.js';
+import { freePort } from '../../tests/support/free-port.js';
 
 /**
  * Central monitoring under a province's or a nation's rooms, on this machine (everything on 127.0.0.1):
@@ -226,17 +226,6 @@ async function cpuSeconds(pid: number): Promise<number> {
 async function rssBytes(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN) * 1024;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 

@@ -1,5 +1,4 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
@@ -9,22 +8,11 @@ import { launchChromium } from '../support/browser.js';
 import { addConsoleUser, consoleClient } from '../support/console-client.js';
 import { startDaemon, writeTestConfig, type DaemonHandle } from '../support/daemon.js';
 import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
+import { freePort } from '../support/free-port.js';
 
 const MINUTE = 60_000;
 const artifacts = join(projectRoot(), 'dist', 'test-artifacts');
 const shots = '/tmp/kiosk-shots';
-
-/** A port free now, so a restarted daemon answers where the page already is (reconnect without reload). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function screenshot(page: Page, name: string): Promise<void> {
   const path = join(artifacts, `${name}.png`);
@@ -75,6 +63,7 @@ describe('kiosk touchscreen: a day', () => {
     mkdirSync(artifacts, { recursive: true });
     mkdirSync(shots, { recursive: true });
     dir = await makeTempDir('kiosk-day');
+    // Fixed ports, so a restarted daemon answers where the page already is (reconnect without reload).
     const [kioskPort, consolePort] = [await freePort(), await freePort()];
     config = writeTestConfig(dir, (c) => {
       c.room.name = 'Phòng tiếp công dân huyện "Tháp Mười"';

@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
@@ -11,6 +10,7 @@ import { CLUSTER_REPLICAS, roomServerUrls, startCluster, waitForJetStream, type 
 import { ensureCentralStreams } from '../../scripts/central/streams.js';
 import type { StoredEvent } from './central.js';
 import { makeTempDir, removeTempDir } from './temp-dir.js';
+import { freePort } from './free-port.js';
 
 /** What one node's /jsz says about a stream it holds a replica of. */
 export interface ReplicaState {
@@ -33,17 +33,6 @@ export interface CentralCluster {
   /** The node's own replica of a stream (from its /jsz), or undefined while it has none. */
   replica(node: string, stream: string): Promise<ReplicaState | undefined>;
   close(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**

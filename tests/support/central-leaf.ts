@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
@@ -13,6 +12,7 @@ import { ensureNationalStreams, ensureProvinceOutbound, initNational, provinceRo
 import { ensureCentralStreams } from '../../scripts/central/streams.js';
 import type { StoredEvent } from './central.js';
 import { makeTempDir, removeTempDir } from './temp-dir.js';
+import { freePort } from './free-port.js';
 
 /** A stored event, and when the server stored it (its stream's timestamp: both servers run on this machine's clock). */
 export type LeafStoredEvent = StoredEvent & {
@@ -53,17 +53,6 @@ export interface CentralLeaf {
   };
   provinces: Map<string, LeafProvince>;
   close(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Reads a stream from its first to its last message, keeping what it already read (a stream only grows here). */

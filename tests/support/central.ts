@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
@@ -13,6 +12,7 @@ import { startNatsServer, type RunningNatsServer } from '../../scripts/central/n
 import { loadNotaryKey, serveNotary } from '../../scripts/central/notary.js';
 import { ensureCentralStreams } from '../../scripts/central/streams.js';
 import { makeTempDir, removeTempDir } from './temp-dir.js';
+import { freePort } from './free-port.js';
 
 /** An event as stored in DIEMCAU_EVENTS, with the stream's own sequence and the message id the room gave it. */
 export interface StoredEvent extends RoomEvent {
@@ -45,17 +45,6 @@ export interface Central {
   stopServer(): Promise<void>;
   startServer(): Promise<void>;
   close(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**
