@@ -50,9 +50,15 @@ describe('recording with real GStreamer', () => {
     await media!.startRecording({ recordingId: 'r-basic', dir, sessionLabel: 'S-1', startIndex: 0 });
     const started = Date.now();
     await sleep(5000);
+    // The encoder's output as measured while it runs: frames and bytes counted after the encoder.
+    const live = media!.health().encode;
     const shortest = (Date.now() - started) / 1000;
     const result = await media!.stopRecording({ deadlineMs: 10_000 });
     const longest = (Date.now() - askedToStart) / 1000;
+    expect(live?.fps).toBeGreaterThan(0);
+    expect(live!.fps).toBeLessThanOrEqual(15 * 1.5);
+    expect(live!.bitrateKbps).toBeGreaterThan(0);
+    expect(media!.health().encode).toBeUndefined();
     expect(result).toMatchObject({ clean: true, timedOut: false });
 
     const files = await recordedFiles();
@@ -60,15 +66,21 @@ describe('recording with real GStreamer', () => {
     expect(segments.map((s) => s.path).sort()).toEqual(files);
     expect(segments.map((s) => s.index).sort()).toEqual(files.map((_, i) => i));
     let total = 0;
+    let frames = 0;
     for (const segment of segments) {
       const probe = await ffprobe(segment.path);
       expect(probe.streams.sort()).toEqual(['audio', 'video']);
       total += probe.formatDuration ?? 0;
+      frames += probe.videoFrames;
       expect((await sha256File(segment.path)).sha256).toBe(segment.sha256);
       expect(Math.abs(segment.durationSeconds - (probe.formatDuration ?? 0))).toBeLessThan(0.5);
     }
     expect(total).toBeGreaterThanOrEqual(shortest - 0.5);
     expect(total).toBeLessThanOrEqual(longest + 0.1);
+    // Every frame the meter counted is in the files, and no other.
+    const final = media!.encodeFigures()!;
+    expect(final.frames).toBe(frames);
+    expect(Number.isInteger(final.droppedFrames) && final.droppedFrames >= 0 && final.droppedFrames < frames).toBe(true);
   });
 
   // Needs about 25 s (over the ~20 s mark): the camera dies mid-recording and comes back after capture retries.
@@ -77,6 +89,7 @@ describe('recording with real GStreamer', () => {
     camera = startTcpCamera(port);
     const { bus, segments } = await startMedia(smallPlan({ camera: { kind: 'tcp-gdp', host: '127.0.0.1', port }, remote: { kind: 'none' } }));
     // The server needs a moment to listen; the capture retries until it does.
+    const askedToStart = Date.now();
     await media!.startRecording({ recordingId: 'r-loss', dir, startIndex: 0 });
     const started = Date.now();
     await until(() => media!.health().sources.camera === 'ok' || media!.health().sources.camera === undefined, 10_000, 'camera up');
@@ -90,8 +103,9 @@ describe('recording with real GStreamer', () => {
     const [{ downSeconds }] = await restored;
     expect(downSeconds).toBeGreaterThan(1);
     await sleep(1500);
-    const elapsed = (Date.now() - started) / 1000;
+    const shortest = (Date.now() - started) / 1000;
     expect((await media!.stopRecording()).clean).toBe(true);
+    const longest = (Date.now() - askedToStart) / 1000;
 
     let total = 0;
     for (const file of await recordedFiles()) {
