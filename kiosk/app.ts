@@ -34,6 +34,7 @@ import type { ReadinessService } from './readiness/readiness-service.js';
 import type { SessionService } from './session/session-service.js';
 import { StoreService } from './store/store-service.js';
 import { WebService } from './web/web-service.js';
+import { migrations } from './database-schema.js';
 
 export const version: string = JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')).version;
 
@@ -60,7 +61,7 @@ export function createApp(config: DeviceConfig, logger: Logger, recentLogs?: Rec
   const bus = createEventBus(logger);
   const host = new ServiceHost(logger);
 
-  const store = new StoreService(resolveDataPath(config, config.storage.database), version, logger.child({ component: 'store' }));
+  const store = new StoreService(resolveDataPath(config, config.storage.database), version, logger.child({ component: 'store' }), migrations);
   const hardware = new HardwareService(config.hal, bus, logger);
   const ptz = new PtzService({ db: () => store.db, device: () => hardware.devices.ptz, bus, logger: logger.child({ component: 'ptz' }) });
   const evidence = new EvidenceService({ config, db: () => store.db, bus, logger: logger.child({ component: 'evidence' }) });

@@ -10,6 +10,7 @@ import type { Database } from '../../kiosk/store/database.js';
 import { openStore } from '../../kiosk/store/open-store.js';
 import { ffprobe } from '../media/helpers.js';
 import { recordTestSegment, recordUntilKilled, segmentFileName, silentLogger, tempDirs } from './fixtures.js';
+import { migrations } from '../../kiosk/database-schema.js';
 
 // Real files from GStreamer, made once: a finished Matroska file of 30 frames at 30 fps, a Matroska
 // recording killed 3 s into its only segment, and an MPEG-TS one killed 3.5 s in with 2-second segments.
@@ -32,7 +33,7 @@ beforeAll(async () => {
     recordUntilKilled(join(recordingsDir, 'rec-ts'), 'ts', { segmentSeconds: 2, killAfterMs: 3500 }),
     recordTestSegment(finished),
   ]);
-  db = (await openStore(join(dir, 'diemcau.sqlite'))).db;
+  db = (await openStore(join(dir, 'diemcau.sqlite'), migrations)).db;
 }, 60_000);
 
 afterAll(async () => {

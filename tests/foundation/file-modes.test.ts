@@ -12,6 +12,7 @@ import { startDaemon, writeTestConfig, type DaemonHandle } from '../support/daem
 import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
 import { addConsoleUser, call, login, sessionBody, waitFor } from '../session/helpers.js';
 import { makeSealedFolder, silentLogger, tempDirs } from '../evidence/fixtures.js';
+import { migrations } from '../../kiosk/database-schema.js';
 
 /**
  * File modes (README "Files and modes"): whatever the umask the daemon is started under (`npm
@@ -128,7 +129,7 @@ describe('file-mode helpers', () => {
 
   it('openStore under umask 022 creates the database 0600 in a 0750 folder, and SQLite gives its -wal and -shm the same', async () => {
     const dataDir = join(await temp.make(), 'data');
-    const db = await underUmask(0o022, async () => (await openStore(join(dataDir, 'diemcau.sqlite'))).db);
+    const db = await underUmask(0o022, async () => (await openStore(join(dataDir, 'diemcau.sqlite'), migrations)).db);
     try {
       await db.run('INSERT INTO daemon_runs (started_at, version) VALUES (?, ?)', [new Date().toISOString(), 'test']);
       expect(await mode(dataDir)).toBe(fileModes.dataDir);
@@ -140,7 +141,7 @@ describe('file-mode helpers', () => {
 
   it('a sealed, read-only recording (0440 files in a 0550 folder) is still deleted by retention', async () => {
     const dir = await temp.make();
-    const { db } = await openStore(join(dir, 'diemcau.sqlite'));
+    const { db } = await openStore(join(dir, 'diemcau.sqlite'), migrations);
     try {
       const recordingsDir = join(dir, 'recordings');
       const key = generateDeviceKey();

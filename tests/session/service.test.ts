@@ -14,6 +14,7 @@ import { openStore } from '../../kiosk/store/open-store.js';
 import { AuditLog } from '../../kiosk/evidence/audit-log.js';
 import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
 import { sessionBody, waitFor } from './helpers.js';
+import { migrations } from '../../kiosk/database-schema.js';
 
 type StopSummary = Awaited<ReturnType<RecordingPort['stopRecording']>>;
 
@@ -102,7 +103,7 @@ describe('session service (real SQLite in a temp dir)', () => {
 
   beforeEach(async () => {
     dir = await makeTempDir('session-service');
-    db = (await openStore(join(dir, 'db.sqlite'))).db;
+    db = (await openStore(join(dir, 'db.sqlite'), migrations)).db;
     bus = createEventBus(createLogger('silent'));
     logText = '';
     recordings = new RecordingsSpy(dir);
