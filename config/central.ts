@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { centralLayout } from '../scripts/central/central-dir.js';
+import { centralLayout } from './central-layout.js';
 
 /**
  * `npm start -- --central ./central`: the room reports to the central monitoring folder on this

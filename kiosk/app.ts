@@ -23,10 +23,10 @@ import { sessionCalendarFrom } from './room/session-calendar.js';
 import { SpeakerTrackingService } from './room/speaker-tracking-service.js';
 import { TechnicianCallService } from './room/technician-call-service.js';
 import { isFinished, type SessionState } from './session/state-machine.js';
-import { createSessionServices } from './session/compose.js';
+import { createSessionServices } from './session-services.js';
 import { MediaService } from './media/supervisor.js';
 import { RecordingService } from './recording/recording-service.js';
-import { storagePolicyFrom } from './recording/storage-policy.js';
+import { storagePolicyFrom } from './media/storage-policy.js';
 import { mediaRouter } from './media/routes.js';
 import { requireCapability } from './auth/middleware.js';
 import { planFromConfig } from './media/plan.js';
@@ -35,6 +35,7 @@ import type { SessionService } from './session/session-service.js';
 import { StoreService } from './store/store-service.js';
 import { WebService } from './web/web-service.js';
 import { migrations } from './database-schema.js';
+import { authRouter } from './auth/routes.js';
 
 export const version: string = JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')).version;
 
@@ -121,7 +122,7 @@ export function createApp(config: DeviceConfig, logger: Logger, recentLogs?: Rec
     logger: logger.child({ component: 'web' }),
     health,
     metrics: metricsHandler(metrics, config.web.console.metricsTokenFile),
-    consoleAuth: { gate: auth.consoleGate(), router: auth.router(), actorOf: (req) => auth.actorOf(req), stillValid: (req) => auth.stillValid(req) },
+    consoleAuth: { gate: auth.consoleGate(), router: authRouter(auth), actorOf: (req) => auth.actorOf(req), stillValid: (req) => auth.stillValid(req) },
     routes: { kiosk: [ptz.kioskRouter(), audioRouter(() => hardware.devices.audio), mediaRouter(media), technicianCalls.kioskRouter(), ...sessionRoutes.kiosk], console: [ptz.consoleRouter(), mediaRouter(media, requireCapability('recordings.read')), evidenceConsoleRouter(evidence), discovery.consoleRouter(), technicianCalls.consoleRouter(), ...sessionRoutes.console] },
   });
 

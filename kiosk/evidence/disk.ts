@@ -1,5 +1,5 @@
 import { statfs } from 'node:fs/promises';
-import type { DiskSpace, StorageLevel } from '../recording/storage-policy.js';
+import type { DiskSpace, StorageLevel } from '../media/storage-policy.js';
 
 export interface DiskStatus extends DiskSpace {
   path: string;

@@ -1,5 +1,5 @@
 import express, { type RequestHandler } from 'express';
-import { HttpError } from '../web/http.js';
+import { HttpError } from '../core/http.js';
 import type { MediaService } from './supervisor.js';
 
 /**

@@ -5,7 +5,7 @@ import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { AuthenticatedRequest } from '../auth/middleware.js';
 import { can } from '../auth/roles.js';
 import type { HealthReport } from './health.js';
-import { HttpError } from './http.js';
+import { HttpError } from '../core/http.js';
 
 /** What the room's `/metrics` reads at every scrape: the same health report the console and the fleet link show. */
 export interface RoomMetricsSource {

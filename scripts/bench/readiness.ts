@@ -17,7 +17,7 @@ import { planFromConfig } from '../../kiosk/media/plan.js';
 import { MediaService } from '../../kiosk/media/supervisor.js';
 import { recordTestClip } from '../../kiosk/recording/test-recording.js';
 import { readDiskSpace } from '../../kiosk/evidence/disk.js';
-import { admission, storagePolicyFrom } from '../../kiosk/recording/storage-policy.js';
+import { admission, storagePolicyFrom } from '../../kiosk/media/storage-policy.js';
 
 /**
  * Wall time of a full readiness test (kiểm thử) in simulation: sim devices from the embedded

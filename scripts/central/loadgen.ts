@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connectVerified, readUserCredential } from '../../kiosk/fleet/nats/connection.js';
-import { centralLayout } from './central-dir.js';
+import { centralLayout } from '../../config/central-layout.js';
 import { roomServerUrls } from './cluster.js';
 import { sendCommand } from './commands.js';
 import { realisticMix, summarise, type TrafficMix } from './loadgen-mix.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Catalog } from '../../kiosk/evidence/catalog.js';
-import { probeSegmentTiming, type SegmentTiming } from '../../kiosk/evidence/probe.js';
+import { probeSegmentTiming, type SegmentTiming } from '../../kiosk/media/segment-timing.js';
 import { recoverySweep } from '../../kiosk/evidence/recovery.js';
 import type { Database } from '../../kiosk/store/database.js';
 import { openStore } from '../../kiosk/store/open-store.js';

@@ -9,7 +9,7 @@ import type { SimUps } from '../../hal/ups/sim.js';
 import { createChecks } from '../../kiosk/readiness/checks/index.js';
 import { readNtpSynchronized } from '../../kiosk/readiness/checks/system.js';
 import { readDiskSpace } from '../../kiosk/evidence/disk.js';
-import { admission, storagePolicyFrom } from '../../kiosk/recording/storage-policy.js';
+import { admission, storagePolicyFrom } from '../../kiosk/media/storage-policy.js';
 import { GstProbe } from '../../kiosk/readiness/gst-probe.js';
 import { runChecks } from '../../kiosk/readiness/runner.js';
 import { checkIds, type CheckResult, type ReadinessTarget } from '../../kiosk/readiness/types.js';

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { open, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, onTestFailed } from 'vitest';
-import { probeSegmentTiming } from '../../kiosk/evidence/probe.js';
+import { probeSegmentTiming } from '../../kiosk/media/segment-timing.js';
 import { launchChromium } from '../support/browser.js';
 import type { Browser } from 'playwright-core';
 import { startCentral, type Central } from '../support/central.js';

@@ -2,7 +2,7 @@ import { parseNtpSynchronized } from '../clock.js';
 import { runTool } from '../child.js';
 import { JITTER_WARN_MS, LATENCY_WARN_MS, latencyStats } from '../latency.js';
 import type { ReadinessCheck } from '../types.js';
-import type { Admission } from '../../recording/storage-policy.js';
+import type { Admission } from '../../media/storage-policy.js';
 import { none, outcome } from './common.js';
 import { describeError } from '../../../hal/core/describe-error.js';
 

@@ -8,7 +8,7 @@ import { createEventBus } from '../../../kiosk/core/event-bus.js';
 import { PtzService } from '../../../kiosk/ptz/ptz-service.js';
 import type { Database } from '../../../kiosk/store/database.js';
 import { openStore } from '../../../kiosk/store/open-store.js';
-import { HttpError } from '../../../kiosk/web/http.js';
+import { HttpError } from '../../../kiosk/core/http.js';
 import { installFakeV4l2Ctl } from '../../hal/ptz/helpers/fake-v4l2-ctl.js';
 import { testBackoff } from '../../hal/ptz/helpers/wait.js';
 import { migrations } from '../../../kiosk/database-schema.js';

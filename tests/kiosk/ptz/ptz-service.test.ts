@@ -11,7 +11,7 @@ import { createEventBus, type AppEvents } from '../../../kiosk/core/event-bus.js
 import { PtzService } from '../../../kiosk/ptz/ptz-service.js';
 import type { Database } from '../../../kiosk/store/database.js';
 import { openStore } from '../../../kiosk/store/open-store.js';
-import { createApiApp, finishApiApp } from '../../../kiosk/web/http.js';
+import { createApiApp, finishApiApp } from '../../../kiosk/core/http.js';
 import { testBackoff, waitFor } from '../../hal/ptz/helpers/wait.js';
 import { migrations } from '../../../kiosk/database-schema.js';
 
