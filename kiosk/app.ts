@@ -24,7 +24,7 @@ import { SpeakerTrackingService } from './room/speaker-tracking-service.js';
 import { TechnicianCallService } from './room/technician-call-service.js';
 import { isFinished, type SessionState } from './session/state-machine.js';
 import { createSessionServices } from './session-services.js';
-import { MediaService } from './media/supervisor.js';
+import { MediaService } from './media/media-service.js';
 import { RecordingService } from './recording/recording-service.js';
 import { storagePolicyFrom } from './media/storage-policy.js';
 import { mediaRouter } from './media/routes.js';

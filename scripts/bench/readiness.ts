@@ -14,7 +14,7 @@ import type { BenchFigure, BenchSuite } from './types.js';
 import { createEventBus } from '../../kiosk/core/event-bus.js';
 import { createLogger } from '../../kiosk/core/logger.js';
 import { planFromConfig } from '../../kiosk/media/plan.js';
-import { MediaService } from '../../kiosk/media/supervisor.js';
+import { MediaService } from '../../kiosk/media/media-service.js';
 import { recordTestClip } from '../../kiosk/recording/test-recording.js';
 import { readDiskSpace } from '../../kiosk/evidence/disk.js';
 import { admission, storagePolicyFrom } from '../../kiosk/media/storage-policy.js';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { NutHarness } from '../../hal/ups/nut/local-server.js';
+import { NutHarness } from '../../hal/ups/nut/nut-harness.js';
 import { parseTelemetry, type Telemetry } from '../../kiosk/fleet/nats/telemetry.js';
 import { startByteCountingProxy } from '../support/byte-counting-proxy.js';
 import { startCentral, type Central } from '../support/central.js';

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import { pino } from 'pino';
 import { createEventBus, type AppEvents, type EventBus } from '../../kiosk/core/event-bus.js';
-import { defaultWorkerPath } from '../../kiosk/media/supervisor.js';
+import { defaultWorkerPath } from '../../kiosk/media/media-service.js';
 
 const run = promisify(execFile);
 

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { MediaService } from '../../kiosk/media/supervisor.js';
+import { MediaService } from '../../kiosk/media/media-service.js';
 import type { SegmentInfo } from '../../kiosk/media/types.js';
 import { ffprobe, nextEvent, quietLogger, requireBuiltWorker, testBus, until } from './helpers.js';
 import { smallPlan } from './plan-fixture.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SegmentInfo } from '../../kiosk/media/types.js';
 import { sha256File } from '../../kiosk/core/hashing.js';
-import { MediaService } from '../../kiosk/media/supervisor.js';
+import { MediaService } from '../../kiosk/media/media-service.js';
 import { ffprobe, freeTcpPort, killAndWait, nextEvent, quietLogger, requireBuiltWorker, sleep, startTcpCamera, testBus, until } from './helpers.js';
 import { smallPlan } from './plan-fixture.js';
 import type { MediaPlan } from '../../kiosk/media/plan.js';

@@ -15,7 +15,7 @@ import { runChecks } from '../../kiosk/readiness/runner.js';
 import { checkIds, type CheckResult, type ReadinessTarget } from '../../kiosk/readiness/types.js';
 import { expectedRecordingBytes } from '../../kiosk/session/recording-size.js';
 import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
-import { MediaService } from '../../kiosk/media/supervisor.js';
+import { MediaService } from '../../kiosk/media/media-service.js';
 import { planFromConfig } from '../../kiosk/media/plan.js';
 import { recordTestClip } from '../../kiosk/recording/test-recording.js';
 import { quietLogger, requireBuiltWorker, testBus } from '../media/helpers.js';

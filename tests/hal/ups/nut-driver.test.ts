@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NutUps, type NutUpsOptions } from '../../../hal/ups/nut/driver.js';
-import { NutHarness } from '../../../hal/ups/nut/local-server.js';
+import { NutHarness } from '../../../hal/ups/nut/nut-harness.js';
 import { fastBackoff, nextEvent, recordingLogger, until, untilStatus } from './wait.js';
 
 const password = 'pw with "quotes" and \\ spaces';

@@ -6,7 +6,7 @@ import { createEventBus } from '../../../kiosk/core/event-bus.js';
 import { createLogger } from '../../../kiosk/core/logger.js';
 import { PowerService } from '../../../kiosk/power/power-service.js';
 import type { PowerAlert } from '../../../kiosk/power/types.js';
-import { NutHarness } from '../../../hal/ups/nut/local-server.js';
+import { NutHarness } from '../../../hal/ups/nut/nut-harness.js';
 import { fastBackoff, nextEvent, until } from '../../hal/ups/wait.js';
 
 /**
