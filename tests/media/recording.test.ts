@@ -6,9 +6,10 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SegmentInfo } from '../../kiosk/media/types.js';
 import { sha256File } from '../../kiosk/core/hashing.js';
 import { MediaService } from '../../kiosk/media/media-service.js';
-import { ffprobe, freeTcpPort, killAndWait, nextEvent, quietLogger, requireBuiltWorker, sleep, startTcpCamera, testBus, until } from './helpers.js';
+import { ffprobe, freeTcpPort, killAndWait, nextEvent, quietLogger, requireBuiltWorker, sleep, startTcpCamera, testBus } from './helpers.js';
 import { smallPlan } from './plan-fixture.js';
 import type { MediaPlan } from '../../kiosk/media/plan.js';
+import { waitFor } from '../support/wait.js';
 
 // Real GStreamer in a real forked worker. Every test records a few seconds of 320x240 video.
 let dir: string;
@@ -92,7 +93,7 @@ describe('recording with real GStreamer', () => {
     const askedToStart = Date.now();
     await media!.startRecording({ recordingId: 'r-loss', dir, startIndex: 0 });
     const started = Date.now();
-    await until(() => media!.health().sources.camera === 'ok' || media!.health().sources.camera === undefined, 10_000, 'camera up');
+    await waitFor('camera up', () => media!.health().sources.camera === 'ok' || media!.health().sources.camera === undefined, 10_000, 100);
     await sleep(1500);
     const lost = nextEvent(bus, 'mediaSourceLost', (e) => e.source === 'camera');
     await killAndWait(camera);

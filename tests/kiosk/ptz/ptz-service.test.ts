@@ -12,7 +12,8 @@ import { PtzService } from '../../../kiosk/ptz/ptz-service.js';
 import type { Database } from '../../../kiosk/store/database.js';
 import { openStore } from '../../../kiosk/store/open-store.js';
 import { createApiApp, finishApiApp } from '../../../kiosk/core/http.js';
-import { testBackoff, waitFor } from '../../hal/ptz/helpers/wait.js';
+import { testBackoff } from '../../hal/ptz/helpers/wait.js';
+import { waitFor } from '../../support/wait.js';
 import { migrations } from '../../../kiosk/database-schema.js';
 
 /**
