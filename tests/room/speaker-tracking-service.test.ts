@@ -1,16 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { pino } from 'pino';
-import { doaConfig } from '../../../hal/audio/config.js';
-import { SimPtz } from '../../../hal/ptz/sim.js';
-import { createEventBus, type EventBus } from '../../../kiosk/core/event-bus.js';
-import { speakerTrackingConfig } from '../../../config/room-automation.js';
-import { SpeakerTrackingService } from '../../../kiosk/room/speaker-tracking-service.js';
+import { doaConfig } from '../../hal/audio/config.js';
+import { SimPtz } from '../../hal/ptz/sim.js';
+import { createEventBus, type EventBus } from '../../kiosk/core/event-bus.js';
+import { speakerTrackingConfig } from '../../config/room-automation.js';
+import { SpeakerTrackingService } from '../../kiosk/room/speaker-tracking-service.js';
 
 const logger = pino({ level: 'silent' });
 
 /**
  * The service's port to the room's presets, straight onto the simulated head: PtzService's own
- * recallSlot (named preset, timeline event, host-stored positions) is tested in tests/kiosk/ptz.
+ * recallSlot (named preset, timeline event, host-stored positions) is tested in tests/ptz.
  */
 const presetsOf = (ptz: SimPtz) => ({
   get ready() {

@@ -5,16 +5,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ViscaUdpEmulator } from '../../../hal/ptz/visca/emulator.js';
-import { ViscaIpPtz } from '../../../hal/ptz/visca-ip/driver.js';
-import { createEventBus, type AppEvents } from '../../../kiosk/core/event-bus.js';
-import { PtzService } from '../../../kiosk/ptz/ptz-service.js';
-import type { Database } from '../../../kiosk/store/database.js';
-import { openStore } from '../../../kiosk/store/open-store.js';
-import { createApiApp, finishApiApp } from '../../../kiosk/core/http.js';
-import { testBackoff } from '../../hal/ptz/helpers/wait.js';
-import { waitFor } from '../../support/wait.js';
-import { migrations } from '../../../kiosk/database-schema.js';
+import { ViscaUdpEmulator } from '../../hal/ptz/visca/emulator.js';
+import { ViscaIpPtz } from '../../hal/ptz/visca-ip/driver.js';
+import { createEventBus, type AppEvents } from '../../kiosk/core/event-bus.js';
+import { PtzService } from '../../kiosk/ptz/ptz-service.js';
+import type { Database } from '../../kiosk/store/database.js';
+import { openStore } from '../../kiosk/store/open-store.js';
+import { createApiApp, finishApiApp } from '../../kiosk/core/http.js';
+import { testBackoff } from '../hal/ptz/helpers/wait.js';
+import { waitFor } from '../support/wait.js';
+import { migrations } from '../../kiosk/database-schema.js';
 
 /**
  * The PTZ service end to end: HTTP (real express on 127.0.0.1) → service → real visca-ip driver →

@@ -3,10 +3,10 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { Database } from '../../kiosk/store/database.js';
-import { startDaemon, writeTestConfig, type DaemonHandle } from '../support/daemon.js';
-import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
-import { waitFor } from '../support/wait.js';
+import { Database } from '../kiosk/store/database.js';
+import { startDaemon, writeTestConfig, type DaemonHandle } from './support/daemon.js';
+import { makeTempDir, removeTempDir } from './support/temp-dir.js';
+import { waitFor } from './support/wait.js';
 
 interface DgramSocket {
   bind(path: string): void;

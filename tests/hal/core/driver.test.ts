@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { BadConfigError, Driver, type DeviceStatus, type DriverContext } from '../../hal/core/driver.js';
+import { BadConfigError, Driver, type DeviceStatus, type DriverContext } from '../../../hal/core/driver.js';
 
 /** A driver whose device answers or not as the test says: the contract's behaviour without hardware. */
 class ScriptedDriver extends Driver {

@@ -3,15 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { UvcPtz } from '../../../hal/ptz/uvc/driver.js';
-import { createEventBus } from '../../../kiosk/core/event-bus.js';
-import { PtzService } from '../../../kiosk/ptz/ptz-service.js';
-import type { Database } from '../../../kiosk/store/database.js';
-import { openStore } from '../../../kiosk/store/open-store.js';
-import { HttpError } from '../../../kiosk/core/http.js';
-import { installFakeV4l2Ctl } from '../../hal/ptz/helpers/fake-v4l2-ctl.js';
-import { testBackoff } from '../../hal/ptz/helpers/wait.js';
-import { migrations } from '../../../kiosk/database-schema.js';
+import { UvcPtz } from '../../hal/ptz/uvc/driver.js';
+import { createEventBus } from '../../kiosk/core/event-bus.js';
+import { PtzService } from '../../kiosk/ptz/ptz-service.js';
+import type { Database } from '../../kiosk/store/database.js';
+import { openStore } from '../../kiosk/store/open-store.js';
+import { HttpError } from '../../kiosk/core/http.js';
+import { installFakeV4l2Ctl } from '../hal/ptz/helpers/fake-v4l2-ctl.js';
+import { testBackoff } from '../hal/ptz/helpers/wait.js';
+import { migrations } from '../../kiosk/database-schema.js';
 
 /**
  * A camera without preset memory (UVC): the service keeps the position in SQLite and drives back to

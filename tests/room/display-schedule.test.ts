@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { displayScheduleConfig } from '../../../config/room-automation.js';
-import { decideDisplay, localTime, type SessionWindow } from '../../../kiosk/room/display-schedule.js';
+import { displayScheduleConfig } from '../../config/room-automation.js';
+import { decideDisplay, localTime, type SessionWindow } from '../../kiosk/room/display-schedule.js';
 
 const tz = 'Asia/Ho_Chi_Minh';
 const defaults = displayScheduleConfig.parse({});

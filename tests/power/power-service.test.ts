@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { SimUps } from '../../../hal/ups/sim.js';
-import { createEventBus } from '../../../kiosk/core/event-bus.js';
-import { createLogger } from '../../../kiosk/core/logger.js';
-import { PowerService } from '../../../kiosk/power/power-service.js';
-import type { PowerAlert } from '../../../kiosk/power/types.js';
+import { SimUps } from '../../hal/ups/sim.js';
+import { createEventBus } from '../../kiosk/core/event-bus.js';
+import { createLogger } from '../../kiosk/core/logger.js';
+import { PowerService } from '../../kiosk/power/power-service.js';
+import type { PowerAlert } from '../../kiosk/power/types.js';
 
 /** The service's wiring, on the in-process simulated UPS (the real-upsd path is in nut-power.test.ts). */
 describe('PowerService lifecycle', () => {

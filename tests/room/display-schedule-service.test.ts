@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { pino } from 'pino';
-import { SimDisplay } from '../../../hal/display/sim.js';
-import { displayScheduleConfig } from '../../../config/room-automation.js';
-import { DisplayScheduleService } from '../../../kiosk/room/display-schedule-service.js';
-import type { SessionWindow } from '../../../kiosk/room/display-schedule.js';
+import { SimDisplay } from '../../hal/display/sim.js';
+import { displayScheduleConfig } from '../../config/room-automation.js';
+import { DisplayScheduleService } from '../../kiosk/room/display-schedule-service.js';
+import type { SessionWindow } from '../../kiosk/room/display-schedule.js';
 
 const logger = pino({ level: 'silent' });
 const at = (local: string) => new Date(`${local}:00+07:00`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { criticalReason, decidePower, initialPowerMemory, type PowerInputs, type PowerMemory } from '../../../kiosk/power/policy.js';
-import type { UpsFlag } from '../../../hal/ups/types.js';
+import { criticalReason, decidePower, initialPowerMemory, type PowerInputs, type PowerMemory } from '../../kiosk/power/policy.js';
+import type { UpsFlag } from '../../hal/ups/types.js';
 
 function inputs(flags: UpsFlag[] | null, more: Partial<PowerInputs> & { runtime?: number | null; charge?: number | null } = {}): PowerInputs {
   const { runtime = 1800, charge = 100, ...rest } = more;

@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { SimAudio } from '../../../hal/audio/sim.js';
-import { audioConfig } from '../../../hal/audio/config.js';
-import { SimGpio } from '../../../hal/gpio/sim.js';
-import type { ButtonName } from '../../../hal/gpio/config.js';
-import { createEventBus, type EventBus } from '../../../kiosk/core/event-bus.js';
-import { RoomSignalsService } from '../../../kiosk/room/room-signals-service.js';
-import { lampsFor } from '../../../kiosk/room/signals.js';
+import { SimAudio } from '../../hal/audio/sim.js';
+import { audioConfig } from '../../hal/audio/config.js';
+import { SimGpio } from '../../hal/gpio/sim.js';
+import type { ButtonName } from '../../hal/gpio/config.js';
+import { createEventBus, type EventBus } from '../../kiosk/core/event-bus.js';
+import { RoomSignalsService } from '../../kiosk/room/room-signals-service.js';
+import { lampsFor } from '../../kiosk/room/signals.js';
 
 const logger = pino({ level: 'silent' });
 

@@ -3,15 +3,15 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AuthenticatedRequest } from '../../../kiosk/auth/middleware.js';
+import type { AuthenticatedRequest } from '../../kiosk/auth/middleware.js';
 import express from 'express';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import type { DiscoveredChange, DiscoveredDevice } from '../../../hal/discovery/types.js';
-import { createEventBus, type EventBus } from '../../../kiosk/core/event-bus.js';
-import { DiscoveryService } from '../../../kiosk/room/discovery-service.js';
-import { FakeExecutables } from '../../hal/fake-executables.js';
-import { waitFor } from '../../support/wait.js';
+import type { DiscoveredChange, DiscoveredDevice } from '../../hal/discovery/types.js';
+import { createEventBus, type EventBus } from '../../kiosk/core/event-bus.js';
+import { DiscoveryService } from '../../kiosk/room/discovery-service.js';
+import { FakeExecutables } from '../hal/fake-executables.js';
+import { waitFor } from '../support/wait.js';
 
 const logger = pino({ level: 'silent' });
 

@@ -1,14 +1,14 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { NutUps } from '../../../hal/ups/nut/driver.js';
-import { createEventBus } from '../../../kiosk/core/event-bus.js';
-import { createLogger } from '../../../kiosk/core/logger.js';
-import { PowerService } from '../../../kiosk/power/power-service.js';
-import type { PowerAlert } from '../../../kiosk/power/types.js';
-import { NutHarness } from '../../../hal/ups/nut/nut-harness.js';
-import { fastBackoff, nextEvent } from '../../hal/ups/wait.js';
-import { waitFor } from '../../support/wait.js';
+import { NutUps } from '../../hal/ups/nut/driver.js';
+import { createEventBus } from '../../kiosk/core/event-bus.js';
+import { createLogger } from '../../kiosk/core/logger.js';
+import { PowerService } from '../../kiosk/power/power-service.js';
+import type { PowerAlert } from '../../kiosk/power/types.js';
+import { NutHarness } from '../../hal/ups/nut/nut-harness.js';
+import { fastBackoff, nextEvent } from '../hal/ups/wait.js';
+import { waitFor } from '../support/wait.js';
 
 /**
  * The power policy end to end: a real upsd + dummy-ups, the real nut driver and PowerService, a

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { roomEventOf } from '../../../kiosk/fleet/event-map.js';
-import { callEvent, callToShow, type TechnicianCall } from '../../../kiosk/room/technician-call.js';
+import { roomEventOf } from '../../kiosk/fleet/event-map.js';
+import { callEvent, callToShow, type TechnicianCall } from '../../kiosk/room/technician-call.js';
 
 const call = (over: Partial<TechnicianCall>): TechnicianCall => ({ id: 'c1', source: 'kiosk', sessionId: null, raisedAt: '2026-12-01T07:00:00.000Z', state: 'waiting', acknowledgedAt: null, acknowledgedBy: null, ...over });
 const at = (iso: string) => Date.parse(iso);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay } from '../../hal/core/backoff.js';
+import { backoffDelay } from '../../../hal/core/backoff.js';
 
 const policy = { initialMs: 500, maxMs: 30_000, factor: 2, jitter: 0.2 };
 
