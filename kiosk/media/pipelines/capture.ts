@@ -31,7 +31,9 @@ function normalise(width: number, height: number, fps: number): string {
 export function cameraCapture(camera: CameraSource, plan: MediaPlan): CaptureSpec {
   const { width, height, fps } = plan.video;
   const tail = `${normalise(width, height, fps)} ! ${heartbeat} ! intervideosink channel=${channels.camera}`;
-  return { role: 'camera', launch: `${cameraSource(camera)} ! ${tail}` };
+  const spec: CaptureSpec = { role: 'camera', launch: `${cameraSource(camera)} ! ${tail}` };
+  if (camera.kind === 'rtsp' && camera.passwordFile) spec.secret = { element: elements.cameraIn, property: 'user-pw', file: camera.passwordFile };
+  return spec;
 }
 
 function cameraSource(camera: CameraSource): string {
@@ -44,7 +46,7 @@ function cameraSource(camera: CameraSource): string {
         : `v4l2src device=${quote(camera.device)} ! video/x-raw,width=${camera.width},height=${camera.height},framerate=${camera.fps}/1`;
     case 'rtsp':
       // Only the video RTP stream: a camera's own microphone would otherwise be a pad nobody links.
-      return `rtspsrc location=${quote(camera.url)} latency=${camera.latencyMs} ! application/x-rtp,media=video ! decodebin`;
+      return `rtspsrc name=${elements.cameraIn} location=${quote(camera.url)} latency=${camera.latencyMs}${camera.username ? ` user-id=${quote(camera.username)}` : ''} ! application/x-rtp,media=video ! decodebin`;
     case 'tcp-gdp':
       return `tcpclientsrc host=${quote(camera.host)} port=${camera.port} ! gdpdepay`;
   }
