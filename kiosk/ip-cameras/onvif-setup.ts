@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { CameraConfig } from '../../hal/camera/config.js';
 import type { PtzConfig } from '../../hal/ptz/config.js';
 import { OnvifError } from '../../hal/ptz/onvif/client.js';
+import { credentialProblem } from '../../hal/ptz/onvif/mapping.js';
 import { describeOnvifCamera, probeOnvifCameras, type DiscoveredOnvifCamera, type OnvifCameraDescription } from '../../hal/ptz/onvif/discovery.js';
 import { fileModes, makeDir } from '../core/file-modes.js';
 import type { Logger } from '../core/logger.js';
@@ -10,7 +11,7 @@ import type { Logger } from '../core/logger.js';
 /** A failure of the set-up in the feature's own words; `routes.ts` maps kinds to HTTP statuses. */
 export class OnvifSetupError extends Error {
   override name = 'OnvifSetupError';
-  constructor(readonly kind: 'not-authorized' | 'unreachable' | 'timeout' | 'camera-fault' | 'no-such-profile', message: string) {
+  constructor(readonly kind: 'unusable-credentials' | 'not-authorized' | 'unreachable' | 'timeout' | 'camera-fault' | 'no-such-profile', message: string) {
     super(message);
   }
 }
@@ -49,6 +50,8 @@ export class OnvifSetup {
   }
 
   async describe(login: CameraLogin): Promise<OnvifCameraDescription> {
+    const problem = credentialProblem(login.username, login.password);
+    if (problem) throw new OnvifSetupError('unusable-credentials', problem);
     try {
       return await describeOnvifCamera({ ...deviceService(login.xaddr), username: login.username, password: login.password, timeoutMs: this.options.timeoutMs ?? 3000 });
     } catch (error) {

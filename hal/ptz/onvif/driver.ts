@@ -3,7 +3,7 @@ import { BadConfigError, Driver, describeError, type DeviceSnapshot, type Driver
 import { PtzBusyError, PtzCommandError, PtzNotConnectedError, PtzTimeoutError, PtzUnsupportedError } from '../errors.js';
 import type { Direction, PtzCapabilities, PtzDevice, PtzMove, PtzPosition } from '../types.js';
 import { OnvifClient, OnvifError, type OnvifEndpoint } from './client.js';
-import { clockDriftSeconds, presetName, velocityOf } from './mapping.js';
+import { clockDriftSeconds, credentialProblem, presetName, velocityOf } from './mapping.js';
 
 export interface OnvifPtzOptions {
   host: string;
@@ -63,6 +63,8 @@ export class OnvifPtz extends Driver implements PtzDevice {
     } catch (error) {
       throw new BadConfigError(`ONVIF password file ${this.options.passwordFile} cannot be read: ${(error as NodeJS.ErrnoException).code ?? describeError(error)}`);
     }
+    const problem = credentialProblem(this.options.username, password);
+    if (problem) throw new BadConfigError(problem);
     let client: OnvifClient;
     let token: string;
     try {

@@ -123,7 +123,6 @@ export class OnvifCameraEmulator {
   async #onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    if (this.silent) return; // the socket stays open, unanswered, until the client gives up
     const send = (status: number, body: string) => {
       res.writeHead(status, { 'content-type': 'application/soap+xml; charset=utf-8' });
       res.end(body);
@@ -132,9 +131,11 @@ export class OnvifCameraEmulator {
     try {
       request = parseSoapRequest(Buffer.concat(chunks).toString('utf8'));
     } catch (error) {
+      if (this.silent) return;
       return send(400, soapFault({ code: 'Sender', subcode: 'ter:WellFormed', reason: error instanceof Error ? error.message : String(error) }));
     }
     this.requests.set(request.action, (this.requests.get(request.action) ?? 0) + 1);
+    if (this.silent) return; // heard, never answered: the socket stays open until the client gives up
     if (request.action !== 'GetSystemDateAndTime') {
       const check = checkUsernameToken(request.token, this.#users, this.#cameraNow(), 5 * 60_000);
       const replayed = request.token !== undefined && this.#seenNonces.has(request.token.nonce);

@@ -20,3 +20,15 @@ export function clockDriftSeconds(camera: Date, room: Date): { driftSeconds: num
   const drift = Math.round((camera.getTime() + 500 - room.getTime()) / 1000);
   return { driftSeconds: drift === 0 ? 0 : drift, checkedAt: room.toISOString() };
 }
+
+/**
+ * Credentials the npm `onvif` client can carry: it writes the user name into the SOAP header unescaped
+ * and hashes the password as ASCII (a "ậ" would be digested as another byte than the camera's UTF-8),
+ * so a user name with XML's special characters, or a password beyond printable ASCII, would fail as
+ * "wrong password" for no visible reason. Undefined when fine.
+ */
+export function credentialProblem(username: string, password: string): string | undefined {
+  if (!/^[\x21-\x7e]+$/.test(username) || /[<>&'"]/.test(username)) return 'the ONVIF user name must be printable ASCII without < > & \' "';
+  if (!/^[\x20-\x7e]+$/.test(password)) return 'the ONVIF password must be printable ASCII (the onvif client digests it as ASCII)';
+  return undefined;
+}

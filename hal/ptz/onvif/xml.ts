@@ -61,6 +61,7 @@ export function parseXml(source: string): XmlElement {
     } else stack.push(element);
   }
   if (stack.length > 0) throw new Error(`unclosed XML element <${stack.at(-1)!.name}>`);
+  if (/</.test(source.slice(last))) throw new Error('malformed XML at the end of the document');
   if (!root) throw new Error('no XML element found');
   return root;
 }
