@@ -99,10 +99,17 @@ describe('capture pipelines', () => {
   });
 
   it.each([
-    [{ kind: 'rtsp', url: 'rtsps://mcu/live', latencyMs: 100 } as const, 'rtspsrc name=remote-in location="rtsps://mcu/live" latency=100'],
     [{ kind: 'rtmp', url: 'rtmp://mcu/live/x' } as const, 'rtmpsrc name=remote-in location="rtmp://mcu/live/x"'],
   ])('remote %o', (remote, source) => {
     expect(remoteCapture(remote, plan)?.launch).toBe(`${source} ! decodebin name=remote-decode\nremote-decode. ! video/x-raw ! queue ! ${pipVideo}\nremote-decode. ! audio/x-raw ! queue ! ${pipAudio}`);
+  });
+
+  it('an RTSP remote feed: each RTP stream decoded on its own (one decodebin takes only the first pad)', () => {
+    expect(remoteCapture({ kind: 'rtsp', url: 'rtsps://mcu/live', latencyMs: 100 }, plan)?.launch).toBe(
+      'rtspsrc name=remote-in location="rtsps://mcu/live" latency=100\n' +
+        `remote-in. ! application/x-rtp,media=video ! decodebin ! video/x-raw ! queue ! ${pipVideo}\n` +
+        `remote-in. ! application/x-rtp,media=audio ! decodebin ! audio/x-raw ! queue ! ${pipAudio}`,
+    );
   });
 
   it('no remote feed, no remote pipeline', () => {

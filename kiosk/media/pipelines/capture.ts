@@ -89,8 +89,15 @@ export function remoteCapture(remote: RemoteSource, plan: MediaPlan): CaptureSpe
       if (remote.passphraseFile) spec.secret = { element: elements.remoteIn, property: 'passphrase', file: remote.passphraseFile };
       return spec;
     }
-    case 'rtsp':
-      return { role: 'remote', launch: demuxed(`rtspsrc name=${elements.remoteIn} location=${quote(remote.url)} latency=${remote.latencyMs}`) };
+    case 'rtsp': {
+      // One RTP stream per medium, each with its own decoder: a single decodebin takes only the first
+      // pad rtspsrc offers, and when that is the sound the picture is never decoded.
+      const src = elements.remoteIn;
+      return {
+        role: 'remote',
+        launch: `rtspsrc name=${src} location=${quote(remote.url)} latency=${remote.latencyMs}\n${src}. ! application/x-rtp,media=video ! decodebin ! video/x-raw ! queue ! ${video}\n${src}. ! application/x-rtp,media=audio ! decodebin ! audio/x-raw ! queue ! ${audio}`,
+      };
+    }
     case 'rtmp':
       return { role: 'remote', launch: demuxed(`rtmpsrc name=${elements.remoteIn} location=${quote(remote.url)}`) };
   }

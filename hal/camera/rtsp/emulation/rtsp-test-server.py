@@ -50,11 +50,15 @@ def main():
     server.set_service(str(args.port))
     mounts = server.get_mount_points()
     sources = []
+    # The picture asked for last: a media made later (the first viewer, a reconnect) starts with it.
+    wanted = {'pattern': None}
 
     def on_configure(_factory, media):
         source = media.get_element().get_by_name('picture')
         if source is not None:
             sources.append(source)
+            if wanted['pattern']:
+                source.set_property('pattern', wanted['pattern'])
 
     for mount in args.mount or ['main=640x360@15']:
         path, width, height, fps = parse_mount(mount)
@@ -101,6 +105,7 @@ def main():
         words = line.split()
         if words[:1] == ['luma'] and len(words) == 2 and words[1] in ('black', 'white'):
             pattern = 'black' if words[1] == 'black' else 'white'
+            wanted['pattern'] = pattern
             for source in sources:
                 source.set_property('pattern', pattern)
             say({'luma': words[1], 'at': time.time(), 'sources': len(sources)})
