@@ -99,7 +99,7 @@ describe('capture pipelines', () => {
   });
 
   it.each([
-    [{ kind: 'rtmp', url: 'rtmp://mcu/live/x' } as const, 'rtmpsrc name=remote-in location="rtmp://mcu/live/x"'],
+    [{ kind: 'rtmp', url: 'rtmp://mcu/live/x' } as const, 'rtmp2src name=remote-in location="rtmp://mcu/live/x"'],
   ])('remote %o', (remote, source) => {
     expect(remoteCapture(remote, plan)?.launch).toBe(`${source} ! decodebin name=remote-decode\nremote-decode. ! video/x-raw ! queue ! ${pipVideo}\nremote-decode. ! audio/x-raw ! queue ! ${pipAudio}`);
   });

@@ -60,6 +60,8 @@ describe('RTMP against nginx-rtmp', () => {
     const probe = await ffprobe(copy);
     expect(probe.streams.sort()).toEqual(['audio', 'video']);
     expect(probe.formatDuration ?? 0).toBeGreaterThan(2);
+    expect((await media.stopRecording()).clean).toBe(true);
+    expect(states.at(-1)?.state).toBe('off');
   }, 90_000);
 
   it('takes the chairing site from an RTMP server as the remote feed: its picture is in the program', async () => {
@@ -71,7 +73,11 @@ describe('RTMP against nginx-rtmp', () => {
     await media.start();
     dir = await mkdtemp(join(tmpdir(), 'diemcau-rtmp-'));
     await media.startRecording({ recordingId: 'r-rtmp-remote', dir: join(dir, 'rec'), startIndex: 0 });
+    const segments: unknown[] = [];
+    bus.on('segmentClosed', (segment) => segments.push(segment));
     await previewWhere(bus, (luma) => luma > 170, 40_000, 'the white RTMP remote picture in the program', remotePicture);
+    // A segment with the remote picture in it is on disk before the recording stops.
+    await until(() => segments.length >= 1, 20_000, 'a segment to close');
     expect((await media.stopRecording()).clean).toBe(true);
   }, 90_000);
 });

@@ -99,7 +99,9 @@ export function remoteCapture(remote: RemoteSource, plan: MediaPlan): CaptureSpe
       };
     }
     case 'rtmp':
-      return { role: 'remote', launch: demuxed(`rtmpsrc name=${elements.remoteIn} location=${quote(remote.url)}`) };
+      // rtmp2src, not librtmp's rtmpsrc: rtmpsrc blocks (or aborts the worker) when set to NULL mid-read,
+      // which froze the worker when a recording with an RTMP remote feed stopped.
+      return { role: 'remote', launch: demuxed(`rtmp2src name=${elements.remoteIn} location=${quote(remote.url)}`) };
   }
 }
 
