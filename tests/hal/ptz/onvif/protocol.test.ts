@@ -3,7 +3,8 @@ import { OnvifCameraModel } from '../../../../hal/ptz/onvif/camera-model.js';
 import { classifyOnvifError } from '../../../../hal/ptz/onvif/client.js';
 import { describeProbeMatch, withoutCredentials } from '../../../../hal/ptz/onvif/discovery.js';
 import { defaultProfiles, durationMs, probeMessageId, vectorOf } from '../../../../hal/ptz/onvif/emulator.js';
-import { clockDriftSeconds, presetName, velocityOf } from '../../../../hal/ptz/onvif/mapping.js';
+import { clockDriftSeconds, credentialProblem, presetName, velocityOf } from '../../../../hal/ptz/onvif/mapping.js';
+import { deviceService } from '../../../../kiosk/ip-cameras/onvif-setup.js';
 import { checkUsernameToken, parseSoapRequest, passwordDigest, soapFault } from '../../../../hal/ptz/onvif/soap.js';
 import { parseXml, textOf } from '../../../../hal/ptz/onvif/xml.js';
 
@@ -167,5 +168,21 @@ describe('mapping and discovery parsing', () => {
     [new Error('ONVIF SOAP Fault: The requested preset token does not exist'), 'fault'],
   ])('classifies %s', (error, failure) => {
     expect(classifyOnvifError(error)).toBe(failure);
+  });
+
+  it.each([
+    ['admin', 'Abc-123 !x', undefined],
+    ['admin', 'Mật-khẩu', 'the ONVIF password must be printable ASCII (the onvif client digests it as ASCII)'],
+    ['a&b', 'secret', 'the ONVIF user name must be printable ASCII without < > & \' "'],
+    ['quản-trị', 'secret', 'the ONVIF user name must be printable ASCII without < > & \' "'],
+  ])('credentials the npm client can carry: %s / %s', (username, password, problem) => {
+    expect(credentialProblem(username, password)).toBe(problem);
+  });
+
+  it.each([
+    ['http://192.168.1.64/onvif/device_service', { host: '192.168.1.64', port: 80, path: '/onvif/device_service' }],
+    ['http://[fe80::1]:8000/onvif/device_service', { host: 'fe80::1', port: 8000, path: '/onvif/device_service' }],
+  ])('device service of %s', (xaddr, expected) => {
+    expect(deviceService(xaddr)).toEqual(expected);
   });
 });
