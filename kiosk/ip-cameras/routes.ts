@@ -1,7 +1,7 @@
 import express from 'express';
 import { z } from 'zod';
 import { requireCapability } from '../auth/middleware.js';
-import { HttpError, parseBody } from '../web/http.js';
+import { HttpError, parseBody } from '../core/http.js';
 import { OnvifSetupError, type OnvifSetup } from './onvif-setup.js';
 
 const discoverBody = z.object({ timeoutMs: z.number().int().min(300).max(10_000).default(2000) }).strict();

@@ -7,7 +7,7 @@ import { RtspTestServer } from '../../hal/camera/rtsp/test-server.js';
 import { OnvifPtz } from '../../hal/ptz/onvif/driver.js';
 import { OnvifCameraEmulator } from '../../hal/ptz/onvif/emulator.js';
 import { createEventBus } from '../../kiosk/core/event-bus.js';
-import { MediaService } from '../../kiosk/media/supervisor.js';
+import { MediaService } from '../../kiosk/media/media-service.js';
 import { meanLuma } from '../../tests/media/luma.js';
 import { smallPlan } from '../../tests/media/plan-fixture.js';
 import { freePort } from '../../tests/support/free-port.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AppEvents } from '../../kiosk/core/event-bus.js';
-import { MediaService } from '../../kiosk/media/supervisor.js';
+import { MediaService } from '../../kiosk/media/media-service.js';
 import { RtmpServer } from '../support/rtmp-server.js';
 import { ffprobe, killAndWait, quietLogger, requireBuiltWorker, testBus, until } from './helpers.js';
 import { previewWhere, remotePicture } from './luma.js';

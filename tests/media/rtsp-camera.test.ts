@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RtspTestServer } from '../../hal/camera/rtsp/test-server.js';
-import { MediaService } from '../../kiosk/media/supervisor.js';
+import { MediaService } from '../../kiosk/media/media-service.js';
 import type { MediaPlan } from '../../kiosk/media/plan.js';
 import type { SegmentInfo } from '../../kiosk/media/types.js';
 import { freePort } from '../support/free-port.js';
