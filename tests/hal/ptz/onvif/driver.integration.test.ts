@@ -31,7 +31,8 @@ describe('onvif driver ↔ emulated ONVIF camera', () => {
     dir = await makeTempDir('onvif');
     passwordFile = join(dir, 'camera.password');
     await writeFile(passwordFile, 'Mat-khau-1\n', { mode: 0o600 });
-    camera = new OnvifCameraEmulator({ username: 'admin', password: 'Mat-khau-1', rtsp: { host: '127.0.0.1', port: 8554 }, clockOffsetMs: -4200 });
+    // A whole-second offset: the camera's clock has a resolution of one second, the drift is rounded to it.
+    camera = new OnvifCameraEmulator({ username: 'admin', password: 'Mat-khau-1', rtsp: { host: '127.0.0.1', port: 8554 }, clockOffsetMs: -4000 });
     await camera.plugIn();
     statuses = [];
   });
