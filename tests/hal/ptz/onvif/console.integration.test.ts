@@ -21,9 +21,11 @@ describe('IP camera in the daemon: health, ONVIF set-up in the console, secrets'
     const passwordFile = join(dir, 'camera.password');
     await writeFile(passwordFile, `${PASSWORD}\n`, { mode: 0o600 });
     const rtspPort = await freePort();
+    // A known SOAP port tells this daemon's camera from other emulators answering the same probe.
+    const onvifPort = await freePort();
     const config = writeTestConfig(dir, (c) => {
       c.log = { level: 'debug' };
-      c.hal.ptz = { driver: 'onvif-emulated', passwordFile, rtspPort, clockOffsetMs: 7000, checkMs: 500 };
+      c.hal.ptz = { driver: 'onvif-emulated', passwordFile, onvifPort, rtspPort, clockOffsetMs: 7000, checkMs: 500 };
       c.hal.camera = { driver: 'rtsp', url: `rtsp://127.0.0.1:${rtspPort}/main`, username: 'admin', passwordFile, width: 1280, height: 720, fps: 25, checkMs: 1000, probeTimeoutMs: 1000 };
     });
     await addConsoleUser(config, 'kythuat', 'technician', 'Kỹ-thuật-viên-1');
@@ -45,8 +47,8 @@ describe('IP camera in the daemon: health, ONVIF set-up in the console, secrets'
     expect(health.ptz).toMatchObject({ driver: 'onvif-emulated', clock: { driftSeconds: 7 } });
 
     const { cameras } = await call('post', '/devices/onvif/discover', { timeoutMs: 1500 });
-    const emulated = cameras.find((c: { hardware?: string; host: string }) => c.hardware === 'ONVIF-EMU-PTZ' && c.host === '127.0.0.1');
-    expect(emulated).toMatchObject({ path: '/onvif/device_service', endpoint: expect.stringMatching(/^urn:uuid:/) });
+    const emulated = cameras.find((c: { port: number; host: string }) => c.host === '127.0.0.1' && c.port === onvifPort);
+    expect(emulated).toMatchObject({ path: '/onvif/device_service', hardware: 'ONVIF-EMU-PTZ', name: 'Điểm Cầu', endpoint: expect.stringMatching(/^urn:uuid:/) });
 
     const login = { xaddr: emulated.xaddr, username: 'admin', password: PASSWORD };
     const description = await call('post', '/devices/onvif/describe', login);
@@ -59,7 +61,7 @@ describe('IP camera in the daemon: health, ONVIF set-up in the console, secrets'
 
     const chosen = await call('post', '/devices/onvif/choose', { ...login, profileToken: 'profile-sub' });
     expect(chosen.camera).toEqual({ driver: 'rtsp', url: `rtsp://127.0.0.1:${rtspPort}/sub`, username: 'admin', passwordFile: chosen.passwordFile, latencyMs: 200, width: 640, height: 360, fps: 15 });
-    expect(chosen.ptz).toMatchObject({ driver: 'onvif', host: '127.0.0.1', port: emulated.port, username: 'admin', passwordFile: chosen.passwordFile, profileToken: 'profile-sub' });
+    expect(chosen.ptz).toMatchObject({ driver: 'onvif', host: '127.0.0.1', port: onvifPort, username: 'admin', passwordFile: chosen.passwordFile, profileToken: 'profile-sub' });
     expect(chosen.passwordFile.startsWith(join(dir, 'data', 'secrets'))).toBe(true);
     expect(await readFile(chosen.passwordFile, 'utf8')).toBe(`${PASSWORD}\n`);
     expect((await stat(chosen.passwordFile)).mode & 0o777).toBe(0o600);
