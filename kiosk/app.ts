@@ -14,6 +14,8 @@ import type { Logger } from './core/logger.js';
 import { ServiceHost } from './core/service.js';
 import { audioRouter } from './hardware/audio-routes.js';
 import { HardwareService } from './hardware/hardware-service.js';
+import { OnvifSetup } from './ip-cameras/onvif-setup.js';
+import { onvifConsoleRouter } from './ip-cameras/routes.js';
 import { PowerService } from './power/power-service.js';
 import { PtzService } from './ptz/ptz-service.js';
 import { DiscoveryService } from './room/discovery-service.js';
@@ -65,6 +67,7 @@ export function createApp(config: DeviceConfig, logger: Logger, recentLogs?: Rec
   const store = new StoreService(resolveDataPath(config, config.storage.database), version, logger.child({ component: 'store' }), migrations);
   const hardware = new HardwareService(config.hal, bus, logger);
   const ptz = new PtzService({ db: () => store.db, device: () => hardware.devices.ptz, bus, logger: logger.child({ component: 'ptz' }) });
+  const onvifSetup = new OnvifSetup({ secretsDir: resolveDataPath(config, 'secrets'), logger: logger.child({ component: 'ip-cameras' }) });
   const evidence = new EvidenceService({ config, db: () => store.db, bus, logger: logger.child({ component: 'evidence' }) });
   // All GStreamer lives in a supervised worker process; it records only when a session asks it to.
   const media = new MediaService({ plan: planFromConfig(config), bus, logger: logger.child({ component: 'media' }), workerLogLevel: config.log.level, timeZone: config.room.timezone });
@@ -123,7 +126,7 @@ export function createApp(config: DeviceConfig, logger: Logger, recentLogs?: Rec
     health,
     metrics: metricsHandler(metrics, config.web.console.metricsTokenFile),
     consoleAuth: { gate: auth.consoleGate(), router: authRouter(auth), actorOf: (req) => auth.actorOf(req), stillValid: (req) => auth.stillValid(req) },
-    routes: { kiosk: [ptz.kioskRouter(), audioRouter(() => hardware.devices.audio), mediaRouter(media), technicianCalls.kioskRouter(), ...sessionRoutes.kiosk], console: [ptz.consoleRouter(), mediaRouter(media, requireCapability('recordings.read')), evidenceConsoleRouter(evidence), discovery.consoleRouter(), technicianCalls.consoleRouter(), ...sessionRoutes.console] },
+    routes: { kiosk: [ptz.kioskRouter(), audioRouter(() => hardware.devices.audio), mediaRouter(media), technicianCalls.kioskRouter(), ...sessionRoutes.kiosk], console: [ptz.consoleRouter(), mediaRouter(media, requireCapability('recordings.read')), evidenceConsoleRouter(evidence), discovery.consoleRouter(), onvifConsoleRouter(onvifSetup), technicianCalls.consoleRouter(), ...sessionRoutes.console] },
   });
 
   host.add(store).add(hardware).add(ptz).add(evidence).add(media).add(recordings).add(auth).add(sessions).add(power).add(readiness).add(displaySchedule).add(speakerTracking).add(roomSignals).add(discovery).add(technicianCalls).add(fleet).add(web);

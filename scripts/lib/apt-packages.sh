@@ -9,6 +9,7 @@ APT_PACKAGES=(
   gstreamer1.0-x fonts-dejavu-core libnss3-tools
   pulseaudio gstreamer1.0-pulseaudio
   nats-server
+  gir1.2-gst-rtsp-server-1.0 python3-gi nginx-light libnginx-mod-rtmp
 )
 
 missing_packages() {

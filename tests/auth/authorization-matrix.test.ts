@@ -50,6 +50,9 @@ const expected: Record<string, Rule> = {
   'GET /api/evidence/drives': 'recordings.export',
   'GET /api/devices/discovered': 'devices.manage',
   'POST /api/devices/discovered/rescan': 'devices.manage',
+  'POST /api/devices/onvif/discover': 'devices.manage',
+  'POST /api/devices/onvif/describe': 'devices.manage',
+  'POST /api/devices/onvif/choose': 'devices.manage',
   'GET /api/schedule': 'health.read',
   'POST /api/schedule': 'sessions.manage',
   'GET /api/schedule/:id': 'sessions.manage',
@@ -72,7 +75,7 @@ const expected: Record<string, Rule> = {
 };
 
 /** Bodies that reach the role check without doing real work (a readiness run would record for 5 s). */
-const bodies: Record<string, unknown> = { 'POST /api/readiness/run': { sessionId: 'no-such-session' } };
+const bodies: Record<string, unknown> = { 'POST /api/readiness/run': { sessionId: 'no-such-session' }, 'POST /api/devices/onvif/discover': { timeoutMs: 300 } };
 
 const concrete = (pattern: string) => pattern.replace(':index', '0').replace(/:[A-Za-z]+/g, 'no-such-id');
 const allowed = (rule: Rule, role: Role) => (rule === 'open' || rule === 'login' ? true : typeof rule === 'object' ? rule.anyOf.some((c) => can(role, c)) : can(role, rule));
