@@ -101,6 +101,9 @@ describe('onvif driver ↔ emulated ONVIF camera', () => {
     await startDriver({ passwordFile: join(dir, 'missing') });
     expect(driver!.snapshot()).toMatchObject({ status: 'bad-config' });
     expect(driver!.snapshot().detail).toContain('cannot be read: ENOENT');
+    await driver!.stop();
+    await startDriver({ profileToken: 'profile-4k' });
+    expect(driver!.snapshot()).toMatchObject({ status: 'bad-config', detail: 'the camera has no media profile "profile-4k" (it has profile-main, profile-sub)' });
     // The npm client digests passwords as ASCII: a Vietnamese one would fail as "wrong password" for no visible reason.
     await driver!.stop();
     await writeFile(passwordFile, 'Mật-khẩu\n');
