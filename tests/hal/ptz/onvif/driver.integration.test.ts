@@ -102,6 +102,7 @@ describe('onvif driver ↔ emulated ONVIF camera', () => {
     expect(driver!.snapshot()).toMatchObject({ status: 'bad-config' });
     expect(driver!.snapshot().detail).toContain('cannot be read: ENOENT');
     await driver!.stop();
+    await writeFile(passwordFile, 'Mat-khau-1\n');
     await startDriver({ profileToken: 'profile-4k' });
     expect(driver!.snapshot()).toMatchObject({ status: 'bad-config', detail: 'the camera has no media profile "profile-4k" (it has profile-main, profile-sub)' });
     // The npm client digests passwords as ASCII: a Vietnamese one would fail as "wrong password" for no visible reason.
