@@ -6,7 +6,8 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AppEvents } from '../../kiosk/core/event-bus.js';
 import { MediaService } from '../../kiosk/media/media-service.js';
 import { RtmpServer } from '../support/rtmp-server.js';
-import { ffprobe, killAndWait, quietLogger, requireBuiltWorker, testBus, until } from './helpers.js';
+import { ffprobe, killAndWait, quietLogger, requireBuiltWorker, testBus } from './helpers.js';
+import { waitFor } from '../support/wait.js';
 import { previewWhere, remotePicture } from './luma.js';
 import { smallPlan } from './plan-fixture.js';
 
@@ -51,7 +52,7 @@ describe('RTMP against nginx-rtmp', () => {
     await media.start();
     // The room goes out to the chairing site while it records (a session), as with SRT.
     await media.startRecording({ recordingId: 'r-rtmp-out', dir: join(dir, 'rec'), startIndex: 0 });
-    await until(() => states.some((s) => s.state === 'live'), 30_000, 'the RTMP stream to report live');
+    await waitFor('the RTMP stream to report live', () => states.some((s) => s.state === 'live'), 30_000);
     const copy = join(dir, 'played.flv');
     const player = spawn('ffmpeg', ['-v', 'error', '-rw_timeout', '10000000', '-i', server.url('phong-tcd'), '-t', '3', '-c', 'copy', '-y', copy], { stdio: 'ignore' });
     children.push(player);
@@ -77,7 +78,7 @@ describe('RTMP against nginx-rtmp', () => {
     bus.on('segmentClosed', (segment) => segments.push(segment));
     await previewWhere(bus, (luma) => luma > 170, 40_000, 'the white RTMP remote picture in the program', remotePicture);
     // A segment with the remote picture in it is on disk before the recording stops.
-    await until(() => segments.length >= 1, 20_000, 'a segment to close');
+    await waitFor('a segment to close', () => segments.length >= 1, 20_000);
     expect((await media.stopRecording()).clean).toBe(true);
   }, 90_000);
 });

@@ -7,7 +7,8 @@ import { OnvifPtz, type OnvifPtzOptions } from '../../../../hal/ptz/onvif/driver
 import { describeOnvifCamera, probeOnvifCameras } from '../../../../hal/ptz/onvif/discovery.js';
 import { OnvifCameraEmulator } from '../../../../hal/ptz/onvif/emulator.js';
 import { makeTempDir, removeTempDir } from '../../../support/temp-dir.js';
-import { testBackoff, waitFor } from '../helpers/wait.js';
+import { waitFor } from '../../../support/wait.js';
+import { testBackoff } from '../helpers/wait.js';
 
 /** The real `onvif` driver (npm onvif client) against the ONVIF camera emulator over real HTTP and UDP on this machine. */
 describe('onvif driver ↔ emulated ONVIF camera', () => {
