@@ -11,6 +11,7 @@ import { MediaService } from '../../kiosk/media/media-service.js';
 import { meanLuma } from '../../tests/media/luma.js';
 import { smallPlan } from '../../tests/media/plan-fixture.js';
 import { freePort } from '../../tests/support/free-port.js';
+import { waitFor } from '../../tests/support/wait.js';
 import { measure, percentile } from './ptz.js';
 import type { BenchFigure, BenchSuite } from './types.js';
 
@@ -109,7 +110,7 @@ async function rtspLatency(): Promise<BenchFigure[]> {
     for (let i = 0; i < FLIPS + 1; i++) {
       const white = i % 2 === 0;
       const changedAt = await server.luma(white ? 'white' : 'black');
-      const seen = await until(() => lumas.find((l) => l.at > changedAt && (white ? l.luma > 170 : l.luma < 60)), 20_000);
+      const seen = await waitFor('the flipped picture in the program', () => lumas.find((l) => l.at > changedAt && (white ? l.luma > 170 : l.luma < 60)), 20_000, 10);
       // The first flip also waits for the camera to come up: not a latency.
       if (i > 0) samples.push(seen.at - changedAt);
     }
@@ -123,15 +124,5 @@ async function rtspLatency(): Promise<BenchFigure[]> {
     await media.stop();
     await server.stop();
     await rm(dir, { recursive: true, force: true });
-  }
-}
-
-async function until<T>(probe: () => T | undefined, timeoutMs: number): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`no change seen in the program within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }

@@ -7,9 +7,9 @@ import type { AppEvents } from '../../kiosk/core/event-bus.js';
 import { MediaService } from '../../kiosk/media/media-service.js';
 import { RtmpServer } from '../support/rtmp-server.js';
 import { ffprobe, killAndWait, quietLogger, requireBuiltWorker, testBus } from './helpers.js';
+import { waitFor } from '../support/wait.js';
 import { previewWhere, remotePicture } from './luma.js';
 import { smallPlan } from './plan-fixture.js';
-import { waitFor } from '../support/wait.js';
 
 // Real GStreamer against a real RTMP server (nginx + libnginx-mod-rtmp) on loopback.
 let dir: string | undefined;
@@ -52,7 +52,7 @@ describe('RTMP against nginx-rtmp', () => {
     await media.start();
     // The room goes out to the chairing site while it records (a session), as with SRT.
     await media.startRecording({ recordingId: 'r-rtmp-out', dir: join(dir, 'rec'), startIndex: 0 });
-    await waitFor('the RTMP stream to report live', () => states.some((s) => s.state === 'live'), 30_000, 100);
+    await waitFor('the RTMP stream to report live', () => states.some((s) => s.state === 'live'), 30_000);
     const copy = join(dir, 'played.flv');
     const player = spawn('ffmpeg', ['-v', 'error', '-rw_timeout', '10000000', '-i', server.url('phong-tcd'), '-t', '3', '-c', 'copy', '-y', copy], { stdio: 'ignore' });
     children.push(player);
@@ -78,7 +78,7 @@ describe('RTMP against nginx-rtmp', () => {
     bus.on('segmentClosed', (segment) => segments.push(segment));
     await previewWhere(bus, (luma) => luma > 170, 40_000, 'the white RTMP remote picture in the program', remotePicture);
     // A segment with the remote picture in it is on disk before the recording stops.
-    await waitFor('a segment to close', () => segments.length >= 1, 20_000, 100);
+    await waitFor('a segment to close', () => segments.length >= 1, 20_000);
     expect((await media.stopRecording()).clean).toBe(true);
   }, 90_000);
 });

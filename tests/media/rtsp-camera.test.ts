@@ -8,9 +8,9 @@ import type { MediaPlan } from '../../kiosk/media/plan.js';
 import type { SegmentInfo } from '../../kiosk/media/types.js';
 import { freePort } from '../support/free-port.js';
 import { ffprobe, nextEvent, quietLogger, requireBuiltWorker, testBus } from './helpers.js';
+import { waitFor } from '../support/wait.js';
 import { previewWhere, remotePicture } from './luma.js';
 import { smallPlan } from './plan-fixture.js';
-import { waitFor } from '../support/wait.js';
 
 // Real GStreamer on both ends: GStreamer's RTSP server (H.264 + Opus, digest login) and the media worker.
 let dir: string;
@@ -68,7 +68,7 @@ describe('an IP camera over RTSP, against a real RTSP server', () => {
     await slate;
     const segmentsAtLoss = segments.length;
     // The slate keeps the program, and so the recording, going while the camera is away.
-    await waitFor('segments to keep closing while the camera is lost', () => segments.length >= segmentsAtLoss + 2, 20_000, 100);
+    await waitFor('segments to keep closing while the camera is lost', () => segments.length >= segmentsAtLoss + 2, 20_000);
 
     const restored = nextEvent(bus, 'mediaSourceRestored', (e) => e.source === 'camera', 30_000);
     await camera.start();
@@ -94,7 +94,7 @@ describe('an IP camera over RTSP, against a real RTSP server', () => {
     const out = join(dir, 'rec');
     await media!.startRecording({ recordingId: 'r-rtsp-401', dir: out, startIndex: 0 });
     expect((await lost)[0].reason).toMatch(/unauthori[sz]ed|401|not authorized/i);
-    await waitFor('slate segments', () => segments.length >= 2, 20_000, 100);
+    await waitFor('slate segments', () => segments.length >= 2, 20_000);
     expect((await media!.stopRecording()).clean).toBe(true);
   }, 60_000);
 

@@ -26,6 +26,9 @@ export interface OnvifEmulatorOptions {
   discovery?: boolean;
 }
 
+/** Operations that name a media profile: a token the camera does not have is `ter:NoProfile`. */
+const PROFILE_ACTIONS = new Set(['GetStreamUri', 'GetStatus', 'ContinuousMove', 'Stop', 'AbsoluteMove', 'RelativeMove', 'GotoHomePosition', 'SetHomePosition', 'GetPresets', 'SetPreset', 'GotoPreset', 'RemovePreset']);
+
 export const defaultProfiles: MediaProfile[] = [
   { token: 'profile-main', name: 'MainStream', encoding: 'H264', width: 1280, height: 720, fps: 25, bitrateKbps: 2048, rtspPath: '/main' },
   { token: 'profile-sub', name: 'SubStream', encoding: 'H264', width: 640, height: 360, fps: 15, bitrateKbps: 512, rtspPath: '/sub' },
@@ -160,11 +163,12 @@ export class OnvifCameraEmulator {
   }
 
   #handle(request: SoapRequest): { body: string } | { fault: SoapFault } {
-    const { body } = request;
+    const { body, action } = request;
     const model = this.model;
     const profileToken = textOf(body, 'ProfileToken');
-    const needProfile = () => (profileToken !== undefined && model.profile(profileToken) ? undefined : { fault: faults.noProfile });
-    switch (request.action) {
+    if (PROFILE_ACTIONS.has(action) && !(profileToken !== undefined && model.profile(profileToken))) return { fault: faults.noProfile };
+    const done = () => ({ body: answer.empty('tptz', action) });
+    switch (action) {
       case 'GetSystemDateAndTime':
         return { body: answer.systemDateAndTime(this.#cameraNow()) };
       case 'GetServices':
@@ -178,53 +182,58 @@ export class OnvifCameraEmulator {
       case 'GetVideoSources':
         return { body: answer.videoSources() };
       case 'GetStreamUri': {
-        const missing = needProfile();
-        if (missing) return missing;
         const protocol = textOf(body, 'StreamSetup', 'Transport', 'Protocol') ?? 'RTSP';
         if (!['RTSP', 'UDP', 'TCP'].includes(protocol)) return { fault: faults.invalidArg(`transport ${protocol} is not offered`) };
         const { host, port } = this.#options.rtsp;
         return { body: answer.streamUri(`rtsp://${host}:${port}${model.profile(profileToken!)!.rtspPath}`) };
       }
       case 'GetStatus':
-        return needProfile() ?? { body: answer.ptzStatus(model.position(), model.moving, this.#cameraNow()) };
+        return { body: answer.ptzStatus(model.position(), model.moving, this.#cameraNow()) };
       case 'ContinuousMove': {
         const velocity = vectorOf(child(body, 'Velocity'));
         if (!velocity) return { fault: faults.invalidArg('Velocity is missing') };
         const timeout = textOf(body, 'Timeout');
-        return needProfile() ?? (model.continuousMove(velocity, timeout ? durationMs(timeout) : undefined), { body: answer.empty('tptz', 'ContinuousMove') });
+        model.continuousMove(velocity, timeout ? durationMs(timeout) : undefined);
+        return done();
       }
       case 'Stop': {
-        const flag = (name: string) => textOf(body, name) !== 'false';
-        return needProfile() ?? (model.stop(flag('PanTilt'), flag('Zoom')), { body: answer.empty('tptz', 'Stop') });
+        // An axis left out is stopped (ONVIF PTZ §5.3.5).
+        const axis = (name: string) => textOf(body, name) !== 'false';
+        model.stop(axis('PanTilt'), axis('Zoom'));
+        return done();
       }
       case 'AbsoluteMove': {
         const position = vectorOf(child(body, 'Position'));
         if (!position) return { fault: faults.invalidArg('Position is missing') };
-        return needProfile() ?? (model.absoluteMove(position), { body: answer.empty('tptz', 'AbsoluteMove') });
+        model.absoluteMove(position);
+        return done();
       }
       case 'RelativeMove': {
         const translation = vectorOf(child(body, 'Translation'));
         if (!translation) return { fault: faults.invalidArg('Translation is missing') };
-        return needProfile() ?? (model.relativeMove(translation), { body: answer.empty('tptz', 'RelativeMove') });
+        model.relativeMove(translation);
+        return done();
       }
       case 'GotoHomePosition':
-        return needProfile() ?? (model.gotoHome(), { body: answer.empty('tptz', 'GotoHomePosition') });
+        model.gotoHome();
+        return done();
       case 'SetHomePosition':
-        return needProfile() ?? (model.setHome(), { body: answer.empty('tptz', 'SetHomePosition') });
+        model.setHome();
+        return done();
       case 'GetPresets':
-        return needProfile() ?? { body: answer.presets(model.presets()) };
+        return { body: answer.presets(model.presets()) };
       case 'SetPreset': {
-        const missing = needProfile();
-        if (missing) return missing;
-        const token = model.setPreset(textOf(body, 'PresetName') ?? '', textOf(body, 'PresetToken') || undefined);
-        return token === undefined ? { fault: textOf(body, 'PresetToken') ? faults.noPreset : faults.tooManyPresets } : { body: answer.setPreset(token) };
+        const wanted = textOf(body, 'PresetToken') || undefined;
+        const token = model.setPreset(textOf(body, 'PresetName') ?? '', wanted);
+        if (token === undefined) return { fault: wanted ? faults.noPreset : faults.tooManyPresets };
+        return { body: answer.setPreset(token) };
       }
       case 'GotoPreset':
-        return needProfile() ?? (model.gotoPreset(textOf(body, 'PresetToken') ?? '') ? { body: answer.empty('tptz', 'GotoPreset') } : { fault: faults.noPreset });
+        return model.gotoPreset(textOf(body, 'PresetToken') ?? '') ? done() : { fault: faults.noPreset };
       case 'RemovePreset':
-        return needProfile() ?? (model.removePreset(textOf(body, 'PresetToken') ?? '') ? { body: answer.empty('tptz', 'RemovePreset') } : { fault: faults.noPreset });
+        return model.removePreset(textOf(body, 'PresetToken') ?? '') ? done() : { fault: faults.noPreset };
       default:
-        return { fault: faults.actionNotSupported(request.action) };
+        return { fault: faults.actionNotSupported(action) };
     }
   }
 

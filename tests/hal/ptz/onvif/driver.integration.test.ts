@@ -7,8 +7,8 @@ import { OnvifPtz, type OnvifPtzOptions } from '../../../../hal/ptz/onvif/driver
 import { describeOnvifCamera, probeOnvifCameras } from '../../../../hal/ptz/onvif/discovery.js';
 import { OnvifCameraEmulator } from '../../../../hal/ptz/onvif/emulator.js';
 import { makeTempDir, removeTempDir } from '../../../support/temp-dir.js';
-import { testBackoff } from '../helpers/wait.js';
 import { waitFor } from '../../../support/wait.js';
+import { testBackoff } from '../helpers/wait.js';
 
 /** The real `onvif` driver (npm onvif client) against the ONVIF camera emulator over real HTTP and UDP on this machine. */
 describe('onvif driver ↔ emulated ONVIF camera', () => {
@@ -102,6 +102,10 @@ describe('onvif driver ↔ emulated ONVIF camera', () => {
     await startDriver({ passwordFile: join(dir, 'missing') });
     expect(driver!.snapshot()).toMatchObject({ status: 'bad-config' });
     expect(driver!.snapshot().detail).toContain('cannot be read: ENOENT');
+    await driver!.stop();
+    await writeFile(passwordFile, 'Mat-khau-1\n');
+    await startDriver({ profileToken: 'profile-4k' });
+    expect(driver!.snapshot()).toMatchObject({ status: 'bad-config', detail: 'the camera has no media profile "profile-4k" (it has profile-main, profile-sub)' });
     // The npm client digests passwords as ASCII: a Vietnamese one would fail as "wrong password" for no visible reason.
     await driver!.stop();
     await writeFile(passwordFile, 'Mật-khẩu\n');

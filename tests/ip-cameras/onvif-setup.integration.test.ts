@@ -1,10 +1,10 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { addConsoleUser, consoleClient } from '../../../support/console-client.js';
-import { daemonsPerTest, writeTestConfig } from '../../../support/daemon.js';
-import { freePort } from '../../../support/free-port.js';
-import { waitFor } from '../../../support/wait.js';
+import { addConsoleUser, consoleClient } from '../support/console-client.js';
+import { daemonsPerTest, writeTestConfig } from '../support/daemon.js';
+import { freePort } from '../support/free-port.js';
+import { waitFor } from '../support/wait.js';
 
 const PASSWORD = 'Room-Cam-Pass-77';
 
