@@ -1,7 +1,7 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { addConsoleUser, consoleClient } from '../support/console-client.js';
+import { addConsoleUser, consoleClient, login as consoleLogin } from '../support/console-client.js';
 import { daemonsPerTest, writeTestConfig } from '../support/daemon.js';
 import { freePort } from '../support/free-port.js';
 import { waitFor } from '../support/wait.js';
@@ -45,6 +45,9 @@ describe('IP camera in the daemon: health, ONVIF set-up in the console, secrets'
       return byKind.ptz?.status === 'ok' && byKind.camera?.status === 'ok' ? byKind : undefined;
     }, 30_000, 250);
     expect(health.ptz).toMatchObject({ driver: 'onvif-emulated', clock: { driftSeconds: 7 } });
+    // The drift also reaches Prometheus, for rooms watched that way.
+    const metrics = await (await fetch(`${daemon.consoleUrl}/metrics`, { headers: { cookie: await consoleLogin(daemon.consoleUrl, 'kythuat', 'Kỹ-thuật-viên-1') } })).text();
+    expect(metrics).toMatch(/^diemcau_device_clock_drift_seconds\{device="ptz"\} 7$/m);
 
     const { cameras } = await call('post', '/devices/onvif/discover', { timeoutMs: 1500 });
     const emulated = cameras.find((c: { port: number; host: string }) => c.host === '127.0.0.1' && c.port === onvifPort);
