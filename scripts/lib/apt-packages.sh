@@ -8,7 +8,7 @@ APT_PACKAGES=(
   ddcutil alsa-utils pulseaudio-utils
   gstreamer1.0-x fonts-dejavu-core libnss3-tools
   pulseaudio gstreamer1.0-pulseaudio
-  nats-server
+  nats-server device-tree-compiler
 )
 
 missing_packages() {
