@@ -11,6 +11,7 @@ import type { PowerAlert } from '../power/types.js';
 import type { EvidenceAlert } from '../recording/ports.js';
 import type { SecurityAlert } from '../auth/security-alert.js';
 import type { TechnicianCallEvent } from '../room/technician-call.js';
+import type { UpdateStatus } from '../update/status.js';
 import type { Logger } from './logger.js';
 import { describeError } from '../../hal/core/describe-error.js';
 
@@ -67,6 +68,8 @@ export type AppEvents = MediaEvents & {
   securityAlert: [alert: SecurityAlert];
   /** A call for the technician was raised (touchscreen, room button) or acknowledged in the console (kiosk/room). */
   technicianCall: [call: TechnicianCallEvent];
+  /** A software update moved to another step, or ended (kiosk/update): central monitoring shows it. */
+  updateProgress: [status: UpdateStatus];
 };
 
 export type EventBus = TypedEmitter<AppEvents>;

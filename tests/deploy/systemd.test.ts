@@ -77,7 +77,11 @@ describe('scripts/install-device.sh into an image root', () => {
     const args = ['scripts/install-device.sh', '--root', image, '--profile', 'config/examples/rpi5-visca-nut.json', '--board', 'raspberry-pi-5', '--no-enable'];
     await run('bash', args, { cwd: root });
     for (const path of [
-      'opt/diemcau/dist/kiosk/cli.js',
+      'opt/diemcau/current/dist/kiosk/cli.js',
+      'etc/systemd/system/diemcau-update.service',
+      'etc/systemd/system/diemcau-update.path',
+      'etc/chromium/policies/managed/diemcau-kiosk.json',
+      'boot/firmware/overlays/diemcau-io.dtbo',
       'etc/systemd/system/diemcau.service',
       'etc/systemd/system/diemcau-kiosk.service',
       'etc/udev/rules.d/70-diemcau.rules',
