@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import pino from 'pino';
 import { resolve } from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import { createLogger } from '../core/logger.js';
@@ -25,7 +26,8 @@ export const updateCommand: Command = {
     switch (sub) {
       case 'apply': {
         const { config } = loadConfig(values.config);
-        const updater = new Updater({ config, logger: createLogger(config.log.level) });
+        // The log to stderr (the journal under systemd): stdout carries the outcome, one JSON line.
+        const updater = new Updater({ config, logger: createLogger(config.log.level, pino.destination(2)) });
         const artifact = positionals[0];
         const request = artifact ? { artifact: resolve(artifact), requestedBy: { via: 'cli' as const, actor: process.env.SUDO_USER ?? process.env.USER ?? 'root' } } : await updater.pendingRequest();
         if (!request) {
