@@ -94,7 +94,8 @@ export function createApp(config: DeviceConfig, logger: Logger, recentLogs?: Rec
   const healthSource = { services: () => host.statuses(), devices: () => hardware.snapshots(), media: () => media.health(), recording: () => recordings.health(), power: () => powerHealthOf(hardware.devices.ups) };
   const healthMeta = { version, startedAt, room: { id: config.room.id, name: config.room.name, role: config.room.role } };
   const health = () => healthReport(healthSource, healthMeta);
-  // Software updates: checked and handed to the updater, a process of its own (kiosk/update).
+  // Software updates: checked and handed to the updater, a process of its own (kiosk/update). Started
+  // after the fleet, so the outcome of an update made while the daemon was stopped reaches central.
   const update = new UpdateService({ config, version, sessions, bus, logger: logger.child({ component: 'update' }) });
   // Central monitoring over NATS: readiness, session states (never identities), alerts, room state; commands in.
   const fleet = new FleetService({
@@ -130,6 +131,6 @@ export function createApp(config: DeviceConfig, logger: Logger, recentLogs?: Rec
     routes: { kiosk: [ptz.kioskRouter(), audioRouter(() => hardware.devices.audio), mediaRouter(media), technicianCalls.kioskRouter(), ...sessionRoutes.kiosk], console: [ptz.consoleRouter(), mediaRouter(media, requireCapability('recordings.read')), evidenceConsoleRouter(evidence), discovery.consoleRouter(), technicianCalls.consoleRouter(), updateConsoleRouter(update, version), ...sessionRoutes.console] },
   });
 
-  host.add(store).add(hardware).add(ptz).add(evidence).add(media).add(recordings).add(auth).add(sessions).add(power).add(readiness).add(displaySchedule).add(speakerTracking).add(roomSignals).add(discovery).add(technicianCalls).add(update).add(fleet).add(web);
+  host.add(store).add(hardware).add(ptz).add(evidence).add(media).add(recordings).add(auth).add(sessions).add(power).add(readiness).add(displaySchedule).add(speakerTracking).add(roomSignals).add(discovery).add(technicianCalls).add(fleet).add(update).add(web);
   return { host, store, hardware, ptz, evidence, auth, sessions, power, readiness, fleet, web, media, recordings, update };
 }

@@ -1,5 +1,6 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { z } from 'zod';
 import type { DeviceConfig } from '../../config/schema.js';
 import { resolveDataPath } from '../../config/load.js';
 import type { EventBus } from '../core/event-bus.js';
@@ -14,7 +15,6 @@ import { incompatibilities, readReleaseInfo, thisHost } from './release-info.js'
 import { loadTrustedKeys, signatureSuffix, verifyArtifact } from './release-signature.js';
 import { advance, isFinal, newUpdateId, readJson, updateStatus, writeJson, type UpdateProblem, type UpdateStatus } from './status.js';
 import { UpdateError } from './update-error.js';
-import { z } from 'zod';
 
 export interface UpdateServiceOptions {
   config: DeviceConfig;
@@ -74,7 +74,7 @@ export class UpdateService implements Service {
 
   /** Starts an update: refused at once when it may not run now; the download and checks go on in the background. */
   async request(source: UpdateSource, requestedBy: UpdateStatus['requestedBy']): Promise<UpdateStatus> {
-    const { config, sessions, version, logger } = this.options;
+    const { version, logger } = this.options;
     const url = parseUrl(source.url);
     const current = await this.status();
     if (this.#working || (current && !isFinal(current.state) && Date.now() - Date.parse(current.updatedAt) < staleAfterMs)) {
@@ -84,6 +84,7 @@ export class UpdateService implements Service {
     const now = new Date().toISOString();
     const status: UpdateStatus = { id: newUpdateId(), state: 'downloading', from: version, to: null, requestedBy, startedAt: now, updatedAt: now, steps: [{ state: 'downloading', at: now }] };
     await writeJson(this.files.status, status);
+    await this.#watch();
     logger.info({ update: status.id, url: url.origin + url.pathname, via: requestedBy.via }, 'update requested');
     this.#working = this.#prepare(status, url.href).finally(() => {
       this.#working = undefined;
