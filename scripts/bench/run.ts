@@ -10,6 +10,7 @@ const suites: Record<string, () => Promise<BenchSuite>> = {
   readiness: async () => (await import('./readiness.js')).readinessBench,
   media: async () => (await import('./media.js')).mediaBench,
   fleet: async () => (await import('./fleet.js')).fleetBench,
+  update: async () => (await import('./update.js')).updateBench,
 };
 
 const { values } = parseArgs({ options: { only: { type: 'string', multiple: true } }, strict: true });
