@@ -160,6 +160,7 @@ if [ -z "$root" ]; then
   udevadm control --reload && udevadm trigger
   systemctl daemon-reload
   if [ "$enable" -eq 1 ]; then
+    systemctl enable diemcau-update.service
     systemctl enable --now diemcau.service diemcau-update.path diemcau-kiosk.service
     port="$(node --input-type=module -e 'const { loadConfigFile } = await import(process.argv[1]); console.log(loadConfigFile(process.argv[2]).web.kiosk.port)' "$sw/dist/config/load.js" "$config")"
     "$sw/scripts/wait-for-url.sh" "http://127.0.0.1:$port/api/health" 120 || { log "the daemon did not answer: journalctl -u diemcau"; exit 1; }

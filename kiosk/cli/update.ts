@@ -28,11 +28,13 @@ export const updateCommand: Command = {
         const { config } = loadConfig(values.config);
         // The log to stderr (the journal under systemd): stdout carries the outcome, one JSON line.
         const updater = new Updater({ config, logger: createLogger(config.log.level, pino.destination(2)) });
+        const resumed = await updater.resumeInterrupted();
+        if (resumed) process.stdout.write(`${JSON.stringify(resumed)}\n`);
         const artifact = positionals[0];
         const request = artifact ? { artifact: resolve(artifact), requestedBy: { via: 'cli' as const, actor: process.env.SUDO_USER ?? process.env.USER ?? 'root' } } : await updater.pendingRequest();
         if (!request) {
-          process.stderr.write('update: no update requested\n');
-          return 0;
+          if (!resumed) process.stderr.write('update: no update requested\n');
+          return !resumed || resumed.state === 'succeeded' ? 0 : 1;
         }
         const status = await updater.apply(request);
         process.stdout.write(`${JSON.stringify(status)}\n`);

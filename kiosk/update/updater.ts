@@ -88,6 +88,9 @@ export class Updater {
     const staged = await unpackArtifact(this.layout, artifact);
     await adoptRelease(this.layout, staged.dir, staged.info);
 
+    // The daemon refused if a session was live; asked again here, as root, just before it is stopped.
+    const live = await this.#liveSession();
+    if (live) throw new Refusal('live-session', `session ${live} is live`);
     await this.#to('stopping');
     await this.#daemon('stop');
     // From here the room has no daemon: whatever goes wrong ends with the previous release running again.
@@ -134,6 +137,42 @@ export class Updater {
     logger.warn({ update: this.#status!.id, back: from, healthy: verdict.healthy }, 'rolled back');
     if (!verdict.healthy) return this.#to('failed', { problem, detail: `${why}; after the rollback ${verdict.detail}` });
     return this.#to('rolled-back', { problem, detail: why });
+  }
+
+  /**
+   * An update cut short (power lost, the updater killed) after the daemon was stopped: run at boot
+   * (diemcau-update.service is also wanted by multi-user.target) and whenever the updater starts,
+   * it finishes the job. The new release running is judged like any other; anything else ends with
+   * the previous release and its database.
+   */
+  async resumeInterrupted(): Promise<UpdateStatus | undefined> {
+    const status = await readJson(this.files.status, updateStatus).catch(() => undefined);
+    if (!status || isFinal(status.state) || ['downloading', 'verifying', 'requested', 'unpacking'].includes(status.state)) return undefined;
+    const { config, logger } = this.options;
+    this.#status = status;
+    const current = await linkedVersion(this.layout.current);
+    logger.warn({ update: status.id, state: status.state, from: status.from, to: status.to, current }, 'update was interrupted: resuming');
+    const why = `interrupted while ${status.state}`;
+    if (status.state !== 'rolling-back' && status.to && current === status.to) {
+      await this.#to('checking-health', { detail: why });
+      await this.#daemon('start');
+      const verdict = await waitHealthy(this.#healthUrl(), status.to, config.update.healthDeadlineSeconds * 1000);
+      if (verdict.healthy) return this.#to('succeeded', { detail: `${verdict.detail} (${why})` });
+      return this.#rollBack(status.from, status.backup, 'unhealthy', `${verdict.detail} (${why})`);
+    }
+    // Before the switch the database was not touched yet; after a switch back it may have been.
+    return this.#rollBack(status.from, status.state === 'rolling-back' ? status.backup : undefined, status.problem ?? 'internal', why);
+  }
+
+  /** The session the running daemon calls live (its kiosk API), if any; none when it does not answer. */
+  async #liveSession(): Promise<string | undefined> {
+    try {
+      const response = await fetch(`http://127.0.0.1:${this.options.config.web.kiosk.port}/api/session/current`, { signal: AbortSignal.timeout(5000) });
+      const body = (await response.json()) as { session?: { id?: string; state?: string } | null };
+      return body.session && ['live', 'ending'].includes(body.session.state ?? '') ? body.session.id : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   #healthUrl(): string {

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { copyFile, readFile, readlink, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -196,6 +196,27 @@ describe('install from a release, signed updates with automatic rollback', () =>
     expect(await updateStatus()).toMatchObject({ state: 'rolled-back', problem: 'unhealthy' });
   }, 120_000);
 
+  it('an update cut short after the switch (the updater killed) is finished by the next run of the updater: rolled back', async () => {
+    const { handed } = await update(`${serverUrl}/${artifacts.broken.split('/').at(-1)}`);
+    expect(handed).toMatchObject({ state: 'requested' });
+    const updater = spawn(process.execPath, [join(root, 'opt/diemcau/current/dist/kiosk/cli.js'), 'update', 'apply'], { env: { ...process.env, DIEMCAU_CONFIG: config }, stdio: 'ignore' });
+    // The daemon is stopped meanwhile: the status file is what there is to read.
+    const statusFile = join(root, 'var/lib/diemcau/updates/status.json');
+    await waitFor('the updater to wait for health', async () => JSON.parse(await readFile(statusFile, 'utf8')).state === 'checking-health', 60_000, 100).catch(async (error) => {
+      updater.kill('SIGKILL');
+      throw error;
+    });
+    updater.kill('SIGKILL');
+    expect(await readlink(join(root, 'opt/diemcau/current'))).toBe('releases/1.1.0-broken');
+    // What diemcau-update.service does at the next boot, or at the next request.
+    const resumed = await cli('update', 'apply');
+    expect(resumed.code).toBe(1);
+    expect(JSON.parse(resumed.stdout.trim().split('\n')[0]!)).toMatchObject({ state: 'rolled-back', problem: 'unhealthy', detail: expect.stringContaining('interrupted while checking-health') });
+    expect(await readlink(join(root, 'opt/diemcau/current'))).toBe('releases/1.0.0');
+    await healthyAs('1.0.0');
+    expect(await tableExists('test_added_by_broken')).toBe(false);
+  }, 150_000);
+
   it('an update to a healthy release B is kept: B current, its migration applied, the data still there', async () => {
     const { handed } = await update(`${serverUrl}/${artifacts.b.split('/').at(-1)}`);
     expect(handed).toMatchObject({ state: 'requested', to: '1.1.0' });
@@ -230,8 +251,11 @@ describe('install from a release, signed updates with automatic rollback', () =>
     const during = await requestUpdate(`${serverUrl}/${artifacts.a.split('/').at(-1)}`);
     expect(during.status).toBe(409);
     expect(((await during.json()) as { error: unknown }).error).toMatchObject({ code: 'live-session', details: { label: { vi: expect.stringContaining('buổi tiếp') } } });
-    // Nothing was handed to the updater.
+    // Nothing was handed to the updater; and the updater itself, given a release by hand, asks the daemon first.
     expect(existsSync(join(root, 'var/lib/diemcau/updates/request.json'))).toBe(false);
+    const direct = await cli('update', 'apply', artifacts.a);
+    expect(JSON.parse(direct.stdout)).toMatchObject({ state: 'refused', problem: 'live-session' });
+    expect((await health())?.version).toBe('1.1.0');
     await fetch(`${kioskUrl}/api/session/${session.id}/end`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
   }, 60_000);
 });

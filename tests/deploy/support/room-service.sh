@@ -9,6 +9,8 @@ mkdir -p "$root/run"
 alive() { [ -e "/proc/$1" ] && [ "$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null)" != Z ]; }
 case "$action" in
   start)
+    # Like systemctl: starting a running service does nothing.
+    if [ -f "$pidfile" ] && alive "$(cat "$pidfile")"; then exit 0; fi
     DIEMCAU_CONFIG="$config" nohup node "$root/opt/diemcau/current/dist/kiosk/cli.js" start </dev/null >>"$root/run/diemcau.log" 2>&1 &
     echo $! > "$pidfile" ;;
   stop)
