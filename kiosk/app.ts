@@ -128,7 +128,7 @@ export function createApp(config: DeviceConfig, logger: Logger, recentLogs?: Rec
     health,
     metrics: metricsHandler(metrics, config.web.console.metricsTokenFile),
     consoleAuth: { gate: auth.consoleGate(), router: auth.router(), actorOf: (req) => auth.actorOf(req), stillValid: (req) => auth.stillValid(req) },
-    routes: { kiosk: [ptz.kioskRouter(), audioRouter(() => hardware.devices.audio), mediaRouter(media), technicianCalls.kioskRouter(), ...sessionRoutes.kiosk], console: [ptz.consoleRouter(), mediaRouter(media, requireCapability('recordings.read')), evidenceConsoleRouter(evidence), discovery.consoleRouter(), technicianCalls.consoleRouter(), updateConsoleRouter(update, version), ...sessionRoutes.console] },
+    routes: { kiosk: [ptz.kioskRouter(), audioRouter(() => hardware.devices.audio), mediaRouter(media), technicianCalls.kioskRouter(), ...sessionRoutes.kiosk], console: [ptz.consoleRouter(), mediaRouter(media, requireCapability('recordings.read')), evidenceConsoleRouter(evidence), discovery.consoleRouter(), technicianCalls.consoleRouter(), updateConsoleRouter(update, version, evidence), ...sessionRoutes.console] },
   });
 
   host.add(store).add(hardware).add(ptz).add(evidence).add(media).add(recordings).add(auth).add(sessions).add(power).add(readiness).add(displaySchedule).add(speakerTracking).add(roomSignals).add(discovery).add(technicianCalls).add(fleet).add(update).add(web);

@@ -27,7 +27,12 @@ export function statusView(status: UpdateStatus | undefined): unknown {
  *   GET  /api/update          { version, status }   the running version and the last update's progress
  *   POST /api/update {url}    202 { status }        409 while a session is live or soon, or another update runs
  */
-export function updateConsoleRouter(update: UpdateService, version: string): express.Router {
+/** Who asked for an update is kept in the audit log (the status names only the channel). */
+export interface UpdateAudit {
+  record(entry: { actor: string; role: string; action: string; target: string; detail?: string }): Promise<void>;
+}
+
+export function updateConsoleRouter(update: UpdateService, version: string, audit: UpdateAudit): express.Router {
   const router = express.Router();
   router.get('/update', requireCapability('devices.manage'), async (_req, res) => {
     res.json({ version, status: statusView(await update.status()) });
@@ -36,6 +41,7 @@ export function updateConsoleRouter(update: UpdateService, version: string): exp
     const body = parseBody(requestBody, req);
     const actor = (req as AuthenticatedRequest).auth!;
     const status = await update.request({ url: body.url }, { via: 'console', actor: actor.user });
+    await audit.record({ actor: actor.user, role: actor.role, action: 'software-update-requested', target: `update:${status.id}`, detail: body.url.slice(0, 500) });
     res.status(202).json({ status: statusView(status) });
   });
   router.use(updateErrors);

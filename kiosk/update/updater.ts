@@ -1,4 +1,4 @@
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DeviceConfig } from '../../config/schema.js';
 import { resolveDataPath } from '../../config/load.js';
@@ -9,7 +9,7 @@ import { backupDatabase, restoreDatabase } from './database-backup.js';
 import { waitHealthy } from './health-check.js';
 import { installLayout, updateFiles, type InstallLayout, type UpdateFiles } from './layout.js';
 import { incompatibilities, readReleaseInfo, thisHost, type HostPlatform } from './release-info.js';
-import { loadTrustedKeys, verifyArtifact } from './release-signature.js';
+import { loadTrustedKeys, signatureSuffix, verifyArtifact } from './release-signature.js';
 import { adoptRelease, linkedVersion, pointLink, pruneReleases, unpackArtifact } from './release-store.js';
 import { advance, isFinal, newUpdateId, readJson, updateRequest, updateStatus, writeJson, type UpdateProblem, type UpdateRequest, type UpdateState, type UpdateStatus } from './status.js';
 
@@ -53,7 +53,6 @@ export class Updater {
 
   /** Applies the daemon's request, or an artifact given by hand at the device (`diemcau update apply FILE`). */
   async apply(request: UpdateRequest | { artifact: string; requestedBy: UpdateRequest['requestedBy'] }): Promise<UpdateStatus> {
-    const { logger } = this.options;
     const from = (await linkedVersion(this.layout.current)) ?? 'none';
     const now = new Date().toISOString();
     const id = 'id' in request ? request.id : newUpdateId();
@@ -62,7 +61,18 @@ export class Updater {
     // Taken over: the path unit must not start a second run for the same request.
     await rm(this.files.request, { force: true });
     try {
-      return await this.#run(request.artifact, from);
+      return await this.#guarded(() => this.#run(request.artifact, from));
+    } finally {
+      // A download the daemon made is the updater's to remove once used (a release by hand is the technician's).
+      if ('id' in request) for (const file of [request.artifact, `${request.artifact}${signatureSuffix}`]) await rm(file, { force: true }).catch(() => undefined);
+    }
+  }
+
+  async #guarded(work: () => Promise<UpdateStatus>): Promise<UpdateStatus> {
+    const { logger } = this.options;
+    const id = this.#status!.id;
+    try {
+      return await work();
     } catch (error) {
       if (error instanceof Refusal) {
         logger.warn({ update: id, problem: error.problem, detail: error.message }, 'update refused');
@@ -116,12 +126,21 @@ export class Updater {
     }
     const verdict = await waitHealthy(this.#healthUrl(), info.version, config.update.healthDeadlineSeconds * 1000);
     if (verdict.healthy) {
-      const removed = await pruneReleases(this.layout, config.update.keepReleases).catch(() => []);
+      const removed = [...(await pruneReleases(this.layout, config.update.keepReleases).catch(() => [])), ...(await this.#pruneBackups(config.update.keepReleases))];
       logger.info({ update: this.#status!.id, from, to: info.version, removed }, 'update succeeded');
       return this.#to('succeeded', { detail: verdict.detail });
     }
     logger.error({ update: this.#status!.id, to: info.version, detail: verdict.detail }, 'new release not healthy: rolling back');
     return this.#rollBack(from, backup, 'unhealthy', verdict.detail);
+  }
+
+  /** Database backups beyond the newest `keep` (one per update) go with the releases they belonged to. */
+  async #pruneBackups(keep: number): Promise<string[]> {
+    const names = (await readdir(this.files.backups).catch(() => [] as string[])).filter((n) => n.endsWith('.sqlite'));
+    const dated = await Promise.all(names.map(async (name) => ({ name, at: (await stat(join(this.files.backups, name))).mtimeMs })));
+    const old = dated.sort((a, b) => b.at - a.at).slice(keep).map((d) => d.name);
+    for (const name of old) await rm(join(this.files.backups, name), { force: true });
+    return old;
   }
 
   /** The previous release and the database as it was before the new release touched it. */
@@ -148,8 +167,12 @@ export class Updater {
   async resumeInterrupted(): Promise<UpdateStatus | undefined> {
     const status = await readJson(this.files.status, updateStatus).catch(() => undefined);
     if (!status || isFinal(status.state) || ['downloading', 'verifying', 'requested', 'unpacking'].includes(status.state)) return undefined;
-    const { config, logger } = this.options;
     this.#status = status;
+    return this.#guarded(() => this.#resume(status));
+  }
+
+  async #resume(status: UpdateStatus): Promise<UpdateStatus> {
+    const { config, logger } = this.options;
     const current = await linkedVersion(this.layout.current);
     logger.warn({ update: status.id, state: status.state, from: status.from, to: status.to, current }, 'update was interrupted: resuming');
     const why = `interrupted while ${status.state}`;

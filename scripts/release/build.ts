@@ -44,7 +44,9 @@ async function main(): Promise<void> {
   await writeFile(join(stage, 'package.json'), `${JSON.stringify({ ...pkg, version: info.version }, null, 2)}\n`);
   await compileOverlays(stage);
   // node_modules as installed here (native modules built for this arch and Node), less the dev tools.
-  await cp(join(root, 'node_modules'), join(stage, 'node_modules'), { recursive: true, verbatimSymlinks: true });
+  // (Build tools' caches such as node_modules/.vite are not part of it.)
+  const caches = ['.vite', '.vite-temp', '.cache'].map((name) => join(root, 'node_modules', name));
+  await cp(join(root, 'node_modules'), join(stage, 'node_modules'), { recursive: true, verbatimSymlinks: true, filter: (path) => !caches.some((cache) => path === cache || path.startsWith(`${cache}/`)) });
   await run('npm', ['prune', '--omit=dev', '--no-audit', '--no-fund', '--offline', '--ignore-scripts'], { cwd: stage, maxBuffer: 16 * 1024 * 1024 });
   await writeFile(join(stage, releaseInfoFile), `${JSON.stringify(info, null, 2)}\n`);
 

@@ -232,6 +232,8 @@ describe('install from a release, signed updates with automatic rollback', () =>
     console_ = await consoleClient(consoleUrl, 'quantri', 'mat-khau-quan-tri-1');
     expect((await console_.get(`/schedule/${dataSessionId}`)).session).toMatchObject({ id: dataSessionId });
     expect(await console_.get('/update')).toMatchObject({ version: '1.1.0', status: { state: 'succeeded', label: { vi: 'Cập nhật thành công' } } });
+    // Who asked is in the audit log (the status and central's events name only the channel).
+    expect(JSON.stringify(await console_.get('/evidence/audit'))).toContain('software-update-requested');
     // Its backup was taken with SQLite's own snapshot before B touched the database.
     const backups = JSON.parse(applied.stdout).backup as string;
     const db = await Database.open(backups, 'readonly');
