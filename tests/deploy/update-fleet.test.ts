@@ -19,7 +19,8 @@ const run = promisify(execFile);
  * Updates started from central monitoring: the `update` command against the built daemon over a
  * real nats-server, its progress and outcome as `update` events in the stream. The artifact here is
  * a small signed tarball with only a release.json: what the daemon checks before it hands over
- * (the whole install-and-switch path is tests/deploy/update.test.ts).
+ * (the whole install-and-switch path is tests/deploy/update.test.ts). A test starts up to three
+ * daemons: its time budget is for a loaded 2-core machine, not a measure.
  */
 describe('update from central monitoring', () => {
   let dir: string;
@@ -82,7 +83,7 @@ describe('update from central monitoring', () => {
     const request = updateRequest.parse(JSON.parse(await readFile(join(dir, 'data/updates/request.json'), 'utf8')));
     expect(request).toMatchObject({ requestedBy: { via: 'fleet' } });
     expect(await central.command('update', { url: `${baseUrl}/signed.tar.gz` })).toMatchObject({ ok: false, error: { code: 'busy' } });
-  });
+  }, 90_000);
 
   it('an unsigned release is refused with an event; the outcome the updater wrote is reported once, after the restart', async () => {
     daemon = await startLinked();
@@ -105,7 +106,7 @@ describe('update from central monitoring', () => {
     expect(await central.command('update', { url: `${baseUrl}/unsigned.tar.gz` })).toMatchObject({ ok: true });
     await waitFor('the second refusal', async () => (await states()).filter((s) => s === 'refused:unsigned').length === 2);
     expect((await states()).filter((s) => s.startsWith('rolled-back'))).toHaveLength(1);
-  });
+  }, 90_000);
 
   it('is refused while a session is live', async () => {
     daemon = await startLinked();
@@ -117,5 +118,5 @@ describe('update from central monitoring', () => {
     const reply = await central.command('update', { url: `${baseUrl}/signed.tar.gz` });
     expect(reply).toMatchObject({ ok: false, error: { code: 'refused', message: expect.stringContaining('live-session') } });
     expect(await states()).toEqual([]);
-  });
+  }, 90_000);
 });
