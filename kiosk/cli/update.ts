@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { resolve } from 'node:path';
@@ -70,13 +71,14 @@ async function install(root: string, artifact: string | undefined): Promise<numb
   const staged = await unpackArtifact(layout, resolve(artifact));
   const problems = incompatibilities(staged.info, thisHost());
   if (problems.length > 0) {
+    await rm(staged.dir, { recursive: true, force: true });
     process.stderr.write(`update: ${artifact} refused: ${problems.join('; ')}\n`);
     return 1;
   }
   const before = await linkedVersion(layout.current);
   await adoptRelease(layout, staged.dir, staged.info);
-  if (before && before !== staged.info.version) await pointLink(layout, layout.previous, before);
-  await pointLink(layout, layout.current, staged.info.version);
+  if (before && before !== staged.info.version) await pointLink(layout.previous, before);
+  await pointLink(layout.current, staged.info.version);
   process.stdout.write(`${staged.info.version}\n`);
   return 0;
 }

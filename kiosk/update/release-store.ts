@@ -59,7 +59,7 @@ export async function linkedVersion(link: string): Promise<string | undefined> {
 }
 
 /** Points `link` at `releases/<version>` (relative, so the tree works under any root) by rename. */
-export async function pointLink(layout: InstallLayout, link: string, version: string): Promise<void> {
+export async function pointLink(link: string, version: string): Promise<void> {
   const fresh = `${link}.new-${randomBytes(3).toString('hex')}`;
   await symlink(join('releases', version), fresh);
   await rename(fresh, link);

@@ -1,4 +1,4 @@
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { DeviceConfig } from '../../config/schema.js';
@@ -13,7 +13,7 @@ import { updateGate } from './gate.js';
 import { installLayout, updateFiles, type UpdateFiles } from './layout.js';
 import { incompatibilities, readReleaseInfo, thisHost } from './release-info.js';
 import { loadTrustedKeys, signatureSuffix, verifyArtifact } from './release-signature.js';
-import { advance, isFinal, newUpdateId, readJson, updateStatus, writeJson, type UpdateProblem, type UpdateStatus } from './status.js';
+import { advance, isFinal, newUpdateId, readJson, updateRequest, updateStatus, writeJson, type UpdateProblem, type UpdateStatus } from './status.js';
 import { UpdateError } from './update-error.js';
 
 export interface UpdateServiceOptions {
@@ -57,6 +57,7 @@ export class UpdateService implements Service {
 
   async start(): Promise<void> {
     await mkdir(this.files.incoming, { recursive: true, mode: 0o750 });
+    await this.#sweepIncoming();
     await this.#watch();
     this.#timer = setInterval(() => void this.#watch(), 1000);
     this.#timer.unref();
@@ -66,6 +67,16 @@ export class UpdateService implements Service {
     clearInterval(this.#timer);
     this.#timer = undefined;
     await this.#working?.catch(() => undefined);
+  }
+
+  /** Downloads left by an update that ended without its updater removing them (killed, power lost); a pending request's artifact stays. */
+  async #sweepIncoming(): Promise<void> {
+    const pending = await readJson(this.files.request, updateRequest).catch(() => undefined);
+    for (const name of await readdir(this.files.incoming)) {
+      const path = join(this.files.incoming, name);
+      if (pending && (path === pending.artifact || path === `${pending.artifact}${signatureSuffix}`)) continue;
+      await rm(path, { force: true });
+    }
   }
 
   async status(): Promise<UpdateStatus | undefined> {

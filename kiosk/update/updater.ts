@@ -114,9 +114,9 @@ export class Updater {
         await backupDatabase(this.#database, backup);
       }
       await this.#to('switching');
-      if (from !== 'none') await pointLink(this.layout, this.layout.previous, from);
+      if (from !== 'none') await pointLink(this.layout.previous, from);
       switched = true;
-      await pointLink(this.layout, this.layout.current, info.version);
+      await pointLink(this.layout.current, info.version);
       await this.#to('starting');
       await this.#daemon('start');
       await this.#to('checking-health');
@@ -150,7 +150,7 @@ export class Updater {
     await this.#daemon('stop');
     if (backup) await restoreDatabase(backup, this.#database);
     if (from === 'none') return this.#to('failed', { problem, detail: `${why}; no previous release to return to` });
-    await pointLink(this.layout, this.layout.current, from);
+    await pointLink(this.layout.current, from);
     await this.#daemon('start');
     const verdict = await waitHealthy(this.#healthUrl(), from, config.update.healthDeadlineSeconds * 1000);
     logger.warn({ update: this.#status!.id, back: from, healthy: verdict.healthy }, 'rolled back');
