@@ -38,6 +38,8 @@ import { StoreService } from './store/store-service.js';
 import { WebService } from './web/web-service.js';
 import { migrations } from './database-schema.js';
 import { authRouter } from './auth/routes.js';
+import { UpdateService } from './update/update-service.js';
+import { updateConsoleRouter } from './update/routes.js';
 
 export const version: string = JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')).version;
 
@@ -55,6 +57,7 @@ export interface App {
   web: WebService;
   media: MediaService;
   recordings: RecordingService;
+  update: UpdateService;
 }
 
 /** The composition root: builds every service in start order. Adding a feature = one line here. */
@@ -96,6 +99,9 @@ export function createApp(config: DeviceConfig, logger: Logger, recentLogs?: Rec
   const healthSource = { services: () => host.statuses(), devices: () => hardware.snapshots(), media: () => media.health(), recording: () => recordings.health(), power: () => powerHealthOf(hardware.devices.ups) };
   const healthMeta = { version, startedAt, room: { id: config.room.id, name: config.room.name, role: config.room.role } };
   const health = () => healthReport(healthSource, healthMeta);
+  // Software updates: checked and handed to the updater, a process of its own (kiosk/update). Started
+  // after the fleet, so the outcome of an update made while the daemon was stopped reaches central.
+  const update = new UpdateService({ config, version, sessions, bus, logger: logger.child({ component: 'update' }) });
   // Central monitoring over NATS: readiness, session states (never identities), alerts, room state; commands in.
   const fleet = new FleetService({
     config: config.fleet,
@@ -108,6 +114,7 @@ export function createApp(config: DeviceConfig, logger: Logger, recentLogs?: Rec
     sessions,
     readiness: { run: (request) => readiness.run(request), lastRun: async () => (await readiness.store.list({ limit: 1 }))[0], runsFor: (sessionId) => readiness.store.list({ sessionId, limit: 20 }) },
     machine: { paths: [resolveDataPath(config, config.storage.recordingsDir), '/'], ups: () => hardware.devices.ups },
+    update,
     ...(recentLogs ? { recentLogs: (count: number) => recentLogs.newest(count) } : {}),
   });
   const metrics = createRoomMetrics({
@@ -126,9 +133,9 @@ export function createApp(config: DeviceConfig, logger: Logger, recentLogs?: Rec
     health,
     metrics: metricsHandler(metrics, config.web.console.metricsTokenFile),
     consoleAuth: { gate: auth.consoleGate(), router: authRouter(auth), actorOf: (req) => auth.actorOf(req), stillValid: (req) => auth.stillValid(req) },
-    routes: { kiosk: [ptz.kioskRouter(), audioRouter(() => hardware.devices.audio), mediaRouter(media), technicianCalls.kioskRouter(), ...sessionRoutes.kiosk], console: [ptz.consoleRouter(), mediaRouter(media, requireCapability('recordings.read')), evidenceConsoleRouter(evidence), discovery.consoleRouter(), onvifConsoleRouter(onvifSetup), technicianCalls.consoleRouter(), ...sessionRoutes.console] },
+    routes: { kiosk: [ptz.kioskRouter(), audioRouter(() => hardware.devices.audio), mediaRouter(media), technicianCalls.kioskRouter(), ...sessionRoutes.kiosk], console: [ptz.consoleRouter(), mediaRouter(media, requireCapability('recordings.read')), evidenceConsoleRouter(evidence), discovery.consoleRouter(), onvifConsoleRouter(onvifSetup), technicianCalls.consoleRouter(), updateConsoleRouter(update, version, evidence), ...sessionRoutes.console] },
   });
 
-  host.add(store).add(hardware).add(ptz).add(evidence).add(media).add(recordings).add(auth).add(sessions).add(power).add(readiness).add(displaySchedule).add(speakerTracking).add(roomSignals).add(discovery).add(technicianCalls).add(fleet).add(web);
-  return { host, store, hardware, ptz, evidence, auth, sessions, power, readiness, fleet, web, media, recordings };
+  host.add(store).add(hardware).add(ptz).add(evidence).add(media).add(recordings).add(auth).add(sessions).add(power).add(readiness).add(displaySchedule).add(speakerTracking).add(roomSignals).add(discovery).add(technicianCalls).add(fleet).add(update).add(web);
+  return { host, store, hardware, ptz, evidence, auth, sessions, power, readiness, fleet, web, media, recordings, update };
 }

@@ -72,6 +72,8 @@ const expected: Record<string, Rule> = {
   // The room's calls for the technician: listed and acknowledged (audited) by who looks after the devices.
   'GET /api/technician-calls': 'devices.manage',
   'POST /api/technician-calls/:id/acknowledge': 'devices.manage',
+  'GET /api/update': 'devices.manage',
+  'POST /api/update': 'devices.manage',
 };
 
 /** Bodies that reach the role check without doing real work (a readiness run would record for 5 s). */
