@@ -1,3 +1,4 @@
+import { pathToFileURL } from 'node:url';
 import { execFile } from 'node:child_process';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -34,13 +35,15 @@ export async function releaseVariant(base: string, out: string, version: string,
   return artifact;
 }
 
-/** Adds a schema migration to a release's built code (its number one above the last). */
+/** Adds a schema migration to a release's built code (its number one above the last), where the root composes them. */
 export async function addMigration(dir: string, sql: string): Promise<void> {
-  const path = join(dir, 'dist', 'kiosk', 'store', 'migrations.js');
+  const path = join(dir, 'dist', 'kiosk', 'database-schema.js');
+  const { migrations } = (await import(pathToFileURL(path).href)) as { migrations: readonly { version: number }[] };
   const text = await readFile(path, 'utf8');
-  const last = Math.max(...[...text.matchAll(/version: (\d+),/g)].map((m) => Number(m[1])));
-  const end = text.lastIndexOf('];');
-  await writeFile(path, `${text.slice(0, end)}    { version: ${last + 1}, name: 'added by the update test', sql: ${JSON.stringify(sql)} },\n${text.slice(end)}`);
+  const call = /orderMigrations\(([^)]*)\)/;
+  if (!call.test(text)) throw new Error('database-schema.js no longer composes the migrations with orderMigrations');
+  const added = `[{ version: ${migrations.length + 1}, name: 'added by the update test', sql: ${JSON.stringify(sql)} }]`;
+  await writeFile(path, text.replace(call, (_all, lists: string) => `orderMigrations(${lists}, ${added})`));
 }
 
 /** Makes a release whose daemon cannot start: a service that fails after the store has opened (and migrated) the database. */
