@@ -17,7 +17,6 @@ type Rule = Capability | 'open' | 'login' | { anyOf: Capability[] };
 
 const expected: Record<string, Rule> = {
   'GET /': 'open', // the page and its styles hold no data
-  'GET /ui/console/styles.css': 'open',
   'GET /api/health': 'open',
   'GET /metrics': 'health.read', // or Prometheus's bearer token (tests/web/metrics.test.ts)
   'POST /api/auth/login': 'open',
@@ -69,6 +68,13 @@ const expected: Record<string, Rule> = {
   // The room's calls for the technician: listed and acknowledged (audited) by who looks after the devices.
   'GET /api/technician-calls': 'devices.manage',
   'POST /api/technician-calls/:id/acknowledge': 'devices.manage',
+  // The console's dashboard, log tail and configuration (issue 11).
+  'GET /api/system': 'health.read',
+  'GET /api/config': { anyOf: ['devices.manage', 'users.manage'] },
+  'PUT /api/config': 'users.manage',
+  // A confidential recording also needs identities.read, decided per recording (tests/e2e/console-ui.test.ts).
+  'GET /api/evidence/recordings/:id/playback.mp4': 'recordings.read',
+  'GET /api/evidence/recordings/:id/export-progress': 'recordings.export',
 };
 
 /** Bodies that reach the role check without doing real work (a readiness run would record for 5 s). */
