@@ -1,0 +1,51 @@
+/** Pure formatting for the console: sizes, durations, and words for codes that come from the API. */
+import type { Language } from '../shared/messages.js';
+import { known, say } from './i18n.js';
+
+/** 1,5 GB / 1.5 GB: decimal units, as drives are sold. */
+export function bytes(count: number, language: Language): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = count;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  const digits = unit === 0 || value >= 100 ? 0 : 1;
+  return `${value.toLocaleString(language === 'vi' ? 'vi-VN' : 'en-GB', { maximumFractionDigits: digits, minimumFractionDigits: digits })} ${units[unit]}`;
+}
+
+/** 1:02:03 or 2:03: a recording's length. */
+export function clockDuration(seconds: number): string {
+  const whole = Math.max(0, Math.round(seconds));
+  const two = (n: number) => String(n).padStart(2, '0');
+  const h = Math.floor(whole / 3600);
+  const m = Math.floor((whole % 3600) / 60);
+  return h > 0 ? `${h}:${two(m)}:${two(whole % 60)}` : `${m}:${two(whole % 60)}`;
+}
+
+/** "3 ngày 4 giờ 5 phút" / "4 giờ 5 phút": the daemon's uptime, a UPS runtime. */
+export function longDuration(seconds: number, language: Language): string {
+  const whole = Math.max(0, Math.floor(seconds));
+  const days = Math.floor(whole / 86400);
+  const hours = Math.floor((whole % 86400) / 3600);
+  const minutes = Math.floor((whole % 3600) / 60);
+  return days > 0 ? say('daysHours', language, { days, hours, minutes }) : say('hoursMinutes', language, { hours, minutes });
+}
+
+/** An audit action in words; an action the catalogue does not know yet is shown as "Khác (code)". */
+export function auditAction(action: string, language: Language): string {
+  const key = `action_${action}`;
+  return known(key) ? say(key, language) : say('otherAction', language, { code: action });
+}
+
+/** A word from the catalogue for `prefix_value`, or "Không rõ". */
+export function word(prefix: string, value: string | number | null | undefined, language: Language): string {
+  const key = `${prefix}_${value}`;
+  return known(key) ? say(key, language) : say('unknown', language);
+}
+
+/** Duration of a recording from its start to its end (or to now while it records). */
+export function recordingSeconds(recording: { startedAt: string; endedAt: string | null }, now = Date.now()): number {
+  return Math.max(0, ((recording.endedAt ? Date.parse(recording.endedAt) : now) - Date.parse(recording.startedAt)) / 1000);
+}
