@@ -6,9 +6,12 @@
  * and nothing is buffered whole in memory or on disk.
  */
 
-/** The concat demuxer's list: one `file '…'` line per segment, quotes escaped as ffconcat wants. */
+/**
+ * The concat demuxer's list: one `file '…'` line per segment, quotes escaped as ffconcat wants. Each
+ * path is a `file:` URL: read from stdin, a bare path would be taken relative to `pipe:`.
+ */
 export function concatList(paths: readonly string[]): string {
-  return `ffconcat version 1.0\n${paths.map((path) => `file '${path.replaceAll("'", "'\\''")}'\n`).join('')}`;
+  return `ffconcat version 1.0\n${paths.map((path) => `file 'file:${path.replaceAll("'", "'\\''")}'\n`).join('')}`;
 }
 
 /** ffmpeg's arguments: the list on stdin, the fragmented MP4 on stdout. */

@@ -16,11 +16,11 @@ export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: st
   const changes = method !== 'GET';
   let response: Response;
   try {
-    response = await fetch(`/api${path}`, { method, cache: 'no-store', ...(changes ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) } : {}) });
+    response = await fetch(`/api${path}`, { method, ...(changes ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) } : {}) });
   } catch {
     throw new ApiError(0, 'network');
   }
-  const payload = await response.json().catch(() => ({}));
+  const payload = (await response.json().catch(() => ({}))) as { error?: { code?: unknown; details?: unknown } };
   if (!response.ok) {
     if (response.status === 401 && path !== '/auth/login') onLoggedOut();
     throw new ApiError(response.status, String(payload?.error?.code ?? (response.status >= 500 ? 'internal' : 'generic')), payload?.error?.details);

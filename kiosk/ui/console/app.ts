@@ -4,7 +4,7 @@ import type { Language } from '../shared/messages.js';
 import { html, LanguageContext } from '../shared/html.js';
 import { api, get, whenLoggedOut } from './api.js';
 import { tabs, visibleTabs, type Tab } from './capabilities.js';
-import { say } from './i18n.js';
+import { say } from './words.js';
 import type { Me } from './types.js';
 import { ShellContext, type Shell } from './ui.js';
 import { AuditView } from './views/audit.js';

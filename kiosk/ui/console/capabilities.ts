@@ -2,7 +2,7 @@
  * The console's tabs and what each needs. The capabilities themselves come from the daemon
  * (/auth/me, kiosk/auth/roles.ts): the page hides what a role may not use, the routes still refuse it.
  */
-import type { Key } from './i18n.js';
+import type { Key } from './words.js';
 
 export type Capability = 'health.read' | 'devices.manage' | 'sessions.manage' | 'identities.read' | 'recordings.read' | 'recordings.export' | 'recordings.delete' | 'audit.read' | 'users.manage';
 export type Role = 'admin' | 'technician' | 'officer' | 'officer-confidential' | 'leader' | 'viewer';

@@ -4,7 +4,7 @@
  */
 import type { Language } from '../shared/messages.js';
 import { ApiError } from './api.js';
-import { known, say, type Key } from './i18n.js';
+import { known, say, type Key } from './words.js';
 
 interface Issue { path?: string; code?: string; message?: string; minimum?: number | string; maximum?: number | string; expected?: string; values?: unknown[] }
 

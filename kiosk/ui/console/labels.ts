@@ -1,6 +1,7 @@
 /** Pure formatting for the console: sizes, durations, and words for codes that come from the API. */
+import { ROOM_TIME_ZONE } from '../shared/format.js';
 import type { Language } from '../shared/messages.js';
-import { known, say } from './i18n.js';
+import { known, say } from './words.js';
 
 /** 1,5 GB / 1.5 GB: decimal units, as drives are sold. */
 export function bytes(count: number, language: Language): string {
@@ -48,4 +49,15 @@ export function word(prefix: string, value: string | number | null | undefined, 
 /** Duration of a recording from its start to its end (or to now while it records). */
 export function recordingSeconds(recording: { startedAt: string; endedAt: string | null }, now = Date.now()): number {
   return Math.max(0, ((recording.endedAt ? Date.parse(recording.endedAt) : now) - Date.parse(recording.startedAt)) / 1000);
+}
+
+/** 14:05:09 02/12/2026: a timeline needs the second, in the room's time zone. */
+export function preciseDateTime(instant: string | number | Date): string {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-GB', { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false, timeZone: ROOM_TIME_ZONE }).formatToParts(new Date(instant)).map((p) => [p.type, p.value]));
+  return `${parts.hour === '24' ? '00' : parts.hour}:${parts.minute}:${parts.second} ${parts.day}/${parts.month}/${parts.year}`;
+}
+
+/** A decimal figure as the language writes it (6,7 in Vietnamese). */
+export function decimal(value: number, language: Language, digits = 1): string {
+  return value.toLocaleString(language === 'vi' ? 'vi-VN' : 'en-GB', { maximumFractionDigits: digits });
 }

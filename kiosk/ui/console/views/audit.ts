@@ -4,25 +4,11 @@ import { html } from '../../shared/html.js';
 import { get } from '../api.js';
 import { useT } from '../i18n.js';
 import { auditAction, word } from '../labels.js';
-import { roomInstant } from '../room-time.js';
+import { filterAudit, type AuditFilter } from '../audit-filter.js';
 import type { AuditEntry } from '../types.js';
 import { Badge, ErrorLine, Loading, useAct, useLoad } from '../ui.js';
 
 type ChainCheck = { ok: true; entries: number } | { ok: false; entries: number; broken: { seq: number } };
-
-export interface AuditFilter { actor: string; action: string; from: string; to: string }
-
-/** Entries that match the filter: actor (part of the name), action, and days dd/mm/yyyy in the room's time zone. Pure. */
-export function filterAudit(entries: readonly AuditEntry[], filter: AuditFilter): AuditEntry[] {
-  const from = filter.from ? roomInstant(filter.from, '00:00') : undefined;
-  const to = filter.to ? roomInstant(filter.to, '23:59') : undefined;
-  const actor = filter.actor.trim().toLowerCase();
-  return entries.filter((e) =>
-    (!actor || e.actor.toLowerCase().includes(actor)) &&
-    (!filter.action || e.action === filter.action) &&
-    (!from || Date.parse(e.at) >= Date.parse(from)) &&
-    (!to || Date.parse(e.at) < Date.parse(to) + 60_000));
-}
 
 /** The audit log (nhật ký truy cập): who did what, filtered; and the hash chain checked on the device. */
 export function AuditView() {

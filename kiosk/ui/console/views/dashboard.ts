@@ -4,7 +4,7 @@ import { html } from '../../shared/html.js';
 import { meterShare } from '../../shared/format.js';
 import { api, get } from '../api.js';
 import { useT } from '../i18n.js';
-import { bytes, longDuration, word } from '../labels.js';
+import { bytes, decimal, longDuration, word } from '../labels.js';
 import type { Health, ReadinessRun, SessionRecord, SystemReading, TechnicianCall } from '../types.js';
 import { Badge, ErrorLine, useAct, useLoad, useShell } from '../ui.js';
 
@@ -34,6 +34,7 @@ export function DashboardView() {
   return html`<section class=${`dashboard ${stale ? 'stale' : ''}`} aria-labelledby="dash-title">
     <h1 id="dash-title" class="sr-only">${t('tabDashboard')}</h1>
     ${stale ? html`<p class="banner fail" role="alert">${t('staleData')}</p>` : html`<${ErrorLine} error=${!h ? health.error : undefined} />`}
+    ${can('devices.manage') ? html`<${TechnicianCalls} />` : null}
     <div class="tiles">
       <article class="tile" id="tile-room">
         <h2>${t('roomState')}</h2>
@@ -43,7 +44,7 @@ export function DashboardView() {
       </article>
       <article class="tile" id="tile-disk">
         <h2>${t('storage')}</h2>
-        ${s ? html`<p class="big" id="hours-left">${t('recordingLeft', { hours: s.recordingsDisk.recordingHoursLeft.toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB') })}</p>
+        ${s ? html`<p class="big" id="hours-left">${t('recordingLeft', { hours: decimal(s.recordingsDisk.recordingHoursLeft, lang) })}</p>
           <meter min="0" max="1" low="0.8" high="0.9" optimum="0" value=${1 - s.recordingsDisk.freeBytes / s.recordingsDisk.totalBytes} aria-label=${t('storage')}></meter>
           <p>${t('storageFree', { free: bytes(s.recordingsDisk.freeBytes, lang), total: bytes(s.recordingsDisk.totalBytes, lang), percent: Math.round((s.recordingsDisk.freeBytes / s.recordingsDisk.totalBytes) * 100) })}</p>` : null}
       </article>
@@ -55,7 +56,7 @@ export function DashboardView() {
         <h2>${t('cpu')}</h2>
         ${s ? html`<p class="big">${t('cpuLoad', { percent: s.system.cpuPct })}</p>
           <p>${s.system.cpuTempC === null ? t('noTemperature') : t('temperature', { celsius: s.system.cpuTempC })}</p>
-          <p>${t('memory', { percent: s.system.memUsedPct, total: bytes(s.system.memTotalMB * 1e6, lang) })}</p>` : null}
+          <p>${t('memory', { percent: decimal(s.system.memUsedPct, lang), total: bytes(s.system.memTotalMB * 1e6, lang) })}</p>` : null}
       </article>
       <article class="tile" id="tile-network">
         <h2>${t('network')}</h2>
@@ -65,7 +66,7 @@ export function DashboardView() {
       </article>
       <article class="tile" id="tile-next">
         <h2>${t('nextSessionTitle')}</h2>
-        ${next ? html`<p class="big">${next.title}</p><p>${dateTime(next.startsAt)} · ${next.chairSite.name}</p><p>${word('state', next.state, lang)}</p>` : html`<p>${t('noScheduled')}</p>`}
+        ${next ? html`<p class="big">${next.title}</p><p>${dateTime(next.startsAt)} · ${next.chairSite.name}</p><p>${word('state', next.state, lang)}</p>` : html`<p>${t('noUpcoming')}</p>`}
         <h2>${t('lastReadiness')}</h2>
         ${run ? html`<p><${Badge} kind=${run.overall}>${word('result', run.overall, lang)}</${Badge}> ${dateTime(run.finishedAt ?? run.startedAt)} (${word('runKind', run.kind, lang)})</p>` : html`<p>${t('noRuns')}</p>`}
       </article>
@@ -79,7 +80,6 @@ export function DashboardView() {
       </article>
       ${can('recordings.read') ? html`<${LivePicture} recording=${recording === 'recording'} />` : null}
     </div>
-    ${can('devices.manage') ? html`<${TechnicianCalls} />` : null}
   </section>`;
 }
 

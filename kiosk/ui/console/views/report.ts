@@ -3,7 +3,7 @@ import { dateTime } from '../../shared/format.js';
 import { html } from '../../shared/html.js';
 import { api, get } from '../api.js';
 import { useT } from '../i18n.js';
-import { longDuration, word } from '../labels.js';
+import { longDuration, preciseDateTime, word } from '../labels.js';
 import type { ReadinessRun, SessionReport, VerifyReport } from '../types.js';
 import { Badge, ErrorLine, Loading, useLoad, useShell } from '../ui.js';
 
@@ -23,6 +23,8 @@ export function ReportView({ id, onBack }: { id: string; onBack: () => void }) {
   if (!r) return html`<section class="card"><${ErrorLine} error=${report.error} /><${Loading} /></section>`;
   const s = r.session;
   const v = integrity.data;
+  const started = r.events.find((e) => e.type === 'started');
+  const ended = [...r.events].reverse().find((e) => e.type === 'ended');
   return html`<section class="card report" id="report" aria-labelledby="report-title">
     <div class="head no-print"><button type="button" onClick=${onBack}>${t('back')}</button><button id="print" type="button" class="primary" onClick=${() => print()}>${t('print')}</button></div>
     <header class="report-head">
@@ -33,8 +35,9 @@ export function ReportView({ id, onBack }: { id: string; onBack: () => void }) {
     <dl class="facts">
       <dt>${t('reportRoom')}</dt><dd>${room}</dd>
       <dt>${t('chairSite')}</dt><dd>${s.chairSite.name}</dd>
-      <dt>${t('startsAt')}</dt><dd>${dateTime(s.startsAt)}</dd>
-      <dt>${t('endsAt')}</dt><dd>${dateTime(s.endsAt)}</dd>
+      <dt>${t('scheduledTime')}</dt><dd>${dateTime(s.startsAt)} – ${dateTime(s.endsAt)}</dd>
+      ${started ? html`<dt>${t('actualStart')}</dt><dd>${preciseDateTime(started.at)}</dd>` : null}
+      ${ended ? html`<dt>${t('actualEnd')}</dt><dd>${preciseDateTime(ended.at)}</dd>` : null}
       <dt>${t('state')}</dt><dd>${s.stateLabel[lang]}</dd>
     </dl>
     <h2>${t('cases')}</h2>
@@ -43,7 +46,7 @@ export function ReportView({ id, onBack }: { id: string; onBack: () => void }) {
     <h2>${t('timeline')}</h2>
     <p id="gaps" class=${r.gapSeconds > 0 ? 'warn-text' : ''}>${r.gapSeconds > 0 ? t('gapsTotal', { duration: longDuration(r.gapSeconds, lang) }) : t('noGaps')}</p>
     <table id="timeline"><thead><tr><th scope="col">${t('at')}</th><th scope="col">${t('event')}</th><th scope="col">${t('actor')}</th></tr></thead>
-      <tbody>${r.events.map((e) => html`<tr class=${e.type === 'gap' ? 'gap' : ''} data-event=${e.type}><td>${dateTime(e.at)}</td><td>${e.label[lang]}${e.detail ? html`<br /><span class="muted">${e.detail[lang]}</span>` : null}</td><td>${e.actor ?? ''}</td></tr>`)}</tbody></table>
+      <tbody>${r.events.map((e) => html`<tr class=${e.type === 'gap' ? 'gap' : ''} data-event=${e.type}><td>${preciseDateTime(e.at)}</td><td>${e.label[lang]}${e.detail ? html`<br /><span class="muted">${e.detail[lang]}</span>` : null}</td><td>${e.actor ?? ''}</td></tr>`)}</tbody></table>
     <h2>${t('readinessRuns')}</h2>
     ${(runs.data?.runs ?? []).length === 0 ? html`<p>${t('noRuns')}</p>` : html`<table><thead><tr><th scope="col">${t('at')}</th><th scope="col">${t('kind')}</th><th scope="col">${t('state')}</th></tr></thead>
       <tbody>${runs.data!.runs.map((run) => html`<tr><td>${dateTime(run.finishedAt ?? run.startedAt)}</td><td>${word('runKind', run.kind, lang)}</td><td><${Badge} kind=${run.overall}>${word('result', run.overall, lang)}</${Badge}></td></tr>`)}</tbody></table>`}

@@ -15,15 +15,16 @@ const roleList: readonly Role[] = ['admin', 'technician', 'officer', 'officer-co
  * identity right: a role that reads denouncers' identities is granted only with that approval.
  */
 export function UsersView() {
-  const { t } = useT();
   const { can } = useShell();
+  // An account created for a cleared role becomes a request: the list below reloads.
+  const [requested, setRequested] = useState(0);
   return html`<div>
-    ${can('users.manage') ? html`<${UserList} />` : null}
-    <${PendingRequests} />
+    ${can('users.manage') ? html`<${UserList} onRequested=${() => setRequested((n) => n + 1)} />` : null}
+    <${PendingRequests} version=${requested} />
   </div>`;
 }
 
-function UserList() {
+function UserList({ onRequested }: { onRequested: () => void }) {
   const { t, lang } = useT();
   const act = useAct();
   const users = useLoad(() => get<{ users: ConsoleUser[] }>('/users'));
@@ -33,12 +34,10 @@ function UserList() {
   const add = async (event: Event) => {
     event.preventDefault();
     const body = { username: form.username, role: form.role, ...(form.displayName ? { displayName: form.displayName } : {}), ...(form.password && !cleared ? { password: form.password } : {}) };
-    const outcome = await act(async () => {
-      const answer = await api<{ request?: unknown }>('POST', '/users', body);
-      return answer;
-    }, t(cleared ? 'requestSent' : 'userSaved'));
+    const outcome = await act(() => api('POST', '/users', body), t(cleared ? 'requestSent' : 'userSaved'));
     if (outcome) {
       setForm({ username: '', displayName: '', role: 'officer', password: '' });
+      if (cleared) onRequested();
       await users.reload();
     }
   };
@@ -55,17 +54,17 @@ function UserList() {
       <label>${t('username')}<input name="username" required maxlength="64" autocomplete="off" value=${form.username} onInput=${set('username')} /></label>
       <label>${t('displayName')}<input name="displayName" maxlength="120" value=${form.displayName} onInput=${set('displayName')} /></label>
       <label>${t('role')}<select name="role" value=${form.role} onChange=${set('role')}>${roleList.map((r) => html`<option value=${r}>${word('role', r, lang)}</option>`)}</select></label>
-      ${cleared ? html`<p class="muted">${t('requestSent')}</p>` : html`<label>${t('newPassword')}<input name="password" type="password" autocomplete="new-password" required value=${form.password} onInput=${set('password')} /></label>`}
+      ${cleared ? html`<p class="muted">${t('clearedRoleNote')}</p>` : html`<label>${t('newPassword')}<input name="password" type="password" autocomplete="new-password" required value=${form.password} onInput=${set('password')} /></label>`}
       <button type="submit" class="primary">${t('addUser')}</button>
     </form>
   </section>`;
 }
 
-function PendingRequests() {
+function PendingRequests({ version }: { version: number }) {
   const { t, lang } = useT();
   const { can } = useShell();
   const act = useAct();
-  const requests = useLoad(() => get<{ requests: IdentityRequest[] }>('/users/requests'));
+  const requests = useLoad(() => get<{ requests: IdentityRequest[] }>('/users/requests'), [version]);
   const [passwords, setPasswords] = useState<Record<number, { mine: string; theirs: string }>>({});
   const entry = (id: number) => passwords[id] ?? { mine: '', theirs: '' };
   const approve = (r: IdentityRequest) => act(() => api('POST', `/users/requests/${r.id}/approve`, { approverPassword: entry(r.id).mine, ...(entry(r.id).theirs ? { password: entry(r.id).theirs } : {}) }), t('userSaved')).then(() => requests.reload());
