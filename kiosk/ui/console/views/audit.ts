@@ -34,6 +34,6 @@ export function AuditView() {
     <${ErrorLine} error=${log.error} />
     ${!log.data ? html`<${Loading} />` : html`<p class="muted" id="audit-count">${t('entriesShown', { shown: shown.length, total: entries.length })}</p>
       ${shown.length === 0 ? html`<p class="muted">${t('noEntries')}</p>` : html`<table id="audit"><thead><tr><th scope="col">${t('seq')}</th><th scope="col">${t('at')}</th><th scope="col">${t('actor')}</th><th scope="col">${t('role')}</th><th scope="col">${t('action')}</th><th scope="col">${t('target')}</th><th scope="col">${t('detail')}</th></tr></thead>
-        <tbody>${shown.map((e) => html`<tr data-seq=${e.seq} data-action=${e.action}><td>${e.seq}</td><td>${dateTime(e.at)}</td><td>${e.actor}</td><td>${word('role', e.role, lang)}</td><td><${Badge} kind="neutral">${auditAction(e.action, lang)}</${Badge}></td><td><code>${e.target}</code></td><td class="muted">${e.detail ?? ''}</td></tr>`)}</tbody></table>`}`}
+        <tbody>${shown.map((e) => html`<tr data-seq=${e.seq} data-action=${e.action}><td>${e.seq}</td><td class="when">${dateTime(e.at)}</td><td>${e.actor}</td><td>${word('role', e.role, lang)}</td><td><${Badge} kind="neutral">${auditAction(e.action, lang)}</${Badge}></td><td><code>${e.target}</code></td><td class="muted">${e.detail ?? ''}</td></tr>`)}</tbody></table>`}`}
   </section>`;
 }

@@ -45,7 +45,7 @@ export function RecordingsView() {
         const verdict = verdicts[r.id];
         return html`<tr data-recording=${r.id}>
           <td class="title">${titles.get(r.sessionId ?? '') ?? t('untitled')} ${r.confidential ? html`<${Badge} kind="fail">${t('confidentialMark')}</${Badge}>` : null}</td>
-          <td>${dateTime(r.startedAt)}</td>
+          <td class="when">${dateTime(r.startedAt)}</td>
           <td class="duration">${clockDuration(recordingSeconds(r))}</td>
           <td>${bytes(r.bytes, lang)}</td>
           <td class="state"><${Badge} kind=${r.state === 'recording' ? 'rec' : r.state === 'closed' ? 'ok' : 'warn'}>${word('recState', r.state, lang)}</${Badge}>${r.verifiedExport ? html` <${Badge} kind="neutral">${t('exportedMark')}</${Badge}>` : null}</td>
@@ -127,7 +127,7 @@ function ExportPanel({ recording, title, onClose }: { recording: Recording; titl
       <button type="button" class="primary" id="start-export" disabled=${busy || !chosen} onClick=${start}>${t('startExport')}</button>
       <button type="button" onClick=${() => drives.reload()}>${t('refresh')}</button>
     </div>
-    ${progress ? html`<p><progress id="export-progress" max=${Math.max(1, progress.totalBytes)} value=${Math.min(progress.bytes, progress.totalBytes)}></progress> ${t('exportProgress', { done: bytes(progress.bytes, lang), total: bytes(progress.totalBytes, lang) })}</p>` : null}
+    ${progress ? html`<p><progress id="export-progress" max=${Math.max(1, progress.totalBytes)} value=${Math.min(progress.bytes, progress.totalBytes)}></progress> ${busy ? t('exportProgress', { done: bytes(progress.bytes, lang), total: bytes(progress.totalBytes, lang) }) : null}</p>` : null}
     ${outcome ? html`<p id="export-outcome" class=${outcome.kind === 'ok' ? 'banner ok' : 'banner fail'} role="status">${outcome.text}</p>` : null}
   </div>`;
 }

@@ -43,7 +43,7 @@ export function ScheduleView() {
     ${!list.data ? html`<${Loading} />` : sessions.length === 0 ? html`<p class="muted">${t('noSessions')}</p>` : html`
     <table id="sessions"><thead><tr><th scope="col">${t('title')}</th><th scope="col">${t('kind')}</th><th scope="col">${t('chairSite')}</th><th scope="col">${t('startsAt')}</th><th scope="col">${t('endsAt')}</th><th scope="col">${t('state')}</th>${manage ? html`<th scope="col">${t('actions')}</th>` : null}</tr></thead>
       <tbody>${sessions.map((s) => html`<tr data-session=${s.id}>
-        <td>${s.title}</td><td>${t(s.kind === 'periodic' ? 'periodic' : 'adHoc')}</td><td>${s.chairSite.name}</td><td>${dateTime(s.startsAt)}</td><td>${dateTime(s.endsAt)}</td>
+        <td>${s.title}</td><td class="when">${t(s.kind === 'periodic' ? 'periodic' : 'adHoc')}</td><td>${s.chairSite.name}</td><td class="when">${dateTime(s.startsAt)}</td><td class="when">${dateTime(s.endsAt)}</td>
         <td><${Badge} kind=${stateClass[s.state] ?? 'neutral'}>${word('state', s.state, lang)}</${Badge}></td>
         ${manage ? html`<td class="actions">
           <button type="button" data-action="detail" onClick=${() => setOpen({ kind: 'detail', id: s.id })}>${t('details')}</button>
