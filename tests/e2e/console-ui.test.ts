@@ -57,8 +57,10 @@ describe('technician console', () => {
     const officer = await consoleClient(daemon.consoleUrl, 'canbo', PASSWORDS.canbo);
     const technician = await consoleClient(daemon.consoleUrl, 'kythuat', PASSWORDS.kythuat);
     const kiosk = (path: string) => fetch(`${daemon.kioskUrl}/api${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-    const record = async (title: string) => {
+    const record = async (title: string, options: { readiness?: boolean } = {}) => {
       const { session } = await officer.post('/schedule', { kind: 'periodic', title, chairSite: { name: 'UBND tỉnh Đồng Tháp' }, startsAt: new Date(Date.now() + MINUTE).toISOString(), endsAt: new Date(Date.now() + 30 * MINUTE).toISOString() });
+      // The equipment test before the session, as the technician runs it from the console (it records 5 s).
+      if (options.readiness) await technician.post('/readiness/run', { sessionId: session.id });
       expect((await kiosk(`/session/${session.id}/start`)).status).toBe(200);
       await new Promise((resolve) => setTimeout(resolve, 6000));
       expect((await kiosk(`/session/${session.id}/end`)).status).toBe(200);
@@ -66,7 +68,7 @@ describe('technician console', () => {
       return { sessionId: session.id as string, recordingId: recordings.find((r: any) => r.sessionId === session.id).id as string, title };
     };
     recorded = await record('Tiếp công dân định kỳ tháng 12 — ghi thử');
-    secret = await record('Tiếp công dân đột xuất — vụ tố cáo');
+    secret = await record('Tiếp công dân đột xuất — vụ tố cáo', { readiness: true });
   }, 180_000);
 
   afterAll(async () => {
@@ -157,6 +159,17 @@ describe('technician console', () => {
     await page.screenshot({ path: join(artifacts, 'console-dashboard-1440x900.png') });
     await page.close();
   });
+
+  it('readiness: the runs with each check in the room’s words', async () => {
+    const page = await logIn('kythuat');
+    await visit(page, 'readiness', 'console-readiness-1440x900', '#readiness-runs details');
+    await page.locator('#readiness-runs summary').first().click();
+    expect(await page.locator('#readiness-runs details').first().locator('tbody tr').count()).toBe(10);
+    expect(await page.locator('#readiness-runs summary').first().innerText()).toMatch(/^(Đạt|Cần lưu ý|Không đạt) \d\d:\d\d \d\d\/\d\d\/\d{4} · theo yêu cầu$/);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: join(artifacts, 'console-readiness-open-1440x900.png') });
+    await page.close();
+  }, 60_000);
 
   it('acknowledges the room’s call for the technician from the dashboard', async () => {
     const raised = await fetch(`${daemon.kioskUrl}/api/technician-call`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
@@ -297,6 +310,7 @@ describe('technician console', () => {
     await expect.poll(() => page.locator('#integrity').innerText(), { timeout: 30_000 }).toContain('NGUYÊN VẸN');
     expect(await page.locator('#chain-head').innerText()).toMatch(/^[0-9a-f]{64}$/);
     expect(await page.locator('#report').innerText()).toContain('Người tố cáo #1');
+    expect(await page.locator('#report').innerText()).toContain('theo yêu cầu');
     expect(await page.locator('#report').innerText()).not.toContain('Nguyễn Văn Tố');
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: join(artifacts, 'console-report-1440x900.png') });
