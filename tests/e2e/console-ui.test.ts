@@ -317,6 +317,9 @@ describe('technician console', () => {
     await page.emulateMedia({ media: 'print' });
     const pdf = await page.pdf({ format: 'A4', printBackground: false, preferCSSPageSize: true });
     writeFileSync(join(artifacts, 'console-report-a4.pdf'), pdf);
+    // The printed page as a picture, to look at: A4's width at 96 dpi.
+    await page.setViewportSize({ width: 794, height: 1123 });
+    await page.screenshot({ path: join(artifacts, 'console-report-print-a4.png'), fullPage: true });
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     // Every page is A4: 595 × 842 points (210 × 297 mm).
     const boxes = [...pdf.toString('latin1').matchAll(/\/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]/g)].map((m) => [Number(m[1]), Number(m[2])]);
