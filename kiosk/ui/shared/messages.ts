@@ -481,6 +481,8 @@ export const consoleMessages = {
   err_export_refused_passphrase_too_short: { vi: 'Mật khẩu bản sao quá ngắn (ít nhất 12 ký tự).', en: 'The passphrase is too short (12 characters or more).' },
   err_export_refused_no_recipients: { vi: 'Chưa cấu hình cơ quan nhận bản sao mã hoá. Nhờ quản trị cấu hình, hoặc người được xem danh tính đặt mật khẩu.', en: 'No recipients are configured for encrypted copies. Ask the administrator, or let a cleared role set a passphrase.' },
   err_export_refused_not_finished: { vi: 'Bản ghi đang ghi: kết thúc buổi tiếp rồi mới sao ra được.', en: 'Still recording: end the session first.' },
+  err_export_refused_empty: { vi: 'Bản ghi không có đoạn nào được ghi (0 byte): không có gì để sao, và không được coi là đã kiểm tra.', en: 'The recording holds no recorded segment (0 bytes): nothing to export, and it is never marked verified.' },
+  verifyEmpty: { vi: 'RỖNG — bản ghi không có đoạn nào được ghi', en: 'EMPTY — the recording holds no segment' },
   err_export_refused_no_export: { vi: 'Bản ghi chưa có bản sao đã kiểm tra.', en: 'No verified copy exists.' },
   err_export_not_verified: { vi: 'Bản sao trên ổ không khớp bản gốc sau khi kiểm tra lại: KHÔNG dùng bản sao này. Thử ổ khác.', en: 'The copy does not match the original when checked again: do NOT use it. Try another drive.' },
   err_export_source_changed: { vi: 'Bản gốc không nguyên vẹn: không sao ra. Kiểm tra toàn vẹn và báo cán bộ kỹ thuật.', en: 'The original is not intact: nothing was copied. Verify it and tell the technician.' },

@@ -28,7 +28,9 @@ export function RecordingsView() {
     try {
       const report = await api<VerifyReport>('POST', `/evidence/recordings/${encodeURIComponent(r.id)}/verify`);
       const reasons = report.findings.map((f) => `${f.file}: ${word('finding', f.reason, lang)}`);
-      setVerdicts((v) => ({ ...v, [r.id]: report.ok ? { kind: 'ok', text: t('verifyResult_ok', { segments: report.segments }) } : { kind: 'bad', text: t('verifyResult_bad', { count: report.findings.length }), reasons } }));
+      // A folder with no segment matches its (empty) manifest, but a recording of nothing is not intact evidence.
+      const verdict: Verdict = report.ok && report.segments === 0 ? { kind: 'bad', text: t('verifyEmpty') } : report.ok ? { kind: 'ok', text: t('verifyResult_ok', { segments: report.segments }) } : { kind: 'bad', text: t('verifyResult_bad', { count: report.findings.length }), reasons };
+      setVerdicts((v) => ({ ...v, [r.id]: verdict }));
     } catch (error) {
       setVerdicts((v) => ({ ...v, [r.id]: { kind: 'error', text: errorText(error, lang) } }));
     }
