@@ -31,6 +31,12 @@ describe('a day at the room, seen from the console', () => {
   let officer: Awaited<ReturnType<typeof consoleClient>>;
   const titles = ['Tiếp công dân định kỳ — buổi sáng', 'Tiếp công dân định kỳ — buổi chiều'];
   const text = (page: Page, selector: string) => page.locator(selector).innerText();
+  /**
+   * A session 2 minutes ahead gets its automatic 2-hour readiness run at once; a Start tapped while
+   * that run records is lost (found here, reported in the branch's note), so the day waits for it.
+   */
+  const automaticRunFor = (sessionId: string) => expect.poll(async () => ((await (await fetch(`${daemon.kioskUrl}/api/readiness/latest`)).json()) as any).twoHours?.sessionId, { timeout: 90_000 }).toBe(sessionId);
+  const ids: string[] = [];
   const schedule = async (title: string) => (await officer.post('/schedule', { kind: 'periodic', title, chairSite: { name: 'UBND tỉnh Đồng Tháp' }, startsAt: new Date(Date.now() + 2 * MINUTE).toISOString(), endsAt: new Date(Date.now() + 40 * MINUTE).toISOString() })).session.id as string;
 
   beforeAll(async () => {
@@ -47,7 +53,7 @@ describe('a day at the room, seen from the console', () => {
     drive = await mountTestDrive({ label: 'USB-DAY' });
     daemon = await startDaemon(config, { env: { DIEMCAU_LSBLK: drive.lsblkCommand }, readyTimeoutMs: 60_000 });
     officer = await consoleClient(daemon.consoleUrl, 'canbo', 'mật khẩu cán bộ 1');
-    await schedule(titles[0]!);
+    ids.push(await schedule(titles[0]!));
     browser = await launchChromium();
     kiosk = await browser.newPage({ viewport: { width: 1280, height: 800 }, hasTouch: true });
     await kiosk.goto(daemon.kioskUrl);
@@ -73,15 +79,24 @@ describe('a day at the room, seen from the console', () => {
   }, 60_000);
 
   it('readiness run at the kiosk shows on the console dashboard', async () => {
+    await automaticRunFor(ids[0]!);
     await kiosk.locator('#run-readiness').tap();
     await expect.poll(() => kiosk.locator('#readiness-verdict').count(), { timeout: 60_000 }).toBe(1);
     await expect.poll(() => text(console_, '#tile-next'), { timeout: 40_000 }).toMatch(/(Đạt|Cần lưu ý|Không đạt) \d\d:\d\d \d\d\/\d\d\/\d{4} \(theo yêu cầu\)/);
-  }, 90_000);
+  }, 180_000);
 
   it('start, preset, mute at the kiosk; the console shows RECORDING with the live picture', async () => {
     await expect.poll(() => kiosk.locator('#start').isEnabled(), { timeout: 20_000 }).toBe(true);
     await kiosk.locator('#start').tap();
-    await expect.poll(() => text(kiosk, '#st-recording'), { timeout: 30_000 }).toMatch(/^ĐANG GHI/);
+    await kiosk.screenshot({ path: join(artifacts, 'console-day-kiosk-start-1280x800.png') });
+    try {
+      await expect.poll(() => text(kiosk, '#st-recording'), { timeout: 60_000 }).toMatch(/^ĐANG GHI/);
+    } catch (error) {
+      console.log(daemon.logs.slice(-40).map((l) => `${String(l.time)} ${String(l.level)} ${String(l.component)} ${String(l.msg)} ${JSON.stringify(l).slice(0, 200)}`).join('\n'));
+      console.log(await (await fetch(`${daemon.kioskUrl}/api/session/current`)).text());
+      await kiosk.screenshot({ path: join(artifacts, 'console-day-kiosk-start-failed.png') });
+      throw error;
+    }
     await kiosk.locator('#presets [data-preset="citizen-seat"]').tap();
     await expect.poll(() => kiosk.locator('#presets [data-preset="citizen-seat"]').getAttribute('aria-pressed')).toBe('true');
     await kiosk.locator('#mute').tap();
@@ -119,7 +134,8 @@ describe('a day at the room, seen from the console', () => {
     await kiosk.locator('#confirm-yes').tap();
     await expect.poll(() => kiosk.locator('#summary-verified').getAttribute('data-verified'), { timeout: 60_000 }).toBe('true');
     await kiosk.locator('#summary-close').tap();
-    await schedule(titles[1]!);
+    ids.push(await schedule(titles[1]!));
+    await automaticRunFor(ids[1]!);
     await expect.poll(() => kiosk.locator('#start').isEnabled(), { timeout: 20_000 }).toBe(true);
     await kiosk.locator('#start').tap();
     await expect.poll(() => text(kiosk, '#st-recording'), { timeout: 30_000 }).toMatch(/^ĐANG GHI/);
@@ -128,7 +144,7 @@ describe('a day at the room, seen from the console', () => {
     await kiosk.locator('#end').tap();
     await kiosk.locator('#confirm-yes').tap();
     await expect.poll(() => kiosk.locator('#summary-verified').getAttribute('data-verified'), { timeout: 60_000 }).toBe('true');
-  }, 150_000);
+  }, 240_000);
 
   it('both recordings are listed by title, playable, verifiable and exportable in the console', async () => {
     await console_.locator('nav a[data-tab="recordings"]').click();
