@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { centralLayout } from '../scripts/central/central-dir.js';
+import { centralLayout } from './central-layout.js';
+import { websocketUrl } from './server-url.js';
 
 /**
  * `npm start -- --central ./central`: the room reports to the central monitoring folder on this
@@ -27,10 +28,9 @@ export function fleetFromCentral(dir: string, roomId: string): { problems: strin
   if (!rooms.some((room) => room.id === roomId)) problems.push(`--central ${dir}: room ${roomId} (room.id) is not registered there; add it: node dist/scripts/central/init.js --dir ${dir} --room ${roomId}`);
   if (websocket.port <= 0) problems.push(`--central ${dir}: its websocket port is picked at start (${websocket.port}); give fleet.servers in a config instead`);
   if (problems.length) return { problems };
-  const host = websocket.host === '0.0.0.0' ? '127.0.0.1' : websocket.host.includes(':') ? `[${websocket.host}]` : websocket.host;
   // The notary's public key, so the room checks its anchor receipts (none in a folder made before anchoring).
   const notaryKeys = readOptional(layout.notaryPublicNkeyFile);
-  return { problems, fleet: { enabled: true, servers: [`wss://${host}:${websocket.port}`], credentialFile: layout.roomSeedFile(roomId), caFile: layout.caFile, notaryKeys: notaryKeys ? [notaryKeys] : [] } };
+  return { problems, fleet: { enabled: true, servers: [websocketUrl(websocket.host, websocket.port)], credentialFile: layout.roomSeedFile(roomId), caFile: layout.caFile, notaryKeys: notaryKeys ? [notaryKeys] : [] } };
 }
 
 function readOptional(file: string): string | undefined {

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { halConfig } from '../hal/config.js';
-import { roomAutomationConfig } from '../kiosk/room/config.js';
-import { exportConfig } from '../kiosk/evidence/export-config.js';
-import { checkServerUrl } from '../kiosk/fleet/nats/server-url.js';
-import { parseNotaryPublicKey } from '../kiosk/fleet/nats/anchor.js';
+import { roomAutomationConfig } from './room-automation.js';
+import { exportConfig } from './export.js';
+import { checkServerUrl } from './server-url.js';
+import { parseNotaryPublicKey } from '../kiosk/fleet/keys/notary-key.js';
 
 export const CONFIG_VERSION = 1;
 

@@ -23,10 +23,10 @@ import { sessionCalendarFrom } from './room/session-calendar.js';
 import { SpeakerTrackingService } from './room/speaker-tracking-service.js';
 import { TechnicianCallService } from './room/technician-call-service.js';
 import { isFinished, type SessionState } from './session/state-machine.js';
-import { createSessionServices } from './session/compose.js';
-import { MediaService } from './media/supervisor.js';
+import { createSessionServices } from './session-services.js';
+import { MediaService } from './media/media-service.js';
 import { RecordingService } from './recording/recording-service.js';
-import { storagePolicyFrom } from './recording/storage-policy.js';
+import { storagePolicyFrom } from './media/storage-policy.js';
 import { mediaRouter } from './media/routes.js';
 import { playbackRouter } from './evidence/playback-routes.js';
 import { createSampler } from './fleet/telemetry/sampler.js';
@@ -41,6 +41,8 @@ import type { ReadinessService } from './readiness/readiness-service.js';
 import type { SessionService } from './session/session-service.js';
 import { StoreService } from './store/store-service.js';
 import { WebService } from './web/web-service.js';
+import { migrations } from './database-schema.js';
+import { authRouter } from './auth/routes.js';
 
 export const version: string = JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')).version;
 
@@ -70,7 +72,7 @@ export function createApp(config: DeviceConfig, logger: Logger, recentLogs?: Rec
   const bus = createEventBus(logger);
   const host = new ServiceHost(logger);
 
-  const store = new StoreService(resolveDataPath(config, config.storage.database), version, logger.child({ component: 'store' }));
+  const store = new StoreService(resolveDataPath(config, config.storage.database), version, logger.child({ component: 'store' }), migrations);
   const hardware = new HardwareService(config.hal, bus, logger);
   const ptz = new PtzService({ db: () => store.db, device: () => hardware.devices.ptz, bus, logger: logger.child({ component: 'ptz' }) });
   const evidence = new EvidenceService({ config, db: () => store.db, bus, logger: logger.child({ component: 'evidence' }) });
@@ -140,7 +142,7 @@ export function createApp(config: DeviceConfig, logger: Logger, recentLogs?: Rec
     logger: logger.child({ component: 'web' }),
     health,
     metrics: metricsHandler(metrics, config.web.console.metricsTokenFile),
-    consoleAuth: { gate: auth.consoleGate(), router: auth.router(), actorOf: (req) => auth.actorOf(req), stillValid: (req) => auth.stillValid(req) },
+    consoleAuth: { gate: auth.consoleGate(), router: authRouter(auth), actorOf: (req) => auth.actorOf(req), stillValid: (req) => auth.stillValid(req) },
     routes: { kiosk: [ptz.kioskRouter(), audioRouter(() => hardware.devices.audio), mediaRouter(media), technicianCalls.kioskRouter(), ...sessionRoutes.kiosk], console: [ptz.consoleRouter(), mediaRouter(media, requireCapability('recordings.read')), evidenceConsoleRouter(evidence), discovery.consoleRouter(), technicianCalls.consoleRouter(), ...sessionRoutes.console, ...consoleExtras] },
   });
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import type { Command } from './cli/command.js';
+import { cliContext as context } from './cli-context.js';
 import { UsageError } from './cli/command.js';
 import { fileModes } from './core/file-modes.js';
 import { describeError } from '../hal/core/describe-error.js';
@@ -14,6 +15,7 @@ const commands: Record<string, () => Promise<Command>> = {
   verify: async () => (await import('./cli/verify.js')).verifyCommand,
   export: async () => (await import('./cli/export.js')).exportCommand,
 };
+
 
 async function usage(): Promise<string> {
   const lines = ['Usage: diemcau <command>', '', 'Commands:'];
@@ -39,7 +41,7 @@ async function main(argv: string[]): Promise<number> {
   // Every command writes like the daemon: test recordings, the database, exports' scratch are never open to others.
   process.umask(fileModes.umask);
   try {
-    return await command.run(args);
+    return await command.run(args, context);
   } catch (error) {
     if (!(error instanceof UsageError) && (error as { code?: string })?.code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw error;
     process.stderr.write(`diemcau ${name}: ${describeError(error)}\nusage: diemcau ${command.usage}\n`);

@@ -9,7 +9,7 @@ type Listener<A extends unknown[]> = (...args: A) => void;
  * An EventEmitter whose events are typed, and whose emit never lets a listener's exception escape:
  * a device error must never crash the daemon through somebody else's handler.
  */
-export class TypedEmitter<E extends EventMap> {
+export class TypedEmitter<E extends { [K in keyof E]: unknown[] }> {
   readonly #emitter = new EventEmitter();
   readonly #onListenerError: (error: unknown, event: string) => void;
 

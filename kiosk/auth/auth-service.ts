@@ -1,4 +1,3 @@
-import type { Router } from 'express';
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from '../core/logger.js';
 import type { Service } from '../core/service.js';
@@ -12,7 +11,6 @@ import { IdentityRequests, type IdentityRequest } from './identity-requests.js';
 import { hashPassword, passwordProblem } from './passwords.js';
 import { can, type Role } from './roles.js';
 import type { SecurityAlert } from './security-alert.js';
-import { authRouter } from './routes.js';
 import { UserError, UserStore, type ConsoleUser } from './user-store.js';
 import { describeError } from '../../hal/core/describe-error.js';
 
@@ -95,10 +93,6 @@ export class AuthService implements Service {
   /** Middleware for the console server: everything but health and login needs a session. */
   consoleGate() {
     return requireLogin((req) => this.actorOf(req));
-  }
-
-  router(): Router {
-    return authRouter(this);
   }
 
   /** For the console websocket upgrade, which express middleware does not see. */

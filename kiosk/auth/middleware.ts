@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { HttpError } from '../web/http.js';
+import { HttpError } from '../core/http.js';
 import type { Actor, AuthSessions } from './auth-sessions.js';
 import { readCookie, SESSION_COOKIE } from './cookies.js';
 import { can, type Capability } from './roles.js';

@@ -1,3 +1,5 @@
+import type { Migration } from '../store/migration.js';
+
 /** Console accounts and their login sessions (only a hash of each session token is stored). */
 export const authMigrationSql = `
   CREATE TABLE console_users (
@@ -39,3 +41,8 @@ export const identityRequestsMigrationSql = `
     decided_at     TEXT
   ) STRICT;
 `;
+
+export const authMigrations: readonly Migration[] = [
+  { version: 5, name: 'console accounts and login sessions', sql: authMigrationSql },
+  { version: 8, name: 'auth: two-person approval of rights to read identities', sql: identityRequestsMigrationSql },
+];

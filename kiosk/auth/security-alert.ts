@@ -10,3 +10,13 @@ export interface SecurityAlert {
   approvedBy?: string;
   at: string;
 }
+
+/** What the console's accounts publish. Merged into the app bus's event map (core/event-bus.ts). */
+declare module '../core/event-bus.js' {
+  interface AppEvents {
+    /** A console login was revoked (logout, password changed, account disabled): its websockets close. */
+    consoleAccessRevoked: [];
+    /** Separation of duties: a right to read identities was granted or an identity holder's password reset. */
+    securityAlert: [alert: SecurityAlert];
+  }
+}

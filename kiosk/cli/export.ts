@@ -2,7 +2,7 @@ import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, resolveDataPath } from '../../config/load.js';
-import { UsageError, type Command } from './command.js';
+import { UsageError, type Command, type CommandContext } from './command.js';
 import type { Output } from './verify.js';
 
 const processOutput: Output = { out: (line) => process.stdout.write(`${line}\n`), err: (line) => process.stderr.write(`${line}\n`) };
@@ -13,7 +13,7 @@ const processOutput: Output = { out: (line) => process.stdout.write(`${line}\n`)
  * name. Confidential recordings (and any with --encrypt) are encrypted to the room's configured
  * recipients; choosing a passphrase is for a role that may read identities, in the console.
  */
-export async function runExport(args: string[], output: Output = processOutput): Promise<number> {
+export async function runExport(args: string[], context: CommandContext, output: Output = processOutput): Promise<number> {
   const { values } = parseArgs({
     args,
     strict: true,
@@ -28,13 +28,13 @@ export async function runExport(args: string[], output: Output = processOutput):
     output.err(error.message);
     return 1;
   }
-  const [{ openStore }, { loadDeviceKey }, { EvidenceStore, ExportRefusedError, EvidenceNotFoundError }, { ExportError }, { createLogger }] = await Promise.all([
-    import('../store/open-store.js'), import('../evidence/device-key.js'), import('../evidence/evidence-store.js'), import('../evidence/export.js'), import('../core/logger.js'),
+  const [{ loadDeviceKey }, { EvidenceStore, ExportRefusedError, EvidenceNotFoundError }, { ExportError }, { createLogger }] = await Promise.all([
+    import('../evidence/device-key.js'), import('../evidence/evidence-store.js'), import('../evidence/export.js'), import('../core/logger.js'),
   ]);
   const key = await loadDeviceKey(resolve(config.storage.dataDir)).catch((error: NodeJS.ErrnoException) => {
     throw new Error(`cannot read the device key (${error.code ?? error.message}): run as the daemon's user on a device that has started once`);
   });
-  const { db } = await openStore(resolveDataPath(config, config.storage.database));
+  const { db } = await context.openDatabase(resolveDataPath(config, config.storage.database));
   try {
     const store = new EvidenceStore({ db, recordingsDir: resolveDataPath(config, config.storage.recordingsDir), key, device: { id: 'cli', room: config.room.id }, logger: createLogger('warn', undefined), exportConfig: config.evidence.export });
     const result = await store.export(values.recording, { targetRoot: resolve(values.to), actor: { id: `cli:${userInfo().username}`, role: 'technician' }, encrypt: values.encrypt });
@@ -57,5 +57,5 @@ export const exportCommand: Command = {
   name: 'export',
   summary: 'copy a recording with its signed manifest to a removable drive, verified; confidential ones only as age files to the configured recipients',
   usage: 'export --recording ID --to DIR [--encrypt] [--config FILE]',
-  run: (args) => runExport(args),
+  run: (args, context) => runExport(args, context),
 };

@@ -5,7 +5,7 @@ import { ConfigError, loadConfig } from '../../config/load.js';
 import { createEventBus } from '../core/event-bus.js';
 import { createLogger } from '../core/logger.js';
 import { planFromConfig } from '../media/plan.js';
-import { MediaService } from '../media/supervisor.js';
+import { MediaService } from '../media/media-service.js';
 import type { SegmentInfo } from '../media/types.js';
 import { UsageError, type Command } from './command.js';
 

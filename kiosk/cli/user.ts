@@ -11,7 +11,6 @@ import { AuditLog } from '../evidence/audit-log.js';
 import { FleetOutbox } from '../fleet/outbox.js';
 import type { Database } from '../store/database.js';
 import { UserError, UserStore } from '../auth/user-store.js';
-import { openStore } from '../store/open-store.js';
 import { UsageError, type Command } from './command.js';
 import { describeError } from '../../hal/core/describe-error.js';
 
@@ -37,7 +36,7 @@ export const userCommand: Command = {
   name: 'user',
   summary: `console accounts: add NAME --role ${roles.join('|')}, list, passwd NAME, disable NAME, enable NAME (password on stdin)`,
   usage: 'user add NAME --role ROLE [--display-name TEXT] | list | passwd NAME | disable NAME | enable NAME  [--config FILE]',
-  async run(args) {
+  async run(args, context) {
     const { values, positionals } = parseArgs({
       args,
       options: { config: { type: 'string', short: 'c' }, role: { type: 'string' }, 'display-name': { type: 'string' } },
@@ -56,7 +55,7 @@ export const userCommand: Command = {
       }
     }
     const { config } = loadConfig(values.config);
-    const { db } = await openStore(resolveDataPath(config, config.storage.database));
+    const { db } = await context.openDatabase(resolveDataPath(config, config.storage.database));
     const users = new UserStore(db);
     try {
       switch (action) {

@@ -90,7 +90,7 @@ interface DeviceContext {
  * opened read-only. Without either, the folder alone is checked and the anchor reported unchecked.
  */
 async function deviceContext(configPath: string | undefined, keyFiles: readonly string[], dir: string): Promise<DeviceContext | string> {
-  const { parseNotaryPublicKey } = await import('../fleet/nats/anchor.js');
+  const { parseNotaryPublicKey } = await import('../fleet/keys/notary-key.js');
   const notaryKeys: KeyObject[] = [];
   for (const file of keyFiles) {
     try {

@@ -2,7 +2,7 @@ import express, { type Request } from 'express';
 import { basename } from 'node:path';
 import { z } from 'zod';
 import { requireCapability, type AuthenticatedRequest } from '../auth/middleware.js';
-import { HttpError, parseBody } from '../web/http.js';
+import { HttpError, parseBody } from '../core/http.js';
 import type { Actor } from './audit-log.js';
 import { EvidenceNotFoundError, ExportRefusedError } from './evidence-store.js';
 import type { EvidenceService } from './evidence-service.js';

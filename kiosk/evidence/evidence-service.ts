@@ -11,7 +11,7 @@ import type { Database } from '../store/database.js';
 import type { Actor } from './audit-log.js';
 import { loadOrCreateDeviceKey } from './device-key.js';
 import { readDiskSpace, type DiskStatus } from './disk.js';
-import { freePercent, storageLevel, storagePolicyFrom } from '../recording/storage-policy.js';
+import { freePercent, storageLevel, storagePolicyFrom } from '../media/storage-policy.js';
 import { EvidenceStore } from './evidence-store.js';
 import { recoverySweep } from './recovery.js';
 import { retentionDecision } from './retention.js';

@@ -7,7 +7,7 @@ import { AuditLog, type Actor } from './audit-log.js';
 import { Catalog, type Recording } from './catalog.js';
 import type { DeviceKey } from './device-key.js';
 import { exportFolder, ExportError, type ExportResult } from './export.js';
-import { exportConfig, type ExportConfig } from './export-config.js';
+import { exportConfig, type ExportConfig } from '../../config/export.js';
 import { decideEncryption, type EncryptionRefusal, type EncryptionRequest } from './export-policy.js';
 import { ExportTargetError, listRemovableDrives, resolveExportTarget, systemDriveSource, type DriveSource, type RemovableDrive } from './removable-drives.js';
 import { MANIFEST_FILE, parseManifest, type Manifest } from './manifest.js';

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { can } from '../auth/roles.js';
 import { requireCapability, type AuthenticatedRequest } from '../auth/middleware.js';
 import type { Logger } from '../core/logger.js';
-import { HttpError } from '../web/http.js';
+import { HttpError } from '../core/http.js';
 import type { EvidenceService } from './evidence-service.js';
 import { PARTIAL_SUFFIX } from './export.js';
 import { concatList, remuxArguments } from './playback.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Logger } from '../core/logger.js';
 import type { Catalog } from './catalog.js';
 import { sha256File } from '../core/hashing.js';
-import { probeSegmentTiming, segmentTimeRange } from './probe.js';
+import { probeSegmentTiming, segmentTimeRange } from '../media/segment-timing.js';
 import { isSegmentFile, segmentIndexFromName } from '../media/segment-files.js';
 
 /** A segment file found on disk that the catalog did not know, now registered as recovered. */

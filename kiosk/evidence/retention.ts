@@ -1,6 +1,6 @@
 import type { DeviceConfig } from '../../config/schema.js';
 import type { RecordingState } from './catalog.js';
-import type { DiskSpace } from '../recording/storage-policy.js';
+import type { DiskSpace } from '../media/storage-policy.js';
 
 /**
  * Which recordings may be deleted. Pure. The one rule that must never bend: a recording without a

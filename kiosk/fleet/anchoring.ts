@@ -11,7 +11,8 @@ import { ANCHOR_RECEIPT_FILE, checkReceiptSignature, receiptFileBytes, type Anch
 import { canonicalJson } from '../evidence/canonical-json.js';
 import { writeFileAtomic } from '../evidence/files.js';
 import type { Database } from '../store/database.js';
-import { buildAnchor, buildNotaryRequest, parseNotaryPublicKey, parseNotaryReply } from './nats/anchor.js';
+import { buildAnchor, buildNotaryRequest, parseNotaryReply } from './nats/anchor.js';
+import { parseNotaryPublicKey } from './keys/notary-key.js';
 import { ANCHORS_STREAM, anchorMessageId, subjects } from './nats/subjects.js';
 import { describeError } from '../../hal/core/describe-error.js';
 

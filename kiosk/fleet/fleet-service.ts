@@ -14,7 +14,7 @@ import { roomEventOf } from './event-map.js';
 import { SchemaError } from './nats/codec.js';
 import { boundLogLines } from './nats/commands.js';
 import { connectRoom, readUserCredential } from './nats/connection.js';
-import type { NkeyUser } from './nats/nkey.js';
+import type { NkeyUser } from './keys/nkey.js';
 import { RoomPublisher } from './nats/publish.js';
 import { CommandRefused, serveCommands, type CommandHandlers } from './nats/responder.js';
 import type { RoomState } from './nats/state.js';

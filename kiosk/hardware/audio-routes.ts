@@ -1,7 +1,7 @@
 import express from 'express';
 import { z } from 'zod';
 import type { AudioDevice } from '../../hal/audio/types.js';
-import { HttpError, parseBody } from '../web/http.js';
+import { HttpError, parseBody } from '../core/http.js';
 
 const muteBody = z.object({ muted: z.boolean() }).strict();
 

@@ -68,6 +68,7 @@ export const workerEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('streamState'), state: z.enum(['off', 'connecting', 'live', 'retrying']), detail: z.string().optional() }),
   z.object({ type: z.literal('levels'), peakDb: z.array(z.number()), rmsDb: z.array(z.number()) }),
   z.object({ type: z.literal('preview'), jpeg: z.instanceof(Uint8Array) }),
+  z.object({ type: z.literal('encodeStats'), fps: z.number().min(0), bitrateKbps: z.number().min(0), frames: z.number().int().min(0), droppedFrames: z.number().int().min(0) }),
   z.object({ type: z.literal('diskSpace'), level: z.enum(['low', 'critical']), freeBytes: z.number() }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
 ]);

@@ -1,6 +1,6 @@
 import express, { type RequestHandler } from 'express';
-import { HttpError } from '../web/http.js';
-import type { MediaService } from './supervisor.js';
+import { HttpError } from '../core/http.js';
+import type { MediaService } from './media-service.js';
 
 /**
  * The program picture and sound levels while a session is recorded: the kiosk shows them to the

@@ -13,3 +13,11 @@ export interface PowerAlert {
   reading: UpsReading | null;
   at: string;
 }
+
+/** What the power service publishes. Merged into the app bus's event map (core/event-bus.ts). */
+declare module '../core/event-bus.js' {
+  interface AppEvents {
+    /** Mains power and UPS: on battery, back on line, critical, session ended for power, shutdown requested/failed. */
+    powerAlert: [alert: PowerAlert];
+  }
+}

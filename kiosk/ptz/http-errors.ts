@@ -1,5 +1,5 @@
 import { PtzBusyError, PtzCommandError, PtzNotConnectedError, PtzTimeoutError, PtzUnsupportedError } from '../../hal/ptz/errors.js';
-import { HttpError } from '../web/http.js';
+import { HttpError } from '../core/http.js';
 
 /**
  * A camera failure as the answer the kiosk shows: 503 when the camera is not there, 504 when it did

@@ -1,3 +1,5 @@
+import type { Migration } from '../store/migration.js';
+
 /**
  * Named camera presets of this room (one device = one reception room). `slot` is the camera's
  * preset memory number; `pan/tilt/zoom` is the position last stored from the console, kept for
@@ -22,3 +24,5 @@ export const ptzPresetsMigrationSql = `
     ('wide',            3, 'Toàn cảnh phòng',    'Whole room',        30),
     ('document',        4, 'Tài liệu',           'Document',          40);
 `;
+
+export const ptzMigrations: readonly Migration[] = [{ version: 4, name: 'ptz: named camera presets of the room', sql: ptzPresetsMigrationSql }];

@@ -5,7 +5,7 @@ import type { EventBus } from '../core/event-bus.js';
 import type { Logger } from '../core/logger.js';
 import type { Service } from '../core/service.js';
 import type { Database } from '../store/database.js';
-import { HttpError, parseBody } from '../web/http.js';
+import { HttpError, parseBody } from '../core/http.js';
 import { ptzHttpError } from './http-errors.js';
 import { PresetRepository, type NamedPreset } from './preset-repository.js';
 import { requireCapability } from '../auth/middleware.js';

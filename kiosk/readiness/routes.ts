@@ -2,7 +2,7 @@ import express, { type ErrorRequestHandler } from 'express';
 import { z } from 'zod';
 import { requireCapability } from '../auth/middleware.js';
 import { SessionError, httpStatusOf } from '../session/errors.js';
-import { HttpError, parseBody } from '../web/http.js';
+import { HttpError, parseBody } from '../core/http.js';
 import type { ReadinessService } from './readiness-service.js';
 
 const runInput = z.object({ sessionId: z.string().min(1).max(64).optional() }).strict().default({});

@@ -67,3 +67,13 @@ export interface ReadinessAlert {
   failed: CheckId[];
   message: Label;
 }
+
+/** What the readiness service publishes. Merged into the app bus's event map (core/event-bus.ts). */
+declare module '../core/event-bus.js' {
+  interface AppEvents {
+    /** A readiness test (kiểm thử) finished, whatever its outcome: the fleet shows it. */
+    readinessCompleted: [run: ReadinessCompleted];
+    /** The readiness test 2 hours before a session failed: the technician must act. */
+    readinessAlert: [alert: ReadinessAlert];
+  }
+}

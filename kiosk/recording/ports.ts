@@ -53,3 +53,28 @@ export interface EvidenceAlert {
   message: string;
   at: string;
 }
+
+/** What the recording service publishes. Merged into the app bus's event map (core/event-bus.ts). */
+declare module '../core/event-bus.js' {
+  interface AppEvents {
+    /**
+     * A recording was sealed and its folder made read-only: what central's anchor of it needs
+     * (kiosk/fleet/anchoring.ts). `dir` is the folder's absolute path; hashes only, no identity.
+     */
+    recordingSealed: [sealed: {
+      recordingId: string;
+      sessionId: string | null;
+      dir: string;
+      at: string;
+      /** SHA-256 of manifest.json's bytes. */
+      manifestSha256: string;
+      signingKeyFingerprint: string;
+      /** The manifest's segment chain head. */
+      chainHead: string;
+      /** The newest audit log entry at the seal (seq 0 and the genesis hash when the log is empty). */
+      auditHead: { seq: number; hash: string };
+    }];
+    /** A recording could not be sealed: central monitoring and the technician must see it. */
+    evidenceAlert: [alert: EvidenceAlert];
+  }
+}

@@ -16,7 +16,7 @@ import { createFolderExclusive, makeReadOnly, recordingIdCandidate, removeIfEmpt
 import type { EvidenceAlert, GapCause, MediaRecorder, RecordingOwner, TestRecording, TimelineEntry } from './ports.js';
 import type { RecordingPort } from '../session/ports.js';
 import { recordTestClip } from './test-recording.js';
-import { admission, admissionMessage, type Admission, type StoragePolicy } from './storage-policy.js';
+import { admission, admissionMessage, type Admission, type StoragePolicy } from '../media/storage-policy.js';
 import { describeError } from '../../hal/core/describe-error.js';
 
 export class RecordingError extends Error {

@@ -6,7 +6,7 @@ import { toolRunner } from '../../hal/core/tool-runner.js';
 import type { EventBus } from '../core/event-bus.js';
 import type { Logger } from '../core/logger.js';
 import type { Service } from '../core/service.js';
-import type { DiscoveryConfig } from './config.js';
+import type { DiscoveryConfig } from '../../config/room-automation.js';
 
 export interface DiscoveryServiceOptions {
   config: DiscoveryConfig;

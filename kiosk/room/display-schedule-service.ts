@@ -1,7 +1,7 @@
 import type { DisplayDevice } from '../../hal/display/types.js';
 import type { Logger } from '../core/logger.js';
 import type { Service } from '../core/service.js';
-import type { DisplayScheduleConfig } from './config.js';
+import type { DisplayScheduleConfig } from '../../config/room-automation.js';
 import { decideDisplay, type DisplayDecision } from './display-schedule.js';
 import type { SessionCalendar } from './session-calendar.js';
 import { describeError } from '../../hal/core/describe-error.js';

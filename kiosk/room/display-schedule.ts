@@ -1,4 +1,4 @@
-import type { DisplayScheduleConfig } from './config.js';
+import type { DisplayScheduleConfig } from '../../config/room-automation.js';
 
 /** A scheduled or running session, as the schedule needs it. */
 export interface SessionWindow {

@@ -4,7 +4,7 @@ import type { DoaReading, DoaSource } from '../../hal/audio/doa/types.js';
 import type { EventBus } from '../core/event-bus.js';
 import type { Logger } from '../core/logger.js';
 import type { Service } from '../core/service.js';
-import type { SpeakerTrackingConfig } from './config.js';
+import type { SpeakerTrackingConfig } from '../../config/room-automation.js';
 import { SpeakerTracker } from './speaker-tracking.js';
 import { describeError } from '../../hal/core/describe-error.js';
 

@@ -1,5 +1,5 @@
 import type { DoaReading } from '../../hal/audio/doa/types.js';
-import type { SpeakerTrackingConfig } from './config.js';
+import type { SpeakerTrackingConfig } from '../../config/room-automation.js';
 
 /** Smallest angle between two directions, 0…180. */
 export function angularDistance(a: number, b: number): number {

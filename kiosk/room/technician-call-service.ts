@@ -6,7 +6,7 @@ import type { EventBus } from '../core/event-bus.js';
 import type { Logger } from '../core/logger.js';
 import type { Service } from '../core/service.js';
 import type { AuditPort } from '../session/ports.js';
-import { HttpError } from '../web/http.js';
+import { HttpError } from '../core/http.js';
 import { callEvent, callToShow, type TechnicianCall, type TechnicianCallSource } from './technician-call.js';
 
 export interface TechnicianCallServiceOptions {

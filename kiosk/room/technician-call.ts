@@ -34,3 +34,11 @@ export function callToShow(calls: readonly TechnicianCall[], now: number, showFo
   const latest = calls.at(-1);
   return latest?.acknowledgedAt && now - Date.parse(latest.acknowledgedAt) <= showForMs ? latest : null;
 }
+
+/** What the technician call publishes. Merged into the app bus's event map (core/event-bus.ts). */
+declare module '../core/event-bus.js' {
+  interface AppEvents {
+    /** A call for the technician was raised (touchscreen, room button) or acknowledged in the console. */
+    technicianCall: [call: TechnicianCallEvent];
+  }
+}

@@ -18,3 +18,13 @@ export interface SessionGap {
   seconds: number;
   cause: string;
 }
+
+/** What the session service publishes. Merged into the app bus's event map (core/event-bus.ts). */
+declare module '../core/event-bus.js' {
+  interface AppEvents {
+    /** A reception session moved to another state (kiosk/session); persisted before it is published. */
+    sessionStateChanged: [change: SessionStateChange];
+    /** A span of a live session that could not be recorded (daemon or media worker crash). */
+    sessionGap: [gap: SessionGap];
+  }
+}

@@ -1,3 +1,5 @@
+import type { Migration } from '../store/migration.js';
+
 /**
  * Tables of the schedule, cases, citizens, session events and readiness runs, appended to the
  * store's migration list (kiosk/store/migrations.ts). Never edit once released: add a migration.
@@ -109,3 +111,9 @@ export const readinessFleetTriggerMigrationSql = `
   CREATE INDEX readiness_runs_by_session ON readiness_runs (session_id, started_at);
   CREATE INDEX readiness_runs_by_start ON readiness_runs (started_at);
 `;
+
+export const sessionMigrations: readonly Migration[] = [
+  { version: 3, name: 'sessions: schedule, cases, sealed citizens, session events, readiness runs', sql: sessionsMigrationSql },
+  { version: 7, name: 'sessions: a live session whose recorder stopped by itself', sql: sessionRecorderStopMigrationSql },
+  { version: 11, name: 'readiness: runs asked for by central monitoring (trigger fleet)', sql: readinessFleetTriggerMigrationSql },
+];

@@ -1,7 +1,7 @@
 import express, { type ErrorRequestHandler, type Request } from 'express';
 import { z } from 'zod';
 import { requireCapability } from '../auth/middleware.js';
-import { HttpError, parseBody } from '../web/http.js';
+import { HttpError, parseBody } from '../core/http.js';
 import { actorOf } from './access.js';
 import { httpStatusOf, SessionError } from './errors.js';
 import { attendanceInput, caseInput, citizenInput, endInput, kioskEventInput, scheduleInput } from './schemas.js';

@@ -2,7 +2,7 @@ import express from 'express';
 import { z } from 'zod';
 import { can } from '../auth/roles.js';
 import { requireCapability, type AuthenticatedRequest } from '../auth/middleware.js';
-import { HttpError, parseBody } from '../web/http.js';
+import { HttpError, parseBody } from '../core/http.js';
 import { ChangeError } from './changes.js';
 import type { ConfigFile } from './config-file.js';
 

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { fileModes, makeDir } from '../core/file-modes.js';
 import { checkCopy } from './check-copy.js';
 import { Database } from './database.js';
-import { migrations as knownMigrations, type Migration } from './migrations.js';
+import type { Migration } from './migration.js';
 import { describeError } from '../../hal/core/describe-error.js';
 
 export class StoreRefusedError extends Error {
@@ -26,7 +26,7 @@ export interface OpenedStore {
  * An existing file is judged on a copy first, so a refused one and its -wal stay byte for byte as
  * they were: the evidence of what went wrong, and what a recovery tool needs.
  */
-export async function openStore(path: string, migrations: readonly Migration[] = knownMigrations): Promise<OpenedStore> {
+export async function openStore(path: string, migrations: readonly Migration[]): Promise<OpenedStore> {
   const latest = migrations.at(-1)?.version ?? 0;
   if (await stat(path).then((s) => s.size > 0, () => false)) await refuseUnfit(path, latest);
   else await createPrivate(path);

@@ -2,6 +2,7 @@ import type { Logger } from '../core/logger.js';
 import type { Service } from '../core/service.js';
 import type { Database } from './database.js';
 import { defaultReserveBytes, DiskReserve, reserveStepBytes } from './disk-reserve.js';
+import type { Migration } from './migration.js';
 import { openStore } from './open-store.js';
 
 /**
@@ -15,7 +16,7 @@ export class StoreService implements Service {
   #db: Database | undefined;
   #runId: number | undefined;
 
-  constructor(private readonly path: string, private readonly version: string, private readonly logger: Logger, reserveBytes = defaultReserveBytes) {
+  constructor(private readonly path: string, private readonly version: string, private readonly logger: Logger, private readonly migrations: readonly Migration[], reserveBytes = defaultReserveBytes) {
     this.reserve = new DiskReserve(`${path}.reserve`, logger, reserveBytes);
   }
 
@@ -25,7 +26,7 @@ export class StoreService implements Service {
   }
 
   async start(): Promise<void> {
-    const opened = await openStore(this.path);
+    const opened = await openStore(this.path, this.migrations);
     this.#db = opened.db;
     this.#db.whenFull(async () => {
       const freed = await this.reserve.release(reserveStepBytes);

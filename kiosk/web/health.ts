@@ -1,7 +1,7 @@
 import type { DeviceSnapshot } from '../../hal/core/driver.js';
 import type { UpsDevice } from '../../hal/ups/types.js';
 import type { ServiceStatus } from '../core/service.js';
-import type { MediaHealth } from '../media/supervisor.js';
+import type { MediaHealth } from '../media/media-service.js';
 import type { RecordingHealth } from '../recording/recording-service.js';
 
 export interface HealthSource {

@@ -1,7 +1,7 @@
 import express from 'express';
 import { z } from 'zod';
 import { requireCapability } from '../auth/middleware.js';
-import { HttpError } from './http.js';
+import { HttpError } from '../core/http.js';
 
 const query = z.object({ count: z.coerce.number().int().min(1).max(1000).default(200) });
 

@@ -5,7 +5,7 @@ import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { AuthenticatedRequest } from '../auth/middleware.js';
 import { can } from '../auth/roles.js';
 import type { HealthReport } from './health.js';
-import { HttpError } from './http.js';
+import { HttpError } from '../core/http.js';
 
 /** What the room's `/metrics` reads at every scrape: the same health report the console and the fleet link show. */
 export interface RoomMetricsSource {
@@ -48,6 +48,10 @@ export function createRoomMetrics(source: RoomMetricsSource): Registry {
   gauge('diemcau_media_source_ok', '1 per media source delivering; 0 when lost or stopped.', ['source'], (g) => {
     for (const [name, state] of Object.entries(source.health().media?.sources ?? {})) g.set({ source: name }, state === 'ok' ? 1 : 0);
   });
+  // Measured after the encoder while a session records (media/encode-meter.ts); 0 when nothing is encoded.
+  gauge('diemcau_media_encode_fps', 'Frames per second the encoder produced over the last 2 s.', [], (g) => g.set(source.health().media?.encode?.fps ?? 0));
+  gauge('diemcau_media_encode_bitrate_kbps', 'Encoded video, kilobits per second over the last 2 s.', [], (g) => g.set(source.health().media?.encode?.bitrateKbps ?? 0));
+  gauge('diemcau_media_dropped_frames', 'The most frames the program has fallen short of real time in this recording.', [], (g) => g.set(source.health().media?.encode?.droppedFrames ?? 0));
   gauge('diemcau_disk_free_bytes', 'Free bytes on the recordings disk.', ['path'], (g) => {
     const d = source.disk();
     if (d) g.set({ path: d.path }, d.freeBytes);

@@ -8,7 +8,7 @@ import type { DeviceConfig } from '../../config/schema.js';
 import type { Logger } from '../core/logger.js';
 import type { Service } from '../core/service.js';
 import type { EventBus } from '../core/event-bus.js';
-import { createApiApp, finishApiApp } from './http.js';
+import { createApiApp, finishApiApp } from '../core/http.js';
 import { hostname } from 'node:os';
 import { originVerdict, type OriginPolicy } from './request-origin.js';
 import { routeTable, type RouteEntry } from './route-table.js';

@@ -8,7 +8,7 @@ import { createEventBus } from '../../kiosk/core/event-bus.js';
 import type { MediaPlan } from '../../kiosk/media/plan.js';
 import { capturesFor } from '../../kiosk/media/pipelines/capture.js';
 import { programLaunch } from '../../kiosk/media/pipelines/program.js';
-import { MediaService } from '../../kiosk/media/supervisor.js';
+import { MediaService } from '../../kiosk/media/media-service.js';
 import type { BenchFigure, BenchSuite } from './types.js';
 
 const run = promisify(execFile);

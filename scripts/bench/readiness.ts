@@ -14,10 +14,10 @@ import type { BenchFigure, BenchSuite } from './types.js';
 import { createEventBus } from '../../kiosk/core/event-bus.js';
 import { createLogger } from '../../kiosk/core/logger.js';
 import { planFromConfig } from '../../kiosk/media/plan.js';
-import { MediaService } from '../../kiosk/media/supervisor.js';
+import { MediaService } from '../../kiosk/media/media-service.js';
 import { recordTestClip } from '../../kiosk/recording/test-recording.js';
 import { readDiskSpace } from '../../kiosk/evidence/disk.js';
-import { admission, storagePolicyFrom } from '../../kiosk/recording/storage-policy.js';
+import { admission, storagePolicyFrom } from '../../kiosk/media/storage-policy.js';
 
 /**
  * Wall time of a full readiness test (kiểm thử) in simulation: sim devices from the embedded

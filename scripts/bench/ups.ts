@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { NutUps } from '../../hal/ups/nut/driver.js';
 import type { UpsEvents } from '../../hal/ups/types.js';
-import { NutHarness } from '../../hal/ups/nut/local-server.js';
+import { NutHarness } from '../../hal/ups/nut/nut-harness.js';
 import type { BenchFigure, BenchSuite } from './types.js';
 
 /**

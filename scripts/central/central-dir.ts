@@ -4,50 +4,14 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { notaryKeyFrom } from '../../kiosk/evidence/anchor-receipt.js';
-import { serverStylePublicKey } from '../../kiosk/fleet/nats/nkey.js';
+import { serverStylePublicKey } from '../../kiosk/fleet/keys/nkey.js';
 import { isRoomId } from '../../kiosk/fleet/nats/subjects.js';
 import { newUserKey, publicKeyOfSeedFile, writeSeedFile } from './credentials.js';
 import { checkClusterSpec, peersOf, routePassword, type ClusterSpec } from './cluster.js';
 import { DEFAULT_ACCOUNT, natsServerConfig, type CentralServerConfig } from './server-config.js';
 import { createCa, createServerCertificate } from './tls.js';
+import { centralLayout, type CentralLayout } from '../../config/central-layout.js';
 
-/**
- * A central server's folder on one machine: the registry of rooms and their public keys
- * (central.json), the generated nats-server.conf, the dev CA and server certificate, the seeds to hand
- * over, and JetStream's file store.
- */
-export function centralLayout(dir: string) {
-  const root = resolve(dir);
-  const credentials = join(root, 'credentials');
-  return {
-    dir: root,
-    registryFile: join(root, 'central.json'),
-    configFile: join(root, 'nats-server.conf'),
-    tlsDir: join(root, 'tls'),
-    caFile: join(root, 'tls', 'ca.pem'),
-    caKeyFile: join(root, 'tls', 'ca.key'),
-    certFile: join(root, 'tls', 'server.pem'),
-    keyFile: join(root, 'tls', 'server.key'),
-    credentialsDir: credentials,
-    roomSeedFile: (roomId: string) => join(credentials, 'rooms', `${roomId}.nk`),
-    monitoringSeedFile: join(credentials, 'monitoring.nk'),
-    adminSeedFile: join(credentials, 'admin.nk'),
-    /** The notary's Ed25519 private key (signs anchor receipts): secret, 0600; it never leaves this folder. */
-    notaryKeyFile: join(credentials, 'notary-ed25519.pem'),
-    /** Its public half, for every room's `fleet.notaryKeys` (the nkey-style `N…` line is in `notary-public.txt`). */
-    notaryPublicKeyFile: join(root, 'notary-public.pem'),
-    notaryPublicNkeyFile: join(root, 'notary-public.txt'),
-    storeDir: join(root, 'jetstream'),
-    /** A cluster node's config and JetStream store (the single-server files are not written for a cluster). */
-    nodeConfigFile: (node: string) => join(root, `nats-server-${node}.conf`),
-    nodeStoreDir: (node: string) => join(root, 'jetstream', node),
-    routePasswordFile: join(credentials, 'cluster-route.secret'),
-    /** Routes are mutual TLS: this certificate serves and also dials (clientAuth). */
-    routeCertFile: join(root, 'tls', 'route.pem'),
-    routeKeyFile: join(root, 'tls', 'route.key'),
-  };
-}
-export type CentralLayout = ReturnType<typeof centralLayout>;
 
 const listen = z.object({ host: z.string().min(1), port: z.number().int().min(-1).max(65535) });
 const registrySchema = z.object({

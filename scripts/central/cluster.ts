@@ -4,6 +4,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { startNatsServer, type RunningNatsServer } from './nats-process.js';
 import { describeError } from '../../hal/core/describe-error.js';
+import { urlHost, websocketUrl } from '../../config/server-url.js';
 
 /**
  * A JetStream cluster of central servers (a province's or the nation's): every node has the same
@@ -71,16 +72,12 @@ export function loopbackCluster(count: number, ports: { websocket: number; clust
 
 /** The rooms' `fleet.servers` for a cluster: every node, so a room fails over without waiting for an announcement. Pure. */
 export function roomServerUrls(spec: ClusterSpec): string[] {
-  return spec.nodes.map((node) => `wss://${urlHost(node.host)}:${node.websocketPort}`);
+  return spec.nodes.map((node) => websocketUrl(node.host, node.websocketPort));
 }
 
 /** The route listeners of every node but `node`. Pure. */
 export function peersOf(spec: ClusterSpec, node: ClusterNode): string[] {
   return spec.nodes.filter((n) => n.name !== node.name).map((n) => `${urlHost(n.host)}:${n.clusterPort}`);
-}
-
-function urlHost(host: string): string {
-  return host.includes(':') ? `[${host}]` : host;
 }
 
 /** The route password shared by the nodes: made once, 0600, kept beside the seeds. */

@@ -1,5 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { generateUser, userFromSeed } from '../../kiosk/fleet/nats/nkey.js';
+import { generateUser, userFromSeed } from '../../kiosk/fleet/keys/nkey.js';
 import { describeError } from '../../hal/core/describe-error.js';
 
 /** A new nkey user: the seed (secret, `SU…`) for the one who connects, the public key (`U…`) for the server's config. */

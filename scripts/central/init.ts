@@ -5,6 +5,7 @@ import { CLUSTER_REPLICAS, loopbackCluster, roomServerUrls, startCluster, waitFo
 import { startNatsServer } from './nats-process.js';
 import { ensureCentralStreams } from './streams.js';
 import { describeError } from '../../hal/core/describe-error.js';
+import { websocketUrl } from '../../config/server-url.js';
 
 const usage = `Sets up central monitoring's NATS server on this machine (dev and test; see scripts/central/README.md).
 
@@ -88,7 +89,7 @@ async function main(): Promise<void> {
   if (registry.cluster) return runCluster(registry.cluster, layout);
 
   const server = await startNatsServer({ configFile: layout.configFile, echo: true });
-  const url = `wss://${registry.websocket.host === '0.0.0.0' ? '127.0.0.1' : registry.websocket.host}:${server.websocketPort}`;
+  const url = websocketUrl(registry.websocket.host, server.websocketPort);
   const admin = await connectVerified({ servers: url, user: await readUserCredential(layout.adminSeedFile), caFile: layout.caFile });
   await ensureCentralStreams(admin);
   await admin.close();

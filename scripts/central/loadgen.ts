@@ -4,11 +4,12 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connectVerified, readUserCredential } from '../../kiosk/fleet/nats/connection.js';
-import { centralLayout } from './central-dir.js';
+import { centralLayout } from '../../config/central-layout.js';
 import { roomServerUrls } from './cluster.js';
 import { sendCommand } from './commands.js';
 import { realisticMix, summarise, type TrafficMix } from './loadgen-mix.js';
 import type { WorkerReply, WorkerRequest, WorkerStats } from './loadgen-worker.js';
+import { websocketUrl } from '../../config/server-url.js';
 
 /**
  * The load generator: N simulated rooms against a central server or cluster, each its own wss
@@ -188,7 +189,7 @@ async function main(): Promise<void> {
   }
   const layout = centralLayout(values.dir);
   const registry = JSON.parse(await readFile(layout.registryFile, 'utf8')) as { rooms: { id: string }[]; websocket: { host: string; port: number }; cluster?: Parameters<typeof roomServerUrls>[0] };
-  const servers = registry.cluster ? roomServerUrls(registry.cluster) : [`wss://${registry.websocket.host === '0.0.0.0' ? '127.0.0.1' : registry.websocket.host}:${registry.websocket.port}`];
+  const servers = registry.cluster ? roomServerUrls(registry.cluster) : [websocketUrl(registry.websocket.host, registry.websocket.port)];
   const roomIds = registry.rooms.slice(0, Number(values.rooms)).map((r) => r.id);
   const load = new LoadGenerator({ servers, caFile: layout.caFile, seedFile: layout.roomSeedFile, workers: Number(values.workers), mix: { eventsPerRoomPerDay: Number(values['events-per-day']) } });
   const monitoring = await connectVerified({ servers, user: await readUserCredential(layout.monitoringSeedFile), caFile: layout.caFile });

@@ -2,7 +2,8 @@ import { access, copyFile, mkdir, readFile, rename, writeFile } from 'node:fs/pr
 import { join, resolve } from 'node:path';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { JetStreamApiCodes, JetStreamApiError, jetstreamManager, type StreamConfig } from '@nats-io/jetstream';
-import { centralLayout, readCentralRegistry, singleServerConfig, type CentralLayout } from './central-dir.js';
+import { readCentralRegistry, singleServerConfig } from './central-dir.js';
+import { centralLayout, type CentralLayout } from '../../config/central-layout.js';
 import { routePassword } from './cluster.js';
 import { newUserKey, publicKeyOfSeedFile, writeSeedFile } from './credentials.js';
 import { eventsAllStreamConfig, nationalServerConfig, provinceOutboundStreamConfig, provinceServerConfig } from './leaf.js';

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { createLogger } from '../../kiosk/core/logger.js';
-import { centralLayout } from './central-dir.js';
+import { centralLayout } from '../../config/central-layout.js';
 import { startNotary } from './notary.js';
 import { describeError } from '../../hal/core/describe-error.js';
 

@@ -1,6 +1,6 @@
 import { isRoomId } from '../../kiosk/fleet/nats/subjects.js';
-import { isUserPublicKey } from '../../kiosk/fleet/nats/nkey.js';
-import { isLoopback } from '../../kiosk/fleet/nats/server-url.js';
+import { isUserPublicKey } from '../../kiosk/fleet/keys/nkey.js';
+import { isLoopback } from '../../config/server-url.js';
 import { adminPermissions, monitoringPermissions, roomPermissions, type Permissions } from './permissions.js';
 
 /** What nats-server.conf is made from; ports may be -1 (the server picks a free one and logs it). */

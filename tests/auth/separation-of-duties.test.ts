@@ -6,7 +6,8 @@ import { addConsoleUser, login } from '../support/console-client.js';
 import { startCentral, type Central } from '../support/central.js';
 import { startDaemon, writeTestConfig, type DaemonHandle } from '../support/daemon.js';
 import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
-import { call, waitFor } from '../session/helpers.js';
+import { call } from '../session/helpers.js';
+import { waitFor } from '../support/wait.js';
 
 /**
  * Nobody can give themselves, or an account they control, the right to read denouncers'
@@ -52,7 +53,7 @@ describe('separation of duties for identity rights', () => {
     expect(asNobody.code).toBe(1);
     expect(asNobody.stderr).toContain('needs root');
     // The root grant of the leader, queued by the CLI before the daemon started, was sent on connect.
-    const granted = await waitFor(async () => (await alerts()).find((a) => a.action === 'identity-role-granted' && a.target === 'lanhdao'), 10_000, 'the CLI grant at central monitoring');
+    const granted = await waitFor('the CLI grant at central monitoring', async () => (await alerts()).find((a) => a.action === 'identity-role-granted' && a.target === 'lanhdao'), 10_000, 100);
     expect(granted).toMatchObject({ by: 'device-cli', role: 'leader' });
   });
 
@@ -79,7 +80,7 @@ describe('separation of duties for identity rights', () => {
     // Decided once.
     expect((await call('POST', `${daemon.consoleUrl}/api/users/requests/${id}/approve`, { approverPassword: pw.leader, password: pw.second }, leader)).status).toBe(403);
 
-    const alert = await waitFor(async () => (await alerts()).find((a) => a.action === 'identity-role-granted' && a.target === 'canbo-bm'), 5000, 'the grant at central monitoring');
+    const alert = await waitFor('the grant at central monitoring', async () => (await alerts()).find((a) => a.action === 'identity-role-granted' && a.target === 'canbo-bm'), 5000, 100);
     expect(alert).toMatchObject({ by: 'quantri', approvedBy: 'lanhdao', role: 'officer-confidential' });
   });
 
@@ -102,7 +103,7 @@ describe('separation of duties for identity rights', () => {
     expect(approved.status, approved.text).toBe(200);
     expect((await tryLogin('lanhdao', 'mật khẩu tạm do cán bộ đặt 1')).status).toBe(200);
     expect((await call('GET', `${daemon.consoleUrl}/api/auth/me`, undefined, leader)).status).toBe(401);
-    await waitFor(async () => (await alerts()).find((a) => a.action === 'identity-password-reset' && a.target === 'lanhdao' && a.approvedBy === 'canbo-bm'), 5000, 'the reset at central monitoring');
+    await waitFor('the reset at central monitoring', async () => (await alerts()).find((a) => a.action === 'identity-password-reset' && a.target === 'lanhdao' && a.approvedBy === 'canbo-bm'), 5000, 100);
 
     // The leader takes the account back: own password, with the current one.
     const fresh = await login(daemon.consoleUrl, 'lanhdao', 'mật khẩu tạm do cán bộ đặt 1');
@@ -121,7 +122,7 @@ describe('separation of duties for identity rights', () => {
     const approved = await call('POST', `${daemon.consoleUrl}/api/users/requests/${asked.json.request.id}/approve`, { approverPassword: pw.leader }, leader);
     expect(approved.status, approved.text).toBe(200);
     expect((await tryLogin('canbo-bm', pw.second)).status).toBe(200);
-    await waitFor(async () => (await alerts()).find((a) => a.action === 'identity-account-enabled' && a.target === 'canbo-bm'), 5000, 'the re-enable at central monitoring');
+    await waitFor('the re-enable at central monitoring', async () => (await alerts()).find((a) => a.action === 'identity-account-enabled' && a.target === 'canbo-bm'), 5000, 100);
   });
 
   it('writes every step into the audit log', async () => {

@@ -16,6 +16,7 @@ import { openStore } from '../../kiosk/store/open-store.js';
 import { recordTestSegment, segmentFileName, silentLogger, tempDirs } from './fixtures.js';
 import { age, ageDecryptWithPassphrase, keygen } from './age-cli.js';
 import { mountTestDrive, type TestDrive } from './test-drive.js';
+import { migrations } from '../../kiosk/database-schema.js';
 
 /**
  * Confidential exports in the age format, checked against Debian's own `age` CLI (apt package
@@ -42,7 +43,7 @@ const collect = () => {
 /** A sealed confidential recording of real GStreamer segments (plus, optionally, one big segment of random bytes). */
 async function setup(options: { recipients: { name: string; publicKey: string }[]; bigSegmentMiB?: number; driveMiB?: number }) {
   const dir = await temp.make();
-  const { db } = await openStore(join(dir, 'diemcau.sqlite'));
+  const { db } = await openStore(join(dir, 'diemcau.sqlite'), migrations);
   databases.push(db);
   const drive = await mountTestDrive({ sizeMiB: options.driveMiB ?? 64 });
   drives.push(drive);
@@ -168,7 +169,7 @@ describe('confidential export in the age format', () => {
     const authority = await keygen(keys, 'thanh-tra');
     const { dir, drive, manifest } = await setup({ recipients: [{ name: 'Thanh tra tỉnh', publicKey: authority.publicKey }], bigSegmentMiB: 192, driveMiB: 400 });
     // The same recording, through a store whose deadline (1.5 s) is far shorter than encrypting 200 MB takes.
-    const { db } = await openStore(join(dir, 'diemcau.sqlite'));
+    const { db } = await openStore(join(dir, 'diemcau.sqlite'), migrations);
     databases.push(db);
     const store = new EvidenceStore({ db, recordingsDir: join(dir, 'recordings'), key: generateDeviceKey(), device: { id: 'dev-1', room: 'sim-room' }, logger: silentLogger, drives: drive.source, exportConfig: { recipients: [{ name: 'Thanh tra tỉnh', publicKey: authority.publicKey }], timeoutSeconds: 1.5 } });
     const started = performance.now();

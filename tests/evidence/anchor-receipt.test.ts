@@ -5,9 +5,10 @@ import {
   anchorPayload, compareWithDeviceAnchor, judgeAnchor, judgeAuditHead, notaryKeyFrom, parseReceipt, RECEIPT_FORMAT, receiptFileBytes, signReceipt, checkReceiptSignature,
   type AnchorPayload, type ReceiptBody,
 } from '../../kiosk/evidence/anchor-receipt.js';
-import { buildAnchor, parseAnchorMessage, parseNotaryPublicKey, parseNotaryReply } from '../../kiosk/fleet/nats/anchor.js';
+import { buildAnchor, parseAnchorMessage, parseNotaryReply } from '../../kiosk/fleet/nats/anchor.js';
+import { parseNotaryPublicKey } from '../../kiosk/fleet/keys/notary-key.js';
 import { receiptProblem } from '../../kiosk/fleet/anchoring.js';
-import { publicKeyFromServerStyle, serverStylePublicKey } from '../../kiosk/fleet/nats/nkey.js';
+import { publicKeyFromServerStyle, serverStylePublicKey } from '../../kiosk/fleet/keys/nkey.js';
 import { anchorMessageId, parseSubject, subjects } from '../../kiosk/fleet/nats/subjects.js';
 import { anchorsStreamConfig } from '../../scripts/central/anchors.js';
 import { monitoringPermissions, roomPermissions } from '../../scripts/central/permissions.js';

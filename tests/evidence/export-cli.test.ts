@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultConfigPath } from '../../config/load.js';
 import { runExport } from '../../kiosk/cli/export.js';
+import { cliContext } from '../../kiosk/cli-context.js';
 import { runVerify } from '../../kiosk/cli/verify.js';
 import { loadOrCreateDeviceKey } from '../../kiosk/evidence/device-key.js';
 import { EvidenceStore } from '../../kiosk/evidence/evidence-store.js';
@@ -10,6 +11,7 @@ import { sha256File } from '../../kiosk/core/hashing.js';
 import { openStore } from '../../kiosk/store/open-store.js';
 import { segmentFileName, silentLogger, tempDirs } from './fixtures.js';
 import { mountTestDrive, type TestDrive } from './test-drive.js';
+import { migrations } from '../../kiosk/database-schema.js';
 
 const temp = tempDirs();
 let drive: TestDrive;
@@ -35,7 +37,7 @@ describe('diemcau export', () => {
     const configPath = join(dataDir, 'config.json');
     await writeFile(configPath, JSON.stringify({ ...JSON.parse(await readFile(defaultConfigPath(), 'utf8')), storage: { dataDir } }));
     const { key } = await loadOrCreateDeviceKey(dataDir);
-    const { db } = await openStore(join(dataDir, 'diemcau.sqlite'));
+    const { db } = await openStore(join(dataDir, 'diemcau.sqlite'), migrations);
     try {
       const store = new EvidenceStore({ db, recordingsDir: join(dataDir, 'recordings'), key, device: { id: 'dev', room: 'sim-room' }, logger: silentLogger });
       await mkdir(join(dataDir, 'recordings', 'rec-9'), { recursive: true });
@@ -52,10 +54,10 @@ describe('diemcau export', () => {
     const usb = join(drive.mountPoint, 'ho-so');
     await mkdir(usb);
     const refused = collect();
-    expect(await runExport(['--recording', 'rec-9', '--to', await temp.make('diemcau-not-a-drive-'), '--config', configPath], refused.output)).toBe(1);
+    expect(await runExport(['--recording', 'rec-9', '--to', await temp.make('diemcau-not-a-drive-'), '--config', configPath], cliContext, refused.output)).toBe(1);
     expect(refused.lines.join('\n')).toMatch(/export failed: export target .* refused: it is on .*not a removable drive; removable drives mounted now: \/run\/media\/test-/);
     const run = collect();
-    expect(await runExport(['--recording', 'rec-9', '--to', usb, '--config', configPath], run.output)).toBe(0);
+    expect(await runExport(['--recording', 'rec-9', '--to', usb, '--config', configPath], cliContext, run.output)).toBe(0);
     expect(run.lines.join('\n')).toContain(`OK ${join(usb, 'rec-9')}: 40000 bytes copied and verified`);
     expect(await readdir(usb)).toEqual(['rec-9']);
 
@@ -65,7 +67,7 @@ describe('diemcau export', () => {
     expect(await runVerify([join(usb, 'rec-9'), '--pubkey', pubkey], verify.output)).toBe(0);
 
     const missing = collect();
-    expect(await runExport(['--recording', 'nope', '--to', usb, '--config', configPath], missing.output)).toBe(1);
+    expect(await runExport(['--recording', 'nope', '--to', usb, '--config', configPath], cliContext, missing.output)).toBe(1);
     expect(missing.lines.join('\n')).toContain('no recording nope');
   });
 });

@@ -15,6 +15,7 @@ import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
 import { age, ageDecryptWithPassphrase, keygen } from './age-cli.js';
 import { recordTestSegment, segmentFileName, silentLogger } from './fixtures.js';
 import { mountTestDrive, type TestDrive } from './test-drive.js';
+import { migrations } from '../../kiosk/database-schema.js';
 
 /**
  * Exports through the console of the built daemon: only to removable drives, confidential
@@ -55,7 +56,7 @@ describe('export through the console', () => {
     // Two finished recordings in the device's database before the daemon starts: one confidential.
     const dataDir = join(dir, 'data');
     const { key } = await loadOrCreateDeviceKey(dataDir);
-    const { db } = await openStore(join(dataDir, 'diemcau.sqlite'));
+    const { db } = await openStore(join(dataDir, 'diemcau.sqlite'), migrations);
     try {
       const store = new EvidenceStore({ db, recordingsDir: join(dataDir, 'recordings'), key, device: { id: 'dev', room: 'sim-room' }, logger: silentLogger });
       for (const [id, confidential] of [['rec-tc', true], ['rec-plain', false]] as const) {

@@ -5,6 +5,7 @@ import { loadOrCreateDeviceKey } from '../../kiosk/evidence/device-key.js';
 import { EvidenceStore, ExportRefusedError } from '../../kiosk/evidence/evidence-store.js';
 import { sha256File } from '../../kiosk/core/hashing.js';
 import { openStore } from '../../kiosk/store/open-store.js';
+import { migrations } from '../../kiosk/database-schema.js';
 import { segmentFileName, silentLogger, tempDirs } from './fixtures.js';
 import { writeFile } from 'node:fs/promises';
 import { mountTestDrive, type TestDrive } from './test-drive.js';
@@ -24,7 +25,7 @@ describe('export of an empty recording', () => {
     const dataDir = await dirs.make();
     drive = await mountTestDrive({ label: 'EMPTY-TEST' });
     const { key } = await loadOrCreateDeviceKey(dataDir);
-    const { db } = await openStore(join(dataDir, 'diemcau.sqlite'));
+    const { db } = await openStore(join(dataDir, 'diemcau.sqlite'), migrations);
     close = () => db.close();
     store = new EvidenceStore({ db, recordingsDir: join(dataDir, 'recordings'), key, device: { id: 'dev', room: 'sim-room' }, logger: silentLogger, drives: drive.source });
     for (const id of ['rec-none', 'rec-zero']) {

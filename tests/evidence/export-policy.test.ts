@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ageRecipientProblem } from '../../kiosk/evidence/encryption.js';
+import { ageRecipientProblem } from '../../config/age-recipient.js';
 import { decideEncryption, type EncryptionRequest } from '../../kiosk/evidence/export-policy.js';
 import { readFileSync } from 'node:fs';
 import { defaultConfigPath, parseConfig } from '../../config/load.js';

@@ -9,7 +9,8 @@ import type { DeviceKey } from '../../kiosk/evidence/device-key.js';
 import { sha256Hex } from '../../kiosk/core/hashing.js';
 import { writeSignedManifest } from '../../kiosk/evidence/seal.js';
 import type { Manifest } from '../../kiosk/evidence/manifest.js';
-import { killAndWait, sleep, until } from '../media/helpers.js';
+import { killAndWait, sleep } from '../media/helpers.js';
+import { waitFor } from '../support/wait.js';
 
 export const silentLogger = pino({ level: 'silent' });
 
@@ -67,7 +68,7 @@ export async function recordUntilKilled(dir: string, container: 'mkv' | 'ts', op
   const gst = spawn('gst-launch-1.0', ['-q', 'videotestsrc', 'is-live=true', '!', 'video/x-raw,width=320,height=240,framerate=30/1', '!', 'x264enc', 'speed-preset=ultrafast', 'tune=zerolatency', 'key-int-max=15', '!', 'h264parse', '!',
     'splitmuxsink', `muxer-factory=${muxer}`, 'sink-properties="properties,buffer-size=(uint)4096"', `max-size-time=${options.segmentSeconds * 1e9}`, `location=${join(dir, `segment-%05d.${container}`)}`], { stdio: 'ignore' });
   try {
-    await until(async () => ((await stat(join(dir, `segment-00000.${container}`)).catch(() => undefined))?.size ?? 0) > 0, 20_000, 'the first segment file');
+    await waitFor('the first segment file', async () => ((await stat(join(dir, `segment-00000.${container}`)).catch(() => undefined))?.size ?? 0) > 0, 20_000, 100);
     await sleep(options.killAfterMs);
   } finally {
     await killAndWait(gst);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emptyScan, finishScan, scanLine, segmentTimeRange, type SegmentTiming } from '../../kiosk/evidence/probe.js';
+import { emptyScan, finishScan, scanLine, segmentTimeRange, type SegmentTiming } from '../../kiosk/media/segment-timing.js';
 
 /** The timing `probeSegmentTiming` would report for this ffprobe output (lines as GStreamer-made files print them). */
 const timingOf = (output: string) => finishScan(output.split('\n').reduce(scanLine, emptyScan()));

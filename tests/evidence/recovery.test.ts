@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Catalog } from '../../kiosk/evidence/catalog.js';
-import { probeSegmentTiming, type SegmentTiming } from '../../kiosk/evidence/probe.js';
+import { probeSegmentTiming, type SegmentTiming } from '../../kiosk/media/segment-timing.js';
 import { recoverySweep } from '../../kiosk/evidence/recovery.js';
 import type { Database } from '../../kiosk/store/database.js';
 import { openStore } from '../../kiosk/store/open-store.js';
 import { ffprobe } from '../media/helpers.js';
 import { recordTestSegment, recordUntilKilled, segmentFileName, silentLogger, tempDirs } from './fixtures.js';
+import { migrations } from '../../kiosk/database-schema.js';
 
 // Real files from GStreamer, made once: a finished Matroska file of 30 frames at 30 fps, a Matroska
 // recording killed 3 s into its only segment, and an MPEG-TS one killed 3.5 s in with 2-second segments.
@@ -32,7 +33,7 @@ beforeAll(async () => {
     recordUntilKilled(join(recordingsDir, 'rec-ts'), 'ts', { segmentSeconds: 2, killAfterMs: 3500 }),
     recordTestSegment(finished),
   ]);
-  db = (await openStore(join(dir, 'diemcau.sqlite'))).db;
+  db = (await openStore(join(dir, 'diemcau.sqlite'), migrations)).db;
 }, 60_000);
 
 afterAll(async () => {

@@ -18,6 +18,7 @@ import { openStore } from '../../kiosk/store/open-store.js';
 import { defaultConfigPath, parseConfig } from '../../config/load.js';
 import { recordTestSegment, segmentFileName, silentLogger, tempDirs } from './fixtures.js';
 import { mountTestDrive, type TestDrive } from './test-drive.js';
+import { migrations } from '../../kiosk/database-schema.js';
 
 const temp = tempDirs();
 const open: Database[] = [];
@@ -27,7 +28,7 @@ afterEach(async () => {
 });
 
 async function database(dir: string): Promise<Database> {
-  const { db } = await openStore(join(dir, 'diemcau.sqlite'));
+  const { db } = await openStore(join(dir, 'diemcau.sqlite'), migrations);
   open.push(db);
   return db;
 }

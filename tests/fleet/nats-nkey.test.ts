@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createAccount, createUser, fromPublic, fromSeed } from '@nats-io/nkeys';
-import { generateUser, isUserPublicKey, nkeyAuthenticator, userFromSeed } from '../../kiosk/fleet/nats/nkey.js';
+import { generateUser, isUserPublicKey, nkeyAuthenticator, userFromSeed } from '../../kiosk/fleet/keys/nkey.js';
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 

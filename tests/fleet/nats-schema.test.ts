@@ -11,7 +11,7 @@ import {
   type CommandResult,
 } from '../../kiosk/fleet/nats/commands.js';
 import { buildRoomEvent, parseRoomEvent, parseRoomEventMessage } from '../../kiosk/fleet/nats/events.js';
-import { checkServerUrl } from '../../kiosk/fleet/nats/server-url.js';
+import { checkServerUrl } from '../../config/server-url.js';
 import { buildRoomState, parseRoomState } from '../../kiosk/fleet/nats/state.js';
 import { eventMessageId, parseSubject, subjects, type CommandName } from '../../kiosk/fleet/nats/subjects.js';
 import { buildTelemetry, parseTelemetry, type Telemetry } from '../../kiosk/fleet/nats/telemetry.js';

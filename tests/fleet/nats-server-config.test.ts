@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { websocketUrl } from '../../config/server-url.js';
 import { createAccount, createUser } from '@nats-io/nkeys';
 import { checkClusterSpec, loopbackCluster, peersOf, roomServerUrls, type ClusterSpec } from '../../scripts/central/cluster.js';
 import { monitoringPermissions, roomPermissions } from '../../scripts/central/permissions.js';
@@ -127,5 +128,14 @@ describe('cluster', () => {
     ['a port the server would pick', (s) => ({ ...s, nodes: s.nodes.map((n, i) => (i === 0 ? { ...n, websocketPort: -1 } : n)) }), /not a fixed port/],
   ])('refuses a cluster with %s', (_name, change, error) => {
     expect(() => checkClusterSpec(change(loopbackCluster(3, { websocket: 8443, cluster: 6222 })))).toThrow(error);
+  });
+});
+
+describe('websocketUrl', () => {
+  it('dials a wildcard listener on loopback and brackets IPv6', () => {
+    expect(websocketUrl('0.0.0.0', 8443)).toBe('wss://127.0.0.1:8443');
+    expect(websocketUrl('::', 8443)).toBe('wss://[::1]:8443');
+    expect(websocketUrl('fd00::5', 443)).toBe('wss://[fd00::5]:443');
+    expect(websocketUrl('central.tinh.gov.vn', 443)).toBe('wss://central.tinh.gov.vn:443');
   });
 });

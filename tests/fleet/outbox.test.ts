@@ -4,13 +4,14 @@ import { FleetOutbox } from '../../kiosk/fleet/outbox.js';
 import type { Database } from '../../kiosk/store/database.js';
 import { openStore } from '../../kiosk/store/open-store.js';
 import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
+import { migrations } from '../../kiosk/database-schema.js';
 
 describe('fleet outbox (real SQLite)', () => {
   let dir: string;
   let db: Database;
   beforeEach(async () => {
     dir = await makeTempDir('outbox');
-    db = (await openStore(join(dir, 'db.sqlite'))).db;
+    db = (await openStore(join(dir, 'db.sqlite'), migrations)).db;
   });
   afterEach(async () => {
     await db.close();
@@ -26,7 +27,7 @@ describe('fleet outbox (real SQLite)', () => {
     expect(await outbox.pending(second)).toHaveLength(1);
     expect(await outbox.acknowledge(second)).toBe(2);
     await db.close();
-    db = (await openStore(join(dir, 'db.sqlite'))).db;
+    db = (await openStore(join(dir, 'db.sqlite'), migrations)).db;
     const reopened = new FleetOutbox(db);
     expect((await reopened.pending()).map((e) => e.data)).toEqual([{ kind: 'on-battery' }]);
   });

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { NutHarness } from '../../hal/ups/nut/local-server.js';
+import { NutHarness } from '../../hal/ups/nut/nut-harness.js';
 import { startCentral, type Central } from '../support/central.js';
 import { addConsoleUser, consoleClient } from '../support/console-client.js';
 import { daemonsPerTest, writeTestConfig, type DaemonHandle } from '../support/daemon.js';

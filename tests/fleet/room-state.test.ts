@@ -6,6 +6,7 @@ import { OpenAlerts } from '../../kiosk/fleet/room-state/open-alerts.js';
 import type { Database } from '../../kiosk/store/database.js';
 import { openStore } from '../../kiosk/store/open-store.js';
 import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
+import { migrations } from '../../kiosk/database-schema.js';
 
 const H = 3_600_000;
 const NOW = Date.parse('2026-12-01T08:00:00+07:00');
@@ -55,7 +56,7 @@ describe('room state: open alerts and message ids (real SQLite)', () => {
   beforeEach(async () => {
     dir = await makeTempDir('room-state');
     createdAt = Date.now();
-    db = (await openStore(path())).db;
+    db = (await openStore(path(), migrations)).db;
   });
   afterEach(async () => {
     await db.close();
@@ -74,7 +75,7 @@ describe('room state: open alerts and message ids (real SQLite)', () => {
     await alerts.apply(event(4, 'power', 'cleared'));
     expect(await alerts.count()).toBe(1);
     await db.close();
-    db = (await openStore(path())).db;
+    db = (await openStore(path(), migrations)).db;
     expect(await new OpenAlerts(db).count()).toBe(1);
   });
 
@@ -88,7 +89,7 @@ describe('room state: open alerts and message ids (real SQLite)', () => {
     await removeTempDir(dir);
     dir = await makeTempDir('room-state');
     await new Promise((resolve) => setTimeout(resolve, 2));
-    db = (await openStore(path())).db;
+    db = (await openStore(path(), migrations)).db;
     const recreated = await new FleetOutbox(db).add('power', { kind: 'on-battery' });
     expect(recreated).toBeGreaterThan(last);
     expect(await new FleetOutbox(db).add('disk', {})).toBe(recreated + 1);

@@ -128,6 +128,11 @@ describe('telemetry: a reading in the schema’s terms (pure)', () => {
   it('maps the stream state and sends 0 for figures the worker does not measure', () => {
     expect(mediaSection(undefined)).toEqual({ stream: 'idle', fps: 0, bitrateKbps: 0, droppedFrames: 0 });
     expect([mediaSection('off').stream, mediaSection('connecting').stream, mediaSection('live').stream, mediaSection('retrying').stream]).toEqual(['idle', 'connecting', 'live', 'failed']);
+    // The encoder's figures while current; stale ones (a worker that stopped reporting) are not passed on.
+    const at = '2026-12-01T10:00:00.000Z';
+    const encode = { fps: 29.8, bitrateKbps: 2480.4, droppedFrames: 3, at };
+    expect(mediaSection('live', encode, Date.parse(at) + 2000)).toEqual({ stream: 'live', fps: 29.8, bitrateKbps: 2480, droppedFrames: 3 });
+    expect(mediaSection('live', encode, Date.parse(at) + 30_000)).toEqual({ stream: 'live', fps: 0, bitrateKbps: 0, droppedFrames: 0 });
   });
 
   it('bounds devices to 32 and their ids to 40 characters', () => {

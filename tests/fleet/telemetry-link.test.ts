@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { NutHarness } from '../../hal/ups/nut/local-server.js';
+import { NutHarness } from '../../hal/ups/nut/nut-harness.js';
 import { parseTelemetry, type Telemetry } from '../../kiosk/fleet/nats/telemetry.js';
 import { startByteCountingProxy } from '../support/byte-counting-proxy.js';
 import { startCentral, type Central } from '../support/central.js';
 import { daemonsPerTest, writeTestConfig } from '../support/daemon.js';
 import { waitFor } from '../support/wait.js';
+import { addConsoleUser, call, login, sessionBody } from '../session/helpers.js';
 
 const SUBJECT = 'diemcau.v1.room.sim-room.telemetry';
 
@@ -66,6 +67,30 @@ describe('fleet telemetry over NATS', () => {
     // Between changes, most ticks send nothing: far fewer samples than seconds went by.
     const deltas = samples().filter((s) => !s.full);
     expect(deltas.every((s) => Object.keys(s).filter((k) => !['v', 'at', 'seq', 'full'].includes(k)).length >= 1)).toBe(true);
+  }, 90_000);
+
+  it('reports the encoder as measured while a session records (frames per second, bitrate), and 0 again once it ended', async () => {
+    const dir = await daemons.folder('telemetry');
+    const config = writeTestConfig(dir, (c) => {
+      c.fleet = { ...central.fleetConfig(), telemetry: { intervalSeconds: 1, fullEveryMinutes: 60 } };
+    });
+    await addConsoleUser(config, 'canbo', 'officer', 'mat-khau-thu-nghiem');
+    const daemon = await daemons.start(config, { readyTimeoutMs: 40_000 });
+    const idle = await sampleAfter(0, (s) => s.full);
+    expect(idle.media).toMatchObject({ fps: 0, bitrateKbps: 0 });
+    const officer = await login(daemon.consoleUrl, 'canbo', 'mat-khau-thu-nghiem');
+    const created = await call('POST', `${daemon.consoleUrl}/api/schedule`, sessionBody(), officer);
+    const id: string = created.json.session.id;
+    expect((await call('POST', `${daemon.kioskUrl}/api/session/${id}/start`)).status).toBe(200);
+
+    const recording = await sampleAfter(idle.seq, (s) => (s.media?.fps ?? 0) > 0);
+    expect(recording.media!.fps).toBeLessThanOrEqual(30 * 1.2);
+    expect(recording.media!.bitrateKbps).toBeGreaterThan(0);
+    expect(recording.media!.droppedFrames).toBeGreaterThanOrEqual(0);
+
+    expect((await call('POST', `${daemon.kioskUrl}/api/session/${id}/end`, { reason: 'hết giờ' })).status).toBe(200);
+    const after = await sampleAfter(recording.seq, (s) => s.media !== undefined && s.media.fps === 0);
+    expect(after.media).toMatchObject({ fps: 0, bitrateKbps: 0, droppedFrames: 0 });
   }, 90_000);
 
   it('sends a full sample again after the link comes back', async () => {

@@ -8,6 +8,7 @@ import { DiskReserve } from '../../kiosk/store/disk-reserve.js';
 import { openStore } from '../../kiosk/store/open-store.js';
 import { StoreService } from '../../kiosk/store/store-service.js';
 import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
+import { migrations } from '../../kiosk/database-schema.js';
 
 const run = promisify(execFile);
 const MiB = 1024 * 1024;
@@ -77,7 +78,7 @@ describe('DiskReserve', () => {
   it('is created by the store service once the database is open, beside it', async () => {
     const { lines, logger } = capturedLogger();
     const path = join(dir, 'data', 'device.sqlite');
-    const store = new StoreService(path, 'test', logger, MiB);
+    const store = new StoreService(path, 'test', logger, migrations, MiB);
     expect(store.reserve.path).toBe(`${path}.reserve`);
     await expect(readdir(dir)).resolves.toEqual([]);
 
@@ -172,7 +173,7 @@ describe('the store on a disk that fills up (a real 24 MiB tmpfs)', () => {
     // Mounting needs root (CAP_SYS_ADMIN); on a machine without it this test cannot make a small disk.
     if (disk.error) ctx.skip(`cannot mount a tmpfs: ${disk.error}`);
     const { lines, logger } = capturedLogger();
-    const store = new StoreService(join(disk.dir, 'device.sqlite'), 'test', logger);
+    const store = new StoreService(join(disk.dir, 'device.sqlite'), 'test', logger, migrations);
     await store.start();
     try {
       await store.db.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL) STRICT');

@@ -10,8 +10,10 @@ import { makeReadOnly } from '../../kiosk/recording/folders.js';
 import { openStore } from '../../kiosk/store/open-store.js';
 import { startDaemon, writeTestConfig, type DaemonHandle } from '../support/daemon.js';
 import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
-import { addConsoleUser, call, login, sessionBody, waitFor } from '../session/helpers.js';
+import { addConsoleUser, call, login, sessionBody } from '../session/helpers.js';
 import { makeSealedFolder, silentLogger, tempDirs } from '../evidence/fixtures.js';
+import { migrations } from '../../kiosk/database-schema.js';
+import { waitFor } from '../support/wait.js';
 
 /**
  * File modes (README "Files and modes"): whatever the umask the daemon is started under (`npm
@@ -128,7 +130,7 @@ describe('file-mode helpers', () => {
 
   it('openStore under umask 022 creates the database 0600 in a 0750 folder, and SQLite gives its -wal and -shm the same', async () => {
     const dataDir = join(await temp.make(), 'data');
-    const db = await underUmask(0o022, async () => (await openStore(join(dataDir, 'diemcau.sqlite'))).db);
+    const db = await underUmask(0o022, async () => (await openStore(join(dataDir, 'diemcau.sqlite'), migrations)).db);
     try {
       await db.run('INSERT INTO daemon_runs (started_at, version) VALUES (?, ?)', [new Date().toISOString(), 'test']);
       expect(await mode(dataDir)).toBe(fileModes.dataDir);
@@ -140,7 +142,7 @@ describe('file-mode helpers', () => {
 
   it('a sealed, read-only recording (0440 files in a 0550 folder) is still deleted by retention', async () => {
     const dir = await temp.make();
-    const { db } = await openStore(join(dir, 'diemcau.sqlite'));
+    const { db } = await openStore(join(dir, 'diemcau.sqlite'), migrations);
     try {
       const recordingsDir = join(dir, 'recordings');
       const key = generateDeviceKey();
@@ -235,10 +237,10 @@ describe('the daemon under umask 022', () => {
       const started = await call('POST', `${daemon.kioskUrl}/api/session/${sessionId}/start`);
       expect(started.status, started.text).toBe(200);
       const recordingId: string = started.json.session.recordingId;
-      const worker = await waitFor(async () => (await call('GET', `${daemon.kioskUrl}/api/health`)).json.media?.pid as number | undefined, 10_000, 'the media worker');
+      const worker = await waitFor('the media worker', async () => (await call('GET', `${daemon.kioskUrl}/api/health`)).json.media?.pid as number | undefined, 10_000, 100);
       // GStreamer writes the segments with the worker's umask, inherited from the daemon.
       expect(octal(await umaskOf(worker)), 'the media worker inherits the umask').toBe(octal(fileModes.umask));
-      await waitFor(async () => ((await readdir(join(dataDir, 'recordings', recordingId)).catch(() => [])).some((n) => n.endsWith('.mkv')) ? true : undefined), 15_000, `a segment of ${recordingId}`);
+      await waitFor(`a segment of ${recordingId}`, async () => ((await readdir(join(dataDir, 'recordings', recordingId)).catch(() => [])).some((n) => n.endsWith('.mkv')) ? true : undefined), 15_000, 100);
       await new Promise((resolve) => setTimeout(resolve, 3000));
       const segment = (await readdir(join(dataDir, 'recordings', recordingId))).find((n) => n.endsWith('.mkv'))!;
       expect(octal(await mode(join(dataDir, 'recordings', recordingId, segment))), 'a segment while recording').toBe(octal(fileModes.recordingFile));

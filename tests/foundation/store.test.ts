@@ -2,9 +2,9 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Database } from '../../kiosk/store/database.js';
-import { migrations } from '../../kiosk/store/migrations.js';
 import { openStore, StoreRefusedError } from '../../kiosk/store/open-store.js';
 import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
+import { migrations } from '../../kiosk/database-schema.js';
 
 const v1 = [{ version: 1, name: 'notes', sql: 'CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL) STRICT;' }];
 const v2 = [...v1, { version: 2, name: 'note flags', sql: "ALTER TABLE notes ADD COLUMN flag TEXT NOT NULL DEFAULT 'none';" }];
@@ -19,7 +19,7 @@ describe('store', () => {
   afterEach(() => removeTempDir(dir));
 
   it('creates a fresh database with every known migration, in WAL mode', async () => {
-    const { db, fromVersion, toVersion } = await openStore(path);
+    const { db, fromVersion, toVersion } = await openStore(path, migrations);
     try {
       expect(fromVersion).toBe(0);
       expect(toVersion).toBe(migrations.at(-1)!.version);

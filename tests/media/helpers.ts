@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import { pino } from 'pino';
 import { createEventBus, type AppEvents, type EventBus } from '../../kiosk/core/event-bus.js';
-import { defaultWorkerPath } from '../../kiosk/media/supervisor.js';
+import { defaultWorkerPath } from '../../kiosk/media/media-service.js';
 
 const run = promisify(execFile);
 
@@ -42,6 +42,8 @@ export interface Probe {
   formatDuration?: number;
   /** Seconds of decodable video (first frame to end of last): what a truncated file really holds. */
   videoSeconds: number;
+  /** Video packets (frames) in the file. */
+  videoFrames: number;
 }
 
 export async function ffprobe(path: string): Promise<Probe> {
@@ -51,15 +53,18 @@ export async function ffprobe(path: string): Promise<Probe> {
   // Segments keep the recording's timestamps: a file holds its last frame's end minus its first frame.
   let first = Number.POSITIVE_INFINITY;
   let end = 0;
+  let videoFrames = 0;
   for (const line of packets.stdout.split('\n')) {
+    if (!line.trim()) continue;
     const [pts, duration] = line.split(',').map(Number);
     if (pts === undefined || !Number.isFinite(pts)) continue;
+    videoFrames++;
     first = Math.min(first, pts);
     end = Math.max(end, pts + (Number.isFinite(duration) ? duration! : 0));
   }
   const videoSeconds = Number.isFinite(first) ? end - first : 0;
   const formatDuration = json.format?.duration ? Number(json.format.duration) : undefined;
-  return { streams: (json.streams ?? []).map((s) => s.codec_type), ...(formatDuration !== undefined && Number.isFinite(formatDuration) ? { formatDuration } : {}), videoSeconds };
+  return { streams: (json.streams ?? []).map((s) => s.codec_type), ...(formatDuration !== undefined && Number.isFinite(formatDuration) ? { formatDuration } : {}), videoSeconds, videoFrames };
 }
 
 export async function freeTcpPort(): Promise<number> {
@@ -80,15 +85,6 @@ export async function killAndWait(child: ChildProcess | undefined, signal: NodeJ
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill(signal);
   await exited;
-}
-
-/** Polls `check` until it returns true, failing after `timeoutMs`. */
-export async function until(check: () => boolean | Promise<boolean>, timeoutMs = 20_000, what = 'condition'): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -144,11 +144,11 @@ describe('program', () => {
     expect(launch.split('\n')).toEqual([
       `intervideosrc channel=dc-camera timeout=500000000 ! ${raw} ! textoverlay name=camera-slate text="MẤT TÍN HIỆU / NO SIGNAL" silent=true valignment=center halignment=center font-desc="Sans Bold 16" shaded-background=true ! queue max-size-buffers=3 ! mix-video.sink_0`,
       `intervideosrc channel=dc-remote-video timeout=500000000 ! ${pip} ! textoverlay name=remote-slate text="MẤT TÍN HIỆU / NO SIGNAL" silent=true valignment=center halignment=center font-desc="Sans Bold 8" shaded-background=true ! queue max-size-buffers=3 ! mix-video.sink_1`,
-      `compositor name=mix-video background=black sink_0::zorder=0 sink_1::zorder=1 sink_1::xpos=208 sink_1::ypos=16 ! ${raw} ! clockoverlay time-format="%d/%m/%Y %H:%M:%S" halignment=left valignment=top shaded-background=true font-desc="Sans 8" ! textoverlay name=caption text="Phòng \\"A\\" &amp; B · S-1" halignment=left valignment=bottom shaded-background=true font-desc="Sans 8" ! tee name=program-video`,
+      `compositor name=mix-video background=black min-upstream-latency=66666667 sink_0::zorder=0 sink_1::zorder=1 sink_1::xpos=208 sink_1::ypos=16 ! ${raw} ! clockoverlay time-format="%d/%m/%Y %H:%M:%S" halignment=left valignment=top shaded-background=true font-desc="Sans 8" ! textoverlay name=caption text="Phòng \\"A\\" &amp; B · S-1" halignment=left valignment=bottom shaded-background=true font-desc="Sans 8" ! tee name=program-video`,
       `interaudiosrc channel=dc-mic ! ${mix} ! queue ! mix-audio.`,
       `interaudiosrc channel=dc-remote-audio ! ${mix} ! queue ! mix-audio.`,
       `audiomixer name=mix-audio ! ${mix} ! level name=levels interval=200000000 post-messages=true ! audioconvert ! avenc_aac bitrate=64000 ! aacparse ! tee name=program-audio`,
-      'program-video. ! queue max-size-buffers=3 ! videoconvert ! x264enc name=video-encoder speed-preset=ultrafast tune=zerolatency bitrate=300 key-int-max=15 ! h264parse config-interval=-1 ! video/x-h264,stream-format=byte-stream,alignment=au ! tee name=program-h264',
+      'program-video. ! queue max-size-buffers=3 ! videoconvert ! x264enc name=video-encoder speed-preset=ultrafast tune=zerolatency bitrate=300 key-int-max=15 ! identity name=encode-meter silent=true ! h264parse config-interval=-1 ! video/x-h264,stream-format=byte-stream,alignment=au ! tee name=program-h264',
       'splitmuxsink name=recorder async-finalize=true muxer-factory=matroskamux sink-factory=filesink sink-properties="properties,buffer-size=(uint)4096" max-size-time=2000000000 send-keyframe-requests=true location="/rec/r1-%05d.mkv"',
       'program-h264. ! queue ! h264parse ! recorder.video',
       'program-audio. ! queue ! recorder.audio_0',

@@ -2,11 +2,12 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { MediaService } from '../../kiosk/media/supervisor.js';
+import { MediaService } from '../../kiosk/media/media-service.js';
 import type { SegmentInfo } from '../../kiosk/media/types.js';
-import { ffprobe, nextEvent, quietLogger, requireBuiltWorker, testBus, until } from './helpers.js';
+import { ffprobe, nextEvent, quietLogger, requireBuiltWorker, testBus } from './helpers.js';
 import { smallPlan } from './plan-fixture.js';
 import type { MediaPlan } from '../../kiosk/media/plan.js';
+import { waitFor } from '../support/wait.js';
 
 // Real GStreamer in a real forked worker, 320x240.
 let dir: string | undefined;
@@ -38,7 +39,7 @@ describe('media engine: what the screens show, and a disk that fills', () => {
     const { media: engine } = await start(smallPlan());
     expect(engine.preview()).toBeUndefined();
     await engine.startRecording({ recordingId: 'preview', dir: join(dir!, 'preview'), startIndex: 0 });
-    await until(() => engine.preview() !== undefined && engine.levels() !== undefined, 20_000, 'a preview frame and levels');
+    await waitFor('a preview frame and levels', () => engine.preview() !== undefined && engine.levels() !== undefined, 20_000, 100);
     const jpeg = Buffer.from(engine.preview()!.jpeg);
     expect(jpeg.subarray(0, 3).toString('hex')).toBe('ffd8ff');
     // The sim microphone is a 440 Hz tone at half scale: about -9 dBFS RMS.
@@ -59,7 +60,7 @@ describe('media engine: what the screens show, and a disk that fills', () => {
     expect(change).toMatchObject({ recordingId: 'full', cause: 'disk-full', clean: true });
     expect(change.detail).toMatch(/MiB free .*recording finalized before the disk fills/);
     expect(engine.health().recording).toBeUndefined();
-    await until(() => segments.length > 0, 20_000, 'the segment to be finalized');
+    await waitFor('the segment to be finalized', () => segments.length > 0, 20_000, 100);
     const files = (await readdir(join(dir!, 'full'))).filter((name) => name.endsWith('.mkv'));
     expect(files).toHaveLength(1);
     const probe = await ffprobe(join(dir!, 'full', files[0]!));

@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SegmentInfo } from '../../kiosk/media/types.js';
 import { sha256File } from '../../kiosk/core/hashing.js';
-import { MediaService } from '../../kiosk/media/supervisor.js';
-import { ffprobe, freeTcpPort, killAndWait, nextEvent, quietLogger, requireBuiltWorker, sleep, startTcpCamera, testBus, until } from './helpers.js';
+import { MediaService } from '../../kiosk/media/media-service.js';
+import { ffprobe, freeTcpPort, killAndWait, nextEvent, quietLogger, requireBuiltWorker, sleep, startTcpCamera, testBus } from './helpers.js';
 import { smallPlan } from './plan-fixture.js';
 import type { MediaPlan } from '../../kiosk/media/plan.js';
+import { waitFor } from '../support/wait.js';
 
 // Real GStreamer in a real forked worker. Every test records a few seconds of 320x240 video.
 let dir: string;
@@ -50,9 +51,15 @@ describe('recording with real GStreamer', () => {
     await media!.startRecording({ recordingId: 'r-basic', dir, sessionLabel: 'S-1', startIndex: 0 });
     const started = Date.now();
     await sleep(5000);
+    // The encoder's output as measured while it runs: frames and bytes counted after the encoder.
+    const live = media!.health().encode;
     const shortest = (Date.now() - started) / 1000;
     const result = await media!.stopRecording({ deadlineMs: 10_000 });
     const longest = (Date.now() - askedToStart) / 1000;
+    expect(live?.fps).toBeGreaterThan(0);
+    expect(live!.fps).toBeLessThanOrEqual(15 * 1.5);
+    expect(live!.bitrateKbps).toBeGreaterThan(0);
+    expect(media!.health().encode).toBeUndefined();
     expect(result).toMatchObject({ clean: true, timedOut: false });
 
     const files = await recordedFiles();
@@ -60,15 +67,21 @@ describe('recording with real GStreamer', () => {
     expect(segments.map((s) => s.path).sort()).toEqual(files);
     expect(segments.map((s) => s.index).sort()).toEqual(files.map((_, i) => i));
     let total = 0;
+    let frames = 0;
     for (const segment of segments) {
       const probe = await ffprobe(segment.path);
       expect(probe.streams.sort()).toEqual(['audio', 'video']);
       total += probe.formatDuration ?? 0;
+      frames += probe.videoFrames;
       expect((await sha256File(segment.path)).sha256).toBe(segment.sha256);
       expect(Math.abs(segment.durationSeconds - (probe.formatDuration ?? 0))).toBeLessThan(0.5);
     }
     expect(total).toBeGreaterThanOrEqual(shortest - 0.5);
     expect(total).toBeLessThanOrEqual(longest + 0.1);
+    // Every frame the meter counted is in the files, and no other.
+    const final = media!.encodeFigures()!;
+    expect(final.frames).toBe(frames);
+    expect(Number.isInteger(final.droppedFrames) && final.droppedFrames >= 0 && final.droppedFrames < frames).toBe(true);
   });
 
   // Needs about 25 s (over the ~20 s mark): the camera dies mid-recording and comes back after capture retries.
@@ -77,9 +90,10 @@ describe('recording with real GStreamer', () => {
     camera = startTcpCamera(port);
     const { bus, segments } = await startMedia(smallPlan({ camera: { kind: 'tcp-gdp', host: '127.0.0.1', port }, remote: { kind: 'none' } }));
     // The server needs a moment to listen; the capture retries until it does.
+    const askedToStart = Date.now();
     await media!.startRecording({ recordingId: 'r-loss', dir, startIndex: 0 });
     const started = Date.now();
-    await until(() => media!.health().sources.camera === 'ok' || media!.health().sources.camera === undefined, 10_000, 'camera up');
+    await waitFor('camera up', () => media!.health().sources.camera === 'ok' || media!.health().sources.camera === undefined, 10_000, 100);
     await sleep(1500);
     const lost = nextEvent(bus, 'mediaSourceLost', (e) => e.source === 'camera');
     await killAndWait(camera);
@@ -90,8 +104,9 @@ describe('recording with real GStreamer', () => {
     const [{ downSeconds }] = await restored;
     expect(downSeconds).toBeGreaterThan(1);
     await sleep(1500);
-    const elapsed = (Date.now() - started) / 1000;
+    const shortest = (Date.now() - started) / 1000;
     expect((await media!.stopRecording()).clean).toBe(true);
+    const longest = (Date.now() - askedToStart) / 1000;
 
     let total = 0;
     for (const file of await recordedFiles()) {

@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AppEvents } from '../../kiosk/core/event-bus.js';
-import { MediaService } from '../../kiosk/media/supervisor.js';
+import { MediaService } from '../../kiosk/media/media-service.js';
 import type { SegmentInfo } from '../../kiosk/media/types.js';
-import { freeTcpPort, killAndWait, quietLogger, requireBuiltWorker, testBus, until } from './helpers.js';
+import { freeTcpPort, killAndWait, quietLogger, requireBuiltWorker, testBus } from './helpers.js';
 import { smallPlan } from './plan-fixture.js';
+import { waitFor } from '../support/wait.js';
 
 const PASSPHRASE = 'mật-khẩu-srt-phòng-tiếp';
 
@@ -58,20 +59,20 @@ describe('outgoing SRT stream', () => {
     await media.start();
     await media.startRecording({ recordingId: 'stream', dir: join(dir, 'rec'), startIndex: 0 });
 
-    await until(async () => (await size(first)) > 50_000, 25_000, 'the chairing site to receive the stream');
-    await until(() => states.some((s) => s.state === 'live'), 10_000, 'the stream to report live');
+    await waitFor('the chairing site to receive the stream', async () => (await size(first)) > 50_000, 25_000, 100);
+    await waitFor('the stream to report live', () => states.some((s) => s.state === 'live'), 10_000, 100);
     // The chairing site goes away (network loss): the SRT caller keeps retrying, the recording goes on.
     await killAndWait(listeners.pop());
     const segmentsAtDrop = segments.length;
-    await until(() => segments.length >= segmentsAtDrop + 2, 20_000, 'segments to keep closing during the outage');
+    await waitFor('segments to keep closing during the outage', () => segments.length >= segmentsAtDrop + 2, 20_000, 100);
 
     const second = join(dir, 'received-2.ts');
     listeners.push(srtListener(port, second));
-    await until(async () => (await size(second)) > 50_000, 30_000, 'the stream to reconnect');
+    await waitFor('the stream to reconnect', async () => (await size(second)) > 50_000, 30_000, 100);
     // srtsink usually reconnects without a word; when it does post an error the stream pipeline is
     // restarted ('retrying') and must come back to 'live'. Either way the recording is untouched.
     expect(states.map((s) => s.state).slice(0, 2)).toEqual(['connecting', 'live']);
-    await until(() => states.at(-1)?.state === 'live', 20_000, 'the stream to report live again');
+    await waitFor('the stream to report live again', () => states.at(-1)?.state === 'live', 20_000, 100);
 
     const stopped = await media.stopRecording();
     expect(stopped.clean).toBe(true);
@@ -112,14 +113,14 @@ describe('incoming SRT feed from the chairing site', () => {
     });
     await media.start();
     await media.startRecording({ recordingId: 'remote', dir: join(dir, 'rec'), startIndex: 0 });
-    await until(async () => (await media!.status()).sources.remote === 'ok', 20_000, 'the remote feed');
+    await waitFor('the remote feed', async () => (await media!.status()).sources.remote === 'ok', 20_000, 100);
 
     await killAndWait(listeners.pop());
-    await until(() => lost.includes('remote'), 20_000, 'the remote feed to be reported lost');
+    await waitFor('the remote feed to be reported lost', () => lost.includes('remote'), 20_000, 100);
     const segmentsAtLoss = segments.length;
     listeners.push(srtSender(port));
-    await until(() => restored.includes('remote'), 30_000, 'the remote feed to return');
-    await until(() => segments.length > segmentsAtLoss, 20_000, 'recording to go on');
+    await waitFor('the remote feed to return', () => restored.includes('remote'), 30_000, 100);
+    await waitFor('recording to go on', () => segments.length > segmentsAtLoss, 20_000, 100);
     expect((await media.stopRecording()).clean).toBe(true);
     expect(segments.map((s) => s.index)).toEqual(segments.map((_, i) => i));
   }, 120_000);

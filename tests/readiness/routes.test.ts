@@ -5,7 +5,8 @@ import { projectRoot } from '../../config/load.js';
 import { checkIds } from '../../kiosk/readiness/types.js';
 import { startDaemon, writeTestConfig, type DaemonHandle } from '../support/daemon.js';
 import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
-import { addConsoleUser, call, login, waitFor } from '../session/helpers.js';
+import { addConsoleUser, call, login } from '../session/helpers.js';
+import { waitFor } from '../support/wait.js';
 
 // The real daemon (dist/) in simulation: the kiosk runs a readiness test, the console reads it back.
 describe('readiness over HTTP', () => {
@@ -37,7 +38,7 @@ describe('readiness over HTTP', () => {
     expect(run).toMatchObject({ kind: 'on-demand', trigger: 'kiosk', sessionId: null });
     expect(run.results.map((r: { id: string }) => r.id)).toEqual([...checkIds]);
     // The log line travels through the daemon's asynchronous stdout: wait for it rather than race it.
-    await waitFor(async () => (completed().length > 0 ? true : undefined), 10_000, 'the run to be logged');
+    await waitFor('the run to be logged', async () => (completed().length > 0 ? true : undefined), 10_000, 100);
     expect(completed().map((entry) => entry.runId)).toEqual([run.id]);
 
     const viewer = await login(daemon.consoleUrl, 'xem', 'mat-khau-thu-nghiem');

@@ -29,6 +29,7 @@ import { SessionService } from '../../kiosk/session/session-service.js';
 import type { Database } from '../../kiosk/store/database.js';
 import { openStore } from '../../kiosk/store/open-store.js';
 import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
+import { migrations } from '../../kiosk/database-schema.js';
 
 const config = simConfig();
 const H = 3_600_000;
@@ -45,7 +46,7 @@ describe('readiness service: scheduled runs, storage, bus, alert', () => {
 
   beforeEach(async () => {
     dir = await makeTempDir('readiness-service');
-    db = (await openStore(join(dir, 'db.sqlite'))).db;
+    db = (await openStore(join(dir, 'db.sqlite'), migrations)).db;
     bus = createEventBus(createLogger('silent'));
     devices = await createDevices(config.hal, {});
     await Promise.all(Object.values(devices).map((d) => d.start()));

@@ -3,8 +3,9 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { daemonsPerTest, verifyWithCli, writeTestConfig, type DaemonHandle } from '../support/daemon.js';
-import { addConsoleUser, call, login, sessionBody, waitFor } from '../session/helpers.js';
+import { addConsoleUser, call, login, sessionBody } from '../session/helpers.js';
 import { TEST_RECORDINGS_FOLDER } from '../../kiosk/recording/recording-service.js';
+import { waitFor } from '../support/wait.js';
 
 /**
  * A room's day on one running daemon (dist/, built by `npm test`): session after session, with a
@@ -72,10 +73,10 @@ async function endSession(room: Room, recorded: Recorded): Promise<void> {
 /** Waits until the recording has at least `n` segments on disk with bytes in them. */
 async function recordFor(room: Room, recorded: Recorded, seconds: number): Promise<void> {
   await sleep(seconds * 1000);
-  await waitFor(async () => {
+  await waitFor(`a segment of ${recorded.recordingId}`, async () => {
     const names = await readdir(join(recordingsDir(room), recorded.recordingId)).catch(() => []);
     return names.some((n) => n.endsWith('.mkv')) ? true : undefined;
-  }, 10_000, `a segment of ${recorded.recordingId}`);
+  }, 10_000, 100);
 }
 
 /** A whole session: scheduled, started, recorded for `seconds`, ended and sealed. */
@@ -176,7 +177,7 @@ describe('a day of sessions on one daemon', () => {
     const pid: number = health.json.media.pid;
     expect(pid).toBeGreaterThan(0);
     process.kill(pid, 'SIGKILL');
-    await waitFor(async () => ((await call('GET', `${room.daemon.kioskUrl}/api/health`)).json.media.recording?.gaps === 1 ? true : undefined), 20_000, 'the recording resumed after the worker died');
+    await waitFor('the recording resumed after the worker died', async () => ((await call('GET', `${room.daemon.kioskUrl}/api/health`)).json.media.recording?.gaps === 1 ? true : undefined), 20_000, 100);
     await sleep(2000);
     await endSession(room, first);
     const firstHashes = await folderHashes(join(recordingsDir(room), first.recordingId));
@@ -226,7 +227,7 @@ describe('a day of sessions on one daemon', () => {
 
     // A session started while a test records: the test gives way (reported as interrupted), the session records.
     const running = call('POST', `${room.daemon.kioskUrl}/api/readiness/run`, {});
-    await waitFor(async () => (room.daemon.logs.filter((entry) => entry.msg === 'recording started' && entry.purpose === 'test').length === 2 ? true : undefined), 20_000, 'the second test recording started');
+    await waitFor('the second test recording started', async () => (room.daemon.logs.filter((entry) => entry.msg === 'recording started' && entry.purpose === 'test').length === 2 ? true : undefined), 20_000, 100);
     const health = await call('GET', `${room.daemon.kioskUrl}/api/health`);
     expect(health.json.recording.state, 'a test recording is not a session recording').toBe('idle');
     const session = await startSession(room, false);

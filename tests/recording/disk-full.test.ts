@@ -3,13 +3,14 @@ import { mkdirSync } from 'node:fs';
 import { open, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, onTestFailed } from 'vitest';
-import { probeSegmentTiming } from '../../kiosk/evidence/probe.js';
+import { probeSegmentTiming } from '../../kiosk/media/segment-timing.js';
 import { launchChromium } from '../support/browser.js';
 import type { Browser } from 'playwright-core';
 import { startCentral, type Central } from '../support/central.js';
 import { startDaemon, verifyWithCli, writeTestConfig, type DaemonHandle } from '../support/daemon.js';
 import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
-import { addConsoleUser, call, login, sessionBody, waitFor } from '../session/helpers.js';
+import { addConsoleUser, call, login, sessionBody } from '../session/helpers.js';
+import { waitFor } from '../support/wait.js';
 
 /**
  * The room's data disk fills up during a session: a real tmpfs holds the database and the
@@ -101,7 +102,7 @@ describe('a disk that fills during a session', () => {
     expect(started.status, started.text).toBe(200);
     const recordingId: string = started.json.session.recordingId;
     const folder = join(dataDir, 'recordings', recordingId);
-    await waitFor(async () => ((await readdir(folder)).some((n) => n.endsWith('.mkv')) ? true : undefined), 10_000, 'the first segment');
+    await waitFor('the first segment', async () => ((await readdir(folder)).some((n) => n.endsWith('.mkv')) ? true : undefined), 10_000, 100);
     // The officer's touchscreen, in real Chromium, showing the live session.
     browser = await launchChromium();
     const kiosk = await browser.newPage({ viewport: { width: 1280, height: 800 }, hasTouch: true });
@@ -116,24 +117,24 @@ describe('a disk that fills during a session', () => {
     expect(await fillDisk(join(dataDir, 'filler.bin'))).toBeGreaterThan(0);
 
     // Within 2 s of the recorder stopping, the session, the health report, the kiosk's data and central monitoring say so.
-    const stopLogged = await waitFor(async () => daemon!.logs.find((entry) => entry.msg === 'recording stopped by itself'), 15_000, 'the recorder to stop');
+    const stopLogged = await waitFor('the recorder to stop', async () => daemon!.logs.find((entry) => entry.msg === 'recording stopped by itself'), 15_000, 100);
     console.log(`disk full → recording finalized and reported by the worker: ${Date.parse(String(stopLogged.time)) - filledAt} ms`);
-    const stoppedHealth = await waitFor(async () => {
+    const stoppedHealth = await waitFor('the health report to show the stopped recording', async () => {
       const health = await call('GET', `${daemon!.kioskUrl}/api/health`);
       return health.json.recording?.state === 'stopped' ? health.json : undefined;
-    }, 2000, 'the health report to show the stopped recording');
+    }, 2000, 100);
     expect(stoppedHealth.status).toBe('degraded');
-    const current = await waitFor(async () => {
+    const current = await waitFor('the kiosk session view to show the stopped recording', async () => {
       const view = (await call('GET', `${daemon!.kioskUrl}/api/session/current`)).json.session;
       return view?.recorderStopped ? view : undefined;
-    }, 2000, 'the kiosk session view to show the stopped recording');
+    }, 2000, 100);
     expect(current).toMatchObject({ id, state: 'live', recorderStopped: { cause: expect.stringMatching(/disk-full|failure/) } });
     await kiosk.locator('#recorder-stopped').waitFor({ state: 'visible', timeout: 2000 });
     expect(await kiosk.locator('#recorder-stopped strong').textContent()).toBe('KHÔNG GHI HÌNH');
-    const fleetView = await waitFor(async () => {
+    const fleetView = await waitFor('central monitoring to receive the session view with the stopped recorder', async () => {
       const event = (await central!.events('session')).find((e) => (e.data as any).session?.recorderStopped);
       return (event?.data as any)?.session;
-    }, 2000, 'central monitoring to receive the session view with the stopped recorder');
+    }, 2000, 100);
     expect(fleetView).toMatchObject({ id, state: 'live', recorderStopped: { cause: expect.stringMatching(/disk-full|failure/) } });
 
     // End works on the full disk (the database's reserve was released) and closes the session.

@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startCentral, type Central } from '../support/central.js';
 import { startDaemon, verifyWithCli, writeTestConfig, type DaemonHandle } from '../support/daemon.js';
 import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
-import { addConsoleUser, call, login, sessionBody, waitFor } from '../session/helpers.js';
+import { addConsoleUser, call, login, sessionBody } from '../session/helpers.js';
+import { waitFor } from '../support/wait.js';
 
 /**
  * A seal that is refused (the folder already holds a manifest, e.g. one copied in by hand or by a
@@ -65,7 +66,7 @@ describe('a refused seal', () => {
       foreignHash = await sha256(foreign);
     });
 
-    const alert = await waitFor(async () => (await central!.events('evidence-alert'))[0] as any, 2000, 'the evidence alert at central monitoring');
+    const alert = await waitFor('the evidence alert at central monitoring', async () => (await central!.events('evidence-alert'))[0] as any, 2000, 100);
     expect(alert).toMatchObject({ severity: 'critical', alert: { key: `evidence:${second.recordingId}`, state: 'raised' } });
     expect(Date.parse(alert.at) - second.endedAt).toBeLessThan(2000);
     expect(alert.data).toMatchObject({ code: 'seal-refused', recordingId: second.recordingId, sessionId: second.id });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { admission, admissionMessage, recorderVerdict, storageLevel, storagePolicyFrom } from '../../kiosk/recording/storage-policy.js';
+import { admission, admissionMessage, recorderVerdict, storageLevel, storagePolicyFrom } from '../../kiosk/media/storage-policy.js';
 import { FreeSpaceRate } from '../../kiosk/media/worker/disk-watch.js';
 
 const GB = 1e9;

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Database } from '../../kiosk/store/database.js';
 import { daemonsPerTest, verifyWithCli, writeTestConfig } from '../support/daemon.js';
-import { addConsoleUser, call, login, sessionBody, waitFor } from './helpers.js';
+import { addConsoleUser, call, login, sessionBody } from './helpers.js';
+import { waitFor } from '../support/wait.js';
 
 // The real daemon (dist/, built by `npm test` / `npx tsc -p .`) as a child process, killed with SIGKILL mid-session.
 describe('a live session survives the daemon being killed', () => {
@@ -30,10 +31,10 @@ describe('a live session survives the daemon being killed', () => {
     let heartbeatSeen: string;
     try {
       const startedAt = Date.parse((await db.get<{ state_since: string }>('SELECT state_since FROM sessions WHERE id = ?', [id]))!.state_since);
-      heartbeatSeen = await waitFor(async () => {
+      heartbeatSeen = await waitFor('a heartbeat', async () => {
         const row = await db.get<{ heartbeat_at: string | null }>('SELECT heartbeat_at FROM sessions WHERE id = ?', [id]);
         return row?.heartbeat_at && Date.parse(row.heartbeat_at) > startedAt ? row.heartbeat_at : undefined;
-      }, 15_000, 'a heartbeat');
+      }, 15_000, 100);
     } finally {
       await db.close();
     }

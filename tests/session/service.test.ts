@@ -13,7 +13,9 @@ import type { Database } from '../../kiosk/store/database.js';
 import { openStore } from '../../kiosk/store/open-store.js';
 import { AuditLog } from '../../kiosk/evidence/audit-log.js';
 import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
-import { sessionBody, waitFor } from './helpers.js';
+import { sessionBody } from './helpers.js';
+import { migrations } from '../../kiosk/database-schema.js';
+import { waitFor } from '../support/wait.js';
 
 type StopSummary = Awaited<ReturnType<RecordingPort['stopRecording']>>;
 
@@ -102,7 +104,7 @@ describe('session service (real SQLite in a temp dir)', () => {
 
   beforeEach(async () => {
     dir = await makeTempDir('session-service');
-    db = (await openStore(join(dir, 'db.sqlite'))).db;
+    db = (await openStore(join(dir, 'db.sqlite'), migrations)).db;
     bus = createEventBus(createLogger('silent'));
     logText = '';
     recordings = new RecordingsSpy(dir);
@@ -131,7 +133,7 @@ describe('session service (real SQLite in a temp dir)', () => {
     bus.emit('ptzPreset', { action: 'stored', name: 'Bàn chủ trì', slot: 2, source: 'console' });
     bus.emit('roomButton', 'callTechnician');
     bus.emit('roomButton', 'mute');
-    await waitFor(async () => ((await service.store.events(session.id)).length === 6 ? true : undefined), 5_000, 'bus events recorded');
+    await waitFor('bus events recorded', async () => ((await service.store.events(session.id)).length === 6 ? true : undefined), 5_000, 100);
     expect(live).toMatchObject({ state: 'live', recordingId: session.id, recordingDir: join(dir, 'recordings', session.id), recorderStopped: null });
     expect(service.activeSession()).toEqual({ id: session.id });
     clock += 60_000;

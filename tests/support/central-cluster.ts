@@ -5,7 +5,8 @@ import { connectVerified, readUserCredential } from '../../kiosk/fleet/nats/conn
 import { parseRoomEventMessage } from '../../kiosk/fleet/nats/events.js';
 import { parseRoomState, type RoomState } from '../../kiosk/fleet/nats/state.js';
 import { EVENTS_STREAM, ROOMS_BUCKET } from '../../kiosk/fleet/nats/subjects.js';
-import { initCentral, type CentralLayout } from '../../scripts/central/central-dir.js';
+import { initCentral } from '../../scripts/central/central-dir.js';
+import { type CentralLayout } from '../../config/central-layout.js';
 import { CLUSTER_REPLICAS, roomServerUrls, startCluster, waitForJetStream, type ClusterSpec, type RunningCluster } from '../../scripts/central/cluster.js';
 import { ensureCentralStreams } from '../../scripts/central/streams.js';
 import type { StoredEvent } from './central.js';

@@ -6,7 +6,8 @@ import { parseRoomEventMessage, type RoomEvent } from '../../kiosk/fleet/nats/ev
 import { parseRoomState, type RoomState } from '../../kiosk/fleet/nats/state.js';
 import type { CommandArgsInput, CommandReply } from '../../kiosk/fleet/nats/commands.js';
 import { EVENTS_STREAM, ROOMS_BUCKET, type CommandName } from '../../kiosk/fleet/nats/subjects.js';
-import { initCentral, type CentralLayout } from '../../scripts/central/central-dir.js';
+import { initCentral } from '../../scripts/central/central-dir.js';
+import { type CentralLayout } from '../../config/central-layout.js';
 import { sendCommand } from '../../scripts/central/commands.js';
 import { startNatsServer, type RunningNatsServer } from '../../scripts/central/nats-process.js';
 import { loadNotaryKey, serveNotary } from '../../scripts/central/notary.js';

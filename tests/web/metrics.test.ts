@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { waitFor } from '../support/wait.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addConsoleUser, consoleClient, login } from '../support/console-client.js';
 import { startDaemon, writeTestConfig, type DaemonHandle } from '../support/daemon.js';
@@ -67,6 +68,15 @@ describe('the room’s Prometheus /metrics', () => {
     const post = (path: string) => fetch(`${daemon.kioskUrl}/api${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect((await post(`/session/${session.id}/start`)).status).toBe(200);
     expect(await (await scrape({ authorization: `Bearer ${TOKEN}` })).text()).toMatch(/^diemcau_recording_active 1$/m);
+    // The encoder's figures appear once the worker has counted a window (every 2 s).
+    const gaugeOf = (text: string, name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
+    const text = await waitFor('the encoder figures', async () => {
+      const scraped = await (await scrape({ authorization: `Bearer ${TOKEN}` })).text();
+      return gaugeOf(scraped, 'diemcau_media_encode_fps') > 0 ? scraped : undefined;
+    }, 10_000, 250);
+    expect(gaugeOf(text, 'diemcau_media_encode_fps')).toBeGreaterThan(0);
+    expect(gaugeOf(text, 'diemcau_media_encode_bitrate_kbps')).toBeGreaterThan(0);
+    expect(gaugeOf(text, 'diemcau_media_dropped_frames')).toBeGreaterThanOrEqual(0);
     expect((await post(`/session/${session.id}/end`)).status).toBe(200);
     expect(await (await scrape({ authorization: `Bearer ${TOKEN}` })).text()).toMatch(/^diemcau_recording_active 0$/m);
   }, 60_000);

@@ -1,4 +1,4 @@
-import type { CameraFault } from '../visca/camera-model.js';
+import type { CameraFault } from '../visca/emulated-camera.js';
 
 /**
  * Fault-injection commands a technician (or a test) types into a running emulator, one per line:

@@ -1,6 +1,6 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { EmulatedSerialLine } from '../../core/serial/emulated-line.js';
-import { ViscaCameraModel } from './camera-model.js';
+import { ViscaCameraModel } from './emulated-camera.js';
 import { ViscaFramer } from './framer.js';
 import { CONTROL_ACK, CONTROL_RESET, PayloadType, decodeIpMessage, encodeIpMessage } from './ip-header.js';
 

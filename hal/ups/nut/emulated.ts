@@ -1,5 +1,5 @@
 import type { DriverContext } from '../../core/driver.js';
-import { NutHarness, defaultUpsVariables } from './local-server.js';
+import { NutHarness, defaultUpsVariables } from './nut-harness.js';
 import { NutUps } from './driver.js';
 
 export interface EmulatedNutOptions {

@@ -1,8 +1,7 @@
-import { createPublicKey, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { anchorPayload, anchorReceipt, type AnchorPayload, type AnchorReceipt } from '../../evidence/anchor-receipt.js';
 import { decode, encode, type Decoded } from './codec.js';
-import { publicKeyFromServerStyle } from './nkey.js';
+import { publicKeyFromServerStyle } from '../keys/nkey.js';
 import { parseSubject } from './subjects.js';
 
 /**
@@ -41,23 +40,3 @@ export const parseNotaryRequest = (data: Uint8Array | string): Decoded<NotaryReq
 export const buildNotaryReply = (reply: NotaryReply): Uint8Array => encode('notaryReply', notaryReply, reply);
 export const parseNotaryReply = (data: Uint8Array | string): Decoded<NotaryReply> => decode('notaryReply', notaryReply, data);
 
-/**
- * A trusted notary public key as config lists it (`fleet.notaryKeys`): a PEM SubjectPublicKeyInfo,
- * or the one-line nkey text form `N…` that `scripts/central` prints. Throws saying which it is not.
- */
-export function parseNotaryPublicKey(text: string): KeyObject {
-  const trimmed = text.trim();
-  if (trimmed.startsWith('N')) {
-    const key = publicKeyFromServerStyle(trimmed);
-    if (!key) throw new Error('not a notary public key (N…, checksum included)');
-    return key;
-  }
-  let key: KeyObject;
-  try {
-    key = createPublicKey(trimmed);
-  } catch {
-    throw new Error('neither a PEM public key nor a notary key N…');
-  }
-  if (key.asymmetricKeyType !== 'ed25519') throw new Error(`the notary key must be Ed25519, not ${key.asymmetricKeyType}`);
-  return key;
-}

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { wsconnect, type ConnectionOptions, type NatsConnection, type WsSocketFactory } from '@nats-io/nats-core';
 import WebSocket from 'ws';
-import { nkeyAuthenticator, userFromSeed, type NkeyUser } from './nkey.js';
-import { checkServerUrl } from './server-url.js';
+import { nkeyAuthenticator, userFromSeed, type NkeyUser } from '../keys/nkey.js';
+import { checkServerUrl } from '../../../config/server-url.js';
 import { subjects } from './subjects.js';
 import { describeError } from '../../../hal/core/describe-error.js';
 

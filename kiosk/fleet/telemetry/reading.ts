@@ -21,14 +21,30 @@ export function upsSection(ups: { reading: UpsReading | null; communicating?: bo
   };
 }
 
+/** The encoder's measured output, as the media worker reports it while the program runs (media/encode-meter.ts). */
+export interface EncodeReport {
+  fps: number;
+  bitrateKbps: number;
+  droppedFrames: number;
+  at: string;
+}
+
+/** Figures older than this come from a worker that stopped reporting (it died or hangs): not current. */
+const ENCODE_STALE_MS = 10_000;
+
 /**
- * The outgoing stream as the media worker reports it. The worker measures neither frame rate,
- * bitrate nor dropped frames yet: those are sent as 0 (schema.md says so) rather than the
- * configured figures, which would look measured.
+ * The outgoing stream's state and the encoder's figures. No program running (no session) or
+ * figures gone stale: 0 frames per second is the truth, not the configured rate.
  */
-export function mediaSection(stream: StreamState | undefined): TelemetryReading['media'] {
+export function mediaSection(stream: StreamState | undefined, encode?: EncodeReport, nowMs = Date.now()): TelemetryReading['media'] {
   const state = stream === 'live' ? 'live' : stream === 'connecting' ? 'connecting' : stream === 'retrying' ? 'failed' : 'idle';
-  return { stream: state, fps: 0, bitrateKbps: 0, droppedFrames: 0 };
+  const current = encode && nowMs - Date.parse(encode.at) <= ENCODE_STALE_MS ? encode : undefined;
+  return {
+    stream: state,
+    fps: current ? clamp(current.fps, 0, 240) : 0,
+    bitrateKbps: current ? Math.max(0, Math.round(current.bitrateKbps)) : 0,
+    droppedFrames: current ? Math.max(0, Math.round(current.droppedFrames)) : 0,
+  };
 }
 
 /** Links that say something about the room's connectivity: not loopback, nor the kernel's and containers' virtual plumbing. */

@@ -5,14 +5,14 @@ import si from 'systeminformation';
 import type { DeviceStatus } from '../../../hal/core/driver.js';
 import type { UpsReading } from '../../../hal/ups/types.js';
 import type { TelemetryReading } from './delta.js';
-import { clamp, devicesSection, isRoomLink, mediaSection, mountOf, mountPointsOf, tenth, upsSection, type StreamState } from './reading.js';
+import { clamp, devicesSection, isRoomLink, mediaSection, mountOf, mountPointsOf, tenth, upsSection, type EncodeReport, type StreamState } from './reading.js';
 
 export interface TelemetrySources {
   version: string;
   /** Folders whose disks matter: the recordings folder, and `/`. */
   paths: readonly string[];
   /** What `/api/health` reports. */
-  health(): { devices: readonly { id: string; status: DeviceStatus }[]; media?: { stream: StreamState } };
+  health(): { devices: readonly { id: string; status: DeviceStatus }[]; media?: { stream: StreamState; encode?: EncodeReport } };
   /** The UPS driver, or undefined when the room has none. */
   ups(): { reading: UpsReading | null; communicating?: boolean } | undefined;
 }
@@ -42,7 +42,7 @@ export function createSampler(sources: TelemetrySources): () => Promise<Telemetr
       network,
       devices: devicesSection(health.devices),
       ups: upsSection(sources.ups()),
-      media: mediaSection(health.media?.stream),
+      media: mediaSection(health.media?.stream, health.media?.encode),
     };
   };
 }

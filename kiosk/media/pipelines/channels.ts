@@ -23,6 +23,8 @@ export const elements = {
   cameraSlate: 'camera-slate',
   remoteSlate: 'remote-slate',
   levels: 'levels',
+  /** An identity after the encoder: its `stats` count encoded frames and bytes (encode-meter.ts). */
+  encodeMeter: 'encode-meter',
   preview: 'preview',
   streamOut: 'stream-out',
   remoteIn: 'remote-in',

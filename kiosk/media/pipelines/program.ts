@@ -73,7 +73,9 @@ export function programLaunch(plan: MediaPlan, options: ProgramOptions): string 
     ? branches(
         `${camera} ! queue max-size-buffers=3 ! mix-video.sink_0`,
         `intervideosrc channel=${channels.remoteVideo} ${timeout} ! ${rawVideoCaps(remote.width, remote.height, fps)} ! ${slate(elements.remoteSlate, fontSize)} ! queue max-size-buffers=3 ! mix-video.sink_1`,
-        `compositor name=mix-video background=black sink_0::zorder=0 sink_1::zorder=1 sink_1::xpos=${pip.x} sink_1::ypos=${pip.y} ! ${rawVideoCaps(width, height, fps)} ! ${overlay} ! tee name=program-video`,
+        // One frame of upstream latency: with none, the live compositor's first two frames both carried
+        // time 0 and the recorder lost the second one (measured: every recording began one frame short).
+        `compositor name=mix-video background=black min-upstream-latency=${nanoseconds(1 / fps)} sink_0::zorder=0 sink_1::zorder=1 sink_1::xpos=${pip.x} sink_1::ypos=${pip.y} ! ${rawVideoCaps(width, height, fps)} ! ${overlay} ! tee name=program-video`,
       )
     : `${camera} ! ${overlay} ! tee name=program-video`;
 
@@ -87,7 +89,7 @@ export function programLaunch(plan: MediaPlan, options: ProgramOptions): string 
   );
 
   // One encode in Annex B; each branch's h264parse converts to what its muxer takes (Matroska wants avc).
-  const encoded = `program-video. ! queue max-size-buffers=3 ! ${encoderFragment(options.encoder, plan)} ! h264parse config-interval=-1 ! video/x-h264,stream-format=byte-stream,alignment=au ! tee name=program-h264`;
+  const encoded = `program-video. ! queue max-size-buffers=3 ! ${encoderFragment(options.encoder, plan)} ! identity name=${elements.encodeMeter} silent=true ! h264parse config-interval=-1 ! video/x-h264,stream-format=byte-stream,alignment=au ! tee name=program-h264`;
 
   const muxer = plan.recording.container === 'matroska' ? 'matroskamux' : 'mpegtsmux';
   // async-finalize lets the muxer and sink take properties; an unbuffered filesink leaves nothing in user space on a crash.

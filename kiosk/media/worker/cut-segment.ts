@@ -1,4 +1,4 @@
-import { probeSegmentTiming } from '../../evidence/probe.js';
+import { probeSegmentTiming } from '../segment-timing.js';
 
 /**
  * How long a segment cut short (a crashed worker, a failed pipeline, a missed stop deadline) really

@@ -11,7 +11,7 @@ import { streamLaunch } from '../pipelines/stream.js';
 import { sha256File } from '../../core/hashing.js';
 import { cutSegmentSpan } from './cut-segment.js';
 import { FreeSpaceRate, freeBytes } from './disk-watch.js';
-import { recorderVerdict, type RecorderVerdict } from '../../recording/storage-policy.js';
+import { recorderVerdict, type RecorderVerdict } from '../storage-policy.js';
 import { probeEncoders } from './probe.js';
 import { ProgramRunner } from './program-runner.js';
 import { SupervisedPipeline } from './supervised-pipeline.js';

@@ -11,6 +11,10 @@ import { segmentIndexFromName, segmentLocation } from '../segment-files.js';
 import { nsToSeconds, parseDbArray } from './bus-messages.js';
 import { createPipeline, type GstPipeline } from './gst.js';
 import { describeError } from '../../../hal/core/describe-error.js';
+import { EncodeMeter, parseIdentityStats } from '../encode-meter.js';
+
+/** How often the encoder's counters are read and reported: cheap (one property read, one IPC message). */
+const ENCODE_STATS_INTERVAL_MS = 2000;
 
 export interface RecordingRequest {
   recordingId: string;
@@ -50,6 +54,7 @@ export class ProgramRunner {
   #pipeline: GstPipeline | undefined;
   #recording: ActiveRecording | undefined;
   #generation = 0;
+  #meter: { timer: NodeJS.Timeout; sample: () => void } | undefined;
 
   constructor(
     private readonly plan: MediaPlan,
@@ -99,10 +104,12 @@ export class ProgramRunner {
     pipeline.play();
     recording.startedAtMs = Date.now();
     this.#pullPreview(generation);
+    this.#startMeter(pipeline);
     try {
       await firstSegment;
     } catch (error) {
       this.#generation++;
+      this.#stopMeter();
       pipeline.stop();
       this.#recording = undefined;
       throw error;
@@ -140,6 +147,7 @@ export class ProgramRunner {
       clean = await ended;
     }
     this.#generation++;
+    this.#stopMeter();
     this.#pipeline.stop();
     if (!clean && recording.open) {
       this.logger.warn({ recordingId: recording.recordingId, failed: Boolean(recording.failed) }, 'recorder not finalized; reporting the open segment as written');
@@ -220,6 +228,23 @@ export class ProgramRunner {
     recording.reported = work;
     recording.pendingHashes.add(work);
     void work.finally(() => recording.pendingHashes.delete(work));
+  }
+
+  /** Samples the encoder's counters while the program runs; a last sample when it stops, so `frames` is final. */
+  #startMeter(pipeline: GstPipeline): void {
+    const meter = new EncodeMeter(this.plan.video.fps);
+    const sample = () => {
+      const counters = parseIdentityStats(pipeline.findChild(elements.encodeMeter)?.stats);
+      if (counters) this.emit({ type: 'encodeStats', ...meter.sample(Date.now(), counters) });
+    };
+    this.#meter = { timer: setInterval(sample, ENCODE_STATS_INTERVAL_MS), sample };
+  }
+
+  #stopMeter(): void {
+    if (!this.#meter) return;
+    clearInterval(this.#meter.timer);
+    this.#meter.sample();
+    this.#meter = undefined;
   }
 
   #pullPreview(generation: number): void {

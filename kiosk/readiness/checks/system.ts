@@ -2,15 +2,14 @@ import { parseNtpSynchronized } from '../clock.js';
 import { runTool } from '../child.js';
 import { JITTER_WARN_MS, LATENCY_WARN_MS, latencyStats } from '../latency.js';
 import type { ReadinessCheck } from '../types.js';
-import type { Admission } from '../../recording/storage-policy.js';
+import type { Admission } from '../../media/storage-policy.js';
 import { none, outcome } from './common.js';
 import { describeError } from '../../../hal/core/describe-error.js';
+import { gigabytes, gigabytesText } from '../../core/units.js';
 
 /** The recording service's storage admission (the one policy). */
 export type StorageAdmit = (expectedBytes: number) => Promise<Admission>;
 
-const GB = 1e9;
-const gb = (bytes: number) => Math.round((bytes / GB) * 10) / 10;
 
 /**
  * Room for the session's recording, decided by the same storage policy as the session's start
@@ -28,12 +27,12 @@ export function diskCheck(admit: StorageAdmit, expectedBytes: (seconds: number) 
       } catch (error) {
         return outcome('fail', none, `Không đọc được dung lượng đĩa: ${describeError(error)}`, `Cannot read the free disk space: ${describeError(error)}`);
       }
-      const measured = { value: gb(decision.freeBytes), unit: 'GB' };
-      const free = gb(decision.freeBytes);
-      const needed = gb(decision.neededBytes);
-      if (decision.verdict === 'fits') return outcome('pass', measured, `Đĩa còn trống ${free} GB, đủ cho bản ghi dự kiến ${gb(need)} GB và phần dự trữ (cần ${needed} GB).`, `${free} GB free, enough for the expected ${gb(need)} GB recording and the reserve (${needed} GB needed).`);
-      if (decision.verdict === 'tight') return outcome('warn', measured, `Đĩa còn ${free} GB: đủ ghi buổi tiếp (cần ${needed} GB) nhưng sau đó đĩa sẽ gần đầy; hãy sao lưu và giải phóng bản ghi cũ.`, `${free} GB free: enough for the session (${needed} GB needed), but the disk will be nearly full after it; export and free old recordings.`);
-      return outcome('fail', measured, `Đĩa chỉ còn ${free} GB, không đủ ghi buổi tiếp (cần ${needed} GB): sao lưu rồi xóa bản ghi cũ.`, `Only ${free} GB free, not enough for the session (${needed} GB needed): export then delete old recordings.`);
+      const measured = { value: gigabytes(decision.freeBytes), unit: 'GB' };
+      const vi = { free: gigabytesText(decision.freeBytes, 'vi'), needed: gigabytesText(decision.neededBytes, 'vi'), recording: gigabytesText(need, 'vi') };
+      const en = { free: gigabytesText(decision.freeBytes, 'en'), needed: gigabytesText(decision.neededBytes, 'en'), recording: gigabytesText(need, 'en') };
+      if (decision.verdict === 'fits') return outcome('pass', measured, `Đĩa còn trống ${vi.free} GB, đủ cho bản ghi dự kiến ${vi.recording} GB và phần dự trữ (cần ${vi.needed} GB).`, `${en.free} GB free, enough for the expected ${en.recording} GB recording and the reserve (${en.needed} GB needed).`);
+      if (decision.verdict === 'tight') return outcome('warn', measured, `Đĩa còn ${vi.free} GB: đủ ghi buổi tiếp (cần ${vi.needed} GB) nhưng sau đó đĩa sẽ gần đầy; hãy sao lưu và giải phóng bản ghi cũ.`, `${en.free} GB free: enough for the session (${en.needed} GB needed), but the disk will be nearly full after it; export and free old recordings.`);
+      return outcome('fail', measured, `Đĩa chỉ còn ${vi.free} GB, không đủ ghi buổi tiếp (cần ${vi.needed} GB): sao lưu rồi xóa bản ghi cũ.`, `Only ${en.free} GB free, not enough for the session (${en.needed} GB needed): export then delete old recordings.`);
     },
   };
 }

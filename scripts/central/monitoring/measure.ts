@@ -10,6 +10,7 @@ import { startNatsServer } from '../nats-process.js';
 import { ensureCentralStreams } from '../streams.js';
 import { addOperator } from './http/operators.js';
 import { startMonitoring } from './service.js';
+import { websocketUrl } from '../../../config/server-url.js';
 
 /**
  * First figures for the monitoring service on this machine (127.0.0.1, a temp folder): how fast
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
       placement: Object.fromEntries(rooms.map((id, i) => [id, { province: provinces[i % provinces.length]!, district: `Quận ${(i % 12) + 1}` }])),
     });
     server = await startNatsServer({ configFile: layout.configFile, readyTimeoutMs: 60_000 });
-    const url = `wss://127.0.0.1:${server.websocketPort}`;
+    const url = websocketUrl('127.0.0.1', server.websocketPort);
     const admin = await connectVerified({ servers: url, user: await readUserCredential(layout.adminSeedFile), caFile: layout.caFile });
     await ensureCentralStreams(admin);
     await admin.close();

@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
-import { readCentralRegistry, type CentralLayout, type CentralRegistry } from '../central-dir.js';
+import { readCentralRegistry, type CentralRegistry } from '../central-dir.js';
+import { type CentralLayout } from '../../../config/central-layout.js';
 import { roomView, sortRooms, type RoomView } from './domain/room-view.js';
 import type { MonitoringStore } from './store/monitoring-db.js';
 

@@ -3,7 +3,8 @@ import { hostname } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { connectVerified, readUserCredential } from '../../../kiosk/fleet/nats/connection.js';
-import { centralLayout, initCentral, parseRoomOption, readCentralRegistry } from '../central-dir.js';
+import { initCentral, parseRoomOption, readCentralRegistry } from '../central-dir.js';
+import { centralLayout } from '../../../config/central-layout.js';
 import { startNatsServer } from '../nats-process.js';
 import { ensureCentralStreams } from '../streams.js';
 import { ensureFirstOperator } from './http/operators.js';
@@ -11,6 +12,7 @@ import { startMonitoring } from './service.js';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { loadNotaryKey, serveNotary } from '../notary.js';
 import { describeError } from '../../../hal/core/describe-error.js';
+import { websocketUrl } from '../../../config/server-url.js';
 
 const usage = `Central monitoring on this machine, in one command (npm run central): creates the central folder
 if missing (with the simulation's room sim-room), runs nats-server, creates the stream and bucket,
@@ -50,8 +52,7 @@ async function main(): Promise<void> {
   const registry = (await readCentralRegistry(layout))!;
 
   const server = await startNatsServer({ configFile: layout.configFile });
-  const wsHost = registry.websocket.host === '0.0.0.0' ? '127.0.0.1' : registry.websocket.host;
-  const url = `wss://${wsHost}:${server.websocketPort}`;
+  const url = websocketUrl(registry.websocket.host, server.websocketPort);
   const admin = await connectVerified({ servers: url, user: await readUserCredential(layout.adminSeedFile), caFile: layout.caFile });
   await ensureCentralStreams(admin);
   await admin.close();

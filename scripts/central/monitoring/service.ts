@@ -7,7 +7,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { pino, type Logger } from 'pino';
 import { connectVerified, readUserCredential } from '../../../kiosk/fleet/nats/connection.js';
 import { redactedPaths } from '../../../kiosk/core/logger.js';
-import type { CentralLayout } from '../central-dir.js';
+import type { CentralLayout } from '../../../config/central-layout.js';
 import { TELEMETRY_KEEP_MS } from './domain/telemetry-figures.js';
 import { monitoringApp } from './http/app.js';
 import { createMonitoringMetrics } from './http/metrics.js';

@@ -5,16 +5,9 @@ import { audioConfig } from '../../../hal/audio/config.js';
 import { AlsaAudio } from '../../../hal/audio/alsa/driver.js';
 import { PulseAudio } from '../../../hal/audio/pulse/driver.js';
 import { FakeExecutables } from '../fake-executables.js';
+import { waitFor } from '../../support/wait.js';
 
 const fastRetry = { initialMs: 20, maxMs: 50, factor: 1, jitter: 0 };
-
-async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 // No sound card exists on this machine (no /proc/asound), so a fake amixer answers in amixer's
 // format from a state file; "$FAKE/unplugged" makes it fail as amixer does for a missing card.
@@ -58,18 +51,18 @@ printf "Simple mixer control 'Mic',0\\n  Capabilities: cvolume cvolume-joined cs
   it('notices a mute set from elsewhere by polling', async () => {
     await mic.start();
     await bin.setState('switch', 'off');
-    await waitFor(() => mic.muted, 'muted from outside');
+    await waitFor('muted from outside', () => mic.muted, 10_000);
   });
 
   it('an unplugged array reconnects and comes back with the mute the officer set', async () => {
     await mic.start();
     await mic.setMuted(true);
     await bin.setState('unplugged', '');
-    await waitFor(() => mic.status === 'connecting', 'unplug noticed');
+    await waitFor('unplug noticed', () => mic.status === 'connecting', 10_000);
     // Re-plugged: ALSA restores the card's default, capture on.
     await bin.setState('switch', 'on');
     await rm(join(bin.dir, 'unplugged'));
-    await waitFor(() => mic.status === 'ok', 'reconnect');
+    await waitFor('reconnect', () => mic.status === 'ok', 10_000);
     expect(await bin.state('switch')).toBe('off');
     expect(mic.muted).toBe(true);
   });
@@ -114,7 +107,7 @@ esac`);
     expect(mic.status).toBe('failed');
     expect(mic.snapshot().detail).toMatch(/is not present/);
     await bin.setState('plugged', '');
-    await waitFor(() => mic.status === 'ok', 'source to appear');
+    await waitFor('source to appear', () => mic.status === 'ok', 10_000);
     await mic.setMuted(true);
     expect(await bin.state('mute')).toBe('yes');
     expect(await bin.calls('pactl')).toContain(`set-source-mute ${array} 1`);

@@ -9,16 +9,9 @@ import { cameraConfig } from '../../../hal/camera/config.js';
 import { RtspCamera } from '../../../hal/camera/rtsp/driver.js';
 import { V4l2Camera } from '../../../hal/camera/v4l2/driver.js';
 import { FakeExecutables } from '../fake-executables.js';
+import { waitFor } from '../../support/wait.js';
 
 const fastRetry = { initialMs: 30, maxMs: 100, factor: 1.5, jitter: 0 };
-
-async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 // No camera exists here: the "device node" is a file in a temp folder laid out like /dev/v4l/by-id
 // (real fs, real fs.watch), and a fake v4l2-ctl answers `--all` as for a UVC webcam.
@@ -54,7 +47,7 @@ printf 'Driver Info:\\n\\tDriver name      : uvcvideo\\n\\tCard type        : HD
     expect(camera.status).toBe('failed');
     expect(camera.snapshot().detail).toMatch(/is not present/);
     await writeFile(node, '');
-    await waitFor(() => camera.status === 'ok', 'camera to open');
+    await waitFor('camera to open', () => camera.status === 'ok', 10_000);
     expect(camera.info).toMatchObject({ driver: 'uvcvideo', card: 'HD Pro Webcam C920', width: 1920, pixelFormat: 'MJPG' });
     expect(await bin.calls('v4l2-ctl')).toContain(`-d ${node} --all`);
   });
@@ -66,10 +59,10 @@ printf 'Driver Info:\\n\\tDriver name      : uvcvideo\\n\\tCard type        : HD
     const seen: DeviceStatus[] = [];
     camera.events.on('status', (s) => seen.push(s.status));
     await rm(node);
-    await waitFor(() => camera.status === 'connecting', 'unplug to be noticed');
+    await waitFor('unplug to be noticed', () => camera.status === 'connecting', 10_000);
     expect(camera.snapshot().detail).toMatch(/disappeared/);
     await writeFile(node, '');
-    await waitFor(() => camera.status === 'ok', 'camera to come back');
+    await waitFor('camera to come back', () => camera.status === 'ok', 10_000);
     expect(seen[0]).toBe('connecting');
     expect(seen.at(-1)).toBe('ok');
   });
@@ -199,9 +192,9 @@ describe('RtspCamera against an RTSP responder on 127.0.0.1', () => {
     expect(cam.status).toBe('ok');
     const port = responder.port;
     await responder.close();
-    await waitFor(() => cam.status === 'connecting', 'loss to be noticed');
+    await waitFor('loss to be noticed', () => cam.status === 'connecting', 10_000);
     responder = new RtspResponder();
     await responder.listen(port);
-    await waitFor(() => cam.status === 'ok', 'camera to come back');
+    await waitFor('camera to come back', () => cam.status === 'ok', 10_000);
   });
 });

@@ -6,14 +6,7 @@ import { DeviceDiscovery } from '../../../hal/discovery/discovery.js';
 import { scanDevices, type SerialPortInfo } from '../../../hal/discovery/scan.js';
 import type { DiscoveredChange } from '../../../hal/discovery/types.js';
 import { FakeExecutables } from '../fake-executables.js';
-
-async function waitFor(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+import { waitFor } from '../../support/wait.js';
 
 // /dev and /proc are temp folders with fake nodes (real files, real symlinks, real fs.watch);
 // v4l2-ctl and arecord are fakes that answer from them, since no camera or sound card exists here.
@@ -107,18 +100,18 @@ echo "card 1: ArrayUAC10 [ReSpeaker 4 Mic Array (UAC1.0)], device 0: USB Audio [
     expect(discovery.devices).toEqual([]);
 
     await plugCamera();
-    await waitFor(() => changes.length >= 2, 'camera plug events');
+    await waitFor('camera plug events', () => changes.length >= 2, 10_000);
     expect(changes.map((c) => [c.change, c.device.kind, c.device.path])).toEqual([
       ['plugged', 'camera', join(dev, 'video0')],
       ['plugged', 'camera', join(dev, 'video1')],
     ]);
 
     await plugSerial();
-    await waitFor(() => changes.length >= 3, 'serial plug event');
+    await waitFor('serial plug event', () => changes.length >= 3, 10_000);
     expect(changes[2]).toMatchObject({ change: 'plugged', device: { kind: 'serial', path: join(dev, 'ttyUSB0') } });
 
     await unplugCamera();
-    await waitFor(() => changes.length >= 5, 'camera unplug events');
+    await waitFor('camera unplug events', () => changes.length >= 5, 10_000);
     expect(changes.slice(3).map((c) => [c.change, c.device.path])).toEqual([
       ['unplugged', join(dev, 'video0')],
       ['unplugged', join(dev, 'video1')],
@@ -132,7 +125,7 @@ echo "card 1: ArrayUAC10 [ReSpeaker 4 Mic Array (UAC1.0)], device 0: USB Audio [
     discovery.events.on('change', (change) => changes.push(change));
     await discovery.start();
     await writeFile(join(proc, 'asound', 'cards'), cards);
-    await waitFor(() => changes.length >= 1, 'audio plug event');
+    await waitFor('audio plug event', () => changes.length >= 1, 10_000);
     expect(changes[0]).toMatchObject({ change: 'plugged', device: { kind: 'audio', key: 'hw:CARD=ArrayUAC10,DEV=0' } });
   });
 });

@@ -7,16 +7,9 @@ import { BacklightDisplay } from '../../../hal/display/backlight/driver.js';
 import { CecDisplay } from '../../../hal/display/cec/driver.js';
 import { DdcutilDisplay } from '../../../hal/display/ddcutil/driver.js';
 import { FakeExecutables } from '../fake-executables.js';
+import { waitFor } from '../../support/wait.js';
 
 const fastRetry = { initialMs: 20, maxMs: 50, factor: 1, jitter: 0 };
-
-async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 // ddcutil cannot reach a monitor here (no /dev/i2c-*): a fake ddcutil on PATH keeps the monitor's
 // VCP values in state files and answers in ddcutil's --brief format.
@@ -70,7 +63,7 @@ esac`);
     await expect(display.state()).rejects.toThrow(/Display not found/);
     expect(display.status).toBe('connecting');
     await rm(join(bin.dir, 'unplugged'));
-    await waitFor(() => display.status === 'ok', 'reconnect');
+    await waitFor('reconnect', () => display.status === 'ok', 10_000);
     expect(seen).toEqual(expect.arrayContaining(['connecting', 'ok']));
   });
 
@@ -137,7 +130,7 @@ describe('BacklightDisplay against a temp sysfs tree', () => {
     await display.start();
     expect(display.status).toBe('failed');
     await layout({ max_brightness: '100', brightness: '10', bl_power: '0' });
-    await waitFor(() => display.status === 'ok', 'backlight to appear');
+    await waitFor('backlight to appear', () => display.status === 'ok', 10_000);
   });
 
   it('refuses a device name that escapes the sysfs folder', () => {
@@ -199,7 +192,7 @@ esac`);
     await bin.setState('nack', '');
     await expect(display.state()).rejects.toThrow(/does not acknowledge/);
     expect(display.status).toBe('connecting');
-    await waitFor(() => display.status === 'ok', 'reconnect');
+    await waitFor('reconnect', () => display.status === 'ok', 10_000);
   });
 
   it('is failed while the CEC device node is missing', async () => {

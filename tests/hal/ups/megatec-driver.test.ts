@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MegatecUps, type MegatecUpsOptions } from '../../../hal/ups/megatec/driver.js';
 import { MegatecEmulator } from '../../../hal/ups/megatec/emulator.js';
-import { fastBackoff, nextEvent, until, untilStatus } from './wait.js';
+import { fastBackoff, nextEvent, untilStatus } from './wait.js';
+import { waitFor } from '../../support/wait.js';
 
 describe('megatec driver against the Q1 emulator on a real pty pair (socat)', () => {
   let dir: string;
@@ -96,7 +97,7 @@ describe('megatec driver against the Q1 emulator on a real pty pair (socat)', ()
     const lost = nextEvent(driver.events, 'communicationLost');
     await ups.unplug();
     expect((await lost)[0].reason).toContain('closed');
-    await until(() => driver.status !== 'ok', 'status leaves ok');
+    await waitFor('status leaves ok', () => driver.status !== 'ok');
     expect(driver.status).toBe('connecting');
     const restored = nextEvent(driver.events, 'communicationRestored', 20_000);
     await ups.plug();

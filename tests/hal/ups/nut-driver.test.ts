@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NutUps, type NutUpsOptions } from '../../../hal/ups/nut/driver.js';
-import { NutHarness } from '../../../hal/ups/nut/local-server.js';
-import { fastBackoff, nextEvent, recordingLogger, until, untilStatus } from './wait.js';
+import { NutHarness } from '../../../hal/ups/nut/nut-harness.js';
+import { fastBackoff, nextEvent, recordingLogger, untilStatus } from './wait.js';
+import { waitFor } from '../../support/wait.js';
 
 const password = 'pw with "quotes" and \\ spaces';
 
@@ -132,7 +133,7 @@ describe('nut driver against a real upsd + dummy-ups', () => {
     // dummy-ups sets "WAIT" as it exits; upsd then answers ERR DRIVER-NOT-CONNECTED.
     expect(detail.reason).toMatch(/"WAIT"|DRIVER-NOT-CONNECTED/);
     expect(detail.lastReading).toMatchObject({ flags: ['OL'] });
-    await until(() => driver!.snapshot().detail?.includes('upsd: DRIVER-NOT-CONNECTED') ?? false, 'detail naming DRIVER-NOT-CONNECTED');
+    await waitFor('detail naming DRIVER-NOT-CONNECTED', () => driver!.snapshot().detail?.includes('upsd: DRIVER-NOT-CONNECTED') ?? false);
     expect(driver.snapshot().status).toBe('ok');
     expect(driver.snapshot().detail).toContain('not answering');
     expect(driver.communicating).toBe(false);
@@ -169,7 +170,7 @@ describe('nut driver against a real upsd + dummy-ups', () => {
     const lost = nextEvent(driver.events, 'communicationLost');
     await nut.killUpsd();
     await lost;
-    await until(() => statuses.includes('connecting'), 'status connecting');
+    await waitFor('status connecting', () => statuses.includes('connecting'));
     await nut.startUpsd();
     await untilStatus(driver, 'ok', 20_000);
     await nextEvent(driver.events, 'reading');

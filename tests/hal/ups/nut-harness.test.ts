@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { NutHarness } from '../../../hal/ups/nut/local-server.js';
+import { NutHarness } from '../../../hal/ups/nut/nut-harness.js';
 
 describe('NUT test harness (real upsd + dummy-ups)', () => {
   let nut: NutHarness | undefined;

@@ -1,5 +1,6 @@
 import type { TypedEmitter, EventMap } from '../../../hal/core/typed-emitter.js';
 import type { DeviceStatus, Driver } from '../../../hal/core/driver.js';
+import { waitFor } from '../../support/wait.js';
 
 /** Resolves with the next `event` whose arguments satisfy `match`; rejects after `timeoutMs`. */
 export function nextEvent<E extends EventMap, K extends keyof E & string>(
@@ -22,17 +23,8 @@ export function nextEvent<E extends EventMap, K extends keyof E & string>(
   });
 }
 
-/** Polls a condition until true; bounded. */
-export async function until(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 export function untilStatus(driver: Driver, status: DeviceStatus, timeoutMs = 15_000): Promise<void> {
-  return until(() => driver.status === status, `status ${status} (now ${driver.status}: ${driver.snapshot().detail ?? ''})`, timeoutMs);
+  return waitFor(`status ${status} (now ${driver.status}: ${driver.snapshot().detail ?? ''})`, () => driver.status === status, timeoutMs).then(() => undefined);
 }
 
 /** A DriverLogger that keeps every line, to assert what is (and is not) logged. */

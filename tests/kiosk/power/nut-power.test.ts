@@ -6,8 +6,9 @@ import { createEventBus } from '../../../kiosk/core/event-bus.js';
 import { createLogger } from '../../../kiosk/core/logger.js';
 import { PowerService } from '../../../kiosk/power/power-service.js';
 import type { PowerAlert } from '../../../kiosk/power/types.js';
-import { NutHarness } from '../../../hal/ups/nut/local-server.js';
-import { fastBackoff, nextEvent, until } from '../../hal/ups/wait.js';
+import { NutHarness } from '../../../hal/ups/nut/nut-harness.js';
+import { fastBackoff, nextEvent } from '../../hal/ups/wait.js';
+import { waitFor } from '../../support/wait.js';
 
 /**
  * The power policy end to end: a real upsd + dummy-ups, the real nut driver and PowerService, a
@@ -80,7 +81,7 @@ describe('power policy against a real upsd: OL → OB → OB LB', () => {
 
     // OB LB: critical → the session ends, then shutdown.
     await nut.setVariables({ 'ups.status': 'OB DISCHRG LB', 'battery.charge': '9', 'battery.runtime': '400' });
-    await until(() => alerts.some((a) => a.kind === 'shutdown-requested'), 'shutdown requested', 20_000);
+    await waitFor('shutdown requested', () => alerts.some((a) => a.kind === 'shutdown-requested'), 20_000);
     await power.settled();
     expect(calls).toEqual(['UPS on battery with low battery (LB)']);
     expect(await lines()).toEqual(['session-ended', 'shutdown']);
@@ -118,7 +119,7 @@ describe('power policy against a real upsd: OL → OB → OB LB', () => {
     expect(alerts.map((a) => a.kind)).toEqual(['on-battery']);
 
     await nut.setVariables({ 'battery.runtime': '89' });
-    await until(() => alerts.some((a) => a.kind === 'shutdown-failed'), 'shutdown-failed alert', 20_000);
+    await waitFor('shutdown-failed alert', () => alerts.some((a) => a.kind === 'shutdown-failed'), 20_000);
     await power.settled();
     expect(alerts.map((a) => a.kind)).toEqual(['on-battery', 'critical', 'shutdown-requested', 'shutdown-failed']);
     expect(alerts[1]!.reason).toBe('battery runtime 89 s is under 90 s (finalize 30 s + margin 60 s)');
@@ -161,7 +162,7 @@ describe('power policy against a real upsd: OL → OB → OB LB', () => {
     // Silent, but not for long yet: only the on-battery alert so far.
     expect(alerts.map((a) => a.kind)).toEqual(['on-battery']);
 
-    await until(() => alerts.some((a) => a.kind === 'shutdown-requested'), 'shutdown after the silence limit', 20_000);
+    await waitFor('shutdown after the silence limit', () => alerts.some((a) => a.kind === 'shutdown-requested'), 20_000);
     await power.settled();
     expect(alerts.find((a) => a.kind === 'critical')!.reason).toMatch(/^UPS silent for [2-9] s while on battery$/);
     expect((await readFile(marker, 'utf8')).split('\n').filter(Boolean)).toEqual(['session-ended', 'shutdown']);

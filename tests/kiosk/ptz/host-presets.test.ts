@@ -8,9 +8,10 @@ import { createEventBus } from '../../../kiosk/core/event-bus.js';
 import { PtzService } from '../../../kiosk/ptz/ptz-service.js';
 import type { Database } from '../../../kiosk/store/database.js';
 import { openStore } from '../../../kiosk/store/open-store.js';
-import { HttpError } from '../../../kiosk/web/http.js';
+import { HttpError } from '../../../kiosk/core/http.js';
 import { installFakeV4l2Ctl } from '../../hal/ptz/helpers/fake-v4l2-ctl.js';
 import { testBackoff } from '../../hal/ptz/helpers/wait.js';
+import { migrations } from '../../../kiosk/database-schema.js';
 
 /**
  * A camera without preset memory (UVC): the service keeps the position in SQLite and drives back to
@@ -27,7 +28,7 @@ describe('PTZ service with host-stored presets (UVC)', () => {
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'ptz-host-presets-'));
-    db = (await openStore(join(dir, 'diemcau.sqlite'))).db;
+    db = (await openStore(join(dir, 'diemcau.sqlite'), migrations)).db;
     driver = new UvcPtz({ id: 'ptz', backoff: testBackoff }, { device: '/dev/video9' }, { env: await installFakeV4l2Ctl(dir), timeoutMs: 15_000 });
     await driver.start();
     service = new PtzService({ db: () => db, device: () => driver, bus: createEventBus(logger), logger });

@@ -11,8 +11,10 @@ import { createEventBus, type AppEvents } from '../../../kiosk/core/event-bus.js
 import { PtzService } from '../../../kiosk/ptz/ptz-service.js';
 import type { Database } from '../../../kiosk/store/database.js';
 import { openStore } from '../../../kiosk/store/open-store.js';
-import { createApiApp, finishApiApp } from '../../../kiosk/web/http.js';
-import { testBackoff, waitFor } from '../../hal/ptz/helpers/wait.js';
+import { createApiApp, finishApiApp } from '../../../kiosk/core/http.js';
+import { testBackoff } from '../../hal/ptz/helpers/wait.js';
+import { waitFor } from '../../support/wait.js';
+import { migrations } from '../../../kiosk/database-schema.js';
 
 /**
  * The PTZ service end to end: HTTP (real express on 127.0.0.1) → service → real visca-ip driver →
@@ -55,7 +57,7 @@ describe('PTZ service: named presets and camera controls over HTTP', () => {
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'ptz-service-'));
-    db = (await openStore(join(dir, 'diemcau.sqlite'))).db;
+    db = (await openStore(join(dir, 'diemcau.sqlite'), migrations)).db;
     camera = new ViscaUdpEmulator();
     await camera.plugIn();
     driver = new ViscaIpPtz({ id: 'ptz', backoff: testBackoff }, { host: '127.0.0.1', port: camera.port, timeoutMs: 1000, slowCompletionTimeoutMs: 1500 });

@@ -11,16 +11,9 @@ import type { DiscoveredChange, DiscoveredDevice } from '../../../hal/discovery/
 import { createEventBus, type EventBus } from '../../../kiosk/core/event-bus.js';
 import { DiscoveryService } from '../../../kiosk/room/discovery-service.js';
 import { FakeExecutables } from '../../hal/fake-executables.js';
+import { waitFor } from '../../support/wait.js';
 
 const logger = pino({ level: 'silent' });
-
-async function waitFor(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 // A temp /dev with a fake serial node stands in for real hardware; the router is served for real on 127.0.0.1.
 describe('DiscoveryService and GET /api/devices/discovered', () => {
@@ -81,7 +74,7 @@ describe('DiscoveryService and GET /api/devices/discovered', () => {
     await mkdir(join(root, 'dev', 'serial', 'by-id'), { recursive: true });
     await writeFile(join(root, 'dev', 'ttyUSB0'), '');
     await symlink('../../ttyUSB0', join(root, 'dev', 'serial', 'by-id', 'usb-FTDI_FT232R_USB_UART_A10K3ZQ1-if00-port0'));
-    await waitFor(() => changes.length > 0, 'plug event on the bus');
+    await waitFor('plug event on the bus', () => changes.length > 0, 10_000);
     expect(changes[0]).toMatchObject({ change: 'plugged', device: { kind: 'serial', path: join(root, 'dev', 'ttyUSB0') } });
 
     // A port only the serialport list knows (no by-id link): seen on the requested rescan.

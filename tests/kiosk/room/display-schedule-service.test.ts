@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { pino } from 'pino';
 import { SimDisplay } from '../../../hal/display/sim.js';
-import { displayScheduleConfig } from '../../../kiosk/room/config.js';
+import { displayScheduleConfig } from '../../../config/room-automation.js';
 import { DisplayScheduleService } from '../../../kiosk/room/display-schedule-service.js';
 import type { SessionWindow } from '../../../kiosk/room/display-schedule.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { displayScheduleConfig } from '../../../kiosk/room/config.js';
+import { displayScheduleConfig } from '../../../config/room-automation.js';
 import { decideDisplay, localTime, type SessionWindow } from '../../../kiosk/room/display-schedule.js';
 
 const tz = 'Asia/Ho_Chi_Minh';

@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { doaConfig } from '../../../hal/audio/config.js';
 import { SimPtz } from '../../../hal/ptz/sim.js';
 import { createEventBus, type EventBus } from '../../../kiosk/core/event-bus.js';
-import { speakerTrackingConfig } from '../../../kiosk/room/config.js';
+import { speakerTrackingConfig } from '../../../config/room-automation.js';
 import { SpeakerTrackingService } from '../../../kiosk/room/speaker-tracking-service.js';
 
 const logger = pino({ level: 'silent' });

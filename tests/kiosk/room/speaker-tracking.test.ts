@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { speakerTrackingConfig } from '../../../kiosk/room/config.js';
+import { speakerTrackingConfig } from '../../../config/room-automation.js';
 import { SpeakerTracker, angularDistance } from '../../../kiosk/room/speaker-tracking.js';
 
 // Citizen seat at 30°, officials' table at 150°, document camera corner at 270°.

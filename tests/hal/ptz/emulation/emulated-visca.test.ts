@@ -3,7 +3,8 @@ import { halConfig } from '../../../../hal/config.js';
 import { createDevices } from '../../../../hal/registry.js';
 import { EmulatedViscaPtz, EmulatedViscaSerialPtz } from '../../../../hal/ptz/emulation/emulated-visca.js';
 import { PtzTimeoutError } from '../../../../hal/ptz/errors.js';
-import { testBackoff, waitFor } from '../helpers/wait.js';
+import { testBackoff } from '../helpers/wait.js';
+import { waitFor } from '../../../support/wait.js';
 
 /** Sim mode's PTZ: chosen by config, the real VISCA drivers against the in-process emulator (pty by default, or UDP). */
 describe('visca-emulated (sim mode with the real VISCA driver)', () => {

@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PtzNotConnectedError, PtzUnsupportedError } from '../../../../hal/ptz/errors.js';
 import { PelcoDPtyEmulator } from '../../../../hal/ptz/pelco-d/emulator.js';
 import { PelcoDPtz } from '../../../../hal/ptz/pelco-d/driver.js';
-import { hex, testBackoff, waitFor } from '../helpers/wait.js';
+import { hex, testBackoff } from '../helpers/wait.js';
+import { waitFor } from '../../../support/wait.js';
 
 /** The real pelco-d driver against the Pelco-D dome emulator over a real pty pair (socat). */
 describe('pelco-d driver ↔ emulated dome on a pty', () => {

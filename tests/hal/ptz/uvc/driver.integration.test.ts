@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PtzNotConnectedError } from '../../../../hal/ptz/errors.js';
 import { UvcPtz } from '../../../../hal/ptz/uvc/driver.js';
 import { installFakeV4l2Ctl } from '../helpers/fake-v4l2-ctl.js';
-import { testBackoff, waitFor } from '../helpers/wait.js';
+import { testBackoff } from '../helpers/wait.js';
+import { waitFor } from '../../../support/wait.js';
 
 /** No UVC PTZ camera exists here: the driver runs against the fake v4l2-ctl of helpers/fake-v4l2-ctl.ts. */
 describe('uvc driver ↔ fake v4l2-ctl on PATH', () => {

@@ -4,7 +4,8 @@ import { PtzCommandError, PtzNotConnectedError, PtzTimeoutError } from '../../..
 import { ViscaUdpEmulator } from '../../../../hal/ptz/visca/emulator.js';
 import { PayloadType, encodeIpMessage } from '../../../../hal/ptz/visca/ip-header.js';
 import { ViscaIpPtz } from '../../../../hal/ptz/visca-ip/driver.js';
-import { h, hex, testBackoff, waitFor } from '../helpers/wait.js';
+import { h, hex, testBackoff } from '../helpers/wait.js';
+import { waitFor } from '../../../support/wait.js';
 
 /** The real visca-ip driver against the VISCA camera emulator over real UDP on 127.0.0.1. */
 describe('visca-ip driver ↔ emulated camera over UDP', () => {

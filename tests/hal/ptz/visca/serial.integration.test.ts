@@ -6,7 +6,8 @@ import { PtzCommandError, PtzNotConnectedError, PtzTimeoutError } from '../../..
 import { ViscaPtyEmulator } from '../../../../hal/ptz/visca/emulator.js';
 import { ViscaSerialPtz } from '../../../../hal/ptz/visca-serial/driver.js';
 import type { DeviceStatus } from '../../../../hal/core/driver.js';
-import { h, hex, testBackoff, waitFor } from '../helpers/wait.js';
+import { h, hex, testBackoff } from '../helpers/wait.js';
+import { waitFor } from '../../../support/wait.js';
 
 /**
  * The real visca-serial driver against the VISCA camera emulator over a real pty pair (socat).

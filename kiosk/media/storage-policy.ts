@@ -1,3 +1,5 @@
+import { gigabytesText } from '../core/units.js';
+
 /**
  * The one storage policy for recordings: the readiness test, a session's start, the media worker's
  * disk watch and the console all decide with these functions, so a readiness run cannot pass while
@@ -79,9 +81,8 @@ export function recorderVerdict(freeBytes: number, bytesPerSecond: number, polic
 
 /** What the officer and the technician read when a start is refused or allowed (Vietnamese, then English). */
 export function admissionMessage(decision: Admission): string {
-  const gb = (bytes: number) => (bytes / 1e9).toFixed(1);
   const { neededBytes: need, freeBytes: free } = decision;
   return decision.ok
-    ? `Đủ dung lượng lưu trữ (cần ${gb(need)} GB, còn trống ${gb(free)} GB). / Enough storage (needs ${gb(need)} GB, ${gb(free)} GB free).`
-    : `Không đủ dung lượng để ghi hình buổi tiếp: cần ${gb(need)} GB, chỉ còn trống ${gb(free)} GB. Hãy sao lưu (xuất) và xoá bản ghi cũ trước khi bắt đầu. / Not enough storage to record this session: it needs ${gb(need)} GB, only ${gb(free)} GB is free. Export and remove old recordings before starting.`;
+    ? `Đủ dung lượng lưu trữ (cần ${gigabytesText(need, 'vi')} GB, còn trống ${gigabytesText(free, 'vi')} GB). / Enough storage (needs ${gigabytesText(need, 'en')} GB, ${gigabytesText(free, 'en')} GB free).`
+    : `Không đủ dung lượng để ghi hình buổi tiếp: cần ${gigabytesText(need, 'vi')} GB, chỉ còn trống ${gigabytesText(free, 'vi')} GB. Hãy sao lưu (xuất) và xoá bản ghi cũ trước khi bắt đầu. / Not enough storage to record this session: it needs ${gigabytesText(need, 'en')} GB, only ${gigabytesText(free, 'en')} GB is free. Export and remove old recordings before starting.`;
 }

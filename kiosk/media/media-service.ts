@@ -9,6 +9,7 @@ import { stopResultSchema, workerMessageSchema, workerStatusSchema, type StopRes
 import type { MediaPlan } from './plan.js';
 import type { SegmentInfo } from './types.js';
 import { describeError } from '../../hal/core/describe-error.js';
+import type { EncodeFigures } from './encode-meter.js';
 
 export type WorkerState = 'stopped' | 'starting' | 'running' | 'restarting';
 
@@ -21,6 +22,8 @@ export interface MediaHealth {
   recording?: { recordingId: string; startedAt: string; segmentsClosed: number; gaps: number };
   sources: Record<string, 'ok' | 'lost' | 'stopped'>;
   stream: WorkerStatus['stream'];
+  /** The encoder's output as measured (encode-meter.ts), while the program runs. */
+  encode?: EncodeFigures & { at: string };
   lastError?: string;
 }
 
@@ -89,6 +92,7 @@ export class MediaService implements Service {
   #lastError: string | undefined;
   #preview: { jpeg: Uint8Array; at: string } | undefined;
   #levels: { peakDb: number[]; rmsDb: number[]; at: string } | undefined;
+  #encode: (EncodeFigures & { at: string }) | undefined;
   #lastHeardAt = Date.now();
   #stopping = false;
   /** Set while a worker is being retired after a recording; the next recording waits for its successor. */
@@ -154,6 +158,11 @@ export class MediaService implements Service {
     return this.#recording ? this.#preview : undefined;
   }
 
+  /** The encoder's last figures of the current or last recording; `frames` is final once it stopped. */
+  encodeFigures(): (EncodeFigures & { at: string }) | undefined {
+    return this.#encode;
+  }
+
   /** The latest sound levels while recording, for the meters. */
   levels(): { peakDb: number[]; rmsDb: number[]; at: string } | undefined {
     return this.#recording ? this.#levels : undefined;
@@ -169,6 +178,7 @@ export class MediaService implements Service {
       ...(r ? { recording: { recordingId: r.recordingId, startedAt: r.startedAt, segmentsClosed: r.segments, gaps: r.gaps } } : {}),
       sources: { ...this.#sources },
       stream: this.#stream,
+      ...(this.#recording && this.#encode ? { encode: this.#encode } : {}),
       ...(this.#lastError ? { lastError: this.#lastError } : {}),
     };
   }
@@ -189,6 +199,7 @@ export class MediaService implements Service {
     const purpose = request.purpose ?? 'evidence';
     this.#preview = undefined;
     this.#levels = undefined;
+    this.#encode = undefined;
     const recording: ActiveRecording = { recordingId: request.recordingId, purpose, dir: request.dir, sessionLabel: request.sessionLabel ?? request.recordingId, startedAt: new Date().toISOString(), nextIndex: startIndex, segments: 0, files: [], gaps: 0 };
     this.#recording = recording;
     try {
@@ -358,6 +369,11 @@ export class MediaService implements Service {
         this.#levels = { peakDb: event.peakDb, rmsDb: event.rmsDb, at: new Date().toISOString() };
         bus.emit('audioLevels', { peakDb: event.peakDb, rmsDb: event.rmsDb });
         return;
+      case 'encodeStats': {
+        const { type: _type, ...figures } = event;
+        this.#encode = { ...figures, at: new Date().toISOString() };
+        return;
+      }
       case 'preview':
         this.#preview = { jpeg: event.jpeg, at: new Date().toISOString() };
         bus.emit('mediaPreview', event.jpeg);

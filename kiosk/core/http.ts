@@ -1,6 +1,6 @@
 import express, { type ErrorRequestHandler, type Request } from 'express';
 import type { z } from 'zod';
-import type { Logger } from '../core/logger.js';
+import type { Logger } from './logger.js';
 
 /** Error answered to an API client as JSON: `{ error: { code, message, details? } }`. */
 export class HttpError extends Error {

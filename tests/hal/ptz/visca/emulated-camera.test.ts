@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ViscaCameraModel } from '../../../../hal/ptz/visca/camera-model.js';
+import { ViscaCameraModel } from '../../../../hal/ptz/visca/emulated-camera.js';
 import { h, hex } from '../helpers/wait.js';
 
 /** The emulated camera's answers, byte for byte, as a Sony camera at address 1 gives them. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ageRecipientProblem } from './encryption.js';
+import { ageRecipientProblem } from './age-recipient.js';
 
 /**
  * `evidence.export` in the device config: who may open confidential exports, and how long an

@@ -1,20 +1,20 @@
 import type express from 'express';
-import type { DeviceConfig } from '../../config/schema.js';
-import { resolveDataPath } from '../../config/load.js';
-import type { Devices } from '../../hal/registry.js';
-import type { EventBus } from '../core/event-bus.js';
-import type { Logger } from '../core/logger.js';
-import type { Database } from '../store/database.js';
-import { createChecks } from '../readiness/checks/index.js';
-import { GstProbe } from '../readiness/gst-probe.js';
-import type { MediaProbePort, TestRecorder } from '../readiness/ports.js';
-import { ReadinessService } from '../readiness/readiness-service.js';
-import { readinessConsoleRouter, readinessKioskRouter } from '../readiness/routes.js';
-import { auditUnavailable } from './fallbacks.js';
-import type { AuditPort, RecordingPort } from './ports.js';
-import { expectedRecordingBytes } from './recording-size.js';
-import { sessionConsoleRouter, sessionKioskRouter } from './routes.js';
-import { SessionService } from './session-service.js';
+import type { DeviceConfig } from '../config/schema.js';
+import { resolveDataPath } from '../config/load.js';
+import type { Devices } from '../hal/registry.js';
+import type { EventBus } from './core/event-bus.js';
+import type { Logger } from './core/logger.js';
+import type { Database } from './store/database.js';
+import { createChecks } from './readiness/checks/index.js';
+import { GstProbe } from './readiness/gst-probe.js';
+import type { MediaProbePort, TestRecorder } from './readiness/ports.js';
+import { ReadinessService } from './readiness/readiness-service.js';
+import { readinessConsoleRouter, readinessKioskRouter } from './readiness/routes.js';
+import { auditUnavailable } from './session/fallbacks.js';
+import type { AuditPort, RecordingPort } from './session/ports.js';
+import { expectedRecordingBytes } from './session/recording-size.js';
+import { sessionConsoleRouter, sessionKioskRouter } from './session/routes.js';
+import { SessionService } from './session/session-service.js';
 
 export interface SessionWiring {
   config: DeviceConfig;

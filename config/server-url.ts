@@ -21,6 +21,20 @@ export function checkServerUrl(raw: string): ServerUrlCheck {
   return { ok: false, error: `${url.protocol}//${url.host}: only wss:// (or ws:// to loopback) is supported` };
 }
 
+/**
+ * The `wss://` URL to dial a websocket listener at `host:port`: a wildcard listener (0.0.0.0, ::) is
+ * dialled on this machine's loopback, an IPv6 address goes in brackets. The one place such URLs are
+ * written (room configs, the monitoring service, the load generator, cluster nodes).
+ */
+export function websocketUrl(host: string, port: number): string {
+  return `wss://${urlHost(host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host)}:${port}`;
+}
+
+/** A host as it goes into a URL or a host:port pair: IPv6 addresses in brackets. */
+export function urlHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
 export function isLoopback(hostname: string): boolean {
   const host = hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
   if (host === 'localhost') return true;
