@@ -121,6 +121,9 @@ describe('a day at the room, seen from the console', () => {
     await expect.poll(() => console_.locator('.banner.fail').count(), { timeout: 20_000 }).toBe(1);
     expect(await text(console_, '.banner.fail')).toBe('Mất kết nối với máy điều khiển — số liệu dưới đây có thể đã cũ.');
     expect(await console_.locator('.dashboard.stale').count()).toBe(1);
+    // Not "recording" while nobody answers: the room tile says what the kiosk says.
+    expect(await text(console_, '#tile-room')).toContain('MẤT KẾT NỐI — KHÔNG GHI');
+    expect(await text(console_, '#tile-room')).not.toContain('ĐANG GHI');
     await console_.screenshot({ path: join(artifacts, 'console-day-offline-1440x900.png') });
     daemon = await startDaemon(config, { env: { DIEMCAU_LSBLK: drive.lsblkCommand }, readyTimeoutMs: 60_000 });
     await expect.poll(() => console_.locator('.banner.fail').count(), { timeout: 30_000 }).toBe(0);

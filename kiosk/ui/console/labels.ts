@@ -25,13 +25,15 @@ export function clockDuration(seconds: number): string {
   return h > 0 ? `${h}:${two(m)}:${two(whole % 60)}` : `${m}:${two(whole % 60)}`;
 }
 
-/** "3 ngày 4 giờ 5 phút" / "4 giờ 5 phút": the daemon's uptime, a UPS runtime. */
+/** "3 ngày 4 giờ 5 phút" / "4 giờ 5 phút" / "5 phút 9 giây": the daemon's uptime, a UPS runtime. */
 export function longDuration(seconds: number, language: Language): string {
   const whole = Math.max(0, Math.floor(seconds));
   const days = Math.floor(whole / 86400);
   const hours = Math.floor((whole % 86400) / 3600);
   const minutes = Math.floor((whole % 3600) / 60);
-  return days > 0 ? say('daysHours', language, { days, hours, minutes }) : say('hoursMinutes', language, { hours, minutes });
+  if (days > 0) return say('daysHours', language, { days, hours, minutes });
+  // Under an hour the seconds tell a technician whether the daemon just restarted.
+  return hours > 0 ? say('hoursMinutes', language, { hours, minutes }) : say('minutesSeconds', language, { minutes, seconds: whole % 60 });
 }
 
 /** An audit action in words; an action the catalogue does not know yet is shown as "Khác (code)". */

@@ -38,7 +38,8 @@ export function DashboardView() {
     <div class="tiles">
       <article class="tile" id="tile-room">
         <h2>${t('roomState')}</h2>
-        ${h ? html`<p class="big"><${Badge} kind=${h.status === 'ok' ? 'ok' : 'warn'}>${t(h.status === 'ok' ? 'roomOk' : 'roomDegraded')}</${Badge}></p>
+        ${stale ? html`<p class="big"><${Badge} kind="fail">${t('disconnected')}</${Badge}></p>` : null}
+        ${h && !stale ? html`<p class="big"><${Badge} kind=${h.status === 'ok' ? 'ok' : 'warn'}>${t(h.status === 'ok' ? 'roomOk' : 'roomDegraded')}</${Badge}></p>
           <p>${recording === 'recording' ? html`<${Badge} kind="rec">${t('recordingNow')}</${Badge}>` : recording === 'stopped' ? html`<${Badge} kind="fail">${t('recordingStoppedNow')}</${Badge}>` : t('recordingIdle')}</p>
           <dl><dt>${t('version')}</dt><dd id="version">${h.version}</dd><dt>${t('uptime')}</dt><dd>${longDuration(h.uptimeSeconds, lang)}</dd></dl>` : null}
       </article>
@@ -78,7 +79,7 @@ export function DashboardView() {
           <tbody>${(h?.devices ?? []).map((d) => html`<tr data-device=${d.kind}><td>${word('deviceKind', d.kind, lang)}</td><td><code>${d.driver}</code></td><td><${Badge} kind=${statusClass[d.status] ?? 'neutral'}>${statusKey[d.status] ? t(statusKey[d.status]!) : t('unknown')}</${Badge}></td><td class="muted">${d.detail ?? ''}</td></tr>`)}</tbody></table>
         <p id="services">${t('servicesTitle')}: ${servicesDown.length === 0 ? t('servicesAllRunning', { count: h?.services.length ?? 0 }) : html`<span class="error">${t('servicesDown', { names: servicesDown.map((x) => x.name).join(', ') })}</span>`}</p>
       </article>
-      ${can('recordings.read') ? html`<${LivePicture} recording=${recording === 'recording'} />` : null}
+      ${can('recordings.read') ? html`<${LivePicture} recording=${recording === 'recording' && !stale} />` : null}
     </div>
   </section>`;
 }
