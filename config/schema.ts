@@ -179,6 +179,26 @@ const session = z.object({
   }).strict().default({ beforeMinutes: 30, afterMinutes: 120 }),
 }).strict();
 
+/** Software updates (kiosk/update, README "Update"). */
+const command = z.array(z.string().min(1)).min(1).max(16);
+const update = z.object({
+  /** No update starts during a live session, nor within this many minutes before a scheduled one. */
+  quietMinutesBeforeSession: z.number().int().min(0).max(7 * 24 * 60).default(120),
+  /** The new release must be healthy this soon after its start, or the previous one comes back with its database. */
+  healthDeadlineSeconds: z.number().int().min(5).max(3600).default(180),
+  /** The tree holding /opt/diemcau and /etc/diemcau/release-keys: "/" on a device (another folder for tests and image builds). */
+  installRoot: z.string().min(1).default('/'),
+  /** How the updater (root, outside the daemon) stops and starts the daemon: argv, no shell. */
+  daemonControl: z.object({
+    stop: command.default(['systemctl', 'stop', 'diemcau.service']),
+    start: command.default(['systemctl', 'start', 'diemcau.service']),
+  }).strict().default({ stop: ['systemctl', 'stop', 'diemcau.service'], start: ['systemctl', 'start', 'diemcau.service'] }),
+  /** Release folders kept on disk, current and previous included. */
+  keepReleases: z.number().int().min(2).max(20).default(3),
+  /** A downloaded artifact larger than this is refused. */
+  maxArtifactMegabytes: z.number().int().min(10).max(4096).default(512),
+}).strict();
+
 export const deviceConfig = z.object({
   version: z.literal(CONFIG_VERSION, { error: `this software reads config version ${CONFIG_VERSION}` }),
   room,
@@ -191,6 +211,7 @@ export const deviceConfig = z.object({
   storage: storage.default(() => storage.parse({})),
   evidence: evidence.default(() => evidence.parse({})),
   session: session.default(() => session.parse({})),
+  update: update.default(() => update.parse({})),
   log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info') }).strict().default({ level: 'info' }),
 }).strict();
 

@@ -39,6 +39,8 @@ export const driverFamilies: { [K in DeviceKind]: Families<K> } = {
     'visca-ip': async (options, context) => new (await import('./ptz/visca-ip/driver.js')).ViscaIpPtz(context, options),
     'pelco-d': async (options, context) => new (await import('./ptz/pelco-d/driver.js')).PelcoDPtz(context, options),
     uvc: async (options, context) => new (await import('./ptz/uvc/driver.js')).UvcPtz(context, options),
+    onvif: async (options, context) => new (await import('./ptz/onvif/driver.js')).OnvifPtz(context, options),
+    'onvif-emulated': async (options, context) => new (await import('./ptz/onvif/emulated.js')).EmulatedOnvifPtz(context, options),
     'visca-emulated': async (options, context) => {
       const { EmulatedViscaPtz, EmulatedViscaSerialPtz } = await import('./ptz/emulation/emulated-visca.js');
       return options.transport === 'pty' ? new EmulatedViscaSerialPtz(context, options) : new EmulatedViscaPtz(context, options);

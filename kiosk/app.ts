@@ -14,6 +14,8 @@ import type { Logger } from './core/logger.js';
 import { ServiceHost } from './core/service.js';
 import { audioRouter } from './hardware/audio-routes.js';
 import { HardwareService } from './hardware/hardware-service.js';
+import { OnvifSetup } from './ip-cameras/onvif-setup.js';
+import { onvifConsoleRouter } from './ip-cameras/routes.js';
 import { PowerService } from './power/power-service.js';
 import { PtzService } from './ptz/ptz-service.js';
 import { DiscoveryService } from './room/discovery-service.js';
@@ -43,6 +45,8 @@ import { StoreService } from './store/store-service.js';
 import { WebService } from './web/web-service.js';
 import { migrations } from './database-schema.js';
 import { authRouter } from './auth/routes.js';
+import { UpdateService } from './update/update-service.js';
+import { updateConsoleRouter } from './update/routes.js';
 
 export const version: string = JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')).version;
 
@@ -60,6 +64,7 @@ export interface App {
   web: WebService;
   media: MediaService;
   recordings: RecordingService;
+  update: UpdateService;
 }
 
 /** The composition root: builds every service in start order. Adding a feature = one line here. */
@@ -75,6 +80,7 @@ export function createApp(config: DeviceConfig, logger: Logger, recentLogs?: Rec
   const store = new StoreService(resolveDataPath(config, config.storage.database), version, logger.child({ component: 'store' }), migrations);
   const hardware = new HardwareService(config.hal, bus, logger);
   const ptz = new PtzService({ db: () => store.db, device: () => hardware.devices.ptz, bus, logger: logger.child({ component: 'ptz' }) });
+  const onvifSetup = new OnvifSetup({ secretsDir: resolveDataPath(config, 'secrets'), logger: logger.child({ component: 'ip-cameras' }) });
   const evidence = new EvidenceService({ config, db: () => store.db, bus, logger: logger.child({ component: 'evidence' }) });
   // All GStreamer lives in a supervised worker process; it records only when a session asks it to.
   const media = new MediaService({ plan: planFromConfig(config), bus, logger: logger.child({ component: 'media' }), workerLogLevel: config.log.level, timeZone: config.room.timezone });
@@ -103,6 +109,9 @@ export function createApp(config: DeviceConfig, logger: Logger, recentLogs?: Rec
   const healthSource = { services: () => host.statuses(), devices: () => hardware.snapshots(), media: () => media.health(), recording: () => recordings.health(), power: () => powerHealthOf(hardware.devices.ups) };
   const healthMeta = { version, startedAt, room: { id: config.room.id, name: config.room.name, role: config.room.role } };
   const health = () => healthReport(healthSource, healthMeta);
+  // Software updates: checked and handed to the updater, a process of its own (kiosk/update). Started
+  // after the fleet, so the outcome of an update made while the daemon was stopped reaches central.
+  const update = new UpdateService({ config, version, sessions, bus, logger: logger.child({ component: 'update' }) });
   // Central monitoring over NATS: readiness, session states (never identities), alerts, room state; commands in.
   const fleet = new FleetService({
     config: config.fleet,
@@ -115,6 +124,7 @@ export function createApp(config: DeviceConfig, logger: Logger, recentLogs?: Rec
     sessions,
     readiness: { run: (request) => readiness.run(request), lastRun: async () => (await readiness.store.list({ limit: 1 }))[0], runsFor: (sessionId) => readiness.store.list({ sessionId, limit: 20 }) },
     machine: { paths: [resolveDataPath(config, config.storage.recordingsDir), '/'], ups: () => hardware.devices.ups },
+    update,
     ...(recentLogs ? { recentLogs: (count: number) => recentLogs.newest(count) } : {}),
   });
   const metrics = createRoomMetrics({
@@ -143,9 +153,9 @@ export function createApp(config: DeviceConfig, logger: Logger, recentLogs?: Rec
     health,
     metrics: metricsHandler(metrics, config.web.console.metricsTokenFile),
     consoleAuth: { gate: auth.consoleGate(), router: authRouter(auth), actorOf: (req) => auth.actorOf(req), stillValid: (req) => auth.stillValid(req) },
-    routes: { kiosk: [ptz.kioskRouter(), audioRouter(() => hardware.devices.audio), mediaRouter(media), technicianCalls.kioskRouter(), ...sessionRoutes.kiosk], console: [ptz.consoleRouter(), mediaRouter(media, requireCapability('recordings.read')), evidenceConsoleRouter(evidence), discovery.consoleRouter(), technicianCalls.consoleRouter(), ...sessionRoutes.console, ...consoleExtras] },
+    routes: { kiosk: [ptz.kioskRouter(), audioRouter(() => hardware.devices.audio), mediaRouter(media), technicianCalls.kioskRouter(), ...sessionRoutes.kiosk], console: [ptz.consoleRouter(), mediaRouter(media, requireCapability('recordings.read')), evidenceConsoleRouter(evidence), discovery.consoleRouter(), onvifConsoleRouter(onvifSetup), technicianCalls.consoleRouter(), updateConsoleRouter(update, version, evidence), ...sessionRoutes.console, ...consoleExtras] },
   });
 
-  host.add(store).add(hardware).add(ptz).add(evidence).add(media).add(recordings).add(auth).add(sessions).add(power).add(readiness).add(displaySchedule).add(speakerTracking).add(roomSignals).add(discovery).add(technicianCalls).add(fleet).add(web);
-  return { host, store, hardware, ptz, evidence, auth, sessions, power, readiness, fleet, web, media, recordings };
+  host.add(store).add(hardware).add(ptz).add(evidence).add(media).add(recordings).add(auth).add(sessions).add(power).add(readiness).add(displaySchedule).add(speakerTracking).add(roomSignals).add(discovery).add(technicianCalls).add(fleet).add(update).add(web);
+  return { host, store, hardware, ptz, evidence, auth, sessions, power, readiness, fleet, web, media, recordings, update };
 }

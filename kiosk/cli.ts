@@ -14,6 +14,8 @@ const commands: Record<string, () => Promise<Command>> = {
   user: async () => (await import('./cli/user.js')).userCommand,
   verify: async () => (await import('./cli/verify.js')).verifyCommand,
   export: async () => (await import('./cli/export.js')).exportCommand,
+  update: async () => (await import('./cli/update.js')).updateCommand,
+  'self-test': async () => (await import('./cli/self-test.js')).selfTestCommand,
 };
 
 

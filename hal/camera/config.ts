@@ -18,7 +18,10 @@ export const cameraConfig = z.discriminatedUnion('driver', [
     probeTimeoutMs: z.number().int().min(200).max(30_000).optional(),
     /** How often the camera is probed while ok, since a network camera gives no unplug event (default 10000). */
     checkMs: z.number().int().min(500).max(300_000).optional(),
+    /** RTSP login: the user here, the password in a file (under the data folder's `secrets/`), never in the URL. */
+    username: z.string().min(1).max(64).optional(),
+    passwordFile: z.string().min(1).optional(),
     ...capture,
-  }).strict(),
+  }).strict().refine((c) => (c.username === undefined) === (c.passwordFile === undefined), { message: 'username and passwordFile go together', path: ['passwordFile'] }),
 ]);
 export type CameraConfig = z.infer<typeof cameraConfig>;

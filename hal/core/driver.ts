@@ -15,6 +15,8 @@ export interface DeviceSnapshot {
   /** Why the device is not ok, in words a technician can act on. Never contains secrets. */
   detail?: string;
   since: string;
+  /** A networked device's clock against the room's (ONVIF cameras): it matters for evidence timestamps. */
+  clock?: { driftSeconds: number; checkedAt: string };
 }
 
 /** Events every driver emits; a kind adds its own on top. */

@@ -33,5 +33,35 @@ export const ptzConfig = z.discriminatedUnion('driver', [
     address: z.number().int().min(1).max(255).default(1),
   }).strict(),
   z.object({ driver: z.literal('uvc'), device: z.string().regex(/^\/dev\//, 'must be a /dev path') }).strict(),
+  /** A network PTZ camera over ONVIF Profile S (WS-Security digest); the password lives in a file, never in the config. */
+  z.object({
+    driver: z.literal('onvif'),
+    host: hostName,
+    port: tcpPort.default(80),
+    path: z.string().regex(/^\//, 'must start with /').default('/onvif/device_service'),
+    username: z.string().min(1).max(64),
+    passwordFile: z.string().min(1),
+    /** The media profile whose PTZ configuration is driven; the first one with PTZ when absent. */
+    profileToken: z.string().min(1).max(64).optional(),
+    timeoutMs: z.number().int().min(200).max(30_000).default(3000),
+    /** How often the camera's clock is read while ok: it doubles as the "still answering" check. */
+    checkMs: z.number().int().min(200).max(300_000).default(10_000),
+  }).strict(),
+  /**
+   * Sim mode with an IP camera: the ONVIF camera emulator on 127.0.0.1 and, beside it, GStreamer's RTSP
+   * server streaming test video with the same credentials; the real `onvif` driver talks to the emulator.
+   */
+  z.object({
+    driver: z.literal('onvif-emulated'),
+    username: z.string().min(1).max(64).default('admin'),
+    /** Created with a random password when missing; point the RTSP camera's `passwordFile` at it too. */
+    passwordFile: z.string().min(1),
+    onvifPort: z.number().int().min(0).max(65535).default(0),
+    rtspPort: tcpPort.default(8554),
+    /** The emulated camera's clock minus the room's, to see drift reported. */
+    clockOffsetMs: z.number().int().default(0),
+    timeoutMs: z.number().int().min(200).max(30_000).default(3000),
+    checkMs: z.number().int().min(200).max(300_000).default(10_000),
+  }).strict(),
 ]);
 export type PtzConfig = z.infer<typeof ptzConfig>;

@@ -43,6 +43,12 @@ export function roomEventOf(entry: OutboxEntry): RoomEvent {
     case 'security-alert':
       return { ...base, severity: 'warning' };
     // One alert per call: raised from the room, cleared when a technician acknowledges it in the console.
+    // One alert for the room's software: raised when an update had to be rolled back or failed, cleared by the next success.
+    case 'update': {
+      const state = data.state;
+      const bad = state === 'rolled-back' || state === 'failed';
+      return { ...base, severity: bad ? 'critical' : state === 'refused' ? 'warning' : 'info', ...(bad || state === 'succeeded' ? { alert: { key: 'update', state: bad ? ('raised' as const) : ('cleared' as const) } } : {}) };
+    }
     case 'technician-call': {
       const waiting = data.state === 'waiting';
       return { ...base, severity: waiting ? 'warning' : 'info', alert: { key: `technician-call:${str(data.id)}`, state: waiting ? 'raised' : 'cleared' } };

@@ -55,6 +55,10 @@ export interface FleetServiceOptions {
   machine: Pick<TelemetrySources, 'paths' | 'ups'>;
   /** The daemon's newest log lines, redacted (kiosk/core/recent-logs.ts), for the `recent-logs` command. */
   recentLogs?: (count: number) => string[];
+  /** Software updates (kiosk/update): the `update` command starts one. */
+  update?: {
+    request(source: { url: string }, requestedBy: { via: 'fleet'; actor: string }): Promise<{ id: string; state: string }>;
+  };
   /** What `reboot` does; by default runs `fleet.rebootCommand` (an empty command: logged, nothing done). Injectable for tests. */
   reboot?: (reason: string) => Promise<void>;
 }
@@ -167,6 +171,8 @@ export class FleetService implements Service {
       }),
       bus.on('securityAlert', (alert) => queue('security-alert', () => alert)),
       bus.on('technicianCall', (call) => queue('technician-call', () => call)),
+      // Progress and outcome of a software update; the requester is named only by the channel (console, fleet, cli).
+      bus.on('updateProgress', (status) => queue('update', () => ({ id: status.id, state: status.state, from: status.from, to: status.to, via: status.requestedBy.via, at: status.updatedAt, ...(status.problem ? { problem: status.problem } : {}), ...(status.detail ? { detail: status.detail } : {}) }))),
       // Health is live state, not history: the KV key is rewritten when it changes (at most once a second).
       bus.on('deviceStatus', () => this.#stateSoon()),
     );
@@ -411,6 +417,19 @@ export class FleetService implements Service {
         // After the reply has gone out.
         setTimeout(() => void reboot(reason).catch((error: unknown) => logger.error({ err: String(error) }, 'reboot failed')), 500).unref();
         return { at };
+      },
+      update: async ({ url }) => {
+        const update = this.options.update;
+        if (!update) throw new CommandRefused('refused', 'this daemon does not take updates');
+        try {
+          const status = await update.request({ url }, { via: 'fleet', actor: 'central-monitoring' });
+          return { updateId: status.id, state: status.state };
+        } catch (error) {
+          const refusal = error as { kind?: string; problem?: string; message?: string };
+          if (refusal.kind === 'conflict') throw new CommandRefused(refusal.problem === 'busy' ? 'busy' : 'refused', `${refusal.problem}: ${refusal.message}`.slice(0, 480));
+          if (refusal.kind === 'invalid') throw new CommandRefused('refused', String(refusal.message).slice(0, 480));
+          throw error;
+        }
       },
     };
   }

@@ -405,7 +405,7 @@ export class SessionService implements Service, ActiveSessionPort {
     const { recordingId } = recording;
     let started: SessionRecord;
     try {
-      started = await this.#apply(session, 'live', { type: 'started', actor, at: this.#now.toISOString(), data: { recordingId } }, { recordingId, recordingDir: recording.dir });
+      started = await this.#apply(session, 'start', { type: 'started', actor, at: this.#now.toISOString(), data: { recordingId } }, { storageCanHold: hold.ok }, { recordingId, recordingDir: recording.dir });
     } catch (error) {
       // Not live after all (e.g. a fleet abort won the race): a recorder nobody will stop must not run on.
       await this.options.recordings.stopRecording(recordingId).then(() => this.options.recordings.seal(recordingId)).catch((stopError: unknown) => this.options.logger.error({ sessionId: id, err: String(stopError) }, 'recorder did not stop after a failed start'));
@@ -422,15 +422,15 @@ export class SessionService implements Service, ActiveSessionPort {
   async endSession(id: string, actor: string, reason?: string): Promise<SessionRecord> {
     const ending = await this.#transition(id, 'end', { type: 'ended', actor, data: reason ? { reason } : {} });
     this.#leaveLive(id);
-    if (!ending.recordingId) return this.#apply(ending, 'closed', { type: 'closed', actor, at: this.#now.toISOString() });
+    if (!ending.recordingId) return this.#apply(ending, 'finalize', { type: 'closed', actor, at: this.#now.toISOString() });
     const stopped = await this.options.recordings.stopRecording(ending.recordingId).catch((error: unknown) => ({ clean: false, segments: 0, durationSeconds: 0, detail: describeError(error) }));
     const summary = { segments: stopped.segments, durationSeconds: stopped.durationSeconds, ...(stopped.detail ? { detail: stopped.detail } : {}) };
     let final: SessionRecord;
     if (stopped.clean) {
-      final = await this.#apply(ending, 'closed', { type: 'closed', actor, at: this.#now.toISOString(), data: summary });
+      final = await this.#apply(ending, 'finalize', { type: 'closed', actor, at: this.#now.toISOString(), data: summary });
     } else {
       this.options.logger.error({ sessionId: id, err: stopped.detail }, 'recording did not finalize');
-      final = await this.#apply(ending, 'failed', { type: 'failed', actor, at: this.#now.toISOString(), data: { ...summary, reason: `recording did not finalize: ${stopped.detail}` } });
+      final = await this.#apply(ending, 'fail', { type: 'failed', actor, at: this.#now.toISOString(), data: { ...summary, reason: `recording did not finalize: ${stopped.detail}` } });
     }
     await this.#seal(final);
     return final;
@@ -534,7 +534,7 @@ export class SessionService implements Service, ActiveSessionPort {
     for (const session of await this.store.sessionsInStates(['live', 'ending'])) {
       if (session.state === 'ending') {
         // The recorder was being stopped when we died: close the session and seal what was written.
-        const closed = await this.#apply(session, 'closed', { type: 'closed', actor: 'system', at: this.#now.toISOString(), data: { recovered: true } });
+        const closed = await this.#apply(session, 'finalize', { type: 'closed', actor: 'system', at: this.#now.toISOString(), data: { recovered: true } });
         await this.#seal(closed);
         continue;
       }
@@ -547,11 +547,11 @@ export class SessionService implements Service, ActiveSessionPort {
         this.#leaveLive(session.id);
         const message = describeError(error);
         this.options.logger.error({ sessionId: session.id, err: message }, 'cannot resume recording after restart');
-        const failed = await this.#apply(session, 'failed', { type: 'failed', actor: 'system', at: this.#now.toISOString(), data: { reason: `recording could not resume: ${message}` } });
+        const failed = await this.#apply(session, 'fail', { type: 'failed', actor: 'system', at: this.#now.toISOString(), data: { reason: `recording could not resume: ${message}` } });
         await this.#seal(failed);
         continue;
       }
-      const resumed = await this.#apply(session, 'live', { type: 'resumed', actor: 'system', at: this.#now.toISOString(), data: { recordingId: session.recordingId } }, undefined, 'resume');
+      const resumed = await this.#apply(session, 'resume', { type: 'resumed', actor: 'system', at: this.#now.toISOString(), data: { recordingId: session.recordingId } });
       if (session.recorderStopped) await this.recorderResumed(session.id, this.#now.toISOString());
       this.options.logger.warn({ sessionId: session.id, recordingId: session.recordingId, gapFrom: lastLife }, 'live session resumed after restart');
       this.#goLive(resumed);
@@ -583,19 +583,17 @@ export class SessionService implements Service, ActiveSessionPort {
   }
 
   async #transition(id: string, trigger: SessionTrigger, event: Omit<NewEvent, 'at'>, context: TransitionContext = {}): Promise<SessionRecord> {
-    const session = await this.#get(id);
-    const outcome = transition(session.state, trigger, { now: this.#now.getTime(), endsAt: Date.parse(session.endsAt), ...context });
-    if (!outcome.ok) throw new SessionError('conflict', outcome.reason);
-    return this.#apply(session, outcome.to, { ...event, at: this.#now.toISOString() }, undefined, trigger);
+    return this.#apply(await this.#get(id), trigger, { ...event, at: this.#now.toISOString() }, context);
   }
 
-  /** Persists state + event in one transaction, then tells the bus. */
-  async #apply(session: SessionRecord, to: SessionState, event: NewEvent, recording?: { recordingId: string; recordingDir: string }, trigger?: SessionTrigger): Promise<SessionRecord> {
-    if (trigger === undefined) {
-      const implied = impliedTrigger(session.state, to);
-      const outcome = transition(session.state, implied);
-      if (!outcome.ok || outcome.to !== to) throw new SessionError('conflict', `cannot move a ${session.state} session to ${to}`);
-    }
+  /**
+   * The one way a session moves: the state machine says where `trigger` leads from the session's
+   * state, given the facts; then state + event are persisted in one transaction and the bus is told.
+   */
+  async #apply(session: SessionRecord, trigger: SessionTrigger, event: NewEvent, context: TransitionContext = {}, recording?: { recordingId: string; recordingDir: string }): Promise<SessionRecord> {
+    const outcome = transition(session.state, trigger, context);
+    if (!outcome.ok) throw new SessionError('conflict', outcome.reason);
+    const to = outcome.to;
     let updated: SessionRecord;
     try {
       updated = await this.store.applyTransition(session.id, session.state, to, event, recording);
@@ -617,17 +615,6 @@ export class SessionService implements Service, ActiveSessionPort {
     const nameOf = (citizen: CitizenRecord) => this.#sealer.open<CitizenIdentity>(citizen.identitySealed, citizen.id).name;
     return sessionView(session, await this.store.cases(session.id), await this.store.citizens(session.id), nameOf, { withConfidentialSummaries: forConsole });
   }
-}
-
-/** The trigger the service means when it moves a session directly (start, end, recovery). */
-function impliedTrigger(from: SessionState, to: SessionState): SessionTrigger {
-  if (to === 'live') return from === 'live' ? 'resume' : 'start';
-  if (to === 'closed') return 'finalize';
-  if (to === 'failed') return 'fail';
-  if (to === 'ending') return 'end';
-  if (to === 'aborted') return 'abort';
-  if (to === 'ready') return 'markReady';
-  return 'prepare';
 }
 
 function latest(...instants: (string | null)[]): string | undefined {

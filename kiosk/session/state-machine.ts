@@ -6,10 +6,10 @@
 export const sessionStates = ['scheduled', 'preparing', 'ready', 'live', 'ending', 'closed', 'failed', 'aborted'] as const;
 export type SessionState = (typeof sessionStates)[number];
 
-export const sessionTriggers = ['prepare', 'markReady', 'start', 'resume', 'end', 'finalize', 'fail', 'abort', 'retry'] as const;
+export const sessionTriggers = ['prepare', 'markReady', 'start', 'resume', 'end', 'finalize', 'fail', 'abort'] as const;
 export type SessionTrigger = (typeof sessionTriggers)[number];
 
-/** Facts the guards look at; the service gathers them before asking. */
+/** Facts the guards look at; the service gathers them before asking. A guard refuses when its fact is missing. */
 export interface TransitionContext {
   /** Outcome of the latest readiness run for this session, if any. */
   readiness?: 'pass' | 'warn' | 'fail';
@@ -17,11 +17,6 @@ export interface TransitionContext {
   readinessOverride?: boolean;
   /** The evidence store can hold the expected recording (never start what cannot be kept). */
   storageCanHold?: boolean;
-  /** The recorder accepted the recording (set by the service after asking the media engine). */
-  recorderStarted?: boolean;
-  /** Milliseconds since the epoch; compared with `endsAt` for a retry. */
-  now?: number;
-  endsAt?: number;
 }
 
 export type TransitionOutcome =
@@ -53,9 +48,10 @@ const rules: Record<SessionTrigger, Rule> = {
   start: {
     from: beforeLive,
     to: 'live',
+    // (A recorder that does not start never gets here: the service asks the media engine first.)
     guard: (c) => {
-      if (c.storageCanHold === false) return 'the disk cannot hold this session\'s recording';
-      if (c.recorderStarted === false) return 'the recorder did not start';
+      if (c.storageCanHold === undefined) return 'the disk has not been checked for this session\'s recording';
+      if (!c.storageCanHold) return 'the disk cannot hold this session\'s recording';
       return undefined;
     },
   },
@@ -65,11 +61,6 @@ const rules: Record<SessionTrigger, Rule> = {
   finalize: { from: ['ending'], to: 'closed' },
   fail: { from: ['preparing', 'ready', 'live', 'ending'], to: 'failed' },
   abort: { from: beforeLive, to: 'aborted' },
-  retry: {
-    from: ['failed'],
-    to: 'preparing',
-    guard: (c) => (c.now !== undefined && c.endsAt !== undefined && c.now >= c.endsAt ? 'the session\'s scheduled end has passed' : undefined),
-  },
 };
 
 /** Asks whether `trigger` may move a session in state `from`, and where to. */
@@ -88,7 +79,7 @@ export function isUpcoming(state: SessionState): boolean {
   return (beforeLive as readonly SessionState[]).includes(state);
 }
 
-/** States from which no trigger leads anywhere else except a retry. */
+/** States no trigger leads out of: a failed session is not re-run, another one is scheduled. */
 export function isFinished(state: SessionState): boolean {
   return state === 'closed' || state === 'aborted' || state === 'failed';
 }

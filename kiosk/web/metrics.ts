@@ -42,6 +42,10 @@ export function createRoomMetrics(source: RoomMetricsSource): Registry {
   gauge('diemcau_device_status', 'One series per device and status; 1 for the device\'s current status.', ['device', 'kind', 'status'], (g) => {
     for (const d of source.health().devices) for (const status of deviceStatuses) g.set({ device: d.id, kind: d.kind, status }, d.status === status ? 1 : 0);
   });
+  // Networked devices (ONVIF cameras) read their clock: a drifting camera puts wrong times on evidence.
+  gauge('diemcau_device_clock_drift_seconds', 'A networked device\'s clock minus the room\'s, as last read.', ['device'], (g) => {
+    for (const d of source.health().devices) if (d.clock) g.set({ device: d.id }, d.clock.driftSeconds);
+  });
   gauge('diemcau_recording_active', '1 while a session is being recorded.', [], (g) => g.set(source.health().recording?.state === 'recording' ? 1 : 0));
   gauge('diemcau_recording_stopped', '1 when a live session\'s recorder stopped by itself (nothing is being recorded).', [], (g) => g.set(source.health().recording?.state === 'stopped' ? 1 : 0));
   gauge('diemcau_media_worker_restarts', 'Media worker restarts since the daemon started.', [], (g) => g.set(source.health().media?.restarts ?? 0));

@@ -58,7 +58,7 @@ export const ptzBench: BenchSuite = {
   },
 };
 
-async function measure(count: number, work: (i: number) => Promise<void>): Promise<{ median: number; p95: number }> {
+export async function measure(count: number, work: (i: number) => Promise<void>): Promise<{ median: number; p95: number }> {
   for (let i = 0; i < WARM_UP; i++) await work(i);
   const samples: number[] = [];
   for (let i = 0; i < count; i++) {
@@ -70,7 +70,7 @@ async function measure(count: number, work: (i: number) => Promise<void>): Promi
   return { median: percentile(samples, 0.5), p95: percentile(samples, 0.95) };
 }
 
-function percentile(sorted: number[], q: number): number {
+export function percentile(sorted: number[], q: number): number {
   const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
   return sorted[index]!;
 }

@@ -10,6 +10,8 @@ const suites: Record<string, () => Promise<BenchSuite>> = {
   readiness: async () => (await import('./readiness.js')).readinessBench,
   media: async () => (await import('./media.js')).mediaBench,
   fleet: async () => (await import('./fleet.js')).fleetBench,
+  'ip-camera': async () => (await import('./ip-camera.js')).ipCameraBench,
+  update: async () => (await import('./update.js')).updateBench,
 };
 
 const { values } = parseArgs({ options: { only: { type: 'string', multiple: true } }, strict: true });

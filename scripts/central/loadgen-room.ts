@@ -83,6 +83,7 @@ export class SimulatedRoom {
       'push-schedule': async () => ({ created: 0, updated: 0, cancelled: 0, ignored: 0 }),
       'recent-logs': async () => ({ lines: [], truncated: false }),
       reboot: async () => ({ at: new Date().toISOString() }),
+      update: async () => ({ updateId: 'u-sim', state: 'downloading' }),
     });
     void (async () => {
       for await (const status of nc.status()) if (status.type === 'disconnect') counters.disconnects++;

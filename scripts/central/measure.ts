@@ -73,6 +73,7 @@ async function main(): Promise<void> {
       'push-schedule': async () => ({ created: 0, updated: 0, cancelled: 0, ignored: 0 }),
       'recent-logs': async () => ({ lines: [], truncated: false }),
       reboot: async () => ({ at: new Date().toISOString() }),
+      update: async () => ({ updateId: 'u-sim', state: 'downloading' }),
     });
     const monitoring = await connectVerified({ servers: url, user: await readUserCredential(layout.monitoringSeedFile), caFile: layout.caFile });
     const pings: number[] = [];

@@ -8,12 +8,23 @@ APT_PACKAGES=(
   ddcutil alsa-utils pulseaudio-utils
   gstreamer1.0-x fonts-dejavu-core libnss3-tools
   pulseaudio gstreamer1.0-pulseaudio
-  nats-server
+  nats-server device-tree-compiler
+  gir1.2-gst-rtsp-server-1.0 python3-gi nginx-light libnginx-mod-rtmp
+)
+
+# What a room device needs at run time (scripts/install-device.sh installs the missing ones): no compilers,
+# no -dev packages (a release carries its native modules built), no test servers.
+DEVICE_APT_PACKAGES=(
+  gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
+  gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-pulseaudio libsqlite3-0
+  ffmpeg age nut-client chromium cage v4l-utils ddcutil alsa-utils openssl curl fonts-dejavu-core
 )
 
 missing_packages() {
+  # The list to check: APT_PACKAGES (the project's), or the name of another, e.g. DEVICE_APT_PACKAGES.
+  local -n wanted="${1:-APT_PACKAGES}"
   # One dpkg-query for all: fast enough to run before every `npm test`.
-  dpkg-query -W -f='${Package} ${Status}\n' "${APT_PACKAGES[@]}" 2>/dev/null | awk '$NF == "installed" { print $1 }' | sort > /tmp/.diemcau-installed.$$ || true
-  printf '%s\n' "${APT_PACKAGES[@]}" | sort | comm -23 - /tmp/.diemcau-installed.$$
+  dpkg-query -W -f='${Package} ${Status}\n' "${wanted[@]}" 2>/dev/null | awk '$NF == "installed" { print $1 }' | sort > /tmp/.diemcau-installed.$$ || true
+  printf '%s\n' "${wanted[@]}" | sort | comm -23 - /tmp/.diemcau-installed.$$
   rm -f /tmp/.diemcau-installed.$$
 }

@@ -50,6 +50,9 @@ const expected: Record<string, Rule> = {
   'GET /api/evidence/drives': 'recordings.export',
   'GET /api/devices/discovered': 'devices.manage',
   'POST /api/devices/discovered/rescan': 'devices.manage',
+  'POST /api/devices/onvif/discover': 'devices.manage',
+  'POST /api/devices/onvif/describe': 'devices.manage',
+  'POST /api/devices/onvif/choose': 'devices.manage',
   'GET /api/schedule': 'health.read',
   'POST /api/schedule': 'sessions.manage',
   'GET /api/schedule/:id': 'sessions.manage',
@@ -69,6 +72,8 @@ const expected: Record<string, Rule> = {
   // The room's calls for the technician: listed and acknowledged (audited) by who looks after the devices.
   'GET /api/technician-calls': 'devices.manage',
   'POST /api/technician-calls/:id/acknowledge': 'devices.manage',
+  'GET /api/update': 'devices.manage',
+  'POST /api/update': 'devices.manage',
   // The console's dashboard, log tail and configuration (issue 11).
   'GET /api/system': 'health.read',
   'GET /api/config': { anyOf: ['devices.manage', 'users.manage'] },
@@ -80,7 +85,7 @@ const expected: Record<string, Rule> = {
 };
 
 /** Bodies that reach the role check without doing real work (a readiness run would record for 5 s). */
-const bodies: Record<string, unknown> = { 'POST /api/readiness/run': { sessionId: 'no-such-session' } };
+const bodies: Record<string, unknown> = { 'POST /api/readiness/run': { sessionId: 'no-such-session' }, 'POST /api/devices/onvif/discover': { timeoutMs: 300 } };
 
 const concrete = (pattern: string) => pattern.replace(':index', '0').replace(/:[A-Za-z]+/g, 'no-such-id');
 const allowed = (rule: Rule, role: Role) => (rule === 'open' || rule === 'login' ? true : typeof rule === 'object' ? rule.anyOf.some((c) => can(role, c)) : can(role, rule));

@@ -189,6 +189,7 @@ describe('central monitoring service', () => {
       'push-schedule': async () => ({ created: 0, updated: 0, cancelled: 0, ignored: 0 }),
       'recent-logs': async () => ({ lines: [], truncated: false }),
       reboot: async () => { throw new CommandRefused('refused', 'a session is live'); },
+      update: async () => { throw new CommandRefused('refused', 'a session is live'); },
     });
     await nc.flush();
     expect((await api.post('/api/rooms/sim-room/commands/ping')).body).toMatchObject({ outcome: 'ok', result: { uptimeS: 60, version: '0.1.0' } });

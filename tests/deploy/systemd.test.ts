@@ -56,8 +56,31 @@ describe('systemd units', () => {
     expect(execStart).toContain('${DIEMCAU_KIOSK_URL}');
   });
 
+  it('keep the kiosk browser on the kiosk address: every other URL, devtools, downloads and extensions blocked by policy', () => {
+    const policy = JSON.parse(readFileSync(join(root, 'systemd', 'chromium', 'diemcau-kiosk.json'), 'utf8'));
+    const url = unit('diemcau-kiosk.service').get('Service')!.get('Environment')!.find((e) => e.startsWith('DIEMCAU_KIOSK_URL='))!.split('=')[1]!;
+    expect(policy.URLBlocklist).toEqual(['*']);
+    expect(policy.URLAllowlist).toEqual([url]);
+    expect(policy).toMatchObject({ DeveloperToolsAvailability: 2, DownloadRestrictions: 3, ExtensionInstallBlocklist: ['*'], IncognitoModeAvailability: 1 });
+  });
+
+  it('run the updater as root outside the daemon, started by a path unit on the daemon\'s request file', async () => {
+    const path = unit('diemcau-update.path').get('Path')!;
+    const dataDir = loadConfigFile(join(root, 'config', 'examples', 'rpi5-visca-nut.json')).storage.dataDir;
+    expect(path.get('PathExists')).toEqual([join(dataDir, 'updates', 'request.json')]);
+    expect(path.get('Unit')).toEqual(['diemcau-update.service']);
+    const service = unit('diemcau-update.service').get('Service')!;
+    expect(service.get('Type')).toEqual(['oneshot']);
+    expect(service.get('User')).toEqual(['root']);
+    expect(service.get('ExecStart')?.[0]).toBe('/usr/bin/node /opt/diemcau/current/dist/kiosk/cli.js update apply');
+    expect(service.get('ReadWritePaths')?.[0]?.split(' ')).toEqual(['/opt/diemcau', dataDir]);
+    // Part of no daemon's lifetime: stopping diemcau.service must not stop the updater that stopped it.
+    expect(unit('diemcau-update.service').get('Unit')!.get('PartOf')).toBeUndefined();
+    expect(unit('diemcau.service').get('Service')!.get('ExecStart')?.[0]).toBe('/usr/bin/node /opt/diemcau/current/dist/kiosk/cli.js start');
+  });
+
   it('pass systemd-analyze verify (apart from executables that exist only on an installed device)', async () => {
-    const result = await run('systemd-analyze', ['verify', '--man=no', join(root, 'systemd', 'diemcau.service'), join(root, 'systemd', 'diemcau-kiosk.service')], { env: { ...process.env, SYSTEMD_LOG_LEVEL: 'warning' } }).then(
+    const result = await run('systemd-analyze', ['verify', '--man=no', ...['diemcau.service', 'diemcau-kiosk.service', 'diemcau-update.service', 'diemcau-update.path'].map((name) => join(root, 'systemd', name))], { env: { ...process.env, SYSTEMD_LOG_LEVEL: 'warning' } }).then(
       (r) => r.stderr,
       (error) => error.stderr as string,
     );
@@ -77,7 +100,11 @@ describe('scripts/install-device.sh into an image root', () => {
     const args = ['scripts/install-device.sh', '--root', image, '--profile', 'config/examples/rpi5-visca-nut.json', '--board', 'raspberry-pi-5', '--no-enable'];
     await run('bash', args, { cwd: root });
     for (const path of [
-      'opt/diemcau/dist/kiosk/cli.js',
+      'opt/diemcau/current/dist/kiosk/cli.js',
+      'etc/systemd/system/diemcau-update.service',
+      'etc/systemd/system/diemcau-update.path',
+      'etc/chromium/policies/managed/diemcau-kiosk.json',
+      'boot/firmware/overlays/diemcau-io.dtbo',
       'etc/systemd/system/diemcau.service',
       'etc/systemd/system/diemcau-kiosk.service',
       'etc/udev/rules.d/70-diemcau.rules',

@@ -191,6 +191,9 @@ describe('central monitoring over NATS (real nats-server)', () => {
       reboot: async () => {
         throw new CommandRefused('refused', 'a session is live');
       },
+      update: async () => {
+        throw new CommandRefused('refused', 'a session is live');
+      },
     };
     const sub = serveCommands(b, 'room-b', handlers, { onError: (e) => refused.push(e.code) });
     await b.flush();

@@ -65,6 +65,7 @@ describe('NATS message schema v1: every kind round-trips through build and parse
     ],
     'recent-logs': [{ lines: 2 }, { lines: ['{"level":30,"msg":"a"}', '{"level":40,"msg":"b"}'], truncated: true }],
     reboot: [{ reason: 'cập nhật phần mềm' }, { at }],
+    update: [{ url: 'https://phathanh.dongthap.gov.vn/diemcau-0.2.0-linux-arm64.tar.gz' }, { updateId: 'u-20261201-abc123', state: 'downloading' }],
   };
   it.each(Object.entries(requests) as [CommandName, [unknown, unknown]][])('command %s: request and result', (command, [args, result]) => {
     const request = parseCommandRequest(subjects.command('room-a', command), buildCommandRequest(command, 'req-1', args as never));

@@ -57,11 +57,17 @@ describe('capture pipelines', () => {
     [{ kind: 'v4l2', device: '/dev/video2', format: 'raw', width: 640, height: 480, fps: 15 } as const,
       `v4l2src device="/dev/video2" ! video/x-raw,width=640,height=480,framerate=15/1 ! ${NORMALISED} ! intervideosink channel=dc-camera`],
     [{ kind: 'rtsp', url: 'rtsp://10.0.0.5:554/stream1', latencyMs: 200 } as const,
-      `rtspsrc location="rtsp://10.0.0.5:554/stream1" latency=200 ! application/x-rtp,media=video ! decodebin ! ${NORMALISED} ! intervideosink channel=dc-camera`],
+      `rtspsrc name=camera-in location="rtsp://10.0.0.5:554/stream1" latency=200 ! application/x-rtp,media=video ! decodebin ! ${NORMALISED} ! intervideosink channel=dc-camera`],
     [{ kind: 'tcp-gdp', host: '127.0.0.1', port: 5000 } as const,
       `tcpclientsrc host="127.0.0.1" port=5000 ! gdpdepay ! ${NORMALISED} ! intervideosink channel=dc-camera`],
   ])('camera %o', (camera, expected) => {
     expect(cameraCapture(camera, plan)).toEqual({ role: 'camera', launch: expected });
+  });
+
+  it('an IP camera with a login: the user in the launch string, the password only as a file to read', () => {
+    const spec = cameraCapture({ kind: 'rtsp', url: 'rtsp://10.0.0.5:554/main', latencyMs: 200, username: 'admin', passwordFile: '/var/lib/diemcau/secrets/cam.password' }, plan);
+    expect(spec.launch).toContain('rtspsrc name=camera-in location="rtsp://10.0.0.5:554/main" latency=200 user-id="admin" ! ');
+    expect(spec.secret).toEqual({ element: 'camera-in', property: 'user-pw', file: '/var/lib/diemcau/secrets/cam.password' });
   });
 
   it.each([
@@ -93,10 +99,17 @@ describe('capture pipelines', () => {
   });
 
   it.each([
-    [{ kind: 'rtsp', url: 'rtsps://mcu/live', latencyMs: 100 } as const, 'rtspsrc name=remote-in location="rtsps://mcu/live" latency=100'],
-    [{ kind: 'rtmp', url: 'rtmp://mcu/live/x' } as const, 'rtmpsrc name=remote-in location="rtmp://mcu/live/x"'],
+    [{ kind: 'rtmp', url: 'rtmp://mcu/live/x' } as const, 'rtmp2src name=remote-in location="rtmp://mcu/live/x"'],
   ])('remote %o', (remote, source) => {
     expect(remoteCapture(remote, plan)?.launch).toBe(`${source} ! decodebin name=remote-decode\nremote-decode. ! video/x-raw ! queue ! ${pipVideo}\nremote-decode. ! audio/x-raw ! queue ! ${pipAudio}`);
+  });
+
+  it('an RTSP remote feed: each RTP stream decoded on its own (one decodebin takes only the first pad)', () => {
+    expect(remoteCapture({ kind: 'rtsp', url: 'rtsps://mcu/live', latencyMs: 100 }, plan)?.launch).toBe(
+      'rtspsrc name=remote-in location="rtsps://mcu/live" latency=100\n' +
+        `remote-in. ! application/x-rtp,media=video ! decodebin ! video/x-raw ! queue ! ${pipVideo}\n` +
+        `remote-in. ! application/x-rtp,media=audio ! decodebin ! audio/x-raw ! queue ! ${pipAudio}`,
+    );
   });
 
   it('no remote feed, no remote pipeline', () => {

@@ -13,9 +13,9 @@ const cases: Case[] = [
   ['scheduled', 'markReady', { readiness: 'pass' }, 'not_allowed'],
   ['scheduled', 'start', { storageCanHold: true }, 'live'],
   ['preparing', 'start', { storageCanHold: true }, 'live'],
-  ['ready', 'start', {}, 'live'],
+  // A guard refuses when its fact is missing: a start nobody checked the disk for does not go live.
+  ['ready', 'start', {}, 'guard_failed'],
   ['ready', 'start', { storageCanHold: false }, 'guard_failed'],
-  ['ready', 'start', { storageCanHold: true, recorderStarted: false }, 'guard_failed'],
   ['live', 'start', { storageCanHold: true }, 'not_allowed'],
   ['closed', 'start', {}, 'not_allowed'],
   ['live', 'resume', {}, 'live'],
@@ -33,9 +33,6 @@ const cases: Case[] = [
   ['ready', 'abort', {}, 'aborted'],
   ['live', 'abort', {}, 'not_allowed'],
   ['aborted', 'abort', {}, 'not_allowed'],
-  ['failed', 'retry', { now: 1_000, endsAt: 2_000 }, 'preparing'],
-  ['failed', 'retry', { now: 2_000, endsAt: 2_000 }, 'guard_failed'],
-  ['closed', 'retry', {}, 'not_allowed'],
 ];
 
 describe('session state machine', () => {
@@ -49,10 +46,10 @@ describe('session state machine', () => {
     }
   });
 
-  it('lets nothing but a retry leave a finished state', () => {
+  it('lets nothing leave a finished state', () => {
     for (const state of sessionStates.filter(isFinished)) {
-      const leaving = sessionTriggers.filter((trigger) => transition(state, trigger, { storageCanHold: true, readiness: 'pass', now: 0, endsAt: 1 }).ok);
-      expect(leaving).toEqual(state === 'failed' ? ['retry'] : []);
+      const leaving = sessionTriggers.filter((trigger) => transition(state, trigger, { storageCanHold: true, readiness: 'pass' }).ok);
+      expect(leaving).toEqual([]);
     }
   });
 

@@ -20,6 +20,12 @@ export const commandArgs = {
   'recent-logs': z.object({ lines: z.number().int().min(1).max(1000).default(200) }).strict(),
   /** Refused while a session is live. */
   reboot: z.object({ reason: label(200) }).strict(),
+  /**
+   * A software update (kiosk/update): the signed release at `url` (its signature at `url` + `.sig`).
+   * Refused while a session is live or soon; the reply comes once the download has begun, the
+   * progress and the outcome as `update` events.
+   */
+  update: z.object({ url: z.string().regex(/^https?:\/\/\S+$/, 'an http(s) URL').max(2000) }).strict(),
 } as const satisfies Record<CommandName, z.ZodType>;
 
 export const commandResults = {
@@ -28,6 +34,7 @@ export const commandResults = {
   'push-schedule': z.object({ created: count, updated: count, cancelled: count, ignored: count }),
   'recent-logs': z.object({ lines: z.array(z.string().max(4000)).max(1000), truncated: z.boolean() }),
   reboot: z.object({ at: instant }),
+  update: z.object({ updateId: label(40), state: label(40) }),
 } as const satisfies Record<CommandName, z.ZodType>;
 
 export type CommandArgs<C extends CommandName> = z.output<(typeof commandArgs)[C]>;

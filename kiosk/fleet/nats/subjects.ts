@@ -18,10 +18,10 @@ function roomToken(roomId: string): string {
   return roomId;
 }
 
-export const commandNames = ['ping', 'run-readiness', 'push-schedule', 'recent-logs', 'reboot'] as const;
+export const commandNames = ['ping', 'run-readiness', 'push-schedule', 'recent-logs', 'reboot', 'update'] as const;
 export type CommandName = (typeof commandNames)[number];
 
-export const eventTopics = ['readiness', 'readiness-alert', 'session', 'session-gap', 'power', 'disk', 'evidence-alert', 'security-alert', 'technician-call'] as const;
+export const eventTopics = ['readiness', 'readiness-alert', 'session', 'session-gap', 'power', 'disk', 'evidence-alert', 'security-alert', 'technician-call', 'update'] as const;
 export type EventTopic = (typeof eventTopics)[number];
 
 /** JetStream stream holding every room's events; its duplicate window drops a replayed `room:seq`. */

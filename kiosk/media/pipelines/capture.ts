@@ -31,7 +31,9 @@ function normalise(width: number, height: number, fps: number): string {
 export function cameraCapture(camera: CameraSource, plan: MediaPlan): CaptureSpec {
   const { width, height, fps } = plan.video;
   const tail = `${normalise(width, height, fps)} ! ${heartbeat} ! intervideosink channel=${channels.camera}`;
-  return { role: 'camera', launch: `${cameraSource(camera)} ! ${tail}` };
+  const spec: CaptureSpec = { role: 'camera', launch: `${cameraSource(camera)} ! ${tail}` };
+  if (camera.kind === 'rtsp' && camera.passwordFile) spec.secret = { element: elements.cameraIn, property: 'user-pw', file: camera.passwordFile };
+  return spec;
 }
 
 function cameraSource(camera: CameraSource): string {
@@ -44,7 +46,7 @@ function cameraSource(camera: CameraSource): string {
         : `v4l2src device=${quote(camera.device)} ! video/x-raw,width=${camera.width},height=${camera.height},framerate=${camera.fps}/1`;
     case 'rtsp':
       // Only the video RTP stream: a camera's own microphone would otherwise be a pad nobody links.
-      return `rtspsrc location=${quote(camera.url)} latency=${camera.latencyMs} ! application/x-rtp,media=video ! decodebin`;
+      return `rtspsrc name=${elements.cameraIn} location=${quote(camera.url)} latency=${camera.latencyMs}${camera.username ? ` user-id=${quote(camera.username)}` : ''} ! application/x-rtp,media=video ! decodebin`;
     case 'tcp-gdp':
       return `tcpclientsrc host=${quote(camera.host)} port=${camera.port} ! gdpdepay`;
   }
@@ -87,10 +89,19 @@ export function remoteCapture(remote: RemoteSource, plan: MediaPlan): CaptureSpe
       if (remote.passphraseFile) spec.secret = { element: elements.remoteIn, property: 'passphrase', file: remote.passphraseFile };
       return spec;
     }
-    case 'rtsp':
-      return { role: 'remote', launch: demuxed(`rtspsrc name=${elements.remoteIn} location=${quote(remote.url)} latency=${remote.latencyMs}`) };
+    case 'rtsp': {
+      // One RTP stream per medium, each with its own decoder: a single decodebin takes only the first
+      // pad rtspsrc offers, and when that is the sound the picture is never decoded.
+      const src = elements.remoteIn;
+      return {
+        role: 'remote',
+        launch: `rtspsrc name=${src} location=${quote(remote.url)} latency=${remote.latencyMs}\n${src}. ! application/x-rtp,media=video ! decodebin ! video/x-raw ! queue ! ${video}\n${src}. ! application/x-rtp,media=audio ! decodebin ! audio/x-raw ! queue ! ${audio}`,
+      };
+    }
     case 'rtmp':
-      return { role: 'remote', launch: demuxed(`rtmpsrc name=${elements.remoteIn} location=${quote(remote.url)}`) };
+      // rtmp2src, not librtmp's rtmpsrc: rtmpsrc blocks (or aborts the worker) when set to NULL mid-read,
+      // which froze the worker when a recording with an RTMP remote feed stopped.
+      return { role: 'remote', launch: demuxed(`rtmp2src name=${elements.remoteIn} location=${quote(remote.url)}`) };
   }
 }
 

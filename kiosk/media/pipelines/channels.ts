@@ -28,4 +28,6 @@ export const elements = {
   preview: 'preview',
   streamOut: 'stream-out',
   remoteIn: 'remote-in',
+  /** The IP camera's rtspsrc, whose password is set from its file. */
+  cameraIn: 'camera-in',
 } as const;

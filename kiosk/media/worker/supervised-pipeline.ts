@@ -50,12 +50,7 @@ export class SupervisedPipeline {
 
   async start(): Promise<void> {
     if (this.#health !== 'stopped') return;
-    this.#pipeline ??= createPipeline(this.options.launch);
-    const { secret } = this.options;
-    if (secret) {
-      const element = this.#pipeline.findChild(secret.element);
-      if (element) element[secret.property] = (await readFile(secret.file, 'utf8')).trim();
-    }
+    if (!this.#pipeline) await this.#build();
     this.#health = 'starting';
     this.#downSince = Date.now();
     this.#play();
@@ -70,6 +65,16 @@ export class SupervisedPipeline {
     this.#generation++;
     this.#pipeline?.stop();
     this.#health = 'stopped';
+  }
+
+  async #build(): Promise<void> {
+    const pipeline = createPipeline(this.options.launch);
+    const { secret } = this.options;
+    if (secret) {
+      const element = pipeline.findChild(secret.element);
+      if (element) element[secret.property] = (await readFile(secret.file, 'utf8')).trim();
+    }
+    this.#pipeline = pipeline;
   }
 
   #play(): void {
@@ -124,10 +129,18 @@ export class SupervisedPipeline {
     const delay = backoffDelay(this.#attempt++, this.options.backoff);
     this.options.logger.warn({ pipeline: this.options.name, reason, retryMs: delay }, 'pipeline down, retrying');
     if (firstReport) this.options.onDown(reason, wasUp);
+    // A launch string's links to pads that appear later (rtspsrc, decodebin) are made once, the first
+    // time those pads appear: a source that was up comes back with new pads nobody links. So a pipeline
+    // that was up is built again from its launch string; failed attempts in between reuse it (the
+    // binding never frees a pipeline, so this costs one per outage, not one per retry).
+    const rebuild = wasUp;
     this.#retry = setTimeout(() => {
-      this.#retry = undefined;
-      if (this.#health === 'stopped') return;
-      this.#play();
+      void (async () => {
+        if (rebuild) await this.#build().catch((error: unknown) => this.options.logger.warn({ pipeline: this.options.name, err: String(error) }, 'pipeline rebuild failed; retrying the old one'));
+        this.#retry = undefined;
+        if (this.#health === 'stopped') return;
+        this.#play();
+      })();
     }, delay);
   }
 }

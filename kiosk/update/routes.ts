@@ -1,0 +1,49 @@
+import express, { type ErrorRequestHandler, type Request } from 'express';
+import { z } from 'zod';
+import { requireCapability, type AuthenticatedRequest } from '../auth/middleware.js';
+import { HttpError, parseBody } from '../core/http.js';
+import { problemLabels, stateLabels } from './messages.js';
+import type { UpdateStatus } from './status.js';
+import { UpdateError } from './update-error.js';
+import type { UpdateService } from './update-service.js';
+
+const httpStatusOf: Record<UpdateError['kind'], number> = { conflict: 409, invalid: 400, unavailable: 503 };
+
+const updateErrors: ErrorRequestHandler = (error, _req, _res, next) => {
+  if (error instanceof UpdateError) next(new HttpError(httpStatusOf[error.kind], error.problem, error.message, { label: problemLabels[error.problem] }));
+  else next(error);
+};
+
+const requestBody = z.object({ url: z.string().min(1).max(2000) }).strict();
+
+/** A status with the words for its state and problem, as the console shows it. */
+export function statusView(status: UpdateStatus | undefined): unknown {
+  if (!status) return null;
+  return { ...status, label: stateLabels[status.state], ...(status.problem ? { problemLabel: problemLabels[status.problem] } : {}) };
+}
+
+/**
+ * The console's update API (README "Update"), for an account with `devices.manage`:
+ *   GET  /api/update          { version, status }   the running version and the last update's progress
+ *   POST /api/update {url}    202 { status }        409 while a session is live or soon, or another update runs
+ */
+/** Who asked for an update is kept in the audit log (the status names only the channel). */
+export interface UpdateAudit {
+  record(entry: { actor: string; role: string; action: string; target: string; detail?: string }): Promise<void>;
+}
+
+export function updateConsoleRouter(update: UpdateService, version: string, audit: UpdateAudit): express.Router {
+  const router = express.Router();
+  router.get('/update', requireCapability('devices.manage'), async (_req, res) => {
+    res.json({ version, status: statusView(await update.status()) });
+  });
+  router.post('/update', requireCapability('devices.manage'), async (req: Request, res) => {
+    const body = parseBody(requestBody, req);
+    const actor = (req as AuthenticatedRequest).auth!;
+    const status = await update.request({ url: body.url }, { via: 'console', actor: actor.user });
+    await audit.record({ actor: actor.user, role: actor.role, action: 'software-update-requested', target: `update:${status.id}`, detail: body.url.slice(0, 500) });
+    res.status(202).json({ status: statusView(status) });
+  });
+  router.use(updateErrors);
+  return router;
+}
