@@ -30,6 +30,13 @@ import { MediaService } from './media/media-service.js';
 import { RecordingService } from './recording/recording-service.js';
 import { storagePolicyFrom } from './media/storage-policy.js';
 import { mediaRouter } from './media/routes.js';
+import { playbackRouter } from './evidence/playback-routes.js';
+import { createSampler } from './fleet/telemetry/sampler.js';
+import { expectedRecordingBytes } from './session/recording-size.js';
+import { ConfigFile } from './settings/config-file.js';
+import { settingsRouter } from './settings/routes.js';
+import { logRouter } from './web/log-routes.js';
+import { systemRouter } from './web/system-routes.js';
 import { requireCapability } from './auth/middleware.js';
 import { planFromConfig } from './media/plan.js';
 import type { ReadinessService } from './readiness/readiness-service.js';
@@ -61,8 +68,11 @@ export interface App {
 }
 
 /** The composition root: builds every service in start order. Adding a feature = one line here. */
-/** `recentLogs`: the daemon's log lines kept in memory (kiosk/main.ts), for central monitoring's `recent-logs`. */
-export function createApp(config: DeviceConfig, logger: Logger, recentLogs?: RecentLogs): App {
+/**
+ * `recentLogs`: the daemon's log lines kept in memory (kiosk/main.ts), for central monitoring's `recent-logs`
+ * and the console's log tail. `configFile`: the file the config came from, which the console may edit.
+ */
+export function createApp(config: DeviceConfig, logger: Logger, recentLogs?: RecentLogs, configFile?: string): App {
   const startedAt = Date.now();
   const bus = createEventBus(logger);
   const host = new ServiceHost(logger);
@@ -126,6 +136,16 @@ export function createApp(config: DeviceConfig, logger: Logger, recentLogs?: Rec
     fleet: async () => ({ state: fleet.state, pendingEvents: await fleet.pendingEvents() }),
   });
   const auth = new AuthService({ db: () => store.db, logger: logger.child({ component: 'auth' }), secureCookies: Boolean(config.web.console.tls), audit: evidence, bus });
+  const recordingsPath = resolveDataPath(config, config.storage.recordingsDir);
+  const system = systemRouter({
+    sample: createSampler({ version, paths: [recordingsPath, '/'], health, ups: () => hardware.devices.ups }),
+    disk: () => evidence.checkDisk(),
+    bytesPerHour: expectedRecordingBytes({ videoKbps: config.media.video.bitrateKbps, audioKbps: config.media.audioBitrateKbps }, 3600),
+    fleet: () => ({ enabled: config.fleet.enabled, state: fleet.state }),
+    startedAt,
+  });
+  const settings = settingsRouter(new ConfigFile(config, configFile), (actor, paths) => evidence.record({ actor: actor.user, role: actor.role, action: 'config-changed', target: 'config', detail: paths.join(', ') }));
+  const consoleExtras = [system, settings, playbackRouter(evidence, logger.child({ component: 'playback' })), ...(recentLogs ? [logRouter((count) => recentLogs.newest(count))] : [])];
   const web = new WebService({
     config: config.web,
     bus,
@@ -133,7 +153,7 @@ export function createApp(config: DeviceConfig, logger: Logger, recentLogs?: Rec
     health,
     metrics: metricsHandler(metrics, config.web.console.metricsTokenFile),
     consoleAuth: { gate: auth.consoleGate(), router: authRouter(auth), actorOf: (req) => auth.actorOf(req), stillValid: (req) => auth.stillValid(req) },
-    routes: { kiosk: [ptz.kioskRouter(), audioRouter(() => hardware.devices.audio), mediaRouter(media), technicianCalls.kioskRouter(), ...sessionRoutes.kiosk], console: [ptz.consoleRouter(), mediaRouter(media, requireCapability('recordings.read')), evidenceConsoleRouter(evidence), discovery.consoleRouter(), onvifConsoleRouter(onvifSetup), technicianCalls.consoleRouter(), updateConsoleRouter(update, version, evidence), ...sessionRoutes.console] },
+    routes: { kiosk: [ptz.kioskRouter(), audioRouter(() => hardware.devices.audio), mediaRouter(media), technicianCalls.kioskRouter(), ...sessionRoutes.kiosk], console: [ptz.consoleRouter(), mediaRouter(media, requireCapability('recordings.read')), evidenceConsoleRouter(evidence), discovery.consoleRouter(), onvifConsoleRouter(onvifSetup), technicianCalls.consoleRouter(), updateConsoleRouter(update, version, evidence), ...sessionRoutes.console, ...consoleExtras] },
   });
 
   host.add(store).add(hardware).add(ptz).add(evidence).add(media).add(recordings).add(auth).add(sessions).add(power).add(readiness).add(displaySchedule).add(speakerTracking).add(roomSignals).add(discovery).add(technicianCalls).add(fleet).add(update).add(web);

@@ -23,7 +23,9 @@ export async function runDaemon(configPath?: string): Promise<number> {
   await makeDir(resolve(config.storage.dataDir), fileModes.dataDir);
   await tightenDataModes(config, logger);
   const systemd = createSystemdNotifier(logger);
-  const app = createApp(config, logger, recentLogs);
+  // The file the console may edit: the one given, never the embedded simulation defaults.
+  const configFile = configPath ?? (process.env.DIEMCAU_CONFIG || undefined);
+  const app = createApp(config, logger, recentLogs, configFile);
   logger.info({ version, config: source, room: config.room.id, pid: process.pid }, 'starting');
 
   let stopping: Promise<number> | undefined;

@@ -4,7 +4,7 @@ import { HttpError, parseBody } from '../core/http.js';
 import { DutyError, type AuthService } from './auth-service.js';
 import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie } from './cookies.js';
 import { requireCapability, type AuthenticatedRequest } from './middleware.js';
-import { can, roleLabels, roles } from './roles.js';
+import { can, capabilities, roleLabels, roles } from './roles.js';
 import { UserError } from './user-store.js';
 
 const loginBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }).strict();
@@ -41,7 +41,8 @@ export function authRouter(auth: AuthService): Router {
 
   router.get('/auth/me', (req, res) => {
     const actor = actorOf(req);
-    res.json({ user: actor.user, role: actor.role, roleLabel: roleLabels[actor.role] });
+    // What the role may do, so the console shows only its tabs (the routes still check).
+    res.json({ user: actor.user, role: actor.role, roleLabel: roleLabels[actor.role], capabilities: capabilities.filter((c) => can(actor.role, c)) });
   });
 
   router.get('/users', requireCapability('users.manage'), async (_req, res) => {

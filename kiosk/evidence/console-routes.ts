@@ -98,6 +98,7 @@ const refusalStatus: Record<ExportRefusedError['kind'], number> = {
   'no-recipients': 409,
   'not-finished': 409,
   'no-export': 409,
+  empty: 409,
 };
 
 const failureStatus: Record<ExportError['kind'], number> = {

@@ -32,7 +32,7 @@ export class EvidenceNotFoundError extends Error {
   override name = 'EvidenceNotFoundError';
 }
 
-export type ExportRefusal = EncryptionRefusal | 'not-finished' | 'bad-target' | 'no-export';
+export type ExportRefusal = EncryptionRefusal | 'not-finished' | 'bad-target' | 'no-export' | 'empty';
 
 export class ExportRefusedError extends Error {
   override name = 'ExportRefusedError';
@@ -147,6 +147,9 @@ export class EvidenceStore {
     });
     const recording = await this.#recording(recordingId);
     if (recording.state === 'recording') throw new ExportRefusedError(`recording ${recordingId} is still being recorded; end the session first`);
+    // A recording without a recorded byte would leave as an empty copy "verified": nothing to export.
+    const segments = await this.catalog.segments(recordingId);
+    if (!segments.some((segment) => segment.sizeBytes > 0)) throw new ExportRefusedError(`recording ${recordingId} holds no recorded segment: there is nothing to export`, 'empty');
     const { recipients, timeoutSeconds } = this.options.exportConfig ?? exportConfig.parse({});
     const decision = decideEncryption({ recordingId, confidential: recording.confidential, role: request.actor.role, recipients, request: { encrypt: request.encrypt ?? false, ...(request.passphrase === undefined ? {} : { passphrase: request.passphrase }), ...(request.scryptWorkFactor === undefined ? {} : { scryptWorkFactor: request.scryptWorkFactor }) } });
     if (!decision.ok) {

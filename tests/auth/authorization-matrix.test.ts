@@ -6,6 +6,7 @@ import { createApp, type App } from '../../kiosk/app.js';
 import { UserStore } from '../../kiosk/auth/user-store.js';
 import { can, roles, type Capability, type Role } from '../../kiosk/auth/roles.js';
 import { createLogger } from '../../kiosk/core/logger.js';
+import { RecentLogs } from '../../kiosk/core/recent-logs.js';
 import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
 
 /**
@@ -17,7 +18,6 @@ type Rule = Capability | 'open' | 'login' | { anyOf: Capability[] };
 
 const expected: Record<string, Rule> = {
   'GET /': 'open', // the page and its styles hold no data
-  'GET /ui/console/styles.css': 'open',
   'GET /api/health': 'open',
   'GET /metrics': 'health.read', // or Prometheus's bearer token (tests/web/metrics.test.ts)
   'POST /api/auth/login': 'open',
@@ -74,6 +74,14 @@ const expected: Record<string, Rule> = {
   'POST /api/technician-calls/:id/acknowledge': 'devices.manage',
   'GET /api/update': 'devices.manage',
   'POST /api/update': 'devices.manage',
+  // The console's dashboard, log tail and configuration (issue 11).
+  'GET /api/system': 'health.read',
+  'GET /api/config': { anyOf: ['devices.manage', 'users.manage'] },
+  'PUT /api/config': 'users.manage',
+  'GET /api/logs/recent': 'devices.manage',
+  // A confidential recording also needs identities.read, decided per recording (tests/e2e/console-ui.test.ts).
+  'GET /api/evidence/recordings/:id/playback.mp4': 'recordings.read',
+  'GET /api/evidence/recordings/:id/export-progress': 'recordings.export',
 };
 
 /** Bodies that reach the role check without doing real work (a readiness run would record for 5 s). */
@@ -95,7 +103,7 @@ describe('console authorization matrix', () => {
     const raw = JSON.parse(readFileSync(join(projectRoot(), 'config', 'default.json'), 'utf8'));
     raw.storage = { ...raw.storage, dataDir: join(dir, 'data') };
     raw.web = { ...raw.web, kiosk: { port: 0 }, console: { host: '127.0.0.1', port: 0 } };
-    app = createApp(parseConfig(raw), createLogger('silent'));
+    app = createApp(parseConfig(raw), createLogger('silent'), new RecentLogs());
     await app.host.startAll();
     base = `http://127.0.0.1:${app.web.addresses().console!.port}`;
     const users = new UserStore(app.store.db);

@@ -2,7 +2,7 @@ import { render } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { t as translate, type Language, type MessageKey } from '../shared/messages.js';
 import { api, errorKey } from './api.js';
-import { html, LanguageContext } from './html.js';
+import { html, LanguageContext } from '../shared/html.js';
 import type { EndSummary, ReadinessRun, TechnicianCall } from './types.js';
 import { useDaemon } from './use-daemon.js';
 import { CameraPanel, type Move } from './views/camera-panel.js';

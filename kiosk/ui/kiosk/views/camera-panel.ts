@@ -1,4 +1,4 @@
-import { html, useText } from '../html.js';
+import { html, useText } from '../../shared/html.js';
 import type { MessageKey } from '../../shared/messages.js';
 import type { Preset } from '../types.js';
 

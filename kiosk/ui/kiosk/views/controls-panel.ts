@@ -1,4 +1,4 @@
-import { html, useText } from '../html.js';
+import { html, useText } from '../../shared/html.js';
 import type { TechnicianCall } from '../types.js';
 
 /** Call the technician (always, with or without a session) and the microphone switch, said in words. */

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'preact/hooks';
-import { html, useText } from '../html.js';
+import { html, useText } from '../../shared/html.js';
 import type { EndSummary } from '../types.js';
 
 function useModal(open: boolean) {

@@ -1,5 +1,5 @@
-import { dateTime } from '../format.js';
-import { html, useText } from '../html.js';
+import { dateTime } from '../../shared/format.js';
+import { html, useText } from '../../shared/html.js';
 import type { MessageKey } from '../../shared/messages.js';
 import type { LatestReadiness } from '../types.js';
 

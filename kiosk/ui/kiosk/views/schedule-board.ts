@@ -1,5 +1,5 @@
-import { calendarDate, clockTime, dateTime, dayKey, weekday } from '../format.js';
-import { html, useText } from '../html.js';
+import { calendarDate, clockTime, dateTime, dayKey, weekday } from '../../shared/format.js';
+import { html, useText } from '../../shared/html.js';
 import type { PublicEntry } from '../types.js';
 
 /** Rows the board shows at most; the rest are counted (the board never scrolls). */

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import { calendarDate, clockTime, meterShare } from '../format.js';
-import { html, useText } from '../html.js';
+import { calendarDate, clockTime, meterShare } from '../../shared/format.js';
+import { html, useText } from '../../shared/html.js';
 import type { CurrentSession, Levels } from '../types.js';
 
 /** The next session, with Start only inside its start window, and the reason otherwise. */

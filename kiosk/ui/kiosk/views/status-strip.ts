@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { formatClock, type MessageKey } from '../../shared/messages.js';
-import { elapsed } from '../format.js';
-import { html, useText } from '../html.js';
+import { elapsed } from '../../shared/format.js';
+import { html, useText } from '../../shared/html.js';
 import type { DaemonState } from '../use-daemon.js';
 
 const deviceNames: Record<string, MessageKey> = { camera: 'camera', ptz: 'ptz', audio: 'audio', display: 'display', ups: 'ups', gpio: 'gpio' };

@@ -1,0 +1,80 @@
+/** What the console API answers, as far as the console reads it. */
+import type { Capability, Role } from './capabilities.js';
+
+export interface Me { user: string; role: Role; roleLabel: { vi: string; en: string }; capabilities: Capability[] }
+
+export type DeviceStatus = 'ok' | 'connecting' | 'failed' | 'bad-config';
+export interface Health {
+  status: 'ok' | 'degraded';
+  version: string;
+  uptimeSeconds: number;
+  room: { id: string; name: string };
+  services: { name: string; state: string; error?: string }[];
+  devices: { id: string; kind: string; driver: string; status: DeviceStatus; detail?: string }[];
+  media?: { worker: string; stream: 'off' | 'connecting' | 'live' | 'retrying'; sources: Record<string, string> };
+  recording?: { state: 'idle' | 'recording' | 'stopped'; sessionId?: string; cause?: string };
+  power?: { onBattery: boolean; chargePercent: number | null; runtimeSeconds: number | null };
+}
+
+export interface SystemReading {
+  version: string;
+  system: { uptimeS: number; cpuPct: number; cpuTempC: number | null; memUsedPct: number; memTotalMB: number };
+  network: { iface: string; up: boolean; speedMbps: number | null }[];
+  recordingsDisk: { freeBytes: number; totalBytes: number; level: string; recordingHoursLeft: number };
+  fleet: { enabled: boolean; state: string };
+  daemonStartedAt: string;
+}
+
+export type SessionState = 'scheduled' | 'preparing' | 'ready' | 'live' | 'ending' | 'closed' | 'failed' | 'aborted';
+export interface Label { vi: string; en: string }
+
+export interface SessionRecord {
+  id: string;
+  kind: 'periodic' | 'ad-hoc';
+  title: string;
+  chairSite: { name: string };
+  startsAt: string;
+  endsAt: string;
+  state: SessionState;
+  recordingId: string | null;
+}
+
+export interface CitizenView { id: string; position: number; role: string; roleLabel: Label; displayName: string; masked: boolean; attendance: 'expected' | 'present' | 'absent' }
+export interface CaseView { id: string; position: number; type: 'KN' | 'TC' | 'KNPA'; typeLabel: Label; confidential: boolean; summary: string | null; citizens: CitizenView[] }
+export interface SessionView extends SessionRecord { stateLabel: Label; cases: CaseView[] }
+
+export interface ReportEvent { at: string; type: string; label: Label; detail?: Label; actor: string | null }
+export interface SessionReport { session: SessionView; events: ReportEvent[]; gapSeconds: number; generatedAt: string }
+
+export interface ReadinessRun {
+  id: string;
+  kind: 'day-before' | 'two-hours' | 'on-demand';
+  startedAt: string;
+  finishedAt: string;
+  overall: 'pass' | 'warn' | 'fail';
+  trigger: string;
+  results: { id: string; status: 'pass' | 'warn' | 'fail' | 'unsupported'; explanation: Label }[];
+}
+
+export interface Recording {
+  id: string;
+  sessionId: string | null;
+  confidential: boolean;
+  state: 'recording' | 'closed' | 'recovered';
+  startedAt: string;
+  endedAt: string | null;
+  bytes: number;
+  verifiedExport: boolean;
+}
+
+export interface VerifyReport { ok: boolean; findings: { file: string; reason: string; detail: string }[]; fingerprint?: string; chainHead?: string; segments: number }
+export interface Drive { name: string; device: string; label: string | null; mountPoint: string; sizeBytes: number | null; freeBytes: number }
+export interface ExportResult { dir: string; bytes: number; alreadyExported: boolean }
+
+export interface AuditEntry { seq: number; at: string; actor: string; role: string; action: string; target: string; detail: string | null }
+
+export interface ConsoleUser { username: string; displayName: string; role: Role; disabled: boolean; createdAt: string }
+export interface IdentityRequest { id: number; kind: 'create' | 'password' | 'enable'; username: string; role: Role; requestedBy: string; requestedAt: string }
+
+export interface TechnicianCall { id: string; state: 'waiting' | 'acknowledged'; raisedAt: string; acknowledgedAt: string | null }
+export interface LogLine { at: string | null; level: number | null; component: string | null; msg: string; context: Record<string, unknown> }
