@@ -47,8 +47,8 @@ describe('console logic (kiosk/ui/console)', () => {
   it('shows each role the tabs its capabilities open', () => {
     const tabsOf = (role: (typeof roles)[number]) => visibleTabs(capabilities.filter((c) => can(role, c)));
     expect(tabsOf('viewer')).toEqual(['dashboard', 'readiness', 'schedule']);
-    expect(tabsOf('technician')).toEqual(['dashboard', 'readiness', 'schedule', 'recordings', 'audit', 'config', 'logs']);
-    expect(tabsOf('admin')).toEqual(['dashboard', 'readiness', 'schedule', 'recordings', 'audit', 'users', 'config', 'logs']);
+    expect(tabsOf('technician')).toEqual(['dashboard', 'readiness', 'schedule', 'recordings', 'audit', 'devices', 'config', 'logs']);
+    expect(tabsOf('admin')).toEqual(['dashboard', 'readiness', 'schedule', 'recordings', 'audit', 'users', 'devices', 'config', 'logs']);
     expect(tabsOf('officer')).toEqual(['dashboard', 'readiness', 'schedule', 'recordings']);
   });
 

@@ -118,9 +118,9 @@ describe('technician console', () => {
     const expected: Record<User, string[]> = {
       xem: ['dashboard', 'readiness', 'schedule'],
       canbo: ['dashboard', 'readiness', 'schedule', 'recordings'],
-      kythuat: ['dashboard', 'readiness', 'schedule', 'recordings', 'audit', 'config', 'logs'],
+      kythuat: ['dashboard', 'readiness', 'schedule', 'recordings', 'audit', 'devices', 'config', 'logs'],
       lanhdao: ['dashboard', 'readiness', 'schedule', 'recordings', 'audit', 'users'],
-      quantri: ['dashboard', 'readiness', 'schedule', 'recordings', 'audit', 'users', 'config', 'logs'],
+      quantri: ['dashboard', 'readiness', 'schedule', 'recordings', 'audit', 'users', 'devices', 'config', 'logs'],
     };
     for (const user of Object.keys(expected) as User[]) {
       const page = await logIn(user);

@@ -12,6 +12,7 @@ import { ConfigView } from './views/config.js';
 import { DashboardView } from './views/dashboard.js';
 import { LoginView } from './views/login.js';
 import { LogsView } from './views/logs.js';
+import { DevicesView } from './views/devices.js';
 import { ReadinessView } from './views/readiness.js';
 import { RecordingsView } from './views/recordings.js';
 import { ScheduleView } from './views/schedule.js';
@@ -31,6 +32,7 @@ const views: Record<Tab, () => unknown> = {
   users: () => html`<${UsersView} />`,
   config: () => html`<${ConfigView} />`,
   logs: () => html`<${LogsView} />`,
+  devices: () => html`<${DevicesView} />`,
 };
 
 const tabFromHash = (): Tab | undefined => {

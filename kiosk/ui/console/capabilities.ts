@@ -7,7 +7,7 @@ import type { Key } from './words.js';
 export type Capability = 'health.read' | 'devices.manage' | 'sessions.manage' | 'identities.read' | 'recordings.read' | 'recordings.export' | 'recordings.delete' | 'audit.read' | 'users.manage';
 export type Role = 'admin' | 'technician' | 'officer' | 'officer-confidential' | 'leader' | 'viewer';
 
-export type Tab = 'dashboard' | 'readiness' | 'schedule' | 'recordings' | 'audit' | 'users' | 'config' | 'logs';
+export type Tab = 'dashboard' | 'readiness' | 'schedule' | 'recordings' | 'audit' | 'users' | 'devices' | 'config' | 'logs';
 
 export const tabs: readonly { id: Tab; label: Key; needs: readonly Capability[] }[] = [
   { id: 'dashboard', label: 'tabDashboard', needs: ['health.read'] },
@@ -16,6 +16,7 @@ export const tabs: readonly { id: Tab; label: Key; needs: readonly Capability[] 
   { id: 'recordings', label: 'tabRecordings', needs: ['recordings.read'] },
   { id: 'audit', label: 'tabAuditLog', needs: ['audit.read'] },
   { id: 'users', label: 'tabUsers', needs: ['users.manage', 'identities.read'] },
+  { id: 'devices', label: 'tabDevices', needs: ['devices.manage'] },
   { id: 'config', label: 'tabConfig', needs: ['devices.manage', 'users.manage'] },
   { id: 'logs', label: 'tabLogs', needs: ['devices.manage'] },
 ];
