@@ -133,14 +133,16 @@ export class ReadinessService implements Service {
     return run;
   }
 
-  async #advanceSession(session: SessionRecord, overall: ReadinessRun['overall']): Promise<void> {
+  async #advanceSession(asked: SessionRecord, overall: ReadinessRun['overall']): Promise<void> {
     try {
+      // The session as it is now, not as it was when the run began: it may have started meanwhile.
+      const session = await this.options.sessions.getSession(asked.id);
       if (session.state === 'scheduled') await this.options.sessions.prepare(session.id, 'readiness');
       if (overall !== 'fail' && (session.state === 'scheduled' || session.state === 'preparing')) {
         await this.options.sessions.markReady(session.id, 'readiness', { readiness: overall });
       }
     } catch (error) {
-      this.options.logger.warn({ sessionId: session.id, err: describeError(error) }, 'session not advanced after readiness run');
+      this.options.logger.warn({ sessionId: asked.id, err: describeError(error) }, 'session not advanced after readiness run');
     }
   }
 

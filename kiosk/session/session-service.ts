@@ -405,9 +405,12 @@ export class SessionService implements Service, ActiveSessionPort {
     const { recordingId } = recording;
     let started: SessionRecord;
     try {
-      started = await this.#apply(session, 'start', { type: 'started', actor, at: this.#now.toISOString(), data: { recordingId } }, { storageCanHold: hold.ok }, { recordingId, recordingDir: recording.dir });
+      // Read again: while the recorder started, the readiness run it interrupted may have moved the
+      // session on (scheduled → preparing → ready); the start applies to the session as it is now.
+      started = await this.#apply(await this.#get(id), 'start', { type: 'started', actor, at: this.#now.toISOString(), data: { recordingId } }, { storageCanHold: hold.ok }, { recordingId, recordingDir: recording.dir });
     } catch (error) {
       // Not live after all (e.g. a fleet abort won the race): a recorder nobody will stop must not run on.
+      this.options.logger.warn({ sessionId: id, recordingId, err: describeError(error) }, 'session did not go live after its recorder started: recorder stopped');
       await this.options.recordings.stopRecording(recordingId).then(() => this.options.recordings.seal(recordingId)).catch((stopError: unknown) => this.options.logger.error({ sessionId: id, err: String(stopError) }, 'recorder did not stop after a failed start'));
       throw error;
     }

@@ -30,6 +30,8 @@ class RecordingsSpy implements RecordingPort {
   owner: RecordingOwner | undefined;
   admits = true;
   failNextBegin = false;
+  /** Runs while the recorder starts: what else happens to the session meanwhile. */
+  duringBegin: (() => Promise<unknown>) | undefined;
   stopSummary: StopSummary = { clean: true, segments: 1, durationSeconds: 60 };
   readonly #sessionOf = new Map<string, string>();
 
@@ -48,6 +50,7 @@ class RecordingsSpy implements RecordingPort {
       this.failNextBegin = false;
       throw new Error('encoder missing');
     }
+    await this.duringBegin?.();
     this.#sessionOf.set(request.sessionId, request.sessionId);
     return { recordingId: request.sessionId, dir: join(this.dir, 'recordings', request.sessionId) };
   }
@@ -193,6 +196,21 @@ describe('session service (real SQLite in a temp dir)', () => {
     expect(recordings.calls.slice(3)).toEqual([`confidential ${session.id}`]);
     const omitted = await service.updateCase(complaint.id, { type: 'KN', summary: 'Khiếu nại đất đai (sửa)', flags: noFlags } as never);
     expect(omitted.confidential).toBe(true);
+  });
+
+  it('goes live when the readiness run its start interrupted moved the session on meanwhile', async () => {
+    const service = make();
+    await service.start();
+    const session = await service.createSchedule(sessionBody({}, clock) as never);
+    // The automatic 2-hour run is recording its test when the officer taps Start: the run ends as the
+    // recorder starts, and prepares the session (scheduled → preparing → ready) before the start applies.
+    recordings.duringBegin = async () => {
+      await service.prepare(session.id, 'readiness');
+      await service.markReady(session.id, 'readiness', { readiness: 'warn' });
+    };
+    const live = await service.startSession(session.id, 'kiosk');
+    expect(live.state).toBe('live');
+    expect(recordings.calls).toEqual(['admit', `begin ${session.id} confidential=false`]);
   });
 
   it('begins a confidential recording for a session that already holds a denunciation', async () => {
