@@ -20,7 +20,8 @@ import type { BenchFigure, BenchSuite } from './types.js';
 
 const run = promisify(execFile);
 const WARMUP_MS = 3000;
-const WINDOW_MS = 12_000;
+const WINDOW_MS = 10_000;
+const ROUNDS = 2;
 const TICKS_PER_SECOND = 100;
 const SESSION_LABEL = 'bench';
 /** Cached beside the build, so the camera's frames are made once per checkout. */
@@ -61,15 +62,26 @@ async function cpuSeconds(pid: number): Promise<number> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** What one contender spent over a measured window; windows of several rounds add up. */
 interface Measured {
-  /** CPU seconds per second of media actually recorded: a contender that falls behind is not flattered. */
-  cpu: number;
-  /** Recorded seconds per wall second: below 1, the contender could not keep up on this machine. */
-  pace: number;
+  cpuSeconds: number;
+  recordedSeconds: number;
+  wallSeconds: number;
   byThread: Map<string, number>;
 }
 
-/** CPU of `pid` over a window after warm-up, divided by how far its recording advanced meanwhile. */
+/** CPU seconds per second of media actually recorded: a contender that falls behind is not flattered. */
+const cpuPerRecorded = (m: Measured) => m.cpuSeconds / m.recordedSeconds;
+/** Recorded seconds per wall second: below 1, the contender could not keep up on this machine. */
+const pace = (m: Measured) => m.recordedSeconds / m.wallSeconds;
+
+function combine(a: Measured, b: Measured): Measured {
+  const byThread = new Map(a.byThread);
+  for (const [name, seconds] of b.byThread) byThread.set(name, (byThread.get(name) ?? 0) + seconds);
+  return { cpuSeconds: a.cpuSeconds + b.cpuSeconds, recordedSeconds: a.recordedSeconds + b.recordedSeconds, wallSeconds: a.wallSeconds + b.wallSeconds, byThread };
+}
+
+/** CPU of `pid` over a window after warm-up, and how far its recording advanced meanwhile. */
 async function measure(pid: number, recordedSeconds: () => Promise<number>): Promise<Measured> {
   await sleep(WARMUP_MS);
   const [threads0, cpu0, recorded0, wall0] = [await threadCpu(pid), await cpuSeconds(pid), await recordedSeconds(), Date.now()];
@@ -77,8 +89,7 @@ async function measure(pid: number, recordedSeconds: () => Promise<number>): Pro
   const [threads1, cpu1, recorded1, wall1] = [await threadCpu(pid), await cpuSeconds(pid), await recordedSeconds(), Date.now()];
   const recorded = recorded1 - recorded0;
   if (!(recorded > 0)) throw new Error(`process ${pid} recorded nothing in ${WINDOW_MS} ms`);
-  const byThread = new Map([...cpuByName(threads0, threads1)].map(([name, seconds]) => [name, seconds / recorded]));
-  return { cpu: (cpu1 - cpu0) / recorded, pace: recorded / ((wall1 - wall0) / 1000), byThread };
+  return { cpuSeconds: cpu1 - cpu0, recordedSeconds: recorded, wallSeconds: (wall1 - wall0) / 1000, byThread: cpuByName(threads0, threads1) };
 }
 
 async function videoSpan(path: string): Promise<{ first: number; end: number } | undefined> {
@@ -151,10 +162,10 @@ async function measureWorker(dir: string, plan: MediaPlan) {
   }
 }
 
-/** Pipelines in one gst-launch-1.0 process, recording to `<dir>/gst-%05d.mkv`. */
-async function measureGstLaunch(dir: string, launches: readonly string[]): Promise<Measured> {
-  await rm(dir, { recursive: true, force: true });
+/** Pipelines in one gst-launch-1.0 process, given where they record (their files start `gst-`). */
+async function measureGstLaunch(dir: string, launchesFor: (location: string) => readonly string[]): Promise<Measured> {
   await mkdir(dir, { recursive: true });
+  const launches = launchesFor(join(dir, 'gst-%05d.mkv'));
   const child = spawn('sh', ['-c', `exec gst-launch-1.0 -q ${launches.join(' ').replace(/\n/g, ' ')}`], { stdio: 'ignore' });
   try {
     return await measure(child.pid!, recordedEnd(dir, 'gst-'));
@@ -163,14 +174,15 @@ async function measureGstLaunch(dir: string, launches: readonly string[]): Promi
   }
 }
 
-/** The floor: the camera decoded and encoded with the worker's x264 settings, nothing else (a Matroska file only to count what was recorded). */
+/** The floor: the camera decoded and encoded with the worker's x264 settings, nothing else (a Matroska file, paced by the clock as the camera would be, only to count what was recorded). */
 function floorLaunch(plan: MediaPlan, location: string): string {
   const { camera } = plan;
   if (camera.kind !== 'jpeg-files') throw new Error('the floor reads the bench camera');
-  return `multifilesrc location="${camera.location}" loop=true caps="image/jpeg,width=${camera.width},height=${camera.height},framerate=${camera.fps}/1" ! jpegdec ! ${encoderFragment('x264', plan)} ! h264parse ! matroskamux ! filesink location="${location}"`;
+  return `multifilesrc location="${camera.location}" loop=true caps="image/jpeg,width=${camera.width},height=${camera.height},framerate=${camera.fps}/1" ! jpegdec ! ${encoderFragment('x264', plan)} ! h264parse ! matroskamux ! filesink location="${location}" sync=true`;
 }
 
 async function measureFfmpeg(dir: string, plan: MediaPlan, input: CameraInput, udpPort: number): Promise<Measured> {
+  await mkdir(dir, { recursive: true });
   const args = ffmpegArgs(plan, input, { location: join(dir, 'ff-%05d.mkv'), udpPort, previewPath: join(dir, 'preview.jpg'), caption: captionText(plan.roomName, SESSION_LABEL) });
   // ffmpeg reports how far its output has got; a Matroska cluster it holds back would make the files lag.
   const child = spawn('ffmpeg', ['-progress', 'pipe:1', '-stats_period', '0.1', ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
@@ -190,9 +202,9 @@ async function measureFfmpeg(dir: string, plan: MediaPlan, input: CameraInput, u
 function stagesOf(measured: Measured, launches: readonly string[]): Map<string, number> {
   const queues = queueStages(launches);
   const stages = new Map<string, number>();
-  for (const [name, cpu] of measured.byThread) {
+  for (const [name, seconds] of measured.byThread) {
     const stage = stageOfThread(name, queues);
-    stages.set(stage, (stages.get(stage) ?? 0) + cpu);
+    stages.set(stage, (stages.get(stage) ?? 0) + seconds / measured.recordedSeconds);
   }
   return new Map([...stages].sort((a, b) => b[1] - a[1]));
 }
@@ -209,33 +221,55 @@ export const mediaBench: BenchSuite = {
     const load = loadavg()[0]!;
     try {
       const dir = (name: string) => join(root, name);
-      await mkdir(dir('worker'), { recursive: true });
-      await mkdir(dir('ffmpeg'), { recursive: true });
-      const launches = workerLaunches(plan, join(dir('gst'), 'gst-%05d.mkv'));
-      const worker = await measureWorker(dir('worker'), plan);
-      const gst = await measureGstLaunch(dir('gst'), launches);
-      const ffmpeg = await measureFfmpeg(dir('ffmpeg'), plan, input, udpPort);
-      const floor = await measureGstLaunch(dir('floor'), [floorLaunch(plan, join(dir('floor'), 'gst-floor.mkv'))]);
-      const removed: Array<[string, Measured]> = [];
-      for (const stage of removableStages) removed.push([stage, await measureGstLaunch(dir(`without-${stage}`), withoutStage(launches, stage))]);
+      const launchesFor = (location: string) => workerLaunches(plan, location);
+      // Rounds interleave the contenders, so a change in the machine's load falls on all of them.
+      let worker: (Measured & { firstByteMs: number; lostSeconds: number }) | undefined;
+      let gst: Measured | undefined;
+      let ffmpeg: Measured | undefined;
+      let floor: Measured | undefined;
+      for (let round = 0; round < ROUNDS; round++) {
+        const workerDir = dir(`worker-${round}`);
+        await mkdir(workerDir, { recursive: true });
+        const w = await measureWorker(workerDir, plan);
+        worker = worker ? { ...combine(worker, w), firstByteMs: worker.firstByteMs, lostSeconds: worker.lostSeconds } : w;
+        const g = await measureGstLaunch(dir(`gst-${round}`), launchesFor);
+        gst = gst ? combine(gst, g) : g;
+        const f = await measureFfmpeg(dir(`ffmpeg-${round}`), plan, input, udpPort);
+        ffmpeg = ffmpeg ? combine(ffmpeg, f) : f;
+        const b = await measureGstLaunch(dir(`floor-${round}`), (location) => [floorLaunch(plan, location.replace('%05d', 'floor'))]);
+        floor = floor ? combine(floor, b) : b;
+      }
+      // Each stage: the full pipelines and the pipelines without it, run side by side so they share the same load.
+      const removed: Array<[string, number]> = [];
+      for (const stage of removableStages) {
+        const [full, without] = await Promise.all([
+          measureGstLaunch(dir(`with-${stage}`), launchesFor),
+          measureGstLaunch(dir(`without-${stage}`), (location) => withoutStage(launchesFor(location), stage)),
+        ]);
+        removed.push([stage, 1 - cpuPerRecorded(without) / cpuPerRecorded(full)]);
+      }
+      const launches = launchesFor(join(dir('worker-0'), 'bench-%05d.mkv'));
+      const [w, g, f, b] = [worker!, gst!, ffmpeg!, floor!].map(cpuPerRecorded) as [number, number, number, number];
+      const gstStages = stagesOf(gst!, launches);
 
       const camera = `${input.width}x${input.height}p${input.fps} MJPEG camera`;
       const figures: BenchFigure[] = [
-        { name: `load average (1 min) when the run began, ${camera}`, value: load, unit: '' },
-        { name: 'worker CPU per recorded second (x264 ultrafast, record + UDP stream + preview)', value: worker.cpu, unit: 'cpu-s/s', ratio: { peer: 'gst-launch-1.0, same pipelines', value: worker.cpu / gst.cpu }, target: '≤ 1.05× gst-launch' },
-        { name: 'worker vs ffmpeg doing the same job', value: worker.cpu, unit: 'cpu-s/s', ratio: { peer: 'ffmpeg', value: worker.cpu / ffmpeg.cpu }, target: '≤ 1.0× ffmpeg' },
-        { name: 'worker vs the floor (bare jpegdec ! x264enc)', value: worker.cpu, unit: 'cpu-s/s', ratio: { peer: 'floor', value: worker.cpu / floor.cpu }, target: '≤ 1.2× floor' },
-        { name: 'gst-launch-1.0 CPU per recorded second (same pipelines)', value: gst.cpu, unit: 'cpu-s/s' },
-        { name: 'ffmpeg CPU per recorded second', value: ffmpeg.cpu, unit: 'cpu-s/s' },
-        { name: 'floor CPU per recorded second (jpegdec ! x264enc in gst-launch)', value: floor.cpu, unit: 'cpu-s/s' },
-        ...([['worker', worker], ['gst-launch', gst], ['ffmpeg', ffmpeg], ['floor', floor]] as const).map(([who, m]) => (
-          { name: `${who} pace (recorded s per wall s; < 1 = fell behind)`, value: m.pace, unit: 'x' })),
-        ...[...stagesOf(worker, launches)].map(([stage, cpu]) => (
-          { name: `worker stage by thread: ${stage} (${percent(cpu, worker.cpu)})`, value: cpu, unit: 'cpu-s/s' })),
-        ...removed.map(([stage, m]) => (
-          { name: `stage by removal in gst-launch: ${stage} (${percent(gst.cpu - m.cpu, gst.cpu)} of gst-launch)`, value: gst.cpu - m.cpu, unit: 'cpu-s/s' })),
-        { name: 'start → first segment byte', value: worker.firstByteMs, unit: 'ms', target: '< 1000 ms' },
-        { name: 'seconds lost on SIGKILL of the worker', value: worker.lostSeconds, unit: 's', target: '≤ 1 s' },
+        { name: `load average (1 min) when the run began, ${camera}, ${ROUNDS} rounds of ${WINDOW_MS / 1000} s`, value: load, unit: '' },
+        { name: 'worker CPU per recorded second (x264 ultrafast, record + UDP stream + preview)', value: w, unit: 'cpu-s/s', ratio: { peer: 'gst-launch-1.0, same pipelines', value: w / g }, target: '≤ 1.05× gst-launch' },
+        { name: 'worker vs ffmpeg doing the same job', value: w, unit: 'cpu-s/s', ratio: { peer: 'ffmpeg', value: w / f }, target: '≤ 1.0× ffmpeg' },
+        { name: 'worker vs the floor (bare jpegdec ! x264enc)', value: w, unit: 'cpu-s/s', ratio: { peer: 'floor', value: w / b }, target: '≤ 1.2× floor' },
+        { name: 'gst-launch-1.0 CPU per recorded second (same pipelines)', value: g, unit: 'cpu-s/s' },
+        { name: 'ffmpeg CPU per recorded second', value: f, unit: 'cpu-s/s' },
+        { name: 'floor CPU per recorded second (jpegdec ! x264enc in gst-launch)', value: b, unit: 'cpu-s/s' },
+        ...([['worker', worker!], ['gst-launch', gst!], ['ffmpeg', ffmpeg!], ['floor', floor!]] as const).map(([who, m]) => (
+          { name: `${who} pace (recorded s per wall s; < 1 = fell behind)`, value: pace(m), unit: 'x' })),
+        ...[...stagesOf(worker!, launches)].map(([stage, cpu]): BenchFigure => {
+          const peer = gstStages.get(stage);
+          return { name: `worker stage by thread: ${stage} (${percent(cpu, w)})`, value: cpu, unit: 'cpu-s/s', ...(peer ? { ratio: { peer: 'same stage in gst-launch', value: cpu / peer } } : {}) };
+        }),
+        ...removed.map(([stage, share]): BenchFigure => ({ name: `share of gst-launch's CPU by removal, side by side: ${stage}`, value: Math.round(share * 100), unit: '%' })),
+        { name: 'start → first segment byte (first round)', value: worker!.firstByteMs, unit: 'ms', target: '< 1000 ms' },
+        { name: 'seconds lost on SIGKILL of the worker (first round)', value: worker!.lostSeconds, unit: 's', target: '≤ 1 s' },
       ];
       return figures;
     } finally {
