@@ -8,7 +8,13 @@ const capture = {
 
 /** The room camera that records the whole proceedings (seed 003 art. 8.2). */
 export const cameraConfig = z.discriminatedUnion('driver', [
-  z.object({ driver: z.literal('sim'), pattern: z.enum(['smpte', 'ball', 'snow']).default('smpte'), ...capture }).strict(),
+  z.object({
+    driver: z.literal('sim'),
+    pattern: z.enum(['smpte', 'ball', 'snow']).default('smpte'),
+    /** JPEG frames (a path with a %03d index, from 000) played in a loop instead of the pattern: a USB MJPEG camera's input. */
+    frames: z.string().regex(/%0?\d*d/, 'needs a %03d frame index').optional(),
+    ...capture,
+  }).strict(),
   z.object({ driver: z.literal('v4l2'), device: z.string().regex(/^\/dev\//, 'must be a /dev path'), format: z.enum(['mjpeg', 'raw']).default('mjpeg'), ...capture }).strict(),
   z.object({
     driver: z.literal('rtsp'),

@@ -18,6 +18,11 @@ export const cameraSourceSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('v4l2'), device: z.string().min(1), format: z.enum(['mjpeg', 'raw']), ...videoFormat }).strict(),
   /** An IP camera; its RTSP password stays in `passwordFile`, set on the element before it plays. */
   z.object({ kind: z.literal('rtsp'), url: z.string().min(1), latencyMs: z.number().int().min(0), username: z.string().min(1).optional(), passwordFile: z.string().min(1).optional() }).strict(),
+  /**
+   * Numbered JPEG frames (`location` like /data/sim/frame-%03d.jpg, from 000) looped at `fps`: the
+   * stream and the decode a USB MJPEG camera gives, for simulation and benches on identical input.
+   */
+  z.object({ kind: z.literal('jpeg-files'), location: z.string().regex(/%0?\d*d/, 'needs a %03d frame index'), ...videoFormat }).strict(),
   /** Raw video in GDP framing from a TCP server: a killable source for fault-injection tests and benches. */
   z.object({ kind: z.literal('tcp-gdp'), host: z.string().min(1), port: z.number().int().min(1).max(65535) }).strict(),
 ]);
@@ -89,7 +94,9 @@ export function planFromConfig(config: DeviceConfig): MediaPlan {
 
 function cameraFromHal(camera: DeviceConfig['hal']['camera']): CameraSource {
   switch (camera.driver) {
-    case 'sim': return { kind: 'test', pattern: camera.pattern, width: camera.width, height: camera.height, fps: camera.fps };
+    case 'sim': return camera.frames
+      ? { kind: 'jpeg-files', location: camera.frames, width: camera.width, height: camera.height, fps: camera.fps }
+      : { kind: 'test', pattern: camera.pattern, width: camera.width, height: camera.height, fps: camera.fps };
     case 'v4l2': return { kind: 'v4l2', device: camera.device, format: camera.format, width: camera.width, height: camera.height, fps: camera.fps };
     case 'rtsp': return camera.username && camera.passwordFile
       ? { kind: 'rtsp', url: camera.url, latencyMs: camera.latencyMs, username: camera.username, passwordFile: camera.passwordFile }

@@ -58,6 +58,8 @@ describe('capture pipelines', () => {
       `v4l2src device="/dev/video2" ! video/x-raw,width=640,height=480,framerate=15/1 ! ${NORMALISED} ! intervideosink channel=dc-camera`],
     [{ kind: 'rtsp', url: 'rtsp://10.0.0.5:554/stream1', latencyMs: 200 } as const,
       `rtspsrc name=camera-in location="rtsp://10.0.0.5:554/stream1" latency=200 ! application/x-rtp,media=video ! decodebin ! ${NORMALISED} ! intervideosink channel=dc-camera`],
+    [{ kind: 'jpeg-files', location: '/tmp/frames/f-%03d.jpg', width: 1920, height: 1080, fps: 30 } as const,
+      `multifilesrc location="/tmp/frames/f-%03d.jpg" loop=true caps="image/jpeg,width=1920,height=1080,framerate=30/1" ! jpegdec ! ${NORMALISED} ! intervideosink channel=dc-camera`],
     [{ kind: 'tcp-gdp', host: '127.0.0.1', port: 5000 } as const,
       `tcpclientsrc host="127.0.0.1" port=5000 ! gdpdepay ! ${NORMALISED} ! intervideosink channel=dc-camera`],
   ])('camera %o', (camera, expected) => {
@@ -239,5 +241,14 @@ describe('plan from config', () => {
     expect(plan.remote).toEqual({ kind: 'test' });
     expect(plan.stream).toEqual({ kind: 'none' });
     expect(plan.recording).toEqual({ segmentSeconds: 60, container: 'matroska', minFreeMegabytes: 1024 });
+  });
+
+  it('a simulated camera with JPEG frames plays them as an MJPEG camera', () => {
+    const config = parseConfig({ ...defaultConfig, hal: { ...defaultConfig.hal, camera: { driver: 'sim', frames: '/data/sim/f-%03d.jpg', width: 1920, height: 1080, fps: 30 } } });
+    expect(planFromConfig(config).camera).toEqual({ kind: 'jpeg-files', location: '/data/sim/f-%03d.jpg', width: 1920, height: 1080, fps: 30 });
+  });
+
+  it('refuses frames without an index, which would loop one picture', () => {
+    expect(() => parseConfig({ ...defaultConfig, hal: { ...defaultConfig.hal, camera: { driver: 'sim', frames: '/data/sim/still.jpg' } } })).toThrow(/frame index/);
   });
 });

@@ -47,6 +47,9 @@ function cameraSource(camera: CameraSource): string {
     case 'rtsp':
       // Only the video RTP stream: a camera's own microphone would otherwise be a pad nobody links.
       return `rtspsrc name=${elements.cameraIn} location=${quote(camera.url)} latency=${camera.latencyMs}${camera.username ? ` user-id=${quote(camera.username)}` : ''} ! application/x-rtp,media=video ! decodebin`;
+    case 'jpeg-files':
+      // The caps' frame rate makes multifilesrc stamp each frame; the sync inter sink then paces them as a camera would.
+      return `multifilesrc location=${quote(camera.location)} loop=true caps=${quote(`image/jpeg,width=${camera.width},height=${camera.height},framerate=${camera.fps}/1`)} ! jpegdec`;
     case 'tcp-gdp':
       return `tcpclientsrc host=${quote(camera.host)} port=${camera.port} ! gdpdepay`;
   }
