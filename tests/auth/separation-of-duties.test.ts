@@ -32,10 +32,11 @@ describe('separation of duties for identity rights', () => {
     await addConsoleUser(config, 'quantri', 'admin', pw.admin);
     // The first holder of the right is made at the device, as root (these tests run as root).
     await addConsoleUser(config, 'lanhdao', 'leader', pw.leader);
-    daemon = await startDaemon(config);
+    // A nats-server, two password hashes and the daemon: on a loaded machine more than the default 30 s.
+    daemon = await startDaemon(config, { readyTimeoutMs: 60_000 });
     admin = await login(daemon.consoleUrl, 'quantri', pw.admin);
     leader = await login(daemon.consoleUrl, 'lanhdao', pw.leader);
-  });
+  }, 90_000);
   afterAll(async () => {
     await daemon?.stop();
     await central?.close();

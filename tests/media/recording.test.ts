@@ -84,7 +84,7 @@ describe('recording with real GStreamer', () => {
     expect(Number.isInteger(final.droppedFrames) && final.droppedFrames >= 0 && final.droppedFrames < frames).toBe(true);
   });
 
-  // Needs about 25 s (over the ~20 s mark): the camera dies mid-recording and comes back after capture retries.
+  // Needs about 25 s quiet, more on a loaded machine: the camera dies mid-recording and comes back after capture retries.
   it('a camera that dies mid-recording: slate + event, the recording covers the whole span, capture returns', async () => {
     const port = await freeTcpPort();
     camera = startTcpCamera(port);
@@ -117,7 +117,7 @@ describe('recording with real GStreamer', () => {
     expect(segments.length).toBeGreaterThanOrEqual(3);
     expect(total).toBeGreaterThanOrEqual(shortest - 0.5);
     expect(total).toBeLessThanOrEqual(longest + 0.1);
-  });
+  }, 60_000);
 
   // About 12 s: SIGKILL of the worker mid-recording.
   it('SIGKILL of the worker: written segments stay playable, ≤ about 1 s lost, the worker is restarted and the recording resumes', async () => {
