@@ -12,6 +12,7 @@ const suites: Record<string, () => Promise<BenchSuite>> = {
   fleet: async () => (await import('./fleet.js')).fleetBench,
   'ip-camera': async () => (await import('./ip-camera.js')).ipCameraBench,
   update: async () => (await import('./update.js')).updateBench,
+  'kiosk-tap': async () => (await import('./kiosk-tap.js')).kioskTapBench,
 };
 
 const { values } = parseArgs({ options: { only: { type: 'string', multiple: true } }, strict: true });
