@@ -48,6 +48,8 @@ const PRESET_NAME = /^[a-z0-9][a-z0-9-]{0,39}$/;
 export class PtzService implements Service {
   readonly name = 'ptz';
   #presets: PresetRepository | undefined;
+  /** The preset the camera was last sent to, by whoever (kiosk, console, speaker tracking); none once someone steers it. */
+  #active: string | undefined;
 
   constructor(private readonly deps: PtzServiceDeps) {}
 
@@ -101,6 +103,7 @@ export class PtzService implements Service {
     } else {
       await device.recallPreset(preset.slot);
     }
+    this.#active = preset.name;
     this.deps.logger.info({ preset: preset.name, slot: preset.slot, source }, 'ptz preset recalled');
     this.deps.bus.emit('ptzPreset', { action: 'recalled', name: preset.name, slot: preset.slot, source });
   }
@@ -108,7 +111,8 @@ export class PtzService implements Service {
   async move(body: MoveBody): Promise<void> {
     const device = this.#device();
     const moving = body.pan !== 0 || body.tilt !== 0 || (body.zoom ?? 0) !== 0;
-    // Speaker tracking pauses while a person steers the camera.
+    // Speaker tracking pauses while a person steers the camera; it is at no preset any more.
+    if (moving) this.#active = undefined;
     this.deps.bus.emit('ptzManualMove', moving);
     if (body.pan === 0 && body.tilt === 0) await device.stopMove();
     else await device.move({ pan: body.pan, tilt: body.tilt, ...(body.speed !== undefined ? { speed: body.speed } : {}) });
@@ -153,7 +157,7 @@ export class PtzService implements Service {
   }
 
   #controls(router: Router, source: Source): Router {
-    router.get('/ptz/presets', this.#handler(async () => ({ presets: await this.list(), device: this.deps.device()?.snapshot() ?? null, capabilities: this.deps.device()?.capabilities ?? null })));
+    router.get('/ptz/presets', this.#handler(async () => ({ presets: await this.list(), active: this.#active ?? null, device: this.deps.device()?.snapshot() ?? null, capabilities: this.deps.device()?.capabilities ?? null })));
     router.post('/ptz/presets/:name/recall', this.#handler(async (req) => ({ recalled: await this.recall(paramName(req), source) })));
     router.post('/ptz/move', this.#handler(async (req) => {
       await this.move(parseBody(moveBody, req));

@@ -183,7 +183,11 @@ describe('kiosk touchscreen: a day', () => {
     await up.dispatchEvent('pointerup', { pointerId: 1, isPrimary: true });
     await expect.poll(() => moves).toEqual([{ pan: 0, tilt: 1 }, { pan: 0, tilt: 0, zoom: 0 }]);
     // Moving by hand leaves the preset: none is highlighted any more.
-    expect(await page.locator('#presets [aria-pressed="true"]').count()).toBe(0);
+    await expect.poll(() => page.locator('#presets [aria-pressed="true"]').count()).toBe(0);
+    // A technician sends the camera to a preset from the console: the touchscreen shows it too.
+    await technician.post('/ptz/presets/wide/recall');
+    await expect.poll(() => page.locator('#presets [data-preset="wide"]').getAttribute('aria-pressed'), { timeout: 15_000 }).toBe('true');
+    expect(await page.locator('#presets [aria-pressed="true"]').count()).toBe(1);
   });
 
   it('mutes the microphone and says so in words', async () => {

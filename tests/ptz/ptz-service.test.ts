@@ -112,6 +112,11 @@ describe('PTZ service: named presets and camera controls over HTTP', () => {
     expect(recall.body.recalled.name).toBe('citizen-seat');
     expect(camera.model.state).toMatchObject(aimed);
     expect(busEvents).toEqual(['manual true', 'manual false', 'stored citizen-seat console', 'manual true', 'recalled citizen-seat kiosk']);
+    // The preset the camera is at, for every screen; steering it by hand leaves it.
+    expect((await call(console_, 'GET', '/ptz/presets')).body.active).toBe('citizen-seat');
+    await call(console_, 'POST', '/ptz/move', { pan: 1, tilt: 0, speed: 1 });
+    await call(console_, 'POST', '/ptz/move', { pan: 0, tilt: 0 });
+    expect((await call(kiosk, 'GET', '/ptz/presets')).body.active).toBeNull();
   });
 
   it('recalls for speaker tracking by slot: the named preset, or a slot the camera keeps unnamed, both on the bus for the timeline', async () => {

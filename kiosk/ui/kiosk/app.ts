@@ -33,6 +33,10 @@ function App() {
   useEffect(() => {
     document.documentElement.lang = language;
   }, [language]);
+  // A recall from elsewhere (the console, speaker tracking) shows here too, at the next refresh.
+  useEffect(() => {
+    if (daemon.activePreset !== undefined) setActivePreset(daemon.activePreset ?? undefined);
+  }, [daemon.activePreset]);
   // First time the room's data is on screen: measured by the browser test (performance, not asserted).
   useEffect(() => {
     if (daemon.health && daemon.current && !performance.getEntriesByName('kiosk-data').length) performance.mark('kiosk-data');
@@ -88,7 +92,8 @@ function App() {
     if (!move && !moving.current) return;
     moving.current = Boolean(move);
     if (move) setActivePreset(undefined);
-    api('/ptz/move', move ?? { pan: 0, tilt: 0, zoom: 0 }).catch((error: unknown) => say(errorKey(error)));
+    // Once the daemon knows the camera left its preset, read it back (a refresh already on its way may still say the old one).
+    api('/ptz/move', move ?? { pan: 0, tilt: 0, zoom: 0 }).then(() => move && refresh(), (error: unknown) => say(errorKey(error)));
   };
   const onRun = async () => {
     setTesting(true);

@@ -9,6 +9,8 @@ export interface DaemonState {
   current?: CurrentSession;
   schedule?: PublicEntry[];
   presets: Preset[];
+  /** The preset the camera is at, whoever sent it there (this screen, the console, speaker tracking). */
+  activePreset?: string | null;
   muted?: boolean;
   readiness?: LatestReadiness;
   call: TechnicianCall | null;
@@ -33,7 +35,7 @@ export function useDaemon(): [DaemonState, () => Promise<void>] {
   const refresh = useCallback(async () => {
     const [current, presets, audio, readiness, call, schedule] = await Promise.allSettled([
       api<CurrentSession>('/session/current'),
-      api<{ presets: Preset[] }>('/ptz/presets'),
+      api<{ presets: Preset[]; active: string | null }>('/ptz/presets'),
       api<{ muted: boolean }>('/audio'),
       api<LatestReadiness>('/readiness/latest'),
       api<{ call: TechnicianCall | null }>('/technician-call'),
@@ -41,7 +43,10 @@ export function useDaemon(): [DaemonState, () => Promise<void>] {
     ]);
     const patch: Partial<DaemonState> = {};
     if (current.status === 'fulfilled') patch.current = current.value;
-    if (presets.status === 'fulfilled') patch.presets = presets.value.presets;
+    if (presets.status === 'fulfilled') {
+      patch.presets = presets.value.presets;
+      patch.activePreset = presets.value.active;
+    }
     if (audio.status === 'fulfilled') patch.muted = audio.value.muted;
     if (readiness.status === 'fulfilled') patch.readiness = readiness.value;
     if (call.status === 'fulfilled') patch.call = call.value.call;
