@@ -5,6 +5,8 @@ import { launchChromium } from '../../tests/support/browser.js';
 import { addConsoleUser, consoleClient } from '../../tests/support/console-client.js';
 import { startDaemon, writeTestConfig } from '../../tests/support/daemon.js';
 import { makeTempDir, removeTempDir } from '../../tests/support/temp-dir.js';
+import { waitFor } from '../../tests/support/wait.js';
+import { percentile } from './ptz.js';
 import type { BenchFigure, BenchSuite } from './types.js';
 
 const TAPS = 30;
@@ -47,29 +49,23 @@ export const kioskTapBench: BenchSuite = {
       await page.locator(`#presets [data-preset="${PRESETS[0]}"]:enabled`).waitFor({ timeout: 30_000 });
       await page.evaluate(() => (globalThis as unknown as { addEventListener(type: string, listener: () => void, options: object): void }).addEventListener('touchstart', () => ((globalThis as { tapAt?: number }).tapAt = Date.now()), { capture: true }));
 
-      /** Waits for the first packet on the line after `from`; its delay from `from`. */
-      const nextArrival = async (from: number) => {
+      /** When the first packet after this call reaches the camera's side. */
+      const nextArrival = () => {
         const seen = arrivals.length;
-        for (let waited = 0; waited < 5000; waited += 1) {
-          if (arrivals.length > seen) return arrivals[seen]! - from;
-          await sleep(1);
-        }
-        throw new Error('the camera heard nothing within 5 s');
+        return waitFor('the camera to hear the recall', () => arrivals[seen], 5000, 1);
       };
       const taps: number[] = [];
       const posts: number[] = [];
       for (let i = 0; i < TAPS; i++) {
-        const name = PRESETS[i % 2]!;
-        const before = arrivals.length;
-        await page.locator(`#presets [data-preset="${name}"]`).tap();
-        while (arrivals.length === before) await sleep(1);
+        const tapped = nextArrival();
+        await page.locator(`#presets [data-preset="${PRESETS[i % 2]!}"]`).tap();
         const tapAt = await page.evaluate(() => (globalThis as { tapAt?: number }).tapAt ?? 0);
-        taps.push(arrivals[before]! - tapAt);
+        taps.push((await tapped) - tapAt);
         await sleep(300);
         const postedAt = Date.now();
-        const arrival = nextArrival(postedAt);
+        const posted = nextArrival();
         await kiosk(`/ptz/presets/${PRESETS[(i + 1) % 2]}/recall`);
-        posts.push(await arrival);
+        posts.push((await posted) - postedAt);
         await sleep(300);
       }
       const tap = stats(taps.slice(2));
@@ -90,6 +86,5 @@ export const kioskTapBench: BenchSuite = {
 
 function stats(values: number[]): { median: number; p95: number } {
   const sorted = [...values].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-  return { median: at(0.5), p95: at(0.95) };
+  return { median: percentile(sorted, 0.5), p95: percentile(sorted, 0.95) };
 }

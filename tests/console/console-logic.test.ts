@@ -38,6 +38,7 @@ describe('console logic (kiosk/ui/console)', () => {
     [new ApiError(400, 'invalid_config', [{ path: 'media.audioBitrateKbps', code: 'too_small', minimum: 32 }, { path: 'log.level', code: 'invalid_value', values: ['info', 'warn'] }]),
       'Cấu hình không hợp lệ, chưa lưu: media.audioBitrateKbps: giá trị quá nhỏ (tối thiểu 32) log.level: giá trị không được phép (chọn một trong: info, warn)'],
     [new ApiError(418, 'a_code_nobody_knows'), 'Không thực hiện được. Thử lại; nếu vẫn lỗi, xem nhật ký hệ thống.'],
+    [new ApiError(409, 'session-soon', { label: { vi: 'Sắp đến giờ tiếp: không cập nhật', en: 'A session soon' } }), 'Sắp đến giờ tiếp: không cập nhật'],
     [new ApiError(503, 'a_code_nobody_knows'), 'Máy điều khiển gặp lỗi khi xử lý. Thử lại; nếu vẫn lỗi, xem nhật ký hệ thống.'],
     [new Error('Failed to fetch'), 'Không thực hiện được. Thử lại; nếu vẫn lỗi, xem nhật ký hệ thống.'],
   ])('words %o in Vietnamese, never the English message', (error, expected) => {

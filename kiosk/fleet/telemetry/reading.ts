@@ -1,5 +1,6 @@
 import type { DeviceStatus } from '../../../hal/core/driver.js';
 import type { UpsReading } from '../../../hal/ups/types.js';
+import type { EncodeFigures } from '../../media/encode-meter.js';
 import type { TelemetryReading } from './delta.js';
 
 /** Pure pieces of a reading: what the sampler's raw figures become in the schema's terms (nats/telemetry.ts). */
@@ -21,13 +22,8 @@ export function upsSection(ups: { reading: UpsReading | null; communicating?: bo
   };
 }
 
-/** The encoder's measured output, as the media worker reports it while the program runs (media/encode-meter.ts). */
-export interface EncodeReport {
-  fps: number;
-  bitrateKbps: number;
-  droppedFrames: number;
-  at: string;
-}
+/** The encoder's measured output, as the media worker reports it while the program runs, and when. */
+export type EncodeReport = Pick<EncodeFigures, 'fps' | 'bitrateKbps' | 'droppedFrames'> & { at: string };
 
 /** Figures older than this come from a worker that stopped reporting (it died or hangs): not current. */
 const ENCODE_STALE_MS = 10_000;

@@ -30,6 +30,9 @@ export function errorText(error: unknown, language: Language): string {
   if (error.code === 'invalid_body') return say('err_invalid_body', language, { fields: issues(error.details).map((i) => i.path || '—').join(', ') });
   const key = `err_${error.code}`;
   if (known(key)) return say(key as Key, language);
+  // A feature that words its own refusals sends them along (the updater: no signature, a session soon, ...).
+  const label = details?.label as Partial<Record<Language, unknown>> | undefined;
+  if (typeof label?.[language] === 'string') return label[language] as string;
   if (error.code.startsWith('origin') || error.status === 403) return say('err_forbidden', language);
   if (error.status >= 500) return say('err_internal', language);
   return say('err_generic', language);

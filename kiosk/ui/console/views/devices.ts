@@ -1,8 +1,7 @@
 import { useState } from 'preact/hooks';
 import { dateTime } from '../../shared/format.js';
 import { html } from '../../shared/html.js';
-import { api, ApiError, get } from '../api.js';
-import { errorText } from '../errors.js';
+import { api, get } from '../api.js';
 import { useT } from '../i18n.js';
 import { Badge, ErrorLine, Loading, useAct, useLoad, useShell } from '../ui.js';
 
@@ -90,19 +89,12 @@ function IpCameraSetup() {
 /** The running version, the last update's progress, and a form to start one from a release's address. */
 function SoftwareUpdate() {
   const { t, lang } = useT();
-  const { notify } = useShell();
+  const act = useAct();
   const state = useLoad(() => get<UpdateAnswer>('/update'), [], 3000);
   const [url, setUrl] = useState('');
   const start = async (event: Event) => {
     event.preventDefault();
-    try {
-      await api('POST', '/update', { url });
-      notify(t('updateRequested'), 'ok');
-    } catch (error) {
-      // The updater words its refusals itself (no signature, a session soon, ...): say those.
-      const label = error instanceof ApiError ? (error.details as { label?: Label } | undefined)?.label : undefined;
-      notify(label ? label[lang] : errorText(error, lang), 'error');
-    }
+    await act(() => api('POST', '/update', { url }), t('updateRequested'));
     await state.reload();
   };
   const status = state.data?.status;
