@@ -33,7 +33,8 @@ function App() {
   useEffect(() => {
     document.documentElement.lang = language;
   }, [language]);
-  // A recall from elsewhere (the console, speaker tracking) shows here too, at the next refresh.
+  // A recall from elsewhere (the console, speaker tracking) shows here too, at the next refresh;
+  // while the daemon does not answer no preset is shown as current (the camera may have moved).
   useEffect(() => {
     if (daemon.activePreset !== undefined) setActivePreset(daemon.activePreset ?? undefined);
   }, [daemon.activePreset]);
@@ -132,7 +133,7 @@ function App() {
             <${ReadinessPanel} readiness=${daemon.readiness} testing=${testing} connected=${daemon.connected} onRun=${onRun} />`}
         <div class="column side">
           <${ControlsPanel} call=${daemon.call} muted=${daemon.muted} connected=${daemon.connected} onCall=${onCall} onMute=${onMute} />
-          <${CameraPanel} presets=${daemon.presets} active=${activePreset} connected=${daemon.connected} onRecall=${onRecall} onMove=${onMove} />
+          <${CameraPanel} presets=${daemon.presets} active=${daemon.connected ? activePreset : undefined} connected=${daemon.connected} onRecall=${onRecall} onMove=${onMove} />
         </div>
       </main>
       <${ConfirmDialog} open=${confirming} text=${translate('confirmEnd', language)} onAnswer=${onEnd} />
