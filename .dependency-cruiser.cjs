@@ -7,8 +7,21 @@
  */
 module.exports = {
   forbidden: [
-    { name: 'no-circular', comment: 'a module cycle: split the shared part out, or inject it', severity: 'error', from: {}, to: { circular: true } },
-    { name: 'no-circular-folders', comment: 'a cycle between folders: the lower one must not know the higher one', severity: 'error', scope: 'folder', from: {}, to: { circular: true } },
+    {
+      name: 'no-circular',
+      comment: 'a module cycle: split the shared part out, or inject it',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'no-circular-folders',
+      comment: 'a cycle between folders: the lower one must not know the higher one',
+      severity: 'error',
+      scope: 'folder',
+      from: {},
+      to: { circular: true },
+    },
   ],
   options: {
     // Type-only imports count: a type pulled up from a higher layer is the same tangle.

@@ -6,12 +6,14 @@ import { Encrypter } from 'age-encryption';
  * decrypt them. The checksum and key length are checked by the library itself.
  */
 export function ageRecipientProblem(publicKey: string): string | undefined {
-  if (/^age1(pq|tag)/.test(publicKey)) return 'a post-quantum or tag age recipient, which Debian\'s age 1.1 cannot decrypt: give an X25519 key (age1…, from age-keygen)';
-  if (!/^age1[02-9ac-hj-np-z]{58}$/.test(publicKey)) return 'not an age public key: expected age1 followed by 58 lower-case bech32 characters, as printed by age-keygen';
+  if (/^age1(pq|tag)/.test(publicKey))
+    return "a post-quantum or tag age recipient, which Debian's age 1.1 cannot decrypt: give an X25519 key (age1…, from age-keygen)";
+  if (!/^age1[02-9ac-hj-np-z]{58}$/.test(publicKey))
+    return 'not an age public key: expected age1 followed by 58 lower-case bech32 characters, as printed by age-keygen';
   try {
     new Encrypter().addRecipient(publicKey);
   } catch {
-    return 'not a valid age public key (bad checksum): copy it again from age-keygen\'s output';
+    return "not a valid age public key (bad checksum): copy it again from age-keygen's output";
   }
   return undefined;
 }

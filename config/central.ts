@@ -13,24 +13,49 @@ const registryView = z.object({
   rooms: z.array(z.object({ id: z.string() })),
 });
 
-export function fleetFromCentral(dir: string, roomId: string): { problems: string[]; fleet?: { enabled: true; servers: string[]; credentialFile: string; caFile: string; notaryKeys: string[] } } {
+export function fleetFromCentral(
+  dir: string,
+  roomId: string,
+): {
+  problems: string[];
+  fleet?: { enabled: true; servers: string[]; credentialFile: string; caFile: string; notaryKeys: string[] };
+} {
   const layout = centralLayout(dir);
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(layout.registryFile, 'utf8'));
   } catch (error) {
-    return { problems: [`--central ${dir}: cannot read ${layout.registryFile} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); run npm run central first`] };
+    return {
+      problems: [
+        `--central ${dir}: cannot read ${layout.registryFile} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); run npm run central first`,
+      ],
+    };
   }
   const registry = registryView.safeParse(json);
   if (!registry.success) return { problems: [`--central ${dir}: ${layout.registryFile} is not a central registry`] };
   const { websocket, rooms } = registry.data;
   const problems: string[] = [];
-  if (!rooms.some((room) => room.id === roomId)) problems.push(`--central ${dir}: room ${roomId} (room.id) is not registered there; add it: node dist/scripts/central/init.js --dir ${dir} --room ${roomId}`);
-  if (websocket.port <= 0) problems.push(`--central ${dir}: its websocket port is picked at start (${websocket.port}); give fleet.servers in a config instead`);
+  if (!rooms.some((room) => room.id === roomId))
+    problems.push(
+      `--central ${dir}: room ${roomId} (room.id) is not registered there; add it: node dist/scripts/central/init.js --dir ${dir} --room ${roomId}`,
+    );
+  if (websocket.port <= 0)
+    problems.push(
+      `--central ${dir}: its websocket port is picked at start (${websocket.port}); give fleet.servers in a config instead`,
+    );
   if (problems.length) return { problems };
   // The notary's public key, so the room checks its anchor receipts (none in a folder made before anchoring).
   const notaryKeys = readOptional(layout.notaryPublicNkeyFile);
-  return { problems, fleet: { enabled: true, servers: [websocketUrl(websocket.host, websocket.port)], credentialFile: layout.roomSeedFile(roomId), caFile: layout.caFile, notaryKeys: notaryKeys ? [notaryKeys] : [] } };
+  return {
+    problems,
+    fleet: {
+      enabled: true,
+      servers: [websocketUrl(websocket.host, websocket.port)],
+      credentialFile: layout.roomSeedFile(roomId),
+      caFile: layout.caFile,
+      notaryKeys: notaryKeys ? [notaryKeys] : [],
+    },
+  };
 }
 
 function readOptional(file: string): string | undefined {

@@ -2,14 +2,19 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { fleetFromCentral } from './central.js';
 import { deviceConfig, type DeviceConfig } from './schema.js';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
-  constructor(readonly source: string, readonly problems: string[]) {
-    super(`${source}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  constructor(
+    readonly source: string,
+    readonly problems: string[],
+  ) {
+    super(
+      `${source}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n${problems.map((p) => `  ${p}`).join('\n')}`,
+    );
   }
 }
 
@@ -28,7 +33,9 @@ export const defaultConfigPath = (): string => join(projectRoot(), 'config', 'de
 
 /** Validates parsed JSON; every problem is reported with its path, not just the first. */
 export function parseConfig(input: unknown, source = 'config'): DeviceConfig {
-  const result = deviceConfig.safeParse(input, { error: (issue) => (issue.input === undefined ? 'required' : undefined) });
+  const result = deviceConfig.safeParse(input, {
+    error: (issue) => (issue.input === undefined ? 'required' : undefined),
+  });
   if (!result.success) throw new ConfigError(source, formatIssues(result.error.issues, input));
   return result.data;
 }
@@ -66,7 +73,10 @@ function withCentralFleet(json: unknown, dir: string, source: string): unknown {
 export function loadConfig(path?: string): { config: DeviceConfig; source: string } {
   const source = path ?? process.env.DIEMCAU_CONFIG ?? defaultConfigPath();
   const central = process.env.DIEMCAU_CENTRAL || undefined;
-  return { config: loadConfigFile(source, central === undefined ? {} : { central }), source: central === undefined ? source : `${source} + central ${central}` };
+  return {
+    config: loadConfigFile(source, central === undefined ? {} : { central }),
+    source: central === undefined ? source : `${source} + central ${central}`,
+  };
 }
 
 export function resolveDataPath(config: DeviceConfig, relative: string): string {
@@ -92,7 +102,8 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], input: unknown
       const driver = driverAt(input, issue.path.slice(0, -1));
       if (driver) message = `required when driver is ${driver}`;
     }
-    if (issue.code === 'unrecognized_keys') message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
+    if (issue.code === 'unrecognized_keys')
+      message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
     lines.push(`${path}: ${message}`);
   }
   return lines;
@@ -109,6 +120,7 @@ function driverAt(input: unknown, path: readonly PropertyKey[]): string | undefi
     if (node === null || typeof node !== 'object') return undefined;
     node = (node as Record<PropertyKey, unknown>)[key];
   }
-  if (node && typeof node === 'object' && typeof (node as { driver?: unknown }).driver === 'string') return (node as { driver: string }).driver;
+  if (node && typeof node === 'object' && typeof (node as { driver?: unknown }).driver === 'string')
+    return (node as { driver: string }).driver;
   return undefined;
 }

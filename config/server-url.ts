@@ -12,11 +12,15 @@ export function checkServerUrl(raw: string): ServerUrlCheck {
   } catch {
     return { ok: false, error: `${JSON.stringify(raw)} is not a URL (expected wss://host:port)` };
   }
-  if (url.username || url.password) return { ok: false, error: `${url.protocol}//${url.host}: credentials do not belong in the URL` };
+  if (url.username || url.password)
+    return { ok: false, error: `${url.protocol}//${url.host}: credentials do not belong in the URL` };
   if (url.protocol === 'wss:') return { ok: true, url };
   if (url.protocol === 'ws:') {
     if (isLoopback(url.hostname)) return { ok: true, url };
-    return { ok: false, error: `ws://${url.host} is not encrypted: only wss:// may leave this machine (ws:// is for 127.0.0.1, ::1 and localhost)` };
+    return {
+      ok: false,
+      error: `ws://${url.host} is not encrypted: only wss:// may leave this machine (ws:// is for 127.0.0.1, ::1 and localhost)`,
+    };
   }
   return { ok: false, error: `${url.protocol}//${url.host}: only wss:// (or ws:// to loopback) is supported` };
 }

@@ -19,7 +19,10 @@ type DeviceOf = {
 type OptionsOf<K extends DeviceKind, D extends string> = Extract<HalConfig[K], { driver: D }>;
 
 /** Builds one driver; imported lazily so a room loads only the native modules it uses. */
-type Factory<K extends DeviceKind, D extends string> = (options: OptionsOf<K, D>, context: DriverContext) => Promise<DeviceOf[K]>;
+type Factory<K extends DeviceKind, D extends string> = (
+  options: OptionsOf<K, D>,
+  context: DriverContext,
+) => Promise<DeviceOf[K]>;
 
 type Families<K extends DeviceKind> = { [D in Exclude<HalConfig[K]['driver'], 'none'>]?: Factory<K, D> };
 
@@ -35,15 +38,19 @@ export const driverFamilies: { [K in DeviceKind]: Families<K> } = {
   },
   ptz: {
     sim: async (_options, context) => new (await import('./ptz/sim.js')).SimPtz(context),
-    'visca-serial': async (options, context) => new (await import('./ptz/visca-serial/driver.js')).ViscaSerialPtz(context, options),
+    'visca-serial': async (options, context) =>
+      new (await import('./ptz/visca-serial/driver.js')).ViscaSerialPtz(context, options),
     'visca-ip': async (options, context) => new (await import('./ptz/visca-ip/driver.js')).ViscaIpPtz(context, options),
     'pelco-d': async (options, context) => new (await import('./ptz/pelco-d/driver.js')).PelcoDPtz(context, options),
     uvc: async (options, context) => new (await import('./ptz/uvc/driver.js')).UvcPtz(context, options),
     onvif: async (options, context) => new (await import('./ptz/onvif/driver.js')).OnvifPtz(context, options),
-    'onvif-emulated': async (options, context) => new (await import('./ptz/onvif/emulated.js')).EmulatedOnvifPtz(context, options),
+    'onvif-emulated': async (options, context) =>
+      new (await import('./ptz/onvif/emulated.js')).EmulatedOnvifPtz(context, options),
     'visca-emulated': async (options, context) => {
       const { EmulatedViscaPtz, EmulatedViscaSerialPtz } = await import('./ptz/emulation/emulated-visca.js');
-      return options.transport === 'pty' ? new EmulatedViscaSerialPtz(context, options) : new EmulatedViscaPtz(context, options);
+      return options.transport === 'pty'
+        ? new EmulatedViscaSerialPtz(context, options)
+        : new EmulatedViscaPtz(context, options);
     },
   },
   audio: {
@@ -53,12 +60,15 @@ export const driverFamilies: { [K in DeviceKind]: Families<K> } = {
   },
   display: {
     sim: async (_options, context) => new (await import('./display/sim.js')).SimDisplay(context),
-    ddcutil: async (options, context) => new (await import('./display/ddcutil/driver.js')).DdcutilDisplay(context, options),
-    backlight: async (options, context) => new (await import('./display/backlight/driver.js')).BacklightDisplay(context, options),
+    ddcutil: async (options, context) =>
+      new (await import('./display/ddcutil/driver.js')).DdcutilDisplay(context, options),
+    backlight: async (options, context) =>
+      new (await import('./display/backlight/driver.js')).BacklightDisplay(context, options),
     cec: async (options, context) => new (await import('./display/cec/driver.js')).CecDisplay(context, options),
   },
   ups: {
-    'nut-emulated': async (options, context) => new (await import('./ups/nut/emulated.js')).EmulatedNutUps(context, options),
+    'nut-emulated': async (options, context) =>
+      new (await import('./ups/nut/emulated.js')).EmulatedNutUps(context, options),
     sim: async (options, context) => new (await import('./ups/sim.js')).SimUps(context, options),
     nut: async (options, context) => new (await import('./ups/nut/driver.js')).NutUps(context, options),
     megatec: async (options, context) => new (await import('./ups/megatec/driver.js')).MegatecUps(context, options),
@@ -66,7 +76,12 @@ export const driverFamilies: { [K in DeviceKind]: Families<K> } = {
   },
   gpio: {
     sim: async (_options, context) => new (await import('./gpio/sim.js')).SimGpio(context),
-    onoff: async (options, context) => new (await import('./gpio/onoff/driver.js')).OnoffGpio(context, options, await (await import('./gpio/onoff/line.js')).onoffChip()),
+    onoff: async (options, context) =>
+      new (await import('./gpio/onoff/driver.js')).OnoffGpio(
+        context,
+        options,
+        await (await import('./gpio/onoff/line.js')).onoffChip(),
+      ),
   },
 };
 
@@ -84,7 +99,11 @@ export async function createDevices(config: HalConfig, context: Omit<DriverConte
   return devices;
 }
 
-async function createDevice<K extends DeviceKind>(kind: K, options: HalConfig[K], context: Omit<DriverContext, 'id'>): Promise<Driver | undefined> {
+async function createDevice<K extends DeviceKind>(
+  kind: K,
+  options: HalConfig[K],
+  context: Omit<DriverContext, 'id'>,
+): Promise<Driver | undefined> {
   if (options.driver === 'none') return undefined;
   const factory = (driverFamilies[kind] as Record<string, Factory<K, string> | undefined>)[options.driver];
   const driverContext = { ...context, id: kind };

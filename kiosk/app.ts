@@ -77,13 +77,37 @@ export function createApp(config: DeviceConfig, logger: Logger, recentLogs?: Rec
   const bus = createEventBus(logger);
   const host = new ServiceHost(logger);
 
-  const store = new StoreService(resolveDataPath(config, config.storage.database), version, logger.child({ component: 'store' }), migrations);
+  const store = new StoreService(
+    resolveDataPath(config, config.storage.database),
+    version,
+    logger.child({ component: 'store' }),
+    migrations,
+  );
   const hardware = new HardwareService(config.hal, bus, logger);
-  const ptz = new PtzService({ db: () => store.db, device: () => hardware.devices.ptz, bus, logger: logger.child({ component: 'ptz' }) });
-  const onvifSetup = new OnvifSetup({ secretsDir: resolveDataPath(config, 'secrets'), logger: logger.child({ component: 'ip-cameras' }) });
-  const evidence = new EvidenceService({ config, db: () => store.db, bus, logger: logger.child({ component: 'evidence' }) });
+  const ptz = new PtzService({
+    db: () => store.db,
+    device: () => hardware.devices.ptz,
+    bus,
+    logger: logger.child({ component: 'ptz' }),
+  });
+  const onvifSetup = new OnvifSetup({
+    secretsDir: resolveDataPath(config, 'secrets'),
+    logger: logger.child({ component: 'ip-cameras' }),
+  });
+  const evidence = new EvidenceService({
+    config,
+    db: () => store.db,
+    bus,
+    logger: logger.child({ component: 'evidence' }),
+  });
   // All GStreamer lives in a supervised worker process; it records only when a session asks it to.
-  const media = new MediaService({ plan: planFromConfig(config), bus, logger: logger.child({ component: 'media' }), workerLogLevel: config.log.level, timeZone: config.room.timezone });
+  const media = new MediaService({
+    plan: planFromConfig(config),
+    bus,
+    logger: logger.child({ component: 'media' }),
+    workerLogLevel: config.log.level,
+    timeZone: config.room.timezone,
+  });
   // The one owner of a recording's life: folder, storage admission, start/resume/stop, timeline, seal.
   const recordings = new RecordingService({
     recordingsDir: resolveDataPath(config, config.storage.recordingsDir),
@@ -95,19 +119,72 @@ export function createApp(config: DeviceConfig, logger: Logger, recentLogs?: Rec
     bus,
     logger: logger.child({ component: 'recordings' }),
   });
-  const { sessions, readiness, routes: sessionRoutes } = createSessionServices({ config, database: () => store.db, devices: () => hardware.devices, bus, logger, recordings, audit: evidence });
+  const {
+    sessions,
+    readiness,
+    routes: sessionRoutes,
+  } = createSessionServices({
+    config,
+    database: () => store.db,
+    devices: () => hardware.devices,
+    bus,
+    logger,
+    recordings,
+    audit: evidence,
+  });
   // On battery: alert; when the battery cannot outlast finalizing a recording, end the live session, then shut down.
-  const power = new PowerService({ ups: () => hardware.devices.ups, session: sessions, config: config.hal.power, bus, logger: logger.child({ component: 'power' }) });
+  const power = new PowerService({
+    ups: () => hardware.devices.ups,
+    session: sessions,
+    config: config.hal.power,
+    bus,
+    logger: logger.child({ component: 'power' }),
+  });
   // Room automation: display asleep outside reception hours, camera following the talker, buttons and lamps, device discovery.
   const room = config.roomAutomation;
   const roomLogger = logger.child({ component: 'room' });
-  const displaySchedule = new DisplayScheduleService({ config: room.display, timeZone: config.room.timezone, display: () => hardware.devices.display, calendar: sessionCalendarFrom({ listSessions: (range) => sessions.store.listSessions(range) }, (state) => isFinished(state as SessionState)), logger: roomLogger });
-  const speakerTracking = new SpeakerTrackingService({ config: room.speakerTracking, doa: config.hal.audio.doa ?? { driver: 'none' }, presets: ptz, hasPtz: () => Boolean(hardware.devices.ptz), bus, logger: roomLogger });
-  const roomSignals = new RoomSignalsService({ gpio: () => hardware.devices.gpio, audio: () => hardware.devices.audio, bus, logger: roomLogger });
+  const displaySchedule = new DisplayScheduleService({
+    config: room.display,
+    timeZone: config.room.timezone,
+    display: () => hardware.devices.display,
+    calendar: sessionCalendarFrom({ listSessions: (range) => sessions.store.listSessions(range) }, (state) =>
+      isFinished(state as SessionState),
+    ),
+    logger: roomLogger,
+  });
+  const speakerTracking = new SpeakerTrackingService({
+    config: room.speakerTracking,
+    doa: config.hal.audio.doa ?? { driver: 'none' },
+    presets: ptz,
+    hasPtz: () => Boolean(hardware.devices.ptz),
+    bus,
+    logger: roomLogger,
+  });
+  const roomSignals = new RoomSignalsService({
+    gpio: () => hardware.devices.gpio,
+    audio: () => hardware.devices.audio,
+    bus,
+    logger: roomLogger,
+  });
   const discovery = new DiscoveryService({ config: room.discovery, bus, logger: roomLogger });
-  const technicianCalls = new TechnicianCallService({ bus, logger: roomLogger, audit: evidence, liveSession: () => sessions.activeSession() });
-  const healthSource = { services: () => host.statuses(), devices: () => hardware.snapshots(), media: () => media.health(), recording: () => recordings.health(), power: () => powerHealthOf(hardware.devices.ups) };
-  const healthMeta = { version, startedAt, room: { id: config.room.id, name: config.room.name, role: config.room.role } };
+  const technicianCalls = new TechnicianCallService({
+    bus,
+    logger: roomLogger,
+    audit: evidence,
+    liveSession: () => sessions.activeSession(),
+  });
+  const healthSource = {
+    services: () => host.statuses(),
+    devices: () => hardware.snapshots(),
+    media: () => media.health(),
+    recording: () => recordings.health(),
+    power: () => powerHealthOf(hardware.devices.ups),
+  };
+  const healthMeta = {
+    version,
+    startedAt,
+    room: { id: config.room.id, name: config.room.name, role: config.room.role },
+  };
   const health = () => healthReport(healthSource, healthMeta);
   // Software updates: checked and handed to the updater, a process of its own (kiosk/update). Started
   // after the fleet, so the outcome of an update made while the daemon was stopped reaches central.
@@ -122,7 +199,11 @@ export function createApp(config: DeviceConfig, logger: Logger, recentLogs?: Rec
     logger: logger.child({ component: 'fleet' }),
     health,
     sessions,
-    readiness: { run: (request) => readiness.run(request), lastRun: async () => (await readiness.store.list({ limit: 1 }))[0], runsFor: (sessionId) => readiness.store.list({ sessionId, limit: 20 }) },
+    readiness: {
+      run: (request) => readiness.run(request),
+      lastRun: async () => (await readiness.store.list({ limit: 1 }))[0],
+      runsFor: (sessionId) => readiness.store.list({ sessionId, limit: 20 }),
+    },
     machine: { paths: [resolveDataPath(config, config.storage.recordingsDir), '/'], ups: () => hardware.devices.ups },
     update,
     ...(recentLogs ? { recentLogs: (count: number) => recentLogs.newest(count) } : {}),
@@ -135,27 +216,106 @@ export function createApp(config: DeviceConfig, logger: Logger, recentLogs?: Rec
     },
     fleet: async () => ({ state: fleet.state, pendingEvents: await fleet.pendingEvents() }),
   });
-  const auth = new AuthService({ db: () => store.db, logger: logger.child({ component: 'auth' }), secureCookies: Boolean(config.web.console.tls), audit: evidence, bus });
+  const auth = new AuthService({
+    db: () => store.db,
+    logger: logger.child({ component: 'auth' }),
+    secureCookies: Boolean(config.web.console.tls),
+    audit: evidence,
+    bus,
+  });
   const recordingsPath = resolveDataPath(config, config.storage.recordingsDir);
   const system = systemRouter({
     sample: createSampler({ version, paths: [recordingsPath, '/'], health, ups: () => hardware.devices.ups }),
     disk: () => evidence.checkDisk(),
-    bytesPerHour: expectedRecordingBytes({ videoKbps: config.media.video.bitrateKbps, audioKbps: config.media.audioBitrateKbps }, 3600),
+    bytesPerHour: expectedRecordingBytes(
+      { videoKbps: config.media.video.bitrateKbps, audioKbps: config.media.audioBitrateKbps },
+      3600,
+    ),
     fleet: () => ({ enabled: config.fleet.enabled, state: fleet.state }),
     startedAt,
   });
-  const settings = settingsRouter(new ConfigFile(config, configFile), (actor, paths) => evidence.record({ actor: actor.user, role: actor.role, action: 'config-changed', target: 'config', detail: paths.join(', ') }));
-  const consoleExtras = [system, settings, playbackRouter(evidence, logger.child({ component: 'playback' })), ...(recentLogs ? [logRouter((count) => recentLogs.newest(count))] : [])];
+  const settings = settingsRouter(new ConfigFile(config, configFile), (actor, paths) =>
+    evidence.record({
+      actor: actor.user,
+      role: actor.role,
+      action: 'config-changed',
+      target: 'config',
+      detail: paths.join(', '),
+    }),
+  );
+  const consoleExtras = [
+    system,
+    settings,
+    playbackRouter(evidence, logger.child({ component: 'playback' })),
+    ...(recentLogs ? [logRouter((count) => recentLogs.newest(count))] : []),
+  ];
   const web = new WebService({
     config: config.web,
     bus,
     logger: logger.child({ component: 'web' }),
     health,
     metrics: metricsHandler(metrics, config.web.console.metricsTokenFile),
-    consoleAuth: { gate: auth.consoleGate(), router: authRouter(auth), actorOf: (req) => auth.actorOf(req), stillValid: (req) => auth.stillValid(req) },
-    routes: { kiosk: [ptz.kioskRouter(), audioRouter(() => hardware.devices.audio), mediaRouter(media), technicianCalls.kioskRouter(), ...sessionRoutes.kiosk], console: [ptz.consoleRouter(), mediaRouter(media, requireCapability('recordings.read')), evidenceConsoleRouter(evidence), discovery.consoleRouter(), onvifConsoleRouter(onvifSetup), technicianCalls.consoleRouter(), updateConsoleRouter(update, version, evidence), ...sessionRoutes.console, ...consoleExtras] },
+    consoleAuth: {
+      gate: auth.consoleGate(),
+      router: authRouter(auth),
+      actorOf: (req) => auth.actorOf(req),
+      stillValid: (req) => auth.stillValid(req),
+    },
+    routes: {
+      kiosk: [
+        ptz.kioskRouter(),
+        audioRouter(() => hardware.devices.audio),
+        mediaRouter(media),
+        technicianCalls.kioskRouter(),
+        ...sessionRoutes.kiosk,
+      ],
+      console: [
+        ptz.consoleRouter(),
+        mediaRouter(media, requireCapability('recordings.read')),
+        evidenceConsoleRouter(evidence),
+        discovery.consoleRouter(),
+        onvifConsoleRouter(onvifSetup),
+        technicianCalls.consoleRouter(),
+        updateConsoleRouter(update, version, evidence),
+        ...sessionRoutes.console,
+        ...consoleExtras,
+      ],
+    },
   });
 
-  host.add(store).add(hardware).add(ptz).add(evidence).add(media).add(recordings).add(auth).add(sessions).add(power).add(readiness).add(displaySchedule).add(speakerTracking).add(roomSignals).add(discovery).add(technicianCalls).add(fleet).add(update).add(web);
-  return { host, store, hardware, ptz, evidence, auth, sessions, power, readiness, fleet, web, media, recordings, update };
+  host
+    .add(store)
+    .add(hardware)
+    .add(ptz)
+    .add(evidence)
+    .add(media)
+    .add(recordings)
+    .add(auth)
+    .add(sessions)
+    .add(power)
+    .add(readiness)
+    .add(displaySchedule)
+    .add(speakerTracking)
+    .add(roomSignals)
+    .add(discovery)
+    .add(technicianCalls)
+    .add(fleet)
+    .add(update)
+    .add(web);
+  return {
+    host,
+    store,
+    hardware,
+    ptz,
+    evidence,
+    auth,
+    sessions,
+    power,
+    readiness,
+    fleet,
+    web,
+    media,
+    recordings,
+    update,
+  };
 }

@@ -7,7 +7,10 @@ import type { CommandContext } from './cli/command.js';
 export const cliContext: CommandContext = {
   runDaemon: async (configPath) => (await import('./main.js')).runDaemon(configPath),
   openDatabase: async (path) => {
-    const [{ openStore }, { migrations }] = await Promise.all([import('./store/open-store.js'), import('./database-schema.js')]);
+    const [{ openStore }, { migrations }] = await Promise.all([
+      import('./store/open-store.js'),
+      import('./database-schema.js'),
+    ]);
     return openStore(path, migrations);
   },
 };

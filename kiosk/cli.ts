@@ -18,7 +18,6 @@ const commands: Record<string, () => Promise<Command>> = {
   'self-test': async () => (await import('./cli/self-test.js')).selfTestCommand,
 };
 
-
 async function usage(): Promise<string> {
   const lines = ['Usage: diemcau <command>', '', 'Commands:'];
   for (const load of Object.values(commands)) {
@@ -45,7 +44,8 @@ async function main(argv: string[]): Promise<number> {
   try {
     return await command.run(args, context);
   } catch (error) {
-    if (!(error instanceof UsageError) && (error as { code?: string })?.code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw error;
+    if (!(error instanceof UsageError) && (error as { code?: string })?.code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
+      throw error;
     process.stderr.write(`diemcau ${name}: ${describeError(error)}\nusage: diemcau ${command.usage}\n`);
     return 2;
   }

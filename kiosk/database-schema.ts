@@ -7,4 +7,11 @@ import { orderMigrations } from './store/migration.js';
 import { storeMigrations } from './store/migrations.js';
 
 /** The device database's schema: every feature's migrations, in order (a feature adds its list here). */
-export const migrations = orderMigrations(storeMigrations, evidenceMigrations, sessionMigrations, ptzMigrations, authMigrations, fleetMigrations);
+export const migrations = orderMigrations(
+  storeMigrations,
+  evidenceMigrations,
+  sessionMigrations,
+  ptzMigrations,
+  authMigrations,
+  fleetMigrations,
+);

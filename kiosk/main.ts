@@ -85,9 +85,18 @@ async function tightenDataModes(config: DeviceConfig, logger: Logger): Promise<v
   const { changed, failed } = await tightenModes(targets);
   const octal = (mode: number) => mode.toString(8).padStart(4, '0');
   if (changed.length > 0) {
-    logger.warn({ count: changed.length, changes: changed.slice(0, 50).map((c) => `${c.path} ${octal(c.from)} -> ${octal(c.to)}`) }, 'file modes tightened: files and folders were readable or writable beyond the scheme (README "Files and modes")');
+    logger.warn(
+      {
+        count: changed.length,
+        changes: changed.slice(0, 50).map((c) => `${c.path} ${octal(c.from)} -> ${octal(c.to)}`),
+      },
+      'file modes tightened: files and folders were readable or writable beyond the scheme (README "Files and modes")',
+    );
   }
   if (failed.length > 0) {
-    logger.warn({ failures: failed.slice(0, 50).map((f) => `${f.path} ${octal(f.mode)}: ${f.error}`) }, 'file modes could not be tightened: chmod these paths by hand');
+    logger.warn(
+      { failures: failed.slice(0, 50).map((f) => `${f.path} ${octal(f.mode)}: ${f.error}`) },
+      'file modes could not be tightened: chmod these paths by hand',
+    );
   }
 }

@@ -37,7 +37,11 @@ export function createSessionServices(wiring: SessionWiring): {
   routes: { kiosk: express.Router[]; console: express.Router[] };
 } {
   const { config, bus, logger } = wiring;
-  const expectedBytes = (seconds: number) => expectedRecordingBytes({ videoKbps: config.media.video.bitrateKbps, audioKbps: config.media.audioBitrateKbps }, seconds);
+  const expectedBytes = (seconds: number) =>
+    expectedRecordingBytes(
+      { videoKbps: config.media.video.bitrateKbps, audioKbps: config.media.audioBitrateKbps },
+      seconds,
+    );
   const sessions = new SessionService({
     database: wiring.database,
     identityKeyPath: resolveDataPath(config, 'keys/identity.key'),

@@ -13,7 +13,11 @@ runVerify(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     const usage = error instanceof UsageError || (error as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS');
-    process.stderr.write(usage ? `verify-recording: ${describeError(error)}\nusage: verify-recording DIR [--pubkey FILE] [--decrypt-to OUT (--identity-file KEY.txt | --passphrase-file FILE)]\n` : `verify-recording: ${(error as Error)?.stack ?? String(error)}\n`);
+    process.stderr.write(
+      usage
+        ? `verify-recording: ${describeError(error)}\nusage: verify-recording DIR [--pubkey FILE] [--decrypt-to OUT (--identity-file KEY.txt | --passphrase-file FILE)]\n`
+        : `verify-recording: ${(error as Error)?.stack ?? String(error)}\n`,
+    );
     process.exitCode = usage ? 2 : 1;
   },
 );

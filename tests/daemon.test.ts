@@ -13,7 +13,9 @@ interface DgramSocket {
   close(): void;
   on(event: 'message', listener: (message: Buffer) => void): void;
 }
-const unixDgram = createRequire(import.meta.url)('unix-dgram') as { createSocket(type: 'unix_dgram', onMessage?: (message: Buffer) => void): DgramSocket };
+const unixDgram = createRequire(import.meta.url)('unix-dgram') as {
+  createSocket(type: 'unix_dgram', onMessage?: (message: Buffer) => void): DgramSocket;
+};
 
 /** Pids whose parent is `pid`, from /proc. */
 function childrenOf(pid: number): number[] {
@@ -66,10 +68,21 @@ describe('daemon in simulation', () => {
       const response = await fetch(`${base}/api/health`);
       expect(response.status).toBe(200);
       const health: any = await response.json();
-      expect(health).toMatchObject({ status: 'ok', version: expect.any(String), room: { id: 'sim-room', role: 'local' } });
+      expect(health).toMatchObject({
+        status: 'ok',
+        version: expect.any(String),
+        room: { id: 'sim-room', role: 'local' },
+      });
       expect(health.uptimeSeconds).toBeGreaterThanOrEqual(0);
       expect(health.devices.map((d: any) => [d.kind, d.status])).toEqual(
-        expect.arrayContaining([['camera', 'ok'], ['ptz', 'ok'], ['audio', 'ok'], ['display', 'ok'], ['ups', 'ok'], ['gpio', 'ok']]),
+        expect.arrayContaining([
+          ['camera', 'ok'],
+          ['ptz', 'ok'],
+          ['audio', 'ok'],
+          ['display', 'ok'],
+          ['ups', 'ok'],
+          ['gpio', 'ok'],
+        ]),
       );
       expect(health.services.every((s: any) => s.state === 'running')).toBe(true);
     }
@@ -77,7 +90,9 @@ describe('daemon in simulation', () => {
     expect(daemon.logs.some((l) => l.msg === 'stopped' && l.clean === true)).toBe(true);
 
     const db = await Database.open(join(dir, 'data', 'diemcau.sqlite'), 'readonly');
-    const runs = await db.all<{ clean_stop: number; stopped_at: string | null }>('SELECT clean_stop, stopped_at FROM daemon_runs');
+    const runs = await db.all<{ clean_stop: number; stopped_at: string | null }>(
+      'SELECT clean_stop, stopped_at FROM daemon_runs',
+    );
     await db.close();
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ clean_stop: 1, stopped_at: expect.any(String) });
@@ -95,7 +110,8 @@ describe('daemon in simulation', () => {
   it('logs JSON lines only on stdout, with a level, a time and a message', async () => {
     daemon = await startDaemon(writeTestConfig(dir));
     expect(daemon.logs.length).toBeGreaterThan(3);
-    for (const line of daemon.logs) expect(line).toMatchObject({ level: expect.any(String), time: expect.any(String), msg: expect.any(String) });
+    for (const line of daemon.logs)
+      expect(line).toMatchObject({ level: expect.any(String), time: expect.any(String), msg: expect.any(String) });
   });
 
   it('answers bad requests with JSON errors and keeps running', async () => {
@@ -104,11 +120,19 @@ describe('daemon in simulation', () => {
     expect(missing.status).toBe(404);
     expect(await missing.json()).toEqual({ error: { code: 'not_found', message: 'no route GET /api/no-such-thing' } });
 
-    const malformed = await fetch(`${daemon.consoleUrl}/api/health`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"half": ' });
+    const malformed = await fetch(`${daemon.consoleUrl}/api/health`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"half": ',
+    });
     expect(malformed.status).toBe(400);
     expect(((await malformed.json()) as any).error.code).toBe('malformed_json');
 
-    const huge = await fetch(`${daemon.consoleUrl}/api/health`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pad: 'x'.repeat(4096) }) });
+    const huge = await fetch(`${daemon.consoleUrl}/api/health`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ pad: 'x'.repeat(4096) }),
+    });
     expect(huge.status).toBe(413);
     expect(((await huge.json()) as any).error.code).toBe('body_too_large');
 
@@ -132,7 +156,19 @@ describe('daemon in simulation', () => {
   });
 
   it('stays up and reports a device whose hardware is absent as not ok', async () => {
-    daemon = await startDaemon(writeTestConfig(dir, (c) => (c.hal.camera = { driver: 'v4l2', device: `/dev/video-absent-${process.pid}`, width: 640, height: 360, fps: 30 })));
+    daemon = await startDaemon(
+      writeTestConfig(
+        dir,
+        (c) =>
+          (c.hal.camera = {
+            driver: 'v4l2',
+            device: `/dev/video-absent-${process.pid}`,
+            width: 640,
+            height: 360,
+            fps: 30,
+          }),
+      ),
+    );
     const health: any = await (await fetch(`${daemon.kioskUrl}/api/health`)).json();
     expect(health.status).toBe('degraded');
     const camera = health.devices.find((d: any) => d.kind === 'camera');
@@ -146,7 +182,9 @@ describe('daemon in simulation', () => {
       c.hal.ptz = { driver: 'visca-serial' };
       c.room.role = 'mayor';
     });
-    await expect(startDaemon(path, { readyTimeoutMs: 10_000 })).rejects.toThrow(/exited before ready \(1\)[\s\S]*2 problems[\s\S]*room\.role: [\s\S]*hal\.ptz\.port: required when driver is visca-serial/);
+    await expect(startDaemon(path, { readyTimeoutMs: 10_000 })).rejects.toThrow(
+      /exited before ready \(1\)[\s\S]*2 problems[\s\S]*room\.role: [\s\S]*hal\.ptz\.port: required when driver is visca-serial/,
+    );
   });
 
   it('tells systemd it is ready and pings the watchdog when run under systemd', async () => {
@@ -155,7 +193,9 @@ describe('daemon in simulation', () => {
     const socket = unixDgram.createSocket('unix_dgram', (message) => messages.push(message.toString()));
     socket.bind(socketPath);
     try {
-      daemon = await startDaemon(writeTestConfig(dir), { env: { NOTIFY_SOCKET: socketPath, WATCHDOG_USEC: '1000000' } });
+      daemon = await startDaemon(writeTestConfig(dir), {
+        env: { NOTIFY_SOCKET: socketPath, WATCHDOG_USEC: '1000000' },
+      });
       await waitFor('READY=1', () => messages.find((m) => m.startsWith('READY=1')));
       expect(messages.find((m) => m.startsWith('READY=1'))).toContain(`MAINPID=${daemon.child.pid}`);
       // WATCHDOG_PID is absent, so the pings are ours to send (every 0.5 s for a 1 s watchdog).

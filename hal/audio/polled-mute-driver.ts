@@ -13,7 +13,10 @@ export abstract class PolledMuteDriver extends Driver<AudioEvents> implements Au
   #wanted: boolean | undefined;
   #timer: NodeJS.Timeout | undefined;
 
-  constructor(context: DriverContext, readonly source: AudioSource) {
+  constructor(
+    context: DriverContext,
+    readonly source: AudioSource,
+  ) {
     super(context);
   }
 

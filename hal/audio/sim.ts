@@ -8,7 +8,10 @@ export class SimAudio extends SimulatedDriver<AudioEvents> implements AudioDevic
   readonly kind = 'audio' as const;
   #muted = false;
 
-  constructor(context: DriverContext, readonly source: Extract<AudioConfig, { driver: 'sim' }>) {
+  constructor(
+    context: DriverContext,
+    readonly source: Extract<AudioConfig, { driver: 'sim' }>,
+  ) {
     super(context);
   }
 

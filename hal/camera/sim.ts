@@ -6,7 +6,10 @@ import type { CameraDevice } from './types.js';
 /** A test-pattern camera: the media worker captures it with videotestsrc. */
 export class SimCamera extends SimulatedDriver implements CameraDevice {
   readonly kind = 'camera' as const;
-  constructor(context: DriverContext, readonly source: Extract<CameraConfig, { driver: 'sim' }>) {
+  constructor(
+    context: DriverContext,
+    readonly source: Extract<CameraConfig, { driver: 'sim' }>,
+  ) {
     super(context);
   }
 }

@@ -10,7 +10,11 @@ export interface BackoffPolicy {
 export const defaultBackoff: BackoffPolicy = { initialMs: 500, maxMs: 30_000, factor: 2, jitter: 0.2 };
 
 /** Delay before retry number `attempt` (0 = first retry). `random` is injectable for tests. */
-export function backoffDelay(attempt: number, policy: BackoffPolicy = defaultBackoff, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  policy: BackoffPolicy = defaultBackoff,
+  random: () => number = Math.random,
+): number {
   const exponent = Math.min(Math.max(attempt, 0), 30);
   const base = Math.min(policy.initialMs * policy.factor ** exponent, policy.maxMs);
   return Math.round(base + base * policy.jitter * random());

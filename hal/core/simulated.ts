@@ -34,6 +34,7 @@ export abstract class SimulatedDriver<E extends EventMap = EventMap> extends Dri
   protected async close(): Promise<void> {}
 
   protected assertUsable(): void {
-    if (this.#fault || this.status !== 'ok') throw new Error(`${this.kind} ${this.id} is not available: ${this.#fault ?? this.status}`);
+    if (this.#fault || this.status !== 'ok')
+      throw new Error(`${this.kind} ${this.id} is not available: ${this.#fault ?? this.status}`);
   }
 }

@@ -39,27 +39,37 @@ export function toolRunner(options: ToolRunnerOptions = {}): ToolRunner {
     run(tool, args, runOptions) {
       const timeout = runOptions?.timeoutMs ?? options.defaultTimeoutMs ?? 5000;
       return new Promise((resolve, reject) => {
-        execFile(tool, [...args], { env, timeout, killSignal: 'SIGKILL', maxBuffer: 4 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
-          if (!error) {
-            resolve(stdout);
-            return;
-          }
-          const code = (error as NodeJS.ErrnoException).code;
-          if (code === 'ENOENT') {
-            reject(new ToolError(`${tool} is not installed`, tool, 'missing', '', null));
-          } else if (error.killed) {
-            reject(new ToolError(`${tool} did not answer within ${timeout} ms`, tool, 'timeout', stderr, null));
-          } else {
-            const exitCode = typeof code === 'number' ? code : null;
-            const why = firstLine(stderr) || firstLine(stdout) || `exit code ${exitCode}`;
-            reject(new ToolError(`${tool} ${args.join(' ')} failed: ${why}`, tool, 'exit', stderr, exitCode, stdout));
-          }
-        });
+        execFile(
+          tool,
+          [...args],
+          { env, timeout, killSignal: 'SIGKILL', maxBuffer: 4 * 1024 * 1024, encoding: 'utf8' },
+          (error, stdout, stderr) => {
+            if (!error) {
+              resolve(stdout);
+              return;
+            }
+            const code = (error as NodeJS.ErrnoException).code;
+            if (code === 'ENOENT') {
+              reject(new ToolError(`${tool} is not installed`, tool, 'missing', '', null));
+            } else if (error.killed) {
+              reject(new ToolError(`${tool} did not answer within ${timeout} ms`, tool, 'timeout', stderr, null));
+            } else {
+              const exitCode = typeof code === 'number' ? code : null;
+              const why = firstLine(stderr) || firstLine(stdout) || `exit code ${exitCode}`;
+              reject(new ToolError(`${tool} ${args.join(' ')} failed: ${why}`, tool, 'exit', stderr, exitCode, stdout));
+            }
+          },
+        );
       });
     },
   };
 }
 
 function firstLine(text: string): string {
-  return text.split('\n').map((line) => line.trim()).find((line) => line.length > 0) ?? '';
+  return (
+    text
+      .split('\n')
+      .map((line) => line.trim())
+      .find((line) => line.length > 0) ?? ''
+  );
 }

@@ -2,7 +2,11 @@ import { BadConfigError, Driver, type DeviceKind, type DriverContext } from './d
 
 /** Stands where config names a driver family this build does not have: status `bad-config`, with why. */
 export class UnavailableDriver extends Driver {
-  constructor(context: DriverContext, readonly kind: DeviceKind, readonly driverName: string) {
+  constructor(
+    context: DriverContext,
+    readonly kind: DeviceKind,
+    readonly driverName: string,
+  ) {
     super(context);
   }
 

@@ -36,7 +36,9 @@ export class DeviceDiscovery {
 
   constructor(private readonly options: DiscoveryOptions) {
     this.#logger = options.logger ?? silentLogger;
-    this.events = new TypedEmitter<DiscoveryEvents>((error) => this.#logger.error({ err: describeError(error) }, 'discovery listener threw'));
+    this.events = new TypedEmitter<DiscoveryEvents>((error) =>
+      this.#logger.error({ err: describeError(error) }, 'discovery listener threw'),
+    );
   }
 
   get devices(): readonly DiscoveredDevice[] {

@@ -67,7 +67,14 @@ export function parseArecordList(output: string): CaptureDevice[] {
   const devices: CaptureDevice[] = [];
   for (const line of output.split('\n')) {
     const match = /^card (\d+): (\S+) \[(.*)\], device (\d+): .*?\[(.*)\]\s*$/.exec(line);
-    if (match) devices.push({ card: Number(match[1]), cardId: match[2]!, cardName: match[3]!, device: Number(match[4]), deviceName: match[5]! });
+    if (match)
+      devices.push({
+        card: Number(match[1]),
+        cardId: match[2]!,
+        cardName: match[3]!,
+        device: Number(match[4]),
+        deviceName: match[5]!,
+      });
   }
   return devices;
 }
@@ -77,11 +84,17 @@ function identity(device: DiscoveredDevice): string {
 }
 
 /** Plug and unplug between two scans, unplugs first; a device whose key persists is not a change. */
-export function diffScans(previous: readonly DiscoveredDevice[], next: readonly DiscoveredDevice[], at: Date): DiscoveredChange[] {
+export function diffScans(
+  previous: readonly DiscoveredDevice[],
+  next: readonly DiscoveredDevice[],
+  at: Date,
+): DiscoveredChange[] {
   const before = new Map(previous.map((d) => [identity(d), d]));
   const after = new Map(next.map((d) => [identity(d), d]));
   const changes: DiscoveredChange[] = [];
-  for (const [id, device] of before) if (!after.has(id)) changes.push({ change: 'unplugged', device, at: at.toISOString() });
-  for (const [id, device] of after) if (!before.has(id)) changes.push({ change: 'plugged', device, at: at.toISOString() });
+  for (const [id, device] of before)
+    if (!after.has(id)) changes.push({ change: 'unplugged', device, at: at.toISOString() });
+  for (const [id, device] of after)
+    if (!before.has(id)) changes.push({ change: 'plugged', device, at: at.toISOString() });
   return changes;
 }

@@ -56,7 +56,9 @@ async function linksByTarget(folder: string): Promise<Map<string, string[]>> {
 
 async function nodes(devRoot: string, pattern: RegExp): Promise<string[]> {
   try {
-    return (await readdir(devRoot)).filter((name) => pattern.test(name)).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+    return (await readdir(devRoot))
+      .filter((name) => pattern.test(name))
+      .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
   } catch {
     return [];
   }
@@ -73,13 +75,20 @@ export async function scanCameras({ devRoot, tools }: ScanSources): Promise<Disc
       if (error instanceof ToolError && error.reason === 'exit') return error.stdout;
       throw error;
     });
-    for (const group of parseV4l2ListDevices(output)) for (const node of group.nodes) names.set(basename(node), group.name);
+    for (const group of parseV4l2ListDevices(output))
+      for (const node of group.nodes) names.set(basename(node), group.name);
   } catch {
     // Without v4l2-ctl the by-id link is the best name there is.
   }
   return videoNodes.map((node) => {
     const links = byId.get(node) ?? [];
-    return { kind: 'camera', key: links[0] ?? join(devRoot, node), path: join(devRoot, node), name: names.get(node) ?? (links[0] ? basename(links[0]) : node), byId: links };
+    return {
+      kind: 'camera',
+      key: links[0] ?? join(devRoot, node),
+      path: join(devRoot, node),
+      name: names.get(node) ?? (links[0] ? basename(links[0]) : node),
+      byId: links,
+    };
   });
 }
 
@@ -94,7 +103,10 @@ export async function scanSerial({ devRoot, listSerialPorts }: ScanSources): Pro
     .sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))
     .map(([node, port]) => {
       const links = byId.get(node) ?? [];
-      const name = [port.manufacturer, port.vendorId && port.productId ? `${port.vendorId}:${port.productId}` : undefined].filter(Boolean).join(' ') || (links[0] ? basename(links[0]) : node);
+      const name =
+        [port.manufacturer, port.vendorId && port.productId ? `${port.vendorId}:${port.productId}` : undefined]
+          .filter(Boolean)
+          .join(' ') || (links[0] ? basename(links[0]) : node);
       return { kind: 'serial', key: links[0] ?? port.path, path: port.path, name, byId: links };
     });
 }
@@ -109,7 +121,13 @@ export async function scanAudio({ devRoot, procRoot, tools }: ScanSources): Prom
   const cards = parseAsoundCards(cardsText);
   if (cards.length === 0) return [];
   const byId = await linksByTarget(join(devRoot, 'snd', 'by-id'));
-  let capture = cards.map((card) => ({ card: card.index, cardId: card.id, cardName: card.name, device: 0, deviceName: card.name }));
+  let capture = cards.map((card) => ({
+    card: card.index,
+    cardId: card.id,
+    cardName: card.name,
+    device: 0,
+    deviceName: card.name,
+  }));
   try {
     const listed = parseArecordList(await tools.run('arecord', ['-l'], { timeoutMs: 5000 }));
     // arecord lists only cards that can capture: a playback-only HDMI card is not a microphone.
@@ -120,6 +138,12 @@ export async function scanAudio({ devRoot, procRoot, tools }: ScanSources): Prom
   }
   return capture.map((d) => {
     const links = byId.get(`controlC${d.card}`) ?? [];
-    return { kind: 'audio', key: `hw:CARD=${d.cardId},DEV=${d.device}`, path: `hw:CARD=${d.cardId},DEV=${d.device}`, name: d.deviceName && d.deviceName !== d.cardName ? `${d.cardName} — ${d.deviceName}` : d.cardName, byId: links };
+    return {
+      kind: 'audio',
+      key: `hw:CARD=${d.cardId},DEV=${d.device}`,
+      path: `hw:CARD=${d.cardId},DEV=${d.device}`,
+      name: d.deviceName && d.deviceName !== d.cardName ? `${d.cardName} — ${d.deviceName}` : d.cardName,
+      byId: links,
+    };
   });
 }

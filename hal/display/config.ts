@@ -8,6 +8,14 @@ export const displayConfig = z.discriminatedUnion('driver', [
   /** sysfs backlight of a DSI panel, e.g. /sys/class/backlight/10-0045. */
   z.object({ driver: z.literal('backlight'), device: z.string().min(1) }).strict(),
   /** HDMI-CEC to a TV, through cec-ctl. */
-  z.object({ driver: z.literal('cec'), device: z.string().regex(/^\/dev\/cec\d+$/, 'must be /dev/cecN').default('/dev/cec0') }).strict(),
+  z
+    .object({
+      driver: z.literal('cec'),
+      device: z
+        .string()
+        .regex(/^\/dev\/cec\d+$/, 'must be /dev/cecN')
+        .default('/dev/cec0'),
+    })
+    .strict(),
 ]);
 export type DisplayConfig = z.infer<typeof displayConfig>;

@@ -12,11 +12,13 @@ export type OutputName = (typeof outputNames)[number];
 export const gpioConfig = z.discriminatedUnion('driver', [
   z.object({ driver: z.literal('none') }).strict(),
   z.object({ driver: z.literal('sim') }).strict(),
-  z.object({
-    driver: z.literal('onoff'),
-    debounceMs: z.number().int().min(0).max(1000).default(50),
-    buttons: z.object({ callTechnician: input.optional(), mute: input.optional() }).strict().default({}),
-    outputs: z.object({ tally: output.optional(), doorSign: output.optional() }).strict().default({}),
-  }).strict(),
+  z
+    .object({
+      driver: z.literal('onoff'),
+      debounceMs: z.number().int().min(0).max(1000).default(50),
+      buttons: z.object({ callTechnician: input.optional(), mute: input.optional() }).strict().default({}),
+      outputs: z.object({ tally: output.optional(), doorSign: output.optional() }).strict().default({}),
+    })
+    .strict(),
 ]);
 export type GpioConfig = z.infer<typeof gpioConfig>;

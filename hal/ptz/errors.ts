@@ -22,7 +22,11 @@ export class PtzTimeoutError extends PtzError {
 /** The camera answered with an error (syntax, buffer full, not executable now, cancelled…). */
 export class PtzCommandError extends PtzError {
   override name = 'PtzCommandError';
-  constructor(message: string, readonly reason: string, readonly code?: number) {
+  constructor(
+    message: string,
+    readonly reason: string,
+    readonly code?: number,
+  ) {
     super(message);
   }
 }

@@ -8,7 +8,13 @@ const ZOOM_MAX = 0x4000;
 /** An in-process PTZ head with position state; the wire-level VISCA emulator lives in hal/ptz/visca. */
 export class SimPtz extends SimulatedDriver implements PtzDevice {
   readonly kind = 'ptz' as const;
-  readonly capabilities: PtzCapabilities = { presets: 'camera', position: true, absolute: true, focus: true, power: true };
+  readonly capabilities: PtzCapabilities = {
+    presets: 'camera',
+    position: true,
+    absolute: true,
+    focus: true,
+    power: true,
+  };
   #position: PtzPosition = { pan: 0, tilt: 0, zoom: 0 };
   #presets = new Map<number, PtzPosition>();
 
@@ -28,7 +34,10 @@ export class SimPtz extends SimulatedDriver implements PtzDevice {
 
   async zoom(direction: Direction, speed = 0.5): Promise<void> {
     this.assertUsable();
-    this.#position = { ...this.#position, zoom: clamp(this.#position.zoom + direction * Math.round(0x400 * speed), 0, ZOOM_MAX) };
+    this.#position = {
+      ...this.#position,
+      zoom: clamp(this.#position.zoom + direction * Math.round(0x400 * speed), 0, ZOOM_MAX),
+    };
   }
 
   async home(): Promise<void> {

@@ -13,7 +13,10 @@ export class SimUps extends SimulatedDriver<UpsEvents> implements UpsDevice {
   readonly communicating = true;
   #reading: UpsReading | null = null;
 
-  constructor(context: DriverContext, private readonly options: Extract<UpsConfig, { driver: 'sim' }>) {
+  constructor(
+    context: DriverContext,
+    private readonly options: Extract<UpsConfig, { driver: 'sim' }>,
+  ) {
     super(context);
   }
 
@@ -38,5 +41,12 @@ export class SimUps extends SimulatedDriver<UpsEvents> implements UpsDevice {
 }
 
 function reading(flags: UpsFlag[], batteryCharge: number, batteryRuntime: number): UpsReading {
-  return { flags, batteryCharge, batteryRuntime, load: 20, inputVoltage: flags.includes('OB') ? 0 : 220, at: new Date().toISOString() };
+  return {
+    flags,
+    batteryCharge,
+    batteryRuntime,
+    load: 20,
+    inputVoltage: flags.includes('OB') ? 0 : 220,
+    at: new Date().toISOString(),
+  };
 }

@@ -6,7 +6,14 @@ export interface UpsObservation {
   communicating: boolean;
 }
 
-export type UpsTransition = 'onBattery' | 'onLine' | 'lowBattery' | 'forcedShutdown' | 'replaceBattery' | 'communicationLost' | 'communicationRestored';
+export type UpsTransition =
+  | 'onBattery'
+  | 'onLine'
+  | 'lowBattery'
+  | 'forcedShutdown'
+  | 'replaceBattery'
+  | 'communicationLost'
+  | 'communicationRestored';
 
 /**
  * The events a change from `previous` to `current` means, in the order a listener should see them

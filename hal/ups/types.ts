@@ -1,9 +1,42 @@
 import type { Driver } from '../core/driver.js';
 
 /** NUT's ups.status flags; other drivers map their readings to the same words. */
-export type UpsFlag = 'OL' | 'OB' | 'LB' | 'HB' | 'RB' | 'CHRG' | 'DISCHRG' | 'BYPASS' | 'CAL' | 'OFF' | 'OVER' | 'TRIM' | 'BOOST' | 'FSD' | 'ALARM' | 'TEST';
+export type UpsFlag =
+  | 'OL'
+  | 'OB'
+  | 'LB'
+  | 'HB'
+  | 'RB'
+  | 'CHRG'
+  | 'DISCHRG'
+  | 'BYPASS'
+  | 'CAL'
+  | 'OFF'
+  | 'OVER'
+  | 'TRIM'
+  | 'BOOST'
+  | 'FSD'
+  | 'ALARM'
+  | 'TEST';
 
-export const upsFlags: readonly UpsFlag[] = ['OL', 'OB', 'LB', 'HB', 'RB', 'CHRG', 'DISCHRG', 'BYPASS', 'CAL', 'OFF', 'OVER', 'TRIM', 'BOOST', 'FSD', 'ALARM', 'TEST'];
+export const upsFlags: readonly UpsFlag[] = [
+  'OL',
+  'OB',
+  'LB',
+  'HB',
+  'RB',
+  'CHRG',
+  'DISCHRG',
+  'BYPASS',
+  'CAL',
+  'OFF',
+  'OVER',
+  'TRIM',
+  'BOOST',
+  'FSD',
+  'ALARM',
+  'TEST',
+];
 
 export interface UpsReading {
   flags: UpsFlag[];

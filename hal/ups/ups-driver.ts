@@ -63,7 +63,10 @@ export abstract class UpsDriver extends Driver<UpsEvents> implements UpsDevice {
 
   /** While connected, the detail always tells the UPS state (the base sets plain `ok` after open). */
   protected override setStatus(status: DeviceStatus, detail?: string): void {
-    super.setStatus(status, status === 'ok' && detail === undefined ? statusDetail(this.#observation, this.#communicationReason) : detail);
+    super.setStatus(
+      status,
+      status === 'ok' && detail === undefined ? statusDetail(this.#observation, this.#communicationReason) : detail,
+    );
   }
 
   #advance(next: UpsObservation): void {

@@ -45,14 +45,34 @@ const toRequest = (row: Row): IdentityRequest => ({
 
 /** Requests that wait for a second holder of the identity right (table identity_requests). */
 export class IdentityRequests {
-  constructor(private readonly db: Database, private readonly now: () => Date = () => new Date()) {}
+  constructor(
+    private readonly db: Database,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
 
-  async add(request: { kind: IdentityRequest['kind']; username: string; displayName?: string; role: Role; requestedBy: string }): Promise<IdentityRequest> {
+  async add(request: {
+    kind: IdentityRequest['kind'];
+    username: string;
+    displayName?: string;
+    role: Role;
+    requestedBy: string;
+  }): Promise<IdentityRequest> {
     // One open request per account: a newer one replaces what was asked before.
-    await this.db.run("UPDATE identity_requests SET state = 'expired', decided_at = ? WHERE username = ? AND state = 'pending'", [this.now().toISOString(), request.username]);
-    const { lastID } = await this.db.run('INSERT INTO identity_requests (kind, username, display_name, role, requested_by, requested_at) VALUES (?, ?, ?, ?, ?, ?)', [
-      request.kind, request.username, request.displayName ?? null, request.role, request.requestedBy, this.now().toISOString(),
-    ]);
+    await this.db.run(
+      "UPDATE identity_requests SET state = 'expired', decided_at = ? WHERE username = ? AND state = 'pending'",
+      [this.now().toISOString(), request.username],
+    );
+    const { lastID } = await this.db.run(
+      'INSERT INTO identity_requests (kind, username, display_name, role, requested_by, requested_at) VALUES (?, ?, ?, ?, ?, ?)',
+      [
+        request.kind,
+        request.username,
+        request.displayName ?? null,
+        request.role,
+        request.requestedBy,
+        this.now().toISOString(),
+      ],
+    );
     return (await this.get(lastID))!;
   }
 
@@ -64,17 +84,24 @@ export class IdentityRequests {
 
   async pending(): Promise<IdentityRequest[]> {
     await this.#expire();
-    return (await this.db.all<Row>("SELECT * FROM identity_requests WHERE state = 'pending' ORDER BY id")).map(toRequest);
+    return (await this.db.all<Row>("SELECT * FROM identity_requests WHERE state = 'pending' ORDER BY id")).map(
+      toRequest,
+    );
   }
 
   /** Marks a pending request decided; false when it was no longer pending (decided or expired meanwhile). */
   async decide(id: number, state: 'approved' | 'refused', by: string): Promise<boolean> {
-    const { changes } = await this.db.run("UPDATE identity_requests SET state = ?, decided_by = ?, decided_at = ? WHERE id = ? AND state = 'pending'", [state, by, this.now().toISOString(), id]);
+    const { changes } = await this.db.run(
+      "UPDATE identity_requests SET state = ?, decided_by = ?, decided_at = ? WHERE id = ? AND state = 'pending'",
+      [state, by, this.now().toISOString(), id],
+    );
     return changes === 1;
   }
 
   async #expire(): Promise<void> {
     const before = new Date(this.now().getTime() - REQUEST_LIFETIME_MS).toISOString();
-    await this.db.run("UPDATE identity_requests SET state = 'expired' WHERE state = 'pending' AND requested_at < ?", [before]);
+    await this.db.run("UPDATE identity_requests SET state = 'expired' WHERE state = 'pending' AND requested_at < ?", [
+      before,
+    ]);
   }
 }

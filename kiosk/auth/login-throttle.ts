@@ -32,8 +32,13 @@ export function addressKey(address: string | undefined): string {
   const [head = '', tail = ''] = address.toLowerCase().split('::');
   const left = head ? head.split(':') : [];
   const right = tail ? tail.split(':') : [];
-  const groups = address.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left;
-  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+  const groups = address.includes('::')
+    ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right]
+    : left;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }
 
 /** Keys kept at most (addresses; user names are counted only for existing accounts, so they cannot flood it). */
@@ -43,7 +48,10 @@ export class LoginThrottle {
   readonly #attempts = new Map<string, number[]>();
   readonly #lockedUntil = new Map<string, number>();
 
-  constructor(private readonly policy: ThrottlePolicy = userThrottle, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly policy: ThrottlePolicy = userThrottle,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** Milliseconds until `key` may try again, 0 when it may try now. */
   retryAfter(key: string): number {

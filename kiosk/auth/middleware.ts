@@ -27,7 +27,8 @@ export function requireLogin(resolveActor: (req: IncomingMessage) => Promise<Act
     // Express matches routes without regard to case: so must the gate, or /API/… would walk past it.
     const path = req.path.toLowerCase();
     const isApi = path === '/api' || path.startsWith('/api/');
-    if (!actor && isApi && !openPaths.has(path)) throw new HttpError(401, 'login_required', 'đăng nhập để tiếp tục / log in to continue');
+    if (!actor && isApi && !openPaths.has(path))
+      throw new HttpError(401, 'login_required', 'đăng nhập để tiếp tục / log in to continue');
     next();
   };
 }

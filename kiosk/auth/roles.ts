@@ -37,7 +37,10 @@ export const roleLabels: Record<Role, { vi: string; en: string }> = {
   admin: { vi: 'Quản trị', en: 'Administrator' },
   technician: { vi: 'Cán bộ kỹ thuật', en: 'Technician' },
   officer: { vi: 'Cán bộ tiếp công dân', en: 'Reception officer' },
-  'officer-confidential': { vi: 'Cán bộ tiếp công dân (được xem thông tin bảo mật)', en: 'Reception officer (confidential cases)' },
+  'officer-confidential': {
+    vi: 'Cán bộ tiếp công dân (được xem thông tin bảo mật)',
+    en: 'Reception officer (confidential cases)',
+  },
   leader: { vi: 'Lãnh đạo chủ trì', en: 'Chairing leader' },
   viewer: { vi: 'Chỉ xem', en: 'Viewer' },
 };

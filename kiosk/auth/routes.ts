@@ -9,9 +9,20 @@ import { UserError } from './user-store.js';
 
 const loginBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }).strict();
 // No password for a role that reads identities: the approver sets it (kiosk/auth/auth-service.ts).
-const newUserBody = z.object({ username: z.string().min(1).max(64), displayName: z.string().min(1).max(120).optional(), role: z.enum(roles), password: z.string().min(1).max(256).optional() }).strict();
-const passwordBody = z.object({ password: z.string().min(1).max(256).optional(), currentPassword: z.string().min(1).max(256).optional() }).strict();
-const approveBody = z.object({ approverPassword: z.string().min(1).max(256), password: z.string().min(1).max(256).optional() }).strict();
+const newUserBody = z
+  .object({
+    username: z.string().min(1).max(64),
+    displayName: z.string().min(1).max(120).optional(),
+    role: z.enum(roles),
+    password: z.string().min(1).max(256).optional(),
+  })
+  .strict();
+const passwordBody = z
+  .object({ password: z.string().min(1).max(256).optional(), currentPassword: z.string().min(1).max(256).optional() })
+  .strict();
+const approveBody = z
+  .object({ approverPassword: z.string().min(1).max(256), password: z.string().min(1).max(256).optional() })
+  .strict();
 const disabledBody = z.object({ disabled: z.boolean() }).strict();
 
 const actorOf = (req: Request) => (req as AuthenticatedRequest).auth!;
@@ -25,10 +36,18 @@ export function authRouter(auth: AuthService): Router {
     const outcome = await auth.login(username, password, req.socket.remoteAddress);
     if (outcome.kind === 'locked') {
       res.setHeader('Retry-After', String(Math.ceil(outcome.retryAfterMs / 1000)));
-      throw new HttpError(429, 'too_many_attempts', 'tạm khoá do đăng nhập sai nhiều lần / too many failed logins, try again later');
+      throw new HttpError(
+        429,
+        'too_many_attempts',
+        'tạm khoá do đăng nhập sai nhiều lần / too many failed logins, try again later',
+      );
     }
-    if (outcome.kind === 'denied') throw new HttpError(401, 'bad_credentials', 'sai tên đăng nhập hoặc mật khẩu / wrong user name or password');
-    res.setHeader('Set-Cookie', sessionCookie(outcome.token, { secure: auth.secureCookies, maxAgeSeconds: outcome.maxAgeSeconds }));
+    if (outcome.kind === 'denied')
+      throw new HttpError(401, 'bad_credentials', 'sai tên đăng nhập hoặc mật khẩu / wrong user name or password');
+    res.setHeader(
+      'Set-Cookie',
+      sessionCookie(outcome.token, { secure: auth.secureCookies, maxAgeSeconds: outcome.maxAgeSeconds }),
+    );
     res.json({ user: outcome.user, expiresAt: outcome.expiresAt });
   });
 
@@ -42,7 +61,12 @@ export function authRouter(auth: AuthService): Router {
   router.get('/auth/me', (req, res) => {
     const actor = actorOf(req);
     // What the role may do, so the console shows only its tabs (the routes still check).
-    res.json({ user: actor.user, role: actor.role, roleLabel: roleLabels[actor.role], capabilities: capabilities.filter((c) => can(actor.role, c)) });
+    res.json({
+      user: actor.user,
+      role: actor.role,
+      roleLabel: roleLabels[actor.role],
+      capabilities: capabilities.filter((c) => can(actor.role, c)),
+    });
   });
 
   router.get('/users', requireCapability('users.manage'), async (_req, res) => {
@@ -61,7 +85,8 @@ export function authRouter(auth: AuthService): Router {
     const actor = actorOf(req);
     const username = String(req.params.username);
     // Everyone may change their own password; only an administrator anybody else's.
-    if (username !== actor.user && !can(actor.role, 'users.manage')) throw new HttpError(403, 'forbidden', `role ${actor.role} may not change another user's password`);
+    if (username !== actor.user && !can(actor.role, 'users.manage'))
+      throw new HttpError(403, 'forbidden', `role ${actor.role} may not change another user's password`);
     const change = parseBody(passwordBody, req);
     const result = await userCall(() => auth.changePassword(username, change, actor));
     if ('request' in result) res.status(202).json({ request: result.request });
@@ -71,7 +96,8 @@ export function authRouter(auth: AuthService): Router {
   // Requests waiting for a second holder of the identity right: seen by those who may ask or decide.
   router.get('/users/requests', (req, res, next) => {
     const actor = actorOf(req);
-    if (!can(actor.role, 'users.manage') && !can(actor.role, 'identities.read')) return next(new HttpError(403, 'forbidden', `role ${actor.role} may not see account requests`));
+    if (!can(actor.role, 'users.manage') && !can(actor.role, 'identities.read'))
+      return next(new HttpError(403, 'forbidden', `role ${actor.role} may not see account requests`));
     auth.requests.pending().then((requests) => res.json({ requests }), next);
   });
 
@@ -96,7 +122,8 @@ export function authRouter(auth: AuthService): Router {
 
 function requestId(req: Request): number {
   const id = Number(req.params.id);
-  if (!Number.isSafeInteger(id) || id < 1) throw new HttpError(400, 'bad_request', 'a request id is a positive integer');
+  if (!Number.isSafeInteger(id) || id < 1)
+    throw new HttpError(400, 'bad_request', 'a request id is a positive integer');
   return id;
 }
 

@@ -1,6 +1,11 @@
 /** An event of separation of duties that central monitoring and the audit log must show. */
 export interface SecurityAlert {
-  action: 'identity-role-granted' | 'identity-password-reset' | 'identity-account-enabled' | 'identity-request-made' | 'identity-request-refused';
+  action:
+    | 'identity-role-granted'
+    | 'identity-password-reset'
+    | 'identity-account-enabled'
+    | 'identity-request-made'
+    | 'identity-request-refused';
   /** The account concerned. */
   target: string;
   role?: string;

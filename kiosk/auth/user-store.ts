@@ -28,7 +28,14 @@ export class UserError extends Error {
 
 const usernamePattern = /^[a-z][a-z0-9._-]{2,31}$/;
 
-const toUser = (row: UserRow): ConsoleUser => ({ id: row.id, username: row.username, displayName: row.display_name, role: row.role as Role, disabled: row.disabled === 1, createdAt: row.created_at });
+const toUser = (row: UserRow): ConsoleUser => ({
+  id: row.id,
+  username: row.username,
+  displayName: row.display_name,
+  role: row.role as Role,
+  disabled: row.disabled === 1,
+  createdAt: row.created_at,
+});
 
 /** Console accounts, with scrypt password hashes. */
 export class UserStore {
@@ -44,7 +51,10 @@ export class UserStore {
    * request for an identity-reading account carries no password, its approver sets it).
    */
   async checkNew(input: { username: string; role: Role; password?: string }): Promise<void> {
-    if (!usernamePattern.test(input.username)) throw new UserError('user name: 3–32 characters, lower-case letters, digits, dot, dash, underscore, starting with a letter');
+    if (!usernamePattern.test(input.username))
+      throw new UserError(
+        'user name: 3–32 characters, lower-case letters, digits, dot, dash, underscore, starting with a letter',
+      );
     if (!roles.includes(input.role)) throw new UserError(`role must be one of ${roles.join(', ')}`);
     const problem = input.password === undefined ? undefined : passwordProblem(input.password);
     if (problem) throw new UserError(problem);
@@ -52,15 +62,17 @@ export class UserStore {
   }
 
   /** An account whose password was hashed earlier (an approved request). */
-  async createWithHash(input: { username: string; displayName?: string; role: Role; passwordHash: string }): Promise<ConsoleUser> {
+  async createWithHash(input: {
+    username: string;
+    displayName?: string;
+    role: Role;
+    passwordHash: string;
+  }): Promise<ConsoleUser> {
     if (await this.#row(input.username)) throw new UserError(`user ${input.username} already exists`);
-    const { lastID } = await this.db.run('INSERT INTO console_users (username, display_name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?)', [
-      input.username,
-      input.displayName ?? input.username,
-      input.role,
-      input.passwordHash,
-      new Date().toISOString(),
-    ]);
+    const { lastID } = await this.db.run(
+      'INSERT INTO console_users (username, display_name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?)',
+      [input.username, input.displayName ?? input.username, input.role, input.passwordHash, new Date().toISOString()],
+    );
     return toUser((await this.db.get<UserRow>('SELECT * FROM console_users WHERE id = ?', [lastID]))!);
   }
 
@@ -101,12 +113,18 @@ export class UserStore {
   }
 
   async setPasswordHash(username: string, passwordHash: string): Promise<void> {
-    const { changes } = await this.db.run('UPDATE console_users SET password_hash = ? WHERE username = ?', [passwordHash, username]);
+    const { changes } = await this.db.run('UPDATE console_users SET password_hash = ? WHERE username = ?', [
+      passwordHash,
+      username,
+    ]);
     if (changes === 0) throw new UserError(`no user ${username}`);
   }
 
   async setDisabled(username: string, disabled: boolean): Promise<void> {
-    const { changes } = await this.db.run('UPDATE console_users SET disabled = ? WHERE username = ?', [disabled ? 1 : 0, username]);
+    const { changes } = await this.db.run('UPDATE console_users SET disabled = ? WHERE username = ?', [
+      disabled ? 1 : 0,
+      username,
+    ]);
     if (changes === 0) throw new UserError(`no user ${username}`);
   }
 

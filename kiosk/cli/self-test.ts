@@ -19,9 +19,13 @@ type Check = { name: string; run: () => Promise<string> };
 export const selfTestCommand: Command = {
   name: 'self-test',
   summary: 'check an installed release on this machine: config, architecture, native modules, GStreamer, TLS files',
-  usage: 'self-test [--config FILE] [--root DIR]   (--root: the config\'s files are under DIR, an image tree)',
+  usage: "self-test [--config FILE] [--root DIR]   (--root: the config's files are under DIR, an image tree)",
   async run(args) {
-    const { values } = parseArgs({ args, options: { config: { type: 'string', short: 'c' }, root: { type: 'string', default: '/' } }, strict: true });
+    const { values } = parseArgs({
+      args,
+      options: { config: { type: 'string', short: 'c' }, root: { type: 'string', default: '/' } },
+      strict: true,
+    });
     const require = createRequire(import.meta.url);
     const { config, source } = loadConfig(values.config);
     const checks: Check[] = [
@@ -43,7 +47,9 @@ export const selfTestCommand: Command = {
           const sqlite3 = require('sqlite3') as typeof import('sqlite3');
           return new Promise((resolve, reject) => {
             const db = new sqlite3.Database(':memory:');
-            db.get('SELECT sqlite_version() AS v', (error: Error | null, row: { v: string }) => db.close(() => (error ? reject(error) : resolve(`SQLite ${row.v}`))));
+            db.get('SELECT sqlite_version() AS v', (error: Error | null, row: { v: string }) =>
+              db.close(() => (error ? reject(error) : resolve(`SQLite ${row.v}`))),
+            );
           });
         },
       },
@@ -57,7 +63,11 @@ export const selfTestCommand: Command = {
       {
         name: 'gstreamer',
         run: async () => {
-          const { Pipeline } = require('gstreamer-superficial') as { Pipeline: new (launch: string) => { play(): void; stop(): void; pollBus(cb: (m: { type: string }) => void): void } };
+          const { Pipeline } = require('gstreamer-superficial') as {
+            Pipeline: new (
+              launch: string,
+            ) => { play(): void; stop(): void; pollBus(cb: (m: { type: string }) => void): void };
+          };
           const pipeline = new Pipeline('videotestsrc num-buffers=3 ! fakesink');
           const ended = await new Promise<string>((resolve) => {
             pipeline.pollBus((message) => {

@@ -6,9 +6,14 @@ import type { Command } from './command.js';
 export const startCommand: Command = {
   name: 'start',
   summary: 'run the daemon (embedded simulation defaults when no config is given)',
-  usage: 'start [--config FILE] [--central DIR]   (or DIEMCAU_CONFIG=FILE, DIEMCAU_CENTRAL=DIR: report to the central monitoring folder DIR, see npm run central)',
+  usage:
+    'start [--config FILE] [--central DIR]   (or DIEMCAU_CONFIG=FILE, DIEMCAU_CENTRAL=DIR: report to the central monitoring folder DIR, see npm run central)',
   async run(args, context) {
-    const { values } = parseArgs({ args, options: { config: { type: 'string', short: 'c' }, central: { type: 'string' } }, strict: true });
+    const { values } = parseArgs({
+      args,
+      options: { config: { type: 'string', short: 'c' }, central: { type: 'string' } },
+      strict: true,
+    });
     // Read where the config is loaded (config/load.ts), like DIEMCAU_CONFIG.
     if (values.central !== undefined) process.env.DIEMCAU_CENTRAL = resolve(values.central);
     try {

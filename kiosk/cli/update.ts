@@ -23,7 +23,12 @@ export const updateCommand: Command = {
   summary: 'apply a signed release with automatic rollback; install a release; show the last update',
   usage: 'update apply [--config FILE] [ARTIFACT] | update install --root DIR ARTIFACT | update status [--config FILE]',
   async run([sub, ...rest]) {
-    const { values, positionals } = parseArgs({ args: rest, options: { config: { type: 'string', short: 'c' }, root: { type: 'string' } }, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({
+      args: rest,
+      options: { config: { type: 'string', short: 'c' }, root: { type: 'string' } },
+      allowPositionals: true,
+      strict: true,
+    });
     switch (sub) {
       case 'apply': {
         const { config } = loadConfig(values.config);
@@ -32,7 +37,12 @@ export const updateCommand: Command = {
         const resumed = await updater.resumeInterrupted();
         if (resumed) process.stdout.write(`${JSON.stringify(resumed)}\n`);
         const artifact = positionals[0];
-        const request = artifact ? { artifact: resolve(artifact), requestedBy: { via: 'cli' as const, actor: process.env.SUDO_USER ?? process.env.USER ?? 'root' } } : await updater.pendingRequest();
+        const request = artifact
+          ? {
+              artifact: resolve(artifact),
+              requestedBy: { via: 'cli' as const, actor: process.env.SUDO_USER ?? process.env.USER ?? 'root' },
+            }
+          : await updater.pendingRequest();
         if (!request) {
           if (!resumed) process.stderr.write('update: no update requested\n');
           return !resumed || resumed.state === 'succeeded' ? 0 : 1;
@@ -45,7 +55,10 @@ export const updateCommand: Command = {
         return install(values.root ?? '/', positionals[0]);
       case 'status': {
         const { config } = loadConfig(values.config);
-        const status = await readJson(updateFiles(resolveDataPath(config, config.storage.dataDir)).status, updateStatus);
+        const status = await readJson(
+          updateFiles(resolveDataPath(config, config.storage.dataDir)).status,
+          updateStatus,
+        );
         process.stdout.write(`${JSON.stringify(status ?? null, null, 2)}\n`);
         return 0;
       }

@@ -24,18 +24,36 @@ import { describeError } from '../../hal/core/describe-error.js';
 const CLI_ACTOR = { id: 'device-cli', role: 'root' };
 
 function requireRoot(what: string): void {
-  if (process.getuid?.() !== 0) throw new UserError(`${what} needs root at the device (sudo diemcau user …): it gives the right to read denouncers' identities`);
+  if (process.getuid?.() !== 0)
+    throw new UserError(
+      `${what} needs root at the device (sudo diemcau user …): it gives the right to read denouncers' identities`,
+    );
 }
 
 /** The audit entry, and for identity rights an alert queued for central monitoring (sent by the daemon's fleet link). */
-async function record(db: Database, action: string, target: string, detail: string, alert?: SecurityAlert['action'], role?: Role): Promise<void> {
+async function record(
+  db: Database,
+  action: string,
+  target: string,
+  detail: string,
+  alert?: SecurityAlert['action'],
+  role?: Role,
+): Promise<void> {
   await new AuditLog(db).append(CLI_ACTOR, action, target, detail);
-  if (alert) await new FleetOutbox(db).add('security-alert', { action: alert, target, ...(role ? { role } : {}), by: CLI_ACTOR.id, at: new Date().toISOString() } satisfies SecurityAlert);
+  if (alert)
+    await new FleetOutbox(db).add('security-alert', {
+      action: alert,
+      target,
+      ...(role ? { role } : {}),
+      by: CLI_ACTOR.id,
+      at: new Date().toISOString(),
+    } satisfies SecurityAlert);
 }
 export const userCommand: Command = {
   name: 'user',
   summary: `console accounts: add NAME --role ${roles.join('|')}, list, passwd NAME, disable NAME, enable NAME (password on stdin)`,
-  usage: 'user add NAME --role ROLE [--display-name TEXT] | list | passwd NAME | disable NAME | enable NAME  [--config FILE]',
+  usage:
+    'user add NAME --role ROLE [--display-name TEXT] | list | passwd NAME | disable NAME | enable NAME  [--config FILE]',
   async run(args, context) {
     const { values, positionals } = parseArgs({
       args,
@@ -44,9 +62,15 @@ export const userCommand: Command = {
       strict: true,
     });
     const [action, username] = positionals;
-    if (!action || (action !== 'list' && !username)) throw new UsageError('expected an action and, except for list, a user name');
+    if (!action || (action !== 'list' && !username))
+      throw new UsageError('expected an action and, except for list, a user name');
     // Checked before the database is opened: whoever is not root learns why, not a permission error.
-    if (action === 'add' && values.role && roles.includes(values.role as Role) && readsIdentities(values.role as Role)) {
+    if (
+      action === 'add' &&
+      values.role &&
+      roles.includes(values.role as Role) &&
+      readsIdentities(values.role as Role)
+    ) {
       try {
         requireRoot(`a ${values.role} account`);
       } catch (error) {
@@ -60,14 +84,30 @@ export const userCommand: Command = {
     try {
       switch (action) {
         case 'list':
-          for (const user of await users.list()) process.stdout.write(`${user.username}\t${user.role}\t${user.disabled ? 'disabled' : 'enabled'}\t${user.displayName}\n`);
+          for (const user of await users.list())
+            process.stdout.write(
+              `${user.username}\t${user.role}\t${user.disabled ? 'disabled' : 'enabled'}\t${user.displayName}\n`,
+            );
           return 0;
         case 'add': {
-          if (!values.role || !roles.includes(values.role as Role)) throw new UsageError(`--role must be one of ${roles.join(', ')}`);
+          if (!values.role || !roles.includes(values.role as Role))
+            throw new UsageError(`--role must be one of ${roles.join(', ')}`);
           const role = values.role as Role;
           const password = await readPassword(`Mật khẩu cho ${username} / password for ${username}: `);
-          await users.create({ username: username!, role, password, ...(values['display-name'] ? { displayName: values['display-name'] } : {}) });
-          await record(db, readsIdentities(role) ? 'identity-role-granted' : 'user-created', username!, role, readsIdentities(role) ? 'identity-role-granted' : undefined, role);
+          await users.create({
+            username: username!,
+            role,
+            password,
+            ...(values['display-name'] ? { displayName: values['display-name'] } : {}),
+          });
+          await record(
+            db,
+            readsIdentities(role) ? 'identity-role-granted' : 'user-created',
+            username!,
+            role,
+            readsIdentities(role) ? 'identity-role-granted' : undefined,
+            role,
+          );
           process.stdout.write(`user ${username} added (${values.role})\n`);
           return 0;
         }
@@ -78,7 +118,14 @@ export const userCommand: Command = {
           await users.setPassword(username!, await readPassword(`Mật khẩu mới / new password for ${username}: `));
           // A reset at the device (a compromised account) ends the account's logins at once.
           if (target) await new AuthSessions(db).revokeUser(target.id);
-          await record(db, holder ? 'identity-password-reset' : 'password-changed', username!, target?.role ?? '', holder ? 'identity-password-reset' : undefined, target?.role);
+          await record(
+            db,
+            holder ? 'identity-password-reset' : 'password-changed',
+            username!,
+            target?.role ?? '',
+            holder ? 'identity-password-reset' : undefined,
+            target?.role,
+          );
           process.stdout.write(`password of ${username} changed\n`);
           return 0;
         }
@@ -89,7 +136,14 @@ export const userCommand: Command = {
           if (regrant) requireRoot(`enabling ${username} (${target.role}) again`);
           await users.setDisabled(username!, action === 'disable');
           if (target && action === 'disable') await new AuthSessions(db).revokeUser(target.id);
-          await record(db, action === 'disable' ? 'user-disabled' : regrant ? 'identity-account-enabled' : 'user-enabled', username!, target?.role ?? '', regrant ? 'identity-account-enabled' : undefined, target?.role);
+          await record(
+            db,
+            action === 'disable' ? 'user-disabled' : regrant ? 'identity-account-enabled' : 'user-enabled',
+            username!,
+            target?.role ?? '',
+            regrant ? 'identity-account-enabled' : undefined,
+            target?.role,
+          );
           process.stdout.write(`user ${username} ${action}d\n`);
           return 0;
         }
@@ -133,5 +187,6 @@ async function giveBackToDaemon(database: string): Promise<void> {
   if (process.getuid?.() !== 0) return;
   const owner = await stat(dirname(database)).catch(() => undefined);
   if (!owner || owner.uid === 0) return;
-  for (const suffix of ['', '-wal', '-shm']) await chown(database + suffix, owner.uid, owner.gid).catch(() => undefined);
+  for (const suffix of ['', '-wal', '-shm'])
+    await chown(database + suffix, owner.uid, owner.gid).catch(() => undefined);
 }

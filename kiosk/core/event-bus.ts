@@ -12,11 +12,13 @@ import { describeError } from '../../hal/core/describe-error.js';
  *
  * so the bus depends on no feature (see media/events.ts, session/bus-events.ts, ptz/events.ts).
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface -- filled by declaration merging
+// biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging; a type alias could not be.
 export interface AppEvents {}
 
 export type EventBus = TypedEmitter<AppEvents>;
 
 export function createEventBus(logger: Logger): EventBus {
-  return new TypedEmitter<AppEvents>((error, event) => logger.error({ event, err: describeError(error) }, 'event listener threw'));
+  return new TypedEmitter<AppEvents>((error, event) =>
+    logger.error({ event, err: describeError(error) }, 'event listener threw'),
+  );
 }

@@ -1,3 +1,4 @@
+import type { Dirent } from 'node:fs';
 import { chmod, lstat, mkdir, readdir } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 
@@ -70,11 +71,15 @@ export interface ModeFailure {
  * skipped; symbolic links are never followed (chmod would change their target). A path that
  * cannot be changed (another owner, a read-only filesystem) is reported, not thrown.
  */
-export async function tightenModes(targets: readonly ModeTarget[]): Promise<{ changed: ModeChange[]; failed: ModeFailure[] }> {
+export async function tightenModes(
+  targets: readonly ModeTarget[],
+): Promise<{ changed: ModeChange[]; failed: ModeFailure[] }> {
   const changed: ModeChange[] = [];
   const failed: ModeFailure[] = [];
   const tighten = async (path: string, max: number, within?: ModeTarget['within']): Promise<void> => {
-    const stats = await lstat(path).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? undefined : Promise.reject(error)));
+    const stats = await lstat(path).catch((error: NodeJS.ErrnoException) =>
+      error.code === 'ENOENT' ? undefined : Promise.reject(error),
+    );
     if (!stats || stats.isSymbolicLink()) return;
     const from = stats.mode & 0o777;
     const to = from & max;
@@ -87,7 +92,7 @@ export async function tightenModes(targets: readonly ModeTarget[]): Promise<{ ch
       }
     }
     if (!within || !stats.isDirectory()) return;
-    let entries;
+    let entries: Dirent[];
     try {
       entries = await readdir(path, { withFileTypes: true });
     } catch (error) {
@@ -121,19 +126,35 @@ export async function dataModeTargets(paths: DataPaths): Promise<ModeTarget[]> {
   // Regular files with the database's own suffixes only (a folder named like it must keep its x bits).
   const dbSuffix = /^(|-wal|-shm|-journal|\.reserve|\.v\d+\.bak)$/;
   const entries = await readdir(dbDir, { withFileTypes: true }).catch(() => []);
-  const dbFiles = entries.filter((e) => e.isFile() && e.name.startsWith(dbName) && dbSuffix.test(e.name.slice(dbName.length))).map((e) => join(dbDir, e.name));
+  const dbFiles = entries
+    .filter((e) => e.isFile() && e.name.startsWith(dbName) && dbSuffix.test(e.name.slice(dbName.length)))
+    .map((e) => join(dbDir, e.name));
   const targets: ModeTarget[] = [
     { path: paths.dataDir, max: fileModes.dataDir },
     ...dbFiles.map((path) => ({ path, max: fileModes.privateFile })),
-    { path: paths.keysDir, max: fileModes.privateDir, within: { dirs: fileModes.privateDir, files: fileModes.privateFile } },
+    {
+      path: paths.keysDir,
+      max: fileModes.privateDir,
+      within: { dirs: fileModes.privateDir, files: fileModes.privateFile },
+    },
     // Sealed recordings of older versions were 0444/0555: these maxima make them 0440/0550.
-    { path: paths.recordingsDir, max: fileModes.recordingDir, within: { dirs: fileModes.recordingDir, files: fileModes.recordingFile } },
+    {
+      path: paths.recordingsDir,
+      max: fileModes.recordingDir,
+      within: { dirs: fileModes.recordingDir, files: fileModes.recordingFile },
+    },
   ];
   // A TLS key outside the data directory may be shared (root:ssl-cert 0640): only "other" is taken away there.
   if (paths.tlsKeyFile) {
     const inside = !relative(paths.dataDir, paths.tlsKeyFile).startsWith('..');
-    const owner = await lstat(paths.tlsKeyFile).then((s) => s.uid, () => undefined);
-    targets.push({ path: paths.tlsKeyFile, max: inside && owner === process.getuid?.() ? fileModes.privateFile : fileModes.groupReadFile });
+    const owner = await lstat(paths.tlsKeyFile).then(
+      (s) => s.uid,
+      () => undefined,
+    );
+    targets.push({
+      path: paths.tlsKeyFile,
+      max: inside && owner === process.getuid?.() ? fileModes.privateFile : fileModes.groupReadFile,
+    });
   }
   return targets;
 }

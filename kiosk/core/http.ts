@@ -4,13 +4,22 @@ import type { Logger } from './logger.js';
 
 /** Error answered to an API client as JSON: `{ error: { code, message, details? } }`. */
 export class HttpError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly details?: unknown) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
     super(message);
   }
 }
 
 /** express app with JSON bodies (size-limited), JSON 404s and JSON errors: never an HTML stack trace. */
-export function createApiApp(options: { bodyLimit: string; logger: Logger; first?: express.RequestHandler }): express.Express {
+export function createApiApp(options: {
+  bodyLimit: string;
+  logger: Logger;
+  first?: express.RequestHandler;
+}): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
@@ -32,20 +41,30 @@ export function finishApiApp(app: express.Express, logger: Logger): void {
   });
   const onError: ErrorRequestHandler = (error, req, res, _next) => {
     if (error instanceof HttpError) {
-      res.status(error.status).json({ error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } });
+      res.status(error.status).json({
+        error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) },
+      });
       return;
     }
     const status = typeof error?.status === 'number' ? error.status : 500;
     if (error?.type === 'entity.too.large') {
-      res.status(413).json({ error: { code: 'body_too_large', message: `request body larger than ${error.limit} bytes` } });
+      res
+        .status(413)
+        .json({ error: { code: 'body_too_large', message: `request body larger than ${error.limit} bytes` } });
       return;
     }
     if (error?.type === 'entity.parse.failed') {
       res.status(400).json({ error: { code: 'malformed_json', message: 'request body is not valid JSON' } });
       return;
     }
-    if (status >= 500) logger.error({ err: String(error?.message ?? error), method: req.method, path: req.path }, 'request failed');
-    res.status(status).json({ error: { code: status >= 500 ? 'internal' : 'bad_request', message: status >= 500 ? 'internal error' : String(error?.message ?? 'bad request') } });
+    if (status >= 500)
+      logger.error({ err: String(error?.message ?? error), method: req.method, path: req.path }, 'request failed');
+    res.status(status).json({
+      error: {
+        code: status >= 500 ? 'internal' : 'bad_request',
+        message: status >= 500 ? 'internal error' : String(error?.message ?? 'bad request'),
+      },
+    });
   };
   app.use(onError);
 }
@@ -55,7 +74,12 @@ export function parseBody<S extends z.ZodType>(schema: S, req: Request): z.infer
   // A JSON request without a body is an empty object (the servers require JSON even then).
   const result = schema.safeParse(req.body ?? {});
   if (!result.success) {
-    throw new HttpError(400, 'invalid_body', 'request body does not match the expected shape', result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })));
+    throw new HttpError(
+      400,
+      'invalid_body',
+      'request body does not match the expected shape',
+      result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+    );
   }
   return result.data;
 }

@@ -7,9 +7,28 @@ export type { Logger };
  * (confidential by law: seed 000 I.2, seed 003 art. 2.3).
  */
 export const redactedPaths = [
-  'password', '*.password', 'passphrase', '*.passphrase', 'token', '*.token', 'credential', '*.credential',
-  'authorization', '*.authorization', 'req.headers.authorization', 'req.headers.cookie', 'cookie', '*.cookie',
-  'denouncer', '*.denouncer', 'identity', '*.identity', 'citizenName', '*.citizenName', 'idNumber', '*.idNumber',
+  'password',
+  '*.password',
+  'passphrase',
+  '*.passphrase',
+  'token',
+  '*.token',
+  'credential',
+  '*.credential',
+  'authorization',
+  '*.authorization',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'cookie',
+  '*.cookie',
+  'denouncer',
+  '*.denouncer',
+  'identity',
+  '*.identity',
+  'citizenName',
+  '*.citizenName',
+  'idNumber',
+  '*.idNumber',
 ];
 
 /**
@@ -28,12 +47,22 @@ export function createLogger(level: string, destination?: DestinationStream, rec
       redact: { paths: redactedPaths, censor: '[redacted]' },
       formatters: { level: (label) => ({ level: label }) },
     },
-    recent ? withFlush(pino.multistream([{ level: streamLevel as pino.Level, stream: out }, { level: streamLevel as pino.Level, stream: recent }]), out) : out,
+    recent
+      ? withFlush(
+          pino.multistream([
+            { level: streamLevel as pino.Level, stream: out },
+            { level: streamLevel as pino.Level, stream: recent },
+          ]),
+          out,
+        )
+      : out,
   );
 }
 
 /** A multistream has no flush of its own: `logger.flush()` at shutdown must still reach stdout. */
 function withFlush(streams: DestinationStream, out: DestinationStream): DestinationStream {
   const flushable = out as DestinationStream & { flush?: (cb: (error?: Error) => void) => void };
-  return Object.assign(streams, { flush: (cb: (error?: Error) => void) => (flushable.flush ? flushable.flush(cb) : cb()) });
+  return Object.assign(streams, {
+    flush: (cb: (error?: Error) => void) => (flushable.flush ? flushable.flush(cb) : cb()),
+  });
 }

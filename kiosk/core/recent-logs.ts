@@ -30,15 +30,34 @@ export class RecentLogs extends Writable {
 
   /** The newest `count` lines, oldest first, each redacted. */
   newest(count: number): string[] {
-    const ordered = this.#lines.length < this.capacity ? this.#lines : [...this.#lines.slice(this.#next), ...this.#lines.slice(0, this.#next)];
+    const ordered =
+      this.#lines.length < this.capacity
+        ? this.#lines
+        : [...this.#lines.slice(this.#next), ...this.#lines.slice(0, this.#next)];
     return ordered.slice(-count).map(redactLogLine);
   }
 }
 
 /** Field names whose values never leave the device, whatever their nesting (compared lower-case). */
 const secretKeys = new Set([
-  'password', 'passphrase', 'token', 'credential', 'authorization', 'cookie', 'seed', 'secret',
-  'denouncer', 'identity', 'citizenname', 'idnumber', 'name', 'fullname', 'phone', 'email', 'address', 'title',
+  'password',
+  'passphrase',
+  'token',
+  'credential',
+  'authorization',
+  'cookie',
+  'seed',
+  'secret',
+  'denouncer',
+  'identity',
+  'citizenname',
+  'idnumber',
+  'name',
+  'fullname',
+  'phone',
+  'email',
+  'address',
+  'title',
 ]);
 
 /** Shapes of secrets and personal data in free text: nkey seeds, PEM keys, bearer tokens, session cookies, e-mail, Vietnamese ID and phone numbers. */
@@ -60,10 +79,18 @@ function redactText(text: string): string {
 }
 
 function redactValue(value: unknown, key?: string): unknown {
-  if (key !== undefined && secretKeys.has(key.toLowerCase()) && value !== null && typeof value !== 'boolean' && typeof value !== 'number') return '[redacted]';
+  if (
+    key !== undefined &&
+    secretKeys.has(key.toLowerCase()) &&
+    value !== null &&
+    typeof value !== 'boolean' &&
+    typeof value !== 'number'
+  )
+    return '[redacted]';
   if (typeof value === 'string') return redactText(value);
   if (Array.isArray(value)) return value.map((item) => redactValue(item));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactValue(v, k)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactValue(v, k)]));
   return value;
 }
 

@@ -88,7 +88,13 @@ async function withTimeout(work: Promise<void>, ms: number): Promise<'done' | 't
     timer = setTimeout(() => resolve('timeout'), ms);
   });
   try {
-    return await Promise.race([work.then(() => 'done' as const, (error: unknown) => ({ error: describeError(error) })), timeout]);
+    return await Promise.race([
+      work.then(
+        () => 'done' as const,
+        (error: unknown) => ({ error: describeError(error) }),
+      ),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }

@@ -44,9 +44,12 @@ export function createSystemdNotifier(logger: Logger, env: NodeJS.ProcessEnv = p
       const watchdogPid = env.WATCHDOG_PID ? Number(env.WATCHDOG_PID) : process.pid;
       if (!Number.isFinite(usec) || usec <= 0 || watchdogPid !== process.pid) return () => undefined;
       // A blocked event loop skips pings, so systemd restarts a hung daemon.
-      const timer = setInterval(() => {
-        if (isHealthy()) send('WATCHDOG=1');
-      }, Math.max(500, Math.floor(usec / 2000)));
+      const timer = setInterval(
+        () => {
+          if (isHealthy()) send('WATCHDOG=1');
+        },
+        Math.max(500, Math.floor(usec / 2000)),
+      );
       return () => clearInterval(timer);
     },
     close: () => socket.close(),

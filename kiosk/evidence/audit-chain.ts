@@ -30,7 +30,9 @@ export const AUDIT_GENESIS = CHAIN_GENESIS;
 /** hash = sha256(prev_hash as 32 raw bytes ‖ canonical JSON of the entry). */
 export function auditEntryHash(prevHash: string, entry: AuditEntry): string {
   const { seq, at, actor, role, action, target, detail } = entry;
-  return sha256Hex(Buffer.concat([Buffer.from(prevHash, 'hex'), canonicalBytes({ seq, at, actor, role, action, target, detail })]));
+  return sha256Hex(
+    Buffer.concat([Buffer.from(prevHash, 'hex'), canonicalBytes({ seq, at, actor, role, action, target, detail })]),
+  );
 }
 
 export interface BrokenLink {
@@ -44,10 +46,17 @@ export function findFirstBrokenLink(rows: readonly AuditRow[]): BrokenLink | und
   let previousHash = AUDIT_GENESIS;
   let expectedSeq = 1;
   for (const row of rows) {
-    if (row.seq !== expectedSeq) return { seq: row.seq, reason: 'gap', detail: `expected entry ${expectedSeq}, found ${row.seq}: entries were removed` };
-    if (row.prevHash !== previousHash) return { seq: row.seq, reason: 'prev-mismatch', detail: `prev_hash does not match entry ${row.seq - 1}'s hash` };
+    if (row.seq !== expectedSeq)
+      return {
+        seq: row.seq,
+        reason: 'gap',
+        detail: `expected entry ${expectedSeq}, found ${row.seq}: entries were removed`,
+      };
+    if (row.prevHash !== previousHash)
+      return { seq: row.seq, reason: 'prev-mismatch', detail: `prev_hash does not match entry ${row.seq - 1}'s hash` };
     const computed = auditEntryHash(row.prevHash, row);
-    if (computed !== row.hash) return { seq: row.seq, reason: 'hash-mismatch', detail: 'the entry was changed after it was written' };
+    if (computed !== row.hash)
+      return { seq: row.seq, reason: 'hash-mismatch', detail: 'the entry was changed after it was written' };
     previousHash = row.hash;
     expectedSeq++;
   }

@@ -31,7 +31,8 @@ function write(value: unknown, path: string): string {
     case 'object': {
       if (Array.isArray(value)) return `[${value.map((item, i) => write(item, `${path}[${i}]`)).join(',')}]`;
       const prototype = Object.getPrototypeOf(value);
-      if (prototype !== Object.prototype && prototype !== null) throw new CanonicalJsonError(`${path}: only plain objects can be canonicalised`);
+      if (prototype !== Object.prototype && prototype !== null)
+        throw new CanonicalJsonError(`${path}: only plain objects can be canonicalised`);
       const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
       entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
       return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${write(v, `${path}.${k}`)}`).join(',')}}`;

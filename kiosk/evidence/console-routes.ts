@@ -19,14 +19,20 @@ function actorOf(req: Request): Actor {
   return { id: auth.user, role: auth.role };
 }
 
-const exportBody = z.object({
-  /** A folder on a mounted removable drive (GET /evidence/drives lists them). */
-  to: z.string().min(1).max(4096).startsWith('/', 'an absolute path'),
-  /** Encrypt a recording that is not confidential too (confidential ones always are). */
-  encrypt: z.boolean().default(false),
-  /** Instead of the configured recipients: only for a role with identities.read (checked by the store). */
-  passphrase: z.string().min(MIN_PASSPHRASE_LENGTH, `at least ${MIN_PASSPHRASE_LENGTH} characters`).max(1024).optional(),
-}).strict();
+const exportBody = z
+  .object({
+    /** A folder on a mounted removable drive (GET /evidence/drives lists them). */
+    to: z.string().min(1).max(4096).startsWith('/', 'an absolute path'),
+    /** Encrypt a recording that is not confidential too (confidential ones always are). */
+    encrypt: z.boolean().default(false),
+    /** Instead of the configured recipients: only for a role with identities.read (checked by the store). */
+    passphrase: z
+      .string()
+      .min(MIN_PASSPHRASE_LENGTH, `at least ${MIN_PASSPHRASE_LENGTH} characters`)
+      .max(1024)
+      .optional(),
+  })
+  .strict();
 
 export function evidenceConsoleRouter(evidence: EvidenceService): express.Router {
   const router = express.Router();
@@ -35,7 +41,13 @@ export function evidenceConsoleRouter(evidence: EvidenceService): express.Router
     const { catalog } = evidence.store;
     const facts = new Map((await catalog.retentionFacts()).map((f) => [f.id, f]));
     const recordings = await catalog.recordings();
-    res.json({ recordings: recordings.map(({ events: _events, ...r }) => ({ ...r, bytes: facts.get(r.id)?.bytes ?? 0, verifiedExport: facts.get(r.id)?.verifiedExport ?? false })) });
+    res.json({
+      recordings: recordings.map(({ events: _events, ...r }) => ({
+        ...r,
+        bytes: facts.get(r.id)?.bytes ?? 0,
+        verifiedExport: facts.get(r.id)?.verifiedExport ?? false,
+      })),
+    });
   });
 
   router.get('/evidence/recordings/:id', requireCapability('recordings.read'), async (req, res) => {
@@ -46,15 +58,25 @@ export function evidenceConsoleRouter(evidence: EvidenceService): express.Router
     res.json({ recording, segments: segments.map((s) => ({ ...s, name: basename(s.path) })), exports });
   });
 
-  router.get('/evidence/recordings/:id/segments/:index/file', requireCapability('recordings.read'), async (req, res) => {
-    const { catalog, audit } = evidence.store;
-    const recording = await found(catalog.recording(String(req.params.id)));
-    if (recording.confidential) throw new HttpError(403, 'confidential', 'a confidential recording leaves the device only as an encrypted export');
-    const segment = (await catalog.segments(recording.id)).find((s) => String(s.index) === String(req.params.index));
-    if (!segment) throw new HttpError(404, 'not_found', `no segment ${String(req.params.index)} in recording ${recording.id}`);
-    await audit.append(actorOf(req), 'download', recording.id, basename(segment.path));
-    res.download(catalog.absolutePath(segment.path), basename(segment.path));
-  });
+  router.get(
+    '/evidence/recordings/:id/segments/:index/file',
+    requireCapability('recordings.read'),
+    async (req, res) => {
+      const { catalog, audit } = evidence.store;
+      const recording = await found(catalog.recording(String(req.params.id)));
+      if (recording.confidential)
+        throw new HttpError(
+          403,
+          'confidential',
+          'a confidential recording leaves the device only as an encrypted export',
+        );
+      const segment = (await catalog.segments(recording.id)).find((s) => String(s.index) === String(req.params.index));
+      if (!segment)
+        throw new HttpError(404, 'not_found', `no segment ${String(req.params.index)} in recording ${recording.id}`);
+      await audit.append(actorOf(req), 'download', recording.id, basename(segment.path));
+      res.download(catalog.absolutePath(segment.path), basename(segment.path));
+    },
+  );
 
   router.post('/evidence/recordings/:id/verify', requireCapability('recordings.read'), async (req, res) => {
     res.json(await mapErrors(evidence.store.verify(String(req.params.id), actorOf(req))));
@@ -62,12 +84,31 @@ export function evidenceConsoleRouter(evidence: EvidenceService): express.Router
 
   router.post('/evidence/recordings/:id/export', requireCapability('recordings.export'), async (req, res) => {
     const body = parseBody(exportBody, req);
-    res.json(await mapErrors(evidence.store.export(String(req.params.id), { targetRoot: body.to, actor: actorOf(req), encrypt: body.encrypt, ...(body.passphrase === undefined ? {} : { passphrase: body.passphrase }) })));
+    res.json(
+      await mapErrors(
+        evidence.store.export(String(req.params.id), {
+          targetRoot: body.to,
+          actor: actorOf(req),
+          encrypt: body.encrypt,
+          ...(body.passphrase === undefined ? {} : { passphrase: body.passphrase }),
+        }),
+      ),
+    );
   });
 
   router.get('/evidence/drives', requireCapability('recordings.export'), async (_req, res) => {
     const drives = await evidence.store.removableDrives();
-    res.json({ drives: drives.map((d) => ({ name: d.name, device: d.path, label: d.label, mountPoint: d.mountPoint, fstype: d.fstype, sizeBytes: d.sizeBytes, freeBytes: d.freeBytes })) });
+    res.json({
+      drives: drives.map((d) => ({
+        name: d.name,
+        device: d.path,
+        label: d.label,
+        mountPoint: d.mountPoint,
+        fstype: d.fstype,
+        sizeBytes: d.sizeBytes,
+        freeBytes: d.freeBytes,
+      })),
+    });
   });
 
   router.get('/evidence/audit', requireCapability('audit.read'), async (req, res) => {
@@ -119,8 +160,19 @@ async function mapErrors<T>(work: Promise<T>): Promise<T> {
     return await work;
   } catch (error) {
     if (error instanceof EvidenceNotFoundError) throw new HttpError(404, 'not_found', error.message);
-    if (error instanceof ExportRefusedError) throw new HttpError(refusalStatus[error.kind], `export_refused_${error.kind.replaceAll('-', '_')}`, error.message);
-    if (error instanceof ExportError) throw new HttpError(failureStatus[error.kind], `export_${error.kind.replaceAll('-', '_')}`, error.message, error.findings.length ? error.findings : undefined);
+    if (error instanceof ExportRefusedError)
+      throw new HttpError(
+        refusalStatus[error.kind],
+        `export_refused_${error.kind.replaceAll('-', '_')}`,
+        error.message,
+      );
+    if (error instanceof ExportError)
+      throw new HttpError(
+        failureStatus[error.kind],
+        `export_${error.kind.replaceAll('-', '_')}`,
+        error.message,
+        error.findings.length ? error.findings : undefined,
+      );
     throw error;
   }
 }

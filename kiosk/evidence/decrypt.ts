@@ -19,7 +19,11 @@ export async function decryptFolder(encryptedDir: string, outDir: string, key: A
   const expected = new Map(clear.manifest.segments.map((s) => [s.name, s]));
   const { to } = parsed.manifest;
   if ((to.kind === 'passphrase') !== (key.kind === 'passphrase')) {
-    throw new DecryptError(to.kind === 'recipients' ? `this export is encrypted to the recipients ${to.recipients.map((r) => r.name).join(', ')}: decrypt it with one of their identity files, not a passphrase` : 'this export is encrypted with a passphrase: give the passphrase file, not an identity');
+    throw new DecryptError(
+      to.kind === 'recipients'
+        ? `this export is encrypted to the recipients ${to.recipients.map((r) => r.name).join(', ')}: decrypt it with one of their identity files, not a passphrase`
+        : 'this export is encrypted with a passphrase: give the passphrase file, not an identity',
+    );
   }
   // The output folder must be new: on failure it is removed, and an existing folder is not ours to remove.
   await mkdir(outDir, { mode: 0o700 }).catch((error: NodeJS.ErrnoException) => {
@@ -29,10 +33,15 @@ export async function decryptFolder(encryptedDir: string, outDir: string, key: A
     for (const file of parsed.manifest.files) {
       const segment = expected.get(file.source);
       if (!segment) throw new DecryptError(`${file.name}: ${file.source} is not a segment of ${MANIFEST_FILE}`);
-      const digest = await decryptFile(join(encryptedDir, file.name), join(outDir, file.source), key).catch((error: unknown) => {
-        throw error instanceof DecryptError ? new DecryptError(`${file.name}: ${error.message}`) : error;
-      });
-      if (digest.size !== segment.size || digest.sha256 !== segment.sha256) throw new DecryptError(`${file.name} decrypts to content that is not ${file.source} of ${MANIFEST_FILE} (sha256 ${digest.sha256})`);
+      const digest = await decryptFile(join(encryptedDir, file.name), join(outDir, file.source), key).catch(
+        (error: unknown) => {
+          throw error instanceof DecryptError ? new DecryptError(`${file.name}: ${error.message}`) : error;
+        },
+      );
+      if (digest.size !== segment.size || digest.sha256 !== segment.sha256)
+        throw new DecryptError(
+          `${file.name} decrypts to content that is not ${file.source} of ${MANIFEST_FILE} (sha256 ${digest.sha256})`,
+        );
     }
     await copyFile(join(encryptedDir, MANIFEST_FILE), join(outDir, MANIFEST_FILE));
     await copyFile(join(encryptedDir, SIGNATURE_FILE), join(outDir, SIGNATURE_FILE));

@@ -21,9 +21,15 @@ export function publicKeyFingerprint(publicKey: KeyObject): string {
 }
 
 export function deviceKeyFrom(privateKey: KeyObject): DeviceKey {
-  if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error(`device key must be Ed25519, found ${privateKey.asymmetricKeyType}`);
+  if (privateKey.asymmetricKeyType !== 'ed25519')
+    throw new Error(`device key must be Ed25519, found ${privateKey.asymmetricKeyType}`);
   const publicKey = createPublicKey(privateKey);
-  return { privateKey, publicKey, publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(), fingerprint: publicKeyFingerprint(publicKey) };
+  return {
+    privateKey,
+    publicKey,
+    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    fingerprint: publicKeyFingerprint(publicKey),
+  };
 }
 
 export function generateDeviceKey(): DeviceKey {
@@ -34,15 +40,20 @@ export function generateDeviceKey(): DeviceKey {
  * Loads the key, generating it on first start. The private key is readable by the daemon's user
  * only (file 0600 in a 0700 directory); a looser mode found later is tightened, and said so.
  */
-export async function loadOrCreateDeviceKey(dataDir: string, onWarning: (message: string) => void = () => undefined): Promise<{ key: DeviceKey; created: boolean }> {
+export async function loadOrCreateDeviceKey(
+  dataDir: string,
+  onWarning: (message: string) => void = () => undefined,
+): Promise<{ key: DeviceKey; created: boolean }> {
   const path = join(dataDir, DEVICE_KEY_PATH);
   await makeDir(dirname(path), fileModes.privateDir);
   const { changed, failed } = await tightenModes([
     { path: dirname(path), max: fileModes.privateDir },
     { path, max: fileModes.privateFile },
   ]);
-  for (const change of changed) onWarning(`${change.path} had mode ${change.from.toString(8)}; set to ${change.to.toString(8)}`);
-  for (const failure of failed) onWarning(`${failure.path} has mode ${failure.mode.toString(8)} and could not be tightened (${failure.error})`);
+  for (const change of changed)
+    onWarning(`${change.path} had mode ${change.from.toString(8)}; set to ${change.to.toString(8)}`);
+  for (const failure of failed)
+    onWarning(`${failure.path} has mode ${failure.mode.toString(8)} and could not be tightened (${failure.error})`);
   let pem: string | undefined;
   try {
     pem = await readFile(path, 'utf8');
@@ -52,7 +63,10 @@ export async function loadOrCreateDeviceKey(dataDir: string, onWarning: (message
   if (pem !== undefined) return { key: deviceKeyFrom(createPrivateKey(pem)), created: false };
   const key = generateDeviceKey();
   // 'wx': never overwrite a key another process wrote in the meantime; signatures depend on it.
-  await writeFile(path, key.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: fileModes.privateFile, flag: 'wx' });
+  await writeFile(path, key.privateKey.export({ type: 'pkcs8', format: 'pem' }), {
+    mode: fileModes.privateFile,
+    flag: 'wx',
+  });
   await chmod(path, fileModes.privateFile);
   return { key, created: true };
 }

@@ -14,12 +14,49 @@ export const DRIVE_MOUNT_ROOTS = ['/media/', '/run/media/'] as const;
 
 /** Filesystems that are never a drive, wherever they are mounted. */
 export const PSEUDO_FILESYSTEMS = new Set([
-  'proc', 'sysfs', 'tmpfs', 'devtmpfs', 'devpts', 'overlay', 'squashfs', 'ramfs', 'cgroup', 'cgroup2', 'securityfs', 'debugfs', 'tracefs',
-  'pstore', 'bpf', 'configfs', 'fusectl', 'mqueue', 'hugetlbfs', 'autofs', 'binfmt_misc', 'efivarfs', 'rpc_pipefs', 'nsfs', 'fuse.portal', 'fuse.gvfsd-fuse',
+  'proc',
+  'sysfs',
+  'tmpfs',
+  'devtmpfs',
+  'devpts',
+  'overlay',
+  'squashfs',
+  'ramfs',
+  'cgroup',
+  'cgroup2',
+  'securityfs',
+  'debugfs',
+  'tracefs',
+  'pstore',
+  'bpf',
+  'configfs',
+  'fusectl',
+  'mqueue',
+  'hugetlbfs',
+  'autofs',
+  'binfmt_misc',
+  'efivarfs',
+  'rpc_pipefs',
+  'nsfs',
+  'fuse.portal',
+  'fuse.gvfsd-fuse',
 ]);
 
 /** The columns asked of lsblk: `lsblk -J -b -o` followed by these, comma-separated. */
-export const LSBLK_COLUMNS = ['NAME', 'PATH', 'RM', 'HOTPLUG', 'TRAN', 'TYPE', 'MOUNTPOINTS', 'FSTYPE', 'SIZE', 'FSAVAIL', 'LABEL', 'UUID'] as const;
+export const LSBLK_COLUMNS = [
+  'NAME',
+  'PATH',
+  'RM',
+  'HOTPLUG',
+  'TRAN',
+  'TYPE',
+  'MOUNTPOINTS',
+  'FSTYPE',
+  'SIZE',
+  'FSAVAIL',
+  'LABEL',
+  'UUID',
+] as const;
 
 export interface BlockDevice {
   name: string;
@@ -52,25 +89,28 @@ interface RawDevice {
   children?: RawDevice[] | undefined;
 }
 
-const rawDevice: z.ZodType<RawDevice> = z.lazy(() => z.object({
-  name: z.string(),
-  path: z.string().nullable().optional(),
-  rm: z.unknown(),
-  hotplug: z.unknown(),
-  tran: z.string().nullable().optional(),
-  type: z.string().nullable().optional(),
-  mountpoints: z.array(z.string().nullable()).nullable().optional(),
-  mountpoint: z.string().nullable().optional(),
-  fstype: z.string().nullable().optional(),
-  size: z.unknown(),
-  label: z.string().nullable().optional(),
-  uuid: z.string().nullable().optional(),
-  children: z.array(rawDevice).optional(),
-}));
+const rawDevice: z.ZodType<RawDevice> = z.lazy(() =>
+  z.object({
+    name: z.string(),
+    path: z.string().nullable().optional(),
+    rm: z.unknown(),
+    hotplug: z.unknown(),
+    tran: z.string().nullable().optional(),
+    type: z.string().nullable().optional(),
+    mountpoints: z.array(z.string().nullable()).nullable().optional(),
+    mountpoint: z.string().nullable().optional(),
+    fstype: z.string().nullable().optional(),
+    size: z.unknown(),
+    label: z.string().nullable().optional(),
+    uuid: z.string().nullable().optional(),
+    children: z.array(rawDevice).optional(),
+  }),
+);
 
 /** lsblk prints booleans as true/false (2.37+) or "0"/"1", sizes as numbers (-b) or strings. */
 const flag = (value: unknown): boolean => value === true || value === '1' || value === 1;
-const count = (value: unknown): number | null => (typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : null);
+const count = (value: unknown): number | null =>
+  typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : null;
 
 /** Parses `lsblk -J -b -o …` output. Throws on JSON that is not lsblk's. */
 export function parseLsblk(json: string): BlockDevice[] {
@@ -83,7 +123,9 @@ export function parseLsblk(json: string): BlockDevice[] {
     transport: raw.tran ?? null,
     type: raw.type ?? 'unknown',
     // MOUNTPOINTS (2.37+) lists every mount of a device; older lsblk has one MOUNTPOINT.
-    mountPoints: (raw.mountpoints ?? (raw.mountpoint === undefined ? [] : [raw.mountpoint])).filter((m): m is string => typeof m === 'string' && m.length > 0),
+    mountPoints: (raw.mountpoints ?? (raw.mountpoint === undefined ? [] : [raw.mountpoint])).filter(
+      (m): m is string => typeof m === 'string' && m.length > 0,
+    ),
     fstype: raw.fstype ?? null,
     sizeBytes: count(raw.size),
     label: raw.label ?? null,
@@ -101,7 +143,8 @@ export interface Mount {
 }
 
 /** mountinfo escapes space, tab, newline and backslash as octal (`\040`). */
-const unescapeMount = (field: string): string => field.replace(/\\([0-7]{3})/g, (_m, octal: string) => String.fromCharCode(parseInt(octal, 8)));
+const unescapeMount = (field: string): string =>
+  field.replace(/\\([0-7]{3})/g, (_m, octal: string) => String.fromCharCode(parseInt(octal, 8)));
 
 /** Parses /proc/self/mountinfo (proc(5)); lines it cannot read are skipped. In mount order. */
 export function parseMountinfo(text: string): Mount[] {
@@ -113,13 +156,19 @@ export function parseMountinfo(text: string): Mount[] {
     const after = line.slice(separator + 3).split(' ');
     if (before.length < 6 || after.length < 2) continue;
     const options = before[5]!.split(',');
-    mounts.push({ mountPoint: unescapeMount(before[4]!), fstype: after[0]!, source: unescapeMount(after[1]!), readOnly: options.includes('ro') });
+    mounts.push({
+      mountPoint: unescapeMount(before[4]!),
+      fstype: after[0]!,
+      source: unescapeMount(after[1]!),
+      readOnly: options.includes('ro'),
+    });
   }
   return mounts;
 }
 
 const isInside = (path: string, dir: string): boolean => dir === '/' || path === dir || path.startsWith(`${dir}/`);
-const underDriveRoot = (mountPoint: string): boolean => DRIVE_MOUNT_ROOTS.some((root) => mountPoint.startsWith(root) && mountPoint.length > root.length);
+const underDriveRoot = (mountPoint: string): boolean =>
+  DRIVE_MOUNT_ROOTS.some((root) => mountPoint.startsWith(root) && mountPoint.length > root.length);
 
 /** The mount that holds `path`: the last-mounted of the longest matching mount points (mounts stack). */
 export function mountOf(path: string, mounts: readonly Mount[]): Mount | undefined {
@@ -143,7 +192,10 @@ export interface Drive {
   sizeBytes: number | null;
 }
 
-export type MountDecision = { device: string; mountPoint: string } & ({ eligible: true; drive: Drive } | { eligible: false; reason: string });
+export type MountDecision = { device: string; mountPoint: string } & (
+  | { eligible: true; drive: Drive }
+  | { eligible: false; reason: string }
+);
 
 /**
  * Every mounted block device with its verdict. Eligible: a disk or partition that is removable
@@ -161,15 +213,32 @@ export function classifyMounts(devices: readonly BlockDevice[], mounts: readonly
         const refuse = (reason: string) => decisions.push({ device: device.path, mountPoint, eligible: false, reason });
         const mount = mounts.filter((m) => m.mountPoint === mountPoint).at(-1);
         const removable = [device, disk].some((d) => d.removable || d.hotplug || d.transport === 'usb');
-        if (!underDriveRoot(mountPoint)) refuse(`mounted at ${mountPoint}, not under ${DRIVE_MOUNT_ROOTS.join(' or ')}`);
+        if (!underDriveRoot(mountPoint))
+          refuse(`mounted at ${mountPoint}, not under ${DRIVE_MOUNT_ROOTS.join(' or ')}`);
         else if (systemMount !== undefined) refuse(`on the system disk ${disk.path} (also mounted at ${systemMount})`);
         else if (!removable) refuse(`${device.path} is not a removable drive`);
-        else if (device.type !== 'part' && device.type !== 'disk') refuse(`${device.path} is a ${device.type} device, not a disk or partition`);
+        else if (device.type !== 'part' && device.type !== 'disk')
+          refuse(`${device.path} is a ${device.type} device, not a disk or partition`);
         else if (!mount) refuse(`${mountPoint} is not in the mount table`);
-        else if (mount.source !== device.path) refuse(`${mountPoint} is mounted from ${mount.source}, not from ${device.path}`);
+        else if (mount.source !== device.path)
+          refuse(`${mountPoint} is mounted from ${mount.source}, not from ${device.path}`);
         else if (PSEUDO_FILESYSTEMS.has(mount.fstype)) refuse(`${mountPoint} is a ${mount.fstype} pseudo filesystem`);
         else if (mount.readOnly) refuse(`${mountPoint} is mounted read-only`);
-        else decisions.push({ device: device.path, mountPoint, eligible: true, drive: { name: device.name, path: device.path, label: device.label, uuid: device.uuid, mountPoint, fstype: mount.fstype, sizeBytes: device.sizeBytes } });
+        else
+          decisions.push({
+            device: device.path,
+            mountPoint,
+            eligible: true,
+            drive: {
+              name: device.name,
+              path: device.path,
+              label: device.label,
+              uuid: device.uuid,
+              mountPoint,
+              fstype: mount.fstype,
+              sizeBytes: device.sizeBytes,
+            },
+          });
       }
     }
   }
@@ -187,17 +256,35 @@ export type TargetDecision = { ok: true; drive: Drive } | { ok: false; reason: s
  * eligible drive: the filesystem that actually holds it must be the drive's own mount, so a folder
  * under /media on the root disk, or a tmpfs mounted inside a drive, is refused.
  */
-export function locateTarget(realTarget: string, decisions: readonly MountDecision[], mounts: readonly Mount[]): TargetDecision {
+export function locateTarget(
+  realTarget: string,
+  decisions: readonly MountDecision[],
+  mounts: readonly Mount[],
+): TargetDecision {
   if (!realTarget.startsWith('/')) return { ok: false, reason: `${realTarget} is not an absolute path` };
   const mount = mountOf(realTarget, mounts);
   if (!mount) return { ok: false, reason: `${realTarget} is on no mounted filesystem` };
   const drives = decisions.flatMap((d) => (d.eligible ? [d.drive] : []));
   const drive = drives.find((d) => d.mountPoint === mount.mountPoint);
   if (drive) return { ok: true, drive };
-  const available = drives.length ? `removable drives mounted now: ${drives.map((d) => d.mountPoint).join(', ')}` : 'no removable drive is mounted now';
-  if (PSEUDO_FILESYSTEMS.has(mount.fstype)) return { ok: false, reason: `${realTarget} is on a ${mount.fstype} pseudo filesystem (${mount.mountPoint}), not a removable drive; ${available}` };
-  if (mount.mountPoint === '/') return { ok: false, reason: `${realTarget} is on the system disk, not a removable drive; ${available}` };
+  const available = drives.length
+    ? `removable drives mounted now: ${drives.map((d) => d.mountPoint).join(', ')}`
+    : 'no removable drive is mounted now';
+  if (PSEUDO_FILESYSTEMS.has(mount.fstype))
+    return {
+      ok: false,
+      reason: `${realTarget} is on a ${mount.fstype} pseudo filesystem (${mount.mountPoint}), not a removable drive; ${available}`,
+    };
+  if (mount.mountPoint === '/')
+    return { ok: false, reason: `${realTarget} is on the system disk, not a removable drive; ${available}` };
   const refused = decisions.find((d) => d.mountPoint === mount.mountPoint && !d.eligible);
-  if (refused && !refused.eligible) return { ok: false, reason: `${realTarget} is on ${refused.device} (mounted at ${mount.mountPoint}), which is not a drive to export to: ${refused.reason}; ${available}` };
-  return { ok: false, reason: `${realTarget} is on ${mount.source} (${mount.fstype}, mounted at ${mount.mountPoint}), not a removable drive; ${available}` };
+  if (refused && !refused.eligible)
+    return {
+      ok: false,
+      reason: `${realTarget} is on ${refused.device} (mounted at ${mount.mountPoint}), which is not a drive to export to: ${refused.reason}; ${available}`,
+    };
+  return {
+    ok: false,
+    reason: `${realTarget} is on ${mount.source} (${mount.fstype}, mounted at ${mount.mountPoint}), not a removable drive; ${available}`,
+  };
 }

@@ -50,7 +50,6 @@ export class DecryptError extends Error {
   override name = 'DecryptError';
 }
 
-
 /** The passphrase as UTF-8 after NFC: Vietnamese typed on different keyboards gives the same bytes. */
 const normalisePassphrase = (passphrase: string): string => passphrase.normalize('NFC');
 
@@ -58,13 +57,24 @@ const SCRYPT_LABEL = 'age-encryption.org/v1/scrypt';
 
 /** age's scrypt recipient (spec: "scrypt" stanza, salt 16 bytes, r = 8, p = 1, ChaCha20-Poly1305 of the file key under a zero nonce). */
 class ScryptRecipient implements Recipient {
-  constructor(private readonly passphrase: string, private readonly logN: number) {}
+  constructor(
+    private readonly passphrase: string,
+    private readonly logN: number,
+  ) {}
 
   async wrapFileKey(fileKey: Uint8Array): Promise<Stanza[]> {
     const salt = randomBytes(16);
     const N = 2 ** this.logN;
     const options: ScryptOptions = { N, r: 8, p: 1, maxmem: 256 * N * 8 + 1024 * 1024 };
-    const key = await new Promise<Buffer>((resolve, reject) => scrypt(Buffer.from(this.passphrase, 'utf8'), Buffer.concat([Buffer.from(SCRYPT_LABEL, 'latin1'), salt]), 32, options, (error, derived) => (error ? reject(error) : resolve(derived))));
+    const key = await new Promise<Buffer>((resolve, reject) =>
+      scrypt(
+        Buffer.from(this.passphrase, 'utf8'),
+        Buffer.concat([Buffer.from(SCRYPT_LABEL, 'latin1'), salt]),
+        32,
+        options,
+        (error, derived) => (error ? reject(error) : resolve(derived)),
+      ),
+    );
     const cipher = createCipheriv('chacha20-poly1305', key, Buffer.alloc(12), { authTagLength: 16 });
     const body = Buffer.concat([cipher.update(fileKey), cipher.final(), cipher.getAuthTag()]);
     return [new Stanza(['scrypt', salt.toString('base64').replace(/=+$/, ''), String(this.logN)], body)];
@@ -87,15 +97,24 @@ class Digest extends Transform {
   }
 }
 
-const webReadable = (path: string): ReadableStream<Uint8Array> => Readable.toWeb(createReadStream(path, { highWaterMark: READ_CHUNK_BYTES })) as unknown as ReadableStream<Uint8Array>;
-const nodeReadable = (stream: ReadableStream<Uint8Array>): Readable => Readable.fromWeb(stream as unknown as NodeWebReadableStream<Uint8Array>);
+const webReadable = (path: string): ReadableStream<Uint8Array> =>
+  Readable.toWeb(createReadStream(path, { highWaterMark: READ_CHUNK_BYTES })) as unknown as ReadableStream<Uint8Array>;
+const nodeReadable = (stream: ReadableStream<Uint8Array>): Readable =>
+  Readable.fromWeb(stream as unknown as NodeWebReadableStream<Uint8Array>);
 
 /** Encrypts `source` into `target` (created or truncated, mode 0600), fsyncs it, returns the ciphertext's size and SHA-256. */
-export async function encryptFile(source: string, target: string, to: AgeTarget, signal?: AbortSignal): Promise<EncryptedFile> {
+export async function encryptFile(
+  source: string,
+  target: string,
+  to: AgeTarget,
+  signal?: AbortSignal,
+): Promise<EncryptedFile> {
   const encrypter = new Encrypter();
   if (to.kind === 'passphrase') {
     // Alone in the header, as age requires of a passphrase.
-    encrypter.addRecipient(new ScryptRecipient(normalisePassphrase(to.passphrase), to.scryptWorkFactor ?? DEFAULT_SCRYPT_WORK_FACTOR));
+    encrypter.addRecipient(
+      new ScryptRecipient(normalisePassphrase(to.passphrase), to.scryptWorkFactor ?? DEFAULT_SCRYPT_WORK_FACTOR),
+    );
   } else {
     if (to.recipients.length === 0) throw new Error('no recipient to encrypt to');
     for (const recipient of to.recipients) encrypter.addRecipient(recipient.publicKey);
@@ -116,7 +135,12 @@ export async function encryptFile(source: string, target: string, to: AgeTarget,
  * Decrypts one age file into `target` and returns the clear bytes' size and SHA-256. A wrong key,
  * a changed byte or a file cut short end in DecryptError; the partial output is the caller's to remove.
  */
-export async function decryptFile(source: string, target: string, key: AgeKey, signal?: AbortSignal): Promise<EncryptedFile> {
+export async function decryptFile(
+  source: string,
+  target: string,
+  key: AgeKey,
+  signal?: AbortSignal,
+): Promise<EncryptedFile> {
   const decrypter = new Decrypter();
   if (key.kind === 'passphrase') decrypter.addPassphrase(normalisePassphrase(key.passphrase));
   else {
@@ -136,27 +160,42 @@ export async function decryptFile(source: string, target: string, key: AgeKey, s
   }
   const digest = new Digest();
   try {
-    await pipeline(nodeReadable(clear), digest, createWriteStream(target, { mode: 0o600 }), ...(signal ? [{ signal }] : []));
+    await pipeline(
+      nodeReadable(clear),
+      digest,
+      createWriteStream(target, { mode: 0o600 }),
+      ...(signal ? [{ signal }] : []),
+    );
   } catch (error) {
     if ((error as Error).name === 'AbortError') throw error;
-    throw new DecryptError(`the encrypted content does not authenticate (${describeError(error)}): the file was changed or cut short`);
+    throw new DecryptError(
+      `the encrypted content does not authenticate (${describeError(error)}): the file was changed or cut short`,
+    );
   }
   return { size: digest.size, sha256: digest.hash.digest('hex') };
 }
 
 function headerProblem(message: string, key: AgeKey): string {
   if (/invalid header HMAC/i.test(message)) return 'the age header was changed (its MAC does not match)';
-  if (/no identity matched/i.test(message)) return key.kind === 'passphrase' ? 'wrong passphrase, or the file was encrypted to recipients\' keys, not to a passphrase' : 'none of the given identities is a recipient of this file';
-  if (/scrypt recipient is not the only one/i.test(message)) return 'malformed age header: a passphrase stanza beside other recipients';
+  if (/no identity matched/i.test(message))
+    return key.kind === 'passphrase'
+      ? "wrong passphrase, or the file was encrypted to recipients' keys, not to a passphrase"
+      : 'none of the given identities is a recipient of this file';
+  if (/scrypt recipient is not the only one/i.test(message))
+    return 'malformed age header: a passphrase stanza beside other recipients';
   if (/work factor/i.test(message)) return `scrypt work factor above 2^${MAX_SCRYPT_WORK_FACTOR}: refused`;
   return `not a valid age file (${message})`;
 }
 
 /** Reads identities from an age key file (`age-keygen -o key.txt`): every line but comments and blanks. */
 export function parseIdentityFile(text: string): string[] {
-  const identities = text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line && !line.startsWith('#'));
+  const identities = text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'));
   for (const identity of identities) {
-    if (!identity.startsWith('AGE-SECRET-KEY-1')) throw new DecryptError('the identity file holds a line that is not an age identity (AGE-SECRET-KEY-1…)');
+    if (!identity.startsWith('AGE-SECRET-KEY-1'))
+      throw new DecryptError('the identity file holds a line that is not an age identity (AGE-SECRET-KEY-1…)');
   }
   if (identities.length === 0) throw new DecryptError('the identity file holds no age identity (AGE-SECRET-KEY-1…)');
   return identities;

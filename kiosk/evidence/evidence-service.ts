@@ -59,13 +59,30 @@ export class EvidenceService implements Service {
     const { key, created } = await loadOrCreateDeviceKey(dataDir, (message) => logger.warn(message));
     logger.info({ fingerprint: key.fingerprint, created }, created ? 'device key generated' : 'device key loaded');
     await mkdir(this.recordingsDir, { recursive: true });
-    this.#store = new EvidenceStore({ db: this.options.db(), recordingsDir: this.recordingsDir, key, device: { id: await deviceId(), room: config.room.id }, logger, exportConfig: config.evidence.export });
+    this.#store = new EvidenceStore({
+      db: this.options.db(),
+      recordingsDir: this.recordingsDir,
+      key,
+      device: { id: await deviceId(), room: config.room.id },
+      logger,
+      exportConfig: config.evidence.export,
+    });
     const recovery = await recoverySweep(this.#store.catalog, logger);
-    if (recovery.recovered.length || recovery.interrupted.length) logger.warn({ segments: recovery.recovered.length, recordings: recovery.interrupted }, 'recovery scan registered unreported segments');
+    if (recovery.recovered.length || recovery.interrupted.length)
+      logger.warn(
+        { segments: recovery.recovered.length, recordings: recovery.interrupted },
+        'recovery scan registered unreported segments',
+      );
     this.#unsubscribe = this.options.bus.on('segmentClosed', (segment) => this.#onSegment(segment));
     // A failed disk check (or a deletion refused by the filesystem) is reported, never a reason not to start.
     await this.checkDisk().catch((error: unknown) => logger.error({ err: describeError(error) }, 'disk check failed'));
-    this.#timer = setInterval(() => void this.checkDisk().catch((error: unknown) => logger.error({ err: describeError(error) }, 'disk check failed')), config.evidence.disk.checkIntervalSeconds * 1000);
+    this.#timer = setInterval(
+      () =>
+        void this.checkDisk().catch((error: unknown) =>
+          logger.error({ err: describeError(error) }, 'disk check failed'),
+        ),
+      config.evidence.disk.checkIntervalSeconds * 1000,
+    );
     this.#timer.unref();
   }
 
@@ -88,10 +105,22 @@ export class EvidenceService implements Service {
     void this.#pending.run(async () => {
       try {
         const { added } = await store.registerSegment(segment);
-        this.options.logger.info({ recording: segment.recordingId, index: segment.index, bytes: segment.sizeBytes, sha256: segment.sha256, added }, 'segment catalogued');
+        this.options.logger.info(
+          {
+            recording: segment.recordingId,
+            index: segment.index,
+            bytes: segment.sizeBytes,
+            sha256: segment.sha256,
+            added,
+          },
+          'segment catalogued',
+        );
       } catch (error) {
         // Not lost: the file stays on disk and the next start-up scan registers it as recovered.
-        this.options.logger.error({ recording: segment.recordingId, index: segment.index, err: describeError(error) }, 'segment could not be catalogued');
+        this.options.logger.error(
+          { recording: segment.recordingId, index: segment.index, err: describeError(error) },
+          'segment could not be catalogued',
+        );
       }
     });
   }
@@ -100,10 +129,18 @@ export class EvidenceService implements Service {
   async checkDisk(): Promise<DiskStatus> {
     const { config, bus, logger } = this.options;
     const space = await readDiskSpace(this.recordingsDir);
-    const status: DiskStatus = { path: this.recordingsDir, ...space, level: storageLevel(space, storagePolicyFrom(config)), freePercent: Math.round(freePercent(space) * 10) / 10 };
+    const status: DiskStatus = {
+      path: this.recordingsDir,
+      ...space,
+      level: storageLevel(space, storagePolicyFrom(config)),
+      freePercent: Math.round(freePercent(space) * 10) / 10,
+    };
     const rank = { ok: 0, warn: 1, critical: 2 } as const;
     if (rank[status.level] > rank[this.#lastLevel]) {
-      logger.warn({ freeBytes: status.freeBytes, freePercent: status.freePercent, level: status.level }, 'recordings disk is low');
+      logger.warn(
+        { freeBytes: status.freeBytes, freePercent: status.freePercent, level: status.level },
+        'recordings disk is low',
+      );
       bus.emit('diskLow', status);
     } else if (status.level === 'ok' && this.#lastLevel !== 'ok') {
       logger.info({ freeBytes: status.freeBytes, freePercent: status.freePercent }, 'recordings disk has room again');
@@ -120,15 +157,31 @@ export class EvidenceService implements Service {
 
   async applyRetention(space: { freeBytes: number; totalBytes: number }): Promise<string[]> {
     const store = this.store;
-    const decision = retentionDecision({ recordings: await store.catalog.retentionFacts(), now: new Date(), disk: space, retention: this.options.config.evidence.retention, targetFreePercent: this.options.config.evidence.disk.warnFreePercent });
-    for (const item of decision.delete) await store.delete(item.id, SYSTEM_ACTOR, `${item.reason}, ${item.bytes} bytes, a verified export exists`);
-    if (decision.awaitingExport.length) this.options.logger.info({ recordings: decision.awaitingExport }, 'recordings past retention kept: no verified export yet');
+    const decision = retentionDecision({
+      recordings: await store.catalog.retentionFacts(),
+      now: new Date(),
+      disk: space,
+      retention: this.options.config.evidence.retention,
+      targetFreePercent: this.options.config.evidence.disk.warnFreePercent,
+    });
+    for (const item of decision.delete)
+      await store.delete(item.id, SYSTEM_ACTOR, `${item.reason}, ${item.bytes} bytes, a verified export exists`);
+    if (decision.awaitingExport.length)
+      this.options.logger.info(
+        { recordings: decision.awaitingExport },
+        'recordings past retention kept: no verified export yet',
+      );
     return decision.delete.map((d) => d.id);
   }
 
   /** The session service's AuditPort: identity views and other audited reads outside the evidence store. */
   async record(entry: { actor: string; role: string; action: string; target: string; detail?: string }): Promise<void> {
-    await this.store.audit.append({ id: entry.actor, role: entry.role }, entry.action, entry.target, entry.detail ?? null);
+    await this.store.audit.append(
+      { id: entry.actor, role: entry.role },
+      entry.action,
+      entry.target,
+      entry.detail ?? null,
+    );
   }
 
   /** For central monitoring and exports: the device's public key (PEM) and its fingerprint. */
@@ -139,6 +192,9 @@ export class EvidenceService implements Service {
 
 /** A stable id for this board: systemd's machine id when there is one. */
 async function deviceId(): Promise<string> {
-  const machineId = await readFile('/etc/machine-id', 'utf8').then((t) => t.trim(), () => '');
+  const machineId = await readFile('/etc/machine-id', 'utf8').then(
+    (t) => t.trim(),
+    () => '',
+  );
   return machineId || hostname();
 }

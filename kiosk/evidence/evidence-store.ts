@@ -9,7 +9,14 @@ import type { DeviceKey } from './device-key.js';
 import { exportFolder, ExportError, type ExportResult } from './export.js';
 import { exportConfig, type ExportConfig } from '../../config/export.js';
 import { decideEncryption, type EncryptionRefusal, type EncryptionRequest } from './export-policy.js';
-import { ExportTargetError, listRemovableDrives, resolveExportTarget, systemDriveSource, type DriveSource, type RemovableDrive } from './removable-drives.js';
+import {
+  ExportTargetError,
+  listRemovableDrives,
+  resolveExportTarget,
+  systemDriveSource,
+  type DriveSource,
+  type RemovableDrive,
+} from './removable-drives.js';
 import { MANIFEST_FILE, parseManifest, type Manifest } from './manifest.js';
 import { writeSignedManifest } from './seal.js';
 import { verifyFolder, type VerifyReport } from './verify.js';
@@ -36,7 +43,10 @@ export type ExportRefusal = EncryptionRefusal | 'not-finished' | 'bad-target' | 
 
 export class ExportRefusedError extends Error {
   override name = 'ExportRefusedError';
-  constructor(message: string, readonly kind: ExportRefusal = 'not-finished') {
+  constructor(
+    message: string,
+    readonly kind: ExportRefusal = 'not-finished',
+  ) {
     super(message);
   }
 }
@@ -90,27 +100,53 @@ export class EvidenceStore {
   async seal(recordingId: string, events?: Record<string, unknown>[]): Promise<Manifest> {
     const sealedAt = this.#now().toISOString();
     const recording = await this.#recording(recordingId);
-    if (recording.sealedAt) throw new SealRefusedError(`recording ${recordingId} was sealed at ${recording.sealedAt}; a sealed manifest is never rewritten`);
+    if (recording.sealedAt)
+      throw new SealRefusedError(
+        `recording ${recordingId} was sealed at ${recording.sealedAt}; a sealed manifest is never rewritten`,
+      );
     const present = await readFile(join(this.recordingDir(recording), MANIFEST_FILE)).catch(() => undefined);
     if (present) {
       const parsed = parseManifest(present);
       const owner = parsed.ok ? parsed.manifest.recording.id : 'unreadable';
-      throw new SealRefusedError(`folder ${recording.dir} already holds a manifest (recording ${owner}); recording ${recordingId} was not sealed over it`);
+      throw new SealRefusedError(
+        `folder ${recording.dir} already holds a manifest (recording ${owner}); recording ${recordingId} was not sealed over it`,
+      );
     }
     const segments = await this.catalog.segments(recordingId);
     const recovered = recording.state === 'recovered' || segments.some((s) => s.recovered);
     const state = recovered ? 'recovered' : 'closed';
     const endedAt = segments.at(-1)?.endedAt ?? this.#now().toISOString();
     const keptEvents = events ?? recording.events;
-    const manifest = await writeSignedManifest(this.recordingDir(recording), {
-      device: this.options.device,
-      recording: { id: recording.id, sessionId: recording.sessionId, confidential: recording.confidential, state, startedAt: recording.startedAt, endedAt },
-      segments: segments.map((s) => ({ name: basename(s.path), size: s.sizeBytes, sha256: s.sha256, durationSeconds: s.durationSeconds, startedAt: s.startedAt, endedAt: s.endedAt })),
-      events: keptEvents,
-      createdAt: sealedAt,
-    }, this.options.key);
+    const manifest = await writeSignedManifest(
+      this.recordingDir(recording),
+      {
+        device: this.options.device,
+        recording: {
+          id: recording.id,
+          sessionId: recording.sessionId,
+          confidential: recording.confidential,
+          state,
+          startedAt: recording.startedAt,
+          endedAt,
+        },
+        segments: segments.map((s) => ({
+          name: basename(s.path),
+          size: s.sizeBytes,
+          sha256: s.sha256,
+          durationSeconds: s.durationSeconds,
+          startedAt: s.startedAt,
+          endedAt: s.endedAt,
+        })),
+        events: keptEvents,
+        createdAt: sealedAt,
+      },
+      this.options.key,
+    );
     await this.catalog.markSealed(recordingId, { state, endedAt, events: keptEvents, sealedAt });
-    this.options.logger.info({ recording: recordingId, segments: segments.length, state, chainHead: manifest.chainHead }, 'recording sealed');
+    this.options.logger.info(
+      { recording: recordingId, segments: segments.length, state, chainHead: manifest.chainHead },
+      'recording sealed',
+    );
     return manifest;
   }
 
@@ -121,9 +157,12 @@ export class EvidenceStore {
 
   async verify(recordingId: string, actor: Actor): Promise<VerifyReport> {
     const recording = await this.#recording(recordingId);
-    const report = await verifyFolder(this.recordingDir(recording), { pinnedPublicKeyPem: this.options.key.publicKeyPem });
+    const report = await verifyFolder(this.recordingDir(recording), {
+      pinnedPublicKeyPem: this.options.key.publicKeyPem,
+    });
     await this.audit.append(actor, 'verify', recordingId, report.ok ? 'intact' : `${report.findings.length} problems`);
-    if (!report.ok) this.options.logger.error({ recording: recordingId, findings: report.findings }, 'recording failed verification');
+    if (!report.ok)
+      this.options.logger.error({ recording: recordingId, findings: report.findings }, 'recording failed verification');
     return report;
   }
 
@@ -140,18 +179,36 @@ export class EvidenceStore {
    * deadline, and recorded (exports table, verified=1) only after the copy has been re-read and
    * verified in place.
    */
-  async export(recordingId: string, request: { targetRoot: string; actor: Actor; signal?: AbortSignal } & Partial<EncryptionRequest>): Promise<ExportResult> {
+  async export(
+    recordingId: string,
+    request: { targetRoot: string; actor: Actor; signal?: AbortSignal } & Partial<EncryptionRequest>,
+  ): Promise<ExportResult> {
     // The target first: a refused destination is the answer whatever the recording.
     const target = await resolveExportTarget(request.targetRoot, this.#drives).catch((error: unknown) => {
       throw error instanceof ExportTargetError ? new ExportRefusedError(error.message, 'bad-target') : error;
     });
     const recording = await this.#recording(recordingId);
-    if (recording.state === 'recording') throw new ExportRefusedError(`recording ${recordingId} is still being recorded; end the session first`);
+    if (recording.state === 'recording')
+      throw new ExportRefusedError(`recording ${recordingId} is still being recorded; end the session first`);
     // A recording without a recorded byte would leave as an empty copy "verified": nothing to export.
     const segments = await this.catalog.segments(recordingId);
-    if (!segments.some((segment) => segment.sizeBytes > 0)) throw new ExportRefusedError(`recording ${recordingId} holds no recorded segment: there is nothing to export`, 'empty');
+    if (!segments.some((segment) => segment.sizeBytes > 0))
+      throw new ExportRefusedError(
+        `recording ${recordingId} holds no recorded segment: there is nothing to export`,
+        'empty',
+      );
     const { recipients, timeoutSeconds } = this.options.exportConfig ?? exportConfig.parse({});
-    const decision = decideEncryption({ recordingId, confidential: recording.confidential, role: request.actor.role, recipients, request: { encrypt: request.encrypt ?? false, ...(request.passphrase === undefined ? {} : { passphrase: request.passphrase }), ...(request.scryptWorkFactor === undefined ? {} : { scryptWorkFactor: request.scryptWorkFactor }) } });
+    const decision = decideEncryption({
+      recordingId,
+      confidential: recording.confidential,
+      role: request.actor.role,
+      recipients,
+      request: {
+        encrypt: request.encrypt ?? false,
+        ...(request.passphrase === undefined ? {} : { passphrase: request.passphrase }),
+        ...(request.scryptWorkFactor === undefined ? {} : { scryptWorkFactor: request.scryptWorkFactor }),
+      },
+    });
     if (!decision.ok) {
       // A technician asking to choose the passphrase of a confidential copy is worth a trace.
       await this.audit.append(request.actor, 'export-refused', recordingId, decision.message);
@@ -161,23 +218,74 @@ export class EvidenceStore {
     const startedAt = this.#now().toISOString();
     const name = basename(recording.dir) + (decision.to ? '.encrypted' : '');
     const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(new Error(`it exceeded the export time limit of ${timeoutSeconds} s (evidence.export.timeoutSeconds)`)), timeoutSeconds * 1000);
+    const timer = setTimeout(
+      () =>
+        deadline.abort(
+          new Error(`it exceeded the export time limit of ${timeoutSeconds} s (evidence.export.timeoutSeconds)`),
+        ),
+      timeoutSeconds * 1000,
+    );
     const signal = request.signal ? AbortSignal.any([request.signal, deadline.signal]) : deadline.signal;
     let result: ExportResult;
     try {
-      result = await exportFolder({ sourceDir: this.recordingDir(recording), targetRoot: target.dir, name, key: this.options.key, now: this.#now, signal, ...(decision.to ? { encrypt: decision.to } : {}) });
+      result = await exportFolder({
+        sourceDir: this.recordingDir(recording),
+        targetRoot: target.dir,
+        name,
+        key: this.options.key,
+        now: this.#now,
+        signal,
+        ...(decision.to ? { encrypt: decision.to } : {}),
+      });
     } catch (error) {
-      this.options.logger.error({ recording: recordingId, target: target.dir, err: describeError(error), findings: error instanceof ExportError ? error.findings : undefined }, 'export failed');
+      this.options.logger.error(
+        {
+          recording: recordingId,
+          target: target.dir,
+          err: describeError(error),
+          findings: error instanceof ExportError ? error.findings : undefined,
+        },
+        'export failed',
+      );
       throw error;
     } finally {
       clearTimeout(timer);
     }
     if (!result.alreadyExported) {
-      await this.catalog.recordExport({ recordingId, target: result.dir, encrypted: result.encrypted, verified: true, bytes: result.bytes, actor: request.actor.id, startedAt, finishedAt: this.#now().toISOString() });
-      const how = !decision.to ? 'clear' : decision.to.kind === 'passphrase' ? 'age, to a passphrase chosen by the caller,' : `age, to ${decision.to.recipients.map((r) => r.name).join(', ')},`;
-      await this.audit.append(request.actor, 'export', recordingId, `${how} to ${result.dir} on ${target.drive.path}, ${result.bytes} bytes verified`);
+      await this.catalog.recordExport({
+        recordingId,
+        target: result.dir,
+        encrypted: result.encrypted,
+        verified: true,
+        bytes: result.bytes,
+        actor: request.actor.id,
+        startedAt,
+        finishedAt: this.#now().toISOString(),
+      });
+      const how = !decision.to
+        ? 'clear'
+        : decision.to.kind === 'passphrase'
+          ? 'age, to a passphrase chosen by the caller,'
+          : `age, to ${decision.to.recipients.map((r) => r.name).join(', ')},`;
+      await this.audit.append(
+        request.actor,
+        'export',
+        recordingId,
+        `${how} to ${result.dir} on ${target.drive.path}, ${result.bytes} bytes verified`,
+      );
     }
-    this.options.logger.info({ recording: recordingId, dir: result.dir, bytes: result.bytes, copied: result.copied, resumed: result.resumed, encrypted: result.encrypted, already: result.alreadyExported }, 'recording exported');
+    this.options.logger.info(
+      {
+        recording: recordingId,
+        dir: result.dir,
+        bytes: result.bytes,
+        copied: result.copied,
+        resumed: result.resumed,
+        encrypted: result.encrypted,
+        already: result.alreadyExported,
+      },
+      'recording exported',
+    );
     return result;
   }
 
@@ -185,7 +293,11 @@ export class EvidenceStore {
   async delete(recordingId: string, actor: Actor, reason: string): Promise<void> {
     const recording = await this.#recording(recordingId);
     const verified = (await this.catalog.exports(recordingId)).some((e) => e.verified);
-    if (!verified) throw new ExportRefusedError(`recording ${recordingId} has no verified export and cannot be deleted`, 'no-export');
+    if (!verified)
+      throw new ExportRefusedError(
+        `recording ${recordingId} has no verified export and cannot be deleted`,
+        'no-export',
+      );
     await this.audit.append(actor, 'delete', recordingId, reason);
     // A sealed folder is read-only (kiosk/recording/folders.ts): writable again only to be removed.
     await chmod(this.recordingDir(recording), 0o750).catch(() => undefined);

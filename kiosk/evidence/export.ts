@@ -4,7 +4,16 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { ANCHOR_RECEIPT_FILE } from './anchor-receipt.js';
 import { encodeSignature, signBytes, type DeviceKey } from './device-key.js';
-import { encryptedManifestBytes, encryptedName, ENCRYPTED_MANIFEST_FILE, ENCRYPTED_MANIFEST_FORMAT, ENCRYPTED_SIGNATURE_FILE, parseEncryptedManifest, type EncryptedManifest, type EncryptedTo } from './encrypted-manifest.js';
+import {
+  encryptedManifestBytes,
+  encryptedName,
+  ENCRYPTED_MANIFEST_FILE,
+  ENCRYPTED_MANIFEST_FORMAT,
+  ENCRYPTED_SIGNATURE_FILE,
+  parseEncryptedManifest,
+  type EncryptedManifest,
+  type EncryptedTo,
+} from './encrypted-manifest.js';
 import { AGE_FORMAT, DEFAULT_SCRYPT_WORK_FACTOR, encryptFile, type AgeTarget } from './encryption.js';
 import { formatFinding, type Finding } from './findings.js';
 import { fsyncPath, writeFileAtomic } from './files.js';
@@ -51,7 +60,11 @@ export type ExportFailure = 'not-verified' | 'exists' | 'stopped' | 'source-chan
 
 export class ExportError extends Error {
   override name = 'ExportError';
-  constructor(message: string, readonly findings: Finding[] = [], readonly kind: ExportFailure = 'not-verified') {
+  constructor(
+    message: string,
+    readonly findings: Finding[] = [],
+    readonly kind: ExportFailure = 'not-verified',
+  ) {
     super(findings.length ? `${message}: ${findings.map(formatFinding).join('; ')}` : message);
   }
 }
@@ -67,7 +80,11 @@ export async function exportFolder(options: ExportOptions): Promise<ExportResult
     // Every step checks the signal or streams with it, so by now nothing writes into the folder.
     await rm(partial, { recursive: true, force: true });
     const reason = signal.reason instanceof Error ? signal.reason.message : String(signal.reason);
-    throw new ExportError(`export stopped before it finished (${reason}); its partial copy ${partial} was removed`, [], 'stopped');
+    throw new ExportError(
+      `export stopped before it finished (${reason}); its partial copy ${partial} was removed`,
+      [],
+      'stopped',
+    );
   }
 }
 
@@ -81,11 +98,23 @@ async function exportOnce(options: ExportOptions, partial: string): Promise<Expo
   const encrypted = options.encrypt !== undefined;
 
   if (await exists(finalDir)) {
-    const report = await verifyFolder(finalDir, { pinnedPublicKeyPem: key.publicKeyPem, ...(signal ? { signal } : {}) });
-    if (report.ok && report.chainHead === manifest.chainHead && report.encrypted === encrypted && (await sameEncryption(finalDir, options.encrypt))) {
+    const report = await verifyFolder(finalDir, {
+      pinnedPublicKeyPem: key.publicKeyPem,
+      ...(signal ? { signal } : {}),
+    });
+    if (
+      report.ok &&
+      report.chainHead === manifest.chainHead &&
+      report.encrypted === encrypted &&
+      (await sameEncryption(finalDir, options.encrypt))
+    ) {
       return { dir: finalDir, encrypted, bytes: report.bytesHashed, copied: 0, resumed: 0, alreadyExported: true };
     }
-    throw new ExportError(`${finalDir} already exists and is not an intact copy of this recording made the same way; move it aside first`, [], 'exists');
+    throw new ExportError(
+      `${finalDir} already exists and is not an intact copy of this recording made the same way; move it aside first`,
+      [],
+      'exists',
+    );
   }
 
   if (encrypted) await rm(partial, { recursive: true, force: true });
@@ -96,9 +125,11 @@ async function exportOnce(options: ExportOptions, partial: string): Promise<Expo
 
   // The anchor receipt (hashes and ids only) travels too, so the copy can be checked against its anchor.
   await rm(join(partial, ANCHOR_RECEIPT_FILE), { force: true });
-  await copyFile(join(sourceDir, ANCHOR_RECEIPT_FILE), join(partial, ANCHOR_RECEIPT_FILE)).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== 'ENOENT') throw error;
-  });
+  await copyFile(join(sourceDir, ANCHOR_RECEIPT_FILE), join(partial, ANCHOR_RECEIPT_FILE)).catch(
+    (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    },
+  );
   // Manifest last: until it is there, even the .partial folder fails verification.
   await copyFile(join(sourceDir, SIGNATURE_FILE), join(partial, SIGNATURE_FILE));
   await writeFileAtomic(join(partial, MANIFEST_FILE), manifestRaw);
@@ -125,7 +156,11 @@ async function readableByRecipient(dir: string): Promise<void> {
   await chmod(dir, 0o755);
 }
 
-async function copyPlain(options: ExportOptions, manifest: Manifest, partial: string): Promise<{ copied: number; resumed: number }> {
+async function copyPlain(
+  options: ExportOptions,
+  manifest: Manifest,
+  partial: string,
+): Promise<{ copied: number; resumed: number }> {
   let copied = 0;
   let resumed = 0;
   for (const segment of manifest.segments) {
@@ -136,21 +171,36 @@ async function copyPlain(options: ExportOptions, manifest: Manifest, partial: st
       continue;
     }
     // A stream rather than copyFile: a deadline must be able to stop a big file half-way.
-    await pipeline(createReadStream(join(options.sourceDir, segment.name), { highWaterMark: 1024 * 1024 }), createWriteStream(target), ...(options.signal ? [{ signal: options.signal }] : []));
+    await pipeline(
+      createReadStream(join(options.sourceDir, segment.name), { highWaterMark: 1024 * 1024 }),
+      createWriteStream(target),
+      ...(options.signal ? [{ signal: options.signal }] : []),
+    );
     await fsyncPath(target);
     copied++;
   }
   return { copied, resumed };
 }
 
-async function copyEncrypted(options: ExportOptions, to: AgeTarget, manifest: Manifest, manifestRaw: Buffer, partial: string): Promise<{ copied: number; resumed: number }> {
+async function copyEncrypted(
+  options: ExportOptions,
+  to: AgeTarget,
+  manifest: Manifest,
+  manifestRaw: Buffer,
+  partial: string,
+): Promise<{ copied: number; resumed: number }> {
   const files: EncryptedManifest['files'] = [];
   for (const segment of manifest.segments) {
     options.signal?.throwIfAborted();
     const source = join(options.sourceDir, segment.name);
     // The clear copy is never re-read on the target, so check what is encrypted before encrypting it.
     const sourceDigest = await sha256File(source);
-    if (sourceDigest.sha256 !== segment.sha256 || sourceDigest.size !== segment.size) throw new ExportError(`${segment.name} in the recording folder no longer matches its manifest; run verify`, [], 'source-changed');
+    if (sourceDigest.sha256 !== segment.sha256 || sourceDigest.size !== segment.size)
+      throw new ExportError(
+        `${segment.name} in the recording folder no longer matches its manifest; run verify`,
+        [],
+        'source-changed',
+      );
     const name = encryptedName(segment.name);
     const written = await encryptFile(source, join(partial, name), to, options.signal);
     files.push({ source: segment.name, name, size: written.size, sha256: written.sha256 });
@@ -172,9 +222,10 @@ async function copyEncrypted(options: ExportOptions, to: AgeTarget, manifest: Ma
 }
 
 /** What the signed list says about the encryption: the recipients' public keys, or only that a passphrase was used. */
-const describeTarget = (to: AgeTarget): EncryptedTo => (to.kind === 'recipients'
-  ? { kind: 'recipients', recipients: to.recipients.map(({ name, publicKey }) => ({ name, publicKey })) }
-  : { kind: 'passphrase', scryptWorkFactor: to.scryptWorkFactor ?? DEFAULT_SCRYPT_WORK_FACTOR });
+const describeTarget = (to: AgeTarget): EncryptedTo =>
+  to.kind === 'recipients'
+    ? { kind: 'recipients', recipients: to.recipients.map(({ name, publicKey }) => ({ name, publicKey })) }
+    : { kind: 'passphrase', scryptWorkFactor: to.scryptWorkFactor ?? DEFAULT_SCRYPT_WORK_FACTOR };
 
 /**
  * An existing encrypted copy counts as this export only if it is encrypted to the same recipients;
@@ -191,7 +242,14 @@ async function sameEncryption(dir: string, to: AgeTarget | undefined): Promise<b
 
 /** Leftovers of an earlier attempt (another mode, temporary files) would make the copy fail verification. */
 async function removeUnexpected(partial: string, manifest: Manifest, encrypted: boolean): Promise<void> {
-  const expected = new Set([MANIFEST_FILE, SIGNATURE_FILE, ANCHOR_RECEIPT_FILE, ...(encrypted ? [ENCRYPTED_MANIFEST_FILE, ENCRYPTED_SIGNATURE_FILE, ...manifest.segments.map((s) => encryptedName(s.name))] : manifest.segments.map((s) => s.name))]);
+  const expected = new Set([
+    MANIFEST_FILE,
+    SIGNATURE_FILE,
+    ANCHOR_RECEIPT_FILE,
+    ...(encrypted
+      ? [ENCRYPTED_MANIFEST_FILE, ENCRYPTED_SIGNATURE_FILE, ...manifest.segments.map((s) => encryptedName(s.name))]
+      : manifest.segments.map((s) => s.name)),
+  ]);
   for (const entry of await readdir(partial)) {
     if (!expected.has(entry)) await rm(join(partial, entry), { recursive: true, force: true });
   }
@@ -203,4 +261,8 @@ async function matches(path: string, expected: { size: number; sha256: string })
   return (await sha256File(path)).sha256 === expected.sha256;
 }
 
-const exists = (path: string): Promise<boolean> => stat(path).then(() => true, () => false);
+const exists = (path: string): Promise<boolean> =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );

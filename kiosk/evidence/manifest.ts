@@ -17,44 +17,61 @@ export const CHAIN_GENESIS = '0'.repeat(64);
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, '64 lower-case hex digits');
 /** A plain file name: a manifest must never point outside its own folder. */
-export const segmentName = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,200}$/, 'a plain file name').refine((n) => !n.includes('..'), 'a plain file name');
+export const segmentName = z
+  .string()
+  .regex(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,200}$/, 'a plain file name')
+  .refine((n) => !n.includes('..'), 'a plain file name');
 
-const manifestSegment = z.object({
-  index: z.number().int().min(0),
-  name: segmentName,
-  size: z.number().int().min(0),
-  sha256: hex64,
-  /** null when the container could not tell (a segment cut short by a crash). */
-  durationSeconds: z.number().min(0).nullable(),
-  startedAt: z.string().min(1),
-  endedAt: z.string().min(1),
-  chain: hex64,
-}).strict();
-
-export const manifestSchema = z.object({
-  format: z.literal(MANIFEST_FORMAT),
-  device: z.object({ id: z.string().min(1), room: z.string().min(1) }).strict(),
-  recording: z.object({
-    id: z.string().min(1),
-    sessionId: z.string().min(1).nullable(),
-    confidential: z.boolean(),
-    state: z.enum(['closed', 'recovered']),
+const manifestSegment = z
+  .object({
+    index: z.number().int().min(0),
+    name: segmentName,
+    size: z.number().int().min(0),
+    sha256: hex64,
+    /** null when the container could not tell (a segment cut short by a crash). */
+    durationSeconds: z.number().min(0).nullable(),
     startedAt: z.string().min(1),
-    endedAt: z.string().min(1).nullable(),
-  }).strict(),
-  segments: z.array(manifestSegment),
-  chainHead: hex64,
-  events: z.array(z.record(z.string(), z.unknown())),
-  createdAt: z.string().min(1),
-  publicKey: z.object({ algorithm: z.literal('ed25519'), fingerprint: z.string().regex(/^sha256:[0-9a-f]{64}$/), pem: z.string().min(1) }).strict(),
-}).strict();
+    endedAt: z.string().min(1),
+    chain: hex64,
+  })
+  .strict();
+
+export const manifestSchema = z
+  .object({
+    format: z.literal(MANIFEST_FORMAT),
+    device: z.object({ id: z.string().min(1), room: z.string().min(1) }).strict(),
+    recording: z
+      .object({
+        id: z.string().min(1),
+        sessionId: z.string().min(1).nullable(),
+        confidential: z.boolean(),
+        state: z.enum(['closed', 'recovered']),
+        startedAt: z.string().min(1),
+        endedAt: z.string().min(1).nullable(),
+      })
+      .strict(),
+    segments: z.array(manifestSegment),
+    chainHead: hex64,
+    events: z.array(z.record(z.string(), z.unknown())),
+    createdAt: z.string().min(1),
+    publicKey: z
+      .object({
+        algorithm: z.literal('ed25519'),
+        fingerprint: z.string().regex(/^sha256:[0-9a-f]{64}$/),
+        pem: z.string().min(1),
+      })
+      .strict(),
+  })
+  .strict();
 
 export type Manifest = z.infer<typeof manifestSchema>;
 export type ManifestSegment = Manifest['segments'][number];
 
 /** chain[i] = sha256(chain[i-1] ‖ sha256(segment) ‖ UTF-8 name), the hashes as raw 32-byte values. */
 export function chainLink(previous: string, segmentSha256: string, name: string): string {
-  return sha256Hex(Buffer.concat([Buffer.from(previous, 'hex'), Buffer.from(segmentSha256, 'hex'), Buffer.from(name, 'utf8')]));
+  return sha256Hex(
+    Buffer.concat([Buffer.from(previous, 'hex'), Buffer.from(segmentSha256, 'hex'), Buffer.from(name, 'utf8')]),
+  );
 }
 
 export function computeChain(segments: readonly { sha256: string; name: string }[]): string[] {
@@ -102,7 +119,8 @@ export function buildManifest(input: ManifestInput): Manifest {
     publicKey: input.publicKey,
   };
   const parsed = manifestSchema.safeParse(manifest);
-  if (!parsed.success) throw new ManifestError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  if (!parsed.success)
+    throw new ManifestError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   return manifest;
 }
 
@@ -119,7 +137,11 @@ export function parseManifest(bytes: Buffer): ParsedManifest {
     return { ok: false, problem: `not JSON (${describeError(error)})` };
   }
   const parsed = manifestSchema.safeParse(json);
-  if (!parsed.success) return { ok: false, problem: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ') };
+  if (!parsed.success)
+    return {
+      ok: false,
+      problem: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '),
+    };
   const names = new Set<string>();
   for (const segment of parsed.data.segments) {
     if (names.has(segment.name)) return { ok: false, problem: `segment ${segment.name} listed twice` };
@@ -140,19 +162,37 @@ export function checkChain(manifest: Manifest): Finding[] {
   manifest.segments.forEach((segment, position) => {
     const expected = chainLink(previous, segment.sha256, segment.name);
     if (segment.index !== position) {
-      findings.push({ file: segment.name, reason: 'reordered', detail: `listed at position ${position} but carries index ${segment.index}` });
+      findings.push({
+        file: segment.name,
+        reason: 'reordered',
+        detail: `listed at position ${position} but carries index ${segment.index}`,
+      });
     } else if (segment.chain !== expected) {
-      const intactElsewhere = storedLinks.some((p) => p !== previous && chainLink(p, segment.sha256, segment.name) === segment.chain);
+      const intactElsewhere = storedLinks.some(
+        (p) => p !== previous && chainLink(p, segment.sha256, segment.name) === segment.chain,
+      );
       findings.push(
         intactElsewhere
-          ? { file: segment.name, reason: 'reordered', detail: `its chain link belongs after another segment, not at position ${position}` }
-          : { file: segment.name, reason: 'chain-broken', detail: `chain[${position}] is ${segment.chain}, expected ${expected}` },
+          ? {
+              file: segment.name,
+              reason: 'reordered',
+              detail: `its chain link belongs after another segment, not at position ${position}`,
+            }
+          : {
+              file: segment.name,
+              reason: 'chain-broken',
+              detail: `chain[${position}] is ${segment.chain}, expected ${expected}`,
+            },
       );
     }
     previous = segment.chain;
   });
   if (manifest.chainHead !== previous) {
-    findings.push({ file: MANIFEST_FILE, reason: 'chain-broken', detail: `chainHead is ${manifest.chainHead}, expected ${previous}` });
+    findings.push({
+      file: MANIFEST_FILE,
+      reason: 'chain-broken',
+      detail: `chainHead is ${manifest.chainHead}, expected ${previous}`,
+    });
   }
   return findings;
 }

@@ -30,10 +30,16 @@ export function playbackRouter(evidence: EvidenceService, logger: Logger, ffmpeg
     const actor = actorOf(req);
     const recording = await catalog.recording(String(req.params.id));
     if (!recording || recording.deletedAt) throw new HttpError(404, 'not_found', 'no such recording');
-    if (recording.confidential && !can(actor.role, 'identities.read')) throw new HttpError(403, 'confidential', `a confidential recording plays only for a role that may read identities, not ${actor.role}`);
+    if (recording.confidential && !can(actor.role, 'identities.read'))
+      throw new HttpError(
+        403,
+        'confidential',
+        `a confidential recording plays only for a role that may read identities, not ${actor.role}`,
+      );
     const segments = (await catalog.segments(recording.id)).filter((s) => s.sizeBytes > 0);
     if (segments.length === 0) throw new HttpError(409, 'no_segments', 'nothing of this recording is sealed yet');
-    if (playing >= MAX_PLAYBACKS) throw new HttpError(429, 'playback_busy', `at most ${MAX_PLAYBACKS} playbacks at once`);
+    if (playing >= MAX_PLAYBACKS)
+      throw new HttpError(429, 'playback_busy', `at most ${MAX_PLAYBACKS} playbacks at once`);
     await audit.append({ id: actor.user, role: actor.role }, 'play', recording.id, `${segments.length} segments`);
     playing++;
     const child = spawn(ffmpeg, remuxArguments(), { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -48,27 +54,39 @@ export function playbackRouter(evidence: EvidenceService, logger: Logger, ffmpeg
     child.stdout.pipe(res, { end: false });
     // The browser went away (closed the player, seeked past the end): stop remuxing for it.
     res.once('close', () => child.kill('SIGKILL'));
-    child.once('error', (error) => logger.error({ recording: recording.id, err: error.message }, 'playback could not start ffmpeg'));
+    child.once('error', (error) =>
+      logger.error({ recording: recording.id, err: error.message }, 'playback could not start ffmpeg'),
+    );
     child.once('close', (code, signal) => {
       playing--;
-      if (code !== 0 && signal === null) logger.error({ recording: recording.id, code, stderr: errors }, 'playback remux failed');
+      if (code !== 0 && signal === null)
+        logger.error({ recording: recording.id, code, stderr: errors }, 'playback remux failed');
       if (sent) res.end();
-      else if (!res.headersSent) res.status(500).json({ error: { code: 'playback_failed', message: 'the recording could not be prepared for playback' } });
+      else if (!res.headersSent)
+        res
+          .status(500)
+          .json({ error: { code: 'playback_failed', message: 'the recording could not be prepared for playback' } });
     });
   });
 
   // How far an export under way has got: the bytes in its folder on the drive (partial or finished).
   router.get('/evidence/recordings/:id/export-progress', requireCapability('recordings.export'), async (req, res) => {
-    const query = z.object({ to: z.string().min(1).max(4096).startsWith('/'), encrypt: z.enum(['0', '1']).default('0') }).safeParse(req.query);
+    const query = z
+      .object({ to: z.string().min(1).max(4096).startsWith('/'), encrypt: z.enum(['0', '1']).default('0') })
+      .safeParse(req.query);
     if (!query.success) throw new HttpError(400, 'bad_query', 'to must be an absolute folder');
     const recording = await evidence.store.catalog.recording(String(req.params.id));
     if (!recording) throw new HttpError(404, 'not_found', 'no such recording');
     // Only inside a drive an export may write to: this never measures arbitrary folders.
     const drives = await evidence.store.removableDrives();
     const target = query.data.to.replace(/\/+$/, '');
-    if (!drives.some((d) => target === d.mountPoint || target.startsWith(`${d.mountPoint}/`))) throw new HttpError(400, 'export_refused_bad_target', 'not a folder on a removable drive');
+    if (!drives.some((d) => target === d.mountPoint || target.startsWith(`${d.mountPoint}/`)))
+      throw new HttpError(400, 'export_refused_bad_target', 'not a folder on a removable drive');
     const name = basename(recording.dir) + (recording.confidential || query.data.encrypt === '1' ? '.encrypted' : '');
-    const [partial, done] = await Promise.all([folderBytes(join(target, name + PARTIAL_SUFFIX)), folderBytes(join(target, name))]);
+    const [partial, done] = await Promise.all([
+      folderBytes(join(target, name + PARTIAL_SUFFIX)),
+      folderBytes(join(target, name)),
+    ]);
     const total = (await evidence.store.catalog.segments(recording.id)).reduce((sum, s) => sum + s.sizeBytes, 0);
     res.setHeader('Cache-Control', 'no-store');
     res.json({ bytes: Math.max(partial, done), totalBytes: total });
@@ -78,6 +96,13 @@ export function playbackRouter(evidence: EvidenceService, logger: Logger, ffmpeg
 
 async function folderBytes(dir: string): Promise<number> {
   const names = await readdir(dir).catch(() => [] as string[]);
-  const sizes = await Promise.all(names.map((name) => stat(join(dir, name)).then((s) => (s.isFile() ? s.size : 0), () => 0)));
+  const sizes = await Promise.all(
+    names.map((name) =>
+      stat(join(dir, name)).then(
+        (s) => (s.isFile() ? s.size : 0),
+        () => 0,
+      ),
+    ),
+  );
   return sizes.reduce((a, b) => a + b, 0);
 }

@@ -17,12 +17,30 @@ export function concatList(paths: readonly string[]): string {
 /** ffmpeg's arguments: the list on stdin, the fragmented MP4 on stdout. */
 export function remuxArguments(): string[] {
   return [
-    '-hide_banner', '-nostdin', '-loglevel', 'error',
+    '-hide_banner',
+    '-nostdin',
+    '-loglevel',
+    'error',
     // The list comes on stdin and names files by absolute path: nothing else may be opened.
-    '-f', 'concat', '-safe', '0', '-protocol_whitelist', 'file,pipe', '-i', 'pipe:0',
-    '-map', '0:v:0?', '-map', '0:a:0?', '-c', 'copy',
+    '-f',
+    'concat',
+    '-safe',
+    '0',
+    '-protocol_whitelist',
+    'file,pipe',
+    '-i',
+    'pipe:0',
+    '-map',
+    '0:v:0?',
+    '-map',
+    '0:a:0?',
+    '-c',
+    'copy',
     // empty_moov: the header first, so playback starts before the end is known; a fragment per keyframe.
-    '-movflags', 'frag_keyframe+empty_moov+default_base_moof',
-    '-f', 'mp4', 'pipe:1',
+    '-movflags',
+    'frag_keyframe+empty_moov+default_base_moof',
+    '-f',
+    'mp4',
+    'pipe:1',
   ];
 }

@@ -32,7 +32,10 @@ export async function recoverySweep(catalog: Catalog, logger: Logger): Promise<R
   const recovered: RecoveredSegment[] = [];
   let folders: string[];
   try {
-    folders = (await readdir(catalog.recordingsDir, { withFileTypes: true })).filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort();
+    folders = (await readdir(catalog.recordingsDir, { withFileTypes: true }))
+      .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+      .map((e) => e.name)
+      .sort();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { interrupted, recovered };
     throw error;
@@ -51,10 +54,19 @@ export async function recoverySweep(catalog: Catalog, logger: Logger): Promise<R
  * Registers, as recovered, every segment file in one recording folder (`dir`, relative to the recordings
  * dir) that the catalog does not have, in recording order. Nothing in the folder may still be written.
  */
-export async function recoverFolder(catalog: Catalog, dir: string, logger: Logger, recordingId: string): Promise<RecoveredSegment[]> {
-  const names = (await readdir(join(catalog.recordingsDir, dir), { withFileTypes: true })).filter((e) => e.isFile() && isSegmentFile(e.name)).map((e) => e.name);
+export async function recoverFolder(
+  catalog: Catalog,
+  dir: string,
+  logger: Logger,
+  recordingId: string,
+): Promise<RecoveredSegment[]> {
+  const names = (await readdir(join(catalog.recordingsDir, dir), { withFileTypes: true }))
+    .filter((e) => e.isFile() && isSegmentFile(e.name))
+    .map((e) => e.name);
   // Order by the counter in the name, so indexes follow recording order.
-  names.sort((a, b) => (segmentIndexFromName(a) ?? Infinity) - (segmentIndexFromName(b) ?? Infinity) || a.localeCompare(b));
+  names.sort(
+    (a, b) => (segmentIndexFromName(a) ?? Infinity) - (segmentIndexFromName(b) ?? Infinity) || a.localeCompare(b),
+  );
   const catalogued = await catalog.segments(recordingId);
   const known = new Set(catalogued.map((s) => s.path));
   // End of every segment by index, catalogued or recovered here: a segment starts where the one before
@@ -66,17 +78,35 @@ export async function recoverFolder(catalog: Catalog, dir: string, logger: Logge
     if (known.has(catalog.relativePath(path))) continue;
     const [digest, info, timing] = await Promise.all([sha256File(path), stat(path), probeSegmentTiming(path)]);
     let index = segmentIndexFromName(name);
-    if (index === undefined || (await catalog.indexTaken(recordingId, index))) index = await catalog.nextIndex(recordingId);
+    if (index === undefined || (await catalog.indexTaken(recordingId, index)))
+      index = await catalog.nextIndex(recordingId);
     // Evidence for the range, best first: the file's creation time, the previous segment's end, the last
     // write (all a file without a packet has).
     const lastWrite = info.mtime.toISOString();
-    const range = timing ? segmentTimeRange(timing, { start: ends.get(index - 1), end: lastWrite }) : { startedAt: lastWrite, endedAt: lastWrite, basis: 'end' as const };
+    const range = timing
+      ? segmentTimeRange(timing, { start: ends.get(index - 1), end: lastWrite })
+      : { startedAt: lastWrite, endedAt: lastWrite, basis: 'end' as const };
     const durationSeconds = timing?.durationSeconds ?? null;
-    const { added } = await catalog.registerSegment({ recordingId, index, path, sizeBytes: digest.size, durationSeconds, sha256: digest.sha256, startedAt: range.startedAt, endedAt: range.endedAt }, true);
+    const { added } = await catalog.registerSegment(
+      {
+        recordingId,
+        index,
+        path,
+        sizeBytes: digest.size,
+        durationSeconds,
+        sha256: digest.sha256,
+        startedAt: range.startedAt,
+        endedAt: range.endedAt,
+      },
+      true,
+    );
     if (!added) continue;
     ends.set(index, range.endedAt);
     recovered.push({ recordingId, path, index, durationSeconds });
-    logger.warn({ recording: recordingId, segment: name, index, bytes: digest.size, durationSeconds, timeFrom: range.basis }, 'unreported segment found on disk; registered as recovered');
+    logger.warn(
+      { recording: recordingId, segment: name, index, bytes: digest.size, durationSeconds, timeFrom: range.basis },
+      'unreported segment found on disk; registered as recovered',
+    );
   }
   return recovered;
 }

@@ -2,7 +2,15 @@ import { execFile } from 'node:child_process';
 import { readFile, realpath, stat, statfs } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { classifyMounts, locateTarget, LSBLK_COLUMNS, parseLsblk, parseMountinfo, type Drive, type MountDecision } from './drives.js';
+import {
+  classifyMounts,
+  locateTarget,
+  LSBLK_COLUMNS,
+  parseLsblk,
+  parseMountinfo,
+  type Drive,
+  type MountDecision,
+} from './drives.js';
 import { describeError } from '../../hal/core/describe-error.js';
 
 /**
@@ -25,7 +33,9 @@ const run = promisify(execFile);
  */
 export function systemDriveSource(command = process.env.DIEMCAU_LSBLK || 'lsblk'): DriveSource {
   return {
-    lsblk: async () => (await run(command, ['-J', '-b', '-o', LSBLK_COLUMNS.join(',')], { timeout: 10_000, maxBuffer: 4 * 1024 * 1024 })).stdout,
+    lsblk: async () =>
+      (await run(command, ['-J', '-b', '-o', LSBLK_COLUMNS.join(',')], { timeout: 10_000, maxBuffer: 4 * 1024 * 1024 }))
+        .stdout,
     mountinfo: () => readFile('/proc/self/mountinfo', 'utf8'),
   };
 }
@@ -34,7 +44,9 @@ export interface RemovableDrive extends Drive {
   freeBytes: number;
 }
 
-async function read(source: DriveSource): Promise<{ decisions: MountDecision[]; mounts: ReturnType<typeof parseMountinfo> }> {
+async function read(
+  source: DriveSource,
+): Promise<{ decisions: MountDecision[]; mounts: ReturnType<typeof parseMountinfo> }> {
   const [lsblk, mountinfo] = await Promise.all([source.lsblk(), source.mountinfo()]);
   const mounts = parseMountinfo(mountinfo);
   return { decisions: classifyMounts(parseLsblk(lsblk), mounts), mounts };
@@ -45,10 +57,12 @@ const eligible = (decisions: MountDecision[]): Drive[] => decisions.flatMap((d) 
 /** The drives an export may go to, with their free space now. */
 export async function listRemovableDrives(source: DriveSource): Promise<RemovableDrive[]> {
   const drives = eligible((await read(source)).decisions);
-  return Promise.all(drives.map(async (drive) => {
-    const space = await statfs(drive.mountPoint);
-    return { ...drive, freeBytes: space.bavail * space.bsize };
-  }));
+  return Promise.all(
+    drives.map(async (drive) => {
+      const space = await statfs(drive.mountPoint);
+      return { ...drive, freeBytes: space.bavail * space.bsize };
+    }),
+  );
 }
 
 export class ExportTargetError extends Error {
@@ -65,12 +79,15 @@ export async function resolveExportTarget(target: string, source: DriveSource): 
   try {
     real = await realpath(resolve(target));
   } catch (error) {
-    throw new ExportTargetError(`export target ${target} cannot be used (${(error as NodeJS.ErrnoException).code ?? describeError(error)}): pick a mounted removable drive`);
+    throw new ExportTargetError(
+      `export target ${target} cannot be used (${(error as NodeJS.ErrnoException).code ?? describeError(error)}): pick a mounted removable drive`,
+    );
   }
   const { decisions, mounts } = await read(source);
   const decision = locateTarget(real, decisions, mounts);
   const shown = real === target ? target : `${target} (${real})`;
-  if (!decision.ok) throw new ExportTargetError(`export target ${shown} refused: ${decision.reason.replace(real, 'it')}`);
+  if (!decision.ok)
+    throw new ExportTargetError(`export target ${shown} refused: ${decision.reason.replace(real, 'it')}`);
   if (!(await stat(real)).isDirectory()) throw new ExportTargetError(`export target ${shown} is not a folder`);
   return { dir: real, drive: decision.drive };
 }

@@ -41,7 +41,9 @@ export function retentionDecision(input: RetentionInput): RetentionDecision {
 
   const finished = input.recordings.filter((r) => r.state !== 'recording' && Number.isFinite(ageDays(r)));
   const deletable = finished.filter((r) => r.verifiedExport).sort((a, b) => ageDays(b) - ageDays(a));
-  decision.awaitingExport = finished.filter((r) => !r.verifiedExport && ageDays(r) >= retention.keepDays).map((r) => r.id);
+  decision.awaitingExport = finished
+    .filter((r) => !r.verifiedExport && ageDays(r) >= retention.keepDays)
+    .map((r) => r.id);
 
   const chosen = new Set<string>();
   const take = (r: RetentionRecording, reason: 'expired' | 'disk-low') => {

@@ -7,7 +7,13 @@ import { backoffDelay } from '../../hal/core/backoff.js';
 import type { AppEvents, EventBus } from '../core/event-bus.js';
 import { fileModes } from '../core/file-modes.js';
 import type { Logger } from '../core/logger.js';
-import { ANCHOR_RECEIPT_FILE, checkReceiptSignature, receiptFileBytes, type AnchorPayload, type AnchorReceipt } from '../evidence/anchor-receipt.js';
+import {
+  ANCHOR_RECEIPT_FILE,
+  checkReceiptSignature,
+  receiptFileBytes,
+  type AnchorPayload,
+  type AnchorReceipt,
+} from '../evidence/anchor-receipt.js';
 import { canonicalJson } from '../evidence/canonical-json.js';
 import { writeFileAtomic } from '../evidence/files.js';
 import type { Database } from '../store/database.js';
@@ -50,13 +56,30 @@ export class AnchorQueue {
 
   /** Once per recording: a second seal event for the same recording changes nothing. */
   async add(dir: string, anchor: AnchorPayload, at = new Date().toISOString()): Promise<void> {
-    await this.db.run('INSERT OR IGNORE INTO fleet_anchors (recording_id, dir, anchor, queued_at) VALUES (?, ?, ?, ?)', [anchor.recordingId, dir, JSON.stringify(anchor), at]);
+    await this.db.run(
+      'INSERT OR IGNORE INTO fleet_anchors (recording_id, dir, anchor, queued_at) VALUES (?, ?, ?, ?)',
+      [anchor.recordingId, dir, JSON.stringify(anchor), at],
+    );
   }
 
   async pending(limit = 50): Promise<PendingAnchor[]> {
-    const rows = await this.db.all<{ recording_id: string; dir: string; anchor: string; stream_seq: number | null; attempts: number }>(
-      'SELECT recording_id, dir, anchor, stream_seq, attempts FROM fleet_anchors WHERE receipt_at IS NULL ORDER BY queued_at, recording_id LIMIT ?', [limit]);
-    return rows.map((r) => ({ recordingId: r.recording_id, dir: r.dir, anchor: JSON.parse(r.anchor) as AnchorPayload, streamSeq: r.stream_seq, attempts: r.attempts }));
+    const rows = await this.db.all<{
+      recording_id: string;
+      dir: string;
+      anchor: string;
+      stream_seq: number | null;
+      attempts: number;
+    }>(
+      'SELECT recording_id, dir, anchor, stream_seq, attempts FROM fleet_anchors WHERE receipt_at IS NULL ORDER BY queued_at, recording_id LIMIT ?',
+      [limit],
+    );
+    return rows.map((r) => ({
+      recordingId: r.recording_id,
+      dir: r.dir,
+      anchor: JSON.parse(r.anchor) as AnchorPayload,
+      streamSeq: r.stream_seq,
+      attempts: r.attempts,
+    }));
   }
 
   async published(recordingId: string, streamSeq: number | null): Promise<void> {
@@ -64,11 +87,17 @@ export class AnchorQueue {
   }
 
   async receipted(recordingId: string, at = new Date().toISOString()): Promise<void> {
-    await this.db.run('UPDATE fleet_anchors SET receipt_at = ?, last_error = NULL WHERE recording_id = ?', [at, recordingId]);
+    await this.db.run('UPDATE fleet_anchors SET receipt_at = ?, last_error = NULL WHERE recording_id = ?', [
+      at,
+      recordingId,
+    ]);
   }
 
   async failed(recordingId: string, error: string): Promise<void> {
-    await this.db.run('UPDATE fleet_anchors SET attempts = attempts + 1, last_error = ? WHERE recording_id = ?', [error.slice(0, 500), recordingId]);
+    await this.db.run('UPDATE fleet_anchors SET attempts = attempts + 1, last_error = ? WHERE recording_id = ?', [
+      error.slice(0, 500),
+      recordingId,
+    ]);
   }
 
   async remove(recordingId: string): Promise<void> {
@@ -89,13 +118,22 @@ export function anchorOf(sealed: AppEvents['recordingSealed'][0]): AnchorPayload
 }
 
 /** Why a receipt the notary sent is not written: it must be for exactly this anchor, signed by a trusted key. Pure. */
-export function receiptProblem(receipt: AnchorReceipt, expected: { roomId: string; streamSeq: number; anchor: AnchorPayload }, trusted: readonly KeyObject[]): string | undefined {
+export function receiptProblem(
+  receipt: AnchorReceipt,
+  expected: { roomId: string; streamSeq: number; anchor: AnchorPayload },
+  trusted: readonly KeyObject[],
+): string | undefined {
   if (receipt.room !== expected.roomId) return `the receipt is for room ${receipt.room}`;
-  if (receipt.stream !== ANCHORS_STREAM || receipt.streamSeq !== expected.streamSeq) return `the receipt is for ${receipt.stream} ${receipt.streamSeq}, not ${ANCHORS_STREAM} ${expected.streamSeq}`;
-  if (canonicalJson(receipt.anchor) !== canonicalJson(expected.anchor)) return 'the receipt is for another anchor than the one published';
+  if (receipt.stream !== ANCHORS_STREAM || receipt.streamSeq !== expected.streamSeq)
+    return `the receipt is for ${receipt.stream} ${receipt.streamSeq}, not ${ANCHORS_STREAM} ${expected.streamSeq}`;
+  if (canonicalJson(receipt.anchor) !== canonicalJson(expected.anchor))
+    return 'the receipt is for another anchor than the one published';
   if (trusted.length === 0) return 'no notary key is configured (fleet.notaryKeys): the receipt cannot be checked';
   const signature = checkReceiptSignature(receipt, trusted);
-  if (!signature.ok) return signature.why === 'untrusted-notary' ? `signed by ${receipt.notary.fingerprint}, which is not in fleet.notaryKeys` : 'its signature does not hold';
+  if (!signature.ok)
+    return signature.why === 'untrusted-notary'
+      ? `signed by ${receipt.notary.fingerprint}, which is not in fleet.notaryKeys`
+      : 'its signature does not hold';
   return undefined;
 }
 
@@ -137,10 +175,20 @@ export class RoomAnchoring {
   start(): void {
     const { bus, logger } = this.options;
     this.#running = true;
-    if (this.#trusted.length === 0) logger.warn('fleet.notaryKeys is empty: anchors are published, but no receipt can be accepted');
-    this.#disposers.push(bus.on('recordingSealed', (sealed) => {
-      void this.#queue.add(sealed.dir, anchorOf(sealed)).then(() => this.kick(), (error: Error) => logger.error({ recordingId: sealed.recordingId, err: error.message }, 'cannot queue the anchor of a sealed recording'));
-    }));
+    if (this.#trusted.length === 0)
+      logger.warn('fleet.notaryKeys is empty: anchors are published, but no receipt can be accepted');
+    this.#disposers.push(
+      bus.on('recordingSealed', (sealed) => {
+        void this.#queue.add(sealed.dir, anchorOf(sealed)).then(
+          () => this.kick(),
+          (error: Error) =>
+            logger.error(
+              { recordingId: sealed.recordingId, err: error.message },
+              'cannot queue the anchor of a sealed recording',
+            ),
+        );
+      }),
+    );
   }
 
   async stop(): Promise<void> {
@@ -179,8 +227,12 @@ export class RoomAnchoring {
           const message = describeError(error);
           await this.#queue.failed(pending.recordingId, message);
           // A link that is down is routine; an anchor still failing after a few tries (no notary serving?) is worth a warning, once.
-          const level = error instanceof AnchorRefused ? 'error' : pending.attempts + 1 === WARN_AFTER_ATTEMPTS ? 'warn' : 'debug';
-          this.options.logger[level]({ recordingId: pending.recordingId, attempts: pending.attempts + 1, err: message }, 'recording not anchored yet');
+          const level =
+            error instanceof AnchorRefused ? 'error' : pending.attempts + 1 === WARN_AFTER_ATTEMPTS ? 'warn' : 'debug';
+          this.options.logger[level](
+            { recordingId: pending.recordingId, attempts: pending.attempts + 1, err: message },
+            'recording not anchored yet',
+          );
         }
       }
       if (failed) this.#retryLater();
@@ -193,16 +245,25 @@ export class RoomAnchoring {
     let streamSeq = pending.streamSeq;
     if (streamSeq === null) {
       if (this.#js?.nc !== nc) this.#js = { nc, js: jetstream(nc) };
-      const ack = await this.#js.js.publish(subjects.anchor(roomId), buildAnchor(pending.anchor), { msgID: anchorMessageId(roomId, pending.recordingId), expect: { streamName: ANCHORS_STREAM }, timeout: timeoutMs });
+      const ack = await this.#js.js.publish(subjects.anchor(roomId), buildAnchor(pending.anchor), {
+        msgID: anchorMessageId(roomId, pending.recordingId),
+        expect: { streamName: ANCHORS_STREAM },
+        timeout: timeoutMs,
+      });
       streamSeq = ack.seq;
       await this.#queue.published(pending.recordingId, streamSeq);
     }
-    const answer = await nc.request(subjects.notaryReceipt(roomId), buildNotaryRequest({ v: 1, streamSeq, recordingId: pending.recordingId }), { timeout: timeoutMs });
+    const answer = await nc.request(
+      subjects.notaryReceipt(roomId),
+      buildNotaryRequest({ v: 1, streamSeq, recordingId: pending.recordingId }),
+      { timeout: timeoutMs },
+    );
     const reply = parseNotaryReply(answer.data);
     if (!reply.ok) throw new AnchorRefused(`the notary's reply does not parse: ${reply.error}`);
     if (!reply.value.ok) {
       // The stream no longer holds it (recreated, or a wrong seq): publish again, the duplicate window or a new copy answers.
-      if (reply.value.error.code === 'not-found' || reply.value.error.code === 'wrong-room') await this.#queue.published(pending.recordingId, null);
+      if (reply.value.error.code === 'not-found' || reply.value.error.code === 'wrong-room')
+        await this.#queue.published(pending.recordingId, null);
       throw new Error(`the notary refused: ${reply.value.error.code}: ${reply.value.error.message}`);
     }
     const receipt = reply.value.receipt;
@@ -215,12 +276,18 @@ export class RoomAnchoring {
       return;
     }
     await this.#queue.receipted(pending.recordingId);
-    logger.info({ recordingId: pending.recordingId, streamSeq, notary: receipt.notary.fingerprint }, 'recording anchored at central monitoring');
+    logger.info(
+      { recordingId: pending.recordingId, streamSeq, notary: receipt.notary.fingerprint },
+      'recording anchored at central monitoring',
+    );
   }
 
   #retryLater(): void {
     clearTimeout(this.#retry);
-    this.#retry = setTimeout(() => this.kick(), backoffDelay(this.#failures++, { initialMs: 1000, maxMs: 5 * 60_000, factor: 2, jitter: 0.2 }));
+    this.#retry = setTimeout(
+      () => this.kick(),
+      backoffDelay(this.#failures++, { initialMs: 1000, maxMs: 5 * 60_000, factor: 2, jitter: 0.2 }),
+    );
     this.#retry.unref?.();
   }
 }

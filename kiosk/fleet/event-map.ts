@@ -15,15 +15,29 @@ export function roomEventOf(entry: OutboxEntry): RoomEvent {
   switch (entry.topic) {
     // A later test of the same session that does not fail clears that session's readiness alert.
     case 'readiness':
-      return { ...base, severity: data.overall === 'fail' ? 'warning' : 'info', ...(typeof data.sessionId === 'string' && data.overall !== 'fail' ? { alert: { key: `readiness:${str(data.sessionId)}`, state: 'cleared' as const } } : {}) };
+      return {
+        ...base,
+        severity: data.overall === 'fail' ? 'warning' : 'info',
+        ...(typeof data.sessionId === 'string' && data.overall !== 'fail'
+          ? { alert: { key: `readiness:${str(data.sessionId)}`, state: 'cleared' as const } }
+          : {}),
+      };
     case 'readiness-alert':
-      return { ...base, severity: 'critical', alert: { key: `readiness:${str(data.sessionId ?? data.runId)}`, state: 'raised' } };
+      return {
+        ...base,
+        severity: 'critical',
+        alert: { key: `readiness:${str(data.sessionId ?? data.runId)}`, state: 'raised' },
+      };
     case 'session': {
       const session = asRecord(data.session);
       const change = asRecord(data.change);
       // A session that is over has no readiness left to fix: its alert, if any, is cleared.
       const over = ['closed', 'aborted', 'failed'].includes(change.to) && typeof change.sessionId === 'string';
-      return { ...base, severity: session.recorderStopped ? 'critical' : 'info', ...(over ? { alert: { key: `readiness:${str(change.sessionId)}`, state: 'cleared' as const } } : {}) };
+      return {
+        ...base,
+        severity: session.recorderStopped ? 'critical' : 'info',
+        ...(over ? { alert: { key: `readiness:${str(change.sessionId)}`, state: 'cleared' as const } } : {}),
+      };
     }
     case 'session-gap':
       return { ...base, severity: 'warning' };
@@ -34,11 +48,19 @@ export function roomEventOf(entry: OutboxEntry): RoomEvent {
       return { ...base, severity, alert: { key: 'power', state } };
     }
     case 'disk':
-      return { ...base, severity: data.level === 'critical' ? 'critical' : data.level === 'ok' ? 'info' : 'warning', alert: { key: 'disk', state: data.level === 'ok' ? 'cleared' : 'raised' } };
+      return {
+        ...base,
+        severity: data.level === 'critical' ? 'critical' : data.level === 'ok' ? 'info' : 'warning',
+        alert: { key: 'disk', state: data.level === 'ok' ? 'cleared' : 'raised' },
+      };
     // Cleared when the recording is sealed after all (fleet-service queues `{ recordingId, state: 'cleared' }`).
     case 'evidence-alert': {
       const cleared = data.state === 'cleared';
-      return { ...base, severity: cleared ? 'info' : 'critical', alert: { key: `evidence:${str(data.recordingId)}`, state: cleared ? 'cleared' : 'raised' } };
+      return {
+        ...base,
+        severity: cleared ? 'info' : 'critical',
+        alert: { key: `evidence:${str(data.recordingId)}`, state: cleared ? 'cleared' : 'raised' },
+      };
     }
     case 'security-alert':
       return { ...base, severity: 'warning' };
@@ -47,15 +69,29 @@ export function roomEventOf(entry: OutboxEntry): RoomEvent {
     case 'update': {
       const state = data.state;
       const bad = state === 'rolled-back' || state === 'failed';
-      return { ...base, severity: bad ? 'critical' : state === 'refused' ? 'warning' : 'info', ...(bad || state === 'succeeded' ? { alert: { key: 'update', state: bad ? ('raised' as const) : ('cleared' as const) } } : {}) };
+      return {
+        ...base,
+        severity: bad ? 'critical' : state === 'refused' ? 'warning' : 'info',
+        ...(bad || state === 'succeeded'
+          ? { alert: { key: 'update', state: bad ? ('raised' as const) : ('cleared' as const) } }
+          : {}),
+      };
     }
     case 'technician-call': {
       const waiting = data.state === 'waiting';
-      return { ...base, severity: waiting ? 'warning' : 'info', alert: { key: `technician-call:${str(data.id)}`, state: waiting ? 'raised' : 'cleared' } };
+      return {
+        ...base,
+        severity: waiting ? 'warning' : 'info',
+        alert: { key: `technician-call:${str(data.id)}`, state: waiting ? 'raised' : 'cleared' },
+      };
     }
   }
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: the mapped event's fields are checked by the schema it is sent under.
 function asRecord(value: unknown): Record<string, any> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, any>) : { value: value ?? null };
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? // biome-ignore lint/suspicious/noExplicitAny: as above.
+      (value as Record<string, any>)
+    : { value: value ?? null };
 }

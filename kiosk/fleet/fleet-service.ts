@@ -1,4 +1,4 @@
-import type { NatsConnection, Subscription } from '@nats-io/nats-core';
+import type { NatsConnection } from '@nats-io/nats-core';
 import type { DeviceConfig } from '../../config/schema.js';
 import type { DeviceStatus } from '../../hal/core/driver.js';
 import { backoffDelay } from '../../hal/core/backoff.js';
@@ -37,10 +37,16 @@ export interface FleetServiceOptions {
   bus: EventBus;
   logger: Logger;
   /** What `/api/health` reports: the overall status for the state, devices and stream for telemetry. */
-  health: () => { status: string; devices: readonly { id: string; status: DeviceStatus }[]; media?: { stream: StreamState } };
+  health: () => {
+    status: string;
+    devices: readonly { id: string; status: DeviceStatus }[];
+    media?: { stream: StreamState };
+  };
   /** The session service: schedule pushes in, confidentiality-safe session views out, the schedule's ids and times for the state. */
   sessions: {
-    upsertFromFleet(payload: unknown): Promise<{ created: number; updated: number; cancelled: number; ignored: number }>;
+    upsertFromFleet(
+      payload: unknown,
+    ): Promise<{ created: number; updated: number; cancelled: number; ignored: number }>;
     fleetView(id: string): Promise<unknown>;
     activeSession(): { id: string } | null;
     listSchedule(range: { from?: string }): Promise<SessionSlot[]>;
@@ -57,7 +63,10 @@ export interface FleetServiceOptions {
   recentLogs?: (count: number) => string[];
   /** Software updates (kiosk/update): the `update` command starts one. */
   update?: {
-    request(source: { url: string }, requestedBy: { via: 'fleet'; actor: string }): Promise<{ id: string; state: string }>;
+    request(
+      source: { url: string },
+      requestedBy: { via: 'fleet'; actor: string },
+    ): Promise<{ id: string; state: string }>;
   };
   /** What `reboot` does; by default runs `fleet.rebootCommand` (an empty command: logged, nothing done). Injectable for tests. */
   reboot?: (reason: string) => Promise<void>;
@@ -76,7 +85,6 @@ export class FleetService implements Service {
   #running = false;
   #nc: NatsConnection | undefined;
   #publisher: RoomPublisher | undefined;
-  #commands: Subscription | undefined;
   #outbox: FleetOutbox | undefined;
   #anchoring: RoomAnchoring | undefined;
   #disposers: (() => void)[] = [];
@@ -110,7 +118,14 @@ export class FleetService implements Service {
     const { config, bus, logger, room } = this.options;
     if (!config.enabled || config.servers.length === 0 || !config.credentialFile) return;
     // Before the credential is read: a seal during a bad-config spell is still anchored once fixed.
-    this.#anchoring = new RoomAnchoring({ db: this.options.db(), bus, logger, roomId: room.id, notaryKeys: config.notaryKeys, link: () => (this.#state === 'connected' ? this.#nc : undefined) });
+    this.#anchoring = new RoomAnchoring({
+      db: this.options.db(),
+      bus,
+      logger,
+      roomId: room.id,
+      notaryKeys: config.notaryKeys,
+      link: () => (this.#state === 'connected' ? this.#nc : undefined),
+    });
     this.#anchoring.start();
     // A room without its link still holds its sessions: a bad credential is reported, not fatal.
     const user = await readUserCredential(config.credentialFile).catch((error: Error) => {
@@ -166,13 +181,28 @@ export class FleetService implements Service {
       bus.on('recordingSealed', (sealed) => {
         void this.#alerts
           ?.isOpen(`evidence:${sealed.recordingId}`)
-          .then((open) => open && queue('evidence-alert', () => ({ recordingId: sealed.recordingId, state: 'cleared' })))
-          .catch((error: unknown) => logger.error({ err: describeError(error) }, 'cannot check the recording\'s evidence alert'));
+          .then(
+            (open) => open && queue('evidence-alert', () => ({ recordingId: sealed.recordingId, state: 'cleared' })),
+          )
+          .catch((error: unknown) =>
+            logger.error({ err: describeError(error) }, "cannot check the recording's evidence alert"),
+          );
       }),
       bus.on('securityAlert', (alert) => queue('security-alert', () => alert)),
       bus.on('technicianCall', (call) => queue('technician-call', () => call)),
       // Progress and outcome of a software update; the requester is named only by the channel (console, fleet, cli).
-      bus.on('updateProgress', (status) => queue('update', () => ({ id: status.id, state: status.state, from: status.from, to: status.to, via: status.requestedBy.via, at: status.updatedAt, ...(status.problem ? { problem: status.problem } : {}), ...(status.detail ? { detail: status.detail } : {}) }))),
+      bus.on('updateProgress', (status) =>
+        queue('update', () => ({
+          id: status.id,
+          state: status.state,
+          from: status.from,
+          to: status.to,
+          via: status.requestedBy.via,
+          at: status.updatedAt,
+          ...(status.problem ? { problem: status.problem } : {}),
+          ...(status.detail ? { detail: status.detail } : {}),
+        })),
+      ),
       // Health is live state, not history: the KV key is rewritten when it changes (at most once a second).
       bus.on('deviceStatus', () => this.#stateSoon()),
     );
@@ -221,13 +251,24 @@ export class FleetService implements Service {
           credential,
           ...(config.caFile ? { caFile: config.caFile } : {}),
           // The ping is most of an idle link's bytes (schema.md, the budget): a dead link is noticed after two missed.
-          options: { timeout: 10_000, reconnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 1000, reconnectJitter: 500, pingInterval: config.keepalive.pingSeconds * 1000, maxPingOut: 2 },
+          options: {
+            timeout: 10_000,
+            reconnect: true,
+            maxReconnectAttempts: -1,
+            reconnectTimeWait: 1000,
+            reconnectJitter: 500,
+            pingInterval: config.keepalive.pingSeconds * 1000,
+            maxPingOut: 2,
+          },
         });
       } catch (error) {
         const message = describeError(error);
         const refused = /authori[sz]ation|authentication/i.test(message);
         this.#setState(refused ? 'refused' : 'disconnected', message);
-        logger.warn({ err: message }, refused ? 'central monitoring refused this room credential' : 'cannot reach central monitoring');
+        logger.warn(
+          { err: message },
+          refused ? 'central monitoring refused this room credential' : 'cannot reach central monitoring',
+        );
         await new Promise<void>((resolve) => {
           this.#retry = setTimeout(resolve, backoffDelay(attempt++));
           this.#retry.unref?.();
@@ -241,17 +282,18 @@ export class FleetService implements Service {
       attempt = 0;
       this.#nc = nc;
       this.#publisher = new RoomPublisher(nc, credential.roomId);
-      this.#commands = serveCommands(nc, credential.roomId, this.#handlers(), {
+      // The command subscription ends with its connection: nothing to keep.
+      serveCommands(nc, credential.roomId, this.#handlers(), {
         onError: (detail) => logger.warn(detail, 'fleet command refused'),
       });
       this.#onConnected();
       for await (const status of nc.status()) {
         if (status.type === 'disconnect') this.#setState('disconnected');
         else if (status.type === 'reconnect') this.#onConnected();
-        else if (status.type === 'error') logger.warn({ err: String(status.error?.message ?? status.error) }, 'central monitoring reported an error');
+        else if (status.type === 'error')
+          logger.warn({ err: String(status.error?.message ?? status.error) }, 'central monitoring reported an error');
       }
       await nc.closed();
-      this.#commands = undefined;
       if (this.#nc === nc) {
         this.#nc = undefined;
         this.#publisher = undefined;
@@ -290,18 +332,24 @@ export class FleetService implements Service {
         const batch = await outbox.pending(0, 100);
         if (batch.length === 0) break;
         for (const entry of batch) {
-          let event;
+          let event: ReturnType<typeof roomEventOf> | undefined;
           try {
             event = roomEventOf(entry);
             await publisher.event(event);
           } catch (error) {
             if (error instanceof SchemaError) {
               // An entry that can never be sent would hold back every later one: logged, then dropped.
-              this.options.logger.error({ seq: entry.seq, topic: entry.topic, err: error.message }, 'fleet event does not fit the schema: dropped');
+              this.options.logger.error(
+                { seq: entry.seq, topic: entry.topic, err: error.message },
+                'fleet event does not fit the schema: dropped',
+              );
               await outbox.acknowledge(entry.seq);
               continue;
             }
-            this.options.logger.debug({ seq: entry.seq, err: describeError(error) }, 'fleet event not acknowledged yet');
+            this.options.logger.debug(
+              { seq: entry.seq, err: describeError(error) },
+              'fleet event not acknowledged yet',
+            );
             this.#retrySoon();
             return;
           }
@@ -341,7 +389,11 @@ export class FleetService implements Service {
         if (!publisher || this.#state !== 'connected') return;
         const state = await this.#roomState();
         const key = JSON.stringify({ ...state, at: undefined });
-        if (key === this.#lastState && Date.now() - this.#lastStateAt < this.options.config.keepalive.stateEveryMinutes * 60_000) continue;
+        if (
+          key === this.#lastState &&
+          Date.now() - this.#lastStateAt < this.options.config.keepalive.stateEveryMinutes * 60_000
+        )
+          continue;
         await publisher.state(state);
         this.#lastState = key;
         this.#lastStateAt = Date.now();
@@ -356,7 +408,8 @@ export class FleetService implements Service {
   async #roomState(): Promise<RoomState> {
     const now = Date.now();
     const active = this.options.sessions.activeSession();
-    if (active && this.#live?.sessionId !== active.id) this.#live = { sessionId: active.id, since: new Date().toISOString() };
+    if (active && this.#live?.sessionId !== active.id)
+      this.#live = { sessionId: active.id, since: new Date().toISOString() };
     if (!active) this.#live = null;
     const health = this.options.health().status;
     const nextSession = await this.#nextSession(now);
@@ -382,13 +435,18 @@ export class FleetService implements Service {
   #handlers(): CommandHandlers {
     const { sessions, readiness, logger, config, version } = this.options;
     return {
-      ping: async () => ({ at: new Date().toISOString(), uptimeS: Math.round(process.uptime()), version: version.slice(0, 40) }),
+      ping: async () => ({
+        at: new Date().toISOString(),
+        uptimeS: Math.round(process.uptime()),
+        version: version.slice(0, 40),
+      }),
       'run-readiness': async ({ sessionId }) => {
         try {
           const run = await readiness.run({ sessionId, kind: 'on-demand', trigger: 'fleet' });
           return { runId: run.id, overall: run.overall, startedAt: run.startedAt, finishedAt: run.finishedAt };
         } catch (error) {
-          if (error instanceof SessionError && error.kind === 'conflict') throw new CommandRefused('refused', error.message);
+          if (error instanceof SessionError && error.kind === 'conflict')
+            throw new CommandRefused('refused', error.message);
           throw error;
         }
       },
@@ -397,7 +455,9 @@ export class FleetService implements Service {
           return await sessions.upsertFromFleet(payload);
         } catch (error) {
           if (error instanceof SessionError) {
-            const details = Array.isArray(error.details) ? `: ${(error.details as { path: string; message: string }[]).map((d) => `${d.path}: ${d.message}`).join('; ')}` : '';
+            const details = Array.isArray(error.details)
+              ? `: ${(error.details as { path: string; message: string }[]).map((d) => `${d.path}: ${d.message}`).join('; ')}`
+              : '';
             throw new CommandRefused('refused', `${error.message}${details}`.slice(0, 480));
           }
           throw error;
@@ -405,17 +465,28 @@ export class FleetService implements Service {
       },
       'recent-logs': async ({ lines }) => {
         const recent = this.options.recentLogs;
-        if (!recent) throw new CommandRefused('refused', 'this daemon keeps no recent log lines (read the journal at the device: journalctl -u diemcau)');
+        if (!recent)
+          throw new CommandRefused(
+            'refused',
+            'this daemon keeps no recent log lines (read the journal at the device: journalctl -u diemcau)',
+          );
         return boundLogLines(recent(lines));
       },
       reboot: async ({ reason }) => {
         const live = sessions.activeSession();
-        if (live) throw new CommandRefused('refused', 'Phòng đang có buổi tiếp công dân: không khởi động lại trong buổi tiếp. / A reception session is live: the room does not reboot during a session.');
+        if (live)
+          throw new CommandRefused(
+            'refused',
+            'Phòng đang có buổi tiếp công dân: không khởi động lại trong buổi tiếp. / A reception session is live: the room does not reboot during a session.',
+          );
         const at = new Date().toISOString();
         logger.warn({ reason }, 'reboot requested by central monitoring');
         const reboot = this.options.reboot ?? ((why: string) => rebootWith(config.rebootCommand, why, logger));
         // After the reply has gone out.
-        setTimeout(() => void reboot(reason).catch((error: unknown) => logger.error({ err: String(error) }, 'reboot failed')), 500).unref();
+        setTimeout(
+          () => void reboot(reason).catch((error: unknown) => logger.error({ err: String(error) }, 'reboot failed')),
+          500,
+        ).unref();
         return { at };
       },
       update: async ({ url }) => {
@@ -426,7 +497,11 @@ export class FleetService implements Service {
           return { updateId: status.id, state: status.state };
         } catch (error) {
           const refusal = error as { kind?: string; problem?: string; message?: string };
-          if (refusal.kind === 'conflict') throw new CommandRefused(refusal.problem === 'busy' ? 'busy' : 'refused', `${refusal.problem}: ${refusal.message}`.slice(0, 480));
+          if (refusal.kind === 'conflict')
+            throw new CommandRefused(
+              refusal.problem === 'busy' ? 'busy' : 'refused',
+              `${refusal.problem}: ${refusal.message}`.slice(0, 480),
+            );
           if (refusal.kind === 'invalid') throw new CommandRefused('refused', String(refusal.message).slice(0, 480));
           throw error;
         }

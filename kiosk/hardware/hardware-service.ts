@@ -14,7 +14,11 @@ export class HardwareService implements Service {
   #devices: Devices = {};
   #disposers: (() => void)[] = [];
 
-  constructor(private readonly config: HalConfig, private readonly bus: EventBus, private readonly logger: Logger) {}
+  constructor(
+    private readonly config: HalConfig,
+    private readonly bus: EventBus,
+    private readonly logger: Logger,
+  ) {}
 
   get devices(): Devices {
     return this.#devices;
@@ -29,7 +33,10 @@ export class HardwareService implements Service {
     for (const device of this.#all()) {
       this.#disposers.push(
         device.events.on('status', (snapshot) => {
-          this.logger.info({ device: snapshot.id, driver: snapshot.driver, status: snapshot.status, detail: snapshot.detail }, 'device status');
+          this.logger.info(
+            { device: snapshot.id, driver: snapshot.driver, status: snapshot.status, detail: snapshot.detail },
+            'device status',
+          );
           this.bus.emit('deviceStatus', snapshot);
         }),
       );

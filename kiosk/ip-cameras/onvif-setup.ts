@@ -4,14 +4,28 @@ import type { CameraConfig } from '../../hal/camera/config.js';
 import type { PtzConfig } from '../../hal/ptz/config.js';
 import { OnvifError } from '../../hal/ptz/onvif/client.js';
 import { credentialProblem } from '../../hal/ptz/onvif/mapping.js';
-import { describeOnvifCamera, probeOnvifCameras, type DiscoveredOnvifCamera, type OnvifCameraDescription } from '../../hal/ptz/onvif/discovery.js';
+import {
+  describeOnvifCamera,
+  probeOnvifCameras,
+  type DiscoveredOnvifCamera,
+  type OnvifCameraDescription,
+} from '../../hal/ptz/onvif/discovery.js';
 import { fileModes, makeDir } from '../core/file-modes.js';
 import type { Logger } from '../core/logger.js';
 
 /** A failure of the set-up in the feature's own words; `routes.ts` maps kinds to HTTP statuses. */
 export class OnvifSetupError extends Error {
   override name = 'OnvifSetupError';
-  constructor(readonly kind: 'unusable-credentials' | 'not-authorized' | 'unreachable' | 'timeout' | 'camera-fault' | 'no-such-profile', message: string) {
+  constructor(
+    readonly kind:
+      | 'unusable-credentials'
+      | 'not-authorized'
+      | 'unreachable'
+      | 'timeout'
+      | 'camera-fault'
+      | 'no-such-profile',
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -53,7 +67,12 @@ export class OnvifSetup {
     const problem = credentialProblem(login.username, login.password);
     if (problem) throw new OnvifSetupError('unusable-credentials', problem);
     try {
-      return await describeOnvifCamera({ ...deviceService(login.xaddr), username: login.username, password: login.password, timeoutMs: this.options.timeoutMs ?? 3000 });
+      return await describeOnvifCamera({
+        ...deviceService(login.xaddr),
+        username: login.username,
+        password: login.password,
+        timeoutMs: this.options.timeoutMs ?? 3000,
+      });
     } catch (error) {
       throw asSetupError(error);
     }
@@ -62,14 +81,24 @@ export class OnvifSetup {
   async choose(login: CameraLogin, profileToken: string): Promise<ChosenCamera> {
     const description = await this.describe(login);
     const profile = description.profiles.find((p) => p.token === profileToken);
-    if (!profile) throw new OnvifSetupError('no-such-profile', `the camera has no profile "${profileToken}" (it has ${description.profiles.map((p) => p.token).join(', ')})`);
+    if (!profile)
+      throw new OnvifSetupError(
+        'no-such-profile',
+        `the camera has no profile "${profileToken}" (it has ${description.profiles.map((p) => p.token).join(', ')})`,
+      );
     const service = deviceService(login.xaddr);
-    const passwordFile = join(this.options.secretsDir, `onvif-${service.host.replace(/[^A-Za-z0-9.-]/g, '_')}-${service.port}.password`);
+    const passwordFile = join(
+      this.options.secretsDir,
+      `onvif-${service.host.replace(/[^A-Za-z0-9.-]/g, '_')}-${service.port}.password`,
+    );
     await makeDir(this.options.secretsDir, fileModes.privateDir);
     // Written beside, then renamed: a reader never sees half a password.
     await writeFile(`${passwordFile}.new`, `${login.password}\n`, { mode: fileModes.privateFile });
     await rename(`${passwordFile}.new`, passwordFile);
-    this.options.logger.info({ camera: service.host, port: service.port, profile: profileToken, passwordFile }, 'ONVIF camera chosen; its password is stored as a secret');
+    this.options.logger.info(
+      { camera: service.host, port: service.port, profile: profileToken, passwordFile },
+      'ONVIF camera chosen; its password is stored as a secret',
+    );
     const camera: ChosenCamera['camera'] = {
       driver: 'rtsp',
       url: profile.streamUrl,
@@ -81,7 +110,17 @@ export class OnvifSetup {
       fps: Math.min(60, Math.max(1, Math.round(profile.fps ?? 25))),
     };
     const ptz: ChosenCamera['ptz'] = profile.hasPtz
-      ? { driver: 'onvif', host: service.host, port: service.port, path: service.path, username: login.username, passwordFile, profileToken, timeoutMs: 3000, checkMs: 10_000 }
+      ? {
+          driver: 'onvif',
+          host: service.host,
+          port: service.port,
+          path: service.path,
+          username: login.username,
+          passwordFile,
+          profileToken,
+          timeoutMs: 3000,
+          checkMs: 10_000,
+        }
       : null;
     return { camera, ptz, passwordFile };
   }
@@ -89,7 +128,11 @@ export class OnvifSetup {
 
 export function deviceService(xaddr: string): { host: string; port: number; path: string } {
   const url = new URL(xaddr);
-  return { host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: url.port ? Number(url.port) : 80, path: url.pathname || '/onvif/device_service' };
+  return {
+    host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: url.port ? Number(url.port) : 80,
+    path: url.pathname || '/onvif/device_service',
+  };
 }
 
 function asSetupError(error: unknown): Error {

@@ -13,10 +13,18 @@ const loginBody = {
 const describeBody = z.object(loginBody).strict();
 const chooseBody = z.object({ ...loginBody, profileToken: z.string().min(1).max(64) }).strict();
 
-const statusOf: Record<OnvifSetupError['kind'], number> = { 'unusable-credentials': 400, 'not-authorized': 422, 'no-such-profile': 404, unreachable: 502, timeout: 504, 'camera-fault': 502 };
+const statusOf: Record<OnvifSetupError['kind'], number> = {
+  'unusable-credentials': 400,
+  'not-authorized': 422,
+  'no-such-profile': 404,
+  unreachable: 502,
+  timeout: 504,
+  'camera-fault': 502,
+};
 
 function answer(error: unknown): never {
-  if (error instanceof OnvifSetupError) throw new HttpError(statusOf[error.kind], `onvif_${error.kind.replaceAll('-', '_')}`, error.message);
+  if (error instanceof OnvifSetupError)
+    throw new HttpError(statusOf[error.kind], `onvif_${error.kind.replaceAll('-', '_')}`, error.message);
   throw error;
 }
 

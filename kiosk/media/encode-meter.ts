@@ -53,11 +53,15 @@ export class EncodeMeter {
   sample(atMs: number, counters: EncodeCounters): EncodeFigures {
     const last = this.#last;
     // A counter going back means another pipeline: start over rather than report nonsense.
-    if (last && (counters.buffers < last.counters.buffers || counters.bytes < last.counters.bytes || atMs <= last.atMs)) this.#reset();
+    if (last && (counters.buffers < last.counters.buffers || counters.bytes < last.counters.bytes || atMs <= last.atMs))
+      this.#reset();
     if (!this.#first && counters.buffers > 0) this.#first = { atMs, buffers: counters.buffers };
     const previous = this.#last;
     this.#last = { atMs, counters };
-    if (!previous || !this.#first) return (this.#figures = { ...this.#figures, frames: counters.buffers });
+    if (!previous || !this.#first) {
+      this.#figures = { ...this.#figures, frames: counters.buffers };
+      return this.#figures;
+    }
     const seconds = (atMs - previous.atMs) / 1000;
     const expected = this.#first.buffers + ((atMs - this.#first.atMs) / 1000) * this.plannedFps;
     this.#figures = {

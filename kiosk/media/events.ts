@@ -12,7 +12,16 @@ declare module '../core/event-bus.js' {
      * recording → (interrupted → resumed)* → stopped. `clean` is false when the stop deadline passed;
      * `cause` says whether the stop was asked for or the worker stopped by itself (disk full, failure).
      */
-    recordingStateChanged: [change: { recordingId: string; state: 'recording' | 'interrupted' | 'resumed' | 'stopped'; at: string; clean?: boolean; cause?: RecordingStopCause; detail?: string }];
+    recordingStateChanged: [
+      change: {
+        recordingId: string;
+        state: 'recording' | 'interrupted' | 'resumed' | 'stopped';
+        at: string;
+        clean?: boolean;
+        cause?: RecordingStopCause;
+        detail?: string;
+      },
+    ];
     /** A span of a recording that was not recorded (the media worker died and was restarted). */
     recordingGap: [gap: { recordingId: string; from: string; to: string; seconds: number; cause: string }];
     /** A capture source stopped delivering: the program shows a "no signal" slate (or silence) and keeps recording. */
@@ -30,4 +39,3 @@ declare module '../core/event-bus.js' {
     segmentClosed: [segment: SegmentInfo];
   }
 }
-

@@ -5,7 +5,15 @@ import { backoffDelay, type BackoffPolicy } from '../../hal/core/backoff.js';
 import type { EventBus } from '../core/event-bus.js';
 import type { Logger } from '../core/logger.js';
 import type { Service } from '../core/service.js';
-import { stopResultSchema, workerMessageSchema, workerStatusSchema, type StopResult, type WorkerEvent, type WorkerRequest, type WorkerStatus } from './ipc.js';
+import {
+  stopResultSchema,
+  workerMessageSchema,
+  workerStatusSchema,
+  type StopResult,
+  type WorkerEvent,
+  type WorkerRequest,
+  type WorkerStatus,
+} from './ipc.js';
 import type { MediaPlan } from './plan.js';
 import type { SegmentInfo } from './types.js';
 import { describeError } from '../../hal/core/describe-error.js';
@@ -175,7 +183,11 @@ export class MediaService implements Service {
       ...(this.#child?.pid && this.#state === 'running' ? { pid: this.#child.pid } : {}),
       restarts: this.#restarts,
       ...(this.#encoder ? { encoder: this.#encoder } : {}),
-      ...(r ? { recording: { recordingId: r.recordingId, startedAt: r.startedAt, segmentsClosed: r.segments, gaps: r.gaps } } : {}),
+      ...(r
+        ? {
+            recording: { recordingId: r.recordingId, startedAt: r.startedAt, segmentsClosed: r.segments, gaps: r.gaps },
+          }
+        : {}),
       sources: { ...this.#sources },
       stream: this.#stream,
       ...(this.#recording && this.#encode ? { encode: this.#encode } : {}),
@@ -192,7 +204,13 @@ export class MediaService implements Service {
    * recording runs the same program pipeline without the stream, and nothing of it reaches the bus:
    * no segment to catalogue, no "recording" state for the kiosk, the tally or central monitoring.
    */
-  async startRecording(request: { recordingId: string; dir: string; sessionLabel?: string; startIndex: number; purpose?: RecordingPurpose }): Promise<{ startedAt: string }> {
+  async startRecording(request: {
+    recordingId: string;
+    dir: string;
+    sessionLabel?: string;
+    startIndex: number;
+    purpose?: RecordingPurpose;
+  }): Promise<{ startedAt: string }> {
     if (this.#recording) throw new Error(`already recording ${this.#recording.recordingId}`);
     await this.#recycling;
     const { startIndex } = request;
@@ -200,13 +218,39 @@ export class MediaService implements Service {
     this.#preview = undefined;
     this.#levels = undefined;
     this.#encode = undefined;
-    const recording: ActiveRecording = { recordingId: request.recordingId, purpose, dir: request.dir, sessionLabel: request.sessionLabel ?? request.recordingId, startedAt: new Date().toISOString(), nextIndex: startIndex, segments: 0, files: [], gaps: 0 };
+    const recording: ActiveRecording = {
+      recordingId: request.recordingId,
+      purpose,
+      dir: request.dir,
+      sessionLabel: request.sessionLabel ?? request.recordingId,
+      startedAt: new Date().toISOString(),
+      nextIndex: startIndex,
+      segments: 0,
+      files: [],
+      gaps: 0,
+    };
     this.#recording = recording;
     try {
-      const result = (await this.#request({ type: 'startRecording', recordingId: recording.recordingId, dir: recording.dir, sessionLabel: recording.sessionLabel, startIndex, orphans: [], stream: purpose === 'evidence' })) as { startedAt: string };
+      const result = (await this.#request({
+        type: 'startRecording',
+        recordingId: recording.recordingId,
+        dir: recording.dir,
+        sessionLabel: recording.sessionLabel,
+        startIndex,
+        orphans: [],
+        stream: purpose === 'evidence',
+      })) as { startedAt: string };
       recording.startedAt = result.startedAt;
-      this.options.logger.info({ recordingId: recording.recordingId, purpose, dir: recording.dir, startIndex }, 'recording started');
-      if (purpose === 'evidence') this.options.bus.emit('recordingStateChanged', { recordingId: recording.recordingId, state: 'recording', at: result.startedAt });
+      this.options.logger.info(
+        { recordingId: recording.recordingId, purpose, dir: recording.dir, startIndex },
+        'recording started',
+      );
+      if (purpose === 'evidence')
+        this.options.bus.emit('recordingStateChanged', {
+          recordingId: recording.recordingId,
+          state: 'recording',
+          at: result.startedAt,
+        });
       return result;
     } catch (error) {
       this.#recording = undefined;
@@ -217,15 +261,37 @@ export class MediaService implements Service {
   }
 
   /** EOS and wait for finalization within the deadline; a timed-out stop is reported, what was written stays. */
-  async stopRecording(options: { deadlineMs?: number } = {}): Promise<StopResult & { files: string[]; failure?: string }> {
+  async stopRecording(
+    options: { deadlineMs?: number } = {},
+  ): Promise<StopResult & { files: string[]; failure?: string }> {
     const recording = this.#recording;
     if (!recording) return { clean: true, timedOut: false, segments: 0, files: [] };
     const deadlineMs = options.deadlineMs ?? this.options.stopDeadlineMs ?? 10_000;
     try {
-      if (recording.failed) return { clean: false, timedOut: false, segments: recording.segments, files: recording.files, failure: recording.failed.detail };
-      const result = stopResultSchema.parse(await this.#request({ type: 'stopRecording', deadlineMs }, deadlineMs + 5000));
-      if (result.timedOut) this.options.logger.error({ recordingId: recording.recordingId, deadlineMs }, 'recording stop timed out; written segments kept');
-      if (recording.purpose === 'evidence') this.options.bus.emit('recordingStateChanged', { recordingId: recording.recordingId, state: 'stopped', at: new Date().toISOString(), clean: result.clean, cause: 'requested' });
+      if (recording.failed)
+        return {
+          clean: false,
+          timedOut: false,
+          segments: recording.segments,
+          files: recording.files,
+          failure: recording.failed.detail,
+        };
+      const result = stopResultSchema.parse(
+        await this.#request({ type: 'stopRecording', deadlineMs }, deadlineMs + 5000),
+      );
+      if (result.timedOut)
+        this.options.logger.error(
+          { recordingId: recording.recordingId, deadlineMs },
+          'recording stop timed out; written segments kept',
+        );
+      if (recording.purpose === 'evidence')
+        this.options.bus.emit('recordingStateChanged', {
+          recordingId: recording.recordingId,
+          state: 'stopped',
+          at: new Date().toISOString(),
+          clean: result.clean,
+          cause: 'requested',
+        });
       return { ...result, segments: recording.segments, files: recording.files };
     } finally {
       this.#recording = undefined;
@@ -249,7 +315,8 @@ export class MediaService implements Service {
     });
     this.#child = child;
     const ready = new Promise<void>((resolve, reject) => {
-      const onExit = (code: number | null, signal: string | null) => reject(new Error(`media worker exited before it was ready (${signal ?? code})`));
+      const onExit = (code: number | null, signal: string | null) =>
+        reject(new Error(`media worker exited before it was ready (${signal ?? code})`));
       child.once('exit', onExit);
       child.on('message', (raw) => {
         const parsed = workerMessageSchema.safeParse(raw);
@@ -288,20 +355,32 @@ export class MediaService implements Service {
     const diedAt = new Date().toISOString();
     const lastSeenAt = new Date(this.#lastHeardAt).toISOString();
     this.#lastError = `media worker died (${signal ?? `exit ${code}`})`;
-    this.options.logger.error({ code, signal, recording: this.#recording?.recordingId }, 'media worker died; restarting');
+    this.options.logger.error(
+      { code, signal, recording: this.#recording?.recordingId },
+      'media worker died; restarting',
+    );
     this.options.bus.emit('mediaError', { code: 'worker-died', message: this.#lastError });
     if (this.#recording?.purpose === 'test') {
       // A test is not resumed: it fails, and says why.
       this.#recording.failed = { detail: this.#lastError, workerDied: true };
-      return this.#scheduleRestart();
+      this.#scheduleRestart();
+      return;
     }
-    if (this.#recording) this.options.bus.emit('recordingStateChanged', { recordingId: this.#recording.recordingId, state: 'interrupted', at: diedAt });
+    if (this.#recording)
+      this.options.bus.emit('recordingStateChanged', {
+        recordingId: this.#recording.recordingId,
+        state: 'interrupted',
+        at: diedAt,
+      });
     this.#scheduleRestart(() => this.#resume(lastSeenAt, diedAt));
   }
 
   #scheduleRestart(then: () => Promise<void> = async () => undefined): void {
     this.#state = 'restarting';
-    const delay = backoffDelay(this.#restarts++, this.options.restartBackoff ?? { initialMs: 200, maxMs: 30_000, factor: 2, jitter: 0.2 });
+    const delay = backoffDelay(
+      this.#restarts++,
+      this.options.restartBackoff ?? { initialMs: 200, maxMs: 30_000, factor: 2, jitter: 0.2 },
+    );
     this.#restartTimer = setTimeout(() => {
       this.#spawn().then(then, (error: Error) => {
         this.options.logger.error({ err: error.message }, 'media worker restart failed');
@@ -319,15 +398,39 @@ export class MediaService implements Service {
     const startIndex = recording.open ? recording.open.index + 1 : recording.nextIndex;
     recording.open = undefined;
     try {
-      const { startedAt } = (await this.#request({ type: 'startRecording', recordingId: recording.recordingId, dir: recording.dir, sessionLabel: recording.sessionLabel, startIndex, orphans, stream: true })) as { startedAt: string };
+      const { startedAt } = (await this.#request({
+        type: 'startRecording',
+        recordingId: recording.recordingId,
+        dir: recording.dir,
+        sessionLabel: recording.sessionLabel,
+        startIndex,
+        orphans,
+        stream: true,
+      })) as { startedAt: string };
       recording.gaps++;
       const seconds = Math.max(0, (Date.parse(startedAt) - Date.parse(lastSeenAt)) / 1000);
-      this.options.logger.warn({ recordingId: recording.recordingId, seconds, startIndex }, 'recording resumed after a media worker restart');
-      this.options.bus.emit('recordingGap', { recordingId: recording.recordingId, from: lastSeenAt, to: startedAt, seconds, cause: `media worker died at ${diedAt}` });
-      this.options.bus.emit('recordingStateChanged', { recordingId: recording.recordingId, state: 'resumed', at: startedAt });
+      this.options.logger.warn(
+        { recordingId: recording.recordingId, seconds, startIndex },
+        'recording resumed after a media worker restart',
+      );
+      this.options.bus.emit('recordingGap', {
+        recordingId: recording.recordingId,
+        from: lastSeenAt,
+        to: startedAt,
+        seconds,
+        cause: `media worker died at ${diedAt}`,
+      });
+      this.options.bus.emit('recordingStateChanged', {
+        recordingId: recording.recordingId,
+        state: 'resumed',
+        at: startedAt,
+      });
     } catch (error) {
       this.#lastError = `recording could not resume: ${describeError(error)}`;
-      this.options.logger.error({ recordingId: recording.recordingId, err: describeError(error) }, 'recording could not resume');
+      this.options.logger.error(
+        { recordingId: recording.recordingId, err: describeError(error) },
+        'recording could not resume',
+      );
       this.options.bus.emit('mediaError', { code: 'resume-failed', message: this.#lastError });
     }
   }
@@ -349,7 +452,15 @@ export class MediaService implements Service {
           recording.files.push(segment.path);
           if (recording.open?.path === segment.path) recording.open = undefined;
         }
-        this.options.logger.info({ recordingId: segment.recordingId, index: segment.index, bytes: segment.sizeBytes, recovered: event.recovered }, 'segment closed');
+        this.options.logger.info(
+          {
+            recordingId: segment.recordingId,
+            index: segment.index,
+            bytes: segment.sizeBytes,
+            recovered: event.recovered,
+          },
+          'segment closed',
+        );
         if (recording?.purpose !== 'test') bus.emit('segmentClosed', segment);
         return;
       }
@@ -380,7 +491,13 @@ export class MediaService implements Service {
         return;
       case 'diskSpace':
       case 'error': {
-        const error = event.type === 'error' ? event : { code: `disk-${event.level}`, message: `${Math.round(event.freeBytes / 1048576)} MiB free for recordings` };
+        const error =
+          event.type === 'error'
+            ? event
+            : {
+                code: `disk-${event.level}`,
+                message: `${Math.round(event.freeBytes / 1048576)} MiB free for recordings`,
+              };
         this.#lastError = error.message;
         bus.emit('mediaError', { code: error.code, message: error.message });
         return;
@@ -394,8 +511,18 @@ export class MediaService implements Service {
           }
           this.#recording = undefined;
           this.#lastError = event.detail ?? event.cause;
-          this.options.logger.error({ recordingId: event.recordingId, cause: event.cause, detail: event.detail }, 'recording stopped by itself');
-          bus.emit('recordingStateChanged', { recordingId: event.recordingId, state: 'stopped', at: new Date().toISOString(), clean: event.result.clean, cause: event.cause, ...(event.detail ? { detail: event.detail } : {}) });
+          this.options.logger.error(
+            { recordingId: event.recordingId, cause: event.cause, detail: event.detail },
+            'recording stopped by itself',
+          );
+          bus.emit('recordingStateChanged', {
+            recordingId: event.recordingId,
+            state: 'stopped',
+            at: new Date().toISOString(),
+            clean: event.result.clean,
+            cause: event.cause,
+            ...(event.detail ? { detail: event.detail } : {}),
+          });
           this.#recycle();
         }
         return;

@@ -13,7 +13,11 @@ export function containerExtension(container: MediaPlan['recording']['container'
 }
 
 /** splitmuxsink's `location` for a recording: its folder, its id, the index counter, the container's extension. */
-export function segmentLocation(dir: string, recordingId: string, container: MediaPlan['recording']['container']): string {
+export function segmentLocation(
+  dir: string,
+  recordingId: string,
+  container: MediaPlan['recording']['container'],
+): string {
   return join(dir, `${recordingId}-%05d.${containerExtension(container)}`);
 }
 

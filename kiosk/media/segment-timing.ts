@@ -25,7 +25,15 @@ const CONTAINER_TOLERANCE_SECONDS = 0.5;
  * One pass over the packets, no decoding. Compact output names every field, so a section ffprobe adds
  * (TS packets carry a `side_data` child, printed as a blank line) cannot shift a value into the wrong place.
  */
-const timingArgs = (path: string): string[] => ['-v', 'error', '-show_entries', 'packet=pts_time,duration_time:format=duration:format_tags=creation_time', '-of', 'compact', path];
+const timingArgs = (path: string): string[] => [
+  '-v',
+  'error',
+  '-show_entries',
+  'packet=pts_time,duration_time:format=duration:format_tags=creation_time',
+  '-of',
+  'compact',
+  path,
+];
 
 /** Running state while ffprobe's lines stream past: a few numbers, however many packets the file holds. */
 export interface TimingScan {
@@ -36,7 +44,11 @@ export interface TimingScan {
   createdAt?: string;
 }
 
-export const emptyScan = (): TimingScan => ({ packets: 0, firstPts: Number.POSITIVE_INFINITY, lastEnd: Number.NEGATIVE_INFINITY });
+export const emptyScan = (): TimingScan => ({
+  packets: 0,
+  firstPts: Number.POSITIVE_INFINITY,
+  lastEnd: Number.NEGATIVE_INFINITY,
+});
 
 /** Folds one line of `timingArgs` output (`packet|pts_time=5.006000|duration_time=0.033000`, `format|duration=N/A|tag:creation_time=…`). */
 export function scanLine(scan: TimingScan, line: string): TimingScan {
@@ -47,12 +59,21 @@ export function scanLine(scan: TimingScan, line: string): TimingScan {
     if (pts === undefined) return scan;
     // Decode order is not presentation order (B-frames): the span is the extremes, not the first and last lines.
     const end = micro(pts + (seconds(value('duration_time')) ?? 0));
-    return { ...scan, packets: scan.packets + 1, firstPts: Math.min(scan.firstPts, pts), lastEnd: Math.max(scan.lastEnd, end) };
+    return {
+      ...scan,
+      packets: scan.packets + 1,
+      firstPts: Math.min(scan.firstPts, pts),
+      lastEnd: Math.max(scan.lastEnd, end),
+    };
   }
   if (section === 'format') {
     const duration = seconds(value('duration'));
     const created = Date.parse(value('tag:creation_time') ?? '');
-    return { ...scan, ...(duration !== undefined ? { containerDuration: duration } : {}), ...(Number.isFinite(created) ? { createdAt: new Date(created).toISOString() } : {}) };
+    return {
+      ...scan,
+      ...(duration !== undefined ? { containerDuration: duration } : {}),
+      ...(Number.isFinite(created) ? { createdAt: new Date(created).toISOString() } : {}),
+    };
   }
   return scan;
 }
@@ -62,8 +83,14 @@ export function finishScan(scan: TimingScan): SegmentTiming | null {
   if (scan.packets === 0) return null;
   const span = Math.max(0, micro(scan.lastEnd - scan.firstPts));
   const container = scan.containerDuration;
-  const durationSeconds = container !== undefined && Math.abs(container - span) <= CONTAINER_TOLERANCE_SECONDS ? container : span;
-  return { durationSeconds, firstPts: scan.firstPts, lastEnd: scan.lastEnd, ...(scan.createdAt ? { createdAt: scan.createdAt } : {}) };
+  const durationSeconds =
+    container !== undefined && Math.abs(container - span) <= CONTAINER_TOLERANCE_SECONDS ? container : span;
+  return {
+    durationSeconds,
+    firstPts: scan.firstPts,
+    lastEnd: scan.lastEnd,
+    ...(scan.createdAt ? { createdAt: scan.createdAt } : {}),
+  };
 }
 
 /** ffprobe prints microseconds: sums and differences keep no more digits than that. */
@@ -105,9 +132,16 @@ export interface SegmentTimeRange {
  * outside the file (the end of the segment before it: splitmuxsink leaves no gap); else `end`, counted back
  * by the duration. A file with packets never gets an empty range.
  */
-export function segmentTimeRange(timing: SegmentTiming, anchors: { start?: string | undefined; end: string }): SegmentTimeRange {
+export function segmentTimeRange(
+  timing: SegmentTiming,
+  anchors: { start?: string | undefined; end: string },
+): SegmentTimeRange {
   const ms = Math.max(1, Math.round(timing.durationSeconds * 1000));
-  const from = (startMs: number, basis: SegmentTimeRange['basis']): SegmentTimeRange => ({ startedAt: new Date(startMs).toISOString(), endedAt: new Date(startMs + ms).toISOString(), basis });
+  const from = (startMs: number, basis: SegmentTimeRange['basis']): SegmentTimeRange => ({
+    startedAt: new Date(startMs).toISOString(),
+    endedAt: new Date(startMs + ms).toISOString(),
+    basis,
+  });
   if (timing.createdAt) return from(Date.parse(timing.createdAt), 'creation-time');
   if (anchors.start) return from(Date.parse(anchors.start), 'start');
   return from(Date.parse(anchors.end) - ms, 'end');

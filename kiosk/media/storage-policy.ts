@@ -31,10 +31,16 @@ export interface PolicyConfig {
 
 export function storagePolicyFrom(config: PolicyConfig): StoragePolicy {
   const { warnFreePercent, criticalFreePercent, reserveBytes } = config.evidence.disk;
-  return { warnFreePercent, criticalFreePercent, reserveBytes, recorderFloorBytes: config.media.recording.minFreeMegabytes * 1024 * 1024 };
+  return {
+    warnFreePercent,
+    criticalFreePercent,
+    reserveBytes,
+    recorderFloorBytes: config.media.recording.minFreeMegabytes * 1024 * 1024,
+  };
 }
 
-export const freePercent = (space: DiskSpace): number => (space.totalBytes === 0 ? 0 : (100 * space.freeBytes) / space.totalBytes);
+export const freePercent = (space: DiskSpace): number =>
+  space.totalBytes === 0 ? 0 : (100 * space.freeBytes) / space.totalBytes;
 
 /** Warn well before full: by share of the disk, and never later than the reserve. */
 export function storageLevel(space: DiskSpace, policy: StoragePolicy): StorageLevel {
@@ -63,7 +69,12 @@ export function admission(space: DiskSpace, expectedBytes: number, policy: Stora
   const neededBytes = expected + mustStayFree;
   if (space.freeBytes < neededBytes) return { verdict: 'refused', ok: false, freeBytes: space.freeBytes, neededBytes };
   const after = { freeBytes: space.freeBytes - expected, totalBytes: space.totalBytes };
-  return { verdict: storageLevel(after, policy) === 'ok' ? 'fits' : 'tight', ok: true, freeBytes: space.freeBytes, neededBytes };
+  return {
+    verdict: storageLevel(after, policy) === 'ok' ? 'fits' : 'tight',
+    ok: true,
+    freeBytes: space.freeBytes,
+    neededBytes,
+  };
 }
 
 export type RecorderVerdict = 'record' | 'low' | 'stop';
@@ -72,7 +83,12 @@ export type RecorderVerdict = 'record' | 'low' | 'stop';
  * For a running recording, sampled often: stop (finalize) while the writes expected during the
  * look-ahead still fit above the floor, so a fast writer cannot fill the disk between two samples.
  */
-export function recorderVerdict(freeBytes: number, bytesPerSecond: number, policy: Pick<StoragePolicy, 'recorderFloorBytes'>, lookaheadSeconds = 3): RecorderVerdict {
+export function recorderVerdict(
+  freeBytes: number,
+  bytesPerSecond: number,
+  policy: Pick<StoragePolicy, 'recorderFloorBytes'>,
+  lookaheadSeconds = 3,
+): RecorderVerdict {
   const expectedFree = freeBytes - Math.max(0, bytesPerSecond) * lookaheadSeconds;
   if (expectedFree < policy.recorderFloorBytes) return 'stop';
   if (expectedFree < policy.recorderFloorBytes * 2) return 'low';

@@ -52,7 +52,9 @@ export function criticalReason(inputs: PowerInputs): string | undefined {
   if (flags.includes('FSD')) return 'UPS signals forced shutdown (FSD)';
   if (!flags.includes('OB')) return undefined;
   if (!inputs.communicating) {
-    return inputs.silentSeconds >= inputs.silentLimitSeconds ? `UPS silent for ${inputs.silentSeconds} s while on battery` : undefined;
+    return inputs.silentSeconds >= inputs.silentLimitSeconds
+      ? `UPS silent for ${inputs.silentSeconds} s while on battery`
+      : undefined;
   }
   if (flags.includes('LB')) return 'UPS on battery with low battery (LB)';
   const needed = inputs.finalizeSeconds + inputs.marginSeconds;
@@ -93,6 +95,7 @@ export function decidePower(memory: PowerMemory, inputs: PowerInputs): { memory:
 function describeBattery(reading: UpsReading): string {
   const parts = ['running on battery'];
   if (reading.batteryCharge !== null) parts.push(`${reading.batteryCharge}% charge`);
-  if (reading.batteryRuntime !== null) parts.push(`${reading.batteryRuntime} s${reading.runtimeEstimated ? ' (estimated)' : ''} left`);
+  if (reading.batteryRuntime !== null)
+    parts.push(`${reading.batteryRuntime} s${reading.runtimeEstimated ? ' (estimated)' : ''} left`);
   return parts.join(', ');
 }

@@ -5,7 +5,13 @@ import type { Logger } from '../core/logger.js';
 import type { Service } from '../core/service.js';
 import { SerialQueue } from '../core/serial-queue.js';
 import type { ActiveSessionPort } from '../session/ports.js';
-import { decidePower, defaultSilentLimitSeconds, initialPowerMemory, type PowerAction, type PowerMemory } from './policy.js';
+import {
+  decidePower,
+  defaultSilentLimitSeconds,
+  initialPowerMemory,
+  type PowerAction,
+  type PowerMemory,
+} from './policy.js';
 import { runCommand, type CommandOutcome } from './shutdown-command.js';
 import type { PowerAlert } from './types.js';
 import { describeError } from '../../hal/core/describe-error.js';
@@ -113,7 +119,10 @@ export class PowerService implements Service {
     const { logger } = this.options;
     switch (action.type) {
       case 'alert':
-        logger[action.alert === 'power-restored' ? 'info' : 'warn']({ alert: action.alert, reason: action.reason }, 'power alert');
+        logger[action.alert === 'power-restored' ? 'info' : 'warn'](
+          { alert: action.alert, reason: action.reason },
+          'power alert',
+        );
         this.#publish(action.alert, action.reason, reading);
         return;
       case 'end-session':

@@ -17,7 +17,11 @@ export function runCommand(argv: readonly string[], timeoutMs = 60_000): Promise
         return;
       }
       const failure = error as NodeJS.ErrnoException & { code?: number | string; signal?: string };
-      const how = failure.signal ? `signal ${failure.signal}` : typeof failure.code === 'number' ? `exit ${failure.code}` : String(failure.code ?? failure.message);
+      const how = failure.signal
+        ? `signal ${failure.signal}`
+        : typeof failure.code === 'number'
+          ? `exit ${failure.code}`
+          : String(failure.code ?? failure.message);
       resolve({ ok: false, detail: `${how}${stderr ? `: ${String(stderr).trim().slice(0, 200)}` : ''}` });
     });
   });

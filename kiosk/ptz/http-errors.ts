@@ -1,4 +1,10 @@
-import { PtzBusyError, PtzCommandError, PtzNotConnectedError, PtzTimeoutError, PtzUnsupportedError } from '../../hal/ptz/errors.js';
+import {
+  PtzBusyError,
+  PtzCommandError,
+  PtzNotConnectedError,
+  PtzTimeoutError,
+  PtzUnsupportedError,
+} from '../../hal/ptz/errors.js';
 import { HttpError } from '../core/http.js';
 
 /**
@@ -10,7 +16,11 @@ export function ptzHttpError(error: unknown): HttpError | undefined {
   if (error instanceof PtzTimeoutError) return new HttpError(504, 'ptz_timeout', error.message);
   if (error instanceof PtzNotConnectedError) return new HttpError(503, 'ptz_unavailable', error.message);
   if (error instanceof PtzBusyError) return new HttpError(429, 'ptz_busy', error.message);
-  if (error instanceof PtzCommandError) return new HttpError(502, 'ptz_refused', error.message, { reason: error.reason, ...(error.code !== undefined ? { code: error.code } : {}) });
+  if (error instanceof PtzCommandError)
+    return new HttpError(502, 'ptz_refused', error.message, {
+      reason: error.reason,
+      ...(error.code !== undefined ? { code: error.code } : {}),
+    });
   if (error instanceof PtzUnsupportedError) return new HttpError(501, 'ptz_unsupported', error.message);
   if (error instanceof RangeError) return new HttpError(400, 'ptz_out_of_range', error.message);
   return undefined;

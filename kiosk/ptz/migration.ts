@@ -25,4 +25,6 @@ export const ptzPresetsMigrationSql = `
     ('document',        4, 'Tài liệu',           'Document',          40);
 `;
 
-export const ptzMigrations: readonly Migration[] = [{ version: 4, name: 'ptz: named camera presets of the room', sql: ptzPresetsMigrationSql }];
+export const ptzMigrations: readonly Migration[] = [
+  { version: 4, name: 'ptz: named camera presets of the room', sql: ptzPresetsMigrationSql },
+];

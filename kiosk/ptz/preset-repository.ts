@@ -74,7 +74,9 @@ function toPreset(row: Row): NamedPreset {
     name: row.name,
     slot: row.slot,
     label: { vi: row.label_vi, en: row.label_en },
-    ...(row.pan !== null && row.tilt !== null && row.zoom !== null ? { position: { pan: row.pan, tilt: row.tilt, zoom: row.zoom } } : {}),
+    ...(row.pan !== null && row.tilt !== null && row.zoom !== null
+      ? { position: { pan: row.pan, tilt: row.tilt, zoom: row.zoom } }
+      : {}),
     ...(row.stored_at ? { storedAt: row.stored_at } : {}),
   };
 }

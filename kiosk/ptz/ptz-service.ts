@@ -24,18 +24,25 @@ export type PtzSource = 'kiosk' | 'console' | 'tracking';
 type Source = PtzSource;
 
 const direction = z.union([z.literal(-1), z.literal(0), z.literal(1)]);
-export const moveBody = z.object({
-  pan: direction,
-  tilt: direction,
-  zoom: direction.optional(),
-  speed: z.number().min(0).max(1).optional(),
-}).strict();
+export const moveBody = z
+  .object({
+    pan: direction,
+    tilt: direction,
+    zoom: direction.optional(),
+    speed: z.number().min(0).max(1).optional(),
+  })
+  .strict();
 export type MoveBody = z.infer<typeof moveBody>;
 
-export const storeBody = z.object({
-  slot: z.number().int().min(0).max(127).optional(),
-  label: z.object({ vi: z.string().trim().min(1).max(80), en: z.string().trim().min(1).max(80) }).strict().optional(),
-}).strict();
+export const storeBody = z
+  .object({
+    slot: z.number().int().min(0).max(127).optional(),
+    label: z
+      .object({ vi: z.string().trim().min(1).max(80), en: z.string().trim().min(1).max(80) })
+      .strict()
+      .optional(),
+  })
+  .strict();
 export type StoreBody = z.infer<typeof storeBody>;
 
 const PRESET_NAME = /^[a-z0-9][a-z0-9-]{0,39}$/;
@@ -56,7 +63,10 @@ export class PtzService implements Service {
   async start(): Promise<void> {
     this.#presets = new PresetRepository(this.deps.db());
     const presets = await this.#presets.list();
-    this.deps.logger.info({ presets: presets.map((p) => p.name), device: this.deps.device()?.driverName ?? 'none' }, 'ptz presets loaded');
+    this.deps.logger.info(
+      { presets: presets.map((p) => p.name), device: this.deps.device()?.driverName ?? 'none' },
+      'ptz presets loaded',
+    );
   }
 
   async stop(): Promise<void> {
@@ -84,7 +94,12 @@ export class PtzService implements Service {
       await this.#recall(named, source);
       return named;
     }
-    if (this.#device().capabilities.presets === 'host') throw new HttpError(404, 'preset_not_found', `no camera preset in slot ${slot}; store one with this slot from the console first`);
+    if (this.#device().capabilities.presets === 'host')
+      throw new HttpError(
+        404,
+        'preset_not_found',
+        `no camera preset in slot ${slot}; store one with this slot from the console first`,
+      );
     const raw = { name: `slot-${slot}`, slot };
     await this.#recall(raw, source);
     return raw;
@@ -95,10 +110,18 @@ export class PtzService implements Service {
     return this.deps.device()?.status === 'ok';
   }
 
-  async #recall(preset: Pick<NamedPreset, 'name' | 'slot'> & Partial<Pick<NamedPreset, 'position'>>, source: Source): Promise<void> {
+  async #recall(
+    preset: Pick<NamedPreset, 'name' | 'slot'> & Partial<Pick<NamedPreset, 'position'>>,
+    source: Source,
+  ): Promise<void> {
     const device = this.#device();
     if (device.capabilities.presets === 'host') {
-      if (!preset.position) throw new HttpError(409, 'preset_not_stored', `preset "${preset.name}" has no stored position yet; store it from the console first`);
+      if (!preset.position)
+        throw new HttpError(
+          409,
+          'preset_not_stored',
+          `preset "${preset.name}" has no stored position yet; store it from the console first`,
+        );
       await device.goTo(preset.position);
     } else {
       await device.recallPreset(preset.slot);
@@ -115,7 +138,8 @@ export class PtzService implements Service {
     if (moving) this.#active = undefined;
     this.deps.bus.emit('ptzManualMove', moving);
     if (body.pan === 0 && body.tilt === 0) await device.stopMove();
-    else await device.move({ pan: body.pan, tilt: body.tilt, ...(body.speed !== undefined ? { speed: body.speed } : {}) });
+    else
+      await device.move({ pan: body.pan, tilt: body.tilt, ...(body.speed !== undefined ? { speed: body.speed } : {}) });
     if (body.zoom !== undefined) await device.zoom(body.zoom, body.speed);
   }
 
@@ -126,14 +150,21 @@ export class PtzService implements Service {
     const existing = await repository.get(name);
     const slot = body.slot ?? existing?.slot;
     const label = body.label ?? existing?.label;
-    if (slot === undefined || !label) throw new HttpError(400, 'preset_definition_required', `preset "${name}" does not exist yet: give its slot and label (vi, en)`);
+    if (slot === undefined || !label)
+      throw new HttpError(
+        400,
+        'preset_definition_required',
+        `preset "${name}" does not exist yet: give its slot and label (vi, en)`,
+      );
     const holder = await repository.bySlot(slot);
-    if (holder && holder.name !== name) throw new HttpError(409, 'slot_taken', `camera preset slot ${slot} already belongs to "${holder.name}"`);
+    if (holder && holder.name !== name)
+      throw new HttpError(409, 'slot_taken', `camera preset slot ${slot} already belongs to "${holder.name}"`);
     const device = this.#device();
     let position: PtzPosition | undefined;
     if (device.capabilities.presets === 'camera') await device.storePreset(slot);
     if (device.capabilities.position) position = await device.position();
-    if (device.capabilities.presets === 'host' && !position) throw new HttpError(501, 'ptz_unsupported', 'this camera can neither store presets nor report its position');
+    if (device.capabilities.presets === 'host' && !position)
+      throw new HttpError(501, 'ptz_unsupported', 'this camera can neither store presets nor report its position');
     await repository.upsert({ name, slot, label });
     await repository.recordStored(name, position, new Date());
     this.deps.logger.info({ preset: name, slot, source, position }, 'ptz preset stored');
@@ -152,17 +183,34 @@ export class PtzService implements Service {
     const router = Router();
     router.use('/ptz', requireCapability('devices.manage'));
     this.#controls(router, 'console');
-    router.put('/ptz/presets/:name', this.#handler(async (req) => this.store(paramName(req), parseBody(storeBody.optional(), req) ?? {}, 'console')));
+    router.put(
+      '/ptz/presets/:name',
+      this.#handler(async (req) => this.store(paramName(req), parseBody(storeBody.optional(), req) ?? {}, 'console')),
+    );
     return router;
   }
 
   #controls(router: Router, source: Source): Router {
-    router.get('/ptz/presets', this.#handler(async () => ({ presets: await this.list(), active: this.#active ?? null, device: this.deps.device()?.snapshot() ?? null, capabilities: this.deps.device()?.capabilities ?? null })));
-    router.post('/ptz/presets/:name/recall', this.#handler(async (req) => ({ recalled: await this.recall(paramName(req), source) })));
-    router.post('/ptz/move', this.#handler(async (req) => {
-      await this.move(parseBody(moveBody, req));
-      return { ok: true };
-    }));
+    router.get(
+      '/ptz/presets',
+      this.#handler(async () => ({
+        presets: await this.list(),
+        active: this.#active ?? null,
+        device: this.deps.device()?.snapshot() ?? null,
+        capabilities: this.deps.device()?.capabilities ?? null,
+      })),
+    );
+    router.post(
+      '/ptz/presets/:name/recall',
+      this.#handler(async (req) => ({ recalled: await this.recall(paramName(req), source) })),
+    );
+    router.post(
+      '/ptz/move',
+      this.#handler(async (req) => {
+        await this.move(parseBody(moveBody, req));
+        return { ok: true };
+      }),
+    );
     return router;
   }
 
@@ -193,16 +241,19 @@ export class PtzService implements Service {
     if (!device) throw new HttpError(503, 'ptz_not_configured', 'this room has no PTZ camera configured');
     if (device.status !== 'ok') {
       const { status, detail } = device.snapshot();
-      throw new HttpError(503, 'ptz_unavailable', `the PTZ camera is ${status}${detail ? `: ${detail}` : ''}`, { status });
+      throw new HttpError(503, 'ptz_unavailable', `the PTZ camera is ${status}${detail ? `: ${detail}` : ''}`, {
+        status,
+      });
     }
     return device;
   }
 }
 
 function paramName(req: Request): string {
-  return String(req.params['name'] ?? '');
+  return String(req.params.name ?? '');
 }
 
 function checkName(name: string): void {
-  if (!PRESET_NAME.test(name)) throw new HttpError(400, 'invalid_preset_name', 'a preset name is 1–40 lower-case letters, digits and dashes');
+  if (!PRESET_NAME.test(name))
+    throw new HttpError(400, 'invalid_preset_name', 'a preset name is 1–40 lower-case letters, digits and dashes');
 }

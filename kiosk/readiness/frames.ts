@@ -49,12 +49,20 @@ export function analyseFrames(frames: readonly Uint8Array[]): FrameAnalysis {
   }
   const meanLuma = pixels === 0 ? 0 : lumaSum / pixels;
   const brightShare = pixels === 0 ? 0 : bright / pixels;
-  return { frames: frames.length, meanLuma, maxChange, brightShare, black: brightShare < BLACK_BRIGHT_SHARE, frozen: frames.length < 2 || maxChange < FROZEN_CHANGE };
+  return {
+    frames: frames.length,
+    meanLuma,
+    maxChange,
+    brightShare,
+    black: brightShare < BLACK_BRIGHT_SHARE,
+    frozen: frames.length < 2 || maxChange < FROZEN_CHANGE,
+  };
 }
 
 /** Cuts a raw stream of fixed-size frames; a trailing partial frame is dropped. */
 export function splitFrames(raw: Buffer, frameBytes: number): Buffer[] {
   const frames: Buffer[] = [];
-  for (let offset = 0; offset + frameBytes <= raw.length; offset += frameBytes) frames.push(raw.subarray(offset, offset + frameBytes));
+  for (let offset = 0; offset + frameBytes <= raw.length; offset += frameBytes)
+    frames.push(raw.subarray(offset, offset + frameBytes));
   return frames;
 }

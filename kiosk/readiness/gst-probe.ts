@@ -3,7 +3,16 @@ import type { CameraSource } from '../../hal/camera/types.js';
 import { runTool } from './child.js';
 import { analyseFrames, splitFrames, type FrameAnalysis } from './frames.js';
 import { loopbackHeard, median, parseLevelMessages, parseRmsSeries, type AudioLevels } from './levels.js';
-import { audioSource, cameraSource, frameCaptureLaunch, launchArgs, levelLaunch, loopbackLaunch, PROBE_FRAME, toneBandLaunch } from './pipelines.js';
+import {
+  audioSource,
+  cameraSource,
+  frameCaptureLaunch,
+  launchArgs,
+  levelLaunch,
+  loopbackLaunch,
+  PROBE_FRAME,
+  toneBandLaunch,
+} from './pipelines.js';
 import type { MediaProbePort } from './ports.js';
 
 const FRAMES_TO_ANALYSE = 15;
@@ -18,7 +27,11 @@ export class GstProbe implements MediaProbePort {
   readonly unsupported: MediaProbePort['unsupported'];
   readonly loopbackTone?: MediaProbePort['loopbackTone'];
 
-  constructor(private readonly camera: CameraSource, private readonly microphone: AudioSource, private readonly gstLaunch = 'gst-launch-1.0') {
+  constructor(
+    private readonly camera: CameraSource,
+    private readonly microphone: AudioSource,
+    private readonly gstLaunch = 'gst-launch-1.0',
+  ) {
     const speaker = microphone.speaker;
     if (speaker && microphone.driver !== 'sim') {
       this.loopbackTone = (signal) => this.#loopback(speaker, signal);
@@ -34,13 +47,20 @@ export class GstProbe implements MediaProbePort {
   }
 
   /** The room's own noise in the tone's band, then the band while the speaker plays the tone. */
-  async #loopback(speaker: NonNullable<AudioSource['speaker']>, signal: AbortSignal): Promise<{ detected: boolean; levelDb: number | null }> {
-    const listen = (launch: string) => runTool(this.gstLaunch, ['-m', ...launchArgs(launch)], { timeoutMs: 10_000, signal });
-    const ambient = median(parseRmsSeries((await listen(toneBandLaunch(audioSource(this.microphone, 10)))).stdout.toString()));
+  async #loopback(
+    speaker: NonNullable<AudioSource['speaker']>,
+    signal: AbortSignal,
+  ): Promise<{ detected: boolean; levelDb: number | null }> {
+    const listen = (launch: string) =>
+      runTool(this.gstLaunch, ['-m', ...launchArgs(launch)], { timeoutMs: 10_000, signal });
+    const ambient = median(
+      parseRmsSeries((await listen(toneBandLaunch(audioSource(this.microphone, 10)))).stdout.toString()),
+    );
     const playing = await listen(loopbackLaunch(speaker, audioSource(this.microphone, 15), 1.5));
     // The first buffers can precede the sound leaving the speaker: the median is robust to them.
     const tone = median(parseRmsSeries(playing.stdout.toString()));
-    if (tone === undefined || ambient === undefined) throw new Error(`no level reading from the microphone${playing.stderr ? `: ${lastLine(playing.stderr)}` : ''}`);
+    if (tone === undefined || ambient === undefined)
+      throw new Error(`no level reading from the microphone${playing.stderr ? `: ${lastLine(playing.stderr)}` : ''}`);
     return { detected: loopbackHeard(tone, ambient), levelDb: Math.round(tone * 10) / 10 };
   }
 
@@ -54,14 +74,20 @@ export class GstProbe implements MediaProbePort {
       enough: (stdout) => stdout.length >= frameBytes * FRAMES_TO_ANALYSE,
     });
     const frames = splitFrames(result.stdout, frameBytes);
-    if (frames.length === 0) throw new Error(`no frame from the camera${result.stderr ? `: ${lastLine(result.stderr)}` : ''}`);
+    if (frames.length === 0)
+      throw new Error(`no frame from the camera${result.stderr ? `: ${lastLine(result.stderr)}` : ''}`);
     return analyseFrames(frames);
   }
 
   async audioLevels(signal: AbortSignal): Promise<AudioLevels> {
-    const result = await runTool(this.gstLaunch, ['-m', ...launchArgs(levelLaunch(audioSource(this.microphone, LEVEL_BUFFERS)))], { timeoutMs: 10_000, signal });
+    const result = await runTool(
+      this.gstLaunch,
+      ['-m', ...launchArgs(levelLaunch(audioSource(this.microphone, LEVEL_BUFFERS)))],
+      { timeoutMs: 10_000, signal },
+    );
     const levels = parseLevelMessages(result.stdout.toString());
-    if (!levels) throw new Error(`no level reading from the microphone${result.stderr ? `: ${lastLine(result.stderr)}` : ''}`);
+    if (!levels)
+      throw new Error(`no level reading from the microphone${result.stderr ? `: ${lastLine(result.stderr)}` : ''}`);
     return levels;
   }
 }

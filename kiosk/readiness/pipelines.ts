@@ -96,6 +96,6 @@ export function toneBandLaunch(microphone: string): string {
 
 /** The tone on the speaker while the microphone listens in its band, in one pipeline so both run together. */
 export function loopbackLaunch(speaker: SpeakerConfig, microphone: string, seconds: number): string {
-  const buffers = Math.ceil((seconds + 1) * 44_100 / 1024);
+  const buffers = Math.ceil(((seconds + 1) * 44_100) / 1024);
   return `audiotestsrc is-live=true freq=${LOOPBACK_TONE_HZ} volume=0.3 num-buffers=${buffers} ! audioconvert ! audioresample ! ${speakerSink(speaker)} ${toneBandLaunch(microphone)}`;
 }

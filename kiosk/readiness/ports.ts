@@ -22,5 +22,8 @@ export interface MediaProbePort {
  * sessions, so a pass means the session's recording works, not a look-alike.
  */
 export interface TestRecorder {
-  testRecording(seconds: number, signal: AbortSignal): Promise<{ files: string[]; clean: boolean; discard(): Promise<void> }>;
+  testRecording(
+    seconds: number,
+    signal: AbortSignal,
+  ): Promise<{ files: string[]; clean: boolean; discard(): Promise<void> }>;
 }

@@ -100,24 +100,59 @@ export class ReadinessService implements Service {
   }
 
   /** Runs every check now. Without a session id, prepares for the current or next session. */
-  run(request: { sessionId?: string | null; kind: RunKind; trigger: RunTrigger; concurrent?: boolean }): Promise<ReadinessRun> {
+  run(request: {
+    sessionId?: string | null;
+    kind: RunKind;
+    trigger: RunTrigger;
+    concurrent?: boolean;
+  }): Promise<ReadinessRun> {
     const live = this.options.sessions.activeSession();
-    if (live) return Promise.reject(new SessionError('conflict', `a reception session is live (${live.id}): the equipment test would disturb its recording; run it after the session`));
+    if (live)
+      return Promise.reject(
+        new SessionError(
+          'conflict',
+          `a reception session is live (${live.id}): the equipment test would disturb its recording; run it after the session`,
+        ),
+      );
     return this.#queue.run(() => this.#run(request));
   }
 
-  async #run(request: { sessionId?: string | null; kind: RunKind; trigger: RunTrigger; concurrent?: boolean }): Promise<ReadinessRun> {
-    const session = request.sessionId ? await this.options.sessions.getSession(request.sessionId) : await this.options.sessions.currentSession();
+  async #run(request: {
+    sessionId?: string | null;
+    kind: RunKind;
+    trigger: RunTrigger;
+    concurrent?: boolean;
+  }): Promise<ReadinessRun> {
+    const session = request.sessionId
+      ? await this.options.sessions.getSession(request.sessionId)
+      : await this.options.sessions.currentSession();
     const target = this.#target(session);
     const startedAt = this.#now.toISOString();
-    const { overall, results } = await runChecks(this.options.checks(), target, { concurrent: request.concurrent ?? true });
-    const run: ReadinessRun = { id: randomUUID(), sessionId: target.sessionId, kind: request.kind, trigger: request.trigger, startedAt, finishedAt: this.#now.toISOString(), overall, results };
+    const { overall, results } = await runChecks(this.options.checks(), target, {
+      concurrent: request.concurrent ?? true,
+    });
+    const run: ReadinessRun = {
+      id: randomUUID(),
+      sessionId: target.sessionId,
+      kind: request.kind,
+      trigger: request.trigger,
+      startedAt,
+      finishedAt: this.#now.toISOString(),
+      overall,
+      results,
+    };
     await this.store.insert(run);
     const failed = results.filter((r) => r.status === 'fail').map((r) => r.id);
-    this.options.logger.info({ runId: run.id, sessionId: run.sessionId, kind: run.kind, trigger: run.trigger, overall, failed }, 'readiness run finished');
+    this.options.logger.info(
+      { runId: run.id, sessionId: run.sessionId, kind: run.kind, trigger: run.trigger, overall, failed },
+      'readiness run finished',
+    );
     this.options.bus.emit('readinessCompleted', run);
     if (overall === 'fail' && run.kind === 'two-hours') {
-      this.options.logger.warn({ runId: run.id, sessionId: run.sessionId, failed }, 'readiness test 2 hours before the session failed');
+      this.options.logger.warn(
+        { runId: run.id, sessionId: run.sessionId, failed },
+        'readiness test 2 hours before the session failed',
+      );
       this.options.bus.emit('readinessAlert', {
         runId: run.id,
         sessionId: run.sessionId,
@@ -142,7 +177,10 @@ export class ReadinessService implements Service {
         await this.options.sessions.markReady(session.id, 'readiness', { readiness: overall });
       }
     } catch (error) {
-      this.options.logger.warn({ sessionId: asked.id, err: describeError(error) }, 'session not advanced after readiness run');
+      this.options.logger.warn(
+        { sessionId: asked.id, err: describeError(error) },
+        'session not advanced after readiness run',
+      );
     }
   }
 

@@ -9,9 +9,19 @@ export class ReadinessStore {
   constructor(private readonly db: Database) {}
 
   async insert(run: ReadinessRun): Promise<void> {
-    await this.db.run('INSERT INTO readiness_runs (id, session_id, kind, trigger, started_at, finished_at, overall, results) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
-      run.id, run.sessionId, run.kind, run.trigger, run.startedAt, run.finishedAt, run.overall, JSON.stringify(run.results),
-    ]);
+    await this.db.run(
+      'INSERT INTO readiness_runs (id, session_id, kind, trigger, started_at, finished_at, overall, results) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      [
+        run.id,
+        run.sessionId,
+        run.kind,
+        run.trigger,
+        run.startedAt,
+        run.finishedAt,
+        run.overall,
+        JSON.stringify(run.results),
+      ],
+    );
   }
 
   async get(id: string): Promise<ReadinessRun | undefined> {
@@ -21,16 +31,24 @@ export class ReadinessStore {
 
   /** Newest first. */
   async list(options: { sessionId?: string; limit?: number } = {}): Promise<ReadinessRun[]> {
-    const rows = await this.db.all<Row>('SELECT * FROM readiness_runs WHERE (? IS NULL OR session_id = ?) ORDER BY started_at DESC, rowid DESC LIMIT ?', [
-      options.sessionId ?? null, options.sessionId ?? null, options.limit ?? 50,
-    ]);
+    const rows = await this.db.all<Row>(
+      'SELECT * FROM readiness_runs WHERE (? IS NULL OR session_id = ?) ORDER BY started_at DESC, rowid DESC LIMIT ?',
+      [options.sessionId ?? null, options.sessionId ?? null, options.limit ?? 50],
+    );
     return rows.map(runFromRow);
   }
 
   /** What the scheduler needs to know about runs since `since`. */
   async pastRuns(since: string): Promise<PastRun[]> {
-    const rows = await this.db.all<Row>('SELECT session_id, kind, started_at FROM readiness_runs WHERE started_at >= ?', [since]);
-    return rows.map((row) => ({ sessionId: row.session_id === null ? null : String(row.session_id), kind: String(row.kind) as PastRun['kind'], startedAt: String(row.started_at) }));
+    const rows = await this.db.all<Row>(
+      'SELECT session_id, kind, started_at FROM readiness_runs WHERE started_at >= ?',
+      [since],
+    );
+    return rows.map((row) => ({
+      sessionId: row.session_id === null ? null : String(row.session_id),
+      kind: String(row.kind) as PastRun['kind'],
+      startedAt: String(row.started_at),
+    }));
   }
 }
 

@@ -5,7 +5,10 @@ import { SessionError, httpStatusOf } from '../session/errors.js';
 import { HttpError, parseBody } from '../core/http.js';
 import type { ReadinessService } from './readiness-service.js';
 
-const runInput = z.object({ sessionId: z.string().min(1).max(64).optional() }).strict().default({});
+const runInput = z
+  .object({ sessionId: z.string().min(1).max(64).optional() })
+  .strict()
+  .default({});
 
 const errors: ErrorRequestHandler = (error, _req, _res, next) => {
   if (error instanceof SessionError) next(new HttpError(httpStatusOf[error.kind], error.kind, error.message));
@@ -32,7 +35,9 @@ export function readinessKioskRouter(readiness: ReadinessService): express.Route
 export function readinessConsoleRouter(readiness: ReadinessService): express.Router {
   const router = express.Router();
   router.get('/readiness', requireCapability('health.read'), async (req, res) => {
-    const query = z.object({ sessionId: z.string().max(64).optional(), limit: z.coerce.number().int().min(1).max(500).optional() }).safeParse(req.query);
+    const query = z
+      .object({ sessionId: z.string().max(64).optional(), limit: z.coerce.number().int().min(1).max(500).optional() })
+      .safeParse(req.query);
     if (!query.success) throw new HttpError(400, 'bad_query', 'sessionId must be an id, limit 1…500');
     res.json({ runs: await readiness.store.list(query.data) });
   });

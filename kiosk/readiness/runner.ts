@@ -12,7 +12,11 @@ export interface RunnerResult {
  * Each check is bounded by its own timeout (a hung device becomes a fail, not a hung run); the
  * results come back in the checks' order whatever order they finished in.
  */
-export async function runChecks(checks: readonly ReadinessCheck[], target: ReadinessTarget, options: { concurrent?: boolean; signal?: AbortSignal } = {}): Promise<RunnerResult> {
+export async function runChecks(
+  checks: readonly ReadinessCheck[],
+  target: ReadinessTarget,
+  options: { concurrent?: boolean; signal?: AbortSignal } = {},
+): Promise<RunnerResult> {
   const locks = new Map<string, Promise<unknown>>();
   const runOne = (check: ReadinessCheck): Promise<CheckResult> => {
     const resources = [...(check.uses ?? [])].sort();
@@ -50,14 +54,23 @@ async function runBounded(check: ReadinessCheck, target: ReadinessTarget, outer?
         id: check.id,
         status: 'fail',
         measured: { value: null },
-        explanation: { vi: `Kiểm tra không xong sau ${seconds} giây: thiết bị không trả lời.`, en: `The check did not finish within ${seconds} s: the device does not answer.` },
+        explanation: {
+          vi: `Kiểm tra không xong sau ${seconds} giây: thiết bị không trả lời.`,
+          en: `The check did not finish within ${seconds} s: the device does not answer.`,
+        },
         durationMs,
       };
     }
     return { id: check.id, ...outcome, durationMs };
   } catch (error) {
     const message = describeError(error);
-    return { id: check.id, status: 'fail', measured: { value: null }, explanation: { vi: `Lỗi khi kiểm tra: ${message}`, en: `The check failed to run: ${message}` }, durationMs: Math.round(performance.now() - started) };
+    return {
+      id: check.id,
+      status: 'fail',
+      measured: { value: null },
+      explanation: { vi: `Lỗi khi kiểm tra: ${message}`, en: `The check failed to run: ${message}` },
+      durationMs: Math.round(performance.now() - started),
+    };
   } finally {
     clearTimeout(timer);
     outer?.removeEventListener('abort', onOuterAbort);

@@ -45,10 +45,17 @@ export function dueRuns(sessions: readonly SessionSlot[], runs: readonly PastRun
     if (session.state !== 'scheduled' && session.state !== 'preparing' && session.state !== 'ready') continue;
     const start = Date.parse(session.startsAt);
     if (!Number.isFinite(start) || now >= start) continue;
-    const kind: ScheduledKind | undefined = now >= start - windowOpensBefore['two-hours'] ? 'two-hours' : now >= start - windowOpensBefore['day-before'] ? 'day-before' : undefined;
+    const kind: ScheduledKind | undefined =
+      now >= start - windowOpensBefore['two-hours']
+        ? 'two-hours'
+        : now >= start - windowOpensBefore['day-before']
+          ? 'day-before'
+          : undefined;
     if (!kind) continue;
     const opensAt = start - windowOpensBefore[kind];
-    const done = runs.some((run) => run.sessionId === session.id && run.kind === kind && Date.parse(run.startedAt) >= opensAt);
+    const done = runs.some(
+      (run) => run.sessionId === session.id && run.kind === kind && Date.parse(run.startedAt) >= opensAt,
+    );
     if (!done) due.push({ sessionId: session.id, kind, opensAt: new Date(opensAt).toISOString() });
   }
   return due;

@@ -1,7 +1,18 @@
 import type { Label } from '../session/messages.js';
 
 /** The checks of a readiness test (kiểm thử), in the order they are shown. */
-export const checkIds = ['camera', 'ptz', 'microphone', 'loopback', 'display', 'ups', 'disk', 'network', 'clock', 'test-recording'] as const;
+export const checkIds = [
+  'camera',
+  'ptz',
+  'microphone',
+  'loopback',
+  'display',
+  'ups',
+  'disk',
+  'network',
+  'clock',
+  'test-recording',
+] as const;
 export type CheckId = (typeof checkIds)[number];
 
 /** `unsupported`: this room or mode cannot run the check at all; shown, but does not fail the run. */

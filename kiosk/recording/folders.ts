@@ -37,6 +37,7 @@ export async function removeIfEmpty(dir: string): Promise<void> {
  * it deletes it.
  */
 export async function makeReadOnly(dir: string): Promise<void> {
-  for (const entry of await readdir(dir, { withFileTypes: true })) if (entry.isFile()) await chmod(join(dir, entry.name), fileModes.sealedFile);
+  for (const entry of await readdir(dir, { withFileTypes: true }))
+    if (entry.isFile()) await chmod(join(dir, entry.name), fileModes.sealedFile);
   await chmod(dir, fileModes.sealedDir);
 }

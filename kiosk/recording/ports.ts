@@ -7,7 +7,13 @@ import type { RecordingStopCause } from '../media/events.js';
 
 /** The media supervisor: one recording at a time in a fresh worker. */
 export interface MediaRecorder {
-  startRecording(request: { recordingId: string; dir: string; sessionLabel?: string; startIndex: number; purpose?: 'evidence' | 'test' }): Promise<{ startedAt: string }>;
+  startRecording(request: {
+    recordingId: string;
+    dir: string;
+    sessionLabel?: string;
+    startIndex: number;
+    purpose?: 'evidence' | 'test';
+  }): Promise<{ startedAt: string }>;
   /** `files`: the segments closed, in order; `failure`: why a test recording ended by itself. */
   stopRecording(options?: { deadlineMs?: number }): Promise<StopResult & { files: string[]; failure?: string }>;
 }
@@ -28,7 +34,10 @@ export interface RecordingOwner {
   /** The whole timeline, as signed into the manifest. */
   timeline(sessionId: string): Promise<Record<string, unknown>[]>;
   /** The recorder stopped without being asked: the session must show it is no longer recorded. */
-  recorderStopped(sessionId: string, stop: { at: string; cause: Exclude<RecordingStopCause, 'requested'>; detail?: string }): Promise<void>;
+  recorderStopped(
+    sessionId: string,
+    stop: { at: string; cause: Exclude<RecordingStopCause, 'requested'>; detail?: string },
+  ): Promise<void>;
   /** Recording runs again after a stop the session was told about. */
   recorderResumed(sessionId: string, at: string): Promise<void>;
 }
@@ -61,19 +70,21 @@ declare module '../core/event-bus.js' {
      * A recording was sealed and its folder made read-only: what central's anchor of it needs
      * (kiosk/fleet/anchoring.ts). `dir` is the folder's absolute path; hashes only, no identity.
      */
-    recordingSealed: [sealed: {
-      recordingId: string;
-      sessionId: string | null;
-      dir: string;
-      at: string;
-      /** SHA-256 of manifest.json's bytes. */
-      manifestSha256: string;
-      signingKeyFingerprint: string;
-      /** The manifest's segment chain head. */
-      chainHead: string;
-      /** The newest audit log entry at the seal (seq 0 and the genesis hash when the log is empty). */
-      auditHead: { seq: number; hash: string };
-    }];
+    recordingSealed: [
+      sealed: {
+        recordingId: string;
+        sessionId: string | null;
+        dir: string;
+        at: string;
+        /** SHA-256 of manifest.json's bytes. */
+        manifestSha256: string;
+        signingKeyFingerprint: string;
+        /** The manifest's segment chain head. */
+        chainHead: string;
+        /** The newest audit log entry at the seal (seq 0 and the genesis hash when the log is empty). */
+        auditHead: { seq: number; hash: string };
+      },
+    ];
     /** A recording could not be sealed: central monitoring and the technician must see it. */
     evidenceAlert: [alert: EvidenceAlert];
   }

@@ -21,7 +21,10 @@ import { describeError } from '../../hal/core/describe-error.js';
 
 export class RecordingError extends Error {
   override name = 'RecordingError';
-  constructor(readonly kind: 'storage' | 'recorder' | 'conflict' | 'not_found', message: string) {
+  constructor(
+    readonly kind: 'storage' | 'recorder' | 'conflict' | 'not_found',
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -111,11 +114,29 @@ export class RecordingService implements Service, RecordingPort {
       bus.on('recordingStateChanged', (change) => {
         if (change.state !== 'stopped' || !change.cause || change.cause === 'requested') return;
         const cause = change.cause;
-        this.#react(() => this.#stoppedByItself(change.recordingId, { at: change.at, cause, ...(change.detail ? { detail: change.detail } : {}) }));
+        this.#react(() =>
+          this.#stoppedByItself(change.recordingId, {
+            at: change.at,
+            cause,
+            ...(change.detail ? { detail: change.detail } : {}),
+          }),
+        );
       }),
       bus.on('recordingGap', (gap) => this.#react(() => this.#gap(gap.recordingId, gap.from, gap.to, 'worker-crash'))),
-      bus.on('mediaSourceLost', (event) => this.#react(() => this.#entry({ type: 'source-lost', at: this.#now, data: { source: event.source, reason: event.reason } }))),
-      bus.on('mediaSourceRestored', (event) => this.#react(() => this.#entry({ type: 'source-restored', at: this.#now, data: { source: event.source, downSeconds: event.downSeconds } }))),
+      bus.on('mediaSourceLost', (event) =>
+        this.#react(() =>
+          this.#entry({ type: 'source-lost', at: this.#now, data: { source: event.source, reason: event.reason } }),
+        ),
+      ),
+      bus.on('mediaSourceRestored', (event) =>
+        this.#react(() =>
+          this.#entry({
+            type: 'source-restored',
+            at: this.#now,
+            data: { source: event.source, downSeconds: event.downSeconds },
+          }),
+        ),
+      ),
     );
   }
 
@@ -131,7 +152,14 @@ export class RecordingService implements Service, RecordingPort {
     const sealFailure = this.#sealFailure ? { sealFailure: this.#sealFailure } : {};
     if (!active) return { state: 'idle', ...sealFailure };
     return active.stopped
-      ? { state: 'stopped', recordingId: active.recordingId, sessionId: active.sessionId, stoppedAt: active.stopped.at, cause: active.stopped.cause, ...sealFailure }
+      ? {
+          state: 'stopped',
+          recordingId: active.recordingId,
+          sessionId: active.sessionId,
+          stoppedAt: active.stopped.at,
+          cause: active.stopped.cause,
+          ...sealFailure,
+        }
       : { state: 'recording', recordingId: active.recordingId, sessionId: active.sessionId, ...sealFailure };
   }
 
@@ -142,18 +170,33 @@ export class RecordingService implements Service, RecordingPort {
   }
 
   /** A new recording for a session: its own id and an empty folder of its own, then the recorder. */
-  async begin(request: { sessionId: string; label: string; confidential: boolean; expectedBytes: number }): Promise<{ recordingId: string; dir: string; startedAt: string }> {
+  async begin(request: {
+    sessionId: string;
+    label: string;
+    confidential: boolean;
+    expectedBytes: number;
+  }): Promise<{ recordingId: string; dir: string; startedAt: string }> {
     if (this.#active) throw new RecordingError('conflict', `recording ${this.#active.recordingId} is still running`);
     await this.#interruptTest();
     const decision = await this.admit(request.expectedBytes);
     if (!decision.ok) throw new RecordingError('storage', decision.message);
     const { recordingId, dir } = await this.#allocate(request.sessionId);
     const { catalog } = this.options.evidence.store;
-    await catalog.openRecording(recordingId, { sessionId: request.sessionId, dir: catalog.relativeDir(dir), confidential: request.confidential, startedAt: this.#now });
+    await catalog.openRecording(recordingId, {
+      sessionId: request.sessionId,
+      dir: catalog.relativeDir(dir),
+      confidential: request.confidential,
+      startedAt: this.#now,
+    });
     const active: ActiveRecording = { recordingId, sessionId: request.sessionId, label: request.label };
     this.#active = active;
     try {
-      const { startedAt } = await this.options.media.startRecording({ recordingId, dir, sessionLabel: request.label, startIndex: 0 });
+      const { startedAt } = await this.options.media.startRecording({
+        recordingId,
+        dir,
+        sessionLabel: request.label,
+        startIndex: 0,
+      });
       this.options.logger.info({ recordingId, sessionId: request.sessionId, dir }, 'recording begun');
       return { recordingId, dir, startedAt };
     } catch (error) {
@@ -168,11 +211,20 @@ export class RecordingService implements Service, RecordingPort {
    * recorder stopped by itself): numbering continues after what is on disk and in the catalogue,
    * and the span since `since` is written into the timeline as a gap with its cause.
    */
-  async resume(request: { sessionId: string; recordingId: string; since: string; cause: GapCause }): Promise<{ startedAt: string }> {
+  async resume(request: {
+    sessionId: string;
+    recordingId: string;
+    since: string;
+    cause: GapCause;
+  }): Promise<{ startedAt: string }> {
     const { catalog } = this.options.evidence.store;
     const recording = await catalog.recording(request.recordingId);
     if (!recording || recording.deletedAt) throw new RecordingError('not_found', `no recording ${request.recordingId}`);
-    if (recording.sealedAt) throw new RecordingError('conflict', `recording ${request.recordingId} is sealed; it cannot be recorded into again`);
+    if (recording.sealedAt)
+      throw new RecordingError(
+        'conflict',
+        `recording ${request.recordingId} is sealed; it cannot be recorded into again`,
+      );
     if (this.#active && (this.#active.recordingId !== request.recordingId || !this.#active.stopped)) {
       throw new RecordingError('conflict', `recording ${this.#active.recordingId} is running`);
     }
@@ -184,7 +236,12 @@ export class RecordingService implements Service, RecordingPort {
     this.#active = { recordingId: recording.id, sessionId: request.sessionId, label };
     let startedAt: string;
     try {
-      ({ startedAt } = await this.options.media.startRecording({ recordingId: recording.id, dir, sessionLabel: label, startIndex }));
+      ({ startedAt } = await this.options.media.startRecording({
+        recordingId: recording.id,
+        dir,
+        sessionLabel: label,
+        startIndex,
+      }));
     } catch (error) {
       this.#active = undefined;
       throw new RecordingError('recorder', `the recording could not resume: ${describeError(error)}`);
@@ -193,10 +250,17 @@ export class RecordingService implements Service, RecordingPort {
     await this.#gap(recording.id, request.since, startedAt, request.cause);
     // A resume after a daemon restart is the session's own "resumed" event; after a stop it is the recording's.
     if (wasStopped) {
-      await this.#entry({ type: 'recording-resumed', at: startedAt, data: { recordingId: recording.id, startIndex, cause: request.cause } });
+      await this.#entry({
+        type: 'recording-resumed',
+        at: startedAt,
+        data: { recordingId: recording.id, startIndex, cause: request.cause },
+      });
       await this.options.owner().recorderResumed(request.sessionId, startedAt);
     }
-    this.options.logger.warn({ recordingId: recording.id, startIndex, since: request.since, cause: request.cause }, 'recording resumed');
+    this.options.logger.warn(
+      { recordingId: recording.id, startIndex, since: request.since, cause: request.cause },
+      'recording resumed',
+    );
     return { startedAt };
   }
 
@@ -223,7 +287,10 @@ export class RecordingService implements Service, RecordingPort {
     if (active) this.#active = undefined;
     await this.#reactions.idle();
     await this.options.evidence.settled();
-    await this.options.reserve?.()?.ensure().catch(() => false);
+    await this.options
+      .reserve?.()
+      ?.ensure()
+      .catch(() => false);
     const segments = await this.options.evidence.store.catalog.segments(recordingId);
     const durationSeconds = Math.round(segments.reduce((sum, s) => sum + (s.durationSeconds ?? 0), 0) * 10) / 10;
     this.options.logger.info({ recordingId, clean, segments: segments.length, durationSeconds }, 'recording stopped');
@@ -236,20 +303,31 @@ export class RecordingService implements Service, RecordingPort {
    * the session's timeline signed in, the files made read-only.
    */
   async seal(recordingId: string): Promise<void> {
-    if (this.#active?.recordingId === recordingId) throw new RecordingError('conflict', `recording ${recordingId} is still running`);
+    if (this.#active?.recordingId === recordingId)
+      throw new RecordingError('conflict', `recording ${recordingId} is still running`);
     const { evidence, logger } = this.options;
     await evidence.settled();
     const { catalog } = evidence.store;
     const recording = await catalog.recording(recordingId);
     if (!recording || recording.deletedAt) throw new RecordingError('not_found', `no recording ${recordingId}`);
     const added = await recoverFolder(catalog, recording.dir, logger, recording.id);
-    if (added.length) logger.warn({ recordingId, segments: added.map((s) => s.index) }, 'segments on disk but not catalogued were added before the seal');
+    if (added.length)
+      logger.warn(
+        { recordingId, segments: added.map((s) => s.index) },
+        'segments on disk but not catalogued were added before the seal',
+      );
     let manifest: Manifest;
     try {
       const events = recording.sessionId ? await this.options.owner().timeline(recording.sessionId) : undefined;
       manifest = await evidence.store.seal(recordingId, events);
     } catch (error) {
-      const alert: EvidenceAlert = { code: error instanceof SealRefusedError ? 'seal-refused' : 'seal-failed', recordingId, ...(recording.sessionId ? { sessionId: recording.sessionId } : {}), message: describeError(error), at: this.#now };
+      const alert: EvidenceAlert = {
+        code: error instanceof SealRefusedError ? 'seal-refused' : 'seal-failed',
+        recordingId,
+        ...(recording.sessionId ? { sessionId: recording.sessionId } : {}),
+        message: describeError(error),
+        at: this.#now,
+      };
       this.#sealFailure = { recordingId, at: alert.at, message: alert.message };
       logger.error({ recordingId, code: alert.code, err: alert.message }, 'recording not sealed');
       this.options.bus.emit('evidenceAlert', alert);
@@ -259,8 +337,13 @@ export class RecordingService implements Service, RecordingPort {
     await makeReadOnly(dir);
     const [newest] = await evidence.store.audit.list(1);
     this.options.bus.emit('recordingSealed', {
-      recordingId, sessionId: recording.sessionId, dir, at: manifest.createdAt,
-      manifestSha256: sha256Hex(manifestBytes(manifest)), signingKeyFingerprint: manifest.publicKey.fingerprint, chainHead: manifest.chainHead,
+      recordingId,
+      sessionId: recording.sessionId,
+      dir,
+      at: manifest.createdAt,
+      manifestSha256: sha256Hex(manifestBytes(manifest)),
+      signingKeyFingerprint: manifest.publicKey.fingerprint,
+      chainHead: manifest.chainHead,
       auditHead: newest ? { seq: newest.seq, hash: newest.hash } : { seq: 0, hash: AUDIT_GENESIS },
     });
   }
@@ -271,15 +354,26 @@ export class RecordingService implements Service, RecordingPort {
    * the catalogue. Refused while a session records; a session starting interrupts it.
    */
   async testRecording(seconds: number, signal: AbortSignal): Promise<TestRecording> {
-    if (this.#active) throw new RecordingError('conflict', `recording ${this.#active.recordingId} is running: no test recording during a session`);
+    if (this.#active)
+      throw new RecordingError(
+        'conflict',
+        `recording ${this.#active.recordingId} is running: no test recording during a session`,
+      );
     if (this.#test) throw new RecordingError('conflict', 'a test recording is already running');
     const interrupt = new AbortController();
-    const work = recordTestClip(this.options.media, this.#testRoot, seconds, AbortSignal.any([signal, interrupt.signal]), this.options.now?.());
+    const work = recordTestClip(
+      this.options.media,
+      this.#testRoot,
+      seconds,
+      AbortSignal.any([signal, interrupt.signal]),
+      this.options.now?.(),
+    );
     this.#test = { interrupt, done: work.catch(() => undefined) };
     try {
       return await work;
     } catch (error) {
-      if (interrupt.signal.aborted) throw new RecordingError('conflict', 'the test recording was interrupted: a session started');
+      if (interrupt.signal.aborted)
+        throw new RecordingError('conflict', 'the test recording was interrupted: a session started');
       throw error;
     } finally {
       this.#test = undefined;
@@ -322,10 +416,23 @@ export class RecordingService implements Service, RecordingPort {
     const active = this.#active;
     if (active?.recordingId !== recordingId || active.stopped) return;
     active.stopped = stop;
-    this.options.logger.error({ recordingId, sessionId: active.sessionId, cause: stop.cause, detail: stop.detail }, 'recording stopped by itself; the session is not being recorded');
+    this.options.logger.error(
+      { recordingId, sessionId: active.sessionId, cause: stop.cause, detail: stop.detail },
+      'recording stopped by itself; the session is not being recorded',
+    );
     // The screens first (the people in the room must know now), then the timeline; one failing does not stop the other.
-    const told = await this.options.owner().recorderStopped(active.sessionId, stop).then(() => undefined, (error: Error) => error);
-    await this.#entry({ type: 'recording-stopped', at: stop.at, data: { recordingId, cause: stop.cause, ...(stop.detail ? { detail: stop.detail } : {}) } });
+    const told = await this.options
+      .owner()
+      .recorderStopped(active.sessionId, stop)
+      .then(
+        () => undefined,
+        (error: Error) => error,
+      );
+    await this.#entry({
+      type: 'recording-stopped',
+      at: stop.at,
+      data: { recordingId, cause: stop.cause, ...(stop.detail ? { detail: stop.detail } : {}) },
+    });
     if (told) throw told;
   }
 
@@ -342,6 +449,10 @@ export class RecordingService implements Service, RecordingPort {
   }
 
   #react(work: () => Promise<void>): void {
-    this.#reactions.run(work).catch((error: unknown) => this.options.logger.error({ err: describeError(error) }, 'recording event could not be handled'));
+    this.#reactions
+      .run(work)
+      .catch((error: unknown) =>
+        this.options.logger.error({ err: describeError(error) }, 'recording event could not be handled'),
+      );
   }
 }

@@ -8,13 +8,25 @@ import type { MediaRecorder, TestRecording } from './ports.js';
  * sessions (purpose "test": no stream, nothing catalogued). The caller probes the files, then
  * discards them. A failed or aborted test leaves nothing behind.
  */
-export async function recordTestClip(media: MediaRecorder, root: string, seconds: number, signal: AbortSignal, now = new Date()): Promise<TestRecording> {
+export async function recordTestClip(
+  media: MediaRecorder,
+  root: string,
+  seconds: number,
+  signal: AbortSignal,
+  now = new Date(),
+): Promise<TestRecording> {
   const stamp = now.toISOString().replace(/[-:.]/g, '');
   const dir = join(root, stamp);
   await mkdir(dir, { recursive: true });
   const discard = () => rm(dir, { recursive: true, force: true });
   try {
-    await media.startRecording({ recordingId: `readiness-test-${stamp}`, dir, sessionLabel: 'Ghi thử / test', startIndex: 0, purpose: 'test' });
+    await media.startRecording({
+      recordingId: `readiness-test-${stamp}`,
+      dir,
+      sessionLabel: 'Ghi thử / test',
+      startIndex: 0,
+      purpose: 'test',
+    });
     await sleep(seconds * 1000, undefined, { signal }).catch(() => undefined);
     const result = await media.stopRecording();
     signal.throwIfAborted();

@@ -29,10 +29,23 @@ export class DiscoveryService implements Service {
   async start(): Promise<void> {
     const { config, bus, logger } = this.options;
     if (!config.enabled) return;
-    const sources = this.options.sources ?? { devRoot: '/dev', procRoot: '/proc', tools: toolRunner(), listSerialPorts: serialportList };
-    const discovery = new DeviceDiscovery({ ...sources, intervalMs: config.intervalSeconds * 1000, settleMs: 500, logger });
+    const sources = this.options.sources ?? {
+      devRoot: '/dev',
+      procRoot: '/proc',
+      tools: toolRunner(),
+      listSerialPorts: serialportList,
+    };
+    const discovery = new DeviceDiscovery({
+      ...sources,
+      intervalMs: config.intervalSeconds * 1000,
+      settleMs: 500,
+      logger,
+    });
     discovery.events.on('change', (change) => {
-      logger.info({ change: change.change, kind: change.device.kind, path: change.device.path, name: change.device.name }, `device ${change.change}`);
+      logger.info(
+        { change: change.change, kind: change.device.kind, path: change.device.path, name: change.device.name },
+        `device ${change.change}`,
+      );
       bus.emit('hardwarePlugged', change);
     });
     await discovery.start();

@@ -78,7 +78,10 @@ export class DisplayScheduleService implements Service {
       if (decision.on === this.#applied || display.status !== 'ok') return;
       await display.setPower(decision.on);
       this.#applied = decision.on;
-      logger.info({ on: decision.on, reason: decision.reason }, decision.on ? 'display woken by schedule' : 'display put to sleep by schedule');
+      logger.info(
+        { on: decision.on, reason: decision.reason },
+        decision.on ? 'display woken by schedule' : 'display put to sleep by schedule',
+      );
     } catch (error) {
       // Left unapplied: the next check tries again.
       logger.warn({ err: describeError(error) }, 'display schedule could not be applied');

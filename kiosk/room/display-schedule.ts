@@ -6,7 +6,13 @@ export interface SessionWindow {
   endsAt: Date;
 }
 
-export type DisplayReason = 'reception-hours' | 'session' | 'before-session' | 'outside-hours' | 'closed-day' | 'schedule-off';
+export type DisplayReason =
+  | 'reception-hours'
+  | 'session'
+  | 'before-session'
+  | 'outside-hours'
+  | 'closed-day'
+  | 'schedule-off';
 
 export interface DisplayDecision {
   on: boolean;
@@ -26,7 +32,16 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 export function localTime(at: Date, timeZone: string): LocalTime {
   let format = formatters.get(timeZone);
   if (!format) {
-    format = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      weekday: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
     formatters.set(timeZone, format);
   }
   const parts = Object.fromEntries(format.formatToParts(at).map((p) => [p.type, p.value]));
@@ -46,7 +61,12 @@ function toMinutes(clock: string): number {
  * and from `wakeBeforeSessionMinutes` before one, asleep otherwise (saves the panel, and a dark screen
  * tells a passer-by the room is closed). A session always wins over the hours.
  */
-export function decideDisplay(now: Date, config: DisplayScheduleConfig, timeZone: string, sessions: readonly SessionWindow[]): DisplayDecision {
+export function decideDisplay(
+  now: Date,
+  config: DisplayScheduleConfig,
+  timeZone: string,
+  sessions: readonly SessionWindow[],
+): DisplayDecision {
   if (!config.enabled) return { on: true, reason: 'schedule-off' };
   const nowMs = now.getTime();
   for (const session of sessions) {

@@ -29,11 +29,13 @@ export class RoomSignalsService implements Service {
     const { bus, logger } = this.options;
     const gpio = this.options.gpio();
     if (gpio) {
-      this.#disposers.push(gpio.events.on('button', (name) => {
-        logger.info({ button: name }, 'room button pressed');
-        bus.emit('roomButton', name);
-        if (name === 'mute') void this.#toggleMute();
-      }));
+      this.#disposers.push(
+        gpio.events.on('button', (name) => {
+          logger.info({ button: name }, 'room button pressed');
+          bus.emit('roomButton', name);
+          if (name === 'mute') void this.#toggleMute();
+        }),
+      );
     }
     let state = 'scheduled';
     let recorderStopped = false;

@@ -16,7 +16,9 @@ export function sessionCalendarFrom(store: SessionListing, isFinished: (state: s
   return {
     async windows(from, to) {
       const sessions = await store.listSessions({ from: from.toISOString(), to: to.toISOString() });
-      return sessions.filter((s) => !isFinished(s.state)).map((s) => ({ startsAt: new Date(s.startsAt), endsAt: new Date(s.endsAt) }));
+      return sessions
+        .filter((s) => !isFinished(s.state))
+        .map((s) => ({ startsAt: new Date(s.startsAt), endsAt: new Date(s.endsAt) }));
     },
   };
 }

@@ -42,7 +42,10 @@ export class SpeakerTrackingService implements Service {
     const { config, logger } = this.options;
     if (!config.enabled) return;
     if (config.presets.length === 0 || this.options.doa.driver === 'none' || !this.options.hasPtz()) {
-      logger.warn({ presets: config.presets.length, doa: this.options.doa.driver, ptz: this.options.hasPtz() }, 'speaker tracking enabled but needs presets, a DOA source and a PTZ head: left off');
+      logger.warn(
+        { presets: config.presets.length, doa: this.options.doa.driver, ptz: this.options.hasPtz() },
+        'speaker tracking enabled but needs presets, a DOA source and a PTZ head: left off',
+      );
       return;
     }
     const tracker = new SpeakerTracker(config);

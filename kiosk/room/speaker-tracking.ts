@@ -7,7 +7,10 @@ export function angularDistance(a: number, b: number): number {
   return d > 180 ? 360 - d : d;
 }
 
-type Policy = Pick<SpeakerTrackingConfig, 'presets' | 'holdMs' | 'hysteresisDegrees' | 'maxDistanceDegrees' | 'manualPauseMs'>;
+type Policy = Pick<
+  SpeakerTrackingConfig,
+  'presets' | 'holdMs' | 'hysteresisDegrees' | 'maxDistanceDegrees' | 'manualPauseMs'
+>;
 
 /**
  * Speaker tracking (pure, time passed in): which preset the camera should recall, given
@@ -77,7 +80,12 @@ export class SpeakerTracker {
     }
     if (!nearest || nearest.distance > this.policy.maxDistanceDegrees) return undefined;
     const current = this.policy.presets.find((p) => p.slot === this.#current);
-    if (current && current.slot !== nearest.slot && angularDistance(angle, current.angle) - nearest.distance < this.policy.hysteresisDegrees) return current.slot;
+    if (
+      current &&
+      current.slot !== nearest.slot &&
+      angularDistance(angle, current.angle) - nearest.distance < this.policy.hysteresisDegrees
+    )
+      return current.slot;
     return nearest.slot;
   }
 }

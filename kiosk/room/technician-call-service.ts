@@ -43,9 +43,11 @@ export class TechnicianCallService implements Service {
   }
 
   async start(): Promise<void> {
-    this.#disposers.push(this.options.bus.on('roomButton', (button) => {
-      if (button === 'callTechnician') this.raise('room-button');
-    }));
+    this.#disposers.push(
+      this.options.bus.on('roomButton', (button) => {
+        if (button === 'callTechnician') this.raise('room-button');
+      }),
+    );
   }
 
   async stop(): Promise<void> {
@@ -56,7 +58,15 @@ export class TechnicianCallService implements Service {
   raise(source: TechnicianCallSource): TechnicianCall {
     const waiting = this.#calls.find((c) => c.state === 'waiting');
     if (waiting) return waiting;
-    const call: TechnicianCall = { id: randomUUID(), source, sessionId: this.options.liveSession()?.id ?? null, raisedAt: this.#now.toISOString(), state: 'waiting', acknowledgedAt: null, acknowledgedBy: null };
+    const call: TechnicianCall = {
+      id: randomUUID(),
+      source,
+      sessionId: this.options.liveSession()?.id ?? null,
+      raisedAt: this.#now.toISOString(),
+      state: 'waiting',
+      acknowledgedAt: null,
+      acknowledgedBy: null,
+    };
     this.#calls = [...this.#calls, call].slice(-KEPT);
     this.options.logger.warn({ callId: call.id, source, sessionId: call.sessionId }, 'technician called');
     this.options.bus.emit('technicianCall', callEvent(call));
@@ -68,8 +78,19 @@ export class TechnicianCallService implements Service {
     const call = this.#calls.find((c) => c.id === id);
     if (!call) throw new HttpError(404, 'not_found', 'no such technician call');
     if (call.state === 'acknowledged') return call;
-    await this.options.audit.record({ actor: actor.user, role: actor.role, action: 'technician-call-acknowledged', target: `technician-call:${id}`, ...(call.sessionId ? { detail: `session:${call.sessionId}` } : {}) });
-    const acknowledged: TechnicianCall = { ...call, state: 'acknowledged', acknowledgedAt: this.#now.toISOString(), acknowledgedBy: actor.user };
+    await this.options.audit.record({
+      actor: actor.user,
+      role: actor.role,
+      action: 'technician-call-acknowledged',
+      target: `technician-call:${id}`,
+      ...(call.sessionId ? { detail: `session:${call.sessionId}` } : {}),
+    });
+    const acknowledged: TechnicianCall = {
+      ...call,
+      state: 'acknowledged',
+      acknowledgedAt: this.#now.toISOString(),
+      acknowledgedBy: actor.user,
+    };
     this.#calls = this.#calls.map((c) => (c.id === id ? acknowledged : c));
     this.options.logger.info({ callId: id, actor: actor.user }, 'technician call acknowledged');
     this.options.bus.emit('technicianCall', callEvent(acknowledged));

@@ -22,5 +22,9 @@ export function actorOf(req: Request): Actor | undefined {
  * else, and any request without a login, sees "Người tố cáo #n".
  */
 export function mayReadConfidential(actor: Actor | undefined): actor is Actor {
-  return actor !== undefined && (roles as readonly string[]).includes(actor.role) && can(actor.role as Role, 'identities.read');
+  return (
+    actor !== undefined &&
+    (roles as readonly string[]).includes(actor.role) &&
+    can(actor.role as Role, 'identities.read')
+  );
 }

@@ -1,7 +1,11 @@
 /** A refusal the API reports to its caller; `kind` maps to an HTTP status in the routers. */
 export class SessionError extends Error {
   override name = 'SessionError';
-  constructor(readonly kind: 'not_found' | 'conflict' | 'forbidden' | 'unavailable' | 'invalid', message: string, readonly details?: unknown) {
+  constructor(
+    readonly kind: 'not_found' | 'conflict' | 'forbidden' | 'unavailable' | 'invalid',
+    message: string,
+    readonly details?: unknown,
+  ) {
     super(message);
   }
 }

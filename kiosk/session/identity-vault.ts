@@ -40,7 +40,8 @@ export class IdentityVault {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     const mode = (await stat(keyPath)).mode & 0o777;
-    if ((mode & 0o077) !== 0) throw new Error(`identity key ${keyPath} is readable by others (mode ${mode.toString(8)}); chmod 600 it`);
+    if ((mode & 0o077) !== 0)
+      throw new Error(`identity key ${keyPath} is readable by others (mode ${mode.toString(8)}); chmod 600 it`);
     const key = Buffer.from((await readFile(keyPath, 'utf8')).trim(), 'hex');
     if (key.length !== 32) throw new Error(`identity key ${keyPath} is not 32 bytes of hex`);
     return new IdentityVault(key);

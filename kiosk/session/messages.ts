@@ -10,9 +10,29 @@ export interface Label {
 }
 
 export const sessionEventTypes = [
-  'scheduled', 'rescheduled', 'prepared', 'ready', 'started', 'resumed', 'gap', 'ended', 'closed', 'failed', 'aborted', 'retried',
-  'case-changed', 'preset-recalled', 'muted', 'unmuted', 'connection-lost', 'connection-restored', 'technician-called',
-  'recording-stopped', 'recording-resumed', 'source-lost', 'source-restored',
+  'scheduled',
+  'rescheduled',
+  'prepared',
+  'ready',
+  'started',
+  'resumed',
+  'gap',
+  'ended',
+  'closed',
+  'failed',
+  'aborted',
+  'retried',
+  'case-changed',
+  'preset-recalled',
+  'muted',
+  'unmuted',
+  'connection-lost',
+  'connection-restored',
+  'technician-called',
+  'recording-stopped',
+  'recording-resumed',
+  'source-lost',
+  'source-restored',
 ] as const;
 export type SessionEventType = (typeof sessionEventTypes)[number];
 
@@ -86,18 +106,36 @@ export function durationLabel(seconds: number): Label {
 
 /** "14:00 01/12/2026" in the room's time zone, 24 h, as a Vietnamese office writes it. */
 export function clockLabel(instant: string, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', day: '2-digit', month: '2-digit', year: 'numeric', hour12: false, timeZone }).formatToParts(new Date(instant));
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    hour: '2-digit',
+    minute: '2-digit',
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+    hour12: false,
+    timeZone,
+  }).formatToParts(new Date(instant));
   const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('hour')}:${part('minute')} ${part('day')}/${part('month')}/${part('year')}`;
 }
 
 /** Why Start is refused outside the start window (kiosk/session/start-window.ts). */
-export function startWindowRefusal(code: 'too_early' | 'too_late', times: { startsAt: string; opensAt: string; closesAt: string }, timeZone: string): Label {
+export function startWindowRefusal(
+  code: 'too_early' | 'too_late',
+  times: { startsAt: string; opensAt: string; closesAt: string },
+  timeZone: string,
+): Label {
   const startsAt = clockLabel(times.startsAt, timeZone);
   if (code === 'too_early') {
     const opensAt = clockLabel(times.opensAt, timeZone);
-    return { vi: `Buổi tiếp bắt đầu lúc ${startsAt} — chỉ có thể bắt đầu từ ${opensAt}.`, en: `The session starts at ${startsAt} — it can be started from ${opensAt}.` };
+    return {
+      vi: `Buổi tiếp bắt đầu lúc ${startsAt} — chỉ có thể bắt đầu từ ${opensAt}.`,
+      en: `The session starts at ${startsAt} — it can be started from ${opensAt}.`,
+    };
   }
   const closesAt = clockLabel(times.closesAt, timeZone);
-  return { vi: `Buổi tiếp lúc ${startsAt} đã quá giờ bắt đầu (hạn chót ${closesAt}): đề nghị xếp lại lịch.`, en: `The session at ${startsAt} is past its start window (until ${closesAt}): reschedule it.` };
+  return {
+    vi: `Buổi tiếp lúc ${startsAt} đã quá giờ bắt đầu (hạn chót ${closesAt}): đề nghị xếp lại lịch.`,
+    en: `The session at ${startsAt} is past its start window (until ${closesAt}): reschedule it.`,
+  };
 }

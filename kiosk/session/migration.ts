@@ -113,7 +113,19 @@ export const readinessFleetTriggerMigrationSql = `
 `;
 
 export const sessionMigrations: readonly Migration[] = [
-  { version: 3, name: 'sessions: schedule, cases, sealed citizens, session events, readiness runs', sql: sessionsMigrationSql },
-  { version: 7, name: 'sessions: a live session whose recorder stopped by itself', sql: sessionRecorderStopMigrationSql },
-  { version: 11, name: 'readiness: runs asked for by central monitoring (trigger fleet)', sql: readinessFleetTriggerMigrationSql },
+  {
+    version: 3,
+    name: 'sessions: schedule, cases, sealed citizens, session events, readiness runs',
+    sql: sessionsMigrationSql,
+  },
+  {
+    version: 7,
+    name: 'sessions: a live session whose recorder stopped by itself',
+    sql: sessionRecorderStopMigrationSql,
+  },
+  {
+    version: 11,
+    name: 'readiness: runs asked for by central monitoring (trigger fleet)',
+    sql: readinessFleetTriggerMigrationSql,
+  },
 ];

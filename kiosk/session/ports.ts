@@ -9,11 +9,29 @@
  */
 export interface RecordingPort {
   /** The storage policy's answer for a recording this big; `message` says why not (vi / en). */
-  admit(expectedBytes: number): Promise<{ ok: boolean; verdict: 'fits' | 'tight' | 'refused'; freeBytes: number; neededBytes: number; message: string }>;
-  begin(request: { sessionId: string; label: string; confidential: boolean; expectedBytes: number }): Promise<{ recordingId: string; dir: string }>;
-  resume(request: { sessionId: string; recordingId: string; since: string; cause: 'daemon-restart' | 'disk-full' | 'failure' }): Promise<unknown>;
+  admit(expectedBytes: number): Promise<{
+    ok: boolean;
+    verdict: 'fits' | 'tight' | 'refused';
+    freeBytes: number;
+    neededBytes: number;
+    message: string;
+  }>;
+  begin(request: {
+    sessionId: string;
+    label: string;
+    confidential: boolean;
+    expectedBytes: number;
+  }): Promise<{ recordingId: string; dir: string }>;
+  resume(request: {
+    sessionId: string;
+    recordingId: string;
+    since: string;
+    cause: 'daemon-restart' | 'disk-full' | 'failure';
+  }): Promise<unknown>;
   /** Stops the recorder (when it still runs); every reported segment is catalogued when it resolves. */
-  stopRecording(recordingId: string): Promise<{ clean: boolean; segments: number; durationSeconds: number; detail?: string }>;
+  stopRecording(
+    recordingId: string,
+  ): Promise<{ clean: boolean; segments: number; durationSeconds: number; detail?: string }>;
   /** Signs the manifest with the session's timeline (read through RecordingOwner.timeline). */
   seal(recordingId: string): Promise<void>;
   raiseConfidentiality(recordingId: string): Promise<void>;

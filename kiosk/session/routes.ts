@@ -10,13 +10,15 @@ import type { CitizenRecord } from './types.js';
 
 /** Turns the service's refusals into JSON API errors. */
 const sessionErrors: ErrorRequestHandler = (error, _req, _res, next) => {
-  if (error instanceof SessionError) next(new HttpError(httpStatusOf[error.kind], error.kind, error.message, error.details));
+  if (error instanceof SessionError)
+    next(new HttpError(httpStatusOf[error.kind], error.kind, error.message, error.details));
   else next(error);
 };
 
 const param = (req: Request, name: string): string => {
   const value = req.params[name];
-  if (typeof value !== 'string' || value.length === 0 || value.length > 64) throw new HttpError(400, 'bad_request', `bad ${name}`);
+  if (typeof value !== 'string' || value.length === 0 || value.length > 64)
+    throw new HttpError(400, 'bad_request', `bad ${name}`);
   return value;
 };
 
@@ -31,7 +33,14 @@ export function sessionKioskRouter(sessions: SessionService): express.Router {
       // When the session began (its first start): the screen counts the elapsed time from it.
       startedAt: current ? await sessions.startedAt(current.id) : null,
       // When Start is offered, so the screen can say why not yet (or no longer).
-      startWindow: window ? { open: window.ok, ...(window.ok ? {} : { code: window.code }), opensAt: window.opensAt, closesAt: window.closesAt } : null,
+      startWindow: window
+        ? {
+            open: window.ok,
+            ...(window.ok ? {} : { code: window.code }),
+            opensAt: window.opensAt,
+            closesAt: window.closesAt,
+          }
+        : null,
     });
   });
   // The public schedule board while the room is idle: today and the coming days, changes marked.
@@ -70,10 +79,19 @@ export function sessionKioskRouter(sessions: SessionService): express.Router {
 
 const publicRangeQuery = z.object({ days: z.coerce.number().int().min(1).max(14).default(7) });
 
-const rangeQuery = z.object({ from: z.iso.datetime({ offset: true }).optional(), to: z.iso.datetime({ offset: true }).optional() });
+const rangeQuery = z.object({
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+});
 
 /** Fields of a citizen the console lists; the identity is fetched one at a time from /identity. */
-const citizenSummary = (citizen: CitizenRecord) => ({ id: citizen.id, caseId: citizen.caseId, position: citizen.position, role: citizen.role, attendance: citizen.attendance });
+const citizenSummary = (citizen: CitizenRecord) => ({
+  id: citizen.id,
+  caseId: citizen.caseId,
+  position: citizen.position,
+  role: citizen.role,
+  attendance: citizen.attendance,
+});
 
 /**
  * The console's calls (LAN, behind the login, which sets `req.auth`). The schedule list is open to
@@ -110,7 +128,9 @@ export function sessionConsoleRouter(sessions: SessionService): express.Router {
     res.json({ case: await sessions.updateCase(param(req, 'caseId'), parseBody(caseInput, req)) });
   });
   router.post('/cases/:caseId/citizens', manage, async (req, res) => {
-    res.status(201).json({ citizen: citizenSummary(await sessions.addCitizen(param(req, 'caseId'), parseBody(citizenInput, req))) });
+    res
+      .status(201)
+      .json({ citizen: citizenSummary(await sessions.addCitizen(param(req, 'caseId'), parseBody(citizenInput, req))) });
   });
   router.put('/citizens/:id/attendance', manage, async (req, res) => {
     const { attendance } = parseBody(attendanceInput, req);

@@ -8,14 +8,27 @@ import { SessionError } from './errors.js';
 import { IdentityVault } from './identity-vault.js';
 import type { ActiveSessionPort, AuditPort, RecordingPort } from './ports.js';
 import {
-  fleetSchedulePayload, type Attendance, type CaseInput, type CitizenIdentity, type CitizenInput, type KioskEventInput, type ScheduleInput,
+  fleetSchedulePayload,
+  type Attendance,
+  type CaseInput,
+  type CitizenIdentity,
+  type CitizenInput,
+  type KioskEventInput,
+  type ScheduleInput,
 } from './schemas.js';
 import { clockLabel, startWindowRefusal } from './messages.js';
 import { SessionStore, type NewEvent } from './session-store.js';
 import { defaultStartWindow, startWindowVerdict, type StartWindow, type StartWindowVerdict } from './start-window.js';
-import { isFinished, isUpcoming, transition, type SessionState, type SessionTrigger, type TransitionContext } from './state-machine.js';
+import { isFinished, isUpcoming, transition, type SessionTrigger, type TransitionContext } from './state-machine.js';
 import type { CaseRecord, CitizenRecord, SessionRecord } from './types.js';
-import { fleetViewOfSession, sessionReport, sessionView, type FleetSessionView, type SessionReport, type SessionView } from './views.js';
+import {
+  fleetViewOfSession,
+  sessionReport,
+  sessionView,
+  type FleetSessionView,
+  type SessionReport,
+  type SessionView,
+} from './views.js';
 import { describeError } from '../../hal/core/describe-error.js';
 
 export interface SessionServiceOptions {
@@ -108,20 +121,31 @@ export class SessionService implements Service, ActiveSessionPort {
     this.#store = new SessionStore(this.options.database());
     this.#disposers.push(
       this.options.bus.on('segmentClosed', (segment: SegmentInfo) => {
-        void this.store.segmentClosed(segment.recordingId, segment.endedAt).catch((error: unknown) =>
-          this.options.logger.error({ err: String(error), recordingId: segment.recordingId }, 'cannot note segment end'),
-        );
+        void this.store
+          .segmentClosed(segment.recordingId, segment.endedAt)
+          .catch((error: unknown) =>
+            this.options.logger.error(
+              { err: String(error), recordingId: segment.recordingId },
+              'cannot note segment end',
+            ),
+          );
       }),
       // A preset recalled from the kiosk or the console during a session belongs in its timeline.
       this.options.bus.on('ptzPreset', (preset) => {
-        if (preset.action === 'recalled') this.#recordWhileLive({ type: 'preset-recalled', actor: preset.source, data: { preset: preset.slot, name: preset.name } });
+        if (preset.action === 'recalled')
+          this.#recordWhileLive({
+            type: 'preset-recalled',
+            actor: preset.source,
+            data: { preset: preset.slot, name: preset.name },
+          });
       }),
       // So does a call for the technician: the room's button (which also raises a call) and the touchscreen's call.
       this.options.bus.on('roomButton', (button) => {
         if (button === 'callTechnician') this.#recordWhileLive({ type: 'technician-called', actor: 'room-button' });
       }),
       this.options.bus.on('technicianCall', (call) => {
-        if (call.state === 'waiting' && call.source === 'kiosk') this.#recordWhileLive({ type: 'technician-called', actor: 'kiosk' });
+        if (call.state === 'waiting' && call.source === 'kiosk')
+          this.#recordWhileLive({ type: 'technician-called', actor: 'kiosk' });
       }),
     );
     await this.#recoverAfterCrash();
@@ -132,7 +156,8 @@ export class SessionService implements Service, ActiveSessionPort {
     clearInterval(this.#heartbeat);
     this.#heartbeat = undefined;
     // A live session stays live across a restart; this last heartbeat makes the gap start exactly now.
-    if (this.#live && this.#store) await this.#store.heartbeat(this.#live.id, this.#now.toISOString()).catch(() => undefined);
+    if (this.#live && this.#store)
+      await this.#store.heartbeat(this.#live.id, this.#now.toISOString()).catch(() => undefined);
     this.#live = null;
     this.#store = undefined;
     this.#vault = undefined;
@@ -146,7 +171,8 @@ export class SessionService implements Service, ActiveSessionPort {
 
   async updateSchedule(id: string, input: ScheduleInput): Promise<SessionRecord> {
     const session = await this.#get(id);
-    if (!isUpcoming(session.state)) throw new SessionError('conflict', `session is ${session.state}; only an upcoming session can be rescheduled`);
+    if (!isUpcoming(session.state))
+      throw new SessionError('conflict', `session is ${session.state}; only an upcoming session can be rescheduled`);
     return this.store.updateSchedule(id, input, this.#now.toISOString());
   }
 
@@ -170,7 +196,11 @@ export class SessionService implements Service, ActiveSessionPort {
   async upsertFromFleet(payload: unknown): Promise<FleetUpsertResult> {
     const parsed = fleetSchedulePayload.safeParse(payload);
     if (!parsed.success) {
-      throw new SessionError('invalid', 'fleet schedule payload does not match the expected shape', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+      throw new SessionError(
+        'invalid',
+        'fleet schedule payload does not match the expected shape',
+        parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+      );
     }
     const result: FleetUpsertResult = { created: 0, updated: 0, cancelled: 0, ignored: 0 };
     for (const entry of parsed.data.sessions) {
@@ -214,7 +244,11 @@ export class SessionService implements Service, ActiveSessionPort {
   async updateCase(caseId: string, input: CaseInput): Promise<CaseRecord> {
     const existing = await this.store.getCase(caseId);
     if (!existing) throw new SessionError('not_found', 'no such case');
-    if (existing.type === 'TC' && input.type !== 'TC') throw new SessionError('conflict', 'a denunciation cannot be changed into another type: its identities stay confidential');
+    if (existing.type === 'TC' && input.type !== 'TC')
+      throw new SessionError(
+        'conflict',
+        'a denunciation cannot be changed into another type: its identities stay confidential',
+      );
     const updated = await this.store.updateCase(caseId, input, this.#now.toISOString());
     await this.#raiseRecordingConfidentiality(await this.#get(updated.sessionId), updated);
     return updated;
@@ -229,7 +263,13 @@ export class SessionService implements Service, ActiveSessionPort {
   async addCitizen(caseId: string, input: CitizenInput): Promise<CitizenRecord> {
     const caseRecord = await this.store.getCase(caseId);
     if (!caseRecord) throw new SessionError('not_found', 'no such case');
-    return this.store.addCitizen(caseRecord, input.role, input.attendance, (citizenId) => this.#sealer.seal(input.identity, citizenId), this.#now.toISOString());
+    return this.store.addCitizen(
+      caseRecord,
+      input.role,
+      input.attendance,
+      (citizenId) => this.#sealer.seal(input.identity, citizenId),
+      this.#now.toISOString(),
+    );
   }
 
   async setAttendance(citizenId: string, attendance: Attendance): Promise<CitizenRecord> {
@@ -249,15 +289,28 @@ export class SessionService implements Service, ActiveSessionPort {
     // A denouncer is protected whatever the case type says.
     const confidential = caseRecord?.confidential !== false || citizen.role === 'denouncer';
     if (!actor) throw new SessionError('forbidden', 'reading an identity needs a console login');
-    if (confidential && !mayReadConfidential(actor)) throw new SessionError('forbidden', 'this identity is confidential; your role may not read it');
+    if (confidential && !mayReadConfidential(actor))
+      throw new SessionError('forbidden', 'this identity is confidential; your role may not read it');
     // Every identity read is audited, confidential or not: the audit log is the record of who saw whom.
     try {
-      await this.options.audit.record({ actor: actor.user, role: actor.role, action: 'identity-view', target: `citizen:${citizen.id}`, detail: `session:${citizen.sessionId}` });
+      await this.options.audit.record({
+        actor: actor.user,
+        role: actor.role,
+        action: 'identity-view',
+        target: `citizen:${citizen.id}`,
+        detail: `session:${citizen.sessionId}`,
+      });
     } catch (error) {
-      this.options.logger.error({ err: describeError(error), citizenId: citizen.id }, 'identity read refused: audit not written');
+      this.options.logger.error(
+        { err: describeError(error), citizenId: citizen.id },
+        'identity read refused: audit not written',
+      );
       throw new SessionError('unavailable', 'the audit log cannot record this read, so it is refused');
     }
-    this.options.logger.info({ actor: actor.user, role: actor.role, citizenId: citizen.id, confidential }, 'identity read');
+    this.options.logger.info(
+      { actor: actor.user, role: actor.role, citizenId: citizen.id, confidential },
+      'identity read',
+    );
     return this.#sealer.open<CitizenIdentity>(citizen.identitySealed, citizen.id);
   }
 
@@ -278,10 +331,15 @@ export class SessionService implements Service, ActiveSessionPort {
    */
   async publicSchedule(days: number): Promise<PublicScheduleEntry[]> {
     const from = startOfDay(this.#now, this.options.timeZone ?? 'Asia/Ho_Chi_Minh');
-    const sessions = await this.store.listSessions({ from: from.toISOString(), to: new Date(from.getTime() + days * 86_400_000).toISOString() });
+    const sessions = await this.store.listSessions({
+      from: from.toISOString(),
+      to: new Date(from.getTime() + days * 86_400_000).toISOString(),
+    });
     return Promise.all(
       sessions.map(async (session) => {
-        const changes = (await this.store.events(session.id)).filter((e) => e.type === 'rescheduled' || e.type === 'aborted');
+        const changes = (await this.store.events(session.id)).filter(
+          (e) => e.type === 'rescheduled' || e.type === 'aborted',
+        );
         const last = changes.at(-1);
         return {
           id: session.id,
@@ -309,11 +367,16 @@ export class SessionService implements Service, ActiveSessionPort {
     const started = events.find((e) => e.type === 'started');
     const closing = events.findLast((e) => e.type === 'closed' || e.type === 'failed');
     const number = (value: unknown) => (typeof value === 'number' ? value : null);
-    const gapSeconds = events.filter((e) => e.type === 'gap').reduce((sum, e) => sum + (number(e.data.seconds) ?? 0), 0);
+    const gapSeconds = events
+      .filter((e) => e.type === 'gap')
+      .reduce((sum, e) => sum + (number(e.data.seconds) ?? 0), 0);
     let check: { sealed: boolean; ok: boolean; segments: number } | null = null;
     if (session.recordingId && this.options.recordings.verify) {
       check = await this.options.recordings.verify(session.recordingId).catch((error: unknown) => {
-        this.options.logger.error({ sessionId: id, err: describeError(error) }, 'end summary: recording could not be verified');
+        this.options.logger.error(
+          { sessionId: id, err: describeError(error) },
+          'end summary: recording could not be verified',
+        );
         return null;
       });
     }
@@ -321,7 +384,8 @@ export class SessionService implements Service, ActiveSessionPort {
       state: session.state,
       startedAt: started?.at ?? null,
       endedAt: closing?.at ?? null,
-      durationSeconds: started && closing ? Math.max(0, (Date.parse(closing.at) - Date.parse(started.at)) / 1000) : null,
+      durationSeconds:
+        started && closing ? Math.max(0, (Date.parse(closing.at) - Date.parse(started.at)) / 1000) : null,
       segments: check?.segments ?? number(closing?.data.segments),
       gapSeconds,
       sealed: check?.sealed ?? false,
@@ -354,7 +418,12 @@ export class SessionService implements Service, ActiveSessionPort {
 
   async fleetView(id: string): Promise<FleetSessionView> {
     const session = await this.#get(id);
-    return fleetViewOfSession(session, await this.store.cases(id), await this.store.citizens(id), await this.store.events(id));
+    return fleetViewOfSession(
+      session,
+      await this.store.cases(id),
+      await this.store.citizens(id),
+      await this.store.events(id),
+    );
   }
 
   async report(id: string): Promise<SessionReport> {
@@ -368,8 +437,17 @@ export class SessionService implements Service, ActiveSessionPort {
     return this.#transition(id, 'prepare', { type: 'prepared', actor });
   }
 
-  markReady(id: string, actor: string, context: Pick<TransitionContext, 'readiness' | 'readinessOverride'>): Promise<SessionRecord> {
-    return this.#transition(id, 'markReady', { type: 'ready', actor, data: { readiness: context.readiness ?? null } }, context);
+  markReady(
+    id: string,
+    actor: string,
+    context: Pick<TransitionContext, 'readiness' | 'readinessOverride'>,
+  ): Promise<SessionRecord> {
+    return this.#transition(
+      id,
+      'markReady',
+      { type: 'ready', actor, data: { readiness: context.readiness ?? null } },
+      context,
+    );
   }
 
   /** Starts recording and makes the session live; refused when the disk cannot hold it. */
@@ -379,25 +457,53 @@ export class SessionService implements Service, ActiveSessionPort {
     if (isUpcoming(session.state)) {
       const window = this.startWindow(session);
       if (!window.ok) {
-        const reason = startWindowRefusal(window.code, { startsAt: session.startsAt, ...window }, this.options.timeZone ?? 'Asia/Ho_Chi_Minh');
-        throw new SessionError('conflict', reason.vi, { code: `start_${window.code}`, startsAt: session.startsAt, opensAt: window.opensAt, closesAt: window.closesAt, message: reason });
+        const reason = startWindowRefusal(
+          window.code,
+          { startsAt: session.startsAt, ...window },
+          this.options.timeZone ?? 'Asia/Ho_Chi_Minh',
+        );
+        throw new SessionError('conflict', reason.vi, {
+          code: `start_${window.code}`,
+          startsAt: session.startsAt,
+          opensAt: window.opensAt,
+          closesAt: window.closesAt,
+          message: reason,
+        });
       }
     }
     const now = this.#now;
-    const seconds = Math.max(Date.parse(session.endsAt) - now.getTime(), Date.parse(session.endsAt) - Date.parse(session.startsAt)) / 1000;
+    const seconds =
+      Math.max(Date.parse(session.endsAt) - now.getTime(), Date.parse(session.endsAt) - Date.parse(session.startsAt)) /
+      1000;
     const expectedBytes = this.options.expectedBytes(seconds);
     const hold = await this.options.recordings.admit(expectedBytes);
     const check = transition(session.state, 'start', { storageCanHold: hold.ok });
     if (!check.ok) {
       const storage = check.code === 'guard_failed' && !hold.ok;
-      throw new SessionError('conflict', storage ? hold.message : check.reason, storage ? { code: 'storage_refused' } : undefined);
+      throw new SessionError(
+        'conflict',
+        storage ? hold.message : check.reason,
+        storage ? { code: 'storage_refused' } : undefined,
+      );
     }
     // A mute left over from the last session must not silence this one's recording.
-    await this.options.resetMicrophone?.().catch((error: unknown) => this.options.logger.warn({ sessionId: id, err: describeError(error) }, 'microphone could not be unmuted at session start'));
+    await this.options
+      .resetMicrophone?.()
+      .catch((error: unknown) =>
+        this.options.logger.warn(
+          { sessionId: id, err: describeError(error) },
+          'microphone could not be unmuted at session start',
+        ),
+      );
     let recording: { recordingId: string; dir: string };
     try {
       const confidential = (await this.store.cases(id)).some((c) => c.confidential);
-      recording = await this.options.recordings.begin({ sessionId: id, label: session.title, confidential, expectedBytes });
+      recording = await this.options.recordings.begin({
+        sessionId: id,
+        label: session.title,
+        confidential,
+        expectedBytes,
+      });
     } catch (error) {
       this.options.logger.error({ sessionId: id, err: describeError(error) }, 'recorder did not start');
       throw new SessionError('unavailable', describeError(error));
@@ -407,11 +513,28 @@ export class SessionService implements Service, ActiveSessionPort {
     try {
       // Read again: while the recorder started, the readiness run it interrupted may have moved the
       // session on (scheduled → preparing → ready); the start applies to the session as it is now.
-      started = await this.#apply(await this.#get(id), 'start', { type: 'started', actor, at: this.#now.toISOString(), data: { recordingId } }, { storageCanHold: hold.ok }, { recordingId, recordingDir: recording.dir });
+      started = await this.#apply(
+        await this.#get(id),
+        'start',
+        { type: 'started', actor, at: this.#now.toISOString(), data: { recordingId } },
+        { storageCanHold: hold.ok },
+        { recordingId, recordingDir: recording.dir },
+      );
     } catch (error) {
       // Not live after all (e.g. a fleet abort won the race): a recorder nobody will stop must not run on.
-      this.options.logger.warn({ sessionId: id, recordingId, err: describeError(error) }, 'session did not go live after its recorder started: recorder stopped');
-      await this.options.recordings.stopRecording(recordingId).then(() => this.options.recordings.seal(recordingId)).catch((stopError: unknown) => this.options.logger.error({ sessionId: id, err: String(stopError) }, 'recorder did not stop after a failed start'));
+      this.options.logger.warn(
+        { sessionId: id, recordingId, err: describeError(error) },
+        'session did not go live after its recorder started: recorder stopped',
+      );
+      await this.options.recordings
+        .stopRecording(recordingId)
+        .then(() => this.options.recordings.seal(recordingId))
+        .catch((stopError: unknown) =>
+          this.options.logger.error(
+            { sessionId: id, err: String(stopError) },
+            'recorder did not stop after a failed start',
+          ),
+        );
       throw error;
     }
     this.#goLive(started);
@@ -425,15 +548,32 @@ export class SessionService implements Service, ActiveSessionPort {
   async endSession(id: string, actor: string, reason?: string): Promise<SessionRecord> {
     const ending = await this.#transition(id, 'end', { type: 'ended', actor, data: reason ? { reason } : {} });
     this.#leaveLive(id);
-    if (!ending.recordingId) return this.#apply(ending, 'finalize', { type: 'closed', actor, at: this.#now.toISOString() });
-    const stopped = await this.options.recordings.stopRecording(ending.recordingId).catch((error: unknown) => ({ clean: false, segments: 0, durationSeconds: 0, detail: describeError(error) }));
-    const summary = { segments: stopped.segments, durationSeconds: stopped.durationSeconds, ...(stopped.detail ? { detail: stopped.detail } : {}) };
+    if (!ending.recordingId)
+      return this.#apply(ending, 'finalize', { type: 'closed', actor, at: this.#now.toISOString() });
+    const stopped = await this.options.recordings
+      .stopRecording(ending.recordingId)
+      .catch((error: unknown) => ({ clean: false, segments: 0, durationSeconds: 0, detail: describeError(error) }));
+    const summary = {
+      segments: stopped.segments,
+      durationSeconds: stopped.durationSeconds,
+      ...(stopped.detail ? { detail: stopped.detail } : {}),
+    };
     let final: SessionRecord;
     if (stopped.clean) {
-      final = await this.#apply(ending, 'finalize', { type: 'closed', actor, at: this.#now.toISOString(), data: summary });
+      final = await this.#apply(ending, 'finalize', {
+        type: 'closed',
+        actor,
+        at: this.#now.toISOString(),
+        data: summary,
+      });
     } else {
       this.options.logger.error({ sessionId: id, err: stopped.detail }, 'recording did not finalize');
-      final = await this.#apply(ending, 'fail', { type: 'failed', actor, at: this.#now.toISOString(), data: { ...summary, reason: `recording did not finalize: ${stopped.detail}` } });
+      final = await this.#apply(ending, 'fail', {
+        type: 'failed',
+        actor,
+        at: this.#now.toISOString(),
+        data: { ...summary, reason: `recording did not finalize: ${stopped.detail}` },
+      });
     }
     await this.#seal(final);
     return final;
@@ -448,17 +588,33 @@ export class SessionService implements Service, ActiveSessionPort {
     try {
       await this.options.recordings.seal(session.recordingId);
     } catch (error) {
-      this.options.logger.error({ sessionId: session.id, recordingId: session.recordingId, err: describeError(error) }, 'recording manifest could not be sealed');
+      this.options.logger.error(
+        { sessionId: session.id, recordingId: session.recordingId, err: describeError(error) },
+        'recording manifest could not be sealed',
+      );
     }
   }
 
   // ── RecordingOwner (kiosk/recording) ────────────────────────────────────────────────────────
 
   /** A stop, gap, resume or lost source of this session's recording, written into its timeline. */
-  async addTimelineEntry(sessionId: string, entry: { type: 'recording-stopped' | 'recording-resumed' | 'gap' | 'source-lost' | 'source-restored'; at: string; data: Record<string, unknown> }): Promise<void> {
+  async addTimelineEntry(
+    sessionId: string,
+    entry: {
+      type: 'recording-stopped' | 'recording-resumed' | 'gap' | 'source-lost' | 'source-restored';
+      at: string;
+      data: Record<string, unknown>;
+    },
+  ): Promise<void> {
     await this.store.addEvent(sessionId, { type: entry.type, at: entry.at, actor: 'system', data: entry.data });
     if (entry.type === 'gap') {
-      const { recordingId, from, to, seconds, cause } = entry.data as { recordingId: string; from: string; to: string; seconds: number; cause: string };
+      const { recordingId, from, to, seconds, cause } = entry.data as {
+        recordingId: string;
+        from: string;
+        to: string;
+        seconds: number;
+        cause: string;
+      };
       this.options.bus.emit('sessionGap', { sessionId, recordingId, from, to, seconds, cause });
     }
   }
@@ -485,18 +641,31 @@ export class SessionService implements Service, ActiveSessionPort {
   /** Persists the recorder's stop (or its end) and tells the screens and the fleet: the session changed, not its state. */
   async #markRecorder(sessionId: string, stop: { at: string; cause: string } | null, at: string): Promise<void> {
     const updated = await this.store.setRecorderStopped(sessionId, stop);
-    if (updated) this.options.bus.emit('sessionStateChanged', { sessionId, from: updated.state, to: updated.state, at, recordingId: updated.recordingId });
+    if (updated)
+      this.options.bus.emit('sessionStateChanged', {
+        sessionId,
+        from: updated.state,
+        to: updated.state,
+        at,
+        recordingId: updated.recordingId,
+      });
   }
 
   /** The officer or technician restarts a recording that stopped by itself (after freeing space). */
   async resumeRecording(id: string, actor: string): Promise<SessionRecord> {
     const session = await this.#get(id);
-    if (session.state !== 'live' || !session.recorderStopped || !session.recordingId) throw new SessionError('conflict', 'the session is not live with a stopped recording');
+    if (session.state !== 'live' || !session.recorderStopped || !session.recordingId)
+      throw new SessionError('conflict', 'the session is not live with a stopped recording');
     const seconds = Math.max(0, (Date.parse(session.endsAt) - this.#now.getTime()) / 1000);
     const hold = await this.options.recordings.admit(this.options.expectedBytes(seconds));
     if (!hold.ok) throw new SessionError('conflict', hold.message);
     try {
-      await this.options.recordings.resume({ sessionId: id, recordingId: session.recordingId, since: session.recorderStopped.at, cause: session.recorderStopped.cause === 'disk-full' ? 'disk-full' : 'failure' });
+      await this.options.recordings.resume({
+        sessionId: id,
+        recordingId: session.recordingId,
+        since: session.recorderStopped.at,
+        cause: session.recorderStopped.cause === 'disk-full' ? 'disk-full' : 'failure',
+      });
     } catch (error) {
       throw new SessionError('unavailable', describeError(error));
     }
@@ -508,10 +677,14 @@ export class SessionService implements Service, ActiveSessionPort {
   async addKioskEvent(id: string, input: KioskEventInput, actor: string): Promise<void> {
     const session = await this.#get(id);
     if (session.state !== 'live' && session.state !== 'ready' && session.state !== 'preparing') {
-      throw new SessionError('conflict', `session is ${session.state}; events are recorded while it is being prepared or live`);
+      throw new SessionError(
+        'conflict',
+        `session is ${session.state}; events are recorded while it is being prepared or live`,
+      );
     }
     const { type, ...data } = input;
-    if (type === 'case-changed' && (await this.store.getCase(input.caseId))?.sessionId !== id) throw new SessionError('not_found', 'no such case in this session');
+    if (type === 'case-changed' && (await this.store.getCase(input.caseId))?.sessionId !== id)
+      throw new SessionError('not_found', 'no such case in this session');
     await this.store.addEvent(id, { type, at: this.#now.toISOString(), actor, data });
     this.options.logger.info({ sessionId: id, event: type }, 'session event');
   }
@@ -537,7 +710,12 @@ export class SessionService implements Service, ActiveSessionPort {
     for (const session of await this.store.sessionsInStates(['live', 'ending'])) {
       if (session.state === 'ending') {
         // The recorder was being stopped when we died: close the session and seal what was written.
-        const closed = await this.#apply(session, 'finalize', { type: 'closed', actor: 'system', at: this.#now.toISOString(), data: { recovered: true } });
+        const closed = await this.#apply(session, 'finalize', {
+          type: 'closed',
+          actor: 'system',
+          at: this.#now.toISOString(),
+          data: { recovered: true },
+        });
         await this.#seal(closed);
         continue;
       }
@@ -545,18 +723,36 @@ export class SessionService implements Service, ActiveSessionPort {
       if (!session.recordingId) continue;
       try {
         this.#goLive(session);
-        await this.options.recordings.resume({ sessionId: session.id, recordingId: session.recordingId, since: session.recorderStopped?.at ?? lastLife, cause: 'daemon-restart' });
+        await this.options.recordings.resume({
+          sessionId: session.id,
+          recordingId: session.recordingId,
+          since: session.recorderStopped?.at ?? lastLife,
+          cause: 'daemon-restart',
+        });
       } catch (error) {
         this.#leaveLive(session.id);
         const message = describeError(error);
         this.options.logger.error({ sessionId: session.id, err: message }, 'cannot resume recording after restart');
-        const failed = await this.#apply(session, 'fail', { type: 'failed', actor: 'system', at: this.#now.toISOString(), data: { reason: `recording could not resume: ${message}` } });
+        const failed = await this.#apply(session, 'fail', {
+          type: 'failed',
+          actor: 'system',
+          at: this.#now.toISOString(),
+          data: { reason: `recording could not resume: ${message}` },
+        });
         await this.#seal(failed);
         continue;
       }
-      const resumed = await this.#apply(session, 'resume', { type: 'resumed', actor: 'system', at: this.#now.toISOString(), data: { recordingId: session.recordingId } });
+      const resumed = await this.#apply(session, 'resume', {
+        type: 'resumed',
+        actor: 'system',
+        at: this.#now.toISOString(),
+        data: { recordingId: session.recordingId },
+      });
       if (session.recorderStopped) await this.recorderResumed(session.id, this.#now.toISOString());
-      this.options.logger.warn({ sessionId: session.id, recordingId: session.recordingId, gapFrom: lastLife }, 'live session resumed after restart');
+      this.options.logger.warn(
+        { sessionId: session.id, recordingId: session.recordingId, gapFrom: lastLife },
+        'live session resumed after restart',
+      );
       this.#goLive(resumed);
     }
   }
@@ -565,7 +761,9 @@ export class SessionService implements Service, ActiveSessionPort {
     if (!this.#live || !this.#store) return;
     void this.#store
       .addEvent(this.#live.id, { ...event, at: this.#now.toISOString() })
-      .catch((error: unknown) => this.options.logger.error({ err: String(error), event: event.type }, 'cannot record session event'));
+      .catch((error: unknown) =>
+        this.options.logger.error({ err: String(error), event: event.type }, 'cannot record session event'),
+      );
   }
 
   #goLive(session: SessionRecord): void {
@@ -573,7 +771,9 @@ export class SessionService implements Service, ActiveSessionPort {
     clearInterval(this.#heartbeat);
     this.#heartbeat = setInterval(() => {
       if (!this.#live || !this.#store) return;
-      void this.#store.heartbeat(this.#live.id, this.#now.toISOString()).catch((error: unknown) => this.options.logger.error({ err: String(error) }, 'heartbeat write failed'));
+      void this.#store
+        .heartbeat(this.#live.id, this.#now.toISOString())
+        .catch((error: unknown) => this.options.logger.error({ err: String(error) }, 'heartbeat write failed'));
     }, this.options.heartbeatMs ?? 2000);
     this.#heartbeat.unref();
   }
@@ -585,7 +785,12 @@ export class SessionService implements Service, ActiveSessionPort {
     this.#heartbeat = undefined;
   }
 
-  async #transition(id: string, trigger: SessionTrigger, event: Omit<NewEvent, 'at'>, context: TransitionContext = {}): Promise<SessionRecord> {
+  async #transition(
+    id: string,
+    trigger: SessionTrigger,
+    event: Omit<NewEvent, 'at'>,
+    context: TransitionContext = {},
+  ): Promise<SessionRecord> {
     return this.#apply(await this.#get(id), trigger, { ...event, at: this.#now.toISOString() }, context);
   }
 
@@ -593,7 +798,13 @@ export class SessionService implements Service, ActiveSessionPort {
    * The one way a session moves: the state machine says where `trigger` leads from the session's
    * state, given the facts; then state + event are persisted in one transaction and the bus is told.
    */
-  async #apply(session: SessionRecord, trigger: SessionTrigger, event: NewEvent, context: TransitionContext = {}, recording?: { recordingId: string; recordingDir: string }): Promise<SessionRecord> {
+  async #apply(
+    session: SessionRecord,
+    trigger: SessionTrigger,
+    event: NewEvent,
+    context: TransitionContext = {},
+    recording?: { recordingId: string; recordingDir: string },
+  ): Promise<SessionRecord> {
     const outcome = transition(session.state, trigger, context);
     if (!outcome.ok) throw new SessionError('conflict', outcome.reason);
     const to = outcome.to;
@@ -604,7 +815,13 @@ export class SessionService implements Service, ActiveSessionPort {
       throw new SessionError('conflict', describeError(error));
     }
     this.options.logger.info({ sessionId: session.id, from: session.state, to, event: event.type }, 'session state');
-    this.options.bus.emit('sessionStateChanged', { sessionId: session.id, from: session.state, to, at: event.at, recordingId: updated.recordingId });
+    this.options.bus.emit('sessionStateChanged', {
+      sessionId: session.id,
+      from: session.state,
+      to,
+      at: event.at,
+      recordingId: updated.recordingId,
+    });
     return updated;
   }
 
@@ -615,8 +832,11 @@ export class SessionService implements Service, ActiveSessionPort {
   }
 
   async #view(session: SessionRecord, forConsole: boolean): Promise<SessionView> {
-    const nameOf = (citizen: CitizenRecord) => this.#sealer.open<CitizenIdentity>(citizen.identitySealed, citizen.id).name;
-    return sessionView(session, await this.store.cases(session.id), await this.store.citizens(session.id), nameOf, { withConfidentialSummaries: forConsole });
+    const nameOf = (citizen: CitizenRecord) =>
+      this.#sealer.open<CitizenIdentity>(citizen.identitySealed, citizen.id).name;
+    return sessionView(session, await this.store.cases(session.id), await this.store.citizens(session.id), nameOf, {
+      withConfidentialSummaries: forConsole,
+    });
   }
 }
 
@@ -630,7 +850,13 @@ function latest(...instants: (string | null)[]): string | undefined {
 
 /** Midnight of `now`'s day in the room's time zone (a board shows "today" as the room lives it). */
 function startOfDay(now: Date, timeZone: string): Date {
-  const parts = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false, timeZone }).formatToParts(now);
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hour12: false,
+    timeZone,
+  }).formatToParts(now);
   const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value ?? 0) % 24;
   const sinceMidnight = ((part('hour') * 60 + part('minute')) * 60 + part('second')) * 1000 + now.getMilliseconds();
   return new Date(now.getTime() - sinceMidnight);

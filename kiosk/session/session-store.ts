@@ -32,14 +32,33 @@ export class SessionStore {
 
   // ── schedule ────────────────────────────────────────────────────────────────────────────────
 
-  createSession(input: ScheduleInput, origin: SessionRecord['origin'], at: string, fleet?: { fleetId: string; revision: number }): Promise<SessionRecord> {
+  createSession(
+    input: ScheduleInput,
+    origin: SessionRecord['origin'],
+    at: string,
+    fleet?: { fleetId: string; revision: number },
+  ): Promise<SessionRecord> {
     const id = randomUUID();
     return this.#serial(() =>
       this.db.transaction(async (tx) => {
         await tx.run(
           `INSERT INTO sessions (id, kind, title, chair_site, bridge_points, starts_at, ends_at, state, state_since, origin, fleet_id, fleet_revision, created_at, updated_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, 'scheduled', ?, ?, ?, ?, ?, ?)`,
-          [id, input.kind, input.title, JSON.stringify(input.chairSite), JSON.stringify(input.bridgePoints), input.startsAt, input.endsAt, at, origin, fleet?.fleetId ?? null, fleet?.revision ?? null, at, at],
+          [
+            id,
+            input.kind,
+            input.title,
+            JSON.stringify(input.chairSite),
+            JSON.stringify(input.bridgePoints),
+            input.startsAt,
+            input.endsAt,
+            at,
+            origin,
+            fleet?.fleetId ?? null,
+            fleet?.revision ?? null,
+            at,
+            at,
+          ],
         );
         await insertEvent(tx, id, { type: 'scheduled', at, data: { origin } });
         return (await this.#getWith(tx, id))!;
@@ -52,9 +71,23 @@ export class SessionStore {
       this.db.transaction(async (tx) => {
         await tx.run(
           `UPDATE sessions SET kind = ?, title = ?, chair_site = ?, bridge_points = ?, starts_at = ?, ends_at = ?, fleet_revision = COALESCE(?, fleet_revision), updated_at = ? WHERE id = ?`,
-          [input.kind, input.title, JSON.stringify(input.chairSite), JSON.stringify(input.bridgePoints), input.startsAt, input.endsAt, fleetRevision ?? null, at, id],
+          [
+            input.kind,
+            input.title,
+            JSON.stringify(input.chairSite),
+            JSON.stringify(input.bridgePoints),
+            input.startsAt,
+            input.endsAt,
+            fleetRevision ?? null,
+            at,
+            id,
+          ],
         );
-        await insertEvent(tx, id, { type: 'rescheduled', at, data: { startsAt: input.startsAt, endsAt: input.endsAt } });
+        await insertEvent(tx, id, {
+          type: 'rescheduled',
+          at,
+          data: { startsAt: input.startsAt, endsAt: input.endsAt },
+        });
         return (await this.#getWith(tx, id))!;
       }),
     );
@@ -79,7 +112,10 @@ export class SessionStore {
   }
 
   async sessionsInStates(states: readonly SessionState[]): Promise<SessionRecord[]> {
-    const rows = await this.db.all<Row>(`SELECT * FROM sessions WHERE state IN (${states.map(() => '?').join(', ')}) ORDER BY starts_at, id`, [...states]);
+    const rows = await this.db.all<Row>(
+      `SELECT * FROM sessions WHERE state IN (${states.map(() => '?').join(', ')}) ORDER BY starts_at, id`,
+      [...states],
+    );
     return rows.map(sessionFromRow);
   }
 
@@ -87,7 +123,13 @@ export class SessionStore {
    * Moves a session to `to` only if it is still in `from`, and writes its event in the same
    * transaction: the state and its history never disagree, even across a crash.
    */
-  applyTransition(id: string, from: SessionState, to: SessionState, event: NewEvent, recording?: { recordingId: string; recordingDir: string }): Promise<SessionRecord> {
+  applyTransition(
+    id: string,
+    from: SessionState,
+    to: SessionState,
+    event: NewEvent,
+    recording?: { recordingId: string; recordingDir: string },
+  ): Promise<SessionRecord> {
     return this.#serial(() =>
       this.db.transaction(async (tx) => {
         const { changes } = await tx.run(
@@ -95,7 +137,19 @@ export class SessionStore {
              recorder_stopped_at = CASE WHEN ? IN ('live', 'ending') THEN recorder_stopped_at END, recorder_stop_cause = CASE WHEN ? IN ('live', 'ending') THEN recorder_stop_cause END,
              heartbeat_at = CASE WHEN ? = 'live' THEN ? ELSE heartbeat_at END
            WHERE id = ? AND state = ?`,
-          [to, event.at, event.at, recording?.recordingId ?? null, recording?.recordingDir ?? null, to, to, to, event.at, id, from],
+          [
+            to,
+            event.at,
+            event.at,
+            recording?.recordingId ?? null,
+            recording?.recordingDir ?? null,
+            to,
+            to,
+            to,
+            event.at,
+            id,
+            from,
+          ],
         );
         if (changes !== 1) throw new Error(`session ${id} is no longer ${from}`);
         await insertEvent(tx, id, event);
@@ -107,7 +161,14 @@ export class SessionStore {
   addEvent(sessionId: string, event: NewEvent): Promise<SessionEvent> {
     return this.#serial(async () => {
       const { lastID } = await insertEvent(this.db, sessionId, event);
-      return { id: lastID, sessionId, at: event.at, type: event.type, actor: event.actor ?? null, data: event.data ?? {} };
+      return {
+        id: lastID,
+        sessionId,
+        at: event.at,
+        type: event.type,
+        actor: event.actor ?? null,
+        data: event.data ?? {},
+      };
     });
   }
 
@@ -126,7 +187,11 @@ export class SessionStore {
   /** Marks (or, with null, clears) a live session's recorder as stopped by itself. */
   setRecorderStopped(id: string, stop: { at: string; cause: string } | null): Promise<SessionRecord | undefined> {
     return this.#serial(async () => {
-      await this.db.run('UPDATE sessions SET recorder_stopped_at = ?, recorder_stop_cause = ? WHERE id = ?', [stop?.at ?? null, stop?.cause ?? null, id]);
+      await this.db.run('UPDATE sessions SET recorder_stopped_at = ?, recorder_stop_cause = ? WHERE id = ?', [
+        stop?.at ?? null,
+        stop?.cause ?? null,
+        id,
+      ]);
       return this.getSession(id);
     });
   }
@@ -156,7 +221,17 @@ export class SessionStore {
       await this.db.run(
         `INSERT INTO session_cases (id, session_id, position, type, summary, flags, confidential, created_at, updated_at)
          VALUES (?, ?, (SELECT COALESCE(MAX(position), 0) + 1 FROM session_cases WHERE session_id = ?), ?, ?, ?, ?, ?, ?)`,
-        [id, sessionId, sessionId, input.type, input.summary, JSON.stringify(input.flags), confidential ? 1 : 0, at, at],
+        [
+          id,
+          sessionId,
+          sessionId,
+          input.type,
+          input.summary,
+          JSON.stringify(input.flags),
+          confidential ? 1 : 0,
+          at,
+          at,
+        ],
       );
       return (await this.getCase(id))!;
     });
@@ -166,9 +241,10 @@ export class SessionStore {
   updateCase(id: string, input: CaseInput, at: string): Promise<CaseRecord> {
     const confidential = input.type === 'TC' || input.confidential === true;
     return this.#serial(async () => {
-      await this.db.run('UPDATE session_cases SET type = ?, summary = ?, flags = ?, confidential = MAX(confidential, ?), updated_at = ? WHERE id = ?', [
-        input.type, input.summary, JSON.stringify(input.flags), confidential ? 1 : 0, at, id,
-      ]);
+      await this.db.run(
+        'UPDATE session_cases SET type = ?, summary = ?, flags = ?, confidential = MAX(confidential, ?), updated_at = ? WHERE id = ?',
+        [input.type, input.summary, JSON.stringify(input.flags), confidential ? 1 : 0, at, id],
+      );
       return (await this.getCase(id))!;
     });
   }
@@ -179,12 +255,20 @@ export class SessionStore {
   }
 
   async cases(sessionId: string): Promise<CaseRecord[]> {
-    const rows = await this.db.all<Row>('SELECT * FROM session_cases WHERE session_id = ? ORDER BY position', [sessionId]);
+    const rows = await this.db.all<Row>('SELECT * FROM session_cases WHERE session_id = ? ORDER BY position', [
+      sessionId,
+    ]);
     return rows.map(caseFromRow);
   }
 
   /** `seal` receives the new citizen's id, to bind the sealed identity to its row. */
-  addCitizen(caseRecord: CaseRecord, role: CitizenRole, attendance: Attendance, seal: (citizenId: string) => Buffer, at: string): Promise<CitizenRecord> {
+  addCitizen(
+    caseRecord: CaseRecord,
+    role: CitizenRole,
+    attendance: Attendance,
+    seal: (citizenId: string) => Buffer,
+    at: string,
+  ): Promise<CitizenRecord> {
     const id = randomUUID();
     return this.#serial(async () => {
       await this.db.run(
@@ -198,7 +282,11 @@ export class SessionStore {
 
   setAttendance(id: string, attendance: Attendance, at: string): Promise<CitizenRecord | undefined> {
     return this.#serial(async () => {
-      await this.db.run('UPDATE session_citizens SET attendance = ?, updated_at = ? WHERE id = ?', [attendance, at, id]);
+      await this.db.run('UPDATE session_citizens SET attendance = ?, updated_at = ? WHERE id = ?', [
+        attendance,
+        at,
+        id,
+      ]);
       return this.getCitizen(id);
     });
   }
@@ -209,7 +297,9 @@ export class SessionStore {
   }
 
   async citizens(sessionId: string): Promise<CitizenRecord[]> {
-    const rows = await this.db.all<Row>('SELECT * FROM session_citizens WHERE session_id = ? ORDER BY position', [sessionId]);
+    const rows = await this.db.all<Row>('SELECT * FROM session_citizens WHERE session_id = ? ORDER BY position', [
+      sessionId,
+    ]);
     return rows.map(citizenFromRow);
   }
 
@@ -221,11 +311,16 @@ export class SessionStore {
 
 function insertEvent(db: Database, sessionId: string, event: NewEvent) {
   return db.run('INSERT INTO session_events (session_id, at, type, actor, data) VALUES (?, ?, ?, ?, ?)', [
-    sessionId, event.at, event.type, event.actor ?? null, JSON.stringify(event.data ?? {}),
+    sessionId,
+    event.at,
+    event.type,
+    event.actor ?? null,
+    JSON.stringify(event.data ?? {}),
   ]);
 }
 
-const text = (value: SqlValue | undefined): string | null => (value === null || value === undefined ? null : String(value));
+const text = (value: SqlValue | undefined): string | null =>
+  value === null || value === undefined ? null : String(value);
 
 function sessionFromRow(row: Row): SessionRecord {
   return {
@@ -245,7 +340,9 @@ function sessionFromRow(row: Row): SessionRecord {
     recordingDir: text(row.recording_dir),
     heartbeatAt: text(row.heartbeat_at),
     lastSegmentEnd: text(row.last_segment_end),
-    recorderStopped: row.recorder_stopped_at ? { at: String(row.recorder_stopped_at), cause: String(row.recorder_stop_cause) } : null,
+    recorderStopped: row.recorder_stopped_at
+      ? { at: String(row.recorder_stopped_at), cause: String(row.recorder_stop_cause) }
+      : null,
     createdAt: String(row.created_at),
     updatedAt: String(row.updated_at),
   };

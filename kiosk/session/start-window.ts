@@ -13,13 +13,23 @@ export type StartWindowVerdict =
   | { ok: true; opensAt: string; closesAt: string }
   | { ok: false; code: 'too_early' | 'too_late'; opensAt: string; closesAt: string };
 
-export function startWindowOf(session: { startsAt: string; endsAt: string }, window: StartWindow): { opensAt: string; closesAt: string } {
+export function startWindowOf(
+  session: { startsAt: string; endsAt: string },
+  window: StartWindow,
+): { opensAt: string; closesAt: string } {
   const startsAt = Date.parse(session.startsAt);
   const closes = Math.min(startsAt + window.afterMinutes * 60_000, Date.parse(session.endsAt));
-  return { opensAt: new Date(startsAt - window.beforeMinutes * 60_000).toISOString(), closesAt: new Date(closes).toISOString() };
+  return {
+    opensAt: new Date(startsAt - window.beforeMinutes * 60_000).toISOString(),
+    closesAt: new Date(closes).toISOString(),
+  };
 }
 
-export function startWindowVerdict(session: { startsAt: string; endsAt: string }, window: StartWindow, now: Date): StartWindowVerdict {
+export function startWindowVerdict(
+  session: { startsAt: string; endsAt: string },
+  window: StartWindow,
+  now: Date,
+): StartWindowVerdict {
   const span = startWindowOf(session, window);
   const at = now.getTime();
   if (at < Date.parse(span.opensAt)) return { ok: false, code: 'too_early', ...span };

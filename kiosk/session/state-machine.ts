@@ -3,7 +3,16 @@
  * The session service persists every accepted transition together with its session event.
  */
 
-export const sessionStates = ['scheduled', 'preparing', 'ready', 'live', 'ending', 'closed', 'failed', 'aborted'] as const;
+export const sessionStates = [
+  'scheduled',
+  'preparing',
+  'ready',
+  'live',
+  'ending',
+  'closed',
+  'failed',
+  'aborted',
+] as const;
 export type SessionState = (typeof sessionStates)[number];
 
 export const sessionTriggers = ['prepare', 'markReady', 'start', 'resume', 'end', 'finalize', 'fail', 'abort'] as const;
@@ -39,7 +48,8 @@ const rules: Record<SessionTrigger, Rule> = {
     to: 'ready',
     guard: (c) => {
       if (c.readiness === undefined) return 'no readiness test has run for this session';
-      if (c.readiness === 'fail' && !c.readinessOverride) return 'the readiness test failed; fix the fault or have a technician override it';
+      if (c.readiness === 'fail' && !c.readinessOverride)
+        return 'the readiness test failed; fix the fault or have a technician override it';
       return undefined;
     },
   },
@@ -50,8 +60,8 @@ const rules: Record<SessionTrigger, Rule> = {
     to: 'live',
     // (A recorder that does not start never gets here: the service asks the media engine first.)
     guard: (c) => {
-      if (c.storageCanHold === undefined) return 'the disk has not been checked for this session\'s recording';
-      if (!c.storageCanHold) return 'the disk cannot hold this session\'s recording';
+      if (c.storageCanHold === undefined) return "the disk has not been checked for this session's recording";
+      if (!c.storageCanHold) return "the disk cannot hold this session's recording";
       return undefined;
     },
   },
@@ -64,7 +74,11 @@ const rules: Record<SessionTrigger, Rule> = {
 };
 
 /** Asks whether `trigger` may move a session in state `from`, and where to. */
-export function transition(from: SessionState, trigger: SessionTrigger, context: TransitionContext = {}): TransitionOutcome {
+export function transition(
+  from: SessionState,
+  trigger: SessionTrigger,
+  context: TransitionContext = {},
+): TransitionOutcome {
   const rule = rules[trigger];
   if (!rule.from.includes(from)) {
     return { ok: false, from, code: 'not_allowed', reason: `cannot ${trigger} a session that is ${from}` };

@@ -2,7 +2,15 @@
  * What each audience may see of a session. Pure functions of stored records: the only way a
  * confidential identity leaves the vault is `SessionService.readIdentity`, never through these.
  */
-import { caseTypeLabels, citizenRoleLabels, durationLabel, eventLabels, maskedName, stateLabels, type Label } from './messages.js';
+import {
+  caseTypeLabels,
+  citizenRoleLabels,
+  durationLabel,
+  eventLabels,
+  maskedName,
+  stateLabels,
+  type Label,
+} from './messages.js';
 import type { CaseRecord, CitizenRecord, SessionEvent, SessionRecord } from './types.js';
 
 /** Opens a non-confidential citizen's name; never called for a confidential case. */
@@ -101,10 +109,32 @@ export function sessionView(
 }
 
 /** Event data keys that may leave the device: ids, numbers and times, never free text. */
-const fleetSafeKeys = new Set(['recordingId', 'from', 'to', 'seconds', 'cause', 'preset', 'source', 'downSeconds', 'segments', 'durationSeconds', 'startIndex', 'caseId', 'origin', 'startsAt', 'endsAt', 'readiness', 'recovered']);
+const fleetSafeKeys = new Set([
+  'recordingId',
+  'from',
+  'to',
+  'seconds',
+  'cause',
+  'preset',
+  'source',
+  'downSeconds',
+  'segments',
+  'durationSeconds',
+  'startIndex',
+  'caseId',
+  'origin',
+  'startsAt',
+  'endsAt',
+  'readiness',
+  'recovered',
+]);
 
 function fleetSafeData(data: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(data).filter(([key, value]) => fleetSafeKeys.has(key) && (typeof value !== 'object' || value === null)));
+  return Object.fromEntries(
+    Object.entries(data).filter(
+      ([key, value]) => fleetSafeKeys.has(key) && (typeof value !== 'object' || value === null),
+    ),
+  );
 }
 
 export interface FleetSessionView {
@@ -119,7 +149,14 @@ export interface FleetSessionView {
   stateSince: string;
   recordingId: string | null;
   recorderStopped: SessionRecord['recorderStopped'];
-  cases: { position: number; type: CaseRecord['type']; flags: CaseRecord['flags']; confidential: boolean; citizens: number; present: number }[];
+  cases: {
+    position: number;
+    type: CaseRecord['type'];
+    flags: CaseRecord['flags'];
+    confidential: boolean;
+    citizens: number;
+    present: number;
+  }[];
   events: { at: string; type: SessionEvent['type']; data: Record<string, unknown> }[];
 }
 
@@ -128,7 +165,12 @@ export interface FleetSessionView {
  * summaries, no free-text event details. Built from records that hold identities only sealed,
  * and it never asks to open one.
  */
-export function fleetViewOfSession(session: SessionRecord, cases: readonly CaseRecord[], citizens: readonly CitizenRecord[], events: readonly SessionEvent[]): FleetSessionView {
+export function fleetViewOfSession(
+  session: SessionRecord,
+  cases: readonly CaseRecord[],
+  citizens: readonly CitizenRecord[],
+  events: readonly SessionEvent[],
+): FleetSessionView {
   return {
     id: session.id,
     fleetId: session.fleetId,
@@ -143,7 +185,14 @@ export function fleetViewOfSession(session: SessionRecord, cases: readonly CaseR
     recorderStopped: session.recorderStopped,
     cases: cases.map((item) => {
       const own = citizens.filter((c) => c.caseId === item.id);
-      return { position: item.position, type: item.type, flags: item.flags, confidential: item.confidential, citizens: own.length, present: own.filter((c) => c.attendance === 'present').length };
+      return {
+        position: item.position,
+        type: item.type,
+        flags: item.flags,
+        confidential: item.confidential,
+        citizens: own.length,
+        present: own.filter((c) => c.attendance === 'present').length,
+      };
     }),
     events: events.map((event) => ({ at: event.at, type: event.type, data: fleetSafeData(event.data) })),
   };
@@ -171,7 +220,13 @@ export interface SessionReport {
 export function sessionReport(view: SessionView, events: readonly SessionEvent[], generatedAt: string): SessionReport {
   let gapSeconds = 0;
   const timeline = events.map((event): ReportEvent => {
-    const entry: ReportEvent = { at: event.at, type: event.type, label: eventLabels[event.type], actor: event.actor, data: event.data };
+    const entry: ReportEvent = {
+      at: event.at,
+      type: event.type,
+      label: eventLabels[event.type],
+      actor: event.actor,
+      data: event.data,
+    };
     if (event.type === 'gap' && typeof event.data.seconds === 'number') {
       gapSeconds += event.data.seconds;
       const length = durationLabel(event.data.seconds);

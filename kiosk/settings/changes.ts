@@ -9,18 +9,23 @@ export interface ConfigChange {
 }
 
 export class ChangeError extends Error {
-  constructor(readonly path: string, message: string) {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
     super(message);
   }
 }
 
 const segmentsOf = (path: string): string[] => {
   const segments = path.split('.');
-  if (segments.some((s) => s.length === 0 || s === '__proto__' || s === 'constructor' || s === 'prototype')) throw new ChangeError(path, `bad path ${path}`);
+  if (segments.some((s) => s.length === 0 || s === '__proto__' || s === 'constructor' || s === 'prototype'))
+    throw new ChangeError(path, `bad path ${path}`);
   return segments;
 };
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The file's JSON with each change applied; missing parent objects are created. */
 export function applyChanges(file: unknown, changes: readonly ConfigChange[]): Record<string, unknown> {
@@ -46,7 +51,8 @@ export function leaves(value: unknown, prefix = ''): Map<string, unknown> {
     out.set(prefix, value);
     return out;
   }
-  for (const [key, child] of Object.entries(value)) for (const [path, leaf] of leaves(child, prefix ? `${prefix}.${key}` : key)) out.set(path, leaf);
+  for (const [key, child] of Object.entries(value))
+    for (const [path, leaf] of leaves(child, prefix ? `${prefix}.${key}` : key)) out.set(path, leaf);
   return out;
 }
 

@@ -21,7 +21,10 @@ export type SaveOutcome = { ok: true; pendingRestart: string[] } | { ok: false; 
  * embedded simulation defaults) the config is shown but not editable.
  */
 export class ConfigFile {
-  constructor(readonly running: DeviceConfig, readonly path: string | undefined) {}
+  constructor(
+    readonly running: DeviceConfig,
+    readonly path: string | undefined,
+  ) {}
 
   get editable(): boolean {
     return this.path !== undefined;
@@ -41,7 +44,9 @@ export class ConfigFile {
   async save(changes: readonly ConfigChange[]): Promise<SaveOutcome> {
     if (!this.path) throw new Error('no config file to edit');
     const next = applyChanges(await this.saved(), changes);
-    const parsed = deviceConfig.safeParse(next, { error: (issue) => (issue.input === undefined ? 'required' : undefined) });
+    const parsed = deviceConfig.safeParse(next, {
+      error: (issue) => (issue.input === undefined ? 'required' : undefined),
+    });
     if (!parsed.success) return { ok: false, issues: parsed.error.issues.map(issueOf) };
     await copyFile(this.path, `${this.path}.bak`);
     const temporary = `${this.path}.new`;
@@ -53,7 +58,12 @@ export class ConfigFile {
 
 function issueOf(zodIssue: z.core.$ZodIssue): ConfigIssue {
   const issue = zodIssue as unknown as Record<string, unknown> & { path: PropertyKey[]; code: string };
-  const bound = (value: unknown) => (typeof value === 'number' || typeof value === 'string' ? value : typeof value === 'bigint' ? String(value) : undefined);
+  const bound = (value: unknown) =>
+    typeof value === 'number' || typeof value === 'string'
+      ? value
+      : typeof value === 'bigint'
+        ? String(value)
+        : undefined;
   const minimum = bound(issue.minimum);
   const maximum = bound(issue.maximum);
   return {

@@ -6,19 +6,28 @@ import { HttpError, parseBody } from '../core/http.js';
 import { ChangeError } from './changes.js';
 import type { ConfigFile } from './config-file.js';
 
-const changesBody = z.object({
-  changes: z.array(z.object({ path: z.string().min(1).max(200), value: z.unknown() }).strict()).min(1).max(50),
-}).strict();
+const changesBody = z
+  .object({
+    changes: z
+      .array(z.object({ path: z.string().min(1).max(200), value: z.unknown() }).strict())
+      .min(1)
+      .max(50),
+  })
+  .strict();
 
 /**
  * The device's configuration in the console: shown to who looks after the devices, edited by an
  * administrator; a change is validated by config/schema.ts and takes effect after a restart.
  */
-export function settingsRouter(file: ConfigFile, audit: (actor: { user: string; role: string }, paths: string[]) => Promise<void>): express.Router {
+export function settingsRouter(
+  file: ConfigFile,
+  audit: (actor: { user: string; role: string }, paths: string[]) => Promise<void>,
+): express.Router {
   const router = express.Router();
   router.get('/config', (req, res, next) => {
     const actor = (req as AuthenticatedRequest).auth;
-    if (!actor || !(can(actor.role, 'devices.manage') || can(actor.role, 'users.manage'))) return next(new HttpError(403, 'forbidden', `role ${actor?.role} may not read the configuration`));
+    if (!actor || !(can(actor.role, 'devices.manage') || can(actor.role, 'users.manage')))
+      return next(new HttpError(403, 'forbidden', `role ${actor?.role} may not read the configuration`));
     file.effective().then(({ config, pendingRestart }) => {
       res.setHeader('Cache-Control', 'no-store');
       res.json({ config, editable: file.editable && can(actor.role, 'users.manage'), pendingRestart });
@@ -26,16 +35,26 @@ export function settingsRouter(file: ConfigFile, audit: (actor: { user: string; 
   });
   router.put('/config', requireCapability('users.manage'), async (req, res) => {
     const { changes } = parseBody(changesBody, req);
-    if (!file.editable) throw new HttpError(409, 'config_read_only', 'the daemon runs on the embedded defaults: there is no config file to edit');
-    let outcome;
+    if (!file.editable)
+      throw new HttpError(
+        409,
+        'config_read_only',
+        'the daemon runs on the embedded defaults: there is no config file to edit',
+      );
+    let outcome: Awaited<ReturnType<typeof file.save>>;
     try {
       outcome = await file.save(changes);
     } catch (error) {
-      if (error instanceof ChangeError) throw new HttpError(400, 'invalid_config', error.message, [{ path: error.path, code: 'invalid_path' }]);
+      if (error instanceof ChangeError)
+        throw new HttpError(400, 'invalid_config', error.message, [{ path: error.path, code: 'invalid_path' }]);
       throw error;
     }
-    if (!outcome.ok) throw new HttpError(400, 'invalid_config', 'the configuration does not match the schema', outcome.issues);
-    await audit((req as AuthenticatedRequest).auth!, changes.map((c) => c.path));
+    if (!outcome.ok)
+      throw new HttpError(400, 'invalid_config', 'the configuration does not match the schema', outcome.issues);
+    await audit(
+      (req as AuthenticatedRequest).auth!,
+      changes.map((c) => c.path),
+    );
     res.json({ pendingRestart: outcome.pendingRestart });
   });
   return router;

@@ -93,7 +93,8 @@ async function inspect(copy: string): Promise<CopyCheck> {
   try {
     const userVersion = (await db.get<{ user_version: number }>('PRAGMA user_version'))?.user_version ?? 0;
     const rows = await db.all<{ quick_check: string }>('PRAGMA quick_check');
-    if (rows[0]?.quick_check !== 'ok') return { kind: 'corrupt', detail: rows.map((row) => row.quick_check).join('; ') };
+    if (rows[0]?.quick_check !== 'ok')
+      return { kind: 'corrupt', detail: rows.map((row) => row.quick_check).join('; ') };
     return { kind: 'ok', userVersion };
   } catch (error) {
     return verdict(error);

@@ -27,12 +27,17 @@ export class Database {
   readonly #scope = new AsyncLocalStorage<TransactionScope>();
   #freeSpace: (() => Promise<number>) | undefined;
 
-  private constructor(private readonly db: sqlite3.Database, readonly path: string) {}
+  private constructor(
+    private readonly db: sqlite3.Database,
+    readonly path: string,
+  ) {}
 
   static open(path: string, mode: 'readwrite' | 'readonly' = 'readwrite'): Promise<Database> {
     const flags = mode === 'readonly' ? sqlite3.OPEN_READONLY : sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE;
     return new Promise((resolve, reject) => {
-      const db = new sqlite3.Database(path, flags, (error) => (error ? reject(error) : resolve(new Database(db, path))));
+      const db = new sqlite3.Database(path, flags, (error) =>
+        error ? reject(error) : resolve(new Database(db, path)),
+      );
     });
   }
 

@@ -22,7 +22,11 @@ export class DiskReserve {
   /** One operation at a time: a release that arrives during an ensure must find the file complete. */
   readonly #queue = new SerialQueue();
 
-  constructor(readonly path: string, private readonly logger: Logger, readonly bytes = defaultReserveBytes) {}
+  constructor(
+    readonly path: string,
+    private readonly logger: Logger,
+    readonly bytes = defaultReserveBytes,
+  ) {}
 
   /** Whether the reserve was there, whole, at the last ensure() and not released since. */
   get held(): boolean {
@@ -44,7 +48,9 @@ export class DiskReserve {
   }
 
   async #ensure(): Promise<boolean> {
-    const existing = await stat(this.path).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? undefined : Promise.reject(error)));
+    const existing = await stat(this.path).catch((error: NodeJS.ErrnoException) =>
+      error.code === 'ENOENT' ? undefined : Promise.reject(error),
+    );
     if (existing && existing.size >= this.bytes && existing.blocks * statBlockBytes >= this.bytes) {
       this.#held = true;
       return true;
@@ -81,12 +87,16 @@ export class DiskReserve {
     }
     const { blocks } = await stat(this.path);
     if (blocks * statBlockBytes < this.bytes) {
-      throw new Error(`disk reserve ${this.path}: the filesystem allocated ${blocks * statBlockBytes} of ${this.bytes} bytes written`);
+      throw new Error(
+        `disk reserve ${this.path}: the filesystem allocated ${blocks * statBlockBytes} of ${this.bytes} bytes written`,
+      );
     }
   }
 
   async #release(bytes: number): Promise<number> {
-    const existing = await stat(this.path).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? undefined : Promise.reject(error)));
+    const existing = await stat(this.path).catch((error: NodeJS.ErrnoException) =>
+      error.code === 'ENOENT' ? undefined : Promise.reject(error),
+    );
     this.#held = false;
     if (!existing) return 0;
     const keep = Math.max(0, existing.size - bytes);

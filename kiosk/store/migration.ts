@@ -16,7 +16,11 @@ export function orderMigrations(...lists: (readonly Migration[])[]): readonly Mi
   all.forEach((migration, i) => {
     if (migration.version !== i + 1) {
       const twice = all.filter((m) => m.version === migration.version).map((m) => `"${m.name}"`);
-      throw new Error(twice.length > 1 ? `migration version ${migration.version} is declared twice: ${twice.join(', ')}` : `migration version ${i + 1} is missing (next is ${migration.version} "${migration.name}")`);
+      throw new Error(
+        twice.length > 1
+          ? `migration version ${migration.version} is declared twice: ${twice.join(', ')}`
+          : `migration version ${i + 1} is missing (next is ${migration.version} "${migration.name}")`,
+      );
     }
   });
   return all;

@@ -28,7 +28,13 @@ export interface OpenedStore {
  */
 export async function openStore(path: string, migrations: readonly Migration[]): Promise<OpenedStore> {
   const latest = migrations.at(-1)?.version ?? 0;
-  if (await stat(path).then((s) => s.size > 0, () => false)) await refuseUnfit(path, latest);
+  if (
+    await stat(path).then(
+      (s) => s.size > 0,
+      () => false,
+    )
+  )
+    await refuseUnfit(path, latest);
   else await createPrivate(path);
   let db: Database;
   try {
@@ -38,7 +44,9 @@ export async function openStore(path: string, migrations: readonly Migration[]):
   }
   try {
     const fromVersion = (await db.get<{ user_version: number }>('PRAGMA user_version'))?.user_version ?? 0;
-    await db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
+    await db.exec(
+      'PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;',
+    );
     const pending = migrations.filter((m) => m.version > fromVersion);
     let backupPath: string | undefined;
     if (pending.length > 0 && fromVersion > 0) {
@@ -76,14 +84,22 @@ async function refuseUnfit(path: string, latest: number): Promise<void> {
   switch (check.kind) {
     case 'ok':
       if (check.userVersion > latest) {
-        throw new StoreRefusedError(`database ${path} has schema version ${check.userVersion}, newer than this software knows (${latest}); it was left untouched — install the newer software or restore a backup`);
+        throw new StoreRefusedError(
+          `database ${path} has schema version ${check.userVersion}, newer than this software knows (${latest}); it was left untouched — install the newer software or restore a backup`,
+        );
       }
       return;
     case 'corrupt':
-      throw new StoreRefusedError(`database ${path} is corrupt or not a SQLite database (${check.detail}); it was left untouched — restore it from a backup or move it aside`);
+      throw new StoreRefusedError(
+        `database ${path} is corrupt or not a SQLite database (${check.detail}); it was left untouched — restore it from a backup or move it aside`,
+      );
     case 'changing':
-      throw new StoreRefusedError(`database ${path} kept changing while it was copied for its check, so another program is writing it; it was left untouched — stop that program and try again`);
+      throw new StoreRefusedError(
+        `database ${path} kept changing while it was copied for its check, so another program is writing it; it was left untouched — stop that program and try again`,
+      );
     case 'unchecked':
-      throw new StoreRefusedError(`database ${path} could not be checked before opening (${check.detail}); it was left untouched — the check works on a copy in ${tmpdir()}: make room there and try again`);
+      throw new StoreRefusedError(
+        `database ${path} could not be checked before opening (${check.detail}); it was left untouched — the check works on a copy in ${tmpdir()}: make room there and try again`,
+      );
   }
 }

@@ -16,7 +16,13 @@ export class StoreService implements Service {
   #db: Database | undefined;
   #runId: number | undefined;
 
-  constructor(private readonly path: string, private readonly version: string, private readonly logger: Logger, private readonly migrations: readonly Migration[], reserveBytes = defaultReserveBytes) {
+  constructor(
+    private readonly path: string,
+    private readonly version: string,
+    private readonly logger: Logger,
+    private readonly migrations: readonly Migration[],
+    reserveBytes = defaultReserveBytes,
+  ) {
     this.reserve = new DiskReserve(`${path}.reserve`, logger, reserveBytes);
   }
 
@@ -34,20 +40,35 @@ export class StoreService implements Service {
       return freed;
     });
     if (opened.fromVersion !== opened.toVersion) {
-      this.logger.info({ from: opened.fromVersion, to: opened.toVersion, backup: opened.backupPath }, 'database migrated');
+      this.logger.info(
+        { from: opened.fromVersion, to: opened.toVersion, backup: opened.backupPath },
+        'database migrated',
+      );
     }
-    const unclean = await this.#db.get<{ started_at: string }>('SELECT started_at FROM daemon_runs WHERE stopped_at IS NULL ORDER BY id DESC LIMIT 1');
+    const unclean = await this.#db.get<{ started_at: string }>(
+      'SELECT started_at FROM daemon_runs WHERE stopped_at IS NULL ORDER BY id DESC LIMIT 1',
+    );
     if (unclean) this.logger.warn({ startedAt: unclean.started_at }, 'previous run did not stop cleanly');
-    const { lastID } = await this.#db.run('INSERT INTO daemon_runs (started_at, version) VALUES (?, ?)', [new Date().toISOString(), this.version]);
+    const { lastID } = await this.#db.run('INSERT INTO daemon_runs (started_at, version) VALUES (?, ?)', [
+      new Date().toISOString(),
+      this.version,
+    ]);
     this.#runId = lastID;
     // Without a reserve the daemon still runs: it is a safety margin, not a precondition.
-    await this.reserve.ensure().catch((error: unknown) => this.logger.warn({ err: error, path: this.reserve.path }, 'disk reserve could not be created'));
+    await this.reserve
+      .ensure()
+      .catch((error: unknown) =>
+        this.logger.warn({ err: error, path: this.reserve.path }, 'disk reserve could not be created'),
+      );
   }
 
   async stop(): Promise<void> {
     if (!this.#db) return;
     if (this.#runId !== undefined) {
-      await this.#db.run('UPDATE daemon_runs SET stopped_at = ?, clean_stop = 1 WHERE id = ?', [new Date().toISOString(), this.#runId]);
+      await this.#db.run('UPDATE daemon_runs SET stopped_at = ?, clean_stop = 1 WHERE id = ?', [
+        new Date().toISOString(),
+        this.#runId,
+      ]);
     }
     await this.#db.close();
     this.#db = undefined;

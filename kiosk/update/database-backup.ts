@@ -23,7 +23,11 @@ export async function backupDatabase(path: string, backup: string): Promise<void
   await chmod(backup, 0o600);
   await keepOwner(backup, original);
   // The updater runs as root: SQLite may have left a -wal or -shm owned by root beside the daemon's database.
-  for (const suffix of ['-wal', '-shm']) await stat(`${path}${suffix}`).then((s) => keepOwner(`${path}${suffix}`, original, s), () => undefined);
+  for (const suffix of ['-wal', '-shm'])
+    await stat(`${path}${suffix}`).then(
+      (s) => keepOwner(`${path}${suffix}`, original, s),
+      () => undefined,
+    );
 }
 
 export async function restoreDatabase(backup: string, path: string): Promise<void> {
@@ -32,7 +36,8 @@ export async function restoreDatabase(backup: string, path: string): Promise<voi
   await copyFile(backup, temporary);
   const db = await Database.open(temporary);
   try {
-    if (await db.get("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'fleet_outbox'")) await db.exec(fleetLifetimeSeqMigrationSql);
+    if (await db.get("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'fleet_outbox'"))
+      await db.exec(fleetLifetimeSeqMigrationSql);
   } finally {
     await db.close();
   }
@@ -45,7 +50,11 @@ export async function restoreDatabase(backup: string, path: string): Promise<voi
   await rename(temporary, path);
 }
 
-async function keepOwner(path: string, owner: { uid: number; gid: number }, current?: { uid: number; gid: number }): Promise<void> {
+async function keepOwner(
+  path: string,
+  owner: { uid: number; gid: number },
+  current?: { uid: number; gid: number },
+): Promise<void> {
   if (process.getuid?.() !== 0) return;
   if (current && current.uid === owner.uid && current.gid === owner.gid) return;
   await chown(path, owner.uid, owner.gid);

@@ -15,7 +15,11 @@ export async function download(url: string, path: string, maxBytes: number, time
     },
   });
   try {
-    await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), limit, createWriteStream(path, { mode: 0o640 }));
+    await pipeline(
+      Readable.fromWeb(response.body as import('node:stream/web').ReadableStream),
+      limit,
+      createWriteStream(path, { mode: 0o640 }),
+    );
   } catch (error) {
     await rm(path, { force: true });
     throw error;

@@ -13,7 +13,8 @@ export interface HealthVerdict {
 export function judgeHealth(report: unknown, expectedVersion: string): HealthVerdict {
   const body = report as { version?: unknown; services?: { name?: unknown; state?: unknown }[] } | null;
   if (!body || typeof body !== 'object') return { healthy: false, detail: 'health answer is not an object' };
-  if (body.version !== expectedVersion) return { healthy: false, detail: `version ${String(body.version)} answers, not ${expectedVersion}` };
+  if (body.version !== expectedVersion)
+    return { healthy: false, detail: `version ${String(body.version)} answers, not ${expectedVersion}` };
   const services = Array.isArray(body.services) ? body.services : [];
   if (services.length === 0) return { healthy: false, detail: 'no services reported' };
   const down = services.filter((s) => s.state !== 'running').map((s) => `${String(s.name)}: ${String(s.state)}`);
@@ -22,13 +23,22 @@ export function judgeHealth(report: unknown, expectedVersion: string): HealthVer
 }
 
 /** Polls `url` until the release is healthy or `deadlineMs` has passed; the last verdict either way. */
-export async function waitHealthy(url: string, expectedVersion: string, deadlineMs: number, everyMs = 500): Promise<HealthVerdict> {
+export async function waitHealthy(
+  url: string,
+  expectedVersion: string,
+  deadlineMs: number,
+  everyMs = 500,
+): Promise<HealthVerdict> {
   const until = Date.now() + deadlineMs;
   let last: HealthVerdict = { healthy: false, detail: 'no answer yet' };
   for (;;) {
     try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(Math.min(5000, Math.max(500, until - Date.now()))) });
-      last = response.ok ? judgeHealth(await response.json(), expectedVersion) : { healthy: false, detail: `health answered ${response.status}` };
+      const response = await fetch(url, {
+        signal: AbortSignal.timeout(Math.min(5000, Math.max(500, until - Date.now()))),
+      });
+      last = response.ok
+        ? judgeHealth(await response.json(), expectedVersion)
+        : { healthy: false, detail: `health answered ${response.status}` };
     } catch (error) {
       last = { healthy: false, detail: `no answer: ${(error as Error).message}` };
     }

@@ -19,7 +19,14 @@ export interface InstallLayout {
 
 export function installLayout(root: string): InstallLayout {
   const opt = join(root, 'opt', 'diemcau');
-  return { root, opt, releases: join(opt, 'releases'), current: join(opt, 'current'), previous: join(opt, 'previous'), keysDir: join(root, 'etc', 'diemcau', 'release-keys') };
+  return {
+    root,
+    opt,
+    releases: join(opt, 'releases'),
+    current: join(opt, 'current'),
+    previous: join(opt, 'previous'),
+    keysDir: join(root, 'etc', 'diemcau', 'release-keys'),
+  };
 }
 
 /**
@@ -37,5 +44,11 @@ export interface UpdateFiles {
 
 export function updateFiles(dataDir: string): UpdateFiles {
   const dir = join(dataDir, 'updates');
-  return { dir, request: join(dir, 'request.json'), status: join(dir, 'status.json'), incoming: join(dir, 'incoming'), backups: join(dir, 'backups') };
+  return {
+    dir,
+    request: join(dir, 'request.json'),
+    status: join(dir, 'status.json'),
+    incoming: join(dir, 'incoming'),
+    backups: join(dir, 'backups'),
+  };
 }

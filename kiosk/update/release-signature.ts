@@ -16,7 +16,10 @@ export type SignatureCheck =
 
 /** A short, stable name for a public key: the first 16 hex digits of the SHA-256 of its DER (SPKI). */
 export function keyIdOf(key: KeyObject): string {
-  return createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(key.export({ type: 'spki', format: 'der' }))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 export function signBytes(bytes: Buffer, privateKeyPem: string): string {
@@ -24,13 +27,23 @@ export function signBytes(bytes: Buffer, privateKeyPem: string): string {
 }
 
 /** Pure: does one of `keys` vouch for `bytes` with `signatureText` (the `.sig` file's content)? */
-export function checkSignature(bytes: Buffer, signatureText: string | undefined, keys: readonly KeyObject[]): SignatureCheck {
+export function checkSignature(
+  bytes: Buffer,
+  signatureText: string | undefined,
+  keys: readonly KeyObject[],
+): SignatureCheck {
   if (keys.length === 0) return { ok: false, reason: 'no-trusted-keys', detail: 'the device trusts no release key' };
-  if (signatureText === undefined || signatureText.trim() === '') return { ok: false, reason: 'unsigned', detail: 'the release has no signature' };
+  if (signatureText === undefined || signatureText.trim() === '')
+    return { ok: false, reason: 'unsigned', detail: 'the release has no signature' };
   const signature = Buffer.from(signatureText.trim(), 'base64');
-  if (signature.length !== 64) return { ok: false, reason: 'bad-signature', detail: 'the signature is not an Ed25519 signature' };
+  if (signature.length !== 64)
+    return { ok: false, reason: 'bad-signature', detail: 'the signature is not an Ed25519 signature' };
   for (const key of keys) if (verify(null, bytes, key, signature)) return { ok: true, keyId: keyIdOf(key) };
-  return { ok: false, reason: 'bad-signature', detail: 'no trusted key made this signature (tampered, or signed by another key)' };
+  return {
+    ok: false,
+    reason: 'bad-signature',
+    detail: 'no trusted key made this signature (tampered, or signed by another key)',
+  };
 }
 
 /** Checks `artifact` against `artifact.sig` with the trusted keys. */
@@ -51,7 +64,8 @@ export async function loadTrustedKeys(dir: string): Promise<KeyObject[]> {
   const keys: KeyObject[] = [];
   for (const name of names.filter((n) => n.endsWith('.pem')).sort()) {
     const key = createPublicKey(await readFile(join(dir, name), 'utf8'));
-    if (key.asymmetricKeyType !== 'ed25519') throw new Error(`${join(dir, name)}: not an Ed25519 public key (${key.asymmetricKeyType})`);
+    if (key.asymmetricKeyType !== 'ed25519')
+      throw new Error(`${join(dir, name)}: not an Ed25519 public key (${key.asymmetricKeyType})`);
     keys.push(key);
   }
   return keys;

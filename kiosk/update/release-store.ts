@@ -15,13 +15,18 @@ const run = promisify(execFile);
  * unpacked; a link is switched by renaming a new link over it (rename(2) is atomic), so systemd
  * always finds either the old release or the new one.
  */
-export async function unpackArtifact(layout: InstallLayout, artifact: string): Promise<{ dir: string; info: ReleaseInfo }> {
+export async function unpackArtifact(
+  layout: InstallLayout,
+  artifact: string,
+): Promise<{ dir: string; info: ReleaseInfo }> {
   await mkdir(layout.releases, { recursive: true, mode: 0o755 });
   const staging = join(layout.releases, `.staging-${randomBytes(4).toString('hex')}`);
   await mkdir(staging, { mode: 0o755 });
   try {
     // --no-same-owner: as root, files belong to root whoever built the tarball; a release is read-only to the daemon.
-    await run('tar', ['-xzf', artifact, '-C', staging, '--no-same-owner', '--no-same-permissions'], { maxBuffer: 1024 * 1024 });
+    await run('tar', ['-xzf', artifact, '-C', staging, '--no-same-owner', '--no-same-permissions'], {
+      maxBuffer: 1024 * 1024,
+    });
     return { dir: staging, info: await readStagedInfo(staging) };
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
@@ -42,7 +47,10 @@ export async function readStagedInfo(dir: string): Promise<ReleaseInfo> {
 export async function adoptRelease(layout: InstallLayout, staged: string, info: ReleaseInfo): Promise<string> {
   const target = join(layout.releases, info.version);
   const aside = join(layout.releases, `.replaced-${info.version}-${randomBytes(3).toString('hex')}`);
-  const existed = await stat(target).then(() => true, () => false);
+  const existed = await stat(target).then(
+    () => true,
+    () => false,
+  );
   if (existed) await rename(target, aside);
   await rename(staged, target);
   if (existed) await rm(aside, { recursive: true, force: true });

@@ -10,7 +10,10 @@ import type { UpdateService } from './update-service.js';
 const httpStatusOf: Record<UpdateError['kind'], number> = { conflict: 409, invalid: 400, unavailable: 503 };
 
 const updateErrors: ErrorRequestHandler = (error, _req, _res, next) => {
-  if (error instanceof UpdateError) next(new HttpError(httpStatusOf[error.kind], error.problem, error.message, { label: problemLabels[error.problem] }));
+  if (error instanceof UpdateError)
+    next(
+      new HttpError(httpStatusOf[error.kind], error.problem, error.message, { label: problemLabels[error.problem] }),
+    );
   else next(error);
 };
 
@@ -19,7 +22,11 @@ const requestBody = z.object({ url: z.string().min(1).max(2000) }).strict();
 /** A status with the words for its state and problem, as the console shows it. */
 export function statusView(status: UpdateStatus | undefined): unknown {
   if (!status) return null;
-  return { ...status, label: stateLabels[status.state], ...(status.problem ? { problemLabel: problemLabels[status.problem] } : {}) };
+  return {
+    ...status,
+    label: stateLabels[status.state],
+    ...(status.problem ? { problemLabel: problemLabels[status.problem] } : {}),
+  };
 }
 
 /**
@@ -41,7 +48,13 @@ export function updateConsoleRouter(update: UpdateService, version: string, audi
     const body = parseBody(requestBody, req);
     const actor = (req as AuthenticatedRequest).auth!;
     const status = await update.request({ url: body.url }, { via: 'console', actor: actor.user });
-    await audit.record({ actor: actor.user, role: actor.role, action: 'software-update-requested', target: `update:${status.id}`, detail: body.url.slice(0, 500) });
+    await audit.record({
+      actor: actor.user,
+      role: actor.role,
+      action: 'software-update-requested',
+      target: `update:${status.id}`,
+      detail: body.url.slice(0, 500),
+    });
     res.status(202).json({ status: statusView(status) });
   });
   router.use(updateErrors);

@@ -8,46 +8,90 @@ import { z } from 'zod';
  * over, then by the updater; read by the console API and turned into fleet events by the daemon
  * (the one that asked, then the one that runs afterwards). No secret and no identity in it.
  */
-export const updateSteps = ['downloading', 'verifying', 'requested', 'unpacking', 'stopping', 'backing-up', 'switching', 'starting', 'checking-health', 'rolling-back'] as const;
+export const updateSteps = [
+  'downloading',
+  'verifying',
+  'requested',
+  'unpacking',
+  'stopping',
+  'backing-up',
+  'switching',
+  'starting',
+  'checking-health',
+  'rolling-back',
+] as const;
 export const updateOutcomes = ['succeeded', 'rolled-back', 'refused', 'failed'] as const;
 export type UpdateStep = (typeof updateSteps)[number];
 export type UpdateOutcome = (typeof updateOutcomes)[number];
 export type UpdateState = UpdateStep | UpdateOutcome;
 
 /** Why an update was refused or failed, for the console's words (kiosk/update/messages.ts) and central's dashboard. */
-export const updateProblems = ['unsigned', 'bad-signature', 'no-trusted-keys', 'wrong-platform', 'live-session', 'session-soon', 'busy', 'same-version', 'download-failed', 'bad-artifact', 'unhealthy', 'internal'] as const;
+export const updateProblems = [
+  'unsigned',
+  'bad-signature',
+  'no-trusted-keys',
+  'wrong-platform',
+  'live-session',
+  'session-soon',
+  'busy',
+  'same-version',
+  'download-failed',
+  'bad-artifact',
+  'unhealthy',
+  'internal',
+] as const;
 export type UpdateProblem = (typeof updateProblems)[number];
 
-export const updateRequester = z.object({ via: z.enum(['console', 'fleet', 'cli']), actor: z.string().max(100) }).strict();
+export const updateRequester = z
+  .object({ via: z.enum(['console', 'fleet', 'cli']), actor: z.string().max(100) })
+  .strict();
 
-export const updateStatus = z.object({
-  id: z.string().regex(/^[a-z0-9-]{4,40}$/),
-  state: z.enum([...updateSteps, ...updateOutcomes]),
-  from: z.string().max(40),
-  to: z.string().max(40).nullable(),
-  requestedBy: updateRequester,
-  startedAt: z.string(),
-  updatedAt: z.string(),
-  /** Each step as it began, in order. */
-  steps: z.array(z.object({ state: z.enum([...updateSteps, ...updateOutcomes]), at: z.string() }).strict()).max(40),
-  problem: z.enum(updateProblems).optional(),
-  detail: z.string().max(500).optional(),
-  /** Where the database was saved before the new release migrated it. */
-  backup: z.string().max(500).optional(),
-}).strict();
+export const updateStatus = z
+  .object({
+    id: z.string().regex(/^[a-z0-9-]{4,40}$/),
+    state: z.enum([...updateSteps, ...updateOutcomes]),
+    from: z.string().max(40),
+    to: z.string().max(40).nullable(),
+    requestedBy: updateRequester,
+    startedAt: z.string(),
+    updatedAt: z.string(),
+    /** Each step as it began, in order. */
+    steps: z.array(z.object({ state: z.enum([...updateSteps, ...updateOutcomes]), at: z.string() }).strict()).max(40),
+    problem: z.enum(updateProblems).optional(),
+    detail: z.string().max(500).optional(),
+    /** Where the database was saved before the new release migrated it. */
+    backup: z.string().max(500).optional(),
+  })
+  .strict();
 export type UpdateStatus = z.infer<typeof updateStatus>;
 
 /** What the daemon leaves for the updater: the artifact it downloaded and checked. */
-export const updateRequest = z.object({ id: updateStatus.shape.id, artifact: z.string().min(1), requestedBy: updateRequester, at: z.string() }).strict();
+export const updateRequest = z
+  .object({ id: updateStatus.shape.id, artifact: z.string().min(1), requestedBy: updateRequester, at: z.string() })
+  .strict();
 export type UpdateRequest = z.infer<typeof updateRequest>;
 
-export const isFinal = (state: UpdateState): state is UpdateOutcome => (updateOutcomes as readonly string[]).includes(state);
+export const isFinal = (state: UpdateState): state is UpdateOutcome =>
+  (updateOutcomes as readonly string[]).includes(state);
 
-export const newUpdateId = (now = new Date()): string => `u-${now.toISOString().slice(0, 19).replace(/[-:T]/g, '').toLowerCase()}-${randomBytes(3).toString('hex')}`;
+export const newUpdateId = (now = new Date()): string =>
+  `u-${now.toISOString().slice(0, 19).replace(/[-:T]/g, '').toLowerCase()}-${randomBytes(3).toString('hex')}`;
 
 /** Pure: the status after moving to `state`. */
-export function advance(status: UpdateStatus, state: UpdateState, at: string, extra: Partial<Pick<UpdateStatus, 'problem' | 'detail' | 'backup' | 'to'>> = {}): UpdateStatus {
-  return { ...status, ...extra, ...(extra.detail !== undefined ? { detail: extra.detail.slice(0, 500) } : {}), state, updatedAt: at, steps: [...status.steps, { state, at }].slice(-40) };
+export function advance(
+  status: UpdateStatus,
+  state: UpdateState,
+  at: string,
+  extra: Partial<Pick<UpdateStatus, 'problem' | 'detail' | 'backup' | 'to'>> = {},
+): UpdateStatus {
+  return {
+    ...status,
+    ...extra,
+    ...(extra.detail !== undefined ? { detail: extra.detail.slice(0, 500) } : {}),
+    state,
+    updatedAt: at,
+    steps: [...status.steps, { state, at }].slice(-40),
+  };
 }
 
 export async function readJson<T>(path: string, schema: z.ZodType<T>): Promise<T | undefined> {

@@ -13,7 +13,17 @@ import { updateGate } from './gate.js';
 import { installLayout, updateFiles, type UpdateFiles } from './layout.js';
 import { incompatibilities, readReleaseInfo, thisHost } from './release-info.js';
 import { loadTrustedKeys, signatureSuffix, verifyArtifact } from './release-signature.js';
-import { advance, isFinal, newUpdateId, readJson, updateRequest, updateStatus, writeJson, type UpdateProblem, type UpdateStatus } from './status.js';
+import {
+  advance,
+  isFinal,
+  newUpdateId,
+  readJson,
+  updateRequest,
+  updateStatus,
+  writeJson,
+  type UpdateProblem,
+  type UpdateStatus,
+} from './status.js';
 import { UpdateError } from './update-error.js';
 
 export interface UpdateServiceOptions {
@@ -88,12 +98,28 @@ export class UpdateService implements Service {
     const { version, logger } = this.options;
     const url = parseUrl(source.url);
     const current = await this.status();
-    if (this.#working || (current && !isFinal(current.state) && Date.now() - Date.parse(current.updatedAt) < staleAfterMs)) {
-      throw new UpdateError('conflict', 'busy', `update ${current?.id ?? ''} is in progress (${current?.state ?? 'downloading'})`);
+    if (
+      this.#working ||
+      (current && !isFinal(current.state) && Date.now() - Date.parse(current.updatedAt) < staleAfterMs)
+    ) {
+      throw new UpdateError(
+        'conflict',
+        'busy',
+        `update ${current?.id ?? ''} is in progress (${current?.state ?? 'downloading'})`,
+      );
     }
     await this.#gate();
     const now = new Date().toISOString();
-    const status: UpdateStatus = { id: newUpdateId(), state: 'downloading', from: version, to: null, requestedBy, startedAt: now, updatedAt: now, steps: [{ state: 'downloading', at: now }] };
+    const status: UpdateStatus = {
+      id: newUpdateId(),
+      state: 'downloading',
+      from: version,
+      to: null,
+      requestedBy,
+      startedAt: now,
+      updatedAt: now,
+      steps: [{ state: 'downloading', at: now }],
+    };
     await writeJson(this.files.status, status);
     await this.#watch();
     logger.info({ update: status.id, url: url.origin + url.pathname, via: requestedBy.via }, 'update requested');
@@ -109,11 +135,17 @@ export class UpdateService implements Service {
     // A session whose start window has closed without it going live is history, not a reason to wait.
     const from = new Date(now - config.session.startWindow.afterMinutes * 60_000).toISOString();
     const upcoming = (await sessions.listSchedule({ from })).filter((s) => isUpcoming(s.state as SessionState));
-    const decision = updateGate({ live: sessions.activeSession(), upcoming, now, quietMinutes: config.update.quietMinutesBeforeSession });
+    const decision = updateGate({
+      live: sessions.activeSession(),
+      upcoming,
+      now,
+      quietMinutes: config.update.quietMinutesBeforeSession,
+    });
     if (decision.ok) return;
-    const message = decision.reason === 'live-session'
-      ? `session ${decision.sessionId} is live`
-      : `session ${decision.sessionId} starts at ${decision.startsAt}, within ${config.update.quietMinutesBeforeSession} minutes`;
+    const message =
+      decision.reason === 'live-session'
+        ? `session ${decision.sessionId} is live`
+        : `session ${decision.sessionId} starts at ${decision.startsAt}, within ${config.update.quietMinutesBeforeSession} minutes`;
     throw new UpdateError('conflict', decision.reason, message);
   }
 
@@ -142,13 +174,17 @@ export class UpdateService implements Service {
         return await refuse('download-failed', describeError(error));
       }
       await to('verifying');
-      const signature = await verifyArtifact(artifact, await loadTrustedKeys(installLayout(config.update.installRoot).keysDir));
+      const signature = await verifyArtifact(
+        artifact,
+        await loadTrustedKeys(installLayout(config.update.installRoot).keysDir),
+      );
       if (!signature.ok) return await refuse(signature.reason, signature.detail);
       const info = await readReleaseInfo(artifact).catch(() => undefined);
       if (!info) return await refuse('bad-artifact', 'no readable release.json');
       const problems = incompatibilities(info, thisHost());
       if (problems.length > 0) return await refuse('wrong-platform', problems.join('; '));
-      if (info.version === this.options.version) return await refuse('same-version', `${info.version} is already the running release`);
+      if (info.version === this.options.version)
+        return await refuse('same-version', `${info.version} is already the running release`);
       // Checked again just before handing over: the download may have taken a while.
       try {
         await this.#gate();
@@ -156,7 +192,12 @@ export class UpdateService implements Service {
         if (error instanceof UpdateError) return await refuse(error.problem, error.message);
         throw error;
       }
-      await writeJson(this.files.request, { id: status.id, artifact, requestedBy: status.requestedBy, at: new Date().toISOString() });
+      await writeJson(this.files.request, {
+        id: status.id,
+        artifact,
+        requestedBy: status.requestedBy,
+        at: new Date().toISOString(),
+      });
       await to('requested', { to: info.version, detail: `signed by key ${signature.keyId}` });
     } catch (error) {
       logger.error({ update: status.id, err: describeError(error) }, 'update request failed');
@@ -191,6 +232,11 @@ function parseUrl(value: string): URL {
   } catch {
     throw new UpdateError('invalid', 'download-failed', 'url is not a URL');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UpdateError('invalid', 'download-failed', 'url must be https:// (or http:// on a trusted network: the signature is what is trusted)');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new UpdateError(
+      'invalid',
+      'download-failed',
+      'url must be https:// (or http:// on a trusted network: the signature is what is trusted)',
+    );
   return url;
 }

@@ -11,7 +11,19 @@ import { installLayout, updateFiles, type InstallLayout, type UpdateFiles } from
 import { incompatibilities, readReleaseInfo, thisHost, type HostPlatform } from './release-info.js';
 import { loadTrustedKeys, signatureSuffix, verifyArtifact } from './release-signature.js';
 import { adoptRelease, linkedVersion, pointLink, pruneReleases, unpackArtifact } from './release-store.js';
-import { advance, isFinal, newUpdateId, readJson, updateRequest, updateStatus, writeJson, type UpdateProblem, type UpdateRequest, type UpdateState, type UpdateStatus } from './status.js';
+import {
+  advance,
+  isFinal,
+  newUpdateId,
+  readJson,
+  updateRequest,
+  updateStatus,
+  writeJson,
+  type UpdateProblem,
+  type UpdateRequest,
+  type UpdateState,
+  type UpdateStatus,
+} from './status.js';
 
 export interface UpdaterOptions {
   config: DeviceConfig;
@@ -21,7 +33,10 @@ export interface UpdaterOptions {
 }
 
 class Refusal extends Error {
-  constructor(readonly problem: UpdateProblem, message: string) {
+  constructor(
+    readonly problem: UpdateProblem,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -52,19 +67,35 @@ export class Updater {
   }
 
   /** Applies the daemon's request, or an artifact given by hand at the device (`diemcau update apply FILE`). */
-  async apply(request: UpdateRequest | { artifact: string; requestedBy: UpdateRequest['requestedBy'] }): Promise<UpdateStatus> {
+  async apply(
+    request: UpdateRequest | { artifact: string; requestedBy: UpdateRequest['requestedBy'] },
+  ): Promise<UpdateStatus> {
     const from = (await linkedVersion(this.layout.current)) ?? 'none';
     const now = new Date().toISOString();
     const id = 'id' in request ? request.id : newUpdateId();
     const previous = await readJson(this.files.status, updateStatus).catch(() => undefined);
-    this.#status = previous?.id === id ? previous : { id, state: 'requested', from, to: null, requestedBy: request.requestedBy, startedAt: now, updatedAt: now, steps: [{ state: 'requested', at: now }] };
+    this.#status =
+      previous?.id === id
+        ? previous
+        : {
+            id,
+            state: 'requested',
+            from,
+            to: null,
+            requestedBy: request.requestedBy,
+            startedAt: now,
+            updatedAt: now,
+            steps: [{ state: 'requested', at: now }],
+          };
     // Taken over: the path unit must not start a second run for the same request.
     await rm(this.files.request, { force: true });
     try {
       return await this.#guarded(() => this.#run(request.artifact, from));
     } finally {
       // A download the daemon made is the updater's to remove once used (a release by hand is the technician's).
-      if ('id' in request) for (const file of [request.artifact, `${request.artifact}${signatureSuffix}`]) await rm(file, { force: true }).catch(() => undefined);
+      if ('id' in request)
+        for (const file of [request.artifact, `${request.artifact}${signatureSuffix}`])
+          await rm(file, { force: true }).catch(() => undefined);
     }
   }
 
@@ -107,7 +138,12 @@ export class Updater {
     let backup: string | undefined;
     let switched = false;
     try {
-      if (await stat(this.#database).then((s) => s.size > 0, () => false)) {
+      if (
+        await stat(this.#database).then(
+          (s) => s.size > 0,
+          () => false,
+        )
+      ) {
         await mkdir(this.files.backups, { recursive: true, mode: 0o700 });
         backup = join(this.files.backups, `${from}-before-${info.version}-${this.#status!.id}.sqlite`);
         await this.#to('backing-up', { backup });
@@ -121,30 +157,54 @@ export class Updater {
       await this.#daemon('start');
       await this.#to('checking-health');
     } catch (error) {
-      logger.error({ update: this.#status!.id, err: describeError(error) }, 'update interrupted: putting the previous release back');
-      return this.#rollBack(from, switched ? backup : undefined, 'internal', `${this.#status!.state}: ${describeError(error)}`);
+      logger.error(
+        { update: this.#status!.id, err: describeError(error) },
+        'update interrupted: putting the previous release back',
+      );
+      return this.#rollBack(
+        from,
+        switched ? backup : undefined,
+        'internal',
+        `${this.#status!.state}: ${describeError(error)}`,
+      );
     }
     const verdict = await waitHealthy(this.#healthUrl(), info.version, config.update.healthDeadlineSeconds * 1000);
     if (verdict.healthy) {
-      const removed = [...(await pruneReleases(this.layout, config.update.keepReleases).catch(() => [])), ...(await this.#pruneBackups(config.update.keepReleases))];
+      const removed = [
+        ...(await pruneReleases(this.layout, config.update.keepReleases).catch(() => [])),
+        ...(await this.#pruneBackups(config.update.keepReleases)),
+      ];
       logger.info({ update: this.#status!.id, from, to: info.version, removed }, 'update succeeded');
       return this.#to('succeeded', { detail: verdict.detail });
     }
-    logger.error({ update: this.#status!.id, to: info.version, detail: verdict.detail }, 'new release not healthy: rolling back');
+    logger.error(
+      { update: this.#status!.id, to: info.version, detail: verdict.detail },
+      'new release not healthy: rolling back',
+    );
     return this.#rollBack(from, backup, 'unhealthy', verdict.detail);
   }
 
   /** Database backups beyond the newest `keep` (one per update) go with the releases they belonged to. */
   async #pruneBackups(keep: number): Promise<string[]> {
     const names = (await readdir(this.files.backups).catch(() => [] as string[])).filter((n) => n.endsWith('.sqlite'));
-    const dated = await Promise.all(names.map(async (name) => ({ name, at: (await stat(join(this.files.backups, name))).mtimeMs })));
-    const old = dated.sort((a, b) => b.at - a.at).slice(keep).map((d) => d.name);
+    const dated = await Promise.all(
+      names.map(async (name) => ({ name, at: (await stat(join(this.files.backups, name))).mtimeMs })),
+    );
+    const old = dated
+      .sort((a, b) => b.at - a.at)
+      .slice(keep)
+      .map((d) => d.name);
     for (const name of old) await rm(join(this.files.backups, name), { force: true });
     return old;
   }
 
   /** The previous release and the database as it was before the new release touched it. */
-  async #rollBack(from: string, backup: string | undefined, problem: UpdateProblem, why: string): Promise<UpdateStatus> {
+  async #rollBack(
+    from: string,
+    backup: string | undefined,
+    problem: UpdateProblem,
+    why: string,
+  ): Promise<UpdateStatus> {
     const { config, logger } = this.options;
     await this.#to('rolling-back', { problem, detail: why });
     await this.#daemon('stop');
@@ -154,7 +214,8 @@ export class Updater {
     await this.#daemon('start');
     const verdict = await waitHealthy(this.#healthUrl(), from, config.update.healthDeadlineSeconds * 1000);
     logger.warn({ update: this.#status!.id, back: from, healthy: verdict.healthy }, 'rolled back');
-    if (!verdict.healthy) return this.#to('failed', { problem, detail: `${why}; after the rollback ${verdict.detail}` });
+    if (!verdict.healthy)
+      return this.#to('failed', { problem, detail: `${why}; after the rollback ${verdict.detail}` });
     return this.#to('rolled-back', { problem, detail: why });
   }
 
@@ -166,7 +227,12 @@ export class Updater {
    */
   async resumeInterrupted(): Promise<UpdateStatus | undefined> {
     const status = await readJson(this.files.status, updateStatus).catch(() => undefined);
-    if (!status || isFinal(status.state) || ['downloading', 'verifying', 'requested', 'unpacking'].includes(status.state)) return undefined;
+    if (
+      !status ||
+      isFinal(status.state) ||
+      ['downloading', 'verifying', 'requested', 'unpacking'].includes(status.state)
+    )
+      return undefined;
     this.#status = status;
     return this.#guarded(() => this.#resume(status));
   }
@@ -174,7 +240,10 @@ export class Updater {
   async #resume(status: UpdateStatus): Promise<UpdateStatus> {
     const { config, logger } = this.options;
     const current = await linkedVersion(this.layout.current);
-    logger.warn({ update: status.id, state: status.state, from: status.from, to: status.to, current }, 'update was interrupted: resuming');
+    logger.warn(
+      { update: status.id, state: status.state, from: status.from, to: status.to, current },
+      'update was interrupted: resuming',
+    );
     const why = `interrupted while ${status.state}`;
     if (status.state !== 'rolling-back' && status.to && current === status.to) {
       await this.#to('checking-health', { detail: why });
@@ -184,13 +253,20 @@ export class Updater {
       return this.#rollBack(status.from, status.backup, 'unhealthy', `${verdict.detail} (${why})`);
     }
     // Before the switch the database was not touched yet; after a switch back it may have been.
-    return this.#rollBack(status.from, status.state === 'rolling-back' ? status.backup : undefined, status.problem ?? 'internal', why);
+    return this.#rollBack(
+      status.from,
+      status.state === 'rolling-back' ? status.backup : undefined,
+      status.problem ?? 'internal',
+      why,
+    );
   }
 
   /** The session the running daemon calls live (its kiosk API), if any; none when it does not answer. */
   async #liveSession(): Promise<string | undefined> {
     try {
-      const response = await fetch(`http://127.0.0.1:${this.options.config.web.kiosk.port}/api/session/current`, { signal: AbortSignal.timeout(5000) });
+      const response = await fetch(`http://127.0.0.1:${this.options.config.web.kiosk.port}/api/session/current`, {
+        signal: AbortSignal.timeout(5000),
+      });
       const body = (await response.json()) as { session?: { id?: string; state?: string } | null };
       return body.session && ['live', 'ending'].includes(body.session.state ?? '') ? body.session.id : undefined;
     } catch {
@@ -206,7 +282,8 @@ export class Updater {
     const argv = this.options.config.update.daemonControl[action];
     const outcome = await runCommand(argv, 120_000);
     // A start that "fails" is judged by the health check; a stop that fails leaves the daemon writing the database.
-    if (!outcome.ok && action === 'stop') throw new Error(`stopping the daemon failed (${argv.join(' ')}): ${outcome.detail}`);
+    if (!outcome.ok && action === 'stop')
+      throw new Error(`stopping the daemon failed (${argv.join(' ')}): ${outcome.detail}`);
     if (!outcome.ok) this.options.logger.warn({ argv, outcome: outcome.detail }, 'daemon start command failed');
   }
 
@@ -214,7 +291,10 @@ export class Updater {
     this.#status = advance(this.#status!, state, new Date().toISOString(), extra);
     await mkdir(this.files.dir, { recursive: true, mode: 0o750 });
     await writeJson(this.files.status, this.#status);
-    this.options.logger.info({ update: this.#status.id, state, ...(isFinal(state) ? { outcome: state } : {}) }, 'update step');
+    this.options.logger.info(
+      { update: this.#status.id, state, ...(isFinal(state) ? { outcome: state } : {}) },
+      'update step',
+    );
     return this.#status;
   }
 }

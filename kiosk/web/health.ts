@@ -34,14 +34,23 @@ export interface HealthReport {
   power?: PowerHealth;
 }
 
-export function healthReport(source: HealthSource, meta: { version: string; startedAt: number; room: HealthReport['room'] }, now = Date.now()): HealthReport {
+export function healthReport(
+  source: HealthSource,
+  meta: { version: string; startedAt: number; room: HealthReport['room'] },
+  now = Date.now(),
+): HealthReport {
   const services = source.services();
   const devices = source.devices();
   const media = source.media?.();
-  const mediaHealthy = !media || (media.worker === 'running' && Object.values(media.sources).every((s) => s !== 'lost'));
+  const mediaHealthy =
+    !media || (media.worker === 'running' && Object.values(media.sources).every((s) => s !== 'lost'));
   const recording = source.recording?.();
   const power = source.power?.();
-  const healthy = services.every((s) => s.state === 'running') && devices.every((d) => d.status === 'ok') && mediaHealthy && recording?.state !== 'stopped';
+  const healthy =
+    services.every((s) => s.state === 'running') &&
+    devices.every((d) => d.status === 'ok') &&
+    mediaHealthy &&
+    recording?.state !== 'stopped';
   return {
     status: healthy ? 'ok' : 'degraded',
     version: meta.version,
@@ -59,5 +68,10 @@ export function healthReport(source: HealthSource, meta: { version: string; star
 export function powerHealthOf(ups: UpsDevice | undefined): PowerHealth | undefined {
   const reading = ups?.status === 'ok' ? ups.reading : undefined;
   if (!reading) return undefined;
-  return { onBattery: reading.flags.includes('OB') || !reading.flags.includes('OL'), chargePercent: reading.batteryCharge, runtimeSeconds: reading.batteryRuntime, at: reading.at };
+  return {
+    onBattery: reading.flags.includes('OB') || !reading.flags.includes('OL'),
+    chargePercent: reading.batteryCharge,
+    runtimeSeconds: reading.batteryRuntime,
+    at: reading.at,
+  };
 }

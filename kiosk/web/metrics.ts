@@ -28,34 +28,75 @@ export function createRoomMetrics(source: RoomMetricsSource): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'diemcau_' });
   const gauge = (name: string, help: string, labelNames: string[], collect: (g: Gauge) => void | Promise<void>) =>
-    new Gauge({ name, help, labelNames, registers: [registry], async collect() { this.reset(); await collect(this); } });
+    new Gauge({
+      name,
+      help,
+      labelNames,
+      registers: [registry],
+      async collect() {
+        this.reset();
+        await collect(this);
+      },
+    });
 
   gauge('diemcau_info', 'Always 1; the labels say which software runs in which room.', ['version', 'room'], (g) => {
     const h = source.health();
     g.set({ version: h.version, room: h.room.id }, 1);
   });
   gauge('diemcau_up_seconds', 'Seconds since the daemon started.', [], (g) => g.set(source.health().uptimeSeconds));
-  gauge('diemcau_health_ok', '1 when every service, device and the media engine are ok; 0 when degraded.', [], (g) => g.set(source.health().status === 'ok' ? 1 : 0));
+  gauge('diemcau_health_ok', '1 when every service, device and the media engine are ok; 0 when degraded.', [], (g) =>
+    g.set(source.health().status === 'ok' ? 1 : 0),
+  );
   gauge('diemcau_service_running', '1 when the daemon service is running.', ['service'], (g) => {
     for (const s of source.health().services) g.set({ service: s.name }, s.state === 'running' ? 1 : 0);
   });
-  gauge('diemcau_device_status', 'One series per device and status; 1 for the device\'s current status.', ['device', 'kind', 'status'], (g) => {
-    for (const d of source.health().devices) for (const status of deviceStatuses) g.set({ device: d.id, kind: d.kind, status }, d.status === status ? 1 : 0);
-  });
+  gauge(
+    'diemcau_device_status',
+    "One series per device and status; 1 for the device's current status.",
+    ['device', 'kind', 'status'],
+    (g) => {
+      for (const d of source.health().devices)
+        for (const status of deviceStatuses) g.set({ device: d.id, kind: d.kind, status }, d.status === status ? 1 : 0);
+    },
+  );
   // Networked devices (ONVIF cameras) read their clock: a drifting camera puts wrong times on evidence.
-  gauge('diemcau_device_clock_drift_seconds', 'A networked device\'s clock minus the room\'s, as last read.', ['device'], (g) => {
-    for (const d of source.health().devices) if (d.clock) g.set({ device: d.id }, d.clock.driftSeconds);
-  });
-  gauge('diemcau_recording_active', '1 while a session is being recorded.', [], (g) => g.set(source.health().recording?.state === 'recording' ? 1 : 0));
-  gauge('diemcau_recording_stopped', '1 when a live session\'s recorder stopped by itself (nothing is being recorded).', [], (g) => g.set(source.health().recording?.state === 'stopped' ? 1 : 0));
-  gauge('diemcau_media_worker_restarts', 'Media worker restarts since the daemon started.', [], (g) => g.set(source.health().media?.restarts ?? 0));
+  gauge(
+    'diemcau_device_clock_drift_seconds',
+    "A networked device's clock minus the room's, as last read.",
+    ['device'],
+    (g) => {
+      for (const d of source.health().devices) if (d.clock) g.set({ device: d.id }, d.clock.driftSeconds);
+    },
+  );
+  gauge('diemcau_recording_active', '1 while a session is being recorded.', [], (g) =>
+    g.set(source.health().recording?.state === 'recording' ? 1 : 0),
+  );
+  gauge(
+    'diemcau_recording_stopped',
+    "1 when a live session's recorder stopped by itself (nothing is being recorded).",
+    [],
+    (g) => g.set(source.health().recording?.state === 'stopped' ? 1 : 0),
+  );
+  gauge('diemcau_media_worker_restarts', 'Media worker restarts since the daemon started.', [], (g) =>
+    g.set(source.health().media?.restarts ?? 0),
+  );
   gauge('diemcau_media_source_ok', '1 per media source delivering; 0 when lost or stopped.', ['source'], (g) => {
-    for (const [name, state] of Object.entries(source.health().media?.sources ?? {})) g.set({ source: name }, state === 'ok' ? 1 : 0);
+    for (const [name, state] of Object.entries(source.health().media?.sources ?? {}))
+      g.set({ source: name }, state === 'ok' ? 1 : 0);
   });
   // Measured after the encoder while a session records (media/encode-meter.ts); 0 when nothing is encoded.
-  gauge('diemcau_media_encode_fps', 'Frames per second the encoder produced over the last 2 s.', [], (g) => g.set(source.health().media?.encode?.fps ?? 0));
-  gauge('diemcau_media_encode_bitrate_kbps', 'Encoded video, kilobits per second over the last 2 s.', [], (g) => g.set(source.health().media?.encode?.bitrateKbps ?? 0));
-  gauge('diemcau_media_dropped_frames', 'The most frames the program has fallen short of real time in this recording.', [], (g) => g.set(source.health().media?.encode?.droppedFrames ?? 0));
+  gauge('diemcau_media_encode_fps', 'Frames per second the encoder produced over the last 2 s.', [], (g) =>
+    g.set(source.health().media?.encode?.fps ?? 0),
+  );
+  gauge('diemcau_media_encode_bitrate_kbps', 'Encoded video, kilobits per second over the last 2 s.', [], (g) =>
+    g.set(source.health().media?.encode?.bitrateKbps ?? 0),
+  );
+  gauge(
+    'diemcau_media_dropped_frames',
+    'The most frames the program has fallen short of real time in this recording.',
+    [],
+    (g) => g.set(source.health().media?.encode?.droppedFrames ?? 0),
+  );
   gauge('diemcau_disk_free_bytes', 'Free bytes on the recordings disk.', ['path'], (g) => {
     const d = source.disk();
     if (d) g.set({ path: d.path }, d.freeBytes);
@@ -64,14 +105,24 @@ export function createRoomMetrics(source: RoomMetricsSource): Registry {
     const d = source.disk();
     if (d) g.set({ path: d.path }, d.totalBytes);
   });
-  gauge('diemcau_fleet_link_state', 'One series per state of the link to central monitoring; 1 for the current one.', ['state'], async (g) => {
-    const { state } = await source.fleet();
-    for (const s of fleetStates) g.set({ state: s }, state === s ? 1 : 0);
-  });
-  gauge('diemcau_fleet_pending_events', 'Events queued for central monitoring and not yet acknowledged.', [], async (g) => {
-    const { pendingEvents } = await source.fleet();
-    if (pendingEvents !== null) g.set(pendingEvents);
-  });
+  gauge(
+    'diemcau_fleet_link_state',
+    'One series per state of the link to central monitoring; 1 for the current one.',
+    ['state'],
+    async (g) => {
+      const { state } = await source.fleet();
+      for (const s of fleetStates) g.set({ state: s }, state === s ? 1 : 0);
+    },
+  );
+  gauge(
+    'diemcau_fleet_pending_events',
+    'Events queued for central monitoring and not yet acknowledged.',
+    [],
+    async (g) => {
+      const { pendingEvents } = await source.fleet();
+      if (pendingEvents !== null) g.set(pendingEvents);
+    },
+  );
   return registry;
 }
 
@@ -82,16 +133,21 @@ export function createRoomMetrics(source: RoomMetricsSource): Registry {
  */
 export function metricsHandler(registry: Registry, tokenFile: string | undefined): RequestHandler {
   const expected = tokenFile ? digest(readFileSync(tokenFile, 'utf8').trim()) : undefined;
-  if (expected && expected.equals(digest(''))) throw new Error(`web.console.metricsTokenFile ${tokenFile} is empty`);
+  if (expected?.equals(digest(''))) throw new Error(`web.console.metricsTokenFile ${tokenFile} is empty`);
   return async (req, res) => {
     const actor = (req as AuthenticatedRequest).auth;
     const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
     const tokenOk = expected !== undefined && bearer !== undefined && timingSafeEqual(digest(bearer), expected);
     if (!tokenOk && !actor) {
       res.setHeader('WWW-Authenticate', 'Bearer realm="diemcau"');
-      throw new HttpError(401, 'login_required', 'đăng nhập hoặc dùng mã truy cập (web.console.metricsTokenFile) / log in or send the metrics token');
+      throw new HttpError(
+        401,
+        'login_required',
+        'đăng nhập hoặc dùng mã truy cập (web.console.metricsTokenFile) / log in or send the metrics token',
+      );
     }
-    if (!tokenOk && actor && !can(actor.role, 'health.read')) throw new HttpError(403, 'forbidden', `role ${actor.role} may not health.read`);
+    if (!tokenOk && actor && !can(actor.role, 'health.read'))
+      throw new HttpError(403, 'forbidden', `role ${actor.role} may not health.read`);
     res.setHeader('Content-Type', registry.contentType);
     res.setHeader('Cache-Control', 'no-store');
     res.send(await registry.metrics());

@@ -39,16 +39,43 @@ export function hostAllowed(host: string | undefined, policy: OriginPolicy): boo
  * change state and with every websocket handshake; clients that are not browsers (the CLI, curl,
  * monitoring) send none and are not a cross-site risk, so a missing Origin is accepted.
  */
-export function originVerdict(request: { method: string; host?: string; origin?: string; fetchSite?: string; contentType?: string; upgrade?: boolean }, policy: OriginPolicy): OriginVerdict {
-  if (!hostAllowed(request.host, policy)) return { ok: false, status: 421, code: 'bad_host', message: `this device does not answer to the host name ${JSON.stringify(request.host ?? '')}` };
+export function originVerdict(
+  request: {
+    method: string;
+    host?: string;
+    origin?: string;
+    fetchSite?: string;
+    contentType?: string;
+    upgrade?: boolean;
+  },
+  policy: OriginPolicy,
+): OriginVerdict {
+  if (!hostAllowed(request.host, policy))
+    return {
+      ok: false,
+      status: 421,
+      code: 'bad_host',
+      message: `this device does not answer to the host name ${JSON.stringify(request.host ?? '')}`,
+    };
   const changes = request.upgrade || stateChanging(request.method);
   if (!changes) return { ok: true };
   if (request.origin !== undefined && request.origin !== `${policy.scheme}://${request.host}`) {
-    return { ok: false, status: 403, code: 'cross_origin', message: `requests from ${request.origin} are refused: only this device's own pages may send them` };
+    return {
+      ok: false,
+      status: 403,
+      code: 'cross_origin',
+      message: `requests from ${request.origin} are refused: only this device's own pages may send them`,
+    };
   }
-  if (request.fetchSite === 'cross-site') return { ok: false, status: 403, code: 'cross_origin', message: 'cross-site requests are refused' };
+  if (request.fetchSite === 'cross-site')
+    return { ok: false, status: 403, code: 'cross_origin', message: 'cross-site requests are refused' };
   if (!request.upgrade && !/^application\/json(\s*;|$)/i.test(request.contentType ?? '')) {
-    return { ok: false, status: 415, code: 'json_required', message: 'state-changing requests must be sent as application/json, even without a body' };
+    return {
+      ok: false,
+      status: 415,
+      code: 'json_required',
+      message: 'state-changing requests must be sent as application/json, even without a body',
+    };
   }
   return { ok: true };
 }

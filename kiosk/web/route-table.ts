@@ -21,7 +21,8 @@ export function routeTable(app: express.Express): RouteEntry[] {
     for (const layer of stack) {
       if (layer.route) {
         // `router.all()` is listed as ALL: it needs a rule like any other.
-        for (const method of Object.keys(layer.route.methods)) out.push({ method: method === '_all' ? 'ALL' : method.toUpperCase(), path: prefix + layer.route.path });
+        for (const method of Object.keys(layer.route.methods))
+          out.push({ method: method === '_all' ? 'ALL' : method.toUpperCase(), path: prefix + layer.route.path });
       } else if (layer.handle.stack) {
         const mount = typeof layer.rawPath === 'string' && layer.rawPath !== '/' ? layer.rawPath : '';
         walk(layer.handle.stack, prefix + mount);

@@ -2,7 +2,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server } f
 import { createServer as createHttpsServer } from 'node:https';
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import express from 'express';
+import type express from 'express';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { DeviceConfig } from '../../config/schema.js';
 import type { Logger } from '../core/logger.js';
@@ -88,10 +88,20 @@ export class WebService implements Service {
 
   async start(): Promise<void> {
     const { config } = this.options;
-    const tls = config.console.tls ? { cert: await readFile(config.console.tls.certFile), key: await readFile(config.console.tls.keyFile) } : undefined;
+    const tls = config.console.tls
+      ? { cert: await readFile(config.console.tls.certFile), key: await readFile(config.console.tls.keyFile) }
+      : undefined;
     const { routes, consoleAuth } = this.options;
     this.#listeners.push(await this.#listen('kiosk', config.kiosk.host, config.kiosk.port, routes?.kiosk ?? []));
-    this.#listeners.push(await this.#listen('console', config.console.host, config.console.port, [consoleAuth.router, ...(routes?.console ?? [])], { tls, auth: consoleAuth }));
+    this.#listeners.push(
+      await this.#listen(
+        'console',
+        config.console.host,
+        config.console.port,
+        [consoleAuth.router, ...(routes?.console ?? [])],
+        { tls, auth: consoleAuth },
+      ),
+    );
     const pushHealth = () => this.#broadcast({ type: 'health', data: this.#health() });
     // Devices, the session and its recording change what the screens must show at once.
     const unsubscribers = [
@@ -108,7 +118,9 @@ export class WebService implements Service {
     }, 30_000);
     sweep.unref();
     unsubscribers.push(() => clearInterval(sweep));
-    this.#unsubscribe = () => unsubscribers.forEach((off) => off());
+    this.#unsubscribe = () => {
+      for (const off of unsubscribers) off();
+    };
   }
 
   async stop(): Promise<void> {
@@ -154,19 +166,39 @@ export class WebService implements Service {
   #originPolicy(name: Listener['name'], tls: boolean): OriginPolicy {
     if (name === 'kiosk') return { scheme: 'http', hostNames: ['127.0.0.1', 'localhost', '::1'], anyIp: false };
     const machine = hostname().toLowerCase();
-    return { scheme: tls ? 'https' : 'http', hostNames: ['localhost', machine, `${machine}.local`, ...this.options.config.console.allowedHosts], anyIp: true };
+    return {
+      scheme: tls ? 'https' : 'http',
+      hostNames: ['localhost', machine, `${machine}.local`, ...this.options.config.console.allowedHosts],
+      anyIp: true,
+    };
   }
 
   #health(): HealthReport {
     return this.options.health();
   }
 
-  async #listen(name: Listener['name'], host: string, port: number, routers: express.Router[], secure: { tls?: { cert: Buffer; key: Buffer }; auth?: ConsoleAuth } = {}): Promise<Listener> {
+  async #listen(
+    name: Listener['name'],
+    host: string,
+    port: number,
+    routers: express.Router[],
+    secure: { tls?: { cert: Buffer; key: Buffer }; auth?: ConsoleAuth } = {},
+  ): Promise<Listener> {
     const { logger, config } = this.options;
     const { tls, auth } = secure;
     const policy = this.#originPolicy(name, Boolean(tls));
     const verdictFor = (req: IncomingMessage, upgrade: boolean) =>
-      originVerdict({ method: req.method ?? 'GET', host: req.headers.host, origin: req.headers.origin, fetchSite: header(req, 'sec-fetch-site'), contentType: req.headers['content-type'], upgrade }, policy);
+      originVerdict(
+        {
+          method: req.method ?? 'GET',
+          host: req.headers.host,
+          origin: req.headers.origin,
+          fetchSite: header(req, 'sec-fetch-site'),
+          contentType: req.headers['content-type'],
+          upgrade,
+        },
+        policy,
+      );
     // Before everything else, body parsing and the login included: Host on every request, Origin and JSON on every change.
     const app = createApiApp({
       bodyLimit: config.bodyLimit,
@@ -174,7 +206,10 @@ export class WebService implements Service {
       first: (req, res, next) => {
         const verdict = verdictFor(req, false);
         if (verdict.ok) return next();
-        logger.warn({ server: name, method: req.method, path: req.path, code: verdict.code, origin: req.headers.origin }, 'request refused by the origin check');
+        logger.warn(
+          { server: name, method: req.method, path: req.path, code: verdict.code, origin: req.headers.origin },
+          'request refused by the origin check',
+        );
         res.status(verdict.status).json({ error: { code: verdict.code, message: verdict.message } });
       },
     });
@@ -190,8 +225,15 @@ export class WebService implements Service {
     // Slow clients (slow-loris) are cut: headers within 10 s, a whole request within 30 s, checked every second;
     // a TLS handshake within 10 s; an idle keep-alive connection after 5 s. No socket inactivity timeout:
     // an export or a verification answers only when it is done, which can take minutes.
-    const limits = { headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1000, keepAliveTimeout: 5000 };
-    const server = tls ? createHttpsServer({ cert: tls.cert, key: tls.key, handshakeTimeout: 10_000, ...limits }, app) : createHttpServer(limits, app);
+    const limits = {
+      headersTimeout: 10_000,
+      requestTimeout: 30_000,
+      connectionsCheckingInterval: 1000,
+      keepAliveTimeout: 5000,
+    };
+    const server = tls
+      ? createHttpsServer({ cert: tls.cert, key: tls.key, handshakeTimeout: 10_000, ...limits }, app)
+      : createHttpServer(limits, app);
     const sockets = new WebSocketServer({
       server,
       path: '/ws',
@@ -199,11 +241,17 @@ export class WebService implements Service {
       verifyClient: (info: { req: IncomingMessage }, done: (ok: boolean, code?: number, message?: string) => void) => {
         const verdict = verdictFor(info.req, true);
         if (!verdict.ok) {
-          logger.warn({ server: name, code: verdict.code, origin: info.req.headers.origin }, 'websocket refused by the origin check');
+          logger.warn(
+            { server: name, code: verdict.code, origin: info.req.headers.origin },
+            'websocket refused by the origin check',
+          );
           return done(false, verdict.status, verdict.message);
         }
         if (!auth) return done(true);
-        auth.actorOf(info.req).then((actor) => done(Boolean(actor), 401), () => done(false, 500));
+        auth.actorOf(info.req).then(
+          (actor) => done(Boolean(actor), 401),
+          () => done(false, 500),
+        );
       },
     });
     server.maxConnections = MAX_CONNECTIONS;
@@ -233,7 +281,8 @@ export class WebService implements Service {
     socket.on('message', async (data, isBinary) => {
       // A console socket answers only while its login holds (it may have been revoked since the upgrade).
       if (stillLoggedIn && !(await stillLoggedIn())) return socket.close(4401, 'logged out');
-      if (isBinary) return send({ type: 'error', error: { code: 'binary_not_supported', message: 'send JSON text frames' } });
+      if (isBinary)
+        return send({ type: 'error', error: { code: 'binary_not_supported', message: 'send JSON text frames' } });
       const parsed = parseClientMessage(data.toString());
       if (!parsed.ok) return send(parsed.error);
       const message = parsed.message;

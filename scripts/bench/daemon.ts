@@ -20,7 +20,8 @@ export const daemonBench: BenchSuite = {
     try {
       const config = writeTestConfig(dir);
       const cli = join(projectRoot(), 'dist', 'kiosk', 'cli.js');
-      const peerScript = "require('http').createServer((q, s) => s.end('ok')).listen(0, '127.0.0.1', () => console.log(JSON.stringify({ msg: 'ready' })))";
+      const peerScript =
+        "require('http').createServer((q, s) => s.end('ok')).listen(0, '127.0.0.1', () => console.log(JSON.stringify({ msg: 'ready' })))";
       const ours: Sample[] = [];
       const peer: Sample[] = [];
       for (let i = 0; i < RUNS; i++) {
@@ -32,8 +33,19 @@ export const daemonBench: BenchSuite = {
       const rssMiB = median(ours.map((s) => s.idleRssKiB)) / 1024;
       const peerRssMiB = median(peer.map((s) => s.idleRssKiB)) / 1024;
       return [
-        { name: 'start-to-ready (spawn → "ready" log line)', value: readyMs, unit: 'ms', ratio: { peer: 'bare node http server', value: readyMs / peerReadyMs }, target: '< 10000 ms' },
-        { name: `idle RSS ${IDLE_SETTLE_MS / 1000} s after ready`, value: rssMiB, unit: 'MiB', ratio: { peer: 'bare node http server', value: rssMiB / peerRssMiB } },
+        {
+          name: 'start-to-ready (spawn → "ready" log line)',
+          value: readyMs,
+          unit: 'ms',
+          ratio: { peer: 'bare node http server', value: readyMs / peerReadyMs },
+          target: '< 10000 ms',
+        },
+        {
+          name: `idle RSS ${IDLE_SETTLE_MS / 1000} s after ready`,
+          value: rssMiB,
+          unit: 'MiB',
+          ratio: { peer: 'bare node http server', value: rssMiB / peerRssMiB },
+        },
       ];
     } finally {
       await removeTempDir(dir);

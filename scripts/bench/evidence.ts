@@ -21,19 +21,40 @@ export const evidenceBench: BenchSuite = {
     const dir = await mkdtemp(join(tmpdir(), 'diemcau-bench-evidence-'));
     try {
       const free = await statfs(dir);
-      if (free.bavail * free.bsize < FILES * FILE_BYTES * 1.5) throw new Error(`not enough space in ${tmpdir()} for ${FILES} × ${FILE_BYTES} bytes`);
+      if (free.bavail * free.bsize < FILES * FILE_BYTES * 1.5)
+        throw new Error(`not enough space in ${tmpdir()} for ${FILES} × ${FILE_BYTES} bytes`);
       const names = Array.from({ length: FILES }, (_, i) => `segment-${String(i).padStart(5, '0')}.mkv`);
       for (const name of names) await writeRandomFile(join(dir, name), FILE_BYTES);
       const segments = [];
       for (const name of names) {
         const digest = await sha256File(join(dir, name));
-        segments.push({ name, size: digest.size, sha256: digest.sha256, durationSeconds: 300, startedAt: 'bench', endedAt: 'bench' });
+        segments.push({
+          name,
+          size: digest.size,
+          sha256: digest.sha256,
+          durationSeconds: 300,
+          startedAt: 'bench',
+          endedAt: 'bench',
+        });
       }
-      await writeSignedManifest(dir, {
-        device: { id: 'bench', room: 'bench' },
-        recording: { id: 'bench', sessionId: null, confidential: false, state: 'closed', startedAt: 'bench', endedAt: 'bench' },
-        segments, events: [], createdAt: new Date().toISOString(),
-      }, generateDeviceKey());
+      await writeSignedManifest(
+        dir,
+        {
+          device: { id: 'bench', room: 'bench' },
+          recording: {
+            id: 'bench',
+            sessionId: null,
+            confidential: false,
+            state: 'closed',
+            startedAt: 'bench',
+            endedAt: 'bench',
+          },
+          segments,
+          events: [],
+          createdAt: new Date().toISOString(),
+        },
+        generateDeviceKey(),
+      );
       const paths = names.map((n) => join(dir, n));
       await Promise.all(paths.map((p) => readFile(p).then(() => undefined)));
 
@@ -52,7 +73,12 @@ export const evidenceBench: BenchSuite = {
       const oursRate = megabytes / (ours / 1000);
       const peerRate = megabytes / (peer / 1000);
       return [
-        { name: `verify ${FILES} × ${FILE_BYTES / 1024 / 1024} MiB (best of ${ROUNDS}, warm cache)`, value: oursRate, unit: 'MB/s', ratio: { peer: 'sha256sum on the same files', value: oursRate / peerRate } },
+        {
+          name: `verify ${FILES} × ${FILE_BYTES / 1024 / 1024} MiB (best of ${ROUNDS}, warm cache)`,
+          value: oursRate,
+          unit: 'MB/s',
+          ratio: { peer: 'sha256sum on the same files', value: oursRate / peerRate },
+        },
         { name: 'sha256sum on the same files', value: peerRate, unit: 'MB/s' },
       ];
     } finally {

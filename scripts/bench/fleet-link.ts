@@ -28,7 +28,9 @@ const DAY_MS = 86_400_000;
 const TCP_IP_HEADER_BYTES = 52;
 
 export async function fleetLinkFigures(): Promise<BenchFigure[]> {
-  const defaults = deviceConfig.parse(JSON.parse(readFileSync(join(projectRoot(), 'config', 'default.json'), 'utf8'))).fleet;
+  const defaults = deviceConfig.parse(
+    JSON.parse(readFileSync(join(projectRoot(), 'config', 'default.json'), 'utf8')),
+  ).fleet;
   const central = await startCentral();
   const dir = await makeTempDir('bench-fleet-link');
   const daemons: DaemonHandle[] = [];
@@ -39,8 +41,14 @@ export async function fleetLinkFigures(): Promise<BenchFigure[]> {
       c.fleet = {
         ...central.fleetConfig(),
         servers: [`wss://127.0.0.1:${proxy.port}`],
-        telemetry: { intervalSeconds: defaults.telemetry.intervalSeconds / SCALE, fullEveryMinutes: defaults.telemetry.fullEveryMinutes / SCALE },
-        keepalive: { pingSeconds: defaults.keepalive.pingSeconds / SCALE, stateEveryMinutes: defaults.keepalive.stateEveryMinutes / SCALE },
+        telemetry: {
+          intervalSeconds: defaults.telemetry.intervalSeconds / SCALE,
+          fullEveryMinutes: defaults.telemetry.fullEveryMinutes / SCALE,
+        },
+        keepalive: {
+          pingSeconds: defaults.keepalive.pingSeconds / SCALE,
+          stateEveryMinutes: defaults.keepalive.stateEveryMinutes / SCALE,
+        },
       };
     });
     const alone = writeTestConfig(join(dir, 'alone'));
@@ -60,9 +68,14 @@ export async function fleetLinkFigures(): Promise<BenchFigure[]> {
     const cpu1 = [cpuSeconds(withLink), cpuSeconds(without)];
     const rss = [rssMiB(withLink), rssMiB(without)];
     const messages = central.captured().slice(seen);
-    const samples = messages.filter((m) => m.subject.endsWith('.telemetry')).map((m) => parseTelemetry(m.data)).flatMap((p) => (p.ok ? [p.value] : []));
+    const samples = messages
+      .filter((m) => m.subject.endsWith('.telemetry'))
+      .map((m) => parseTelemetry(m.data))
+      .flatMap((p) => (p.ok ? [p.value] : []));
     const stateWrites = messages.filter((m) => m.subject.startsWith('$KV.diemcau-rooms.')).length;
-    const deltaBytes = messages.filter((m) => m.subject.endsWith('.telemetry') && isDelta(m.data)).reduce((sum, m) => sum + publishOnTheWire(m.subject, m.data), 0);
+    const deltaBytes = messages
+      .filter((m) => m.subject.endsWith('.telemetry') && isDelta(m.data))
+      .reduce((sum, m) => sum + publishOnTheWire(m.subject, m.data), 0);
 
     const perDay = DAY_MS / (WINDOW_MS * SCALE);
     const bytes = counts.up + counts.down;
@@ -70,18 +83,54 @@ export async function fleetLinkFigures(): Promise<BenchFigure[]> {
     const cpuWithout = cpu1[1]! - cpu0[1]!;
     const scaled = `${WINDOW_MS / 60_000} min at intervals ÷${SCALE}`;
     return [
-      { name: `idle bytes on the wire per room per day (TLS websocket, both ways; ${scaled})`, value: (bytes * perDay) / 1000, unit: 'KB', target: '≤ 150 KB' },
-      { name: 'the same without the delta samples (each one\'s wire size computed from its payload)', value: ((bytes - deltaBytes) * perDay) / 1000, unit: 'KB', target: '≤ 150 KB' },
+      {
+        name: `idle bytes on the wire per room per day (TLS websocket, both ways; ${scaled})`,
+        value: (bytes * perDay) / 1000,
+        unit: 'KB',
+        target: '≤ 150 KB',
+      },
+      {
+        name: "the same without the delta samples (each one's wire size computed from its payload)",
+        value: ((bytes - deltaBytes) * perDay) / 1000,
+        unit: 'KB',
+        target: '≤ 150 KB',
+      },
       { name: 'of which room → central', value: (counts.up * perDay) / 1000, unit: 'KB' },
       { name: 'of which central → room', value: (counts.down * perDay) / 1000, unit: 'KB' },
-      { name: 'IP/TCP headers beside them (one per read on each side, estimate)', value: ((counts.upReads + counts.downReads) * TCP_IP_HEADER_BYTES * perDay) / 1000, unit: 'KB' },
-      { name: 'telemetry samples per day: full', value: Math.round(samples.filter((s) => s.full).length * perDay), unit: 'samples' },
-      { name: 'telemetry samples per day: delta (CPU jitter past the dead-band, more at the scaled rate)', value: Math.round(samples.filter((s) => !s.full).length * perDay), unit: 'samples' },
+      {
+        name: 'IP/TCP headers beside them (one per read on each side, estimate)',
+        value: ((counts.upReads + counts.downReads) * TCP_IP_HEADER_BYTES * perDay) / 1000,
+        unit: 'KB',
+      },
+      {
+        name: 'telemetry samples per day: full',
+        value: Math.round(samples.filter((s) => s.full).length * perDay),
+        unit: 'samples',
+      },
+      {
+        name: 'telemetry samples per day: delta (CPU jitter past the dead-band, more at the scaled rate)',
+        value: Math.round(samples.filter((s) => !s.full).length * perDay),
+        unit: 'samples',
+      },
       { name: 'room state writes per day', value: Math.round(stateWrites * perDay), unit: 'writes' },
-      { name: `daemon CPU in the window, with the fleet link (${scaled})`, value: cpuWith, unit: 'CPU-s', ratio: { peer: 'same daemon without the link, same run', value: cpuWith / Math.max(cpuWithout, 0.01) } },
+      {
+        name: `daemon CPU in the window, with the fleet link (${scaled})`,
+        value: cpuWith,
+        unit: 'CPU-s',
+        ratio: { peer: 'same daemon without the link, same run', value: cpuWith / Math.max(cpuWithout, 0.01) },
+      },
       { name: 'daemon CPU in the window, without the link', value: cpuWithout, unit: 'CPU-s' },
-      { name: 'the link’s CPU per real day (difference, ÷ the scale)', value: Math.max(0, cpuWith - cpuWithout) * perDay, unit: 'CPU-s' },
-      { name: 'daemon RSS with the fleet link', value: rss[0]!, unit: 'MiB', ratio: { peer: 'same daemon without the link, same run', value: rss[0]! / rss[1]! } },
+      {
+        name: 'the link’s CPU per real day (difference, ÷ the scale)',
+        value: Math.max(0, cpuWith - cpuWithout) * perDay,
+        unit: 'CPU-s',
+      },
+      {
+        name: 'daemon RSS with the fleet link',
+        value: rss[0]!,
+        unit: 'MiB',
+        ratio: { peer: 'same daemon without the link, same run', value: rss[0]! / rss[1]! },
+      },
       { name: 'daemon RSS without the link', value: rss[1]!, unit: 'MiB' },
     ];
   } finally {
@@ -131,8 +180,11 @@ async function waitUntil(test: () => Promise<boolean>, timeoutMs: number): Promi
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const figures = await fleetLinkFigures();
   if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify(figures)}\n`);
-  else for (const figure of figures) {
-    const ratio = figure.ratio ? `  (${figure.ratio.value.toFixed(2)}× ${figure.ratio.peer})` : '';
-    process.stdout.write(`${figure.name}: ${Number.isInteger(figure.value) ? figure.value : figure.value.toFixed(3)} ${figure.unit}${ratio}${figure.target ? `  target ${figure.target}` : ''}\n`);
-  }
+  else
+    for (const figure of figures) {
+      const ratio = figure.ratio ? `  (${figure.ratio.value.toFixed(2)}× ${figure.ratio.peer})` : '';
+      process.stdout.write(
+        `${figure.name}: ${Number.isInteger(figure.value) ? figure.value : figure.value.toFixed(3)} ${figure.unit}${ratio}${figure.target ? `  target ${figure.target}` : ''}\n`,
+      );
+    }
 }

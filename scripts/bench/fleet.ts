@@ -10,7 +10,13 @@ import { connectVerified, readUserCredential } from '../../kiosk/fleet/nats/conn
 import { EVENTS_STREAM } from '../../kiosk/fleet/nats/subjects.js';
 import { initCentral } from '../central/central-dir.js';
 import type { CentralLayout } from '../../config/central-layout.js';
-import { CLUSTER_REPLICAS, roomServerUrls, startCluster, waitForJetStream, type ClusterSpec } from '../central/cluster.js';
+import {
+  CLUSTER_REPLICAS,
+  roomServerUrls,
+  startCluster,
+  waitForJetStream,
+  type ClusterSpec,
+} from '../central/cluster.js';
 import { LoadGenerator, pingRooms } from '../central/loadgen.js';
 import { summarise } from '../central/loadgen-mix.js';
 import { startNatsServer } from '../central/nats-process.js';
@@ -35,7 +41,11 @@ import { freePort } from '../../tests/support/free-port.js';
  */
 
 /** What else runs on the central side during the capacity steps, given the running server(s). */
-export type CentralServices = (central: { servers: string[]; caFile: string; layout: CentralLayout }) => Promise<{ stop(): Promise<void> }>;
+export type CentralServices = (central: {
+  servers: string[];
+  caFile: string;
+  layout: CentralLayout;
+}) => Promise<{ stop(): Promise<void> }>;
 
 export interface CentralSide {
   servers: string[];
@@ -47,7 +57,10 @@ export interface CentralSide {
 
 const run = promisify(execFile);
 const env = (name: string, fallback: string) => process.env[name] ?? fallback;
-const steps = env('FLEET_BENCH_STEPS', '1000,2500,5000,7500,10000,12500,15000').split(',').map(Number).filter((n) => n > 0);
+const steps = env('FLEET_BENCH_STEPS', '1000,2500,5000,7500,10000,12500,15000')
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
 const holdMs = Number(env('FLEET_BENCH_HOLD_S', '30')) * 1000;
 const workers = Number(env('FLEET_BENCH_WORKERS', '2'));
 const rampPerSecond = Number(env('FLEET_BENCH_RAMP', '150'));
@@ -66,17 +79,36 @@ const roomIds = (n: number) => Array.from({ length: n }, (_, i) => `room-${Strin
  * process is this one (the rooms are in the load generator's child processes).
  */
 export const monitoringService: CentralServices = async ({ servers, layout }) => {
-  const monitoring = await startMonitoring({ layout, servers, dataDir: join(layout.dir, 'monitoring'), http: { host: '127.0.0.1', port: 0 }, logger: pino({ level: 'warn' }) });
+  const monitoring = await startMonitoring({
+    layout,
+    servers,
+    dataDir: join(layout.dir, 'monitoring'),
+    http: { host: '127.0.0.1', port: 0 },
+    logger: pino({ level: 'warn' }),
+  });
   return { stop: () => monitoring.close() };
 };
 
 /** One central nats-server (or a three-node cluster) with `rooms` registered, its streams in place. */
-export async function startCentralSide(dir: string, rooms: readonly string[], cluster?: ClusterSpec): Promise<CentralSide> {
-  const { layout } = await initCentral({ dir, rooms, websocket: { host: '127.0.0.1', port: -1 }, ...(cluster ? { cluster } : {}) });
+export async function startCentralSide(
+  dir: string,
+  rooms: readonly string[],
+  cluster?: ClusterSpec,
+): Promise<CentralSide> {
+  const { layout } = await initCentral({
+    dir,
+    rooms,
+    websocket: { host: '127.0.0.1', port: -1 },
+    ...(cluster ? { cluster } : {}),
+  });
   if (cluster) {
     const running = await startCluster(cluster, layout.nodeConfigFile, { readyTimeoutMs: 60_000 });
     const servers = roomServerUrls(cluster);
-    const admin = await connectVerified({ servers, user: await readUserCredential(layout.adminSeedFile), caFile: layout.caFile });
+    const admin = await connectVerified({
+      servers,
+      user: await readUserCredential(layout.adminSeedFile),
+      caFile: layout.caFile,
+    });
     await waitForJetStream(admin);
     await ensureCentralStreams(admin, { replicas: CLUSTER_REPLICAS });
     await admin.close();
@@ -84,7 +116,11 @@ export async function startCentralSide(dir: string, rooms: readonly string[], cl
   }
   const server = await startNatsServer({ configFile: layout.configFile, readyTimeoutMs: 60_000 });
   const servers = [`wss://127.0.0.1:${server.websocketPort}`];
-  const admin = await connectVerified({ servers, user: await readUserCredential(layout.adminSeedFile), caFile: layout.caFile });
+  const admin = await connectVerified({
+    servers,
+    user: await readUserCredential(layout.adminSeedFile),
+    caFile: layout.caFile,
+  });
   await ensureCentralStreams(admin);
   await admin.close();
   return { servers, layout, pids: [server.pid], stop: () => server.stop() };
@@ -113,10 +149,25 @@ async function capacity(centralServices: CentralServices): Promise<BenchFigure[]
   const rooms = roomIds(Math.max(...steps));
   const initStarted = performance.now();
   const central = await startCentralSide(dir, rooms);
-  process.stderr.write(`fleet: ${rooms.length} rooms registered, server up in ${((performance.now() - initStarted) / 1000).toFixed(1)} s\n`);
-  const services = await centralServices({ servers: central.servers, caFile: central.layout.caFile, layout: central.layout });
-  const load = new LoadGenerator({ servers: central.servers, caFile: central.layout.caFile, seedFile: central.layout.roomSeedFile, workers });
-  const monitoring = await connectVerified({ servers: central.servers, user: await readUserCredential(central.layout.monitoringSeedFile), caFile: central.layout.caFile });
+  process.stderr.write(
+    `fleet: ${rooms.length} rooms registered, server up in ${((performance.now() - initStarted) / 1000).toFixed(1)} s\n`,
+  );
+  const services = await centralServices({
+    servers: central.servers,
+    caFile: central.layout.caFile,
+    layout: central.layout,
+  });
+  const load = new LoadGenerator({
+    servers: central.servers,
+    caFile: central.layout.caFile,
+    seedFile: central.layout.roomSeedFile,
+    workers,
+  });
+  const monitoring = await connectVerified({
+    servers: central.servers,
+    user: await readUserCredential(central.layout.monitoringSeedFile),
+    caFile: central.layout.caFile,
+  });
   const figures: BenchFigure[] = [];
   let held = 0;
   let knee: string | undefined;
@@ -130,7 +181,7 @@ async function capacity(centralServices: CentralServices): Promise<BenchFigure[]
       const cpuBefore = await cpuSeconds(central.pids[0]!);
       const pings = await pingRooms(monitoring, rooms.slice(0, count), 10, holdMs);
       const stats = await load.collect();
-      const serverCpuPct = ((await cpuSeconds(central.pids[0]!)) - cpuBefore) / (holdMs / 1000) * 100;
+      const serverCpuPct = (((await cpuSeconds(central.pids[0]!)) - cpuBefore) / (holdMs / 1000)) * 100;
       const rssMB = (await rssBytes(central.pids[0]!)) / 2 ** 20;
       const events = summarise(stats.eventAcks);
       const states = summarise(stats.stateAcks);
@@ -141,18 +192,29 @@ async function capacity(centralServices: CentralServices): Promise<BenchFigure[]
         `fleet: ${count} rooms: connected ${stats.connected} (${ramp.connectRetries} connects retried, ${ramp.connectFailures} rooms failed to connect${ramp.connectErrors.length ? `: ${ramp.connectErrors.join('; ')}` : ''}; ${stats.disconnects} disconnects); event ack p50 ${events.p50.toFixed(1)} p99 ${events.p99.toFixed(1)} ms (n=${events.n}, ${stats.eventFailures} failed); state p99 ${states.p99.toFixed(1)} ms; ping p99 ${ping.p99.toFixed(1)} ms (${pings.failures} failed); nats-server ${serverCpuPct.toFixed(0)} % CPU, ${rssMB.toFixed(0)} MB; generator ${generatorCpuPct.toFixed(0)} % CPU, ${generatorRssMB.toFixed(0)} MB\n`,
       );
       figures.push(
-        { name: `${count} rooms: event publish→ack p99`, value: events.p99, unit: 'ms', target: `< ${ACK_TARGET_MS} ms` },
+        {
+          name: `${count} rooms: event publish→ack p99`,
+          value: events.p99,
+          unit: 'ms',
+          target: `< ${ACK_TARGET_MS} ms`,
+        },
         { name: `${count} rooms: event publish→ack p50`, value: events.p50, unit: 'ms' },
         { name: `${count} rooms: command (ping) round trip p99`, value: ping.p99, unit: 'ms' },
         { name: `${count} rooms: state KV put p99`, value: states.p99, unit: 'ms' },
         { name: `${count} rooms: nats-server CPU`, value: serverCpuPct, unit: '% of one core' },
         { name: `${count} rooms: nats-server RSS`, value: rssMB, unit: 'MB' },
-        { name: `${count} rooms: load generator CPU (${workers} processes)`, value: generatorCpuPct, unit: '% of one core' },
+        {
+          name: `${count} rooms: load generator CPU (${workers} processes)`,
+          value: generatorCpuPct,
+          unit: '% of one core',
+        },
         { name: `${count} rooms: load generator RSS`, value: generatorRssMB, unit: 'MB' },
       );
       const failed = ramp.connectFailures > 0 || stats.connected < count || pings.failures > 0;
       if (events.p99 >= ACK_TARGET_MS || failed) {
-        knee = failed ? `connections failed at ${count} rooms (${ramp.connectFailures} failed to connect, ${count - stats.connected} not connected, ${pings.failures} pings failed)` : `p99 ${events.p99.toFixed(0)} ms at ${count} rooms`;
+        knee = failed
+          ? `connections failed at ${count} rooms (${ramp.connectFailures} failed to connect, ${count - stats.connected} not connected, ${pings.failures} pings failed)`
+          : `p99 ${events.p99.toFixed(0)} ms at ${count} rooms`;
         break;
       }
       held = count;
@@ -165,33 +227,62 @@ async function capacity(centralServices: CentralServices): Promise<BenchFigure[]
     await removeBenchDir(dir);
   }
   process.stderr.write(`fleet: knee: ${knee ?? `not reached by ${steps.at(-1)} rooms`}\n`);
-  return [{ name: `rooms held by one nats-server with event ack p99 < 1 s, telemetry every 30 s${knee ? ` (knee: ${knee})` : ` (no knee up to ${steps.at(-1)}: the steps stopped there)`}`, value: held, unit: 'rooms', target: '≥ 10000' }, ...figures];
+  return [
+    {
+      name: `rooms held by one nats-server with event ack p99 < 1 s, telemetry every 30 s${knee ? ` (knee: ${knee})` : ` (no knee up to ${steps.at(-1)}: the steps stopped there)`}`,
+      value: held,
+      unit: 'rooms',
+      target: '≥ 10000',
+    },
+    ...figures,
+  ];
 }
 
 /** 100 rooms, each `pending` events queued during an outage plus `stored` already in the stream, all back at once. */
-async function backlog(label: string, pending: number, stored: number, cluster?: ClusterSpec): Promise<{ figures: BenchFigure[]; rate: number }> {
+async function backlog(
+  label: string,
+  pending: number,
+  stored: number,
+  cluster?: ClusterSpec,
+): Promise<{ figures: BenchFigure[]; rate: number }> {
   const dir = await makeBenchDir('fleet-backlog');
   const rooms = roomIds(100);
   const central = await startCentralSide(dir, rooms, cluster);
-  const load = new LoadGenerator({ servers: central.servers, caFile: central.layout.caFile, seedFile: central.layout.roomSeedFile, workers, mix: { eventsPerRoomPerDay: 0 } });
+  const load = new LoadGenerator({
+    servers: central.servers,
+    caFile: central.layout.caFile,
+    seedFile: central.layout.roomSeedFile,
+    workers,
+    mix: { eventsPerRoomPerDay: 0 },
+  });
   try {
     const up = await load.add(rooms, rampPerSecond);
     if (up.connectFailures > 0) throw new Error(`${up.connectFailures} rooms could not connect`);
     await load.publishNow(stored);
     const result = await load.backlog(stored, pending);
-    const admin = await connectVerified({ servers: central.servers, user: await readUserCredential(central.layout.adminSeedFile), caFile: central.layout.caFile });
+    const admin = await connectVerified({
+      servers: central.servers,
+      user: await readUserCredential(central.layout.adminSeedFile),
+      caFile: central.layout.caFile,
+    });
     const inStream = (await (await jetstreamManager(admin)).streams.info(EVENTS_STREAM)).state.messages;
     await admin.close();
     const expected = rooms.length * (stored + pending);
     if (inStream !== expected) throw new Error(`${label}: ${inStream} events in the stream, expected ${expected}`);
     const rate = result.acked / (result.ms / 1000);
-    process.stderr.write(`fleet: backlog ${label}: ${result.acked} published (${result.duplicates} duplicates dropped) in ${(result.ms / 1000).toFixed(1)} s, ${rate.toFixed(0)} events/s; ${inStream} in the stream\n`);
+    process.stderr.write(
+      `fleet: backlog ${label}: ${result.acked} published (${result.duplicates} duplicates dropped) in ${(result.ms / 1000).toFixed(1)} s, ${rate.toFixed(0)} events/s; ${inStream} in the stream\n`,
+    );
     return {
       rate,
       figures: [
         { name: `backlog ${label}: drain rate`, value: rate, unit: 'events/s' },
         { name: `backlog ${label}: time to drain (reconnect included)`, value: result.ms / 1000, unit: 's' },
-        { name: `backlog ${label}: duplicates dropped by the stream`, value: result.duplicates, unit: `of ${rooms.length * stored} replayed` },
+        {
+          name: `backlog ${label}: duplicates dropped by the stream`,
+          value: result.duplicates,
+          unit: `of ${rooms.length * stored} replayed`,
+        },
       ],
     };
   } finally {
@@ -206,12 +297,26 @@ async function backlogs(): Promise<BenchFigure[]> {
   const realistic = await backlog('100 rooms × 30 events (a heavy-day hour), 2 already stored each', 30, 2);
   const stress = await backlog('100 rooms × 1000 events, 10 already stored each', 1000, 10);
   const ports = await Promise.all(Array.from({ length: 6 }, () => freePort()));
-  const spec: ClusterSpec = { name: 'bench', nodes: [0, 1, 2].map((i) => ({ name: `n${i + 1}`, host: '127.0.0.1', websocketPort: ports[i]!, clusterPort: ports[i + 3]! })) };
+  const spec: ClusterSpec = {
+    name: 'bench',
+    nodes: [0, 1, 2].map((i) => ({
+      name: `n${i + 1}`,
+      host: '127.0.0.1',
+      websocketPort: ports[i]!,
+      clusterPort: ports[i + 3]!,
+    })),
+  };
   const clustered = await backlog('100 rooms × 1000 events into a 3-node cluster (R3)', 1000, 10, spec);
   const [first, ...rest] = stress.figures;
   return [
     ...realistic.figures,
-    { ...first!, ratio: { peer: 'the same backlog into a 3-node cluster, stream on 3 replicas', value: stress.rate / clustered.rate } },
+    {
+      ...first!,
+      ratio: {
+        peer: 'the same backlog into a 3-node cluster, stream on 3 replicas',
+        value: stress.rate / clustered.rate,
+      },
+    },
     ...rest,
     ...clustered.figures,
   ];
@@ -228,7 +333,6 @@ async function rssBytes(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN) * 1024;
 }
-
 
 /**
  * The device's side (fleet-link.ts) in a process of its own, as a room runs apart from central. Run

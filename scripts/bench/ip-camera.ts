@@ -38,21 +38,49 @@ async function onvifRoundTrip(): Promise<BenchFigure[]> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-onvif-'));
   const passwordFile = join(dir, 'password');
   await writeFile(passwordFile, PASSWORD);
-  const camera = new OnvifCameraEmulator({ username: 'admin', password: PASSWORD, rtsp: { host: '127.0.0.1', port: 554 }, discovery: false });
+  const camera = new OnvifCameraEmulator({
+    username: 'admin',
+    password: PASSWORD,
+    rtsp: { host: '127.0.0.1', port: 554 },
+    discovery: false,
+  });
   await camera.plugIn();
-  const driver = new OnvifPtz({ id: 'ptz' }, { host: '127.0.0.1', port: camera.port, path: '/onvif/device_service', username: 'admin', passwordFile, timeoutMs: 3000, checkMs: 60_000 });
+  const driver = new OnvifPtz(
+    { id: 'ptz' },
+    {
+      host: '127.0.0.1',
+      port: camera.port,
+      path: '/onvif/device_service',
+      username: 'admin',
+      passwordFile,
+      timeoutMs: 3000,
+      checkMs: 60_000,
+    },
+  );
   try {
     await driver.start();
     if (driver.status !== 'ok') throw new Error(`driver did not connect: ${driver.snapshot().detail}`);
-    const commands = await measure(COMMANDS, (i) => (i % 2 === 0 ? driver.move({ pan: 1, tilt: 0, speed: 0.5 }) : driver.stopMove()));
+    const commands = await measure(COMMANDS, (i) =>
+      i % 2 === 0 ? driver.move({ pan: 1, tilt: 0, speed: 0.5 }) : driver.stopMove(),
+    );
     const reads = await measure(READS, async () => {
       await driver.position();
     });
     const bare = await measure(COMMANDS, () => soapPost(camera.port));
     const peer = 'bare HTTP POST of a SOAP body';
     return [
-      { name: 'ONVIF command round trip, median (ContinuousMove / Stop)', value: commands.median, unit: 'ms', ratio: { peer, value: commands.median / bare.median } },
-      { name: 'ONVIF command round trip, p95', value: commands.p95, unit: 'ms', ratio: { peer, value: commands.p95 / bare.p95 } },
+      {
+        name: 'ONVIF command round trip, median (ContinuousMove / Stop)',
+        value: commands.median,
+        unit: 'ms',
+        ratio: { peer, value: commands.median / bare.median },
+      },
+      {
+        name: 'ONVIF command round trip, p95',
+        value: commands.p95,
+        unit: 'ms',
+        ratio: { peer, value: commands.p95 / bare.p95 },
+      },
       { name: 'ONVIF position read, median (GetStatus)', value: reads.median, unit: 'ms' },
       { name: 'ONVIF position read, p95', value: reads.p95, unit: 'ms' },
       { name: 'bare SOAP POST to the emulator, median', value: bare.median, unit: 'ms' },
@@ -65,12 +93,22 @@ async function onvifRoundTrip(): Promise<BenchFigure[]> {
 }
 
 function soapPost(port: number): Promise<void> {
-  const body = '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body><GetSystemDateAndTime xmlns="http://www.onvif.org/ver10/device/wsdl"/></s:Body></s:Envelope>';
+  const body =
+    '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body><GetSystemDateAndTime xmlns="http://www.onvif.org/ver10/device/wsdl"/></s:Body></s:Envelope>';
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: '/onvif/device_service', method: 'POST', headers: { 'content-type': 'application/soap+xml', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      res.once('end', () => resolve());
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/onvif/device_service',
+        method: 'POST',
+        headers: { 'content-type': 'application/soap+xml', 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        res.resume();
+        res.once('end', () => resolve());
+      },
+    );
     req.once('error', reject);
     req.end(body);
   });
@@ -80,7 +118,13 @@ async function rtspLatency(): Promise<BenchFigure[]> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-rtsp-'));
   const passwordFile = join(dir, 'password');
   await writeFile(passwordFile, PASSWORD);
-  const server = new RtspTestServer({ port: await freePort(), mounts: [{ path: '/main', width: 640, height: 360, fps: 25 }], username: 'admin', passwordFile, bitrateKbps: 800 });
+  const server = new RtspTestServer({
+    port: await freePort(),
+    mounts: [{ path: '/main', width: 640, height: 360, fps: 25 }],
+    username: 'admin',
+    passwordFile,
+    bitrateKbps: 800,
+  });
   const bus = createEventBus(pino({ level: 'silent' }));
   const latencyMs = 200;
   const media = new MediaService({
@@ -100,7 +144,12 @@ async function rtspLatency(): Promise<BenchFigure[]> {
     const at = Date.now();
     if (decoding) return;
     decoding = true;
-    void meanLuma(jpeg).then((luma) => lumas.push({ at, luma }), () => undefined).finally(() => (decoding = false));
+    void meanLuma(jpeg)
+      .then(
+        (luma) => lumas.push({ at, luma }),
+        () => undefined,
+      )
+      .finally(() => (decoding = false));
   });
   try {
     await server.start();
@@ -110,14 +159,23 @@ async function rtspLatency(): Promise<BenchFigure[]> {
     for (let i = 0; i < FLIPS + 1; i++) {
       const white = i % 2 === 0;
       const changedAt = await server.luma(white ? 'white' : 'black');
-      const seen = await waitFor('the flipped picture in the program', () => lumas.find((l) => l.at > changedAt && (white ? l.luma > 170 : l.luma < 60)), 20_000, 10);
+      const seen = await waitFor(
+        'the flipped picture in the program',
+        () => lumas.find((l) => l.at > changedAt && (white ? l.luma > 170 : l.luma < 60)),
+        20_000,
+        10,
+      );
       // The first flip also waits for the camera to come up: not a latency.
       if (i > 0) samples.push(seen.at - changedAt);
     }
     await media.stopRecording();
     samples.sort((a, b) => a - b);
     return [
-      { name: `RTSP camera → program latency, median (rtspsrc latency=${latencyMs} ms, preview at 15 fps)`, value: percentile(samples, 0.5), unit: 'ms' },
+      {
+        name: `RTSP camera → program latency, median (rtspsrc latency=${latencyMs} ms, preview at 15 fps)`,
+        value: percentile(samples, 0.5),
+        unit: 'ms',
+      },
       { name: 'RTSP camera → program latency, p95', value: percentile(samples, 0.95), unit: 'ms' },
     ];
   } finally {

@@ -40,14 +40,31 @@ export const kioskTapBench: BenchSuite = {
     try {
       const officer = await consoleClient(daemon.consoleUrl, 'canbo', 'mật khẩu cán bộ 1');
       const now = Date.now();
-      const { session } = await officer.post('/schedule', { kind: 'ad-hoc', title: 'Đo độ trễ điều khiển camera', chairSite: { name: 'UBND tỉnh' }, startsAt: new Date(now + 60_000).toISOString(), endsAt: new Date(now + 1_800_000).toISOString() });
-      const kiosk = (path: string) => fetch(`${daemon.kioskUrl}/api${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      const { session } = await officer.post('/schedule', {
+        kind: 'ad-hoc',
+        title: 'Đo độ trễ điều khiển camera',
+        chairSite: { name: 'UBND tỉnh' },
+        startsAt: new Date(now + 60_000).toISOString(),
+        endsAt: new Date(now + 1_800_000).toISOString(),
+      });
+      const kiosk = (path: string) =>
+        fetch(`${daemon.kioskUrl}/api${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{}',
+        });
       if ((await kiosk(`/session/${session.id}/start`)).status !== 200) throw new Error('the session did not start');
 
       const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, hasTouch: true });
       await page.goto(daemon.kioskUrl);
       await page.locator(`#presets [data-preset="${PRESETS[0]}"]:enabled`).waitFor({ timeout: 30_000 });
-      await page.evaluate(() => (globalThis as unknown as { addEventListener(type: string, listener: () => void, options: object): void }).addEventListener('touchstart', () => ((globalThis as { tapAt?: number }).tapAt = Date.now()), { capture: true }));
+      await page.evaluate(() =>
+        (
+          globalThis as unknown as { addEventListener(type: string, listener: () => void, options: object): void }
+        ).addEventListener('touchstart', () => ((globalThis as { tapAt?: number }).tapAt = Date.now()), {
+          capture: true,
+        }),
+      );
 
       /** When the first packet after this call reaches the camera's side. */
       const nextArrival = () => {
@@ -71,8 +88,19 @@ export const kioskTapBench: BenchSuite = {
       const tap = stats(taps.slice(2));
       const post = stats(posts.slice(2));
       return [
-        { name: 'tap → VISCA bytes, median', value: tap.median, unit: 'ms', ratio: { peer: 'HTTP POST of the same recall', value: tap.median / post.median }, target: '< 100 ms' },
-        { name: 'tap → VISCA bytes, p95', value: tap.p95, unit: 'ms', ratio: { peer: 'HTTP POST of the same recall', value: tap.p95 / post.p95 } },
+        {
+          name: 'tap → VISCA bytes, median',
+          value: tap.median,
+          unit: 'ms',
+          ratio: { peer: 'HTTP POST of the same recall', value: tap.median / post.median },
+          target: '< 100 ms',
+        },
+        {
+          name: 'tap → VISCA bytes, p95',
+          value: tap.p95,
+          unit: 'ms',
+          ratio: { peer: 'HTTP POST of the same recall', value: tap.p95 / post.p95 },
+        },
         { name: 'HTTP POST → VISCA bytes, median (the peer)', value: post.median, unit: 'ms' },
       ];
     } finally {

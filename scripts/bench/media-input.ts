@@ -31,9 +31,22 @@ export async function cameraInput(cacheDir: string, width = 1920, height = 1080,
   await rm(partial, { recursive: true, force: true });
   await mkdir(partial, { recursive: true });
   await run('ffmpeg', [
-    '-hide_banner', '-loglevel', 'error',
-    '-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=${fps},noise=alls=8:allf=t`,
-    '-frames:v', String(CAMERA_FRAMES), '-q:v', '4', '-start_number', '0', '-f', 'image2', join(partial, 'frame-%03d.jpg'),
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=size=${width}x${height}:rate=${fps},noise=alls=8:allf=t`,
+    '-frames:v',
+    String(CAMERA_FRAMES),
+    '-q:v',
+    '4',
+    '-start_number',
+    '0',
+    '-f',
+    'image2',
+    join(partial, 'frame-%03d.jpg'),
   ]);
   await rm(dir, { recursive: true, force: true });
   await rename(partial, dir);

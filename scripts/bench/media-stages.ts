@@ -19,9 +19,15 @@ export function withoutStage(launches: readonly string[], stage: RemovableStage)
   const captures = launches.slice(0, -1);
   switch (stage) {
     case 'overlays':
-      return [...captures, edit(program, / ! clockoverlay [^!]*! textoverlay name=caption [^!]*(?= ! tee name=program-video)/, '', stage)];
+      return [
+        ...captures,
+        edit(program, / ! clockoverlay [^!]*! textoverlay name=caption [^!]*(?= ! tee name=program-video)/, '', stage),
+      ];
     case 'preview':
-      return [...captures, edit(program, /\nprogram-video\. ! queue leaky=downstream[^\n]*appsink name=preview[^\n]*/, '', stage)];
+      return [
+        ...captures,
+        edit(program, /\nprogram-video\. ! queue leaky=downstream[^\n]*appsink name=preview[^\n]*/, '', stage),
+      ];
     case 'levels':
       return [...captures, edit(program, / ! level name=\S+ [^!]*/, '', stage)];
     case 'stream': {
@@ -40,7 +46,15 @@ export function withoutStage(launches: readonly string[], stage: RemovableStage)
       const camera = captures.find((c) => c.includes(`intervideosink channel=${channels.camera}`));
       if (!camera) throw new Error('stage camera hop: no camera capture');
       const source = edit(camera, / ! progressreport [^!]*! intervideosink channel=\S+$/, '', stage);
-      return [...captures.filter((c) => c !== camera), edit(program, new RegExp(`^intervideosrc channel=${channels.camera} \\S+`, 'm'), `${source} ! queue max-size-buffers=1`, stage)];
+      return [
+        ...captures.filter((c) => c !== camera),
+        edit(
+          program,
+          new RegExp(`^intervideosrc channel=${channels.camera} \\S+`, 'm'),
+          `${source} ! queue max-size-buffers=1`,
+          stage,
+        ),
+      ];
     }
   }
 }

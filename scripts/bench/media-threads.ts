@@ -18,7 +18,10 @@ export async function threadCpu(pid: number): Promise<Map<number, { name: string
 }
 
 /** CPU spent between two samples, summed by thread name (x264's own threads carry the name of the thread that made them). */
-export function cpuByName(before: ReadonlyMap<number, { seconds: number }>, after: ReadonlyMap<number, { name: string; seconds: number }>): Map<string, number> {
+export function cpuByName(
+  before: ReadonlyMap<number, { seconds: number }>,
+  after: ReadonlyMap<number, { name: string; seconds: number }>,
+): Map<string, number> {
   const byName = new Map<string, number>();
   for (const [tid, thread] of after) {
     const spent = thread.seconds - (before.get(tid)?.seconds ?? 0);

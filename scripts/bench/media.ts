@@ -78,22 +78,46 @@ const pace = (m: Measured) => m.recordedSeconds / m.wallSeconds;
 function combine(a: Measured, b: Measured): Measured {
   const byThread = new Map(a.byThread);
   for (const [name, seconds] of b.byThread) byThread.set(name, (byThread.get(name) ?? 0) + seconds);
-  return { cpuSeconds: a.cpuSeconds + b.cpuSeconds, recordedSeconds: a.recordedSeconds + b.recordedSeconds, wallSeconds: a.wallSeconds + b.wallSeconds, byThread };
+  return {
+    cpuSeconds: a.cpuSeconds + b.cpuSeconds,
+    recordedSeconds: a.recordedSeconds + b.recordedSeconds,
+    wallSeconds: a.wallSeconds + b.wallSeconds,
+    byThread,
+  };
 }
 
 /** CPU of `pid` over a window after warm-up, and how far its recording advanced meanwhile. */
 async function measure(pid: number, recordedSeconds: () => Promise<number>): Promise<Measured> {
   await sleep(WARMUP_MS);
-  const [threads0, cpu0, recorded0, wall0] = [await threadCpu(pid), await cpuSeconds(pid), await recordedSeconds(), Date.now()];
+  const [threads0, cpu0, recorded0, wall0] = [
+    await threadCpu(pid),
+    await cpuSeconds(pid),
+    await recordedSeconds(),
+    Date.now(),
+  ];
   await sleep(WINDOW_MS);
-  const [threads1, cpu1, recorded1, wall1] = [await threadCpu(pid), await cpuSeconds(pid), await recordedSeconds(), Date.now()];
+  const [threads1, cpu1, recorded1, wall1] = [
+    await threadCpu(pid),
+    await cpuSeconds(pid),
+    await recordedSeconds(),
+    Date.now(),
+  ];
   const recorded = recorded1 - recorded0;
   if (!(recorded > 0)) throw new Error(`process ${pid} recorded nothing in ${WINDOW_MS} ms`);
-  return { cpuSeconds: cpu1 - cpu0, recordedSeconds: recorded, wallSeconds: (wall1 - wall0) / 1000, byThread: cpuByName(threads0, threads1) };
+  return {
+    cpuSeconds: cpu1 - cpu0,
+    recordedSeconds: recorded,
+    wallSeconds: (wall1 - wall0) / 1000,
+    byThread: cpuByName(threads0, threads1),
+  };
 }
 
 async function videoSpan(path: string): Promise<{ first: number; end: number } | undefined> {
-  const { stdout } = await run('ffprobe', ['-v', 'error', '-select_streams', 'v', '-show_entries', 'packet=pts_time,duration_time', '-of', 'csv=p=0', path], { maxBuffer: 64 << 20 });
+  const { stdout } = await run(
+    'ffprobe',
+    ['-v', 'error', '-select_streams', 'v', '-show_entries', 'packet=pts_time,duration_time', '-of', 'csv=p=0', path],
+    { maxBuffer: 64 << 20 },
+  );
   // Segments keep the recording's timestamps, so spans of consecutive files join into one timeline.
   let first = Number.POSITIVE_INFINITY;
   let end = 0;
@@ -127,7 +151,13 @@ async function stopChild(child: ChildProcess): Promise<void> {
 /** Our worker: CPU per recorded second by thread, start → first segment byte, and what a SIGKILL loses. */
 async function measureWorker(dir: string, plan: MediaPlan) {
   const logger = pino({ level: 'silent' });
-  const media = new MediaService({ plan, bus: createEventBus(logger), logger, workerLogLevel: 'silent', restartBackoff: { initialMs: 60_000, maxMs: 60_000, factor: 1, jitter: 0 } });
+  const media = new MediaService({
+    plan,
+    bus: createEventBus(logger),
+    logger,
+    workerLogLevel: 'silent',
+    restartBackoff: { initialMs: 60_000, maxMs: 60_000, factor: 1, jitter: 0 },
+  });
   await media.start();
   try {
     const requested = Date.now();
@@ -139,7 +169,12 @@ async function measureWorker(dir: string, plan: MediaPlan) {
         await sleep(5);
       }
     })();
-    const { startedAt } = await media.startRecording({ recordingId: 'bench', dir, startIndex: 0, sessionLabel: SESSION_LABEL });
+    const { startedAt } = await media.startRecording({
+      recordingId: 'bench',
+      dir,
+      startIndex: 0,
+      sessionLabel: SESSION_LABEL,
+    });
     await watch;
     const measured = await measure(media.workerPid!, recordedEnd(dir, 'bench-'));
     const killedAt = Date.now();
@@ -166,7 +201,9 @@ async function measureWorker(dir: string, plan: MediaPlan) {
 async function measureGstLaunch(dir: string, launchesFor: (location: string) => readonly string[]): Promise<Measured> {
   await mkdir(dir, { recursive: true });
   const launches = launchesFor(join(dir, 'gst-%05d.mkv'));
-  const child = spawn('sh', ['-c', `exec gst-launch-1.0 -q ${launches.join(' ').replace(/\n/g, ' ')}`], { stdio: 'ignore' });
+  const child = spawn('sh', ['-c', `exec gst-launch-1.0 -q ${launches.join(' ').replace(/\n/g, ' ')}`], {
+    stdio: 'ignore',
+  });
   try {
     return await measure(child.pid!, recordedEnd(dir, 'gst-'));
   } finally {
@@ -183,9 +220,16 @@ function floorLaunch(plan: MediaPlan, location: string): string {
 
 async function measureFfmpeg(dir: string, plan: MediaPlan, input: CameraInput, udpPort: number): Promise<Measured> {
   await mkdir(dir, { recursive: true });
-  const args = ffmpegArgs(plan, input, { location: join(dir, 'ff-%05d.mkv'), udpPort, previewPath: join(dir, 'preview.jpg'), caption: captionText(plan.roomName, SESSION_LABEL) });
+  const args = ffmpegArgs(plan, input, {
+    location: join(dir, 'ff-%05d.mkv'),
+    udpPort,
+    previewPath: join(dir, 'preview.jpg'),
+    caption: captionText(plan.roomName, SESSION_LABEL),
+  });
   // ffmpeg reports how far its output has got; a Matroska cluster it holds back would make the files lag.
-  const child = spawn('ffmpeg', ['-progress', 'pipe:1', '-stats_period', '0.1', ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn('ffmpeg', ['-progress', 'pipe:1', '-stats_period', '0.1', ...args], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   let outSeconds = 0;
   createInterface({ input: child.stdout! }).on('line', (line) => {
     const match = /^out_time_us=(\d+)/.exec(line);
@@ -231,12 +275,16 @@ export const mediaBench: BenchSuite = {
         const workerDir = dir(`worker-${round}`);
         await mkdir(workerDir, { recursive: true });
         const w = await measureWorker(workerDir, plan);
-        worker = worker ? { ...combine(worker, w), firstByteMs: worker.firstByteMs, lostSeconds: worker.lostSeconds } : w;
+        worker = worker
+          ? { ...combine(worker, w), firstByteMs: worker.firstByteMs, lostSeconds: worker.lostSeconds }
+          : w;
         const g = await measureGstLaunch(dir(`gst-${round}`), launchesFor);
         gst = gst ? combine(gst, g) : g;
         const f = await measureFfmpeg(dir(`ffmpeg-${round}`), plan, input, udpPort);
         ffmpeg = ffmpeg ? combine(ffmpeg, f) : f;
-        const b = await measureGstLaunch(dir(`floor-${round}`), (location) => [floorLaunch(plan, location.replace('%05d', 'floor'))]);
+        const b = await measureGstLaunch(dir(`floor-${round}`), (location) => [
+          floorLaunch(plan, location.replace('%05d', 'floor')),
+        ]);
         floor = floor ? combine(floor, b) : b;
       }
       // Each stage: the full pipelines and the pipelines without it, run side by side so they share the same load.
@@ -254,22 +302,75 @@ export const mediaBench: BenchSuite = {
 
       const camera = `${input.width}x${input.height}p${input.fps} MJPEG camera`;
       const figures: BenchFigure[] = [
-        { name: `load average (1 min) when the run began, ${camera}, ${ROUNDS} rounds of ${WINDOW_MS / 1000} s`, value: load, unit: '' },
-        { name: 'worker CPU per recorded second (x264 ultrafast, record + UDP stream + preview)', value: w, unit: 'cpu-s/s', ratio: { peer: 'gst-launch-1.0, same pipelines', value: w / g }, target: '≤ 1.05× gst-launch' },
-        { name: 'worker vs ffmpeg doing the same job', value: w, unit: 'cpu-s/s', ratio: { peer: 'ffmpeg', value: w / f }, target: '≤ 1.0× ffmpeg' },
-        { name: 'worker vs the floor (bare jpegdec ! x264enc)', value: w, unit: 'cpu-s/s', ratio: { peer: 'floor', value: w / b }, target: '≤ 1.2× floor' },
+        {
+          name: `load average (1 min) when the run began, ${camera}, ${ROUNDS} rounds of ${WINDOW_MS / 1000} s`,
+          value: load,
+          unit: '',
+        },
+        {
+          name: 'worker CPU per recorded second (x264 ultrafast, record + UDP stream + preview)',
+          value: w,
+          unit: 'cpu-s/s',
+          ratio: { peer: 'gst-launch-1.0, same pipelines', value: w / g },
+          target: '≤ 1.05× gst-launch',
+        },
+        {
+          name: 'worker vs ffmpeg doing the same job',
+          value: w,
+          unit: 'cpu-s/s',
+          ratio: { peer: 'ffmpeg', value: w / f },
+          target: '≤ 1.0× ffmpeg',
+        },
+        {
+          name: 'worker vs the floor (bare jpegdec ! x264enc)',
+          value: w,
+          unit: 'cpu-s/s',
+          ratio: { peer: 'floor', value: w / b },
+          target: '≤ 1.2× floor',
+        },
         { name: 'gst-launch-1.0 CPU per recorded second (same pipelines)', value: g, unit: 'cpu-s/s' },
         { name: 'ffmpeg CPU per recorded second', value: f, unit: 'cpu-s/s' },
         { name: 'floor CPU per recorded second (jpegdec ! x264enc in gst-launch)', value: b, unit: 'cpu-s/s' },
-        ...([['worker', worker!], ['gst-launch', gst!], ['ffmpeg', ffmpeg!], ['floor', floor!]] as const).map(([who, m]) => (
-          { name: `${who} pace (recorded s per wall s; < 1 = fell behind)`, value: pace(m), unit: 'x' })),
+        ...(
+          [
+            ['worker', worker!],
+            ['gst-launch', gst!],
+            ['ffmpeg', ffmpeg!],
+            ['floor', floor!],
+          ] as const
+        ).map(([who, m]) => ({
+          name: `${who} pace (recorded s per wall s; < 1 = fell behind)`,
+          value: pace(m),
+          unit: 'x',
+        })),
         ...[...stagesOf(worker!, launches)].map(([stage, cpu]): BenchFigure => {
           const peer = gstStages.get(stage);
-          return { name: `worker stage by thread: ${stage} (${percent(cpu, w)})`, value: cpu, unit: 'cpu-s/s', ...(peer ? { ratio: { peer: 'same stage in gst-launch', value: cpu / peer } } : {}) };
+          return {
+            name: `worker stage by thread: ${stage} (${percent(cpu, w)})`,
+            value: cpu,
+            unit: 'cpu-s/s',
+            ...(peer ? { ratio: { peer: 'same stage in gst-launch', value: cpu / peer } } : {}),
+          };
         }),
-        ...removed.map(([stage, share]): BenchFigure => ({ name: `share of gst-launch's CPU by removal, side by side: ${stage}`, value: Math.round(share * 100), unit: '%' })),
-        { name: 'start → first segment byte (first round)', value: worker!.firstByteMs, unit: 'ms', target: '< 1000 ms' },
-        { name: 'seconds lost on SIGKILL of the worker (first round)', value: worker!.lostSeconds, unit: 's', target: '≤ 1 s' },
+        ...removed.map(
+          ([stage, share]): BenchFigure => ({
+            name: `share of gst-launch's CPU by removal, side by side: ${stage}`,
+            value: Math.round(share * 100),
+            unit: '%',
+          }),
+        ),
+        {
+          name: 'start → first segment byte (first round)',
+          value: worker!.firstByteMs,
+          unit: 'ms',
+          target: '< 1000 ms',
+        },
+        {
+          name: 'seconds lost on SIGKILL of the worker (first round)',
+          value: worker!.lostSeconds,
+          unit: 's',
+          target: '≤ 1 s',
+        },
       ];
       return figures;
     } finally {

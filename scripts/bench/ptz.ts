@@ -23,7 +23,10 @@ export const ptzBench: BenchSuite = {
   async run(): Promise<BenchFigure[]> {
     const dir = await mkdtemp(join(tmpdir(), 'bench-ptz-'));
     const camera = new ViscaPtyEmulator({ driverSide: join(dir, 'ttyPTZ'), cameraSide: join(dir, 'camera') });
-    const driver = new ViscaSerialPtz({ id: 'ptz' }, { port: camera.devicePath, baudRate: BAUD, address: 1, timeoutMs: 2000 });
+    const driver = new ViscaSerialPtz(
+      { id: 'ptz' },
+      { port: camera.devicePath, baudRate: BAUD, address: 1, timeoutMs: 2000 },
+    );
     try {
       await camera.plugIn();
       await driver.start();
@@ -31,7 +34,9 @@ export const ptzBench: BenchSuite = {
 
       // Pan-tiltDrive (9 bytes) answered by ACK (3) and Completion (3).
       const commandBytes = 9 + 3 + 3;
-      const commands = await measure(COMMANDS, (i) => (i % 2 === 0 ? driver.move({ pan: 1, tilt: 0, speed: 0.5 }) : driver.stopMove()));
+      const commands = await measure(COMMANDS, (i) =>
+        i % 2 === 0 ? driver.move({ pan: 1, tilt: 0, speed: 0.5 }) : driver.stopMove(),
+      );
       // Pan-tiltPosInq (5 bytes) answered by an 11-byte reply.
       const inquiryBytes = 5 + 11;
       const inquiries = await measure(INQUIRIES, async () => {
@@ -43,11 +48,31 @@ export const ptzBench: BenchSuite = {
       const wire = (bytes: number) => (bytes * BITS_PER_BYTE * 1000) / BAUD;
       const peer = `wire time at ${BAUD} baud`;
       return [
-        { name: 'command round trip, median (Pan-tiltDrive → ACK → Completion)', value: commands.median, unit: 'ms', ratio: { peer, value: commands.median / wire(commandBytes) } },
-        { name: 'command round trip, p95', value: commands.p95, unit: 'ms', ratio: { peer, value: commands.p95 / wire(commandBytes) } },
+        {
+          name: 'command round trip, median (Pan-tiltDrive → ACK → Completion)',
+          value: commands.median,
+          unit: 'ms',
+          ratio: { peer, value: commands.median / wire(commandBytes) },
+        },
+        {
+          name: 'command round trip, p95',
+          value: commands.p95,
+          unit: 'ms',
+          ratio: { peer, value: commands.p95 / wire(commandBytes) },
+        },
         { name: `wire time of those ${commandBytes} bytes`, value: wire(commandBytes), unit: 'ms' },
-        { name: 'position read, median (2 inquiries)', value: inquiries.median, unit: 'ms', ratio: { peer, value: inquiries.median / wire(positionBytes) } },
-        { name: 'position read, p95', value: inquiries.p95, unit: 'ms', ratio: { peer, value: inquiries.p95 / wire(positionBytes) } },
+        {
+          name: 'position read, median (2 inquiries)',
+          value: inquiries.median,
+          unit: 'ms',
+          ratio: { peer, value: inquiries.median / wire(positionBytes) },
+        },
+        {
+          name: 'position read, p95',
+          value: inquiries.p95,
+          unit: 'ms',
+          ratio: { peer, value: inquiries.p95 / wire(positionBytes) },
+        },
         { name: `wire time of those ${positionBytes} bytes`, value: wire(positionBytes), unit: 'ms' },
       ];
     } finally {
@@ -58,7 +83,10 @@ export const ptzBench: BenchSuite = {
   },
 };
 
-export async function measure(count: number, work: (i: number) => Promise<void>): Promise<{ median: number; p95: number }> {
+export async function measure(
+  count: number,
+  work: (i: number) => Promise<void>,
+): Promise<{ median: number; p95: number }> {
   for (let i = 0; i < WARM_UP; i++) await work(i);
   const samples: number[] = [];
   for (let i = 0; i < count; i++) {

@@ -40,19 +40,32 @@ export const readinessBench: BenchSuite = {
     const dir = await mkdtemp(join(tmpdir(), 'diemcau-bench-readiness-'));
     const devices = await createDevices(config.hal, {});
     const listener = createServer((socket) => socket.destroy());
-    const media = new MediaService({ plan: planFromConfig(config), bus: createEventBus(createLogger('silent')), logger: createLogger('silent'), workerLogLevel: 'silent' });
+    const media = new MediaService({
+      plan: planFromConfig(config),
+      bus: createEventBus(createLogger('silent')),
+      logger: createLogger('silent'),
+      workerLogLevel: 'silent',
+    });
     try {
       await media.start();
       await Promise.all(Object.values(devices).map((device) => device.start()));
       await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
-      const target: ReadinessTarget = { sessionId: null, durationSeconds: 20 * 60, endpoint: { host: '127.0.0.1', port: (listener.address() as { port: number }).port } };
+      const target: ReadinessTarget = {
+        sessionId: null,
+        durationSeconds: 20 * 60,
+        endpoint: { host: '127.0.0.1', port: (listener.address() as { port: number }).port },
+      };
       const checks = () =>
         createChecks({
           devices: () => devices,
           media: new GstProbe(config.hal.camera, config.hal.audio),
           admit: async (bytes) => admission(await readDiskSpace(dir), bytes, storagePolicyFrom(config)),
           recorder: { testRecording: (seconds, signal) => recordTestClip(media, join(dir, 'test'), seconds, signal) },
-          expectedBytes: (seconds) => expectedRecordingBytes({ videoKbps: config.media.video.bitrateKbps, audioKbps: config.media.audioBitrateKbps }, seconds),
+          expectedBytes: (seconds) =>
+            expectedRecordingBytes(
+              { videoKbps: config.media.video.bitrateKbps, audioKbps: config.media.audioBitrateKbps },
+              seconds,
+            ),
           upsMarginSeconds: config.hal.power.marginSeconds,
           videoFps: config.media.video.fps,
         });
@@ -70,12 +83,32 @@ export const readinessBench: BenchSuite = {
       for (let i = 0; i < rounds; i++) {
         concurrent.push(await timed(() => runChecks(checks(), target)));
         sequential.push(await timed(() => runChecks(checks(), target, { concurrent: false })));
-        recordingOnly.push(await timed(() => runChecks(checks().filter((c) => c.id === 'test-recording'), target)));
+        recordingOnly.push(
+          await timed(() =>
+            runChecks(
+              checks().filter((c) => c.id === 'test-recording'),
+              target,
+            ),
+          ),
+        );
       }
       const full = median(concurrent);
       return [
-        { name: 'full readiness run (10 checks, concurrent), median of 3', value: full / 1000, unit: 's', ratio: { peer: 'same checks run sequentially', value: full / median(sequential) } },
-        { name: 'full readiness run vs the 5-second test recording alone', value: full / 1000, unit: 's', ratio: { peer: `test recording check alone (${(median(recordingOnly) / 1000).toFixed(2)} s)`, value: full / median(recordingOnly) } },
+        {
+          name: 'full readiness run (10 checks, concurrent), median of 3',
+          value: full / 1000,
+          unit: 's',
+          ratio: { peer: 'same checks run sequentially', value: full / median(sequential) },
+        },
+        {
+          name: 'full readiness run vs the 5-second test recording alone',
+          value: full / 1000,
+          unit: 's',
+          ratio: {
+            peer: `test recording check alone (${(median(recordingOnly) / 1000).toFixed(2)} s)`,
+            value: full / median(recordingOnly),
+          },
+        },
         { name: 'same checks run sequentially, median of 3', value: median(sequential) / 1000, unit: 's' },
       ];
     } finally {

@@ -31,7 +31,9 @@ for (const name of selected) {
     for (const figure of await suite.run()) {
       const ratio = figure.ratio ? `  (${figure.ratio.value.toFixed(2)}× ${figure.ratio.peer})` : '';
       const target = figure.target ? `  target ${figure.target}` : '';
-      process.stdout.write(`${figure.name}: ${Number.isInteger(figure.value) ? figure.value : figure.value.toFixed(3)} ${figure.unit}${ratio}${target}\n`);
+      process.stdout.write(
+        `${figure.name}: ${Number.isInteger(figure.value) ? figure.value : figure.value.toFixed(3)} ${figure.unit}${ratio}${target}\n`,
+      );
     }
   } catch (error) {
     failed = true;

@@ -20,11 +20,15 @@ export const upsBench: BenchSuite = {
   name: 'ups',
   async run(): Promise<BenchFigure[]> {
     const nut = await NutHarness.start({ pollIntervalSeconds: 1 });
-    const driver = new NutUps({ id: 'ups' }, { driver: 'nut', host: '127.0.0.1', port: nut.port, upsName: nut.upsName, starttls: false, pollMs });
+    const driver = new NutUps(
+      { id: 'ups' },
+      { driver: 'nut', host: '127.0.0.1', port: nut.port, upsName: nut.upsName, starttls: false, pollMs },
+    );
     const upscWatcher = new UpscWatcher(nut.address);
     try {
       await driver.start();
-      if (driver.status !== 'ok') throw new Error(`nut driver did not connect: ${driver.snapshot().detail ?? driver.status}`);
+      if (driver.status !== 'ok')
+        throw new Error(`nut driver did not connect: ${driver.snapshot().detail ?? driver.status}`);
       upscWatcher.start();
       const ours: number[] = [];
       const theirs: number[] = [];
@@ -95,7 +99,10 @@ class UpscWatcher {
 
   waitFor(status: string): Promise<number> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`upsc did not show "${status}" within ${eventTimeoutMs} ms`)), eventTimeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`upsc did not show "${status}" within ${eventTimeoutMs} ms`)),
+        eventTimeoutMs,
+      );
       this.#waiters.push({
         status,
         resolve: (at) => {

@@ -27,7 +27,10 @@ export interface AnchorsRetention {
 export const defaultAnchorsRetention: AnchorsRetention = { maxBytes: 1024 ** 3, duplicateWindowHours: 7 * 24 };
 
 /** The anchors stream's config. Pure. */
-export function anchorsStreamConfig(retention: AnchorsRetention = defaultAnchorsRetention, replicas = 1): Partial<StreamConfig> & { name: string } {
+export function anchorsStreamConfig(
+  retention: AnchorsRetention = defaultAnchorsRetention,
+  replicas = 1,
+): Partial<StreamConfig> & { name: string } {
   return {
     name: ANCHORS_STREAM,
     subjects: [subjects.allAnchors],

@@ -1,7 +1,7 @@
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { access, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { notaryKeyFrom } from '../../kiosk/evidence/anchor-receipt.js';
 import { serverStylePublicKey } from '../../kiosk/fleet/keys/nkey.js';
@@ -11,7 +11,6 @@ import { checkClusterSpec, peersOf, routePassword, type ClusterSpec } from './cl
 import { DEFAULT_ACCOUNT, natsServerConfig, type CentralServerConfig } from './server-config.js';
 import { createCa, createServerCertificate } from './tls.js';
 import { centralLayout, type CentralLayout } from '../../config/central-layout.js';
-
 
 const listen = z.object({ host: z.string().min(1), port: z.number().int().min(-1).max(65535) });
 const registrySchema = z.object({
@@ -26,16 +25,26 @@ const registrySchema = z.object({
   cluster: z
     .object({
       name: z.string(),
-      nodes: z.array(z.object({ name: z.string(), host: z.string(), websocketPort: z.number().int(), clusterPort: z.number().int(), httpPort: z.number().int().optional() })),
+      nodes: z.array(
+        z.object({
+          name: z.string(),
+          host: z.string(),
+          websocketPort: z.number().int(),
+          clusterPort: z.number().int(),
+          httpPort: z.number().int().optional(),
+        }),
+      ),
     })
     .optional(),
-  rooms: z.array(z.object({
-    id: z.string().refine(isRoomId, 'not a room id'),
-    publicKey: z.string(),
-    /** Where the room is (tỉnh, huyện), for the monitoring dashboard's filters. */
-    province: z.string().min(1).max(100).optional(),
-    district: z.string().min(1).max(100).optional(),
-  })),
+  rooms: z.array(
+    z.object({
+      id: z.string().refine(isRoomId, 'not a room id'),
+      publicKey: z.string(),
+      /** Where the room is (tỉnh, huyện), for the monitoring dashboard's filters. */
+      province: z.string().min(1).max(100).optional(),
+      district: z.string().min(1).max(100).optional(),
+    }),
+  ),
   monitoring: z.array(z.object({ name: z.string(), publicKey: z.string() })),
   admin: z.array(z.object({ name: z.string(), publicKey: z.string() })),
 });
@@ -86,7 +95,9 @@ export function parseRoomOption(value: string): { id: string } & RoomPlacement {
 /** Creates or completes a central folder, idempotently: keys and certificates are made once, the config rewritten every time. */
 export async function initCentral(options: InitCentralOptions): Promise<InitCentralResult> {
   const layout = centralLayout(options.dir);
-  for (const id of options.rooms) if (!isRoomId(id)) throw new Error(`room ${JSON.stringify(id)}: lower-case letters, digits and dashes, 2–63 characters`);
+  for (const id of options.rooms)
+    if (!isRoomId(id))
+      throw new Error(`room ${JSON.stringify(id)}: lower-case letters, digits and dashes, 2–63 characters`);
   await mkdir(layout.dir, { recursive: true, mode: 0o700 });
   await mkdir(join(layout.credentialsDir, 'rooms'), { recursive: true, mode: 0o700 });
   await mkdir(layout.storeDir, { recursive: true, mode: 0o700 });
@@ -97,11 +108,16 @@ export async function initCentral(options: InitCentralOptions): Promise<InitCent
     serverName: options.serverName ?? previous?.serverName ?? 'diemcau-central',
     account: previous?.account ?? DEFAULT_ACCOUNT,
     client: options.client ?? previous?.client ?? { host: '127.0.0.1', port: -1 },
-    websocket: { compression: false, ...(options.websocket ?? previous?.websocket ?? { host: '127.0.0.1', port: 8443 }) },
+    websocket: {
+      compression: false,
+      ...(options.websocket ?? previous?.websocket ?? { host: '127.0.0.1', port: 8443 }),
+    },
     ...((options.http ?? previous?.http) ? { http: options.http ?? previous?.http } : {}),
     tlsHosts: [...(options.tlsHosts ?? previous?.tlsHosts ?? defaultTlsHosts())],
     jetstream: options.jetstream ?? previous?.jetstream ?? { maxFileBytes: 10 * GiB, maxMemoryBytes: GiB / 4 },
-    ...((options.cluster ?? previous?.cluster) ? { cluster: clusterRecord(options.cluster ?? previous!.cluster!) } : {}),
+    ...((options.cluster ?? previous?.cluster)
+      ? { cluster: clusterRecord(options.cluster ?? previous!.cluster!) }
+      : {}),
     rooms: [...(previous?.rooms ?? [])],
     monitoring: [...(previous?.monitoring ?? [])],
     admin: [...(previous?.admin ?? [])],
@@ -113,22 +129,28 @@ export async function initCentral(options: InitCentralOptions): Promise<InitCent
   for (let i = 0; i < addedRooms.length; i += 64) {
     const batch = addedRooms.slice(i, i + 64);
     const keys = await Promise.all(batch.map((id) => keyFor(layout.roomSeedFile(id))));
-    batch.forEach((id, j) => registry.rooms.push({ id, publicKey: keys[j]! }));
+    for (const [j, id] of batch.entries()) registry.rooms.push({ id, publicKey: keys[j]! });
   }
   for (const room of registry.rooms) {
     const place = options.placement?.[room.id];
     if (place?.province) room.province = place.province;
     if (place?.district) room.district = place.district;
   }
-  if (registry.monitoring.length === 0) registry.monitoring.push({ name: 'monitoring', publicKey: await keyFor(layout.monitoringSeedFile) });
-  if (registry.admin.length === 0) registry.admin.push({ name: 'admin', publicKey: await keyFor(layout.adminSeedFile) });
+  if (registry.monitoring.length === 0)
+    registry.monitoring.push({ name: 'monitoring', publicKey: await keyFor(layout.monitoringSeedFile) });
+  if (registry.admin.length === 0)
+    registry.admin.push({ name: 'admin', publicKey: await keyFor(layout.adminSeedFile) });
   const notary = await ensureNotaryKey(layout);
 
   const newCa = !(await exists(layout.caFile));
   if (newCa) await createCa(layout.tlsDir, `Diem Cau central dev CA (${registry.serverName})`);
   const hostsChanged = previous !== undefined && previous.tlsHosts.join(',') !== registry.tlsHosts.join(',');
   if (newCa || hostsChanged || options.renewCertificate || !(await exists(layout.certFile))) {
-    await createServerCertificate(layout.tlsDir, { certFile: layout.caFile, keyFile: layout.caKeyFile }, registry.tlsHosts);
+    await createServerCertificate(
+      layout.tlsDir,
+      { certFile: layout.caFile, keyFile: layout.caKeyFile },
+      registry.tlsHosts,
+    );
   }
 
   const single = singleServerConfig(layout, registry);
@@ -136,9 +158,18 @@ export async function initCentral(options: InitCentralOptions): Promise<InitCent
     const cluster = registry.cluster;
     checkClusterSpec(cluster);
     const missing = cluster.nodes.filter((node) => !registry.tlsHosts.includes(node.host));
-    if (missing.length > 0) throw new Error(`cluster node ${missing.map((n) => `${n.name} (${n.host})`).join(', ')}: rooms dial it, so its name must be on the certificate: add --tls-host`);
+    if (missing.length > 0)
+      throw new Error(
+        `cluster node ${missing.map((n) => `${n.name} (${n.host})`).join(', ')}: rooms dial it, so its name must be on the certificate: add --tls-host`,
+      );
     if (newCa || hostsChanged || options.renewCertificate || !(await exists(layout.routeCertFile))) {
-      await createServerCertificate(layout.tlsDir, { certFile: layout.caFile, keyFile: layout.caKeyFile }, registry.tlsHosts, 'route', { clientAuth: true });
+      await createServerCertificate(
+        layout.tlsDir,
+        { certFile: layout.caFile, keyFile: layout.caKeyFile },
+        registry.tlsHosts,
+        'route',
+        { clientAuth: true },
+      );
     }
     const auth = { user: 'route', password: await routePassword(layout.routePasswordFile) };
     for (const node of cluster.nodes) {
@@ -148,10 +179,21 @@ export async function initCentral(options: InitCentralOptions): Promise<InitCent
         serverName: node.name,
         // The plain port stays on loopback and is picked by the server: nothing dials it from elsewhere.
         client: { host: registry.client.host, port: -1 },
-        websocket: { ...single.websocket, port: node.websocketPort, advertise: `${node.host.includes(':') ? `[${node.host}]` : node.host}:${node.websocketPort}` },
+        websocket: {
+          ...single.websocket,
+          port: node.websocketPort,
+          advertise: `${node.host.includes(':') ? `[${node.host}]` : node.host}:${node.websocketPort}`,
+        },
         ...(node.httpPort === undefined ? {} : { http: { host: '127.0.0.1', port: node.httpPort } }),
         jetstream: { ...single.jetstream, storeDir: layout.nodeStoreDir(node.name) },
-        cluster: { name: cluster.name, host: node.host, port: node.clusterPort, peers: peersOf(cluster, node), auth, tls: { certFile: layout.routeCertFile, keyFile: layout.routeKeyFile, caFile: layout.caFile } },
+        cluster: {
+          name: cluster.name,
+          host: node.host,
+          port: node.clusterPort,
+          peers: peersOf(cluster, node),
+          auth,
+          tls: { certFile: layout.routeCertFile, keyFile: layout.routeKeyFile, caFile: layout.caFile },
+        },
       });
       await writeAtomically(layout.nodeConfigFile(node.name), config);
     }
@@ -183,10 +225,13 @@ async function ensureNotaryKey(layout: CentralLayout): Promise<InitCentralResult
     if (error.code === 'ENOENT') return undefined;
     throw error;
   });
-  let key;
+  let key: ReturnType<typeof notaryKeyFrom>;
   if (pem === undefined) {
     key = notaryKeyFrom(generateKeyPairSync('ed25519').privateKey);
-    await writeFile(layout.notaryKeyFile, key.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
+    await writeFile(layout.notaryKeyFile, key.privateKey.export({ type: 'pkcs8', format: 'pem' }), {
+      mode: 0o600,
+      flag: 'wx',
+    });
   } else {
     key = notaryKeyFrom(createPrivateKey(pem));
   }
@@ -217,7 +262,8 @@ async function keyFor(seedFile: string): Promise<string> {
 }
 
 /** The registry of a central folder, or undefined when it has none yet. */
-export const readCentralRegistry = (layout: CentralLayout): Promise<CentralRegistry | undefined> => readRegistry(layout.registryFile);
+export const readCentralRegistry = (layout: CentralLayout): Promise<CentralRegistry | undefined> =>
+  readRegistry(layout.registryFile);
 
 async function readRegistry(file: string): Promise<CentralRegistry | undefined> {
   const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
@@ -226,7 +272,8 @@ async function readRegistry(file: string): Promise<CentralRegistry | undefined> 
   });
   if (text === undefined) return undefined;
   const parsed = registrySchema.safeParse(JSON.parse(text));
-  if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return parsed.data;
 }
 

@@ -40,15 +40,24 @@ const NODE_NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/;
 
 /** Checks a node list: unique names, unique listeners per host, at least three nodes (an R3 stream needs three). Pure. */
 export function checkClusterSpec(spec: ClusterSpec): void {
-  if (spec.nodes.length < CLUSTER_REPLICAS) throw new Error(`a cluster needs at least ${CLUSTER_REPLICAS} nodes (streams are kept on ${CLUSTER_REPLICAS}), not ${spec.nodes.length}`);
+  if (spec.nodes.length < CLUSTER_REPLICAS)
+    throw new Error(
+      `a cluster needs at least ${CLUSTER_REPLICAS} nodes (streams are kept on ${CLUSTER_REPLICAS}), not ${spec.nodes.length}`,
+    );
   const names = new Set<string>();
   const listeners = new Set<string>();
   for (const node of spec.nodes) {
-    if (!NODE_NAME.test(node.name)) throw new Error(`cluster node ${JSON.stringify(node.name)}: lower-case letters, digits, _ and -, at most 32`);
+    if (!NODE_NAME.test(node.name))
+      throw new Error(`cluster node ${JSON.stringify(node.name)}: lower-case letters, digits, _ and -, at most 32`);
     if (names.has(node.name)) throw new Error(`cluster node ${node.name} is listed twice`);
     names.add(node.name);
-    for (const port of [node.websocketPort, node.clusterPort, ...(node.httpPort === undefined ? [] : [node.httpPort])]) {
-      if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`cluster node ${node.name}: port ${port} is not a fixed port (peers and rooms must know it)`);
+    for (const port of [
+      node.websocketPort,
+      node.clusterPort,
+      ...(node.httpPort === undefined ? [] : [node.httpPort]),
+    ]) {
+      if (!Number.isInteger(port) || port < 1 || port > 65535)
+        throw new Error(`cluster node ${node.name}: port ${port} is not a fixed port (peers and rooms must know it)`);
       const listener = `${node.host}:${port}`;
       if (listeners.has(listener)) throw new Error(`cluster node ${node.name}: ${listener} is used twice`);
       listeners.add(listener);
@@ -57,7 +66,11 @@ export function checkClusterSpec(spec: ClusterSpec): void {
 }
 
 /** `count` nodes on this machine (n1 … nN), ports counted up from the bases: for tests, the bench and a dev cluster. Pure. */
-export function loopbackCluster(count: number, ports: { websocket: number; cluster: number; http?: number }, name = 'diemcau'): ClusterSpec {
+export function loopbackCluster(
+  count: number,
+  ports: { websocket: number; cluster: number; http?: number },
+  name = 'diemcau',
+): ClusterSpec {
   return {
     name,
     nodes: Array.from({ length: count }, (_, i) => ({
@@ -102,11 +115,18 @@ export interface RunningCluster {
 }
 
 /** Starts every node of a cluster from its config file (`nodeConfigFile`), all at once (each keeps dialling its peers). */
-export async function startCluster(spec: ClusterSpec, nodeConfigFile: (name: string) => string, options: { readyTimeoutMs?: number } = {}): Promise<RunningCluster> {
+export async function startCluster(
+  spec: ClusterSpec,
+  nodeConfigFile: (name: string) => string,
+  options: { readyTimeoutMs?: number } = {},
+): Promise<RunningCluster> {
   const nodes = new Map<string, RunningNatsServer>();
   const start = async (name: string) => {
     if (nodes.has(name)) throw new Error(`cluster node ${name} is already running`);
-    const server = await startNatsServer({ configFile: nodeConfigFile(name), readyTimeoutMs: options.readyTimeoutMs ?? 30_000 });
+    const server = await startNatsServer({
+      configFile: nodeConfigFile(name),
+      readyTimeoutMs: options.readyTimeoutMs ?? 30_000,
+    });
     nodes.set(name, server);
     void server.exited.then(() => {
       if (nodes.get(name) === server) nodes.delete(name);

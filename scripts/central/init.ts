@@ -1,7 +1,14 @@
 import { parseArgs } from 'node:util';
 import { connectVerified, readUserCredential } from '../../kiosk/fleet/nats/connection.js';
 import { initCentral, parseRoomOption } from './central-dir.js';
-import { CLUSTER_REPLICAS, loopbackCluster, roomServerUrls, startCluster, waitForJetStream, type ClusterSpec } from './cluster.js';
+import {
+  CLUSTER_REPLICAS,
+  loopbackCluster,
+  roomServerUrls,
+  startCluster,
+  waitForJetStream,
+  type ClusterSpec,
+} from './cluster.js';
 import { startNatsServer } from './nats-process.js';
 import { ensureCentralStreams } from './streams.js';
 import { describeError } from '../../hal/core/describe-error.js';
@@ -52,19 +59,26 @@ async function main(): Promise<void> {
     return;
   }
   const count = values.rooms === undefined ? 0 : Number(values.rooms);
-  if (!Number.isInteger(count) || count < 0 || count > 100_000) throw new Error(`--rooms ${values.rooms}: a number of rooms`);
+  if (!Number.isInteger(count) || count < 0 || count > 100_000)
+    throw new Error(`--rooms ${values.rooms}: a number of rooms`);
   const named = values.room.map(parseRoomOption);
-  const rooms = [...Array.from({ length: count }, (_, i) => `room-${String(i + 1).padStart(3, '0')}`), ...named.map((r) => r.id)];
+  const rooms = [
+    ...Array.from({ length: count }, (_, i) => `room-${String(i + 1).padStart(3, '0')}`),
+    ...named.map((r) => r.id),
+  ];
   const placement = Object.fromEntries(named.map(({ id, ...place }) => [id, place]));
   const wsPort = values['ws-port'] === undefined ? undefined : Number(values['ws-port']);
-  if (wsPort !== undefined && (!Number.isInteger(wsPort) || wsPort < -1 || wsPort > 65535)) throw new Error(`--ws-port ${values['ws-port']}: a port`);
+  if (wsPort !== undefined && (!Number.isInteger(wsPort) || wsPort < -1 || wsPort > 65535))
+    throw new Error(`--ws-port ${values['ws-port']}: a port`);
 
   const cluster = clusterOption(values.cluster, values.node, values['cluster-port'], wsPort);
 
   const { layout, registry, addedRooms, notary } = await initCentral({
     dir: values.dir,
     rooms,
-    ...(values['ws-host'] !== undefined || wsPort !== undefined ? { websocket: { host: values['ws-host'] ?? '127.0.0.1', port: wsPort ?? 8443 } } : {}),
+    ...(values['ws-host'] !== undefined || wsPort !== undefined
+      ? { websocket: { host: values['ws-host'] ?? '127.0.0.1', port: wsPort ?? 8443 } }
+      : {}),
     ...(values['tls-host'] ? { tlsHosts: values['tls-host'] } : {}),
     renewCertificate: values['renew-cert'],
     placement,
@@ -75,7 +89,9 @@ async function main(): Promise<void> {
     registry.cluster
       ? `cluster          ${registry.cluster.nodes.map((n) => `${n.name} wss://${n.host}:${n.websocketPort}`).join(', ')}: on each node's machine nats-server -c ${layout.nodeConfigFile('<node>')}`
       : `server config    ${layout.configFile}  (nats-server -c ${layout.configFile})`,
-    ...(registry.cluster ? [`rooms list       fleet.servers = ${JSON.stringify(roomServerUrls(registry.cluster))}`] : []),
+    ...(registry.cluster
+      ? [`rooms list       fleet.servers = ${JSON.stringify(roomServerUrls(registry.cluster))}`]
+      : []),
     `rooms            ${registry.rooms.length} registered${addedRooms.length ? `, ${addedRooms.length} new: ${summarise(addedRooms)}` : ''}`,
     registry.cluster
       ? `certificate for  ${registry.tlsHosts.join(', ')}`
@@ -90,7 +106,11 @@ async function main(): Promise<void> {
 
   const server = await startNatsServer({ configFile: layout.configFile, echo: true });
   const url = websocketUrl(registry.websocket.host, server.websocketPort);
-  const admin = await connectVerified({ servers: url, user: await readUserCredential(layout.adminSeedFile), caFile: layout.caFile });
+  const admin = await connectVerified({
+    servers: url,
+    user: await readUserCredential(layout.adminSeedFile),
+    caFile: layout.caFile,
+  });
   await ensureCentralStreams(admin);
   await admin.close();
   process.stdout.write(`nats-server ${server.pid} ready on ${url}; streams and bucket in place. Ctrl-C stops it.\n`);
@@ -102,14 +122,24 @@ async function main(): Promise<void> {
 }
 
 /** `--cluster N` (this machine) or `--node NAME=HOST`… (one machine each); ports count up from the bases. */
-function clusterOption(count: string | undefined, nodes: string[] | undefined, clusterPort: string | undefined, wsPort: number | undefined): ClusterSpec | undefined {
+function clusterOption(
+  count: string | undefined,
+  nodes: string[] | undefined,
+  clusterPort: string | undefined,
+  wsPort: number | undefined,
+): ClusterSpec | undefined {
   if (count === undefined && !nodes?.length) return undefined;
   if (count !== undefined && nodes?.length) throw new Error('--cluster N and --node: one or the other');
-  const ports = { websocket: wsPort === undefined || wsPort === -1 ? 8443 : wsPort, cluster: clusterPort === undefined ? 6222 : Number(clusterPort) };
-  if (!Number.isInteger(ports.cluster) || ports.cluster < 1 || ports.cluster > 65535) throw new Error(`--cluster-port ${clusterPort}: a port`);
+  const ports = {
+    websocket: wsPort === undefined || wsPort === -1 ? 8443 : wsPort,
+    cluster: clusterPort === undefined ? 6222 : Number(clusterPort),
+  };
+  if (!Number.isInteger(ports.cluster) || ports.cluster < 1 || ports.cluster > 65535)
+    throw new Error(`--cluster-port ${clusterPort}: a port`);
   if (count !== undefined) {
     const n = Number(count);
-    if (!Number.isInteger(n) || n < CLUSTER_REPLICAS || n > 9) throw new Error(`--cluster ${count}: ${CLUSTER_REPLICAS} to 9 nodes`);
+    if (!Number.isInteger(n) || n < CLUSTER_REPLICAS || n > 9)
+      throw new Error(`--cluster ${count}: ${CLUSTER_REPLICAS} to 9 nodes`);
     return loopbackCluster(n, ports);
   }
   return {
@@ -126,11 +156,17 @@ function clusterOption(count: string | undefined, nodes: string[] | undefined, c
 async function runCluster(spec: ClusterSpec, layout: Awaited<ReturnType<typeof initCentral>>['layout']): Promise<void> {
   const cluster = await startCluster(spec, layout.nodeConfigFile);
   const servers = roomServerUrls(spec);
-  const admin = await connectVerified({ servers, user: await readUserCredential(layout.adminSeedFile), caFile: layout.caFile });
+  const admin = await connectVerified({
+    servers,
+    user: await readUserCredential(layout.adminSeedFile),
+    caFile: layout.caFile,
+  });
   await waitForJetStream(admin);
   await ensureCentralStreams(admin, { replicas: CLUSTER_REPLICAS });
   await admin.close();
-  process.stdout.write(`cluster ready: ${[...cluster.nodes].map(([name, s]) => `${name} (pid ${s.pid})`).join(', ')}; streams and bucket on ${CLUSTER_REPLICAS} nodes. Ctrl-C stops it.\n`);
+  process.stdout.write(
+    `cluster ready: ${[...cluster.nodes].map(([name, s]) => `${name} (pid ${s.pid})`).join(', ')}; streams and bucket on ${CLUSTER_REPLICAS} nodes. Ctrl-C stops it.\n`,
+  );
   const stop = () => void cluster.stop();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

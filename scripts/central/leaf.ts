@@ -3,7 +3,16 @@ import { DiscardPolicy, RetentionPolicy, StorageType, type StreamConfig } from '
 import { maxBytes } from '../../kiosk/fleet/nats/codec.js';
 import { EVENTS_STREAM, isRoomId, subjects } from '../../kiosk/fleet/nats/subjects.js';
 import { adminPermissions, monitoringPermissions, type Permissions } from './permissions.js';
-import { checkDomain, checkHostPort, checkUserKey, DEFAULT_MAX_PAYLOAD, natsServerConfig, renderConf, type CentralServerConfig, type ConfObject } from './server-config.js';
+import {
+  checkDomain,
+  checkHostPort,
+  checkUserKey,
+  DEFAULT_MAX_PAYLOAD,
+  natsServerConfig,
+  renderConf,
+  type CentralServerConfig,
+  type ConfObject,
+} from './server-config.js';
 import { defaultEventsRetention, type EventsRetention } from './streams.js';
 
 /**
@@ -35,7 +44,8 @@ const PROVINCE = /^[a-z0-9][a-z0-9-]{0,30}$/;
 
 /** `tinh-x` → `TINH_X`: the national account a province's leaf connection is bound to. Pure. */
 export function provinceAccount(province: string): string {
-  if (!PROVINCE.test(province)) throw new Error(`province ${JSON.stringify(province)}: lower-case letters, digits and dashes, at most 31`);
+  if (!PROVINCE.test(province))
+    throw new Error(`province ${JSON.stringify(province)}: lower-case letters, digits and dashes, at most 31`);
   return province.toUpperCase().replace(/-/g, '_');
 }
 
@@ -75,11 +85,16 @@ export function provinceOutboundStream(province: string): string {
 export function provinceExports(link: ProvinceLink): { streams: string[]; services: string[] } {
   const rooms = [...new Set(link.rooms)];
   if (rooms.length !== link.rooms.length) throw new Error(`province ${link.name}: a room is listed twice`);
-  for (const room of rooms) if (!isRoomId(room)) throw new Error(`province ${link.name}: ${JSON.stringify(room)} is not a room id`);
+  for (const room of rooms)
+    if (!isRoomId(room)) throw new Error(`province ${link.name}: ${JSON.stringify(room)} is not a room id`);
   const outbound = provinceOutboundStream(link.name);
   return {
     streams: [...rooms.map((room) => subjects.roomAll(room)), `${deliverPrefix(link.name)}.>`],
-    services: [...rooms.map((room) => subjects.commands(room)), `${domainApiPrefix(link.name)}.CONSUMER.CREATE.${outbound}`, `$JS.FC.${outbound}.>`],
+    services: [
+      ...rooms.map((room) => subjects.commands(room)),
+      `${domainApiPrefix(link.name)}.CONSUMER.CREATE.${outbound}`,
+      `$JS.FC.${outbound}.>`,
+    ],
   };
 }
 
@@ -111,12 +126,17 @@ export function nationalServerConfig(input: NationalServerConfig): string {
   const rooms = new Map<string, string>();
   for (const link of input.provinces) {
     const account = provinceAccount(link.name);
-    if (account === NATIONAL_ACCOUNT || names.has(account)) throw new Error(`province ${link.name}: its account ${account} is taken`);
+    if (account === NATIONAL_ACCOUNT || names.has(account))
+      throw new Error(`province ${link.name}: its account ${account} is taken`);
     names.add(account);
-    if (!/^[A-Za-z0-9_-]{24,128}$/.test(link.password)) throw new Error(`province ${link.name}: the leaf password must be 24–128 letters, digits, _ or - (it travels in the province's remote URL)`);
+    if (!/^[A-Za-z0-9_-]{24,128}$/.test(link.password))
+      throw new Error(
+        `province ${link.name}: the leaf password must be 24–128 letters, digits, _ or - (it travels in the province's remote URL)`,
+      );
     for (const room of link.rooms) {
       const other = rooms.get(room);
-      if (other) throw new Error(`room ${room} is in both ${other} and ${link.name}: room ids must be unique across the nation`);
+      if (other)
+        throw new Error(`room ${room} is in both ${other} and ${link.name}: room ids must be unique across the nation`);
       rooms.set(room, link.name);
     }
   }
@@ -132,12 +152,23 @@ export function nationalServerConfig(input: NationalServerConfig): string {
   for (const link of input.provinces) {
     const account = provinceAccount(link.name);
     const exported = provinceExports(link);
-    accounts[account] = { exports: [...exported.streams.map((stream) => ({ stream })), ...exported.services.map((service) => ({ service }))] };
-    imports.push(...exported.streams.map((subject) => ({ stream: { account, subject } })), ...exported.services.map((subject) => ({ service: { account, subject } })));
+    accounts[account] = {
+      exports: [
+        ...exported.streams.map((stream) => ({ stream })),
+        ...exported.services.map((service) => ({ service })),
+      ],
+    };
+    imports.push(
+      ...exported.streams.map((subject) => ({ stream: { account, subject } })),
+      ...exported.services.map((subject) => ({ service: { account, subject } })),
+    );
   }
   accounts[NATIONAL_ACCOUNT] = {
     jetstream: 'enabled',
-    users: [...input.monitoring.map((m) => nkeyUser(`monitoring ${m.name}`, m.publicKey, monitoringPermissions())), ...input.admin.map((a) => nkeyUser(`admin ${a.name}`, a.publicKey, adminPermissions()))],
+    users: [
+      ...input.monitoring.map((m) => nkeyUser(`monitoring ${m.name}`, m.publicKey, monitoringPermissions())),
+      ...input.admin.map((a) => nkeyUser(`admin ${a.name}`, a.publicKey, adminPermissions())),
+    ],
     imports,
   };
   return renderConf({
@@ -146,7 +177,11 @@ export function nationalServerConfig(input: NationalServerConfig): string {
     port: input.client.port,
     max_payload: DEFAULT_MAX_PAYLOAD,
     ...(input.http ? { http: `${input.http.host}:${input.http.port}` } : {}),
-    jetstream: { store_dir: input.jetstream.storeDir, max_file_store: input.jetstream.maxFileBytes, max_memory_store: input.jetstream.maxMemoryBytes },
+    jetstream: {
+      store_dir: input.jetstream.storeDir,
+      max_file_store: input.jetstream.maxFileBytes,
+      max_memory_store: input.jetstream.maxMemoryBytes,
+    },
     websocket: {
       host: input.websocket.host,
       port: input.websocket.port,
@@ -158,7 +193,14 @@ export function nationalServerConfig(input: NationalServerConfig): string {
       host: input.leafnodes.host,
       port: input.leafnodes.port,
       tls: { cert_file: input.leafnodes.certFile, key_file: input.leafnodes.keyFile, timeout: 5 },
-      authorization: { timeout: 5, users: input.provinces.map((link) => ({ user: link.name, password: link.password, account: provinceAccount(link.name) })) },
+      authorization: {
+        timeout: 5,
+        users: input.provinces.map((link) => ({
+          user: link.name,
+          password: link.password,
+          account: provinceAccount(link.name),
+        })),
+      },
     },
     accounts,
   });
@@ -180,7 +222,8 @@ export interface ProvinceRemote {
  */
 export function provinceServerConfig(single: CentralServerConfig, remote: ProvinceRemote): string {
   provinceAccount(remote.province);
-  if (!/^[A-Za-z0-9_-]{24,128}$/.test(remote.password)) throw new Error('the leaf password must be 24–128 letters, digits, _ or -');
+  if (!/^[A-Za-z0-9_-]{24,128}$/.test(remote.password))
+    throw new Error('the leaf password must be 24–128 letters, digits, _ or -');
   return natsServerConfig({
     ...single,
     jetstream: { ...single.jetstream, domain: remote.province },
@@ -188,7 +231,9 @@ export function provinceServerConfig(single: CentralServerConfig, remote: Provin
       remotes: [
         {
           // 2.9: no `nkey` on a remote. The password is in the URL, which is only ever dialled over TLS (tls://, and the CA below).
-          urls: [`tls://${remote.province}:${remote.password}@${checkHostPort('national leafnode listener', remote.national)}`],
+          urls: [
+            `tls://${remote.province}:${remote.password}@${checkHostPort('national leafnode listener', remote.national)}`,
+          ],
           account: single.account ?? 'DIEMCAU',
           tls: { ca_file: remote.caFile, timeout: 5 },
         },
@@ -213,7 +258,10 @@ export const defaultOutboundRetention: OutboundRetention = { maxAgeDays: 30, max
  * The province's outbound stream: a mirror of its DIEMCAU_EVENTS on its own server, messages and
  * their Nats-Msg-Id exactly as stored; the nation may catch up on up to its retention. Pure.
  */
-export function provinceOutboundStreamConfig(province: string, retention: OutboundRetention = defaultOutboundRetention): Partial<StreamConfig> & { name: string } {
+export function provinceOutboundStreamConfig(
+  province: string,
+  retention: OutboundRetention = defaultOutboundRetention,
+): Partial<StreamConfig> & { name: string } {
   return {
     name: provinceOutboundStream(province),
     storage: StorageType.File,
@@ -231,7 +279,10 @@ export function provinceOutboundStreamConfig(province: string, retention: Outbou
  * The Nats-Msg-Id (`room:seq`) is kept, and the stream's own duplicate window drops a copy (the
  * source resumes where it stopped after a broken link). No subjects of its own. Pure.
  */
-export function eventsAllStreamConfig(provinces: readonly string[], retention: EventsRetention = defaultEventsRetention): Partial<StreamConfig> & { name: string } {
+export function eventsAllStreamConfig(
+  provinces: readonly string[],
+  retention: EventsRetention = defaultEventsRetention,
+): Partial<StreamConfig> & { name: string } {
   const hours = (n: number) => nanos(n * 3_600_000);
   return {
     name: EVENTS_ALL_STREAM,
@@ -242,6 +293,9 @@ export function eventsAllStreamConfig(provinces: readonly string[], retention: E
     max_bytes: retention.maxBytes,
     duplicate_window: hours(retention.duplicateWindowHours),
     max_msg_size: maxBytes.event + 2048,
-    sources: provinces.map((province) => ({ name: provinceOutboundStream(province), external: { api: domainApiPrefix(province), deliver: deliverPrefix(province) } })),
+    sources: provinces.map((province) => ({
+      name: provinceOutboundStream(province),
+      external: { api: domainApiPrefix(province), deliver: deliverPrefix(province) },
+    })),
   };
 }

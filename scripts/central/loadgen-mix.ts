@@ -19,7 +19,13 @@ export interface TrafficMix {
   eventsPerRoomPerDay: number;
 }
 
-export const realisticMix: TrafficMix = { telemetryIntervalMs: 30_000, jitter: 0.1, fullSampleEveryMs: 15 * 60_000, stateHeartbeatMs: 3 * 60_000, eventsPerRoomPerDay: 6 };
+export const realisticMix: TrafficMix = {
+  telemetryIntervalMs: 30_000,
+  jitter: 0.1,
+  fullSampleEveryMs: 15 * 60_000,
+  stateHeartbeatMs: 3 * 60_000,
+  eventsPerRoomPerDay: 6,
+};
 
 /** A small deterministic generator (mulberry32): the same seed, the same room behaviour. */
 export function seededRandom(seed: number): () => number {
@@ -46,7 +52,14 @@ export function nextEventDelay(perDay: number, random: () => number): number {
 
 /** A room's sample number `seq` at `at`: every section when full, else only what changed (the system figures, sometimes the media). */
 export function telemetrySample(seq: number, at: Date, full: boolean, random: () => number): Telemetry {
-  const system = { uptimeS: Math.round(seq * 30), load1: round(0.2 + random() * 0.8), cpuPct: round(3 + random() * 20), cpuTempC: round(45 + random() * 10), memUsedPct: round(30 + random() * 10), memTotalMB: 3906 };
+  const system = {
+    uptimeS: Math.round(seq * 30),
+    load1: round(0.2 + random() * 0.8),
+    cpuPct: round(3 + random() * 20),
+    cpuTempC: round(45 + random() * 10),
+    memUsedPct: round(30 + random() * 10),
+    memTotalMB: 3906,
+  };
   const sample: Telemetry = { v: 1, at: at.toISOString(), seq, full, system };
   if (full) {
     return {
@@ -76,28 +89,86 @@ const topics: readonly { topic: EventTopic; weight: number }[] = [
 export function roomEvent(seq: number, at: Date, random: () => number): RoomEvent {
   const total = topics.reduce((sum, t) => sum + t.weight, 0);
   let pick = random() * total;
-  const topic = topics.find((t) => (pick -= t.weight) < 0)?.topic ?? 'session';
+  const topic =
+    topics.find((t) => {
+      pick -= t.weight;
+      return pick < 0;
+    })?.topic ?? 'session';
   const iso = at.toISOString();
   switch (topic) {
     case 'session':
-      return { v: 1, seq, at: iso, topic, severity: 'info', data: { change: { sessionId: `s-${seq}`, from: 'scheduled', to: 'live', at: iso }, session: { id: `s-${seq}`, kind: 'periodic', startsAt: iso, endsAt: iso, state: 'live' } } };
+      return {
+        v: 1,
+        seq,
+        at: iso,
+        topic,
+        severity: 'info',
+        data: {
+          change: { sessionId: `s-${seq}`, from: 'scheduled', to: 'live', at: iso },
+          session: { id: `s-${seq}`, kind: 'periodic', startsAt: iso, endsAt: iso, state: 'live' },
+        },
+      };
     case 'readiness':
       return {
-        v: 1, seq, at: iso, topic, severity: 'info',
+        v: 1,
+        seq,
+        at: iso,
+        topic,
+        severity: 'info',
         data: {
-          id: `r-${seq}`, kind: 'day-before', overall: 'pass', startedAt: iso, finishedAt: iso,
-          results: ['camera', 'microphone', 'ptz', 'display', 'ups', 'disk', 'network', 'clock', 'chair-link', 'test-recording'].map((id) => ({ id, status: 'pass', detail: `${id} ok`, ms: Math.round(random() * 5000) })),
+          id: `r-${seq}`,
+          kind: 'day-before',
+          overall: 'pass',
+          startedAt: iso,
+          finishedAt: iso,
+          results: [
+            'camera',
+            'microphone',
+            'ptz',
+            'display',
+            'ups',
+            'disk',
+            'network',
+            'clock',
+            'chair-link',
+            'test-recording',
+          ].map((id) => ({ id, status: 'pass', detail: `${id} ok`, ms: Math.round(random() * 5000) })),
         },
       };
     case 'disk':
-      return { v: 1, seq, at: iso, topic, severity: 'warning', alert: { key: 'disk', state: 'raised' }, data: { level: 'low', freeBytes: 2e10 } };
+      return {
+        v: 1,
+        seq,
+        at: iso,
+        topic,
+        severity: 'warning',
+        alert: { key: 'disk', state: 'raised' },
+        data: { level: 'low', freeBytes: 2e10 },
+      };
     default:
-      return { v: 1, seq, at: iso, topic: 'power', severity: 'warning', alert: { key: 'power', state: 'raised' }, data: { onBattery: true, chargePct: 96, runtimeS: 1700 } };
+      return {
+        v: 1,
+        seq,
+        at: iso,
+        topic: 'power',
+        severity: 'warning',
+        alert: { key: 'power', state: 'raised' },
+        data: { onBattery: true, chargePct: 96, runtimeS: 1700 },
+      };
   }
 }
 
 export function roomState(at: Date): RoomState {
-  return { v: 1, at: at.toISOString(), version: '0.1.0', health: 'ok', live: null, nextSession: null, lastReadiness: null, openAlerts: 0 };
+  return {
+    v: 1,
+    at: at.toISOString(),
+    version: '0.1.0',
+    health: 'ok',
+    live: null,
+    nextSession: null,
+    lastReadiness: null,
+    openAlerts: 0,
+  };
 }
 
 function round(n: number): number {
@@ -114,6 +185,7 @@ export interface LatencySummary {
 /** Percentiles of latencies in ms (nearest rank). Pure. */
 export function summarise(ms: readonly number[]): LatencySummary {
   const sorted = [...ms].sort((a, b) => a - b);
-  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
+  const at = (p: number) =>
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
   return { n: sorted.length, p50: at(50), p99: at(99), max: sorted.at(-1) ?? Number.NaN };
 }

@@ -2,7 +2,15 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { connectRoom, readUserCredential } from '../../kiosk/fleet/nats/connection.js';
 import { RoomPublisher } from '../../kiosk/fleet/nats/publish.js';
 import { serveCommands } from '../../kiosk/fleet/nats/responder.js';
-import { nextDelay, nextEventDelay, roomEvent, roomState, seededRandom, telemetrySample, type TrafficMix } from './loadgen-mix.js';
+import {
+  nextDelay,
+  nextEventDelay,
+  roomEvent,
+  roomState,
+  seededRandom,
+  telemetrySample,
+  type TrafficMix,
+} from './loadgen-mix.js';
 
 /** What every simulated room of one process adds to (latencies in ms; reset by whoever reads them). */
 export interface RoomCounters {
@@ -15,7 +23,15 @@ export interface RoomCounters {
   disconnects: number;
 }
 
-export const newCounters = (): RoomCounters => ({ eventAcks: [], stateAcks: [], eventFailures: 0, duplicates: 0, telemetrySent: 0, commandsAnswered: 0, disconnects: 0 });
+export const newCounters = (): RoomCounters => ({
+  eventAcks: [],
+  stateAcks: [],
+  eventFailures: 0,
+  duplicates: 0,
+  telemetrySent: 0,
+  commandsAnswered: 0,
+  disconnects: 0,
+});
 
 export interface SimulatedRoomOptions {
   roomId: string;
@@ -58,8 +74,16 @@ export class SimulatedRoom {
   async start(): Promise<void> {
     await this.#connect();
     this.#running = true;
-    this.#every(() => nextDelay(this.options.mix.telemetryIntervalMs, this.options.mix.jitter, this.#random), () => this.#telemetry(), this.#random() * this.options.mix.telemetryIntervalMs);
-    this.#every(() => this.options.mix.stateHeartbeatMs, () => this.#state(), this.#random() * this.options.mix.stateHeartbeatMs);
+    this.#every(
+      () => nextDelay(this.options.mix.telemetryIntervalMs, this.options.mix.jitter, this.#random),
+      () => this.#telemetry(),
+      this.#random() * this.options.mix.telemetryIntervalMs,
+    );
+    this.#every(
+      () => this.options.mix.stateHeartbeatMs,
+      () => this.#state(),
+      this.#random() * this.options.mix.stateHeartbeatMs,
+    );
     this.#scheduleEvent();
   }
 
@@ -69,7 +93,15 @@ export class SimulatedRoom {
       servers,
       credential: { roomId, user: await readUserCredential(seedFile) },
       caFile,
-      options: { timeout: 10_000, reconnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 1000, reconnectJitter: 500, pingInterval: 20_000, maxPingOut: 2 },
+      options: {
+        timeout: 10_000,
+        reconnect: true,
+        maxReconnectAttempts: -1,
+        reconnectTimeWait: 1000,
+        reconnectJitter: 500,
+        pingInterval: 20_000,
+        maxPingOut: 2,
+      },
     });
     this.#nc = nc;
     this.#publisher = new RoomPublisher(nc, roomId);
@@ -79,7 +111,12 @@ export class SimulatedRoom {
     };
     serveCommands(nc, roomId, {
       ping: answer,
-      'run-readiness': async () => ({ runId: 'r-sim', overall: 'pass', startedAt: new Date().toISOString(), finishedAt: new Date().toISOString() }),
+      'run-readiness': async () => ({
+        runId: 'r-sim',
+        overall: 'pass',
+        startedAt: new Date().toISOString(),
+        finishedAt: new Date().toISOString(),
+      }),
       'push-schedule': async () => ({ created: 0, updated: 0, cancelled: 0, ignored: 0 }),
       'recent-logs': async () => ({ lines: [], truncated: false }),
       reboot: async () => ({ at: new Date().toISOString() }),
@@ -109,7 +146,10 @@ export class SimulatedRoom {
     let acked = 0;
     for (let seq = Math.max(first, 1); seq <= this.#eventSeq; ) {
       try {
-        const ack = await this.#publisher!.event(roomEvent(seq, new Date(), this.#random), this.options.ackTimeoutMs ?? 5000);
+        const ack = await this.#publisher!.event(
+          roomEvent(seq, new Date(), this.#random),
+          this.options.ackTimeoutMs ?? 5000,
+        );
         if (ack.duplicate) duplicates++;
         acked++;
         seq++;
@@ -162,13 +202,16 @@ export class SimulatedRoom {
     }
     const ms = nextEventDelay(this.options.mix.eventsPerRoomPerDay, this.#random);
     if (!Number.isFinite(ms)) return;
-    const timer = setTimeout(() => {
-      this.#timers.delete(timer);
-      this.#eventTimer = undefined;
-      if (!this.#running) return;
-      this.queueEvent();
-      this.#scheduleEvent();
-    }, Math.min(ms, 2 ** 31 - 1));
+    const timer = setTimeout(
+      () => {
+        this.#timers.delete(timer);
+        this.#eventTimer = undefined;
+        if (!this.#running) return;
+        this.queueEvent();
+        this.#scheduleEvent();
+      },
+      Math.min(ms, 2 ** 31 - 1),
+    );
     this.#eventTimer = timer;
     this.#timers.add(timer);
   }

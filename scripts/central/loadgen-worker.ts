@@ -8,7 +8,15 @@ import { describeError } from '../../hal/core/describe-error.js';
  */
 
 export type WorkerRequest =
-  | { type: 'add'; id: number; rooms: { roomId: string; seedFile: string }[]; servers: string[]; caFile: string; mix: TrafficMix; connectsPerSecond: number }
+  | {
+      type: 'add';
+      id: number;
+      rooms: { roomId: string; seedFile: string }[];
+      servers: string[];
+      caFile: string;
+      mix: TrafficMix;
+      connectsPerSecond: number;
+    }
   | { type: 'mix'; id: number; mix: Partial<TrafficMix> }
   | { type: 'collect'; id: number }
   | { type: 'publish'; id: number; count: number }
@@ -60,7 +68,13 @@ async function handle(request: WorkerRequest): Promise<unknown> {
         const due = i * gapMs;
         started.push(
           new Promise<void>((resolve) => setTimeout(resolve, due)).then(async () => {
-            const room = new SimulatedRoom({ ...spec, servers: request.servers, caFile: request.caFile, mix: mix!, counters });
+            const room = new SimulatedRoom({
+              ...spec,
+              servers: request.servers,
+              caFile: request.caFile,
+              mix: mix!,
+              counters,
+            });
             for (let attempt = 1; ; attempt++) {
               try {
                 await room.start();
@@ -73,7 +87,9 @@ async function handle(request: WorkerRequest): Promise<unknown> {
                   return;
                 }
                 connectRetries++;
-                await new Promise((resolve) => setTimeout(resolve, Math.min(10_000, 500 * 2 ** attempt) + Math.random() * 1000));
+                await new Promise((resolve) =>
+                  setTimeout(resolve, Math.min(10_000, 500 * 2 ** attempt) + Math.random() * 1000),
+                );
               }
             }
           }),
@@ -110,7 +126,11 @@ async function handle(request: WorkerRequest): Promise<unknown> {
     case 'backlog': {
       const started = performance.now();
       const results = await Promise.all(rooms.map((room) => room.replayBacklog(request.stored, request.pending)));
-      return { ms: performance.now() - started, acked: results.reduce((s, r) => s + r.acked, 0), duplicates: results.reduce((s, r) => s + r.duplicates, 0) };
+      return {
+        ms: performance.now() - started,
+        acked: results.reduce((s, r) => s + r.acked, 0),
+        duplicates: results.reduce((s, r) => s + r.duplicates, 0),
+      };
     }
     case 'stop':
       await Promise.all(rooms.splice(0).map((room) => room.stop()));
@@ -122,7 +142,8 @@ async function handle(request: WorkerRequest): Promise<unknown> {
 process.on('message', (request: WorkerRequest) => {
   handle(request).then(
     (result) => process.send?.({ id: request.id, ok: true, result } satisfies WorkerReply),
-    (error: unknown) => process.send?.({ id: request.id, ok: false, error: describeError(error) } satisfies WorkerReply),
+    (error: unknown) =>
+      process.send?.({ id: request.id, ok: false, error: describeError(error) } satisfies WorkerReply),
   );
 });
 process.on('disconnect', () => process.exit(0));

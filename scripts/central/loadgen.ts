@@ -34,7 +34,6 @@ export interface LoadStats extends Omit<WorkerStats, 'cpuSeconds' | 'rssBytes'> 
   workers: { cpuSeconds: number; rssBytes: number }[];
 }
 
-
 const workerFile = fileURLToPath(new URL('./loadgen-worker.js', import.meta.url));
 
 export class LoadGenerator {
@@ -47,7 +46,10 @@ export class LoadGenerator {
   constructor(private readonly options: LoadOptions) {
     this.#mix = { ...realisticMix, ...options.mix };
     this.#workers = Array.from({ length: Math.max(1, options.workers ?? 2) }, () => {
-      const child = fork(workerFile, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--max-old-space-size=4096'] });
+      const child = fork(workerFile, [], {
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        execArgv: ['--max-old-space-size=4096'],
+      });
       child.on('message', (reply: WorkerReply) => {
         const waiting = this.#pending.get(reply.id);
         if (!waiting) return;
@@ -70,13 +72,27 @@ export class LoadGenerator {
   }
 
   /** Connects these rooms too, `connectsPerSecond` in all, spread over the workers; resolves when every one has connected or failed. */
-  async add(roomIds: readonly string[], connectsPerSecond = 200): Promise<{ connected: number; connectFailures: number; connectRetries: number; connectErrors: string[] }> {
+  async add(
+    roomIds: readonly string[],
+    connectsPerSecond = 200,
+  ): Promise<{ connected: number; connectFailures: number; connectRetries: number; connectErrors: string[] }> {
     const shares = this.#workers.map(() => [] as { roomId: string; seedFile: string }[]);
-    roomIds.forEach((roomId, i) => shares[(this.#rooms + i) % shares.length]!.push({ roomId, seedFile: this.options.seedFile(roomId) }));
+    for (const [i, roomId] of roomIds.entries())
+      shares[(this.#rooms + i) % shares.length]!.push({ roomId, seedFile: this.options.seedFile(roomId) });
     this.#rooms += roomIds.length;
     const perWorker = connectsPerSecond / this.#workers.length;
     const results = (await Promise.all(
-      this.#workers.map((worker, i) => this.#ask(worker, { type: 'add', id: 0, rooms: shares[i]!, servers: this.options.servers, caFile: this.options.caFile, mix: this.#mix, connectsPerSecond: perWorker })),
+      this.#workers.map((worker, i) =>
+        this.#ask(worker, {
+          type: 'add',
+          id: 0,
+          rooms: shares[i]!,
+          servers: this.options.servers,
+          caFile: this.options.caFile,
+          mix: this.#mix,
+          connectsPerSecond: perWorker,
+        }),
+      ),
     )) as { connected: number; connectFailures: number; connectRetries: number; connectErrors: string[] }[];
     return {
       connected: results.reduce((s, r) => s + r.connected, 0),
@@ -93,7 +109,9 @@ export class LoadGenerator {
   }
 
   async collect(): Promise<LoadStats> {
-    const all = (await Promise.all(this.#workers.map((worker) => this.#ask(worker, { type: 'collect', id: 0 })))) as WorkerStats[];
+    const all = (await Promise.all(
+      this.#workers.map((worker) => this.#ask(worker, { type: 'collect', id: 0 })),
+    )) as WorkerStats[];
     const sum = (key: keyof WorkerStats) => all.reduce((s, w) => s + (w[key] as number), 0);
     return {
       rooms: sum('rooms'),
@@ -123,8 +141,14 @@ export class LoadGenerator {
    */
   async backlog(stored: number, pending: number): Promise<{ ms: number; acked: number; duplicates: number }> {
     const started = performance.now();
-    const results = (await Promise.all(this.#workers.map((worker) => this.#ask(worker, { type: 'backlog', id: 0, stored, pending })))) as { acked: number; duplicates: number }[];
-    return { ms: performance.now() - started, acked: results.reduce((s, r) => s + r.acked, 0), duplicates: results.reduce((s, r) => s + r.duplicates, 0) };
+    const results = (await Promise.all(
+      this.#workers.map((worker) => this.#ask(worker, { type: 'backlog', id: 0, stored, pending })),
+    )) as { acked: number; duplicates: number }[];
+    return {
+      ms: performance.now() - started,
+      acked: results.reduce((s, r) => s + r.acked, 0),
+      duplicates: results.reduce((s, r) => s + r.duplicates, 0),
+    };
   }
 
   async stop(): Promise<void> {
@@ -142,7 +166,12 @@ export class LoadGenerator {
 }
 
 /** Central monitoring's side of commands: `perSecond` pings to rooms picked in turn, for `durationMs`; the round trips in ms and the failures. */
-export async function pingRooms(nc: NatsConnection, roomIds: readonly string[], perSecond: number, durationMs: number): Promise<{ rtts: number[]; failures: number }> {
+export async function pingRooms(
+  nc: NatsConnection,
+  roomIds: readonly string[],
+  perSecond: number,
+  durationMs: number,
+): Promise<{ rtts: number[]; failures: number }> {
   const rtts: number[] = [];
   let failures = 0;
   const inFlight: Promise<void>[] = [];
@@ -188,14 +217,32 @@ async function main(): Promise<void> {
     return;
   }
   const layout = centralLayout(values.dir);
-  const registry = JSON.parse(await readFile(layout.registryFile, 'utf8')) as { rooms: { id: string }[]; websocket: { host: string; port: number }; cluster?: Parameters<typeof roomServerUrls>[0] };
-  const servers = registry.cluster ? roomServerUrls(registry.cluster) : [websocketUrl(registry.websocket.host, registry.websocket.port)];
+  const registry = JSON.parse(await readFile(layout.registryFile, 'utf8')) as {
+    rooms: { id: string }[];
+    websocket: { host: string; port: number };
+    cluster?: Parameters<typeof roomServerUrls>[0];
+  };
+  const servers = registry.cluster
+    ? roomServerUrls(registry.cluster)
+    : [websocketUrl(registry.websocket.host, registry.websocket.port)];
   const roomIds = registry.rooms.slice(0, Number(values.rooms)).map((r) => r.id);
-  const load = new LoadGenerator({ servers, caFile: layout.caFile, seedFile: layout.roomSeedFile, workers: Number(values.workers), mix: { eventsPerRoomPerDay: Number(values['events-per-day']) } });
-  const monitoring = await connectVerified({ servers, user: await readUserCredential(layout.monitoringSeedFile), caFile: layout.caFile });
+  const load = new LoadGenerator({
+    servers,
+    caFile: layout.caFile,
+    seedFile: layout.roomSeedFile,
+    workers: Number(values.workers),
+    mix: { eventsPerRoomPerDay: Number(values['events-per-day']) },
+  });
+  const monitoring = await connectVerified({
+    servers,
+    user: await readUserCredential(layout.monitoringSeedFile),
+    caFile: layout.caFile,
+  });
   try {
     const ramp = await load.add(roomIds, Number(values.ramp));
-    process.stdout.write(`${ramp.connected} rooms connected, ${ramp.connectRetries} connects retried, ${ramp.connectFailures} rooms failed${ramp.connectErrors.length ? ` (${ramp.connectErrors.join('; ')})` : ''}\n`);
+    process.stdout.write(
+      `${ramp.connected} rooms connected, ${ramp.connectRetries} connects retried, ${ramp.connectFailures} rooms failed${ramp.connectErrors.length ? ` (${ramp.connectErrors.join('; ')})` : ''}\n`,
+    );
     const until = Date.now() + Number(values.seconds) * 1000;
     while (Date.now() < until) {
       const pings = await pingRooms(monitoring, roomIds, Number(values['pings-per-second']), 10_000);

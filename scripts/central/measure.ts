@@ -19,11 +19,14 @@ import { ensureCentralStreams } from './streams.js';
  *   node dist/scripts/central/measure.js [--samples 200] [--rooms 10000]
  */
 
-const { values } = parseArgs({ options: { samples: { type: 'string', default: '200' }, rooms: { type: 'string', default: '10000' } } });
+const { values } = parseArgs({
+  options: { samples: { type: 'string', default: '200' }, rooms: { type: 'string', default: '10000' } },
+});
 const samples = Math.min(Number(values.samples), 5000);
 const registered = Math.min(Number(values.rooms), 20_000);
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const summary = (ms: number[]) => {
   const s = [...ms].sort((a, b) => a - b);
   return `p50 ${percentile(s, 50).toFixed(2)} ms, p99 ${percentile(s, 99).toFixed(2)} ms, max ${s.at(-1)?.toFixed(2)} ms (n=${s.length})`;
@@ -39,12 +42,20 @@ async function main(): Promise<void> {
   let server: Awaited<ReturnType<typeof startNatsServer>> | undefined;
   try {
     const rooms = Array.from({ length: registered }, (_, i) => `room-${String(i + 1).padStart(5, '0')}`);
-    const initMs = await time(() => initCentral({ dir, rooms, websocket: { host: '127.0.0.1', port: -1 }, client: { host: '127.0.0.1', port: -1 } }));
+    const initMs = await time(() =>
+      initCentral({ dir, rooms, websocket: { host: '127.0.0.1', port: -1 }, client: { host: '127.0.0.1', port: -1 } }),
+    );
     const { layout } = await initCentral({ dir, rooms: [] });
-    const startMs = await time(async () => (server = await startNatsServer({ configFile: layout.configFile, readyTimeoutMs: 60_000 })));
+    const startMs = await time(
+      async () => (server = await startNatsServer({ configFile: layout.configFile, readyTimeoutMs: 60_000 })),
+    );
     if (!server) throw new Error('nats-server did not start');
     const url = `wss://127.0.0.1:${server.websocketPort}`;
-    const admin = await connectVerified({ servers: url, user: await readUserCredential(layout.adminSeedFile), caFile: layout.caFile });
+    const admin = await connectVerified({
+      servers: url,
+      user: await readUserCredential(layout.adminSeedFile),
+      caFile: layout.caFile,
+    });
     await ensureCentralStreams(admin);
     await admin.close();
 
@@ -53,7 +64,9 @@ async function main(): Promise<void> {
     const connects: number[] = [];
     for (let i = 0; i < Math.min(samples, 50); i++) {
       let nc: NatsConnection | undefined;
-      connects.push(await time(async () => (nc = await connectRoom({ servers: url, credential, caFile: layout.caFile }))));
+      connects.push(
+        await time(async () => (nc = await connectRoom({ servers: url, credential, caFile: layout.caFile }))),
+      );
       await nc?.close();
     }
 
@@ -61,21 +74,54 @@ async function main(): Promise<void> {
     const publisher = new RoomPublisher(room, roomId);
     const acks: number[] = [];
     for (let seq = 1; seq <= samples; seq++) {
-      acks.push(await time(() => publisher.event({ v: 1, seq, at: new Date().toISOString(), topic: 'disk', severity: 'info', data: { freeBytes: 1e11, level: 'ok' } })));
+      acks.push(
+        await time(() =>
+          publisher.event({
+            v: 1,
+            seq,
+            at: new Date().toISOString(),
+            topic: 'disk',
+            severity: 'info',
+            data: { freeBytes: 1e11, level: 'ok' },
+          }),
+        ),
+      );
     }
     const states: number[] = [];
     for (let i = 0; i < samples; i++) {
-      states.push(await time(() => publisher.state({ v: 1, at: new Date().toISOString(), version: '0.1.0', health: 'ok', live: null, nextSession: null, lastReadiness: null, openAlerts: 0 })));
+      states.push(
+        await time(() =>
+          publisher.state({
+            v: 1,
+            at: new Date().toISOString(),
+            version: '0.1.0',
+            health: 'ok',
+            live: null,
+            nextSession: null,
+            lastReadiness: null,
+            openAlerts: 0,
+          }),
+        ),
+      );
     }
     serveCommands(room, roomId, {
       ping: async () => ({ at: new Date().toISOString(), uptimeS: 1, version: '0.1.0' }),
-      'run-readiness': async () => ({ runId: 'r', overall: 'pass', startedAt: new Date().toISOString(), finishedAt: new Date().toISOString() }),
+      'run-readiness': async () => ({
+        runId: 'r',
+        overall: 'pass',
+        startedAt: new Date().toISOString(),
+        finishedAt: new Date().toISOString(),
+      }),
       'push-schedule': async () => ({ created: 0, updated: 0, cancelled: 0, ignored: 0 }),
       'recent-logs': async () => ({ lines: [], truncated: false }),
       reboot: async () => ({ at: new Date().toISOString() }),
       update: async () => ({ updateId: 'u-sim', state: 'downloading' }),
     });
-    const monitoring = await connectVerified({ servers: url, user: await readUserCredential(layout.monitoringSeedFile), caFile: layout.caFile });
+    const monitoring = await connectVerified({
+      servers: url,
+      user: await readUserCredential(layout.monitoringSeedFile),
+      caFile: layout.caFile,
+    });
     const pings: number[] = [];
     for (let i = 0; i < samples; i++) pings.push(await time(() => sendCommand(monitoring, roomId, 'ping', {})));
 

@@ -6,7 +6,12 @@ import { readCentralRegistry, singleServerConfig } from './central-dir.js';
 import { centralLayout, type CentralLayout } from '../../config/central-layout.js';
 import { routePassword } from './cluster.js';
 import { newUserKey, publicKeyOfSeedFile, writeSeedFile } from './credentials.js';
-import { eventsAllStreamConfig, nationalServerConfig, provinceOutboundStreamConfig, provinceServerConfig } from './leaf.js';
+import {
+  eventsAllStreamConfig,
+  nationalServerConfig,
+  provinceOutboundStreamConfig,
+  provinceServerConfig,
+} from './leaf.js';
 import { createCa, createServerCertificate } from './tls.js';
 
 /**
@@ -54,7 +59,11 @@ export async function initNational(options: InitNationalOptions): Promise<Nation
   await mkdir(layout.storeDir, { recursive: true, mode: 0o700 });
   if (!(await exists(layout.caFile))) {
     await createCa(layout.tlsDir, 'Diem Cau national dev CA');
-    await createServerCertificate(layout.tlsDir, { certFile: layout.caFile, keyFile: layout.caKeyFile }, options.tlsHosts ?? ['localhost', '127.0.0.1', '::1']);
+    await createServerCertificate(
+      layout.tlsDir,
+      { certFile: layout.caFile, keyFile: layout.caKeyFile },
+      options.tlsHosts ?? ['localhost', '127.0.0.1', '::1'],
+    );
   }
   const key = async (file: string) => {
     const existing = await publicKeyOfSeedFile(file);
@@ -63,14 +72,23 @@ export async function initNational(options: InitNationalOptions): Promise<Nation
     await writeSeedFile(file, made.seed);
     return made.publicKey;
   };
-  const provinces = await Promise.all(options.provinces.map(async (p) => ({ name: p.name, rooms: p.rooms, password: await routePassword(layout.leafPasswordFile(p.name)) })));
+  const provinces = await Promise.all(
+    options.provinces.map(async (p) => ({
+      name: p.name,
+      rooms: p.rooms,
+      password: await routePassword(layout.leafPasswordFile(p.name)),
+    })),
+  );
   const config = nationalServerConfig({
     serverName: 'quocgia',
     client: options.client ?? { host: '127.0.0.1', port: -1 },
     websocket: { ...options.websocket, certFile: layout.certFile, keyFile: layout.keyFile },
     leafnodes: { ...options.leafnodes, certFile: layout.certFile, keyFile: layout.keyFile },
     ...(options.http ? { http: options.http } : {}),
-    jetstream: { storeDir: layout.storeDir, ...(options.jetstream ?? { maxFileBytes: 10 * GiB, maxMemoryBytes: GiB / 4 }) },
+    jetstream: {
+      storeDir: layout.storeDir,
+      ...(options.jetstream ?? { maxFileBytes: 10 * GiB, maxMemoryBytes: GiB / 4 }),
+    },
     provinces,
     monitoring: [{ name: 'monitoring', publicKey: await key(layout.monitoringSeedFile) }],
     admin: [{ name: 'admin', publicKey: await key(layout.adminSeedFile) }],
@@ -98,14 +116,23 @@ export const provinceLeafFiles = (layout: CentralLayout) => ({
  * registry) plus the JetStream domain and the remote to the nation. Run again after `init` admits a
  * room (init rewrites only nats-server.conf).
  */
-export async function writeProvinceLeafConfig(provinceDir: string, link: { province: string; password: string; national: string; nationalCaFile: string }): Promise<string> {
+export async function writeProvinceLeafConfig(
+  provinceDir: string,
+  link: { province: string; password: string; national: string; nationalCaFile: string },
+): Promise<string> {
   const layout = centralLayout(provinceDir);
   const registry = await readCentralRegistry(layout);
   if (!registry) throw new Error(`${layout.dir} has no central.json: run init there first`);
-  if (registry.cluster) throw new Error('a clustered province as a leaf is not generated yet: every node would need the same remote');
+  if (registry.cluster)
+    throw new Error('a clustered province as a leaf is not generated yet: every node would need the same remote');
   const files = provinceLeafFiles(layout);
   await copyFile(link.nationalCaFile, files.nationalCaFile);
-  const config = provinceServerConfig(singleServerConfig(layout, registry), { province: link.province, password: link.password, national: link.national, caFile: files.nationalCaFile });
+  const config = provinceServerConfig(singleServerConfig(layout, registry), {
+    province: link.province,
+    password: link.password,
+    national: link.national,
+    caFile: files.nationalCaFile,
+  });
   await writeAtomically(files.configFile, config);
   return files.configFile;
 }

@@ -26,14 +26,18 @@ const CLIENT = /Listening for client connections on \S+:(\d+)/;
 const READY = /Server is ready/;
 
 export function startNatsServer(options: StartNatsServerOptions): Promise<RunningNatsServer> {
-  const child = spawn(options.binary ?? 'nats-server', ['-c', options.configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(options.binary ?? 'nats-server', ['-c', options.configFile], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let log = '';
   let ready = false;
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return new Promise<RunningNatsServer>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`nats-server was not ready within ${options.readyTimeoutMs ?? 10_000} ms:\n${log.slice(-2000)}`));
+      reject(
+        new Error(`nats-server was not ready within ${options.readyTimeoutMs ?? 10_000} ms:\n${log.slice(-2000)}`),
+      );
     }, options.readyTimeoutMs ?? 10_000);
     const onData = (chunk: Buffer) => {
       // Kept for output() and error messages: the newest megabyte is enough.
@@ -68,7 +72,11 @@ export function startNatsServer(options: StartNatsServerOptions): Promise<Runnin
     child.stderr.on('data', onData);
     child.once('error', (error) => {
       clearTimeout(timer);
-      reject(new Error(`cannot start nats-server (${error.message}): install the Debian package nats-server (scripts/setup.sh does)`));
+      reject(
+        new Error(
+          `cannot start nats-server (${error.message}): install the Debian package nats-server (scripts/setup.sh does)`,
+        ),
+      );
     });
     void exited.then((code) => {
       clearTimeout(timer);

@@ -11,7 +11,13 @@ monitoring credential of a central folder, until Ctrl-C. The monitoring service 
 `;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { dir: { type: 'string' }, server: { type: 'string', multiple: true }, help: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: {
+      dir: { type: 'string' },
+      server: { type: 'string', multiple: true },
+      help: { type: 'boolean', default: false },
+    },
+  });
   if (values.help || !values.dir || !values.server?.length) {
     process.stdout.write(usage);
     process.exitCode = values.help ? 0 : 2;
@@ -19,7 +25,13 @@ async function main(): Promise<void> {
   }
   const layout = centralLayout(values.dir);
   const logger = createLogger('info').child({ component: 'notary' });
-  const notary = await startNotary({ servers: values.server, caFile: layout.caFile, seedFile: layout.monitoringSeedFile, notaryKeyFile: layout.notaryKeyFile, logger });
+  const notary = await startNotary({
+    servers: values.server,
+    caFile: layout.caFile,
+    seedFile: layout.monitoringSeedFile,
+    notaryKeyFile: layout.notaryKeyFile,
+    logger,
+  });
   logger.info({ servers: values.server }, 'notary serving');
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

@@ -3,7 +3,13 @@ import { readFile } from 'node:fs/promises';
 import type { Msg, NatsConnection } from '@nats-io/nats-core';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { notaryKeyFrom, RECEIPT_FORMAT, signReceipt, type NotaryKey } from '../../kiosk/evidence/anchor-receipt.js';
-import { buildNotaryReply, parseAnchorMessage, parseNotaryRequest, type NotaryErrorCode, type NotaryReply } from '../../kiosk/fleet/nats/anchor.js';
+import {
+  buildNotaryReply,
+  parseAnchorMessage,
+  parseNotaryRequest,
+  type NotaryErrorCode,
+  type NotaryReply,
+} from '../../kiosk/fleet/nats/anchor.js';
 import { connectVerified, readUserCredential } from '../../kiosk/fleet/nats/connection.js';
 import { ANCHORS_STREAM, parseSubject, subjects } from '../../kiosk/fleet/nats/subjects.js';
 import { describeError } from '../../hal/core/describe-error.js';
@@ -75,15 +81,33 @@ async function answer(jsm: JetStreamManager, msg: Msg, { notaryKey, logger }: No
     const { streamSeq, recordingId } = request.value;
     const stored = await jsm.streams.getMessage(ANCHORS_STREAM, { seq: streamSeq }).catch((error: unknown) => {
       // 10037: no message at that sequence; anything else is central's problem, and retried.
-      if ((error as { code?: number })?.code === 10037 || /no message found/i.test(String(describeError(error)))) return null;
+      if ((error as { code?: number })?.code === 10037 || /no message found/i.test(String(describeError(error))))
+        return null;
       throw error;
     });
-    if (!stored) return refuse('not-found', `the anchors stream holds nothing at ${streamSeq}`, { room: where.roomId, streamSeq });
-    if (stored.subject !== subjects.anchor(where.roomId)) return refuse('wrong-room', `message ${streamSeq} is not this room's anchor`, { room: where.roomId, streamSeq });
+    if (!stored)
+      return refuse('not-found', `the anchors stream holds nothing at ${streamSeq}`, { room: where.roomId, streamSeq });
+    if (stored.subject !== subjects.anchor(where.roomId))
+      return refuse('wrong-room', `message ${streamSeq} is not this room's anchor`, { room: where.roomId, streamSeq });
     const parsed = parseAnchorMessage(stored.subject, stored.data);
-    if (!parsed.ok) return refuse('failed', `message ${streamSeq} is not an anchor: ${parsed.error}`, { room: where.roomId, streamSeq });
-    if (parsed.value.anchor.recordingId !== recordingId) return refuse('not-found', `message ${streamSeq} anchors another recording`, { room: where.roomId, streamSeq });
-    const receipt = signReceipt({ format: RECEIPT_FORMAT, room: where.roomId, stream: ANCHORS_STREAM, streamSeq, receivedAt: stored.time.toISOString(), anchor: parsed.value.anchor }, notaryKey);
+    if (!parsed.ok)
+      return refuse('failed', `message ${streamSeq} is not an anchor: ${parsed.error}`, {
+        room: where.roomId,
+        streamSeq,
+      });
+    if (parsed.value.anchor.recordingId !== recordingId)
+      return refuse('not-found', `message ${streamSeq} anchors another recording`, { room: where.roomId, streamSeq });
+    const receipt = signReceipt(
+      {
+        format: RECEIPT_FORMAT,
+        room: where.roomId,
+        stream: ANCHORS_STREAM,
+        streamSeq,
+        receivedAt: stored.time.toISOString(),
+        anchor: parsed.value.anchor,
+      },
+      notaryKey,
+    );
     logger?.info({ room: where.roomId, streamSeq, recordingId }, 'anchor receipt signed');
     return { v: 1, ok: true, receipt };
   }
@@ -93,9 +117,20 @@ async function answer(jsm: JetStreamManager, msg: Msg, { notaryKey, logger }: No
  * The notary on its own connection (tests, or a central without the monitoring service):
  * connects with the monitoring credential and serves until stopped.
  */
-export async function startNotary(options: { servers: string | string[]; caFile: string; seedFile: string; notaryKeyFile: string; logger?: NotaryOptions['logger'] }): Promise<{ stop(): Promise<void> }> {
+export async function startNotary(options: {
+  servers: string | string[];
+  caFile: string;
+  seedFile: string;
+  notaryKeyFile: string;
+  logger?: NotaryOptions['logger'];
+}): Promise<{ stop(): Promise<void> }> {
   const notaryKey = await loadNotaryKey(options.notaryKeyFile);
-  const nc = await connectVerified({ servers: options.servers, user: await readUserCredential(options.seedFile), caFile: options.caFile, options: { name: 'diemcau-notary', maxReconnectAttempts: -1, reconnectTimeWait: 250 } });
+  const nc = await connectVerified({
+    servers: options.servers,
+    user: await readUserCredential(options.seedFile),
+    caFile: options.caFile,
+    options: { name: 'diemcau-notary', maxReconnectAttempts: -1, reconnectTimeWait: 250 },
+  });
   const stopServing = await serveNotary(nc, { notaryKey, ...(options.logger ? { logger: options.logger } : {}) });
   return {
     async stop() {

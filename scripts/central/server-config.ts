@@ -59,9 +59,12 @@ export const DEFAULT_MAX_PAYLOAD = 256 * 1024;
  */
 export function natsServerConfig(input: CentralServerConfig): string {
   const account = input.account ?? DEFAULT_ACCOUNT;
-  if (!/^[A-Z][A-Z0-9_]{0,31}$/.test(account)) throw new Error(`account ${account}: upper-case letters, digits and _ only`);
-  if (!isLoopback(input.client.host)) throw new Error(`client.host ${input.client.host}: the plain NATS listener has no TLS, so it stays on loopback`);
-  if (input.http && !isLoopback(input.http.host)) throw new Error(`http.host ${input.http.host}: the monitoring endpoints stay on loopback`);
+  if (!/^[A-Z][A-Z0-9_]{0,31}$/.test(account))
+    throw new Error(`account ${account}: upper-case letters, digits and _ only`);
+  if (!isLoopback(input.client.host))
+    throw new Error(`client.host ${input.client.host}: the plain NATS listener has no TLS, so it stays on loopback`);
+  if (input.http && !isLoopback(input.http.host))
+    throw new Error(`http.host ${input.http.host}: the monitoring endpoints stay on loopback`);
   const seen = new Map<string, string>();
   const user = (who: string, publicKey: string, permissions?: Permissions) => {
     checkUserKey(who, publicKey);
@@ -73,7 +76,8 @@ export function natsServerConfig(input: CentralServerConfig): string {
   const rooms = new Set<string>();
   const users = [
     ...input.rooms.map((room) => {
-      if (!isRoomId(room.id)) throw new Error(`room ${JSON.stringify(room.id)}: lower-case letters, digits and dashes, 2–63 characters`);
+      if (!isRoomId(room.id))
+        throw new Error(`room ${JSON.stringify(room.id)}: lower-case letters, digits and dashes, 2–63 characters`);
       if (rooms.has(room.id)) throw new Error(`room ${room.id} is listed twice`);
       rooms.add(room.id);
       return user(`room ${room.id}`, room.publicKey, roomPermissions(room.id));
@@ -107,7 +111,9 @@ export function natsServerConfig(input: CentralServerConfig): string {
       // The TLS handshake, CONNECT and the nonce's signature within 5 s, not 2 s (the default): under a ramp of
       // thousands of rooms the 2 s ran out ("Authentication Timeout"), and a room on a slow link is no different.
       authorization: { timeout: 5 },
-      ...(input.websocket.advertise ? { advertise: checkHostPort('websocket.advertise', input.websocket.advertise) } : {}),
+      ...(input.websocket.advertise
+        ? { advertise: checkHostPort('websocket.advertise', input.websocket.advertise) }
+        : {}),
     },
     ...(cluster ? { cluster } : {}),
     ...(input.leafnodes ? { leafnodes: input.leafnodes } : {}),
@@ -123,7 +129,8 @@ export function renderConf(config: ConfObject): string {
 
 /** A JetStream domain is one subject token of the API prefix (`$JS.<domain>.API`): no dots or wildcards. */
 export function checkDomain(domain: string): string {
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(domain)) throw new Error(`JetStream domain ${JSON.stringify(domain)}: letters, digits, _ and - only`);
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(domain))
+    throw new Error(`JetStream domain ${JSON.stringify(domain)}: letters, digits, _ and - only`);
   return domain;
 }
 
@@ -133,11 +140,14 @@ export function checkDomain(domain: string): string {
  * or route compression: those arrived in 2.10.)
  */
 function clusterBlock(node: ClusterNodeConfig): ConfObject {
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(node.name)) throw new Error(`cluster name ${node.name}: letters, digits, _ and - only`);
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(node.name))
+    throw new Error(`cluster name ${node.name}: letters, digits, _ and - only`);
   if (node.peers.length === 0) throw new Error('a cluster node needs at least one other node to route to');
-  if (!/^[A-Za-z0-9_-]{1,32}$/.test(node.auth.user)) throw new Error('cluster route user: letters, digits, _ and - only');
+  if (!/^[A-Za-z0-9_-]{1,32}$/.test(node.auth.user))
+    throw new Error('cluster route user: letters, digits, _ and - only');
   // The password travels inside route URLs: no character that a URL would need escaped.
-  if (!/^[A-Za-z0-9_-]{24,128}$/.test(node.auth.password)) throw new Error('cluster route password: 24–128 letters, digits, _ or -');
+  if (!/^[A-Za-z0-9_-]{24,128}$/.test(node.auth.password))
+    throw new Error('cluster route password: 24–128 letters, digits, _ or -');
   const { user, password } = node.auth;
   return {
     name: node.name,
@@ -151,12 +161,14 @@ function clusterBlock(node: ClusterNodeConfig): ConfObject {
 }
 
 export function checkHostPort(what: string, value: string): string {
-  if (!/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(value)) throw new Error(`${what} ${JSON.stringify(value)}: host:port expected`);
+  if (!/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(value))
+    throw new Error(`${what} ${JSON.stringify(value)}: host:port expected`);
   return value;
 }
 
 export function checkUserKey(who: string, publicKey: string): void {
-  if (!isUserPublicKey(publicKey)) throw new Error(`${who}: ${JSON.stringify(publicKey)} is not an nkey user public key (U…)`);
+  if (!isUserPublicKey(publicKey))
+    throw new Error(`${who}: ${JSON.stringify(publicKey)} is not an nkey user public key (U…)`);
 }
 
 export type ConfValue = string | number | boolean | readonly ConfValue[] | ConfObject;
@@ -176,7 +188,9 @@ function formatConf(value: ConfObject, depth: number): string {
 
 function formatValue(value: ConfValue, depth: number): string {
   if (typeof value === 'string') {
-    if (/[\u0000-\u001f"\\]/.test(value)) throw new Error(`config value ${JSON.stringify(value)}: no quotes, backslashes or control characters`);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
+    if (/[\u0000-\u001f"\\]/.test(value))
+      throw new Error(`config value ${JSON.stringify(value)}: no quotes, backslashes or control characters`);
     return `"${value}"`;
   }
   if (typeof value === 'number') {

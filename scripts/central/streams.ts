@@ -1,6 +1,14 @@
 import type { NatsConnection } from '@nats-io/nats-core';
 import { nanos } from '@nats-io/nats-core';
-import { DiscardPolicy, JetStreamApiCodes, JetStreamApiError, jetstreamManager, RetentionPolicy, StorageType, type StreamConfig } from '@nats-io/jetstream';
+import {
+  DiscardPolicy,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  jetstreamManager,
+  RetentionPolicy,
+  StorageType,
+  type StreamConfig,
+} from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { maxBytes } from '../../kiosk/fleet/nats/codec.js';
 import { EVENTS_STREAM, ROOMS_BUCKET, subjects } from '../../kiosk/fleet/nats/subjects.js';
@@ -14,14 +22,23 @@ export interface EventsRetention {
   maxBytes: number;
 }
 
-export const defaultEventsRetention: EventsRetention = { maxAgeDays: 30, duplicateWindowHours: 24, maxBytes: 8 * 1024 ** 3 };
+export const defaultEventsRetention: EventsRetention = {
+  maxAgeDays: 30,
+  duplicateWindowHours: 24,
+  maxBytes: 8 * 1024 ** 3,
+};
 
 const hours = (n: number) => nanos(n * 3_600_000);
 
 /** The events stream's config; `replicas` 1 on a single server, 3 on a cluster (`cluster.ts` CLUSTER_REPLICAS). Pure. */
-export function eventsStreamConfig(retention: EventsRetention = defaultEventsRetention, replicas = 1): Partial<StreamConfig> & { name: string } {
-  if (!Number.isInteger(replicas) || replicas < 1 || replicas > 5) throw new Error(`replicas ${replicas}: 1 to 5 (JetStream's limit)`);
-  if (retention.duplicateWindowHours > retention.maxAgeDays * 24) throw new Error('the duplicate window cannot be longer than the retention');
+export function eventsStreamConfig(
+  retention: EventsRetention = defaultEventsRetention,
+  replicas = 1,
+): Partial<StreamConfig> & { name: string } {
+  if (!Number.isInteger(replicas) || replicas < 1 || replicas > 5)
+    throw new Error(`replicas ${replicas}: 1 to 5 (JetStream's limit)`);
+  if (retention.duplicateWindowHours > retention.maxAgeDays * 24)
+    throw new Error('the duplicate window cannot be longer than the retention');
   return {
     name: EVENTS_STREAM,
     subjects: [subjects.allEvents],
@@ -57,5 +74,10 @@ export async function ensureCentralStreams(
     if (existing) await jsm.streams.update(config.name, config);
     else await jsm.streams.add(config);
   }
-  await new Kvm(nc).create(ROOMS_BUCKET, { history: 1, storage: StorageType.File, maxValueSize: maxBytes.state, replicas });
+  await new Kvm(nc).create(ROOMS_BUCKET, {
+    history: 1,
+    storage: StorageType.File,
+    maxValueSize: maxBytes.state,
+    replicas,
+  });
 }

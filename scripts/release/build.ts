@@ -17,9 +17,15 @@ const run = promisify(execFile);
  * Why a tarball and not a .deb: README "Install on a board".
  */
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { key: { type: 'string' }, out: { type: 'string', default: 'release' }, version: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({
+    options: { key: { type: 'string' }, out: { type: 'string', default: 'release' }, version: { type: 'string' } },
+    strict: true,
+  });
   const root = projectRoot();
-  const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { version: string } & Record<string, unknown>;
+  const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { version: string } & Record<
+    string,
+    unknown
+  >;
   const info: ReleaseInfo = releaseInfo.parse({
     name: 'diemcau',
     version: values.version ?? pkg.version,
@@ -37,28 +43,64 @@ async function main(): Promise<void> {
   const started = Date.now();
 
   // The built code without the compiled tests; the sources of what runs as shell or is read at run time.
-  await cp(join(root, 'dist'), join(stage, 'dist'), { recursive: true, filter: (path) => !path.startsWith(join(root, 'dist', 'tests')) && !path.endsWith('.tsbuildinfo') });
-  for (const part of ['config', 'systemd', 'firmware', 'README.md', 'package-lock.json']) await cp(join(root, part), join(stage, part), { recursive: true });
+  await cp(join(root, 'dist'), join(stage, 'dist'), {
+    recursive: true,
+    filter: (path) => !path.startsWith(join(root, 'dist', 'tests')) && !path.endsWith('.tsbuildinfo'),
+  });
+  for (const part of ['config', 'systemd', 'firmware', 'README.md', 'package-lock.json'])
+    await cp(join(root, part), join(stage, part), { recursive: true });
   await mkdir(join(stage, 'scripts', 'lib'), { recursive: true });
-  for (const script of ['install-device.sh', 'wait-for-url.sh', 'lib/apt-packages.sh']) await cp(join(root, 'scripts', script), join(stage, 'scripts', script));
+  for (const script of ['install-device.sh', 'wait-for-url.sh', 'lib/apt-packages.sh'])
+    await cp(join(root, 'scripts', script), join(stage, 'scripts', script));
   await writeFile(join(stage, 'package.json'), `${JSON.stringify({ ...pkg, version: info.version }, null, 2)}\n`);
   await compileOverlays(stage);
   // node_modules as installed here (native modules built for this arch and Node), less the dev tools.
   // (Build tools' caches such as node_modules/.vite are not part of it.)
   const caches = ['.vite', '.vite-temp', '.cache'].map((name) => join(root, 'node_modules', name));
-  await cp(join(root, 'node_modules'), join(stage, 'node_modules'), { recursive: true, verbatimSymlinks: true, filter: (path) => !caches.some((cache) => path === cache || path.startsWith(`${cache}/`)) });
-  await run('npm', ['prune', '--omit=dev', '--no-audit', '--no-fund', '--offline', '--ignore-scripts'], { cwd: stage, maxBuffer: 16 * 1024 * 1024 });
+  await cp(join(root, 'node_modules'), join(stage, 'node_modules'), {
+    recursive: true,
+    verbatimSymlinks: true,
+    filter: (path) => !caches.some((cache) => path === cache || path.startsWith(`${cache}/`)),
+  });
+  await run('npm', ['prune', '--omit=dev', '--no-audit', '--no-fund', '--offline', '--ignore-scripts'], {
+    cwd: stage,
+    maxBuffer: 16 * 1024 * 1024,
+  });
   await writeFile(join(stage, releaseInfoFile), `${JSON.stringify(info, null, 2)}\n`);
 
   const artifact = join(out, `diemcau-${info.version}-${info.platform}-${info.arch}.tar.gz`);
   // Sorted, owned by root, dated at the build: the same tree gives the same listing.
   const mtime = `@${Math.floor(Date.parse(info.builtAt) / 1000)}`;
-  await run('tar', ['--sort=name', '--owner=0', '--group=0', '--numeric-owner', `--mtime=${mtime}`, '-czf', artifact, '-C', stage, '.'], { maxBuffer: 16 * 1024 * 1024 });
+  await run(
+    'tar',
+    [
+      '--sort=name',
+      '--owner=0',
+      '--group=0',
+      '--numeric-owner',
+      `--mtime=${mtime}`,
+      '-czf',
+      artifact,
+      '-C',
+      stage,
+      '.',
+    ],
+    { maxBuffer: 16 * 1024 * 1024 },
+  );
   await rm(stage, { recursive: true, force: true });
-  if (values.key) await writeFile(`${artifact}${signatureSuffix}`, signBytes(await readFile(artifact), await readFile(values.key, 'utf8')));
+  if (values.key)
+    await writeFile(
+      `${artifact}${signatureSuffix}`,
+      signBytes(await readFile(artifact), await readFile(values.key, 'utf8')),
+    );
   const size = (await stat(artifact)).size;
-  process.stdout.write(`${JSON.stringify({ artifact, signature: values.key ? `${artifact}${signatureSuffix}` : null, version: info.version, arch: info.arch, bytes: size, seconds: (Date.now() - started) / 1000 })}\n`);
-  if (!values.key) process.stderr.write(`release: ${artifact} is NOT signed; devices refuse it until it is (node dist/scripts/release/sign.js --key KEY ${artifact})\n`);
+  process.stdout.write(
+    `${JSON.stringify({ artifact, signature: values.key ? `${artifact}${signatureSuffix}` : null, version: info.version, arch: info.arch, bytes: size, seconds: (Date.now() - started) / 1000 })}\n`,
+  );
+  if (!values.key)
+    process.stderr.write(
+      `release: ${artifact} is NOT signed; devices refuse it until it is (node dist/scripts/release/sign.js --key KEY ${artifact})\n`,
+    );
 }
 
 /** Every board's overlay sources (firmware/<board>/overlays/*.dts) compiled to the .dtbo the boot firmware loads. */
@@ -68,7 +110,17 @@ async function compileOverlays(stage: string): Promise<void> {
     const dir = join(stage, 'firmware', board.name, 'overlays');
     for (const source of await readdir(dir).catch(() => [] as string[])) {
       if (!source.endsWith('.dts')) continue;
-      await run('dtc', ['-@', '-q', '-I', 'dts', '-O', 'dtb', '-o', join(dir, source.replace(/\.dts$/, '.dtbo')), join(dir, source)]);
+      await run('dtc', [
+        '-@',
+        '-q',
+        '-I',
+        'dts',
+        '-O',
+        'dtb',
+        '-o',
+        join(dir, source.replace(/\.dts$/, '.dtbo')),
+        join(dir, source),
+      ]);
     }
   }
 }

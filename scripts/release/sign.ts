@@ -7,7 +7,11 @@ import { signatureSuffix, signBytes } from '../../kiosk/update/release-signature
  * detached Ed25519 signature devices check. Run where the private key is kept (an offline machine),
  * not on the build machine, when the two are separate.
  */
-const { values, positionals } = parseArgs({ options: { key: { type: 'string' } }, allowPositionals: true, strict: true });
+const { values, positionals } = parseArgs({
+  options: { key: { type: 'string' } },
+  allowPositionals: true,
+  strict: true,
+});
 if (!values.key || positionals.length === 0) {
   process.stderr.write('usage: sign.js --key PRIVATE.pem ARTIFACT…\n');
   process.exit(2);

@@ -85,10 +85,18 @@ const expected: Record<string, Rule> = {
 };
 
 /** Bodies that reach the role check without doing real work (a readiness run would record for 5 s). */
-const bodies: Record<string, unknown> = { 'POST /api/readiness/run': { sessionId: 'no-such-session' }, 'POST /api/devices/onvif/discover': { timeoutMs: 300 } };
+const bodies: Record<string, unknown> = {
+  'POST /api/readiness/run': { sessionId: 'no-such-session' },
+  'POST /api/devices/onvif/discover': { timeoutMs: 300 },
+};
 
 const concrete = (pattern: string) => pattern.replace(':index', '0').replace(/:[A-Za-z]+/g, 'no-such-id');
-const allowed = (rule: Rule, role: Role) => (rule === 'open' || rule === 'login' ? true : typeof rule === 'object' ? rule.anyOf.some((c) => can(role, c)) : can(role, rule));
+const allowed = (rule: Rule, role: Role) =>
+  rule === 'open' || rule === 'login'
+    ? true
+    : typeof rule === 'object'
+      ? rule.anyOf.some((c) => can(role, c))
+      : can(role, rule);
 const password = (role: Role) => `mật khẩu của ${role} 123`;
 const userOf = (role: Role) => `u-${role}`.replace('officer-confidential', 'officer-c');
 
@@ -109,7 +117,11 @@ describe('console authorization matrix', () => {
     const users = new UserStore(app.store.db);
     for (const role of roles) {
       await users.create({ username: userOf(role), role, password: password(role) });
-      const response = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: userOf(role), password: password(role) }) });
+      const response = await fetch(`${base}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: userOf(role), password: password(role) }),
+      });
       expect(response.status, role).toBe(200);
       cookies.set(role, response.headers.get('set-cookie')!.split(';')[0]!);
     }
@@ -124,10 +136,15 @@ describe('console authorization matrix', () => {
     const routes = app.web.routes().console.map((r) => `${r.method} ${r.path}`);
     const missing = routes.filter((route) => !(route in expected));
     expect(missing, 'console routes without a rule in the authorization matrix').toEqual([]);
-    expect(Object.keys(expected).filter((route) => !routes.includes(route)), 'rules for routes that no longer exist').toEqual([]);
+    expect(
+      Object.keys(expected).filter((route) => !routes.includes(route)),
+      'rules for routes that no longer exist',
+    ).toEqual([]);
 
     // Logging out ends the role's login: last.
-    const ordered = [...routes].sort((a, b) => Number(a === 'POST /api/auth/logout') - Number(b === 'POST /api/auth/logout'));
+    const ordered = [...routes].sort(
+      (a, b) => Number(a === 'POST /api/auth/logout') - Number(b === 'POST /api/auth/logout'),
+    );
     const columns = ['anonymous', ...roles] as const;
     const table: Record<string, Record<string, string>> = {};
     const wrong: string[] = [];
@@ -139,17 +156,28 @@ describe('console authorization matrix', () => {
       for (const who of columns) {
         const headers: Record<string, string> = who === 'anonymous' ? {} : { cookie: cookies.get(who)! };
         if (method !== 'GET') headers['content-type'] = 'application/json';
-        const response = await fetch(`${base}${path}`, { method, headers, ...(method === 'GET' ? {} : { body: JSON.stringify(bodies[route] ?? {}) }) });
+        const response = await fetch(`${base}${path}`, {
+          method,
+          headers,
+          ...(method === 'GET' ? {} : { body: JSON.stringify(bodies[route] ?? {}) }),
+        });
         await response.arrayBuffer();
         const { status } = response;
         table[route]![who] = status === 401 || status === 403 ? String(status) : '✓';
         // Reached means past the login and the role check: neither 401 nor 403 (a 400 or 404 for the dummy ids is fine).
         const reached = status !== 401 && status !== 403;
         const should = who === 'anonymous' ? rule === 'open' : allowed(rule, who);
-        if (reached !== should || (who === 'anonymous' && !should && status !== 401)) wrong.push(`${route} as ${who}: ${status}`);
+        if (reached !== should || (who === 'anonymous' && !should && status !== 401))
+          wrong.push(`${route} as ${who}: ${status}`);
       }
     }
-    console.log(['| route | ' + columns.join(' | ') + ' |', '|---|' + columns.map(() => '---').join('|') + '|', ...Object.entries(table).map(([route, cells]) => `| ${route} | ${columns.map((r) => cells[r]).join(' | ')} |`)].join('\n'));
+    console.log(
+      [
+        `| route | ${columns.join(' | ')} |`,
+        `|---|${columns.map(() => '---').join('|')}|`,
+        ...Object.entries(table).map(([route, cells]) => `| ${route} | ${columns.map((r) => cells[r]).join(' | ')} |`),
+      ].join('\n'),
+    );
     expect(wrong).toEqual([]);
   }, 120_000);
 
@@ -162,11 +190,17 @@ describe('console authorization matrix', () => {
         for (const origin of ['http://evil.example', 'null']) {
           const response = await fetch(`${servers[server as 'kiosk' | 'console']}${concrete(path)}`, {
             method,
-            headers: { 'content-type': 'application/json', origin, ...(server === 'console' ? { cookie: cookies.get('admin')! } : {}) },
+            headers: {
+              'content-type': 'application/json',
+              origin,
+              ...(server === 'console' ? { cookie: cookies.get('admin')! } : {}),
+            },
             body: JSON.stringify(bodies[`${method} ${path}`] ?? {}),
           });
           await response.arrayBuffer();
-          (response.status === 403 ? refusedRoutes : passed).push(`${server} ${method} ${path} (Origin ${origin}): ${response.status}`);
+          (response.status === 403 ? refusedRoutes : passed).push(
+            `${server} ${method} ${path} (Origin ${origin}): ${response.status}`,
+          );
         }
       }
     }

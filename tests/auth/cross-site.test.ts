@@ -38,7 +38,8 @@ describe('cross-site requests on both servers', () => {
     });
     return { closed: new Promise<number>((resolve) => socket.once('close', (code) => resolve(code))) };
   }
-  const post = (url: string, headers: Record<string, string>, body?: string) => fetch(url, { method: 'POST', headers, ...(body === undefined ? {} : { body }) });
+  const post = (url: string, headers: Record<string, string>, body?: string) =>
+    fetch(url, { method: 'POST', headers, ...(body === undefined ? {} : { body }) });
   const codeOf = async (response: Response) => ((await response.json()) as { error?: { code: string } }).error?.code;
 
   it('console: refuses a foreign Origin, a cross-site fetch, text/plain and an empty body without JSON; accepts its own origin', async () => {
@@ -46,7 +47,11 @@ describe('cross-site requests on both servers', () => {
     const move = JSON.stringify({ pan: 1, tilt: 0 });
     const foreign = await post(url, { cookie, 'content-type': 'application/json', origin: EVIL }, move);
     expect([foreign.status, await codeOf(foreign)]).toEqual([403, 'cross_origin']);
-    const crossSite = await post(url, { cookie, 'content-type': 'application/json', 'sec-fetch-site': 'cross-site' }, move);
+    const crossSite = await post(
+      url,
+      { cookie, 'content-type': 'application/json', 'sec-fetch-site': 'cross-site' },
+      move,
+    );
     expect(crossSite.status).toBe(403);
     const plain = await post(url, { cookie, 'content-type': 'text/plain' }, move);
     expect([plain.status, await codeOf(plain)]).toEqual([415, 'json_required']);
@@ -60,11 +65,21 @@ describe('cross-site requests on both servers', () => {
   });
 
   it('kiosk: a page in the device browser from another origin cannot start or end a session', async () => {
-    const current = (await (await fetch(`${daemon.kioskUrl}/api/session/current`)).json()) as { session: { id: string } | null };
+    const current = (await (await fetch(`${daemon.kioskUrl}/api/session/current`)).json()) as {
+      session: { id: string } | null;
+    };
     const id = current.session?.id ?? 'any-session';
-    const textPlain = await post(`${daemon.kioskUrl}/api/session/${id}/start`, { 'content-type': 'text/plain', origin: EVIL }, '{}');
+    const textPlain = await post(
+      `${daemon.kioskUrl}/api/session/${id}/start`,
+      { 'content-type': 'text/plain', origin: EVIL },
+      '{}',
+    );
     expect(textPlain.status).toBe(403);
-    const sameOriginTextPlain = await post(`${daemon.kioskUrl}/api/session/${id}/end`, { 'content-type': 'text/plain' }, '{"reason":"x"}');
+    const sameOriginTextPlain = await post(
+      `${daemon.kioskUrl}/api/session/${id}/end`,
+      { 'content-type': 'text/plain' },
+      '{"reason":"x"}',
+    );
     expect(sameOriginTextPlain.status).toBe(415);
     const noBody = await post(`${daemon.kioskUrl}/api/audio/mute`, { origin: EVIL });
     expect(noBody.status).toBe(403);
@@ -74,7 +89,9 @@ describe('cross-site requests on both servers', () => {
     // fetch() will not set Host: a raw request does.
     const status = (port: number, host: string) =>
       new Promise<number>((resolve, reject) => {
-        const socket = connect(port, '127.0.0.1', () => socket.write(`GET /api/health HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`));
+        const socket = connect(port, '127.0.0.1', () =>
+          socket.write(`GET /api/health HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`),
+        );
         let text = '';
         socket.on('data', (chunk) => (text += chunk.toString()));
         socket.on('end', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0)));
@@ -112,9 +129,15 @@ describe('cross-site requests on both servers', () => {
   it('closes an open console websocket at logout', async () => {
     const session = await login(daemon.consoleUrl, 'kythuat', 'mật khẩu kỹ thuật 1');
     const { closed } = await openConsoleSocket(session);
-    const loggedOut = await post(`${daemon.consoleUrl}/api/auth/logout`, { cookie: session, 'content-type': 'application/json' }, '{}');
+    const loggedOut = await post(
+      `${daemon.consoleUrl}/api/auth/logout`,
+      { cookie: session, 'content-type': 'application/json' },
+      '{}',
+    );
     expect(loggedOut.status).toBe(200);
-    expect(await Promise.race([closed, new Promise((resolve) => setTimeout(() => resolve('still open after 2 s'), 2000))])).toBe(4401);
+    expect(
+      await Promise.race([closed, new Promise((resolve) => setTimeout(() => resolve('still open after 2 s'), 2000))]),
+    ).toBe(4401);
   });
 
   it('cuts a client that sends its headers too slowly (slow-loris)', async () => {
@@ -135,8 +158,14 @@ describe('cross-site requests on both servers', () => {
   it('closes an open console websocket when its account changes its password', async () => {
     const session = await login(daemon.consoleUrl, 'kythuat', 'mật khẩu kỹ thuật 1');
     const { closed } = await openConsoleSocket(session);
-    const changed = await fetch(`${daemon.consoleUrl}/api/users/kythuat/password`, { method: 'PUT', headers: { cookie: session, 'content-type': 'application/json' }, body: JSON.stringify({ password: 'mật khẩu kỹ thuật 2', currentPassword: 'mật khẩu kỹ thuật 1' }) });
+    const changed = await fetch(`${daemon.consoleUrl}/api/users/kythuat/password`, {
+      method: 'PUT',
+      headers: { cookie: session, 'content-type': 'application/json' },
+      body: JSON.stringify({ password: 'mật khẩu kỹ thuật 2', currentPassword: 'mật khẩu kỹ thuật 1' }),
+    });
     expect(changed.status).toBe(200);
-    expect(await Promise.race([closed, new Promise((resolve) => setTimeout(() => resolve('still open after 2 s'), 2000))])).toBe(4401);
+    expect(
+      await Promise.race([closed, new Promise((resolve) => setTimeout(() => resolve('still open after 2 s'), 2000))]),
+    ).toBe(4401);
   });
 });

@@ -24,7 +24,11 @@ describe('login throttling under a parallel burst', () => {
   });
 
   const login = (username: string, password: string) =>
-    fetch(`${daemon.consoleUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) }).then(async (r) => {
+    fetch(`${daemon.consoleUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+    }).then(async (r) => {
       await r.arrayBuffer();
       return r.status;
     });
@@ -38,7 +42,9 @@ describe('login throttling under a parallel burst', () => {
     const statuses = await Promise.all(burst);
     const rightStatus = await right;
     const passwordChecks = checked() - before;
-    console.log(`400 parallel wrong passwords + the right one: ${passwordChecks} checked, ${statuses.filter((s) => s === 429).length + (rightStatus === 429 ? 1 : 0)} refused as locked; right one → ${rightStatus}`);
+    console.log(
+      `400 parallel wrong passwords + the right one: ${passwordChecks} checked, ${statuses.filter((s) => s === 429).length + (rightStatus === 429 ? 1 : 0)} refused as locked; right one → ${rightStatus}`,
+    );
     expect(passwordChecks).toBeLessThanOrEqual(5);
     expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(5);
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(395);
@@ -47,7 +53,9 @@ describe('login throttling under a parallel burst', () => {
 
   it('checks at most 20 attempts from one address across 400 user names', async () => {
     const before = checked();
-    const statuses = await Promise.all(Array.from({ length: 400 }, (_, i) => login(`nguoi-${i}`, 'thử mật khẩu chung')));
+    const statuses = await Promise.all(
+      Array.from({ length: 400 }, (_, i) => login(`nguoi-${i}`, 'thử mật khẩu chung')),
+    );
     const passwordChecks = checked() - before;
     console.log(`400 parallel attempts over 400 names from one address: ${passwordChecks} checked`);
     expect(passwordChecks).toBeLessThanOrEqual(20);
@@ -56,7 +64,11 @@ describe('login throttling under a parallel burst', () => {
     expect(daemon.logs.some((l) => String(l.username ?? '').startsWith('nguoi-'))).toBe(false);
     const db = await Database.open(join(dir, 'data', 'diemcau.sqlite'), 'readonly');
     try {
-      const actors = (await db.all<{ actor: string }>("SELECT DISTINCT actor FROM audit_log WHERE action = 'login-failed'")).map((r) => r.actor).sort();
+      const actors = (
+        await db.all<{ actor: string }>("SELECT DISTINCT actor FROM audit_log WHERE action = 'login-failed'")
+      )
+        .map((r) => r.actor)
+        .sort();
       expect(actors).toEqual(['(unknown user name)']);
     } finally {
       await db.close();

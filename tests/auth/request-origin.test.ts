@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { hostAllowed, hostPart, originVerdict, type OriginPolicy } from '../../kiosk/web/request-origin.js';
 
 const kiosk: OriginPolicy = { scheme: 'http', hostNames: ['127.0.0.1', 'localhost', '::1'], anyIp: false };
-const consolePolicy: OriginPolicy = { scheme: 'https', hostNames: ['localhost', 'phong-tiep-01', 'phong-tiep-01.local'], anyIp: true };
+const consolePolicy: OriginPolicy = {
+  scheme: 'https',
+  hostNames: ['localhost', 'phong-tiep-01', 'phong-tiep-01.local'],
+  anyIp: true,
+};
 
 describe('host and origin rules (pure)', () => {
   it.each([
@@ -29,17 +33,44 @@ describe('host and origin rules (pure)', () => {
   const host = '127.0.0.1:8080';
   it.each([
     [{ method: 'GET', host }, { ok: true }],
-    [{ method: 'GET', host: 'evil.example' }, { ok: false, status: 421 }],
+    [
+      { method: 'GET', host: 'evil.example' },
+      { ok: false, status: 421 },
+    ],
     [{ method: 'GET', host, origin: 'http://evil.example' }, { ok: true }],
     [{ method: 'POST', host, contentType: 'application/json' }, { ok: true }],
-    [{ method: 'POST', host, contentType: 'application/json; charset=utf-8', origin: 'http://127.0.0.1:8080' }, { ok: true }],
-    [{ method: 'POST', host, contentType: 'application/json', origin: 'http://evil.example' }, { ok: false, status: 403, code: 'cross_origin' }],
-    [{ method: 'POST', host, contentType: 'application/json', origin: 'https://127.0.0.1:8080' }, { ok: false, status: 403 }],
-    [{ method: 'POST', host, contentType: 'application/json', fetchSite: 'cross-site' }, { ok: false, status: 403 }],
-    [{ method: 'POST', host, contentType: 'text/plain' }, { ok: false, status: 415 }],
-    [{ method: 'POST', host }, { ok: false, status: 415, code: 'json_required' }],
-    [{ method: 'DELETE', host, contentType: 'application/jsonx' }, { ok: false, status: 415 }],
-    [{ method: 'GET', host, upgrade: true, origin: 'http://evil.example' }, { ok: false, status: 403 }],
+    [
+      { method: 'POST', host, contentType: 'application/json; charset=utf-8', origin: 'http://127.0.0.1:8080' },
+      { ok: true },
+    ],
+    [
+      { method: 'POST', host, contentType: 'application/json', origin: 'http://evil.example' },
+      { ok: false, status: 403, code: 'cross_origin' },
+    ],
+    [
+      { method: 'POST', host, contentType: 'application/json', origin: 'https://127.0.0.1:8080' },
+      { ok: false, status: 403 },
+    ],
+    [
+      { method: 'POST', host, contentType: 'application/json', fetchSite: 'cross-site' },
+      { ok: false, status: 403 },
+    ],
+    [
+      { method: 'POST', host, contentType: 'text/plain' },
+      { ok: false, status: 415 },
+    ],
+    [
+      { method: 'POST', host },
+      { ok: false, status: 415, code: 'json_required' },
+    ],
+    [
+      { method: 'DELETE', host, contentType: 'application/jsonx' },
+      { ok: false, status: 415 },
+    ],
+    [
+      { method: 'GET', host, upgrade: true, origin: 'http://evil.example' },
+      { ok: false, status: 403 },
+    ],
     [{ method: 'GET', host, upgrade: true }, { ok: true }],
   ])('%#: %j', (request, verdict) => expect(originVerdict(request, kiosk)).toMatchObject(verdict));
 });

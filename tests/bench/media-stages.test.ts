@@ -11,7 +11,10 @@ const plan = smallPlan({
   layout: { pictureInPicture: 'off', scale: 0.3 },
   stream: { kind: 'udp', host: '127.0.0.1', port: 5000 },
 });
-const launches = [...capturesFor(plan).map((c) => c.launch), programLaunch(plan, { encoder: 'x264', location: '/tmp/r-%05d.mkv', sessionLabel: 'S-1' })];
+const launches = [
+  ...capturesFor(plan).map((c) => c.launch),
+  programLaunch(plan, { encoder: 'x264', location: '/tmp/r-%05d.mkv', sessionLabel: 'S-1' }),
+];
 const all = (l: readonly string[]) => l.join('\n');
 
 describe('bench: pipelines without one stage', () => {
@@ -33,7 +36,9 @@ describe('bench: pipelines without one stage', () => {
 
   it('the camera, linked straight in, still passes the slate and the overlays', () => {
     const program = withoutStage(launches, 'camera hop').at(-1)!;
-    expect(program).toMatch(/^multifilesrc location="\/tmp\/f-%03d.jpg" .* ! jpegdec ! videoconvert .* ! queue max-size-buffers=1 ! video\/x-raw.* ! textoverlay name=camera-slate .* ! clockoverlay /m);
+    expect(program).toMatch(
+      /^multifilesrc location="\/tmp\/f-%03d.jpg" .* ! jpegdec ! videoconvert .* ! queue max-size-buffers=1 ! video\/x-raw.* ! textoverlay name=camera-slate .* ! clockoverlay /m,
+    );
   });
 
   it('refuses a stage it cannot find instead of measuring the whole pipeline twice', () => {
@@ -49,7 +54,15 @@ describe('bench: pipelines without one stage', () => {
 
 describe('bench: CPU by thread and stage', () => {
   it('numbers unnamed queues in creation order and tells each by what follows it', () => {
-    expect(queueStages(launches)).toEqual(['audio', 'encode', 'recorder mux + file', 'recorder mux + file', 'preview', 'stream mux + UDP', 'stream mux + UDP']);
+    expect(queueStages(launches)).toEqual([
+      'audio',
+      'encode',
+      'recorder mux + file',
+      'recorder mux + file',
+      'preview',
+      'stream mux + UDP',
+      'stream mux + UDP',
+    ]);
   });
 
   it.each([
@@ -66,8 +79,20 @@ describe('bench: CPU by thread and stage', () => {
   });
 
   it('sums threads of one name and counts threads born in the window in full', () => {
-    const before = new Map([[1, { seconds: 1 }], [2, { seconds: 2 }]]);
-    const after = new Map([[1, { name: 'queue1:src', seconds: 3 }], [2, { name: 'queue1:src', seconds: 2.5 }], [3, { name: 'gmain', seconds: 0.25 }]]);
-    expect(cpuByName(before, after)).toEqual(new Map([['queue1:src', 2.5], ['gmain', 0.25]]));
+    const before = new Map([
+      [1, { seconds: 1 }],
+      [2, { seconds: 2 }],
+    ]);
+    const after = new Map([
+      [1, { name: 'queue1:src', seconds: 3 }],
+      [2, { name: 'queue1:src', seconds: 2.5 }],
+      [3, { name: 'gmain', seconds: 0.25 }],
+    ]);
+    expect(cpuByName(before, after)).toEqual(
+      new Map([
+        ['queue1:src', 2.5],
+        ['gmain', 0.25],
+      ]),
+    );
   });
 });

@@ -36,14 +36,20 @@ describe('monitoring dashboard', () => {
     await initCentral({
       dir: central.layout.dir,
       rooms: [],
-      placement: { 'sim-room': { province: 'Hà Nội', district: 'Ba Đình' }, 'phong-hue': { province: 'Thừa Thiên Huế', district: 'Phú Xuân' }, 'phong-da-nang': { province: 'Đà Nẵng', district: 'Hải Châu' } },
+      placement: {
+        'sim-room': { province: 'Hà Nội', district: 'Ba Đình' },
+        'phong-hue': { province: 'Thừa Thiên Huế', district: 'Phú Xuân' },
+        'phong-da-nang': { province: 'Đà Nẵng', district: 'Hải Châu' },
+      },
     });
     await withOperator(join(dir, 'monitoring'));
     monitoring = await startService(central, join(dir, 'monitoring'));
 
     daemon = await startDaemon(writeTestConfig(dir), { env: { DIEMCAU_CENTRAL: central.layout.dir } });
     const api = await operatorSession(monitoring.url);
-    await waitFor('sim-room reporting', async () => (await api.get('/api/rooms')).body.rooms.find((r: any) => r.id === 'sim-room' && r.health !== 'unknown'));
+    await waitFor('sim-room reporting', async () =>
+      (await api.get('/api/rooms')).body.rooms.find((r: any) => r.id === 'sim-room' && r.health !== 'unknown'),
+    );
 
     // phong-hue: a day of telemetry, a session tomorrow morning and an open power alert.
     const link = await roomLink(central, 'phong-hue');
@@ -52,11 +58,45 @@ describe('monitoring dashboard', () => {
     for (let i = 0; i < 288; i++) {
       const at = new Date(now - (288 - i) * 5 * 60_000).toISOString();
       const wave = Math.sin(i / 20);
-      link.publisher.telemetry({ v: 1, at, seq: i + 1, full: true, system: { uptimeS: 3600 + i * 300, load1: 0.4, cpuPct: 25 + 15 * wave, cpuTempC: 52 + 6 * wave, memUsedPct: 41, memTotalMB: 8192 }, disks: [{ mount: '/var/lib/diemcau', sizeBytes: 1e12, usedBytes: 4.2e11 + i * 2e8 }] });
+      link.publisher.telemetry({
+        v: 1,
+        at,
+        seq: i + 1,
+        full: true,
+        system: {
+          uptimeS: 3600 + i * 300,
+          load1: 0.4,
+          cpuPct: 25 + 15 * wave,
+          cpuTempC: 52 + 6 * wave,
+          memUsedPct: 41,
+          memTotalMB: 8192,
+        },
+        disks: [{ mount: '/var/lib/diemcau', sizeBytes: 1e12, usedBytes: 4.2e11 + i * 2e8 }],
+      });
     }
-    await link.publisher.state(state({ health: 'degraded', nextSession: { sessionId: 'phien-2026-12-02', startsAt: new Date(now + 20 * 3_600_000).toISOString(), readiness: { dayBefore: 'pass', twoHours: null } }, openAlerts: 1 }));
-    await link.publisher.event(event(1, { topic: 'power', severity: 'critical', alert: { key: 'power', state: 'raised' }, data: { kind: 'on-battery', chargePct: 81 } }));
-    await waitFor('phong-hue telemetry stored', async () => (await api.get('/api/rooms/phong-hue')).body.telemetry.length >= 280);
+    await link.publisher.state(
+      state({
+        health: 'degraded',
+        nextSession: {
+          sessionId: 'phien-2026-12-02',
+          startsAt: new Date(now + 20 * 3_600_000).toISOString(),
+          readiness: { dayBefore: 'pass', twoHours: null },
+        },
+        openAlerts: 1,
+      }),
+    );
+    await link.publisher.event(
+      event(1, {
+        topic: 'power',
+        severity: 'critical',
+        alert: { key: 'power', state: 'raised' },
+        data: { kind: 'on-battery', chargePct: 81 },
+      }),
+    );
+    await waitFor(
+      'phong-hue telemetry stored',
+      async () => (await api.get('/api/rooms/phong-hue')).body.telemetry.length >= 280,
+    );
     browser = await launchChromium();
     mkdirSync(SHOTS, { recursive: true });
   }, 120_000);
@@ -108,7 +148,9 @@ describe('monitoring dashboard', () => {
     expect(await page.locator('#filter-district option').allTextContents()).toEqual(['Tất cả', 'Phú Xuân']);
     await page.locator('#filter-province').selectOption('');
     await page.locator('#filter-attention').check();
-    const attention = await page.locator('#rooms tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-room')));
+    const attention = await page
+      .locator('#rooms tbody tr')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-room')));
     expect(attention).toContain('phong-hue');
     expect(attention).toContain('phong-da-nang');
     await page.locator('#filter-attention').uncheck();
@@ -125,7 +167,9 @@ describe('monitoring dashboard', () => {
     await page.locator('tr[data-room="sim-room"]').click();
     await expect.poll(() => page.locator('#room-title').textContent(), POLL).toContain('Phòng sim-room');
     await page.locator('[data-command="ping"]').click();
-    await expect.poll(() => page.locator('#command-result .line').getAttribute('data-outcome'), { timeout: 15_000 }).toBe('ok');
+    await expect
+      .poll(() => page.locator('#command-result .line').getAttribute('data-outcome'), { timeout: 15_000 })
+      .toBe('ok');
     expect(await page.locator('#command-result').textContent()).toContain('Phòng đã trả lời');
     await expect.poll(() => page.locator('#audit tbody tr').count(), POLL).toBe(1);
 

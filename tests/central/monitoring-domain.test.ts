@@ -2,8 +2,22 @@ import { defaultConfigPath, loadConfigFile } from '../../config/load.js';
 import { describe, expect, it } from 'vitest';
 import { parseRoomOption } from '../../scripts/central/central-dir.js';
 import { alertStep } from '../../scripts/central/monitoring/domain/alerts.js';
-import { filterRooms, readinessStatus, roomView, sortRooms, STALE_AFTER_MS, type RoomInputs } from '../../scripts/central/monitoring/domain/room-view.js';
-import { addToBucket, bucketPoint, bucketStart, emptyBucket, figuresOf, mergeTelemetry } from '../../scripts/central/monitoring/domain/telemetry-figures.js';
+import {
+  filterRooms,
+  readinessStatus,
+  roomView,
+  sortRooms,
+  STALE_AFTER_MS,
+  type RoomInputs,
+} from '../../scripts/central/monitoring/domain/room-view.js';
+import {
+  addToBucket,
+  bucketPoint,
+  bucketStart,
+  emptyBucket,
+  figuresOf,
+  mergeTelemetry,
+} from '../../scripts/central/monitoring/domain/telemetry-figures.js';
 import type { RoomState } from '../../kiosk/fleet/nats/state.js';
 import type { Telemetry } from '../../kiosk/fleet/nats/telemetry.js';
 
@@ -27,22 +41,46 @@ describe('alert bookkeeping (one open alert per key)', () => {
 
 describe('telemetry merging and downsampling', () => {
   const full: Telemetry = {
-    v: 1, at: '2026-12-01T10:02:00+07:00', seq: 1, full: true, version: '0.1.0',
+    v: 1,
+    at: '2026-12-01T10:02:00+07:00',
+    seq: 1,
+    full: true,
+    version: '0.1.0',
     system: { uptimeS: 10, load1: 0.5, cpuPct: 20, cpuTempC: 50, memUsedPct: 40, memTotalMB: 4096 },
-    disks: [{ mount: '/', sizeBytes: 1000, usedBytes: 250 }, { mount: '/var/lib/diemcau', sizeBytes: 2000, usedBytes: 1800 }],
+    disks: [
+      { mount: '/', sizeBytes: 1000, usedBytes: 250 },
+      { mount: '/var/lib/diemcau', sizeBytes: 2000, usedBytes: 1800 },
+    ],
   };
   it('lays a partial sample over the previous picture, and starts afresh on a full sample or a restart', () => {
     const first = mergeTelemetry(undefined, full);
-    const partial = mergeTelemetry(first, { v: 1, at: '2026-12-01T10:03:00+07:00', seq: 2, full: false, system: { ...full.system!, cpuPct: 70 } });
+    const partial = mergeTelemetry(first, {
+      v: 1,
+      at: '2026-12-01T10:03:00+07:00',
+      seq: 2,
+      full: false,
+      system: { ...full.system!, cpuPct: 70 },
+    });
     expect(partial.picture.disks).toEqual(full.disks);
     expect(partial.picture.system?.cpuPct).toBe(70);
-    const restarted = mergeTelemetry(partial, { v: 1, at: '2026-12-01T10:04:00+07:00', seq: 1, full: false, system: full.system });
+    const restarted = mergeTelemetry(partial, {
+      v: 1,
+      at: '2026-12-01T10:04:00+07:00',
+      seq: 1,
+      full: false,
+      system: full.system,
+    });
     expect(restarted.picture.disks).toBeUndefined();
     const fresh = mergeTelemetry(partial, { v: 1, at: '2026-12-01T10:05:00+07:00', seq: 3, full: true });
     expect(fresh.picture.system).toBeUndefined();
   });
   it('takes the fullest disk, and null for what is unknown', () => {
-    expect(figuresOf(mergeTelemetry(undefined, full).picture)).toEqual({ cpuPct: 20, cpuTempC: 50, memUsedPct: 40, diskUsedPct: 90 });
+    expect(figuresOf(mergeTelemetry(undefined, full).picture)).toEqual({
+      cpuPct: 20,
+      cpuTempC: 50,
+      memUsedPct: 40,
+      diskUsedPct: 90,
+    });
     expect(figuresOf({ at: full.at })).toEqual({ cpuPct: null, cpuTempC: null, memUsedPct: null, diskUsedPct: null });
   });
   it('puts samples in 5-minute buckets on UTC boundaries, whatever the offset', () => {
@@ -57,18 +95,44 @@ describe('telemetry merging and downsampling', () => {
     ];
     const bucket = figures.reduce(addToBucket, emptyBucket());
     expect(bucket.samples).toBe(3);
-    expect(bucketPoint(0, bucket)).toEqual({ at: '1970-01-01T00:00:00.000Z', cpuPct: 20, cpuMaxPct: 30, cpuTempC: 70, memUsedPct: 30, diskUsedPct: 51 });
+    expect(bucketPoint(0, bucket)).toEqual({
+      at: '1970-01-01T00:00:00.000Z',
+      cpuPct: 20,
+      cpuMaxPct: 30,
+      cpuTempC: 70,
+      memUsedPct: 30,
+      diskUsedPct: 51,
+    });
   });
 });
 
 describe('room view model', () => {
   const now = Date.parse('2026-12-01T08:00:00Z');
   const state = (over: Partial<RoomState> = {}): RoomState => ({
-    v: 1, at: new Date(now - 5000).toISOString(), version: '0.1.0', health: 'ok', live: null,
-    nextSession: { sessionId: 's-1', startsAt: new Date(now + 3 * 3_600_000).toISOString(), readiness: { dayBefore: 'pass', twoHours: null } },
-    lastReadiness: null, openAlerts: 0, ...over,
+    v: 1,
+    at: new Date(now - 5000).toISOString(),
+    version: '0.1.0',
+    health: 'ok',
+    live: null,
+    nextSession: {
+      sessionId: 's-1',
+      startsAt: new Date(now + 3 * 3_600_000).toISOString(),
+      readiness: { dayBefore: 'pass', twoHours: null },
+    },
+    lastReadiness: null,
+    openAlerts: 0,
+    ...over,
   });
-  const input = (over: Partial<RoomInputs> = {}): RoomInputs => ({ id: 'phong-a', province: 'Hà Nội', district: 'Ba Đình', state: state(), lastSeenAt: new Date(now - 5000).toISOString(), openAlerts: [], figures: null, ...over });
+  const input = (over: Partial<RoomInputs> = {}): RoomInputs => ({
+    id: 'phong-a',
+    province: 'Hà Nội',
+    district: 'Ba Đình',
+    state: state(),
+    lastSeenAt: new Date(now - 5000).toISOString(),
+    openAlerts: [],
+    figures: null,
+    ...over,
+  });
 
   it.each([
     ['run and passed', 'pass', 0, 'pass'],
@@ -83,7 +147,13 @@ describe('room view model', () => {
 
   it('a healthy room reporting now needs no attention', () => {
     const view = roomView(input(), now);
-    expect(view).toMatchObject({ stale: false, health: 'ok', lastSeenAgeS: 5, readiness: { dayBefore: 'pass', twoHours: 'not-yet' }, attention: [] });
+    expect(view).toMatchObject({
+      stale: false,
+      health: 'ok',
+      lastSeenAgeS: 5,
+      readiness: { dayBefore: 'pass', twoHours: 'not-yet' },
+      attention: [],
+    });
   });
   it('waits longer than an idle room’s full-sample interval before calling it lost (a quiet room sends nothing between)', () => {
     const { fleet } = loadConfigFile(defaultConfigPath());
@@ -91,7 +161,13 @@ describe('room view model', () => {
   });
 
   it('marks a silent room stale, drops its live flag, and says why it needs attention', () => {
-    const view = roomView(input({ lastSeenAt: new Date(now - STALE_AFTER_MS - 1000).toISOString(), state: state({ live: { sessionId: 's-1', since: new Date(now - 600_000).toISOString() } }) }), now);
+    const view = roomView(
+      input({
+        lastSeenAt: new Date(now - STALE_AFTER_MS - 1000).toISOString(),
+        state: state({ live: { sessionId: 's-1', since: new Date(now - 600_000).toISOString() } }),
+      }),
+      now,
+    );
     expect(view.stale).toBe(true);
     expect(view.live).toBeNull();
     expect(view.attention).toEqual(['stale']);
@@ -99,7 +175,14 @@ describe('room view model', () => {
   it('lists every reason', () => {
     const view = roomView(
       input({
-        state: state({ health: 'degraded', nextSession: { sessionId: 's-2', startsAt: new Date(now + 3_600_000).toISOString(), readiness: { dayBefore: 'fail', twoHours: null } } }),
+        state: state({
+          health: 'degraded',
+          nextSession: {
+            sessionId: 's-2',
+            startsAt: new Date(now + 3_600_000).toISOString(),
+            readiness: { dayBefore: 'fail', twoHours: null },
+          },
+        }),
         openAlerts: [{ key: 'power', topic: 'power', severity: 'critical', raisedAt: new Date(now).toISOString() }],
       }),
       now,
@@ -108,7 +191,13 @@ describe('room view model', () => {
   });
   it('a registered room never heard from', () => {
     const view = roomView(input({ state: undefined, lastSeenAt: null }), now);
-    expect(view).toMatchObject({ health: 'unknown', stale: true, lastSeenAgeS: null, attention: ['never-seen'], readiness: { dayBefore: 'unknown', twoHours: 'unknown' } });
+    expect(view).toMatchObject({
+      health: 'unknown',
+      stale: true,
+      lastSeenAgeS: null,
+      attention: ['never-seen'],
+      readiness: { dayBefore: 'unknown', twoHours: 'unknown' },
+    });
   });
   it('filters by province, district and attention, and sorts attention first', () => {
     const rooms = [

@@ -1,6 +1,12 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addToBucket, bucketPoint, emptyBucket, figuresOf, type TelemetryPicture } from '../../scripts/central/monitoring/domain/telemetry-figures.js';
+import {
+  addToBucket,
+  bucketPoint,
+  emptyBucket,
+  figuresOf,
+  type TelemetryPicture,
+} from '../../scripts/central/monitoring/domain/telemetry-figures.js';
 import { addOperator, checkOperator, ensureFirstOperator } from '../../scripts/central/monitoring/http/operators.js';
 import { MonitoringStore } from '../../scripts/central/monitoring/store/monitoring-db.js';
 import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
@@ -19,14 +25,19 @@ describe('monitoring store', () => {
     await removeTempDir(dir);
   });
 
-  const raised = (seq: number, key = 'disk') => event(seq, { topic: 'disk', severity: 'warning', alert: { key, state: 'raised' } });
-  const cleared = (seq: number, key = 'disk') => event(seq, { topic: 'disk', severity: 'info', alert: { key, state: 'cleared' } });
+  const raised = (seq: number, key = 'disk') =>
+    event(seq, { topic: 'disk', severity: 'warning', alert: { key, state: 'raised' } });
+  const cleared = (seq: number, key = 'disk') =>
+    event(seq, { topic: 'disk', severity: 'info', alert: { key, state: 'cleared' } });
 
   it('stores an event once per (room, seq); the same seq of another room is another event', async () => {
     expect(await store.recordEvent('phong-a', event(1), 10, 1000)).toBe('stored');
     expect(await store.recordEvent('phong-a', event(1), 11, 1001)).toBe('duplicate');
     expect(await store.recordEvent('phong-b', event(1), 12, 1002)).toBe('stored');
-    expect(await store.eventKeys()).toEqual([{ room: 'phong-a', seq: 1 }, { room: 'phong-b', seq: 1 }]);
+    expect(await store.eventKeys()).toEqual([
+      { room: 'phong-a', seq: 1 },
+      { room: 'phong-b', seq: 1 },
+    ]);
   });
 
   it('keeps one open alert per key, closes it, and a duplicate raise does not reopen it', async () => {
@@ -39,7 +50,10 @@ describe('monitoring store', () => {
     await store.recordEvent('phong-a', raised(2), 5, 5); // replayed: a duplicate, changes nothing
     records = await store.allRoomRecords();
     expect(records.get('phong-a')!.openAlerts.map((a) => a.key)).toEqual(['power']);
-    expect((await store.alerts('phong-a')).map((a) => [a.key, a.clearedAt !== null])).toEqual([['power', false], ['disk', true]]);
+    expect((await store.alerts('phong-a')).map((a) => [a.key, a.clearedAt !== null])).toEqual([
+      ['power', false],
+      ['disk', true],
+    ]);
     // Raised again after the clear: a new alert (listed in the order they were opened).
     await store.recordEvent('phong-a', raised(6), 6, 6);
     expect((await store.allRoomRecords()).get('phong-a')!.openAlerts.map((a) => a.key)).toEqual(['power', 'disk']);
@@ -48,13 +62,19 @@ describe('monitoring store', () => {
   it('adds telemetry into 5-minute buckets exactly as the pure function does', async () => {
     const at = (minute: number) => new Date(Date.UTC(2026, 11, 1, 3, minute, 0)).toISOString();
     const pictures: TelemetryPicture[] = [
-      { at: at(0), system: { uptimeS: 1, load1: 0, cpuPct: 10, cpuTempC: 40, memUsedPct: 30, memTotalMB: 1 }, disks: [{ mount: '/', sizeBytes: 100, usedBytes: 50 }] },
+      {
+        at: at(0),
+        system: { uptimeS: 1, load1: 0, cpuPct: 10, cpuTempC: 40, memUsedPct: 30, memTotalMB: 1 },
+        disks: [{ mount: '/', sizeBytes: 100, usedBytes: 50 }],
+      },
       { at: at(2), system: { uptimeS: 2, load1: 0, cpuPct: 30, cpuTempC: null, memUsedPct: 35, memTotalMB: 1 } },
       { at: at(4), disks: [{ mount: '/', sizeBytes: 100, usedBytes: 52 }] },
       { at: at(5), system: { uptimeS: 3, load1: 0, cpuPct: 90, cpuTempC: 70, memUsedPct: 40, memTotalMB: 1 } },
     ];
     for (const [i, picture] of pictures.entries()) await store.addTelemetry('phong-a', picture, i + 1, Date.now());
-    const expected = [pictures.slice(0, 3), pictures.slice(3)].map((group) => bucketPoint(Date.parse(group[0]!.at), group.map(figuresOf).reduce(addToBucket, emptyBucket())));
+    const expected = [pictures.slice(0, 3), pictures.slice(3)].map((group) =>
+      bucketPoint(Date.parse(group[0]!.at), group.map(figuresOf).reduce(addToBucket, emptyBucket())),
+    );
     expect(await store.telemetry('phong-a', 0)).toEqual(expected);
     expect(expected[0]).toMatchObject({ cpuPct: 20, cpuMaxPct: 30, cpuTempC: 40, diskUsedPct: 52 });
     expect(await store.pruneTelemetry(Date.parse(at(5)))).toBe(1);

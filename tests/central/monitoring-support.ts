@@ -27,27 +27,62 @@ export async function withOperator(dataDir: string): Promise<void> {
   await store.close();
 }
 
-export function startService(central: Central, dataDir: string, logger = memoryLogger().logger): Promise<RunningMonitoring> {
-  return startMonitoring({ layout: central.layout, servers: central.servers, dataDir, http: { host: '127.0.0.1', port: 0 }, logger });
+export function startService(
+  central: Central,
+  dataDir: string,
+  logger = memoryLogger().logger,
+): Promise<RunningMonitoring> {
+  return startMonitoring({
+    layout: central.layout,
+    servers: central.servers,
+    dataDir,
+    http: { host: '127.0.0.1', port: 0 },
+    logger,
+  });
 }
 
 /** A room's own connection and publisher, with its credential and permissions (what a daemon does, without one). */
-export async function roomLink(central: Central, roomId = 'sim-room'): Promise<{ nc: NatsConnection; publisher: RoomPublisher }> {
-  const nc = await connectRoom({ servers: central.servers, credential: { roomId, user: await readUserCredential(central.credentialFile(roomId)) }, caFile: central.caFile });
+export async function roomLink(
+  central: Central,
+  roomId = 'sim-room',
+): Promise<{ nc: NatsConnection; publisher: RoomPublisher }> {
+  const nc = await connectRoom({
+    servers: central.servers,
+    credential: { roomId, user: await readUserCredential(central.credentialFile(roomId)) },
+    caFile: central.caFile,
+  });
   return { nc, publisher: new RoomPublisher(nc, roomId) };
 }
 
 export const event = (seq: number, over: Partial<RoomEvent> = {}): RoomEvent => ({
-  v: 1, seq, at: new Date().toISOString(), topic: 'disk', severity: 'info', data: { level: 'ok', seq }, ...over,
+  v: 1,
+  seq,
+  at: new Date().toISOString(),
+  topic: 'disk',
+  severity: 'info',
+  data: { level: 'ok', seq },
+  ...over,
 });
 
 export const state = (over: Partial<RoomState> = {}): RoomState => ({
-  v: 1, at: new Date().toISOString(), version: '0.1.0', health: 'ok', live: null, nextSession: null, lastReadiness: null, openAlerts: 0, ...over,
+  v: 1,
+  at: new Date().toISOString(),
+  version: '0.1.0',
+  health: 'ok',
+  live: null,
+  nextSession: null,
+  lastReadiness: null,
+  openAlerts: 0,
+  ...over,
 });
 
 /** An operator's HTTP session against the dashboard: same-origin JSON like the page sends. */
 export async function operatorSession(url: string, credentials = OPERATOR) {
-  const login = await fetch(`${url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: url }, body: JSON.stringify(credentials) });
+  const login = await fetch(`${url}/api/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: url },
+    body: JSON.stringify(credentials),
+  });
   if (login.status !== 200) throw new Error(`login: ${login.status}`);
   const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
   return {
@@ -56,7 +91,11 @@ export async function operatorSession(url: string, credentials = OPERATOR) {
       return { status: response.status, body: (await response.json()) as any };
     },
     post: async (path: string, body: unknown = {}) => {
-      const response = await fetch(`${url}${path}`, { method: 'POST', headers: { cookie, origin: url, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const response = await fetch(`${url}${path}`, {
+        method: 'POST',
+        headers: { cookie, origin: url, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       return { status: response.status, body: (await response.json()) as any };
     },
   };
@@ -74,5 +113,7 @@ export function metric(text: string, name: string, labels: Record<string, string
 }
 
 export async function scrape(service: RunningMonitoring): Promise<string> {
-  return (await fetch(`${service.url}/metrics`, { headers: { authorization: `Bearer ${service.metricsToken}` } })).text();
+  return (
+    await fetch(`${service.url}/metrics`, { headers: { authorization: `Bearer ${service.metricsToken}` } })
+  ).text();
 }

@@ -43,16 +43,58 @@ describe('config schema', () => {
   });
 
   it.each([
-    ['a serial PTZ without its port', (c: any) => (c.hal.ptz = { driver: 'visca-serial' }), 'hal.ptz.port: required when driver is visca-serial'],
-    ['a NUT UPS without its name', (c: any) => (c.hal.ups = { driver: 'nut' }), 'hal.ups.upsName: required when driver is nut'],
-    ['an unknown driver', (c: any) => (c.hal.audio = { driver: 'bluetooth' }), 'hal.audio.driver: must be one of sim, alsa, pulse'],
-    ['a kiosk API open to the network', (c: any) => (c.web = { kiosk: { host: '0.0.0.0' } }), 'web.kiosk.host: the kiosk API binds to 127.0.0.1 only'],
-    ['fleet enabled without a server', (c: any) => (c.fleet = { enabled: true, credentialFile: '/x' }), 'fleet.servers: at least one server (wss://host:port) is required when enabled is true'],
-    ['fleet over ws:// to another machine', (c: any) => (c.fleet = { enabled: true, servers: ['ws://giamsat.example.vn:8443'], credentialFile: '/x' }), 'fleet.servers.0: ws://giamsat.example.vn:8443 is not encrypted: only wss:// may leave this machine (ws:// is for 127.0.0.1, ::1 and localhost)'],
-    ['fleet over nats://', (c: any) => (c.fleet = { enabled: true, servers: ['nats://giamsat.example.vn:4222'], credentialFile: '/x' }), 'fleet.servers.0: nats://giamsat.example.vn:4222: only wss:// (or ws:// to loopback) is supported'],
-    ['fleet with the old url field', (c: any) => (c.fleet = { enabled: true, url: 'wss://giamsat.example.vn', servers: ['wss://giamsat.example.vn'], credentialFile: '/x' }), 'fleet: unknown field url'],
+    [
+      'a serial PTZ without its port',
+      (c: any) => (c.hal.ptz = { driver: 'visca-serial' }),
+      'hal.ptz.port: required when driver is visca-serial',
+    ],
+    [
+      'a NUT UPS without its name',
+      (c: any) => (c.hal.ups = { driver: 'nut' }),
+      'hal.ups.upsName: required when driver is nut',
+    ],
+    [
+      'an unknown driver',
+      (c: any) => (c.hal.audio = { driver: 'bluetooth' }),
+      'hal.audio.driver: must be one of sim, alsa, pulse',
+    ],
+    [
+      'a kiosk API open to the network',
+      (c: any) => (c.web = { kiosk: { host: '0.0.0.0' } }),
+      'web.kiosk.host: the kiosk API binds to 127.0.0.1 only',
+    ],
+    [
+      'fleet enabled without a server',
+      (c: any) => (c.fleet = { enabled: true, credentialFile: '/x' }),
+      'fleet.servers: at least one server (wss://host:port) is required when enabled is true',
+    ],
+    [
+      'fleet over ws:// to another machine',
+      (c: any) => (c.fleet = { enabled: true, servers: ['ws://giamsat.example.vn:8443'], credentialFile: '/x' }),
+      'fleet.servers.0: ws://giamsat.example.vn:8443 is not encrypted: only wss:// may leave this machine (ws:// is for 127.0.0.1, ::1 and localhost)',
+    ],
+    [
+      'fleet over nats://',
+      (c: any) => (c.fleet = { enabled: true, servers: ['nats://giamsat.example.vn:4222'], credentialFile: '/x' }),
+      'fleet.servers.0: nats://giamsat.example.vn:4222: only wss:// (or ws:// to loopback) is supported',
+    ],
+    [
+      'fleet with the old url field',
+      (c: any) =>
+        (c.fleet = {
+          enabled: true,
+          url: 'wss://giamsat.example.vn',
+          servers: ['wss://giamsat.example.vn'],
+          credentialFile: '/x',
+        }),
+      'fleet: unknown field url',
+    ],
     ['an unknown field', (c: any) => (c.room.colour = 'red'), 'room: unknown field colour'],
-    ['a VISCA address out of range', (c: any) => (c.hal.ptz = { driver: 'visca-serial', port: '/dev/ttyUSB0', address: 9 }), 'hal.ptz.address: Too big: expected number to be <=7'],
+    [
+      'a VISCA address out of range',
+      (c: any) => (c.hal.ptz = { driver: 'visca-serial', port: '/dev/ttyUSB0', address: 9 }),
+      'hal.ptz.address: Too big: expected number to be <=7',
+    ],
     ['a newer config version', (c: any) => (c.version = 2), 'version: this software reads config version 1'],
   ])('reports %s with its path', (_label, mutate, expected) => {
     const config = minimal();
@@ -61,7 +103,11 @@ describe('config schema', () => {
   });
 
   it('reports every problem at once, not just the first', () => {
-    const problems = problemsOf({ version: 1, room: { id: 'Bad Id', role: 'mayor' }, hal: { camera: { driver: 'v4l2' }, ptz: { driver: 'pelco-d' } } });
+    const problems = problemsOf({
+      version: 1,
+      room: { id: 'Bad Id', role: 'mayor' },
+      hal: { camera: { driver: 'v4l2' }, ptz: { driver: 'pelco-d' } },
+    });
     expect(problems).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^room\.id: /),
@@ -91,8 +137,23 @@ describe('diemcau config check', () => {
 
   it('exits 1 and prints every error with its path for a broken file', async () => {
     const broken = join(dir, 'broken.json');
-    writeFileSync(broken, JSON.stringify({ version: 1, room: { id: 'r1', name: 'R', role: 'local' }, hal: { camera: { driver: 'sim' }, audio: { driver: 'sim' }, ptz: { driver: 'visca-serial' }, ups: { driver: 'nut' } } }));
-    const failure = await run(process.execPath, [cli, 'config', 'check', broken]).then(() => undefined, (error) => error);
+    writeFileSync(
+      broken,
+      JSON.stringify({
+        version: 1,
+        room: { id: 'r1', name: 'R', role: 'local' },
+        hal: {
+          camera: { driver: 'sim' },
+          audio: { driver: 'sim' },
+          ptz: { driver: 'visca-serial' },
+          ups: { driver: 'nut' },
+        },
+      }),
+    );
+    const failure = await run(process.execPath, [cli, 'config', 'check', broken]).then(
+      () => undefined,
+      (error) => error,
+    );
     expect(failure?.code).toBe(1);
     expect(failure.stderr).toContain('hal.ptz.port: required when driver is visca-serial');
     expect(failure.stderr).toContain('hal.ups.upsName: required when driver is nut');
@@ -102,7 +163,10 @@ describe('diemcau config check', () => {
   it('explains a file that is not JSON', async () => {
     const garbage = join(dir, 'garbage.json');
     writeFileSync(garbage, '{ "version": 1, ');
-    const failure = await run(process.execPath, [cli, 'config', 'check', garbage]).then(() => undefined, (error) => error);
+    const failure = await run(process.execPath, [cli, 'config', 'check', garbage]).then(
+      () => undefined,
+      (error) => error,
+    );
     expect(failure?.code).toBe(1);
     expect(failure.stderr).toMatch(/not valid JSON/);
   });

@@ -48,7 +48,12 @@ async function walk(root: string): Promise<Map<string, { mode: number; dir: bool
 
 function printTable(title: string, found: Map<string, { mode: number; dir: boolean }>): void {
   const width = Math.max(...[...found.keys()].map((path) => path.length)) + 2;
-  console.log([`${title}:`, ...[...found].map(([path, entry]) => `  ${(entry.dir ? `${path}/` : path).padEnd(width)} ${octal(entry.mode)}`)].join('\n'));
+  console.log(
+    [
+      `${title}:`,
+      ...[...found].map(([path, entry]) => `  ${(entry.dir ? `${path}/` : path).padEnd(width)} ${octal(entry.mode)}`),
+    ].join('\n'),
+  );
 }
 
 /** `Umask:` of a running process, from /proc. */
@@ -61,18 +66,21 @@ describe('file-mode helpers', () => {
   const temp = tempDirs();
   afterEach(() => temp.cleanup());
 
-  it.each([0o000, 0o022, 0o077])('makeDir gives every folder it creates exactly its mode under umask %o, and leaves an existing one as it is', async (mask) => {
-    const root = await temp.make();
-    await underUmask(mask, async () => {
-      await makeDir(join(root, 'a', 'b'), 0o750);
-      expect(await mode(join(root, 'a'))).toBe(0o750);
-      expect(await mode(join(root, 'a', 'b'))).toBe(0o750);
-      await mkdir(join(root, 'mine'), { mode: 0o700 });
-      await chmod(join(root, 'mine'), 0o700);
-      await makeDir(join(root, 'mine'), 0o750);
-      expect(await mode(join(root, 'mine'))).toBe(0o700);
-    });
-  });
+  it.each([0o000, 0o022, 0o077])(
+    'makeDir gives every folder it creates exactly its mode under umask %o, and leaves an existing one as it is',
+    async (mask) => {
+      const root = await temp.make();
+      await underUmask(mask, async () => {
+        await makeDir(join(root, 'a', 'b'), 0o750);
+        expect(await mode(join(root, 'a'))).toBe(0o750);
+        expect(await mode(join(root, 'a', 'b'))).toBe(0o750);
+        await mkdir(join(root, 'mine'), { mode: 0o700 });
+        await chmod(join(root, 'mine'), 0o700);
+        await makeDir(join(root, 'mine'), 0o750);
+        expect(await mode(join(root, 'mine'))).toBe(0o700);
+      });
+    },
+  );
 
   it('tightenModes removes bits beyond the maximum, never adds one, skips absent paths and symbolic links', async () => {
     const root = await temp.make();
@@ -104,9 +112,16 @@ describe('file-mode helpers', () => {
   it('the scheme on an older layout: database files 0600, keys 0700/0600, sealed recordings 0444/0555 become 0440/0550', async () => {
     const dataDir = await temp.make();
     const files: Record<string, number> = {
-      'diemcau.sqlite': 0o644, 'diemcau.sqlite-wal': 0o644, 'diemcau.sqlite-shm': 0o644, 'diemcau.sqlite.reserve': 0o644, 'diemcau.sqlite.v2.bak': 0o644,
-      'keys/device-ed25519.pem': 0o644, 'keys/identity.key': 0o640,
-      'recordings/s-1/s-1-00000.mkv': 0o444, 'recordings/s-1/manifest.json': 0o444, 'recordings/s-2/s-2-00000.mkv': 0o644,
+      'diemcau.sqlite': 0o644,
+      'diemcau.sqlite-wal': 0o644,
+      'diemcau.sqlite-shm': 0o644,
+      'diemcau.sqlite.reserve': 0o644,
+      'diemcau.sqlite.v2.bak': 0o644,
+      'keys/device-ed25519.pem': 0o644,
+      'keys/identity.key': 0o640,
+      'recordings/s-1/s-1-00000.mkv': 0o444,
+      'recordings/s-1/manifest.json': 0o444,
+      'recordings/s-2/s-2-00000.mkv': 0o644,
     };
     for (const [path, fileMode] of Object.entries(files)) {
       await mkdir(join(dataDir, path, '..'), { recursive: true });
@@ -115,16 +130,31 @@ describe('file-mode helpers', () => {
     }
     await chmod(join(dataDir, 'recordings', 's-1'), 0o555);
     for (const dir of ['keys', 'recordings', 'recordings/s-2', '.']) await chmod(join(dataDir, dir), 0o755);
-    const targets = await dataModeTargets({ dataDir, database: join(dataDir, 'diemcau.sqlite'), recordingsDir: join(dataDir, 'recordings'), keysDir: join(dataDir, 'keys') });
+    const targets = await dataModeTargets({
+      dataDir,
+      database: join(dataDir, 'diemcau.sqlite'),
+      recordingsDir: join(dataDir, 'recordings'),
+      keysDir: join(dataDir, 'keys'),
+    });
     const { failed } = await tightenModes(targets);
     expect(failed).toEqual([]);
     const found = await walk(dataDir);
     expect(Object.fromEntries([...found].map(([path, entry]) => [path, octal(entry.mode)]))).toEqual({
       '.': '0750',
-      'diemcau.sqlite': '0600', 'diemcau.sqlite-wal': '0600', 'diemcau.sqlite-shm': '0600', 'diemcau.sqlite.reserve': '0600', 'diemcau.sqlite.v2.bak': '0600',
-      keys: '0700', 'keys/device-ed25519.pem': '0600', 'keys/identity.key': '0600',
-      recordings: '0750', 'recordings/s-1': '0550', 'recordings/s-1/manifest.json': '0440', 'recordings/s-1/s-1-00000.mkv': '0440',
-      'recordings/s-2': '0750', 'recordings/s-2/s-2-00000.mkv': '0640',
+      'diemcau.sqlite': '0600',
+      'diemcau.sqlite-wal': '0600',
+      'diemcau.sqlite-shm': '0600',
+      'diemcau.sqlite.reserve': '0600',
+      'diemcau.sqlite.v2.bak': '0600',
+      keys: '0700',
+      'keys/device-ed25519.pem': '0600',
+      'keys/identity.key': '0600',
+      recordings: '0750',
+      'recordings/s-1': '0550',
+      'recordings/s-1/manifest.json': '0440',
+      'recordings/s-1/s-1-00000.mkv': '0440',
+      'recordings/s-2': '0750',
+      'recordings/s-2/s-2-00000.mkv': '0640',
     });
   });
 
@@ -134,7 +164,8 @@ describe('file-mode helpers', () => {
     try {
       await db.run('INSERT INTO daemon_runs (started_at, version) VALUES (?, ?)', [new Date().toISOString(), 'test']);
       expect(await mode(dataDir)).toBe(fileModes.dataDir);
-      for (const name of ['diemcau.sqlite', 'diemcau.sqlite-wal', 'diemcau.sqlite-shm']) expect(octal(await mode(join(dataDir, name))), name).toBe('0600');
+      for (const name of ['diemcau.sqlite', 'diemcau.sqlite-wal', 'diemcau.sqlite-shm'])
+        expect(octal(await mode(join(dataDir, name))), name).toBe('0600');
     } finally {
       await db.close();
     }
@@ -146,13 +177,34 @@ describe('file-mode helpers', () => {
     try {
       const recordingsDir = join(dir, 'recordings');
       const key = generateDeviceKey();
-      const store = new EvidenceStore({ db, recordingsDir, key, device: { id: 'dev-1', room: 'sim-room' }, logger: silentLogger });
+      const store = new EvidenceStore({
+        db,
+        recordingsDir,
+        key,
+        device: { id: 'dev-1', room: 'sim-room' },
+        logger: silentLogger,
+      });
       await makeSealedFolder(join(recordingsDir, 'rec-1'), key);
-      await store.catalog.openRecording('rec-1', { sessionId: 'session-1', dir: 'rec-1', confidential: false, startedAt: '2026-01-02T03:00:00+07:00' });
+      await store.catalog.openRecording('rec-1', {
+        sessionId: 'session-1',
+        dir: 'rec-1',
+        confidential: false,
+        startedAt: '2026-01-02T03:00:00+07:00',
+      });
       await makeReadOnly(join(recordingsDir, 'rec-1'));
       expect(await mode(join(recordingsDir, 'rec-1'))).toBe(fileModes.sealedDir);
-      for (const name of await readdir(join(recordingsDir, 'rec-1'))) expect(await mode(join(recordingsDir, 'rec-1', name)), name).toBe(fileModes.sealedFile);
-      await store.catalog.recordExport({ recordingId: 'rec-1', target: '/media/usb/rec-1', encrypted: false, verified: true, bytes: 1, actor: 'tech-1', startedAt: '2026-01-03T00:00:00Z', finishedAt: '2026-01-03T00:01:00Z' });
+      for (const name of await readdir(join(recordingsDir, 'rec-1')))
+        expect(await mode(join(recordingsDir, 'rec-1', name)), name).toBe(fileModes.sealedFile);
+      await store.catalog.recordExport({
+        recordingId: 'rec-1',
+        target: '/media/usb/rec-1',
+        encrypted: false,
+        verified: true,
+        bytes: 1,
+        actor: 'tech-1',
+        startedAt: '2026-01-03T00:00:00Z',
+        finishedAt: '2026-01-03T00:01:00Z',
+      });
       await store.delete('rec-1', { id: 'retention', role: 'system' }, 'kept 180 days');
       expect(existsSync(join(recordingsDir, 'rec-1'))).toBe(false);
     } finally {
@@ -202,14 +254,16 @@ describe('the daemon under umask 022', () => {
   /** Walks the data dir and checks every entry against the scheme; returns what it found. */
   async function checkScheme(dataDir: string, sealed: string[]): Promise<Map<string, { mode: number; dir: boolean }>> {
     const found = await walk(dataDir);
-    for (const [path, entry] of found) expect(entry.mode & 0o007, `${path} (${octal(entry.mode)}) is open to others`).toBe(0);
+    for (const [path, entry] of found)
+      expect(entry.mode & 0o007, `${path} (${octal(entry.mode)}) is open to others`).toBe(0);
     expect(found.get('.')?.mode).toBe(fileModes.dataDir);
     for (const [path, entry] of found) {
       if (/^diemcau\.sqlite/.test(path)) expect(octal(entry.mode), path).toBe(octal(fileModes.privateFile));
       if (path === 'keys') expect(octal(entry.mode), path).toBe(octal(fileModes.privateDir));
       if (path.startsWith('keys/')) expect(octal(entry.mode), path).toBe(octal(fileModes.privateFile));
     }
-    for (const name of ['diemcau.sqlite', 'keys', 'keys/device-ed25519.pem', 'keys/identity.key', 'recordings']) expect(found.has(name), name).toBe(true);
+    for (const name of ['diemcau.sqlite', 'keys', 'keys/device-ed25519.pem', 'keys/identity.key', 'recordings'])
+      expect(found.has(name), name).toBe(true);
     for (const id of sealed) {
       expect(octal(found.get(`recordings/${id}`)!.mode), id).toBe(octal(fileModes.sealedDir));
       const files = [...found].filter(([path]) => path.startsWith(`recordings/${id}/`));
@@ -231,20 +285,42 @@ describe('the daemon under umask 022', () => {
       expect(created.status, created.text).toBe(201);
       const sessionId: string = created.json.session.id;
       if (confidential) {
-        const tc = await call('POST', `${daemon.consoleUrl}/api/schedule/${sessionId}/cases`, { type: 'TC', summary: 'Tố cáo cán bộ địa chính', flags: { complex: true } }, officer);
+        const tc = await call(
+          'POST',
+          `${daemon.consoleUrl}/api/schedule/${sessionId}/cases`,
+          { type: 'TC', summary: 'Tố cáo cán bộ địa chính', flags: { complex: true } },
+          officer,
+        );
         expect(tc.status, tc.text).toBe(201);
       }
       const started = await call('POST', `${daemon.kioskUrl}/api/session/${sessionId}/start`);
       expect(started.status, started.text).toBe(200);
       const recordingId: string = started.json.session.recordingId;
-      const worker = await waitFor('the media worker', async () => (await call('GET', `${daemon.kioskUrl}/api/health`)).json.media?.pid as number | undefined, 10_000, 100);
+      const worker = await waitFor(
+        'the media worker',
+        async () => (await call('GET', `${daemon.kioskUrl}/api/health`)).json.media?.pid as number | undefined,
+        10_000,
+        100,
+      );
       // GStreamer writes the segments with the worker's umask, inherited from the daemon.
       expect(octal(await umaskOf(worker)), 'the media worker inherits the umask').toBe(octal(fileModes.umask));
-      await waitFor(`a segment of ${recordingId}`, async () => ((await readdir(join(dataDir, 'recordings', recordingId)).catch(() => [])).some((n) => n.endsWith('.mkv')) ? true : undefined), 15_000, 100);
+      await waitFor(
+        `a segment of ${recordingId}`,
+        async () =>
+          (await readdir(join(dataDir, 'recordings', recordingId)).catch(() => [])).some((n) => n.endsWith('.mkv'))
+            ? true
+            : undefined,
+        15_000,
+        100,
+      );
       await new Promise((resolve) => setTimeout(resolve, 3000));
       const segment = (await readdir(join(dataDir, 'recordings', recordingId))).find((n) => n.endsWith('.mkv'))!;
-      expect(octal(await mode(join(dataDir, 'recordings', recordingId, segment))), 'a segment while recording').toBe(octal(fileModes.recordingFile));
-      expect(octal(await mode(join(dataDir, 'recordings', recordingId))), 'a folder while recording').toBe(octal(fileModes.recordingDir));
+      expect(octal(await mode(join(dataDir, 'recordings', recordingId, segment))), 'a segment while recording').toBe(
+        octal(fileModes.recordingFile),
+      );
+      expect(octal(await mode(join(dataDir, 'recordings', recordingId))), 'a folder while recording').toBe(
+        octal(fileModes.recordingDir),
+      );
       const ended = await call('POST', `${daemon.kioskUrl}/api/session/${sessionId}/end`, { reason: 'hết giờ' });
       expect(ended.status, ended.text).toBe(200);
       expect(ended.json.session.state).toBe('closed');
@@ -254,7 +330,10 @@ describe('the daemon under umask 022', () => {
     // While the daemon runs, so the -wal and -shm are there too.
     const found = await checkScheme(dataDir, recorded);
     printTable(`data directory after a plain and a confidential session (daemon started under umask 022)`, found);
-    expect(daemon.logs.some((entry) => String(entry.msg).startsWith('file modes tightened')), 'a fresh data directory needs no tightening').toBe(false);
+    expect(
+      daemon.logs.some((entry) => String(entry.msg).startsWith('file modes tightened')),
+      'a fresh data directory needs no tightening',
+    ).toBe(false);
     expect(await daemon.stop()).toBe(0);
   }, 120_000);
 
@@ -262,7 +341,14 @@ describe('the daemon under umask 022', () => {
     const { dataDir, configPath } = await openRoom('modes-legacy');
     expect(await (await start(configPath)).stop()).toBe(0);
     // What an older version under umask 022 left behind.
-    const loosened: Record<string, number> = { '.': 0o755, 'diemcau.sqlite': 0o644, keys: 0o755, 'keys/device-ed25519.pem': 0o644, 'keys/identity.key': 0o644, recordings: 0o755 };
+    const loosened: Record<string, number> = {
+      '.': 0o755,
+      'diemcau.sqlite': 0o644,
+      keys: 0o755,
+      'keys/device-ed25519.pem': 0o644,
+      'keys/identity.key': 0o644,
+      recordings: 0o755,
+    };
     await writeFile(join(dataDir, 'diemcau.sqlite.v1.bak'), 'a copy taken before a migration');
     loosened['diemcau.sqlite.v1.bak'] = 0o644;
     for (const name of await readdir(dataDir)) if (/^diemcau\.sqlite[-.]/.test(name)) loosened[name] = 0o644;
@@ -270,11 +356,19 @@ describe('the daemon under umask 022', () => {
     printTable('left by an older version', await walk(dataDir));
 
     const daemon = await start(configPath);
-    const line = daemon.logs.find((entry) => String(entry.msg).startsWith('file modes tightened')) as { changes: string[]; count: number } | undefined;
+    const line = daemon.logs.find((entry) => String(entry.msg).startsWith('file modes tightened')) as
+      | { changes: string[]; count: number }
+      | undefined;
     expect(line, 'a log line says what was tightened').toBeDefined();
     console.log(`log line: ${JSON.stringify(line)}`);
     expect(line!.count).toBe(Object.keys(loosened).length);
-    for (const path of Object.keys(loosened)) expect(line!.changes.some((change) => change.startsWith(`${join(dataDir, path === '.' ? '' : path).replace(/\/$/, '')} 0`)), path).toBe(true);
+    for (const path of Object.keys(loosened))
+      expect(
+        line!.changes.some((change) =>
+          change.startsWith(`${join(dataDir, path === '.' ? '' : path).replace(/\/$/, '')} 0`),
+        ),
+        path,
+      ).toBe(true);
     const found = await checkScheme(dataDir, []);
     printTable('after the next start', found);
     expect((await stat(join(dataDir, 'diemcau.sqlite.v1.bak'))).mode & 0o777).toBe(fileModes.privateFile);

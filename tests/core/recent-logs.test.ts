@@ -32,12 +32,32 @@ describe('recent log lines (central monitoring’s recent-logs)', () => {
   });
 
   it.each([
-    ['an identity field, at any depth', { msg: 'citizen added', detail: { citizenName: 'Nguyễn Văn A', name: 'Trần Thị B' } }, ['Nguyễn Văn A', 'Trần Thị B']],
-    ['a CCCD and a phone number in a message', { msg: 'ghi chú: CCCD 087123456789, số 0912345678, +84912345678' }, ['087123456789', '0912345678', '+84912345678']],
-    ['an nkey seed', { msg: `bad seed SUAGMJH5XLGZKQQWAWKRZJIGMOU4HPFUYLXJMXOO5NLFEO2OOQJ5LPRDPM` }, ['SUAGMJH5XLGZKQQWAWKRZJIGMOU4HPFUYLXJMXOO5NLFEO2OOQJ5LPRDPM']],
-    ['a bearer token and a session cookie', { msg: 'header Authorization: Bearer abc.def-123 cookie diemcau_session=xyz789' }, ['abc.def-123', 'xyz789']],
+    [
+      'an identity field, at any depth',
+      { msg: 'citizen added', detail: { citizenName: 'Nguyễn Văn A', name: 'Trần Thị B' } },
+      ['Nguyễn Văn A', 'Trần Thị B'],
+    ],
+    [
+      'a CCCD and a phone number in a message',
+      { msg: 'ghi chú: CCCD 087123456789, số 0912345678, +84912345678' },
+      ['087123456789', '0912345678', '+84912345678'],
+    ],
+    [
+      'an nkey seed',
+      { msg: `bad seed SUAGMJH5XLGZKQQWAWKRZJIGMOU4HPFUYLXJMXOO5NLFEO2OOQJ5LPRDPM` },
+      ['SUAGMJH5XLGZKQQWAWKRZJIGMOU4HPFUYLXJMXOO5NLFEO2OOQJ5LPRDPM'],
+    ],
+    [
+      'a bearer token and a session cookie',
+      { msg: 'header Authorization: Bearer abc.def-123 cookie diemcau_session=xyz789' },
+      ['abc.def-123', 'xyz789'],
+    ],
     ['an e-mail address', { err: 'mail to ong.a@example.vn failed' }, ['ong.a@example.vn']],
-    ['a private key', { err: '-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEI\n-----END PRIVATE KEY-----' }, ['MC4CAQAwBQYDK2VwBCIEI']],
+    [
+      'a private key',
+      { err: '-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEI\n-----END PRIVATE KEY-----' },
+      ['MC4CAQAwBQYDK2VwBCIEI'],
+    ],
   ])('redacts %s', (_what, entry, secrets) => {
     const line = redactLogLine(JSON.stringify(entry));
     for (const secret of secrets) expect(line).not.toContain(secret);
@@ -45,8 +65,18 @@ describe('recent log lines (central monitoring’s recent-logs)', () => {
   });
 
   it('keeps what a technician needs: messages, components, ids, numbers and times', () => {
-    const entry = { level: 'info', time: '2026-12-01T08:00:00.000Z', svc: 'diemcau', component: 'recordings', recordingId: 'b3c1e2f0-5d2a-4c1e-9b7a-1f2e3d4c5b6a', segments: 123456789, msg: 'recording sealed' };
+    const entry = {
+      level: 'info',
+      time: '2026-12-01T08:00:00.000Z',
+      svc: 'diemcau',
+      component: 'recordings',
+      recordingId: 'b3c1e2f0-5d2a-4c1e-9b7a-1f2e3d4c5b6a',
+      segments: 123456789,
+      msg: 'recording sealed',
+    };
     expect(JSON.parse(redactLogLine(JSON.stringify(entry)))).toEqual(entry);
-    expect(redactLogLine('GStreamer-WARNING: 0:00:01.5 pipeline 12 stalled')).toBe('GStreamer-WARNING: 0:00:01.5 pipeline 12 stalled');
+    expect(redactLogLine('GStreamer-WARNING: 0:00:01.5 pipeline 12 stalled')).toBe(
+      'GStreamer-WARNING: 0:00:01.5 pipeline 12 stalled',
+    );
   });
 });

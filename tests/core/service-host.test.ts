@@ -4,7 +4,11 @@ import { ServiceHost, type Service } from '../../kiosk/core/service.js';
 
 const silent = pino({ level: 'silent' });
 
-function service(name: string, log: string[], behaviour: { failStart?: boolean; stopMs?: number; failStop?: boolean } = {}): Service {
+function service(
+  name: string,
+  log: string[],
+  behaviour: { failStart?: boolean; stopMs?: number; failStop?: boolean } = {},
+): Service {
   return {
     name,
     async start() {
@@ -22,7 +26,10 @@ function service(name: string, log: string[], behaviour: { failStart?: boolean; 
 describe('ServiceHost', () => {
   it('starts in order and stops in reverse order', async () => {
     const log: string[] = [];
-    const host = new ServiceHost(silent).add(service('store', log)).add(service('hardware', log)).add(service('web', log));
+    const host = new ServiceHost(silent)
+      .add(service('store', log))
+      .add(service('hardware', log))
+      .add(service('web', log));
     await host.startAll();
     expect(host.statuses().map((s) => s.state)).toEqual(['running', 'running', 'running']);
     expect(await host.stopAll(1000)).toBe(true);
@@ -32,7 +39,10 @@ describe('ServiceHost', () => {
 
   it('stops what was started when a later service fails to start', async () => {
     const log: string[] = [];
-    const host = new ServiceHost(silent).add(service('store', log)).add(service('media', log, { failStart: true })).add(service('web', log));
+    const host = new ServiceHost(silent)
+      .add(service('store', log))
+      .add(service('media', log, { failStart: true }))
+      .add(service('web', log));
     await expect(host.startAll()).rejects.toThrow('media cannot start');
     expect(log).toEqual(['start store', 'stop store']);
     expect(host.statuses()).toEqual([
@@ -44,7 +54,10 @@ describe('ServiceHost', () => {
 
   it('reports a stop that overruns the deadline, and still stops the others', async () => {
     const log: string[] = [];
-    const host = new ServiceHost(silent).add(service('store', log)).add(service('media', log, { stopMs: 2000 })).add(service('web', log, { failStop: true }));
+    const host = new ServiceHost(silent)
+      .add(service('store', log))
+      .add(service('media', log, { stopMs: 2000 }))
+      .add(service('web', log, { failStop: true }));
     await host.startAll();
     expect(await host.stopAll(200)).toBe(false);
     const states = Object.fromEntries(host.statuses().map((s) => [s.name, s]));

@@ -18,10 +18,11 @@ function parseBootConfig(text: string): { params: Map<string, string>; overlays:
     const [key, ...rest] = line.split('=');
     const value = rest.join('=');
     if (key === 'dtoverlay') overlays.push(value);
-    else if (key === 'dtparam') for (const part of value.split(',')) {
-      const [name, setting] = part.split('=');
-      params.set(`dtparam:${name}`, setting ?? 'on');
-    }
+    else if (key === 'dtparam')
+      for (const part of value.split(',')) {
+        const [name, setting] = part.split('=');
+        params.set(`dtparam:${name}`, setting ?? 'on');
+      }
     else params.set(key!, value);
   }
   return { params, overlays };
@@ -61,7 +62,10 @@ function overlayPinGroups(dts: string): Map<string, { pins: number[]; settings: 
     const body = match[2]!;
     const pins = /pins = "([^"]+)";/.exec(body)?.[1];
     if (!pins) continue;
-    const settings = body.split(';').map((s) => s.trim()).filter((s) => s && !s.includes('='));
+    const settings = body
+      .split(';')
+      .map((s) => s.trim())
+      .filter((s) => s && !s.includes('='));
     groups.set(match[1]!, { pins: pins.split('\\0').map((p) => Number(/^gpio(\d+)$/.exec(p)?.[1])), settings });
   }
   return groups;
@@ -86,18 +90,32 @@ describe('Raspberry Pi 5 room I/O overlay', () => {
   it('compiles with dtc into an overlay on the RP1 GPIO controller', async () => {
     const decompiled = (await run('dtc', ['-q', '-I', 'dtb', '-O', 'dts', join(dir, 'diemcau-io.dtbo')])).stdout;
     expect(decompiled).toMatch(/rp1_gpio = "\/fragment@0:target:0"/);
-    expect(readFileSync(join(projectRoot(), 'firmware', 'raspberry-pi-5', 'config.txt'), 'utf8')).toMatch(/^dtoverlay=diemcau-io$/m);
+    expect(readFileSync(join(projectRoot(), 'firmware', 'raspberry-pi-5', 'config.txt'), 'utf8')).toMatch(
+      /^dtoverlay=diemcau-io$/m,
+    );
   });
 
   it('declares the pins of the Raspberry Pi profile: buttons pulled up, outputs low, the power-fail line pulled down', () => {
     const profile = loadConfigFile(join(projectRoot(), 'config', 'examples', 'rpi5-visca-nut.json'));
     const gpio = profile.hal.gpio;
     if (gpio.driver !== 'onoff') throw new Error('the Raspberry Pi profile drives its I/O with onoff');
-    const lines = (items: Record<string, { line: number } | undefined>) => Object.values(items).map((i) => i!.line).sort((a, b) => a - b);
-    expect(groups.get('diemcau-buttons')).toEqual({ pins: lines(gpio.buttons), settings: expect.arrayContaining(['bias-pull-up', 'input-enable']) });
+    const lines = (items: Record<string, { line: number } | undefined>) =>
+      Object.values(items)
+        .map((i) => i!.line)
+        .sort((a, b) => a - b);
+    expect(groups.get('diemcau-buttons')).toEqual({
+      pins: lines(gpio.buttons),
+      settings: expect.arrayContaining(['bias-pull-up', 'input-enable']),
+    });
     expect(Object.values(gpio.buttons).every((b) => b!.activeLow)).toBe(true);
-    expect(groups.get('diemcau-outputs')).toEqual({ pins: lines(gpio.outputs), settings: expect.arrayContaining(['output-low']) });
-    expect(groups.get('diemcau-power-fail')).toEqual({ pins: [powerFailLine], settings: expect.arrayContaining(['bias-pull-down', 'input-enable']) });
+    expect(groups.get('diemcau-outputs')).toEqual({
+      pins: lines(gpio.outputs),
+      settings: expect.arrayContaining(['output-low']),
+    });
+    expect(groups.get('diemcau-power-fail')).toEqual({
+      pins: [powerFailLine],
+      settings: expect.arrayContaining(['bias-pull-down', 'input-enable']),
+    });
   });
 
   it('leaves the pins of the UART, I2C and power button alone, and the power-fail line fits the profile', () => {

@@ -39,7 +39,9 @@ describe('systemd units', () => {
     expect(Number(service.get('WatchdogSec')?.[0])).toBeGreaterThan(0);
     expect(service.get('Restart')).toEqual(['always']);
     expect(service.get('ExecStart')?.[0]).toMatch(/dist\/kiosk\/cli\.js start$/);
-    expect(service.get('SupplementaryGroups')?.[0]?.split(' ')).toEqual(expect.arrayContaining(['video', 'audio', 'dialout', 'gpio']));
+    expect(service.get('SupplementaryGroups')?.[0]?.split(' ')).toEqual(
+      expect.arrayContaining(['video', 'audio', 'dialout', 'gpio']),
+    );
     expect(service.get('User')).toEqual(['diemcau']);
     expect(service.get('NoNewPrivileges')).toEqual(['yes']);
     expect(service.get('ProtectSystem')).toEqual(['strict']);
@@ -50,21 +52,33 @@ describe('systemd units', () => {
     const service = unit('diemcau-kiosk.service').get('Service')!;
     const execStart = service.get('ExecStart')![0]!;
     expect(execStart).toMatch(/^\/usr\/bin\/cage .*-- \/usr\/bin\/chromium .*--kiosk/);
-    const url = service.get('Environment')!.find((e) => e.startsWith('DIEMCAU_KIOSK_URL='))!.split('=')[1]!;
+    const url = service
+      .get('Environment')!
+      .find((e) => e.startsWith('DIEMCAU_KIOSK_URL='))!
+      .split('=')[1]!;
     const kioskPort = loadConfigFile(join(root, 'config', 'default.json')).web.kiosk.port;
     expect(new URL(url).host).toBe(`127.0.0.1:${kioskPort}`);
-    expect(execStart).toContain('${DIEMCAU_KIOSK_URL}');
+    expect(execStart).toContain('$' + '{DIEMCAU_KIOSK_URL}');
   });
 
   it('keep the kiosk browser on the kiosk address: every other URL, devtools, downloads and extensions blocked by policy', () => {
     const policy = JSON.parse(readFileSync(join(root, 'systemd', 'chromium', 'diemcau-kiosk.json'), 'utf8'));
-    const url = unit('diemcau-kiosk.service').get('Service')!.get('Environment')!.find((e) => e.startsWith('DIEMCAU_KIOSK_URL='))!.split('=')[1]!;
+    const url = unit('diemcau-kiosk.service')
+      .get('Service')!
+      .get('Environment')!
+      .find((e) => e.startsWith('DIEMCAU_KIOSK_URL='))!
+      .split('=')[1]!;
     expect(policy.URLBlocklist).toEqual(['*']);
     expect(policy.URLAllowlist).toEqual([url]);
-    expect(policy).toMatchObject({ DeveloperToolsAvailability: 2, DownloadRestrictions: 3, ExtensionInstallBlocklist: ['*'], IncognitoModeAvailability: 1 });
+    expect(policy).toMatchObject({
+      DeveloperToolsAvailability: 2,
+      DownloadRestrictions: 3,
+      ExtensionInstallBlocklist: ['*'],
+      IncognitoModeAvailability: 1,
+    });
   });
 
-  it('run the updater as root outside the daemon, started by a path unit on the daemon\'s request file', async () => {
+  it("run the updater as root outside the daemon, started by a path unit on the daemon's request file", async () => {
     const path = unit('diemcau-update.path').get('Path')!;
     const dataDir = loadConfigFile(join(root, 'config', 'examples', 'rpi5-visca-nut.json')).storage.dataDir;
     expect(path.get('PathExists')).toEqual([join(dataDir, 'updates', 'request.json')]);
@@ -76,15 +90,29 @@ describe('systemd units', () => {
     expect(service.get('ReadWritePaths')?.[0]?.split(' ')).toEqual(['/opt/diemcau', dataDir]);
     // Part of no daemon's lifetime: stopping diemcau.service must not stop the updater that stopped it.
     expect(unit('diemcau-update.service').get('Unit')!.get('PartOf')).toBeUndefined();
-    expect(unit('diemcau.service').get('Service')!.get('ExecStart')?.[0]).toBe('/usr/bin/node /opt/diemcau/current/dist/kiosk/cli.js start');
+    expect(unit('diemcau.service').get('Service')!.get('ExecStart')?.[0]).toBe(
+      '/usr/bin/node /opt/diemcau/current/dist/kiosk/cli.js start',
+    );
   });
 
   it('pass systemd-analyze verify (apart from executables that exist only on an installed device)', async () => {
-    const result = await run('systemd-analyze', ['verify', '--man=no', ...['diemcau.service', 'diemcau-kiosk.service', 'diemcau-update.service', 'diemcau-update.path'].map((name) => join(root, 'systemd', name))], { env: { ...process.env, SYSTEMD_LOG_LEVEL: 'warning' } }).then(
+    const result = await run(
+      'systemd-analyze',
+      [
+        'verify',
+        '--man=no',
+        ...['diemcau.service', 'diemcau-kiosk.service', 'diemcau-update.service', 'diemcau-update.path'].map((name) =>
+          join(root, 'systemd', name),
+        ),
+      ],
+      { env: { ...process.env, SYSTEMD_LOG_LEVEL: 'warning' } },
+    ).then(
       (r) => r.stderr,
       (error) => error.stderr as string,
     );
-    const problems = result.split('\n').filter((line) => line.trim() && !/Command \/opt\/diemcau\/\S+ is not executable/.test(line));
+    const problems = result
+      .split('\n')
+      .filter((line) => line.trim() && !/Command \/opt\/diemcau\/\S+ is not executable/.test(line));
     expect(problems).toEqual([]);
   });
 });
@@ -97,7 +125,16 @@ describe('scripts/install-device.sh into an image root', () => {
   afterAll(() => removeTempDir(image));
 
   it('lays out software, units, rules and config, and is idempotent', async () => {
-    const args = ['scripts/install-device.sh', '--root', image, '--profile', 'config/examples/rpi5-visca-nut.json', '--board', 'raspberry-pi-5', '--no-enable'];
+    const args = [
+      'scripts/install-device.sh',
+      '--root',
+      image,
+      '--profile',
+      'config/examples/rpi5-visca-nut.json',
+      '--board',
+      'raspberry-pi-5',
+      '--no-enable',
+    ];
     await run('bash', args, { cwd: root });
     for (const path of [
       'opt/diemcau/current/dist/kiosk/cli.js',
@@ -131,7 +168,11 @@ describe('scripts/install-device.sh into an image root', () => {
   it('refuses an invalid profile before installing anything', async () => {
     const bad = join(image, 'bad.json');
     writeFileSync(bad, JSON.stringify({ version: 1 }));
-    const failure = await run('bash', ['scripts/install-device.sh', '--root', join(image, 'second'), '--profile', bad, '--no-enable'], { cwd: root }).catch((e) => e);
+    const failure = await run(
+      'bash',
+      ['scripts/install-device.sh', '--root', join(image, 'second'), '--profile', bad, '--no-enable'],
+      { cwd: root },
+    ).catch((e) => e);
     expect(failure.code).toBe(1);
     expect(failure.stderr).toContain('room: required');
     expect(existsSync(join(image, 'second', 'opt'))).toBe(false);

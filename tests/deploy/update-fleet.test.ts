@@ -36,12 +36,32 @@ describe('update from central monitoring', () => {
     const installRoot = join(dir, 'root');
     const { publicKey, privateKey } = generateKeyPairSync('ed25519');
     await mkdir(join(installRoot, 'etc/diemcau/release-keys'), { recursive: true });
-    await writeFile(join(installRoot, 'etc/diemcau/release-keys/province.pem'), publicKey.export({ type: 'spki', format: 'pem' }));
+    await writeFile(
+      join(installRoot, 'etc/diemcau/release-keys/province.pem'),
+      publicKey.export({ type: 'spki', format: 'pem' }),
+    );
     const files = join(dir, 'files');
     await mkdir(join(files, 'tree'), { recursive: true });
-    await writeFile(join(files, 'tree', 'release.json'), JSON.stringify({ name: 'diemcau', version: '9.9.9', platform: process.platform, arch: process.arch, nodeAbi: process.versions.modules, nodeVersion: process.versions.node, builtAt: new Date().toISOString() }));
+    await writeFile(
+      join(files, 'tree', 'release.json'),
+      JSON.stringify({
+        name: 'diemcau',
+        version: '9.9.9',
+        platform: process.platform,
+        arch: process.arch,
+        nodeAbi: process.versions.modules,
+        nodeVersion: process.versions.node,
+        builtAt: new Date().toISOString(),
+      }),
+    );
     await run('tar', ['-czf', join(files, 'signed.tar.gz'), '-C', join(files, 'tree'), '.']);
-    await writeFile(join(files, 'signed.tar.gz.sig'), signBytes(await readFile(join(files, 'signed.tar.gz')), privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()));
+    await writeFile(
+      join(files, 'signed.tar.gz.sig'),
+      signBytes(
+        await readFile(join(files, 'signed.tar.gz')),
+        privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      ),
+    );
     await run('cp', [join(files, 'signed.tar.gz'), join(files, 'unsigned.tar.gz')]);
     server = createServer((req, res) => {
       const file = join(files, new URL(req.url!, 'http://x').pathname);
@@ -66,10 +86,15 @@ describe('update from central monitoring', () => {
   /** The daemon, once its link is up (its state in KV): commands reach it from then on. */
   const startLinked = async () => {
     const started = await startDaemon(config);
-    await waitFor('the room link', async () => (await central.state())?.at && started.logs.some((l) => l.msg === 'fleet link' && l.state === 'connected'));
+    await waitFor(
+      'the room link',
+      async () =>
+        (await central.state())?.at && started.logs.some((l) => l.msg === 'fleet link' && l.state === 'connected'),
+    );
     return started;
   };
-  const states = async () => (await central.events('update')).map((e) => `${e.data.state}${e.data.problem ? `:${e.data.problem}` : ''}`);
+  const states = async () =>
+    (await central.events('update')).map((e) => `${e.data.state}${e.data.problem ? `:${e.data.problem}` : ''}`);
 
   it('a signed release is checked and handed to the updater; each step is an event; a second request is busy', async () => {
     daemon = await startLinked();
@@ -82,41 +107,86 @@ describe('update from central monitoring', () => {
     // What the path unit starts the updater for.
     const request = updateRequest.parse(JSON.parse(await readFile(join(dir, 'data/updates/request.json'), 'utf8')));
     expect(request).toMatchObject({ requestedBy: { via: 'fleet' } });
-    expect(await central.command('update', { url: `${baseUrl}/signed.tar.gz` })).toMatchObject({ ok: false, error: { code: 'busy' } });
+    expect(await central.command('update', { url: `${baseUrl}/signed.tar.gz` })).toMatchObject({
+      ok: false,
+      error: { code: 'busy' },
+    });
   }, 90_000);
 
   it('an unsigned release is refused with an event; the outcome the updater wrote is reported once, after the restart', async () => {
     daemon = await startLinked();
     expect(await central.command('update', { url: `${baseUrl}/unsigned.tar.gz` })).toMatchObject({ ok: true });
     await waitFor('the refusal', async () => (await states()).includes('refused:unsigned'));
-    expect((await central.events('update')).at(-1)).toMatchObject({ severity: 'warning', data: { state: 'refused', problem: 'unsigned' } });
+    expect((await central.events('update')).at(-1)).toMatchObject({
+      severity: 'warning',
+      data: { state: 'refused', problem: 'unsigned' },
+    });
     expect(existsSync(join(dir, 'data/updates/request.json'))).toBe(false);
 
     // The updater ran while the daemon was stopped and rolled back: the next daemon tells central, once.
     await daemon.stop();
     const status = JSON.parse(await readFile(join(dir, 'data/updates/status.json'), 'utf8')) as UpdateStatus;
-    const outcome: UpdateStatus = { ...status, id: 'u-rolled-back-1', state: 'rolled-back', problem: 'unhealthy', detail: 'services not running: store: failed', to: '9.9.9', updatedAt: new Date().toISOString() };
+    const outcome: UpdateStatus = {
+      ...status,
+      id: 'u-rolled-back-1',
+      state: 'rolled-back',
+      problem: 'unhealthy',
+      detail: 'services not running: store: failed',
+      to: '9.9.9',
+      updatedAt: new Date().toISOString(),
+    };
     await writeFile(join(dir, 'data/updates/status.json'), JSON.stringify(outcome));
     daemon = await startLinked();
     await waitFor('the rollback event', async () => (await states()).includes('rolled-back:unhealthy'));
-    expect((await central.events('update')).at(-1)).toMatchObject({ severity: 'critical', alert: { key: 'update', state: 'raised' } });
+    expect((await central.events('update')).at(-1)).toMatchObject({
+      severity: 'critical',
+      alert: { key: 'update', state: 'raised' },
+    });
     await daemon.stop();
     daemon = await startLinked();
     // Events leave in order: once a later one has arrived, a repeated outcome would have arrived before it.
     expect(await central.command('update', { url: `${baseUrl}/unsigned.tar.gz` })).toMatchObject({ ok: true });
-    await waitFor('the second refusal', async () => (await states()).filter((s) => s === 'refused:unsigned').length === 2);
+    await waitFor(
+      'the second refusal',
+      async () => (await states()).filter((s) => s === 'refused:unsigned').length === 2,
+    );
     expect((await states()).filter((s) => s.startsWith('rolled-back'))).toHaveLength(1);
   }, 90_000);
 
   it('is refused while a session is live', async () => {
     daemon = await startLinked();
     const startsAt = new Date(Date.now() + 60_000);
-    const pushed = await central.command('push-schedule', { sessions: [{ fleetId: 'tinh-1', revision: 1, kind: 'ad-hoc', title: 'Tiếp đột xuất', chairSite: { name: 'UBND tỉnh' }, startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 3_600_000).toISOString() }] });
+    const pushed = await central.command('push-schedule', {
+      sessions: [
+        {
+          fleetId: 'tinh-1',
+          revision: 1,
+          kind: 'ad-hoc',
+          title: 'Tiếp đột xuất',
+          chairSite: { name: 'UBND tỉnh' },
+          startsAt: startsAt.toISOString(),
+          endsAt: new Date(startsAt.getTime() + 3_600_000).toISOString(),
+        },
+      ],
+    });
     expect(pushed).toMatchObject({ ok: true, result: { created: 1 } });
-    const current = (await (await fetch(`${daemon.kioskUrl}/api/session/current`)).json()) as { session: { id: string } };
-    expect((await fetch(`${daemon.kioskUrl}/api/session/${current.session.id}/start`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(200);
+    const current = (await (await fetch(`${daemon.kioskUrl}/api/session/current`)).json()) as {
+      session: { id: string };
+    };
+    expect(
+      (
+        await fetch(`${daemon.kioskUrl}/api/session/${current.session.id}/start`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{}',
+        })
+      ).status,
+    ).toBe(200);
     const reply = await central.command('update', { url: `${baseUrl}/signed.tar.gz` });
-    expect(reply).toMatchObject({ ok: false, error: { code: 'refused', message: expect.stringContaining('live-session') } });
+    expect(reply).toMatchObject({
+      ok: false,
+      error: { code: 'refused', message: expect.stringContaining('live-session') },
+    });
     expect(await states()).toEqual([]);
   }, 90_000);
 });

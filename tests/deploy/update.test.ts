@@ -39,29 +39,54 @@ describe('install from a release, signed updates with automatic rollback', () =>
   const artifacts = {} as Record<'a' | 'broken' | 'b' | 'unsigned' | 'tampered' | 'stranger', string>;
   const figures: Record<string, number> = {};
 
-  const cli = (...args: string[]) => run(process.execPath, [join(root, 'opt/diemcau/current/dist/kiosk/cli.js'), ...args], { env: { ...process.env, DIEMCAU_CONFIG: config }, maxBuffer: 4 * 1024 * 1024 }).then(
-    (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
-    (e) => ({ code: Number(e.code), stdout: String(e.stdout), stderr: String(e.stderr) }),
-  );
+  const cli = (...args: string[]) =>
+    run(process.execPath, [join(root, 'opt/diemcau/current/dist/kiosk/cli.js'), ...args], {
+      env: { ...process.env, DIEMCAU_CONFIG: config },
+      maxBuffer: 4 * 1024 * 1024,
+    }).then(
+      (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
+      (e) => ({ code: Number(e.code), stdout: String(e.stdout), stderr: String(e.stderr) }),
+    );
   const health = async () => {
-    const response = await fetch(`${kioskUrl}/api/health`, { signal: AbortSignal.timeout(2000) }).catch(() => undefined);
+    const response = await fetch(`${kioskUrl}/api/health`, { signal: AbortSignal.timeout(2000) }).catch(
+      () => undefined,
+    );
     return response?.ok ? ((await response.json()) as { version: string; services: { state: string }[] }) : undefined;
   };
-  const healthyAs = (version: string) => waitFor(`release ${version} healthy`, async () => {
-    const report = await health();
-    return report?.version === version && report.services.every((s) => s.state === 'running') ? report : undefined;
-  }, 30_000, 200);
-  const requestUpdate = (url: string) => fetch(`${consoleUrl}/api/update`, { method: 'POST', headers: { cookie: console_.cookie, 'content-type': 'application/json' }, body: JSON.stringify({ url }) });
-  const updateStatus = async () => (await console_.get('/update')).status as { id: string; state: string; problem?: string; to: string | null };
+  const healthyAs = (version: string) =>
+    waitFor(
+      `release ${version} healthy`,
+      async () => {
+        const report = await health();
+        return report?.version === version && report.services.every((s) => s.state === 'running') ? report : undefined;
+      },
+      30_000,
+      200,
+    );
+  const requestUpdate = (url: string) =>
+    fetch(`${consoleUrl}/api/update`, {
+      method: 'POST',
+      headers: { cookie: console_.cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ url }),
+    });
+  const updateStatus = async () =>
+    (await console_.get('/update')).status as { id: string; state: string; problem?: string; to: string | null };
   /** Asks the daemon, waits until it has handed the request over (or refused it), then runs the updater as its unit would. */
   const update = async (url: string) => {
     const asked = await requestUpdate(url);
     expect(asked.status).toBe(202);
     const { status } = (await asked.json()) as { status: { id: string } };
-    const handed = await waitFor('the daemon to check the release', async () => {
-      const current = await updateStatus();
-      return current.id === status.id && ['requested', 'refused', 'failed'].includes(current.state) ? current : undefined;
-    }, 30_000, 100);
+    const handed = await waitFor(
+      'the daemon to check the release',
+      async () => {
+        const current = await updateStatus();
+        return current.id === status.id && ['requested', 'refused', 'failed'].includes(current.state)
+          ? current
+          : undefined;
+      },
+      30_000,
+      100,
+    );
     return { id: status.id, handed };
   };
   const database = async <T>(read: (db: Database) => Promise<T>) => {
@@ -72,7 +97,10 @@ describe('install from a release, signed updates with automatic rollback', () =>
       await db.close();
     }
   };
-  const tableExists = (name: string) => database(async (db) => Boolean(await db.get("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [name])));
+  const tableExists = (name: string) =>
+    database(async (db) =>
+      Boolean(await db.get("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [name])),
+    );
 
   beforeAll(async () => {
     dir = await makeTempDir('update');
@@ -91,7 +119,9 @@ describe('install from a release, signed updates with automatic rollback', () =>
       await addMigration(release, 'CREATE TABLE test_added_by_broken (x INTEGER) STRICT;');
       await breakStart(release);
     });
-    artifacts.b = await releaseVariant(artifacts.a, releases, '1.1.0', keyPem, (release) => addMigration(release, 'CREATE TABLE test_added_by_b (x INTEGER) STRICT;'));
+    artifacts.b = await releaseVariant(artifacts.a, releases, '1.1.0', keyPem, (release) =>
+      addMigration(release, 'CREATE TABLE test_added_by_b (x INTEGER) STRICT;'),
+    );
     artifacts.unsigned = await releaseVariant(artifacts.a, releases, '1.2.0-unsigned', undefined);
     // A signed release changed afterwards: one byte of the tarball, the signature kept.
     artifacts.tampered = join(releases, 'diemcau-1.2.0-tampered-linux.tar.gz');
@@ -118,12 +148,35 @@ describe('install from a release, signed updates with automatic rollback', () =>
     const profile = writeTestConfig(dir, (c) => {
       c.storage.dataDir = join(root, 'var/lib/diemcau');
       c.web = { ...c.web, kiosk: { port: kioskPort }, console: { host: '127.0.0.1', port: consolePort } };
-      c.update = { installRoot: root, healthDeadlineSeconds: 20, quietMinutesBeforeSession: 60, daemonControl: { stop: ['sh', service, 'stop', root, join(root, 'etc/diemcau/config.json')], start: ['sh', service, 'start', root, join(root, 'etc/diemcau/config.json')] } };
+      c.update = {
+        installRoot: root,
+        healthDeadlineSeconds: 20,
+        quietMinutesBeforeSession: 60,
+        daemonControl: {
+          stop: ['sh', service, 'stop', root, join(root, 'etc/diemcau/config.json')],
+          start: ['sh', service, 'start', root, join(root, 'etc/diemcau/config.json')],
+        },
+      };
     });
     config = join(root, 'etc/diemcau/config.json');
 
     const started = Date.now();
-    await run('bash', [join(projectRoot(), 'scripts', 'install-device.sh'), '--release', artifacts.a, '--trust', join(dir, 'release.pem'), '--root', root, '--profile', profile, '--no-enable'], { maxBuffer: 4 * 1024 * 1024 });
+    await run(
+      'bash',
+      [
+        join(projectRoot(), 'scripts', 'install-device.sh'),
+        '--release',
+        artifacts.a,
+        '--trust',
+        join(dir, 'release.pem'),
+        '--root',
+        root,
+        '--profile',
+        profile,
+        '--no-enable',
+      ],
+      { maxBuffer: 4 * 1024 * 1024 },
+    );
     figures.installSeconds = (Date.now() - started) / 1000;
     await addConsoleUser(config, 'quantri', 'admin', 'mat-khau-quan-tri-1');
     await run('sh', [service, 'start', root, config]);
@@ -131,7 +184,15 @@ describe('install from a release, signed updates with automatic rollback', () =>
     console_ = await consoleClient(consoleUrl, 'quantri', 'mat-khau-quan-tri-1');
     // Data written before any update: a session three days ahead.
     const startsAt = new Date(Date.now() + 3 * 86_400_000);
-    dataSessionId = (await console_.post('/schedule', { kind: 'periodic', title: 'Tiếp công dân định kỳ tháng 12', chairSite: { name: 'UBND tỉnh' }, startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 3_600_000).toISOString() })).session.id;
+    dataSessionId = (
+      await console_.post('/schedule', {
+        kind: 'periodic',
+        title: 'Tiếp công dân định kỳ tháng 12',
+        chairSite: { name: 'UBND tỉnh' },
+        startsAt: startsAt.toISOString(),
+        endsAt: new Date(startsAt.getTime() + 3_600_000).toISOString(),
+      })
+    ).session.id;
   }, 240_000);
 
   afterAll(async () => {
@@ -143,8 +204,13 @@ describe('install from a release, signed updates with automatic rollback', () =>
 
   it('installed release A side by side under /opt/diemcau, current linked to it, with the update units', async () => {
     expect(await readlink(join(root, 'opt/diemcau/current'))).toBe('releases/1.0.0');
-    expect(JSON.parse(await readFile(join(root, 'opt/diemcau/releases/1.0.0/release.json'), 'utf8'))).toMatchObject({ version: '1.0.0', arch: process.arch, platform: process.platform });
-    for (const unit of ['diemcau.service', 'diemcau-update.service', 'diemcau-update.path']) expect(existsSync(join(root, 'etc/systemd/system', unit)), unit).toBe(true);
+    expect(JSON.parse(await readFile(join(root, 'opt/diemcau/releases/1.0.0/release.json'), 'utf8'))).toMatchObject({
+      version: '1.0.0',
+      arch: process.arch,
+      platform: process.platform,
+    });
+    for (const unit of ['diemcau.service', 'diemcau-update.service', 'diemcau-update.path'])
+      expect(existsSync(join(root, 'etc/systemd/system', unit)), unit).toBe(true);
     expect(existsSync(join(root, 'etc/diemcau/release-keys/release.pem'))).toBe(true);
     expect((await console_.get('/update')).version).toBe('1.0.0');
   });
@@ -153,7 +219,11 @@ describe('install from a release, signed updates with automatic rollback', () =>
     const damaged = join(root, 'opt/diemcau/releases/1.0.0/dist/kiosk/update/gate.js');
     await writeFile(damaged, 'garbage');
     const before = await readFile(config, 'utf8');
-    await run('bash', [join(projectRoot(), 'scripts', 'install-device.sh'), '--release', artifacts.a, '--root', root, '--no-enable'], { maxBuffer: 4 * 1024 * 1024 });
+    await run(
+      'bash',
+      [join(projectRoot(), 'scripts', 'install-device.sh'), '--release', artifacts.a, '--root', root, '--no-enable'],
+      { maxBuffer: 4 * 1024 * 1024 },
+    );
     expect(await readFile(damaged, 'utf8')).toContain('updateGate');
     expect(await readFile(config, 'utf8')).toBe(before);
   }, 120_000);
@@ -169,9 +239,22 @@ describe('install from a release, signed updates with automatic rollback', () =>
   }, 60_000);
 
   it('refuses an unsigned release and one signed by a key the device does not trust', async () => {
-    expect((await update(`${serverUrl}/${artifacts.unsigned.split('/').at(-1)}`)).handed).toMatchObject({ state: 'refused', problem: 'unsigned' });
-    expect((await update(`${serverUrl}/${artifacts.stranger.split('/').at(-1)}`)).handed).toMatchObject({ state: 'refused', problem: 'bad-signature' });
-    const failure = await run('bash', [join(projectRoot(), 'scripts', 'install-device.sh'), '--release', artifacts.unsigned, '--root', join(dir, 'other-root'), '--no-enable']).catch((e) => e);
+    expect((await update(`${serverUrl}/${artifacts.unsigned.split('/').at(-1)}`)).handed).toMatchObject({
+      state: 'refused',
+      problem: 'unsigned',
+    });
+    expect((await update(`${serverUrl}/${artifacts.stranger.split('/').at(-1)}`)).handed).toMatchObject({
+      state: 'refused',
+      problem: 'bad-signature',
+    });
+    const failure = await run('bash', [
+      join(projectRoot(), 'scripts', 'install-device.sh'),
+      '--release',
+      artifacts.unsigned,
+      '--root',
+      join(dir, 'other-root'),
+      '--no-enable',
+    ]).catch((e) => e);
     expect(failure.code).toBe(1);
     expect(failure.stderr).toContain('has no signature');
     expect(existsSync(join(dir, 'other-root', 'opt'))).toBe(false);
@@ -184,14 +267,24 @@ describe('install from a release, signed updates with automatic rollback', () =>
     const applied = await cli('update', 'apply');
     figures.rollbackSeconds = (Date.now() - started) / 1000;
     expect(applied.code).toBe(1);
-    expect(JSON.parse(applied.stdout)).toMatchObject({ state: 'rolled-back', problem: 'unhealthy', from: '1.0.0', to: '1.1.0-broken' });
+    expect(JSON.parse(applied.stdout)).toMatchObject({
+      state: 'rolled-back',
+      problem: 'unhealthy',
+      from: '1.0.0',
+      to: '1.1.0-broken',
+    });
     expect(await readlink(join(root, 'opt/diemcau/current'))).toBe('releases/1.0.0');
     await healthyAs('1.0.0');
     // The broken release's migration ran (its daemon got as far as the store), and was undone with the database.
     expect(await tableExists('test_added_by_broken')).toBe(false);
-    expect(await database((db) => db.get<{ user_version: number }>('PRAGMA user_version'))).toEqual({ user_version: 11 });
+    expect(await database((db) => db.get<{ user_version: number }>('PRAGMA user_version'))).toEqual({
+      user_version: 11,
+    });
     console_ = await consoleClient(consoleUrl, 'quantri', 'mat-khau-quan-tri-1');
-    expect((await console_.get(`/schedule/${dataSessionId}`)).session).toMatchObject({ id: dataSessionId, title: 'Tiếp công dân định kỳ tháng 12' });
+    expect((await console_.get(`/schedule/${dataSessionId}`)).session).toMatchObject({
+      id: dataSessionId,
+      title: 'Tiếp công dân định kỳ tháng 12',
+    });
     // The daemon that came back reports the outcome the updater wrote while it was stopped.
     expect(await updateStatus()).toMatchObject({ state: 'rolled-back', problem: 'unhealthy' });
   }, 120_000);
@@ -199,10 +292,18 @@ describe('install from a release, signed updates with automatic rollback', () =>
   it('an update cut short after the switch (the updater killed) is finished by the next run of the updater: rolled back', async () => {
     const { handed } = await update(`${serverUrl}/${artifacts.broken.split('/').at(-1)}`);
     expect(handed).toMatchObject({ state: 'requested' });
-    const updater = spawn(process.execPath, [join(root, 'opt/diemcau/current/dist/kiosk/cli.js'), 'update', 'apply'], { env: { ...process.env, DIEMCAU_CONFIG: config }, stdio: 'ignore' });
+    const updater = spawn(process.execPath, [join(root, 'opt/diemcau/current/dist/kiosk/cli.js'), 'update', 'apply'], {
+      env: { ...process.env, DIEMCAU_CONFIG: config },
+      stdio: 'ignore',
+    });
     // The daemon is stopped meanwhile: the status file is what there is to read.
     const statusFile = join(root, 'var/lib/diemcau/updates/status.json');
-    await waitFor('the updater to wait for health', async () => JSON.parse(await readFile(statusFile, 'utf8')).state === 'checking-health', 60_000, 100).catch(async (error) => {
+    await waitFor(
+      'the updater to wait for health',
+      async () => JSON.parse(await readFile(statusFile, 'utf8')).state === 'checking-health',
+      60_000,
+      100,
+    ).catch(async (error) => {
       updater.kill('SIGKILL');
       throw error;
     });
@@ -211,7 +312,11 @@ describe('install from a release, signed updates with automatic rollback', () =>
     // What diemcau-update.service does at the next boot, or at the next request.
     const resumed = await cli('update', 'apply');
     expect(resumed.code).toBe(1);
-    expect(JSON.parse(resumed.stdout.trim().split('\n')[0]!)).toMatchObject({ state: 'rolled-back', problem: 'unhealthy', detail: expect.stringContaining('interrupted while checking-health') });
+    expect(JSON.parse(resumed.stdout.trim().split('\n')[0]!)).toMatchObject({
+      state: 'rolled-back',
+      problem: 'unhealthy',
+      detail: expect.stringContaining('interrupted while checking-health'),
+    });
     expect(await readlink(join(root, 'opt/diemcau/current'))).toBe('releases/1.0.0');
     await healthyAs('1.0.0');
     expect(await tableExists('test_added_by_broken')).toBe(false);
@@ -231,7 +336,10 @@ describe('install from a release, signed updates with automatic rollback', () =>
     expect(await tableExists('test_added_by_b')).toBe(true);
     console_ = await consoleClient(consoleUrl, 'quantri', 'mat-khau-quan-tri-1');
     expect((await console_.get(`/schedule/${dataSessionId}`)).session).toMatchObject({ id: dataSessionId });
-    expect(await console_.get('/update')).toMatchObject({ version: '1.1.0', status: { state: 'succeeded', label: { vi: 'Cập nhật thành công' } } });
+    expect(await console_.get('/update')).toMatchObject({
+      version: '1.1.0',
+      status: { state: 'succeeded', label: { vi: 'Cập nhật thành công' } },
+    });
     // Who asked is in the audit log (the status and central's events name only the channel).
     expect(JSON.stringify(await console_.get('/evidence/audit'))).toContain('software-update-requested');
     // Its backup was taken with SQLite's own snapshot before B touched the database.
@@ -243,21 +351,38 @@ describe('install from a release, signed updates with automatic rollback', () =>
 
   it('refuses an update while a session is live, and shortly before a scheduled one', async () => {
     const soon = new Date(Date.now() + 10 * 60_000);
-    const { session } = await console_.post('/schedule', { kind: 'ad-hoc', title: 'Tiếp đột xuất', chairSite: { name: 'UBND tỉnh' }, startsAt: soon.toISOString(), endsAt: new Date(soon.getTime() + 3_600_000).toISOString() });
+    const { session } = await console_.post('/schedule', {
+      kind: 'ad-hoc',
+      title: 'Tiếp đột xuất',
+      chairSite: { name: 'UBND tỉnh' },
+      startsAt: soon.toISOString(),
+      endsAt: new Date(soon.getTime() + 3_600_000).toISOString(),
+    });
     const beforeIt = await requestUpdate(`${serverUrl}/${artifacts.a.split('/').at(-1)}`);
     expect(beforeIt.status).toBe(409);
     expect(((await beforeIt.json()) as { error: unknown }).error).toMatchObject({ code: 'session-soon' });
 
-    const start = await fetch(`${kioskUrl}/api/session/${session.id}/start`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const start = await fetch(`${kioskUrl}/api/session/${session.id}/start`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(start.status).toBe(200);
     const during = await requestUpdate(`${serverUrl}/${artifacts.a.split('/').at(-1)}`);
     expect(during.status).toBe(409);
-    expect(((await during.json()) as { error: unknown }).error).toMatchObject({ code: 'live-session', details: { label: { vi: expect.stringContaining('buổi tiếp') } } });
+    expect(((await during.json()) as { error: unknown }).error).toMatchObject({
+      code: 'live-session',
+      details: { label: { vi: expect.stringContaining('buổi tiếp') } },
+    });
     // Nothing was handed to the updater; and the updater itself, given a release by hand, asks the daemon first.
     expect(existsSync(join(root, 'var/lib/diemcau/updates/request.json'))).toBe(false);
     const direct = await cli('update', 'apply', artifacts.a);
     expect(JSON.parse(direct.stdout)).toMatchObject({ state: 'refused', problem: 'live-session' });
     expect((await health())?.version).toBe('1.1.0');
-    await fetch(`${kioskUrl}/api/session/${session.id}/end`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    await fetch(`${kioskUrl}/api/session/${session.id}/end`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
   }, 60_000);
 });

@@ -35,9 +35,25 @@ describe('a day at the room, seen from the console', () => {
    * A session 2 minutes ahead gets its automatic 2-hour readiness run at once; a Start tapped while
    * that run records is lost (found here, reported in the branch's note), so the day waits for it.
    */
-  const automaticRunFor = (sessionId: string) => expect.poll(async () => ((await (await fetch(`${daemon.kioskUrl}/api/readiness/latest`)).json()) as any).twoHours?.sessionId, { timeout: 90_000 }).toBe(sessionId);
+  const automaticRunFor = (sessionId: string) =>
+    expect
+      .poll(
+        async () =>
+          ((await (await fetch(`${daemon.kioskUrl}/api/readiness/latest`)).json()) as any).twoHours?.sessionId,
+        { timeout: 90_000 },
+      )
+      .toBe(sessionId);
   const ids: string[] = [];
-  const schedule = async (title: string) => (await officer.post('/schedule', { kind: 'periodic', title, chairSite: { name: 'UBND tỉnh Đồng Tháp' }, startsAt: new Date(Date.now() + 2 * MINUTE).toISOString(), endsAt: new Date(Date.now() + 40 * MINUTE).toISOString() })).session.id as string;
+  const schedule = async (title: string) =>
+    (
+      await officer.post('/schedule', {
+        kind: 'periodic',
+        title,
+        chairSite: { name: 'UBND tỉnh Đồng Tháp' },
+        startsAt: new Date(Date.now() + 2 * MINUTE).toISOString(),
+        endsAt: new Date(Date.now() + 40 * MINUTE).toISOString(),
+      })
+    ).session.id as string;
 
   beforeAll(async () => {
     mkdirSync(artifacts, { recursive: true });
@@ -82,7 +98,9 @@ describe('a day at the room, seen from the console', () => {
     await automaticRunFor(ids[0]!);
     await kiosk.locator('#run-readiness').tap();
     await expect.poll(() => kiosk.locator('#readiness-verdict').count(), { timeout: 60_000 }).toBe(1);
-    await expect.poll(() => text(console_, '#tile-next'), { timeout: 40_000 }).toMatch(/(Đạt|Cần lưu ý|Không đạt) \d\d:\d\d \d\d\/\d\d\/\d{4} \(theo yêu cầu\)/);
+    await expect
+      .poll(() => text(console_, '#tile-next'), { timeout: 40_000 })
+      .toMatch(/(Đạt|Cần lưu ý|Không đạt) \d\d:\d\d \d\d\/\d\d\/\d{4} \(theo yêu cầu\)/);
   }, 180_000);
 
   it('start, preset, mute at the kiosk; the console shows RECORDING with the live picture', async () => {
@@ -92,17 +110,31 @@ describe('a day at the room, seen from the console', () => {
     try {
       await expect.poll(() => text(kiosk, '#st-recording'), { timeout: 60_000 }).toMatch(/^ĐANG GHI/);
     } catch (error) {
-      console.log(daemon.logs.slice(-40).map((l) => `${String(l.time)} ${String(l.level)} ${String(l.component)} ${String(l.msg)} ${JSON.stringify(l).slice(0, 200)}`).join('\n'));
+      console.log(
+        daemon.logs
+          .slice(-40)
+          .map(
+            (l) =>
+              `${String(l.time)} ${String(l.level)} ${String(l.component)} ${String(l.msg)} ${JSON.stringify(l).slice(0, 200)}`,
+          )
+          .join('\n'),
+      );
       console.log(await (await fetch(`${daemon.kioskUrl}/api/session/current`)).text());
       await kiosk.screenshot({ path: join(artifacts, 'console-day-kiosk-start-failed.png') });
       throw error;
     }
     await kiosk.locator('#presets [data-preset="citizen-seat"]').tap();
-    await expect.poll(() => kiosk.locator('#presets [data-preset="citizen-seat"]').getAttribute('aria-pressed')).toBe('true');
+    await expect
+      .poll(() => kiosk.locator('#presets [data-preset="citizen-seat"]').getAttribute('aria-pressed'))
+      .toBe('true');
     await kiosk.locator('#mute').tap();
     await expect.poll(() => text(kiosk, '#st-mic')).toBe('MICRÔ ĐANG TẮT');
     await expect.poll(() => text(console_, '#tile-room'), { timeout: 20_000 }).toContain('ĐANG GHI');
-    await expect.poll(() => console_.locator('#live img.preview').evaluate((img) => (img as any).naturalWidth), { timeout: 20_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => console_.locator('#live img.preview').evaluate((img) => (img as any).naturalWidth), {
+        timeout: 20_000,
+      })
+      .toBeGreaterThan(0);
     await console_.screenshot({ path: join(artifacts, 'console-day-live-1440x900.png') });
   }, 90_000);
 
@@ -119,7 +151,9 @@ describe('a day at the room, seen from the console', () => {
   it('the daemon killed mid-session: the console says its figures are stale, then recovers to RECORDING', async () => {
     await daemon.stop('SIGKILL');
     await expect.poll(() => console_.locator('.banner.fail').count(), { timeout: 20_000 }).toBe(1);
-    expect(await text(console_, '.banner.fail')).toBe('Mất kết nối với máy điều khiển — số liệu dưới đây có thể đã cũ.');
+    expect(await text(console_, '.banner.fail')).toBe(
+      'Mất kết nối với máy điều khiển — số liệu dưới đây có thể đã cũ.',
+    );
     expect(await console_.locator('.dashboard.stale').count()).toBe(1);
     // Not "recording" while nobody answers: the room tile says what the kiosk says.
     expect(await text(console_, '#tile-room')).toContain('MẤT KẾT NỐI — KHÔNG GHI');
@@ -135,7 +169,9 @@ describe('a day at the room, seen from the console', () => {
   it('ends at the kiosk with the summary, then a second session', async () => {
     await kiosk.locator('#end').tap();
     await kiosk.locator('#confirm-yes').tap();
-    await expect.poll(() => kiosk.locator('#summary-verified').getAttribute('data-verified'), { timeout: 60_000 }).toBe('true');
+    await expect
+      .poll(() => kiosk.locator('#summary-verified').getAttribute('data-verified'), { timeout: 60_000 })
+      .toBe('true');
     await kiosk.locator('#summary-close').tap();
     ids.push(await schedule(titles[1]!));
     await automaticRunFor(ids[1]!);
@@ -146,7 +182,9 @@ describe('a day at the room, seen from the console', () => {
     await new Promise((resolve) => setTimeout(resolve, 4000));
     await kiosk.locator('#end').tap();
     await kiosk.locator('#confirm-yes').tap();
-    await expect.poll(() => kiosk.locator('#summary-verified').getAttribute('data-verified'), { timeout: 60_000 }).toBe('true');
+    await expect
+      .poll(() => kiosk.locator('#summary-verified').getAttribute('data-verified'), { timeout: 60_000 })
+      .toBe('true');
   }, 240_000);
 
   it('both recordings are listed by title, playable, verifiable and exportable in the console', async () => {
@@ -157,16 +195,22 @@ describe('a day at the room, seen from the console', () => {
       expect(await row.locator('.state').innerText()).toMatch(/Đã hoàn tất, đã niêm phong|Khôi phục sau sự cố/);
       await row.locator('[data-action=play]').click();
       const video = console_.locator('#player video');
-      await expect.poll(() => video.evaluate((v) => (v as any).readyState), { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
+      await expect
+        .poll(() => video.evaluate((v) => (v as any).readyState), { timeout: 30_000 })
+        .toBeGreaterThanOrEqual(2);
       const at = await video.evaluate((v) => (v as any).currentTime);
-      await expect.poll(() => video.evaluate((v) => (v as any).currentTime), { timeout: 30_000 }).toBeGreaterThan(at + 0.5);
+      await expect
+        .poll(() => video.evaluate((v) => (v as any).currentTime), { timeout: 30_000 })
+        .toBeGreaterThan(at + 0.5);
       await console_.locator('#player .head button').click();
       await row.locator('[data-action=verify]').click();
       await expect.poll(() => row.locator('.verdict').innerText(), { timeout: 60_000 }).toMatch(/^NGUYÊN VẸN/);
       await row.locator('[data-action=export]').click();
       await expect.poll(() => console_.locator('#export-drive option').count(), { timeout: 30_000 }).toBe(1);
       await console_.locator('#start-export').click();
-      await expect.poll(() => console_.locator('#export-outcome').innerText(), { timeout: 90_000 }).toMatch(/^Đã sao và kiểm tra lại bản sao/);
+      await expect
+        .poll(() => console_.locator('#export-outcome').innerText(), { timeout: 90_000 })
+        .toMatch(/^Đã sao và kiểm tra lại bản sao/);
       await console_.locator('#export-panel .head button').click();
     }
     await console_.screenshot({ path: join(artifacts, 'console-day-recordings-1440x900.png') });

@@ -17,7 +17,9 @@ const ADMIN = { user: 'quantri', password: 'mật khẩu quản trị 1' };
 /** axe-core in the page: serious and critical violations. */
 async function seriousViolations(page: Page): Promise<string[]> {
   await page.evaluate(readFileSync(join(projectRoot(), 'node_modules', 'axe-core', 'axe.min.js'), 'utf8'));
-  const result = await page.evaluate(async () => (globalThis as any).axe.run((globalThis as any).document, { resultTypes: ['violations'] }));
+  const result = await page.evaluate(async () =>
+    (globalThis as any).axe.run((globalThis as any).document, { resultTypes: ['violations'] }),
+  );
   return (result.violations as any[]).filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
 }
 
@@ -100,11 +102,14 @@ describe('console: devices', () => {
     await page.locator('#password').fill(ADMIN.password);
     await page.locator('#login-form button[type=submit]').click();
     await page.locator('nav a[data-tab=devices]').click();
-    const version = (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+    const version = (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string })
+      .version;
     await expect.poll(() => page.locator('#update-version').textContent()).toContain(version);
     await page.locator('#update-form input[name=url]').fill('http://127.0.0.1:9/khong-co.tar.gz');
     await page.locator('#update-form button[type=submit]').click();
-    await expect.poll(() => page.locator('#update-status').textContent(), { timeout: 20_000 }).toMatch(/[àáảãạăâđêôơư]/);
+    await expect
+      .poll(() => page.locator('#update-status').textContent(), { timeout: 20_000 })
+      .toMatch(/[àáảãạăâđêôơư]/);
     expect(await page.locator('#update-status').textContent()).not.toMatch(/failed|refused|download/i);
     expect(await seriousViolations(page)).toEqual([]);
     await page.close();

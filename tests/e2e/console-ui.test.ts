@@ -12,15 +12,25 @@ import { mountTestDrive, type TestDrive } from '../evidence/test-drive.js';
 
 const MINUTE = 60_000;
 const artifacts = join(projectRoot(), 'dist', 'test-artifacts');
-const PASSWORDS = { quantri: 'mật khẩu quản trị 1', kythuat: 'mật khẩu kỹ thuật 1', canbo: 'mật khẩu cán bộ 1', lanhdao: 'mật khẩu lãnh đạo 1', xem: 'mật khẩu người xem 1' } as const;
+const PASSWORDS = {
+  quantri: 'mật khẩu quản trị 1',
+  kythuat: 'mật khẩu kỹ thuật 1',
+  canbo: 'mật khẩu cán bộ 1',
+  lanhdao: 'mật khẩu lãnh đạo 1',
+  xem: 'mật khẩu người xem 1',
+} as const;
 type User = keyof typeof PASSWORDS;
 
 /** axe-core in the page (evaluated, so the page's CSP stays as served): serious and critical violations. */
 async function seriousViolations(page: Page): Promise<{ id: string; nodes: string[] }[]> {
   const source = readFileSync(join(projectRoot(), 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
   await page.evaluate(source);
-  const result = await page.evaluate(async () => (globalThis as any).axe.run((globalThis as any).document, { resultTypes: ['violations'] }));
-  return (result.violations as any[]).filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => ({ id: v.id, nodes: v.nodes.map((n: any) => n.target.join(' ')) }));
+  const result = await page.evaluate(async () =>
+    (globalThis as any).axe.run((globalThis as any).document, { resultTypes: ['violations'] }),
+  );
+  return (result.violations as any[])
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ id: v.id, nodes: v.nodes.map((n: any) => n.target.join(' ')) }));
 }
 
 /**
@@ -48,7 +58,14 @@ describe('technician console', () => {
     mkdirSync(artifacts, { recursive: true });
     dir = await makeTempDir('console-ui');
     const config = writeTestConfig(dir);
-    for (const [user, role] of [['quantri', 'admin'], ['kythuat', 'technician'], ['canbo', 'officer'], ['lanhdao', 'leader'], ['xem', 'viewer']] as const) await addConsoleUser(config, user, role, PASSWORDS[user]);
+    for (const [user, role] of [
+      ['quantri', 'admin'],
+      ['kythuat', 'technician'],
+      ['canbo', 'officer'],
+      ['lanhdao', 'leader'],
+      ['xem', 'viewer'],
+    ] as const)
+      await addConsoleUser(config, user, role, PASSWORDS[user]);
     drive = await mountTestDrive({ label: 'KINGSTON' });
     daemon = await startDaemon(config, { env: { DIEMCAU_LSBLK: drive.lsblkCommand }, readyTimeoutMs: 60_000 });
     browser = await launchChromium();
@@ -56,16 +73,31 @@ describe('technician console', () => {
     // Sessions recorded for a few seconds through the kiosk's API, as the officer's touchscreen does.
     const officer = await consoleClient(daemon.consoleUrl, 'canbo', PASSWORDS.canbo);
     const technician = await consoleClient(daemon.consoleUrl, 'kythuat', PASSWORDS.kythuat);
-    const kiosk = (path: string) => fetch(`${daemon.kioskUrl}/api${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const kiosk = (path: string) =>
+      fetch(`${daemon.kioskUrl}/api${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
     const record = async (title: string, options: { readiness?: boolean } = {}) => {
-      const { session } = await officer.post('/schedule', { kind: 'periodic', title, chairSite: { name: 'UBND tỉnh Đồng Tháp' }, startsAt: new Date(Date.now() + MINUTE).toISOString(), endsAt: new Date(Date.now() + 30 * MINUTE).toISOString() });
+      const { session } = await officer.post('/schedule', {
+        kind: 'periodic',
+        title,
+        chairSite: { name: 'UBND tỉnh Đồng Tháp' },
+        startsAt: new Date(Date.now() + MINUTE).toISOString(),
+        endsAt: new Date(Date.now() + 30 * MINUTE).toISOString(),
+      });
       // The equipment test before the session, as the technician runs it from the console (it records 5 s).
       if (options.readiness) await technician.post('/readiness/run', { sessionId: session.id });
       expect((await kiosk(`/session/${session.id}/start`)).status).toBe(200);
       await new Promise((resolve) => setTimeout(resolve, 6000));
       expect((await kiosk(`/session/${session.id}/end`)).status).toBe(200);
       const { recordings } = await technician.get('/evidence/recordings');
-      return { sessionId: session.id as string, recordingId: recordings.find((r: any) => r.sessionId === session.id).id as string, title };
+      return {
+        sessionId: session.id as string,
+        recordingId: recordings.find((r: any) => r.sessionId === session.id).id as string,
+        title,
+      };
     };
     recorded = await record('Tiếp công dân định kỳ tháng 12 — ghi thử');
     secret = await record('Tiếp công dân đột xuất — vụ tố cáo', { readiness: true });
@@ -90,7 +122,8 @@ describe('technician console', () => {
     return page;
   }
 
-  const tabsOf = (page: Page) => page.locator('nav a[data-tab]').evaluateAll((links) => links.map((a) => (a as any).dataset.tab));
+  const tabsOf = (page: Page) =>
+    page.locator('nav a[data-tab]').evaluateAll((links) => links.map((a) => (a as any).dataset.tab));
 
   /** Opens a tab, waits for its heading, checks accessibility and saves the screenshot. */
   async function visit(page: Page, tab: string, shot: string, ready: string): Promise<void> {
@@ -110,7 +143,9 @@ describe('technician console', () => {
     await page.locator('#username').fill('kythuat');
     await page.locator('#password').fill('sai mật khẩu rồi');
     await page.locator('#login-form button[type=submit]').click();
-    await expect.poll(() => page.locator('#login-error').textContent()).toBe('Đăng nhập không thành công: Sai tên đăng nhập hoặc mật khẩu.');
+    await expect
+      .poll(() => page.locator('#login-error').textContent())
+      .toBe('Đăng nhập không thành công: Sai tên đăng nhập hoặc mật khẩu.');
     await page.close();
   });
 
@@ -141,11 +176,15 @@ describe('technician console', () => {
     await page.goto(daemon.consoleUrl);
     await page.locator('#hours-left').waitFor();
     metrics.dataOnScreenWallMs = Date.now() - started;
-    Object.assign(metrics, await page.evaluate(() => ({
-      firstContentfulPaintMs: Math.round(performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1),
-      dataOnScreenMs: Math.round(performance.getEntriesByName('console-data')[0]?.startTime ?? -1),
-    })));
-    const gzip = (file: string) => gzipSync(readFileSync(join(projectRoot(), 'dist', 'kiosk', 'ui', 'console', file))).length;
+    Object.assign(
+      metrics,
+      await page.evaluate(() => ({
+        firstContentfulPaintMs: Math.round(performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1),
+        dataOnScreenMs: Math.round(performance.getEntriesByName('console-data')[0]?.startTime ?? -1),
+      })),
+    );
+    const gzip = (file: string) =>
+      gzipSync(readFileSync(join(projectRoot(), 'dist', 'kiosk', 'ui', 'console', file))).length;
     Object.assign(metrics, { jsGzipBytes: gzip('app.js'), cssGzipBytes: gzip('styles.css') });
     expect(metrics.jsGzipBytes).toBeLessThanOrEqual(100 * 1024);
     expect(await page.locator('#hours-left').innerText()).toMatch(/^Đủ ghi khoảng [\d.,]+ giờ nữa$/);
@@ -165,20 +204,29 @@ describe('technician console', () => {
     await visit(page, 'readiness', 'console-readiness-1440x900', '#readiness-runs details');
     await page.locator('#readiness-runs summary').first().click();
     expect(await page.locator('#readiness-runs details').first().locator('tbody tr').count()).toBe(10);
-    expect(await page.locator('#readiness-runs summary').first().innerText()).toMatch(/^(Đạt|Cần lưu ý|Không đạt) \d\d:\d\d \d\d\/\d\d\/\d{4} · theo yêu cầu$/);
+    expect(await page.locator('#readiness-runs summary').first().innerText()).toMatch(
+      /^(Đạt|Cần lưu ý|Không đạt) \d\d:\d\d \d\d\/\d\d\/\d{4} · theo yêu cầu$/,
+    );
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: join(artifacts, 'console-readiness-open-1440x900.png') });
     await page.close();
   }, 60_000);
 
   it('acknowledges the room’s call for the technician from the dashboard', async () => {
-    const raised = await fetch(`${daemon.kioskUrl}/api/technician-call`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const raised = await fetch(`${daemon.kioskUrl}/api/technician-call`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     const { call } = (await raised.json()) as any;
     const page = await logIn('kythuat');
     const row = page.locator(`#technician-calls [data-call="${call.id}"]`);
     await row.locator('button').click();
     await expect.poll(() => row.innerText()).toContain('Đã nhận lúc');
-    expect(((await (await fetch(`${daemon.kioskUrl}/api/technician-call`)).json()) as any).call).toMatchObject({ id: call.id, state: 'acknowledged' });
+    expect(((await (await fetch(`${daemon.kioskUrl}/api/technician-call`)).json()) as any).call).toMatchObject({
+      id: call.id,
+      state: 'acknowledged',
+    });
     await page.close();
   });
 
@@ -257,7 +305,9 @@ describe('technician console', () => {
     expect(await revealed.innerText()).toContain('079123456789');
     await leader.locator('nav a[data-tab="audit"]').click();
     await leader.locator('#audit').waitFor();
-    expect(await leader.locator('#audit tr[data-action="identity-view"]').first().innerText()).toContain('Xem danh tính công dân');
+    expect(await leader.locator('#audit tr[data-action="identity-view"]').first().innerText()).toContain(
+      'Xem danh tính công dân',
+    );
     await leader.close();
   }, 90_000);
 
@@ -272,27 +322,37 @@ describe('technician console', () => {
     const secretRow = page.locator(`#recordings tr[data-recording="${secret.recordingId}"]`);
     expect(await secretRow.locator('.title').innerText()).toBe(`${secret.title} MẬT`);
     await secretRow.locator('[data-action=play]').click();
-    await expect.poll(() => page.locator('#player .error').innerText(), { timeout: 30_000 }).toContain('Bản ghi mật: chỉ người được xem danh tính mới được xem lại');
+    await expect
+      .poll(() => page.locator('#player .error').innerText(), { timeout: 30_000 })
+      .toContain('Bản ghi mật: chỉ người được xem danh tính mới được xem lại');
     await page.locator('#player .head button').click();
 
     await row.locator('[data-action=play]').click();
     const video = page.locator('#player video');
-    await expect.poll(() => video.evaluate((v) => (v as any).readyState), { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
+    await expect
+      .poll(() => video.evaluate((v) => (v as any).readyState), { timeout: 30_000 })
+      .toBeGreaterThanOrEqual(2);
     const first = await video.evaluate((v) => (v as any).currentTime);
-    await expect.poll(() => video.evaluate((v) => (v as any).currentTime), { timeout: 30_000 }).toBeGreaterThan(first + 0.5);
+    await expect
+      .poll(() => video.evaluate((v) => (v as any).currentTime), { timeout: 30_000 })
+      .toBeGreaterThan(first + 0.5);
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: join(artifacts, 'console-playback-1440x900.png') });
     await page.locator('#player .head button').click();
 
     await row.locator('[data-action=verify]').click();
-    await expect.poll(() => row.locator('.verdict').innerText(), { timeout: 30_000 }).toMatch(/^NGUYÊN VẸN — khớp chữ ký số \(\d+ đoạn\)$/);
+    await expect
+      .poll(() => row.locator('.verdict').innerText(), { timeout: 30_000 })
+      .toMatch(/^NGUYÊN VẸN — khớp chữ ký số \(\d+ đoạn\)$/);
 
     await row.locator('[data-action=export]').click();
     const panel = page.locator('#export-panel');
     await expect.poll(() => panel.locator('#export-drive option').count(), { timeout: 30_000 }).toBe(1);
     expect(await panel.locator('#export-drive option').innerText()).toContain(drive.mountPoint);
     await panel.locator('#start-export').click();
-    await expect.poll(() => panel.locator('#export-outcome').innerText(), { timeout: 60_000 }).toMatch(/^Đã sao và kiểm tra lại bản sao: .+, nguyên vẹn\.$/);
+    await expect
+      .poll(() => panel.locator('#export-outcome').innerText(), { timeout: 60_000 })
+      .toMatch(/^Đã sao và kiểm tra lại bản sao: .+, nguyên vẹn\.$/);
     expect(await panel.locator('#export-progress').evaluate((p) => (p as any).value === (p as any).max)).toBe(true);
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: join(artifacts, 'console-export-1440x900.png') });
@@ -322,7 +382,10 @@ describe('technician console', () => {
     await page.screenshot({ path: join(artifacts, 'console-report-print-a4.png'), fullPage: true });
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     // Every page is A4: 595 × 842 points (210 × 297 mm).
-    const boxes = [...pdf.toString('latin1').matchAll(/\/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]/g)].map((m) => [Number(m[1]), Number(m[2])]);
+    const boxes = [...pdf.toString('latin1').matchAll(/\/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]/g)].map((m) => [
+      Number(m[1]),
+      Number(m[2]),
+    ]);
     expect(boxes.length).toBeGreaterThanOrEqual(1);
     for (const [width, height] of boxes) {
       expect(Math.abs(width! - 595)).toBeLessThan(1);
@@ -334,14 +397,27 @@ describe('technician console', () => {
   it('audit log: headers, Vietnamese actions, filters by action and actor, and a chain check', async () => {
     const page = await logIn('kythuat');
     await visit(page, 'audit', 'console-audit-1440x900', '#audit');
-    expect(await page.locator('#audit th').allInnerTexts()).toEqual(['Số', 'Thời điểm', 'Người thực hiện', 'Vai trò', 'Hành động', 'Đối tượng', 'Chi tiết']);
+    expect(await page.locator('#audit th').allInnerTexts()).toEqual([
+      'Số',
+      'Thời điểm',
+      'Người thực hiện',
+      'Vai trò',
+      'Hành động',
+      'Đối tượng',
+      'Chi tiết',
+    ]);
     await page.locator('#audit-filter [name=action]').selectOption('play');
     await expect.poll(() => page.locator('#audit tbody tr').count()).toBeGreaterThanOrEqual(1);
-    for (const action of await page.locator('#audit tbody tr').evaluateAll((rows) => rows.map((r) => (r as any).dataset.action))) expect(action).toBe('play');
+    for (const action of await page
+      .locator('#audit tbody tr')
+      .evaluateAll((rows) => rows.map((r) => (r as any).dataset.action)))
+      expect(action).toBe('play');
     expect(await page.locator('#audit tbody tr').first().innerText()).toContain('Xem lại bản ghi');
     await page.locator('#audit-filter [name=action]').selectOption('');
     await page.locator('#audit-filter [name=actor]').fill('lanhdao');
-    await expect.poll(async () => new Set(await page.locator('#audit tbody tr td:nth-child(3)').allInnerTexts())).toEqual(new Set(['lanhdao']));
+    await expect
+      .poll(async () => new Set(await page.locator('#audit tbody tr td:nth-child(3)').allInnerTexts()))
+      .toEqual(new Set(['lanhdao']));
     await page.locator('#audit-filter [name=from]').fill('01/01/2001');
     await page.locator('#audit-filter [name=to]').fill('31/12/2001');
     await expect.poll(() => page.locator('#audit tbody tr').count()).toBe(0);
@@ -358,7 +434,9 @@ describe('technician console', () => {
     await row.locator('[data-action=edit]').click();
     await row.locator('input').fill('5');
     await row.locator('[data-action=save]').click();
-    await expect.poll(() => page.locator('#toast').innerText()).toContain('Cấu hình không hợp lệ, chưa lưu: media.audioBitrateKbps: giá trị quá nhỏ (tối thiểu 32)');
+    await expect
+      .poll(() => page.locator('#toast').innerText())
+      .toContain('Cấu hình không hợp lệ, chưa lưu: media.audioBitrateKbps: giá trị quá nhỏ (tối thiểu 32)');
     await page.screenshot({ path: join(artifacts, 'console-config-refused-1440x900.png') });
     await row.locator('input').fill('192');
     await row.locator('[data-action=save]').click();

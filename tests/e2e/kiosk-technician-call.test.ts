@@ -28,23 +28,57 @@ describe('technician call at central monitoring', () => {
   });
 
   it('raises the alert without a session, and clears it when the console acknowledges; no console user name leaves the room', async () => {
-    const raised = await fetch(`${daemon.kioskUrl}/api/technician-call`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const raised = await fetch(`${daemon.kioskUrl}/api/technician-call`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(raised.status).toBe(201);
     const { call } = (await raised.json()) as any;
     expect(call).toMatchObject({ state: 'waiting', source: 'kiosk', sessionId: null });
     // Pressing again while waiting does not page twice.
-    expect(((await (await fetch(`${daemon.kioskUrl}/api/technician-call`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as any).call.id).toBe(call.id);
-    const [event] = await waitFor('the raised call at central', async () => ((await central.events('technician-call')).length ? central.events('technician-call') : undefined), 30_000);
-    expect(event).toMatchObject({ topic: 'technician-call', severity: 'warning', alert: { key: `technician-call:${call.id}`, state: 'raised' }, data: { id: call.id, state: 'waiting' } });
+    expect(
+      (
+        (await (
+          await fetch(`${daemon.kioskUrl}/api/technician-call`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: '{}',
+          })
+        ).json()) as any
+      ).call.id,
+    ).toBe(call.id);
+    const [event] = await waitFor(
+      'the raised call at central',
+      async () => ((await central.events('technician-call')).length ? central.events('technician-call') : undefined),
+      30_000,
+    );
+    expect(event).toMatchObject({
+      topic: 'technician-call',
+      severity: 'warning',
+      alert: { key: `technician-call:${call.id}`, state: 'raised' },
+      data: { id: call.id, state: 'waiting' },
+    });
 
     const technician = await consoleClient(daemon.consoleUrl, 'kythuat', 'mật khẩu kỹ thuật 1');
     await technician.post(`/technician-calls/${call.id}/acknowledge`);
-    const events = await waitFor('the cleared call at central', async () => {
-      const all = await central.events('technician-call');
-      return all.length >= 2 ? all : undefined;
-    }, 30_000);
-    expect(events.at(-1)).toMatchObject({ severity: 'info', alert: { key: `technician-call:${call.id}`, state: 'cleared' }, data: { state: 'acknowledged' } });
+    const events = await waitFor(
+      'the cleared call at central',
+      async () => {
+        const all = await central.events('technician-call');
+        return all.length >= 2 ? all : undefined;
+      },
+      30_000,
+    );
+    expect(events.at(-1)).toMatchObject({
+      severity: 'info',
+      alert: { key: `technician-call:${call.id}`, state: 'cleared' },
+      data: { state: 'acknowledged' },
+    });
     expect(JSON.stringify(events)).not.toContain('kythuat');
-    expect(((await (await fetch(`${daemon.kioskUrl}/api/technician-call`)).json()) as any).call).toMatchObject({ id: call.id, state: 'acknowledged' });
+    expect(((await (await fetch(`${daemon.kioskUrl}/api/technician-call`)).json()) as any).call).toMatchObject({
+      id: call.id,
+      state: 'acknowledged',
+    });
   }, 90_000);
 });

@@ -31,8 +31,12 @@ const scrolls = (page: Page) =>
 async function seriousViolations(page: Page): Promise<{ id: string; impact: string; nodes: string[] }[]> {
   const source = readFileSync(join(projectRoot(), 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
   await page.evaluate(source);
-  const result = await page.evaluate(async () => (globalThis as any).axe.run((globalThis as any).document, { resultTypes: ['violations'] }));
-  return (result.violations as any[]).filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n: any) => n.target.join(' ')) }));
+  const result = await page.evaluate(async () =>
+    (globalThis as any).axe.run((globalThis as any).document, { resultTypes: ['violations'] }),
+  );
+  return (result.violations as any[])
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n: any) => n.target.join(' ')) }));
 }
 
 const text = (page: Page, selector: string) => page.locator(selector).innerText();
@@ -57,7 +61,15 @@ describe('kiosk touchscreen: a day', () => {
   const metrics: Record<string, number> = {};
 
   const schedule = async (title: string, startsIn: number, minutes = 15) =>
-    (await officer.post('/schedule', { kind: 'periodic', title, chairSite: { name: 'UBND tỉnh Đồng Tháp' }, startsAt: new Date(Date.now() + startsIn).toISOString(), endsAt: new Date(Date.now() + startsIn + minutes * MINUTE).toISOString() })).session.id as string;
+    (
+      await officer.post('/schedule', {
+        kind: 'periodic',
+        title,
+        chairSite: { name: 'UBND tỉnh Đồng Tháp' },
+        startsAt: new Date(Date.now() + startsIn).toISOString(),
+        endsAt: new Date(Date.now() + startsIn + minutes * MINUTE).toISOString(),
+      })
+    ).session.id as string;
 
   beforeAll(async () => {
     mkdirSync(artifacts, { recursive: true });
@@ -80,7 +92,11 @@ describe('kiosk touchscreen: a day', () => {
     ids.first = await schedule('Tiếp công dân định kỳ tháng 12', 40 * MINUTE);
     ids.later = await schedule('Tiếp công dân đột xuất — đất đai', 3 * 60 * MINUTE);
     ids.cancelled = await schedule('Tiếp công dân chuyên đề', 26 * 60 * MINUTE);
-    const cancelled = await fetch(`${daemon.consoleUrl}/api/schedule/${ids.cancelled}`, { method: 'DELETE', headers: { cookie: officer.cookie, 'content-type': 'application/json' }, body: '{}' });
+    const cancelled = await fetch(`${daemon.consoleUrl}/api/schedule/${ids.cancelled}`, {
+      method: 'DELETE',
+      headers: { cookie: officer.cookie, 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(cancelled.status).toBe(200);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 }, hasTouch: true });
@@ -106,15 +122,27 @@ describe('kiosk touchscreen: a day', () => {
     expect(await first.locator('.when').innerText()).toMatch(/^\d\d:\d\d–\d\d:\d\d$/);
     expect(await page.locator(`#schedule [data-session="${ids.cancelled}"] .change`).innerText()).toContain('ĐÃ HUỶ');
     // The board names the day as the room lives it (Asia/Ho_Chi_Minh): "Hôm nay" or "Ngày mai", then dd/mm/yyyy.
-    const day = (instant: number) => new Intl.DateTimeFormat('en-GB', { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'Asia/Ho_Chi_Minh' }).format(instant);
+    const day = (instant: number) =>
+      new Intl.DateTimeFormat('en-GB', {
+        day: '2-digit',
+        month: '2-digit',
+        year: 'numeric',
+        timeZone: 'Asia/Ho_Chi_Minh',
+      }).format(instant);
     const startsAt = now + 40 * MINUTE;
-    expect(await page.locator('#schedule h3').first().innerText()).toBe(`${day(startsAt) === day(now) ? 'Hôm nay' : 'Ngày mai'}, ${day(startsAt)}`);
+    expect(await page.locator('#schedule h3').first().innerText()).toBe(
+      `${day(startsAt) === day(now) ? 'Hôm nay' : 'Ngày mai'}, ${day(startsAt)}`,
+    );
     expect(await scrolls(page)).toBe(false);
-    Object.assign(metrics, await page.evaluate(() => ({
-      firstContentfulPaintMs: Math.round(performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1),
-      dataOnScreenMs: Math.round(performance.getEntriesByName('kiosk-data')[0]?.startTime ?? -1),
-    })));
-    const gzip = (file: string) => gzipSync(readFileSync(join(projectRoot(), 'dist', 'kiosk', 'ui', 'kiosk', file))).length;
+    Object.assign(
+      metrics,
+      await page.evaluate(() => ({
+        firstContentfulPaintMs: Math.round(performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1),
+        dataOnScreenMs: Math.round(performance.getEntriesByName('kiosk-data')[0]?.startTime ?? -1),
+      })),
+    );
+    const gzip = (file: string) =>
+      gzipSync(readFileSync(join(projectRoot(), 'dist', 'kiosk', 'ui', 'kiosk', file))).length;
     Object.assign(metrics, { jsGzipBytes: gzip('app.js'), cssGzipBytes: gzip('styles.css') });
     expect(metrics.jsGzipBytes).toBeLessThanOrEqual(100 * 1024);
     await screenshot(page, 'kiosk-idle-1280x800');
@@ -122,34 +150,56 @@ describe('kiosk touchscreen: a day', () => {
 
   it('has no serious or critical accessibility violation, and touch targets of at least 72 px', async () => {
     expect(await seriousViolations(page)).toEqual([]);
-    const heights = await page.locator('.button:visible').evaluateAll((buttons) => buttons.map((b) => Math.round(b.getBoundingClientRect().height)));
+    const heights = await page
+      .locator('.button:visible')
+      .evaluateAll((buttons) => buttons.map((b) => Math.round(b.getBoundingClientRect().height)));
     expect(heights.length).toBeGreaterThanOrEqual(10);
     for (const height of heights) expect(height).toBeGreaterThanOrEqual(72);
   });
 
   it('shows the automatic 2-hour test and runs the equipment test on demand, in plain words', async () => {
-    await expect.poll(() => text(page, '#readiness-two-hours'), { timeout: 90_000 }).toMatch(/^Kiểm thử tự động 2 giờ trước: (Đạt|Cần lưu ý|Không đạt) lúc \d\d:\d\d \d\d\/\d\d\/\d{4}$/);
+    await expect
+      .poll(() => text(page, '#readiness-two-hours'), { timeout: 90_000 })
+      .toMatch(/^Kiểm thử tự động 2 giờ trước: (Đạt|Cần lưu ý|Không đạt) lúc \d\d:\d\d \d\d\/\d\d\/\d{4}$/);
     await page.locator('#run-readiness').tap();
-    await expect.poll(() => text(page, '#readiness-verdict'), { timeout: 90_000 }).toMatch(/^(Thiết bị đạt — sẵn sàng|Đạt, có điểm cần lưu ý|Không đạt — hãy gọi kỹ thuật viên)$/);
+    await expect
+      .poll(() => text(page, '#readiness-verdict'), { timeout: 90_000 })
+      .toMatch(/^(Thiết bị đạt — sẵn sàng|Đạt, có điểm cần lưu ý|Không đạt — hãy gọi kỹ thuật viên)$/);
     await expect.poll(() => text(page, '#readiness-at')).toContain('theo yêu cầu');
     const body = await page.locator('body').innerText();
     for (const jargon of ['hal.audio', 'timedatectl', 'dBFS', 'NTP']) expect(body).not.toContain(jargon);
   }, 200_000);
 
   it('refuses Start outside the window, with the reason, on the screen and on the server', async () => {
-    await expect.poll(() => text(page, '#start-reason')).toMatch(/^Buổi tiếp bắt đầu lúc \d\d:\d\d — có thể bắt đầu từ \d\d:\d\d\.$/);
+    await expect
+      .poll(() => text(page, '#start-reason'))
+      .toMatch(/^Buổi tiếp bắt đầu lúc \d\d:\d\d — có thể bắt đầu từ \d\d:\d\d\.$/);
     expect(await page.locator('#start').isDisabled()).toBe(true);
-    const refused = await fetch(`${daemon.kioskUrl}/api/session/${ids.first}/start`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const refused = await fetch(`${daemon.kioskUrl}/api/session/${ids.first}/start`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(refused.status).toBe(409);
     const { error } = (await refused.json()) as any;
     expect(error.details.code).toBe('start_too_early');
-    expect(error.message).toMatch(/^Buổi tiếp bắt đầu lúc \d\d:\d\d \d\d\/\d\d\/\d{4} — chỉ có thể bắt đầu từ \d\d:\d\d/);
+    expect(error.message).toMatch(
+      /^Buổi tiếp bắt đầu lúc \d\d:\d\d \d\d\/\d\d\/\d{4} — chỉ có thể bắt đầu từ \d\d:\d\d/,
+    );
     await screenshot(page, 'kiosk-refused-1280x800');
   });
 
   it('marks a rescheduled session on the board and offers Start once inside the window', async () => {
-    await officer.put(`/schedule/${ids.first}`, { kind: 'periodic', title: 'Tiếp công dân định kỳ tháng 12', chairSite: { name: 'UBND tỉnh Đồng Tháp' }, startsAt: new Date(Date.now() + 5 * MINUTE).toISOString(), endsAt: new Date(Date.now() + 20 * MINUTE).toISOString() });
-    await expect.poll(() => page.locator(`#schedule [data-session="${ids.first}"] .change`).innerText(), { timeout: 10_000 }).toMatch(/^ĐÃ ĐỔI LỊCH\s+thay đổi lúc \d\d:\d\d \d\d\/\d\d\/\d{4}$/);
+    await officer.put(`/schedule/${ids.first}`, {
+      kind: 'periodic',
+      title: 'Tiếp công dân định kỳ tháng 12',
+      chairSite: { name: 'UBND tỉnh Đồng Tháp' },
+      startsAt: new Date(Date.now() + 5 * MINUTE).toISOString(),
+      endsAt: new Date(Date.now() + 20 * MINUTE).toISOString(),
+    });
+    await expect
+      .poll(() => page.locator(`#schedule [data-session="${ids.first}"] .change`).innerText(), { timeout: 10_000 })
+      .toMatch(/^ĐÃ ĐỔI LỊCH\s+thay đổi lúc \d\d:\d\d \d\d\/\d\d\/\d{4}$/);
     await expect.poll(() => page.locator('#start').isEnabled()).toBe(true);
     expect(await text(page, '#start-reason')).toMatch(/^Có thể bắt đầu đến \d\d:\d\d\.$/);
   });
@@ -157,7 +207,12 @@ describe('kiosk touchscreen: a day', () => {
   it('starts the session: RECORDING with the elapsed time, the picture and the meters', async () => {
     await page.locator('#start').tap();
     await expect.poll(() => text(page, '#st-recording'), { timeout: 30_000 }).toMatch(/^ĐANG GHI \d\d:\d\d:\d\d$/);
-    await expect.poll(() => page.locator('#preview').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth), { timeout: 20_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(
+        () => page.locator('#preview').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth),
+        { timeout: 20_000 },
+      )
+      .toBeGreaterThan(0);
     await expect.poll(() => page.locator('.meter').count(), { timeout: 20_000 }).toBeGreaterThan(0);
     await expect.poll(() => text(page, '#st-recording'), { timeout: 10_000 }).not.toBe('ĐANG GHI 00:00:00');
     expect(await scrolls(page)).toBe(false);
@@ -171,7 +226,9 @@ describe('kiosk touchscreen: a day', () => {
 
   it('recalls a preset and highlights it; the pad moves the camera while held and stops on release', async () => {
     await page.locator('#presets [data-preset="citizen-seat"]').tap();
-    await expect.poll(() => page.locator('#presets [data-preset="citizen-seat"]').getAttribute('aria-pressed')).toBe('true');
+    await expect
+      .poll(() => page.locator('#presets [data-preset="citizen-seat"]').getAttribute('aria-pressed'))
+      .toBe('true');
     expect(await page.locator('#presets [aria-pressed="true"]').count()).toBe(1);
     const moves: unknown[] = [];
     page.on('request', (request) => {
@@ -181,12 +238,19 @@ describe('kiosk touchscreen: a day', () => {
     await up.dispatchEvent('pointerdown', { pointerId: 1, isPrimary: true });
     await expect.poll(() => moves.length).toBe(1);
     await up.dispatchEvent('pointerup', { pointerId: 1, isPrimary: true });
-    await expect.poll(() => moves).toEqual([{ pan: 0, tilt: 1 }, { pan: 0, tilt: 0, zoom: 0 }]);
+    await expect
+      .poll(() => moves)
+      .toEqual([
+        { pan: 0, tilt: 1 },
+        { pan: 0, tilt: 0, zoom: 0 },
+      ]);
     // Moving by hand leaves the preset: none is highlighted any more.
     await expect.poll(() => page.locator('#presets [aria-pressed="true"]').count()).toBe(0);
     // A technician sends the camera to a preset from the console: the touchscreen shows it too.
     await technician.post('/ptz/presets/wide/recall');
-    await expect.poll(() => page.locator('#presets [data-preset="wide"]').getAttribute('aria-pressed'), { timeout: 15_000 }).toBe('true');
+    await expect
+      .poll(() => page.locator('#presets [data-preset="wide"]').getAttribute('aria-pressed'), { timeout: 15_000 })
+      .toBe('true');
     expect(await page.locator('#presets [aria-pressed="true"]').count()).toBe(1);
   });
 
@@ -232,7 +296,9 @@ describe('kiosk touchscreen: a day', () => {
     await page.locator('#end').tap();
     await expect.poll(() => page.locator('#confirm').isVisible()).toBe(true);
     await page.locator('#confirm-yes').tap();
-    await expect.poll(() => page.locator('#summary-verified').getAttribute('data-verified'), { timeout: 60_000 }).toBe('true');
+    await expect
+      .poll(() => page.locator('#summary-verified').getAttribute('data-verified'), { timeout: 60_000 })
+      .toBe('true');
     expect(await text(page, '#summary-verified')).toBe('NGUYÊN VẸN — khớp chữ ký số');
     expect(Number(await text(page, '#summary-segments'))).toBeGreaterThanOrEqual(1);
     expect(await text(page, '#summary-duration')).toMatch(/^\d+ phút \d+ giây$/);
@@ -247,14 +313,18 @@ describe('kiosk touchscreen: a day', () => {
     await page.locator('#mute').tap();
     await expect.poll(() => text(page, '#st-mic')).toBe('MICRÔ ĐANG TẮT');
     ids.second = await schedule('Tiếp công dân định kỳ — buổi chiều', 2 * MINUTE);
-    await expect.poll(() => page.locator('.session .session-title').innerText(), { timeout: 10_000 }).toBe('Tiếp công dân định kỳ — buổi chiều');
+    await expect
+      .poll(() => page.locator('.session .session-title').innerText(), { timeout: 10_000 })
+      .toBe('Tiếp công dân định kỳ — buổi chiều');
     await expect.poll(() => page.locator('#start').isEnabled()).toBe(true);
     await page.locator('#start').tap();
     await expect.poll(() => text(page, '#st-recording'), { timeout: 30_000 }).toMatch(/^ĐANG GHI \d\d:\d\d:\d\d$/);
     await expect.poll(() => text(page, '#st-mic')).toBe('MICRÔ ĐANG BẬT');
     await page.locator('#end').tap();
     await page.locator('#confirm-yes').tap();
-    await expect.poll(() => page.locator('#summary-verified').getAttribute('data-verified'), { timeout: 60_000 }).toBe('true');
+    await expect
+      .poll(() => page.locator('#summary-verified').getAttribute('data-verified'), { timeout: 60_000 })
+      .toBe('true');
     await page.locator('#summary-close').tap();
   }, 120_000);
 
@@ -266,10 +336,15 @@ describe('kiosk touchscreen: a day', () => {
     await expect.poll(() => text(page, '#board-title')).toBe('Reception schedule');
     // The same figures on a page reloaded while the daemon runs (the first ones included its start-up).
     await expect.poll(() => page.evaluate(() => performance.getEntriesByName('kiosk-data').length)).toBe(1);
-    Object.assign(metrics, await page.evaluate(() => ({
-      reloadFirstContentfulPaintMs: Math.round(performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1),
-      reloadDataOnScreenMs: Math.round(performance.getEntriesByName('kiosk-data')[0]?.startTime ?? -1),
-    })));
+    Object.assign(
+      metrics,
+      await page.evaluate(() => ({
+        reloadFirstContentfulPaintMs: Math.round(
+          performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1,
+        ),
+        reloadDataOnScreenMs: Math.round(performance.getEntriesByName('kiosk-data')[0]?.startTime ?? -1),
+      })),
+    );
     await page.locator('#language').tap();
     expect(await text(page, '#board-title')).toBe('Lịch tiếp công dân');
     await page.setViewportSize({ width: 1920, height: 1080 });

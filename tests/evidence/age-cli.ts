@@ -33,9 +33,15 @@ export function age(args: string[]): Promise<{ code: number; stdout: Buffer; std
  * `age -d` with a passphrase: age reads it from the terminal only (never stdin), so it runs under
  * `script`, which gives it a pseudo-terminal; the passphrase is typed once age asks for it.
  */
-export function ageDecryptWithPassphrase(file: string, out: string, passphrase: string): Promise<{ code: number; output: string }> {
+export function ageDecryptWithPassphrase(
+  file: string,
+  out: string,
+  passphrase: string,
+): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn('script', ['-q', '-e', '-c', `age -d -o '${out}' '${file}'`, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('script', ['-q', '-e', '-c', `age -d -o '${out}' '${file}'`, '/dev/null'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let output = '';
     let typed = false;
     const onData = (chunk: Buffer) => {
@@ -54,4 +60,3 @@ export function ageDecryptWithPassphrase(file: string, out: string, passphrase: 
     });
   });
 }
-

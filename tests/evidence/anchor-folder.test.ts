@@ -2,7 +2,12 @@ import { generateKeyPairSync } from 'node:crypto';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ANCHOR_RECEIPT_FILE, notaryKeyFrom, RECEIPT_FORMAT, signReceipt } from '../../kiosk/evidence/anchor-receipt.js';
+import {
+  ANCHOR_RECEIPT_FILE,
+  notaryKeyFrom,
+  RECEIPT_FORMAT,
+  signReceipt,
+} from '../../kiosk/evidence/anchor-receipt.js';
 import { generateDeviceKey } from '../../kiosk/evidence/device-key.js';
 import { exportFolder } from '../../kiosk/evidence/export.js';
 import { sha256Hex } from '../../kiosk/core/hashing.js';
@@ -21,10 +26,24 @@ async function anchoredFolder() {
   const dir = join(await dirs.make(), 'rec-test');
   const manifest = await makeSealedFolder(dir, key);
   await makeReadOnly(dir);
-  const receipt = signReceipt({
-    format: RECEIPT_FORMAT, room: 'sim-room', stream: 'DIEMCAU_ANCHORS', streamSeq: 1, receivedAt: '2026-01-02T03:00:08.000Z',
-    anchor: { v: 1, at: manifest.createdAt, recordingId: manifest.recording.id, manifestSha256: sha256Hex(await readFile(join(dir, 'manifest.json'))), signingKeyFingerprint: key.fingerprint, auditHead: { seq: 0, hash: '0'.repeat(64) } },
-  }, notary);
+  const receipt = signReceipt(
+    {
+      format: RECEIPT_FORMAT,
+      room: 'sim-room',
+      stream: 'DIEMCAU_ANCHORS',
+      streamSeq: 1,
+      receivedAt: '2026-01-02T03:00:08.000Z',
+      anchor: {
+        v: 1,
+        at: manifest.createdAt,
+        recordingId: manifest.recording.id,
+        manifestSha256: sha256Hex(await readFile(join(dir, 'manifest.json'))),
+        signingKeyFingerprint: key.fingerprint,
+        auditHead: { seq: 0, hash: '0'.repeat(64) },
+      },
+    },
+    notary,
+  );
   expect(await writeReceipt(dir, receipt)).toBe(true);
   return { dir, key, receipt };
 }
@@ -44,11 +63,23 @@ describe('the anchor receipt in a sealed folder', () => {
 
   it('travels with an export, clear or encrypted, and the copy verifies as anchored', async () => {
     const { dir, key } = await anchoredFolder();
-    for (const encrypt of [undefined, { kind: 'passphrase' as const, passphrase: 'mật khẩu thử', scryptWorkFactor: 10 }]) {
+    for (const encrypt of [
+      undefined,
+      { kind: 'passphrase' as const, passphrase: 'mật khẩu thử', scryptWorkFactor: 10 },
+    ]) {
       const target = await dirs.make();
-      const result = await exportFolder({ sourceDir: dir, targetRoot: target, name: 'copy', key, ...(encrypt ? { encrypt } : {}) });
+      const result = await exportFolder({
+        sourceDir: dir,
+        targetRoot: target,
+        name: 'copy',
+        key,
+        ...(encrypt ? { encrypt } : {}),
+      });
       expect(await readdir(result.dir)).toContain(ANCHOR_RECEIPT_FILE);
-      const report = await verifyFolder(result.dir, { pinnedPublicKeyPem: key.publicKeyPem, trustedNotaryKeys: [notary.publicKey] });
+      const report = await verifyFolder(result.dir, {
+        pinnedPublicKeyPem: key.publicKeyPem,
+        trustedNotaryKeys: [notary.publicKey],
+      });
       expect(report.findings).toEqual([]);
       expect(report.anchor?.status).toBe('anchored');
     }

@@ -2,8 +2,18 @@ import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { AUDIT_GENESIS, auditEntryHash, type AuditRow } from '../../kiosk/evidence/audit-chain.js';
 import {
-  anchorPayload, compareWithDeviceAnchor, judgeAnchor, judgeAuditHead, notaryKeyFrom, parseReceipt, RECEIPT_FORMAT, receiptFileBytes, signReceipt, checkReceiptSignature,
-  type AnchorPayload, type ReceiptBody,
+  anchorPayload,
+  compareWithDeviceAnchor,
+  judgeAnchor,
+  judgeAuditHead,
+  notaryKeyFrom,
+  parseReceipt,
+  RECEIPT_FORMAT,
+  receiptFileBytes,
+  signReceipt,
+  checkReceiptSignature,
+  type AnchorPayload,
+  type ReceiptBody,
 } from '../../kiosk/evidence/anchor-receipt.js';
 import { buildAnchor, parseAnchorMessage, parseNotaryReply } from '../../kiosk/fleet/nats/anchor.js';
 import { parseNotaryPublicKey } from '../../kiosk/fleet/keys/notary-key.js';
@@ -15,8 +25,23 @@ import { monitoringPermissions, roomPermissions } from '../../scripts/central/pe
 
 const hex = (c: string) => c.repeat(64);
 const fp = (c: string) => `sha256:${hex(c)}`;
-const anchor: AnchorPayload = { v: 1, at: '2026-12-01T09:00:00.000Z', recordingId: 's-2026-12-01-a', sessionId: 's-2026-12-01-a', manifestSha256: hex('a'), signingKeyFingerprint: fp('b'), auditHead: { seq: 3, hash: hex('c') } };
-const body: ReceiptBody = { format: RECEIPT_FORMAT, room: 'sim-room', stream: 'DIEMCAU_ANCHORS', streamSeq: 7, receivedAt: '2026-12-01T09:00:01.000Z', anchor };
+const anchor: AnchorPayload = {
+  v: 1,
+  at: '2026-12-01T09:00:00.000Z',
+  recordingId: 's-2026-12-01-a',
+  sessionId: 's-2026-12-01-a',
+  manifestSha256: hex('a'),
+  signingKeyFingerprint: fp('b'),
+  auditHead: { seq: 3, hash: hex('c') },
+};
+const body: ReceiptBody = {
+  format: RECEIPT_FORMAT,
+  room: 'sim-room',
+  stream: 'DIEMCAU_ANCHORS',
+  streamSeq: 7,
+  receivedAt: '2026-12-01T09:00:01.000Z',
+  anchor,
+};
 const notary = notaryKeyFrom(generateKeyPairSync('ed25519').privateKey);
 const other = notaryKeyFrom(generateKeyPairSync('ed25519').privateKey);
 
@@ -25,7 +50,15 @@ function auditChain(n: number): AuditRow[] {
   const rows: AuditRow[] = [];
   let prevHash = AUDIT_GENESIS;
   for (let seq = 1; seq <= n; seq++) {
-    const entry = { seq, at: `2026-12-01T08:0${seq}:00.000Z`, actor: 'kythuat', role: 'technician', action: 'view', target: 'rec', detail: null };
+    const entry = {
+      seq,
+      at: `2026-12-01T08:0${seq}:00.000Z`,
+      actor: 'kythuat',
+      role: 'technician',
+      action: 'view',
+      target: 'rec',
+      detail: null,
+    };
     const hash = auditEntryHash(prevHash, entry);
     rows.push({ ...entry, prevHash, hash });
     prevHash = hash;
@@ -39,11 +72,20 @@ describe('anchor receipts (evidence anchoring)', () => {
     expect(receipt.notary).toEqual({ algorithm: 'ed25519', fingerprint: notary.fingerprint });
     expect(checkReceiptSignature(receipt, [other.publicKey, notary.publicKey])).toEqual({ ok: true });
     expect(checkReceiptSignature(receipt, [other.publicKey])).toEqual({ ok: false, why: 'untrusted-notary' });
-    for (const changed of [{ ...receipt, streamSeq: 8 }, { ...receipt, room: 'other-room' }, { ...receipt, receivedAt: '2026-12-02T09:00:01.000Z' }, { ...receipt, anchor: { ...anchor, auditHead: { seq: 2, hash: hex('c') } } }]) {
+    for (const changed of [
+      { ...receipt, streamSeq: 8 },
+      { ...receipt, room: 'other-room' },
+      { ...receipt, receivedAt: '2026-12-02T09:00:01.000Z' },
+      { ...receipt, anchor: { ...anchor, auditHead: { seq: 2, hash: hex('c') } } },
+    ]) {
       expect(checkReceiptSignature(changed, [notary.publicKey])).toEqual({ ok: false, why: 'bad-signature' });
     }
     // A receipt claiming another key's fingerprint is judged by that key, and fails.
-    expect(checkReceiptSignature({ ...receipt, notary: { algorithm: 'ed25519', fingerprint: other.fingerprint } }, [other.publicKey])).toEqual({ ok: false, why: 'bad-signature' });
+    expect(
+      checkReceiptSignature({ ...receipt, notary: { algorithm: 'ed25519', fingerprint: other.fingerprint } }, [
+        other.publicKey,
+      ]),
+    ).toEqual({ ok: false, why: 'bad-signature' });
     // Round trip through the file.
     const parsed = parseReceipt(receiptFileBytes(receipt));
     expect(parsed).toEqual({ ok: true, receipt });
@@ -55,10 +97,18 @@ describe('anchor receipts (evidence anchoring)', () => {
     expect(anchorPayload.safeParse({ ...anchor, manifestSha256: 'ABC' }).success).toBe(false);
     expect(() => buildAnchor({ ...anchor, denouncer: 'x' } as AnchorPayload)).toThrow(/anchor/);
     const bytes = buildAnchor(anchor);
-    expect(parseAnchorMessage(subjects.anchor('sim-room'), bytes)).toEqual({ ok: true, value: { roomId: 'sim-room', anchor } });
+    expect(parseAnchorMessage(subjects.anchor('sim-room'), bytes)).toEqual({
+      ok: true,
+      value: { roomId: 'sim-room', anchor },
+    });
     expect(parseAnchorMessage('diemcau.v1.room.sim-room.event.disk', bytes)).toMatchObject({ ok: false });
-    expect(parseAnchorMessage(subjects.anchor('sim-room'), JSON.stringify({ ...anchor, v: 2 }))).toMatchObject({ ok: false, code: 'unsupported-version' });
-    expect(parseNotaryReply(JSON.stringify({ v: 1, ok: false, error: { code: 'not-found', message: 'x' } }))).toMatchObject({ ok: true });
+    expect(parseAnchorMessage(subjects.anchor('sim-room'), JSON.stringify({ ...anchor, v: 2 }))).toMatchObject({
+      ok: false,
+      code: 'unsupported-version',
+    });
+    expect(
+      parseNotaryReply(JSON.stringify({ v: 1, ok: false, error: { code: 'not-found', message: 'x' } })),
+    ).toMatchObject({ ok: true });
   });
 
   it('subjects, message id, stream and permissions', () => {
@@ -69,45 +119,88 @@ describe('anchor receipts (evidence anchoring)', () => {
     expect(parseSubject('diemcau.v1.notary.sim-room.receipt.x')).toBeUndefined();
     expect(anchorMessageId('sim-room', 's-1.2')).toBe('sim-room:anchor:s-1.2');
     const stream = anchorsStreamConfig();
-    expect(stream).toMatchObject({ subjects: ['diemcau.v1.room.*.anchor'], deny_delete: true, deny_purge: true, max_age: 0, discard: 'new' });
+    expect(stream).toMatchObject({
+      subjects: ['diemcau.v1.room.*.anchor'],
+      deny_delete: true,
+      deny_purge: true,
+      max_age: 0,
+      discard: 'new',
+    });
     expect(roomPermissions('sim-room').publish.allow).toContain('diemcau.v1.notary.sim-room.receipt');
-    expect(roomPermissions('sim-room').publish.allow.some((s) => s.includes('other-room') || s === subjects.allNotaryReceipts)).toBe(false);
+    expect(
+      roomPermissions('sim-room').publish.allow.some(
+        (s) => s.includes('other-room') || s === subjects.allNotaryReceipts,
+      ),
+    ).toBe(false);
     expect(monitoringPermissions().allow_responses).toEqual({ max: 1, expires: '1m' });
-    expect(monitoringPermissions().publish.allow.some((s) => /STREAM\.(DELETE|PURGE|UPDATE|CREATE)|MSG\.DELETE/.test(s))).toBe(false);
+    expect(
+      monitoringPermissions().publish.allow.some((s) => /STREAM\.(DELETE|PURGE|UPDATE|CREATE)|MSG\.DELETE/.test(s)),
+    ).toBe(false);
   });
 
   it('notary public keys: PEM or the N… line, round trip; anything else refused', () => {
     const line = serverStylePublicKey(notary.publicKey);
     expect(line).toMatch(/^N[A-Z2-7]{55}$/);
-    expect(publicKeyFromServerStyle(line)?.export({ format: 'jwk' }).x).toBe(notary.publicKey.export({ format: 'jwk' }).x);
+    expect(publicKeyFromServerStyle(line)?.export({ format: 'jwk' }).x).toBe(
+      notary.publicKey.export({ format: 'jwk' }).x,
+    );
     expect(checkReceiptSignature(signReceipt(body, notary), [parseNotaryPublicKey(line)])).toEqual({ ok: true });
-    expect(checkReceiptSignature(signReceipt(body, notary), [parseNotaryPublicKey(notary.publicKey.export({ type: 'spki', format: 'pem' }).toString())])).toEqual({ ok: true });
+    expect(
+      checkReceiptSignature(signReceipt(body, notary), [
+        parseNotaryPublicKey(notary.publicKey.export({ type: 'spki', format: 'pem' }).toString()),
+      ]),
+    ).toEqual({ ok: true });
     const broken = `${line.slice(0, -1)}${line.endsWith('A') ? 'B' : 'A'}`;
     expect(() => parseNotaryPublicKey(broken)).toThrow(/checksum/);
     expect(() => parseNotaryPublicKey('UAXXXX')).toThrow();
-    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 })
+      .publicKey.export({ type: 'spki', format: 'pem' })
+      .toString();
     expect(() => parseNotaryPublicKey(rsa)).toThrow(/Ed25519/);
   });
 
   it('verify decisions: anchored, not anchored yet, unchecked, mismatch, untrusted, bad receipt', () => {
     const receipt = signReceipt(body, notary);
-    const manifest = { recordingId: anchor.recordingId, sha256: anchor.manifestSha256, signingKeyFingerprint: anchor.signingKeyFingerprint };
+    const manifest = {
+      recordingId: anchor.recordingId,
+      sha256: anchor.manifestSha256,
+      signingKeyFingerprint: anchor.signingKeyFingerprint,
+    };
     const trusted = [notary.publicKey];
-    const judge = (r: unknown, m = manifest, keys = trusted) => judgeAnchor({ receipt: r === undefined ? undefined : parseReceipt(JSON.stringify(r)), manifest: m, trustedNotaryKeys: keys }).status;
+    const judge = (r: unknown, m = manifest, keys = trusted) =>
+      judgeAnchor({
+        receipt: r === undefined ? undefined : parseReceipt(JSON.stringify(r)),
+        manifest: m,
+        trustedNotaryKeys: keys,
+      }).status;
     const table: [string, unknown, typeof manifest, typeof trusted, string][] = [
       ['receipt for this manifest, trusted notary', receipt, manifest, trusted, 'anchored'],
       ['no receipt', undefined, manifest, trusted, 'not-anchored'],
       ['no trusted key given', receipt, manifest, [], 'unchecked'],
       ['manifest rewritten', receipt, { ...manifest, sha256: hex('d') }, trusted, 'mismatch'],
-      ['re-signed with another key', receipt, { ...manifest, sha256: hex('d'), signingKeyFingerprint: fp('e') }, trusted, 'mismatch'],
-      ['another recording\'s receipt', receipt, { ...manifest, recordingId: 'other' }, trusted, 'mismatch'],
+      [
+        're-signed with another key',
+        receipt,
+        { ...manifest, sha256: hex('d'), signingKeyFingerprint: fp('e') },
+        trusted,
+        'mismatch',
+      ],
+      ["another recording's receipt", receipt, { ...manifest, recordingId: 'other' }, trusted, 'mismatch'],
       ['mismatch even without a key', receipt, { ...manifest, signingKeyFingerprint: fp('e') }, [], 'mismatch'],
       ['notary not trusted', receipt, manifest, [other.publicKey], 'untrusted-notary'],
-      ['receipt edited to fit a re-signed folder', { ...receipt, anchor: { ...anchor, signingKeyFingerprint: fp('e') } }, { ...manifest, signingKeyFingerprint: fp('e') }, trusted, 'bad-receipt'],
+      [
+        'receipt edited to fit a re-signed folder',
+        { ...receipt, anchor: { ...anchor, signingKeyFingerprint: fp('e') } },
+        { ...manifest, signingKeyFingerprint: fp('e') },
+        trusted,
+        'bad-receipt',
+      ],
       ['not a receipt', { hello: 1 }, manifest, trusted, 'bad-receipt'],
     ];
     for (const [what, r, m, keys, expected] of table) expect(judge(r, m, keys), what).toBe(expected);
-    expect(judgeAnchor({ receipt: parseReceipt('{'), manifest, trustedNotaryKeys: trusted }).status).toBe('bad-receipt');
+    expect(judgeAnchor({ receipt: parseReceipt('{'), manifest, trustedNotaryKeys: trusted }).status).toBe(
+      'bad-receipt',
+    );
   });
 
   it('audit head decisions: intact, newest rows deleted, rows rewritten, chain broken', () => {
@@ -116,7 +209,9 @@ describe('anchor receipts (evidence anchoring)', () => {
     expect(judgeAuditHead(head, rows)).toEqual({ status: 'intact', entries: 5 });
     expect(judgeAuditHead({ seq: 0, hash: AUDIT_GENESIS }, [])).toEqual({ status: 'intact', entries: 0 });
     expect(judgeAuditHead(head, rows.slice(0, 2)).status).toBe('rows-missing');
-    expect(judgeAuditHead(head, rows.slice(0, 2))).toMatchObject({ detail: expect.stringContaining('deleted after anchoring') });
+    expect(judgeAuditHead(head, rows.slice(0, 2))).toMatchObject({
+      detail: expect.stringContaining('deleted after anchoring'),
+    });
     // Rewritten from entry 2 on, every later hash recomputed: the chain holds, the anchored hash does not.
     const rewritten = auditChain(5).map((r) => ({ ...r }));
     let prev = rewritten[0]!.hash;
@@ -131,14 +226,28 @@ describe('anchor receipts (evidence anchoring)', () => {
     expect(judgeAuditHead(head, edited).status).toBe('chain-broken');
   });
 
-  it('compares a folder with the device\'s own anchor queue', () => {
+  it("compares a folder with the device's own anchor queue", () => {
     const manifest = { sha256: anchor.manifestSha256, signingKeyFingerprint: anchor.signingKeyFingerprint };
-    const record = { anchor, queuedAt: '2026-12-01T09:00:00.000Z', receiptAt: '2026-12-01T09:00:02.000Z', attempts: 0, lastError: null };
+    const record = {
+      anchor,
+      queuedAt: '2026-12-01T09:00:00.000Z',
+      receiptAt: '2026-12-01T09:00:02.000Z',
+      attempts: 0,
+      lastError: null,
+    };
     const anchored = { status: 'anchored', receipt: signReceipt(body, notary) } as const;
     expect(compareWithDeviceAnchor(record, manifest, anchored)).toEqual([]);
     expect(compareWithDeviceAnchor({ ...record, receiptAt: null }, manifest, { status: 'not-anchored' })).toEqual([]);
-    expect(compareWithDeviceAnchor(record, manifest, { status: 'not-anchored' }).map((p) => p.reason)).toEqual(['bad-receipt']);
-    expect(compareWithDeviceAnchor(record, { sha256: hex('d'), signingKeyFingerprint: fp('e') }, { status: 'not-anchored' }).map((p) => p.reason)).toEqual(['anchor-mismatch', 'anchor-mismatch', 'bad-receipt']);
+    expect(compareWithDeviceAnchor(record, manifest, { status: 'not-anchored' }).map((p) => p.reason)).toEqual([
+      'bad-receipt',
+    ]);
+    expect(
+      compareWithDeviceAnchor(
+        record,
+        { sha256: hex('d'), signingKeyFingerprint: fp('e') },
+        { status: 'not-anchored' },
+      ).map((p) => p.reason),
+    ).toEqual(['anchor-mismatch', 'anchor-mismatch', 'bad-receipt']);
   });
 
   it('the room accepts a receipt only for exactly what it published, signed by a configured key', () => {
@@ -147,7 +256,9 @@ describe('anchor receipts (evidence anchoring)', () => {
     expect(receiptProblem(receipt, expected, [notary.publicKey])).toBeUndefined();
     expect(receiptProblem(receipt, { ...expected, roomId: 'other-room' }, [notary.publicKey])).toMatch(/room/);
     expect(receiptProblem(receipt, { ...expected, streamSeq: 8 }, [notary.publicKey])).toMatch(/not DIEMCAU_ANCHORS 8/);
-    expect(receiptProblem(receipt, { ...expected, anchor: { ...anchor, manifestSha256: hex('f') } }, [notary.publicKey])).toMatch(/another anchor/);
+    expect(
+      receiptProblem(receipt, { ...expected, anchor: { ...anchor, manifestSha256: hex('f') } }, [notary.publicKey]),
+    ).toMatch(/another anchor/);
     expect(receiptProblem(receipt, expected, [])).toMatch(/notaryKeys/);
     expect(receiptProblem(receipt, expected, [other.publicKey])).toMatch(/not in fleet.notaryKeys/);
   });

@@ -51,22 +51,47 @@ describe('export through the console', () => {
     await mkdir(keys);
     authority = await keygen(keys, 'thanh-tra');
     const configPath = writeTestConfig(dir, (config) => {
-      config.evidence = { export: { recipients: [{ name: 'Thanh tra tỉnh', publicKey: authority.publicKey }], timeoutSeconds: 120 } };
+      config.evidence = {
+        export: { recipients: [{ name: 'Thanh tra tỉnh', publicKey: authority.publicKey }], timeoutSeconds: 120 },
+      };
     });
     // Two finished recordings in the device's database before the daemon starts: one confidential.
     const dataDir = join(dir, 'data');
     const { key } = await loadOrCreateDeviceKey(dataDir);
     const { db } = await openStore(join(dataDir, 'diemcau.sqlite'), migrations);
     try {
-      const store = new EvidenceStore({ db, recordingsDir: join(dataDir, 'recordings'), key, device: { id: 'dev', room: 'sim-room' }, logger: silentLogger });
-      for (const [id, confidential] of [['rec-tc', true], ['rec-plain', false]] as const) {
-        await store.catalog.openRecording(id, { sessionId: `s-${id}`, dir: id, confidential, startedAt: '2026-01-02T03:00:00+07:00' });
+      const store = new EvidenceStore({
+        db,
+        recordingsDir: join(dataDir, 'recordings'),
+        key,
+        device: { id: 'dev', room: 'sim-room' },
+        logger: silentLogger,
+      });
+      for (const [id, confidential] of [
+        ['rec-tc', true],
+        ['rec-plain', false],
+      ] as const) {
+        await store.catalog.openRecording(id, {
+          sessionId: `s-${id}`,
+          dir: id,
+          confidential,
+          startedAt: '2026-01-02T03:00:00+07:00',
+        });
         await mkdir(join(dataDir, 'recordings', id), { recursive: true });
         for (let index = 0; index < 2; index++) {
           const path = join(dataDir, 'recordings', id, segmentFileName(index));
           await recordTestSegment(path);
           const digest = await sha256File(path);
-          await store.registerSegment({ recordingId: id, index, path, sizeBytes: digest.size, durationSeconds: 1, sha256: digest.sha256, startedAt: `2026-01-02T03:00:0${index}+07:00`, endedAt: `2026-01-02T03:00:0${index + 1}+07:00` });
+          await store.registerSegment({
+            recordingId: id,
+            index,
+            path,
+            sizeBytes: digest.size,
+            durationSeconds: 1,
+            sha256: digest.sha256,
+            startedAt: `2026-01-02T03:00:0${index}+07:00`,
+            endedAt: `2026-01-02T03:00:0${index + 1}+07:00`,
+          });
         }
         await store.seal(id, []);
       }
@@ -96,14 +121,29 @@ describe('export through the console', () => {
 
   const call = async (user: keyof typeof PASSWORDS, method: string, path: string, body?: unknown) => {
     const started = performance.now();
-    const response = await fetch(`${daemon.consoleUrl}/api${path}`, { method, headers: { cookie: cookies[user]!, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, ...(body === undefined ? {} : { body: JSON.stringify(body) }), signal: AbortSignal.timeout(60_000) });
+    const response = await fetch(`${daemon.consoleUrl}/api${path}`, {
+      method,
+      headers: { cookie: cookies[user]!, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      signal: AbortSignal.timeout(60_000),
+    });
     return { status: response.status, body: (await response.json()) as any, ms: performance.now() - started };
   };
 
   it('lists the removable drive with its free space, and only it', async () => {
     const { status, body } = await call('kythuat', 'GET', '/evidence/drives');
     expect(status).toBe(200);
-    expect(body.drives).toEqual([{ name: expect.stringMatching(/^loop\d+$/), device: drive.device, label: null, mountPoint: drive.mountPoint, fstype: 'ext4', sizeBytes: 64 * 1024 * 1024, freeBytes: expect.any(Number) }]);
+    expect(body.drives).toEqual([
+      {
+        name: expect.stringMatching(/^loop\d+$/),
+        device: drive.device,
+        label: null,
+        mountPoint: drive.mountPoint,
+        fstype: 'ext4',
+        sizeBytes: 64 * 1024 * 1024,
+        freeBytes: expect.any(Number),
+      },
+    ]);
     expect(body.drives[0].freeBytes).toBeGreaterThan(40 * 1024 * 1024);
     console.log(`drives: ${JSON.stringify(body.drives)}`);
   });
@@ -113,25 +153,43 @@ describe('export through the console', () => {
     await mkdir(outside);
     await symlink(outside, join(drive.mountPoint, 'link-out'));
     const cases: [string, string, RegExp][] = [
-      ['/etc', '/etc', /refused: it is on the system disk, not a removable drive; removable drives mounted now: \/run\/media\/test-/],
+      [
+        '/etc',
+        '/etc',
+        /refused: it is on the system disk, not a removable drive; removable drives mounted now: \/run\/media\/test-/,
+      ],
       ['/root', '/root', /on the system disk/],
       ['/', '/', /on the system disk/],
       ['/proc', '/proc', /proc pseudo filesystem/],
       ['/proc/self', '/proc/self', /proc pseudo filesystem/],
       ['/sys', '/sys', /sysfs pseudo filesystem/],
-      ['the console\'s static folder (served without a login)', join(projectRoot(), 'dist', 'kiosk', 'ui'), /on the system disk/],
+      [
+        "the console's static folder (served without a login)",
+        join(projectRoot(), 'dist', 'kiosk', 'ui'),
+        /on the system disk/,
+      ],
       ['the console page folder', join(projectRoot(), 'kiosk', 'ui', 'console'), /on the system disk/],
       ['the recordings themselves', join(dir, 'data', 'recordings'), /on the system disk/],
-      ['a symlink on the drive pointing out of it', join(drive.mountPoint, 'link-out'), /link-out \(.*outside\) refused: it is on the system disk/],
+      [
+        'a symlink on the drive pointing out of it',
+        join(drive.mountPoint, 'link-out'),
+        /link-out \(.*outside\) refused: it is on the system disk/,
+      ],
       ['a path climbing out of the drive', `${drive.mountPoint}/../../../../etc`, /refused: it is on the system disk/],
-      ['a fixed disk mounted under /run/media', fixedDisk.mountPoint, /which is not a drive to export to: \/dev\/loop\d+ is not a removable drive/],
+      [
+        'a fixed disk mounted under /run/media',
+        fixedDisk.mountPoint,
+        /which is not a drive to export to: \/dev\/loop\d+ is not a removable drive/,
+      ],
       ['a tmpfs mounted under /run/media', tmpfsMount, /tmpfs pseudo filesystem/],
       ['a folder that does not exist', join(drive.mountPoint, 'missing'), /cannot be used \(ENOENT\)/],
       ['a relative path', 'media/usb', /an absolute path/],
     ];
     for (const [name, to, message] of cases) {
       const refused = await call('kythuat', 'POST', '/evidence/recordings/rec-plain/export', { to });
-      console.log(`refused ${name} (${to}) in ${refused.ms.toFixed(0)} ms: ${refused.status} ${refused.body.error.message ?? ''}${refused.body.error.details ? JSON.stringify(refused.body.error.details) : ''}`);
+      console.log(
+        `refused ${name} (${to}) in ${refused.ms.toFixed(0)} ms: ${refused.status} ${refused.body.error.message ?? ''}${refused.body.error.details ? JSON.stringify(refused.body.error.details) : ''}`,
+      );
       expect(refused.status, name).toBe(400);
       expect(refused.body.error.code, name).toBe(to.startsWith('/') ? 'export_refused_bad_target' : 'invalid_body');
       if (to.startsWith('/')) expect(refused.body.error.message, name).toMatch(message);
@@ -154,17 +212,29 @@ describe('export through the console', () => {
   it('exports a plain recording to the drive, verified by diemcau verify', async () => {
     const done = await call('kythuat', 'POST', '/evidence/recordings/rec-plain/export', { to: drive.mountPoint });
     expect(done.status, JSON.stringify(done.body)).toBe(200);
-    expect(done.body).toMatchObject({ dir: join(drive.mountPoint, 'rec-plain'), encrypted: false, alreadyExported: false });
+    expect(done.body).toMatchObject({
+      dir: join(drive.mountPoint, 'rec-plain'),
+      encrypted: false,
+      alreadyExported: false,
+    });
     expect(await verifyWithCli(done.body.dir)).toMatchObject({ code: 0 });
     // Readable by the authority's user on another machine, not only by the device's service user.
     expect((await stat(done.body.dir)).mode & 0o777).toBe(0o755);
-    for (const name of await readdir(done.body.dir)) expect((await stat(join(done.body.dir, name))).mode & 0o777, name).toBe(0o644);
+    for (const name of await readdir(done.body.dir))
+      expect((await stat(join(done.body.dir, name))).mode & 0o777, name).toBe(0o644);
   });
 
   it('a technician exports a confidential recording to the recipients only, never to a passphrase of their own', async () => {
-    const refused = await call('kythuat', 'POST', '/evidence/recordings/rec-tc/export', { to: drive.mountPoint, encrypt: true, passphrase: 'mật khẩu của kỹ thuật viên' });
+    const refused = await call('kythuat', 'POST', '/evidence/recordings/rec-tc/export', {
+      to: drive.mountPoint,
+      encrypt: true,
+      passphrase: 'mật khẩu của kỹ thuật viên',
+    });
     expect(refused.status).toBe(403);
-    expect(refused.body.error).toMatchObject({ code: 'export_refused_passphrase_forbidden', message: expect.stringContaining('role technician may not choose an export passphrase') });
+    expect(refused.body.error).toMatchObject({
+      code: 'export_refused_passphrase_forbidden',
+      message: expect.stringContaining('role technician may not choose an export passphrase'),
+    });
 
     const done = await call('kythuat', 'POST', '/evidence/recordings/rec-tc/export', { to: drive.mountPoint });
     expect(done.status, JSON.stringify(done.body)).toBe(200);
@@ -179,7 +249,15 @@ describe('export through the console', () => {
 
     // The CLI decrypts with the identity and re-verifies against the clear manifest.
     const out = join(dir, 'decrypted');
-    const decrypted = await run(process.execPath, [cli, 'verify', done.body.dir, '--decrypt-to', out, '--identity-file', authority.file]);
+    const decrypted = await run(process.execPath, [
+      cli,
+      'verify',
+      done.body.dir,
+      '--decrypt-to',
+      out,
+      '--identity-file',
+      authority.file,
+    ]);
     expect(decrypted.stdout).toContain(`OK ${out}: recording rec-tc, 2 segments`);
   }, 60_000);
 
@@ -187,7 +265,10 @@ describe('export through the console', () => {
     const folder = join(drive.mountPoint, 'lanh-dao');
     await mkdir(folder);
     const passphrase = 'cụm mật khẩu của lãnh đạo';
-    const short = await call('lanhdao', 'POST', '/evidence/recordings/rec-tc/export', { to: folder, passphrase: 'ngắn' });
+    const short = await call('lanhdao', 'POST', '/evidence/recordings/rec-tc/export', {
+      to: folder,
+      passphrase: 'ngắn',
+    });
     expect(short.status).toBe(400);
     const done = await call('lanhdao', 'POST', '/evidence/recordings/rec-tc/export', { to: folder, passphrase });
     expect(done.status, JSON.stringify(done.body)).toBe(200);
@@ -201,7 +282,15 @@ describe('export through the console', () => {
     expect((await sha256File(out)).sha256).toBe(manifest.segments[1].sha256);
     const passphraseFile = join(dir, 'passphrase.txt');
     await writeFile(passphraseFile, `${passphrase}\n`, { mode: 0o600 });
-    const decrypted = await run(process.execPath, [cli, 'verify', done.body.dir, '--decrypt-to', join(dir, 'leader-clear'), '--passphrase-file', passphraseFile]);
+    const decrypted = await run(process.execPath, [
+      cli,
+      'verify',
+      done.body.dir,
+      '--decrypt-to',
+      join(dir, 'leader-clear'),
+      '--passphrase-file',
+      passphraseFile,
+    ]);
     expect(decrypted.stdout).toContain('recording rec-tc, 2 segments');
   }, 60_000);
 });

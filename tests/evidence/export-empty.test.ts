@@ -27,15 +27,36 @@ describe('export of an empty recording', () => {
     const { key } = await loadOrCreateDeviceKey(dataDir);
     const { db } = await openStore(join(dataDir, 'diemcau.sqlite'), migrations);
     close = () => db.close();
-    store = new EvidenceStore({ db, recordingsDir: join(dataDir, 'recordings'), key, device: { id: 'dev', room: 'sim-room' }, logger: silentLogger, drives: drive.source });
+    store = new EvidenceStore({
+      db,
+      recordingsDir: join(dataDir, 'recordings'),
+      key,
+      device: { id: 'dev', room: 'sim-room' },
+      logger: silentLogger,
+      drives: drive.source,
+    });
     for (const id of ['rec-none', 'rec-zero']) {
-      await store.catalog.openRecording(id, { sessionId: null, dir: id, confidential: false, startedAt: '2026-12-01T08:00:00+07:00' });
+      await store.catalog.openRecording(id, {
+        sessionId: null,
+        dir: id,
+        confidential: false,
+        startedAt: '2026-12-01T08:00:00+07:00',
+      });
       await mkdir(join(dataDir, 'recordings', id), { recursive: true });
     }
     const zero = join(dataDir, 'recordings', 'rec-zero', segmentFileName(0));
     await writeFile(zero, '');
     const digest = await sha256File(zero);
-    await store.registerSegment({ recordingId: 'rec-zero', index: 0, path: zero, sizeBytes: 0, durationSeconds: 0, sha256: digest.sha256, startedAt: '2026-12-01T08:00:00+07:00', endedAt: '2026-12-01T08:00:00+07:00' });
+    await store.registerSegment({
+      recordingId: 'rec-zero',
+      index: 0,
+      path: zero,
+      sizeBytes: 0,
+      durationSeconds: 0,
+      sha256: digest.sha256,
+      startedAt: '2026-12-01T08:00:00+07:00',
+      endedAt: '2026-12-01T08:00:00+07:00',
+    });
     for (const id of ['rec-none', 'rec-zero']) await store.seal(id, []);
   }, 60_000);
 

@@ -11,21 +11,86 @@ const passphrase = 'một cụm mật khẩu dài';
 
 describe('decideEncryption', () => {
   it.each<[string, { confidential: boolean; role: string; request: EncryptionRequest; configured: boolean }, unknown]>([
-    ['plain recording, plain copy', { confidential: false, role: 'technician', request: { encrypt: false }, configured: false }, { ok: true, to: undefined }],
-    ['plain recording, asked encrypted', { confidential: false, role: 'technician', request: { encrypt: true }, configured: true }, { ok: true, to: { kind: 'recipients', recipients } }],
-    ['plain recording, asked encrypted, nobody to encrypt to', { confidential: false, role: 'technician', request: { encrypt: true }, configured: false }, { ok: false, refusal: 'no-recipients' }],
-    ['confidential, technician: to the recipients', { confidential: true, role: 'technician', request: { encrypt: false }, configured: true }, { ok: true, to: { kind: 'recipients', recipients } }],
-    ['confidential, technician, no recipient', { confidential: true, role: 'technician', request: { encrypt: false }, configured: false }, { ok: false, refusal: 'no-recipients', message: expect.not.stringContaining('passphrase') }],
-    ['confidential, technician chooses a passphrase', { confidential: true, role: 'technician', request: { encrypt: true, passphrase }, configured: true }, { ok: false, refusal: 'passphrase-forbidden', message: expect.stringContaining('identities.read') }],
-    ['plain recording, technician chooses a passphrase', { confidential: false, role: 'technician', request: { encrypt: true, passphrase }, configured: false }, { ok: false, refusal: 'passphrase-forbidden' }],
-    ['confidential, admin chooses a passphrase', { confidential: true, role: 'admin', request: { encrypt: true, passphrase }, configured: false }, { ok: false, refusal: 'passphrase-forbidden' }],
-    ['the CLI or an unknown role', { confidential: true, role: 'root-ish', request: { encrypt: true, passphrase }, configured: false }, { ok: false, refusal: 'passphrase-forbidden' }],
-    ['confidential, leader, no recipient: told a passphrase is possible', { confidential: true, role: 'leader', request: { encrypt: false }, configured: false }, { ok: false, refusal: 'no-recipients', message: expect.stringContaining('or give a passphrase') }],
-    ['confidential, leader with a passphrase', { confidential: true, role: 'leader', request: { encrypt: true, passphrase, scryptWorkFactor: 12 }, configured: true }, { ok: true, to: { kind: 'passphrase', passphrase, scryptWorkFactor: 12 } }],
-    ['confidential, cleared officer with a passphrase', { confidential: true, role: 'officer-confidential', request: { encrypt: false, passphrase }, configured: false }, { ok: true, to: { kind: 'passphrase', passphrase } }],
-    ['leader, short passphrase', { confidential: true, role: 'leader', request: { encrypt: true, passphrase: 'ngắn quá' }, configured: true }, { ok: false, refusal: 'passphrase-too-short' }],
+    [
+      'plain recording, plain copy',
+      { confidential: false, role: 'technician', request: { encrypt: false }, configured: false },
+      { ok: true, to: undefined },
+    ],
+    [
+      'plain recording, asked encrypted',
+      { confidential: false, role: 'technician', request: { encrypt: true }, configured: true },
+      { ok: true, to: { kind: 'recipients', recipients } },
+    ],
+    [
+      'plain recording, asked encrypted, nobody to encrypt to',
+      { confidential: false, role: 'technician', request: { encrypt: true }, configured: false },
+      { ok: false, refusal: 'no-recipients' },
+    ],
+    [
+      'confidential, technician: to the recipients',
+      { confidential: true, role: 'technician', request: { encrypt: false }, configured: true },
+      { ok: true, to: { kind: 'recipients', recipients } },
+    ],
+    [
+      'confidential, technician, no recipient',
+      { confidential: true, role: 'technician', request: { encrypt: false }, configured: false },
+      { ok: false, refusal: 'no-recipients', message: expect.not.stringContaining('passphrase') },
+    ],
+    [
+      'confidential, technician chooses a passphrase',
+      { confidential: true, role: 'technician', request: { encrypt: true, passphrase }, configured: true },
+      { ok: false, refusal: 'passphrase-forbidden', message: expect.stringContaining('identities.read') },
+    ],
+    [
+      'plain recording, technician chooses a passphrase',
+      { confidential: false, role: 'technician', request: { encrypt: true, passphrase }, configured: false },
+      { ok: false, refusal: 'passphrase-forbidden' },
+    ],
+    [
+      'confidential, admin chooses a passphrase',
+      { confidential: true, role: 'admin', request: { encrypt: true, passphrase }, configured: false },
+      { ok: false, refusal: 'passphrase-forbidden' },
+    ],
+    [
+      'the CLI or an unknown role',
+      { confidential: true, role: 'root-ish', request: { encrypt: true, passphrase }, configured: false },
+      { ok: false, refusal: 'passphrase-forbidden' },
+    ],
+    [
+      'confidential, leader, no recipient: told a passphrase is possible',
+      { confidential: true, role: 'leader', request: { encrypt: false }, configured: false },
+      { ok: false, refusal: 'no-recipients', message: expect.stringContaining('or give a passphrase') },
+    ],
+    [
+      'confidential, leader with a passphrase',
+      {
+        confidential: true,
+        role: 'leader',
+        request: { encrypt: true, passphrase, scryptWorkFactor: 12 },
+        configured: true,
+      },
+      { ok: true, to: { kind: 'passphrase', passphrase, scryptWorkFactor: 12 } },
+    ],
+    [
+      'confidential, cleared officer with a passphrase',
+      { confidential: true, role: 'officer-confidential', request: { encrypt: false, passphrase }, configured: false },
+      { ok: true, to: { kind: 'passphrase', passphrase } },
+    ],
+    [
+      'leader, short passphrase',
+      { confidential: true, role: 'leader', request: { encrypt: true, passphrase: 'ngắn quá' }, configured: true },
+      { ok: false, refusal: 'passphrase-too-short' },
+    ],
   ])('%s', (_name, input, expected) => {
-    expect(decideEncryption({ recordingId: 'rec-1', confidential: input.confidential, role: input.role, request: input.request, recipients: input.configured ? recipients : [] })).toMatchObject(expected as object);
+    expect(
+      decideEncryption({
+        recordingId: 'rec-1',
+        confidential: input.confidential,
+        role: input.role,
+        request: input.request,
+        recipients: input.configured ? recipients : [],
+      }),
+    ).toMatchObject(expected as object);
   });
 });
 
@@ -36,22 +101,38 @@ describe('evidence.export.recipients in the config', () => {
   });
 
   it('accepts an age X25519 key', () => {
-    expect(parseConfig({ ...base, evidence: { export: { recipients } } }).evidence.export.recipients).toEqual(recipients);
+    expect(parseConfig({ ...base, evidence: { export: { recipients } } }).evidence.export.recipients).toEqual(
+      recipients,
+    );
   });
 
   it.each([
     ['a typo (bad checksum)', `${KEY.slice(0, -1)}q`, 'bad checksum'],
-    ['an SSH key', 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl', 'not an age public key'],
-    ['a secret key pasted by mistake', 'AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ', 'not an age public key'],
+    [
+      'an SSH key',
+      'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl',
+      'not an age public key',
+    ],
+    [
+      'a secret key pasted by mistake',
+      'AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ',
+      'not an age public key',
+    ],
     ['upper case', KEY.toUpperCase(), 'not an age public key'],
     ['a post-quantum key', `age1pq1${'q'.repeat(60)}`, 'post-quantum'],
   ])('refuses %s with a clear config error', (_name, publicKey, message) => {
-    expect(() => parseConfig({ ...base, evidence: { export: { recipients: [{ name: 'Thanh tra', publicKey }] } } })).toThrow(new RegExp(`evidence\\.export\\.recipients\\.0\\.publicKey: .*${message}`));
+    expect(() =>
+      parseConfig({ ...base, evidence: { export: { recipients: [{ name: 'Thanh tra', publicKey }] } } }),
+    ).toThrow(new RegExp(`evidence\\.export\\.recipients\\.0\\.publicKey: .*${message}`));
   });
 
   it('refuses the same key twice and a recipient without a name', () => {
-    expect(() => parseConfig({ ...base, evidence: { export: { recipients: [...recipients, ...recipients] } } })).toThrow('listed twice');
-    expect(() => parseConfig({ ...base, evidence: { export: { recipients: [{ publicKey: KEY }] } } })).toThrow('evidence.export.recipients.0.name');
+    expect(() =>
+      parseConfig({ ...base, evidence: { export: { recipients: [...recipients, ...recipients] } } }),
+    ).toThrow('listed twice');
+    expect(() => parseConfig({ ...base, evidence: { export: { recipients: [{ publicKey: KEY }] } } })).toThrow(
+      'evidence.export.recipients.0.name',
+    );
   });
 
   it('ageRecipientProblem accepts a key and explains the rest', () => {

@@ -13,7 +13,9 @@ describe('playback remux (kiosk/evidence/playback.ts)', () => {
   afterAll(() => dirs.cleanup());
 
   it('lists segments as file: URLs with quotes escaped for ffconcat', () => {
-    expect(concatList(['/data/a.mkv', "/data/it's/b.mkv"])).toBe("ffconcat version 1.0\nfile 'file:/data/a.mkv'\nfile 'file:/data/it'\\''s/b.mkv'\n");
+    expect(concatList(['/data/a.mkv', "/data/it's/b.mkv"])).toBe(
+      "ffconcat version 1.0\nfile 'file:/data/a.mkv'\nfile 'file:/data/it'\\''s/b.mkv'\n",
+    );
   });
 
   it('joins real Matroska segments into one fragmented MP4 on stdout, without re-encoding', async () => {
@@ -37,7 +39,15 @@ describe('playback remux (kiosk/evidence/playback.ts)', () => {
     expect(mp4.indexOf('moof')).toBeGreaterThan(mp4.indexOf('moov'));
     const out = join(dir, 'out.mp4');
     await writeFile(out, mp4);
-    const { stdout } = await run('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name:format=duration', '-of', 'json', out]);
+    const { stdout } = await run('ffprobe', [
+      '-v',
+      'error',
+      '-show_entries',
+      'stream=codec_name:format=duration',
+      '-of',
+      'json',
+      out,
+    ]);
     const probe = JSON.parse(stdout);
     expect(probe.streams.map((s: { codec_name: string }) => s.codec_name)).toEqual(['h264']);
     // Two 1-second segments: both are in the copy.

@@ -42,7 +42,18 @@ afterAll(async () => {
 });
 
 async function videoPackets(path: string): Promise<number> {
-  const { stdout } = await promisify(execFile)('ffprobe', ['-v', 'error', '-select_streams', 'v', '-count_packets', '-show_entries', 'stream=nb_read_packets', '-of', 'csv=p=0', path]);
+  const { stdout } = await promisify(execFile)('ffprobe', [
+    '-v',
+    'error',
+    '-select_streams',
+    'v',
+    '-count_packets',
+    '-show_entries',
+    'stream=nb_read_packets',
+    '-of',
+    'csv=p=0',
+    path,
+  ]);
   // MPEG-TS lists the stream again under its program: the first line is enough.
   return Number(stdout.split('\n')[0]);
 }
@@ -96,13 +107,21 @@ describe('recovery sweep on crash-cut files', () => {
   it('places each recovered segment in time from the best evidence, never as an empty range', async () => {
     const catalog = new Catalog(db, recordingsDir);
     const result = await recoverySweep(catalog, silentLogger);
-    expect(result.recovered.map((r) => [r.recordingId, r.index])).toEqual([['rec-mkv', 0], ['rec-ts', 0], ['rec-ts', 1]]);
+    expect(result.recovered.map((r) => [r.recordingId, r.index])).toEqual([
+      ['rec-mkv', 0],
+      ['rec-ts', 0],
+      ['rec-ts', 1],
+    ]);
     const spanMs = (s: { startedAt: string; endedAt: string }) => Date.parse(s.endedAt) - Date.parse(s.startedAt);
 
     // Matroska: the file's own creation time, then its duration.
     const [mkv] = await catalog.segments('rec-mkv');
     const mkvTiming = await timingOf(cutMkv());
-    expect(mkv).toMatchObject({ recovered: true, startedAt: mkvTiming.createdAt, durationSeconds: mkvTiming.durationSeconds });
+    expect(mkv).toMatchObject({
+      recovered: true,
+      startedAt: mkvTiming.createdAt,
+      durationSeconds: mkvTiming.durationSeconds,
+    });
     expect(spanMs(mkv!)).toBe(Math.round(mkvTiming.durationSeconds * 1000));
     expect(spanMs(mkv!)).toBeGreaterThan(1000);
 

@@ -26,7 +26,9 @@ export interface TestDrive {
   remove(): Promise<void>;
 }
 
-export async function mountTestDrive(options: { sizeMiB?: number; label?: string; markRemovable?: boolean; mountRoot?: string } = {}): Promise<TestDrive> {
+export async function mountTestDrive(
+  options: { sizeMiB?: number; label?: string; markRemovable?: boolean; mountRoot?: string } = {},
+): Promise<TestDrive> {
   const work = await mkdtemp(join(tmpdir(), 'diemcau-drive-'));
   const image = join(work, 'drive.img');
   await run('truncate', ['-s', `${options.sizeMiB ?? 64}M`, image]);
@@ -39,12 +41,15 @@ export async function mountTestDrive(options: { sizeMiB?: number; label?: string
   const device = stdout.trim();
   const lsblkCommand = join(work, 'lsblk-test-drive.mjs');
   // The wrapper: real lsblk, with only this loop device turned into a removable USB disk.
-  await writeFile(lsblkCommand, `#!/usr/bin/env node
+  await writeFile(
+    lsblkCommand,
+    `#!/usr/bin/env node
 import { execFileSync } from 'node:child_process';
 const out = JSON.parse(execFileSync('lsblk', process.argv.slice(2), { encoding: 'utf8' }));
 ${options.markRemovable === false ? '' : `for (const d of out.blockdevices) if (d.path === ${JSON.stringify(device)}) Object.assign(d, { rm: true, hotplug: true, tran: 'usb', type: 'disk' });`}
 process.stdout.write(JSON.stringify(out));
-`);
+`,
+  );
   await chmod(lsblkCommand, 0o755);
   return {
     mountPoint,

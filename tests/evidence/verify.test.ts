@@ -35,37 +35,99 @@ async function resign(edit: (m: Manifest) => void): Promise<void> {
 describe('verifyFolder', () => {
   it('passes an intact folder and reports what it checked', async () => {
     const report = await verifyFolder(dir, { pinnedPublicKeyPem: key.publicKeyPem });
-    expect(report).toMatchObject({ ok: true, findings: [], segments: 3, bytesHashed: 4096 + 10_000 + 1, recordingId: 'rec-test', fingerprint: key.fingerprint, encrypted: false });
+    expect(report).toMatchObject({
+      ok: true,
+      findings: [],
+      segments: 3,
+      bytesHashed: 4096 + 10_000 + 1,
+      recordingId: 'rec-test',
+      fingerprint: key.fingerprint,
+      encrypted: false,
+    });
   });
 
   it.each<[string, () => Promise<void>, { file: string; reason: string }[]]>([
-    ['a changed byte in a segment', () => flipByte(join(dir, segmentFileName(1)), 5000), [{ file: segmentFileName(1), reason: 'hash-mismatch' }]],
-    ['a truncated segment', () => writeFile(join(dir, segmentFileName(0)), 'short'), [{ file: segmentFileName(0), reason: 'size-mismatch' }]],
+    [
+      'a changed byte in a segment',
+      () => flipByte(join(dir, segmentFileName(1)), 5000),
+      [{ file: segmentFileName(1), reason: 'hash-mismatch' }],
+    ],
+    [
+      'a truncated segment',
+      () => writeFile(join(dir, segmentFileName(0)), 'short'),
+      [{ file: segmentFileName(0), reason: 'size-mismatch' }],
+    ],
     ['a missing segment', () => rm(join(dir, segmentFileName(2))), [{ file: segmentFileName(2), reason: 'missing' }]],
-    ['an extra file', () => writeFile(join(dir, 'segment-00003.mkv'), 'x'), [{ file: 'segment-00003.mkv', reason: 'extra' }]],
+    [
+      'an extra file',
+      () => writeFile(join(dir, 'segment-00003.mkv'), 'x'),
+      [{ file: 'segment-00003.mkv', reason: 'extra' }],
+    ],
     ['an extra folder', () => mkdir(join(dir, 'notes')), [{ file: 'notes', reason: 'extra' }]],
-    ['two segment files swapped on disk', async () => {
-      await rename(join(dir, segmentFileName(0)), join(dir, 'tmp'));
-      await rename(join(dir, segmentFileName(1)), join(dir, segmentFileName(0)));
-      await rename(join(dir, 'tmp'), join(dir, segmentFileName(1)));
-    }, [{ file: segmentFileName(0), reason: 'size-mismatch' }, { file: segmentFileName(1), reason: 'size-mismatch' }]],
-    ['a manifest edit without re-signing', async () => {
-      const text = (await readFile(join(dir, 'manifest.json'), 'utf8')).replace('"sim-room"', '"other-room"');
-      await writeFile(join(dir, 'manifest.json'), text);
-    }, [{ file: 'manifest.sig', reason: 'bad-signature' }]],
-    ['a signature from another key', async () => {
-      await writeFile(join(dir, 'manifest.sig'), encodeSignature(signBytes(generateDeviceKey(), await readFile(join(dir, 'manifest.json')))));
-    }, [{ file: 'manifest.sig', reason: 'bad-signature' }]],
+    [
+      'two segment files swapped on disk',
+      async () => {
+        await rename(join(dir, segmentFileName(0)), join(dir, 'tmp'));
+        await rename(join(dir, segmentFileName(1)), join(dir, segmentFileName(0)));
+        await rename(join(dir, 'tmp'), join(dir, segmentFileName(1)));
+      },
+      [
+        { file: segmentFileName(0), reason: 'size-mismatch' },
+        { file: segmentFileName(1), reason: 'size-mismatch' },
+      ],
+    ],
+    [
+      'a manifest edit without re-signing',
+      async () => {
+        const text = (await readFile(join(dir, 'manifest.json'), 'utf8')).replace('"sim-room"', '"other-room"');
+        await writeFile(join(dir, 'manifest.json'), text);
+      },
+      [{ file: 'manifest.sig', reason: 'bad-signature' }],
+    ],
+    [
+      'a signature from another key',
+      async () => {
+        await writeFile(
+          join(dir, 'manifest.sig'),
+          encodeSignature(signBytes(generateDeviceKey(), await readFile(join(dir, 'manifest.json')))),
+        );
+      },
+      [{ file: 'manifest.sig', reason: 'bad-signature' }],
+    ],
     ['a missing signature', () => rm(join(dir, 'manifest.sig')), [{ file: 'manifest.sig', reason: 'bad-signature' }]],
-    ['a manifest that is not JSON', () => appendFile(join(dir, 'manifest.json'), '}'), [{ file: 'manifest.json', reason: 'bad-manifest' }]],
+    [
+      'a manifest that is not JSON',
+      () => appendFile(join(dir, 'manifest.json'), '}'),
+      [{ file: 'manifest.json', reason: 'bad-manifest' }],
+    ],
     ['a missing manifest', () => rm(join(dir, 'manifest.json')), [{ file: 'manifest.json', reason: 'bad-manifest' }]],
-    ['segments reordered in the manifest and re-signed', () => resign((m) => { m.segments.reverse(); }), [
-      { file: segmentFileName(2), reason: 'reordered' }, { file: segmentFileName(1), reason: 'reordered' }, { file: segmentFileName(0), reason: 'reordered' }, { file: 'manifest.json', reason: 'chain-broken' },
-    ]],
-    ['a re-signed manifest hiding a replaced segment', async () => {
-      await writeFile(join(dir, segmentFileName(1)), 'forged');
-      await resign((m) => { m.segments[1]!.size = 6; m.segments[1]!.sha256 = 'b9e8c2d3a4f1d0b7d67ebbfe0e0f1d2f8e1e5d40a6c38a87c0a3a5b2f1b4c0d1'; });
-    }, [{ file: segmentFileName(1), reason: 'chain-broken' }, { file: segmentFileName(1), reason: 'hash-mismatch' }]],
+    [
+      'segments reordered in the manifest and re-signed',
+      () =>
+        resign((m) => {
+          m.segments.reverse();
+        }),
+      [
+        { file: segmentFileName(2), reason: 'reordered' },
+        { file: segmentFileName(1), reason: 'reordered' },
+        { file: segmentFileName(0), reason: 'reordered' },
+        { file: 'manifest.json', reason: 'chain-broken' },
+      ],
+    ],
+    [
+      'a re-signed manifest hiding a replaced segment',
+      async () => {
+        await writeFile(join(dir, segmentFileName(1)), 'forged');
+        await resign((m) => {
+          m.segments[1]!.size = 6;
+          m.segments[1]!.sha256 = 'b9e8c2d3a4f1d0b7d67ebbfe0e0f1d2f8e1e5d40a6c38a87c0a3a5b2f1b4c0d1';
+        });
+      },
+      [
+        { file: segmentFileName(1), reason: 'chain-broken' },
+        { file: segmentFileName(1), reason: 'hash-mismatch' },
+      ],
+    ],
   ])('finds %s', async (_name, tamper, expected) => {
     await tamper();
     const report = await verifyFolder(dir);
@@ -78,13 +140,20 @@ describe('verifyFolder', () => {
     const otherDir = join(await temp.make(), 'rec-other');
     await makeSealedFolder(otherDir, other);
     const report = await verifyFolder(otherDir, { pinnedPublicKeyPem: key.publicKeyPem });
-    expect(report.findings.map(({ file, reason }) => ({ file, reason }))).toEqual([{ file: 'manifest.json', reason: 'key-mismatch' }, { file: 'manifest.sig', reason: 'bad-signature' }]);
+    expect(report.findings.map(({ file, reason }) => ({ file, reason }))).toEqual([
+      { file: 'manifest.json', reason: 'key-mismatch' },
+      { file: 'manifest.sig', reason: 'bad-signature' },
+    ]);
   });
 
   it('refuses a manifest whose key does not match its own fingerprint', async () => {
-    await resign((m) => { m.publicKey.pem = generateDeviceKey().publicKeyPem; });
+    await resign((m) => {
+      m.publicKey.pem = generateDeviceKey().publicKeyPem;
+    });
     const report = await verifyFolder(dir);
-    expect(report.findings.map(({ file, reason }) => ({ file, reason }))).toEqual([{ file: 'manifest.json', reason: 'bad-manifest' }]);
+    expect(report.findings.map(({ file, reason }) => ({ file, reason }))).toEqual([
+      { file: 'manifest.json', reason: 'bad-manifest' },
+    ]);
   });
 });
 

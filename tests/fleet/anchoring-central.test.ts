@@ -15,7 +15,14 @@ import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
 import { waitFor } from '../support/wait.js';
 
 const hex = (c: string) => c.repeat(64);
-const anchorFor = (recordingId: string, seq = 1): AnchorPayload => ({ v: 1, at: new Date().toISOString(), recordingId, manifestSha256: hex('a'), signingKeyFingerprint: `sha256:${hex('b')}`, auditHead: { seq, hash: hex('c') } });
+const anchorFor = (recordingId: string, seq = 1): AnchorPayload => ({
+  v: 1,
+  at: new Date().toISOString(),
+  recordingId,
+  manifestSha256: hex('a'),
+  signingKeyFingerprint: `sha256:${hex('b')}`,
+  auditHead: { seq, hash: hex('c') },
+});
 
 /**
  * The anchors stream and the notary against the real nats-server: append-only whoever asks, a
@@ -31,27 +38,56 @@ describe('evidence anchors at central monitoring (real nats-server)', () => {
   const open: NatsConnection[] = [];
 
   const room = async (roomId: string) => {
-    const nc = await connectRoom({ servers: url, credential: { roomId, user: await readUserCredential(central.layout.roomSeedFile(roomId)) }, caFile: central.layout.caFile, options: { reconnect: false } });
+    const nc = await connectRoom({
+      servers: url,
+      credential: { roomId, user: await readUserCredential(central.layout.roomSeedFile(roomId)) },
+      caFile: central.layout.caFile,
+      options: { reconnect: false },
+    });
     open.push(nc);
     return nc;
   };
   const publishAnchor = (nc: NatsConnection, roomId: string, anchor: AnchorPayload) =>
-    jetstream(nc).publish(subjects.anchor(roomId), buildAnchor(anchor), { msgID: anchorMessageId(roomId, anchor.recordingId), expect: { streamName: ANCHORS_STREAM }, timeout: 5000 });
+    jetstream(nc).publish(subjects.anchor(roomId), buildAnchor(anchor), {
+      msgID: anchorMessageId(roomId, anchor.recordingId),
+      expect: { streamName: ANCHORS_STREAM },
+      timeout: 5000,
+    });
   const askNotary = async (nc: NatsConnection, roomId: string, streamSeq: number, recordingId: string) => {
-    const reply = parseNotaryReply((await nc.request(subjects.notaryReceipt(roomId), buildNotaryRequest({ v: 1, streamSeq, recordingId }), { timeout: 5000 })).data);
+    const reply = parseNotaryReply(
+      (
+        await nc.request(subjects.notaryReceipt(roomId), buildNotaryRequest({ v: 1, streamSeq, recordingId }), {
+          timeout: 5000,
+        })
+      ).data,
+    );
     if (!reply.ok) throw new Error(reply.error);
     return reply.value;
   };
 
   beforeAll(async () => {
     dir = await makeTempDir('anchors');
-    central = await initCentral({ dir, rooms: ['room-a', 'room-b'], websocket: { host: '127.0.0.1', port: -1 }, client: { host: '127.0.0.1', port: -1 } });
+    central = await initCentral({
+      dir,
+      rooms: ['room-a', 'room-b'],
+      websocket: { host: '127.0.0.1', port: -1 },
+      client: { host: '127.0.0.1', port: -1 },
+    });
     server = await startNatsServer({ configFile: central.layout.configFile });
     url = `wss://127.0.0.1:${server.websocketPort}`;
-    admin = await connectVerified({ servers: url, user: await readUserCredential(central.layout.adminSeedFile), caFile: central.layout.caFile });
+    admin = await connectVerified({
+      servers: url,
+      user: await readUserCredential(central.layout.adminSeedFile),
+      caFile: central.layout.caFile,
+    });
     open.push(admin);
     await ensureCentralStreams(admin);
-    notary = await startNotary({ servers: url, caFile: central.layout.caFile, seedFile: central.layout.monitoringSeedFile, notaryKeyFile: central.layout.notaryKeyFile });
+    notary = await startNotary({
+      servers: url,
+      caFile: central.layout.caFile,
+      seedFile: central.layout.monitoringSeedFile,
+      notaryKeyFile: central.layout.notaryKeyFile,
+    });
   });
   afterAll(async () => {
     await notary?.stop();
@@ -65,7 +101,9 @@ describe('evidence anchors at central monitoring (real nats-server)', () => {
     const again = await initCentral({ dir, rooms: ['room-a', 'room-b'] });
     expect(again.notary).toEqual(central.notary);
     expect(again.notary.publicKey).toMatch(/^N/);
-    expect(parseNotaryPublicKey(again.notary.pem).export({ format: 'jwk' }).x).toBe(parseNotaryPublicKey(again.notary.publicKey).export({ format: 'jwk' }).x);
+    expect(parseNotaryPublicKey(again.notary.pem).export({ format: 'jwk' }).x).toBe(
+      parseNotaryPublicKey(again.notary.publicKey).export({ format: 'jwk' }).x,
+    );
   });
 
   it('stores an anchor once (a replay is a duplicate of the same sequence) and the notary signs it', async () => {
@@ -78,7 +116,9 @@ describe('evidence anchors at central monitoring (real nats-server)', () => {
     const reply = await askNotary(a, 'room-a', first.seq, 'rec-1');
     if (!reply.ok) throw new Error(reply.error.message);
     expect(reply.receipt).toMatchObject({ room: 'room-a', stream: ANCHORS_STREAM, streamSeq: first.seq, anchor });
-    expect(checkReceiptSignature(reply.receipt, [parseNotaryPublicKey(central.notary.publicKey)])).toEqual({ ok: true });
+    expect(checkReceiptSignature(reply.receipt, [parseNotaryPublicKey(central.notary.publicKey)])).toEqual({
+      ok: true,
+    });
     // The receipt's time is the stream's, not the room's.
     const stored = await (await jetstreamManager(admin)).streams.getMessage(ANCHORS_STREAM, { seq: first.seq });
     expect(reply.receipt.receivedAt).toBe(stored!.time.toISOString());
@@ -101,7 +141,9 @@ describe('evidence anchors at central monitoring (real nats-server)', () => {
     times.sort((x, y) => x - y);
     const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!.toFixed(1);
     const info = await (await jetstreamManager(admin)).streams.info(ANCHORS_STREAM);
-    console.log(`anchor ${buildAnchor(anchorFor('measure-0')).byteLength} B on the wire, receipt file ${receiptBytes} B, stream ${(info.state.bytes / info.state.messages).toFixed(0)} B per anchor stored; publish + receipt over wss: p50 ${at(0.5)} ms, p99 ${at(0.99)} ms (n=${times.length})`);
+    console.log(
+      `anchor ${buildAnchor(anchorFor('measure-0')).byteLength} B on the wire, receipt file ${receiptBytes} B, stream ${(info.state.bytes / info.state.messages).toFixed(0)} B per anchor stored; publish + receipt over wss: p50 ${at(0.5)} ms, p99 ${at(0.99)} ms (n=${times.length})`,
+    );
     expect(times).toHaveLength(200);
   });
 
@@ -112,11 +154,22 @@ describe('evidence anchors at central monitoring (real nats-server)', () => {
     await expect(jsm.streams.deleteMessage(ANCHORS_STREAM, seq)).rejects.toThrow('message delete not permitted');
     await expect(jsm.streams.deleteMessage(ANCHORS_STREAM, seq, false)).rejects.toThrow('message delete not permitted');
     await expect(jsm.streams.purge(ANCHORS_STREAM)).rejects.toThrow('stream purge not permitted');
-    await expect(jsm.streams.purge(ANCHORS_STREAM, { filter: subjects.anchor('room-a') })).rejects.toThrow('stream purge not permitted');
+    await expect(jsm.streams.purge(ANCHORS_STREAM, { filter: subjects.anchor('room-a') })).rejects.toThrow(
+      'stream purge not permitted',
+    );
     const info = await jsm.streams.info(ANCHORS_STREAM);
-    await expect(jsm.streams.update(ANCHORS_STREAM, { ...info.config, deny_delete: false, deny_purge: false })).rejects.toThrow('stream configuration update can not cancel deny message deletes');
-    expect((await jsm.streams.info(ANCHORS_STREAM)).config).toMatchObject({ deny_delete: true, deny_purge: true, max_age: 0 });
-    expect(await jsm.streams.getMessage(ANCHORS_STREAM, { seq })).toMatchObject({ seq, subject: subjects.anchor('room-a') });
+    await expect(
+      jsm.streams.update(ANCHORS_STREAM, { ...info.config, deny_delete: false, deny_purge: false }),
+    ).rejects.toThrow('stream configuration update can not cancel deny message deletes');
+    expect((await jsm.streams.info(ANCHORS_STREAM)).config).toMatchObject({
+      deny_delete: true,
+      deny_purge: true,
+      max_age: 0,
+    });
+    expect(await jsm.streams.getMessage(ANCHORS_STREAM, { seq })).toMatchObject({
+      seq,
+      subject: subjects.anchor('room-a'),
+    });
     // Nor can the stream be deleted whole: the server's permissions deny that API to every credential.
     await expect(jsm.streams.delete(ANCHORS_STREAM)).rejects.toThrow(/permission|timeout/i);
     expect((await jsm.streams.info(ANCHORS_STREAM)).state.messages).toBeGreaterThan(0);
@@ -132,10 +185,18 @@ describe('evidence anchors at central monitoring (real nats-server)', () => {
       for await (const status of a.status()) if (status.type === 'error') errors.push(status.error);
     })();
     // Publishing on room-b's anchor subject: the server refuses (the JetStream ack never comes).
-    await expect(publishAnchor(a, 'room-b', anchorFor('forged'))).rejects.toThrow(`Permissions Violation for Publish to "${subjects.anchor('room-b')}"`);
-    await waitFor('the permission violation', () => errors.some((e) => (e as { subject?: string }).subject === subjects.anchor('room-b')));
+    await expect(publishAnchor(a, 'room-b', anchorFor('forged'))).rejects.toThrow(
+      `Permissions Violation for Publish to "${subjects.anchor('room-b')}"`,
+    );
+    await waitFor('the permission violation', () =>
+      errors.some((e) => (e as { subject?: string }).subject === subjects.anchor('room-b')),
+    );
     // Asking room-b's notary subject: refused by the server too.
-    await expect(a.request(subjects.notaryReceipt('room-b'), buildNotaryRequest({ v: 1, streamSeq: 1, recordingId: 'rec-1' }), { timeout: 2000 })).rejects.toThrow(`Permissions Violation for Publish to "${subjects.notaryReceipt('room-b')}"`);
+    await expect(
+      a.request(subjects.notaryReceipt('room-b'), buildNotaryRequest({ v: 1, streamSeq: 1, recordingId: 'rec-1' }), {
+        timeout: 2000,
+      }),
+    ).rejects.toThrow(`Permissions Violation for Publish to "${subjects.notaryReceipt('room-b')}"`);
     // room-b asking its own notary subject for room-a's anchor: refused by the notary.
     const b = await room('room-b');
     const { seq } = await publishAnchor(a, 'room-a', anchorFor('rec-3'));
@@ -144,6 +205,8 @@ describe('evidence anchors at central monitoring (real nats-server)', () => {
     expect(await askNotary(a, 'room-a', 999_999, 'rec-3')).toMatchObject({ ok: false, error: { code: 'not-found' } });
     expect(await askNotary(a, 'room-a', seq, 'rec-other')).toMatchObject({ ok: false, error: { code: 'not-found' } });
     // A room cannot read the stream itself.
-    await expect(jetstreamManager(a, { checkAPI: false }).then((m) => m.streams.getMessage(ANCHORS_STREAM, { seq }))).rejects.toThrow(`Permissions Violation for Publish to "$JS.API.STREAM.MSG.GET.${ANCHORS_STREAM}"`);
+    await expect(
+      jetstreamManager(a, { checkAPI: false }).then((m) => m.streams.getMessage(ANCHORS_STREAM, { seq })),
+    ).rejects.toThrow(`Permissions Violation for Publish to "$JS.API.STREAM.MSG.GET.${ANCHORS_STREAM}"`);
   });
 });

@@ -20,7 +20,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** `diemcau verify` from the build, with arguments. */
 function verifyCli(...args: string[]): Promise<{ code: number; stdout: string }> {
   return new Promise((resolve) =>
-    execFile(process.execPath, [join(projectRoot(), 'dist', 'kiosk', 'cli.js'), 'verify', ...args], (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout: stdout + stderr })),
+    execFile(
+      process.execPath,
+      [join(projectRoot(), 'dist', 'kiosk', 'cli.js'), 'verify', ...args],
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout: stdout + stderr }),
+    ),
   );
 }
 
@@ -63,7 +67,13 @@ describe('evidence anchoring: daemon, central monitoring and the verifier', () =
 
   async function startRoom(dir: string, configPath: string): Promise<Room> {
     const daemon = await daemons.start(configPath, { readyTimeoutMs: 40_000 });
-    return { dir, configPath, daemon, officer: await login(daemon.consoleUrl, 'canbo', password), technician: await login(daemon.consoleUrl, 'kythuat', password) };
+    return {
+      dir,
+      configPath,
+      daemon,
+      officer: await login(daemon.consoleUrl, 'canbo', password),
+      technician: await login(daemon.consoleUrl, 'kythuat', password),
+    };
   }
 
   /** Scheduled, started, recorded for `seconds`, ended (and so sealed). */
@@ -75,10 +85,17 @@ describe('evidence anchoring: daemon, central monitoring and the verifier', () =
     expect(started.status, started.text).toBe(200);
     const recordingId: string = started.json.session.recordingId;
     await sleep(seconds * 1000);
-    await waitFor(`a segment of ${recordingId}`, async () => (await readdir(folderOf(room, recordingId)).catch(() => [])).some((n) => n.endsWith('.mkv')));
+    await waitFor(`a segment of ${recordingId}`, async () =>
+      (await readdir(folderOf(room, recordingId)).catch(() => [])).some((n) => n.endsWith('.mkv')),
+    );
     const ended = await call('POST', `${room.daemon.kioskUrl}/api/session/${sessionId}/end`, { reason: 'hết giờ' });
     expect(ended.status, ended.text).toBe(200);
-    await waitFor(`${recordingId} sealed`, () => stat(join(folderOf(room, recordingId), 'manifest.json')).then(() => true, () => false));
+    await waitFor(`${recordingId} sealed`, () =>
+      stat(join(folderOf(room, recordingId), 'manifest.json')).then(
+        () => true,
+        () => false,
+      ),
+    );
     return recordingId;
   }
 
@@ -88,7 +105,15 @@ describe('evidence anchoring: daemon, central monitoring and the verifier', () =
     return parsed.receipt;
   };
   const waitForReceipt = (room: Room, recordingId: string, timeoutMs = 30_000) =>
-    waitFor(`the anchor receipt of ${recordingId}`, () => stat(join(folderOf(room, recordingId), ANCHOR_RECEIPT_FILE)).then(() => receiptOf(room, recordingId), () => undefined), timeoutMs);
+    waitFor(
+      `the anchor receipt of ${recordingId}`,
+      () =>
+        stat(join(folderOf(room, recordingId), ANCHOR_RECEIPT_FILE)).then(
+          () => receiptOf(room, recordingId),
+          () => undefined,
+        ),
+      timeoutMs,
+    );
 
   it('anchors each of two sessions; verify says anchored, catches a re-signed copy and audit rows deleted after anchoring', async () => {
     const room = await openRoom('anchor-two');
@@ -96,17 +121,32 @@ describe('evidence anchoring: daemon, central monitoring and the verifier', () =
     const first = await recordSession(room);
     const firstReceipt = await waitForReceipt(room, first);
     // Audit entries before the second seal: the technician views and verifies the first recording.
-    for (const path of [`/api/evidence/recordings/${first}`, `/api/evidence/recordings/${first}`]) expect((await call('GET', `${room.daemon.consoleUrl}${path}`, undefined, room.technician)).status).toBe(200);
-    expect((await call('POST', `${room.daemon.consoleUrl}/api/evidence/recordings/${first}/verify`, {}, room.technician)).status).toBe(200);
+    for (const path of [`/api/evidence/recordings/${first}`, `/api/evidence/recordings/${first}`])
+      expect((await call('GET', `${room.daemon.consoleUrl}${path}`, undefined, room.technician)).status).toBe(200);
+    expect(
+      (await call('POST', `${room.daemon.consoleUrl}/api/evidence/recordings/${first}/verify`, {}, room.technician))
+        .status,
+    ).toBe(200);
     const second = await recordSession(room);
     const secondReceipt = await waitForReceipt(room, second);
 
     // What was anchored is what the folder holds; two anchors, two stream messages.
-    for (const [recordingId, receipt] of [[first, firstReceipt], [second, secondReceipt]] as const) {
+    for (const [recordingId, receipt] of [
+      [first, firstReceipt],
+      [second, secondReceipt],
+    ] as const) {
       const manifestRaw = await readFile(join(folderOf(room, recordingId), 'manifest.json'));
       const manifest = parseManifest(manifestRaw);
       if (!manifest.ok) throw new Error(manifest.problem);
-      expect(receipt).toMatchObject({ room: 'sim-room', stream: 'DIEMCAU_ANCHORS', anchor: { recordingId, manifestSha256: sha256Hex(manifestRaw), signingKeyFingerprint: manifest.manifest.publicKey.fingerprint } });
+      expect(receipt).toMatchObject({
+        room: 'sim-room',
+        stream: 'DIEMCAU_ANCHORS',
+        anchor: {
+          recordingId,
+          manifestSha256: sha256Hex(manifestRaw),
+          signingKeyFingerprint: manifest.manifest.publicKey.fingerprint,
+        },
+      });
       // Read-only like the rest of the sealed folder, and the folder closed again.
       expect((await stat(join(folderOf(room, recordingId), ANCHOR_RECEIPT_FILE))).mode & 0o777).toBe(0o440);
       expect((await stat(folderOf(room, recordingId))).mode & 0o777).toBe(0o550);
@@ -137,7 +177,17 @@ describe('evidence anchoring: daemon, central monitoring and the verifier', () =
     const original = parseManifest(await readFile(join(copy, 'manifest.json')));
     if (!original.ok) throw new Error(original.problem);
     const m = original.manifest;
-    await writeSignedManifest(copy, { device: m.device, recording: m.recording, segments: m.segments.map(({ index: _i, chain: _c, ...segment }) => segment), events: m.events, createdAt: m.createdAt }, generateDeviceKey());
+    await writeSignedManifest(
+      copy,
+      {
+        device: m.device,
+        recording: m.recording,
+        segments: m.segments.map(({ index: _i, chain: _c, ...segment }) => segment),
+        events: m.events,
+        createdAt: m.createdAt,
+      },
+      generateDeviceKey(),
+    );
     const notaryKeyFile = join(room.dir, 'notary.pub');
     await writeFile(notaryKeyFile, `${central.notaryPublicKey}\n`);
     const withoutReceipt = join(room.dir, 'resigned-no-receipt');

@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { buildRoomEvent } from '../../kiosk/fleet/nats/events.js';
 import { buildRoomState } from '../../kiosk/fleet/nats/state.js';
 import { buildTelemetry } from '../../kiosk/fleet/nats/telemetry.js';
-import { nextDelay, nextEventDelay, roomEvent, roomState, seededRandom, summarise, telemetrySample } from '../../scripts/central/loadgen-mix.js';
+import {
+  nextDelay,
+  nextEventDelay,
+  roomEvent,
+  roomState,
+  seededRandom,
+  summarise,
+  telemetrySample,
+} from '../../scripts/central/loadgen-mix.js';
 
 /** The load generator's traffic (scripts/central/loadgen-mix.ts): valid under the schema, at a real room's sizes and rates. */
 describe('load generator mix', () => {

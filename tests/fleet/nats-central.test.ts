@@ -15,7 +15,7 @@ import { parseRoomState, type RoomState } from '../../kiosk/fleet/nats/state.js'
 import { parseTelemetry } from '../../kiosk/fleet/nats/telemetry.js';
 import { EVENTS_STREAM, ROOMS_BUCKET, subjects } from '../../kiosk/fleet/nats/subjects.js';
 import { initCentral } from '../../scripts/central/central-dir.js';
-import { type CentralLayout } from '../../config/central-layout.js';
+import type { CentralLayout } from '../../config/central-layout.js';
 import { sendCommand, RoomOffline } from '../../scripts/central/commands.js';
 import { startNatsServer, type RunningNatsServer } from '../../scripts/central/nats-process.js';
 import { ensureCentralStreams } from '../../scripts/central/streams.js';
@@ -39,7 +39,12 @@ describe('central monitoring over NATS (real nats-server)', () => {
   const open: NatsConnection[] = [];
 
   const room = async (roomId: string) => {
-    const nc = await connectRoom({ servers: url, credential: { roomId, user: await readUserCredential(layout.roomSeedFile(roomId)) }, caFile: layout.caFile, options: { reconnect: false } });
+    const nc = await connectRoom({
+      servers: url,
+      credential: { roomId, user: await readUserCredential(layout.roomSeedFile(roomId)) },
+      caFile: layout.caFile,
+      options: { reconnect: false },
+    });
     open.push(nc);
     return nc;
   };
@@ -54,13 +59,26 @@ describe('central monitoring over NATS (real nats-server)', () => {
 
   beforeAll(async () => {
     dir = await makeTempDir('nats');
-    ({ layout } = await initCentral({ dir, rooms: ['room-a', 'room-b'], websocket: { host: '127.0.0.1', port: -1 }, client: { host: '127.0.0.1', port: -1 } }));
+    ({ layout } = await initCentral({
+      dir,
+      rooms: ['room-a', 'room-b'],
+      websocket: { host: '127.0.0.1', port: -1 },
+      client: { host: '127.0.0.1', port: -1 },
+    }));
     server = await startNatsServer({ configFile: layout.configFile });
     url = `wss://127.0.0.1:${server.websocketPort}`;
-    const admin = await connectVerified({ servers: url, user: await readUserCredential(layout.adminSeedFile), caFile: layout.caFile });
+    const admin = await connectVerified({
+      servers: url,
+      user: await readUserCredential(layout.adminSeedFile),
+      caFile: layout.caFile,
+    });
     await ensureCentralStreams(admin);
     await admin.close();
-    monitoring = await connectVerified({ servers: url, user: await readUserCredential(layout.monitoringSeedFile), caFile: layout.caFile });
+    monitoring = await connectVerified({
+      servers: url,
+      user: await readUserCredential(layout.monitoringSeedFile),
+      caFile: layout.caFile,
+    });
     open.push(monitoring);
   });
   afterAll(async () => {
@@ -77,12 +95,21 @@ describe('central monitoring over NATS (real nats-server)', () => {
 
   it('refuses a credential the server does not know, and a room’s key used under another room’s name', async () => {
     const stranger = userFromSeed(generateUser().seed);
-    await expect(connectRoom({ servers: url, credential: { roomId: 'room-a', user: stranger }, caFile: layout.caFile })).rejects.toThrow(/authorization violation/i);
+    await expect(
+      connectRoom({ servers: url, credential: { roomId: 'room-a', user: stranger }, caFile: layout.caFile }),
+    ).rejects.toThrow(/authorization violation/i);
     // room-b's key claiming room-a's inbox: connected, but its inbox (so every request) is refused.
     const b = await readUserCredential(layout.roomSeedFile('room-b'));
-    const impostor = await connectRoom({ servers: url, credential: { roomId: 'room-a', user: b }, caFile: layout.caFile, options: { reconnect: false } });
+    const impostor = await connectRoom({
+      servers: url,
+      credential: { roomId: 'room-a', user: b },
+      caFile: layout.caFile,
+      options: { reconnect: false },
+    });
     open.push(impostor);
-    await expect(impostor.request(subjects.command('room-a', 'ping'), '{}', { timeout: 2000 })).rejects.toThrow(/Permissions Violation for Subscription to "_INBOX\.room-a\./);
+    await expect(impostor.request(subjects.command('room-a', 'ping'), '{}', { timeout: 2000 })).rejects.toThrow(
+      /Permissions Violation for Subscription to "_INBOX\.room-a\./,
+    );
   });
 
   it('lets a room publish only as itself: the server refuses another room’s subjects and KV key', async () => {
@@ -98,7 +125,9 @@ describe('central monitoring over NATS (real nats-server)', () => {
     await a.flush();
     await waitFor('the permission violations', () => errors.length >= 2);
     await waitFor('room-a’s own telemetry', () => seen.includes(subjects.telemetry('room-a')));
-    expect(errors.map((e) => [e.name, (e as { operation?: string }).operation, (e as { subject?: string }).subject])).toEqual([
+    expect(
+      errors.map((e) => [e.name, (e as { operation?: string }).operation, (e as { subject?: string }).subject]),
+    ).toEqual([
       ['PermissionViolationError', 'publish', subjects.telemetry('room-b')],
       ['PermissionViolationError', 'publish', subjects.stateKey('room-b')],
     ]);
@@ -113,7 +142,13 @@ describe('central monitoring over NATS (real nats-server)', () => {
       new Promise<Error>((resolve) => {
         a.subscribe(subject, { callback: (error) => void (error && resolve(error)) });
       });
-    const violations = await Promise.all([denied(subjects.commands('room-b')), denied('diemcau.v1.cmd.>'), denied('_INBOX.>'), denied(subjects.inbox('room-b')), denied(subjects.allTelemetry)]);
+    const violations = await Promise.all([
+      denied(subjects.commands('room-b')),
+      denied('diemcau.v1.cmd.>'),
+      denied('_INBOX.>'),
+      denied(subjects.inbox('room-b')),
+      denied(subjects.allTelemetry),
+    ]);
     expect(violations.map((v) => v.message)).toEqual([
       `Permissions Violation for Subscription to "${subjects.commands('room-b')}"`,
       'Permissions Violation for Subscription to "diemcau.v1.cmd.>"',
@@ -123,8 +158,12 @@ describe('central monitoring over NATS (real nats-server)', () => {
     ]);
     // No JetStream API: another room's state cannot be read, nor a consumer made on the events.
     const kv = await new Kvm(a).open(ROOMS_BUCKET);
-    await expect(kv.get('room-b')).rejects.toThrow(/Permissions Violation for Publish to "\$JS\.API\.STREAM\.MSG\.GET\./);
-    await expect(jetstreamManager(a, { checkAPI: true })).rejects.toThrow(/Permissions Violation for Publish to "\$JS\.API\.INFO"/);
+    await expect(kv.get('room-b')).rejects.toThrow(
+      /Permissions Violation for Publish to "\$JS\.API\.STREAM\.MSG\.GET\./,
+    );
+    await expect(jetstreamManager(a, { checkAPI: true })).rejects.toThrow(
+      /Permissions Violation for Publish to "\$JS\.API\.INFO"/,
+    );
     await waitFor('violations reported as status', () => errors.some((e) => /Publish to "\$JS\.API/.test(e.message)));
   });
 
@@ -134,21 +173,40 @@ describe('central monitoring over NATS (real nats-server)', () => {
     monitoring.publish(subjects.stateKey('room-a'), '{"v":1}');
     await monitoring.flush();
     const jsm = await jetstreamManager(monitoring);
-    await expect(jsm.streams.delete(EVENTS_STREAM)).rejects.toThrow(/Permissions Violation for Publish to "\$JS\.API\.STREAM\.DELETE/);
+    await expect(jsm.streams.delete(EVENTS_STREAM)).rejects.toThrow(
+      /Permissions Violation for Publish to "\$JS\.API\.STREAM\.DELETE/,
+    );
     await expect(jsm.streams.purge(EVENTS_STREAM)).rejects.toThrow(/Permissions Violation/);
     expect((await jsm.streams.info(EVENTS_STREAM)).config.subjects).toEqual([subjects.allEvents]);
-    await waitFor('the two publish violations', () => errors.filter((e) => /Publish to "(diemcau|\$KV)/.test(e.message)).length === 2);
+    await waitFor(
+      'the two publish violations',
+      () => errors.filter((e) => /Publish to "(diemcau|\$KV)/.test(e.message)).length === 2,
+    );
   });
 
   it('stores a room’s event once: a replay with the same room:seq is dropped by the duplicate window', async () => {
     const a = await room('room-a');
     const publisher = new RoomPublisher(a, 'room-a');
-    const event: RoomEvent = { v: 1, seq: 7, at: new Date().toISOString(), topic: 'power', severity: 'warning', alert: { key: 'on-battery', state: 'raised' }, data: { onBattery: true, chargePct: 91 } };
+    const event: RoomEvent = {
+      v: 1,
+      seq: 7,
+      at: new Date().toISOString(),
+      topic: 'power',
+      severity: 'warning',
+      alert: { key: 'on-battery', state: 'raised' },
+      data: { onBattery: true, chargePct: 91 },
+    };
     const first = await publisher.event(event);
     const replay = await publisher.event(event);
     expect(first).toMatchObject({ stream: EVENTS_STREAM, duplicate: false });
     expect(replay).toMatchObject({ stream: EVENTS_STREAM, duplicate: true, seq: first.seq });
-    const next = await publisher.event({ ...event, seq: 8, alert: { key: 'on-battery', state: 'cleared' }, severity: 'info', data: { onBattery: false } });
+    const next = await publisher.event({
+      ...event,
+      seq: 8,
+      alert: { key: 'on-battery', state: 'cleared' },
+      severity: 'info',
+      data: { onBattery: false },
+    });
     expect(next.seq).toBe(first.seq + 1);
 
     const jsm = await jetstreamManager(monitoring);
@@ -163,9 +221,20 @@ describe('central monitoring over NATS (real nats-server)', () => {
     const a = await room('room-a');
     const publisher = new RoomPublisher(a, 'room-a');
     const samples: unknown[] = [];
-    const sub = monitoring.subscribe(subjects.allTelemetry, { callback: (_e, msg) => void samples.push(parseTelemetry(msg.data)) });
+    const sub = monitoring.subscribe(subjects.allTelemetry, {
+      callback: (_e, msg) => void samples.push(parseTelemetry(msg.data)),
+    });
     await monitoring.flush();
-    const state: RoomState = { v: 1, at: new Date().toISOString(), version: '0.1.0', health: 'ok', live: null, nextSession: null, lastReadiness: null, openAlerts: 0 };
+    const state: RoomState = {
+      v: 1,
+      at: new Date().toISOString(),
+      version: '0.1.0',
+      health: 'ok',
+      live: null,
+      nextSession: null,
+      lastReadiness: null,
+      openAlerts: 0,
+    };
     await publisher.state(state);
     const revision = await publisher.state({ ...state, health: 'degraded', openAlerts: 1 });
     publisher.telemetry({ v: 1, at: new Date().toISOString(), seq: 1, full: false, ups: null });
@@ -187,7 +256,10 @@ describe('central monitoring over NATS (real nats-server)', () => {
         throw new CommandRefused('busy', 'a readiness test is already running');
       },
       'push-schedule': async (args) => ({ created: args.sessions.length, updated: 0, cancelled: 0, ignored: 0 }),
-      'recent-logs': async (args) => ({ lines: Array.from({ length: args.lines }, (_, i) => `line ${i}`), truncated: false }),
+      'recent-logs': async (args) => ({
+        lines: Array.from({ length: args.lines }, (_, i) => `line ${i}`),
+        truncated: false,
+      }),
       reboot: async () => {
         throw new CommandRefused('refused', 'a session is live');
       },
@@ -200,20 +272,75 @@ describe('central monitoring over NATS (real nats-server)', () => {
 
     expect(await sendCommand(monitoring, 'room-b', 'ping', {})).toMatchObject({ ok: true, result: { uptimeS: 12 } });
     const startsAt = new Date(Date.now() + 86_400_000);
-    const schedule = { sessions: [{ fleetId: 'tinh-1', revision: 1, kind: 'periodic' as const, title: 'Tiếp công dân định kỳ', chairSite: { name: 'UBND tỉnh' }, startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 3_600_000).toISOString() }] };
-    expect(await sendCommand(monitoring, 'room-b', 'push-schedule', schedule)).toMatchObject({ ok: true, result: { created: 1 } });
-    expect(await sendCommand(monitoring, 'room-b', 'recent-logs', { lines: 3 })).toMatchObject({ ok: true, result: { lines: ['line 0', 'line 1', 'line 2'] } });
-    expect(await sendCommand(monitoring, 'room-b', 'reboot', { reason: 'cập nhật' })).toMatchObject({ ok: false, error: { code: 'refused', message: 'a session is live' } });
-    expect(await sendCommand(monitoring, 'room-b', 'run-readiness', {})).toMatchObject({ ok: false, error: { code: 'busy' } });
+    const schedule = {
+      sessions: [
+        {
+          fleetId: 'tinh-1',
+          revision: 1,
+          kind: 'periodic' as const,
+          title: 'Tiếp công dân định kỳ',
+          chairSite: { name: 'UBND tỉnh' },
+          startsAt: startsAt.toISOString(),
+          endsAt: new Date(startsAt.getTime() + 3_600_000).toISOString(),
+        },
+      ],
+    };
+    expect(await sendCommand(monitoring, 'room-b', 'push-schedule', schedule)).toMatchObject({
+      ok: true,
+      result: { created: 1 },
+    });
+    expect(await sendCommand(monitoring, 'room-b', 'recent-logs', { lines: 3 })).toMatchObject({
+      ok: true,
+      result: { lines: ['line 0', 'line 1', 'line 2'] },
+    });
+    expect(await sendCommand(monitoring, 'room-b', 'reboot', { reason: 'cập nhật' })).toMatchObject({
+      ok: false,
+      error: { code: 'refused', message: 'a session is live' },
+    });
+    expect(await sendCommand(monitoring, 'room-b', 'run-readiness', {})).toMatchObject({
+      ok: false,
+      error: { code: 'busy' },
+    });
 
     // Straight on the wire, past the typed sender: garbage, an unknown field, a future version, an unknown command.
-    const raw = async (subject: string, payload: string) => JSON.parse(new TextDecoder().decode((await monitoring.request(subject, payload, { timeout: 5000 })).data));
-    expect(await raw(subjects.command('room-b', 'ping'), 'not json')).toMatchObject({ v: 1, id: null, ok: false, error: { code: 'malformed' } });
-    expect(await raw(subjects.command('room-b', 'ping'), '{"v":1,"id":"r1","args":{"force":true}}')).toMatchObject({ id: 'r1', ok: false, error: { code: 'malformed', message: expect.stringContaining('force') } });
-    expect(await raw(subjects.command('room-b', 'ping'), '{"v":2,"id":"r2","args":{}}')).toMatchObject({ id: 'r2', ok: false, error: { code: 'unsupported-version', message: expect.stringContaining('version 2 is not supported') } });
-    expect(await raw('diemcau.v1.cmd.room-b.format-disk', '{"v":1,"id":"r3","args":{}}')).toMatchObject({ id: 'r3', ok: false, error: { code: 'unknown-command' } });
-    expect(await raw(subjects.command('room-b', 'push-schedule'), JSON.stringify({ v: 1, id: 'r4', args: { sessions: [], pad: 'x'.repeat(70_000) } }))).toMatchObject({ id: null, ok: false, error: { code: 'too-large' } });
-    expect(refused).toEqual(['refused', 'busy', 'malformed', 'malformed', 'unsupported-version', 'unknown-command', 'too-large']);
+    const raw = async (subject: string, payload: string) =>
+      JSON.parse(new TextDecoder().decode((await monitoring.request(subject, payload, { timeout: 5000 })).data));
+    expect(await raw(subjects.command('room-b', 'ping'), 'not json')).toMatchObject({
+      v: 1,
+      id: null,
+      ok: false,
+      error: { code: 'malformed' },
+    });
+    expect(await raw(subjects.command('room-b', 'ping'), '{"v":1,"id":"r1","args":{"force":true}}')).toMatchObject({
+      id: 'r1',
+      ok: false,
+      error: { code: 'malformed', message: expect.stringContaining('force') },
+    });
+    expect(await raw(subjects.command('room-b', 'ping'), '{"v":2,"id":"r2","args":{}}')).toMatchObject({
+      id: 'r2',
+      ok: false,
+      error: { code: 'unsupported-version', message: expect.stringContaining('version 2 is not supported') },
+    });
+    expect(await raw('diemcau.v1.cmd.room-b.format-disk', '{"v":1,"id":"r3","args":{}}')).toMatchObject({
+      id: 'r3',
+      ok: false,
+      error: { code: 'unknown-command' },
+    });
+    expect(
+      await raw(
+        subjects.command('room-b', 'push-schedule'),
+        JSON.stringify({ v: 1, id: 'r4', args: { sessions: [], pad: 'x'.repeat(70_000) } }),
+      ),
+    ).toMatchObject({ id: null, ok: false, error: { code: 'too-large' } });
+    expect(refused).toEqual([
+      'refused',
+      'busy',
+      'malformed',
+      'malformed',
+      'unsupported-version',
+      'unknown-command',
+      'too-large',
+    ]);
 
     // A room that is not connected: told at once, not after a timeout.
     await expect(sendCommand(monitoring, 'room-a', 'ping', {}, 2000)).rejects.toBeInstanceOf(RoomOffline);
@@ -232,14 +359,28 @@ describe('central monitoring over NATS (real nats-server)', () => {
       return startNatsServer({ configFile: join(dir, name, 'nats-server.conf') });
     };
     const otherCa = await createCa(join(dir, 'impostor'), 'Impostor CA');
-    const impostor = await serverWith('impostor', await createServerCertificate(join(dir, 'impostor'), otherCa, ['localhost', '127.0.0.1']));
-    const misnamed = await serverWith('misnamed', await createServerCertificate(join(dir, 'misnamed'), { certFile: layout.caFile, keyFile: layout.caKeyFile }, ['central.example.vn']));
+    const impostor = await serverWith(
+      'impostor',
+      await createServerCertificate(join(dir, 'impostor'), otherCa, ['localhost', '127.0.0.1']),
+    );
+    const misnamed = await serverWith(
+      'misnamed',
+      await createServerCertificate(join(dir, 'misnamed'), { certFile: layout.caFile, keyFile: layout.caKeyFile }, [
+        'central.example.vn',
+      ]),
+    );
     try {
       const at = (s: RunningNatsServer) => `wss://127.0.0.1:${s.websocketPort}`;
-      await expect(connectRoom({ servers: at(impostor), credential: { roomId: 'room-a', user }, caFile: layout.caFile })).rejects.toThrow(/certificate/i);
+      await expect(
+        connectRoom({ servers: at(impostor), credential: { roomId: 'room-a', user }, caFile: layout.caFile }),
+      ).rejects.toThrow(/certificate/i);
       // Without a CA file the system's CAs apply, and they do not know a private CA either.
-      await expect(connectRoom({ servers: at(impostor), credential: { roomId: 'room-a', user } })).rejects.toThrow(/certificate/i);
-      await expect(connectRoom({ servers: at(misnamed), credential: { roomId: 'room-a', user }, caFile: layout.caFile })).rejects.toThrow(/altnames|does not match/i);
+      await expect(connectRoom({ servers: at(impostor), credential: { roomId: 'room-a', user } })).rejects.toThrow(
+        /certificate/i,
+      );
+      await expect(
+        connectRoom({ servers: at(misnamed), credential: { roomId: 'room-a', user }, caFile: layout.caFile }),
+      ).rejects.toThrow(/altnames|does not match/i);
       // The genuine server, for contrast.
       const nc = await connectRoom({ servers: url, credential: { roomId: 'room-a', user }, caFile: layout.caFile });
       await nc.close();
@@ -251,7 +392,11 @@ describe('central monitoring over NATS (real nats-server)', () => {
 
   it('refuses ws:// to a host that is not this machine, before dialling', async () => {
     const user = await readUserCredential(layout.roomSeedFile('room-a'));
-    await expect(connectRoom({ servers: 'ws://central.example.vn:8080', credential: { roomId: 'room-a', user } })).rejects.toThrow(/not encrypted/);
-    await expect(connectRoom({ servers: 'nats://central.example.vn:4222', credential: { roomId: 'room-a', user } })).rejects.toThrow(/only wss/);
+    await expect(
+      connectRoom({ servers: 'ws://central.example.vn:8080', credential: { roomId: 'room-a', user } }),
+    ).rejects.toThrow(/not encrypted/);
+    await expect(
+      connectRoom({ servers: 'nats://central.example.vn:4222', credential: { roomId: 'room-a', user } }),
+    ).rejects.toThrow(/only wss/);
   });
 });

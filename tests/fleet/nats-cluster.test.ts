@@ -13,7 +13,8 @@ import { waitFor } from '../support/wait.js';
 
 const run = promisify(execFile);
 const json = { 'content-type': 'application/json' };
-const post = (url: string, body: unknown = {}) => fetch(url, { method: 'POST', headers: json, body: JSON.stringify(body) });
+const post = (url: string, body: unknown = {}) =>
+  fetch(url, { method: 'POST', headers: json, body: JSON.stringify(body) });
 
 /**
  * Central monitoring as a three-node JetStream cluster (scripts/central/cluster.ts), the real daemon in
@@ -42,7 +43,13 @@ describe('central NATS cluster', () => {
     const session = async (i: number) => {
       const now = Date.now();
       const { session } = await leader
-        .post('/schedule', { kind: 'ad-hoc', title: `Buổi tiếp ${i}`, chairSite: { name: 'UBND tỉnh' }, startsAt: new Date(now + 60_000).toISOString(), endsAt: new Date(now + 1_800_000).toISOString() })
+        .post('/schedule', {
+          kind: 'ad-hoc',
+          title: `Buổi tiếp ${i}`,
+          chairSite: { name: 'UBND tỉnh' },
+          startsAt: new Date(now + 60_000).toISOString(),
+          endsAt: new Date(now + 1_800_000).toISOString(),
+        })
         .then((r: any) => ('session' in r ? r : { session: r }));
       sessions.push(session.id);
       return session.id as string;
@@ -60,43 +67,71 @@ describe('central NATS cluster', () => {
     }
     expect((await post(`${daemon.kioskUrl}/api/readiness/run`)).status).toBeLessThan(300);
 
-    const second = await waitFor('the room on another node', async () => {
-      const node = await c.nodeOf();
-      return node !== undefined && node !== first ? node : undefined;
-    }, 60_000);
+    const second = await waitFor(
+      'the room on another node',
+      async () => {
+        const node = await c.nodeOf();
+        return node !== undefined && node !== first ? node : undefined;
+      },
+      60_000,
+    );
     expect(second).not.toBe(first);
-    const [readiness] = await waitFor('the readiness event', async () => {
-      const runs = await c.events('readiness').catch(() => []);
-      return runs.length ? runs : undefined;
-    }, 90_000);
+    const [readiness] = await waitFor(
+      'the readiness event',
+      async () => {
+        const runs = await c.events('readiness').catch(() => []);
+        return runs.length ? runs : undefined;
+      },
+      90_000,
+    );
 
     const events = await c.events();
-    const changes = events.filter((e) => e.topic === 'session').map((e) => [(e.data as any).change.sessionId, (e.data as any).change.to]);
-    expect(changes).toEqual(sessions.flatMap((id) => [[id, 'live'], [id, 'ending'], [id, 'closed']]));
+    const changes = events
+      .filter((e) => e.topic === 'session')
+      .map((e) => [(e.data as any).change.sessionId, (e.data as any).change.to]);
+    expect(changes).toEqual(
+      sessions.flatMap((id) => [
+        [id, 'live'],
+        [id, 'ending'],
+        [id, 'closed'],
+      ]),
+    );
     const seqs = events.map((e) => e.seq);
     expect(new Set(events.map((e) => e.msgId)).size).toBe(events.length);
     expect(events.every((e) => e.msgId === `sim-room:${e.seq}`)).toBe(true);
     // Contiguous and in order: nothing lost, nothing stored twice, across the node's death.
     expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => seqs[0]! + i));
 
-    const state = await waitFor('KV current after the failover', async () => {
-      const s = await c.state();
-      return s && s.lastReadiness?.runId === readiness!.data.id && s.live === null ? s : undefined;
-    }, 30_000);
+    const state = await waitFor(
+      'KV current after the failover',
+      async () => {
+        const s = await c.state();
+        return s && s.lastReadiness?.runId === readiness!.data.id && s.live === null ? s : undefined;
+      },
+      30_000,
+    );
     expect(state).toMatchObject({ live: null, lastReadiness: { kind: 'on-demand' } });
 
     // The killed node comes back on its own store and catches up from the two that kept going.
     await c.cluster.start(first);
     const lastSeq = events.at(-1)!.streamSeq;
-    const replica = await waitFor('the restarted node caught up', async () => {
-      const r = await c.replica(first, EVENTS_STREAM);
-      return r && r.lastSeq >= lastSeq ? r : undefined;
-    }, 60_000);
+    const replica = await waitFor(
+      'the restarted node caught up',
+      async () => {
+        const r = await c.replica(first, EVENTS_STREAM);
+        return r && r.lastSeq >= lastSeq ? r : undefined;
+      },
+      60_000,
+    );
     expect(replica).toMatchObject({ lastSeq, messages: events.length });
-    const kv = await waitFor('the bucket on the restarted node', async () => {
-      const r = await c.replica(first, 'KV_diemcau-rooms');
-      return r && r.messages >= 1 ? r : undefined;
-    }, 60_000);
+    const kv = await waitFor(
+      'the bucket on the restarted node',
+      async () => {
+        const r = await c.replica(first, 'KV_diemcau-rooms');
+        return r && r.messages >= 1 ? r : undefined;
+      },
+      60_000,
+    );
     expect(kv.messages).toBe(1);
   }, 240_000);
 });
@@ -120,7 +155,8 @@ describe('central folder for a cluster', () => {
     expect(n2).toMatch(/nats-route:\/\/route:[A-Za-z0-9_-]+@127\.0\.0\.1:16222/);
     expect(n2).not.toContain('127.0.0.1:16223"');
     expect((await stat(layout.routePasswordFile)).mode & 0o777).toBe(0o600);
-    const usage = (await run('openssl', ['x509', '-in', layout.routeCertFile, '-noout', '-ext', 'extendedKeyUsage'])).stdout;
+    const usage = (await run('openssl', ['x509', '-in', layout.routeCertFile, '-noout', '-ext', 'extendedKeyUsage']))
+      .stdout;
     expect(usage).toMatch(/TLS Web Server Authentication, TLS Web Client Authentication/);
     const secret = await readFile(layout.routePasswordFile, 'utf8');
 
@@ -134,7 +170,17 @@ describe('central folder for a cluster', () => {
 
   it('refuses a node whose host is not on the certificate (rooms could not verify it)', async () => {
     dir = await makeTempDir('central-cluster-dir');
-    const spec = { name: 'tinh', nodes: ['a', 'b', 'c'].map((name, i) => ({ name, host: `central-${i}.tinh.gov.vn`, websocketPort: 443, clusterPort: 6222 })) };
-    await expect(initCentral({ dir, rooms: [], cluster: spec, tlsHosts: ['central-0.tinh.gov.vn', 'central-1.tinh.gov.vn'] })).rejects.toThrow(/c \(central-2\.tinh\.gov\.vn\).*--tls-host/);
+    const spec = {
+      name: 'tinh',
+      nodes: ['a', 'b', 'c'].map((name, i) => ({
+        name,
+        host: `central-${i}.tinh.gov.vn`,
+        websocketPort: 443,
+        clusterPort: 6222,
+      })),
+    };
+    await expect(
+      initCentral({ dir, rooms: [], cluster: spec, tlsHosts: ['central-0.tinh.gov.vn', 'central-1.tinh.gov.vn'] }),
+    ).rejects.toThrow(/c \(central-2\.tinh\.gov\.vn\).*--tls-host/);
   });
 });

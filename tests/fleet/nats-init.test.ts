@@ -25,7 +25,9 @@ describe('central folder', () => {
     expect((await stat(first.layout.roomSeedFile('room-a'))).mode & 0o777).toBe(0o600);
     expect((await stat(first.layout.credentialsDir)).mode & 0o777).toBe(0o700);
     expect((await stat(first.layout.caKeyFile)).mode & 0o777).toBe(0o600);
-    expect((await readUserCredential(first.layout.roomSeedFile('room-a'))).publicKey).toBe(first.registry.rooms[0]!.publicKey);
+    expect((await readUserCredential(first.layout.roomSeedFile('room-a'))).publicKey).toBe(
+      first.registry.rooms[0]!.publicKey,
+    );
 
     // room-b's seed was handed to the room and removed here: its key stays registered.
     await rm(first.layout.roomSeedFile('room-b'));
@@ -40,7 +42,8 @@ describe('central folder', () => {
   });
 
   it('issues the server certificate for the names asked, and again when they change', async () => {
-    const sans = async (file: string) => (await run('openssl', ['x509', '-in', file, '-noout', '-ext', 'subjectAltName'])).stdout;
+    const sans = async (file: string) =>
+      (await run('openssl', ['x509', '-in', file, '-noout', '-ext', 'subjectAltName'])).stdout;
     const { layout } = await initCentral({ dir, rooms: [], tlsHosts: ['localhost', '127.0.0.1'] });
     expect(await sans(layout.certFile)).toMatch(/DNS:localhost, IP Address:127\.0\.0\.1/);
     await run('openssl', ['verify', '-CAfile', layout.caFile, layout.certFile]);

@@ -29,7 +29,10 @@ describe('nkey users on node:crypto', () => {
   it('answers a nonce the way nats.js does', () => {
     const theirs = createUser();
     const auth = nkeyAuthenticator(userFromSeed(text(theirs.getSeed())))('bm9uY2U');
-    expect(auth).toEqual({ nkey: theirs.getPublicKey(), sig: Buffer.from(theirs.sign(new TextEncoder().encode('bm9uY2U'))).toString('base64') });
+    expect(auth).toEqual({
+      nkey: theirs.getPublicKey(),
+      sig: Buffer.from(theirs.sign(new TextEncoder().encode('bm9uY2U'))).toString('base64'),
+    });
   });
 
   it('refuses what is not a user seed, saying what it is', () => {

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { websocketUrl } from '../../config/server-url.js';
 import { createAccount, createUser } from '@nats-io/nkeys';
-import { checkClusterSpec, loopbackCluster, peersOf, roomServerUrls, type ClusterSpec } from '../../scripts/central/cluster.js';
+import {
+  checkClusterSpec,
+  loopbackCluster,
+  peersOf,
+  roomServerUrls,
+  type ClusterSpec,
+} from '../../scripts/central/cluster.js';
 import { monitoringPermissions, roomPermissions } from '../../scripts/central/permissions.js';
 import { natsServerConfig, type CentralServerConfig } from '../../scripts/central/server-config.js';
 
@@ -22,7 +28,9 @@ const base = (): CentralServerConfig => ({
 describe('permissions', () => {
   it('a room publishes only under its own subjects and its own KV key, and hears only its commands and its inbox', () => {
     expect(roomPermissions('xa-an-binh')).toEqual({
-      publish: { allow: ['diemcau.v1.room.xa-an-binh.>', '$KV.diemcau-rooms.xa-an-binh', 'diemcau.v1.notary.xa-an-binh.receipt'] },
+      publish: {
+        allow: ['diemcau.v1.room.xa-an-binh.>', '$KV.diemcau-rooms.xa-an-binh', 'diemcau.v1.notary.xa-an-binh.receipt'],
+      },
       subscribe: { allow: ['diemcau.v1.cmd.xa-an-binh.>', '_INBOX.xa-an-binh.>'] },
       allow_responses: { max: 1, expires: '5m' },
     });
@@ -32,7 +40,16 @@ describe('permissions', () => {
     const { publish, subscribe } = monitoringPermissions();
     expect(subscribe.allow).toEqual(['>']);
     expect(publish.allow).toContain('diemcau.v1.cmd.>');
-    for (const forbidden of ['diemcau.v1.room.>', '$KV.diemcau-rooms.>', '$JS.API.>', '$JS.API.STREAM.CREATE.*', '$JS.API.STREAM.DELETE.*', '$JS.API.STREAM.PURGE.*', '$JS.API.STREAM.UPDATE.*', '>']) {
+    for (const forbidden of [
+      'diemcau.v1.room.>',
+      '$KV.diemcau-rooms.>',
+      '$JS.API.>',
+      '$JS.API.STREAM.CREATE.*',
+      '$JS.API.STREAM.DELETE.*',
+      '$JS.API.STREAM.PURGE.*',
+      '$JS.API.STREAM.UPDATE.*',
+      '>',
+    ]) {
       expect(publish.allow).not.toContain(forbidden);
     }
   });
@@ -43,11 +60,13 @@ describe('nats-server.conf', () => {
     const input = base();
     const conf = natsServerConfig(input);
     expect(conf).toContain('server_name: "tinh-test"');
-    expect(conf).toMatch(/websocket: \{\n  host: "0\.0\.0\.0"\n  port: 443\n  tls: \{\n    cert_file: "\/etc\/nats\/server\.pem"\n    key_file: "\/etc\/nats\/server\.key"\n  \}/);
-    expect(conf).toMatch(/accounts: \{\n  DIEMCAU: \{\n    jetstream: "enabled"\n    users: \[/);
+    expect(conf).toMatch(
+      /websocket: \{\n {2}host: "0\.0\.0\.0"\n {2}port: 443\n {2}tls: \{\n {4}cert_file: "\/etc\/nats\/server\.pem"\n {4}key_file: "\/etc\/nats\/server\.key"\n {2}\}/,
+    );
+    expect(conf).toMatch(/accounts: \{\n {2}DIEMCAU: \{\n {4}jetstream: "enabled"\n {4}users: \[/);
     expect(conf).toContain('store_dir: "/var/lib/nats"');
     expect(conf).toContain('max_payload: 262144');
-    expect(conf).toMatch(/handshake_timeout: "5s"\n  authorization: \{\n    timeout: 5\n  \}/);
+    expect(conf).toMatch(/handshake_timeout: "5s"\n {2}authorization: \{\n {4}timeout: 5\n {2}\}/);
     for (const room of input.rooms) expect(conf).toContain(`nkey: "${room.publicKey}"`);
     // `$KV…` stays quoted: unquoted, nats-server would read it as a variable.
     expect(conf).toContain('"$KV.diemcau-rooms.phuong-1"');
@@ -58,14 +77,34 @@ describe('nats-server.conf', () => {
   });
 
   it.each<[string, (c: CentralServerConfig) => void, RegExp]>([
-    ['a room listed twice', (c) => (c.rooms = [...c.rooms, { id: 'phuong-1', publicKey: key() }]), /room phuong-1 is listed twice/],
+    [
+      'a room listed twice',
+      (c) => (c.rooms = [...c.rooms, { id: 'phuong-1', publicKey: key() }]),
+      /room phuong-1 is listed twice/,
+    ],
     ['a room id that is a wildcard', (c) => (c.rooms = [...c.rooms, { id: '*', publicKey: key() }]), /room "\*"/],
     ['a room id with a dot', (c) => (c.rooms = [...c.rooms, { id: 'a.b', publicKey: key() }]), /room "a\.b"/],
-    ['two users with one key', (c) => (c.rooms = [...c.rooms, { id: 'phuong-2', publicKey: c.monitoring[0]!.publicKey }]), /same public key/],
-    ['an account key for a user', (c) => (c.rooms = [...c.rooms, { id: 'phuong-2', publicKey: createAccount().getPublicKey() }]), /not an nkey user public key/],
-    ['a key that is not a key', (c) => (c.rooms = [...c.rooms, { id: 'phuong-2', publicKey: 'UABC' }]), /not an nkey user public key/],
+    [
+      'two users with one key',
+      (c) => (c.rooms = [...c.rooms, { id: 'phuong-2', publicKey: c.monitoring[0]!.publicKey }]),
+      /same public key/,
+    ],
+    [
+      'an account key for a user',
+      (c) => (c.rooms = [...c.rooms, { id: 'phuong-2', publicKey: createAccount().getPublicKey() }]),
+      /not an nkey user public key/,
+    ],
+    [
+      'a key that is not a key',
+      (c) => (c.rooms = [...c.rooms, { id: 'phuong-2', publicKey: 'UABC' }]),
+      /not an nkey user public key/,
+    ],
     ['the plain listener off loopback', (c) => (c.client = { host: '0.0.0.0', port: 4222 }), /stays on loopback/],
-    ['the http monitoring endpoints off loopback', (c) => (c.http = { host: '10.0.0.5', port: 8222 }), /stay on loopback/],
+    [
+      'the http monitoring endpoints off loopback',
+      (c) => (c.http = { host: '10.0.0.5', port: 8222 }),
+      /stay on loopback/,
+    ],
     ['a path with a quote', (c) => (c.jetstream.storeDir = '/tmp/a"b'), /no quotes/],
     ['a lower-case account', (c) => (c.account = 'diemcau'), /account diemcau/],
   ])('refuses %s', (_name, change, error) => {
@@ -87,8 +126,14 @@ const node = (): NonNullable<CentralServerConfig['cluster']> => ({
 
 describe('cluster', () => {
   it('a node routes to every other node over mutual TLS with the route credential, and announces the name rooms dial', () => {
-    const conf = natsServerConfig({ ...base(), websocket: { ...base().websocket, advertise: 'central-1.tinh.gov.vn:443' }, cluster: node() });
-    expect(conf).toMatch(/cluster: \{\n  name: "tinh"\n  host: "10\.0\.0\.1"\n  port: 6222\n  authorization: \{\n    user: "route"\n    password: "abcdefghijklmnopqrstuvwxyz012345"/);
+    const conf = natsServerConfig({
+      ...base(),
+      websocket: { ...base().websocket, advertise: 'central-1.tinh.gov.vn:443' },
+      cluster: node(),
+    });
+    expect(conf).toMatch(
+      /cluster: \{\n {2}name: "tinh"\n {2}host: "10\.0\.0\.1"\n {2}port: 6222\n {2}authorization: \{\n {4}user: "route"\n {4}password: "abcdefghijklmnopqrstuvwxyz012345"/,
+    );
     expect(conf).toContain('ca_file: "/etc/nats/ca.pem"');
     expect(conf).toContain(`"nats-route://route:${password}@10.0.0.2:6222"`);
     expect(conf).toContain(`"nats-route://route:${password}@10.0.0.3:6222"`);
@@ -118,14 +163,28 @@ describe('cluster', () => {
     expect(() => checkClusterSpec(spec)).not.toThrow();
     expect(roomServerUrls(spec)).toEqual(['wss://127.0.0.1:8443', 'wss://127.0.0.1:8444', 'wss://127.0.0.1:8445']);
     expect(peersOf(spec, spec.nodes[1]!)).toEqual(['127.0.0.1:6222', '127.0.0.1:6224']);
-    expect(roomServerUrls({ name: 'x', nodes: [{ name: 'a', host: '::1', websocketPort: 1, clusterPort: 2 }] })).toEqual(['wss://[::1]:1']);
+    expect(
+      roomServerUrls({ name: 'x', nodes: [{ name: 'a', host: '::1', websocketPort: 1, clusterPort: 2 }] }),
+    ).toEqual(['wss://[::1]:1']);
   });
 
   it.each<[string, (s: ClusterSpec) => ClusterSpec, RegExp]>([
     ['two nodes (an R3 stream needs three)', (s) => ({ ...s, nodes: s.nodes.slice(0, 2) }), /at least 3 nodes/],
-    ['a node listed twice', (s) => ({ ...s, nodes: [...s.nodes, { ...s.nodes[0]!, websocketPort: 9000, clusterPort: 9001 }] }), /listed twice/],
-    ['two nodes on one port of one host', (s) => ({ ...s, nodes: s.nodes.map((n, i) => (i === 1 ? { ...n, clusterPort: 6222 } : n)) }), /127\.0\.0\.1:6222 is used twice/],
-    ['a port the server would pick', (s) => ({ ...s, nodes: s.nodes.map((n, i) => (i === 0 ? { ...n, websocketPort: -1 } : n)) }), /not a fixed port/],
+    [
+      'a node listed twice',
+      (s) => ({ ...s, nodes: [...s.nodes, { ...s.nodes[0]!, websocketPort: 9000, clusterPort: 9001 }] }),
+      /listed twice/,
+    ],
+    [
+      'two nodes on one port of one host',
+      (s) => ({ ...s, nodes: s.nodes.map((n, i) => (i === 1 ? { ...n, clusterPort: 6222 } : n)) }),
+      /127\.0\.0\.1:6222 is used twice/,
+    ],
+    [
+      'a port the server would pick',
+      (s) => ({ ...s, nodes: s.nodes.map((n, i) => (i === 0 ? { ...n, websocketPort: -1 } : n)) }),
+      /not a fixed port/,
+    ],
   ])('refuses a cluster with %s', (_name, change, error) => {
     expect(() => checkClusterSpec(change(loopbackCluster(3, { websocket: 8443, cluster: 6222 })))).toThrow(error);
   });

@@ -23,7 +23,11 @@ describe('fleet outbox (real SQLite)', () => {
     const first = await outbox.add('readiness', { id: 'run-1' });
     const second = await outbox.add('session', { state: 'live' });
     await outbox.add('power', { kind: 'on-battery' });
-    expect((await outbox.pending()).map((e) => [e.seq - first, e.topic])).toEqual([[0, 'readiness'], [1, 'session'], [2, 'power']]);
+    expect((await outbox.pending()).map((e) => [e.seq - first, e.topic])).toEqual([
+      [0, 'readiness'],
+      [1, 'session'],
+      [2, 'power'],
+    ]);
     expect(await outbox.pending(second)).toHaveLength(1);
     expect(await outbox.acknowledge(second)).toBe(2);
     await db.close();

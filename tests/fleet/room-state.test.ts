@@ -1,7 +1,12 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FleetOutbox } from '../../kiosk/fleet/outbox.js';
-import { nextSessionSlot, nextSessionState, type RunSlot, type SessionSlot } from '../../kiosk/fleet/room-state/next-session.js';
+import {
+  nextSessionSlot,
+  nextSessionState,
+  type RunSlot,
+  type SessionSlot,
+} from '../../kiosk/fleet/room-state/next-session.js';
 import { OpenAlerts } from '../../kiosk/fleet/room-state/open-alerts.js';
 import type { Database } from '../../kiosk/store/database.js';
 import { openStore } from '../../kiosk/store/open-store.js';
@@ -11,14 +16,28 @@ import { migrations } from '../../kiosk/database-schema.js';
 const H = 3_600_000;
 const NOW = Date.parse('2026-12-01T08:00:00+07:00');
 const at = (offsetMs: number) => new Date(NOW + offsetMs).toISOString();
-const slot = (id: string, startIn: number, state: SessionSlot['state'] = 'scheduled'): SessionSlot => ({ id, startsAt: at(startIn), endsAt: at(startIn + 2 * H), state });
-const run = (sessionId: string | null, kind: RunSlot['kind'], overall: RunSlot['overall'], startedAgo: number): RunSlot => ({ sessionId, kind, overall, startedAt: at(-startedAgo) });
+const slot = (id: string, startIn: number, state: SessionSlot['state'] = 'scheduled'): SessionSlot => ({
+  id,
+  startsAt: at(startIn),
+  endsAt: at(startIn + 2 * H),
+  state,
+});
+const run = (
+  sessionId: string | null,
+  kind: RunSlot['kind'],
+  overall: RunSlot['overall'],
+  startedAgo: number,
+): RunSlot => ({ sessionId, kind, overall, startedAt: at(-startedAgo) });
 
 describe('room state: the next session (pure)', () => {
   it.each([
     { case: 'no sessions', sessions: [], next: undefined },
     { case: 'the soonest upcoming one', sessions: [slot('b', 5 * H), slot('a', 3 * H)], next: 'a' },
-    { case: 'not a cancelled, live or closed one', sessions: [slot('x', 1 * H, 'aborted'), slot('y', -1 * H, 'live'), slot('z', -3 * H, 'closed'), slot('a', 3 * H)], next: 'a' },
+    {
+      case: 'not a cancelled, live or closed one',
+      sessions: [slot('x', 1 * H, 'aborted'), slot('y', -1 * H, 'live'), slot('z', -3 * H, 'closed'), slot('a', 3 * H)],
+      next: 'a',
+    },
     { case: 'a late one not started yet', sessions: [slot('late', -0.5 * H, 'ready'), slot('a', 3 * H)], next: 'late' },
     { case: 'not one whose end has passed', sessions: [slot('gone', -3 * H, 'scheduled')], next: undefined },
   ])('$case', ({ sessions, next }) => {
@@ -35,7 +54,11 @@ describe('room state: the next session (pure)', () => {
       run('other', 'two-hours', 'fail', 60_000),
     ];
     const state = nextSessionState(next, runs);
-    expect(state).toEqual({ sessionId: 's-1', startsAt: next.startsAt, readiness: { dayBefore: 'warn', twoHours: 'pass' } });
+    expect(state).toEqual({
+      sessionId: 's-1',
+      startsAt: next.startsAt,
+      readiness: { dayBefore: 'warn', twoHours: 'pass' },
+    });
     expect(Object.keys(state!)).toEqual(['sessionId', 'startsAt', 'readiness']);
     expect(nextSessionState(next, [])).toMatchObject({ readiness: { dayBefore: null, twoHours: null } });
     expect(nextSessionState(undefined, runs)).toBeNull();
@@ -65,7 +88,11 @@ describe('room state: open alerts and message ids (real SQLite)', () => {
 
   it('counts alerts raised and not cleared, idempotently, across a reopen', async () => {
     const alerts = new OpenAlerts(db);
-    const event = (seq: number, key: string, state: 'raised' | 'cleared') => ({ seq, at: at(seq), alert: { key, state } });
+    const event = (seq: number, key: string, state: 'raised' | 'cleared') => ({
+      seq,
+      at: at(seq),
+      alert: { key, state },
+    });
     await alerts.apply(event(1, 'power', 'raised'));
     await alerts.apply(event(2, 'disk', 'raised'));
     await alerts.apply(event(2, 'disk', 'raised'));

@@ -27,12 +27,16 @@ describe('fleet telemetry over NATS', () => {
 
   /** Every sample the server carried, each checked against the schema. */
   const samples = (): Telemetry[] =>
-    central.captured().filter((m) => m.subject === SUBJECT).map((m) => {
-      const parsed = parseTelemetry(m.data);
-      if (!parsed.ok) throw new Error(`a telemetry sample does not parse: ${parsed.error}\n${m.data}`);
-      return parsed.value;
-    });
-  const sampleAfter = (seq: number, test: (s: Telemetry) => boolean) => waitFor('a telemetry sample', () => samples().find((s) => s.seq > seq && test(s)), 30_000);
+    central
+      .captured()
+      .filter((m) => m.subject === SUBJECT)
+      .map((m) => {
+        const parsed = parseTelemetry(m.data);
+        if (!parsed.ok) throw new Error(`a telemetry sample does not parse: ${parsed.error}\n${m.data}`);
+        return parsed.value;
+      });
+  const sampleAfter = (seq: number, test: (s: Telemetry) => boolean) =>
+    waitFor('a telemetry sample', () => samples().find((s) => s.seq > seq && test(s)), 30_000);
 
   it('sends a full sample on connecting, then only what moved; a UPS on battery and a device lost show in the next samples', async () => {
     const dir = await daemons.folder('telemetry');
@@ -44,8 +48,19 @@ describe('fleet telemetry over NATS', () => {
     const first = await sampleAfter(0, (s) => s.devices?.ups === 'ok');
     // The first sample may have gone out before the UPS was read; the first with it is full either way (its connection made it so).
     const full = samples().find((s) => s.full)!;
-    expect(full).toMatchObject({ seq: 1, full: true, version: expect.any(String), ups: expect.any(Object), media: { stream: 'idle', fps: 0, bitrateKbps: 0, droppedFrames: 0 } });
-    expect(full.system).toMatchObject({ uptimeS: expect.any(Number), cpuPct: expect.any(Number), memUsedPct: expect.any(Number), memTotalMB: expect.any(Number) });
+    expect(full).toMatchObject({
+      seq: 1,
+      full: true,
+      version: expect.any(String),
+      ups: expect.any(Object),
+      media: { stream: 'idle', fps: 0, bitrateKbps: 0, droppedFrames: 0 },
+    });
+    expect(full.system).toMatchObject({
+      uptimeS: expect.any(Number),
+      cpuPct: expect.any(Number),
+      memUsedPct: expect.any(Number),
+      memTotalMB: expect.any(Number),
+    });
     expect(full.disks!.map((d) => d.mount)).toContain('/');
     expect(Object.keys(full.devices!).sort()).toEqual(['audio', 'camera', 'display', 'gpio', 'ptz', 'ups']);
 
@@ -66,7 +81,9 @@ describe('fleet telemetry over NATS', () => {
     expect(seqs).toEqual(seqs.map((_, i) => i + 1));
     // Between changes, most ticks send nothing: far fewer samples than seconds went by.
     const deltas = samples().filter((s) => !s.full);
-    expect(deltas.every((s) => Object.keys(s).filter((k) => !['v', 'at', 'seq', 'full'].includes(k)).length >= 1)).toBe(true);
+    expect(deltas.every((s) => Object.keys(s).filter((k) => !['v', 'at', 'seq', 'full'].includes(k)).length >= 1)).toBe(
+      true,
+    );
   }, 90_000);
 
   it('reports the encoder as measured while a session records (frames per second, bitrate), and 0 again once it ended', async () => {
@@ -99,17 +116,29 @@ describe('fleet telemetry over NATS', () => {
     try {
       const dir = await daemons.folder('telemetry');
       const config = writeTestConfig(dir, (c) => {
-        c.fleet = { ...central.fleetConfig(), servers: [`wss://127.0.0.1:${proxy.port}`], telemetry: { intervalSeconds: 1, fullEveryMinutes: 60 } };
+        c.fleet = {
+          ...central.fleetConfig(),
+          servers: [`wss://127.0.0.1:${proxy.port}`],
+          telemetry: { intervalSeconds: 1, fullEveryMinutes: 60 },
+        };
         c.hal.ups = { driver: 'nut', host: '127.0.0.1', port: ups!.port, upsName: 'sim', pollMs: 500 };
       });
       const daemon = await daemons.start(config);
       const first = await sampleAfter(0, (s) => s.full);
       const before = samples().length;
       proxy.cut();
-      await waitFor('the room reconnected', () => daemon.logs.filter((l) => l.msg === 'fleet link' && l.state === 'connected').length >= 2 || undefined, 30_000);
+      await waitFor(
+        'the room reconnected',
+        () => daemon.logs.filter((l) => l.msg === 'fleet link' && l.state === 'connected').length >= 2 || undefined,
+        30_000,
+      );
       const again = await sampleAfter(first.seq, (s) => s.full);
       expect(again.system).toBeDefined();
-      expect(samples().slice(0, before).filter((s) => s.full)).toHaveLength(1);
+      expect(
+        samples()
+          .slice(0, before)
+          .filter((s) => s.full),
+      ).toHaveLength(1);
       expect(proxy.counts().connections).toBe(2);
     } finally {
       await proxy.close();

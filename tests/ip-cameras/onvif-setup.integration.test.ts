@@ -26,7 +26,17 @@ describe('IP camera in the daemon: health, ONVIF set-up in the console, secrets'
     const config = writeTestConfig(dir, (c) => {
       c.log = { level: 'debug' };
       c.hal.ptz = { driver: 'onvif-emulated', passwordFile, onvifPort, rtspPort, clockOffsetMs: 7000, checkMs: 500 };
-      c.hal.camera = { driver: 'rtsp', url: `rtsp://127.0.0.1:${rtspPort}/main`, username: 'admin', passwordFile, width: 1280, height: 720, fps: 25, checkMs: 1000, probeTimeoutMs: 1000 };
+      c.hal.camera = {
+        driver: 'rtsp',
+        url: `rtsp://127.0.0.1:${rtspPort}/main`,
+        username: 'admin',
+        passwordFile,
+        width: 1280,
+        height: 720,
+        fps: 25,
+        checkMs: 1000,
+        probeTimeoutMs: 1000,
+      };
     });
     await addConsoleUser(config, 'kythuat', 'technician', 'Kỹ-thuật-viên-1');
     await addConsoleUser(config, 'xem', 'viewer', 'Người-xem-1');
@@ -39,19 +49,35 @@ describe('IP camera in the daemon: health, ONVIF set-up in the console, secrets'
       return result;
     };
 
-    const health = await waitFor('camera and PTZ ok', async () => {
-      const report = await call('get', '/health');
-      const byKind = Object.fromEntries(report.devices.map((d: { kind: string }) => [d.kind, d]));
-      return byKind.ptz?.status === 'ok' && byKind.camera?.status === 'ok' ? byKind : undefined;
-    }, 30_000, 250);
+    const health = await waitFor(
+      'camera and PTZ ok',
+      async () => {
+        const report = await call('get', '/health');
+        const byKind = Object.fromEntries(report.devices.map((d: { kind: string }) => [d.kind, d]));
+        return byKind.ptz?.status === 'ok' && byKind.camera?.status === 'ok' ? byKind : undefined;
+      },
+      30_000,
+      250,
+    );
     expect(health.ptz).toMatchObject({ driver: 'onvif-emulated', clock: { driftSeconds: 7 } });
     // The drift also reaches Prometheus, for rooms watched that way.
-    const metrics = await (await fetch(`${daemon.consoleUrl}/metrics`, { headers: { cookie: await consoleLogin(daemon.consoleUrl, 'kythuat', 'Kỹ-thuật-viên-1') } })).text();
+    const metrics = await (
+      await fetch(`${daemon.consoleUrl}/metrics`, {
+        headers: { cookie: await consoleLogin(daemon.consoleUrl, 'kythuat', 'Kỹ-thuật-viên-1') },
+      })
+    ).text();
     expect(metrics).toMatch(/^diemcau_device_clock_drift_seconds\{device="ptz"\} 7$/m);
 
     const { cameras } = await call('post', '/devices/onvif/discover', { timeoutMs: 1500 });
-    const emulated = cameras.find((c: { port: number; host: string }) => c.host === '127.0.0.1' && c.port === onvifPort);
-    expect(emulated).toMatchObject({ path: '/onvif/device_service', hardware: 'ONVIF-EMU-PTZ', name: 'Điểm Cầu', endpoint: expect.stringMatching(/^urn:uuid:/) });
+    const emulated = cameras.find(
+      (c: { port: number; host: string }) => c.host === '127.0.0.1' && c.port === onvifPort,
+    );
+    expect(emulated).toMatchObject({
+      path: '/onvif/device_service',
+      hardware: 'ONVIF-EMU-PTZ',
+      name: 'Điểm Cầu',
+      endpoint: expect.stringMatching(/^urn:uuid:/),
+    });
 
     const login = { xaddr: emulated.xaddr, username: 'admin', password: PASSWORD };
     const description = await call('post', '/devices/onvif/describe', login);
@@ -60,11 +86,29 @@ describe('IP camera in the daemon: health, ONVIF set-up in the console, secrets'
       ['profile-main', `rtsp://127.0.0.1:${rtspPort}/main`],
       ['profile-sub', `rtsp://127.0.0.1:${rtspPort}/sub`],
     ]);
-    await expect(tech.post('/devices/onvif/describe', { ...login, password: 'wrong-password' })).rejects.toThrow(/422.*onvif_not_authorized/);
+    await expect(tech.post('/devices/onvif/describe', { ...login, password: 'wrong-password' })).rejects.toThrow(
+      /422.*onvif_not_authorized/,
+    );
 
     const chosen = await call('post', '/devices/onvif/choose', { ...login, profileToken: 'profile-sub' });
-    expect(chosen.camera).toEqual({ driver: 'rtsp', url: `rtsp://127.0.0.1:${rtspPort}/sub`, username: 'admin', passwordFile: chosen.passwordFile, latencyMs: 200, width: 640, height: 360, fps: 15 });
-    expect(chosen.ptz).toMatchObject({ driver: 'onvif', host: '127.0.0.1', port: onvifPort, username: 'admin', passwordFile: chosen.passwordFile, profileToken: 'profile-sub' });
+    expect(chosen.camera).toEqual({
+      driver: 'rtsp',
+      url: `rtsp://127.0.0.1:${rtspPort}/sub`,
+      username: 'admin',
+      passwordFile: chosen.passwordFile,
+      latencyMs: 200,
+      width: 640,
+      height: 360,
+      fps: 15,
+    });
+    expect(chosen.ptz).toMatchObject({
+      driver: 'onvif',
+      host: '127.0.0.1',
+      port: onvifPort,
+      username: 'admin',
+      passwordFile: chosen.passwordFile,
+      profileToken: 'profile-sub',
+    });
     expect(chosen.passwordFile.startsWith(join(dir, 'data', 'secrets'))).toBe(true);
     expect(await readFile(chosen.passwordFile, 'utf8')).toBe(`${PASSWORD}\n`);
     expect((await stat(chosen.passwordFile)).mode & 0o777).toBe(0o600);

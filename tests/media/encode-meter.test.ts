@@ -3,7 +3,9 @@ import { EncodeMeter, parseIdentityStats } from '../../kiosk/media/encode-meter.
 
 describe('parseIdentityStats', () => {
   it('reads the counters from the string form the binding gives of the GstStructure', () => {
-    expect(parseIdentityStats('application/x-identity-stats, num-bytes=(guint64)123456, num-buffers=(guint64)42;')).toEqual({ bytes: 123456, buffers: 42 });
+    expect(
+      parseIdentityStats('application/x-identity-stats, num-bytes=(guint64)123456, num-buffers=(guint64)42;'),
+    ).toEqual({ bytes: 123456, buffers: 42 });
   });
   it('gives undefined for anything else', () => {
     expect(parseIdentityStats(undefined)).toBeUndefined();
@@ -15,8 +17,18 @@ describe('parseIdentityStats', () => {
 describe('EncodeMeter', () => {
   it('works out frame rate and bitrate over each window', () => {
     const meter = new EncodeMeter(30);
-    expect(meter.sample(0, { buffers: 1, bytes: 10_000 })).toEqual({ fps: 0, bitrateKbps: 0, frames: 1, droppedFrames: 0 });
-    expect(meter.sample(2000, { buffers: 61, bytes: 510_000 })).toEqual({ fps: 30, bitrateKbps: 2000, frames: 61, droppedFrames: 0 });
+    expect(meter.sample(0, { buffers: 1, bytes: 10_000 })).toEqual({
+      fps: 0,
+      bitrateKbps: 0,
+      frames: 1,
+      droppedFrames: 0,
+    });
+    expect(meter.sample(2000, { buffers: 61, bytes: 510_000 })).toEqual({
+      fps: 30,
+      bitrateKbps: 2000,
+      frames: 61,
+      droppedFrames: 0,
+    });
   });
 
   it('counts the frames the encoder fell short of real time, and keeps the worst', () => {
@@ -37,7 +49,12 @@ describe('EncodeMeter', () => {
     const meter = new EncodeMeter(30);
     meter.sample(0, { buffers: 1, bytes: 0 });
     meter.sample(10_000, { buffers: 100, bytes: 100 });
-    expect(meter.sample(11_000, { buffers: 5, bytes: 10 })).toEqual({ fps: 0, bitrateKbps: 0, frames: 5, droppedFrames: 0 });
+    expect(meter.sample(11_000, { buffers: 5, bytes: 10 })).toEqual({
+      fps: 0,
+      bitrateKbps: 0,
+      frames: 5,
+      droppedFrames: 0,
+    });
   });
 
   it('waits for the first frame before it expects any', () => {

@@ -22,7 +22,12 @@ export function testBus(): EventBus {
 }
 
 /** Resolves with the first event matching `predicate`, or rejects after `timeoutMs`. */
-export function nextEvent<K extends keyof AppEvents & string>(bus: EventBus, name: K, predicate: (...args: AppEvents[K]) => boolean = () => true, timeoutMs = 20_000): Promise<AppEvents[K]> {
+export function nextEvent<K extends keyof AppEvents & string>(
+  bus: EventBus,
+  name: K,
+  predicate: (...args: AppEvents[K]) => boolean = () => true,
+  timeoutMs = 20_000,
+): Promise<AppEvents[K]> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       off();
@@ -47,9 +52,17 @@ export interface Probe {
 }
 
 export async function ffprobe(path: string): Promise<Probe> {
-  const { stdout } = await run('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_type:format=duration', '-of', 'json', path], { timeout: 30_000 });
+  const { stdout } = await run(
+    'ffprobe',
+    ['-v', 'error', '-show_entries', 'stream=codec_type:format=duration', '-of', 'json', path],
+    { timeout: 30_000 },
+  );
   const json = JSON.parse(stdout) as { streams?: Array<{ codec_type: string }>; format?: { duration?: string } };
-  const packets = await run('ffprobe', ['-v', 'error', '-select_streams', 'v', '-show_entries', 'packet=pts_time,duration_time', '-of', 'csv=p=0', path], { timeout: 30_000, maxBuffer: 16 << 20 });
+  const packets = await run(
+    'ffprobe',
+    ['-v', 'error', '-select_streams', 'v', '-show_entries', 'packet=pts_time,duration_time', '-of', 'csv=p=0', path],
+    { timeout: 30_000, maxBuffer: 16 << 20 },
+  );
   // Segments keep the recording's timestamps: a file holds its last frame's end minus its first frame.
   let first = Number.POSITIVE_INFINITY;
   let end = 0;
@@ -64,7 +77,12 @@ export async function ffprobe(path: string): Promise<Probe> {
   }
   const videoSeconds = Number.isFinite(first) ? end - first : 0;
   const formatDuration = json.format?.duration ? Number(json.format.duration) : undefined;
-  return { streams: (json.streams ?? []).map((s) => s.codec_type), ...(formatDuration !== undefined && Number.isFinite(formatDuration) ? { formatDuration } : {}), videoSeconds, videoFrames };
+  return {
+    streams: (json.streams ?? []).map((s) => s.codec_type),
+    ...(formatDuration !== undefined && Number.isFinite(formatDuration) ? { formatDuration } : {}),
+    videoSeconds,
+    videoFrames,
+  };
 }
 
 export async function freeTcpPort(): Promise<number> {
@@ -77,7 +95,25 @@ export async function freeTcpPort(): Promise<number> {
 
 /** A camera the test can kill: raw video in GDP framing served over TCP by a separate gst-launch-1.0. */
 export function startTcpCamera(port: number, width = 320, height = 240, fps = 15): ChildProcess {
-  return spawn('gst-launch-1.0', ['-q', 'videotestsrc', 'is-live=true', 'pattern=ball', '!', `video/x-raw,format=I420,width=${width},height=${height},framerate=${fps}/1`, '!', 'gdppay', '!', 'tcpserversink', 'host=127.0.0.1', `port=${port}`, 'sync=false'], { stdio: 'ignore' });
+  return spawn(
+    'gst-launch-1.0',
+    [
+      '-q',
+      'videotestsrc',
+      'is-live=true',
+      'pattern=ball',
+      '!',
+      `video/x-raw,format=I420,width=${width},height=${height},framerate=${fps}/1`,
+      '!',
+      'gdppay',
+      '!',
+      'tcpserversink',
+      'host=127.0.0.1',
+      `port=${port}`,
+      'sync=false',
+    ],
+    { stdio: 'ignore' },
+  );
 }
 
 export async function killAndWait(child: ChildProcess | undefined, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {

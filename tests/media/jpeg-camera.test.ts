@@ -29,13 +29,33 @@ describe('a camera played from JPEG frames (jpeg-files)', () => {
     const frames = join(dir, 'frames');
     await mkdir(frames);
     // One second at 15 fps: a recording of several seconds only stays white if the frames loop.
-    await run('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'color=white:size=320x240:rate=15', '-frames:v', '15', '-q:v', '4', '-start_number', '0', join(frames, 'f-%03d.jpg')]);
+    await run('ffmpeg', [
+      '-v',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'color=white:size=320x240:rate=15',
+      '-frames:v',
+      '15',
+      '-q:v',
+      '4',
+      '-start_number',
+      '0',
+      join(frames, 'f-%03d.jpg'),
+    ]);
     const bus = testBus();
     const lost: string[] = [];
     bus.on('mediaSourceLost', ({ source, reason }) => lost.push(`${source}: ${reason}`));
     media = new MediaService({
-      plan: smallPlan({ camera: { kind: 'jpeg-files', location: join(frames, 'f-%03d.jpg'), width: 320, height: 240, fps: 15 }, remote: { kind: 'none' } }),
-      bus, logger: quietLogger(), workerLogLevel: 'silent', restartBackoff: { initialMs: 100, maxMs: 1000, factor: 2, jitter: 0 },
+      plan: smallPlan({
+        camera: { kind: 'jpeg-files', location: join(frames, 'f-%03d.jpg'), width: 320, height: 240, fps: 15 },
+        remote: { kind: 'none' },
+      }),
+      bus,
+      logger: quietLogger(),
+      workerLogLevel: 'silent',
+      restartBackoff: { initialMs: 100, maxMs: 1000, factor: 2, jitter: 0 },
     });
     await media.start();
     await media.startRecording({ recordingId: 'r-jpeg', dir, sessionLabel: 'S-1', startIndex: 0 });
@@ -47,7 +67,8 @@ describe('a camera played from JPEG frames (jpeg-files)', () => {
     await media.stopRecording({ deadlineMs: 10_000 });
     expect(lost).toEqual([]);
     let seconds = 0;
-    for (const f of (await readdir(dir)).filter((name) => name.endsWith('.mkv'))) seconds += (await ffprobe(join(dir, f))).videoSeconds;
+    for (const f of (await readdir(dir)).filter((name) => name.endsWith('.mkv')))
+      seconds += (await ffprobe(join(dir, f))).videoSeconds;
     expect(seconds).toBeGreaterThan(2);
   });
 });

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { cameraCapture, capturesFor, micCapture, remoteCapture } from '../../kiosk/media/pipelines/capture.js';
-import { chooseEncoder, encoderFragment, ImpossiblePlanError, keyframeInterval } from '../../kiosk/media/pipelines/encoder.js';
+import {
+  chooseEncoder,
+  encoderFragment,
+  ImpossiblePlanError,
+  keyframeInterval,
+} from '../../kiosk/media/pipelines/encoder.js';
 import { escapeMarkup, fraction, quote } from '../../kiosk/media/pipelines/launch.js';
 import { captionText, pipPosition, programLaunch } from '../../kiosk/media/pipelines/program.js';
 import { streamLaunch } from '../../kiosk/media/pipelines/stream.js';
@@ -9,7 +14,8 @@ import { parseConfig } from '../../config/load.js';
 import defaultConfig from '../../config/default.json' with { type: 'json' };
 import { smallPlan } from './plan-fixture.js';
 
-const NORMALISED = 'videoconvert ! videoscale ! videorate ! video/x-raw,format=I420,width=320,height=240,framerate=15/1,pixel-aspect-ratio=1/1 ! progressreport name=heartbeat update-freq=1 silent=true';
+const NORMALISED =
+  'videoconvert ! videoscale ! videorate ! video/x-raw,format=I420,width=320,height=240,framerate=15/1,pixel-aspect-ratio=1/1 ! progressreport name=heartbeat update-freq=1 silent=true';
 const TO_MIX = 'audioconvert ! audioresample ! audio/x-raw,format=S16LE,rate=48000,channels=2,layout=interleaved';
 
 describe('launch-string escaping', () => {
@@ -31,7 +37,11 @@ describe('launch-string escaping', () => {
   });
 
   it.each([
-    [30, '30/1'], [2, '2/1'], [0.5, '1/2'], [7.5, '15/2'], [0.25, '1/4'],
+    [30, '30/1'],
+    [2, '2/1'],
+    [0.5, '1/2'],
+    [7.5, '15/2'],
+    [0.25, '1/4'],
   ])('fraction(%d) = %s', (rate, expected) => {
     expect(fraction(rate)).toBe(expected);
   });
@@ -50,38 +60,78 @@ describe('launch-string escaping', () => {
 describe('capture pipelines', () => {
   const plan = smallPlan();
   it.each([
-    [{ kind: 'test', pattern: 'ball', width: 640, height: 480, fps: 30 } as const,
-      `videotestsrc is-live=true pattern=ball ! video/x-raw,width=640,height=480,framerate=30/1 ! ${NORMALISED} ! intervideosink channel=dc-camera`],
-    [{ kind: 'v4l2', device: '/dev/video0', format: 'mjpeg', width: 1920, height: 1080, fps: 30 } as const,
-      `v4l2src device="/dev/video0" ! image/jpeg,width=1920,height=1080,framerate=30/1 ! jpegdec ! ${NORMALISED} ! intervideosink channel=dc-camera`],
-    [{ kind: 'v4l2', device: '/dev/video2', format: 'raw', width: 640, height: 480, fps: 15 } as const,
-      `v4l2src device="/dev/video2" ! video/x-raw,width=640,height=480,framerate=15/1 ! ${NORMALISED} ! intervideosink channel=dc-camera`],
-    [{ kind: 'rtsp', url: 'rtsp://10.0.0.5:554/stream1', latencyMs: 200 } as const,
-      `rtspsrc name=camera-in location="rtsp://10.0.0.5:554/stream1" latency=200 ! application/x-rtp,media=video ! decodebin ! ${NORMALISED} ! intervideosink channel=dc-camera`],
-    [{ kind: 'jpeg-files', location: '/tmp/frames/f-%03d.jpg', width: 1920, height: 1080, fps: 30 } as const,
-      `multifilesrc location="/tmp/frames/f-%03d.jpg" loop=true caps="image/jpeg,width=1920,height=1080,framerate=30/1" ! jpegdec ! ${NORMALISED} ! intervideosink channel=dc-camera`],
-    [{ kind: 'tcp-gdp', host: '127.0.0.1', port: 5000 } as const,
-      `tcpclientsrc host="127.0.0.1" port=5000 ! gdpdepay ! ${NORMALISED} ! intervideosink channel=dc-camera`],
+    [
+      { kind: 'test', pattern: 'ball', width: 640, height: 480, fps: 30 } as const,
+      `videotestsrc is-live=true pattern=ball ! video/x-raw,width=640,height=480,framerate=30/1 ! ${NORMALISED} ! intervideosink channel=dc-camera`,
+    ],
+    [
+      { kind: 'v4l2', device: '/dev/video0', format: 'mjpeg', width: 1920, height: 1080, fps: 30 } as const,
+      `v4l2src device="/dev/video0" ! image/jpeg,width=1920,height=1080,framerate=30/1 ! jpegdec ! ${NORMALISED} ! intervideosink channel=dc-camera`,
+    ],
+    [
+      { kind: 'v4l2', device: '/dev/video2', format: 'raw', width: 640, height: 480, fps: 15 } as const,
+      `v4l2src device="/dev/video2" ! video/x-raw,width=640,height=480,framerate=15/1 ! ${NORMALISED} ! intervideosink channel=dc-camera`,
+    ],
+    [
+      { kind: 'rtsp', url: 'rtsp://10.0.0.5:554/stream1', latencyMs: 200 } as const,
+      `rtspsrc name=camera-in location="rtsp://10.0.0.5:554/stream1" latency=200 ! application/x-rtp,media=video ! decodebin ! ${NORMALISED} ! intervideosink channel=dc-camera`,
+    ],
+    [
+      { kind: 'jpeg-files', location: '/tmp/frames/f-%03d.jpg', width: 1920, height: 1080, fps: 30 } as const,
+      `multifilesrc location="/tmp/frames/f-%03d.jpg" loop=true caps="image/jpeg,width=1920,height=1080,framerate=30/1" ! jpegdec ! ${NORMALISED} ! intervideosink channel=dc-camera`,
+    ],
+    [
+      { kind: 'tcp-gdp', host: '127.0.0.1', port: 5000 } as const,
+      `tcpclientsrc host="127.0.0.1" port=5000 ! gdpdepay ! ${NORMALISED} ! intervideosink channel=dc-camera`,
+    ],
   ])('camera %o', (camera, expected) => {
     expect(cameraCapture(camera, plan)).toEqual({ role: 'camera', launch: expected });
   });
 
   it('an IP camera with a login: the user in the launch string, the password only as a file to read', () => {
-    const spec = cameraCapture({ kind: 'rtsp', url: 'rtsp://10.0.0.5:554/main', latencyMs: 200, username: 'admin', passwordFile: '/var/lib/diemcau/secrets/cam.password' }, plan);
-    expect(spec.launch).toContain('rtspsrc name=camera-in location="rtsp://10.0.0.5:554/main" latency=200 user-id="admin" ! ');
-    expect(spec.secret).toEqual({ element: 'camera-in', property: 'user-pw', file: '/var/lib/diemcau/secrets/cam.password' });
+    const spec = cameraCapture(
+      {
+        kind: 'rtsp',
+        url: 'rtsp://10.0.0.5:554/main',
+        latencyMs: 200,
+        username: 'admin',
+        passwordFile: '/var/lib/diemcau/secrets/cam.password',
+      },
+      plan,
+    );
+    expect(spec.launch).toContain(
+      'rtspsrc name=camera-in location="rtsp://10.0.0.5:554/main" latency=200 user-id="admin" ! ',
+    );
+    expect(spec.secret).toEqual({
+      element: 'camera-in',
+      property: 'user-pw',
+      file: '/var/lib/diemcau/secrets/cam.password',
+    });
   });
 
   it.each([
-    [{ kind: 'test', toneHz: 440, channels: 1, sampleRate: 48000 } as const, 'audiotestsrc is-live=true wave=sine freq=440 volume=0.3 ! audio/x-raw,rate=48000,channels=1'],
-    [{ kind: 'alsa', device: 'hw:1,0', channels: 2, sampleRate: 44100 } as const, 'alsasrc device="hw:1,0" ! audio/x-raw,rate=44100,channels=2'],
+    [
+      { kind: 'test', toneHz: 440, channels: 1, sampleRate: 48000 } as const,
+      'audiotestsrc is-live=true wave=sine freq=440 volume=0.3 ! audio/x-raw,rate=48000,channels=1',
+    ],
+    [
+      { kind: 'alsa', device: 'hw:1,0', channels: 2, sampleRate: 44100 } as const,
+      'alsasrc device="hw:1,0" ! audio/x-raw,rate=44100,channels=2',
+    ],
     [{ kind: 'pulse', channels: 1, sampleRate: 16000 } as const, 'pulsesrc ! audio/x-raw,rate=16000,channels=1'],
-    [{ kind: 'pulse', device: 'alsa_input.usb-mic', channels: 1, sampleRate: 48000 } as const, 'pulsesrc device="alsa_input.usb-mic" ! audio/x-raw,rate=48000,channels=1'],
+    [
+      { kind: 'pulse', device: 'alsa_input.usb-mic', channels: 1, sampleRate: 48000 } as const,
+      'pulsesrc device="alsa_input.usb-mic" ! audio/x-raw,rate=48000,channels=1',
+    ],
   ])('microphone %o', (mic, source) => {
-    expect(micCapture(mic)).toEqual({ role: 'mic', launch: `${source} ! ${TO_MIX} ! progressreport name=heartbeat update-freq=1 silent=true ! interaudiosink channel=dc-mic` });
+    expect(micCapture(mic)).toEqual({
+      role: 'mic',
+      launch: `${source} ! ${TO_MIX} ! progressreport name=heartbeat update-freq=1 silent=true ! interaudiosink channel=dc-mic`,
+    });
   });
 
-  const pipVideo = 'videoconvert ! videoscale ! videorate ! video/x-raw,format=I420,width=96,height=72,framerate=15/1,pixel-aspect-ratio=1/1 ! progressreport name=heartbeat update-freq=1 silent=true ! intervideosink channel=dc-remote-video';
+  const pipVideo =
+    'videoconvert ! videoscale ! videorate ! video/x-raw,format=I420,width=96,height=72,framerate=15/1,pixel-aspect-ratio=1/1 ! progressreport name=heartbeat update-freq=1 silent=true ! intervideosink channel=dc-remote-video';
   const pipAudio = `${TO_MIX} ! interaudiosink channel=dc-remote-audio`;
 
   it('remote test stream stands in for the chairing site', () => {
@@ -92,7 +142,15 @@ describe('capture pipelines', () => {
   });
 
   it('remote SRT feed: decoded, passphrase from its file, never in the launch string', () => {
-    const spec = remoteCapture({ kind: 'srt', url: 'srt://mcu.example:9000?mode=caller', passphraseFile: '/etc/diemcau/srt.key', latencyMs: 300 }, plan);
+    const spec = remoteCapture(
+      {
+        kind: 'srt',
+        url: 'srt://mcu.example:9000?mode=caller',
+        passphraseFile: '/etc/diemcau/srt.key',
+        latencyMs: 300,
+      },
+      plan,
+    );
     expect(spec).toEqual({
       role: 'remote',
       launch: `srtsrc name=remote-in uri="srt://mcu.example:9000?mode=caller" latency=300 ! decodebin name=remote-decode\nremote-decode. ! video/x-raw ! queue ! ${pipVideo}\nremote-decode. ! audio/x-raw ! queue ! ${pipAudio}`,
@@ -103,7 +161,9 @@ describe('capture pipelines', () => {
   it.each([
     [{ kind: 'rtmp', url: 'rtmp://mcu/live/x' } as const, 'rtmp2src name=remote-in location="rtmp://mcu/live/x"'],
   ])('remote %o', (remote, source) => {
-    expect(remoteCapture(remote, plan)?.launch).toBe(`${source} ! decodebin name=remote-decode\nremote-decode. ! video/x-raw ! queue ! ${pipVideo}\nremote-decode. ! audio/x-raw ! queue ! ${pipAudio}`);
+    expect(remoteCapture(remote, plan)?.launch).toBe(
+      `${source} ! decodebin name=remote-decode\nremote-decode. ! video/x-raw ! queue ! ${pipVideo}\nremote-decode. ! audio/x-raw ! queue ! ${pipAudio}`,
+    );
   });
 
   it('an RTSP remote feed: each RTP stream decoded on its own (one decodebin takes only the first pad)', () => {
@@ -123,16 +183,29 @@ describe('capture pipelines', () => {
 describe('encoders', () => {
   const plan = smallPlan({ video: { width: 1920, height: 1080, fps: 30, bitrateKbps: 4000, keyframeSeconds: 1 } });
   it.each([
-    ['x264', 'videoconvert ! x264enc name=video-encoder speed-preset=ultrafast tune=zerolatency bitrate=4000 key-int-max=30'],
-    ['v4l2h264', 'videoconvert ! v4l2h264enc name=video-encoder extra-controls="controls,video_bitrate=4000000,h264_i_frame_period=30" ! video/x-h264,level=(string)4'],
+    [
+      'x264',
+      'videoconvert ! x264enc name=video-encoder speed-preset=ultrafast tune=zerolatency bitrate=4000 key-int-max=30',
+    ],
+    [
+      'v4l2h264',
+      'videoconvert ! v4l2h264enc name=video-encoder extra-controls="controls,video_bitrate=4000000,h264_i_frame_period=30" ! video/x-h264,level=(string)4',
+    ],
     ['vaapih264', 'vaapipostproc ! vaapih264enc name=video-encoder bitrate=4000 keyframe-period=30'],
-    ['nvv4l2h264', 'nvvidconv ! nvv4l2h264enc name=video-encoder bitrate=4000000 iframeinterval=30 insert-sps-pps=true'],
+    [
+      'nvv4l2h264',
+      'nvvidconv ! nvv4l2h264enc name=video-encoder bitrate=4000000 iframeinterval=30 insert-sps-pps=true',
+    ],
   ] as const)('%s', (encoder, expected) => {
     expect(encoderFragment(encoder, plan)).toBe(expected);
   });
 
   it('keyframe interval follows fps × keyframeSeconds', () => {
-    expect(keyframeInterval(smallPlan({ video: { width: 320, height: 240, fps: 25, bitrateKbps: 300, keyframeSeconds: 0.5 } }))).toBe(13);
+    expect(
+      keyframeInterval(
+        smallPlan({ video: { width: 320, height: 240, fps: 25, bitrateKbps: 300, keyframeSeconds: 0.5 } }),
+      ),
+    ).toBe(13);
   });
 
   it.each([
@@ -145,14 +218,20 @@ describe('encoders', () => {
   });
 
   it('a named encoder that is missing is an error naming the element', () => {
-    expect(() => chooseEncoder('vaapih264', new Set(['x264enc']))).toThrow(/media.encoder is vaapih264 but GStreamer element vaapih264enc is not installed/);
+    expect(() => chooseEncoder('vaapih264', new Set(['x264enc']))).toThrow(
+      /media.encoder is vaapih264 but GStreamer element vaapih264enc is not installed/,
+    );
     expect(() => chooseEncoder('auto', new Set())).toThrow(ImpossiblePlanError);
   });
 });
 
 describe('program', () => {
   it('the whole program of a small plan, exactly', () => {
-    const launch = programLaunch(smallPlan({ roomName: 'Phòng "A" & B' }), { encoder: 'x264', location: '/rec/r1-%05d.mkv', sessionLabel: 'S-1' });
+    const launch = programLaunch(smallPlan({ roomName: 'Phòng "A" & B' }), {
+      encoder: 'x264',
+      location: '/rec/r1-%05d.mkv',
+      sessionLabel: 'S-1',
+    });
     const raw = 'video/x-raw,format=I420,width=320,height=240,framerate=15/1,pixel-aspect-ratio=1/1';
     const pip = 'video/x-raw,format=I420,width=96,height=72,framerate=15/1,pixel-aspect-ratio=1/1';
     const mix = 'audio/x-raw,format=S16LE,rate=48000,channels=2,layout=interleaved';
@@ -172,7 +251,14 @@ describe('program', () => {
   });
 
   it('no remote: no compositor and no remote audio; MPEG-TS recorder; UDP stream straight out', () => {
-    const launch = programLaunch(smallPlan({ remote: { kind: 'none' }, recording: { segmentSeconds: 60, container: 'mpegts', minFreeMegabytes: 0 }, stream: { kind: 'udp', host: '127.0.0.1', port: 5004 } }), { encoder: 'x264', location: '/rec/r-%05d.ts', sessionLabel: '' });
+    const launch = programLaunch(
+      smallPlan({
+        remote: { kind: 'none' },
+        recording: { segmentSeconds: 60, container: 'mpegts', minFreeMegabytes: 0 },
+        stream: { kind: 'udp', host: '127.0.0.1', port: 5004 },
+      }),
+      { encoder: 'x264', location: '/rec/r-%05d.ts', sessionLabel: '' },
+    );
     expect(launch).not.toContain('compositor');
     expect(launch).not.toContain('dc-remote');
     expect(launch).toContain('textoverlay name=caption text="Phòng tiếp công dân" ');
@@ -186,7 +272,12 @@ describe('program', () => {
   });
 
   it('SRT/RTMP streams leave through the local hop port', () => {
-    const launch = programLaunch(smallPlan({ stream: { kind: 'rtmp', url: 'rtmp://x/y' } }), { encoder: 'x264', location: '/r/%05d.mkv', sessionLabel: 's', streamHopPort: 41000 });
+    const launch = programLaunch(smallPlan({ stream: { kind: 'rtmp', url: 'rtmp://x/y' } }), {
+      encoder: 'x264',
+      location: '/r/%05d.mkv',
+      sessionLabel: 's',
+      streamHopPort: 41000,
+    });
     expect(launch).toContain('udpsink host="127.0.0.1" port=41000 sync=false async=false');
   });
 
@@ -201,20 +292,37 @@ describe('program', () => {
   });
 
   it.each([
-    [smallPlan({ video: { width: 321, height: 240, fps: 15, bitrateKbps: 300, keyframeSeconds: 1 } }), {}, /must have even width and height/],
-    [smallPlan({ video: { width: 320, height: 240, fps: 5, bitrateKbps: 300, keyframeSeconds: 0.1 } }), {}, /shorter than one frame/],
+    [
+      smallPlan({ video: { width: 321, height: 240, fps: 15, bitrateKbps: 300, keyframeSeconds: 1 } }),
+      {},
+      /must have even width and height/,
+    ],
+    [
+      smallPlan({ video: { width: 320, height: 240, fps: 5, bitrateKbps: 300, keyframeSeconds: 0.1 } }),
+      {},
+      /shorter than one frame/,
+    ],
     [smallPlan({ preview: { fps: 2, width: 640 } }), {}, /preview.width 640 is wider than the program/],
     [smallPlan(), { location: '/rec/no-index.mkv' }, /needs a %05d index/],
-    [smallPlan({ stream: { kind: 'srt', url: 'srt://x:1', passphraseFile: '/k', latencyMs: 200 } }), {}, /needs a local hop port/],
+    [
+      smallPlan({ stream: { kind: 'srt', url: 'srt://x:1', passphraseFile: '/k', latencyMs: 200 } }),
+      {},
+      /needs a local hop port/,
+    ],
   ])('impossible plan %#', (plan, options, message) => {
-    expect(() => programLaunch(plan, { encoder: 'x264', location: '/rec/r-%05d.mkv', sessionLabel: '', ...options })).toThrow(message);
+    expect(() =>
+      programLaunch(plan, { encoder: 'x264', location: '/rec/r-%05d.mkv', sessionLabel: '', ...options }),
+    ).toThrow(message);
   });
 });
 
 describe('stream pipeline', () => {
-  const hop = 'udpsrc address=127.0.0.1 port=41000 caps="video/mpegts,systemstream=(boolean)true,packetsize=(int)188" ! queue leaky=downstream max-size-buffers=0 max-size-bytes=0 max-size-time=2000000000';
+  const hop =
+    'udpsrc address=127.0.0.1 port=41000 caps="video/mpegts,systemstream=(boolean)true,packetsize=(int)188" ! queue leaky=downstream max-size-buffers=0 max-size-bytes=0 max-size-time=2000000000';
   it('SRT with encryption; the passphrase is set from its file', () => {
-    expect(streamLaunch({ kind: 'srt', url: 'srt://hub:9000', passphraseFile: '/etc/k', latencyMs: 250 }, 41000)).toEqual({
+    expect(
+      streamLaunch({ kind: 'srt', url: 'srt://hub:9000', passphraseFile: '/etc/k', latencyMs: 250 }, 41000),
+    ).toEqual({
       launch: `${hop} ! srtsink name=stream-out uri="srt://hub:9000" latency=250 pbkeylen=32 wait-for-connection=false sync=false`,
       secret: { element: 'stream-out', property: 'passphrase', file: '/etc/k' },
     });
@@ -244,11 +352,28 @@ describe('plan from config', () => {
   });
 
   it('a simulated camera with JPEG frames plays them as an MJPEG camera', () => {
-    const config = parseConfig({ ...defaultConfig, hal: { ...defaultConfig.hal, camera: { driver: 'sim', frames: '/data/sim/f-%03d.jpg', width: 1920, height: 1080, fps: 30 } } });
-    expect(planFromConfig(config).camera).toEqual({ kind: 'jpeg-files', location: '/data/sim/f-%03d.jpg', width: 1920, height: 1080, fps: 30 });
+    const config = parseConfig({
+      ...defaultConfig,
+      hal: {
+        ...defaultConfig.hal,
+        camera: { driver: 'sim', frames: '/data/sim/f-%03d.jpg', width: 1920, height: 1080, fps: 30 },
+      },
+    });
+    expect(planFromConfig(config).camera).toEqual({
+      kind: 'jpeg-files',
+      location: '/data/sim/f-%03d.jpg',
+      width: 1920,
+      height: 1080,
+      fps: 30,
+    });
   });
 
   it('refuses frames without an index, which would loop one picture', () => {
-    expect(() => parseConfig({ ...defaultConfig, hal: { ...defaultConfig.hal, camera: { driver: 'sim', frames: '/data/sim/still.jpg' } } })).toThrow(/frame index/);
+    expect(() =>
+      parseConfig({
+        ...defaultConfig,
+        hal: { ...defaultConfig.hal, camera: { driver: 'sim', frames: '/data/sim/still.jpg' } },
+      }),
+    ).toThrow(/frame index/);
   });
 });

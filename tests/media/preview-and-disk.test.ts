@@ -39,7 +39,12 @@ describe('media engine: what the screens show, and a disk that fills', () => {
     const { media: engine } = await start(smallPlan());
     expect(engine.preview()).toBeUndefined();
     await engine.startRecording({ recordingId: 'preview', dir: join(dir!, 'preview'), startIndex: 0 });
-    await waitFor('a preview frame and levels', () => engine.preview() !== undefined && engine.levels() !== undefined, 20_000, 100);
+    await waitFor(
+      'a preview frame and levels',
+      () => engine.preview() !== undefined && engine.levels() !== undefined,
+      20_000,
+      100,
+    );
     const jpeg = Buffer.from(engine.preview()!.jpeg);
     expect(jpeg.subarray(0, 3).toString('hex')).toBe('ffd8ff');
     // The sim microphone is a 440 Hz tone at half scale: about -9 dBFS RMS.
@@ -50,7 +55,13 @@ describe('media engine: what the screens show, and a disk that fills', () => {
 
   // minFreeMegabytes far above what any disk here has: the worker sees the disk as critically full at once.
   it('reports a disk about to fill and finalizes what it recorded instead of losing it', async () => {
-    const { bus, segments, media: engine } = await start(smallPlan({ recording: { segmentSeconds: 60, container: 'matroska', minFreeMegabytes: 10 ** 12 } }));
+    const {
+      bus,
+      segments,
+      media: engine,
+    } = await start(
+      smallPlan({ recording: { segmentSeconds: 60, container: 'matroska', minFreeMegabytes: 10 ** 12 } }),
+    );
     const critical = nextEvent(bus, 'mediaError', (e) => e.code === 'disk-critical', 20_000);
     const stopped = nextEvent(bus, 'recordingStateChanged', (e) => e.state === 'stopped', 20_000);
     await engine.startRecording({ recordingId: 'full', dir: join(dir!, 'full'), startIndex: 0 });

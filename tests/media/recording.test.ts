@@ -6,7 +6,17 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SegmentInfo } from '../../kiosk/media/types.js';
 import { sha256File } from '../../kiosk/core/hashing.js';
 import { MediaService } from '../../kiosk/media/media-service.js';
-import { ffprobe, freeTcpPort, killAndWait, nextEvent, quietLogger, requireBuiltWorker, sleep, startTcpCamera, testBus } from './helpers.js';
+import {
+  ffprobe,
+  freeTcpPort,
+  killAndWait,
+  nextEvent,
+  quietLogger,
+  requireBuiltWorker,
+  sleep,
+  startTcpCamera,
+  testBus,
+} from './helpers.js';
 import { smallPlan } from './plan-fixture.js';
 import type { MediaPlan } from '../../kiosk/media/plan.js';
 import { waitFor } from '../support/wait.js';
@@ -33,13 +43,22 @@ async function startMedia(plan: MediaPlan) {
   const bus = testBus();
   const segments: SegmentInfo[] = [];
   bus.on('segmentClosed', (segment) => segments.push(segment));
-  media = new MediaService({ plan, bus, logger: quietLogger(), workerLogLevel: 'silent', restartBackoff: { initialMs: 100, maxMs: 1000, factor: 2, jitter: 0 } });
+  media = new MediaService({
+    plan,
+    bus,
+    logger: quietLogger(),
+    workerLogLevel: 'silent',
+    restartBackoff: { initialMs: 100, maxMs: 1000, factor: 2, jitter: 0 },
+  });
   await media.start();
   return { bus, segments, media };
 }
 
 async function recordedFiles(): Promise<string[]> {
-  return (await readdir(dir)).filter((f) => f.endsWith('.mkv')).sort().map((f) => join(dir, f));
+  return (await readdir(dir))
+    .filter((f) => f.endsWith('.mkv'))
+    .sort()
+    .map((f) => join(dir, f));
 }
 
 describe('recording with real GStreamer', () => {
@@ -81,19 +100,28 @@ describe('recording with real GStreamer', () => {
     // Every frame the meter counted is in the files, and no other.
     const final = media!.encodeFigures()!;
     expect(final.frames).toBe(frames);
-    expect(Number.isInteger(final.droppedFrames) && final.droppedFrames >= 0 && final.droppedFrames < frames).toBe(true);
+    expect(Number.isInteger(final.droppedFrames) && final.droppedFrames >= 0 && final.droppedFrames < frames).toBe(
+      true,
+    );
   });
 
   // Needs about 25 s quiet, more on a loaded machine: the camera dies mid-recording and comes back after capture retries.
   it('a camera that dies mid-recording: slate + event, the recording covers the whole span, capture returns', async () => {
     const port = await freeTcpPort();
     camera = startTcpCamera(port);
-    const { bus, segments } = await startMedia(smallPlan({ camera: { kind: 'tcp-gdp', host: '127.0.0.1', port }, remote: { kind: 'none' } }));
+    const { bus, segments } = await startMedia(
+      smallPlan({ camera: { kind: 'tcp-gdp', host: '127.0.0.1', port }, remote: { kind: 'none' } }),
+    );
     // The server needs a moment to listen; the capture retries until it does.
     const askedToStart = Date.now();
     await media!.startRecording({ recordingId: 'r-loss', dir, startIndex: 0 });
     const started = Date.now();
-    await waitFor('camera up', () => media!.health().sources.camera === 'ok' || media!.health().sources.camera === undefined, 10_000, 100);
+    await waitFor(
+      'camera up',
+      () => media!.health().sources.camera === 'ok' || media!.health().sources.camera === undefined,
+      10_000,
+      100,
+    );
     await sleep(1500);
     const lost = nextEvent(bus, 'mediaSourceLost', (e) => e.source === 'camera');
     await killAndWait(camera);

@@ -33,10 +33,51 @@ afterEach(async () => {
 
 /** The chairing site publishing to the RTMP server: white video and a tone, as FLV (H.264 + AAC). */
 function publishWhite(url: string): ChildProcess {
-  return spawn('gst-launch-1.0', ['-q',
-    'videotestsrc', 'is-live=true', 'pattern=white', '!', 'video/x-raw,width=320,height=240,framerate=15/1', '!', 'x264enc', 'tune=zerolatency', 'speed-preset=ultrafast', 'key-int-max=15', 'bitrate=300', '!', 'h264parse', '!', 'queue', '!', 'mux.',
-    'audiotestsrc', 'is-live=true', 'wave=sine', '!', 'audioconvert', '!', 'audioresample', '!', 'avenc_aac', '!', 'aacparse', '!', 'queue', '!', 'mux.',
-    'flvmux', 'name=mux', 'streamable=true', '!', 'rtmpsink', `location=${url} live=1`], { stdio: 'ignore' });
+  return spawn(
+    'gst-launch-1.0',
+    [
+      '-q',
+      'videotestsrc',
+      'is-live=true',
+      'pattern=white',
+      '!',
+      'video/x-raw,width=320,height=240,framerate=15/1',
+      '!',
+      'x264enc',
+      'tune=zerolatency',
+      'speed-preset=ultrafast',
+      'key-int-max=15',
+      'bitrate=300',
+      '!',
+      'h264parse',
+      '!',
+      'queue',
+      '!',
+      'mux.',
+      'audiotestsrc',
+      'is-live=true',
+      'wave=sine',
+      '!',
+      'audioconvert',
+      '!',
+      'audioresample',
+      '!',
+      'avenc_aac',
+      '!',
+      'aacparse',
+      '!',
+      'queue',
+      '!',
+      'mux.',
+      'flvmux',
+      'name=mux',
+      'streamable=true',
+      '!',
+      'rtmpsink',
+      `location=${url} live=1`,
+    ],
+    { stdio: 'ignore' },
+  );
 }
 
 describe('RTMP against nginx-rtmp', () => {
@@ -48,13 +89,22 @@ describe('RTMP against nginx-rtmp', () => {
     const bus = testBus();
     const states: AppEvents['mediaStreamState'][0][] = [];
     bus.on('mediaStreamState', (state) => states.push(state));
-    media = new MediaService({ plan: smallPlan({ remote: { kind: 'none' }, stream: { kind: 'rtmp', url: server.url('phong-tcd') } }), bus, logger: quietLogger(), workerLogLevel: 'silent' });
+    media = new MediaService({
+      plan: smallPlan({ remote: { kind: 'none' }, stream: { kind: 'rtmp', url: server.url('phong-tcd') } }),
+      bus,
+      logger: quietLogger(),
+      workerLogLevel: 'silent',
+    });
     await media.start();
     // The room goes out to the chairing site while it records (a session), as with SRT.
     await media.startRecording({ recordingId: 'r-rtmp-out', dir: join(dir, 'rec'), startIndex: 0 });
     await waitFor('the RTMP stream to report live', () => states.some((s) => s.state === 'live'), 30_000);
     const copy = join(dir, 'played.flv');
-    const player = spawn('ffmpeg', ['-v', 'error', '-rw_timeout', '10000000', '-i', server.url('phong-tcd'), '-t', '3', '-c', 'copy', '-y', copy], { stdio: 'ignore' });
+    const player = spawn(
+      'ffmpeg',
+      ['-v', 'error', '-rw_timeout', '10000000', '-i', server.url('phong-tcd'), '-t', '3', '-c', 'copy', '-y', copy],
+      { stdio: 'ignore' },
+    );
     children.push(player);
     const code = await new Promise<number | null>((resolve) => player.once('exit', resolve));
     expect(code).toBe(0);
@@ -70,13 +120,25 @@ describe('RTMP against nginx-rtmp', () => {
     await server.start();
     children.push(publishWhite(server.url('chu-tri')));
     const bus = testBus();
-    media = new MediaService({ plan: smallPlan({ remote: { kind: 'rtmp', url: server.url('chu-tri') } }), bus, logger: quietLogger(), workerLogLevel: 'silent', restartBackoff: { initialMs: 100, maxMs: 1000, factor: 2, jitter: 0 } });
+    media = new MediaService({
+      plan: smallPlan({ remote: { kind: 'rtmp', url: server.url('chu-tri') } }),
+      bus,
+      logger: quietLogger(),
+      workerLogLevel: 'silent',
+      restartBackoff: { initialMs: 100, maxMs: 1000, factor: 2, jitter: 0 },
+    });
     await media.start();
     dir = await mkdtemp(join(tmpdir(), 'diemcau-rtmp-'));
     await media.startRecording({ recordingId: 'r-rtmp-remote', dir: join(dir, 'rec'), startIndex: 0 });
     const segments: unknown[] = [];
     bus.on('segmentClosed', (segment) => segments.push(segment));
-    await previewWhere(bus, (luma) => luma > 170, 40_000, 'the white RTMP remote picture in the program', remotePicture);
+    await previewWhere(
+      bus,
+      (luma) => luma > 170,
+      40_000,
+      'the white RTMP remote picture in the program',
+      remotePicture,
+    );
     // A segment with the remote picture in it is on disk before the recording stops.
     await waitFor('a segment to close', () => segments.length >= 1, 20_000);
     expect((await media.stopRecording()).clean).toBe(true);

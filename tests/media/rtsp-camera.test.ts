@@ -33,7 +33,12 @@ async function rtspServer(withLogin: boolean): Promise<{ server: RtspTestServer;
   dir = await mkdtemp(join(tmpdir(), 'diemcau-rtsp-'));
   const passwordFile = join(dir, 'camera.password');
   await writeFile(passwordFile, 'Cam-Pass-42\n', { mode: 0o600 });
-  server = new RtspTestServer({ port: await freePort(), mounts: [{ path: '/main', width: 320, height: 240, fps: 15 }], ...(withLogin ? { username: 'admin', passwordFile } : {}), bitrateKbps: 300 });
+  server = new RtspTestServer({
+    port: await freePort(),
+    mounts: [{ path: '/main', width: 320, height: 240, fps: 15 }],
+    ...(withLogin ? { username: 'admin', passwordFile } : {}),
+    bitrateKbps: 300,
+  });
   await server.start();
   return { server, passwordFile };
 }
@@ -42,18 +47,33 @@ async function startMedia(plan: MediaPlan) {
   const bus = testBus();
   const segments: SegmentInfo[] = [];
   bus.on('segmentClosed', (segment) => segments.push(segment));
-  media = new MediaService({ plan, bus, logger: quietLogger(), workerLogLevel: 'silent', restartBackoff: { initialMs: 100, maxMs: 1000, factor: 2, jitter: 0 } });
+  media = new MediaService({
+    plan,
+    bus,
+    logger: quietLogger(),
+    workerLogLevel: 'silent',
+    restartBackoff: { initialMs: 100, maxMs: 1000, factor: 2, jitter: 0 },
+  });
   await media.start();
   return { bus, segments };
 }
 
-const recorded = async (folder: string) => (await readdir(folder)).filter((f) => f.endsWith('.mkv')).sort().map((f) => join(folder, f));
+const recorded = async (folder: string) =>
+  (await readdir(folder))
+    .filter((f) => f.endsWith('.mkv'))
+    .sort()
+    .map((f) => join(folder, f));
 
 describe('an IP camera over RTSP, against a real RTSP server', () => {
   // About 30 s: the camera is lost mid-recording and comes back on the same address.
   it('records the camera with its login; dropped mid-recording → "no signal" slate, recording goes on, re-attached when back', async () => {
     const { server: camera, passwordFile } = await rtspServer(true);
-    const { bus, segments } = await startMedia(smallPlan({ camera: { kind: 'rtsp', url: camera.url(), latencyMs: 100, username: 'admin', passwordFile }, remote: { kind: 'none' } }));
+    const { bus, segments } = await startMedia(
+      smallPlan({
+        camera: { kind: 'rtsp', url: camera.url(), latencyMs: 100, username: 'admin', passwordFile },
+        remote: { kind: 'none' },
+      }),
+    );
     const out = join(dir, 'rec');
     await media!.startRecording({ recordingId: 'r-rtsp', dir: out, startIndex: 0 });
     // The camera's picture turned white shows in the program: its frames are what is recorded.
@@ -68,7 +88,11 @@ describe('an IP camera over RTSP, against a real RTSP server', () => {
     await slate;
     const segmentsAtLoss = segments.length;
     // The slate keeps the program, and so the recording, going while the camera is away.
-    await waitFor('segments to keep closing while the camera is lost', () => segments.length >= segmentsAtLoss + 2, 20_000);
+    await waitFor(
+      'segments to keep closing while the camera is lost',
+      () => segments.length >= segmentsAtLoss + 2,
+      20_000,
+    );
 
     const restored = nextEvent(bus, 'mediaSourceRestored', (e) => e.source === 'camera', 30_000);
     await camera.start();
@@ -89,7 +113,12 @@ describe('an IP camera over RTSP, against a real RTSP server', () => {
     const { server: camera } = await rtspServer(true);
     const wrong = join(dir, 'wrong.password');
     await writeFile(wrong, 'not-the-password\n', { mode: 0o600 });
-    const { bus, segments } = await startMedia(smallPlan({ camera: { kind: 'rtsp', url: camera.url(), latencyMs: 100, username: 'admin', passwordFile: wrong }, remote: { kind: 'none' } }));
+    const { bus, segments } = await startMedia(
+      smallPlan({
+        camera: { kind: 'rtsp', url: camera.url(), latencyMs: 100, username: 'admin', passwordFile: wrong },
+        remote: { kind: 'none' },
+      }),
+    );
     const lost = nextEvent(bus, 'mediaSourceLost', (e) => e.source === 'camera');
     const out = join(dir, 'rec');
     await media!.startRecording({ recordingId: 'r-rtsp-401', dir: out, startIndex: 0 });
@@ -103,7 +132,13 @@ describe('an IP camera over RTSP, against a real RTSP server', () => {
     const { bus } = await startMedia(smallPlan({ remote: { kind: 'rtsp', url: site.url(), latencyMs: 100 } }));
     await media!.startRecording({ recordingId: 'r-remote', dir: join(dir, 'rec'), startIndex: 0 });
     // The chairing site's picture turned white shows in the picture-in-picture corner of the program.
-    const white = previewWhere(bus, (luma) => luma > 170, 30_000, 'the white remote picture in the program', remotePicture);
+    const white = previewWhere(
+      bus,
+      (luma) => luma > 170,
+      30_000,
+      'the white remote picture in the program',
+      remotePicture,
+    );
     await site.luma('white');
     await white;
     expect((await media!.stopRecording()).clean).toBe(true);

@@ -18,8 +18,23 @@ describe('rtsp camera driver ↔ a real RTSP server', () => {
   });
 
   it('absent at start, there, gone, back: failed → ok → connecting → ok, without a restart', async () => {
-    server = new RtspTestServer({ port: await freePort(), mounts: [{ path: '/main', width: 320, height: 240, fps: 15 }] });
-    camera = new RtspCamera({ id: 'camera', backoff: { initialMs: 100, maxMs: 400, factor: 2, jitter: 0 } }, { driver: 'rtsp', url: server.url(), latencyMs: 200, width: 320, height: 240, fps: 15, checkMs: 500, probeTimeoutMs: 1000 });
+    server = new RtspTestServer({
+      port: await freePort(),
+      mounts: [{ path: '/main', width: 320, height: 240, fps: 15 }],
+    });
+    camera = new RtspCamera(
+      { id: 'camera', backoff: { initialMs: 100, maxMs: 400, factor: 2, jitter: 0 } },
+      {
+        driver: 'rtsp',
+        url: server.url(),
+        latencyMs: 200,
+        width: 320,
+        height: 240,
+        fps: 15,
+        checkMs: 500,
+        probeTimeoutMs: 1000,
+      },
+    );
     const statuses: DeviceStatus[] = [];
     camera.events.on('status', (s) => statuses.push(s.status));
     await camera.start();

@@ -14,10 +14,28 @@ const PASSPHRASE = 'mật-khẩu-srt-phòng-tiếp';
 
 /** The chairing site's end: a real SRT listener (AES, same passphrase) writing what it receives to a file. */
 function srtListener(port: number, out: string): ChildProcess {
-  return spawn('gst-launch-1.0', ['-q', 'srtsrc', `uri=srt://127.0.0.1:${port}?mode=listener`, `passphrase=${PASSPHRASE}`, 'pbkeylen=32', '!', 'filesink', `location=${out}`, 'sync=false'], { stdio: 'ignore' });
+  return spawn(
+    'gst-launch-1.0',
+    [
+      '-q',
+      'srtsrc',
+      `uri=srt://127.0.0.1:${port}?mode=listener`,
+      `passphrase=${PASSPHRASE}`,
+      'pbkeylen=32',
+      '!',
+      'filesink',
+      `location=${out}`,
+      'sync=false',
+    ],
+    { stdio: 'ignore' },
+  );
 }
 
-const size = (path: string) => stat(path).then((s) => s.size, () => 0);
+const size = (path: string) =>
+  stat(path).then(
+    (s) => s.size,
+    () => 0,
+  );
 
 let dir: string | undefined;
 let media: MediaService | undefined;
@@ -51,7 +69,10 @@ describe('outgoing SRT stream', () => {
     const segments: SegmentInfo[] = [];
     bus.on('segmentClosed', (segment) => segments.push(segment));
     media = new MediaService({
-      plan: smallPlan({ recording: { segmentSeconds: 2, container: 'matroska', minFreeMegabytes: 0 }, stream: { kind: 'srt', url: `srt://127.0.0.1:${port}?mode=caller`, passphraseFile, latencyMs: 120 } }),
+      plan: smallPlan({
+        recording: { segmentSeconds: 2, container: 'matroska', minFreeMegabytes: 0 },
+        stream: { kind: 'srt', url: `srt://127.0.0.1:${port}?mode=caller`, passphraseFile, latencyMs: 120 },
+      }),
       bus,
       logger: quietLogger(),
       workerLogLevel: 'silent',
@@ -64,7 +85,12 @@ describe('outgoing SRT stream', () => {
     // The chairing site goes away (network loss): the SRT caller keeps retrying, the recording goes on.
     await killAndWait(listeners.pop());
     const segmentsAtDrop = segments.length;
-    await waitFor('segments to keep closing during the outage', () => segments.length >= segmentsAtDrop + 2, 20_000, 100);
+    await waitFor(
+      'segments to keep closing during the outage',
+      () => segments.length >= segmentsAtDrop + 2,
+      20_000,
+      100,
+    );
 
     const second = join(dir, 'received-2.ts');
     listeners.push(srtListener(port, second));
@@ -83,11 +109,52 @@ describe('outgoing SRT stream', () => {
 
 /** The chairing site sends its picture and voice: an SRT listener serving MPEG-TS (H.264 + AAC) with the same passphrase. */
 function srtSender(port: number): ChildProcess {
-  return spawn('gst-launch-1.0', [
-    '-q', 'videotestsrc', 'is-live=true', 'pattern=smpte', '!', 'video/x-raw,width=320,height=240,framerate=15/1', '!', 'x264enc', 'tune=zerolatency', 'speed-preset=ultrafast', 'key-int-max=15', '!', 'h264parse', '!', 'queue', '!', 'mux.',
-    'audiotestsrc', 'is-live=true', 'freq=660', '!', 'audioconvert', '!', 'avenc_aac', '!', 'aacparse', '!', 'queue', '!', 'mux.',
-    'mpegtsmux', 'name=mux', 'alignment=7', '!', 'srtsink', `uri=srt://127.0.0.1:${port}?mode=listener`, `passphrase=${PASSPHRASE}`, 'pbkeylen=32', 'wait-for-connection=false', 'sync=false',
-  ], { stdio: 'ignore' });
+  return spawn(
+    'gst-launch-1.0',
+    [
+      '-q',
+      'videotestsrc',
+      'is-live=true',
+      'pattern=smpte',
+      '!',
+      'video/x-raw,width=320,height=240,framerate=15/1',
+      '!',
+      'x264enc',
+      'tune=zerolatency',
+      'speed-preset=ultrafast',
+      'key-int-max=15',
+      '!',
+      'h264parse',
+      '!',
+      'queue',
+      '!',
+      'mux.',
+      'audiotestsrc',
+      'is-live=true',
+      'freq=660',
+      '!',
+      'audioconvert',
+      '!',
+      'avenc_aac',
+      '!',
+      'aacparse',
+      '!',
+      'queue',
+      '!',
+      'mux.',
+      'mpegtsmux',
+      'name=mux',
+      'alignment=7',
+      '!',
+      'srtsink',
+      `uri=srt://127.0.0.1:${port}?mode=listener`,
+      `passphrase=${PASSPHRASE}`,
+      'pbkeylen=32',
+      'wait-for-connection=false',
+      'sync=false',
+    ],
+    { stdio: 'ignore' },
+  );
 }
 
 // About 20 s: the remote feed is lost when the chairing site stops, the recording continues, and it returns.
@@ -106,7 +173,9 @@ describe('incoming SRT feed from the chairing site', () => {
     const segments: SegmentInfo[] = [];
     bus.on('segmentClosed', (segment) => segments.push(segment));
     media = new MediaService({
-      plan: smallPlan({ remote: { kind: 'srt', url: `srt://127.0.0.1:${port}?mode=caller`, passphraseFile, latencyMs: 120 } }),
+      plan: smallPlan({
+        remote: { kind: 'srt', url: `srt://127.0.0.1:${port}?mode=caller`, passphraseFile, latencyMs: 120 },
+      }),
       bus,
       logger: quietLogger(),
       workerLogLevel: 'silent',

@@ -39,7 +39,16 @@ describe('power policy against a real upsd: OL → OB → OB LB', () => {
 
     driver = new NutUps(
       { id: 'ups', backoff: fastBackoff },
-      { driver: 'nut', host: '127.0.0.1', port: nut.port, upsName: nut.upsName, username: 'monitor', passwordFile: join(nut.dir, 'password'), starttls: false, pollMs: 200 },
+      {
+        driver: 'nut',
+        host: '127.0.0.1',
+        port: nut.port,
+        upsName: nut.upsName,
+        username: 'monitor',
+        passwordFile: join(nut.dir, 'password'),
+        starttls: false,
+        pollMs: 200,
+      },
     );
     await driver.start();
     expect(driver.status).toBe('ok');
@@ -63,7 +72,11 @@ describe('power policy against a real upsd: OL → OB → OB LB', () => {
     power = new PowerService({
       ups: () => driver,
       session,
-      config: { marginSeconds: 120, finalizeSeconds: 30, shutdownCommand: ['/bin/sh', '-c', 'echo shutdown >> "$0"', marker] },
+      config: {
+        marginSeconds: 120,
+        finalizeSeconds: 30,
+        shutdownCommand: ['/bin/sh', '-c', 'echo shutdown >> "$0"', marker],
+      },
       bus,
       logger,
     });
@@ -71,7 +84,12 @@ describe('power policy against a real upsd: OL → OB → OB LB', () => {
 
     // OB with plenty of runtime: an alert, nothing else.
     const onBattery = nextEvent(driver.events, 'onBattery');
-    await nut.setVariables({ 'ups.status': 'OB DISCHRG', 'battery.charge': '70', 'battery.runtime': '1200', 'input.voltage': '0.0' });
+    await nut.setVariables({
+      'ups.status': 'OB DISCHRG',
+      'battery.charge': '70',
+      'battery.runtime': '1200',
+      'input.voltage': '0.0',
+    });
     await onBattery;
     await power.settled();
     expect(alerts.map((a) => a.kind)).toEqual(['on-battery']);
@@ -98,7 +116,10 @@ describe('power policy against a real upsd: OL → OB → OB LB', () => {
 
   it('runtime under finalize + margin is critical even without LB; a failing command is reported, not retried', async () => {
     nut = await NutHarness.start();
-    driver = new NutUps({ id: 'ups', backoff: fastBackoff }, { driver: 'nut', host: '127.0.0.1', port: nut.port, upsName: nut.upsName, starttls: false, pollMs: 200 });
+    driver = new NutUps(
+      { id: 'ups', backoff: fastBackoff },
+      { driver: 'nut', host: '127.0.0.1', port: nut.port, upsName: nut.upsName, starttls: false, pollMs: 200 },
+    );
     await driver.start();
     const logger = createLogger('silent');
     const bus = createEventBus(logger);
@@ -130,7 +151,10 @@ describe('power policy against a real upsd: OL → OB → OB LB', () => {
     nut = await NutHarness.start();
     const marker = join(nut.dir, 'marker');
     await writeFile(marker, '');
-    driver = new NutUps({ id: 'ups', backoff: fastBackoff }, { driver: 'nut', host: '127.0.0.1', port: nut.port, upsName: nut.upsName, starttls: false, pollMs: 200 });
+    driver = new NutUps(
+      { id: 'ups', backoff: fastBackoff },
+      { driver: 'nut', host: '127.0.0.1', port: nut.port, upsName: nut.upsName, starttls: false, pollMs: 200 },
+    );
     await driver.start();
     let live: { id: string } | null = { id: 'session-7' };
     const logger = createLogger('silent');
@@ -146,7 +170,11 @@ describe('power policy against a real upsd: OL → OB → OB LB', () => {
           live = null;
         },
       },
-      config: { marginSeconds: 120, finalizeSeconds: 30, shutdownCommand: ['/bin/sh', '-c', 'echo shutdown >> "$0"', marker] },
+      config: {
+        marginSeconds: 120,
+        finalizeSeconds: 30,
+        shutdownCommand: ['/bin/sh', '-c', 'echo shutdown >> "$0"', marker],
+      },
       bus,
       logger,
       silentLimitSeconds: 2,
@@ -162,7 +190,11 @@ describe('power policy against a real upsd: OL → OB → OB LB', () => {
     // Silent, but not for long yet: only the on-battery alert so far.
     expect(alerts.map((a) => a.kind)).toEqual(['on-battery']);
 
-    await waitFor('shutdown after the silence limit', () => alerts.some((a) => a.kind === 'shutdown-requested'), 20_000);
+    await waitFor(
+      'shutdown after the silence limit',
+      () => alerts.some((a) => a.kind === 'shutdown-requested'),
+      20_000,
+    );
     await power.settled();
     expect(alerts.find((a) => a.kind === 'critical')!.reason).toMatch(/^UPS silent for [2-9] s while on battery$/);
     expect((await readFile(marker, 'utf8')).split('\n').filter(Boolean)).toEqual(['session-ended', 'shutdown']);

@@ -29,7 +29,11 @@ describe('PTZ service with host-stored presets (UVC)', () => {
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'ptz-host-presets-'));
     db = (await openStore(join(dir, 'diemcau.sqlite'), migrations)).db;
-    driver = new UvcPtz({ id: 'ptz', backoff: testBackoff }, { device: '/dev/video9' }, { env: await installFakeV4l2Ctl(dir), timeoutMs: 15_000 });
+    driver = new UvcPtz(
+      { id: 'ptz', backoff: testBackoff },
+      { device: '/dev/video9' },
+      { env: await installFakeV4l2Ctl(dir), timeoutMs: 15_000 },
+    );
     await driver.start();
     service = new PtzService({ db: () => db, device: () => driver, bus: createEventBus(logger), logger });
     await service.start();
@@ -66,6 +70,9 @@ describe('PTZ service with host-stored presets (UVC)', () => {
     expect(await camera()).not.toEqual({ pan_absolute: -7200, tilt_absolute: 3600, zoom_absolute: 100 });
     expect(await service.recallSlot(stored.slot, 'tracking')).toMatchObject({ name: 'citizen-seat' });
     expect(await camera()).toEqual({ pan_absolute: -7200, tilt_absolute: 3600, zoom_absolute: 100 });
-    expect(await service.recallSlot(99, 'tracking').catch((e: unknown) => e)).toMatchObject({ status: 404, code: 'preset_not_found' });
+    expect(await service.recallSlot(99, 'tracking').catch((e: unknown) => e)).toMatchObject({
+      status: 404,
+      code: 'preset_not_found',
+    });
   });
 });

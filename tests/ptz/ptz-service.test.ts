@@ -35,7 +35,11 @@ describe('PTZ service: named presets and camera controls over HTTP', () => {
   /** `asTechnician` stands in for the console login, which sets `req.auth` (tested in tests/auth). */
   const listen = async (router: ReturnType<PtzService['kioskRouter']>, asTechnician = false): Promise<string> => {
     const app = createApiApp({ bodyLimit: '16kb', logger });
-    if (asTechnician) app.use((req, _res, next) => ((req as { auth?: unknown }).auth = { user: 'kythuat', role: 'technician', userId: 1 }, next()));
+    if (asTechnician)
+      app.use((req, _res, next) => {
+        (req as { auth?: unknown }).auth = { user: 'kythuat', role: 'technician', userId: 1 };
+        next();
+      });
     app.use('/api', router);
     finishApiApp(app, logger);
     const server = await new Promise<Server>((resolve) => {
@@ -60,7 +64,10 @@ describe('PTZ service: named presets and camera controls over HTTP', () => {
     db = (await openStore(join(dir, 'diemcau.sqlite'), migrations)).db;
     camera = new ViscaUdpEmulator();
     await camera.plugIn();
-    driver = new ViscaIpPtz({ id: 'ptz', backoff: testBackoff }, { host: '127.0.0.1', port: camera.port, timeoutMs: 1000, slowCompletionTimeoutMs: 1500 });
+    driver = new ViscaIpPtz(
+      { id: 'ptz', backoff: testBackoff },
+      { host: '127.0.0.1', port: camera.port, timeoutMs: 1000, slowCompletionTimeoutMs: 1500 },
+    );
     await driver.start();
     const bus = createEventBus(logger);
     busEvents = [];
@@ -88,7 +95,12 @@ describe('PTZ service: named presets and camera controls over HTTP', () => {
   it('lists the default presets of the room in Vietnamese and English', async () => {
     const { status, body } = await call(kiosk, 'GET', '/ptz/presets');
     expect(status).toBe(200);
-    expect(body.presets.map((p: { name: string; slot: number }) => `${p.name}:${p.slot}`)).toEqual(['citizen-seat:1', 'officials-table:2', 'wide:3', 'document:4']);
+    expect(body.presets.map((p: { name: string; slot: number }) => `${p.name}:${p.slot}`)).toEqual([
+      'citizen-seat:1',
+      'officials-table:2',
+      'wide:3',
+      'document:4',
+    ]);
     expect(body.presets[0].label).toEqual({ vi: 'Ghế công dân', en: 'Citizen seat' });
     expect(body.device.status).toBe('ok');
   });
@@ -111,7 +123,13 @@ describe('PTZ service: named presets and camera controls over HTTP', () => {
     expect(recall.status).toBe(200);
     expect(recall.body.recalled.name).toBe('citizen-seat');
     expect(camera.model.state).toMatchObject(aimed);
-    expect(busEvents).toEqual(['manual true', 'manual false', 'stored citizen-seat console', 'manual true', 'recalled citizen-seat kiosk']);
+    expect(busEvents).toEqual([
+      'manual true',
+      'manual false',
+      'stored citizen-seat console',
+      'manual true',
+      'recalled citizen-seat kiosk',
+    ]);
     // The preset the camera is at, for every screen; steering it by hand leaves it.
     expect((await call(console_, 'GET', '/ptz/presets')).body.active).toBe('citizen-seat');
     await call(console_, 'POST', '/ptz/move', { pan: 1, tilt: 0, speed: 1 });
@@ -127,17 +145,26 @@ describe('PTZ service: named presets and camera controls over HTTP', () => {
     expect(await service.recallSlot(2, 'tracking')).toMatchObject({ name: 'officials-table', slot: 2 });
     expect(camera.model.state).toMatchObject(atTable);
     expect(await service.recallSlot(9, 'tracking')).toEqual({ name: 'slot-9', slot: 9 });
-    expect(busEvents.filter((e) => e.startsWith('recalled'))).toEqual(['recalled officials-table tracking', 'recalled slot-9 tracking']);
+    expect(busEvents.filter((e) => e.startsWith('recalled'))).toEqual([
+      'recalled officials-table tracking',
+      'recalled slot-9 tracking',
+    ]);
   });
 
   it('creates a new named preset from the console when given a slot and labels', async () => {
     const missing = await call(console_, 'PUT', '/ptz/presets/whiteboard', {});
     expect(missing.status).toBe(400);
     expect(missing.body.error.code).toBe('preset_definition_required');
-    const taken = await call(console_, 'PUT', '/ptz/presets/whiteboard', { slot: 2, label: { vi: 'Bảng', en: 'Whiteboard' } });
+    const taken = await call(console_, 'PUT', '/ptz/presets/whiteboard', {
+      slot: 2,
+      label: { vi: 'Bảng', en: 'Whiteboard' },
+    });
     expect(taken.status).toBe(409);
     expect(taken.body.error.code).toBe('slot_taken');
-    const created = await call(console_, 'PUT', '/ptz/presets/whiteboard', { slot: 12, label: { vi: 'Bảng', en: 'Whiteboard' } });
+    const created = await call(console_, 'PUT', '/ptz/presets/whiteboard', {
+      slot: 12,
+      label: { vi: 'Bảng', en: 'Whiteboard' },
+    });
     expect(created.status).toBe(200);
     expect(camera.model.state.presets.has(12)).toBe(true);
     const list = await call(kiosk, 'GET', '/ptz/presets');
@@ -166,7 +193,10 @@ describe('PTZ service: named presets and camera controls over HTTP', () => {
     camera.model.faults.push({ kind: 'error-after-ack', code: 0x41 });
     const refused = await call(kiosk, 'POST', '/ptz/presets/wide/recall');
     expect(refused.status).toBe(502);
-    expect(refused.body.error).toMatchObject({ code: 'ptz_refused', details: { reason: 'not-executable', code: 0x41 } });
+    expect(refused.body.error).toMatchObject({
+      code: 'ptz_refused',
+      details: { reason: 'not-executable', code: 0x41 },
+    });
   });
 
   it('answers 503 while the camera is not connected', async () => {

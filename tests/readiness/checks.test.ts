@@ -37,7 +37,12 @@ describe('readiness checks in simulation', () => {
   beforeAll(async () => {
     requireBuiltWorker();
     dir = await makeTempDir('readiness');
-    media = new MediaService({ plan: planFromConfig(config), bus: testBus(), logger: quietLogger(), workerLogLevel: 'silent' });
+    media = new MediaService({
+      plan: planFromConfig(config),
+      bus: testBus(),
+      logger: quietLogger(),
+      workerLogLevel: 'silent',
+    });
     await media.start();
     devices = await createDevices(config.hal, {});
     await Promise.all(Object.values(devices).map((device) => device.start()));
@@ -95,7 +100,9 @@ describe('readiness checks in simulation', () => {
     expect(r['test-recording']!.explanation.en).toContain("session's own recorder");
     // The probed files are not evidence: nothing of the test stays on disk.
     expect(await readdir(join(dir, 'test'))).toEqual([]);
-    expect(overall).toBe(results.some((x) => x.status === 'fail') ? 'fail' : results.some((x) => x.status === 'warn') ? 'warn' : 'pass');
+    expect(overall).toBe(
+      results.some((x) => x.status === 'fail') ? 'fail' : results.some((x) => x.status === 'warn') ? 'warn' : 'pass',
+    );
   }, 90_000);
 
   it('fails the checks of broken devices and only those', async () => {
@@ -104,13 +111,21 @@ describe('readiness checks in simulation', () => {
     try {
       await Promise.all(Object.values(broken).map((device) => device.start()));
       for (const device of Object.values(broken)) {
-        if ('breakDevice' in device && typeof device.breakDevice === 'function') (device as unknown as SimulatedDriver).breakDevice(`${device.kind} unplugged for the test`);
+        if ('breakDevice' in device && typeof device.breakDevice === 'function')
+          (device as unknown as SimulatedDriver).breakDevice(`${device.kind} unplugged for the test`);
       }
       // Sim mode's PTZ is the real VISCA driver against an emulated camera on a pty: unplug the camera.
       const ptz = broken.ptz as unknown as { camera?: { unplug(): Promise<void> } };
       expect(ptz.camera, 'sim PTZ exposes its emulated camera').toBeDefined();
       await ptz.camera!.unplug();
-      const r = byId((await runChecks(createChecksFor(() => broken), target())).results);
+      const r = byId(
+        (
+          await runChecks(
+            createChecksFor(() => broken),
+            target(),
+          )
+        ).results,
+      );
       for (const id of ['camera', 'ptz', 'microphone', 'display', 'ups', 'test-recording'] as const) {
         expect(r[id]!.status, id).toBe('fail');
       }
@@ -151,7 +166,9 @@ describe('readiness checks in simulation', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as { port: number }).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const r = byId((await runChecks(only(['network', 'disk']), { ...target(), endpoint: { host: '127.0.0.1', port } })).results);
+    const r = byId(
+      (await runChecks(only(['network', 'disk']), { ...target(), endpoint: { host: '127.0.0.1', port } })).results,
+    );
     expect(r.network).toMatchObject({ status: 'fail', measured: { value: null } });
     const noEndpoint = byId((await runChecks(only(['network']), { sessionId: null, durationSeconds: 60 })).results);
     expect(noEndpoint.network!.status).toBe('warn');

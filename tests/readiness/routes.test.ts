@@ -44,7 +44,9 @@ describe('readiness over HTTP', () => {
     const viewer = await login(daemon.consoleUrl, 'xem', 'mat-khau-thu-nghiem');
     const listed = await call('GET', `${daemon.consoleUrl}/api/readiness`, undefined, viewer);
     expect(listed.json.runs).toEqual([run]);
-    expect((await call('GET', `${daemon.consoleUrl}/api/readiness/${run.id}`, undefined, viewer)).json.run).toEqual(run);
+    expect((await call('GET', `${daemon.consoleUrl}/api/readiness/${run.id}`, undefined, viewer)).json.run).toEqual(
+      run,
+    );
     expect((await call('POST', `${daemon.consoleUrl}/api/readiness/run`, {}, viewer)).status).toBe(403);
     expect((await call('GET', `${daemon.consoleUrl}/api/readiness`)).status).toBe(401);
 
@@ -52,6 +54,9 @@ describe('readiness over HTTP', () => {
     const fromConsole = await call('POST', `${daemon.consoleUrl}/api/readiness/run`, {}, technician);
     expect(fromConsole.status, fromConsole.text).toBe(200);
     expect(fromConsole.json.run.trigger).toBe('console');
-    expect((await call('POST', `${daemon.consoleUrl}/api/readiness/run`, { sessionId: 'no-such-session' }, technician)).status).toBe(404);
+    expect(
+      (await call('POST', `${daemon.consoleUrl}/api/readiness/run`, { sessionId: 'no-such-session' }, technician))
+        .status,
+    ).toBe(404);
   }, 120_000);
 });

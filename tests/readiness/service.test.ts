@@ -24,7 +24,9 @@ const idleRecordings: RecordingPort = {
   raiseConfidentiality: async () => undefined,
 };
 /** The test-recording check is filtered out below; its recorder is never called. */
-const filteredOut: TestRecorder = { testRecording: () => Promise.reject(new Error('the test-recording check does not run in these tests')) };
+const filteredOut: TestRecorder = {
+  testRecording: () => Promise.reject(new Error('the test-recording check does not run in these tests')),
+};
 import { SessionService } from '../../kiosk/session/session-service.js';
 import type { Database } from '../../kiosk/store/database.js';
 import { openStore } from '../../kiosk/store/open-store.js';
@@ -54,9 +56,14 @@ describe('readiness service: scheduled runs, storage, bus, alert', () => {
     const logger = createLogger('silent');
     const now = () => new Date(clock);
     sessions = new SessionService({
-      database: () => db, identityKeyPath: join(dir, 'keys', 'identity.key'),
+      database: () => db,
+      identityKeyPath: join(dir, 'keys', 'identity.key'),
       recordings: idleRecordings,
-      audit: auditUnavailable, expectedBytes: (s) => s * 1000, bus, logger, now,
+      audit: auditUnavailable,
+      expectedBytes: (s) => s * 1000,
+      bus,
+      logger,
+      now,
       // Sessions here start up to 2 hours ahead of their time: the start window is not what is tested.
       startWindow: { beforeMinutes: 180, afterMinutes: 120 },
     });
@@ -64,8 +71,21 @@ describe('readiness service: scheduled runs, storage, bus, alert', () => {
     const fast = new Set(['ptz', 'display', 'ups', 'disk', 'loopback']);
     readiness = new ReadinessService({
       database: () => db,
-      checks: () => createChecks({ devices: () => devices, media: new GstProbe(config.hal.camera, config.hal.audio), admit: idleRecordings.admit, recorder: filteredOut, expectedBytes: (s) => s * 1000, upsMarginSeconds: 120, videoFps: 30 }).filter((c) => fast.has(c.id)),
-      sessions, bus, logger, now, tickMs: 3_600_000,
+      checks: () =>
+        createChecks({
+          devices: () => devices,
+          media: new GstProbe(config.hal.camera, config.hal.audio),
+          admit: idleRecordings.admit,
+          recorder: filteredOut,
+          expectedBytes: (s) => s * 1000,
+          upsMarginSeconds: 120,
+          videoFps: 30,
+        }).filter((c) => fast.has(c.id)),
+      sessions,
+      bus,
+      logger,
+      now,
+      tickMs: 3_600_000,
     });
     await sessions.start();
     await readiness.start();
@@ -80,7 +100,14 @@ describe('readiness service: scheduled runs, storage, bus, alert', () => {
   });
 
   const schedule = (startsInMs: number) =>
-    sessions.createSchedule({ kind: 'periodic', title: 'Tiếp công dân định kỳ', chairSite: { name: 'Tỉnh' }, bridgePoints: [], startsAt: new Date(clock + startsInMs).toISOString(), endsAt: new Date(clock + startsInMs + 20 * 60_000).toISOString() });
+    sessions.createSchedule({
+      kind: 'periodic',
+      title: 'Tiếp công dân định kỳ',
+      chairSite: { name: 'Tỉnh' },
+      bridgePoints: [],
+      startsAt: new Date(clock + startsInMs).toISOString(),
+      endsAt: new Date(clock + startsInMs + 20 * 60_000).toISOString(),
+    });
 
   it('runs the 1-day and 2-hour tests once each, stores them, and readies the session after a passing 2-hour test', async () => {
     const session = await schedule(30 * H);
@@ -89,7 +116,12 @@ describe('readiness service: scheduled runs, storage, bus, alert', () => {
     expect(await readiness.tick()).toEqual([]);
     clock += 6 * H + 1; // 24 h before
     const [dayBefore] = await readiness.tick();
-    expect(dayBefore).toMatchObject({ sessionId: session.id, kind: 'day-before', trigger: 'scheduler', overall: 'pass' });
+    expect(dayBefore).toMatchObject({
+      sessionId: session.id,
+      kind: 'day-before',
+      trigger: 'scheduler',
+      overall: 'pass',
+    });
     expect(dayBefore!.results.map((r) => r.id)).toEqual(['ptz', 'loopback', 'display', 'ups', 'disk']);
     clock += H;
     expect(await readiness.tick()).toEqual([]);
@@ -98,7 +130,10 @@ describe('readiness service: scheduled runs, storage, bus, alert', () => {
     expect(twoHours).toMatchObject({ kind: 'two-hours', overall: 'pass' });
     expect(await readiness.tick()).toEqual([]);
     expect(completed.map((r) => r.kind)).toEqual(['day-before', 'two-hours']);
-    expect((await readiness.store.list({ sessionId: session.id })).map((r) => r.kind)).toEqual(['two-hours', 'day-before']);
+    expect((await readiness.store.list({ sessionId: session.id })).map((r) => r.kind)).toEqual([
+      'two-hours',
+      'day-before',
+    ]);
     expect(await readiness.store.get(twoHours!.id)).toEqual(twoHours);
     expect((await sessions.getSession(session.id)).state).toBe('ready');
   });
@@ -110,14 +145,25 @@ describe('readiness service: scheduled runs, storage, bus, alert', () => {
     (devices.display as unknown as SimulatedDriver).breakDevice('HDMI cable cut');
     const [run] = await readiness.tick();
     expect(run).toMatchObject({ kind: 'two-hours', overall: 'fail' });
-    expect(alerts).toEqual([{ runId: run!.id, sessionId: session.id, kind: 'two-hours', failed: ['display'], message: expect.objectContaining({ vi: expect.stringContaining('display') }) }]);
+    expect(alerts).toEqual([
+      {
+        runId: run!.id,
+        sessionId: session.id,
+        kind: 'two-hours',
+        failed: ['display'],
+        message: expect.objectContaining({ vi: expect.stringContaining('display') }),
+      },
+    ]);
     expect((await sessions.getSession(session.id)).state).toBe('preparing');
   });
 
   it('refuses to test the equipment while a session is live, and postpones the scheduled run', async () => {
     const session = await schedule(90 * 60_000);
     await sessions.startSession(session.id, 'kiosk');
-    await expect(readiness.run({ kind: 'on-demand', trigger: 'kiosk' })).rejects.toMatchObject({ kind: 'conflict', message: expect.stringContaining('is live') });
+    await expect(readiness.run({ kind: 'on-demand', trigger: 'kiosk' })).rejects.toMatchObject({
+      kind: 'conflict',
+      message: expect.stringContaining('is live'),
+    });
     expect(await readiness.tick()).toEqual([]);
     await sessions.endSession(session.id, 'kiosk');
   });

@@ -47,7 +47,11 @@ async function fillDisk(path: string): Promise<number> {
 }
 
 const decodes = (path: string) =>
-  new Promise<{ code: number; stderr: string }>((resolve) => execFile('ffmpeg', ['-v', 'error', '-i', path, '-f', 'null', '-'], (error, _stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stderr })));
+  new Promise<{ code: number; stderr: string }>((resolve) =>
+    execFile('ffmpeg', ['-v', 'error', '-i', path, '-f', 'null', '-'], (error, _stdout, stderr) =>
+      resolve({ code: error ? Number(error.code ?? 1) : 0, stderr }),
+    ),
+  );
 
 describe('a disk that fills during a session', () => {
   let dir: string | undefined;
@@ -72,7 +76,16 @@ describe('a disk that fills during a session', () => {
   it('finalizes the open segment, keeps the session honest, lets End work and seals every segment', async (context) => {
     // What the daemon said, for a failure that only shows on a loaded machine.
     let logs: Record<string, unknown>[] = [];
-    onTestFailed(() => console.log('daemon warnings and errors:', JSON.stringify(logs.filter((l) => ['warn', 'error', 'fatal'].includes(String(l.level))).map((l) => ({ time: l.time, component: l.component, msg: l.msg, err: l.err })))));
+    onTestFailed(() =>
+      console.log(
+        'daemon warnings and errors:',
+        JSON.stringify(
+          logs
+            .filter((l) => ['warn', 'error', 'fatal'].includes(String(l.level)))
+            .map((l) => ({ time: l.time, component: l.component, msg: l.msg, err: l.err })),
+        ),
+      ),
+    );
     dir = await makeTempDir('disk-full');
     const dataDir = join(dir, 'data');
     mkdirSync(dataDir);
@@ -87,7 +100,10 @@ describe('a disk that fills during a session', () => {
       config.fleet = fleet;
       config.media.recording = { ...config.media.recording, segmentSeconds: 10, minFreeMegabytes: 50 };
       // A small disk: admit a short session on it without the production reserve of 2 GiB.
-      config.evidence = { ...config.evidence, disk: { warnFreePercent: 2, criticalFreePercent: 1, reserveBytes: 0, checkIntervalSeconds: 3600 } };
+      config.evidence = {
+        ...config.evidence,
+        disk: { warnFreePercent: 2, criticalFreePercent: 1, reserveBytes: 0, checkIntervalSeconds: 3600 },
+      };
     });
     await addConsoleUser(configPath, 'canbo', 'officer', 'mat-khau-thu-nghiem');
     daemon = await startDaemon(configPath, { readyTimeoutMs: 40_000 });
@@ -95,14 +111,24 @@ describe('a disk that fills during a session', () => {
     const officer = await login(daemon.consoleUrl, 'canbo', 'mat-khau-thu-nghiem');
 
     const now = Date.now();
-    const created = await call('POST', `${daemon.consoleUrl}/api/schedule`, sessionBody({ startsAt: new Date(now - 30_000).toISOString(), endsAt: new Date(now + 60_000).toISOString() }), officer);
+    const created = await call(
+      'POST',
+      `${daemon.consoleUrl}/api/schedule`,
+      sessionBody({ startsAt: new Date(now - 30_000).toISOString(), endsAt: new Date(now + 60_000).toISOString() }),
+      officer,
+    );
     expect(created.status, created.text).toBe(201);
     const id: string = created.json.session.id;
     const started = await call('POST', `${daemon.kioskUrl}/api/session/${id}/start`);
     expect(started.status, started.text).toBe(200);
     const recordingId: string = started.json.session.recordingId;
     const folder = join(dataDir, 'recordings', recordingId);
-    await waitFor('the first segment', async () => ((await readdir(folder)).some((n) => n.endsWith('.mkv')) ? true : undefined), 10_000, 100);
+    await waitFor(
+      'the first segment',
+      async () => ((await readdir(folder)).some((n) => n.endsWith('.mkv')) ? true : undefined),
+      10_000,
+      100,
+    );
     // The officer's touchscreen, in real Chromium, showing the live session.
     browser = await launchChromium();
     const kiosk = await browser.newPage({ viewport: { width: 1280, height: 800 }, hasTouch: true });
@@ -117,25 +143,55 @@ describe('a disk that fills during a session', () => {
     expect(await fillDisk(join(dataDir, 'filler.bin'))).toBeGreaterThan(0);
 
     // Within 2 s of the recorder stopping, the session, the health report, the kiosk's data and central monitoring say so.
-    const stopLogged = await waitFor('the recorder to stop', async () => daemon!.logs.find((entry) => entry.msg === 'recording stopped by itself'), 15_000, 100);
-    console.log(`disk full → recording finalized and reported by the worker: ${Date.parse(String(stopLogged.time)) - filledAt} ms`);
-    const stoppedHealth = await waitFor('the health report to show the stopped recording', async () => {
-      const health = await call('GET', `${daemon!.kioskUrl}/api/health`);
-      return health.json.recording?.state === 'stopped' ? health.json : undefined;
-    }, 2000, 100);
+    const stopLogged = await waitFor(
+      'the recorder to stop',
+      async () => daemon!.logs.find((entry) => entry.msg === 'recording stopped by itself'),
+      15_000,
+      100,
+    );
+    console.log(
+      `disk full → recording finalized and reported by the worker: ${Date.parse(String(stopLogged.time)) - filledAt} ms`,
+    );
+    const stoppedHealth = await waitFor(
+      'the health report to show the stopped recording',
+      async () => {
+        const health = await call('GET', `${daemon!.kioskUrl}/api/health`);
+        return health.json.recording?.state === 'stopped' ? health.json : undefined;
+      },
+      2000,
+      100,
+    );
     expect(stoppedHealth.status).toBe('degraded');
-    const current = await waitFor('the kiosk session view to show the stopped recording', async () => {
-      const view = (await call('GET', `${daemon!.kioskUrl}/api/session/current`)).json.session;
-      return view?.recorderStopped ? view : undefined;
-    }, 2000, 100);
-    expect(current).toMatchObject({ id, state: 'live', recorderStopped: { cause: expect.stringMatching(/disk-full|failure/) } });
+    const current = await waitFor(
+      'the kiosk session view to show the stopped recording',
+      async () => {
+        const view = (await call('GET', `${daemon!.kioskUrl}/api/session/current`)).json.session;
+        return view?.recorderStopped ? view : undefined;
+      },
+      2000,
+      100,
+    );
+    expect(current).toMatchObject({
+      id,
+      state: 'live',
+      recorderStopped: { cause: expect.stringMatching(/disk-full|failure/) },
+    });
     await kiosk.locator('#recorder-stopped').waitFor({ state: 'visible', timeout: 2000 });
     expect(await kiosk.locator('#recorder-stopped strong').textContent()).toBe('KHÔNG GHI HÌNH');
-    const fleetView = await waitFor('central monitoring to receive the session view with the stopped recorder', async () => {
-      const event = (await central!.events('session')).find((e) => (e.data as any).session?.recorderStopped);
-      return (event?.data as any)?.session;
-    }, 2000, 100);
-    expect(fleetView).toMatchObject({ id, state: 'live', recorderStopped: { cause: expect.stringMatching(/disk-full|failure/) } });
+    const fleetView = await waitFor(
+      'central monitoring to receive the session view with the stopped recorder',
+      async () => {
+        const event = (await central!.events('session')).find((e) => (e.data as any).session?.recorderStopped);
+        return (event?.data as any)?.session;
+      },
+      2000,
+      100,
+    );
+    expect(fleetView).toMatchObject({
+      id,
+      state: 'live',
+      recorderStopped: { cause: expect.stringMatching(/disk-full|failure/) },
+    });
 
     // End works on the full disk (the database's reserve was released) and closes the session.
     const ended = await call('POST', `${daemon.kioskUrl}/api/session/${id}/end`, { reason: 'đĩa đầy' });

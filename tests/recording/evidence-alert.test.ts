@@ -13,7 +13,10 @@ import { waitFor } from '../support/wait.js';
  * botched restore) must not overwrite it, must not pass silently: central monitoring gets an
  * evidence alert and the health report names the recording. Real daemon, real nats-server (central monitoring), real GStreamer.
  */
-const sha256 = async (path: string) => createHash('sha256').update(await readFile(path)).digest('hex');
+const sha256 = async (path: string) =>
+  createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('a refused seal', () => {
@@ -66,8 +69,16 @@ describe('a refused seal', () => {
       foreignHash = await sha256(foreign);
     });
 
-    const alert = await waitFor('the evidence alert at central monitoring', async () => (await central!.events('evidence-alert'))[0] as any, 2000, 100);
-    expect(alert).toMatchObject({ severity: 'critical', alert: { key: `evidence:${second.recordingId}`, state: 'raised' } });
+    const alert = await waitFor(
+      'the evidence alert at central monitoring',
+      async () => (await central!.events('evidence-alert'))[0] as any,
+      2000,
+      100,
+    );
+    expect(alert).toMatchObject({
+      severity: 'critical',
+      alert: { key: `evidence:${second.recordingId}`, state: 'raised' },
+    });
     expect(Date.parse(alert.at) - second.endedAt).toBeLessThan(2000);
     expect(alert.data).toMatchObject({ code: 'seal-refused', recordingId: second.recordingId, sessionId: second.id });
     expect(alert.data.message).toContain(first.recordingId);
@@ -76,14 +87,21 @@ describe('a refused seal', () => {
     expect((await verifyWithCli(join(recordings, second.recordingId))).code).not.toBe(0);
     const health = await call('GET', `${daemon.kioskUrl}/api/health`);
     expect(health.json.recording.sealFailure).toMatchObject({ recordingId: second.recordingId });
-    const catalogued = await call('GET', `${daemon.consoleUrl}/api/evidence/recordings/${second.recordingId}`, undefined, officer);
+    const catalogued = await call(
+      'GET',
+      `${daemon.consoleUrl}/api/evidence/recordings/${second.recordingId}`,
+      undefined,
+      officer,
+    );
     expect(catalogued.json.recording?.sealedAt ?? catalogued.json.sealedAt ?? null).toBeNull();
 
     // The next session of the day is sealed as usual, and the first is untouched.
     const third = await record(2);
     expect((await verifyWithCli(join(recordings, third.recordingId))).code).toBe(0);
     expect((await verifyWithCli(join(recordings, first.recordingId))).code).toBe(0);
-    expect((await readdir(join(recordings, third.recordingId))).filter((n) => n.endsWith('.mkv')).length).toBeGreaterThan(0);
+    expect(
+      (await readdir(join(recordings, third.recordingId))).filter((n) => n.endsWith('.mkv')).length,
+    ).toBeGreaterThan(0);
     expect(await central.events('evidence-alert')).toHaveLength(1);
   }, 180_000);
 });

@@ -1,10 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { admission, admissionMessage, recorderVerdict, storageLevel, storagePolicyFrom } from '../../kiosk/media/storage-policy.js';
+import {
+  admission,
+  admissionMessage,
+  recorderVerdict,
+  storageLevel,
+  storagePolicyFrom,
+} from '../../kiosk/media/storage-policy.js';
 import { FreeSpaceRate } from '../../kiosk/media/worker/disk-watch.js';
 
 const GB = 1e9;
 const MiB = 1024 * 1024;
-const policy = storagePolicyFrom({ evidence: { disk: { warnFreePercent: 20, criticalFreePercent: 10, reserveBytes: 2 * GB } }, media: { recording: { minFreeMegabytes: 1024 } } });
+const policy = storagePolicyFrom({
+  evidence: { disk: { warnFreePercent: 20, criticalFreePercent: 10, reserveBytes: 2 * GB } },
+  media: { recording: { minFreeMegabytes: 1024 } },
+});
 
 describe('storage policy: levels', () => {
   it.each([
@@ -28,7 +37,9 @@ describe('storage policy: admission (readiness and start decide alike)', () => {
     expect(decision.verdict).toBe(verdict);
     expect(decision.ok).toBe(verdict !== 'refused');
     expect(decision.neededBytes).toBe(needed);
-    expect(admissionMessage(decision)).toMatch(decision.ok ? /^Đủ dung lượng .* \/ Enough storage/ : /^Không đủ dung lượng .* \/ Not enough storage/);
+    expect(admissionMessage(decision)).toMatch(
+      decision.ok ? /^Đủ dung lượng .* \/ Enough storage/ : /^Không đủ dung lượng .* \/ Not enough storage/,
+    );
   });
 });
 

@@ -36,7 +36,12 @@ describe('DiscoveryService and GET /api/devices/discovered', () => {
       config: { enabled: true, intervalSeconds: 600 },
       bus,
       logger,
-      sources: { devRoot: join(root, 'dev'), procRoot: join(root, 'proc'), tools: bin.runner(), listSerialPorts: async () => serialList },
+      sources: {
+        devRoot: join(root, 'dev'),
+        procRoot: join(root, 'proc'),
+        tools: bin.runner(),
+        listSerialPorts: async () => serialList,
+      },
     });
     const app = express();
     // As the console's login gate leaves it: a technician (the route needs devices.manage; the matrix in tests/auth covers the other roles).
@@ -73,13 +78,25 @@ describe('DiscoveryService and GET /api/devices/discovered', () => {
 
     await mkdir(join(root, 'dev', 'serial', 'by-id'), { recursive: true });
     await writeFile(join(root, 'dev', 'ttyUSB0'), '');
-    await symlink('../../ttyUSB0', join(root, 'dev', 'serial', 'by-id', 'usb-FTDI_FT232R_USB_UART_A10K3ZQ1-if00-port0'));
+    await symlink(
+      '../../ttyUSB0',
+      join(root, 'dev', 'serial', 'by-id', 'usb-FTDI_FT232R_USB_UART_A10K3ZQ1-if00-port0'),
+    );
     await waitFor('plug event on the bus', () => changes.length > 0, 10_000);
-    expect(changes[0]).toMatchObject({ change: 'plugged', device: { kind: 'serial', path: join(root, 'dev', 'ttyUSB0') } });
+    expect(changes[0]).toMatchObject({
+      change: 'plugged',
+      device: { kind: 'serial', path: join(root, 'dev', 'ttyUSB0') },
+    });
 
     // A port only the serialport list knows (no by-id link): seen on the requested rescan.
     serialList = [{ path: join(root, 'dev', 'ttyACM0') }];
-    body = (await (await fetch(`${base}/devices/discovered/rescan`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as Listing;
+    body = (await (
+      await fetch(`${base}/devices/discovered/rescan`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      })
+    ).json()) as Listing;
     expect(body.devices.map((d) => d.path)).toEqual([join(root, 'dev', 'ttyACM0'), join(root, 'dev', 'ttyUSB0')]);
   });
 });

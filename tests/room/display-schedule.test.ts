@@ -29,7 +29,12 @@ describe('decideDisplay', () => {
     ['Monday 16:29', '2025-11-03T16:29', [], { on: true, reason: 'reception-hours' }],
     ['Monday 16:30, closing', '2025-11-03T16:30', [], { on: false, reason: 'outside-hours' }],
     ['Saturday 09:00, not a reception day', '2025-11-08T09:00', [], { on: false, reason: 'closed-day' }],
-    ['Monday 17:29, 31 min before an evening session', '2025-11-03T17:29', [session], { on: false, reason: 'outside-hours' }],
+    [
+      'Monday 17:29, 31 min before an evening session',
+      '2025-11-03T17:29',
+      [session],
+      { on: false, reason: 'outside-hours' },
+    ],
     ['Monday 17:30, 30 min before it: wake', '2025-11-03T17:30', [session], { on: true, reason: 'before-session' }],
     ['Monday 18:45, during it', '2025-11-03T18:45', [session], { on: true, reason: 'session' }],
     ['Monday 19:30, after it', '2025-11-03T19:30', [session], { on: false, reason: 'outside-hours' }],
@@ -40,14 +45,24 @@ describe('decideDisplay', () => {
   it('honours configured days, exceptions and a disabled schedule', () => {
     const weekend = displayScheduleConfig.parse({
       days: [1, 2, 3, 4, 5, 6, 7],
-      exceptions: [{ date: '2025-11-04', periods: [] }, { date: '2025-11-05', periods: [{ from: '08:00', to: '10:00' }] }],
+      exceptions: [
+        { date: '2025-11-04', periods: [] },
+        { date: '2025-11-05', periods: [{ from: '08:00', to: '10:00' }] },
+      ],
     });
     expect(decideDisplay(at('2025-11-08T09:00'), weekend, tz, [])).toEqual({ on: true, reason: 'reception-hours' });
     expect(decideDisplay(at('2025-11-04T09:00'), weekend, tz, [])).toEqual({ on: false, reason: 'closed-day' });
     expect(decideDisplay(at('2025-11-05T09:59'), weekend, tz, [])).toEqual({ on: true, reason: 'reception-hours' });
     expect(decideDisplay(at('2025-11-05T10:00'), weekend, tz, [])).toEqual({ on: false, reason: 'outside-hours' });
-    expect(decideDisplay(at('2025-11-04T09:00'), weekend, tz, [{ startsAt: at('2025-11-04T09:15'), endsAt: at('2025-11-04T10:00') }])).toEqual({ on: true, reason: 'before-session' });
-    expect(decideDisplay(at('2025-11-08T03:00'), displayScheduleConfig.parse({ enabled: false }), tz, [])).toEqual({ on: true, reason: 'schedule-off' });
+    expect(
+      decideDisplay(at('2025-11-04T09:00'), weekend, tz, [
+        { startsAt: at('2025-11-04T09:15'), endsAt: at('2025-11-04T10:00') },
+      ]),
+    ).toEqual({ on: true, reason: 'before-session' });
+    expect(decideDisplay(at('2025-11-08T03:00'), displayScheduleConfig.parse({ enabled: false }), tz, [])).toEqual({
+      on: true,
+      reason: 'schedule-off',
+    });
   });
 
   it('rejects a period that ends before it starts', () => {

@@ -12,7 +12,14 @@ const logger = pino({ level: 'silent' });
 
 describe('lampsFor', () => {
   it.each([
-    ['scheduled', false], ['preparing', false], ['ready', false], ['live', true], ['ending', true], ['closed', false], ['failed', false], ['aborted', false],
+    ['scheduled', false],
+    ['preparing', false],
+    ['ready', false],
+    ['live', true],
+    ['ending', true],
+    ['closed', false],
+    ['failed', false],
+    ['aborted', false],
   ])('%s → lit %s', (state, lit) => {
     expect(lampsFor(state)).toEqual({ tally: lit, doorSign: lit });
   });
@@ -62,7 +69,14 @@ describe('RoomSignalsService with simulated GPIO and microphone', () => {
   });
 
   it('lamps follow the session state', async () => {
-    const change = (from: string, to: string) => bus.emit('sessionStateChanged', { sessionId: 's1', from: from as never, to: to as never, at: new Date().toISOString(), recordingId: null });
+    const change = (from: string, to: string) =>
+      bus.emit('sessionStateChanged', {
+        sessionId: 's1',
+        from: from as never,
+        to: to as never,
+        at: new Date().toISOString(),
+        recordingId: null,
+      });
     change('ready', 'live');
     await settle();
     expect([gpio.output('tally'), gpio.output('doorSign')]).toEqual([true, true]);

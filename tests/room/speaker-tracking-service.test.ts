@@ -38,7 +38,10 @@ describe('SpeakerTrackingService (fake timers, simulated DOA and PTZ)', () => {
   });
   const tracking = speakerTrackingConfig.parse({
     enabled: true,
-    presets: [{ slot: 1, angle: 30 }, { slot: 2, angle: 150 }],
+    presets: [
+      { slot: 1, angle: 30 },
+      { slot: 2, angle: 150 },
+    ],
     holdMs: 2000,
     manualPauseMs: 5000,
   });
@@ -55,7 +58,14 @@ describe('SpeakerTrackingService (fake timers, simulated DOA and PTZ)', () => {
       await recall(slot);
     });
     bus = createEventBus(logger);
-    service = new SpeakerTrackingService({ config: tracking, doa, presets: presetsOf(ptz), hasPtz: () => true, bus, logger });
+    service = new SpeakerTrackingService({
+      config: tracking,
+      doa,
+      presets: presetsOf(ptz),
+      hasPtz: () => true,
+      bus,
+      logger,
+    });
   });
   afterEach(async () => {
     await service.stop();
@@ -91,7 +101,14 @@ describe('SpeakerTrackingService (fake timers, simulated DOA and PTZ)', () => {
   });
 
   it('stays off when disabled', async () => {
-    service = new SpeakerTrackingService({ config: { ...tracking, enabled: false }, doa, presets: presetsOf(ptz), hasPtz: () => true, bus, logger });
+    service = new SpeakerTrackingService({
+      config: { ...tracking, enabled: false },
+      doa,
+      presets: presetsOf(ptz),
+      hasPtz: () => true,
+      bus,
+      logger,
+    });
     await service.start();
     await vi.advanceTimersByTimeAsync(20_000);
     expect(recalls).toEqual([]);

@@ -5,16 +5,18 @@ import { SpeakerTracker, angularDistance } from '../../kiosk/room/speaker-tracki
 // Citizen seat at 30°, officials' table at 150°, document camera corner at 270°.
 const policy = speakerTrackingConfig.parse({
   enabled: true,
-  presets: [{ slot: 1, angle: 30 }, { slot: 2, angle: 150 }, { slot: 3, angle: 270 }],
+  presets: [
+    { slot: 1, angle: 30 },
+    { slot: 2, angle: 150 },
+    { slot: 3, angle: 270 },
+  ],
   holdMs: 2000,
   hysteresisDegrees: 20,
   maxDistanceDegrees: 50,
   manualPauseMs: 10_000,
 });
 
-type Step =
-  | { at: number; angle: number; voice?: boolean; expect?: number }
-  | { at: number; manual: boolean };
+type Step = { at: number; angle: number; voice?: boolean; expect?: number } | { at: number; manual: boolean };
 
 /** Runs a script of readings; returns every recall as [ms, slot]. */
 function run(steps: Step[], overrides: Partial<typeof policy> = {}): [number, number][] {
@@ -39,14 +41,25 @@ function talk(angle: number, from: number, to: number, voice = true): Step[] {
 }
 
 describe('angularDistance', () => {
-  it.each([[10, 350, 20], [350, 10, 20], [0, 180, 180], [90, 90, 0], [720, 0, 0], [-30, 30, 60]])('%d° to %d° is %d°', (a, b, d) => {
+  it.each([
+    [10, 350, 20],
+    [350, 10, 20],
+    [0, 180, 180],
+    [90, 90, 0],
+    [720, 0, 0],
+    [-30, 30, 60],
+  ])('%d° to %d° is %d°', (a, b, d) => {
     expect(angularDistance(a, b)).toBe(d);
   });
 });
 
 describe('SpeakerTracker', () => {
   it.each<{ name: string; steps: Step[]; recalls: [number, number][]; overrides?: Partial<typeof policy> }>([
-    { name: 'recalls the nearest preset once the talker has held the floor for holdMs', steps: talk(40, 0, 3000), recalls: [[2000, 1]] },
+    {
+      name: 'recalls the nearest preset once the talker has held the floor for holdMs',
+      steps: talk(40, 0, 3000),
+      recalls: [[2000, 1]],
+    },
     { name: 'a talk shorter than holdMs moves nothing', steps: talk(40, 0, 1750), recalls: [] },
     { name: 'silence and readings without voice never move the camera', steps: talk(150, 0, 5000, false), recalls: [] },
     { name: 'voice far from every preset (a door at 210°) is ignored', steps: talk(210, 0, 5000), recalls: [] },
@@ -54,7 +67,10 @@ describe('SpeakerTracker', () => {
     {
       name: 'the conversation moves: one recall per talker, none while the same talker goes on',
       steps: [...talk(30, 0, 3000), ...talk(150, 3250, 8000)],
-      recalls: [[2000, 1], [5250, 2]],
+      recalls: [
+        [2000, 1],
+        [5250, 2],
+      ],
     },
     {
       name: 'hysteresis: a talker between two presets, slightly nearer the other, does not move the camera',
@@ -66,13 +82,19 @@ describe('SpeakerTracker', () => {
     {
       name: 'without hysteresis the same talker does move the camera',
       steps: [...talk(30, 0, 2000), ...talk(95, 2250, 8000)],
-      recalls: [[2000, 1], [4250, 2]],
+      recalls: [
+        [2000, 1],
+        [4250, 2],
+      ],
       overrides: { maxDistanceDegrees: 90, hysteresisDegrees: 0 },
     },
     {
       name: 'clearly nearer another preset (beyond the hysteresis) moves',
       steps: [...talk(30, 0, 2000), ...talk(120, 2250, 8000)],
-      recalls: [[2000, 1], [4250, 2]],
+      recalls: [
+        [2000, 1],
+        [4250, 2],
+      ],
     },
     {
       name: 'interruptions restart the hold: alternating talkers faster than holdMs move nothing',
@@ -97,12 +119,19 @@ describe('SpeakerTracker', () => {
     {
       name: 'after a manual move the camera is no longer at a preset: the same talker is framed again',
       steps: [...talk(30, 0, 2000), { at: 2100, manual: true }, { at: 2200, manual: false }, ...talk(30, 2250, 13_000)],
-      recalls: [[2000, 1], [12_250, 1]],
+      recalls: [
+        [2000, 1],
+        [12_250, 1],
+      ],
     },
     {
       name: 'at most one recall per holdMs even when talkers alternate at exactly holdMs',
       steps: [...talk(30, 0, 2000), ...talk(270, 2250, 4250), ...talk(150, 4500, 6500)],
-      recalls: [[2000, 1], [4250, 3], [6500, 2]],
+      recalls: [
+        [2000, 1],
+        [4250, 3],
+        [6500, 2],
+      ],
     },
   ])('$name', ({ steps, recalls, overrides }) => {
     expect(run(steps, overrides)).toEqual(recalls);

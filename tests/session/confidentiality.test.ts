@@ -10,7 +10,12 @@ import { startDaemon, writeTestConfig, type DaemonHandle } from '../support/daem
 import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
 import { addConsoleUser, call, login, sessionBody } from './helpers.js';
 
-const denouncer = { name: 'Trần Thị Bí Mật', idNumber: '079188000123', phone: '0909123456', address: '12 đường Hoa Sữa, phường Tân Định' };
+const denouncer = {
+  name: 'Trần Thị Bí Mật',
+  idNumber: '079188000123',
+  phone: '0909123456',
+  address: '12 đường Hoa Sữa, phường Tân Định',
+};
 const secretSummary = 'Tố cáo cán bộ địa chính nhận tiền khi cấp sổ đỏ lô 77';
 const complainant = { name: 'Lê Văn Công Khai' };
 const secrets = [denouncer.name, denouncer.idNumber, denouncer.phone, denouncer.address];
@@ -53,16 +58,42 @@ describe('a denouncer stays confidential', () => {
       return response;
     };
 
-    const id = (await api('POST', `${daemon.consoleUrl}/api/schedule`, sessionBody(), officer)).json.session.id as string;
-    const tc = await api('POST', `${daemon.consoleUrl}/api/schedule/${id}/cases`, { type: 'TC', summary: secretSummary, flags: { complex: true } }, officer);
+    const id = (await api('POST', `${daemon.consoleUrl}/api/schedule`, sessionBody(), officer)).json.session
+      .id as string;
+    const tc = await api(
+      'POST',
+      `${daemon.consoleUrl}/api/schedule/${id}/cases`,
+      { type: 'TC', summary: secretSummary, flags: { complex: true } },
+      officer,
+    );
     expect(tc.status, tc.text).toBe(201);
     expect(tc.json.case.confidential).toBe(true);
-    const refusedOpen = await api('POST', `${daemon.consoleUrl}/api/schedule/${id}/cases`, { type: 'TC', summary: 'x', confidential: false }, officer);
+    const refusedOpen = await api(
+      'POST',
+      `${daemon.consoleUrl}/api/schedule/${id}/cases`,
+      { type: 'TC', summary: 'x', confidential: false },
+      officer,
+    );
     expect(refusedOpen.status).toBe(400);
-    const kn = await api('POST', `${daemon.consoleUrl}/api/schedule/${id}/cases`, { type: 'KN', summary: 'Khiếu nại về bồi thường giải phóng mặt bằng', flags: { mass: true } }, officer);
-    const denouncerRow = await api('POST', `${daemon.consoleUrl}/api/cases/${tc.json.case.id}/citizens`, { role: 'denouncer', identity: denouncer }, officer);
+    const kn = await api(
+      'POST',
+      `${daemon.consoleUrl}/api/schedule/${id}/cases`,
+      { type: 'KN', summary: 'Khiếu nại về bồi thường giải phóng mặt bằng', flags: { mass: true } },
+      officer,
+    );
+    const denouncerRow = await api(
+      'POST',
+      `${daemon.consoleUrl}/api/cases/${tc.json.case.id}/citizens`,
+      { role: 'denouncer', identity: denouncer },
+      officer,
+    );
     expect(denouncerRow.status, denouncerRow.text).toBe(201);
-    const complainantRow = await api('POST', `${daemon.consoleUrl}/api/cases/${kn.json.case.id}/citizens`, { role: 'complainant', identity: complainant, attendance: 'present' }, officer);
+    const complainantRow = await api(
+      'POST',
+      `${daemon.consoleUrl}/api/cases/${kn.json.case.id}/citizens`,
+      { role: 'complainant', identity: complainant, attendance: 'present' },
+      officer,
+    );
     expect(complainantRow.status).toBe(201);
     const citizenId: string = denouncerRow.json.citizen.id;
 
@@ -76,13 +107,29 @@ describe('a denouncer stays confidential', () => {
     const started = await api('POST', `${daemon.kioskUrl}/api/session/${id}/start`);
     expect(started.status, started.text).toBe(200);
     expectNoSecret(started.text, 'kiosk start');
-    expect((await api('POST', `${daemon.kioskUrl}/api/session/${id}/events`, { type: 'case-changed', caseId: tc.json.case.id })).status).toBe(201);
-    expect((await api('POST', `${daemon.kioskUrl}/api/session/${id}/events`, { type: 'technician-called', note: 'micro rè' })).status).toBe(201);
+    expect(
+      (
+        await api('POST', `${daemon.kioskUrl}/api/session/${id}/events`, {
+          type: 'case-changed',
+          caseId: tc.json.case.id,
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await api('POST', `${daemon.kioskUrl}/api/session/${id}/events`, {
+          type: 'technician-called',
+          note: 'micro rè',
+        })
+      ).status,
+    ).toBe(201);
 
     // Console: masked for everyone in lists; the identity itself only for an allowed role.
     const consoleView = await api('GET', `${daemon.consoleUrl}/api/schedule/${id}`, undefined, leader);
     expectNoSecret(consoleView.text, 'console session view');
-    expect((await api('GET', `${daemon.consoleUrl}/api/citizens/${citizenId}/identity`, undefined, officer)).status).toBe(403);
+    expect(
+      (await api('GET', `${daemon.consoleUrl}/api/citizens/${citizenId}/identity`, undefined, officer)).status,
+    ).toBe(403);
     expect((await call('GET', `${daemon.consoleUrl}/api/citizens/${citizenId}/identity`)).status).toBe(401);
     const allowed = await call('GET', `${daemon.consoleUrl}/api/citizens/${citizenId}/identity`, undefined, leader);
     expect(allowed.status, allowed.text).toBe(200);
@@ -105,17 +152,37 @@ describe('a denouncer stays confidential', () => {
 
     const db = await Database.open(dbPath, 'readonly');
     try {
-      const audit = await db.all<{ actor: string; role: string; action: string; target: string }>(`SELECT actor, role, action, target FROM audit_log WHERE action = 'identity-view'`);
-      expect(audit).toEqual([{ actor: 'lanhdao', role: 'leader', action: 'identity-view', target: `citizen:${citizenId}` }]);
+      const audit = await db.all<{ actor: string; role: string; action: string; target: string }>(
+        `SELECT actor, role, action, target FROM audit_log WHERE action = 'identity-view'`,
+      );
+      expect(audit).toEqual([
+        { actor: 'lanhdao', role: 'leader', action: 'identity-view', target: `citizen:${citizenId}` },
+      ]);
       const store = new SessionStore(db);
       const session = (await store.getSession(id))!;
-      const fleet = JSON.stringify(fleetViewOfSession(session, await store.cases(id), await store.citizens(id), await store.events(id)));
+      const fleet = JSON.stringify(
+        fleetViewOfSession(session, await store.cases(id), await store.citizens(id), await store.events(id)),
+      );
       expectNoSecret(fleet, 'the fleet view');
       expect(fleet).not.toContain(secretSummary);
       expect(fleet).not.toContain('micro rè');
       expect(JSON.parse(fleet).cases).toEqual([
-        { position: 1, type: 'TC', flags: { mass: false, complex: true, prolonged: false, escalated: false }, confidential: true, citizens: 1, present: 0 },
-        { position: 2, type: 'KN', flags: { mass: true, complex: false, prolonged: false, escalated: false }, confidential: false, citizens: 1, present: 1 },
+        {
+          position: 1,
+          type: 'TC',
+          flags: { mass: false, complex: true, prolonged: false, escalated: false },
+          confidential: true,
+          citizens: 1,
+          present: 0,
+        },
+        {
+          position: 2,
+          type: 'KN',
+          flags: { mass: true, complex: false, prolonged: false, escalated: false },
+          confidential: false,
+          citizens: 1,
+          present: 1,
+        },
       ]);
     } finally {
       await db.close();

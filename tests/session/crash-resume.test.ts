@@ -30,11 +30,20 @@ describe('a live session survives the daemon being killed', () => {
     const db = await Database.open(join(dir, 'data', 'diemcau.sqlite'), 'readonly');
     let heartbeatSeen: string;
     try {
-      const startedAt = Date.parse((await db.get<{ state_since: string }>('SELECT state_since FROM sessions WHERE id = ?', [id]))!.state_since);
-      heartbeatSeen = await waitFor('a heartbeat', async () => {
-        const row = await db.get<{ heartbeat_at: string | null }>('SELECT heartbeat_at FROM sessions WHERE id = ?', [id]);
-        return row?.heartbeat_at && Date.parse(row.heartbeat_at) > startedAt ? row.heartbeat_at : undefined;
-      }, 15_000, 100);
+      const startedAt = Date.parse(
+        (await db.get<{ state_since: string }>('SELECT state_since FROM sessions WHERE id = ?', [id]))!.state_since,
+      );
+      heartbeatSeen = await waitFor(
+        'a heartbeat',
+        async () => {
+          const row = await db.get<{ heartbeat_at: string | null }>('SELECT heartbeat_at FROM sessions WHERE id = ?', [
+            id,
+          ]);
+          return row?.heartbeat_at && Date.parse(row.heartbeat_at) > startedAt ? row.heartbeat_at : undefined;
+        },
+        15_000,
+        100,
+      );
     } finally {
       await db.close();
     }
@@ -66,7 +75,9 @@ describe('a live session survives the daemon being killed', () => {
     expect(resumed.data.recordingId).toBe(recordingId);
     // The media engine records into the same recording id again.
     for (const daemon of [first, second]) {
-      expect(daemon.logs.filter((entry) => entry.msg === 'recording started').map((entry) => entry.recordingId)).toEqual([recordingId]);
+      expect(
+        daemon.logs.filter((entry) => entry.msg === 'recording started').map((entry) => entry.recordingId),
+      ).toEqual([recordingId]);
     }
 
     const current = await call('GET', `${second.kioskUrl}/api/session/current`);
@@ -76,7 +87,14 @@ describe('a live session survives the daemon being killed', () => {
     expect(ended.status, ended.text).toBe(200);
     expect(ended.json.session.state).toBe('closed');
     const final = await call('GET', `${second.consoleUrl}/api/sessions/${id}/report`, undefined, cookie);
-    expect(final.json.events.map((e: { type: string }) => e.type)).toEqual(['scheduled', 'started', 'gap', 'resumed', 'ended', 'closed']);
+    expect(final.json.events.map((e: { type: string }) => e.type)).toEqual([
+      'scheduled',
+      'started',
+      'gap',
+      'resumed',
+      'ended',
+      'closed',
+    ]);
     expect(await second.stop('SIGTERM')).toBe(0);
 
     // What both daemons recorded is one signed recording that the standalone verifier accepts.

@@ -1,12 +1,21 @@
-
 /** Small HTTP helpers for the session tests (real servers on 127.0.0.1). */
-export async function call(method: string, url: string, body?: unknown, cookie?: string): Promise<{ status: number; json: any; text: string }> {
+export async function call(
+  method: string,
+  url: string,
+  body?: unknown,
+  cookie?: string,
+): Promise<{ status: number; json: any; text: string }> {
   const headers: Record<string, string> = {};
   // As the pages do: every change is JSON, even without a body (the daemon refuses anything else).
   const changes = method !== 'GET' && method !== 'HEAD';
   if (changes) headers['content-type'] = 'application/json';
   if (cookie) headers.cookie = cookie;
-  const response = await fetch(url, { method, headers, body: changes ? JSON.stringify(body ?? {}) : undefined, signal: AbortSignal.timeout(30_000) });
+  const response = await fetch(url, {
+    method,
+    headers,
+    body: changes ? JSON.stringify(body ?? {}) : undefined,
+    signal: AbortSignal.timeout(30_000),
+  });
   const text = await response.text();
   let json: any;
   try {
@@ -31,4 +40,3 @@ export function sessionBody(overrides: Record<string, unknown> = {}, now = Date.
     ...overrides,
   };
 }
-

@@ -1,7 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { isFinished, isUpcoming, sessionStates, sessionTriggers, transition, type SessionState, type SessionTrigger, type TransitionContext } from '../../kiosk/session/state-machine.js';
+import {
+  isFinished,
+  isUpcoming,
+  sessionStates,
+  sessionTriggers,
+  transition,
+  type SessionState,
+  type SessionTrigger,
+  type TransitionContext,
+} from '../../kiosk/session/state-machine.js';
 
-type Case = [from: SessionState, trigger: SessionTrigger, context: TransitionContext, expected: SessionState | 'not_allowed' | 'guard_failed'];
+type Case = [
+  from: SessionState,
+  trigger: SessionTrigger,
+  context: TransitionContext,
+  expected: SessionState | 'not_allowed' | 'guard_failed',
+];
 
 const cases: Case[] = [
   ['scheduled', 'prepare', {}, 'preparing'],
@@ -48,7 +62,9 @@ describe('session state machine', () => {
 
   it('lets nothing leave a finished state', () => {
     for (const state of sessionStates.filter(isFinished)) {
-      const leaving = sessionTriggers.filter((trigger) => transition(state, trigger, { storageCanHold: true, readiness: 'pass' }).ok);
+      const leaving = sessionTriggers.filter(
+        (trigger) => transition(state, trigger, { storageCanHold: true, readiness: 'pass' }).ok,
+      );
       expect(leaving).toEqual([]);
     }
   });

@@ -12,8 +12,19 @@ describe('config edits (kiosk/settings)', () => {
 
   it.each([
     [{ a: { b: 1 } }, [{ path: 'a.b', value: 2 }], { a: { b: 2 } }],
-    [{}, [{ path: 'session.startWindow.beforeMinutes', value: 45 }], { session: { startWindow: { beforeMinutes: 45 } } }],
-    [{ a: 1 }, [{ path: 'b', value: [1, 2] }, { path: 'a', value: 'x' }], { a: 'x', b: [1, 2] }],
+    [
+      {},
+      [{ path: 'session.startWindow.beforeMinutes', value: 45 }],
+      { session: { startWindow: { beforeMinutes: 45 } } },
+    ],
+    [
+      { a: 1 },
+      [
+        { path: 'b', value: [1, 2] },
+        { path: 'a', value: 'x' },
+      ],
+      { a: 'x', b: [1, 2] },
+    ],
   ])('applies changes to the file JSON (%j)', (file, changes, expected) => {
     expect(applyChanges(file, changes)).toEqual(expected);
     expect(file).not.toEqual(expected);
@@ -24,7 +35,11 @@ describe('config edits (kiosk/settings)', () => {
   });
 
   it('lists leaves and the fields that differ from what runs', () => {
-    expect([...leaves({ a: { b: 1, c: [1] }, d: 'x' })]).toEqual([['a.b', 1], ['a.c', [1]], ['d', 'x']]);
+    expect([...leaves({ a: { b: 1, c: [1] }, d: 'x' })]).toEqual([
+      ['a.b', 1],
+      ['a.c', [1]],
+      ['d', 'x'],
+    ]);
     expect(pendingRestart({ a: { b: 1 }, c: 2 }, { a: { b: 3 }, c: 2, d: true })).toEqual(['a.b', 'd']);
   });
 
@@ -34,15 +49,21 @@ describe('config edits (kiosk/settings)', () => {
     const original = await readFile(join(projectRoot(), 'config', 'default.json'), 'utf8');
     await writeFile(path, original);
     const file = new ConfigFile(parseConfig(JSON.parse(original)), path);
-    const refused = await file.save([{ path: 'media.audioBitrateKbps', value: 5 }, { path: 'log.level', value: 'loud' }, { path: 'room.name', value: 42 }]);
+    const refused = await file.save([
+      { path: 'media.audioBitrateKbps', value: 5 },
+      { path: 'log.level', value: 'loud' },
+      { path: 'room.name', value: 42 },
+    ]);
     expect(refused.ok).toBe(false);
     const issues = refused.ok ? [] : refused.issues;
     expect(issues).toHaveLength(3);
-    expect(issues).toEqual(expect.arrayContaining([
-      { path: 'room.name', code: 'invalid_type', expected: 'string' },
-      { path: 'media.audioBitrateKbps', code: 'too_small', minimum: 32 },
-      { path: 'log.level', code: 'invalid_value', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] },
-    ]));
+    expect(issues).toEqual(
+      expect.arrayContaining([
+        { path: 'room.name', code: 'invalid_type', expected: 'string' },
+        { path: 'media.audioBitrateKbps', code: 'too_small', minimum: 32 },
+        { path: 'log.level', code: 'invalid_value', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] },
+      ]),
+    );
     expect(await readFile(path, 'utf8')).toBe(original);
     const saved = await file.save([{ path: 'media.audioBitrateKbps', value: 192 }]);
     expect(saved).toEqual({ ok: true, pendingRestart: ['media.audioBitrateKbps'] });

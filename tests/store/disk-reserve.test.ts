@@ -12,7 +12,9 @@ import { migrations } from '../../kiosk/database-schema.js';
 
 const run = promisify(execFile);
 const MiB = 1024 * 1024;
-const v1 = [{ version: 1, name: 'notes', sql: 'CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL) STRICT;' }];
+const v1 = [
+  { version: 1, name: 'notes', sql: 'CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL) STRICT;' },
+];
 
 const allocatedBytes = async (path: string) => (await stat(path)).blocks * 512;
 
@@ -87,7 +89,10 @@ describe('DiskReserve', () => {
       expect(store.reserve.held).toBe(true);
       expect(await allocatedBytes(`${path}.reserve`)).toBeGreaterThanOrEqual(MiB);
       expect(await store.reserve.release()).toBeGreaterThanOrEqual(MiB);
-      expect(lines.filter((l) => l.msg.startsWith('disk reserve')).map((l) => l.msg)).toEqual(['disk reserve created', 'disk reserve released']);
+      expect(lines.filter((l) => l.msg.startsWith('disk reserve')).map((l) => l.msg)).toEqual([
+        'disk reserve created',
+        'disk reserve released',
+      ]);
     } finally {
       await store.stop();
     }

@@ -5,7 +5,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, StoreRefusedError } from '../../kiosk/store/open-store.js';
 import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
 
-const v1 = [{ version: 1, name: 'notes', sql: 'CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL) STRICT;' }];
+const v1 = [
+  { version: 1, name: 'notes', sql: 'CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL) STRICT;' },
+];
 const pageBytes = 4096;
 const checkpointedRows = 400;
 const walRows = 40;
@@ -13,7 +15,10 @@ const walRows = 40;
 /** Every file in the folder with the sha256 of its bytes: equal snapshots mean nothing was written, created or deleted. */
 async function snapshot(dir: string): Promise<Record<string, string>> {
   const hashes: Record<string, string> = {};
-  for (const name of (await readdir(dir)).sort()) hashes[name] = createHash('sha256').update(await readFile(join(dir, name))).digest('hex');
+  for (const name of (await readdir(dir)).sort())
+    hashes[name] = createHash('sha256')
+      .update(await readFile(join(dir, name)))
+      .digest('hex');
   return hashes;
 }
 
@@ -22,10 +27,15 @@ async function snapshot(dir: string): Promise<Record<string, string>> {
  * in the -wal. The files are copied while the writer still has them open, since closing would
  * checkpoint the -wal away.
  */
-async function walDatabase(source: string, target: string, options: { lastSql?: string; withShm?: boolean } = {}): Promise<void> {
+async function walDatabase(
+  source: string,
+  target: string,
+  options: { lastSql?: string; withShm?: boolean } = {},
+): Promise<void> {
   const { db } = await openStore(source, v1);
   try {
-    for (let i = 0; i < checkpointedRows; i++) await db.run('INSERT INTO notes (text) VALUES (?)', [`checkpointed ${i} ${'x'.repeat(200)}`]);
+    for (let i = 0; i < checkpointedRows; i++)
+      await db.run('INSERT INTO notes (text) VALUES (?)', [`checkpointed ${i} ${'x'.repeat(200)}`]);
     await db.exec('PRAGMA wal_checkpoint(TRUNCATE); PRAGMA wal_autocheckpoint = 0;');
     for (let i = 0; i < walRows; i++) await db.run('INSERT INTO notes (text) VALUES (?)', [`in the wal ${i}`]);
     if (options.lastSql) await db.exec(options.lastSql);
@@ -73,7 +83,9 @@ describe('store: the check at start writes nothing to a database it refuses', ()
     const before = await snapshot(room);
     expect(Object.keys(before)).toEqual(['device.sqlite', 'device.sqlite-shm', 'device.sqlite-wal']);
 
-    await expect(openStore(path, v1)).rejects.toThrow(/schema version 7, newer than this software knows \(1\); it was left untouched/);
+    await expect(openStore(path, v1)).rejects.toThrow(
+      /schema version 7, newer than this software knows \(1\); it was left untouched/,
+    );
     expect(await snapshot(room)).toEqual(before);
   });
 
@@ -83,7 +95,9 @@ describe('store: the check at start writes nothing to a database it refuses', ()
     const tmp = process.env.TMPDIR;
     process.env.TMPDIR = join(dir, 'no-such-temporary-directory');
     try {
-      await expect(openStore(path, v1)).rejects.toThrow(/could not be checked before opening \(temporary directory: .*ENOENT.*\); it was left untouched/);
+      await expect(openStore(path, v1)).rejects.toThrow(
+        /could not be checked before opening \(temporary directory: .*ENOENT.*\); it was left untouched/,
+      );
     } finally {
       if (tmp === undefined) delete process.env.TMPDIR;
       else process.env.TMPDIR = tmp;
@@ -111,7 +125,9 @@ describe('store: the check at start writes nothing to a database it refuses', ()
     try {
       expect(fromVersion).toBe(1);
       expect(await db.get('SELECT count(*) AS n FROM notes')).toEqual({ n: checkpointedRows + walRows });
-      expect(await db.get('SELECT text FROM notes ORDER BY id DESC LIMIT 1')).toEqual({ text: `in the wal ${walRows - 1}` });
+      expect(await db.get('SELECT text FROM notes ORDER BY id DESC LIMIT 1')).toEqual({
+        text: `in the wal ${walRows - 1}`,
+      });
     } finally {
       await db.close();
     }

@@ -6,8 +6,13 @@ import { openStore, StoreRefusedError } from '../../kiosk/store/open-store.js';
 import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
 import { migrations } from '../../kiosk/database-schema.js';
 
-const v1 = [{ version: 1, name: 'notes', sql: 'CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL) STRICT;' }];
-const v2 = [...v1, { version: 2, name: 'note flags', sql: "ALTER TABLE notes ADD COLUMN flag TEXT NOT NULL DEFAULT 'none';" }];
+const v1 = [
+  { version: 1, name: 'notes', sql: 'CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL) STRICT;' },
+];
+const v2 = [
+  ...v1,
+  { version: 2, name: 'note flags', sql: "ALTER TABLE notes ADD COLUMN flag TEXT NOT NULL DEFAULT 'none';" },
+];
 
 describe('store', () => {
   let dir: string;
@@ -160,7 +165,10 @@ describe('Database.transaction', () => {
         await helper.note('committed');
         await db.transaction((inner) => inner.run('INSERT INTO notes (text) VALUES (?)', ['nested too']));
       });
-      expect((await db.all<{ text: string }>('SELECT text FROM notes ORDER BY id')).map((r) => r.text)).toEqual(['committed', 'nested too']);
+      expect((await db.all<{ text: string }>('SELECT text FROM notes ORDER BY id')).map((r) => r.text)).toEqual([
+        'committed',
+        'nested too',
+      ]);
     } finally {
       await db.close();
     }
@@ -171,7 +179,9 @@ describe('Database.transaction', () => {
     try {
       let late: Promise<unknown> | undefined;
       await db.transaction(async () => {
-        late = new Promise((resolve) => setTimeout(resolve, 20)).then(() => db.run('INSERT INTO notes (text) VALUES (?)', ['late']));
+        late = new Promise((resolve) => setTimeout(resolve, 20)).then(() =>
+          db.run('INSERT INTO notes (text) VALUES (?)', ['late']),
+        );
       });
       const next = db.transaction(async (tx) => {
         await tx.run('INSERT INTO notes (text) VALUES (?)', ['next']);

@@ -6,8 +6,15 @@ import { parseRoomEventMessage } from '../../kiosk/fleet/nats/events.js';
 import { parseRoomState, type RoomState } from '../../kiosk/fleet/nats/state.js';
 import { EVENTS_STREAM, ROOMS_BUCKET } from '../../kiosk/fleet/nats/subjects.js';
 import { initCentral } from '../../scripts/central/central-dir.js';
-import { type CentralLayout } from '../../config/central-layout.js';
-import { CLUSTER_REPLICAS, roomServerUrls, startCluster, waitForJetStream, type ClusterSpec, type RunningCluster } from '../../scripts/central/cluster.js';
+import type { CentralLayout } from '../../config/central-layout.js';
+import {
+  CLUSTER_REPLICAS,
+  roomServerUrls,
+  startCluster,
+  waitForJetStream,
+  type ClusterSpec,
+  type RunningCluster,
+} from '../../scripts/central/cluster.js';
 import { ensureCentralStreams } from '../../scripts/central/streams.js';
 import type { StoredEvent } from './central.js';
 import { makeTempDir, removeTempDir } from './temp-dir.js';
@@ -46,14 +53,26 @@ export async function startCentralCluster(options: { rooms?: string[] } = {}): P
   const port = async () => freePort();
   const spec: ClusterSpec = {
     name: 'diemcau-test',
-    nodes: await Promise.all(['n1', 'n2', 'n3'].map(async (name) => ({ name, host: '127.0.0.1', websocketPort: await port(), clusterPort: await port(), httpPort: await port() }))),
+    nodes: await Promise.all(
+      ['n1', 'n2', 'n3'].map(async (name) => ({
+        name,
+        host: '127.0.0.1',
+        websocketPort: await port(),
+        clusterPort: await port(),
+        httpPort: await port(),
+      })),
+    ),
   };
   const { layout } = await initCentral({ dir, rooms: options.rooms ?? ['sim-room'], cluster: spec });
   const cluster = await startCluster(spec, layout.nodeConfigFile);
   const servers = roomServerUrls(spec);
   let monitoring: NatsConnection | undefined;
   try {
-    const admin = await connectVerified({ servers, user: await readUserCredential(layout.adminSeedFile), caFile: layout.caFile });
+    const admin = await connectVerified({
+      servers,
+      user: await readUserCredential(layout.adminSeedFile),
+      caFile: layout.caFile,
+    });
     await waitForJetStream(admin);
     await ensureCentralStreams(admin, { replicas: CLUSTER_REPLICAS });
     await admin.close();
@@ -81,7 +100,13 @@ export async function startCentralCluster(options: { rooms?: string[] } = {}): P
     layout,
     cluster,
     servers,
-    fleetConfig: (roomId = 'sim-room') => ({ enabled: true, servers, credentialFile: layout.roomSeedFile(roomId), caFile: layout.caFile, rebootCommand: [] }),
+    fleetConfig: (roomId = 'sim-room') => ({
+      enabled: true,
+      servers,
+      credentialFile: layout.roomSeedFile(roomId),
+      caFile: layout.caFile,
+      rebootCommand: [],
+    }),
     async events(topic) {
       const jsm = await jetstreamManager(nc);
       const info = await jsm.streams.info(EVENTS_STREAM);
@@ -91,7 +116,12 @@ export async function startCentralCluster(options: { rooms?: string[] } = {}): P
         if (!msg) continue;
         const parsed = parseRoomEventMessage(msg.subject, msg.data);
         if (!parsed.ok) throw new Error(`stream message ${seq} on ${msg.subject} does not parse: ${parsed.error}`);
-        stored.set(seq, { ...parsed.value.event, roomId: parsed.value.roomId, msgId: msg.header?.get('Nats-Msg-Id') || undefined, streamSeq: seq });
+        stored.set(seq, {
+          ...parsed.value.event,
+          roomId: parsed.value.roomId,
+          msgId: msg.header?.get('Nats-Msg-Id') || undefined,
+          streamSeq: seq,
+        });
       }
       const all = [...stored.values()].sort((a, b) => a.streamSeq - b.streamSeq);
       return topic ? all.filter((e) => e.topic === topic) : all;
@@ -99,7 +129,7 @@ export async function startCentralCluster(options: { rooms?: string[] } = {}): P
     async state(roomId = 'sim-room') {
       const kv = await new Kvm(nc).open(ROOMS_BUCKET);
       const entry = await kv.get(roomId);
-      if (!entry || entry.operation !== 'PUT') return undefined;
+      if (entry?.operation !== 'PUT') return undefined;
       const parsed = parseRoomState(entry.value);
       if (!parsed.ok) throw new Error(`state of ${roomId} does not parse: ${parsed.error}`);
       return parsed.value;

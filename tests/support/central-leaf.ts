@@ -6,10 +6,18 @@ import { parseRoomEventMessage } from '../../kiosk/fleet/nats/events.js';
 import { parseRoomState, type RoomState } from '../../kiosk/fleet/nats/state.js';
 import { EVENTS_STREAM, ROOMS_BUCKET } from '../../kiosk/fleet/nats/subjects.js';
 import { initCentral } from '../../scripts/central/central-dir.js';
-import { type CentralLayout } from '../../config/central-layout.js';
+import type { CentralLayout } from '../../config/central-layout.js';
 import { EVENTS_ALL_STREAM } from '../../scripts/central/leaf.js';
 import { startNatsServer, type RunningNatsServer } from '../../scripts/central/nats-process.js';
-import { ensureNationalStreams, ensureProvinceOutbound, initNational, provinceRooms, readSecret, writeProvinceLeafConfig, type NationalLayout } from '../../scripts/central/national-dir.js';
+import {
+  ensureNationalStreams,
+  ensureProvinceOutbound,
+  initNational,
+  provinceRooms,
+  readSecret,
+  writeProvinceLeafConfig,
+  type NationalLayout,
+} from '../../scripts/central/national-dir.js';
 import { ensureCentralStreams } from '../../scripts/central/streams.js';
 import type { StoredEvent } from './central.js';
 import { makeTempDir, removeTempDir } from './temp-dir.js';
@@ -68,7 +76,14 @@ function streamReader(nc: () => NatsConnection, stream: string) {
       if (!msg) continue;
       const parsed = parseRoomEventMessage(msg.subject, msg.data);
       if (!parsed.ok) throw new Error(`${stream} message ${seq} on ${msg.subject} does not parse: ${parsed.error}`);
-      stored.set(seq, { ...parsed.value.event, roomId: parsed.value.roomId, msgId: msg.header?.get('Nats-Msg-Id') || undefined, streamSeq: seq, storedAt: msg.time, source: msg.header?.get('Nats-Stream-Source') || undefined });
+      stored.set(seq, {
+        ...parsed.value.event,
+        roomId: parsed.value.roomId,
+        msgId: msg.header?.get('Nats-Msg-Id') || undefined,
+        streamSeq: seq,
+        storedAt: msg.time,
+        source: msg.header?.get('Nats-Stream-Source') || undefined,
+      });
     }
     return [...stored.values()].sort((a, b) => a.streamSeq - b.streamSeq);
   };
@@ -110,7 +125,9 @@ export async function startCentralLeaf(provinces: { name: string; rooms: string[
     const ports = { leaf: await freePort(), ws: await freePort(), http: await freePort() };
     const nationalLayout = await initNational({
       dir: `${dir}/quocgia`,
-      provinces: await Promise.all(provinces.map(async (p) => ({ name: p.name, rooms: await provinceRooms(provinceLayouts.get(p.name)!.layout) }))),
+      provinces: await Promise.all(
+        provinces.map(async (p) => ({ name: p.name, rooms: await provinceRooms(provinceLayouts.get(p.name)!.layout) })),
+      ),
       leafnodes: { host: '127.0.0.1', port: ports.leaf },
       websocket: { host: '127.0.0.1', port: ports.ws },
       http: { host: '127.0.0.1', port: ports.http },
@@ -130,9 +147,16 @@ export async function startCentralLeaf(provinces: { name: string; rooms: string[
 
     nationalServer = await startNatsServer({ configFile: nationalLayout.configFile });
     const nationalUrl = `wss://127.0.0.1:${ports.ws}`;
-    const nationalAdmin = await connectVerified({ servers: nationalUrl, user: await readUserCredential(nationalLayout.adminSeedFile), caFile: nationalLayout.caFile });
+    const nationalAdmin = await connectVerified({
+      servers: nationalUrl,
+      user: await readUserCredential(nationalLayout.adminSeedFile),
+      caFile: nationalLayout.caFile,
+    });
     // Before the provinces are up: a source whose province is not there yet retries on its own.
-    await ensureNationalStreams(nationalAdmin, provinces.map((p) => p.name));
+    await ensureNationalStreams(
+      nationalAdmin,
+      provinces.map((p) => p.name),
+    );
     await nationalAdmin.close();
     const nationalMonitoring = await connectVerified({
       servers: nationalUrl,
@@ -147,23 +171,37 @@ export async function startCentralLeaf(provinces: { name: string; rooms: string[
       const { layout, wsPort, httpPort } = provinceLayouts.get(province.name)!;
       running.push(await startNatsServer({ configFile: configs.get(province.name)! }));
       const url = `wss://127.0.0.1:${wsPort}`;
-      const admin = await connectVerified({ servers: url, user: await readUserCredential(layout.adminSeedFile), caFile: layout.caFile });
+      const admin = await connectVerified({
+        servers: url,
+        user: await readUserCredential(layout.adminSeedFile),
+        caFile: layout.caFile,
+      });
       connections.push(admin);
       await ensureCentralStreams(admin);
       await ensureProvinceOutbound(admin, province.name);
-      const monitoring = await connectVerified({ servers: url, user: await readUserCredential(layout.monitoringSeedFile), caFile: layout.caFile });
+      const monitoring = await connectVerified({
+        servers: url,
+        user: await readUserCredential(layout.monitoringSeedFile),
+        caFile: layout.caFile,
+      });
       connections.push(monitoring);
       linked.set(province.name, {
         name: province.name,
         layout,
         servers: [url],
-        fleetConfig: (roomId) => ({ enabled: true, servers: [url], credentialFile: layout.roomSeedFile(roomId), caFile: layout.caFile, rebootCommand: [] }),
+        fleetConfig: (roomId) => ({
+          enabled: true,
+          servers: [url],
+          credentialFile: layout.roomSeedFile(roomId),
+          caFile: layout.caFile,
+          rebootCommand: [],
+        }),
         monitoring,
         admin,
         events: streamReader(() => monitoring, EVENTS_STREAM),
         async state(roomId) {
           const entry = await (await new Kvm(monitoring).open(ROOMS_BUCKET)).get(roomId);
-          if (!entry || entry.operation !== 'PUT') return undefined;
+          if (entry?.operation !== 'PUT') return undefined;
           const parsed = parseRoomState(entry.value);
           if (!parsed.ok) throw new Error(`state of ${roomId} does not parse: ${parsed.error}`);
           return parsed.value;

@@ -7,7 +7,7 @@ import { parseRoomState, type RoomState } from '../../kiosk/fleet/nats/state.js'
 import type { CommandArgsInput, CommandReply } from '../../kiosk/fleet/nats/commands.js';
 import { EVENTS_STREAM, ROOMS_BUCKET, type CommandName } from '../../kiosk/fleet/nats/subjects.js';
 import { initCentral } from '../../scripts/central/central-dir.js';
-import { type CentralLayout } from '../../config/central-layout.js';
+import type { CentralLayout } from '../../config/central-layout.js';
 import { sendCommand } from '../../scripts/central/commands.js';
 import { startNatsServer, type RunningNatsServer } from '../../scripts/central/nats-process.js';
 import { loadNotaryKey, serveNotary } from '../../scripts/central/notary.js';
@@ -37,7 +37,11 @@ export interface Central {
   events(topic?: string): Promise<StoredEvent[]>;
   /** The room's value in the KV bucket, or undefined. */
   state(roomId?: string): Promise<RoomState | undefined>;
-  command<C extends CommandName>(name: C, args: CommandArgsInput<C>, options?: { roomId?: string; timeoutMs?: number }): Promise<CommandReply<C>>;
+  command<C extends CommandName>(
+    name: C,
+    args: CommandArgsInput<C>,
+    options?: { roomId?: string; timeoutMs?: number },
+  ): Promise<CommandReply<C>>;
   /** Sends raw bytes as a command request (what a broken or hostile sender could send); resolves with the reply as JSON. */
   rawCommand(name: string, payload: string, options?: { roomId?: string; timeoutMs?: number }): Promise<any>;
   /** Every message the server carried, seen by a monitoring subscription to `>` (subject and payload as text). */
@@ -56,10 +60,19 @@ export interface Central {
 export async function startCentral(options: { rooms?: string[] } = {}): Promise<Central> {
   const dir = await makeTempDir('central');
   const port = await freePort();
-  const { layout, notary } = await initCentral({ dir, rooms: options.rooms ?? ['sim-room'], websocket: { host: '127.0.0.1', port }, client: { host: '127.0.0.1', port: await freePort() } });
+  const { layout, notary } = await initCentral({
+    dir,
+    rooms: options.rooms ?? ['sim-room'],
+    websocket: { host: '127.0.0.1', port },
+    client: { host: '127.0.0.1', port: await freePort() },
+  });
   const url = `wss://127.0.0.1:${port}`;
   let server: RunningNatsServer | undefined = await startNatsServer({ configFile: layout.configFile });
-  const admin = await connectVerified({ servers: url, user: await readUserCredential(layout.adminSeedFile), caFile: layout.caFile });
+  const admin = await connectVerified({
+    servers: url,
+    user: await readUserCredential(layout.adminSeedFile),
+    caFile: layout.caFile,
+  });
   await ensureCentralStreams(admin);
   await admin.close();
   const monitoring: NatsConnection = await connectVerified({
@@ -70,7 +83,9 @@ export async function startCentral(options: { rooms?: string[] } = {}): Promise<
   });
   const seen: { subject: string; data: string }[] = [];
   const decoder = new TextDecoder();
-  monitoring.subscribe('>', { callback: (_error, msg) => void seen.push({ subject: msg.subject, data: decoder.decode(msg.data) }) });
+  monitoring.subscribe('>', {
+    callback: (_error, msg) => void seen.push({ subject: msg.subject, data: decoder.decode(msg.data) }),
+  });
   await monitoring.flush();
   const stopNotary = await serveNotary(monitoring, { notaryKey: await loadNotaryKey(layout.notaryKeyFile) });
   let jsm: JetStreamManager | undefined;
@@ -82,7 +97,14 @@ export async function startCentral(options: { rooms?: string[] } = {}): Promise<
     caFile: layout.caFile,
     layout,
     notaryPublicKey: notary.publicKey,
-    fleetConfig: (roomId = 'sim-room') => ({ enabled: true, servers: [url], credentialFile: layout.roomSeedFile(roomId), caFile: layout.caFile, rebootCommand: [], notaryKeys: [notary.publicKey] }),
+    fleetConfig: (roomId = 'sim-room') => ({
+      enabled: true,
+      servers: [url],
+      credentialFile: layout.roomSeedFile(roomId),
+      caFile: layout.caFile,
+      rebootCommand: [],
+      notaryKeys: [notary.publicKey],
+    }),
     async events(topic) {
       jsm ??= await jetstreamManager(monitoring);
       const info = await jsm.streams.info(EVENTS_STREAM);
@@ -92,7 +114,12 @@ export async function startCentral(options: { rooms?: string[] } = {}): Promise<
         if (!msg) continue;
         const parsed = parseRoomEventMessage(msg.subject, msg.data);
         if (!parsed.ok) throw new Error(`stream message ${seq} on ${msg.subject} does not parse: ${parsed.error}`);
-        stored.set(seq, { ...parsed.value.event, roomId: parsed.value.roomId, msgId: msg.header?.get('Nats-Msg-Id') || undefined, streamSeq: seq });
+        stored.set(seq, {
+          ...parsed.value.event,
+          roomId: parsed.value.roomId,
+          msgId: msg.header?.get('Nats-Msg-Id') || undefined,
+          streamSeq: seq,
+        });
       }
       const all = [...stored.values()].sort((a, b) => a.streamSeq - b.streamSeq);
       return topic ? all.filter((e) => e.topic === topic) : all;
@@ -100,12 +127,13 @@ export async function startCentral(options: { rooms?: string[] } = {}): Promise<
     async state(roomId = 'sim-room') {
       const kv = await new Kvm(monitoring).open(ROOMS_BUCKET);
       const entry = await kv.get(roomId);
-      if (!entry || entry.operation !== 'PUT') return undefined;
+      if (entry?.operation !== 'PUT') return undefined;
       const parsed = parseRoomState(entry.value);
       if (!parsed.ok) throw new Error(`state of ${roomId} does not parse: ${parsed.error}`);
       return parsed.value;
     },
-    command: (name, args, { roomId = 'sim-room', timeoutMs = 10_000 } = {}) => sendCommand(monitoring, roomId, name, args, timeoutMs),
+    command: (name, args, { roomId = 'sim-room', timeoutMs = 10_000 } = {}) =>
+      sendCommand(monitoring, roomId, name, args, timeoutMs),
     async rawCommand(name, payload, { roomId = 'sim-room', timeoutMs = 10_000 } = {}) {
       const reply = await monitoring.request(`diemcau.v1.cmd.${roomId}.${name}`, payload, { timeout: timeoutMs });
       return JSON.parse(decoder.decode(reply.data));

@@ -19,7 +19,10 @@ export interface DaemonHandle {
 }
 
 /** Writes a config based on the embedded defaults, with free ports and the given data dir. */
-export function writeTestConfig(dir: string, overrides: (config: Record<string, any>) => void = () => undefined): string {
+export function writeTestConfig(
+  dir: string,
+  overrides: (config: Record<string, any>) => void = () => undefined,
+): string {
   const config = JSON.parse(readFileSync(join(projectRoot(), 'config', 'default.json'), 'utf8'));
   config.storage = { ...config.storage, dataDir: join(dir, 'data') };
   config.web = { ...config.web, kiosk: { port: 0 }, console: { host: '127.0.0.1', port: 0 } };
@@ -30,7 +33,10 @@ export function writeTestConfig(dir: string, overrides: (config: Record<string, 
 }
 
 /** Starts the built daemon (`dist/`) as a child process and waits for its `ready` log line. */
-export async function startDaemon(configPath: string, options: { env?: NodeJS.ProcessEnv; readyTimeoutMs?: number } = {}): Promise<DaemonHandle> {
+export async function startDaemon(
+  configPath: string,
+  options: { env?: NodeJS.ProcessEnv; readyTimeoutMs?: number } = {},
+): Promise<DaemonHandle> {
   const cli = join(projectRoot(), 'dist', 'kiosk', 'cli.js');
   const child = spawn(process.execPath, [cli, 'start', '--config', configPath], {
     env: { ...process.env, ...options.env },
@@ -40,7 +46,10 @@ export async function startDaemon(configPath: string, options: { env?: NodeJS.Pr
   let text = '';
   let pending = '';
   const ready = new Promise<Record<string, any>>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`daemon not ready within ${options.readyTimeoutMs ?? 20_000} ms:\n${text}`)), options.readyTimeoutMs ?? 20_000);
+    const timer = setTimeout(
+      () => reject(new Error(`daemon not ready within ${options.readyTimeoutMs ?? 20_000} ms:\n${text}`)),
+      options.readyTimeoutMs ?? 20_000,
+    );
     child.stdout!.on('data', (chunk: Buffer) => {
       text += chunk.toString();
       pending += chunk.toString();
@@ -94,7 +103,9 @@ export async function startDaemon(configPath: string, options: { env?: NodeJS.Pr
 /** `diemcau verify FOLDER` from the build, as a technician runs it on a copy: its exit code and report. */
 export function verifyWithCli(folder: string): Promise<{ code: number; stdout: string }> {
   return new Promise((resolve) =>
-    execFile(process.execPath, [join(projectRoot(), 'dist', 'kiosk', 'cli.js'), 'verify', folder], (error, stdout) => resolve({ code: error ? Number(error.code) : 0, stdout })),
+    execFile(process.execPath, [join(projectRoot(), 'dist', 'kiosk', 'cli.js'), 'verify', folder], (error, stdout) =>
+      resolve({ code: error ? Number(error.code) : 0, stdout }),
+    ),
   );
 }
 
@@ -103,7 +114,10 @@ export function verifyWithCli(folder: string): Promise<{ code: number; stdout: s
  * folder, `start` starts a daemon; after each test every daemon it started is killed (SIGKILL) and
  * its folder removed.
  */
-export function daemonsPerTest(): { folder(name: string): Promise<string>; start(configPath: string, options?: Parameters<typeof startDaemon>[1]): Promise<DaemonHandle> } {
+export function daemonsPerTest(): {
+  folder(name: string): Promise<string>;
+  start(configPath: string, options?: Parameters<typeof startDaemon>[1]): Promise<DaemonHandle>;
+} {
   const daemons: DaemonHandle[] = [];
   let dir: string | undefined;
   beforeAll(() => {

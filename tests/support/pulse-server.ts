@@ -11,7 +11,10 @@ import { spawnTied } from '../../hal/core/tied-spawn.js';
  * through `PULSE_SERVER`, which the caller sets for the processes it starts.
  */
 export class PulseServer {
-  private constructor(readonly dir: string, private readonly child: ChildProcess) {}
+  private constructor(
+    readonly dir: string,
+    private readonly child: ChildProcess,
+  ) {}
 
   get address(): string {
     return `unix:${join(this.dir, 'native')}`;
@@ -20,7 +23,14 @@ export class PulseServer {
   static async start(sinks: string[]): Promise<PulseServer> {
     const dir = await mkdtemp(join(tmpdir(), 'diemcau-pulse-'));
     const env = { ...process.env, HOME: dir, XDG_RUNTIME_DIR: dir, XDG_CONFIG_HOME: dir };
-    const args = ['-n', '--daemonize=no', '--exit-idle-time=-1', '--log-target=stderr', `--load=module-native-protocol-unix auth-anonymous=1 socket=${join(dir, 'native')}`, ...sinks.map((sink) => `--load=module-null-sink sink_name=${sink}`)];
+    const args = [
+      '-n',
+      '--daemonize=no',
+      '--exit-idle-time=-1',
+      '--log-target=stderr',
+      `--load=module-native-protocol-unix auth-anonymous=1 socket=${join(dir, 'native')}`,
+      ...sinks.map((sink) => `--load=module-null-sink sink_name=${sink}`),
+    ];
     const child = spawnTied('pulseaudio', args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
     const server = new PulseServer(dir, child);
     const until = Date.now() + 15_000;
@@ -35,7 +45,11 @@ export class PulseServer {
   }
 
   #answers(): Promise<boolean> {
-    return new Promise((resolve) => execFile('pactl', ['info'], { env: { ...process.env, PULSE_SERVER: this.address }, timeout: 2000 }, (error) => resolve(!error)));
+    return new Promise((resolve) =>
+      execFile('pactl', ['info'], { env: { ...process.env, PULSE_SERVER: this.address }, timeout: 2000 }, (error) =>
+        resolve(!error),
+      ),
+    );
   }
 
   async stop(): Promise<void> {

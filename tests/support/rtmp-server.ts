@@ -41,7 +41,9 @@ export class RtmpServer {
         '',
       ].join('\n'),
     );
-    const child = spawn(NGINX, ['-p', this.#dir, '-c', conf, '-e', join(this.#dir, 'logs', 'error.log')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(NGINX, ['-p', this.#dir, '-c', conf, '-e', join(this.#dir, 'logs', 'error.log')], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     this.#child = child;
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

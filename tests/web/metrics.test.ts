@@ -29,7 +29,11 @@ describe('the room’s Prometheus /metrics', () => {
   const scrape = (headers: Record<string, string> = {}) => fetch(`${daemon.consoleUrl}/metrics`, { headers });
 
   it('refuses a scrape without a login or the token, and a wrong token', async () => {
-    for (const headers of [{}, { authorization: 'Bearer wrong-token' }, { authorization: `Basic ${Buffer.from(`x:${TOKEN}`).toString('base64')}` }] as Record<string, string>[]) {
+    for (const headers of [
+      {},
+      { authorization: 'Bearer wrong-token' },
+      { authorization: `Basic ${Buffer.from(`x:${TOKEN}`).toString('base64')}` },
+    ] as Record<string, string>[]) {
       const response = await scrape(headers);
       expect(response.status).toBe(401);
       expect(response.headers.get('www-authenticate')).toContain('Bearer');
@@ -46,7 +50,13 @@ describe('the room’s Prometheus /metrics', () => {
     expect(text).toMatch(new RegExp(`^diemcau_info\\{version="${health.version}",room="${health.room.id}"\\} 1$`, 'm'));
     expect(text).toMatch(new RegExp(`^diemcau_health_ok ${health.status === 'ok' ? 1 : 0}$`, 'm'));
     // Every device of /api/health, with a 1 for its current status.
-    for (const device of health.devices) expect(text).toMatch(new RegExp(`^diemcau_device_status\\{device="${device.id}",kind="${device.kind}",status="${device.status}"\\} 1$`, 'm'));
+    for (const device of health.devices)
+      expect(text).toMatch(
+        new RegExp(
+          `^diemcau_device_status\\{device="${device.id}",kind="${device.kind}",status="${device.status}"\\} 1$`,
+          'm',
+        ),
+      );
     expect(text).toMatch(/^diemcau_recording_active 0$/m);
     expect(text).toMatch(/^diemcau_disk_free_bytes\{path="[^"]+"\} \d+$/m);
     expect(text).toMatch(/^diemcau_fleet_link_state\{state="disabled"\} 1$/m);
@@ -63,17 +73,33 @@ describe('the room’s Prometheus /metrics', () => {
   it('shows a recording while a session is live', async () => {
     const officer = await consoleClient(daemon.consoleUrl, 'canbo', 'mật khẩu cán bộ 1');
     const now = Date.now();
-    const created = await officer.post('/schedule', { kind: 'ad-hoc', title: 'Tiếp công dân đột xuất', chairSite: { name: 'UBND tỉnh' }, startsAt: new Date(now + 60_000).toISOString(), endsAt: new Date(now + 1_800_000).toISOString() });
+    const created = await officer.post('/schedule', {
+      kind: 'ad-hoc',
+      title: 'Tiếp công dân đột xuất',
+      chairSite: { name: 'UBND tỉnh' },
+      startsAt: new Date(now + 60_000).toISOString(),
+      endsAt: new Date(now + 1_800_000).toISOString(),
+    });
     const session = created.session ?? created;
-    const post = (path: string) => fetch(`${daemon.kioskUrl}/api${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const post = (path: string) =>
+      fetch(`${daemon.kioskUrl}/api${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
     expect((await post(`/session/${session.id}/start`)).status).toBe(200);
     expect(await (await scrape({ authorization: `Bearer ${TOKEN}` })).text()).toMatch(/^diemcau_recording_active 1$/m);
     // The encoder's figures appear once the worker has counted a window (every 2 s).
     const gaugeOf = (text: string, name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
-    const text = await waitFor('the encoder figures', async () => {
-      const scraped = await (await scrape({ authorization: `Bearer ${TOKEN}` })).text();
-      return gaugeOf(scraped, 'diemcau_media_encode_fps') > 0 ? scraped : undefined;
-    }, 10_000, 250);
+    const text = await waitFor(
+      'the encoder figures',
+      async () => {
+        const scraped = await (await scrape({ authorization: `Bearer ${TOKEN}` })).text();
+        return gaugeOf(scraped, 'diemcau_media_encode_fps') > 0 ? scraped : undefined;
+      },
+      10_000,
+      250,
+    );
     expect(gaugeOf(text, 'diemcau_media_encode_fps')).toBeGreaterThan(0);
     expect(gaugeOf(text, 'diemcau_media_encode_bitrate_kbps')).toBeGreaterThan(0);
     expect(gaugeOf(text, 'diemcau_media_dropped_frames')).toBeGreaterThanOrEqual(0);

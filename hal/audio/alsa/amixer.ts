@@ -30,7 +30,11 @@ export function parseCaptureControl(output: string): CaptureControl | undefined 
     const rest = match[2]!.slice(captureAt);
     const percent = /\[(\d+)%\]/.exec(rest);
     const onOff = /\[(on|off)\]/.exec(rest);
-    channels.push({ channel: match[1]!, percent: percent ? Number(percent[1]) : null, on: onOff ? onOff[1] === 'on' : null });
+    channels.push({
+      channel: match[1]!,
+      percent: percent ? Number(percent[1]) : null,
+      on: onOff ? onOff[1] === 'on' : null,
+    });
   }
   return { name: header[1]!, channels };
 }
@@ -58,6 +62,7 @@ export type AmixerFailure = 'no-device' | 'no-control' | 'other';
 /** Tells "the card is gone" (retry until it is back) from "no such control" (a config error). */
 export function classifyAmixerError(stderr: string): AmixerFailure {
   if (/Unable to find simple control/i.test(stderr)) return 'no-control';
-  if (/No such (device|file or directory)|Cannot get card index|Invalid CTL|cannot find card/i.test(stderr)) return 'no-device';
+  if (/No such (device|file or directory)|Cannot get card index|Invalid CTL|cannot find card/i.test(stderr))
+    return 'no-device';
   return 'other';
 }

@@ -11,7 +11,11 @@ export class AlsaAudio extends PolledMuteDriver {
   readonly driverName = 'alsa';
   readonly #mixer: string;
 
-  constructor(context: DriverContext, override readonly source: AlsaOptions, private readonly tools: ToolRunner = toolRunner()) {
+  constructor(
+    context: DriverContext,
+    override readonly source: AlsaOptions,
+    private readonly tools: ToolRunner = toolRunner(),
+  ) {
     super(context, source);
     this.#mixer = mixerDeviceOf(source.device);
   }
@@ -30,9 +34,12 @@ export class AlsaAudio extends PolledMuteDriver {
     try {
       return await this.tools.run('amixer', ['-D', this.#mixer, ...args], { timeoutMs: 3000 });
     } catch (error) {
-      if (error instanceof ToolError && error.reason === 'missing') throw new BadConfigError('amixer is not installed (apt install alsa-utils)');
+      if (error instanceof ToolError && error.reason === 'missing')
+        throw new BadConfigError('amixer is not installed (apt install alsa-utils)');
       if (error instanceof ToolError && classifyAmixerError(error.stderr) === 'no-control') {
-        throw new BadConfigError(`${this.#mixer} has no mixer control "${this.source.control}" (see amixer -D ${this.#mixer} scontrols)`);
+        throw new BadConfigError(
+          `${this.#mixer} has no mixer control "${this.source.control}" (see amixer -D ${this.#mixer} scontrols)`,
+        );
       }
       throw error;
     }

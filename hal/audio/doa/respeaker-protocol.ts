@@ -26,11 +26,18 @@ export interface ControlTransferInSetup {
 export const PARAMETER_REPLY_LENGTH = 8;
 
 export function readParameterSetup(parameter: DspParameter): ControlTransferInSetup {
-  return { requestType: 'vendor', recipient: 'device', request: 0, value: 0x80 | parameter.offset | (parameter.type === 'int' ? 0x40 : 0), index: parameter.resource };
+  return {
+    requestType: 'vendor',
+    recipient: 'device',
+    request: 0,
+    value: 0x80 | parameter.offset | (parameter.type === 'int' ? 0x40 : 0),
+    index: parameter.resource,
+  };
 }
 
 export function decodeParameter(parameter: DspParameter, reply: DataView): number {
-  if (reply.byteLength < PARAMETER_REPLY_LENGTH) throw new RangeError(`DSP parameter reply of ${reply.byteLength} bytes, expected ${PARAMETER_REPLY_LENGTH}`);
+  if (reply.byteLength < PARAMETER_REPLY_LENGTH)
+    throw new RangeError(`DSP parameter reply of ${reply.byteLength} bytes, expected ${PARAMETER_REPLY_LENGTH}`);
   const value = reply.getInt32(0, true);
   return parameter.type === 'int' ? value : value * 2 ** reply.getInt32(4, true);
 }

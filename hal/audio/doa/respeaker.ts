@@ -1,6 +1,15 @@
 import { Driver, describeError, type DriverContext } from '../../core/driver.js';
 import type { DoaConfig } from '../config.js';
-import { DOA_ANGLE, PARAMETER_REPLY_LENGTH, VOICE_ACTIVITY, decodeParameter, mountedAngle, readParameterSetup, type ControlTransferInSetup, type DspParameter } from './respeaker-protocol.js';
+import {
+  DOA_ANGLE,
+  PARAMETER_REPLY_LENGTH,
+  VOICE_ACTIVITY,
+  decodeParameter,
+  mountedAngle,
+  readParameterSetup,
+  type ControlTransferInSetup,
+  type DspParameter,
+} from './respeaker-protocol.js';
 import type { DoaEvents, DoaSource } from './types.js';
 
 type RespeakerOptions = Extract<DoaConfig, { driver: 'respeaker' }>;
@@ -36,7 +45,11 @@ export class RespeakerDoa extends Driver<DoaEvents> implements DoaSource {
   #timer: NodeJS.Timeout | undefined;
   #polling = false;
 
-  constructor(context: DriverContext, private readonly options: RespeakerOptions, private readonly usb: UsbAccess = nodeUsb) {
+  constructor(
+    context: DriverContext,
+    private readonly options: RespeakerOptions,
+    private readonly usb: UsbAccess = nodeUsb,
+  ) {
     super(context);
   }
 

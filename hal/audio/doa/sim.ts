@@ -12,7 +12,10 @@ export class SimDoa extends SimulatedDriver<DoaEvents> implements DoaSource {
   #elapsedMs = 0;
   readonly #cycleMs: number;
 
-  constructor(context: DriverContext, private readonly options: SimDoaOptions) {
+  constructor(
+    context: DriverContext,
+    private readonly options: SimDoaOptions,
+  ) {
     super(context);
     this.#cycleMs = options.sequence.reduce((sum, step) => sum + step.durationMs, 0);
   }

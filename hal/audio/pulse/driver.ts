@@ -13,7 +13,11 @@ export class PulseAudio extends PolledMuteDriver {
   readonly driverName = 'pulse';
   readonly #name: string;
 
-  constructor(context: DriverContext, override readonly source: PulseOptions, private readonly tools: ToolRunner = toolRunner()) {
+  constructor(
+    context: DriverContext,
+    override readonly source: PulseOptions,
+    private readonly tools: ToolRunner = toolRunner(),
+  ) {
     super(context, source);
     this.#name = source.device ?? DEFAULT_SOURCE;
   }
@@ -23,7 +27,15 @@ export class PulseAudio extends PolledMuteDriver {
       const sources = parseShortSources(await this.#pactl(['list', 'short', 'sources']));
       const found = sources.find((s) => s.name === this.source.device);
       // A USB array not plugged in yet: keep retrying (status failed, with the names that do exist).
-      if (!found) throw new Error(`pulse source ${this.source.device} is not present (present: ${sources.filter((s) => !s.monitor).map((s) => s.name).join(', ') || 'none'})`);
+      if (!found)
+        throw new Error(
+          `pulse source ${this.source.device} is not present (present: ${
+            sources
+              .filter((s) => !s.monitor)
+              .map((s) => s.name)
+              .join(', ') || 'none'
+          })`,
+        );
       if (found.monitor) throw new BadConfigError(`${found.name} is a monitor of an output, not a microphone`);
     }
     await super.open();
@@ -41,7 +53,8 @@ export class PulseAudio extends PolledMuteDriver {
     try {
       return await this.tools.run('pactl', args, { timeoutMs: 3000 });
     } catch (error) {
-      if (error instanceof ToolError && error.reason === 'missing') throw new BadConfigError('pactl is not installed (apt install pulseaudio-utils)');
+      if (error instanceof ToolError && error.reason === 'missing')
+        throw new BadConfigError('pactl is not installed (apt install pulseaudio-utils)');
       throw error;
     }
   }

@@ -15,7 +15,13 @@ export function parseShortSources(output: string): PulseSource[] {
     const fields = line.split('\t');
     if (fields.length < 4 || !/^\d+$/.test(fields[0]!)) continue;
     const name = fields[1]!;
-    sources.push({ index: Number(fields[0]), name, sampleSpec: fields[3] ?? '', state: (fields[4] ?? '').trim(), monitor: name.endsWith('.monitor') });
+    sources.push({
+      index: Number(fields[0]),
+      name,
+      sampleSpec: fields[3] ?? '',
+      state: (fields[4] ?? '').trim(),
+      monitor: name.endsWith('.monitor'),
+    });
   }
   return sources;
 }

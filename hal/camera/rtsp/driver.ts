@@ -21,7 +21,10 @@ export class RtspCamera extends Driver implements CameraDevice {
   #cseq = 0;
   #checking = false;
 
-  constructor(context: DriverContext, readonly source: RtspOptions) {
+  constructor(
+    context: DriverContext,
+    readonly source: RtspOptions,
+  ) {
     super(context);
     try {
       this.#target = rtspTarget(source.url);

@@ -1,6 +1,12 @@
 import { connect as connectTcp, type Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
-import { formatOptionsRequest, isAlive, parseResponseHead, type RtspResponseHead, type RtspTarget } from './protocol.js';
+import {
+  formatOptionsRequest,
+  isAlive,
+  parseResponseHead,
+  type RtspResponseHead,
+  type RtspTarget,
+} from './protocol.js';
 
 /**
  * Connects, sends OPTIONS and waits for the answer, all within `timeoutMs`. Resolves with the
@@ -22,15 +28,21 @@ export function probeRtsp(target: RtspTarget, timeoutMs: number, cseq = 1): Prom
       if (error) reject(error);
       else resolve(head!);
     };
-    const timer = setTimeout(() => finish(new Error(`no RTSP answer from ${target.host}:${target.port} within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => finish(new Error(`no RTSP answer from ${target.host}:${target.port} within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     socket.setEncoding('latin1');
-    socket.once(target.secure ? 'secureConnect' : 'connect', () => socket.write(formatOptionsRequest(target.requestUri, cseq)));
+    socket.once(target.secure ? 'secureConnect' : 'connect', () =>
+      socket.write(formatOptionsRequest(target.requestUri, cseq)),
+    );
     socket.on('data', (chunk: string) => {
       received += chunk;
       const head = parseResponseHead(received);
       if (head === undefined) return;
       if (head instanceof Error) return finish(head);
-      if (head.headers.cseq !== undefined && head.headers.cseq !== String(cseq)) return finish(new Error(`RTSP answer for CSeq ${head.headers.cseq}, expected ${cseq}`));
+      if (head.headers.cseq !== undefined && head.headers.cseq !== String(cseq))
+        return finish(new Error(`RTSP answer for CSeq ${head.headers.cseq}, expected ${cseq}`));
       if (!isAlive(head)) return finish(new Error(`camera answered RTSP ${head.status} ${head.reason}`.trim()));
       finish(undefined, head);
     });

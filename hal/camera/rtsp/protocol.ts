@@ -34,7 +34,8 @@ export interface RtspResponseHead {
  * needed, an Error for anything that is not RTSP (an HTTP server, a closed port's banner, noise).
  */
 export function parseResponseHead(buffer: string): RtspResponseHead | undefined | Error {
-  if (buffer.length >= 5 && !buffer.startsWith('RTSP/')) return new Error(`not an RTSP answer: ${JSON.stringify(buffer.slice(0, 40))}`);
+  if (buffer.length >= 5 && !buffer.startsWith('RTSP/'))
+    return new Error(`not an RTSP answer: ${JSON.stringify(buffer.slice(0, 40))}`);
   const end = buffer.indexOf('\r\n\r\n');
   if (end < 0) return buffer.length > 16 * 1024 ? new Error('RTSP response head too long') : undefined;
   const [statusLine, ...headerLines] = buffer.slice(0, end).split('\r\n');

@@ -4,7 +4,14 @@ import { createInterface } from 'node:readline';
 import { spawnTied } from '../../core/tied-spawn.js';
 
 /** The script ships as source: from dist/hal/camera/rtsp/ and from hal/camera/rtsp/ alike it is found at the repository root. */
-const script = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../../../hal/camera/rtsp/emulation/rtsp-test-server.py' : './emulation/rtsp-test-server.py', import.meta.url));
+const script = fileURLToPath(
+  new URL(
+    import.meta.url.includes('/dist/')
+      ? '../../../../hal/camera/rtsp/emulation/rtsp-test-server.py'
+      : './emulation/rtsp-test-server.py',
+    import.meta.url,
+  ),
+);
 
 /** Debian's interpreter: python3-gi and the GStreamer typelibs are installed for it, not for a pyenv or venv python. */
 const PYTHON = '/usr/bin/python3';
@@ -46,8 +53,17 @@ export class RtspTestServer {
 
   async start(): Promise<void> {
     if (this.#child) return;
-    const args = [script, '--port', String(this.options.port), ...this.options.mounts.flatMap((m) => ['--mount', `${m.path.replace(/^\//, '')}=${m.width}x${m.height}@${m.fps}`])];
-    if (this.options.username && this.options.passwordFile) args.push('--user', this.options.username, '--password-file', this.options.passwordFile);
+    const args = [
+      script,
+      '--port',
+      String(this.options.port),
+      ...this.options.mounts.flatMap((m) => [
+        '--mount',
+        `${m.path.replace(/^\//, '')}=${m.width}x${m.height}@${m.fps}`,
+      ]),
+    ];
+    if (this.options.username && this.options.passwordFile)
+      args.push('--user', this.options.username, '--password-file', this.options.passwordFile);
     if (this.options.bitrateKbps) args.push('--bitrate-kbps', String(this.options.bitrateKbps));
     const child = spawnTied(PYTHON, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     this.#child = child;
@@ -55,7 +71,12 @@ export class RtspTestServer {
     child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
     const lines = createInterface({ input: child.stdout! });
     const ready = new Promise<void>((resolve, reject) => {
-      const onExit = (code: number | null) => reject(new Error(`RTSP test server exited (${code ?? 'signal'}) before listening: ${stderr.trim().split('\n').at(-1) ?? ''}`));
+      const onExit = (code: number | null) =>
+        reject(
+          new Error(
+            `RTSP test server exited (${code ?? 'signal'}) before listening: ${stderr.trim().split('\n').at(-1) ?? ''}`,
+          ),
+        );
       child.once('exit', onExit);
       lines.on('line', (line) => {
         let message: Record<string, unknown>;

@@ -47,13 +47,20 @@ export class V4l2Camera extends Driver implements CameraDevice {
     try {
       output = await this.tools.run('v4l2-ctl', ['-d', device, '--all'], { timeoutMs: 5000 });
     } catch (error) {
-      if (error instanceof ToolError && error.reason === 'missing') throw new BadConfigError('v4l2-ctl is not installed (apt install v4l-utils)');
+      if (error instanceof ToolError && error.reason === 'missing')
+        throw new BadConfigError('v4l2-ctl is not installed (apt install v4l-utils)');
       throw error;
     }
     const info = parseV4l2Info(output);
-    if (!canCapture(info)) throw new BadConfigError(`${device} cannot capture video (capabilities: ${info.deviceCaps.join(', ')}); a UVC camera's first node is usually the capture one`);
+    if (!canCapture(info))
+      throw new BadConfigError(
+        `${device} cannot capture video (capabilities: ${info.deviceCaps.join(', ')}); a UVC camera's first node is usually the capture one`,
+      );
     this.#info = info;
-    this.logger.info({ device: this.id, node: device, driver: info.driver, card: info.card, format: info.pixelFormat }, 'v4l2 camera opened');
+    this.logger.info(
+      { device: this.id, node: device, driver: info.driver, card: info.card, format: info.pixelFormat },
+      'v4l2 camera opened',
+    );
     this.#watch(device);
   }
 
@@ -89,5 +96,8 @@ export class V4l2Camera extends Driver implements CameraDevice {
 }
 
 async function exists(path: string): Promise<boolean> {
-  return access(path).then(() => true, () => false);
+  return access(path).then(
+    () => true,
+    () => false,
+  );
 }

@@ -57,5 +57,8 @@ export function parseV4l2Info(output: string): V4l2Info {
 
 /** True when the node can capture video (or when the tool did not list capabilities at all). */
 export function canCapture(info: V4l2Info): boolean {
-  return info.deviceCaps.length === 0 || info.deviceCaps.some((cap) => cap === 'Video Capture' || cap === 'Video Capture Multiplanar');
+  return (
+    info.deviceCaps.length === 0 ||
+    info.deviceCaps.some((cap) => cap === 'Video Capture' || cap === 'Video Capture Multiplanar')
+  );
 }

@@ -12,7 +12,11 @@ export class EmulatedSerialLine {
   #pty: PtyPair | undefined;
   #port: SerialPort | undefined;
 
-  constructor(private readonly links: { driverSide: string; deviceSide: string }, private readonly baudRate: number, private readonly onData: (chunk: Buffer) => void) {}
+  constructor(
+    private readonly links: { driverSide: string; deviceSide: string },
+    private readonly baudRate: number,
+    private readonly onData: (chunk: Buffer) => void,
+  ) {}
 
   get devicePath(): string {
     return this.links.driverSide;
@@ -25,7 +29,11 @@ export class EmulatedSerialLine {
   async plugIn(): Promise<void> {
     if (this.#pty) return;
     this.#pty = await openPtyPair({ links: [this.links.driverSide, this.links.deviceSide] });
-    this.#port = await openSerialLine(this.links.deviceSide, this.baudRate, { data: this.onData, closed: () => undefined, error: () => undefined });
+    this.#port = await openSerialLine(this.links.deviceSide, this.baudRate, {
+      data: this.onData,
+      closed: () => undefined,
+      error: () => undefined,
+    });
   }
 
   async unplug(): Promise<void> {

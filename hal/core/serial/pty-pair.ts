@@ -19,7 +19,9 @@ const PTY_LINE = /PTY is (\S+)/g;
  */
 export function openPtyPair(options: { links?: [string, string]; timeoutMs?: number } = {}): Promise<PtyPair> {
   const end = (link: string | undefined) => `pty,raw,echo=0${link ? `,link=${link}` : ''}`;
-  const child = spawnTied('socat', ['-d', '-d', end(options.links?.[0]), end(options.links?.[1])], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawnTied('socat', ['-d', '-d', end(options.links?.[0]), end(options.links?.[1])], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const close = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
@@ -29,7 +31,10 @@ export function openPtyPair(options: { links?: [string, string]; timeoutMs?: num
     let stderr = '';
     let ready = false;
     const paths: string[] = [];
-    const timer = setTimeout(() => fail(new Error(`socat did not report two ptys within ${options.timeoutMs ?? 5000} ms: ${stderr.trim()}`)), options.timeoutMs ?? 5000);
+    const timer = setTimeout(
+      () => fail(new Error(`socat did not report two ptys within ${options.timeoutMs ?? 5000} ms: ${stderr.trim()}`)),
+      options.timeoutMs ?? 5000,
+    );
     const fail = (error: Error) => {
       clearTimeout(timer);
       void close();
@@ -48,7 +53,12 @@ export function openPtyPair(options: { links?: [string, string]; timeoutMs?: num
       if (paths.length >= 2 && /starting data transfer loop/.test(stderr)) {
         ready = true;
         clearTimeout(timer);
-        resolve({ paths: [paths[0]!, paths[1]!], ...(options.links ? { links: options.links } : {}), process: child, close });
+        resolve({
+          paths: [paths[0]!, paths[1]!],
+          ...(options.links ? { links: options.links } : {}),
+          process: child,
+          close,
+        });
       }
     });
   });

@@ -4,9 +4,15 @@ import { SerialPort } from 'serialport';
  * Opens a serial port 8N1 and reports its loss. A 'data' listener is always attached: a port that
  * is not read never notices that its device vanished.
  */
-export async function openSerialLine(path: string, baudRate: number, handlers: { data(chunk: Buffer): void; closed(): void; error(error: Error): void }): Promise<SerialPort> {
+export async function openSerialLine(
+  path: string,
+  baudRate: number,
+  handlers: { data(chunk: Buffer): void; closed(): void; error(error: Error): void },
+): Promise<SerialPort> {
   const port = new SerialPort({ path, baudRate, dataBits: 8, stopBits: 1, parity: 'none', autoOpen: false });
-  await new Promise<void>((resolve, reject) => port.open((error) => (error ? reject(new Error(`cannot open ${path}: ${error.message}`)) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    port.open((error) => (error ? reject(new Error(`cannot open ${path}: ${error.message}`)) : resolve())),
+  );
   port.on('data', handlers.data);
   port.on('close', handlers.closed);
   port.on('error', handlers.error);

@@ -24,7 +24,8 @@ export class BacklightDisplay extends Driver implements DisplayDevice {
 
   constructor(context: DriverContext, options: BacklightOptions, sysfsRoot = defaultBacklightRoot) {
     super(context);
-    if (options.device.includes('/') || options.device === '..' || options.device === '.') throw new BadConfigError('backlight device must be a name under /sys/class/backlight, e.g. 10-0045');
+    if (options.device.includes('/') || options.device === '..' || options.device === '.')
+      throw new BadConfigError('backlight device must be a name under /sys/class/backlight, e.g. 10-0045');
     this.#dir = join(sysfsRoot, options.device);
   }
 
@@ -58,7 +59,10 @@ export class BacklightDisplay extends Driver implements DisplayDevice {
   protected async open(): Promise<void> {
     this.#max = await this.#read('max_brightness');
     if (this.#max <= 0) throw new BadConfigError(`${this.#dir}/max_brightness is ${this.#max}`);
-    this.#hasBlPower = await access(join(this.#dir, 'bl_power')).then(() => true, () => false);
+    this.#hasBlPower = await access(join(this.#dir, 'bl_power')).then(
+      () => true,
+      () => false,
+    );
     const level = await this.#read('brightness');
     this.#restoreLevel = level > 0 ? level : this.#max;
   }

@@ -19,6 +19,7 @@ export function levelToPercent(level: number, max: number): number {
 /** A sysfs attribute as text → integer; sysfs values end with a newline. */
 export function parseSysfsInteger(text: string, attribute: string): number {
   const value = Number.parseInt(text.trim(), 10);
-  if (!Number.isInteger(value) || !/^-?\d+$/.test(text.trim())) throw new Error(`unexpected ${attribute} value ${JSON.stringify(text.trim())}`);
+  if (!Number.isInteger(value) || !/^-?\d+$/.test(text.trim()))
+    throw new Error(`unexpected ${attribute} value ${JSON.stringify(text.trim())}`);
   return value;
 }

@@ -17,7 +17,11 @@ export class CecDisplay extends Driver implements DisplayDevice {
   readonly kind = 'display' as const;
   readonly driverName = 'cec';
 
-  constructor(context: DriverContext, private readonly options: CecOptions, private readonly tools: ToolRunner = toolRunner()) {
+  constructor(
+    context: DriverContext,
+    private readonly options: CecOptions,
+    private readonly tools: ToolRunner = toolRunner(),
+  ) {
     super(context);
   }
 
@@ -54,7 +58,8 @@ export class CecDisplay extends Driver implements DisplayDevice {
     try {
       return await this.tools.run('cec-ctl', ['--device', this.options.device, ...args], { timeoutMs: CEC_TIMEOUT_MS });
     } catch (error) {
-      if (error instanceof ToolError && error.reason === 'missing') throw new BadConfigError('cec-ctl is not installed (apt install v4l-utils)');
+      if (error instanceof ToolError && error.reason === 'missing')
+        throw new BadConfigError('cec-ctl is not installed (apt install v4l-utils)');
       throw error;
     }
   }

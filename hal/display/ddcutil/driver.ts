@@ -2,7 +2,17 @@ import { BadConfigError, Driver, type DriverContext } from '../../core/driver.js
 import { ToolError, toolRunner, type ToolRunner } from '../../core/tool-runner.js';
 import type { DisplayConfig } from '../config.js';
 import type { DisplayDevice, DisplayState } from '../types.js';
-import { POWER_OFF_DPM, POWER_ON, VCP_BRIGHTNESS, VCP_POWER_MODE, isDisplayNotFound, parseBriefVcp, percentToRaw, rawToPercent, type VcpValue } from './vcp.js';
+import {
+  POWER_OFF_DPM,
+  POWER_ON,
+  VCP_BRIGHTNESS,
+  VCP_POWER_MODE,
+  isDisplayNotFound,
+  parseBriefVcp,
+  percentToRaw,
+  rawToPercent,
+  type VcpValue,
+} from './vcp.js';
 
 type DdcutilOptions = Extract<DisplayConfig, { driver: 'ddcutil' }>;
 
@@ -15,7 +25,11 @@ export class DdcutilDisplay extends Driver implements DisplayDevice {
   readonly driverName = 'ddcutil';
   #brightnessMax = 100;
 
-  constructor(context: DriverContext, private readonly options: DdcutilOptions, private readonly tools: ToolRunner = toolRunner()) {
+  constructor(
+    context: DriverContext,
+    private readonly options: DdcutilOptions,
+    private readonly tools: ToolRunner = toolRunner(),
+  ) {
     super(context);
   }
 
@@ -54,10 +68,14 @@ export class DdcutilDisplay extends Driver implements DisplayDevice {
 
   async #ddcutil(args: string[]): Promise<string> {
     try {
-      return await this.tools.run('ddcutil', ['--display', String(this.options.display), ...args], { timeoutMs: DDC_TIMEOUT_MS });
+      return await this.tools.run('ddcutil', ['--display', String(this.options.display), ...args], {
+        timeoutMs: DDC_TIMEOUT_MS,
+      });
     } catch (error) {
-      if (error instanceof ToolError && error.reason === 'missing') throw new BadConfigError('ddcutil is not installed (apt install ddcutil)');
-      if (error instanceof ToolError && isDisplayNotFound(`${error.stderr}\n${error.message}`)) this.connectionLost(`display ${this.options.display} not found on DDC/CI`);
+      if (error instanceof ToolError && error.reason === 'missing')
+        throw new BadConfigError('ddcutil is not installed (apt install ddcutil)');
+      if (error instanceof ToolError && isDisplayNotFound(`${error.stderr}\n${error.message}`))
+        this.connectionLost(`display ${this.options.display} not found on DDC/CI`);
       throw error;
     }
   }

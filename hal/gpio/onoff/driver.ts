@@ -24,7 +24,11 @@ export class OnoffGpio extends Driver<GpioEvents> implements GpioDevice {
   /** Wanted output levels survive a reconnect: the lamp comes back lit if it was lit. */
   #wanted = new Map<OutputName, boolean>();
 
-  constructor(context: DriverContext, private readonly options: OnoffOptions, private readonly chip: GpioChip) {
+  constructor(
+    context: DriverContext,
+    private readonly options: OnoffOptions,
+    private readonly chip: GpioChip,
+  ) {
     super(context);
   }
 
@@ -46,7 +50,8 @@ export class OnoffGpio extends Driver<GpioEvents> implements GpioDevice {
   }
 
   protected async open(): Promise<void> {
-    if (!this.chip.accessible) throw new BadConfigError('GPIO is not accessible on this machine (no writable /sys/class/gpio)');
+    if (!this.chip.accessible)
+      throw new BadConfigError('GPIO is not accessible on this machine (no writable /sys/class/gpio)');
     for (const name of buttonNames) {
       const config = this.options.buttons[name];
       if (!config) continue;

@@ -22,7 +22,8 @@ export type EmulatorControl =
 
 export function parseControl(line: string): EmulatorControl | { kind: 'invalid'; reason: string } {
   const [word, ...rest] = line.trim().toLowerCase().split(/\s+/);
-  const hexByte = (text: string | undefined) => (text !== undefined && /^[0-9a-f]{1,2}$/.test(text) ? parseInt(text, 16) : undefined);
+  const hexByte = (text: string | undefined) =>
+    text !== undefined && /^[0-9a-f]{1,2}$/.test(text) ? parseInt(text, 16) : undefined;
   switch (word) {
     case 'silent':
       if (rest[0] === 'on' || rest[0] === 'off') return { kind: 'silent', on: rest[0] === 'on' };
@@ -31,12 +32,14 @@ export function parseControl(line: string): EmulatorControl | { kind: 'invalid';
       const [type, code] = rest;
       if (type === 'silent' || type === 'ack-only') return { kind: 'fault', fault: { kind: type } };
       const value = hexByte(code);
-      if ((type === 'error' || type === 'error-after-ack') && value !== undefined) return { kind: 'fault', fault: { kind: type, code: value } };
+      if ((type === 'error' || type === 'error-after-ack') && value !== undefined)
+        return { kind: 'fault', fault: { kind: type, code: value } };
       return { kind: 'invalid', reason: 'fault silent | fault ack-only | fault error HH | fault error-after-ack HH' };
     }
     case 'garbage': {
       const bytes = rest.map(hexByte);
-      if (bytes.length > 0 && bytes.every((b) => b !== undefined)) return { kind: 'garbage', bytes: Buffer.from(bytes as number[]) };
+      if (bytes.length > 0 && bytes.every((b) => b !== undefined))
+        return { kind: 'garbage', bytes: Buffer.from(bytes as number[]) };
       return { kind: 'invalid', reason: 'garbage HH [HH …]' };
     }
     case 'unplug':

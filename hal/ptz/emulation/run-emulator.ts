@@ -23,10 +23,17 @@ export async function runViscaEmulator(options: EmulatorRunOptions): Promise<voi
   const say = (message: object) => options.output.write(`${JSON.stringify(message)}\n`);
   const camera =
     options.transport === 'pty'
-      ? new ViscaPtyEmulator({ driverSide: options.link ?? '/tmp/diemcau-visca', cameraSide: `${options.link ?? '/tmp/diemcau-visca'}.camera` })
+      ? new ViscaPtyEmulator({
+          driverSide: options.link ?? '/tmp/diemcau-visca',
+          cameraSide: `${options.link ?? '/tmp/diemcau-visca'}.camera`,
+        })
       : new ViscaUdpEmulator({ port: options.port ?? 52381 });
   await camera.plugIn();
-  say(camera instanceof ViscaPtyEmulator ? { emulator: 'visca', transport: 'pty', device: camera.devicePath } : { emulator: 'visca', transport: 'udp', host: camera.host, port: camera.port });
+  say(
+    camera instanceof ViscaPtyEmulator
+      ? { emulator: 'visca', transport: 'pty', device: camera.devicePath }
+      : { emulator: 'visca', transport: 'udp', host: camera.host, port: camera.port },
+  );
   const lines = createInterface({ input: options.input });
   lines.on('line', (line) => {
     if (!line.trim()) return;

@@ -37,7 +37,11 @@ export interface CameraModelOptions {
 }
 
 const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));
-const clampVector = (v: PtzVector): PtzVector => ({ x: clamp(v.x, -1, 1), y: clamp(v.y, -1, 1), zoom: clamp(v.zoom, 0, 1) });
+const clampVector = (v: PtzVector): PtzVector => ({
+  x: clamp(v.x, -1, 1),
+  y: clamp(v.y, -1, 1),
+  zoom: clamp(v.zoom, 0, 1),
+});
 
 export class OnvifCameraModel {
   readonly profiles: readonly MediaProfile[];
@@ -96,7 +100,11 @@ export class OnvifCameraModel {
   stop(panTilt: boolean, zoom: boolean): void {
     this.#advance();
     this.operations.push('Stop');
-    this.#velocity = { x: panTilt ? 0 : this.#velocity.x, y: panTilt ? 0 : this.#velocity.y, zoom: zoom ? 0 : this.#velocity.zoom };
+    this.#velocity = {
+      x: panTilt ? 0 : this.#velocity.x,
+      y: panTilt ? 0 : this.#velocity.y,
+      zoom: zoom ? 0 : this.#velocity.zoom,
+    };
   }
 
   absoluteMove(position: Partial<PtzVector>): void {
@@ -105,7 +113,11 @@ export class OnvifCameraModel {
 
   relativeMove(translation: Partial<PtzVector>): void {
     const here = this.position();
-    this.#arrive('RelativeMove', { x: here.x + (translation.x ?? 0), y: here.y + (translation.y ?? 0), zoom: here.zoom + (translation.zoom ?? 0) });
+    this.#arrive('RelativeMove', {
+      x: here.x + (translation.x ?? 0),
+      y: here.y + (translation.y ?? 0),
+      zoom: here.zoom + (translation.zoom ?? 0),
+    });
   }
 
   gotoHome(): void {

@@ -23,7 +23,11 @@ export type OnvifFailure = 'auth' | 'timeout' | 'unreachable' | 'fault';
 /** A failed ONVIF call, classified so drivers pick the status or error type without reading messages twice. */
 export class OnvifError extends Error {
   override name = 'OnvifError';
-  constructor(message: string, readonly failure: OnvifFailure, readonly operation: string) {
+  constructor(
+    message: string,
+    readonly failure: OnvifFailure,
+    readonly operation: string,
+  ) {
     super(message);
   }
 }
@@ -33,7 +37,11 @@ export function classifyOnvifError(error: unknown): OnvifFailure {
   const code = (error as { code?: unknown } | undefined)?.code;
   if (/not ?authori[sz]ed|authentication failed|unauthori[sz]ed/i.test(message)) return 'auth';
   if (/network timeout|timed out/i.test(message)) return 'timeout';
-  if (typeof code === 'string' && /^(ECONNREFUSED|ECONNRESET|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|EPIPE|ETIMEDOUT)$/.test(code)) return 'unreachable';
+  if (
+    typeof code === 'string' &&
+    /^(ECONNREFUSED|ECONNRESET|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|EPIPE|ETIMEDOUT)$/.test(code)
+  )
+    return 'unreachable';
   if (/socket hang up/i.test(message)) return 'unreachable';
   return 'fault';
 }
@@ -65,7 +73,8 @@ export interface PtzReading {
 
 type Callback<T> = (error: Error | null, value?: T) => void;
 
-const asNumber = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
+const asNumber = (value: unknown): number | undefined =>
+  typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 
 export class OnvifClient {
   readonly #cam: Cam;
@@ -106,16 +115,33 @@ export class OnvifClient {
   }
 
   async deviceInformation(): Promise<DeviceIdentity> {
-    const info = await this.#call<Record<string, unknown>>('GetDeviceInformation', (done) => this.#cam.getDeviceInformation(done));
+    const info = await this.#call<Record<string, unknown>>('GetDeviceInformation', (done) =>
+      this.#cam.getDeviceInformation(done),
+    );
     const text = (value: unknown) => (value === undefined || value === null ? undefined : String(value));
-    return { manufacturer: text(info.manufacturer), model: text(info.model), firmwareVersion: text(info.firmwareVersion), serialNumber: text(info.serialNumber) };
+    return {
+      manufacturer: text(info.manufacturer),
+      model: text(info.model),
+      firmwareVersion: text(info.firmwareVersion),
+      serialNumber: text(info.serialNumber),
+    };
   }
 
   async profiles(): Promise<StreamProfile[]> {
     const profiles = await this.#call<CamProfile[]>('GetProfiles', (done) => this.#cam.getProfiles(done));
     return (profiles ?? []).map((profile) => {
-      const encoder = profile.videoEncoderConfiguration as { encoding?: unknown; resolution?: { width?: unknown; height?: unknown }; rateControl?: { frameRateLimit?: unknown; bitrateLimit?: unknown } } | undefined;
-      const result: StreamProfile = { token: String((profile.$ as { token?: unknown } | undefined)?.token ?? profile.token ?? ''), name: String(profile.name ?? ''), hasPtz: profile.PTZConfiguration !== undefined };
+      const encoder = profile.videoEncoderConfiguration as
+        | {
+            encoding?: unknown;
+            resolution?: { width?: unknown; height?: unknown };
+            rateControl?: { frameRateLimit?: unknown; bitrateLimit?: unknown };
+          }
+        | undefined;
+      const result: StreamProfile = {
+        token: String((profile.$ as { token?: unknown } | undefined)?.token ?? profile.token ?? ''),
+        name: String(profile.name ?? ''),
+        hasPtz: profile.PTZConfiguration !== undefined,
+      };
       if (encoder?.encoding !== undefined) result.encoding = String(encoder.encoding);
       const width = asNumber(encoder?.resolution?.width);
       const height = asNumber(encoder?.resolution?.height);
@@ -130,19 +156,32 @@ export class OnvifClient {
   }
 
   async streamUri(profileToken: string): Promise<string> {
-    const media = await this.#call<{ uri?: unknown }>('GetStreamUri', (done) => this.#cam.getStreamUri({ protocol: 'RTSP', stream: 'RTP-Unicast', profileToken }, done));
+    const media = await this.#call<{ uri?: unknown }>('GetStreamUri', (done) =>
+      this.#cam.getStreamUri({ protocol: 'RTSP', stream: 'RTP-Unicast', profileToken }, done),
+    );
     if (typeof media?.uri !== 'string') throw new OnvifError('GetStreamUri gave no URI', 'fault', 'GetStreamUri');
     return media.uri;
   }
 
   continuousMove(profileToken: string, velocity: { x?: number; y?: number; zoom?: number }): Promise<void> {
     const panTilt = velocity.x !== undefined || velocity.y !== undefined;
-    return this.#act('ContinuousMove', (done) => this.#cam.continuousMove({ profileToken, ...velocity, ...(panTilt ? { onlySendPanTilt: velocity.zoom === undefined } : { onlySendZoom: true }) }, done));
+    return this.#act('ContinuousMove', (done) =>
+      this.#cam.continuousMove(
+        {
+          profileToken,
+          ...velocity,
+          ...(panTilt ? { onlySendPanTilt: velocity.zoom === undefined } : { onlySendZoom: true }),
+        },
+        done,
+      ),
+    );
   }
 
   /** Both axes are always named: a Stop without them stops both (ONVIF PTZ §5.3.5), and the library omits `false`. */
   stop(profileToken: string, axes: { panTilt: boolean; zoom: boolean }): Promise<void> {
-    return this.#act('Stop', (done) => this.#cam.stop({ profileToken, panTilt: String(axes.panTilt), zoom: String(axes.zoom) }, done));
+    return this.#act('Stop', (done) =>
+      this.#cam.stop({ profileToken, panTilt: String(axes.panTilt), zoom: String(axes.zoom) }, done),
+    );
   }
 
   absoluteMove(profileToken: string, position: { x: number; y: number; zoom: number }): Promise<void> {
@@ -159,14 +198,19 @@ export class OnvifClient {
 
   /** Presets by name → token. */
   async presets(profileToken: string): Promise<Map<string, string>> {
-    const byName = await this.#call<Record<string, { $?: { token?: unknown } }>>('GetPresets', (done) => this.#cam.getPresets({ profileToken }, done));
+    const byName = await this.#call<Record<string, { $?: { token?: unknown } }>>('GetPresets', (done) =>
+      this.#cam.getPresets({ profileToken }, done),
+    );
     return new Map(Object.entries(byName ?? {}).map(([name, preset]) => [String(name), String(preset.$?.token ?? '')]));
   }
 
   async setPreset(profileToken: string, name: string, token?: string): Promise<string> {
-    const result = await this.#call<unknown>('SetPreset', (done) => this.#cam.setPreset({ profileToken, presetName: name, ...(token ? { presetToken: token } : {}) }, done));
+    const result = await this.#call<unknown>('SetPreset', (done) =>
+      this.#cam.setPreset({ profileToken, presetName: name, ...(token ? { presetToken: token } : {}) }, done),
+    );
     // This one call hands back the raw parsed body (arrays at every level), not a flattened object.
-    const answered = (result as [{ setPresetResponse?: [{ presetToken?: [unknown] }] }] | undefined)?.[0]?.setPresetResponse?.[0]?.presetToken?.[0];
+    const answered = (result as [{ setPresetResponse?: [{ presetToken?: [unknown] }] }] | undefined)?.[0]
+      ?.setPresetResponse?.[0]?.presetToken?.[0];
     return answered !== undefined ? String(answered) : (token ?? '');
   }
 
@@ -175,8 +219,13 @@ export class OnvifClient {
   }
 
   async status(profileToken: string): Promise<PtzReading> {
-    const status = await this.#call<{ position: { x: unknown; y: unknown; zoom: unknown }; moveStatus?: { panTilt?: unknown; zoom?: unknown } }>('GetStatus', (done) => this.#cam.getStatus({ profileToken }, done));
-    const moving = [status.moveStatus?.panTilt, status.moveStatus?.zoom].some((state) => String(state ?? '').toUpperCase() === 'MOVING');
+    const status = await this.#call<{
+      position: { x: unknown; y: unknown; zoom: unknown };
+      moveStatus?: { panTilt?: unknown; zoom?: unknown };
+    }>('GetStatus', (done) => this.#cam.getStatus({ profileToken }, done));
+    const moving = [status.moveStatus?.panTilt, status.moveStatus?.zoom].some(
+      (state) => String(state ?? '').toUpperCase() === 'MOVING',
+    );
     return { x: Number(status.position.x), y: Number(status.position.y), zoom: Number(status.position.zoom), moving };
   }
 

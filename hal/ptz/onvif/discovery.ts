@@ -29,7 +29,9 @@ export function describeProbeMatch(match: ProbeMatch): DiscoveredOnvifCamera | u
   const probe = match.probeMatches?.probeMatch;
   const endpoint = probe?.endpointReference?.address;
   const xaddrs = typeof probe?.XAddrs === 'string' ? probe.XAddrs.split(/\s+/).filter(Boolean) : [];
-  const http = xaddrs.map((x) => URL.canParse(x) ? new URL(x) : undefined).find((u) => u && (u.protocol === 'http:' || u.protocol === 'https:'));
+  const http = xaddrs
+    .map((x) => (URL.canParse(x) ? new URL(x) : undefined))
+    .find((u) => u && (u.protocol === 'http:' || u.protocol === 'https:'));
   if (typeof endpoint !== 'string' || !http) return undefined;
   const scopes = typeof probe?.scopes === 'string' ? probe.scopes.split(/\s+/) : [];
   const scope = (kind: string) => {
@@ -90,6 +92,7 @@ export async function describeOnvifCamera(endpoint: OnvifEndpoint): Promise<Onvi
   const clock = clockDriftSeconds(await client.cameraTime(), new Date());
   const identity = await client.deviceInformation();
   const profiles: ProfileWithStream[] = [];
-  for (const profile of await client.profiles()) profiles.push({ ...profile, streamUrl: withoutCredentials(await client.streamUri(profile.token)) });
+  for (const profile of await client.profiles())
+    profiles.push({ ...profile, streamUrl: withoutCredentials(await client.streamUri(profile.token)) });
   return { identity, profiles, clock };
 }

@@ -1,6 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { BadConfigError, Driver, describeError, type DeviceSnapshot, type DriverContext } from '../../core/driver.js';
-import { PtzBusyError, PtzCommandError, PtzNotConnectedError, PtzTimeoutError, PtzUnsupportedError } from '../errors.js';
+import {
+  PtzBusyError,
+  PtzCommandError,
+  PtzNotConnectedError,
+  PtzTimeoutError,
+  PtzUnsupportedError,
+} from '../errors.js';
 import type { Direction, PtzCapabilities, PtzDevice, PtzMove, PtzPosition } from '../types.js';
 import { OnvifClient, OnvifError, type OnvifEndpoint } from './client.js';
 import { clockDriftSeconds, credentialProblem, presetName, velocityOf } from './mapping.js';
@@ -33,7 +39,13 @@ const DEFAULT_SPEED = 0.5;
 export class OnvifPtz extends Driver implements PtzDevice {
   readonly kind = 'ptz' as const;
   readonly driverName: string = 'onvif';
-  readonly capabilities: PtzCapabilities = { presets: 'camera', position: true, absolute: true, focus: false, power: false };
+  readonly capabilities: PtzCapabilities = {
+    presets: 'camera',
+    position: true,
+    absolute: true,
+    focus: false,
+    power: false,
+  };
   #client: OnvifClient | undefined;
   #profileToken: string | undefined;
   #clock: DeviceSnapshot['clock'];
@@ -42,7 +54,10 @@ export class OnvifPtz extends Driver implements PtzDevice {
   #queue: Promise<unknown> = Promise.resolve();
   #waiting = 0;
 
-  constructor(context: DriverContext, protected readonly options: OnvifPtzOptions) {
+  constructor(
+    context: DriverContext,
+    protected readonly options: OnvifPtzOptions,
+  ) {
     super(context);
   }
 
@@ -61,23 +76,37 @@ export class OnvifPtz extends Driver implements PtzDevice {
     try {
       password = (await readFile(this.options.passwordFile, 'utf8')).trim();
     } catch (error) {
-      throw new BadConfigError(`ONVIF password file ${this.options.passwordFile} cannot be read: ${(error as NodeJS.ErrnoException).code ?? describeError(error)}`);
+      throw new BadConfigError(
+        `ONVIF password file ${this.options.passwordFile} cannot be read: ${(error as NodeJS.ErrnoException).code ?? describeError(error)}`,
+      );
     }
     const problem = credentialProblem(this.options.username, password);
     if (problem) throw new BadConfigError(problem);
     let client: OnvifClient;
     let token: string;
     try {
-      client = await OnvifClient.connect({ ...this.endpoint(), username: this.options.username, password, timeoutMs: this.options.timeoutMs });
+      client = await OnvifClient.connect({
+        ...this.endpoint(),
+        username: this.options.username,
+        password,
+        timeoutMs: this.options.timeoutMs,
+      });
       token = await this.#chooseProfile(client);
       this.#clock = clockDriftSeconds(await client.cameraTime(), new Date());
     } catch (error) {
-      if (error instanceof OnvifError && error.failure === 'auth') throw new BadConfigError(`the camera refused user "${this.options.username}": check the user and the password file`);
+      if (error instanceof OnvifError && error.failure === 'auth')
+        throw new BadConfigError(
+          `the camera refused user "${this.options.username}": check the user and the password file`,
+        );
       throw error;
     }
     this.#client = client;
     this.#profileToken = token;
-    if (Math.abs(this.#clock.driftSeconds) >= 2) this.logger.warn({ device: this.id, driftSeconds: this.#clock.driftSeconds }, 'camera clock differs from the room clock');
+    if (Math.abs(this.#clock.driftSeconds) >= 2)
+      this.logger.warn(
+        { device: this.id, driftSeconds: this.#clock.driftSeconds },
+        'camera clock differs from the room clock',
+      );
     clearInterval(this.#timer);
     this.#timer = setInterval(() => void this.#check(), this.options.checkMs);
     this.#timer.unref?.();
@@ -93,7 +122,12 @@ export class OnvifPtz extends Driver implements PtzDevice {
     const profiles = await client.profiles();
     const wanted = this.options.profileToken;
     const chosen = wanted ? profiles.find((p) => p.token === wanted) : profiles.find((p) => p.hasPtz);
-    if (!chosen) throw new BadConfigError(wanted ? `the camera has no media profile "${wanted}" (it has ${profiles.map((p) => p.token).join(', ') || 'none'})` : 'the camera has no media profile with PTZ');
+    if (!chosen)
+      throw new BadConfigError(
+        wanted
+          ? `the camera has no media profile "${wanted}" (it has ${profiles.map((p) => p.token).join(', ') || 'none'})`
+          : 'the camera has no media profile with PTZ',
+      );
     return chosen.token;
   }
 
@@ -111,7 +145,9 @@ export class OnvifPtz extends Driver implements PtzDevice {
   }
 
   move(move: PtzMove): Promise<void> {
-    return this.#run('ContinuousMove', (client, token) => client.continuousMove(token, velocityOf(move.pan, move.tilt, move.speed ?? DEFAULT_SPEED)));
+    return this.#run('ContinuousMove', (client, token) =>
+      client.continuousMove(token, velocityOf(move.pan, move.tilt, move.speed ?? DEFAULT_SPEED)),
+    );
   }
 
   stopMove(): Promise<void> {
@@ -119,8 +155,11 @@ export class OnvifPtz extends Driver implements PtzDevice {
   }
 
   zoom(direction: Direction, speed = DEFAULT_SPEED): Promise<void> {
-    if (direction === 0) return this.#run('Stop', (client, token) => client.stop(token, { panTilt: false, zoom: true }));
-    return this.#run('ContinuousMove', (client, token) => client.continuousMove(token, { zoom: direction * Math.min(1, Math.max(0, speed)) }));
+    if (direction === 0)
+      return this.#run('Stop', (client, token) => client.stop(token, { panTilt: false, zoom: true }));
+    return this.#run('ContinuousMove', (client, token) =>
+      client.continuousMove(token, { zoom: direction * Math.min(1, Math.max(0, speed)) }),
+    );
   }
 
   home(): Promise<void> {
@@ -130,7 +169,8 @@ export class OnvifPtz extends Driver implements PtzDevice {
   recallPreset(slot: number): Promise<void> {
     return this.#run('GotoPreset', async (client, token) => {
       const presetToken = (await client.presets(token)).get(presetName(slot));
-      if (presetToken === undefined) throw new PtzCommandError(`the camera has no preset ${presetName(slot)}`, 'no-preset');
+      if (presetToken === undefined)
+        throw new PtzCommandError(`the camera has no preset ${presetName(slot)}`, 'no-preset');
       await client.gotoPreset(token, presetToken);
     });
   }
@@ -151,12 +191,16 @@ export class OnvifPtz extends Driver implements PtzDevice {
   }
 
   goTo(position: PtzPosition): Promise<void> {
-    return this.#run('AbsoluteMove', (client, token) => client.absoluteMove(token, { x: position.pan, y: position.tilt, zoom: position.zoom }));
+    return this.#run('AbsoluteMove', (client, token) =>
+      client.absoluteMove(token, { x: position.pan, y: position.tilt, zoom: position.zoom }),
+    );
   }
 
   /** A step from where the head is, in the same generic units (not in the contract: VISCA and Pelco-D have none). */
   relativeMove(delta: PtzPosition): Promise<void> {
-    return this.#run('RelativeMove', (client, token) => client.relativeMove(token, { x: delta.pan, y: delta.tilt, zoom: delta.zoom }));
+    return this.#run('RelativeMove', (client, token) =>
+      client.relativeMove(token, { x: delta.pan, y: delta.tilt, zoom: delta.zoom }),
+    );
   }
 
   async focus(): Promise<void> {
@@ -169,7 +213,8 @@ export class OnvifPtz extends Driver implements PtzDevice {
 
   /** One command at a time, in order; errors mapped to the PTZ contract's types. */
   #run<T>(operation: string, command: (client: OnvifClient, profileToken: string) => Promise<T>): Promise<T> {
-    if (this.#waiting >= MAX_WAITING) return Promise.reject(new PtzBusyError(`${MAX_WAITING} PTZ commands are already waiting`));
+    if (this.#waiting >= MAX_WAITING)
+      return Promise.reject(new PtzBusyError(`${MAX_WAITING} PTZ commands are already waiting`));
     this.#waiting++;
     const result = this.#queue.then(async () => {
       this.#waiting--;

@@ -29,11 +29,25 @@ export class EmulatedOnvifPtz extends OnvifPtz {
   readonly #emulated: EmulatedOnvifOptions;
 
   constructor(context: DriverContext, options: EmulatedOnvifOptions) {
-    const driver: OnvifPtzOptions = { host: '127.0.0.1', port: options.onvifPort, path: '/onvif/device_service', username: options.username, passwordFile: options.passwordFile, timeoutMs: options.timeoutMs, checkMs: options.checkMs };
+    const driver: OnvifPtzOptions = {
+      host: '127.0.0.1',
+      port: options.onvifPort,
+      path: '/onvif/device_service',
+      username: options.username,
+      passwordFile: options.passwordFile,
+      timeoutMs: options.timeoutMs,
+      checkMs: options.checkMs,
+    };
     super(context, driver);
     this.#emulated = options;
     // The emulator's password is set at open, once the file is read (a constructor does no I/O).
-    this.camera = new OnvifCameraEmulator({ port: options.onvifPort, username: options.username, password: '', rtsp: { host: '127.0.0.1', port: options.rtspPort }, clockOffsetMs: options.clockOffsetMs });
+    this.camera = new OnvifCameraEmulator({
+      port: options.onvifPort,
+      username: options.username,
+      password: '',
+      rtsp: { host: '127.0.0.1', port: options.rtspPort },
+      clockOffsetMs: options.clockOffsetMs,
+    });
     this.rtsp = new RtspTestServer({
       port: options.rtspPort,
       mounts: defaultProfiles.map((p) => ({ path: p.rtspPath, width: p.width, height: p.height, fps: p.fps })),

@@ -4,7 +4,16 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { OnvifCameraModel, type MediaProfile, type PtzVector } from './camera-model.js';
 import * as answer from './responses.js';
-import { checkUsernameToken, faults, faultStatus, parseSoapRequest, soapEnvelope, soapFault, type SoapFault, type SoapRequest } from './soap.js';
+import {
+  checkUsernameToken,
+  faults,
+  faultStatus,
+  parseSoapRequest,
+  soapEnvelope,
+  soapFault,
+  type SoapFault,
+  type SoapRequest,
+} from './soap.js';
 import { child, parseXml, textOf, type XmlElement } from './xml.js';
 
 export const WS_DISCOVERY_GROUP = '239.255.255.250';
@@ -27,11 +36,42 @@ export interface OnvifEmulatorOptions {
 }
 
 /** Operations that name a media profile: a token the camera does not have is `ter:NoProfile`. */
-const PROFILE_ACTIONS = new Set(['GetStreamUri', 'GetStatus', 'ContinuousMove', 'Stop', 'AbsoluteMove', 'RelativeMove', 'GotoHomePosition', 'SetHomePosition', 'GetPresets', 'SetPreset', 'GotoPreset', 'RemovePreset']);
+const PROFILE_ACTIONS = new Set([
+  'GetStreamUri',
+  'GetStatus',
+  'ContinuousMove',
+  'Stop',
+  'AbsoluteMove',
+  'RelativeMove',
+  'GotoHomePosition',
+  'SetHomePosition',
+  'GetPresets',
+  'SetPreset',
+  'GotoPreset',
+  'RemovePreset',
+]);
 
 export const defaultProfiles: MediaProfile[] = [
-  { token: 'profile-main', name: 'MainStream', encoding: 'H264', width: 1280, height: 720, fps: 25, bitrateKbps: 2048, rtspPath: '/main' },
-  { token: 'profile-sub', name: 'SubStream', encoding: 'H264', width: 640, height: 360, fps: 15, bitrateKbps: 512, rtspPath: '/sub' },
+  {
+    token: 'profile-main',
+    name: 'MainStream',
+    encoding: 'H264',
+    width: 1280,
+    height: 720,
+    fps: 25,
+    bitrateKbps: 2048,
+    rtspPath: '/main',
+  },
+  {
+    token: 'profile-sub',
+    name: 'SubStream',
+    encoding: 'H264',
+    width: 640,
+    height: 360,
+    fps: 15,
+    bitrateKbps: 512,
+    rtspPath: '/sub',
+  },
 ];
 
 /** One-shot faults a test or a technician injects: the next authenticated request gets this SOAP fault. */
@@ -66,7 +106,14 @@ export class OnvifCameraEmulator {
     this.clockOffsetMs = options.clockOffsetMs ?? 0;
     this.#users = new Map([[options.username, options.password]]);
     this.model = new OnvifCameraModel({ profiles: options.profiles ?? defaultProfiles, now: () => Date.now() });
-    this.#identity = { manufacturer: 'Điểm Cầu', model: 'ONVIF-EMU-PTZ', firmwareVersion: '1.0.0', serialNumber: 'EMU0001', hardwareId: 'emulator', ...options.identity };
+    this.#identity = {
+      manufacturer: 'Điểm Cầu',
+      model: 'ONVIF-EMU-PTZ',
+      firmwareVersion: '1.0.0',
+      serialNumber: 'EMU0001',
+      hardwareId: 'emulator',
+      ...options.identity,
+    };
   }
 
   get host(): string {
@@ -135,7 +182,14 @@ export class OnvifCameraEmulator {
       request = parseSoapRequest(Buffer.concat(chunks).toString('utf8'));
     } catch (error) {
       if (this.silent) return;
-      return send(400, soapFault({ code: 'Sender', subcode: 'ter:WellFormed', reason: error instanceof Error ? error.message : String(error) }));
+      return send(
+        400,
+        soapFault({
+          code: 'Sender',
+          subcode: 'ter:WellFormed',
+          reason: error instanceof Error ? error.message : String(error),
+        }),
+      );
     }
     this.requests.set(request.action, (this.requests.get(request.action) ?? 0) + 1);
     if (this.silent) return; // heard, never answered: the socket stays open until the client gives up
@@ -166,7 +220,8 @@ export class OnvifCameraEmulator {
     const { body, action } = request;
     const model = this.model;
     const profileToken = textOf(body, 'ProfileToken');
-    if (PROFILE_ACTIONS.has(action) && !(profileToken !== undefined && model.profile(profileToken))) return { fault: faults.noProfile };
+    if (PROFILE_ACTIONS.has(action) && !(profileToken !== undefined && model.profile(profileToken)))
+      return { fault: faults.noProfile };
     const done = () => ({ body: answer.empty('tptz', action) });
     switch (action) {
       case 'GetSystemDateAndTime':
@@ -183,7 +238,8 @@ export class OnvifCameraEmulator {
         return { body: answer.videoSources() };
       case 'GetStreamUri': {
         const protocol = textOf(body, 'StreamSetup', 'Transport', 'Protocol') ?? 'RTSP';
-        if (!['RTSP', 'UDP', 'TCP'].includes(protocol)) return { fault: faults.invalidArg(`transport ${protocol} is not offered`) };
+        if (!['RTSP', 'UDP', 'TCP'].includes(protocol))
+          return { fault: faults.invalidArg(`transport ${protocol} is not offered`) };
         const { host, port } = this.#options.rtsp;
         return { body: answer.streamUri(`rtsp://${host}:${port}${model.profile(profileToken!)!.rtspPath}`) };
       }
@@ -260,7 +316,12 @@ export class OnvifCameraEmulator {
         messageId: `urn:uuid:${randomUUID()}`,
         endpoint: this.uuid,
         xaddrs: [this.xaddr],
-        scopes: ['onvif://www.onvif.org/type/video_encoder', 'onvif://www.onvif.org/type/ptz', `onvif://www.onvif.org/hardware/${encodeURIComponent(this.#identity.model)}`, `onvif://www.onvif.org/name/${encodeURIComponent(this.#identity.manufacturer)}`],
+        scopes: [
+          'onvif://www.onvif.org/type/video_encoder',
+          'onvif://www.onvif.org/type/ptz',
+          `onvif://www.onvif.org/hardware/${encodeURIComponent(this.#identity.model)}`,
+          `onvif://www.onvif.org/name/${encodeURIComponent(this.#identity.manufacturer)}`,
+        ],
       });
       socket.send(reply, from.port, from.address);
     });
@@ -288,7 +349,8 @@ export function vectorOf(element: XmlElement | undefined): Partial<PtzVector> | 
   const panTilt = child(element, 'PanTilt');
   const zoom = child(element, 'Zoom');
   if (!panTilt && !zoom) return undefined;
-  const number = (text: string | undefined) => (text === undefined || Number.isNaN(Number(text)) ? undefined : Number(text));
+  const number = (text: string | undefined) =>
+    text === undefined || Number.isNaN(Number(text)) ? undefined : Number(text);
   const vector: Partial<PtzVector> = {};
   const x = number(panTilt?.attributes.x);
   const y = number(panTilt?.attributes.y);

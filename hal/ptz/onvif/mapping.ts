@@ -28,7 +28,9 @@ export function clockDriftSeconds(camera: Date, room: Date): { driftSeconds: num
  * "wrong password" for no visible reason. Undefined when fine.
  */
 export function credentialProblem(username: string, password: string): string | undefined {
-  if (!/^[\x21-\x7e]+$/.test(username) || /[<>&'"]/.test(username)) return 'the ONVIF user name must be printable ASCII without < > & \' "';
-  if (!/^[\x20-\x7e]+$/.test(password)) return 'the ONVIF password must be printable ASCII (the onvif client digests it as ASCII)';
+  if (!/^[\x21-\x7e]+$/.test(username) || /[<>&'"]/.test(username))
+    return 'the ONVIF user name must be printable ASCII without < > & \' "';
+  if (!/^[\x20-\x7e]+$/.test(password))
+    return 'the ONVIF password must be printable ASCII (the onvif client digests it as ASCII)';
   return undefined;
 }

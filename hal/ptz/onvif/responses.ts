@@ -89,13 +89,20 @@ export function presets(list: readonly Preset[]): string {
   return `<tptz:GetPresetsResponse>${list.map((p) => `<tptz:Preset token="${x(p.token)}"><tt:Name>${x(p.name)}</tt:Name><tt:PTZPosition>${vector(p.position)}</tt:PTZPosition></tptz:Preset>`).join('')}</tptz:GetPresetsResponse>`;
 }
 
-export const setPreset = (token: string) => `<tptz:SetPresetResponse><tptz:PresetToken>${x(token)}</tptz:PresetToken></tptz:SetPresetResponse>`;
+export const setPreset = (token: string) =>
+  `<tptz:SetPresetResponse><tptz:PresetToken>${x(token)}</tptz:PresetToken></tptz:SetPresetResponse>`;
 
 /** An empty `<XResponse/>` for the operations that answer nothing but success. */
 export const empty = (prefix: 'tds' | 'trt' | 'tptz', action: string) => `<${prefix}:${action}Response/>`;
 
 /** WS-Discovery ProbeMatches (2005/04), answering a Probe's MessageID. */
-export function probeMatches(options: { relatesTo: string; messageId: string; endpoint: string; xaddrs: string[]; scopes: string[] }): string {
+export function probeMatches(options: {
+  relatesTo: string;
+  messageId: string;
+  endpoint: string;
+  xaddrs: string[];
+  scopes: string[];
+}): string {
   return (
     `<?xml version="1.0" encoding="UTF-8"?>` +
     `<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:a="http://schemas.xmlsoap.org/ws/2004/08/addressing" xmlns:d="http://schemas.xmlsoap.org/ws/2005/04/discovery" xmlns:dn="http://www.onvif.org/ver10/network/wsdl">` +

@@ -52,7 +52,11 @@ export function parseSoapRequest(xml: string): SoapRequest {
 }
 
 export function passwordDigest(nonceBase64: string, created: string, password: string): string {
-  return createHash('sha1').update(Buffer.concat([Buffer.from(nonceBase64, 'base64'), Buffer.from(created, 'utf8'), Buffer.from(password, 'utf8')])).digest('base64');
+  return createHash('sha1')
+    .update(
+      Buffer.concat([Buffer.from(nonceBase64, 'base64'), Buffer.from(created, 'utf8'), Buffer.from(password, 'utf8')]),
+    )
+    .digest('base64');
 }
 
 export type TokenCheck = { ok: true } | { ok: false; reason: string };
@@ -62,16 +66,23 @@ export type TokenCheck = { ok: true } | { ok: false; reason: string };
  * clock (cameras differ; Axis refuses a few seconds off, many allow minutes). Replayed nonces are the
  * caller's to track, since that needs memory.
  */
-export function checkUsernameToken(token: UsernameToken | undefined, users: ReadonlyMap<string, string>, cameraNow: Date, maxSkewMs: number): TokenCheck {
+export function checkUsernameToken(
+  token: UsernameToken | undefined,
+  users: ReadonlyMap<string, string>,
+  cameraNow: Date,
+  maxSkewMs: number,
+): TokenCheck {
   if (!token) return { ok: false, reason: 'no WS-Security UsernameToken' };
   const password = users.get(token.username);
   if (password === undefined) return { ok: false, reason: 'unknown user' };
   const expected = token.kind === 'digest' ? passwordDigest(token.nonce, token.created, password) : password;
   const given = Buffer.from(token.password);
-  if (given.length !== Buffer.byteLength(expected) || !timingSafeEqual(given, Buffer.from(expected))) return { ok: false, reason: 'wrong password' };
+  if (given.length !== Buffer.byteLength(expected) || !timingSafeEqual(given, Buffer.from(expected)))
+    return { ok: false, reason: 'wrong password' };
   const created = Date.parse(token.created);
   if (Number.isNaN(created)) return { ok: false, reason: 'Created is not a date' };
-  if (Math.abs(created - cameraNow.getTime()) > maxSkewMs) return { ok: false, reason: 'Created is too far from the camera clock' };
+  if (Math.abs(created - cameraNow.getTime()) > maxSkewMs)
+    return { ok: false, reason: 'Created is too far from the camera clock' };
   return { ok: true };
 }
 
@@ -102,7 +113,11 @@ export const faultStatus = (fault: SoapFault): number => (fault.code === 'Sender
 
 export const faults = {
   notAuthorized: { code: 'Sender', subcode: 'ter:NotAuthorized', reason: 'Sender not Authorized' },
-  actionNotSupported: (action: string): SoapFault => ({ code: 'Receiver', subcode: 'ter:ActionNotSupported', reason: `Optional Action Not Implemented: ${action}` }),
+  actionNotSupported: (action: string): SoapFault => ({
+    code: 'Receiver',
+    subcode: 'ter:ActionNotSupported',
+    reason: `Optional Action Not Implemented: ${action}`,
+  }),
   invalidArg: (reason: string): SoapFault => ({ code: 'Sender', subcode: 'ter:InvalidArgVal', reason }),
   noProfile: { code: 'Sender', subcode: 'ter:NoProfile', reason: 'The requested profile token does not exist' },
   noPreset: { code: 'Sender', subcode: 'ter:NoToken', reason: 'The requested preset token does not exist' },

@@ -15,24 +15,34 @@ const localName = (qualified: string): string => qualified.slice(qualified.index
 
 export function unescapeXml(text: string): string {
   return text.replace(/&(#x[0-9a-f]+|#\d+|lt|gt|amp|quot|apos);/gi, (_, entity: string) => {
-    if (entity[0] === '#') return String.fromCodePoint(entity[1] === 'x' || entity[1] === 'X' ? parseInt(entity.slice(2), 16) : Number(entity.slice(1)));
+    if (entity[0] === '#')
+      return String.fromCodePoint(
+        entity[1] === 'x' || entity[1] === 'X' ? parseInt(entity.slice(2), 16) : Number(entity.slice(1)),
+      );
     return { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" }[entity.toLowerCase()]!;
   });
 }
 
 export function escapeXml(text: string): string {
-  return text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
+  return text.replace(
+    /[<>&"']/g,
+    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!,
+  );
 }
 
 /** Parses a document into its root element; throws on anything malformed (unbalanced tags, no root). */
 export function parseXml(source: string): XmlElement {
   const stack: XmlElement[] = [];
   let root: XmlElement | undefined;
-  const tag = /<(\/?)([A-Za-z_][\w.:-]*)((?:\s+[\w.:-]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!\[CDATA\[([\s\S]*?)\]\]>/g;
+  const tag =
+    /<(\/?)([A-Za-z_][\w.:-]*)((?:\s+[\w.:-]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!\[CDATA\[([\s\S]*?)\]\]>/g;
   let last = 0;
   for (let match = tag.exec(source); match; match = tag.exec(source)) {
     const between = source.slice(last, match.index);
-    if (/</.test(between)) throw new Error(`malformed XML near ${JSON.stringify(between.slice(between.indexOf('<'), between.indexOf('<') + 30))}`);
+    if (/</.test(between))
+      throw new Error(
+        `malformed XML near ${JSON.stringify(between.slice(between.indexOf('<'), between.indexOf('<') + 30))}`,
+      );
     if (stack.length > 0) stack.at(-1)!.text += unescapeXml(between);
     last = tag.lastIndex;
     const [, closing, qualified, attributeText, selfClosing, cdata] = match;
@@ -44,7 +54,8 @@ export function parseXml(source: string): XmlElement {
     const name = localName(qualified);
     if (closing) {
       const open = stack.pop();
-      if (!open || open.name !== name) throw new Error(`unbalanced XML: </${qualified}> closes ${open ? `<${open.name}>` : 'nothing'}`);
+      if (!open || open.name !== name)
+        throw new Error(`unbalanced XML: </${qualified}> closes ${open ? `<${open.name}>` : 'nothing'}`);
       if (stack.length === 0) root = open;
       continue;
     }

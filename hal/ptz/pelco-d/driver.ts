@@ -25,13 +25,22 @@ export interface PelcoDOptions {
 export class PelcoDPtz extends Driver implements PtzDevice {
   readonly kind = 'ptz' as const;
   readonly driverName = 'pelco-d';
-  readonly capabilities: PtzCapabilities = { presets: 'camera', position: false, absolute: false, focus: true, power: false };
+  readonly capabilities: PtzCapabilities = {
+    presets: 'camera',
+    position: false,
+    absolute: false,
+    focus: true,
+    power: false,
+  };
   #port: SerialPort | undefined;
   #motion: pelco.PelcoMotion = { pan: 0, tilt: 0, zoom: 0, panSpeed: 0, tiltSpeed: 0 };
   /** Frames are written one after another, never interleaved. */
   #writing: Promise<void> = Promise.resolve();
 
-  constructor(context: DriverContext, private readonly options: PelcoDOptions) {
+  constructor(
+    context: DriverContext,
+    private readonly options: PelcoDOptions,
+  ) {
     super(context);
   }
 
@@ -39,7 +48,8 @@ export class PelcoDPtz extends Driver implements PtzDevice {
     const path = this.options.port;
     const port = await openSerialLine(path, this.options.baudRate, {
       // Pelco-D receivers do not talk; whatever comes back (another controller on the bus) is ignored.
-      data: (chunk) => this.logger.debug({ device: this.id, length: chunk.length }, 'unexpected bytes on the Pelco-D line ignored'),
+      data: (chunk) =>
+        this.logger.debug({ device: this.id, length: chunk.length }, 'unexpected bytes on the Pelco-D line ignored'),
       closed: () => {
         if (this.#port === port) this.connectionLost(`serial port ${path} closed`);
       },
@@ -110,9 +120,11 @@ export class PelcoDPtz extends Driver implements PtzDevice {
   #send(frame: Buffer): Promise<void> {
     if (this.status !== 'ok') return Promise.reject(new PtzNotConnectedError(`PTZ line is ${this.status}`));
     const port = this.#port;
-    const write = this.#writing.then(() => writeAll(port, frame)).catch((error: unknown) => {
-      throw new PtzNotConnectedError(`cannot write to the Pelco-D line: ${describeError(error)}`);
-    });
+    const write = this.#writing
+      .then(() => writeAll(port, frame))
+      .catch((error: unknown) => {
+        throw new PtzNotConnectedError(`cannot write to the Pelco-D line: ${describeError(error)}`);
+      });
     this.#writing = write.catch(() => undefined);
     return write;
   }

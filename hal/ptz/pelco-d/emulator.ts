@@ -24,8 +24,13 @@ export class PelcoDPtyEmulator {
   readonly #line: EmulatedSerialLine;
   readonly #framer = new PelcoFramer();
 
-  constructor(links: { driverSide: string; cameraSide: string }, readonly address = 1) {
-    this.#line = new EmulatedSerialLine({ driverSide: links.driverSide, deviceSide: links.cameraSide }, 9600, (chunk) => this.#onData(chunk));
+  constructor(
+    links: { driverSide: string; cameraSide: string },
+    readonly address = 1,
+  ) {
+    this.#line = new EmulatedSerialLine({ driverSide: links.driverSide, deviceSide: links.cameraSide }, 9600, (chunk) =>
+      this.#onData(chunk),
+    );
   }
 
   get devicePath(): string {

@@ -28,12 +28,14 @@ export function checksum(address: number, cmd1: number, cmd2: number, data1: num
 }
 
 function frame(address: number, cmd1: number, cmd2: number, data1: number, data2: number): Buffer {
-  if (!Number.isInteger(address) || address < 1 || address > 255) throw new RangeError(`Pelco-D address must be 1–255, got ${address}`);
+  if (!Number.isInteger(address) || address < 1 || address > 255)
+    throw new RangeError(`Pelco-D address must be 1–255, got ${address}`);
   return Buffer.from([SYNC, address, cmd1, cmd2, data1, data2, checksum(address, cmd1, cmd2, data1, data2)]);
 }
 
 function speed(value: number): number {
-  if (!Number.isInteger(value) || value < 0 || value > SPEED_MAX) throw new RangeError(`Pelco-D speed must be 0–${SPEED_MAX}, got ${value}`);
+  if (!Number.isInteger(value) || value < 0 || value > SPEED_MAX)
+    throw new RangeError(`Pelco-D speed must be 0–${SPEED_MAX}, got ${value}`);
   return value;
 }
 
@@ -65,7 +67,11 @@ export function stop(address: number): Buffer {
 }
 
 export type PresetAction = 'set' | 'clear' | 'call';
-const PRESET_CODE: Record<PresetAction, number> = { set: Extended.setPreset, clear: Extended.clearPreset, call: Extended.callPreset };
+const PRESET_CODE: Record<PresetAction, number> = {
+  set: Extended.setPreset,
+  clear: Extended.clearPreset,
+  call: Extended.callPreset,
+};
 
 /** Presets 1–255 (0 is not a preset on Pelco-D domes). */
 export function preset(address: number, action: PresetAction, id: number): Buffer {
@@ -86,7 +92,15 @@ export interface PelcoFrame {
 }
 
 export type PelcoDecoded =
-  | { type: 'motion'; address: number; pan: -1 | 0 | 1; tilt: -1 | 0 | 1; zoom: -1 | 0 | 1; panSpeed: number; tiltSpeed: number }
+  | {
+      type: 'motion';
+      address: number;
+      pan: -1 | 0 | 1;
+      tilt: -1 | 0 | 1;
+      zoom: -1 | 0 | 1;
+      panSpeed: number;
+      tiltSpeed: number;
+    }
   | { type: 'preset'; address: number; action: PresetAction; id: number }
   | { type: 'auto-focus'; address: number; auto: boolean }
   | { type: 'other'; frame: PelcoFrame };
@@ -95,10 +109,14 @@ export type PelcoDecoded =
 export function decodeFrame(f: PelcoFrame): PelcoDecoded {
   const { address, cmd1, cmd2, data1, data2 } = f;
   if (cmd2 & 0x01) {
-    if (cmd1 === 0 && data1 === 0 && cmd2 === Extended.setPreset) return { type: 'preset', address, action: 'set', id: data2 };
-    if (cmd1 === 0 && data1 === 0 && cmd2 === Extended.clearPreset) return { type: 'preset', address, action: 'clear', id: data2 };
-    if (cmd1 === 0 && data1 === 0 && cmd2 === Extended.callPreset) return { type: 'preset', address, action: 'call', id: data2 };
-    if (cmd1 === 0 && data1 === 0 && cmd2 === Extended.autoFocus && data2 <= 1) return { type: 'auto-focus', address, auto: data2 === 0 };
+    if (cmd1 === 0 && data1 === 0 && cmd2 === Extended.setPreset)
+      return { type: 'preset', address, action: 'set', id: data2 };
+    if (cmd1 === 0 && data1 === 0 && cmd2 === Extended.clearPreset)
+      return { type: 'preset', address, action: 'clear', id: data2 };
+    if (cmd1 === 0 && data1 === 0 && cmd2 === Extended.callPreset)
+      return { type: 'preset', address, action: 'call', id: data2 };
+    if (cmd1 === 0 && data1 === 0 && cmd2 === Extended.autoFocus && data2 <= 1)
+      return { type: 'auto-focus', address, auto: data2 === 0 };
     return { type: 'other', frame: f };
   }
   if (cmd1 !== 0 || cmd2 & 0x80) return { type: 'other', frame: f };
@@ -108,7 +126,9 @@ export function decodeFrame(f: PelcoFrame): PelcoDecoded {
   return { type: 'motion', address, pan, tilt, zoom, panSpeed: data1, tiltSpeed: data2 };
 }
 
-export type PelcoFramerOutput = { type: 'frame'; frame: PelcoFrame; bytes: Buffer } | { type: 'garbage'; bytes: Buffer };
+export type PelcoFramerOutput =
+  | { type: 'frame'; frame: PelcoFrame; bytes: Buffer }
+  | { type: 'garbage'; bytes: Buffer };
 
 /**
  * Finds frames in a byte stream: a sync byte, six more bytes, and a checksum that matches. On a bad
@@ -136,7 +156,11 @@ export class PelcoFramer {
       const [, address, cmd1, cmd2, data1, data2, sum] = this.#buffer as unknown as number[];
       if (checksum(address!, cmd1!, cmd2!, data1!, data2!) === sum && address !== 0) {
         flush();
-        out.push({ type: 'frame', frame: { address: address!, cmd1: cmd1!, cmd2: cmd2!, data1: data1!, data2: data2! }, bytes: Buffer.from(this.#buffer.subarray(0, FRAME_LENGTH)) });
+        out.push({
+          type: 'frame',
+          frame: { address: address!, cmd1: cmd1!, cmd2: cmd2!, data1: data1!, data2: data2! },
+          bytes: Buffer.from(this.#buffer.subarray(0, FRAME_LENGTH)),
+        });
         this.#buffer = this.#buffer.subarray(FRAME_LENGTH);
       } else {
         garbage.push(SYNC);

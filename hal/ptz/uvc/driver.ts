@@ -28,14 +28,24 @@ const NUDGE = 0.05;
 export class UvcPtz extends Driver implements PtzDevice {
   readonly kind = 'ptz' as const;
   readonly driverName = 'uvc';
-  readonly capabilities: PtzCapabilities = { presets: 'host', position: true, absolute: true, focus: false, power: false };
+  readonly capabilities: PtzCapabilities = {
+    presets: 'host',
+    position: true,
+    absolute: true,
+    focus: false,
+    power: false,
+  };
   #ranges = new Map<ctl.PtzControl, ctl.ControlRange>();
   /** Positions by slot, for callers that use slots; the kiosk keeps them in its database. */
   readonly #presets = new Map<number, PtzPosition>();
   /** v4l2-ctl runs are serialised so a read never interleaves with a write. */
   #queue: Promise<unknown> = Promise.resolve();
 
-  constructor(context: DriverContext, private readonly options: UvcOptions, private readonly tool: V4l2CtlTool = {}) {
+  constructor(
+    context: DriverContext,
+    private readonly options: UvcOptions,
+    private readonly tool: V4l2CtlTool = {},
+  ) {
     super(context);
   }
 
@@ -47,7 +57,9 @@ export class UvcPtz extends Driver implements PtzDevice {
       if (range) ranges.set(name, range);
     }
     if (!ranges.has('pan_absolute') && !ranges.has('tilt_absolute') && !ranges.has('zoom_absolute')) {
-      throw new BadConfigError(`${this.options.device} has no pan_absolute, tilt_absolute or zoom_absolute control: not a UVC PTZ camera`);
+      throw new BadConfigError(
+        `${this.options.device} has no pan_absolute, tilt_absolute or zoom_absolute control: not a UVC PTZ camera`,
+      );
     }
     this.#ranges = ranges;
   }
@@ -59,9 +71,15 @@ export class UvcPtz extends Driver implements PtzDevice {
     const now = await this.position();
     const nudge = (control: ctl.PtzControl, direction: number, from: number) => {
       const range = this.#ranges.get(control);
-      return range && direction !== 0 ? from + direction * Math.max(range.step, (range.max - range.min) * NUDGE * speed) : from;
+      return range && direction !== 0
+        ? from + direction * Math.max(range.step, (range.max - range.min) * NUDGE * speed)
+        : from;
     };
-    await this.goTo({ pan: nudge('pan_absolute', move.pan, now.pan), tilt: nudge('tilt_absolute', move.tilt, now.tilt), zoom: now.zoom });
+    await this.goTo({
+      pan: nudge('pan_absolute', move.pan, now.pan),
+      tilt: nudge('tilt_absolute', move.tilt, now.tilt),
+      zoom: now.zoom,
+    });
   }
 
   async stopMove(): Promise<void> {
@@ -96,18 +114,22 @@ export class UvcPtz extends Driver implements PtzDevice {
     this.#assertOk();
     const names = [...this.#ranges.keys()];
     const values = ctl.parseGetControls(await this.#run(ctl.getControlsArgs(this.options.device, names)));
-    return { pan: values.get('pan_absolute') ?? 0, tilt: values.get('tilt_absolute') ?? 0, zoom: values.get('zoom_absolute') ?? 0 };
+    return {
+      pan: values.get('pan_absolute') ?? 0,
+      tilt: values.get('tilt_absolute') ?? 0,
+      zoom: values.get('zoom_absolute') ?? 0,
+    };
   }
 
   async goTo(position: PtzPosition): Promise<void> {
     const values: Partial<Record<ctl.PtzControl, number>> = {};
-    const fit = (name: ctl.PtzControl, value: number) => {
+    const setFitted = (name: ctl.PtzControl, value: number) => {
       const range = this.#ranges.get(name);
       if (range) values[name] = ctl.fitToRange(value, range);
     };
-    fit('pan_absolute', position.pan);
-    fit('tilt_absolute', position.tilt);
-    fit('zoom_absolute', position.zoom);
+    setFitted('pan_absolute', position.pan);
+    setFitted('tilt_absolute', position.tilt);
+    setFitted('zoom_absolute', position.zoom);
     await this.#set(values);
   }
 
@@ -141,17 +163,23 @@ export class UvcPtz extends Driver implements PtzDevice {
     const run = this.#queue.then(
       () =>
         new Promise<string>((resolve, reject) => {
-          execFile(command, args, { timeout, env: this.tool.env ?? process.env, maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
-            if (!error) return resolve(stdout);
-            const text = `${stderr}`.trim() || error.message;
-            if ((error as NodeJS.ErrnoException).code === 'ENOENT') return reject(new BadConfigError(`${command} is not installed (apt install v4l-utils)`));
-            if (error.killed) return reject(new PtzTimeoutError(`${command} did not finish within ${timeout} ms`));
-            if (/cannot open device|no such file|no such device/i.test(text)) {
-              this.connectionLost(`cannot open ${this.options.device}`);
-              return reject(new PtzNotConnectedError(`cannot open ${this.options.device}: ${text}`));
-            }
-            reject(new PtzCommandError(`${command} failed: ${text}`, 'v4l2-ctl'));
-          });
+          execFile(
+            command,
+            args,
+            { timeout, env: this.tool.env ?? process.env, maxBuffer: 1 << 20 },
+            (error, stdout, stderr) => {
+              if (!error) return resolve(stdout);
+              const text = `${stderr}`.trim() || error.message;
+              if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+                return reject(new BadConfigError(`${command} is not installed (apt install v4l-utils)`));
+              if (error.killed) return reject(new PtzTimeoutError(`${command} did not finish within ${timeout} ms`));
+              if (/cannot open device|no such file|no such device/i.test(text)) {
+                this.connectionLost(`cannot open ${this.options.device}`);
+                return reject(new PtzNotConnectedError(`cannot open ${this.options.device}: ${text}`));
+              }
+              reject(new PtzCommandError(`${command} failed: ${text}`, 'v4l2-ctl'));
+            },
+          );
         }),
     );
     this.#queue = run.catch(() => undefined);

@@ -38,10 +38,16 @@ export function parseListControls(output: string): Map<string, ControlRange> {
   const controls = new Map<string, ControlRange>();
   for (const line of output.split('\n')) {
     const match = LIST_LINE.exec(line);
-    if (!match || match[2] !== 'int') continue;
+    if (match?.[2] !== 'int') continue;
     const fields = Object.fromEntries(Array.from(match[3]!.matchAll(/(\w+)=(-?\d+)/g), (m) => [m[1]!, Number(m[2])]));
     if (['min', 'max', 'step', 'default', 'value'].every((key) => typeof fields[key] === 'number')) {
-      controls.set(match[1]!, { min: fields['min']!, max: fields['max']!, step: fields['step']!, default: fields['default']!, value: fields['value']! });
+      controls.set(match[1]!, {
+        min: fields.min!,
+        max: fields.max!,
+        step: fields.step!,
+        default: fields.default!,
+        value: fields.value!,
+      });
     }
   }
   return controls;

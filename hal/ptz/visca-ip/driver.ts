@@ -1,7 +1,15 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import type { DriverContext } from '../../core/driver.js';
-import { CONTROL_ACK, CONTROL_ERROR, CONTROL_RESET, PayloadType, decodeIpMessage, encodeIpMessage, nextSequence } from '../visca/ip-header.js';
+import {
+  CONTROL_ACK,
+  CONTROL_ERROR,
+  CONTROL_RESET,
+  PayloadType,
+  decodeIpMessage,
+  encodeIpMessage,
+  nextSequence,
+} from '../visca/ip-header.js';
 import { decodeReply, hex } from '../visca/protocol.js';
 import type { SessionExchange } from '../visca/session.js';
 import { ViscaPtz } from '../visca/visca-ptz.js';
@@ -33,7 +41,10 @@ export class ViscaIpPtz extends ViscaPtz {
   #sequence = 0;
   #inFlight: number | undefined;
 
-  constructor(context: DriverContext, private readonly options: ViscaIpOptions) {
+  constructor(
+    context: DriverContext,
+    private readonly options: ViscaIpOptions,
+  ) {
     super(context, IP_ADDRESS, options);
   }
 
@@ -49,7 +60,9 @@ export class ViscaIpPtz extends ViscaPtz {
     this.#socket = socket;
     socket.on('message', (datagram) => this.#onDatagram(socket, datagram));
     // ECONNREFUSED (ICMP port unreachable) and the like: the command in flight will time out.
-    socket.on('error', (error) => this.logger.warn({ device: this.id, err: error.message }, 'VISCA over IP socket error'));
+    socket.on('error', (error) =>
+      this.logger.warn({ device: this.id, err: error.message }, 'VISCA over IP socket error'),
+    );
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
       socket.connect(target.port, address, () => {
@@ -76,23 +89,41 @@ export class ViscaIpPtz extends ViscaPtz {
   protected async sendPacket(exchange: SessionExchange): Promise<void> {
     const socket = this.#socket;
     if (!socket) throw new Error('UDP socket is not open');
-    const payloadType = exchange.reply === 'control' ? PayloadType.control : exchange.reply === 'inquiry' ? PayloadType.inquiry : PayloadType.command;
+    const payloadType =
+      exchange.reply === 'control'
+        ? PayloadType.control
+        : exchange.reply === 'inquiry'
+          ? PayloadType.inquiry
+          : PayloadType.command;
     const sequence = this.#sequence;
     this.#sequence = nextSequence(sequence);
     this.#inFlight = sequence;
-    this.logger.debug({ device: this.id, packet: exchange.name, sequence, bytes: hex(exchange.bytes) }, 'VISCA over IP send');
-    await new Promise<void>((resolve, reject) => socket.send(encodeIpMessage(payloadType, sequence, exchange.bytes), (error) => (error ? reject(error) : resolve())));
+    this.logger.debug(
+      { device: this.id, packet: exchange.name, sequence, bytes: hex(exchange.bytes) },
+      'VISCA over IP send',
+    );
+    await new Promise<void>((resolve, reject) =>
+      socket.send(encodeIpMessage(payloadType, sequence, exchange.bytes), (error) =>
+        error ? reject(error) : resolve(),
+      ),
+    );
   }
 
   #onDatagram(socket: Socket, datagram: Buffer): void {
     if (socket !== this.#socket) return;
     const message = decodeIpMessage(datagram);
     if (!message) {
-      this.logger.warn({ device: this.id, bytes: hex(datagram.subarray(0, 32)), length: datagram.length }, 'malformed VISCA over IP datagram skipped');
+      this.logger.warn(
+        { device: this.id, bytes: hex(datagram.subarray(0, 32)), length: datagram.length },
+        'malformed VISCA over IP datagram skipped',
+      );
       return;
     }
     if (message.sequence !== this.#inFlight) {
-      this.logger.debug({ device: this.id, sequence: message.sequence, expected: this.#inFlight }, 'VISCA over IP reply for another sequence number dropped');
+      this.logger.debug(
+        { device: this.id, sequence: message.sequence, expected: this.#inFlight },
+        'VISCA over IP reply for another sequence number dropped',
+      );
       return;
     }
     const { payloadType, payload } = message;
@@ -105,7 +136,10 @@ export class ViscaIpPtz extends ViscaPtz {
     } else if (payloadType === PayloadType.control && payload.length === 2 && payload[0] === CONTROL_ERROR) {
       this.received({ type: 'control-error', code: payload[1]! });
     } else {
-      this.logger.warn({ device: this.id, payloadType: payloadType.toString(16), bytes: hex(payload) }, 'unexpected VISCA over IP payload skipped');
+      this.logger.warn(
+        { device: this.id, payloadType: payloadType.toString(16), bytes: hex(payload) },
+        'unexpected VISCA over IP payload skipped',
+      );
     }
   }
 }

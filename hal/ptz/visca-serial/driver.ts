@@ -28,7 +28,10 @@ export class ViscaSerialPtz extends ViscaPtz {
   #noiseBytes = 0;
   #noiseLoggedAt = 0;
 
-  constructor(context: DriverContext, private readonly options: ViscaSerialOptions) {
+  constructor(
+    context: DriverContext,
+    private readonly options: ViscaSerialOptions,
+  ) {
     super(context, options.address, options);
   }
 
@@ -69,7 +72,10 @@ export class ViscaSerialPtz extends ViscaPtz {
     this.#noiseBytes += bytes.length;
     const now = Date.now();
     if (now - this.#noiseLoggedAt < NOISE_LOG_INTERVAL_MS) return;
-    this.logger.warn({ device: this.id, skippedBytes: this.#noiseBytes, sample: hex(bytes.subarray(0, 16)) }, 'VISCA line noise skipped');
+    this.logger.warn(
+      { device: this.id, skippedBytes: this.#noiseBytes, sample: hex(bytes.subarray(0, 16)) },
+      'VISCA line noise skipped',
+    );
     this.#noiseLoggedAt = now;
     this.#noiseBytes = 0;
   }

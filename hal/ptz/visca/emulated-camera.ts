@@ -36,7 +36,15 @@ const SOCKET = 1;
  * packets a Sony-compatible camera would send. The pty and UDP emulators wrap this.
  */
 export class ViscaCameraModel {
-  readonly state: CameraState = { address: 1, power: true, pan: 0, tilt: 0, zoom: 0, focus: 'auto', presets: new Map() };
+  readonly state: CameraState = {
+    address: 1,
+    power: true,
+    pan: 0,
+    tilt: 0,
+    zoom: 0,
+    focus: 'auto',
+    presets: new Map(),
+  };
   readonly faults: CameraFault[] = [];
   /** Answers nothing at all while set (powered down at the mains, cable cut). */
   silent = false;
@@ -69,7 +77,8 @@ export class ViscaCameraModel {
       this.state.address = packet[2]!;
       return [Buffer.from([BROADCAST_HEADER, 0x30, packet[2]! + 1, TERMINATOR])];
     }
-    if (packet.length === 5 && packet[1] === 0x01 && packet[2] === 0x00 && packet[3] === 0x01) return [Buffer.from(packet)];
+    if (packet.length === 5 && packet[1] === 0x01 && packet[2] === 0x00 && packet[3] === 0x01)
+      return [Buffer.from(packet)];
     return [];
   }
 
@@ -98,13 +107,18 @@ export class ViscaCameraModel {
       const code = args[0]!;
       const step = (speed: number) => (speed + 1) * 0x100;
       if (code === 0x00) return () => undefined;
-      if (code === 0x02 || code === 0x03) return () => (s.zoom = clamp(s.zoom + (code === 0x02 ? 1 : -1) * step(3), 0, ZOOM_TELE_END));
-      if ((code & 0xf0) === 0x20 && (code & 0x0f) <= 7) return () => (s.zoom = clamp(s.zoom + step(code & 0x0f), 0, ZOOM_TELE_END));
-      if ((code & 0xf0) === 0x30 && (code & 0x0f) <= 7) return () => (s.zoom = clamp(s.zoom - step(code & 0x0f), 0, ZOOM_TELE_END));
+      if (code === 0x02 || code === 0x03)
+        return () => (s.zoom = clamp(s.zoom + (code === 0x02 ? 1 : -1) * step(3), 0, ZOOM_TELE_END));
+      if ((code & 0xf0) === 0x20 && (code & 0x0f) <= 7)
+        return () => (s.zoom = clamp(s.zoom + step(code & 0x0f), 0, ZOOM_TELE_END));
+      if ((code & 0xf0) === 0x30 && (code & 0x0f) <= 7)
+        return () => (s.zoom = clamp(s.zoom - step(code & 0x0f), 0, ZOOM_TELE_END));
       return undefined;
     }
-    if (category === 0x04 && id === 0x47 && args.length === 4 && allNibbles(args)) return () => (s.zoom = clamp(fromNibbles(args, 0, false), 0, ZOOM_TELE_END));
-    if (category === 0x04 && id === 0x38 && args.length === 1 && (args[0] === 0x02 || args[0] === 0x03)) return () => (s.focus = args[0] === 0x02 ? 'auto' : 'manual');
+    if (category === 0x04 && id === 0x47 && args.length === 4 && allNibbles(args))
+      return () => (s.zoom = clamp(fromNibbles(args, 0, false), 0, ZOOM_TELE_END));
+    if (category === 0x04 && id === 0x38 && args.length === 1 && (args[0] === 0x02 || args[0] === 0x03))
+      return () => (s.focus = args[0] === 0x02 ? 'auto' : 'manual');
     if (category === 0x04 && id === 0x3f && args.length === 2 && args[0]! <= 0x02 && args[1]! <= 0x7f) {
       const [action, slot] = args as [number, number];
       if (action === 0x00) return () => s.presets.delete(slot);
@@ -112,7 +126,8 @@ export class ViscaCameraModel {
       // Recalling an empty slot sends a Sony head to its home position.
       return () => Object.assign(s, s.presets.get(slot) ?? { pan: 0, tilt: 0, zoom: 0 });
     }
-    if (category === 0x04 && id === 0x00 && args.length === 1 && (args[0] === 0x02 || args[0] === 0x03)) return () => (s.power = args[0] === 0x02);
+    if (category === 0x04 && id === 0x00 && args.length === 1 && (args[0] === 0x02 || args[0] === 0x03))
+      return () => (s.power = args[0] === 0x02);
     return undefined;
   }
 

@@ -25,7 +25,9 @@ export class ViscaPtyEmulator {
   #noise: Buffer | undefined;
 
   constructor(links: { driverSide: string; cameraSide: string }) {
-    this.#line = new EmulatedSerialLine({ driverSide: links.driverSide, deviceSide: links.cameraSide }, 9600, (chunk) => this.#onData(chunk));
+    this.#line = new EmulatedSerialLine({ driverSide: links.driverSide, deviceSide: links.cameraSide }, 9600, (chunk) =>
+      this.#onData(chunk),
+    );
   }
 
   get devicePath(): string {
@@ -124,7 +126,8 @@ export class ViscaUdpEmulator {
     const message = decodeIpMessage(datagram);
     if (!message) return;
     this.heard.push({ bytes: message.payload, payloadType: message.payloadType, sequence: message.sequence });
-    const reply = (payloadType: number, payload: Buffer) => this.#socket?.send(encodeIpMessage(payloadType, message.sequence, payload), from.port, from.address);
+    const reply = (payloadType: number, payload: Buffer) =>
+      this.#socket?.send(encodeIpMessage(payloadType, message.sequence, payload), from.port, from.address);
     if (this.model.silent) return;
     if (message.payloadType === PayloadType.control) {
       if (message.payload.equals(CONTROL_RESET)) reply(PayloadType.controlReply, Buffer.from([CONTROL_ACK]));

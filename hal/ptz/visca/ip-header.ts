@@ -32,7 +32,8 @@ export interface IpMessage {
 }
 
 export function encodeIpMessage(payloadType: number, sequence: number, payload: Buffer): Buffer {
-  if (payload.length < 1 || payload.length > 16) throw new RangeError(`VISCA over IP payload must be 1–16 bytes, got ${payload.length}`);
+  if (payload.length < 1 || payload.length > 16)
+    throw new RangeError(`VISCA over IP payload must be 1–16 bytes, got ${payload.length}`);
   const header = Buffer.alloc(HEADER_LENGTH);
   header.writeUInt16BE(payloadType, 0);
   header.writeUInt16BE(payload.length, 2);
@@ -45,7 +46,11 @@ export function decodeIpMessage(datagram: Buffer): IpMessage | undefined {
   if (datagram.length < HEADER_LENGTH + 1) return undefined;
   const length = datagram.readUInt16BE(2);
   if (length < 1 || length > 16 || datagram.length !== HEADER_LENGTH + length) return undefined;
-  return { payloadType: datagram.readUInt16BE(0), sequence: datagram.readUInt32BE(4), payload: datagram.subarray(HEADER_LENGTH) };
+  return {
+    payloadType: datagram.readUInt16BE(0),
+    sequence: datagram.readUInt32BE(4),
+    payload: datagram.subarray(HEADER_LENGTH),
+  };
 }
 
 /** Next sequence number: wraps to 0 after the maximum, as the protocol says. */

@@ -46,12 +46,14 @@ const PAN_CODE: Record<PanDirection, number> = { left: 0x01, right: 0x02, stop: 
 const TILT_CODE: Record<TiltDirection, number> = { up: 0x01, down: 0x02, stop: 0x03 };
 
 function header(address: number): number {
-  if (!Number.isInteger(address) || address < 1 || address > 7) throw new RangeError(`VISCA camera address must be 1–7, got ${address}`);
+  if (!Number.isInteger(address) || address < 1 || address > 7)
+    throw new RangeError(`VISCA camera address must be 1–7, got ${address}`);
   return 0x80 | address;
 }
 
 function checkRange(what: string, value: number, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max) throw new RangeError(`${what} must be an integer ${min}–${max}, got ${value}`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new RangeError(`${what} must be an integer ${min}–${max}, got ${value}`);
   return value;
 }
 
@@ -85,11 +87,26 @@ export function ifClearBroadcast(): ViscaRequest {
   return request('IF_Clear(broadcast)', 'clear', [BROADCAST_HEADER, 0x01, 0x00, 0x01]);
 }
 
-export function panTiltDrive(address: number, pan: PanDirection, tilt: TiltDirection, panSpeed: number, tiltSpeed: number): ViscaRequest {
+export function panTiltDrive(
+  address: number,
+  pan: PanDirection,
+  tilt: TiltDirection,
+  panSpeed: number,
+  tiltSpeed: number,
+): ViscaRequest {
   checkRange('pan speed', panSpeed, 1, PAN_SPEED_MAX);
   checkRange('tilt speed', tiltSpeed, 1, TILT_SPEED_MAX);
   const name = pan === 'stop' && tilt === 'stop' ? 'Pan-tiltDrive Stop' : `Pan-tiltDrive ${pan}/${tilt}`;
-  return request(name, 'command', [header(address), 0x01, 0x06, 0x01, panSpeed, tiltSpeed, PAN_CODE[pan], TILT_CODE[tilt]]);
+  return request(name, 'command', [
+    header(address),
+    0x01,
+    0x06,
+    0x01,
+    panSpeed,
+    tiltSpeed,
+    PAN_CODE[pan],
+    TILT_CODE[tilt],
+  ]);
 }
 
 /** Stop keeps the speed bytes (they are ignored); mid-range values are what most controllers send. */
@@ -101,12 +118,23 @@ export function panTiltHome(address: number): ViscaRequest {
   return request('Pan-tiltDrive Home', 'command', [header(address), 0x01, 0x06, 0x04], true);
 }
 
-export function panTiltAbsolute(address: number, pan: number, tilt: number, panSpeed: number, tiltSpeed: number): ViscaRequest {
+export function panTiltAbsolute(
+  address: number,
+  pan: number,
+  tilt: number,
+  panSpeed: number,
+  tiltSpeed: number,
+): ViscaRequest {
   checkRange('pan speed', panSpeed, 1, PAN_SPEED_MAX);
   checkRange('tilt speed', tiltSpeed, 1, TILT_SPEED_MAX);
   checkRange('pan position', pan, -0x8000, 0x7fff);
   checkRange('tilt position', tilt, -0x8000, 0x7fff);
-  return request('Pan-tiltDrive AbsolutePosition', 'command', [header(address), 0x01, 0x06, 0x02, panSpeed, tiltSpeed, ...toNibbles(pan), ...toNibbles(tilt)], true);
+  return request(
+    'Pan-tiltDrive AbsolutePosition',
+    'command',
+    [header(address), 0x01, 0x06, 0x02, panSpeed, tiltSpeed, ...toNibbles(pan), ...toNibbles(tilt)],
+    true,
+  );
 }
 
 export type ZoomAction = { kind: 'stop' } | { kind: 'tele' | 'wide'; speed?: number };
@@ -138,11 +166,21 @@ const PRESET_CODE: Record<PresetAction, number> = { reset: 0x00, set: 0x01, reca
 /** CAM_Memory: 8x 01 04 3F 0p pp FF; a recall completes when the head arrives. */
 export function preset(address: number, action: PresetAction, slot: number): ViscaRequest {
   checkRange('preset slot', slot, 0, PRESET_SLOT_MAX);
-  return request(`CAM_Memory ${action} ${slot}`, 'command', [header(address), 0x01, 0x04, 0x3f, PRESET_CODE[action], slot], action === 'recall');
+  return request(
+    `CAM_Memory ${action} ${slot}`,
+    'command',
+    [header(address), 0x01, 0x04, 0x3f, PRESET_CODE[action], slot],
+    action === 'recall',
+  );
 }
 
 export function power(address: number, on: boolean): ViscaRequest {
-  return request(`CAM_Power ${on ? 'on' : 'off'}`, 'command', [header(address), 0x01, 0x04, 0x00, on ? 0x02 : 0x03], true);
+  return request(
+    `CAM_Power ${on ? 'on' : 'off'}`,
+    'command',
+    [header(address), 0x01, 0x04, 0x00, on ? 0x02 : 0x03],
+    true,
+  );
 }
 
 /** Pan-tiltPosInq: reply y0 50 0w 0w 0w 0w 0z 0z 0z 0z FF. */
@@ -162,15 +200,22 @@ export function powerInquiry(address: number): ViscaRequest {
 
 // ---- replies ---------------------------------------------------------------------------------
 
-export type ViscaErrorReason = 'message-length' | 'syntax' | 'buffer-full' | 'cancelled' | 'no-socket' | 'not-executable' | 'unknown';
+export type ViscaErrorReason =
+  | 'message-length'
+  | 'syntax'
+  | 'buffer-full'
+  | 'cancelled'
+  | 'no-socket'
+  | 'not-executable'
+  | 'unknown';
 
 export const ERROR_REASONS: Record<number, ViscaErrorReason> = {
-  0x01: 'message-length',
-  0x02: 'syntax',
-  0x03: 'buffer-full',
-  0x04: 'cancelled',
-  0x05: 'no-socket',
-  0x41: 'not-executable',
+  1: 'message-length',
+  2: 'syntax',
+  3: 'buffer-full',
+  4: 'cancelled',
+  5: 'no-socket',
+  65: 'not-executable',
 };
 
 export type ViscaReply =
@@ -190,7 +235,8 @@ export function decodeReply(packet: Buffer): ViscaReply {
   if (head === undefined || packet.length < 3 || packet[packet.length - 1] !== TERMINATOR) return unknown;
   if (head === BROADCAST_HEADER) {
     if (packet.length === 4 && packet[1] === 0x30) return { type: 'address-set', nextAddress: packet[2]! };
-    if (packet.length === 5 && packet[1] === 0x01 && packet[2] === 0x00 && packet[3] === 0x01) return { type: 'clear-broadcast' };
+    if (packet.length === 5 && packet[1] === 0x01 && packet[2] === 0x00 && packet[3] === 0x01)
+      return { type: 'clear-broadcast' };
     return unknown;
   }
   if ((head & 0x0f) !== 0 || head < 0x90) return unknown;
@@ -218,7 +264,8 @@ export function decodeZoomPosition(data: Buffer): number {
 }
 
 export function decodePower(data: Buffer): boolean {
-  if (data.length !== 1 || (data[0] !== 0x02 && data[0] !== 0x03)) throw new RangeError('CAM_PowerInq reply must be 02 or 03');
+  if (data.length !== 1 || (data[0] !== 0x02 && data[0] !== 0x03))
+    throw new RangeError('CAM_PowerInq reply must be 02 or 03');
   return data[0] === 0x02;
 }
 

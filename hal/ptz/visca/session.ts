@@ -92,7 +92,10 @@ export class ViscaSession {
   receive(reply: SessionReply): void {
     const current = this.#current;
     if (!current || !this.#matches(current, reply)) {
-      this.options.logger.debug({ device: this.options.device, reply: reply.type }, 'VISCA reply nobody waits for, dropped');
+      this.options.logger.debug(
+        { device: this.options.device, reply: reply.type },
+        'VISCA reply nobody waits for, dropped',
+      );
     }
   }
 
@@ -100,8 +103,9 @@ export class ViscaSession {
     if (this.#pumping) return;
     this.#pumping = true;
     try {
-      let next: Waiting | undefined;
-      while (this.#open && (next = this.#queue.shift())) {
+      while (this.#open) {
+        const next = this.#queue.shift();
+        if (!next) break;
         if (this.#needsRecovery) {
           const recovery = this.options.recovery();
           try {
@@ -109,7 +113,11 @@ export class ViscaSession {
             this.#needsRecovery = false;
           } catch (error) {
             if (error instanceof PtzTimeoutError) {
-              next.reject(new PtzTimeoutError(`PTZ camera does not answer (${recovery.name} got no reply); ${next.exchange.name} was not sent`));
+              next.reject(
+                new PtzTimeoutError(
+                  `PTZ camera does not answer (${recovery.name} got no reply); ${next.exchange.name} was not sent`,
+                ),
+              );
               this.options.onUnresponsive(`camera did not answer ${recovery.name}`);
             } else {
               next.reject(error as Error);
@@ -143,7 +151,9 @@ export class ViscaSession {
       this.#current = inFlight;
       Promise.resolve()
         .then(() => this.options.send(exchange))
-        .catch((error: unknown) => inFlight.reject(new PtzNotConnectedError(`cannot write to the PTZ line: ${describeError(error)}`)));
+        .catch((error: unknown) =>
+          inFlight.reject(new PtzNotConnectedError(`cannot write to the PTZ line: ${describeError(error)}`)),
+        );
     });
   }
 
@@ -157,7 +167,11 @@ export class ViscaSession {
   #timer(exchange: SessionExchange, phase: InFlight['phase'], ms: number): NodeJS.Timeout {
     return setTimeout(() => {
       const waited = phase === 'ack' ? (exchange.reply === 'command' ? 'acknowledgement' : 'answer') : 'completion';
-      this.#current?.reject(new PtzTimeoutError(`no ${waited} from the camera for ${exchange.name} within ${ms} ms; it may have acted and was not re-sent`));
+      this.#current?.reject(
+        new PtzTimeoutError(
+          `no ${waited} from the camera for ${exchange.name} within ${ms} ms; it may have acted and was not re-sent`,
+        ),
+      );
     }, ms);
   }
 
@@ -166,12 +180,24 @@ export class ViscaSession {
     if (reply.type === 'error') {
       // A refusal comes on socket 0 before ACK (syntax, buffer full) or on the command's own socket after it.
       if (current.phase === 'completion' && reply.socket !== current.socket && reply.socket !== 0) return false;
-      current.reject(new PtzCommandError(`camera refused ${exchange.name}: ${reply.reason} (0x${reply.code.toString(16).padStart(2, '0')})`, reply.reason, reply.code));
+      current.reject(
+        new PtzCommandError(
+          `camera refused ${exchange.name}: ${reply.reason} (0x${reply.code.toString(16).padStart(2, '0')})`,
+          reply.reason,
+          reply.code,
+        ),
+      );
       return true;
     }
     if (reply.type === 'control-error') {
       // VISCA over IP: the camera rejects the message itself (bad sequence number or payload type).
-      current.reject(new PtzCommandError(`camera rejected ${exchange.name}: control error 0F ${reply.code.toString(16).padStart(2, '0')}`, 'control', reply.code));
+      current.reject(
+        new PtzCommandError(
+          `camera rejected ${exchange.name}: control error 0F ${reply.code.toString(16).padStart(2, '0')}`,
+          'control',
+          reply.code,
+        ),
+      );
       return true;
     }
     switch (exchange.reply) {
@@ -180,11 +206,19 @@ export class ViscaSession {
           clearTimeout(current.timer);
           current.phase = 'completion';
           current.socket = reply.socket;
-          current.timer = this.#timer(exchange, 'completion', exchange.slow ? this.options.slowCompletionTimeoutMs : this.options.ackTimeoutMs);
+          current.timer = this.#timer(
+            exchange,
+            'completion',
+            exchange.slow ? this.options.slowCompletionTimeoutMs : this.options.ackTimeoutMs,
+          );
           return true;
         }
         // Some cameras answer a quick command with Completion alone; after ACK it must be on ACK's socket.
-        if (reply.type === 'completion' && reply.data.length === 0 && (current.phase === 'ack' || reply.socket === current.socket)) {
+        if (
+          reply.type === 'completion' &&
+          reply.data.length === 0 &&
+          (current.phase === 'ack' || reply.socket === current.socket)
+        ) {
           current.resolve(Buffer.alloc(0));
           return true;
         }
@@ -196,7 +230,10 @@ export class ViscaSession {
         }
         return false;
       case 'clear':
-        if ((reply.type === 'completion' && reply.socket === 0 && reply.data.length === 0) || reply.type === 'clear-broadcast') {
+        if (
+          (reply.type === 'completion' && reply.socket === 0 && reply.data.length === 0) ||
+          reply.type === 'clear-broadcast'
+        ) {
           current.resolve(Buffer.alloc(0));
           return true;
         }

@@ -20,10 +20,20 @@ const SLOW_COMPLETION_MS = 15_000;
  */
 export abstract class ViscaPtz extends Driver implements PtzDevice {
   readonly kind = 'ptz' as const;
-  readonly capabilities: PtzCapabilities = { presets: 'camera', position: true, absolute: true, focus: true, power: true };
+  readonly capabilities: PtzCapabilities = {
+    presets: 'camera',
+    position: true,
+    absolute: true,
+    focus: true,
+    power: true,
+  };
   protected readonly session: ViscaSession;
 
-  constructor(context: DriverContext, protected readonly address: number, timeouts: ViscaTimeouts) {
+  constructor(
+    context: DriverContext,
+    protected readonly address: number,
+    timeouts: ViscaTimeouts,
+  ) {
     super(context);
     this.session = new ViscaSession({
       send: (exchange) => this.sendPacket(exchange),
@@ -51,7 +61,15 @@ export abstract class ViscaPtz extends Driver implements PtzDevice {
     if (move.pan === 0 && move.tilt === 0) return this.stopMove();
     const pan = move.pan === 1 ? 'right' : move.pan === -1 ? 'left' : 'stop';
     const tilt = move.tilt === 1 ? 'up' : move.tilt === -1 ? 'down' : 'stop';
-    await this.#send(visca.panTiltDrive(this.address, pan, tilt, visca.scaleSpeed(move.speed, visca.PAN_SPEED_MAX), visca.scaleSpeed(move.speed, visca.TILT_SPEED_MAX)));
+    await this.#send(
+      visca.panTiltDrive(
+        this.address,
+        pan,
+        tilt,
+        visca.scaleSpeed(move.speed, visca.PAN_SPEED_MAX),
+        visca.scaleSpeed(move.speed, visca.TILT_SPEED_MAX),
+      ),
+    );
   }
 
   async stopMove(): Promise<void> {
@@ -60,7 +78,12 @@ export abstract class ViscaPtz extends Driver implements PtzDevice {
 
   async zoom(direction: Direction, speed?: number): Promise<void> {
     const action: visca.ZoomAction =
-      direction === 0 ? { kind: 'stop' } : { kind: direction === 1 ? 'tele' : 'wide', speed: Math.round(Math.min(1, Math.max(0, speed ?? 0.5)) * visca.ZOOM_SPEED_MAX) };
+      direction === 0
+        ? { kind: 'stop' }
+        : {
+            kind: direction === 1 ? 'tele' : 'wide',
+            speed: Math.round(Math.min(1, Math.max(0, speed ?? 0.5)) * visca.ZOOM_SPEED_MAX),
+          };
     await this.#send(visca.zoom(this.address, action));
   }
 
@@ -83,7 +106,9 @@ export abstract class ViscaPtz extends Driver implements PtzDevice {
   }
 
   async goTo(position: PtzPosition): Promise<void> {
-    await this.#send(visca.panTiltAbsolute(this.address, position.pan, position.tilt, visca.PAN_SPEED_MAX, visca.TILT_SPEED_MAX));
+    await this.#send(
+      visca.panTiltAbsolute(this.address, position.pan, position.tilt, visca.PAN_SPEED_MAX, visca.TILT_SPEED_MAX),
+    );
     await this.#send(visca.zoomDirect(this.address, position.zoom));
   }
 
@@ -100,12 +125,20 @@ export abstract class ViscaPtz extends Driver implements PtzDevice {
     this.session.open();
     const next = (await this.session.request(visca.addressSet()))[0] ?? 0;
     const cameras = next - 1;
-    if (cameras < this.address) throw new Error(`VISCA AddressSet found ${cameras} camera(s) on the line; none answers at address ${this.address}`);
+    if (cameras < this.address)
+      throw new Error(
+        `VISCA AddressSet found ${cameras} camera(s) on the line; none answers at address ${this.address}`,
+      );
     await this.session.request(visca.ifClearBroadcast());
   }
 
   #send(request: visca.ViscaRequest): Promise<Buffer> {
-    if (this.status !== 'ok') return Promise.reject(new PtzNotConnectedError(`PTZ camera is ${this.status}${this.snapshot().detail ? `: ${this.snapshot().detail}` : ''}`));
+    if (this.status !== 'ok')
+      return Promise.reject(
+        new PtzNotConnectedError(
+          `PTZ camera is ${this.status}${this.snapshot().detail ? `: ${this.snapshot().detail}` : ''}`,
+        ),
+      );
     return this.session.request(request);
   }
 }

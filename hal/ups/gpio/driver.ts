@@ -34,13 +34,18 @@ export class GpioUps extends UpsDriver {
   #settleTimer: NodeJS.Timeout | undefined;
   #level: BinaryValue | undefined;
 
-  constructor(context: DriverContext, private readonly options: GpioUpsOptions, private readonly gpioClass?: PowerFailLineClass) {
+  constructor(
+    context: DriverContext,
+    private readonly options: GpioUpsOptions,
+    private readonly gpioClass?: PowerFailLineClass,
+  ) {
     super(context);
   }
 
   protected async open(): Promise<void> {
     const Gpio = this.gpioClass ?? ((await import('onoff')).Gpio as unknown as PowerFailLineClass);
-    if (!Gpio.accessible) throw new BadConfigError('this machine has no GPIO (/sys/class/gpio): the gpio UPS driver cannot work here');
+    if (!Gpio.accessible)
+      throw new BadConfigError('this machine has no GPIO (/sys/class/gpio): the gpio UPS driver cannot work here');
     const line = new Gpio(this.options.powerFailLine, 'in', 'both', { activeLow: this.options.activeLow });
     this.#line = line;
     this.#level = line.readSync();
@@ -84,5 +89,12 @@ export class GpioUps extends UpsDriver {
 }
 
 function readingFor(level: BinaryValue): UpsReading {
-  return { flags: [level === 1 ? 'OB' : 'OL'], batteryCharge: null, batteryRuntime: null, load: null, inputVoltage: null, at: new Date().toISOString() };
+  return {
+    flags: [level === 1 ? 'OB' : 'OL'],
+    batteryCharge: null,
+    batteryRuntime: null,
+    load: null,
+    inputVoltage: null,
+    at: new Date().toISOString(),
+  };
 }

@@ -57,10 +57,21 @@ export class MegatecParseError extends Error {
   override name = 'MegatecParseError';
 }
 
-const bitOrder: (keyof MegatecStatusBits)[] = ['utilityFail', 'batteryLow', 'bypassBoost', 'upsFailed', 'standbyType', 'testInProgress', 'shutdownActive', 'beeperOn'];
+const bitOrder: (keyof MegatecStatusBits)[] = [
+  'utilityFail',
+  'batteryLow',
+  'bypassBoost',
+  'upsFailed',
+  'standbyType',
+  'testInProgress',
+  'shutdownActive',
+  'beeperOn',
+];
 
 const number = String.raw`\d{1,3}(?:\.\d{1,2})?`;
-const q1Pattern = new RegExp(String.raw`^\((${number}) (${number}) (${number}) (\d{1,3}) (${number}) (${number}) (-?${number}|-+\.?-*) ([01]{8})$`);
+const q1Pattern = new RegExp(
+  String.raw`^\((${number}) (${number}) (${number}) (\d{1,3}) (${number}) (${number}) (-?${number}|-+\.?-*) ([01]{8})$`,
+);
 const ratingPattern = new RegExp(String.raw`^#(${number}) (\d{1,3}) (${number}) (${number})$`);
 
 /**
@@ -89,7 +100,12 @@ export function parseRating(line: string): MegatecRating {
   const match = ratingPattern.exec(text);
   if (!match) throw new MegatecParseError(`not an F reply: ${JSON.stringify(line.slice(0, 60))}`);
   const [, voltage, current, battery, frequency] = match as unknown as string[];
-  return { voltage: Number(voltage), current: Number(current), batteryVoltage: Number(battery), frequencyHz: Number(frequency) };
+  return {
+    voltage: Number(voltage),
+    current: Number(current),
+    batteryVoltage: Number(battery),
+    frequencyHz: Number(frequency),
+  };
 }
 
 /** Formats a Q1 reply as a UPS sends it (fixed widths), for the emulator and for tests. */

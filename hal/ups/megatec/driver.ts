@@ -34,9 +34,15 @@ export class MegatecUps extends UpsDriver {
   #misses = 0;
   #model: BatteryModel;
 
-  constructor(context: DriverContext, private readonly options: MegatecUpsOptions) {
+  constructor(
+    context: DriverContext,
+    private readonly options: MegatecUpsOptions,
+  ) {
     super(context);
-    this.#model = { cells: options.batteryNominalVoltage ? cellsFromNominal(options.batteryNominalVoltage) : undefined, fullLoadRuntimeSeconds: options.fullLoadRuntimeSeconds };
+    this.#model = {
+      cells: options.batteryNominalVoltage ? cellsFromNominal(options.batteryNominalVoltage) : undefined,
+      fullLoadRuntimeSeconds: options.fullLoadRuntimeSeconds,
+    };
   }
 
   protected async open(): Promise<void> {
@@ -58,7 +64,11 @@ export class MegatecUps extends UpsDriver {
     if (!this.options.batteryNominalVoltage) {
       const rating = await this.#ask(megatecRequest.rating, parseRating).catch(() => undefined);
       if (rating) this.#useRating(rating);
-      else this.logger.info({ device: this.id }, 'UPS does not answer F (rating): runtime cannot be estimated without hal.ups.batteryNominalVoltage');
+      else
+        this.logger.info(
+          { device: this.id },
+          'UPS does not answer F (rating): runtime cannot be estimated without hal.ups.batteryNominalVoltage',
+        );
     }
     const status = await this.#ask(megatecRequest.status, parseQ1);
     this.publish(readingFromQ1(status, this.#model, new Date()));
@@ -75,7 +85,15 @@ export class MegatecUps extends UpsDriver {
 
   #useRating(rating: MegatecRating): void {
     this.#model = { ...this.#model, cells: cellsFromNominal(rating.batteryVoltage) };
-    this.logger.info({ device: this.id, ratedVoltage: rating.voltage, batteryVoltage: rating.batteryVoltage, cells: this.#model.cells }, 'UPS rating');
+    this.logger.info(
+      {
+        device: this.id,
+        ratedVoltage: rating.voltage,
+        batteryVoltage: rating.batteryVoltage,
+        cells: this.#model.cells,
+      },
+      'UPS rating',
+    );
   }
 
   async #poll(): Promise<void> {
@@ -123,7 +141,9 @@ export class MegatecUps extends UpsDriver {
       };
       const timer = setTimeout(() => {
         const noise = lastNoise === undefined ? '' : ` (line noise: ${JSON.stringify(lastNoise.slice(0, 40))})`;
-        pending.fail(new Error(`no valid reply to ${JSON.stringify(request.trim())} within ${replyTimeoutMs} ms${noise}`));
+        pending.fail(
+          new Error(`no valid reply to ${JSON.stringify(request.trim())} within ${replyTimeoutMs} ms${noise}`),
+        );
       }, replyTimeoutMs);
       this.#pending = pending;
       writeAll(this.#port, Buffer.from(request, 'latin1')).catch((error: Error) => pending.fail(error));
@@ -137,7 +157,8 @@ export class MegatecUps extends UpsDriver {
   #onData(chunk: Buffer): void {
     for (const line of this.#reader.push(chunk)) {
       if (this.#pending) this.#pending.line(line);
-      else if (line.trim()) this.logger.debug({ device: this.id, line: line.slice(0, 60) }, 'unsolicited bytes from the UPS ignored');
+      else if (line.trim())
+        this.logger.debug({ device: this.id, line: line.slice(0, 60) }, 'unsolicited bytes from the UPS ignored');
     }
   }
 }

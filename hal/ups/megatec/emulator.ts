@@ -18,7 +18,16 @@ export const lineInteractiveOnMains: MegatecStatus = {
   frequencyHz: 50,
   batteryVoltage: 13.6,
   temperatureC: 25,
-  bits: { utilityFail: false, batteryLow: false, bypassBoost: false, upsFailed: false, standbyType: true, testInProgress: false, shutdownActive: false, beeperOn: false },
+  bits: {
+    utilityFail: false,
+    batteryLow: false,
+    bypassBoost: false,
+    upsFailed: false,
+    standbyType: true,
+    testInProgress: false,
+    shutdownActive: false,
+    beeperOn: false,
+  },
 };
 
 export const twelveVoltRating: MegatecRating = { voltage: 220, current: 3, batteryVoltage: 12, frequencyHz: 50 };
@@ -36,7 +45,9 @@ export class MegatecEmulator {
   readonly #reader = new CrLineReader();
 
   private constructor(links: [string, string]) {
-    this.#line = new EmulatedSerialLine({ driverSide: links[0], deviceSide: links[1] }, 2400, (chunk) => this.#onData(chunk));
+    this.#line = new EmulatedSerialLine({ driverSide: links[0], deviceSide: links[1] }, 2400, (chunk) =>
+      this.#onData(chunk),
+    );
   }
 
   /** `devicePath` is where the driver connects; `links` are created in `dir`. */
@@ -77,7 +88,8 @@ export class MegatecEmulator {
   }
 
   async #answer(request: string): Promise<void> {
-    const reply = request === 'Q1' ? formatQ1(this.status) : request === 'F' && this.rating ? formatRating(this.rating) : undefined;
+    const reply =
+      request === 'Q1' ? formatQ1(this.status) : request === 'F' && this.rating ? formatRating(this.rating) : undefined;
     if (reply === undefined || this.fault === 'silent') return;
     let bytes = Buffer.from(reply, 'latin1');
     if (this.fault === 'garbage') bytes = Buffer.concat([lineNoise, Buffer.from('(2#0.0 ?? 229.5\r', 'latin1')]);

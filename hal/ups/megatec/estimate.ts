@@ -40,7 +40,11 @@ export function estimateCharge(perCell: number): number {
   return Math.round(Math.min(1, Math.max(0, fraction)) * 100);
 }
 
-export function estimateRuntimeSeconds(chargePercent: number, loadPercent: number, fullLoadRuntimeSeconds: number): number {
+export function estimateRuntimeSeconds(
+  chargePercent: number,
+  loadPercent: number,
+  fullLoadRuntimeSeconds: number,
+): number {
   const load = Math.max(loadPercent, minimumLoadPercent);
   return Math.floor(fullLoadRuntimeSeconds * (chargePercent / 100) * (100 / load));
 }
@@ -65,7 +69,8 @@ export function readingFromQ1(status: MegatecStatus, model: BatteryModel, at: Da
   return {
     flags: flagsFromQ1(status),
     batteryCharge: charge,
-    batteryRuntime: charge === null ? null : estimateRuntimeSeconds(charge, status.loadPercent, model.fullLoadRuntimeSeconds),
+    batteryRuntime:
+      charge === null ? null : estimateRuntimeSeconds(charge, status.loadPercent, model.fullLoadRuntimeSeconds),
     runtimeEstimated: true,
     load: status.loadPercent,
     inputVoltage: status.inputVoltage,

@@ -159,7 +159,10 @@ export class NutClient {
     const next = this.#queue.shift();
     if (!next) return;
     this.#inFlight = next;
-    this.#replyTimer = setTimeout(() => this.#shutdown(`upsd did not answer within ${this.#replyTimeoutMs} ms`), this.#replyTimeoutMs);
+    this.#replyTimer = setTimeout(
+      () => this.#shutdown(`upsd did not answer within ${this.#replyTimeoutMs} ms`),
+      this.#replyTimeoutMs,
+    );
     this.#socket.write(next.line);
   }
 
@@ -172,8 +175,9 @@ export class NutClient {
 
   #receive(chunk: string): void {
     this.#buffer += chunk;
-    let newline: number;
-    while (!this.#closed && (newline = this.#buffer.indexOf('\n')) >= 0) {
+    while (!this.#closed) {
+      const newline = this.#buffer.indexOf('\n');
+      if (newline < 0) break;
       const raw = this.#buffer.slice(0, newline);
       this.#buffer = this.#buffer.slice(newline + 1);
       this.#line(raw);

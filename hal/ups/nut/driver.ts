@@ -22,7 +22,10 @@ export class NutUps extends UpsDriver {
   #client: NutClient | undefined;
   #unknownFlagsLogged = new Set<string>();
 
-  constructor(context: DriverContext, private readonly options: NutUpsOptions) {
+  constructor(
+    context: DriverContext,
+    private readonly options: NutUpsOptions,
+  ) {
     super(context);
   }
 
@@ -33,8 +36,10 @@ export class NutUps extends UpsDriver {
 
   protected async open(): Promise<void> {
     const { host, port, upsName } = this.target();
-    if (this.options.username && !this.options.passwordFile) throw new BadConfigError('ups.username needs ups.passwordFile (the password is never written in the config)');
-    if (this.options.passwordFile && !this.options.username) throw new BadConfigError('ups.passwordFile needs ups.username');
+    if (this.options.username && !this.options.passwordFile)
+      throw new BadConfigError('ups.username needs ups.passwordFile (the password is never written in the config)');
+    if (this.options.passwordFile && !this.options.username)
+      throw new BadConfigError('ups.passwordFile needs ups.username');
     const password = await this.#readPassword();
     const ca = this.options.caFile ? await readConfigFile(this.options.caFile, 'ups.caFile') : undefined;
 
@@ -48,7 +53,8 @@ export class NutUps extends UpsDriver {
 
     try {
       // `host` is what the certificate is checked against (an IP needs an IP SAN); SNI only for names.
-      if (this.options.starttls) await client.startTls({ host, ...(isIP(host) ? {} : { servername: host }), ...(ca ? { ca } : {}) });
+      if (this.options.starttls)
+        await client.startTls({ host, ...(isIP(host) ? {} : { servername: host }), ...(ca ? { ca } : {}) });
       if (this.options.username && password !== undefined) await client.login(upsName, this.options.username, password);
     } catch (error) {
       throw asConfigError(error, this.options.username);
@@ -103,7 +109,9 @@ async function readConfigFile(path: string, setting: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (error) {
-    throw new BadConfigError(`${setting} cannot be read: ${(error as NodeJS.ErrnoException).code ?? describeError(error)}`);
+    throw new BadConfigError(
+      `${setting} cannot be read: ${(error as NodeJS.ErrnoException).code ?? describeError(error)}`,
+    );
   }
 }
 
@@ -112,11 +120,15 @@ function asConfigError(error: unknown, username: string | undefined): unknown {
   if (!(error instanceof NutError)) return error;
   switch (error.category) {
     case 'authentication':
-      return new BadConfigError(`upsd refused the login of "${username ?? ''}" (${error.code}); check upsd.users and ups.passwordFile`);
+      return new BadConfigError(
+        `upsd refused the login of "${username ?? ''}" (${error.code}); check upsd.users and ups.passwordFile`,
+      );
     case 'unknown-ups':
       return new BadConfigError(`upsd does not serve this UPS name (${error.code}); check ups.upsName`);
     case 'unsupported':
-      return new BadConfigError(`upsd cannot do STARTTLS (${error.code}); give upsd a certificate or set ups.starttls to false`);
+      return new BadConfigError(
+        `upsd cannot do STARTTLS (${error.code}); give upsd a certificate or set ups.starttls to false`,
+      );
     default:
       return error;
   }

@@ -15,8 +15,18 @@ export class EmulatedNutUps extends NutUps {
   override readonly driverName = 'nut-emulated';
   #server: NutHarness | undefined;
 
-  constructor(context: DriverContext, private readonly emulated: EmulatedNutOptions) {
-    super(context, { driver: 'nut', host: '127.0.0.1', port: 3493, upsName: 'sim', starttls: false, pollMs: emulated.pollMs });
+  constructor(
+    context: DriverContext,
+    private readonly emulated: EmulatedNutOptions,
+  ) {
+    super(context, {
+      driver: 'nut',
+      host: '127.0.0.1',
+      port: 3493,
+      upsName: 'sim',
+      starttls: false,
+      pollMs: emulated.pollMs,
+    });
   }
 
   protected override target(): { host: string; port: number; upsName: string } {
@@ -25,7 +35,10 @@ export class EmulatedNutUps extends NutUps {
   }
 
   protected override async open(): Promise<void> {
-    this.#server ??= await NutHarness.start({ upsName: 'sim', variables: { ...defaultUpsVariables, 'battery.runtime': String(this.emulated.runtimeSeconds) } });
+    this.#server ??= await NutHarness.start({
+      upsName: 'sim',
+      variables: { ...defaultUpsVariables, 'battery.runtime': String(this.emulated.runtimeSeconds) },
+    });
     await super.open();
   }
 

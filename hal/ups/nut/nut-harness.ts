@@ -62,7 +62,13 @@ export class NutHarness {
   #mtimeSeconds = Math.floor(Date.now() / 1000);
   #output = '';
 
-  private constructor(dir: string, port: number, upsName: string, variables: Record<string, string>, timeoutMs: number) {
+  private constructor(
+    dir: string,
+    port: number,
+    upsName: string,
+    variables: Record<string, string>,
+    timeoutMs: number,
+  ) {
     this.dir = dir;
     this.port = port;
     this.upsName = upsName;
@@ -81,7 +87,13 @@ export class NutHarness {
     // The free port is found by binding port 0 and releasing it: another process may grab it in
     // between on a busy machine, so a failed start is retried with a new port.
     for (let attempt = 0; attempt < 3; attempt++) {
-      const harness = new NutHarness(dir, await freePort(), upsName, options.variables ?? defaultUpsVariables, timeoutMs);
+      const harness = new NutHarness(
+        dir,
+        await freePort(),
+        upsName,
+        options.variables ?? defaultUpsVariables,
+        timeoutMs,
+      );
       try {
         await harness.#writeConfig(options);
         await harness.startDriver();
@@ -116,7 +128,9 @@ export class NutHarness {
       if (last === `VAR ${this.upsName} ${variable} "${value}"`) return;
       await delay(100);
     }
-    throw new Error(`upsd did not report ${variable}="${value}" within ${this.#timeoutMs} ms (last: ${last})\n${this.#output}`);
+    throw new Error(
+      `upsd did not report ${variable}="${value}" within ${this.#timeoutMs} ms (last: ${last})\n${this.#output}`,
+    );
   }
 
   /** Sends one request line on a fresh connection and returns the first reply line. */
@@ -149,10 +163,14 @@ export class NutHarness {
     if (this.#driver) return;
     this.#driver = this.#spawn(dummyUpsPath, ['-a', this.upsName, '-F', ...asRoot()]);
     // Without upsd, "ready" means the driver's socket exists; with upsd, that upsd serves its data again.
-    await this.#waitUntil(async () => {
-      if (this.#upsd === undefined) return exists(join(this.dir, 'state', `dummy-ups-${this.upsName}`));
-      return this.#servesData();
-    }, 'dummy-ups to serve data', () => this.#driver);
+    await this.#waitUntil(
+      async () => {
+        if (this.#upsd === undefined) return exists(join(this.dir, 'state', `dummy-ups-${this.upsName}`));
+        return this.#servesData();
+      },
+      'dummy-ups to serve data',
+      () => this.#driver,
+    );
   }
 
   async stopDriver(): Promise<void> {
@@ -163,7 +181,11 @@ export class NutHarness {
   async startUpsd(): Promise<void> {
     if (this.#upsd) return;
     this.#upsd = this.#spawn(upsdPath, ['-F', ...asRoot()]);
-    await this.#waitUntil(() => this.#servesData(), 'upsd to serve the UPS', () => this.#upsd);
+    await this.#waitUntil(
+      () => this.#servesData(),
+      'upsd to serve the UPS',
+      () => this.#upsd,
+    );
   }
 
   /** Freezes dummy-ups (SIGSTOP): upsd keeps its socket but gets no data, and reports DATA-STALE after MAXAGE. */
@@ -203,17 +225,35 @@ export class NutHarness {
     await writeFile(join(this.dir, 'nut.conf'), 'MODE=standalone\n');
     await writeFile(
       join(this.dir, 'ups.conf'),
-      [`[${this.upsName}]`, '  driver = dummy-ups', `  port = ${this.devPath}`, `  pollinterval = ${options.pollIntervalSeconds ?? 1}`, '  desc = "test UPS"', ''].join('\n'),
+      [
+        `[${this.upsName}]`,
+        '  driver = dummy-ups',
+        `  port = ${this.devPath}`,
+        `  pollinterval = ${options.pollIntervalSeconds ?? 1}`,
+        '  desc = "test UPS"',
+        '',
+      ].join('\n'),
     );
-    await writeFile(join(this.dir, 'upsd.conf'), [`LISTEN 127.0.0.1 ${this.port}`, ...(options.upsdConfLines ?? []), ''].join('\n'), { mode: 0o600 });
-    const users = (options.users ?? []).flatMap((user) => [`[${user.name}]`, `  password = ${nutConfQuote(user.password)}`, '  upsmon secondary', '']);
+    await writeFile(
+      join(this.dir, 'upsd.conf'),
+      [`LISTEN 127.0.0.1 ${this.port}`, ...(options.upsdConfLines ?? []), ''].join('\n'),
+      { mode: 0o600 },
+    );
+    const users = (options.users ?? []).flatMap((user) => [
+      `[${user.name}]`,
+      `  password = ${nutConfQuote(user.password)}`,
+      '  upsmon secondary',
+      '',
+    ]);
     await writeFile(join(this.dir, 'upsd.users'), users.join('\n'), { mode: 0o600 });
     await chmod(join(this.dir, 'upsd.users'), 0o600);
     await this.#writeDevFile();
   }
 
   async #writeDevFile(): Promise<void> {
-    const text = Object.entries(this.#variables).map(([name, value]) => `${name}: ${value}\n`).join('');
+    const text = Object.entries(this.#variables)
+      .map(([name, value]) => `${name}: ${value}\n`)
+      .join('');
     const temporary = `${this.devPath}.tmp`;
     await writeFile(temporary, text);
     this.#mtimeSeconds = Math.max(this.#mtimeSeconds + 1, Math.floor(Date.now() / 1000));
@@ -241,7 +281,11 @@ export class NutHarness {
     return reply.startsWith('VAR ') && !reply.endsWith('"WAIT"');
   }
 
-  async #waitUntil(condition: () => Promise<boolean>, what: string, child: () => ChildProcess | undefined): Promise<void> {
+  async #waitUntil(
+    condition: () => Promise<boolean>,
+    what: string,
+    child: () => ChildProcess | undefined,
+  ): Promise<void> {
     const deadline = Date.now() + this.#timeoutMs;
     while (Date.now() < deadline) {
       const process = child();

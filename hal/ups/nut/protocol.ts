@@ -65,7 +65,10 @@ export class NutError extends Error {
   override name = 'NutError';
   readonly category: NutErrorCategory;
 
-  constructor(readonly code: NutErrorCode | (string & {}), readonly extra?: string) {
+  constructor(
+    readonly code: NutErrorCode | (string & {}),
+    readonly extra?: string,
+  ) {
     super(`upsd replied ERR ${code}${extra ? ` ${extra}` : ''}`);
     this.category = categoryOf[code as NutErrorCode] ?? 'other';
   }

@@ -15,7 +15,10 @@ export const nutVariables = {
  * Builds a reading from `LIST VAR` output. `ups.status` is required (without it nothing can be
  * decided); the numbers are optional since many UPSes report only some of them.
  */
-export function readingFromNutVariables(vars: ReadonlyMap<string, string>, at: Date): { reading: UpsReading; unknownFlags: string[] } {
+export function readingFromNutVariables(
+  vars: ReadonlyMap<string, string>,
+  at: Date,
+): { reading: UpsReading; unknownFlags: string[] } {
   const status = vars.get(nutVariables.status);
   if (status === undefined) throw new NutProtocolError(`upsd did not report ${nutVariables.status}`);
   const { flags, unknown } = parseUpsStatus(status);

@@ -27,10 +27,14 @@ export interface NkeyUser {
 export function userFromSeed(seed: string | Uint8Array): NkeyUser {
   const text = (typeof seed === 'string' ? seed : new TextDecoder().decode(seed)).trim();
   const raw = decodeChecked(text);
-  if (!raw || raw.length !== 34 || (raw[0]! & 0xf8) !== PREFIX_SEED) throw new Error('the credential is not an nkey seed');
+  if (raw?.length !== 34 || (raw[0]! & 0xf8) !== PREFIX_SEED) throw new Error('the credential is not an nkey seed');
   const role = ((raw[0]! & 0x07) << 5) | ((raw[1]! & 0xf8) >> 3);
   if (role !== PREFIX_USER) throw new Error('the credential is an nkey seed, but not a user seed (SU…)');
-  const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519, raw.subarray(2)]), format: 'der', type: 'pkcs8' });
+  const privateKey = createPrivateKey({
+    key: Buffer.concat([PKCS8_ED25519, raw.subarray(2)]),
+    format: 'der',
+    type: 'pkcs8',
+  });
   return userOf(privateKey);
 }
 
@@ -38,7 +42,9 @@ export function userFromSeed(seed: string | Uint8Array): NkeyUser {
 export function generateUser(): { seed: string; publicKey: string } {
   const { privateKey } = generateKeyPairSync('ed25519');
   const rawSeed = Buffer.from(privateKey.export({ format: 'jwk' }).d ?? '', 'base64url');
-  const seed = encodeChecked(Buffer.concat([Buffer.from([PREFIX_SEED | (PREFIX_USER >> 5), (PREFIX_USER & 31) << 3]), rawSeed]));
+  const seed = encodeChecked(
+    Buffer.concat([Buffer.from([PREFIX_SEED | (PREFIX_USER >> 5), (PREFIX_USER & 31) << 3]), rawSeed]),
+  );
   return { seed, publicKey: userOf(privateKey).publicKey };
 }
 
@@ -57,13 +63,19 @@ export function serverStylePublicKey(publicKey: KeyObject): string {
 /** The Ed25519 key of an `N…` public key; undefined when the text is not one (checksum included). */
 export function publicKeyFromServerStyle(text: string): KeyObject | undefined {
   const raw = decodeChecked(text.trim());
-  if (!raw || raw.length !== 33 || raw[0] !== PREFIX_SERVER) return undefined;
-  return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw.subarray(1).toString('base64url') }, format: 'jwk' });
+  if (raw?.length !== 33 || raw[0] !== PREFIX_SERVER) return undefined;
+  return createPublicKey({
+    key: { kty: 'OKP', crv: 'Ed25519', x: raw.subarray(1).toString('base64url') },
+    format: 'jwk',
+  });
 }
 
 /** Answers the server's nonce with this user's signature: the seed never leaves the process. */
 export function nkeyAuthenticator(user: NkeyUser): Authenticator {
-  return (nonce?: string) => ({ nkey: user.publicKey, sig: nonce ? Buffer.from(user.sign(new TextEncoder().encode(nonce))).toString('base64') : '' });
+  return (nonce?: string) => ({
+    nkey: user.publicKey,
+    sig: nonce ? Buffer.from(user.sign(new TextEncoder().encode(nonce))).toString('base64') : '',
+  });
 }
 
 function userOf(privateKey: KeyObject): NkeyUser {

@@ -18,6 +18,7 @@ export function parseNotaryPublicKey(text: string): KeyObject {
   } catch {
     throw new Error('neither a PEM public key nor a notary key N…');
   }
-  if (key.asymmetricKeyType !== 'ed25519') throw new Error(`the notary key must be Ed25519, not ${key.asymmetricKeyType}`);
+  if (key.asymmetricKeyType !== 'ed25519')
+    throw new Error(`the notary key must be Ed25519, not ${key.asymmetricKeyType}`);
   return key;
 }

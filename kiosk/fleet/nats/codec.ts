@@ -38,28 +38,40 @@ export function encode<S extends z.ZodType>(kind: PayloadKind, schema: S, value:
   const checked = schema.safeParse(value);
   if (!checked.success) throw new SchemaError('invalid', `${kind}: ${describeIssues(checked.error.issues)}`);
   const bytes = encoder.encode(JSON.stringify(checked.data));
-  if (bytes.byteLength > maxBytes[kind]) throw new SchemaError('too-large', `${kind}: ${bytes.byteLength} bytes, more than the ${maxBytes[kind]} allowed`);
+  if (bytes.byteLength > maxBytes[kind])
+    throw new SchemaError('too-large', `${kind}: ${bytes.byteLength} bytes, more than the ${maxBytes[kind]} allowed`);
   return bytes;
 }
 
 /** Checks size, JSON, version and shape, in that order (the size before anything is parsed); never throws. */
-export function decode<S extends z.ZodType>(kind: PayloadKind, schema: S, data: Uint8Array | string): Decoded<z.output<S>> {
+export function decode<S extends z.ZodType>(
+  kind: PayloadKind,
+  schema: S,
+  data: Uint8Array | string,
+): Decoded<z.output<S>> {
   const size = typeof data === 'string' ? Buffer.byteLength(data, 'utf8') : data.byteLength;
-  if (size > maxBytes[kind]) return { ok: false, code: 'too-large', error: `${kind}: ${size} bytes, more than the ${maxBytes[kind]} allowed` };
+  if (size > maxBytes[kind])
+    return { ok: false, code: 'too-large', error: `${kind}: ${size} bytes, more than the ${maxBytes[kind]} allowed` };
   let json: unknown;
   try {
     json = JSON.parse(typeof data === 'string' ? data : decoder.decode(data));
   } catch {
     return { ok: false, code: 'malformed', error: `${kind}: not valid UTF-8 JSON` };
   }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) return { ok: false, code: 'malformed', error: `${kind}: not a JSON object` };
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    return { ok: false, code: 'malformed', error: `${kind}: not a JSON object` };
   const version = (json as { v?: unknown }).v;
   if (version === undefined) return { ok: false, code: 'malformed', error: `${kind}: no schema version (v)` };
   if (version !== SCHEMA_VERSION) {
-    return { ok: false, code: 'unsupported-version', error: `${kind}: schema version ${JSON.stringify(version)} is not supported (this side speaks version ${SCHEMA_VERSION})` };
+    return {
+      ok: false,
+      code: 'unsupported-version',
+      error: `${kind}: schema version ${JSON.stringify(version)} is not supported (this side speaks version ${SCHEMA_VERSION})`,
+    };
   }
   const result = schema.safeParse(json);
-  if (!result.success) return { ok: false, code: 'malformed', error: `${kind}: ${describeIssues(result.error.issues)}` };
+  if (!result.success)
+    return { ok: false, code: 'malformed', error: `${kind}: ${describeIssues(result.error.issues)}` };
   return { ok: true, value: result.data };
 }
 

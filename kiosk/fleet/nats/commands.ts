@@ -25,7 +25,14 @@ export const commandArgs = {
    * Refused while a session is live or soon; the reply comes once the download has begun, the
    * progress and the outcome as `update` events.
    */
-  update: z.object({ url: z.string().regex(/^https?:\/\/\S+$/, 'an http(s) URL').max(2000) }).strict(),
+  update: z
+    .object({
+      url: z
+        .string()
+        .regex(/^https?:\/\/\S+$/, 'an http(s) URL')
+        .max(2000),
+    })
+    .strict(),
 } as const satisfies Record<CommandName, z.ZodType>;
 
 export const commandResults = {
@@ -42,7 +49,15 @@ export type CommandArgsInput<C extends CommandName> = z.input<(typeof commandArg
 export type CommandResult<C extends CommandName> = z.output<(typeof commandResults)[C]>;
 export type CommandRequest = { [C in CommandName]: { command: C; id: string; args: CommandArgs<C> } }[CommandName];
 
-export const commandErrorCodes = ['malformed', 'too-large', 'unsupported-version', 'unknown-command', 'refused', 'busy', 'failed'] as const;
+export const commandErrorCodes = [
+  'malformed',
+  'too-large',
+  'unsupported-version',
+  'unknown-command',
+  'refused',
+  'busy',
+  'failed',
+] as const;
 export type CommandErrorCode = (typeof commandErrorCodes)[number];
 export type CommandError = { code: CommandErrorCode; message: string };
 export type CommandReply<C extends CommandName> =
@@ -50,23 +65,43 @@ export type CommandReply<C extends CommandName> =
   | { v: typeof SCHEMA_VERSION; id: string | null; ok: false; error: CommandError };
 
 const requestId = z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'letters, digits and ._:- only, at most 64');
-const requestSchema = (command: CommandName) => z.object({ v: version, id: requestId, args: commandArgs[command] }).strict();
-const errorReply = z.object({ v: version, id: requestId.nullable(), ok: z.literal(false), error: z.object({ code: z.enum(commandErrorCodes), message: label(500) }) });
+const requestSchema = (command: CommandName) =>
+  z.object({ v: version, id: requestId, args: commandArgs[command] }).strict();
+const errorReply = z.object({
+  v: version,
+  id: requestId.nullable(),
+  ok: z.literal(false),
+  error: z.object({ code: z.enum(commandErrorCodes), message: label(500) }),
+});
 const replySchema = (command: CommandName) =>
-  z.discriminatedUnion('ok', [z.object({ v: version, id: requestId, ok: z.literal(true), result: commandResults[command] }), errorReply]);
+  z.discriminatedUnion('ok', [
+    z.object({ v: version, id: requestId, ok: z.literal(true), result: commandResults[command] }),
+    errorReply,
+  ]);
 
-export function buildCommandRequest<C extends CommandName>(command: C, id: string, args: CommandArgsInput<C>): Uint8Array {
+export function buildCommandRequest<C extends CommandName>(
+  command: C,
+  id: string,
+  args: CommandArgsInput<C>,
+): Uint8Array {
   return encode('commandRequest', requestSchema(command), { v: SCHEMA_VERSION, id, args });
 }
 
-export type ParsedCommandRequest = { ok: true; value: CommandRequest } | { ok: false; code: CommandErrorCode; error: string; id: string | null };
+export type ParsedCommandRequest =
+  | { ok: true; value: CommandRequest }
+  | { ok: false; code: CommandErrorCode; error: string; id: string | null };
 
 /** What the room received on `subject`; never throws. A refusal carries the request id when one could be read, for the error reply. */
 export function parseCommandRequest(subject: string, data: Uint8Array | string): ParsedCommandRequest {
   const where = parseSubject(subject);
   if (where?.kind !== 'command') {
     const name = subject.split('.').slice(4).join('.');
-    return { ok: false, code: 'unknown-command', error: `command ${JSON.stringify(name)} is not one of ${commandNames.join(', ')}`, id: peekId(data) };
+    return {
+      ok: false,
+      code: 'unknown-command',
+      error: `command ${JSON.stringify(name)} is not one of ${commandNames.join(', ')}`,
+      id: peekId(data),
+    };
   }
   const parsed = decode('commandRequest', requestSchema(where.command), data);
   if (!parsed.ok) return { ...parsed, id: peekId(data) };
@@ -74,16 +109,28 @@ export function parseCommandRequest(subject: string, data: Uint8Array | string):
   return { ok: true, value: { command: where.command, id, args } as CommandRequest };
 }
 
-export function buildCommandResult<C extends CommandName>(command: C, id: string, result: CommandResult<C>): Uint8Array {
+export function buildCommandResult<C extends CommandName>(
+  command: C,
+  id: string,
+  result: CommandResult<C>,
+): Uint8Array {
   return encode('commandReply', replySchema(command), { v: SCHEMA_VERSION, id, ok: true, result });
 }
 
 export function buildCommandError(id: string | null, error: CommandError): Uint8Array {
-  return encode('commandReply', errorReply, { v: SCHEMA_VERSION, id, ok: false, error: { code: error.code, message: error.message.slice(0, 500) || error.code } });
+  return encode('commandReply', errorReply, {
+    v: SCHEMA_VERSION,
+    id,
+    ok: false,
+    error: { code: error.code, message: error.message.slice(0, 500) || error.code },
+  });
 }
 
 /** The reply central monitoring received for `command`; never throws. */
-export function parseCommandReply<C extends CommandName>(command: C, data: Uint8Array | string): Decoded<CommandReply<C>> {
+export function parseCommandReply<C extends CommandName>(
+  command: C,
+  data: Uint8Array | string,
+): Decoded<CommandReply<C>> {
   return decode('commandReply', replySchema(command), data) as Decoded<CommandReply<C>>;
 }
 
@@ -103,7 +150,8 @@ export function boundLogLines(lines: readonly string[]): CommandResult<'recent-l
 }
 
 function peekId(data: Uint8Array | string): string | null {
-  if ((typeof data === 'string' ? Buffer.byteLength(data, 'utf8') : data.byteLength) > maxBytes.commandRequest) return null;
+  if ((typeof data === 'string' ? Buffer.byteLength(data, 'utf8') : data.byteLength) > maxBytes.commandRequest)
+    return null;
   try {
     const json: unknown = JSON.parse(typeof data === 'string' ? data : new TextDecoder().decode(data));
     const id = (json as { id?: unknown } | null)?.id;

@@ -27,7 +27,16 @@ export async function readUserCredential(file: string): Promise<NkeyUser> {
 /** Connection options a caller may tune; TLS, transport and authentication are not among them. */
 export type LinkOptions = Pick<
   ConnectionOptions,
-  'name' | 'timeout' | 'reconnect' | 'maxReconnectAttempts' | 'reconnectTimeWait' | 'reconnectJitter' | 'pingInterval' | 'maxPingOut' | 'waitOnFirstConnect' | 'ignoreClusterUpdates'
+  | 'name'
+  | 'timeout'
+  | 'reconnect'
+  | 'maxReconnectAttempts'
+  | 'reconnectTimeWait'
+  | 'reconnectJitter'
+  | 'pingInterval'
+  | 'maxPingOut'
+  | 'waitOnFirstConnect'
+  | 'ignoreClusterUpdates'
 >;
 
 export interface ConnectOptions {
@@ -57,7 +66,10 @@ export async function connectVerified(options: ConnectOptions): Promise<NatsConn
     const checked = checkServerUrl(url);
     if (!checked.ok) throw new Error(checked.error);
     const socket = new WebSocket(url, { ...(ca ? { ca } : {}), rejectUnauthorized: true, maxPayload: 8 * 1024 * 1024 });
-    return { socket: socket as unknown as Awaited<ReturnType<WsSocketFactory>>['socket'], encrypted: checked.url.protocol === 'wss:' };
+    return {
+      socket: socket as unknown as Awaited<ReturnType<WsSocketFactory>>['socket'],
+      encrypted: checked.url.protocol === 'wss:',
+    };
   };
   return wsconnect({
     ...options.options,

@@ -26,11 +26,16 @@ export const buildRoomEvent = (value: z.input<typeof roomEventSchema>) => encode
 export const parseRoomEvent = (data: Uint8Array | string) => decode('event', roomEventSchema, data);
 
 /** An event as received from the stream: the room comes from the subject (vouched for by the server's permissions), and must agree with the payload's topic. */
-export function parseRoomEventMessage(subject: string, data: Uint8Array | string): Decoded<{ roomId: string; event: RoomEvent }> {
+export function parseRoomEventMessage(
+  subject: string,
+  data: Uint8Array | string,
+): Decoded<{ roomId: string; event: RoomEvent }> {
   const where = parseSubject(subject);
-  if (where?.kind !== 'event') return { ok: false, code: 'malformed', error: `event: ${subject} is not an event subject of schema v1` };
+  if (where?.kind !== 'event')
+    return { ok: false, code: 'malformed', error: `event: ${subject} is not an event subject of schema v1` };
   const parsed = parseRoomEvent(data);
   if (!parsed.ok) return parsed;
-  if (parsed.value.topic !== where.topic) return { ok: false, code: 'malformed', error: `event: topic ${parsed.value.topic} published on ${subject}` };
+  if (parsed.value.topic !== where.topic)
+    return { ok: false, code: 'malformed', error: `event: topic ${parsed.value.topic} published on ${subject}` };
   return { ok: true, value: { roomId: where.roomId, event: parsed.value } };
 }

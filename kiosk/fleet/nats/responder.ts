@@ -1,5 +1,13 @@
 import type { Msg, NatsConnection, Subscription } from '@nats-io/nats-core';
-import { buildCommandError, buildCommandResult, parseCommandRequest, type CommandArgs, type CommandErrorCode, type CommandRequest, type CommandResult } from './commands.js';
+import {
+  buildCommandError,
+  buildCommandResult,
+  parseCommandRequest,
+  type CommandArgs,
+  type CommandErrorCode,
+  type CommandRequest,
+  type CommandResult,
+} from './commands.js';
 import { SchemaError } from './codec.js';
 import { subjects, type CommandName } from './subjects.js';
 import { describeError } from '../../../hal/core/describe-error.js';
@@ -26,7 +34,12 @@ export interface ResponderOptions {
  * Answers the commands addressed to this room, each exactly once: a result, or an error reply for a
  * malformed, unknown, refused or failed command. Never throws out of the subscription.
  */
-export function serveCommands(nc: NatsConnection, roomId: string, handlers: CommandHandlers, options: ResponderOptions = {}): Subscription {
+export function serveCommands(
+  nc: NatsConnection,
+  roomId: string,
+  handlers: CommandHandlers,
+  options: ResponderOptions = {},
+): Subscription {
   const reply = (msg: Msg, data: Uint8Array) => {
     // A request without a reply subject cannot be answered; the server's allow_responses grants only the one reply.
     if (msg.reply) nc.publish(msg.reply, data);
@@ -44,14 +57,17 @@ export function serveCommands(nc: NatsConnection, roomId: string, handlers: Comm
       reply(msg, buildCommandResult(request.command, request.id, result as CommandResult<typeof request.command>));
     } catch (error) {
       if (error instanceof CommandRefused) return refuse(msg, request.id, error.code, error.message);
-      const code: CommandErrorCode = error instanceof SchemaError && error.code === 'too-large' ? 'too-large' : 'failed';
+      const code: CommandErrorCode =
+        error instanceof SchemaError && error.code === 'too-large' ? 'too-large' : 'failed';
       refuse(msg, request.id, code, describeError(error));
     }
   };
   return nc.subscribe(subjects.commands(roomId), {
     callback: (error, msg) => {
       if (error) return;
-      handle(msg).catch((failure: unknown) => options.onError?.({ command: msg.subject, id: null, code: 'failed', message: String(failure) }));
+      handle(msg).catch((failure: unknown) =>
+        options.onError?.({ command: msg.subject, id: null, code: 'failed', message: String(failure) }),
+      );
     },
   });
 }

@@ -14,12 +14,14 @@ export const roomStateSchema = z.object({
   health: z.enum(['ok', 'degraded', 'failed']),
   /** The session being recorded now, if any. */
   live: z.object({ sessionId: localId, since: instant }).nullable(),
-  nextSession: z.object({
-    sessionId: localId,
-    startsAt: instant,
-    /** The two readiness tests the regulations require (kiểm thử 1 ngày và 2 giờ trước): null until run. */
-    readiness: z.object({ dayBefore: runOutcome.nullable(), twoHours: runOutcome.nullable() }),
-  }).nullable(),
+  nextSession: z
+    .object({
+      sessionId: localId,
+      startsAt: instant,
+      /** The two readiness tests the regulations require (kiểm thử 1 ngày và 2 giờ trước): null until run. */
+      readiness: z.object({ dayBefore: runOutcome.nullable(), twoHours: runOutcome.nullable() }),
+    })
+    .nullable(),
   lastReadiness: z.object({ runId: localId, kind: runKind, overall: runOutcome, finishedAt: instant }).nullable(),
   /** Alerts raised and not cleared yet (one per alert key, see events). */
   openAlerts: count,

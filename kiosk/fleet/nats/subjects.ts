@@ -14,14 +14,26 @@ export function isRoomId(value: string): boolean {
 }
 
 function roomToken(roomId: string): string {
-  if (!isRoomId(roomId)) throw new Error(`room id ${JSON.stringify(roomId)} is not lower-case letters, digits and dashes (2–63 characters)`);
+  if (!isRoomId(roomId))
+    throw new Error(`room id ${JSON.stringify(roomId)} is not lower-case letters, digits and dashes (2–63 characters)`);
   return roomId;
 }
 
 export const commandNames = ['ping', 'run-readiness', 'push-schedule', 'recent-logs', 'reboot', 'update'] as const;
 export type CommandName = (typeof commandNames)[number];
 
-export const eventTopics = ['readiness', 'readiness-alert', 'session', 'session-gap', 'power', 'disk', 'evidence-alert', 'security-alert', 'technician-call', 'update'] as const;
+export const eventTopics = [
+  'readiness',
+  'readiness-alert',
+  'session',
+  'session-gap',
+  'power',
+  'disk',
+  'evidence-alert',
+  'security-alert',
+  'technician-call',
+  'update',
+] as const;
 export type EventTopic = (typeof eventTopics)[number];
 
 /** JetStream stream holding every room's events; its duplicate window drops a replayed `room:seq`. */
@@ -91,7 +103,8 @@ export function parseSubject(subject: string): RoomSubject | undefined {
   if (area === 'room' && kind === 'anchor' && name === undefined) return { kind: 'anchor', roomId };
   if (area === 'notary' && kind === 'receipt' && name === undefined) return { kind: 'notary-receipt', roomId };
   if (area === 'room' && kind === 'event' && isOneOf(eventTopics, name)) return { kind: 'event', roomId, topic: name };
-  if (area === 'cmd' && isOneOf(commandNames, kind) && name === undefined) return { kind: 'command', roomId, command: kind };
+  if (area === 'cmd' && isOneOf(commandNames, kind) && name === undefined)
+    return { kind: 'command', roomId, command: kind };
   return undefined;
 }
 

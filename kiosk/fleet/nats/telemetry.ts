@@ -15,26 +15,42 @@ export const telemetrySchema = z.object({
   seq: z.number().int().min(1),
   full: z.boolean(),
   version: label(40).optional(),
-  system: z.object({
-    uptimeS: count,
-    load1: z.number().min(0),
-    cpuPct: z.number().min(0).max(100),
-    cpuTempC: z.number().min(-50).max(150).nullable(),
-    memUsedPct: z.number().min(0).max(100),
-    memTotalMB: count,
-  }).optional(),
-  disks: z.array(z.object({ mount: label(64), sizeBytes: count, usedBytes: count })).max(8).optional(),
-  network: z.array(z.object({ iface: label(32), up: z.boolean(), speedMbps: z.number().min(0).nullable() })).max(8).optional(),
+  system: z
+    .object({
+      uptimeS: count,
+      load1: z.number().min(0),
+      cpuPct: z.number().min(0).max(100),
+      cpuTempC: z.number().min(-50).max(150).nullable(),
+      memUsedPct: z.number().min(0).max(100),
+      memTotalMB: count,
+    })
+    .optional(),
+  disks: z
+    .array(z.object({ mount: label(64), sizeBytes: count, usedBytes: count }))
+    .max(8)
+    .optional(),
+  network: z
+    .array(z.object({ iface: label(32), up: z.boolean(), speedMbps: z.number().min(0).nullable() }))
+    .max(8)
+    .optional(),
   /** Every device's status by its id in `/api/health`. */
-  devices: z.record(z.string().min(1).max(40), deviceStatus).refine((r) => Object.keys(r).length <= 32, 'at most 32 devices').optional(),
+  devices: z
+    .record(z.string().min(1).max(40), deviceStatus)
+    .refine((r) => Object.keys(r).length <= 32, 'at most 32 devices')
+    .optional(),
   /** null: this room has no UPS. */
-  ups: z.object({ onBattery: z.boolean(), chargePct: z.number().min(0).max(100).nullable(), runtimeS: count.nullable() }).nullable().optional(),
-  media: z.object({
-    stream: z.enum(['idle', 'connecting', 'live', 'failed']),
-    fps: z.number().min(0).max(240),
-    bitrateKbps: z.number().min(0),
-    droppedFrames: count,
-  }).optional(),
+  ups: z
+    .object({ onBattery: z.boolean(), chargePct: z.number().min(0).max(100).nullable(), runtimeS: count.nullable() })
+    .nullable()
+    .optional(),
+  media: z
+    .object({
+      stream: z.enum(['idle', 'connecting', 'live', 'failed']),
+      fps: z.number().min(0).max(240),
+      bitrateKbps: z.number().min(0),
+      droppedFrames: count,
+    })
+    .optional(),
 });
 export type Telemetry = z.output<typeof telemetrySchema>;
 

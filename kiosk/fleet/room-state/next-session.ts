@@ -38,9 +38,15 @@ export function nextSessionState(next: SessionSlot | undefined, runs: readonly R
   const start = Date.parse(next.startsAt);
   const outcome = (kind: ScheduledKind) => {
     const latest = runs
-      .filter((r) => r.sessionId === next.id && r.kind === kind && Date.parse(r.startedAt) >= start - windowOpensBefore[kind])
+      .filter(
+        (r) => r.sessionId === next.id && r.kind === kind && Date.parse(r.startedAt) >= start - windowOpensBefore[kind],
+      )
       .sort((a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt))[0];
     return latest?.overall ?? null;
   };
-  return { sessionId: next.id, startsAt: new Date(start).toISOString(), readiness: { dayBefore: outcome('day-before'), twoHours: outcome('two-hours') } };
+  return {
+    sessionId: next.id,
+    startsAt: new Date(start).toISOString(),
+    readiness: { dayBefore: outcome('day-before'), twoHours: outcome('two-hours') },
+  };
 }

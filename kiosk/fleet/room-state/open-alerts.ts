@@ -13,7 +13,10 @@ export class OpenAlerts {
   async apply(event: Pick<RoomEvent, 'alert' | 'seq' | 'at'>): Promise<void> {
     if (!event.alert) return;
     if (event.alert.state === 'raised') {
-      await this.db.run('INSERT INTO fleet_open_alerts (key, raised_at, seq) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING', [event.alert.key, event.at, event.seq]);
+      await this.db.run(
+        'INSERT INTO fleet_open_alerts (key, raised_at, seq) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING',
+        [event.alert.key, event.at, event.seq],
+      );
     } else {
       await this.db.run('DELETE FROM fleet_open_alerts WHERE key = ?', [event.alert.key]);
     }

@@ -1,9 +1,19 @@
 import type { Telemetry } from '../nats/telemetry.js';
 
 /** Everything a sample can carry, every section present: what the sampler reads. */
-export type TelemetryReading = Required<Pick<Telemetry, 'version' | 'system' | 'disks' | 'network' | 'devices' | 'ups' | 'media'>>;
+export type TelemetryReading = Required<
+  Pick<Telemetry, 'version' | 'system' | 'disks' | 'network' | 'devices' | 'ups' | 'media'>
+>;
 export type SectionName = keyof TelemetryReading;
-export const sectionNames: readonly SectionName[] = ['version', 'system', 'disks', 'network', 'devices', 'ups', 'media'];
+export const sectionNames: readonly SectionName[] = [
+  'version',
+  'system',
+  'disks',
+  'network',
+  'devices',
+  'ups',
+  'media',
+];
 
 /**
  * How far a figure may move from the value last sent before its section is sent again. States
@@ -46,7 +56,13 @@ export interface TelemetryDecision {
  * sent once it adds up); nothing when none did. CPU and load, which jump from one interval to the
  * next, must stay past their band for two samples in a row: a lone spike waits for a full sample.
  */
-export function decideTelemetry(input: { reading: TelemetryReading; baseline: TelemetryBaseline | undefined; now: number; fullEveryMs: number; forceFull?: boolean }): TelemetryDecision {
+export function decideTelemetry(input: {
+  reading: TelemetryReading;
+  baseline: TelemetryBaseline | undefined;
+  now: number;
+  fullEveryMs: number;
+  forceFull?: boolean;
+}): TelemetryDecision {
   const { reading, baseline, now } = input;
   if (!baseline || input.forceFull || now - baseline.fullAt >= input.fullEveryMs) {
     return { sample: { full: true, sections: reading }, baseline: { sent: reading, fullAt: now, previous: reading } };
@@ -62,43 +78,73 @@ export function decideTelemetry(input: { reading: TelemetryReading; baseline: Te
   return { sample: { full: false, sections }, baseline: { sent, fullAt: baseline.fullAt, previous: reading } };
 }
 
-function sectionMoved(name: SectionName, before: TelemetryReading, now: TelemetryReading, previous: TelemetryReading): boolean {
+function sectionMoved(
+  name: SectionName,
+  before: TelemetryReading,
+  now: TelemetryReading,
+  previous: TelemetryReading,
+): boolean {
   switch (name) {
     case 'version':
       return before.version !== now.version;
     case 'system': {
       const a = before.system;
       const b = now.system;
-      const busy = (r: TelemetryReading) => beyond(a.cpuPct, r.system.cpuPct, deadBands.cpuPct) || beyond(a.load1, r.system.load1, deadBands.load1);
-      return (busy(now) && busy(previous)) || nullableBeyond(a.cpuTempC, b.cpuTempC, deadBands.cpuTempC)
-        || beyond(a.memUsedPct, b.memUsedPct, deadBands.memUsedPct) || a.memTotalMB !== b.memTotalMB;
+      const busy = (r: TelemetryReading) =>
+        beyond(a.cpuPct, r.system.cpuPct, deadBands.cpuPct) || beyond(a.load1, r.system.load1, deadBands.load1);
+      return (
+        (busy(now) && busy(previous)) ||
+        nullableBeyond(a.cpuTempC, b.cpuTempC, deadBands.cpuTempC) ||
+        beyond(a.memUsedPct, b.memUsedPct, deadBands.memUsedPct) ||
+        a.memTotalMB !== b.memTotalMB
+      );
     }
     case 'disks':
-      return before.disks.length !== now.disks.length || now.disks.some((disk, i) => {
-        const old = before.disks[i]!;
-        return old.mount !== disk.mount || old.sizeBytes !== disk.sizeBytes || beyond(usedPct(old), usedPct(disk), deadBands.diskUsedPct);
-      });
+      return (
+        before.disks.length !== now.disks.length ||
+        now.disks.some((disk, i) => {
+          const old = before.disks[i]!;
+          return (
+            old.mount !== disk.mount ||
+            old.sizeBytes !== disk.sizeBytes ||
+            beyond(usedPct(old), usedPct(disk), deadBands.diskUsedPct)
+          );
+        })
+      );
     case 'network':
-      return before.network.length !== now.network.length || now.network.some((link, i) => {
-        const old = before.network[i]!;
-        return old.iface !== link.iface || old.up !== link.up || old.speedMbps !== link.speedMbps;
-      });
+      return (
+        before.network.length !== now.network.length ||
+        now.network.some((link, i) => {
+          const old = before.network[i]!;
+          return old.iface !== link.iface || old.up !== link.up || old.speedMbps !== link.speedMbps;
+        })
+      );
     case 'devices': {
       const ids = Object.keys(now.devices);
-      return ids.length !== Object.keys(before.devices).length || ids.some((id) => before.devices[id] !== now.devices[id]);
+      return (
+        ids.length !== Object.keys(before.devices).length || ids.some((id) => before.devices[id] !== now.devices[id])
+      );
     }
     case 'ups': {
       const a = before.ups;
       const b = now.ups;
       if (!a || !b) return a !== b;
       const runtimeBand = Math.max(deadBands.upsRuntimeS, (a.runtimeS ?? 0) * deadBands.upsRuntimeShare);
-      return a.onBattery !== b.onBattery || nullableBeyond(a.chargePct, b.chargePct, deadBands.upsChargePct) || nullableBeyond(a.runtimeS, b.runtimeS, runtimeBand);
+      return (
+        a.onBattery !== b.onBattery ||
+        nullableBeyond(a.chargePct, b.chargePct, deadBands.upsChargePct) ||
+        nullableBeyond(a.runtimeS, b.runtimeS, runtimeBand)
+      );
     }
     case 'media': {
       const a = before.media;
       const b = now.media;
-      return a.stream !== b.stream || beyond(a.fps, b.fps, deadBands.fps) || beyond(a.bitrateKbps, b.bitrateKbps, a.bitrateKbps * deadBands.bitrateShare)
-        || beyond(a.droppedFrames, b.droppedFrames, deadBands.droppedFrames);
+      return (
+        a.stream !== b.stream ||
+        beyond(a.fps, b.fps, deadBands.fps) ||
+        beyond(a.bitrateKbps, b.bitrateKbps, a.bitrateKbps * deadBands.bitrateShare) ||
+        beyond(a.droppedFrames, b.droppedFrames, deadBands.droppedFrames)
+      );
     }
   }
 }

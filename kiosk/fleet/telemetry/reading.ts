@@ -12,13 +12,21 @@ export function devicesSection(devices: readonly { id: string; status: DeviceSta
 }
 
 /** null: the room has no UPS. A UPS not read yet (or not answering) says nothing of its battery. */
-export function upsSection(ups: { reading: UpsReading | null; communicating?: boolean } | undefined): TelemetryReading['ups'] {
+export function upsSection(
+  ups: { reading: UpsReading | null; communicating?: boolean } | undefined,
+): TelemetryReading['ups'] {
   if (!ups) return null;
   const reading = ups.communicating === false ? null : ups.reading;
   return {
     onBattery: reading?.flags.includes('OB') ?? false,
-    chargePct: reading?.batteryCharge === null || reading?.batteryCharge === undefined ? null : clamp(Math.round(reading.batteryCharge), 0, 100),
-    runtimeS: reading?.batteryRuntime === null || reading?.batteryRuntime === undefined ? null : Math.max(0, Math.round(reading.batteryRuntime)),
+    chargePct:
+      reading?.batteryCharge === null || reading?.batteryCharge === undefined
+        ? null
+        : clamp(Math.round(reading.batteryCharge), 0, 100),
+    runtimeS:
+      reading?.batteryRuntime === null || reading?.batteryRuntime === undefined
+        ? null
+        : Math.max(0, Math.round(reading.batteryRuntime)),
   };
 }
 
@@ -32,8 +40,13 @@ const ENCODE_STALE_MS = 10_000;
  * The outgoing stream's state and the encoder's figures. No program running (no session) or
  * figures gone stale: 0 frames per second is the truth, not the configured rate.
  */
-export function mediaSection(stream: StreamState | undefined, encode?: EncodeReport, nowMs = Date.now()): TelemetryReading['media'] {
-  const state = stream === 'live' ? 'live' : stream === 'connecting' ? 'connecting' : stream === 'retrying' ? 'failed' : 'idle';
+export function mediaSection(
+  stream: StreamState | undefined,
+  encode?: EncodeReport,
+  nowMs = Date.now(),
+): TelemetryReading['media'] {
+  const state =
+    stream === 'live' ? 'live' : stream === 'connecting' ? 'connecting' : stream === 'retrying' ? 'failed' : 'idle';
   const current = encode && nowMs - Date.parse(encode.at) <= ENCODE_STALE_MS ? encode : undefined;
   return {
     stream: state,
@@ -62,7 +75,9 @@ export function mountOf(path: string, mounts: readonly string[]): string {
 export function mountPointsOf(procMounts: string): string[] {
   return procMounts.split('\n').flatMap((line) => {
     const field = line.split(' ')[1];
-    return field ? [field.replace(/\\([0-7]{3})/g, (_m, octal: string) => String.fromCharCode(parseInt(octal, 8)))] : [];
+    return field
+      ? [field.replace(/\\([0-7]{3})/g, (_m, octal: string) => String.fromCharCode(parseInt(octal, 8)))]
+      : [];
   });
 }
 

@@ -5,14 +5,28 @@ import si from 'systeminformation';
 import type { DeviceStatus } from '../../../hal/core/driver.js';
 import type { UpsReading } from '../../../hal/ups/types.js';
 import type { TelemetryReading } from './delta.js';
-import { clamp, devicesSection, isRoomLink, mediaSection, mountOf, mountPointsOf, tenth, upsSection, type EncodeReport, type StreamState } from './reading.js';
+import {
+  clamp,
+  devicesSection,
+  isRoomLink,
+  mediaSection,
+  mountOf,
+  mountPointsOf,
+  tenth,
+  upsSection,
+  type EncodeReport,
+  type StreamState,
+} from './reading.js';
 
 export interface TelemetrySources {
   version: string;
   /** Folders whose disks matter: the recordings folder, and `/`. */
   paths: readonly string[];
   /** What `/api/health` reports. */
-  health(): { devices: readonly { id: string; status: DeviceStatus }[]; media?: { stream: StreamState; encode?: EncodeReport } };
+  health(): {
+    devices: readonly { id: string; status: DeviceStatus }[];
+    media?: { stream: StreamState; encode?: EncodeReport };
+  };
   /** The UPS driver, or undefined when the room has none. */
   ups(): { reading: UpsReading | null; communicating?: boolean } | undefined;
 }
@@ -26,7 +40,13 @@ export interface TelemetrySources {
 export function createSampler(sources: TelemetrySources): () => Promise<TelemetryReading> {
   return async () => {
     const health = sources.health();
-    const [load, mem, cpuTempC, disks, network] = await Promise.all([si.currentLoad(), si.mem(), cpuTemperature(), disksOf(sources.paths), links()]);
+    const [load, mem, cpuTempC, disks, network] = await Promise.all([
+      si.currentLoad(),
+      si.mem(),
+      cpuTemperature(),
+      disksOf(sources.paths),
+      links(),
+    ]);
     const memTotal = mem.total || totalmem();
     return {
       version: sources.version.slice(0, 40),
@@ -69,12 +89,18 @@ async function disksOf(paths: readonly string[]): Promise<TelemetryReading['disk
 
 async function links(): Promise<TelemetryReading['network']> {
   const names = (await readdir('/sys/class/net').catch(() => [] as string[])).filter(isRoomLink).sort();
-  return Promise.all(names.slice(0, 8).map(async (iface) => {
-    const state = (await readFile(join('/sys/class/net', iface, 'operstate'), 'utf8').catch(() => '')).trim();
-    // `speed` cannot be read while the link is down, and is -1 where the driver does not know it (virtual NICs).
-    const speed = Number((await readFile(join('/sys/class/net', iface, 'speed'), 'utf8').catch(() => '')).trim());
-    return { iface: iface.slice(0, 32), up: state === 'up', speedMbps: Number.isFinite(speed) && speed > 0 ? speed : null };
-  }));
+  return Promise.all(
+    names.slice(0, 8).map(async (iface) => {
+      const state = (await readFile(join('/sys/class/net', iface, 'operstate'), 'utf8').catch(() => '')).trim();
+      // `speed` cannot be read while the link is down, and is -1 where the driver does not know it (virtual NICs).
+      const speed = Number((await readFile(join('/sys/class/net', iface, 'speed'), 'utf8').catch(() => '')).trim());
+      return {
+        iface: iface.slice(0, 32),
+        up: state === 'up',
+        speedMbps: Number.isFinite(speed) && speed > 0 ? speed : null,
+      };
+    }),
+  );
 }
 
 /** The hottest CPU-ish thermal zone, in °C; null where the machine has none (VMs, containers). */

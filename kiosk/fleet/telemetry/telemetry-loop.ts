@@ -55,10 +55,22 @@ export class TelemetryLoop {
   async #tick(): Promise<void> {
     const reading = await this.options.sample();
     const now = Date.now();
-    const decision = decideTelemetry({ reading, baseline: this.#baseline, now, fullEveryMs: this.options.fullEveryMs, forceFull: this.#forceFull });
+    const decision = decideTelemetry({
+      reading,
+      baseline: this.#baseline,
+      now,
+      fullEveryMs: this.options.fullEveryMs,
+      forceFull: this.#forceFull,
+    });
     if (!decision.sample) return;
     if (!this.options.linkUp()) return;
-    this.options.publish({ v: 1, at: new Date(now).toISOString(), seq: this.#seq + 1, full: decision.sample.full, ...decision.sample.sections });
+    this.options.publish({
+      v: 1,
+      at: new Date(now).toISOString(),
+      seq: this.#seq + 1,
+      full: decision.sample.full,
+      ...decision.sample.sections,
+    });
     this.#seq++;
     this.#baseline = decision.baseline;
     if (decision.sample.full) this.#forceFull = false;

@@ -32,7 +32,8 @@ export function cameraCapture(camera: CameraSource, plan: MediaPlan): CaptureSpe
   const { width, height, fps } = plan.video;
   const tail = `${normalise(width, height, fps)} ! ${heartbeat} ! intervideosink channel=${channels.camera}`;
   const spec: CaptureSpec = { role: 'camera', launch: `${cameraSource(camera)} ! ${tail}` };
-  if (camera.kind === 'rtsp' && camera.passwordFile) spec.secret = { element: elements.cameraIn, property: 'user-pw', file: camera.passwordFile };
+  if (camera.kind === 'rtsp' && camera.passwordFile)
+    spec.secret = { element: elements.cameraIn, property: 'user-pw', file: camera.passwordFile };
   return spec;
 }
 
@@ -56,7 +57,10 @@ function cameraSource(camera: CameraSource): string {
 }
 
 export function micCapture(mic: MicSource): CaptureSpec {
-  return { role: 'mic', launch: `${micSource(mic)} ! ${toMix} ! ${heartbeat} ! interaudiosink channel=${channels.mic}` };
+  return {
+    role: 'mic',
+    launch: `${micSource(mic)} ! ${toMix} ! ${heartbeat} ! interaudiosink channel=${channels.mic}`,
+  };
 }
 
 function micSource(mic: MicSource): string {
@@ -78,7 +82,8 @@ export function remoteCapture(remote: RemoteSource, plan: MediaPlan): CaptureSpe
   const video = `${normalise(width, height, fps)} ! ${heartbeat} ! intervideosink channel=${channels.remoteVideo}`;
   const audio = `${toMix} ! interaudiosink channel=${channels.remoteAudio}`;
   // decodebin exposes pads as the stream reveals them; caps on the delayed links route each kind.
-  const demuxed = (source: string) => `${source} ! decodebin name=remote-decode\nremote-decode. ! video/x-raw ! queue ! ${video}\nremote-decode. ! audio/x-raw ! queue ! ${audio}`;
+  const demuxed = (source: string) =>
+    `${source} ! decodebin name=remote-decode\nremote-decode. ! video/x-raw ! queue ! ${video}\nremote-decode. ! audio/x-raw ! queue ! ${audio}`;
   switch (remote.kind) {
     case 'none':
       return undefined;
@@ -88,8 +93,12 @@ export function remoteCapture(remote: RemoteSource, plan: MediaPlan): CaptureSpe
         launch: `videotestsrc is-live=true pattern=smpte ! video/x-raw,width=${width},height=${height},framerate=${fps}/1 ! ${video}\naudiotestsrc is-live=true wave=sine freq=660 volume=0.2 ! ${audio}`,
       };
     case 'srt': {
-      const spec: CaptureSpec = { role: 'remote', launch: demuxed(`srtsrc name=${elements.remoteIn} uri=${quote(remote.url)} latency=${remote.latencyMs}`) };
-      if (remote.passphraseFile) spec.secret = { element: elements.remoteIn, property: 'passphrase', file: remote.passphraseFile };
+      const spec: CaptureSpec = {
+        role: 'remote',
+        launch: demuxed(`srtsrc name=${elements.remoteIn} uri=${quote(remote.url)} latency=${remote.latencyMs}`),
+      };
+      if (remote.passphraseFile)
+        spec.secret = { element: elements.remoteIn, property: 'passphrase', file: remote.passphraseFile };
       return spec;
     }
     case 'rtsp': {

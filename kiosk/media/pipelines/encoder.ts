@@ -18,11 +18,17 @@ export class ImpossiblePlanError extends Error {
 /** Picks the encoder from what the probe found; a named encoder that is missing is an error, not a silent fallback. */
 export function chooseEncoder(wanted: MediaPlan['encoder'], available: ReadonlySet<string>): EncoderName {
   if (wanted !== 'auto') {
-    if (!available.has(encoderElements[wanted])) throw new ImpossiblePlanError(`media.encoder is ${wanted} but GStreamer element ${encoderElements[wanted]} is not installed`);
+    if (!available.has(encoderElements[wanted]))
+      throw new ImpossiblePlanError(
+        `media.encoder is ${wanted} but GStreamer element ${encoderElements[wanted]} is not installed`,
+      );
     return wanted;
   }
   const found = encoderPreference.find((name) => available.has(encoderElements[name]));
-  if (!found) throw new ImpossiblePlanError(`no H.264 encoder found: install one of ${encoderPreference.map((n) => encoderElements[n]).join(', ')}`);
+  if (!found)
+    throw new ImpossiblePlanError(
+      `no H.264 encoder found: install one of ${encoderPreference.map((n) => encoderElements[n]).join(', ')}`,
+    );
   return found;
 }
 

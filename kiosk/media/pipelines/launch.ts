@@ -6,6 +6,7 @@
 /** A property value in double quotes; backslash and double quote are escaped as gst_parse expects. */
 export function quote(value: string): string {
   // Control characters have no place in a property and would break the one-line description.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
   const clean = value.replace(/[\u0000-\u001f\u007f]/g, ' ');
   return `"${clean.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }

@@ -27,12 +27,26 @@ export function captionText(roomName: string, sessionLabel: string): string {
 
 /** Checks a plan against what a pipeline can do before anything is built, with messages a technician can act on. */
 export function validatePlan(plan: MediaPlan, options: Pick<ProgramOptions, 'location' | 'streamHopPort'>): void {
-  if (plan.video.width % 2 !== 0 || plan.video.height % 2 !== 0) throw new ImpossiblePlanError(`media.video: ${plan.video.width}x${plan.video.height} must have even width and height for H.264`);
-  if (plan.video.keyframeSeconds * plan.video.fps < 1) throw new ImpossiblePlanError(`media.video.keyframeSeconds ${plan.video.keyframeSeconds} is shorter than one frame at ${plan.video.fps} fps`);
-  if (plan.recording.segmentSeconds < plan.video.keyframeSeconds) throw new ImpossiblePlanError(`media.recording.segmentSeconds ${plan.recording.segmentSeconds} is shorter than the keyframe interval ${plan.video.keyframeSeconds}s: segments could not be cut`);
-  if (plan.preview.width > plan.video.width) throw new ImpossiblePlanError(`media.preview.width ${plan.preview.width} is wider than the program (${plan.video.width})`);
-  if (!/%0?\d*d/.test(options.location)) throw new ImpossiblePlanError(`recording location ${options.location} needs a %05d index`);
-  if ((plan.stream.kind === 'srt' || plan.stream.kind === 'rtmp') && options.streamHopPort === undefined) throw new ImpossiblePlanError(`media.stream ${plan.stream.kind} needs a local hop port`);
+  if (plan.video.width % 2 !== 0 || plan.video.height % 2 !== 0)
+    throw new ImpossiblePlanError(
+      `media.video: ${plan.video.width}x${plan.video.height} must have even width and height for H.264`,
+    );
+  if (plan.video.keyframeSeconds * plan.video.fps < 1)
+    throw new ImpossiblePlanError(
+      `media.video.keyframeSeconds ${plan.video.keyframeSeconds} is shorter than one frame at ${plan.video.fps} fps`,
+    );
+  if (plan.recording.segmentSeconds < plan.video.keyframeSeconds)
+    throw new ImpossiblePlanError(
+      `media.recording.segmentSeconds ${plan.recording.segmentSeconds} is shorter than the keyframe interval ${plan.video.keyframeSeconds}s: segments could not be cut`,
+    );
+  if (plan.preview.width > plan.video.width)
+    throw new ImpossiblePlanError(
+      `media.preview.width ${plan.preview.width} is wider than the program (${plan.video.width})`,
+    );
+  if (!/%0?\d*d/.test(options.location))
+    throw new ImpossiblePlanError(`recording location ${options.location} needs a %05d index`);
+  if ((plan.stream.kind === 'srt' || plan.stream.kind === 'rtmp') && options.streamHopPort === undefined)
+    throw new ImpossiblePlanError(`media.stream ${plan.stream.kind} needs a local hop port`);
 }
 
 /** Top-left corner of the picture-in-picture for a layout. */
@@ -41,11 +55,16 @@ export function pipPosition(plan: MediaPlan): { x: number; y: number } | undefin
   const right = plan.video.width - width - PIP_MARGIN;
   const bottom = plan.video.height - height - PIP_MARGIN;
   switch (plan.layout.pictureInPicture) {
-    case 'off': return undefined;
-    case 'top-left': return { x: PIP_MARGIN, y: PIP_MARGIN };
-    case 'top-right': return { x: right, y: PIP_MARGIN };
-    case 'bottom-left': return { x: PIP_MARGIN, y: bottom };
-    case 'bottom-right': return { x: right, y: bottom };
+    case 'off':
+      return undefined;
+    case 'top-left':
+      return { x: PIP_MARGIN, y: PIP_MARGIN };
+    case 'top-right':
+      return { x: right, y: PIP_MARGIN };
+    case 'bottom-left':
+      return { x: PIP_MARGIN, y: bottom };
+    case 'bottom-right':
+      return { x: right, y: bottom };
   }
 }
 
@@ -109,8 +128,10 @@ export function programLaunch(plan: MediaPlan, options: ProgramOptions): string 
 function previewBranch(plan: MediaPlan): string {
   const width = even(plan.preview.width);
   const height = even((plan.preview.width * plan.video.height) / plan.video.width);
-  return `program-video. ! queue leaky=downstream max-size-buffers=1 ! videorate drop-only=true ! videoscale ! video/x-raw,width=${width},height=${height},framerate=${fraction(plan.preview.fps)} ` +
-    `! jpegenc quality=70 ! appsink name=${elements.preview} max-buffers=1 drop=true sync=false`;
+  return (
+    `program-video. ! queue leaky=downstream max-size-buffers=1 ! videorate drop-only=true ! videoscale ! video/x-raw,width=${width},height=${height},framerate=${fraction(plan.preview.fps)} ` +
+    `! jpegenc quality=70 ! appsink name=${elements.preview} max-buffers=1 drop=true sync=false`
+  );
 }
 
 /**

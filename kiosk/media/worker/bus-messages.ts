@@ -22,4 +22,3 @@ export function nsToSeconds(value: unknown): number | undefined {
   if (text === '18446744073709551615' || text === '-1' || !/^\d+$/.test(text)) return undefined;
   return Number(BigInt(text) / 1000n) / 1e6;
 }
-

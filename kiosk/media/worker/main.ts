@@ -58,25 +58,35 @@ async function configure(plan: MediaPlan): Promise<{ encoder: string }> {
   if (engine) throw new Error('already configured');
   const encoder = chooseEncoder(plan.encoder, await probeEncoders());
   const hopPort = plan.stream.kind === 'srt' || plan.stream.kind === 'rtmp' ? await freeUdpPort() : undefined;
-  const program = new ProgramRunner(plan, encoder, hopPort, emit, logger, (detail) => void stopRecording(2000, 'failure', detail));
+  const program = new ProgramRunner(
+    plan,
+    encoder,
+    hopPort,
+    emit,
+    logger,
+    (detail) => void stopRecording(2000, 'failure', detail),
+  );
   const captures = new Map<string, SupervisedPipeline>();
   for (const spec of capturesFor(plan)) {
-    captures.set(spec.role, new SupervisedPipeline({
-      name: spec.role,
-      launch: spec.launch,
-      ...(spec.secret ? { secret: spec.secret } : {}),
-      heartbeat: true,
-      backoff: CAPTURE_BACKOFF,
-      logger,
-      onDown: (reason) => {
-        program.setSlate(spec.role, true);
-        emit({ type: 'sourceLost', source: spec.role, reason });
-      },
-      onUp: (downSeconds) => {
-        program.setSlate(spec.role, false);
-        emit({ type: 'sourceRestored', source: spec.role, downSeconds });
-      },
-    }));
+    captures.set(
+      spec.role,
+      new SupervisedPipeline({
+        name: spec.role,
+        launch: spec.launch,
+        ...(spec.secret ? { secret: spec.secret } : {}),
+        heartbeat: true,
+        backoff: CAPTURE_BACKOFF,
+        logger,
+        onDown: (reason) => {
+          program.setSlate(spec.role, true);
+          emit({ type: 'sourceLost', source: spec.role, reason });
+        },
+        onUp: (downSeconds) => {
+          program.setSlate(spec.role, false);
+          emit({ type: 'sourceRestored', source: spec.role, downSeconds });
+        },
+      }),
+    );
   }
   const streamSpec = hopPort ? streamLaunch(plan.stream, hopPort) : undefined;
   const stream = streamSpec
@@ -104,7 +114,9 @@ function requireEngine(): Engine {
   return engine;
 }
 
-async function startRecording(command: Extract<WorkerCommand, { type: 'startRecording' }>): Promise<{ startedAt: string }> {
+async function startRecording(
+  command: Extract<WorkerCommand, { type: 'startRecording' }>,
+): Promise<{ startedAt: string }> {
   const { captures, program, stream, plan } = requireEngine();
   await mkdir(command.dir, { recursive: true });
   for (const orphan of command.orphans) await reportOrphan(command.recordingId, orphan);
@@ -113,7 +125,12 @@ async function startRecording(command: Extract<WorkerCommand, { type: 'startReco
     await stream.start();
     emit({ type: 'streamState', state: 'connecting' });
   }
-  const startedAt = await program.start({ recordingId: command.recordingId, dir: command.dir, sessionLabel: command.sessionLabel, startIndex: command.startIndex });
+  const startedAt = await program.start({
+    recordingId: command.recordingId,
+    dir: command.dir,
+    sessionLabel: command.sessionLabel,
+    startIndex: command.startIndex,
+  });
   watchDisk(command.dir, plan.recording.minFreeMegabytes * 1024 * 1024);
   return { startedAt };
 }
@@ -122,11 +139,31 @@ async function startRecording(command: Extract<WorkerCommand, { type: 'startReco
  * A segment a crashed worker left open: Matroska/MPEG-TS written so far is playable, so hash and
  * report it, with its duration from its packets (a cut file has no container duration).
  */
-async function reportOrphan(recordingId: string, orphan: { index: number; path: string; openedAt: string; lastSeenAt: string }): Promise<void> {
+async function reportOrphan(
+  recordingId: string,
+  orphan: { index: number; path: string; openedAt: string; lastSeenAt: string },
+): Promise<void> {
   try {
-    const [{ sha256 }, info, span] = await Promise.all([sha256File(orphan.path), stat(orphan.path), cutSegmentSpan(orphan.path, Date.parse(orphan.openedAt), Date.parse(orphan.lastSeenAt))]);
+    const [{ sha256 }, info, span] = await Promise.all([
+      sha256File(orphan.path),
+      stat(orphan.path),
+      cutSegmentSpan(orphan.path, Date.parse(orphan.openedAt), Date.parse(orphan.lastSeenAt)),
+    ]);
     const endedAt = new Date(span.endedAtMs).toISOString();
-    emit({ type: 'segmentClosed', recovered: true, segment: { recordingId, index: orphan.index, path: orphan.path, sizeBytes: info.size, durationSeconds: span.durationSeconds, sha256, startedAt: orphan.openedAt, endedAt } });
+    emit({
+      type: 'segmentClosed',
+      recovered: true,
+      segment: {
+        recordingId,
+        index: orphan.index,
+        path: orphan.path,
+        sizeBytes: info.size,
+        durationSeconds: span.durationSeconds,
+        sha256,
+        startedAt: orphan.openedAt,
+        endedAt,
+      },
+    });
   } catch (error) {
     emit({ type: 'error', code: 'orphan-segment-unreadable', message: `${orphan.path}: ${describeError(error)}` });
   }
@@ -135,7 +172,11 @@ async function reportOrphan(recordingId: string, orphan: { index: number; path: 
 /** Stops the recording once, whoever asks first (the supervisor, the disk watch, a pipeline failure). */
 let stopping: Promise<StopResult> | undefined;
 
-async function stopRecording(deadlineMs: number, cause: RecordingStopCause = 'requested', detail?: string): Promise<StopResult> {
+async function stopRecording(
+  deadlineMs: number,
+  cause: RecordingStopCause = 'requested',
+  detail?: string,
+): Promise<StopResult> {
   const { captures, program, stream } = requireEngine();
   const recordingId = program.recording?.recordingId;
   if (!recordingId) return stopping ?? { clean: true, timedOut: false, segments: 0 };
@@ -168,36 +209,56 @@ function watchDisk(dir: string, floorBytes: number): void {
   diskState = 'record';
   const rate = new FreeSpaceRate();
   diskTimer = setInterval(() => {
-    freeBytes(dir).then((free) => {
-      const verdict = recorderVerdict(free, rate.sample(free, Date.now()), { recorderFloorBytes: floorBytes });
-      if (verdict === diskState || !diskTimer) return;
-      diskState = verdict;
-      if (verdict === 'record') return;
-      emit({ type: 'diskSpace', level: verdict === 'stop' ? 'critical' : 'low', freeBytes: free });
-      if (verdict === 'stop') void stopRecording(10_000, 'disk-full', `only ${Math.round(free / 1048576)} MiB free in ${dir}: recording finalized before the disk fills`);
-    }, (error: Error) => logger.warn({ err: error.message }, 'cannot read free disk space'));
+    freeBytes(dir).then(
+      (free) => {
+        const verdict = recorderVerdict(free, rate.sample(free, Date.now()), { recorderFloorBytes: floorBytes });
+        if (verdict === diskState || !diskTimer) return;
+        diskState = verdict;
+        if (verdict === 'record') return;
+        emit({ type: 'diskSpace', level: verdict === 'stop' ? 'critical' : 'low', freeBytes: free });
+        if (verdict === 'stop')
+          void stopRecording(
+            10_000,
+            'disk-full',
+            `only ${Math.round(free / 1048576)} MiB free in ${dir}: recording finalized before the disk fills`,
+          );
+      },
+      (error: Error) => logger.warn({ err: error.message }, 'cannot read free disk space'),
+    );
   }, DISK_CHECK_MS);
 }
 
 function status(): WorkerStatus {
   const sources: WorkerStatus['sources'] = {};
-  for (const [role, capture] of engine?.captures ?? []) sources[role] = capture.health === 'lost' ? 'lost' : capture.health === 'stopped' ? 'stopped' : 'ok';
+  for (const [role, capture] of engine?.captures ?? [])
+    sources[role] = capture.health === 'lost' ? 'lost' : capture.health === 'stopped' ? 'stopped' : 'ok';
   const streamHealth = engine?.stream?.health;
   const recording = engine?.program.recording;
   return {
     ...(engine ? { encoder: engine.encoder } : {}),
     ...(recording ? { recording } : {}),
     sources,
-    stream: !streamHealth || streamHealth === 'stopped' ? 'off' : streamHealth === 'ok' ? 'live' : streamHealth === 'lost' ? 'retrying' : 'connecting',
+    stream:
+      !streamHealth || streamHealth === 'stopped'
+        ? 'off'
+        : streamHealth === 'ok'
+          ? 'live'
+          : streamHealth === 'lost'
+            ? 'retrying'
+            : 'connecting',
   };
 }
 
 async function handle(command: WorkerCommand): Promise<unknown> {
   switch (command.type) {
-    case 'configure': return configure(command.plan);
-    case 'startRecording': return startRecording(command);
-    case 'stopRecording': return stopRecording(command.deadlineMs);
-    case 'status': return status();
+    case 'configure':
+      return configure(command.plan);
+    case 'startRecording':
+      return startRecording(command);
+    case 'stopRecording':
+      return stopRecording(command.deadlineMs);
+    case 'status':
+      return status();
   }
 }
 

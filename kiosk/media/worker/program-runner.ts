@@ -1,5 +1,4 @@
 import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Logger } from '../../core/logger.js';
 import { sha256File } from '../../core/hashing.js';
 import { cutSegmentSpan } from './cut-segment.js';
@@ -66,10 +65,17 @@ export class ProgramRunner {
     private readonly onFailure: (detail: string) => void,
   ) {}
 
-  get recording(): { recordingId: string; startedAt: string; segmentsClosed: number; openSegment?: number } | undefined {
+  get recording():
+    | { recordingId: string; startedAt: string; segmentsClosed: number; openSegment?: number }
+    | undefined {
     const r = this.#recording;
     if (!r) return undefined;
-    return { recordingId: r.recordingId, startedAt: new Date(r.startedAtMs).toISOString(), segmentsClosed: r.closed, ...(r.open ? { openSegment: r.open.index } : {}) };
+    return {
+      recordingId: r.recordingId,
+      startedAt: new Date(r.startedAtMs).toISOString(),
+      segmentsClosed: r.closed,
+      ...(r.open ? { openSegment: r.open.index } : {}),
+    };
   }
 
   locationFor(request: Pick<RecordingRequest, 'recordingId' | 'dir'>): string {
@@ -81,13 +87,25 @@ export class ProgramRunner {
     if (this.#recording) throw new Error(`already recording ${this.#recording.recordingId}`);
     const location = this.locationFor(request);
     this.#pipeline?.stop();
-    const launch = programLaunch(this.plan, { encoder: this.encoder, location, sessionLabel: request.sessionLabel, ...(this.streamHopPort ? { streamHopPort: this.streamHopPort } : {}) });
+    const launch = programLaunch(this.plan, {
+      encoder: this.encoder,
+      location,
+      sessionLabel: request.sessionLabel,
+      ...(this.streamHopPort ? { streamHopPort: this.streamHopPort } : {}),
+    });
     this.logger.debug({ launch }, 'program pipeline');
     const pipeline = createPipeline(launch);
     this.#pipeline = pipeline;
     pipeline.findChild(elements.recorder)!['start-index'] = request.startIndex;
 
-    const recording: ActiveRecording = { ...request, startedAtMs: Date.now(), opened: new Map(), closed: 0, pendingHashes: new Set(), reported: Promise.resolve() };
+    const recording: ActiveRecording = {
+      ...request,
+      startedAtMs: Date.now(),
+      opened: new Map(),
+      closed: 0,
+      pendingHashes: new Set(),
+      reported: Promise.resolve(),
+    };
     this.#recording = recording;
     const generation = ++this.#generation;
     const firstSegment = new Promise<void>((resolve, reject) => {
@@ -115,7 +133,12 @@ export class ProgramRunner {
       throw error;
     }
     const startedAt = new Date(recording.startedAtMs).toISOString();
-    this.emit({ type: 'recordingStarted', recordingId: request.recordingId, startedAt, startIndex: request.startIndex });
+    this.emit({
+      type: 'recordingStarted',
+      recordingId: request.recordingId,
+      startedAt,
+      startIndex: request.startIndex,
+    });
     return startedAt;
   }
 
@@ -150,7 +173,10 @@ export class ProgramRunner {
     this.#stopMeter();
     this.#pipeline.stop();
     if (!clean && recording.open) {
-      this.logger.warn({ recordingId: recording.recordingId, failed: Boolean(recording.failed) }, 'recorder not finalized; reporting the open segment as written');
+      this.logger.warn(
+        { recordingId: recording.recordingId, failed: Boolean(recording.failed) },
+        'recorder not finalized; reporting the open segment as written',
+      );
       this.#hashSegment(recording, recording.open, Date.now(), undefined, true);
     }
     await Promise.all([...recording.pendingHashes]);
@@ -163,19 +189,41 @@ export class ProgramRunner {
       case 'splitmuxsink-fragment-opened': {
         const path = String(message.location);
         const runningTime = nsToSeconds(message['running-time']) ?? 0;
-        const open = { index: segmentIndexFromName(path) ?? recording.startIndex, path, openedAtMs: recording.startedAtMs + runningTime * 1000, runningTime };
+        const open = {
+          index: segmentIndexFromName(path) ?? recording.startIndex,
+          path,
+          openedAtMs: recording.startedAtMs + runningTime * 1000,
+          runningTime,
+        };
         recording.open = open;
         recording.opened.set(path, open);
-        this.emit({ type: 'segmentOpened', recordingId: recording.recordingId, index: open.index, path, openedAt: new Date(open.openedAtMs).toISOString() });
+        this.emit({
+          type: 'segmentOpened',
+          recordingId: recording.recordingId,
+          index: open.index,
+          path,
+          openedAt: new Date(open.openedAtMs).toISOString(),
+        });
         return;
       }
       case 'splitmuxsink-fragment-closed': {
         const path = String(message.location);
-        const open = recording.opened.get(path) ?? { index: segmentIndexFromName(path) ?? 0, path, openedAtMs: recording.startedAtMs, runningTime: 0 };
+        const open = recording.opened.get(path) ?? {
+          index: segmentIndexFromName(path) ?? 0,
+          path,
+          openedAtMs: recording.startedAtMs,
+          runningTime: 0,
+        };
         recording.opened.delete(path);
         if (recording.open?.path === path) recording.open = undefined;
         const endRunningTime = nsToSeconds(message['running-time']) ?? open.runningTime;
-        this.#hashSegment(recording, open, recording.startedAtMs + endRunningTime * 1000, endRunningTime - open.runningTime, false);
+        this.#hashSegment(
+          recording,
+          open,
+          recording.startedAtMs + endRunningTime * 1000,
+          endRunningTime - open.runningTime,
+          false,
+        );
         return;
       }
       case 'level':
@@ -195,11 +243,21 @@ export class ProgramRunner {
     }
   }
 
-  #hashSegment(recording: ActiveRecording, open: OpenSegment, endedAtMs: number, durationSeconds: number | undefined, recovered: boolean): void {
+  #hashSegment(
+    recording: ActiveRecording,
+    open: OpenSegment,
+    endedAtMs: number,
+    durationSeconds: number | undefined,
+    recovered: boolean,
+  ): void {
     const report = (async (): Promise<WorkerEvent> => {
       try {
         // A segment cut short (failure, missed deadline) has no container duration: measure its packets.
-        const [{ sha256 }, info, span] = await Promise.all([sha256File(open.path), stat(open.path), recovered ? cutSegmentSpan(open.path, open.openedAtMs, endedAtMs) : undefined]);
+        const [{ sha256 }, info, span] = await Promise.all([
+          sha256File(open.path),
+          stat(open.path),
+          recovered ? cutSegmentSpan(open.path, open.openedAtMs, endedAtMs) : undefined,
+        ]);
         if (span) ({ durationSeconds, endedAtMs } = span);
         return {
           type: 'segmentClosed',
@@ -209,7 +267,10 @@ export class ProgramRunner {
             index: open.index,
             path: open.path,
             sizeBytes: info.size,
-            durationSeconds: Math.max(0, Math.round((durationSeconds ?? (endedAtMs - open.openedAtMs) / 1000) * 1000) / 1000),
+            durationSeconds: Math.max(
+              0,
+              Math.round((durationSeconds ?? (endedAtMs - open.openedAtMs) / 1000) * 1000) / 1000,
+            ),
             sha256,
             startedAt: new Date(open.openedAtMs).toISOString(),
             endedAt: new Date(endedAtMs).toISOString(),

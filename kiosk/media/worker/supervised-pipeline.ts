@@ -84,7 +84,8 @@ export class SupervisedPipeline {
     pipeline.play();
     pipeline.pollBus((message) => {
       if (generation !== this.#generation) return;
-      if (message.type === 'error') this.#down(`${message._src_element_name ?? 'element'}: ${String(message.message ?? 'error')}`);
+      if (message.type === 'error')
+        this.#down(`${message._src_element_name ?? 'element'}: ${String(message.message ?? 'error')}`);
       else if (message.type === 'eos') this.#down('stream ended');
       else if (message.name === 'progress' && message._src_element_name === HEARTBEAT) this.#beat();
     });
@@ -102,7 +103,10 @@ export class SupervisedPipeline {
     this.#health = 'ok';
     this.#everUp = true;
     this.#attempt = 0;
-    this.options.logger.info({ pipeline: this.options.name, downSeconds }, wasRecovery ? 'pipeline restored' : 'pipeline up');
+    this.options.logger.info(
+      { pipeline: this.options.name, downSeconds },
+      wasRecovery ? 'pipeline restored' : 'pipeline up',
+    );
     if (wasRecovery) this.options.onUp(downSeconds);
     this.options.onHealthy?.();
   }
@@ -136,7 +140,13 @@ export class SupervisedPipeline {
     const rebuild = wasUp;
     this.#retry = setTimeout(() => {
       void (async () => {
-        if (rebuild) await this.#build().catch((error: unknown) => this.options.logger.warn({ pipeline: this.options.name, err: String(error) }, 'pipeline rebuild failed; retrying the old one'));
+        if (rebuild)
+          await this.#build().catch((error: unknown) =>
+            this.options.logger.warn(
+              { pipeline: this.options.name, err: String(error) },
+              'pipeline rebuild failed; retrying the old one',
+            ),
+          );
         this.#retry = undefined;
         if (this.#health === 'stopped') return;
         this.#play();

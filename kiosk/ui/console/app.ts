@@ -41,7 +41,9 @@ const tabFromHash = (): Tab | undefined => {
 };
 
 function App() {
-  const [lang, setLang] = useState<Language>(() => (localStorage.getItem('diemcau.language') as Language | null) ?? 'vi');
+  const [lang, setLang] = useState<Language>(
+    () => (localStorage.getItem('diemcau.language') as Language | null) ?? 'vi',
+  );
   const [me, setMe] = useState<Me | null | undefined>(undefined);
   const [tab, setTab] = useState<Tab>(() => tabFromHash() ?? 'dashboard');
   const [room, setRoom] = useState('');
@@ -55,7 +57,10 @@ function App() {
   useEffect(() => {
     whenLoggedOut(() => setMe(null));
     get<Me>('/auth/me').then(setMe, () => setMe(null));
-    get<{ room: { name: string } }>('/health').then((h) => setRoom(h.room.name), () => undefined);
+    get<{ room: { name: string } }>('/health').then(
+      (h) => setRoom(h.room.name),
+      () => undefined,
+    );
     const onHash = () => setTab((current) => tabFromHash() ?? current);
     addEventListener('hashchange', onHash);
     return () => removeEventListener('hashchange', onHash);
@@ -90,7 +95,12 @@ function App() {
         <button id="language" type="button" lang=${lang === 'vi' ? 'en' : 'vi'} onClick=${toggleLanguage}>${t('language')}</button>
       </div>
     </header>
-    ${me === undefined ? null : me === null ? html`<${LoginView} onLoggedIn=${setMe} />` : html`
+    ${
+      me === undefined
+        ? null
+        : me === null
+          ? html`<${LoginView} onLoggedIn=${setMe} />`
+          : html`
       <div class="shell" id="app">
         <nav aria-label=${t('mainNav')}>
           ${allowed.map((id) => html`<a href=${`#${id}`} data-tab=${id} aria-current=${id === current ? 'page' : undefined} onClick=${() => setTab(id)}>${t(tabs.find((x) => x.id === id)!.label)}</a>`)}
@@ -98,9 +108,14 @@ function App() {
         <main id=${`tab-${current}`}>
           <${ShellContext.Provider} value=${shell}>${current ? views[current]() : null}</${ShellContext.Provider}>
         </main>
-      </div>`}
-    ${note ? html`<div id="toast" class=${`toast ${note.kind}`} role=${note.kind === 'error' ? 'alert' : 'status'}>
-      <span>${note.message}</span><button type="button" class="link" onClick=${() => setNote(null)}>${t('close')}</button></div>` : null}
+      </div>`
+    }
+    ${
+      note
+        ? html`<div id="toast" class=${`toast ${note.kind}`} role=${note.kind === 'error' ? 'alert' : 'status'}>
+      <span>${note.message}</span><button type="button" class="link" onClick=${() => setNote(null)}>${t('close')}</button></div>`
+        : null
+    }
   </${LanguageContext.Provider}>`;
 }
 

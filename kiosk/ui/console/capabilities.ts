@@ -4,10 +4,28 @@
  */
 import type { Key } from './words.js';
 
-export type Capability = 'health.read' | 'devices.manage' | 'sessions.manage' | 'identities.read' | 'recordings.read' | 'recordings.export' | 'recordings.delete' | 'audit.read' | 'users.manage';
+export type Capability =
+  | 'health.read'
+  | 'devices.manage'
+  | 'sessions.manage'
+  | 'identities.read'
+  | 'recordings.read'
+  | 'recordings.export'
+  | 'recordings.delete'
+  | 'audit.read'
+  | 'users.manage';
 export type Role = 'admin' | 'technician' | 'officer' | 'officer-confidential' | 'leader' | 'viewer';
 
-export type Tab = 'dashboard' | 'readiness' | 'schedule' | 'recordings' | 'audit' | 'users' | 'devices' | 'config' | 'logs';
+export type Tab =
+  | 'dashboard'
+  | 'readiness'
+  | 'schedule'
+  | 'recordings'
+  | 'audit'
+  | 'users'
+  | 'devices'
+  | 'config'
+  | 'logs';
 
 export const tabs: readonly { id: Tab; label: Key; needs: readonly Capability[] }[] = [
   { id: 'dashboard', label: 'tabDashboard', needs: ['health.read'] },

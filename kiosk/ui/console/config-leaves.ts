@@ -1,8 +1,11 @@
 /** The configuration as the console lists and edits it (pure). */
 /** Every leaf of the config as path → value, in order (arrays and empty objects are one leaf). Pure. */
 export function configLeaves(value: unknown, prefix = ''): [string, unknown][] {
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || Object.keys(value).length === 0) return [[prefix, value]];
-  return Object.entries(value as Record<string, unknown>).flatMap(([key, child]) => configLeaves(child, prefix ? `${prefix}.${key}` : key));
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || Object.keys(value).length === 0)
+    return [[prefix, value]];
+  return Object.entries(value as Record<string, unknown>).flatMap(([key, child]) =>
+    configLeaves(child, prefix ? `${prefix}.${key}` : key),
+  );
 }
 
 /** A typed value back into JSON of the leaf's kind: numbers stay numbers, true/false booleans, lists JSON. */

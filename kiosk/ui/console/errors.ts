@@ -6,7 +6,15 @@ import type { Language } from '../shared/messages.js';
 import { ApiError } from './api.js';
 import { known, say, type Key } from './words.js';
 
-interface Issue { path?: string; code?: string; message?: string; minimum?: number | string; maximum?: number | string; expected?: string; values?: unknown[] }
+interface Issue {
+  path?: string;
+  code?: string;
+  message?: string;
+  minimum?: number | string;
+  maximum?: number | string;
+  expected?: string;
+  values?: unknown[];
+}
 
 const issues = (details: unknown): Issue[] => (Array.isArray(details) ? (details as Issue[]) : []);
 
@@ -16,7 +24,13 @@ export function configIssueText(issue: Issue, language: Language): string {
   const expectedKey = `expected_${issue.expected}`;
   const expected = known(expectedKey) ? say(expectedKey, language) : String(issue.expected ?? '');
   const code = `issue_${issue.code}`;
-  const values = { path, minimum: String(issue.minimum ?? ''), maximum: String(issue.maximum ?? ''), expected, values: (issue.values ?? []).map(String).join(', ') };
+  const values = {
+    path,
+    minimum: String(issue.minimum ?? ''),
+    maximum: String(issue.maximum ?? ''),
+    expected,
+    values: (issue.values ?? []).map(String).join(', '),
+  };
   return say(known(code) ? code : 'issue_other', language, values);
 }
 
@@ -26,8 +40,17 @@ export function errorText(error: unknown, language: Language): string {
   // A start refused by its window carries its own code (start_too_early, start_too_late).
   const inner = typeof details?.code === 'string' ? `err_${details.code}` : undefined;
   if (inner && known(inner)) return say(inner, language);
-  if (error.code === 'invalid_config') return [say('err_invalid_config', language), ...issues(error.details).map((i) => configIssueText(i, language))].join(' ');
-  if (error.code === 'invalid_body') return say('err_invalid_body', language, { fields: issues(error.details).map((i) => i.path || '—').join(', ') });
+  if (error.code === 'invalid_config')
+    return [
+      say('err_invalid_config', language),
+      ...issues(error.details).map((i) => configIssueText(i, language)),
+    ].join(' ');
+  if (error.code === 'invalid_body')
+    return say('err_invalid_body', language, {
+      fields: issues(error.details)
+        .map((i) => i.path || '—')
+        .join(', '),
+    });
   const key = `err_${error.code}`;
   if (known(key)) return say(key as Key, language);
   // A feature that words its own refusals sends them along (the updater: no signature, a session soon, ...).

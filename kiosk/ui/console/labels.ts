@@ -33,7 +33,9 @@ export function longDuration(seconds: number, language: Language): string {
   const minutes = Math.floor((whole % 3600) / 60);
   if (days > 0) return say('daysHours', language, { days, hours, minutes });
   // Under an hour the seconds tell a technician whether the daemon just restarted.
-  return hours > 0 ? say('hoursMinutes', language, { hours, minutes }) : say('minutesSeconds', language, { minutes, seconds: whole % 60 });
+  return hours > 0
+    ? say('hoursMinutes', language, { hours, minutes })
+    : say('minutesSeconds', language, { minutes, seconds: whole % 60 });
 }
 
 /** An audit action in words; an action the catalogue does not know yet is shown as "Khác (code)". */
@@ -50,12 +52,28 @@ export function word(prefix: string, value: string | number | null | undefined, 
 
 /** Duration of a recording from its start to its end (or to now while it records). */
 export function recordingSeconds(recording: { startedAt: string; endedAt: string | null }, now = Date.now()): number {
-  return Math.max(0, ((recording.endedAt ? Date.parse(recording.endedAt) : now) - Date.parse(recording.startedAt)) / 1000);
+  return Math.max(
+    0,
+    ((recording.endedAt ? Date.parse(recording.endedAt) : now) - Date.parse(recording.startedAt)) / 1000,
+  );
 }
 
 /** 14:05:09 02/12/2026: a timeline needs the second, in the room's time zone. */
 export function preciseDateTime(instant: string | number | Date): string {
-  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-GB', { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false, timeZone: ROOM_TIME_ZONE }).formatToParts(new Date(instant)).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', {
+      day: '2-digit',
+      month: '2-digit',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hour12: false,
+      timeZone: ROOM_TIME_ZONE,
+    })
+      .formatToParts(new Date(instant))
+      .map((p) => [p.type, p.value]),
+  );
   return `${parts.hour === '24' ? '00' : parts.hour}:${parts.minute}:${parts.second} ${parts.day}/${parts.month}/${parts.year}`;
 }
 

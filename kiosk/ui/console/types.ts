@@ -1,7 +1,12 @@
 /** What the console API answers, as far as the console reads it. */
 import type { Capability, Role } from './capabilities.js';
 
-export interface Me { user: string; role: Role; roleLabel: { vi: string; en: string }; capabilities: Capability[] }
+export interface Me {
+  user: string;
+  role: Role;
+  roleLabel: { vi: string; en: string };
+  capabilities: Capability[];
+}
 
 export type DeviceStatus = 'ok' | 'connecting' | 'failed' | 'bad-config';
 export interface Health {
@@ -26,7 +31,10 @@ export interface SystemReading {
 }
 
 export type SessionState = 'scheduled' | 'preparing' | 'ready' | 'live' | 'ending' | 'closed' | 'failed' | 'aborted';
-export interface Label { vi: string; en: string }
+export interface Label {
+  vi: string;
+  en: string;
+}
 
 export interface SessionRecord {
   id: string;
@@ -39,12 +47,42 @@ export interface SessionRecord {
   recordingId: string | null;
 }
 
-export interface CitizenView { id: string; position: number; role: string; roleLabel: Label; displayName: string; masked: boolean; attendance: 'expected' | 'present' | 'absent' }
-export interface CaseView { id: string; position: number; type: 'KN' | 'TC' | 'KNPA'; typeLabel: Label; confidential: boolean; summary: string | null; citizens: CitizenView[] }
-export interface SessionView extends SessionRecord { stateLabel: Label; cases: CaseView[] }
+export interface CitizenView {
+  id: string;
+  position: number;
+  role: string;
+  roleLabel: Label;
+  displayName: string;
+  masked: boolean;
+  attendance: 'expected' | 'present' | 'absent';
+}
+export interface CaseView {
+  id: string;
+  position: number;
+  type: 'KN' | 'TC' | 'KNPA';
+  typeLabel: Label;
+  confidential: boolean;
+  summary: string | null;
+  citizens: CitizenView[];
+}
+export interface SessionView extends SessionRecord {
+  stateLabel: Label;
+  cases: CaseView[];
+}
 
-export interface ReportEvent { at: string; type: string; label: Label; detail?: Label; actor: string | null }
-export interface SessionReport { session: SessionView; events: ReportEvent[]; gapSeconds: number; generatedAt: string }
+export interface ReportEvent {
+  at: string;
+  type: string;
+  label: Label;
+  detail?: Label;
+  actor: string | null;
+}
+export interface SessionReport {
+  session: SessionView;
+  events: ReportEvent[];
+  gapSeconds: number;
+  generatedAt: string;
+}
 
 export interface ReadinessRun {
   id: string;
@@ -67,14 +105,63 @@ export interface Recording {
   verifiedExport: boolean;
 }
 
-export interface VerifyReport { ok: boolean; findings: { file: string; reason: string; detail: string }[]; fingerprint?: string; chainHead?: string; segments: number }
-export interface Drive { name: string; device: string; label: string | null; mountPoint: string; sizeBytes: number | null; freeBytes: number }
-export interface ExportResult { dir: string; bytes: number; alreadyExported: boolean }
+export interface VerifyReport {
+  ok: boolean;
+  findings: { file: string; reason: string; detail: string }[];
+  fingerprint?: string;
+  chainHead?: string;
+  segments: number;
+}
+export interface Drive {
+  name: string;
+  device: string;
+  label: string | null;
+  mountPoint: string;
+  sizeBytes: number | null;
+  freeBytes: number;
+}
+export interface ExportResult {
+  dir: string;
+  bytes: number;
+  alreadyExported: boolean;
+}
 
-export interface AuditEntry { seq: number; at: string; actor: string; role: string; action: string; target: string; detail: string | null }
+export interface AuditEntry {
+  seq: number;
+  at: string;
+  actor: string;
+  role: string;
+  action: string;
+  target: string;
+  detail: string | null;
+}
 
-export interface ConsoleUser { username: string; displayName: string; role: Role; disabled: boolean; createdAt: string }
-export interface IdentityRequest { id: number; kind: 'create' | 'password' | 'enable'; username: string; role: Role; requestedBy: string; requestedAt: string }
+export interface ConsoleUser {
+  username: string;
+  displayName: string;
+  role: Role;
+  disabled: boolean;
+  createdAt: string;
+}
+export interface IdentityRequest {
+  id: number;
+  kind: 'create' | 'password' | 'enable';
+  username: string;
+  role: Role;
+  requestedBy: string;
+  requestedAt: string;
+}
 
-export interface TechnicianCall { id: string; state: 'waiting' | 'acknowledged'; raisedAt: string; acknowledgedAt: string | null }
-export interface LogLine { at: string | null; level: number | null; component: string | null; msg: string; context: Record<string, unknown> }
+export interface TechnicianCall {
+  id: string;
+  state: 'waiting' | 'acknowledged';
+  raisedAt: string;
+  acknowledgedAt: string | null;
+}
+export interface LogLine {
+  at: string | null;
+  level: number | null;
+  component: string | null;
+  msg: string;
+  context: Record<string, unknown>;
+}

@@ -47,16 +47,19 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[] = [], everyMs
 export function useAct(): (work: () => Promise<unknown>, done?: string) => Promise<boolean> {
   const { notify } = useShell();
   const { lang } = useT();
-  return useCallback(async (work, done) => {
-    try {
-      await work();
-      if (done) notify(done, 'ok');
-      return true;
-    } catch (error) {
-      notify(errorText(error, lang), 'error');
-      return false;
-    }
-  }, [notify, lang]);
+  return useCallback(
+    async (work, done) => {
+      try {
+        await work();
+        if (done) notify(done, 'ok');
+        return true;
+      } catch (error) {
+        notify(errorText(error, lang), 'error');
+        return false;
+      }
+    },
+    [notify, lang],
+  );
 }
 
 export function ErrorLine({ error }: { error: unknown }) {

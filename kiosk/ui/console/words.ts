@@ -1,12 +1,22 @@
-import { consoleMessages, messages, type ConsoleMessageKey, type Language, type MessageKey } from '../shared/messages.js';
+import {
+  consoleMessages,
+  messages,
+  type ConsoleMessageKey,
+  type Language,
+  type MessageKey,
+} from '../shared/messages.js';
 
 /** A sentence of either catalogue: the console's own words, and those it shares with the touchscreen. */
 export type Key = MessageKey | ConsoleMessageKey;
 
 export function say(key: Key, language: Language, values?: Record<string, string | number>): string {
-  const entry = (consoleMessages as Record<string, Record<Language, string>>)[key] ?? (messages as Record<string, Record<Language, string>>)[key];
+  const entry =
+    (consoleMessages as Record<string, Record<Language, string>>)[key] ??
+    (messages as Record<string, Record<Language, string>>)[key];
   const text = entry?.[language] ?? key;
-  return values ? text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole)) : text;
+  return values
+    ? text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole))
+    : text;
 }
 
 /** Whether the catalogue has a sentence for a key built from data (an action, a state). */

@@ -19,7 +19,9 @@ import { StatusStrip } from './views/status-strip.js';
  * the equipment test, and the controls that are always there (call the technician, microphone, camera).
  */
 function App() {
-  const [language, setLanguage] = useState<Language>(() => (localStorage.getItem('diemcau.language') as Language | null) ?? 'vi');
+  const [language, setLanguage] = useState<Language>(
+    () => (localStorage.getItem('diemcau.language') as Language | null) ?? 'vi',
+  );
   const [daemon, refresh] = useDaemon();
   const [toast, setToast] = useState<MessageKey | null>(null);
   const [busy, setBusy] = useState(false);
@@ -40,7 +42,8 @@ function App() {
   }, [daemon.activePreset]);
   // First time the room's data is on screen: measured by the browser test (performance, not asserted).
   useEffect(() => {
-    if (daemon.health && daemon.current && !performance.getEntriesByName('kiosk-data').length) performance.mark('kiosk-data');
+    if (daemon.health && daemon.current && !performance.getEntriesByName('kiosk-data').length)
+      performance.mark('kiosk-data');
   }, [daemon.health, daemon.current]);
 
   const say = useCallback((key: MessageKey) => {
@@ -48,17 +51,20 @@ function App() {
     clearTimeout(toastTimer.current);
     toastTimer.current = window.setTimeout(() => setToast(null), 6000);
   }, []);
-  const act = useCallback(async (work: () => Promise<unknown>) => {
-    setBusy(true);
-    try {
-      await work();
-    } catch (error) {
-      say(errorKey(error));
-    } finally {
-      setBusy(false);
-      await refresh();
-    }
-  }, [refresh, say]);
+  const act = useCallback(
+    async (work: () => Promise<unknown>) => {
+      setBusy(true);
+      try {
+        await work();
+      } catch (error) {
+        say(errorKey(error));
+      } finally {
+        setBusy(false);
+        await refresh();
+      }
+    },
+    [refresh, say],
+  );
 
   const session = daemon.current?.session ?? null;
   const live = session?.state === 'live' || session?.state === 'ending';
@@ -79,22 +85,27 @@ function App() {
       setEnded({ title: session.title, summary });
     });
   };
-  const onMute = () => act(async () => {
-    const { muted } = await api<{ muted: boolean }>('/audio/mute', { muted: !daemon.muted });
-    // The session record notes mutes only while it is live: that is what the report is about.
-    if (session?.state === 'live') await api(`/session/${session.id}/events`, { type: muted ? 'muted' : 'unmuted' });
-  });
+  const onMute = () =>
+    act(async () => {
+      const { muted } = await api<{ muted: boolean }>('/audio/mute', { muted: !daemon.muted });
+      // The session record notes mutes only while it is live: that is what the report is about.
+      if (session?.state === 'live') await api(`/session/${session.id}/events`, { type: muted ? 'muted' : 'unmuted' });
+    });
   const onCall = () => act(() => api<{ call: TechnicianCall }>('/technician-call', {}));
-  const onRecall = (name: string) => act(async () => {
-    await api(`/ptz/presets/${encodeURIComponent(name)}/recall`, {});
-    setActivePreset(name);
-  });
+  const onRecall = (name: string) =>
+    act(async () => {
+      await api(`/ptz/presets/${encodeURIComponent(name)}/recall`, {});
+      setActivePreset(name);
+    });
   const onMove = (move: Move | null) => {
     if (!move && !moving.current) return;
     moving.current = Boolean(move);
     if (move) setActivePreset(undefined);
     // Once the daemon knows the camera left its preset, read it back (a refresh already on its way may still say the old one).
-    api('/ptz/move', move ?? { pan: 0, tilt: 0, zoom: 0 }).then(() => move && refresh(), (error: unknown) => say(errorKey(error)));
+    api('/ptz/move', move ?? { pan: 0, tilt: 0, zoom: 0 }).then(
+      () => move && refresh(),
+      (error: unknown) => say(errorKey(error)),
+    );
   };
   const onRun = async () => {
     setTesting(true);
@@ -113,24 +124,29 @@ function App() {
     setLanguage(next);
   };
 
-  const stopped = live && daemon.connected && (Boolean(session?.recorderStopped) || daemon.health?.recording?.state === 'stopped');
+  const stopped =
+    live && daemon.connected && (Boolean(session?.recorderStopped) || daemon.health?.recording?.state === 'stopped');
   const cause = session?.recorderStopped?.cause ?? daemon.health?.recording?.cause;
   return html`<${LanguageContext.Provider} value=${language}>
     <div class=${`kiosk ${daemon.connected ? '' : 'stale'} ${live ? 'is-live' : 'is-idle'}`}>
       <${StatusStrip} daemon=${daemon} onLanguage=${onLanguage} />
-      ${!daemon.connected
-        ? html`<div id="offline" class="banner" role="alert"><strong>${translate('disconnected', language)}</strong><span>${translate('disconnectedHelp', language)}</span></div>`
-        : stopped
-          ? html`<div id="recorder-stopped" class="banner" role="alert"><strong>${translate('notRecording', language)}</strong><span>${translate(cause === 'disk-full' ? 'recorderStopped_diskfull' : 'recorderStopped_failure', language)}</span></div>`
-          : null}
+      ${
+        !daemon.connected
+          ? html`<div id="offline" class="banner" role="alert"><strong>${translate('disconnected', language)}</strong><span>${translate('disconnectedHelp', language)}</span></div>`
+          : stopped
+            ? html`<div id="recorder-stopped" class="banner" role="alert"><strong>${translate('notRecording', language)}</strong><span>${translate(cause === 'disk-full' ? 'recorderStopped_diskfull' : 'recorderStopped_failure', language)}</span></div>`
+            : null
+      }
       <main class="layout">
-        ${live && daemon.current
-          ? html`<${LivePanel} current=${daemon.current} connected=${daemon.connected} levels=${daemon.levels} onEnd=${() => setConfirming(true)} onResume=${() => session && act(() => api(`/session/${session.id}/recording/resume`, {}))} />`
-          : html`<div class="column primary">
+        ${
+          live && daemon.current
+            ? html`<${LivePanel} current=${daemon.current} connected=${daemon.connected} levels=${daemon.levels} onEnd=${() => setConfirming(true)} onResume=${() => session && act(() => api(`/session/${session.id}/recording/resume`, {}))} />`
+            : html`<div class="column primary">
               <${SessionCard} current=${daemon.current} connected=${daemon.connected} busy=${busy} onStart=${onStart} />
               <${ScheduleBoard} sessions=${daemon.schedule} now=${Date.now()} />
             </div>
-            <${ReadinessPanel} readiness=${daemon.readiness} testing=${testing} connected=${daemon.connected} onRun=${onRun} />`}
+            <${ReadinessPanel} readiness=${daemon.readiness} testing=${testing} connected=${daemon.connected} onRun=${onRun} />`
+        }
         <div class="column side">
           <${ControlsPanel} call=${daemon.call} muted=${daemon.muted} connected=${daemon.connected} onCall=${onCall} onMute=${onMute} />
           <${CameraPanel} presets=${daemon.presets} active=${daemon.connected ? activePreset : undefined} connected=${daemon.connected} onRecall=${onRecall} onMove=${onMove} />

@@ -1,6 +1,10 @@
 /** What the kiosk API answers, as far as the touchscreen reads it (kiosk/session, kiosk/web, kiosk/media…). */
 export type DeviceStatus = 'ok' | 'connecting' | 'failed' | 'bad-config';
-export interface Device { id: string; kind: string; status: DeviceStatus }
+export interface Device {
+  id: string;
+  kind: string;
+  status: DeviceStatus;
+}
 export type StreamState = 'off' | 'connecting' | 'live' | 'retrying';
 
 export interface Health {
@@ -24,8 +28,17 @@ export interface SessionView {
   recorderStopped: { at: string; cause: string } | null;
 }
 
-export interface StartWindow { open: boolean; code?: 'too_early' | 'too_late'; opensAt: string; closesAt: string }
-export interface CurrentSession { session: SessionView | null; startWindow: StartWindow | null; startedAt: string | null }
+export interface StartWindow {
+  open: boolean;
+  code?: 'too_early' | 'too_late';
+  opensAt: string;
+  closesAt: string;
+}
+export interface CurrentSession {
+  session: SessionView | null;
+  startWindow: StartWindow | null;
+  startedAt: string | null;
+}
 
 export interface PublicEntry {
   id: string;
@@ -46,11 +59,25 @@ export interface ReadinessRun {
   overall: 'pass' | 'warn' | 'fail';
   results: { id: string; status: CheckStatus; explanation: { vi: string; en: string } }[];
 }
-export interface LatestReadiness { latest: ReadinessRun | null; twoHours: ReadinessRun | null }
+export interface LatestReadiness {
+  latest: ReadinessRun | null;
+  twoHours: ReadinessRun | null;
+}
 
-export interface Preset { name: string; label: { vi: string; en: string } }
-export interface Levels { peakDb: number[]; rmsDb: number[] }
-export interface TechnicianCall { id: string; state: 'waiting' | 'acknowledged'; raisedAt: string; acknowledgedAt: string | null }
+export interface Preset {
+  name: string;
+  label: { vi: string; en: string };
+}
+export interface Levels {
+  peakDb: number[];
+  rmsDb: number[];
+}
+export interface TechnicianCall {
+  id: string;
+  state: 'waiting' | 'acknowledged';
+  raisedAt: string;
+  acknowledgedAt: string | null;
+}
 
 export interface EndSummary {
   state: SessionState;

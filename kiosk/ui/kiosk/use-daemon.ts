@@ -97,7 +97,10 @@ export function useDaemon(): [DaemonState, () => Promise<void>] {
     // The meters: a few times a second while a session records.
     const meters = window.setInterval(() => {
       if (!live.current || socket?.readyState !== WebSocket.OPEN) return;
-      api<{ levels: Levels | null }>('/media/levels').then((r) => merge({ levels: r.levels }), () => merge({ levels: null }));
+      api<{ levels: Levels | null }>('/media/levels').then(
+        (r) => merge({ levels: r.levels }),
+        () => merge({ levels: null }),
+      );
     }, 250);
     return () => {
       stopped = true;

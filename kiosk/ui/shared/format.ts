@@ -4,7 +4,11 @@ import type { Language } from './messages.js';
 export const ROOM_TIME_ZONE = 'Asia/Ho_Chi_Minh';
 
 function parts(instant: string | number | Date, options: Intl.DateTimeFormatOptions): Record<string, string> {
-  const formatted = new Intl.DateTimeFormat('en-GB', { ...options, hour12: false, timeZone: ROOM_TIME_ZONE }).formatToParts(new Date(instant));
+  const formatted = new Intl.DateTimeFormat('en-GB', {
+    ...options,
+    hour12: false,
+    timeZone: ROOM_TIME_ZONE,
+  }).formatToParts(new Date(instant));
   return Object.fromEntries(formatted.map((p) => [p.type, p.value]));
 }
 
@@ -27,7 +31,10 @@ export function dateTime(instant: string | number | Date): string {
 
 /** Thứ Ba / Tuesday */
 export function weekday(instant: string | number | Date, language: Language): string {
-  return new Intl.DateTimeFormat(language === 'vi' ? 'vi-VN' : 'en-GB', { weekday: 'long', timeZone: ROOM_TIME_ZONE }).format(new Date(instant));
+  return new Intl.DateTimeFormat(language === 'vi' ? 'vi-VN' : 'en-GB', {
+    weekday: 'long',
+    timeZone: ROOM_TIME_ZONE,
+  }).format(new Date(instant));
 }
 
 /** 00:12:34: elapsed time on the recording indicator. */

@@ -9,7 +9,11 @@ export const html = htm.bind(h);
 export const LanguageContext = createContext<Language>('vi');
 
 /** The catalogue in the screen's language. */
-export function useText(): { lang: Language; t: (key: MessageKey) => string; tf: (key: MessageKey, values: Record<string, string | number>) => string } {
+export function useText(): {
+  lang: Language;
+  t: (key: MessageKey) => string;
+  tf: (key: MessageKey, values: Record<string, string | number>) => string;
+} {
   const lang = useContext(LanguageContext);
   return { lang, t: (key) => t(key, lang), tf: (key, values) => tf(key, lang, values) };
 }

@@ -18,9 +18,15 @@ export const messages = {
   statusConnecting: { vi: 'Đang kết nối lại', en: 'Reconnecting' },
   statusFailed: { vi: 'Lỗi', en: 'Fault' },
   statusBadConfig: { vi: 'Cấu hình sai', en: 'Misconfigured' },
-  offline: { vi: 'Mất kết nối với thiết bị điều khiển — đang thử lại…', en: 'Lost contact with the room controller — retrying…' },
+  offline: {
+    vi: 'Mất kết nối với thiết bị điều khiển — đang thử lại…',
+    en: 'Lost contact with the room controller — retrying…',
+  },
   session: { vi: 'Phiên tiếp công dân', en: 'Reception session' },
-  noSession: { vi: 'Hiện không có phiên tiếp công dân nào được lên lịch.', en: 'No reception session is scheduled now.' },
+  noSession: {
+    vi: 'Hiện không có phiên tiếp công dân nào được lên lịch.',
+    en: 'No reception session is scheduled now.',
+  },
   startSession: { vi: 'Bắt đầu phiên', en: 'Start session' },
   endSession: { vi: 'Kết thúc phiên', en: 'End session' },
   confirmEnd: { vi: 'Kết thúc phiên và hoàn tất bản ghi?', en: 'End the session and finalise the recording?' },
@@ -34,8 +40,14 @@ export const messages = {
   noPresets: { vi: 'Chưa có vị trí camera nào được lưu.', en: 'No camera positions are stored yet.' },
   recording: { vi: 'ĐANG GHI', en: 'RECORDING' },
   notRecording: { vi: 'KHÔNG GHI HÌNH', en: 'NOT RECORDING' },
-  recorderStopped_diskfull: { vi: 'Ghi hình đã dừng: ổ đĩa đầy. Hãy gọi cán bộ kỹ thuật giải phóng dung lượng, rồi bấm “Ghi tiếp”; hoặc kết thúc phiên.', en: 'Recording stopped: the disk is full. Ask the technician to free space, then press “Resume recording”; or end the session.' },
-  recorderStopped_failure: { vi: 'Ghi hình đã dừng do sự cố thiết bị. Hãy gọi cán bộ kỹ thuật, rồi bấm “Ghi tiếp”; hoặc kết thúc phiên.', en: 'Recording stopped after an equipment failure. Call the technician, then press “Resume recording”; or end the session.' },
+  recorderStopped_diskfull: {
+    vi: 'Ghi hình đã dừng: ổ đĩa đầy. Hãy gọi cán bộ kỹ thuật giải phóng dung lượng, rồi bấm “Ghi tiếp”; hoặc kết thúc phiên.',
+    en: 'Recording stopped: the disk is full. Ask the technician to free space, then press “Resume recording”; or end the session.',
+  },
+  recorderStopped_failure: {
+    vi: 'Ghi hình đã dừng do sự cố thiết bị. Hãy gọi cán bộ kỹ thuật, rồi bấm “Ghi tiếp”; hoặc kết thúc phiên.',
+    en: 'Recording stopped after an equipment failure. Call the technician, then press “Resume recording”; or end the session.',
+  },
   resumeRecording: { vi: 'Ghi tiếp', en: 'Resume recording' },
   actionFailed: { vi: 'Không thực hiện được', en: 'Could not do that' },
   readiness: { vi: 'Kiểm tra thiết bị', en: 'Equipment test' },
@@ -74,7 +86,10 @@ export const messages = {
   powerBattery: { vi: 'CHẠY PIN · CÒN {minutes} PHÚT', en: 'ON BATTERY · {minutes} MIN LEFT' },
   powerBatteryUnknown: { vi: 'CHẠY PIN', en: 'ON BATTERY' },
   disconnected: { vi: 'MẤT KẾT NỐI — KHÔNG GHI', en: 'DISCONNECTED — NOT RECORDING' },
-  disconnectedHelp: { vi: 'Máy điều khiển không trả lời. Màn hình đang tự kết nối lại; nếu quá 1 phút, hãy gọi kỹ thuật viên.', en: 'The room controller does not answer. This screen is reconnecting; after a minute, call the technician.' },
+  disconnectedHelp: {
+    vi: 'Máy điều khiển không trả lời. Màn hình đang tự kết nối lại; nếu quá 1 phút, hãy gọi kỹ thuật viên.',
+    en: 'The room controller does not answer. This screen is reconnecting; after a minute, call the technician.',
+  },
   scheduleBoard: { vi: 'Lịch tiếp công dân', en: 'Reception schedule' },
   today: { vi: 'Hôm nay', en: 'Today' },
   tomorrow: { vi: 'Ngày mai', en: 'Tomorrow' },
@@ -86,8 +101,14 @@ export const messages = {
   nextSession: { vi: 'Buổi tiếp sắp tới', en: 'Next session' },
   liveSession: { vi: 'Buổi tiếp đang diễn ra', en: 'Session in progress' },
   sessionTime: { vi: '{from}–{to}, {date}', en: '{from}–{to}, {date}' },
-  startTooEarly: { vi: 'Buổi tiếp bắt đầu lúc {start} — có thể bắt đầu từ {opens}.', en: 'The session starts at {start} — it can be started from {opens}.' },
-  startTooLate: { vi: 'Đã quá giờ bắt đầu (hạn {closes}). Đề nghị cán bộ phụ trách xếp lại lịch.', en: 'Past the start time (deadline {closes}). Ask the organiser to reschedule.' },
+  startTooEarly: {
+    vi: 'Buổi tiếp bắt đầu lúc {start} — có thể bắt đầu từ {opens}.',
+    en: 'The session starts at {start} — it can be started from {opens}.',
+  },
+  startTooLate: {
+    vi: 'Đã quá giờ bắt đầu (hạn {closes}). Đề nghị cán bộ phụ trách xếp lại lịch.',
+    en: 'Past the start time (deadline {closes}). Ask the organiser to reschedule.',
+  },
   startOpenUntil: { vi: 'Có thể bắt đầu đến {closes}.', en: 'Can be started until {closes}.' },
   readinessVerdict_pass: { vi: 'Thiết bị đạt — sẵn sàng', en: 'Equipment passed — ready' },
   readinessVerdict_warn: { vi: 'Đạt, có điểm cần lưu ý', en: 'Passed, with warnings' },
@@ -97,7 +118,10 @@ export const messages = {
   'runKind_two-hours': { vi: 'tự động, 2 giờ trước buổi tiếp', en: 'automatic, 2 hours before' },
   'runKind_day-before': { vi: 'tự động, 1 ngày trước buổi tiếp', en: 'automatic, 1 day before' },
   'runKind_on-demand': { vi: 'theo yêu cầu', en: 'on demand' },
-  readinessTwoHours: { vi: 'Kiểm thử tự động 2 giờ trước: {verdict} lúc {time}', en: 'Automatic 2-hour test: {verdict} at {time}' },
+  readinessTwoHours: {
+    vi: 'Kiểm thử tự động 2 giờ trước: {verdict} lúc {time}',
+    en: 'Automatic 2-hour test: {verdict} at {time}',
+  },
   readinessTwoHoursNone: { vi: 'Chưa có kiểm thử tự động 2 giờ trước buổi tiếp.', en: 'No automatic 2-hour test yet.' },
   readinessAllPass: { vi: 'Tất cả {count} mục đều đạt.', en: 'All {count} checks passed.' },
   levels: { vi: 'Mức tiếng micrô', en: 'Microphone level' },
@@ -124,12 +148,30 @@ export const messages = {
   verifiedUnknown: { vi: 'Chưa kiểm tra được — báo kỹ thuật viên', en: 'Could not be checked — tell the technician' },
   summaryLoading: { vi: 'Đang niêm phong và kiểm tra bản ghi…', en: 'Sealing and checking the recording…' },
   close: { vi: 'Đóng', en: 'Close' },
-  errorNetwork: { vi: 'Không liên lạc được với máy điều khiển. Chờ vài giây rồi thử lại; nếu vẫn lỗi, hãy gọi kỹ thuật viên.', en: 'The room controller cannot be reached. Wait a few seconds and try again; if it persists, call the technician.' },
-  errorGeneric: { vi: 'Không thực hiện được. Thử lại; nếu vẫn lỗi, hãy gọi kỹ thuật viên.', en: 'That did not work. Try again; if it persists, call the technician.' },
-  errorCamera: { vi: 'Camera không phản hồi. Hãy gọi kỹ thuật viên.', en: 'The camera does not respond. Call the technician.' },
-  errorPresetNotStored: { vi: 'Vị trí này chưa được lưu. Nhờ kỹ thuật viên lưu vị trí camera.', en: 'This position is not stored yet. Ask the technician to store it.' },
-  errorDisk: { vi: 'Không đủ chỗ lưu bản ghi. Hãy gọi kỹ thuật viên giải phóng dung lượng.', en: 'Not enough space for the recording. Call the technician to free space.' },
-  errorBusy: { vi: 'Chưa thực hiện được lúc này (thiết bị đang bận hoặc buổi tiếp đã đổi trạng thái). Chờ vài giây rồi thử lại.', en: 'Not possible right now (equipment busy or the session changed). Wait a few seconds and try again.' },
+  errorNetwork: {
+    vi: 'Không liên lạc được với máy điều khiển. Chờ vài giây rồi thử lại; nếu vẫn lỗi, hãy gọi kỹ thuật viên.',
+    en: 'The room controller cannot be reached. Wait a few seconds and try again; if it persists, call the technician.',
+  },
+  errorGeneric: {
+    vi: 'Không thực hiện được. Thử lại; nếu vẫn lỗi, hãy gọi kỹ thuật viên.',
+    en: 'That did not work. Try again; if it persists, call the technician.',
+  },
+  errorCamera: {
+    vi: 'Camera không phản hồi. Hãy gọi kỹ thuật viên.',
+    en: 'The camera does not respond. Call the technician.',
+  },
+  errorPresetNotStored: {
+    vi: 'Vị trí này chưa được lưu. Nhờ kỹ thuật viên lưu vị trí camera.',
+    en: 'This position is not stored yet. Ask the technician to store it.',
+  },
+  errorDisk: {
+    vi: 'Không đủ chỗ lưu bản ghi. Hãy gọi kỹ thuật viên giải phóng dung lượng.',
+    en: 'Not enough space for the recording. Call the technician to free space.',
+  },
+  errorBusy: {
+    vi: 'Chưa thực hiện được lúc này (thiết bị đang bận hoặc buổi tiếp đã đổi trạng thái). Chờ vài giây rồi thử lại.',
+    en: 'Not possible right now (equipment busy or the session changed). Wait a few seconds and try again.',
+  },
   minutesSeconds: { vi: '{minutes} phút {seconds} giây', en: '{minutes} min {seconds} s' },
   consoleTitle: { vi: 'Bảng điều khiển kỹ thuật', en: 'Technician console' },
   username: { vi: 'Tên đăng nhập', en: 'User name' },
@@ -183,10 +225,16 @@ export const consoleMessages = {
   tabDevices: { vi: 'Thiết bị', en: 'Devices' },
   // ── devices: network cameras and software updates ──
   ipCameraTitle: { vi: 'Camera mạng (ONVIF)', en: 'Network cameras (ONVIF)' },
-  ipCameraHint: { vi: 'Tìm camera trong mạng của phòng, đăng nhập vào camera rồi chọn luồng hình để ghi. Mật khẩu được lưu trong thiết bị, không hiển thị lại.', en: 'Find the cameras on the room\'s network, log in to one and choose the stream to record. The password is kept on the device and never shown again.' },
+  ipCameraHint: {
+    vi: 'Tìm camera trong mạng của phòng, đăng nhập vào camera rồi chọn luồng hình để ghi. Mật khẩu được lưu trong thiết bị, không hiển thị lại.',
+    en: "Find the cameras on the room's network, log in to one and choose the stream to record. The password is kept on the device and never shown again.",
+  },
   ipCameraSearch: { vi: 'Tìm camera', en: 'Find cameras' },
   ipCameraSearching: { vi: 'Đang tìm…', en: 'Searching…' },
-  ipCameraNone: { vi: 'Không tìm thấy camera nào. Kiểm tra camera đã cắm mạng và cùng mạng với thiết bị.', en: 'No camera answered. Check that it is plugged in and on the same network as the device.' },
+  ipCameraNone: {
+    vi: 'Không tìm thấy camera nào. Kiểm tra camera đã cắm mạng và cùng mạng với thiết bị.',
+    en: 'No camera answered. Check that it is plugged in and on the same network as the device.',
+  },
   ipCameraName: { vi: 'Tên', en: 'Name' },
   ipCameraModel: { vi: 'Kiểu máy', en: 'Model' },
   ipCameraAddress: { vi: 'Địa chỉ', en: 'Address' },
@@ -194,33 +242,57 @@ export const consoleMessages = {
   ipCameraUser: { vi: 'Tên đăng nhập camera', en: 'Camera user name' },
   ipCameraPassword: { vi: 'Mật khẩu camera', en: 'Camera password' },
   ipCameraRead: { vi: 'Đọc thông tin camera', en: 'Read the camera' },
-  ipCameraReadDone: { vi: 'Đã đọc thông tin camera: chọn luồng hình để ghi.', en: 'Camera read: choose the stream to record.' },
+  ipCameraReadDone: {
+    vi: 'Đã đọc thông tin camera: chọn luồng hình để ghi.',
+    en: 'Camera read: choose the stream to record.',
+  },
   ipCameraFirmware: { vi: 'phần mềm', en: 'firmware' },
   ipCameraClock: { vi: 'đồng hồ lệch', en: 'clock off by' },
   ipCameraProfile: { vi: 'Cấu hình hình ảnh', en: 'Profile' },
   ipCameraVideo: { vi: 'Hình ảnh', en: 'Video' },
   ipCameraStream: { vi: 'Địa chỉ luồng', en: 'Stream address' },
   ipCameraUse: { vi: 'Dùng luồng này', en: 'Use this stream' },
-  ipCameraChosen: { vi: 'Đã lưu mật khẩu vào {file}. Cấu hình camera của phòng:', en: 'Password saved in {file}. The room\'s camera configuration:' },
+  ipCameraChosen: {
+    vi: 'Đã lưu mật khẩu vào {file}. Cấu hình camera của phòng:',
+    en: "Password saved in {file}. The room's camera configuration:",
+  },
   ipCameraApply: { vi: 'Áp dụng vào cấu hình', en: 'Apply to the configuration' },
-  ipCameraApplied: { vi: 'Đã lưu cấu hình camera; khởi động lại phần mềm để dùng.', en: 'Camera configuration saved; restart the software to use it.' },
-  ipCameraAskAdmin: { vi: 'Quản trị viên áp dụng cấu hình này trong mục Cấu hình.', en: 'An administrator applies this in Configuration.' },
+  ipCameraApplied: {
+    vi: 'Đã lưu cấu hình camera; khởi động lại phần mềm để dùng.',
+    en: 'Camera configuration saved; restart the software to use it.',
+  },
+  ipCameraAskAdmin: {
+    vi: 'Quản trị viên áp dụng cấu hình này trong mục Cấu hình.',
+    en: 'An administrator applies this in Configuration.',
+  },
   updateTitle: { vi: 'Cập nhật phần mềm', en: 'Software update' },
   updateVersion: { vi: 'Phiên bản đang chạy: {version}', en: 'Running version: {version}' },
   updateNone: { vi: 'Chưa có lần cập nhật nào.', en: 'No update yet.' },
   updateUrl: { vi: 'Địa chỉ bản phát hành (có chữ ký)', en: 'Address of the (signed) release' },
   updateStart: { vi: 'Cập nhật', en: 'Update' },
-  updateRequested: { vi: 'Đã bắt đầu cập nhật; tiến trình hiện bên dưới.', en: 'Update started; its progress shows below.' },
-  updateHint: { vi: 'Không cập nhật khi đang có buổi tiếp hoặc sắp đến giờ tiếp. Nếu bản mới không chạy ổn, thiết bị tự quay lại bản cũ cùng dữ liệu.', en: 'No update during a session or shortly before one. If the new release is not healthy, the device goes back to the previous one and its data.' },
+  updateRequested: {
+    vi: 'Đã bắt đầu cập nhật; tiến trình hiện bên dưới.',
+    en: 'Update started; its progress shows below.',
+  },
+  updateHint: {
+    vi: 'Không cập nhật khi đang có buổi tiếp hoặc sắp đến giờ tiếp. Nếu bản mới không chạy ổn, thiết bị tự quay lại bản cũ cùng dữ liệu.',
+    en: 'No update during a session or shortly before one. If the new release is not healthy, the device goes back to the previous one and its data.',
+  },
   tabAuditLog: { vi: 'Nhật ký truy cập', en: 'Audit log' },
   mainNav: { vi: 'Các mục của bảng điều khiển', en: 'Console sections' },
   loginTitle: { vi: 'Đăng nhập bảng điều khiển', en: 'Log in to the console' },
-  loginHint: { vi: 'Dành cho cán bộ kỹ thuật và cán bộ chuẩn bị buổi tiếp.', en: 'For technicians and the officers who prepare sessions.' },
+  loginHint: {
+    vi: 'Dành cho cán bộ kỹ thuật và cán bộ chuẩn bị buổi tiếp.',
+    en: 'For technicians and the officers who prepare sessions.',
+  },
   signedInAs: { vi: 'Đăng nhập: {user} · {role}', en: 'Signed in: {user} · {role}' },
   loading: { vi: 'Đang tải…', en: 'Loading…' },
   refresh: { vi: 'Làm mới', en: 'Refresh' },
   updatedAt: { vi: 'Cập nhật lúc {time}', en: 'Updated at {time}' },
-  staleData: { vi: 'Mất kết nối với máy điều khiển — số liệu dưới đây có thể đã cũ.', en: 'Lost contact with the room controller — the figures below may be out of date.' },
+  staleData: {
+    vi: 'Mất kết nối với máy điều khiển — số liệu dưới đây có thể đã cũ.',
+    en: 'Lost contact with the room controller — the figures below may be out of date.',
+  },
   none: { vi: 'Không có', en: 'None' },
   unknown: { vi: 'Không rõ', en: 'Unknown' },
   cancel: { vi: 'Huỷ', en: 'Cancel' },
@@ -259,13 +331,19 @@ export const consoleMessages = {
   fleet_disconnected: { vi: 'Mất kết nối — đang thử lại', en: 'Disconnected — retrying' },
   stream: { vi: 'Truyền hình ảnh tới điểm cầu chủ trì', en: 'Stream to the chairing site' },
   upsTitle: { vi: 'Bộ lưu điện', en: 'UPS' },
-  upsMains: { vi: 'Điện lưới · pin {charge}% · đủ chạy {runtime}', en: 'Mains · battery {charge}% · runtime {runtime}' },
+  upsMains: {
+    vi: 'Điện lưới · pin {charge}% · đủ chạy {runtime}',
+    en: 'Mains · battery {charge}% · runtime {runtime}',
+  },
   upsBattery: { vi: 'ĐANG CHẠY PIN · pin {charge}% · còn {runtime}', en: 'ON BATTERY · {charge}% · {runtime} left' },
   upsNone: { vi: 'Chưa đọc được bộ lưu điện', en: 'No UPS reading' },
   nextSessionTitle: { vi: 'Buổi tiếp sắp tới', en: 'Next session' },
   lastReadiness: { vi: 'Kiểm thử gần nhất', en: 'Latest readiness test' },
   livePicture: { vi: 'Hình đang ghi', en: 'Live picture' },
-  noPicture: { vi: 'Chưa ghi hình: hình và mức tiếng hiện khi buổi tiếp đang ghi.', en: 'Not recording: the picture and levels show while a session records.' },
+  noPicture: {
+    vi: 'Chưa ghi hình: hình và mức tiếng hiện khi buổi tiếp đang ghi.',
+    en: 'Not recording: the picture and levels show while a session records.',
+  },
   recordingNow: { vi: 'ĐANG GHI', en: 'RECORDING' },
   recordingStoppedNow: { vi: 'GHI HÌNH ĐÃ DỪNG', en: 'RECORDING STOPPED' },
   deviceKind_camera: { vi: 'Camera', en: 'Camera' },
@@ -326,7 +404,10 @@ export const consoleMessages = {
   attendance_absent: { vi: 'Vắng mặt', en: 'Absent' },
   masked: { vi: 'Đã che thông tin', en: 'Masked' },
   reveal: { vi: 'Xem danh tính', en: 'Reveal the identity' },
-  revealNote: { vi: 'Việc xem danh tính được ghi vào nhật ký truy cập.', en: 'Revealing an identity is written to the audit log.' },
+  revealNote: {
+    vi: 'Việc xem danh tính được ghi vào nhật ký truy cập.',
+    en: 'Revealing an identity is written to the audit log.',
+  },
   hide: { vi: 'Ẩn', en: 'Hide' },
   // ── report (biên bản) ──
   reportTitle: { vi: 'BIÊN BẢN GHI HÌNH BUỔI TIẾP CÔNG DÂN', en: 'RECORD OF THE RECEPTION SESSION' },
@@ -358,9 +439,15 @@ export const consoleMessages = {
   exportedMark: { vi: 'Đã sao ra ổ ngoài', en: 'Exported' },
   play: { vi: 'Xem lại', en: 'Play' },
   closePlayer: { vi: 'Đóng trình phát', en: 'Close the player' },
-  verifyResult_ok: { vi: 'NGUYÊN VẸN — khớp chữ ký số ({segments} đoạn)', en: 'INTACT — matches its signature ({segments} segments)' },
+  verifyResult_ok: {
+    vi: 'NGUYÊN VẸN — khớp chữ ký số ({segments} đoạn)',
+    en: 'INTACT — matches its signature ({segments} segments)',
+  },
   verifyResult_bad: { vi: 'KHÔNG NGUYÊN VẸN — {count} vấn đề', en: 'NOT INTACT — {count} problems' },
-  verifyInProgress: { vi: 'Đang ghi — chưa niêm phong, chưa kiểm tra được toàn vẹn. Hãy kiểm tra sau khi kết thúc buổi tiếp.', en: 'Still recording — not sealed yet, so it cannot be checked. Check it after the session ends.' },
+  verifyInProgress: {
+    vi: 'Đang ghi — chưa niêm phong, chưa kiểm tra được toàn vẹn. Hãy kiểm tra sau khi kết thúc buổi tiếp.',
+    en: 'Still recording — not sealed yet, so it cannot be checked. Check it after the session ends.',
+  },
   finding_missing: { vi: 'thiếu tệp', en: 'file missing' },
   finding_extra: { vi: 'có tệp lạ', en: 'unexpected file' },
   'finding_size-mismatch': { vi: 'sai kích thước', en: 'wrong size' },
@@ -375,15 +462,30 @@ export const consoleMessages = {
   'finding_audit-tampered': { vi: 'nhật ký truy cập bị sửa', en: 'audit log altered' },
   exportTitle: { vi: 'Sao bản ghi ra ổ ngoài', en: 'Export to a drive' },
   drive: { vi: 'Ổ đích', en: 'Drive' },
-  noDrives: { vi: 'Chưa thấy ổ USB nào. Cắm ổ USB vào máy điều khiển rồi bấm “Làm mới”.', en: 'No USB drive found. Plug one into the room controller, then press “Refresh”.' },
+  noDrives: {
+    vi: 'Chưa thấy ổ USB nào. Cắm ổ USB vào máy điều khiển rồi bấm “Làm mới”.',
+    en: 'No USB drive found. Plug one into the room controller, then press “Refresh”.',
+  },
   driveFree: { vi: '{label} ({mount}) — còn trống {free}', en: '{label} ({mount}) — {free} free' },
-  passphrase: { vi: 'Mật khẩu bảo vệ bản sao (ít nhất 12 ký tự)', en: 'Passphrase for the copy (12 characters or more)' },
-  confidentialExportNote: { vi: 'Bản ghi mật chỉ được sao dưới dạng mã hoá, cho các cơ quan nhận đã cấu hình; người được xem danh tính có thể đặt mật khẩu riêng.', en: 'A confidential recording leaves only encrypted, for the configured recipients; a role cleared for identities may set a passphrase instead.' },
+  passphrase: {
+    vi: 'Mật khẩu bảo vệ bản sao (ít nhất 12 ký tự)',
+    en: 'Passphrase for the copy (12 characters or more)',
+  },
+  confidentialExportNote: {
+    vi: 'Bản ghi mật chỉ được sao dưới dạng mã hoá, cho các cơ quan nhận đã cấu hình; người được xem danh tính có thể đặt mật khẩu riêng.',
+    en: 'A confidential recording leaves only encrypted, for the configured recipients; a role cleared for identities may set a passphrase instead.',
+  },
   encryptCopy: { vi: 'Mã hoá bản sao', en: 'Encrypt the copy' },
   startExport: { vi: 'Sao ra ổ này', en: 'Export to this drive' },
   exportProgress: { vi: 'Đang sao… {done} / {total}', en: 'Copying… {done} / {total}' },
-  exportDone: { vi: 'Đã sao và kiểm tra lại bản sao: {bytes}, nguyên vẹn.', en: 'Copied and checked again: {bytes}, intact.' },
-  exportAlready: { vi: 'Bản sao này đã có trên ổ và đã được kiểm tra.', en: 'This copy was already on the drive and checked.' },
+  exportDone: {
+    vi: 'Đã sao và kiểm tra lại bản sao: {bytes}, nguyên vẹn.',
+    en: 'Copied and checked again: {bytes}, intact.',
+  },
+  exportAlready: {
+    vi: 'Bản sao này đã có trên ổ và đã được kiểm tra.',
+    en: 'This copy was already on the drive and checked.',
+  },
   // ── audit ──
   auditTitle: { vi: 'Nhật ký truy cập', en: 'Audit log' },
   seq: { vi: 'Số', en: 'No.' },
@@ -397,8 +499,14 @@ export const consoleMessages = {
   dateFrom: { vi: 'Từ ngày', en: 'From' },
   dateTo: { vi: 'Đến ngày', en: 'To' },
   checkChain: { vi: 'Kiểm tra chuỗi nhật ký', en: 'Check the chain' },
-  chainOk: { vi: 'Chuỗi nhật ký nguyên vẹn: {entries} mục, không mục nào bị sửa hay xoá.', en: 'The chain holds: {entries} entries, none altered or removed.' },
-  chainBroken: { vi: 'CHUỖI NHẬT KÝ BỊ ĐỨT ở mục số {seq}: nhật ký đã bị sửa hoặc xoá.', en: 'THE CHAIN IS BROKEN at entry {seq}: the log was altered or cut.' },
+  chainOk: {
+    vi: 'Chuỗi nhật ký nguyên vẹn: {entries} mục, không mục nào bị sửa hay xoá.',
+    en: 'The chain holds: {entries} entries, none altered or removed.',
+  },
+  chainBroken: {
+    vi: 'CHUỖI NHẬT KÝ BỊ ĐỨT ở mục số {seq}: nhật ký đã bị sửa hoặc xoá.',
+    en: 'THE CHAIN IS BROKEN at entry {seq}: the log was altered or cut.',
+  },
   entriesShown: { vi: 'Hiển thị {shown} / {total} mục', en: 'Showing {shown} of {total} entries' },
   noEntries: { vi: 'Không có mục nào khớp bộ lọc.', en: 'No entry matches the filter.' },
   otherAction: { vi: 'Khác ({code})', en: 'Other ({code})' },
@@ -435,8 +543,14 @@ export const consoleMessages = {
   addUser: { vi: 'Thêm người dùng', en: 'Add a user' },
   newPassword: { vi: 'Mật khẩu ban đầu', en: 'Initial password' },
   userSaved: { vi: 'Đã lưu tài khoản.', en: 'Account saved.' },
-  requestSent: { vi: 'Đã gửi đề nghị: cần một người khác có quyền xem danh tính phê duyệt.', en: 'Request sent: another holder of the identity right must approve it.' },
-  pendingRequests: { vi: 'Đề nghị cấp quyền xem danh tính đang chờ phê duyệt', en: 'Identity-right requests awaiting approval' },
+  requestSent: {
+    vi: 'Đã gửi đề nghị: cần một người khác có quyền xem danh tính phê duyệt.',
+    en: 'Request sent: another holder of the identity right must approve it.',
+  },
+  pendingRequests: {
+    vi: 'Đề nghị cấp quyền xem danh tính đang chờ phê duyệt',
+    en: 'Identity-right requests awaiting approval',
+  },
   noRequests: { vi: 'Không có đề nghị nào đang chờ.', en: 'No request is waiting.' },
   requestKind_create: { vi: 'Tạo tài khoản', en: 'New account' },
   requestKind_password: { vi: 'Đặt lại mật khẩu', en: 'Password reset' },
@@ -448,22 +562,43 @@ export const consoleMessages = {
   role_admin: { vi: 'Quản trị', en: 'Administrator' },
   role_technician: { vi: 'Cán bộ kỹ thuật', en: 'Technician' },
   role_officer: { vi: 'Cán bộ tiếp công dân', en: 'Reception officer' },
-  'role_officer-confidential': { vi: 'Cán bộ tiếp công dân (được xem thông tin bảo mật)', en: 'Reception officer (confidential cases)' },
+  'role_officer-confidential': {
+    vi: 'Cán bộ tiếp công dân (được xem thông tin bảo mật)',
+    en: 'Reception officer (confidential cases)',
+  },
   role_leader: { vi: 'Lãnh đạo chủ trì', en: 'Chairing leader' },
   role_viewer: { vi: 'Chỉ xem', en: 'Viewer' },
   // ── configuration ──
   configTitle: { vi: 'Cấu hình thiết bị', en: 'Device configuration' },
-  configNote: { vi: 'Thiết bị đọc cấu hình khi khởi động: mọi thay đổi có hiệu lực sau khi khởi động lại dịch vụ.', en: 'The device reads its configuration at start: every change takes effect after a restart.' },
-  configReadOnly: { vi: 'Chỉ xem: vai trò của bạn không được sửa cấu hình, hoặc thiết bị đang chạy cấu hình mặc định.', en: 'Read only: your role may not edit it, or the device runs on the built-in defaults.' },
+  configNote: {
+    vi: 'Thiết bị đọc cấu hình khi khởi động: mọi thay đổi có hiệu lực sau khi khởi động lại dịch vụ.',
+    en: 'The device reads its configuration at start: every change takes effect after a restart.',
+  },
+  configReadOnly: {
+    vi: 'Chỉ xem: vai trò của bạn không được sửa cấu hình, hoặc thiết bị đang chạy cấu hình mặc định.',
+    en: 'Read only: your role may not edit it, or the device runs on the built-in defaults.',
+  },
   setting: { vi: 'Mục cấu hình', en: 'Setting' },
   value: { vi: 'Giá trị', en: 'Value' },
   restartPending: { vi: 'Đã lưu — cần khởi động lại', en: 'Saved — restart needed' },
-  configSaved: { vi: 'Đã lưu cấu hình. Khởi động lại dịch vụ để áp dụng.', en: 'Configuration saved. Restart the service to apply it.' },
+  configSaved: {
+    vi: 'Đã lưu cấu hình. Khởi động lại dịch vụ để áp dụng.',
+    en: 'Configuration saved. Restart the service to apply it.',
+  },
   configFilter: { vi: 'Tìm mục cấu hình', en: 'Find a setting' },
-  issue_too_small: { vi: '{path}: giá trị quá nhỏ (tối thiểu {minimum})', en: '{path}: too small (at least {minimum})' },
+  issue_too_small: {
+    vi: '{path}: giá trị quá nhỏ (tối thiểu {minimum})',
+    en: '{path}: too small (at least {minimum})',
+  },
   issue_too_big: { vi: '{path}: giá trị quá lớn (tối đa {maximum})', en: '{path}: too large (at most {maximum})' },
-  issue_invalid_type: { vi: '{path}: sai kiểu dữ liệu (cần {expected})', en: '{path}: wrong type (expected {expected})' },
-  issue_invalid_value: { vi: '{path}: giá trị không được phép (chọn một trong: {values})', en: '{path}: not an allowed value (one of: {values})' },
+  issue_invalid_type: {
+    vi: '{path}: sai kiểu dữ liệu (cần {expected})',
+    en: '{path}: wrong type (expected {expected})',
+  },
+  issue_invalid_value: {
+    vi: '{path}: giá trị không được phép (chọn một trong: {values})',
+    en: '{path}: not an allowed value (one of: {values})',
+  },
   issue_unrecognized_keys: { vi: '{path}: có mục không được hỗ trợ', en: '{path}: unsupported field' },
   issue_other: { vi: '{path}: giá trị không hợp lệ', en: '{path}: invalid value' },
   expected_number: { vi: 'một số', en: 'a number' },
@@ -482,7 +617,10 @@ export const consoleMessages = {
   level_40: { vi: 'cảnh báo', en: 'warning' },
   level_50: { vi: 'lỗi', en: 'error' },
   level_60: { vi: 'nghiêm trọng', en: 'fatal' },
-  clearedRoleNote: { vi: 'Vai trò này được xem danh tính người tố cáo: cần một người khác có quyền đó phê duyệt, và người phê duyệt đặt mật khẩu.', en: 'This role reads denouncers’ identities: another holder of that right must approve, and sets the password.' },
+  clearedRoleNote: {
+    vi: 'Vai trò này được xem danh tính người tố cáo: cần một người khác có quyền đó phê duyệt, và người phê duyệt đặt mật khẩu.',
+    en: 'This role reads denouncers’ identities: another holder of that right must approve, and sets the password.',
+  },
   noUpcoming: { vi: 'Chưa có buổi tiếp nào sắp tới.', en: 'No upcoming session.' },
   scheduledTime: { vi: 'Theo lịch', en: 'Scheduled' },
   actualStart: { vi: 'Bắt đầu thực tế', en: 'Actually started' },
@@ -491,48 +629,141 @@ export const consoleMessages = {
   mottoNation: { vi: 'CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM', en: 'SOCIALIST REPUBLIC OF VIET NAM' },
   mottoWords: { vi: 'Độc lập – Tự do – Hạnh phúc', en: 'Independence – Freedom – Happiness' },
   signHint: { vi: '(ký, ghi rõ họ tên)', en: '(signature and full name)' },
-  invalidDateTime: { vi: 'Ngày viết dạng dd/mm/yyyy (ví dụ 02/01/2030), giờ dạng HH:MM 24 giờ (ví dụ 14:30).', en: 'Write the date as dd/mm/yyyy (e.g. 02/01/2030) and times as 24-hour HH:MM (e.g. 14:30).' },
+  invalidDateTime: {
+    vi: 'Ngày viết dạng dd/mm/yyyy (ví dụ 02/01/2030), giờ dạng HH:MM 24 giờ (ví dụ 14:30).',
+    en: 'Write the date as dd/mm/yyyy (e.g. 02/01/2030) and times as 24-hour HH:MM (e.g. 14:30).',
+  },
   endBeforeStart: { vi: 'Giờ kết thúc phải sau giờ bắt đầu.', en: 'The end must be after the start.' },
   // ── errors from the API, by code ──
-  err_network: { vi: 'Không liên lạc được với máy điều khiển. Kiểm tra mạng rồi thử lại.', en: 'The room controller cannot be reached. Check the network and try again.' },
+  err_network: {
+    vi: 'Không liên lạc được với máy điều khiển. Kiểm tra mạng rồi thử lại.',
+    en: 'The room controller cannot be reached. Check the network and try again.',
+  },
   err_login_required: { vi: 'Phiên đăng nhập đã hết. Hãy đăng nhập lại.', en: 'Your login has ended. Log in again.' },
   err_forbidden: { vi: 'Vai trò của bạn không được làm việc này.', en: 'Your role may not do this.' },
   err_bad_credentials: { vi: 'Sai tên đăng nhập hoặc mật khẩu.', en: 'Wrong user name or password.' },
-  err_too_many_attempts: { vi: 'Đăng nhập sai nhiều lần: tài khoản tạm khoá, thử lại sau ít phút.', en: 'Too many failed logins: try again in a few minutes.' },
-  err_not_found: { vi: 'Không tìm thấy (có thể đã bị xoá hoặc thay đổi).', en: 'Not found (it may have been removed or changed).' },
-  err_conflict: { vi: 'Không thực hiện được ở trạng thái hiện tại (ví dụ buổi tiếp đã bắt đầu hoặc đã kết thúc).', en: 'Not possible in the current state (e.g. the session already started or ended).' },
+  err_too_many_attempts: {
+    vi: 'Đăng nhập sai nhiều lần: tài khoản tạm khoá, thử lại sau ít phút.',
+    en: 'Too many failed logins: try again in a few minutes.',
+  },
+  err_not_found: {
+    vi: 'Không tìm thấy (có thể đã bị xoá hoặc thay đổi).',
+    en: 'Not found (it may have been removed or changed).',
+  },
+  err_conflict: {
+    vi: 'Không thực hiện được ở trạng thái hiện tại (ví dụ buổi tiếp đã bắt đầu hoặc đã kết thúc).',
+    en: 'Not possible in the current state (e.g. the session already started or ended).',
+  },
   err_invalid: { vi: 'Dữ liệu không hợp lệ. Kiểm tra lại các ô đã nhập.', en: 'Invalid data. Check the fields.' },
   err_invalid_body: { vi: 'Dữ liệu nhập chưa đúng: {fields}.', en: 'Some fields are not right: {fields}.' },
-  err_unavailable: { vi: 'Chức năng tạm thời không sẵn sàng. Thử lại sau.', en: 'Temporarily unavailable. Try again later.' },
-  err_confidential: { vi: 'Bản ghi mật: chỉ người được xem danh tính mới được xem lại; sao ra ngoài chỉ dưới dạng mã hoá.', en: 'Confidential recording: only a role cleared for identities may play it; it leaves only encrypted.' },
-  err_no_segments: { vi: 'Bản ghi chưa có đoạn nào được niêm phong để xem lại.', en: 'No segment of this recording is sealed yet.' },
-  err_playback_busy: { vi: 'Đang có nhiều người xem lại cùng lúc. Thử lại sau ít phút.', en: 'Too many playbacks at once. Try again in a few minutes.' },
-  err_playback_failed: { vi: 'Không chuẩn bị được bản ghi để xem lại. Báo cán bộ kỹ thuật.', en: 'The recording could not be prepared for playback. Tell the technician.' },
-  err_export_refused_bad_target: { vi: 'Ổ đích không được chấp nhận: chỉ sao ra ổ USB tháo rời, không sao vào ổ hệ thống.', en: 'Refused: only a removable USB drive, never the system disk.' },
-  err_export_refused_passphrase_forbidden: { vi: 'Vai trò của bạn không được tự đặt mật khẩu cho bản sao mật.', en: 'Your role may not choose the passphrase of a confidential copy.' },
-  err_export_refused_passphrase_too_short: { vi: 'Mật khẩu bản sao quá ngắn (ít nhất 12 ký tự).', en: 'The passphrase is too short (12 characters or more).' },
-  err_export_refused_no_recipients: { vi: 'Chưa cấu hình cơ quan nhận bản sao mã hoá. Nhờ quản trị cấu hình, hoặc người được xem danh tính đặt mật khẩu.', en: 'No recipients are configured for encrypted copies. Ask the administrator, or let a cleared role set a passphrase.' },
-  err_export_refused_not_finished: { vi: 'Bản ghi đang ghi: kết thúc buổi tiếp rồi mới sao ra được.', en: 'Still recording: end the session first.' },
-  err_export_refused_empty: { vi: 'Bản ghi không có đoạn nào được ghi (0 byte): không có gì để sao, và không được coi là đã kiểm tra.', en: 'The recording holds no recorded segment (0 bytes): nothing to export, and it is never marked verified.' },
+  err_unavailable: {
+    vi: 'Chức năng tạm thời không sẵn sàng. Thử lại sau.',
+    en: 'Temporarily unavailable. Try again later.',
+  },
+  err_confidential: {
+    vi: 'Bản ghi mật: chỉ người được xem danh tính mới được xem lại; sao ra ngoài chỉ dưới dạng mã hoá.',
+    en: 'Confidential recording: only a role cleared for identities may play it; it leaves only encrypted.',
+  },
+  err_no_segments: {
+    vi: 'Bản ghi chưa có đoạn nào được niêm phong để xem lại.',
+    en: 'No segment of this recording is sealed yet.',
+  },
+  err_playback_busy: {
+    vi: 'Đang có nhiều người xem lại cùng lúc. Thử lại sau ít phút.',
+    en: 'Too many playbacks at once. Try again in a few minutes.',
+  },
+  err_playback_failed: {
+    vi: 'Không chuẩn bị được bản ghi để xem lại. Báo cán bộ kỹ thuật.',
+    en: 'The recording could not be prepared for playback. Tell the technician.',
+  },
+  err_export_refused_bad_target: {
+    vi: 'Ổ đích không được chấp nhận: chỉ sao ra ổ USB tháo rời, không sao vào ổ hệ thống.',
+    en: 'Refused: only a removable USB drive, never the system disk.',
+  },
+  err_export_refused_passphrase_forbidden: {
+    vi: 'Vai trò của bạn không được tự đặt mật khẩu cho bản sao mật.',
+    en: 'Your role may not choose the passphrase of a confidential copy.',
+  },
+  err_export_refused_passphrase_too_short: {
+    vi: 'Mật khẩu bản sao quá ngắn (ít nhất 12 ký tự).',
+    en: 'The passphrase is too short (12 characters or more).',
+  },
+  err_export_refused_no_recipients: {
+    vi: 'Chưa cấu hình cơ quan nhận bản sao mã hoá. Nhờ quản trị cấu hình, hoặc người được xem danh tính đặt mật khẩu.',
+    en: 'No recipients are configured for encrypted copies. Ask the administrator, or let a cleared role set a passphrase.',
+  },
+  err_export_refused_not_finished: {
+    vi: 'Bản ghi đang ghi: kết thúc buổi tiếp rồi mới sao ra được.',
+    en: 'Still recording: end the session first.',
+  },
+  err_export_refused_empty: {
+    vi: 'Bản ghi không có đoạn nào được ghi (0 byte): không có gì để sao, và không được coi là đã kiểm tra.',
+    en: 'The recording holds no recorded segment (0 bytes): nothing to export, and it is never marked verified.',
+  },
   verifyEmpty: { vi: 'RỖNG — bản ghi không có đoạn nào được ghi', en: 'EMPTY — the recording holds no segment' },
   err_export_refused_no_export: { vi: 'Bản ghi chưa có bản sao đã kiểm tra.', en: 'No verified copy exists.' },
-  err_export_not_verified: { vi: 'Bản sao trên ổ không khớp bản gốc sau khi kiểm tra lại: KHÔNG dùng bản sao này. Thử ổ khác.', en: 'The copy does not match the original when checked again: do NOT use it. Try another drive.' },
-  err_export_source_changed: { vi: 'Bản gốc không nguyên vẹn: không sao ra. Kiểm tra toàn vẹn và báo cán bộ kỹ thuật.', en: 'The original is not intact: nothing was copied. Verify it and tell the technician.' },
-  err_export_exists: { vi: 'Trên ổ đã có một bản sao khác cùng tên. Chọn thư mục khác hoặc ổ khác.', en: 'Another copy with this name is on the drive. Pick another folder or drive.' },
-  err_export_stopped: { vi: 'Sao chép quá lâu nên đã dừng; phần dở dang đã xoá. Thử lại với ổ nhanh hơn.', en: 'The copy took too long and was stopped; the partial copy was removed. Try a faster drive.' },
+  err_export_not_verified: {
+    vi: 'Bản sao trên ổ không khớp bản gốc sau khi kiểm tra lại: KHÔNG dùng bản sao này. Thử ổ khác.',
+    en: 'The copy does not match the original when checked again: do NOT use it. Try another drive.',
+  },
+  err_export_source_changed: {
+    vi: 'Bản gốc không nguyên vẹn: không sao ra. Kiểm tra toàn vẹn và báo cán bộ kỹ thuật.',
+    en: 'The original is not intact: nothing was copied. Verify it and tell the technician.',
+  },
+  err_export_exists: {
+    vi: 'Trên ổ đã có một bản sao khác cùng tên. Chọn thư mục khác hoặc ổ khác.',
+    en: 'Another copy with this name is on the drive. Pick another folder or drive.',
+  },
+  err_export_stopped: {
+    vi: 'Sao chép quá lâu nên đã dừng; phần dở dang đã xoá. Thử lại với ổ nhanh hơn.',
+    en: 'The copy took too long and was stopped; the partial copy was removed. Try a faster drive.',
+  },
   err_invalid_config: { vi: 'Cấu hình không hợp lệ, chưa lưu:', en: 'Invalid configuration, not saved:' },
-  err_config_read_only: { vi: 'Thiết bị đang chạy cấu hình mặc định: không có tệp cấu hình để sửa.', en: 'The device runs on its built-in defaults: there is no file to edit.' },
-  err_invalid_user: { vi: 'Tài khoản không hợp lệ (tên trùng, mật khẩu quá ngắn hoặc quá đơn giản).', en: 'Invalid account (name taken, or the password is too short or too simple).' },
-  err_separation_of_duties: { vi: 'Không được tự phê duyệt: cần một người khác có quyền xem danh tính.', en: 'You may not approve your own request: another holder of the right must.' },
+  err_config_read_only: {
+    vi: 'Thiết bị đang chạy cấu hình mặc định: không có tệp cấu hình để sửa.',
+    en: 'The device runs on its built-in defaults: there is no file to edit.',
+  },
+  err_invalid_user: {
+    vi: 'Tài khoản không hợp lệ (tên trùng, mật khẩu quá ngắn hoặc quá đơn giản).',
+    en: 'Invalid account (name taken, or the password is too short or too simple).',
+  },
+  err_separation_of_duties: {
+    vi: 'Không được tự phê duyệt: cần một người khác có quyền xem danh tính.',
+    en: 'You may not approve your own request: another holder of the right must.',
+  },
   err_body_too_large: { vi: 'Dữ liệu gửi lên quá lớn.', en: 'What was sent is too large.' },
-  err_internal: { vi: 'Máy điều khiển gặp lỗi khi xử lý. Thử lại; nếu vẫn lỗi, xem nhật ký hệ thống.', en: 'The room controller failed. Try again; if it persists, read the system log.' },
-  err_onvif_not_authorized: { vi: 'Camera từ chối đăng nhập: sai tên đăng nhập hoặc mật khẩu camera.', en: 'The camera refused the login: wrong camera user name or password.' },
-  err_onvif_unusable_credentials: { vi: 'Tên đăng nhập hoặc mật khẩu camera có ký tự camera không nhận (dùng chữ không dấu, số và ký hiệu thông thường).', en: 'The camera login has characters cameras do not take (use unaccented letters, digits and common symbols).' },
-  err_onvif_no_such_profile: { vi: 'Camera không còn cấu hình hình ảnh này; đọc lại thông tin camera.', en: 'The camera no longer has this profile; read the camera again.' },
-  err_onvif_unreachable: { vi: 'Không kết nối được tới camera: kiểm tra dây mạng và địa chỉ.', en: 'Cannot reach the camera: check its cable and address.' },
-  err_onvif_timeout: { vi: 'Camera không trả lời kịp: kiểm tra camera đã bật và cùng mạng.', en: 'The camera did not answer in time: check that it is on and on the same network.' },
-  err_onvif_camera_fault: { vi: 'Camera báo lỗi khi được hỏi; thử lại hoặc khởi động lại camera.', en: 'The camera reported a fault; try again or restart the camera.' },
-  err_generic: { vi: 'Không thực hiện được. Thử lại; nếu vẫn lỗi, xem nhật ký hệ thống.', en: 'That did not work. Try again; if it persists, read the system log.' },
+  err_internal: {
+    vi: 'Máy điều khiển gặp lỗi khi xử lý. Thử lại; nếu vẫn lỗi, xem nhật ký hệ thống.',
+    en: 'The room controller failed. Try again; if it persists, read the system log.',
+  },
+  err_onvif_not_authorized: {
+    vi: 'Camera từ chối đăng nhập: sai tên đăng nhập hoặc mật khẩu camera.',
+    en: 'The camera refused the login: wrong camera user name or password.',
+  },
+  err_onvif_unusable_credentials: {
+    vi: 'Tên đăng nhập hoặc mật khẩu camera có ký tự camera không nhận (dùng chữ không dấu, số và ký hiệu thông thường).',
+    en: 'The camera login has characters cameras do not take (use unaccented letters, digits and common symbols).',
+  },
+  err_onvif_no_such_profile: {
+    vi: 'Camera không còn cấu hình hình ảnh này; đọc lại thông tin camera.',
+    en: 'The camera no longer has this profile; read the camera again.',
+  },
+  err_onvif_unreachable: {
+    vi: 'Không kết nối được tới camera: kiểm tra dây mạng và địa chỉ.',
+    en: 'Cannot reach the camera: check its cable and address.',
+  },
+  err_onvif_timeout: {
+    vi: 'Camera không trả lời kịp: kiểm tra camera đã bật và cùng mạng.',
+    en: 'The camera did not answer in time: check that it is on and on the same network.',
+  },
+  err_onvif_camera_fault: {
+    vi: 'Camera báo lỗi khi được hỏi; thử lại hoặc khởi động lại camera.',
+    en: 'The camera reported a fault; try again or restart the camera.',
+  },
+  err_generic: {
+    vi: 'Không thực hiện được. Thử lại; nếu vẫn lỗi, xem nhật ký hệ thống.',
+    en: 'That did not work. Try again; if it persists, read the system log.',
+  },
   err_start_too_early: { vi: 'Chưa tới giờ được bắt đầu buổi tiếp.', en: 'Too early to start the session.' },
   err_start_too_late: { vi: 'Đã quá giờ bắt đầu buổi tiếp.', en: 'Too late to start the session.' },
 } as const satisfies Record<string, Record<Language, string>>;
@@ -548,12 +779,26 @@ export function t(key: MessageKey, language: Language): string {
 /** Date and time as a Vietnamese office writes them: 14:05:09 · Thứ Hai, 23/11/2026. */
 export function formatClock(date: Date, language: Language, timeZone = 'Asia/Ho_Chi_Minh'): string {
   const locale = language === 'vi' ? 'vi-VN' : 'en-GB';
-  const time = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false, timeZone }).format(date);
-  const day = new Intl.DateTimeFormat(locale, { weekday: 'long', day: '2-digit', month: '2-digit', year: 'numeric', timeZone }).format(date);
+  const time = new Intl.DateTimeFormat(locale, {
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hour12: false,
+    timeZone,
+  }).format(date);
+  const day = new Intl.DateTimeFormat(locale, {
+    weekday: 'long',
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+    timeZone,
+  }).format(date);
   return `${time} · ${day}`;
 }
 
 /** A message with its {placeholders} filled in. */
 export function tf(key: MessageKey, language: Language, values: Record<string, string | number>): string {
-  return t(key, language).replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
+  return t(key, language).replace(/\{(\w+)\}/g, (whole, name: string) =>
+    name in values ? String(values[name]) : whole,
+  );
 }

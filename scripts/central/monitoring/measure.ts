@@ -19,11 +19,14 @@ import { websocketUrl } from '../../../config/server-url.js';
  *
  *   node dist/scripts/central/monitoring/measure.js [--events 2000] [--rooms 2000]
  */
-const { values } = parseArgs({ options: { events: { type: 'string', default: '2000' }, rooms: { type: 'string', default: '2000' } } });
+const { values } = parseArgs({
+  options: { events: { type: 'string', default: '2000' }, rooms: { type: 'string', default: '2000' } },
+});
 const eventCount = Math.min(Number(values.events), 50_000);
 const roomCount = Math.max(10, Math.min(Number(values.rooms), 20_000));
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const summary = (ms: number[]) => {
   const s = [...ms].sort((a, b) => a - b);
   return `p50 ${percentile(s, 50).toFixed(1)} ms, p99 ${percentile(s, 99).toFixed(1)} ms (n=${s.length})`;
@@ -40,25 +43,55 @@ async function main(): Promise<void> {
       rooms,
       websocket: { host: '127.0.0.1', port: -1 },
       client: { host: '127.0.0.1', port: -1 },
-      placement: Object.fromEntries(rooms.map((id, i) => [id, { province: provinces[i % provinces.length]!, district: `Quận ${(i % 12) + 1}` }])),
+      placement: Object.fromEntries(
+        rooms.map((id, i) => [id, { province: provinces[i % provinces.length]!, district: `Quận ${(i % 12) + 1}` }]),
+      ),
     });
     server = await startNatsServer({ configFile: layout.configFile, readyTimeoutMs: 60_000 });
     const url = websocketUrl('127.0.0.1', server.websocketPort);
-    const admin = await connectVerified({ servers: url, user: await readUserCredential(layout.adminSeedFile), caFile: layout.caFile });
+    const admin = await connectVerified({
+      servers: url,
+      user: await readUserCredential(layout.adminSeedFile),
+      caFile: layout.caFile,
+    });
     await ensureCentralStreams(admin);
     await admin.close();
 
-    const monitoring = await startMonitoring({ layout, servers: [url], dataDir: join(dir, 'monitoring'), http: { host: '127.0.0.1', port: 0 }, logger: pino({ level: 'warn' }) });
+    const monitoring = await startMonitoring({
+      layout,
+      servers: [url],
+      dataDir: join(dir, 'monitoring'),
+      http: { host: '127.0.0.1', port: 0 },
+      logger: pino({ level: 'warn' }),
+    });
     await addOperator(monitoring.store, 'giamsat', 'mật khẩu đo đạc 1');
 
     // Events: 10 rooms publishing in parallel, each waiting for its acks (what a daemon's outbox does).
     const publishers = await Promise.all(
-      rooms.slice(0, 10).map(async (roomId) => new RoomPublisher(await connectRoom({ servers: url, credential: { roomId, user: await readUserCredential(layout.roomSeedFile(roomId)) }, caFile: layout.caFile }), roomId)),
+      rooms.slice(0, 10).map(
+        async (roomId) =>
+          new RoomPublisher(
+            await connectRoom({
+              servers: url,
+              credential: { roomId, user: await readUserCredential(layout.roomSeedFile(roomId)) },
+              caFile: layout.caFile,
+            }),
+            roomId,
+          ),
+      ),
     );
     const started = performance.now();
     await Promise.all(
       publishers.map(async (publisher, p) => {
-        for (let seq = 1; seq <= eventCount / publishers.length; seq++) await publisher.event({ v: 1, seq, at: new Date().toISOString(), topic: 'disk', severity: 'info', data: { level: 'ok', room: p } });
+        for (let seq = 1; seq <= eventCount / publishers.length; seq++)
+          await publisher.event({
+            v: 1,
+            seq,
+            at: new Date().toISOString(),
+            topic: 'disk',
+            severity: 'info',
+            data: { level: 'ok', room: p },
+          });
       }),
     );
     const published = performance.now();
@@ -69,23 +102,55 @@ async function main(): Promise<void> {
     // Many rooms: a state and a telemetry sample each, straight into the store.
     const now = new Date().toISOString();
     for (const roomId of rooms) {
-      await monitoring.store.putState(roomId, { v: 1, at: now, version: '0.1.0', health: 'ok', live: null, nextSession: null, lastReadiness: null, openAlerts: 0 }, 1, Date.now());
-      await monitoring.store.addTelemetry(roomId, { at: now, system: { uptimeS: 1, load1: 0.1, cpuPct: 12, cpuTempC: 48, memUsedPct: 40, memTotalMB: 4096 }, disks: [{ mount: '/', sizeBytes: 100, usedBytes: 40 }] }, 1, Date.now());
+      await monitoring.store.putState(
+        roomId,
+        {
+          v: 1,
+          at: now,
+          version: '0.1.0',
+          health: 'ok',
+          live: null,
+          nextSession: null,
+          lastReadiness: null,
+          openAlerts: 0,
+        },
+        1,
+        Date.now(),
+      );
+      await monitoring.store.addTelemetry(
+        roomId,
+        {
+          at: now,
+          system: { uptimeS: 1, load1: 0.1, cpuPct: 12, cpuTempC: 48, memUsedPct: 40, memTotalMB: 4096 },
+          disks: [{ mount: '/', sizeBytes: 100, usedBytes: 40 }],
+        },
+        1,
+        Date.now(),
+      );
     }
-    const login = await fetch(`${monitoring.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'giamsat', password: 'mật khẩu đo đạc 1' }) });
+    const login = await fetch(`${monitoring.url}/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'giamsat', password: 'mật khẩu đo đạc 1' }),
+    });
     const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
     const list: number[] = [];
     let listBytes = 0;
     for (let i = 0; i < 20; i++) {
       const t0 = performance.now();
-      listBytes = (await (await fetch(`${monitoring.url}/api/rooms`, { headers: { cookie } })).arrayBuffer()).byteLength;
+      listBytes = (await (await fetch(`${monitoring.url}/api/rooms`, { headers: { cookie } })).arrayBuffer())
+        .byteLength;
       list.push(performance.now() - t0);
     }
     const scrapes: number[] = [];
     let metricsBytes = 0;
     for (let i = 0; i < 20; i++) {
       const t0 = performance.now();
-      metricsBytes = (await (await fetch(`${monitoring.url}/metrics`, { headers: { authorization: `Bearer ${monitoring.metricsToken}` } })).arrayBuffer()).byteLength;
+      metricsBytes = (
+        await (
+          await fetch(`${monitoring.url}/metrics`, { headers: { authorization: `Bearer ${monitoring.metricsToken}` } })
+        ).arrayBuffer()
+      ).byteLength;
       scrapes.push(performance.now() - t0);
     }
     const lines = [

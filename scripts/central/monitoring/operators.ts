@@ -14,7 +14,10 @@ The password (at least 10 characters) is read from standard input: typed (not ec
 `;
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { 'data-dir': { type: 'string' }, user: { type: 'string' }, help: { type: 'boolean', default: false } } });
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { 'data-dir': { type: 'string' }, user: { type: 'string' }, help: { type: 'boolean', default: false } },
+  });
   if (values.help || positionals[0] !== 'add' || !values['data-dir'] || !values.user) {
     process.stdout.write(usage);
     process.exitCode = values.help ? 0 : 2;

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { readCentralRegistry, type CentralRegistry } from '../central-dir.js';
-import { type CentralLayout } from '../../../config/central-layout.js';
+import type { CentralLayout } from '../../../config/central-layout.js';
 import { roomView, sortRooms, type RoomView } from './domain/room-view.js';
 import type { MonitoringStore } from './store/monitoring-db.js';
 
@@ -25,7 +25,18 @@ export function roomDirectory(layout: CentralLayout, store: MonitoringStore, now
       return sortRooms(
         rooms.map((room) => {
           const r = records.get(room.id);
-          return roomView({ id: room.id, province: room.province ?? null, district: room.district ?? null, state: r?.state, lastSeenAt: r?.lastSeenAt ?? null, openAlerts: r?.openAlerts ?? [], figures: r?.figures ?? null }, at);
+          return roomView(
+            {
+              id: room.id,
+              province: room.province ?? null,
+              district: room.district ?? null,
+              state: r?.state,
+              lastSeenAt: r?.lastSeenAt ?? null,
+              openAlerts: r?.openAlerts ?? [],
+              figures: r?.figures ?? null,
+            },
+            at,
+          );
         }),
       );
     },

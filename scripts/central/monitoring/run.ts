@@ -44,25 +44,45 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${values.port}: a port`);
 
   const layout = centralLayout(values.dir);
-  const isNew = !(await access(layout.registryFile).then(() => true, () => false));
+  const isNew = !(await access(layout.registryFile).then(
+    () => true,
+    () => false,
+  ));
   if (isNew) {
     const named = [parseRoomOption('sim-room:Mô phỏng:Phòng thử nghiệm'), ...values.room.map(parseRoomOption)];
-    await initCentral({ dir: values.dir, rooms: named.map((r) => r.id), placement: Object.fromEntries(named.map(({ id, ...place }) => [id, place])) });
+    await initCentral({
+      dir: values.dir,
+      rooms: named.map((r) => r.id),
+      placement: Object.fromEntries(named.map(({ id, ...place }) => [id, place])),
+    });
   }
   const registry = (await readCentralRegistry(layout))!;
 
   const server = await startNatsServer({ configFile: layout.configFile });
   const url = websocketUrl(registry.websocket.host, server.websocketPort);
-  const admin = await connectVerified({ servers: url, user: await readUserCredential(layout.adminSeedFile), caFile: layout.caFile });
+  const admin = await connectVerified({
+    servers: url,
+    user: await readUserCredential(layout.adminSeedFile),
+    caFile: layout.caFile,
+  });
   await ensureCentralStreams(admin);
   await admin.close();
 
   const dataDir = join(layout.dir, 'monitoring');
   // The notary signs the rooms' evidence anchors (kiosk/evidence/ANCHORING.md) on the monitoring connection.
   const notaryKey = await loadNotaryKey(layout.notaryKeyFile).catch(() => undefined);
-  if (!notaryKey) process.stderr.write(`no notary key at ${layout.notaryKeyFile}: anchor receipts are not signed (node dist/scripts/central/init.js --dir ${values.dir} makes one)\n`);
+  if (!notaryKey)
+    process.stderr.write(
+      `no notary key at ${layout.notaryKeyFile}: anchor receipts are not signed (node dist/scripts/central/init.js --dir ${values.dir} makes one)\n`,
+    );
   const extraResponders = notaryKey ? [(nc: NatsConnection) => serveNotary(nc, { notaryKey })] : [];
-  const monitoring = await startMonitoring({ layout, servers: [url], dataDir, extraResponders, http: { host: values.host, port, hostNames: ['localhost', hostname(), ...values['host-name']] } }).catch(async (error: unknown) => {
+  const monitoring = await startMonitoring({
+    layout,
+    servers: [url],
+    dataDir,
+    extraResponders,
+    http: { host: values.host, port, hostNames: ['localhost', hostname(), ...values['host-name']] },
+  }).catch(async (error: unknown) => {
     await server.stop();
     throw error;
   });

@@ -26,7 +26,11 @@ export interface MonitoringOptions {
   servers: string[];
   /** The store (monitoring.sqlite), the metrics token; several instances may share it. */
   dataDir: string;
-  http: { host: string; port: number; /** Host names the dashboard answers to besides IP addresses (default localhost and this machine's name). */ hostNames?: string[] };
+  http: {
+    host: string;
+    port: number /** Host names the dashboard answers to besides IP addresses (default localhost and this machine's name). */;
+    hostNames?: string[];
+  };
   extraResponders?: ExtraResponder[];
   logger?: Logger;
 }
@@ -40,12 +44,15 @@ export interface RunningMonitoring {
 }
 
 export async function startMonitoring(options: MonitoringOptions): Promise<RunningMonitoring> {
-  const logger = options.logger ?? pino({ base: { svc: 'diemcau-monitoring' }, redact: { paths: redactedPaths, censor: '[redacted]' } });
+  const logger =
+    options.logger ??
+    pino({ base: { svc: 'diemcau-monitoring' }, redact: { paths: redactedPaths, censor: '[redacted]' } });
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
   const store = await MonitoringStore.open(join(options.dataDir, 'monitoring.sqlite'));
   const stops: (() => Promise<void>)[] = [() => store.close()];
   const close = async () => {
-    for (const stop of stops.splice(0).reverse()) await stop().catch((error: unknown) => logger.warn({ err: error }, 'while stopping'));
+    for (const stop of stops.splice(0).reverse())
+      await stop().catch((error: unknown) => logger.warn({ err: error }, 'while stopping'));
   };
   try {
     const rooms = roomDirectory(options.layout, store);
@@ -56,7 +63,12 @@ export async function startMonitoring(options: MonitoringOptions): Promise<Runni
       servers: options.servers,
       user: await readUserCredential(options.layout.monitoringSeedFile),
       caFile: options.layout.caFile,
-      options: { name: `monitoring:${hostname()}:${process.pid}`, maxReconnectAttempts: -1, reconnectTimeWait: 1000, reconnectJitter: 500 },
+      options: {
+        name: `monitoring:${hostname()}:${process.pid}`,
+        maxReconnectAttempts: -1,
+        reconnectTimeWait: 1000,
+        reconnectJitter: 500,
+      },
     });
     stops.push(() => nc.drain());
 
@@ -66,7 +78,13 @@ export async function startMonitoring(options: MonitoringOptions): Promise<Runni
     stops.push(() => states.stop());
     const telemetry = startTelemetryListener(nc, store, metrics, logger);
     stops.push(() => telemetry.stop());
-    const prune = setInterval(() => void store.pruneTelemetry(Date.now() - TELEMETRY_KEEP_MS).catch((error: unknown) => logger.warn({ err: error }, 'telemetry pruning failed')), 3_600_000);
+    const prune = setInterval(
+      () =>
+        void store
+          .pruneTelemetry(Date.now() - TELEMETRY_KEEP_MS)
+          .catch((error: unknown) => logger.warn({ err: error }, 'telemetry pruning failed')),
+      3_600_000,
+    );
     prune.unref();
     stops.push(async () => clearInterval(prune));
     for (const responder of options.extraResponders ?? []) stops.push(await responder(nc));
@@ -81,7 +99,9 @@ export async function startMonitoring(options: MonitoringOptions): Promise<Runni
       origin: { scheme: 'http', hostNames: options.http.hostNames ?? ['localhost', hostname()], anyIp: true },
     });
     const server = await new Promise<import('node:http').Server>((resolve, reject) => {
-      const s = app.listen(options.http.port, options.http.host, (error?: Error) => (error ? reject(error) : resolve(s)));
+      const s = app.listen(options.http.port, options.http.host, (error?: Error) =>
+        error ? reject(error) : resolve(s),
+      );
     });
     stops.push(
       () =>

@@ -14,18 +14,26 @@ const fastRetry = { initialMs: 20, maxMs: 50, factor: 1, jitter: 0 };
 describe('AlsaAudio against a fake amixer', () => {
   let bin: FakeExecutables;
   let mic: AlsaAudio;
-  const options = audioConfig.parse({ driver: 'alsa', device: 'hw:CARD=ArrayUAC10,DEV=0', control: 'Mic', pollMs: 200 });
+  const options = audioConfig.parse({
+    driver: 'alsa',
+    device: 'hw:CARD=ArrayUAC10,DEV=0',
+    control: 'Mic',
+    pollMs: 200,
+  });
   if (options.driver !== 'alsa') throw new Error('unreachable');
 
   beforeEach(async () => {
     bin = await FakeExecutables.create();
-    await bin.add('amixer', `
+    await bin.add(
+      'amixer',
+      `
 if [ -f "$FAKE/unplugged" ]; then echo "amixer: Mixer attach $2 error: No such device" >&2; exit 1; fi
 [ "$4" = "Mic" ] || { echo "amixer: Unable to find simple control '$4',0" >&2; exit 1; }
 case "$3" in
   sset) case "$5" in nocap) echo off > "$FAKE/switch";; cap) echo on > "$FAKE/switch";; esac ;;
 esac
-printf "Simple mixer control 'Mic',0\\n  Capabilities: cvolume cvolume-joined cswitch cswitch-joined\\n  Capture channels: Mono\\n  Limits: Capture 0 - 16\\n  Mono: Capture 12 [75%%] [21.00dB] [%s]\\n" "$(cat "$FAKE/switch")"`);
+printf "Simple mixer control 'Mic',0\\n  Capabilities: cvolume cvolume-joined cswitch cswitch-joined\\n  Capture channels: Mono\\n  Limits: Capture 0 - 16\\n  Mono: Capture 12 [75%%] [21.00dB] [%s]\\n" "$(cat "$FAKE/switch")"`,
+    );
     await bin.setState('switch', 'on');
     mic = new AlsaAudio({ id: 'audio', backoff: fastRetry }, options, bin.runner());
   });
@@ -45,7 +53,13 @@ printf "Simple mixer control 'Mic',0\\n  Capabilities: cvolume cvolume-joined cs
     expect(mic.muted).toBe(true);
     await mic.setMuted(false);
     expect(events).toEqual([true, false]);
-    expect(await bin.calls('amixer')).toEqual(expect.arrayContaining(['-D hw:CARD=ArrayUAC10 sget Mic', '-D hw:CARD=ArrayUAC10 sset Mic nocap', '-D hw:CARD=ArrayUAC10 sset Mic cap']));
+    expect(await bin.calls('amixer')).toEqual(
+      expect.arrayContaining([
+        '-D hw:CARD=ArrayUAC10 sget Mic',
+        '-D hw:CARD=ArrayUAC10 sset Mic nocap',
+        '-D hw:CARD=ArrayUAC10 sset Mic cap',
+      ]),
+    );
   });
 
   it('notices a mute set from elsewhere by polling', async () => {
@@ -83,7 +97,9 @@ describe('PulseAudio against a fake pactl', () => {
 
   beforeEach(async () => {
     bin = await FakeExecutables.create();
-    await bin.add('pactl', `
+    await bin.add(
+      'pactl',
+      `
 case "$1 $2 $3" in
   "list short sources")
     printf '0\\talsa_output.pci-0000_00_1f.3.analog-stereo.monitor\\tmodule-alsa-card.c\\ts16le 2ch 48000Hz\\tSUSPENDED\\n'
@@ -94,7 +110,8 @@ case "$1" in
   get-source-mute) echo "Mute: $(cat "$FAKE/mute")" ;;
   set-source-mute) [ "$3" = 1 ] && echo yes > "$FAKE/mute" || echo no > "$FAKE/mute" ;;
   *) exit 2 ;;
-esac`);
+esac`,
+    );
     await bin.setState('mute', 'no');
   });
   afterEach(async () => {
@@ -102,7 +119,11 @@ esac`);
   });
 
   it('waits for the named source to appear, then mutes it by name', async () => {
-    const mic = new PulseAudio({ id: 'audio', backoff: fastRetry }, { driver: 'pulse', device: array, channels: 6, sampleRate: 16000, doa: { driver: 'none' }, pollMs: 200 }, bin.runner());
+    const mic = new PulseAudio(
+      { id: 'audio', backoff: fastRetry },
+      { driver: 'pulse', device: array, channels: 6, sampleRate: 16000, doa: { driver: 'none' }, pollMs: 200 },
+      bin.runner(),
+    );
     await mic.start();
     expect(mic.status).toBe('failed');
     expect(mic.snapshot().detail).toMatch(/is not present/);
@@ -115,7 +136,11 @@ esac`);
   });
 
   it('uses the default source when no device is named', async () => {
-    const mic = new PulseAudio({ id: 'audio' }, { driver: 'pulse', channels: 1, sampleRate: 48000, doa: { driver: 'none' }, pollMs: 1000 }, bin.runner());
+    const mic = new PulseAudio(
+      { id: 'audio' },
+      { driver: 'pulse', channels: 1, sampleRate: 48000, doa: { driver: 'none' }, pollMs: 1000 },
+      bin.runner(),
+    );
     await bin.setState('mute', 'yes');
     await mic.start();
     expect(mic.muted).toBe(true);
@@ -124,7 +149,18 @@ esac`);
   });
 
   it('refuses a monitor source as the microphone', async () => {
-    const mic = new PulseAudio({ id: 'audio' }, { driver: 'pulse', device: 'alsa_output.pci-0000_00_1f.3.analog-stereo.monitor', channels: 1, sampleRate: 48000, doa: { driver: 'none' }, pollMs: 1000 }, bin.runner());
+    const mic = new PulseAudio(
+      { id: 'audio' },
+      {
+        driver: 'pulse',
+        device: 'alsa_output.pci-0000_00_1f.3.analog-stereo.monitor',
+        channels: 1,
+        sampleRate: 48000,
+        doa: { driver: 'none' },
+        pollMs: 1000,
+      },
+      bin.runner(),
+    );
     await mic.start();
     expect(mic.status).toBe('bad-config');
     await mic.stop();

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { classifyAmixerError, isCaptureMuted, mixerDeviceOf, parseCaptureControl } from '../../../hal/audio/alsa/amixer.js';
+import {
+  classifyAmixerError,
+  isCaptureMuted,
+  mixerDeviceOf,
+  parseCaptureControl,
+} from '../../../hal/audio/alsa/amixer.js';
 import { isServerUnavailable, parseMute, parseShortSources } from '../../../hal/audio/pulse/pactl.js';
 
 const stereoCapture = `Simple mixer control 'Capture',0
@@ -32,9 +37,29 @@ const volumeOnly = `Simple mixer control 'Digital',0
 
 describe('amixer parsing', () => {
   it.each([
-    [stereoCapture, { name: 'Capture', channels: [{ channel: 'Front Left', percent: 62, on: true }, { channel: 'Front Right', percent: 62, on: false }] }, false],
+    [
+      stereoCapture,
+      {
+        name: 'Capture',
+        channels: [
+          { channel: 'Front Left', percent: 62, on: true },
+          { channel: 'Front Right', percent: 62, on: false },
+        ],
+      },
+      false,
+    ],
     [usbMicMuted, { name: 'Mic', channels: [{ channel: 'Mono', percent: 75, on: false }] }, true],
-    [volumeOnly, { name: 'Digital', channels: [{ channel: 'Front Left', percent: 67, on: null }, { channel: 'Front Right', percent: 67, on: null }] }, false],
+    [
+      volumeOnly,
+      {
+        name: 'Digital',
+        channels: [
+          { channel: 'Front Left', percent: 67, on: null },
+          { channel: 'Front Right', percent: 67, on: null },
+        ],
+      },
+      false,
+    ],
   ])('capture control %#', (output, control, muted) => {
     const parsed = parseCaptureControl(output);
     expect(parsed).toEqual(control);
@@ -49,7 +74,7 @@ describe('amixer parsing', () => {
   });
 
   it('returns undefined on unrelated output', () => {
-    expect(parseCaptureControl('amixer: Unable to find simple control \'Capture\',0\n')).toBeUndefined();
+    expect(parseCaptureControl("amixer: Unable to find simple control 'Capture',0\n")).toBeUndefined();
   });
 
   it.each([
@@ -64,7 +89,10 @@ describe('amixer parsing', () => {
 
   it.each([
     ["amixer: Unable to find simple control 'Capture',0", 'no-control'],
-    ['ALSA lib confmisc.c:165:(snd_config_get_card) Cannot get card index for X\namixer: Mixer attach hw:CARD=X error: No such device', 'no-device'],
+    [
+      'ALSA lib confmisc.c:165:(snd_config_get_card) Cannot get card index for X\namixer: Mixer attach hw:CARD=X error: No such device',
+      'no-device',
+    ],
     ['amixer: Mixer attach hw:3 error: No such file or directory', 'no-device'],
     ['amixer: Invalid command!', 'other'],
   ])('classifies %j as %s', (stderr, kind) => {
@@ -81,12 +109,27 @@ describe('pactl parsing', () => {
 
   it('lists sources and marks monitors', () => {
     expect(parseShortSources(sources)).toEqual([
-      { index: 0, name: 'alsa_output.pci-0000_00_1f.3.analog-stereo.monitor', sampleSpec: 's16le 2ch 48000Hz', state: 'SUSPENDED', monitor: true },
-      { index: 1, name: 'alsa_input.usb-SEEED_ReSpeaker_4_Mic_Array__UAC1.0_-00.multichannel-input', sampleSpec: 's16le 6ch 16000Hz', state: 'RUNNING', monitor: false },
+      {
+        index: 0,
+        name: 'alsa_output.pci-0000_00_1f.3.analog-stereo.monitor',
+        sampleSpec: 's16le 2ch 48000Hz',
+        state: 'SUSPENDED',
+        monitor: true,
+      },
+      {
+        index: 1,
+        name: 'alsa_input.usb-SEEED_ReSpeaker_4_Mic_Array__UAC1.0_-00.multichannel-input',
+        sampleSpec: 's16le 6ch 16000Hz',
+        state: 'RUNNING',
+        monitor: false,
+      },
     ]);
   });
 
-  it.each([['Mute: yes\n', true], ['Mute: no\n', false]])('parseMute(%j)', (output, muted) => {
+  it.each([
+    ['Mute: yes\n', true],
+    ['Mute: no\n', false],
+  ])('parseMute(%j)', (output, muted) => {
     expect(parseMute(output)).toBe(muted);
   });
 

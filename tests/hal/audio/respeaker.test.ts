@@ -1,21 +1,35 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { doaConfig } from '../../../hal/audio/config.js';
-import { DOA_ANGLE, VOICE_ACTIVITY, decodeParameter, mountedAngle, readParameterSetup } from '../../../hal/audio/doa/respeaker-protocol.js';
+import {
+  DOA_ANGLE,
+  VOICE_ACTIVITY,
+  decodeParameter,
+  mountedAngle,
+  readParameterSetup,
+} from '../../../hal/audio/doa/respeaker-protocol.js';
 import { RespeakerDoa, type UsbAccess, type UsbDeviceLike } from '../../../hal/audio/doa/respeaker.js';
 import type { DoaReading } from '../../../hal/audio/doa/types.js';
 import type { ControlTransferInSetup } from '../../../hal/audio/doa/respeaker-protocol.js';
 
 const reply = (...int32s: number[]) => {
   const view = new DataView(new ArrayBuffer(4 * int32s.length));
-  int32s.forEach((value, i) => view.setInt32(4 * i, value, true));
+  for (const [i, value] of int32s.entries()) view.setInt32(4 * i, value, true);
   return view;
 };
 
 describe('XVF-3000 parameter protocol', () => {
   it.each([
     ['DOA angle', DOA_ANGLE, { requestType: 'vendor', recipient: 'device', request: 0, value: 0xc0, index: 21 }],
-    ['voice activity', VOICE_ACTIVITY, { requestType: 'vendor', recipient: 'device', request: 0, value: 0xe0, index: 19 }],
-    ['a float parameter', { resource: 19, offset: 39, type: 'float' as const }, { requestType: 'vendor', recipient: 'device', request: 0, value: 0xa7, index: 19 }],
+    [
+      'voice activity',
+      VOICE_ACTIVITY,
+      { requestType: 'vendor', recipient: 'device', request: 0, value: 0xe0, index: 19 },
+    ],
+    [
+      'a float parameter',
+      { resource: 19, offset: 39, type: 'float' as const },
+      { requestType: 'vendor', recipient: 'device', request: 0, value: 0xa7, index: 19 },
+    ],
   ])('reads %s with wValue/wIndex as the DSP expects', (_name, parameter, setup) => {
     expect(readParameterSetup(parameter)).toEqual(setup);
   });
@@ -67,12 +81,17 @@ describe('ReSpeaker DOA driver', () => {
     vi.useRealTimers();
   });
 
-  const options = doaConfig.parse({ driver: 'respeaker', intervalMs: 100, angleOffset: 30 }) as Extract<ReturnType<typeof doaConfig.parse>, { driver: 'respeaker' }>;
+  const options = doaConfig.parse({ driver: 'respeaker', intervalMs: 100, angleOffset: 30 }) as Extract<
+    ReturnType<typeof doaConfig.parse>,
+    { driver: 'respeaker' }
+  >;
 
   it('polls angle and voice activity and reports them in the room frame', async () => {
     vi.useFakeTimers();
     const array = new FakeArray();
-    const access: UsbAccess = { find: async (vendor, product) => (vendor === 0x2886 && product === 0x0018 ? array : undefined) };
+    const access: UsbAccess = {
+      find: async (vendor, product) => (vendor === 0x2886 && product === 0x0018 ? array : undefined),
+    };
     driver = new RespeakerDoa({ id: 'doa' }, options, access);
     const readings: DoaReading[] = [];
     driver.events.on('reading', (r) => readings.push(r));
@@ -82,14 +101,22 @@ describe('ReSpeaker DOA driver', () => {
     array.angle = 340;
     array.voice = 0;
     await vi.advanceTimersByTimeAsync(100);
-    expect(readings).toEqual([{ angle: 120, voice: true }, { angle: 10, voice: false }]);
-    expect(array.setups.slice(1, 3).map((s) => [s.value, s.index])).toEqual([[0xc0, 21], [0xe0, 19]]);
+    expect(readings).toEqual([
+      { angle: 120, voice: true },
+      { angle: 10, voice: false },
+    ]);
+    expect(array.setups.slice(1, 3).map((s) => [s.value, s.index])).toEqual([
+      [0xc0, 21],
+      [0xe0, 19],
+    ]);
   });
 
   it('reports an absent array as failed and picks it up when it is plugged in', async () => {
     vi.useFakeTimers();
     let array: FakeArray | undefined;
-    driver = new RespeakerDoa({ id: 'doa', backoff: { initialMs: 1000, maxMs: 1000, factor: 1, jitter: 0 } }, options, { find: async () => array });
+    driver = new RespeakerDoa({ id: 'doa', backoff: { initialMs: 1000, maxMs: 1000, factor: 1, jitter: 0 } }, options, {
+      find: async () => array,
+    });
     await driver.start();
     expect(driver.snapshot()).toMatchObject({ status: 'failed', detail: 'no USB microphone array 2886:0018' });
     array = new FakeArray();
@@ -106,11 +133,16 @@ describe('ReSpeaker DOA driver', () => {
   it('treats a transfer failing mid-session as an unplug and reconnects', async () => {
     vi.useFakeTimers();
     const array = new FakeArray();
-    driver = new RespeakerDoa({ id: 'doa', backoff: { initialMs: 1000, maxMs: 1000, factor: 1, jitter: 0 } }, options, { find: async () => array });
+    driver = new RespeakerDoa({ id: 'doa', backoff: { initialMs: 1000, maxMs: 1000, factor: 1, jitter: 0 } }, options, {
+      find: async () => array,
+    });
     await driver.start();
     array.unplugged = true;
     await vi.advanceTimersByTimeAsync(100);
-    expect(driver.snapshot()).toMatchObject({ status: 'connecting', detail: expect.stringContaining('LIBUSB_ERROR_NO_DEVICE') });
+    expect(driver.snapshot()).toMatchObject({
+      status: 'connecting',
+      detail: expect.stringContaining('LIBUSB_ERROR_NO_DEVICE'),
+    });
     array.unplugged = false;
     await vi.advanceTimersByTimeAsync(1000);
     expect(driver.status).toBe('ok');

@@ -26,9 +26,12 @@ describe('V4l2Camera against a temp /dev and a fake v4l2-ctl', () => {
     await mkdir(join(dev, 'v4l', 'by-id'), { recursive: true });
     node = join(dev, 'v4l', 'by-id', 'usb-HD_Pro_Webcam_C920-video-index0');
     bin = await FakeExecutables.create();
-    await bin.add('v4l2-ctl', `
+    await bin.add(
+      'v4l2-ctl',
+      `
 [ -e "$2" ] || { echo "Cannot open device $2, exiting." >&2; exit 1; }
-printf 'Driver Info:\\n\\tDriver name      : uvcvideo\\n\\tCard type        : HD Pro Webcam C920\\n\\tBus info         : usb-0000:00:14.0-1\\n\\tDevice Caps      : 0x04200001\\n\\t\\tVideo Capture\\n\\t\\tStreaming\\nFormat Video Capture:\\n\\tWidth/Height      : 1920/1080\\n\\tPixel Format      : '"'"'MJPG'"'"' (Motion-JPEG)\\n'`);
+printf 'Driver Info:\\n\\tDriver name      : uvcvideo\\n\\tCard type        : HD Pro Webcam C920\\n\\tBus info         : usb-0000:00:14.0-1\\n\\tDevice Caps      : 0x04200001\\n\\t\\tVideo Capture\\n\\t\\tStreaming\\nFormat Video Capture:\\n\\tWidth/Height      : 1920/1080\\n\\tPixel Format      : '"'"'MJPG'"'"' (Motion-JPEG)\\n'`,
+    );
     const parsed = cameraConfig.parse({ driver: 'v4l2', device: '/dev/video0' });
     if (parsed.driver !== 'v4l2') throw new Error('unreachable');
     // The schema wants a /dev path; the test's node lives in a temp folder.
@@ -48,7 +51,12 @@ printf 'Driver Info:\\n\\tDriver name      : uvcvideo\\n\\tCard type        : HD
     expect(camera.snapshot().detail).toMatch(/is not present/);
     await writeFile(node, '');
     await waitFor('camera to open', () => camera.status === 'ok', 10_000);
-    expect(camera.info).toMatchObject({ driver: 'uvcvideo', card: 'HD Pro Webcam C920', width: 1920, pixelFormat: 'MJPG' });
+    expect(camera.info).toMatchObject({
+      driver: 'uvcvideo',
+      card: 'HD Pro Webcam C920',
+      width: 1920,
+      pixelFormat: 'MJPG',
+    });
     expect(await bin.calls('v4l2-ctl')).toContain(`-d ${node} --all`);
   });
 
@@ -68,7 +76,10 @@ printf 'Driver Info:\\n\\tDriver name      : uvcvideo\\n\\tCard type        : HD
   });
 
   it('refuses a node that cannot capture (a UVC metadata node) as bad-config', async () => {
-    await bin.add('v4l2-ctl', `printf 'Driver Info:\\n\\tDriver name      : uvcvideo\\n\\tDevice Caps      : 0x04a00000\\n\\t\\tMetadata Capture\\n\\t\\tStreaming\\n'`);
+    await bin.add(
+      'v4l2-ctl',
+      `printf 'Driver Info:\\n\\tDriver name      : uvcvideo\\n\\tDevice Caps      : 0x04a00000\\n\\t\\tMetadata Capture\\n\\t\\tStreaming\\n'`,
+    );
     await writeFile(node, '');
     await camera.start();
     expect(camera.status).toBe('bad-config');
@@ -99,12 +110,25 @@ class RtspResponder {
         const cseq = /CSeq: (\d+)/.exec(buffer)?.[1] ?? '0';
         buffer = '';
         switch (this.mode) {
-          case 'ok': socket.write(`RTSP/1.0 200 OK\r\nCSeq: ${cseq}\r\nPublic: OPTIONS, DESCRIBE, SETUP, PLAY, TEARDOWN\r\n\r\n`); break;
-          case 'unauthorized': socket.write(`RTSP/1.0 401 Unauthorized\r\nCSeq: ${cseq}\r\nWWW-Authenticate: Basic realm="cam"\r\n\r\n`); break;
-          case 'not-found': socket.write(`RTSP/1.0 404 Not Found\r\nCSeq: ${cseq}\r\n\r\n`); break;
-          case 'garbage': socket.write(Buffer.from([0x00, 0xff, 0x13, 0x37, 0x42, 0x0d, 0x0a, 0x0d, 0x0a])); break;
-          case 'http': socket.write('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n'); break;
-          case 'silent': break;
+          case 'ok':
+            socket.write(
+              `RTSP/1.0 200 OK\r\nCSeq: ${cseq}\r\nPublic: OPTIONS, DESCRIBE, SETUP, PLAY, TEARDOWN\r\n\r\n`,
+            );
+            break;
+          case 'unauthorized':
+            socket.write(`RTSP/1.0 401 Unauthorized\r\nCSeq: ${cseq}\r\nWWW-Authenticate: Basic realm="cam"\r\n\r\n`);
+            break;
+          case 'not-found':
+            socket.write(`RTSP/1.0 404 Not Found\r\nCSeq: ${cseq}\r\n\r\n`);
+            break;
+          case 'garbage':
+            socket.write(Buffer.from([0x00, 0xff, 0x13, 0x37, 0x42, 0x0d, 0x0a, 0x0d, 0x0a]));
+            break;
+          case 'http':
+            socket.write('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n');
+            break;
+          case 'silent':
+            break;
         }
       });
     });
@@ -152,7 +176,9 @@ describe('RtspCamera against an RTSP responder on 127.0.0.1', () => {
     const cam = make({ credentials: 'admin:s3cret@' });
     await cam.start();
     expect(cam.status).toBe('ok');
-    expect(responder.requests[0]).toBe(`OPTIONS rtsp://127.0.0.1:${responder.port}/stream1 RTSP/1.0\r\nCSeq: 1\r\nUser-Agent: diemcau\r\n\r\n`);
+    expect(responder.requests[0]).toBe(
+      `OPTIONS rtsp://127.0.0.1:${responder.port}/stream1 RTSP/1.0\r\nCSeq: 1\r\nUser-Agent: diemcau\r\n\r\n`,
+    );
     expect(responder.requests.join('')).not.toContain('s3cret');
   });
 

@@ -120,7 +120,11 @@ describe('Driver lifecycle', () => {
 
   it('never lets a listener exception escape into the driver', async () => {
     const logged: unknown[] = [];
-    const noisy = new ScriptedDriver({ id: 'noisy', backoff: policy, logger: { info() {}, warn() {}, debug() {}, error: (obj) => logged.push(obj) } });
+    const noisy = new ScriptedDriver({
+      id: 'noisy',
+      backoff: policy,
+      logger: { info() {}, warn() {}, debug() {}, error: (obj) => logged.push(obj) },
+    });
     noisy.events.on('status', () => {
       throw new Error('listener bug');
     });

@@ -18,7 +18,8 @@ describe('device discovery on a temp /dev and /proc', () => {
   let serialList: SerialPortInfo[];
   let discovery: DeviceDiscovery | undefined;
 
-  const cards = ' 1 [ArrayUAC10     ]: USB-Audio - ReSpeaker 4 Mic Array (UAC1.0)\n                      SEEED ReSpeaker 4 Mic Array (UAC1.0) at usb-0000:00:14.0-2, full speed\n';
+  const cards =
+    ' 1 [ArrayUAC10     ]: USB-Audio - ReSpeaker 4 Mic Array (UAC1.0)\n                      SEEED ReSpeaker 4 Mic Array (UAC1.0) at usb-0000:00:14.0-2, full speed\n';
 
   async function plugCamera(): Promise<void> {
     await writeFile(join(dev, 'video0'), '');
@@ -37,7 +38,12 @@ describe('device discovery on a temp /dev and /proc', () => {
     await symlink('../../ttyUSB0', join(dev, 'serial', 'by-id', 'usb-Prolific_USB-Serial_Controller-if00-port0'));
   }
 
-  const sources = () => ({ devRoot: dev, procRoot: proc, tools: bin.runner(), listSerialPorts: async () => serialList });
+  const sources = () => ({
+    devRoot: dev,
+    procRoot: proc,
+    tools: bin.runner(),
+    listSerialPorts: async () => serialList,
+  });
 
   beforeEach(async () => {
     root = await mkdtemp(join(tmpdir(), 'diemcau-discovery-'));
@@ -49,16 +55,22 @@ describe('device discovery on a temp /dev and /proc', () => {
     serialList = [];
     bin = await FakeExecutables.create();
     // Like the real tool, it lists what it can open and exits non-zero for a node it cannot (video2).
-    await bin.add('v4l2-ctl', `
+    await bin.add(
+      'v4l2-ctl',
+      `
 d="$(cat "$FAKE/dev")"
 [ -e "$d/video0" ] || { echo "Cannot open device /dev/video0, exiting." >&2; exit 1; }
 printf 'HD Pro Webcam C920 (usb-0000:00:14.0-1):\\n\\t%s/video0\\n\\t%s/video1\\n\\t%s/media0\\n\\n' "$d" "$d" "$d"
-[ -e "$d/video2" ] || { echo "Cannot open device $d/video2, exiting." >&2; exit 1; }`);
-    await bin.add('arecord', `
+[ -e "$d/video2" ] || { echo "Cannot open device $d/video2, exiting." >&2; exit 1; }`,
+    );
+    await bin.add(
+      'arecord',
+      `
 d="$(cat "$FAKE/proc")"
 grep -q ArrayUAC10 "$d/asound/cards" || { echo "arecord: device_list:274: no soundcards found..." >&2; exit 1; }
 echo "**** List of CAPTURE Hardware Devices ****"
-echo "card 1: ArrayUAC10 [ReSpeaker 4 Mic Array (UAC1.0)], device 0: USB Audio [USB Audio]"`);
+echo "card 1: ArrayUAC10 [ReSpeaker 4 Mic Array (UAC1.0)], device 0: USB Audio [USB Audio]"`,
+    );
     await bin.setState('dev', dev);
     await bin.setState('proc', proc);
   });
@@ -84,11 +96,29 @@ echo "card 1: ArrayUAC10 [ReSpeaker 4 Mic Array (UAC1.0)], device 0: USB Audio [
     await symlink('../controlC1', join(dev, 'snd', 'by-id', 'usb-SEEED_ReSpeaker_4_Mic_Array_UAC1.0-00'));
 
     expect(await scanDevices(sources())).toEqual([
-      { kind: 'camera', key: join(dev, 'v4l/by-id/usb-046d_HD_Pro_Webcam_C920-video-index0'), path: join(dev, 'video0'), name: 'HD Pro Webcam C920', byId: [join(dev, 'v4l/by-id/usb-046d_HD_Pro_Webcam_C920-video-index0')] },
+      {
+        kind: 'camera',
+        key: join(dev, 'v4l/by-id/usb-046d_HD_Pro_Webcam_C920-video-index0'),
+        path: join(dev, 'video0'),
+        name: 'HD Pro Webcam C920',
+        byId: [join(dev, 'v4l/by-id/usb-046d_HD_Pro_Webcam_C920-video-index0')],
+      },
       { kind: 'camera', key: join(dev, 'video1'), path: join(dev, 'video1'), name: 'HD Pro Webcam C920', byId: [] },
       { kind: 'serial', key: join(dev, 'ttyACM0'), path: join(dev, 'ttyACM0'), name: 'Arduino 2341:0043', byId: [] },
-      { kind: 'serial', key: join(dev, 'serial/by-id/usb-Prolific_USB-Serial_Controller-if00-port0'), path: join(dev, 'ttyUSB0'), name: 'usb-Prolific_USB-Serial_Controller-if00-port0', byId: [join(dev, 'serial/by-id/usb-Prolific_USB-Serial_Controller-if00-port0')] },
-      { kind: 'audio', key: 'hw:CARD=ArrayUAC10,DEV=0', path: 'hw:CARD=ArrayUAC10,DEV=0', name: 'ReSpeaker 4 Mic Array (UAC1.0) — USB Audio', byId: [join(dev, 'snd/by-id/usb-SEEED_ReSpeaker_4_Mic_Array_UAC1.0-00')] },
+      {
+        kind: 'serial',
+        key: join(dev, 'serial/by-id/usb-Prolific_USB-Serial_Controller-if00-port0'),
+        path: join(dev, 'ttyUSB0'),
+        name: 'usb-Prolific_USB-Serial_Controller-if00-port0',
+        byId: [join(dev, 'serial/by-id/usb-Prolific_USB-Serial_Controller-if00-port0')],
+      },
+      {
+        kind: 'audio',
+        key: 'hw:CARD=ArrayUAC10,DEV=0',
+        path: 'hw:CARD=ArrayUAC10,DEV=0',
+        name: 'ReSpeaker 4 Mic Array (UAC1.0) — USB Audio',
+        byId: [join(dev, 'snd/by-id/usb-SEEED_ReSpeaker_4_Mic_Array_UAC1.0-00')],
+      },
     ]);
   });
 

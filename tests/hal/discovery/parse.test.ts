@@ -18,7 +18,11 @@ describe('parseV4l2ListDevices', () => {
       'Cannot open device /dev/video2, exiting.',
     ].join('\n');
     expect(parseV4l2ListDevices(output)).toEqual([
-      { name: 'bcm2835-codec-decode', bus: 'platform:bcm2835-codec', nodes: ['/dev/video10', '/dev/video11', '/dev/media2'] },
+      {
+        name: 'bcm2835-codec-decode',
+        bus: 'platform:bcm2835-codec',
+        nodes: ['/dev/video10', '/dev/video11', '/dev/media2'],
+      },
       { name: 'HD Pro Webcam C920', bus: 'usb-0000:00:14.0-1', nodes: ['/dev/video0', '/dev/video1', '/dev/media0'] },
     ]);
   });
@@ -66,7 +70,13 @@ describe('parseArecordList', () => {
 });
 
 describe('diffScans', () => {
-  const device = (kind: DiscoveredDevice['kind'], key: string, path = key): DiscoveredDevice => ({ kind, key, path, name: key, byId: [] });
+  const device = (kind: DiscoveredDevice['kind'], key: string, path = key): DiscoveredDevice => ({
+    kind,
+    key,
+    path,
+    name: key,
+    byId: [],
+  });
   const at = new Date('2025-11-03T01:00:00Z');
   const cam = device('camera', '/dev/v4l/by-id/usb-C920-video-index0', '/dev/video0');
   const ups = device('serial', '/dev/serial/by-id/usb-Prolific-if00-port0', '/dev/ttyUSB0');
@@ -76,10 +86,26 @@ describe('diffScans', () => {
     ['nothing changed', [cam, ups], [ups, cam], []],
     ['a camera plugged', [ups], [ups, cam], [['plugged', cam.key]]],
     ['a serial adapter unplugged', [cam, ups], [cam], [['unplugged', ups.key]]],
-    ['unplugs listed before plugs', [cam], [mic], [['unplugged', cam.key], ['plugged', mic.key]]],
+    [
+      'unplugs listed before plugs',
+      [cam],
+      [mic],
+      [
+        ['unplugged', cam.key],
+        ['plugged', mic.key],
+      ],
+    ],
     // The same camera on another node (video0 → video2) keeps its by-id key: not a change.
     ['renumbered node with the same by-id key', [cam], [{ ...cam, path: '/dev/video2' }], []],
-    ['same key, different kind, counts apart', [device('camera', 'x')], [device('serial', 'x')], [['unplugged', 'x'], ['plugged', 'x']]],
+    [
+      'same key, different kind, counts apart',
+      [device('camera', 'x')],
+      [device('serial', 'x')],
+      [
+        ['unplugged', 'x'],
+        ['plugged', 'x'],
+      ],
+    ],
   ])('%s', (_name, before, after, expected) => {
     const changes = diffScans(before, after, at);
     expect(changes.map((c) => [c.change, c.device.key])).toEqual(expected);

@@ -19,7 +19,9 @@ describe('DdcutilDisplay against a fake ddcutil', () => {
 
   beforeEach(async () => {
     bin = await FakeExecutables.create();
-    await bin.add('ddcutil', `
+    await bin.add(
+      'ddcutil',
+      `
 [ -f "$FAKE/unplugged" ] && { echo "Display not found"; exit 1; }
 case "$*" in
   *"getvcp 10") echo "VCP 10 C $(cat "$FAKE/brightness") 255" ;;
@@ -27,10 +29,15 @@ case "$*" in
   *"setvcp 10 "*) echo "\${@: -1}" > "$FAKE/brightness" ;;
   *"setvcp D6 "*) echo "\${@: -1}" > "$FAKE/power" ;;
   *) echo "unexpected: $*" >&2; exit 2 ;;
-esac`);
+esac`,
+    );
     await bin.setState('brightness', '128');
     await bin.setState('power', '1');
-    display = new DdcutilDisplay({ id: 'display', backoff: fastRetry }, { driver: 'ddcutil', display: 2 }, bin.runner());
+    display = new DdcutilDisplay(
+      { id: 'display', backoff: fastRetry },
+      { driver: 'ddcutil', display: 2 },
+      bin.runner(),
+    );
   });
   afterEach(async () => {
     await display.stop();
@@ -52,7 +59,13 @@ esac`);
     await display.setPower(true);
     await display.setBrightness(100);
     expect(await bin.state('brightness')).toBe('255');
-    expect(await bin.calls('ddcutil')).toEqual(expect.arrayContaining(['--display 2 --noverify setvcp D6 4', '--display 2 --noverify setvcp D6 1', '--display 2 setvcp 10 255']));
+    expect(await bin.calls('ddcutil')).toEqual(
+      expect.arrayContaining([
+        '--display 2 --noverify setvcp D6 4',
+        '--display 2 --noverify setvcp D6 1',
+        '--display 2 setvcp 10 255',
+      ]),
+    );
   });
 
   it('goes connecting when the monitor disappears and comes back by itself', async () => {
@@ -69,7 +82,11 @@ esac`);
 
   it('reports bad-config when ddcutil is not installed', async () => {
     const none = await FakeExecutables.create();
-    const missing = new DdcutilDisplay({ id: 'display' }, { driver: 'ddcutil', display: 1 }, { run: (_t, args, o) => none.runner().run('ddcutil-not-here', args, o) });
+    const missing = new DdcutilDisplay(
+      { id: 'display' },
+      { driver: 'ddcutil', display: 1 },
+      { run: (_t, args, o) => none.runner().run('ddcutil-not-here', args, o) },
+    );
     await missing.start();
     expect(missing.status).toBe('bad-config');
     await missing.stop();
@@ -126,7 +143,11 @@ describe('BacklightDisplay against a temp sysfs tree', () => {
   });
 
   it('is failed while the device is missing, and ok once it appears', async () => {
-    display = new BacklightDisplay({ id: 'display', backoff: fastRetry }, { driver: 'backlight', device: '10-0045' }, root);
+    display = new BacklightDisplay(
+      { id: 'display', backoff: fastRetry },
+      { driver: 'backlight', device: '10-0045' },
+      root,
+    );
     await display.start();
     expect(display.status).toBe('failed');
     await layout({ max_brightness: '100', brightness: '10', bl_power: '0' });
@@ -134,7 +155,9 @@ describe('BacklightDisplay against a temp sysfs tree', () => {
   });
 
   it('refuses a device name that escapes the sysfs folder', () => {
-    expect(() => new BacklightDisplay({ id: 'display' }, { driver: 'backlight', device: '../../etc' }, root)).toThrow(/name under/);
+    expect(() => new BacklightDisplay({ id: 'display' }, { driver: 'backlight', device: '../../etc' }, root)).toThrow(
+      /name under/,
+    );
   });
 });
 
@@ -149,7 +172,9 @@ describe('CecDisplay against a fake cec-ctl', () => {
     bin = await FakeExecutables.create();
     node = join(bin.dir, 'cec0');
     await writeFile(node, '');
-    await bin.add('cec-ctl', `
+    await bin.add(
+      'cec-ctl',
+      `
 case "$*" in
   *--playback) printf 'Driver Info:\\n\\tDriver Name                : fake\\nLogical Address            : 4 (Playback Device 1)\\n' ;;
   *--standby) echo 1 > "$FAKE/tv" ;;
@@ -161,7 +186,8 @@ case "$*" in
     echo "	Received from TV (0 to 4): REPORT_POWER_STATUS (0x90):"
     case "$(cat "$FAKE/tv")" in 0) echo "		pwr-state: on (0x00)";; *) echo "		pwr-state: standby (0x01)";; esac ;;
   *) echo "unexpected: $*" >&2; exit 2 ;;
-esac`);
+esac`,
+    );
     await bin.setState('tv', '1');
     display = new CecDisplay({ id: 'display', backoff: fastRetry }, { driver: 'cec', device: node }, bin.runner());
   });

@@ -2,14 +2,93 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Debouncer, type Level } from '../../../hal/gpio/debounce.js';
 
 /** Each case: raw edges as [ms since start, level]; the stable changes expected as [ms, level]. */
-const cases: { name: string; delay: number; initial: Level; edges: [number, Level][]; until: number; expected: [number, Level][] }[] = [
+const cases: {
+  name: string;
+  delay: number;
+  initial: Level;
+  edges: [number, Level][];
+  until: number;
+  expected: [number, Level][];
+}[] = [
   { name: 'clean press', delay: 50, initial: 0, edges: [[10, 1]], until: 200, expected: [[60, 1]] },
-  { name: 'bouncing press settles once', delay: 50, initial: 0, edges: [[10, 1], [12, 0], [15, 1], [18, 0], [20, 1]], until: 200, expected: [[70, 1]] },
-  { name: 'glitch shorter than the delay is ignored', delay: 50, initial: 0, edges: [[10, 1], [40, 0]], until: 200, expected: [] },
-  { name: 'press then release', delay: 50, initial: 0, edges: [[0, 1], [100, 0]], until: 300, expected: [[50, 1], [150, 0]] },
-  { name: 'bounce on release too', delay: 30, initial: 1, edges: [[0, 0], [5, 1], [9, 0]], until: 100, expected: [[39, 0]] },
-  { name: 'zero delay passes every change through at once', delay: 0, initial: 0, edges: [[0, 1], [1, 0], [2, 1]], until: 10, expected: [[0, 1], [1, 0], [2, 1]] },
-  { name: 'repeated same level never reports', delay: 20, initial: 1, edges: [[0, 1], [50, 1]], until: 100, expected: [] },
+  {
+    name: 'bouncing press settles once',
+    delay: 50,
+    initial: 0,
+    edges: [
+      [10, 1],
+      [12, 0],
+      [15, 1],
+      [18, 0],
+      [20, 1],
+    ],
+    until: 200,
+    expected: [[70, 1]],
+  },
+  {
+    name: 'glitch shorter than the delay is ignored',
+    delay: 50,
+    initial: 0,
+    edges: [
+      [10, 1],
+      [40, 0],
+    ],
+    until: 200,
+    expected: [],
+  },
+  {
+    name: 'press then release',
+    delay: 50,
+    initial: 0,
+    edges: [
+      [0, 1],
+      [100, 0],
+    ],
+    until: 300,
+    expected: [
+      [50, 1],
+      [150, 0],
+    ],
+  },
+  {
+    name: 'bounce on release too',
+    delay: 30,
+    initial: 1,
+    edges: [
+      [0, 0],
+      [5, 1],
+      [9, 0],
+    ],
+    until: 100,
+    expected: [[39, 0]],
+  },
+  {
+    name: 'zero delay passes every change through at once',
+    delay: 0,
+    initial: 0,
+    edges: [
+      [0, 1],
+      [1, 0],
+      [2, 1],
+    ],
+    until: 10,
+    expected: [
+      [0, 1],
+      [1, 0],
+      [2, 1],
+    ],
+  },
+  {
+    name: 'repeated same level never reports',
+    delay: 20,
+    initial: 1,
+    edges: [
+      [0, 1],
+      [50, 1],
+    ],
+    until: 100,
+    expected: [],
+  },
 ];
 
 describe('Debouncer', () => {

@@ -11,7 +11,13 @@ export class FakeLine implements GpioLine {
   exported = true;
   readonly #watchers: ((err: Error | null | undefined, value: Level) => void)[] = [];
 
-  constructor(readonly number: number, readonly direction: 'in' | 'out', readonly edge: 'none' | 'both', readonly options: GpioLineOptions, idle: Level) {
+  constructor(
+    readonly number: number,
+    readonly direction: 'in' | 'out',
+    readonly edge: 'none' | 'both',
+    readonly options: GpioLineOptions,
+    idle: Level,
+  ) {
     this.physical = idle;
   }
 
@@ -66,13 +72,22 @@ export class FakeChip implements GpioChip {
   readonly lines = new Map<number, FakeLine>();
   opened = 0;
 
-  constructor(public accessible = true, private readonly idleLevel: Level = 1) {}
+  constructor(
+    public accessible = true,
+    private readonly idleLevel: Level = 1,
+  ) {}
 
   open(line: number, direction: 'in' | 'out', edge: 'none' | 'both', options: GpioLineOptions): FakeLine {
     const existing = this.lines.get(line);
     if (existing?.exported) throw new Error(`EBUSY: line ${line} is already exported`);
     // Inputs idle high (pull-up, button to ground); outputs start low as sysfs does.
-    const fake = new FakeLine(line, direction, edge, options, direction === 'in' ? (existing?.physical ?? this.idleLevel) : 0);
+    const fake = new FakeLine(
+      line,
+      direction,
+      edge,
+      options,
+      direction === 'in' ? (existing?.physical ?? this.idleLevel) : 0,
+    );
     this.lines.set(line, fake);
     this.opened++;
     return fake;

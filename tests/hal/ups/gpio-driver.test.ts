@@ -15,7 +15,12 @@ class FakeGpio implements PowerFailLine {
   unexported = false;
   readonly #watchers: ((error: Error | null | undefined, value: 0 | 1) => void)[] = [];
 
-  constructor(readonly gpio: number, readonly direction: string, readonly edge: string, readonly options?: { activeLow?: boolean }) {
+  constructor(
+    readonly gpio: number,
+    readonly direction: string,
+    readonly edge: string,
+    readonly options?: { activeLow?: boolean },
+  ) {
     FakeGpio.last = this;
   }
 
@@ -54,7 +59,11 @@ describe('gpio power-fail driver (fake onoff line)', () => {
   async function setUp(initial: 0 | 1 = 0) {
     vi.useFakeTimers();
     FakeGpio.initialValue = initial;
-    driver = new GpioUps({ id: 'ups' }, { driver: 'gpio', powerFailLine: 17, activeLow: true, debounceMs: 50 }, FakeGpio);
+    driver = new GpioUps(
+      { id: 'ups' },
+      { driver: 'gpio', powerFailLine: 17, activeLow: true, debounceMs: 50 },
+      FakeGpio,
+    );
     const events: string[] = [];
     for (const event of ['onBattery', 'onLine'] as const) driver.events.on(event, () => events.push(event));
     await driver.start();
@@ -113,7 +122,11 @@ describe('gpio power-fail driver (fake onoff line)', () => {
     class NoGpio extends FakeGpio {
       static override accessible = false;
     }
-    driver = new GpioUps({ id: 'ups' }, { driver: 'gpio', powerFailLine: 17, activeLow: false, debounceMs: 50 }, NoGpio);
+    driver = new GpioUps(
+      { id: 'ups' },
+      { driver: 'gpio', powerFailLine: 17, activeLow: false, debounceMs: 50 },
+      NoGpio,
+    );
     await driver.start();
     expect(driver.snapshot()).toMatchObject({ status: 'bad-config' });
   });

@@ -1,8 +1,32 @@
 import { describe, expect, it } from 'vitest';
-import { MegatecParseError, formatQ1, formatRating, megatecRequest, parseQ1, parseRating, type MegatecStatus } from '../../../hal/ups/megatec/codec.js';
-import { cellsFromNominal, estimateCharge, estimateRuntimeSeconds, flagsFromQ1, readingFromQ1, voltsPerCell } from '../../../hal/ups/megatec/estimate.js';
+import {
+  MegatecParseError,
+  formatQ1,
+  formatRating,
+  megatecRequest,
+  parseQ1,
+  parseRating,
+  type MegatecStatus,
+} from '../../../hal/ups/megatec/codec.js';
+import {
+  cellsFromNominal,
+  estimateCharge,
+  estimateRuntimeSeconds,
+  flagsFromQ1,
+  readingFromQ1,
+  voltsPerCell,
+} from '../../../hal/ups/megatec/estimate.js';
 
-const noBits = { utilityFail: false, batteryLow: false, bypassBoost: false, upsFailed: false, standbyType: false, testInProgress: false, shutdownActive: false, beeperOn: false };
+const noBits = {
+  utilityFail: false,
+  batteryLow: false,
+  bypassBoost: false,
+  upsFailed: false,
+  standbyType: false,
+  testInProgress: false,
+  shutdownActive: false,
+  beeperOn: false,
+};
 
 describe('Megatec requests', () => {
   it('are byte-exact', () => {
@@ -62,7 +86,11 @@ describe('Q1 replies', () => {
 
   it('formats what it parses, byte for byte', () => {
     // The document's two battery forms: S.SS per cell, SS.S per pack.
-    for (const line of ['(208.4 140.0 208.4 034 59.9 2.05 35.0 00110000\r', '(000.0 000.0 229.0 041 50.1 25.4 --.- 10001001\r', '(230.0 230.0 230.0 005 50.0 13.6 25.0 00001000\r']) {
+    for (const line of [
+      '(208.4 140.0 208.4 034 59.9 2.05 35.0 00110000\r',
+      '(000.0 000.0 229.0 041 50.1 25.4 --.- 10001001\r',
+      '(230.0 230.0 230.0 005 50.0 13.6 25.0 00001000\r',
+    ]) {
       expect(formatQ1(parseQ1(line))).toBe(line);
     }
   });
@@ -70,8 +98,15 @@ describe('Q1 replies', () => {
 
 describe('F (rating) replies', () => {
   it('parses and formats', () => {
-    expect(parseRating('#220.0 003 12.00 50.0\r')).toEqual({ voltage: 220, current: 3, batteryVoltage: 12, frequencyHz: 50 });
-    expect(formatRating({ voltage: 220, current: 3, batteryVoltage: 24, frequencyHz: 50 })).toBe('#220.0 003 24.00 50.0\r');
+    expect(parseRating('#220.0 003 12.00 50.0\r')).toEqual({
+      voltage: 220,
+      current: 3,
+      batteryVoltage: 12,
+      frequencyHz: 50,
+    });
+    expect(formatRating({ voltage: 220, current: 3, batteryVoltage: 24, frequencyHz: 50 })).toBe(
+      '#220.0 003 24.00 50.0\r',
+    );
     expect(() => parseRating('(230.0 230.0 230.0 025 50.0 13.60 25.0 00001000')).toThrow(MegatecParseError);
   });
 });
@@ -119,19 +154,43 @@ describe('conservative charge and runtime estimate', () => {
   });
 
   it('maps bits to NUT flags', () => {
-    const status = (bits: Partial<MegatecStatus['bits']>) => parseQ1(formatQ1({ ...parseQ1('(230.0 230.0 230.0 025 50.0 13.60 25.0 00000000'), bits: { ...noBits, ...bits } }));
+    const status = (bits: Partial<MegatecStatus['bits']>) =>
+      parseQ1(
+        formatQ1({ ...parseQ1('(230.0 230.0 230.0 025 50.0 13.60 25.0 00000000'), bits: { ...noBits, ...bits } }),
+      );
     expect(flagsFromQ1(status({}))).toEqual(['OL']);
     expect(flagsFromQ1(status({ utilityFail: true, batteryLow: true }))).toEqual(['OB', 'LB']);
     expect(flagsFromQ1(status({ bypassBoost: true, standbyType: true }))).toEqual(['OL', 'BOOST']);
     expect(flagsFromQ1(status({ bypassBoost: true }))).toEqual(['OL', 'BYPASS']);
-    expect(flagsFromQ1(status({ upsFailed: true, testInProgress: true, shutdownActive: true }))).toEqual(['OL', 'ALARM', 'TEST', 'FSD']);
+    expect(flagsFromQ1(status({ upsFailed: true, testInProgress: true, shutdownActive: true }))).toEqual([
+      'OL',
+      'ALARM',
+      'TEST',
+      'FSD',
+    ]);
   });
 
   it('builds a reading with the estimate marked as such', () => {
-    const reading = readingFromQ1(parseQ1('(000.0 000.0 229.0 050 50.0 11.55 25.0 10001000'), { cells: 6, fullLoadRuntimeSeconds: 300 }, new Date('2025-01-01T00:00:00Z'));
+    const reading = readingFromQ1(
+      parseQ1('(000.0 000.0 229.0 050 50.0 11.55 25.0 10001000'),
+      { cells: 6, fullLoadRuntimeSeconds: 300 },
+      new Date('2025-01-01T00:00:00Z'),
+    );
     // 11.55 V / 6 = 1.925 V per cell → 50 %; 300 s × 0.5 × (100 / 50) = 300 s.
-    expect(reading).toEqual({ flags: ['OB'], batteryCharge: 50, batteryRuntime: 300, runtimeEstimated: true, load: 50, inputVoltage: 0, at: '2025-01-01T00:00:00.000Z' });
-    const unknownPack = readingFromQ1(parseQ1('(230.0 230.0 230.0 050 50.0 27.00 25.0 00001000'), { cells: undefined, fullLoadRuntimeSeconds: 300 }, new Date(0));
+    expect(reading).toEqual({
+      flags: ['OB'],
+      batteryCharge: 50,
+      batteryRuntime: 300,
+      runtimeEstimated: true,
+      load: 50,
+      inputVoltage: 0,
+      at: '2025-01-01T00:00:00.000Z',
+    });
+    const unknownPack = readingFromQ1(
+      parseQ1('(230.0 230.0 230.0 050 50.0 27.00 25.0 00001000'),
+      { cells: undefined, fullLoadRuntimeSeconds: 300 },
+      new Date(0),
+    );
     expect(unknownPack).toMatchObject({ batteryCharge: null, batteryRuntime: null });
   });
 });

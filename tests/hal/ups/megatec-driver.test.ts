@@ -24,10 +24,16 @@ describe('megatec driver against the Q1 emulator on a real pty pair (socat)', ()
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function setUp(options: Partial<MegatecUpsOptions> = {}, prepare: (emulator: MegatecEmulator) => void = () => undefined) {
+  async function setUp(
+    options: Partial<MegatecUpsOptions> = {},
+    prepare: (emulator: MegatecEmulator) => void = () => undefined,
+  ) {
     ups = await MegatecEmulator.start(dir);
     prepare(ups);
-    driver = new MegatecUps({ id: 'ups', backoff: fastBackoff }, { driver: 'megatec', port: ups.devicePath, baudRate: 2400, pollMs: 500, fullLoadRuntimeSeconds: 300, ...options });
+    driver = new MegatecUps(
+      { id: 'ups', backoff: fastBackoff },
+      { driver: 'megatec', port: ups.devicePath, baudRate: 2400, pollMs: 500, fullLoadRuntimeSeconds: 300, ...options },
+    );
     await driver.start();
     return { ups, driver };
   }
@@ -37,13 +43,26 @@ describe('megatec driver against the Q1 emulator on a real pty pair (socat)', ()
     expect(driver.snapshot()).toMatchObject({ status: 'ok' });
     expect(ups.requests.slice(0, 2)).toEqual(['F', 'Q1']);
     // 13.6 V on a 12 V (6-cell) pack is float voltage: 100 %; load 30 % → 300 s × 100/30.
-    expect(driver.reading).toMatchObject({ flags: ['OL'], batteryCharge: 100, batteryRuntime: 1000, runtimeEstimated: true, load: 30, inputVoltage: 229.5 });
+    expect(driver.reading).toMatchObject({
+      flags: ['OL'],
+      batteryCharge: 100,
+      batteryRuntime: 1000,
+      runtimeEstimated: true,
+      load: 30,
+      inputVoltage: 229.5,
+    });
   });
 
   it('mains lost, battery sagging, battery low: onBattery then lowBattery; mains back: onLine', async () => {
     const { ups, driver } = await setUp();
     const onBattery = nextEvent(driver.events, 'onBattery');
-    ups.set({ inputVoltage: 0, inputFaultVoltage: 0, batteryVoltage: 11.5, loadPercent: 50, bits: { utilityFail: true, beeperOn: true } });
+    ups.set({
+      inputVoltage: 0,
+      inputFaultVoltage: 0,
+      batteryVoltage: 11.5,
+      loadPercent: 50,
+      bits: { utilityFail: true, beeperOn: true },
+    });
     const [reading] = await onBattery;
     // 11.5 V / 6 cells = 1.917 V → 48 %; 300 s × 0.48 × 100/50.
     expect(reading).toMatchObject({ flags: ['OB'], batteryCharge: 48, batteryRuntime: 288 });
@@ -54,7 +73,11 @@ describe('megatec driver against the Q1 emulator on a real pty pair (socat)', ()
     expect(driver.snapshot().detail).toBe('on battery, low battery');
 
     const onLine = nextEvent(driver.events, 'onLine');
-    ups.set({ inputVoltage: 230, batteryVoltage: 13.2, bits: { utilityFail: false, batteryLow: false, beeperOn: false } });
+    ups.set({
+      inputVoltage: 230,
+      batteryVoltage: 13.2,
+      bits: { utilityFail: false, batteryLow: false, beeperOn: false },
+    });
     await onLine;
   });
 

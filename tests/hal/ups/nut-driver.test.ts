@@ -29,7 +29,17 @@ describe('nut driver against a real upsd + dummy-ups', () => {
     const log = recordingLogger();
     driver = new NutUps(
       { id: 'ups', logger: log.logger, backoff: fastBackoff },
-      { driver: 'nut', host: '127.0.0.1', port: nut.port, upsName: nut.upsName, username: 'monitor', passwordFile, starttls: false, pollMs: 200, ...options },
+      {
+        driver: 'nut',
+        host: '127.0.0.1',
+        port: nut.port,
+        upsName: nut.upsName,
+        username: 'monitor',
+        passwordFile,
+        starttls: false,
+        pollMs: 200,
+        ...options,
+      },
     );
     return { nut, driver, log };
   }
@@ -37,15 +47,32 @@ describe('nut driver against a real upsd + dummy-ups', () => {
   it('logs in as a secondary, reads the UPS and turns OL → OB → OB LB → OL into events', async () => {
     const { nut, driver, log } = await setUp();
     const seen: string[] = [];
-    for (const event of ['onBattery', 'lowBattery', 'onLine', 'forcedShutdown', 'replaceBattery'] as const) driver.events.on(event, () => seen.push(event));
+    for (const event of ['onBattery', 'lowBattery', 'onLine', 'forcedShutdown', 'replaceBattery'] as const)
+      driver.events.on(event, () => seen.push(event));
     await driver.start();
     expect(driver.snapshot()).toMatchObject({ status: 'ok' });
-    expect(driver.reading).toMatchObject({ flags: ['OL'], batteryCharge: 100, batteryRuntime: 1800, load: 20, inputVoltage: 230 });
+    expect(driver.reading).toMatchObject({
+      flags: ['OL'],
+      batteryCharge: 100,
+      batteryRuntime: 1800,
+      load: 20,
+      inputVoltage: 230,
+    });
 
     const onBattery = nextEvent(driver.events, 'onBattery');
-    await nut.setVariables({ 'ups.status': 'OB DISCHRG', 'battery.charge': '80', 'battery.runtime': '900', 'input.voltage': '0.0' });
+    await nut.setVariables({
+      'ups.status': 'OB DISCHRG',
+      'battery.charge': '80',
+      'battery.runtime': '900',
+      'input.voltage': '0.0',
+    });
     const [reading] = await onBattery;
-    expect(reading).toMatchObject({ flags: ['OB', 'DISCHRG'], batteryCharge: 80, batteryRuntime: 900, inputVoltage: 0 });
+    expect(reading).toMatchObject({
+      flags: ['OB', 'DISCHRG'],
+      batteryCharge: 80,
+      batteryRuntime: 900,
+      inputVoltage: 0,
+    });
     expect(driver.snapshot()).toMatchObject({ status: 'ok', detail: 'on battery' });
 
     const lowBattery = nextEvent(driver.events, 'lowBattery');
@@ -98,31 +125,47 @@ describe('nut driver against a real upsd + dummy-ups', () => {
 
   // Debian's upsd is built against NSS: its certificate lives in an NSS database made with certutil
   // (package libnss3-tools). Without certutil this one test cannot be set up and is skipped.
-  it.skipIf(!hasCertutil())('STARTTLS: the session is upgraded to TLS, the certificate checked against caFile, then login and polling', async () => {
-    const nssDir = await mkdtemp(join(tmpdir(), 'diemcau-nss-'));
-    try {
-      const caFile = makeNssCertificate(nssDir);
-      nut = await NutHarness.start({ users: [{ name: 'monitor', password }], upsdConfLines: [`CERTPATH ${nssDir}`, 'CERTIDENT "upsd" ""'] });
-      const passwordFile = join(nut.dir, 'ups-password');
-      await writeFile(passwordFile, password, { mode: 0o600 });
-      const options = { driver: 'nut', host: '127.0.0.1', port: nut.port, upsName: nut.upsName, username: 'monitor', passwordFile, starttls: true, pollMs: 200 } as const;
-      driver = new NutUps({ id: 'ups', backoff: fastBackoff }, { ...options, caFile });
-      await driver.start();
-      expect(driver.snapshot()).toMatchObject({ status: 'ok' });
-      const onBattery = nextEvent(driver.events, 'onBattery');
-      await nut.setVariables({ 'ups.status': 'OB' });
-      await onBattery;
-      await driver.stop();
+  it.skipIf(!hasCertutil())(
+    'STARTTLS: the session is upgraded to TLS, the certificate checked against caFile, then login and polling',
+    async () => {
+      const nssDir = await mkdtemp(join(tmpdir(), 'diemcau-nss-'));
+      try {
+        const caFile = makeNssCertificate(nssDir);
+        nut = await NutHarness.start({
+          users: [{ name: 'monitor', password }],
+          upsdConfLines: [`CERTPATH ${nssDir}`, 'CERTIDENT "upsd" ""'],
+        });
+        const passwordFile = join(nut.dir, 'ups-password');
+        await writeFile(passwordFile, password, { mode: 0o600 });
+        const options = {
+          driver: 'nut',
+          host: '127.0.0.1',
+          port: nut.port,
+          upsName: nut.upsName,
+          username: 'monitor',
+          passwordFile,
+          starttls: true,
+          pollMs: 200,
+        } as const;
+        driver = new NutUps({ id: 'ups', backoff: fastBackoff }, { ...options, caFile });
+        await driver.start();
+        expect(driver.snapshot()).toMatchObject({ status: 'ok' });
+        const onBattery = nextEvent(driver.events, 'onBattery');
+        await nut.setVariables({ 'ups.status': 'OB' });
+        await onBattery;
+        await driver.stop();
 
-      // Without the CA the self-signed certificate is refused, and the password is never sent.
-      driver = new NutUps({ id: 'ups', backoff: fastBackoff }, options);
-      await driver.start();
-      expect(driver.snapshot().status).toBe('failed');
-      expect(driver.snapshot().detail).toMatch(/TLS handshake with upsd failed: .*self.signed/i);
-    } finally {
-      await rm(nssDir, { recursive: true, force: true });
-    }
-  }, 60_000);
+        // Without the CA the self-signed certificate is refused, and the password is never sent.
+        driver = new NutUps({ id: 'ups', backoff: fastBackoff }, options);
+        await driver.start();
+        expect(driver.snapshot().status).toBe('failed');
+        expect(driver.snapshot().detail).toMatch(/TLS handshake with upsd failed: .*self.signed/i);
+      } finally {
+        await rm(nssDir, { recursive: true, force: true });
+      }
+    },
+    60_000,
+  );
 
   it('dummy-ups gone: communication lost (DRIVER-NOT-CONNECTED) while the socket stays; back: restored', async () => {
     const { nut, driver } = await setUp();
@@ -133,7 +176,10 @@ describe('nut driver against a real upsd + dummy-ups', () => {
     // dummy-ups sets "WAIT" as it exits; upsd then answers ERR DRIVER-NOT-CONNECTED.
     expect(detail.reason).toMatch(/"WAIT"|DRIVER-NOT-CONNECTED/);
     expect(detail.lastReading).toMatchObject({ flags: ['OL'] });
-    await waitFor('detail naming DRIVER-NOT-CONNECTED', () => driver!.snapshot().detail?.includes('upsd: DRIVER-NOT-CONNECTED') ?? false);
+    await waitFor(
+      'detail naming DRIVER-NOT-CONNECTED',
+      () => driver!.snapshot().detail?.includes('upsd: DRIVER-NOT-CONNECTED') ?? false,
+    );
     expect(driver.snapshot().status).toBe('ok');
     expect(driver.snapshot().detail).toContain('not answering');
     expect(driver.communicating).toBe(false);
@@ -193,7 +239,32 @@ function makeNssCertificate(dir: string): string {
   execFileSync('certutil', ['-N', '-d', dir, '--empty-password']);
   const noise = join(dir, 'noise');
   execFileSync('sh', ['-c', 'head -c 64 /dev/urandom > "$0"', noise]);
-  execFileSync('certutil', ['-S', '-x', '-n', 'upsd', '-s', 'CN=127.0.0.1', '-t', 'CTu,Cu,Cu', '-k', 'rsa', '-g', '2048', '-d', dir, '-z', noise, '--extSAN', 'ip:127.0.0.1', '-v', '12'], { stdio: 'ignore' });
+  execFileSync(
+    'certutil',
+    [
+      '-S',
+      '-x',
+      '-n',
+      'upsd',
+      '-s',
+      'CN=127.0.0.1',
+      '-t',
+      'CTu,Cu,Cu',
+      '-k',
+      'rsa',
+      '-g',
+      '2048',
+      '-d',
+      dir,
+      '-z',
+      noise,
+      '--extSAN',
+      'ip:127.0.0.1',
+      '-v',
+      '12',
+    ],
+    { stdio: 'ignore' },
+  );
   const pem = join(dir, 'ca.pem');
   execFileSync('sh', ['-c', 'certutil -L -d "$0" -n upsd -a > "$1"', dir, pem]);
   return pem;

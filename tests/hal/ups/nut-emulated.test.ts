@@ -25,7 +25,11 @@ describe('nut-emulated UPS', () => {
   });
 
   it('starts its own upsd, reads it with the NUT driver, follows a simulated power cut, and stops upsd again', async () => {
-    const config = halConfig.parse({ camera: { driver: 'sim' }, audio: { driver: 'sim' }, ups: { driver: 'nut-emulated', runtimeSeconds: 1200, pollMs: 200 } });
+    const config = halConfig.parse({
+      camera: { driver: 'sim' },
+      audio: { driver: 'sim' },
+      ups: { driver: 'nut-emulated', runtimeSeconds: 1200, pollMs: 200 },
+    });
     const devices = await createDevices(config, {});
     expect(devices.ups).toBeInstanceOf(EmulatedNutUps);
     ups = devices.ups as EmulatedNutUps;

@@ -53,7 +53,12 @@ describe('NUT reply words', () => {
 
 describe('NUT reply lines', () => {
   it('parses a VAR line', () => {
-    expect(parseReplyLine('VAR ups battery.charge "87"')).toEqual({ type: 'var', ups: 'ups', name: 'battery.charge', value: '87' });
+    expect(parseReplyLine('VAR ups battery.charge "87"')).toEqual({
+      type: 'var',
+      ups: 'ups',
+      name: 'battery.charge',
+      value: '87',
+    });
   });
 
   it('parses OK replies with their text', () => {
@@ -98,14 +103,21 @@ describe('NUT reply lines', () => {
 describe('LIST VAR collector', () => {
   it('collects variables between BEGIN and END', () => {
     const collector = new ListVarCollector('ups');
-    const lines = ['BEGIN LIST VAR ups', 'VAR ups ups.status "OB DISCHRG"', 'VAR ups battery.charge "55"', 'END LIST VAR ups'];
+    const lines = [
+      'BEGIN LIST VAR ups',
+      'VAR ups ups.status "OB DISCHRG"',
+      'VAR ups battery.charge "55"',
+      'END LIST VAR ups',
+    ];
     const results = lines.map((line) => collector.feed(line));
     expect(results.slice(0, 3)).toEqual([undefined, undefined, undefined]);
     expect(Object.fromEntries(results[3]!)).toEqual({ 'ups.status': 'OB DISCHRG', 'battery.charge': '55' });
   });
 
   it('throws the upsd error when the list is refused', () => {
-    expect(() => new ListVarCollector('ups').feed('ERR DATA-STALE')).toThrow(expect.objectContaining({ code: 'DATA-STALE' }));
+    expect(() => new ListVarCollector('ups').feed('ERR DATA-STALE')).toThrow(
+      expect.objectContaining({ code: 'DATA-STALE' }),
+    );
   });
 
   it('rejects a reply for another UPS or without BEGIN', () => {
@@ -119,14 +131,18 @@ describe('LIST VAR collector', () => {
 describe('single-line replies', () => {
   it('GET VAR gives the value or throws the upsd error', () => {
     expect(parseGetVarReply('VAR ups ups.status "OL CHRG"', 'ups', 'ups.status')).toBe('OL CHRG');
-    expect(() => parseGetVarReply('ERR VAR-NOT-SUPPORTED', 'ups', 'nope')).toThrow(expect.objectContaining({ code: 'VAR-NOT-SUPPORTED' }));
+    expect(() => parseGetVarReply('ERR VAR-NOT-SUPPORTED', 'ups', 'nope')).toThrow(
+      expect.objectContaining({ code: 'VAR-NOT-SUPPORTED' }),
+    );
     expect(() => parseGetVarReply('VAR ups other "x"', 'ups', 'ups.status')).toThrow(NutProtocolError);
   });
 
   it('OK replies', () => {
     expect(expectOk('OK')).toBe('');
     expect(expectOk('OK Goodbye')).toBe('Goodbye');
-    expect(() => expectOk('ERR ACCESS-DENIED')).toThrow(expect.objectContaining({ code: 'ACCESS-DENIED', category: 'authentication' }));
+    expect(() => expectOk('ERR ACCESS-DENIED')).toThrow(
+      expect.objectContaining({ code: 'ACCESS-DENIED', category: 'authentication' }),
+    );
     expect(() => expectOk('VAR ups x "y"')).toThrow(NutProtocolError);
   });
 });

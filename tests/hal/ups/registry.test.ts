@@ -10,13 +10,20 @@ describe('UPS driver families in the registry', () => {
     [{ driver: 'sim' }, 'sim'],
   ])('%j builds the %s driver without opening anything', async (ups, name) => {
     const config = halConfig.parse({ camera: { driver: 'sim' }, audio: { driver: 'sim' }, ups });
-    const factory = driverFamilies.ups[config.ups.driver as Exclude<typeof config.ups.driver, 'none'>] as (options: unknown, context: { id: string }) => Promise<{ driverName: string; kind: string; status: string }>;
+    const factory = driverFamilies.ups[config.ups.driver as Exclude<typeof config.ups.driver, 'none'>] as (
+      options: unknown,
+      context: { id: string },
+    ) => Promise<{ driverName: string; kind: string; status: string }>;
     const device = await factory(config.ups, { id: 'ups' });
     expect([device.kind, device.driverName, device.status]).toEqual(['ups', name, 'connecting']);
   });
 
   it('power policy defaults', () => {
     const config = halConfig.parse({ camera: { driver: 'sim' }, audio: { driver: 'sim' } });
-    expect(config.power).toEqual({ marginSeconds: 120, finalizeSeconds: 30, shutdownCommand: ['systemctl', 'poweroff'] });
+    expect(config.power).toEqual({
+      marginSeconds: 120,
+      finalizeSeconds: 30,
+      shutdownCommand: ['systemctl', 'poweroff'],
+    });
   });
 });

@@ -25,7 +25,16 @@ describe('ups.status flags', () => {
 function seen(flags: UpsFlag[] | null, communicating = true): UpsObservation {
   return {
     communicating,
-    reading: flags ? { flags, batteryCharge: null, batteryRuntime: null, load: null, inputVoltage: null, at: '2025-01-01T00:00:00.000Z' } : null,
+    reading: flags
+      ? {
+          flags,
+          batteryCharge: null,
+          batteryRuntime: null,
+          load: null,
+          inputVoltage: null,
+          at: '2025-01-01T00:00:00.000Z',
+        }
+      : null,
   };
 }
 
@@ -45,7 +54,12 @@ describe('transitions between readings', () => {
     ['communication lost keeps the reading', seen(['OL']), seen(['OL'], false), ['communicationLost']],
     ['still lost: nothing', seen(['OL'], false), seen(['OL'], false), []],
     ['restored, unchanged', seen(['OL'], false), seen(['OL']), ['communicationRestored']],
-    ['restored on battery (the cut happened while silent)', seen(['OL'], false), seen(['OB']), ['communicationRestored', 'onBattery']],
+    [
+      'restored on battery (the cut happened while silent)',
+      seen(['OL'], false),
+      seen(['OB']),
+      ['communicationRestored', 'onBattery'],
+    ],
     ['lost before any reading', seen(null), seen(null, false), ['communicationLost']],
   ])('%s', (_name, previous, current, expected) => {
     expect(deriveTransitions(previous, current)).toEqual(expected);
@@ -63,13 +77,26 @@ describe('reading from NUT variables', () => {
       ['device.mfr', 'x'],
     ]);
     expect(readingFromNutVariables(vars, new Date('2025-03-01T08:00:00Z'))).toEqual({
-      reading: { flags: ['OB', 'DISCHRG'], batteryCharge: 87, batteryRuntime: 1260, load: 23.5, inputVoltage: 0, at: '2025-03-01T08:00:00.000Z' },
+      reading: {
+        flags: ['OB', 'DISCHRG'],
+        batteryCharge: 87,
+        batteryRuntime: 1260,
+        load: 23.5,
+        inputVoltage: 0,
+        at: '2025-03-01T08:00:00.000Z',
+      },
       unknownFlags: ['ECO'],
     });
   });
 
   it('leaves missing or non-numeric figures null and requires ups.status', () => {
-    const { reading } = readingFromNutVariables(new Map([['ups.status', 'OL'], ['battery.charge', 'n/a']]), new Date(0));
+    const { reading } = readingFromNutVariables(
+      new Map([
+        ['ups.status', 'OL'],
+        ['battery.charge', 'n/a'],
+      ]),
+      new Date(0),
+    );
     expect(reading).toMatchObject({ batteryCharge: null, batteryRuntime: null, load: null, inputVoltage: null });
     expect(() => readingFromNutVariables(new Map(), new Date(0))).toThrow(/ups\.status/);
   });

@@ -24,7 +24,11 @@ export function nextEvent<E extends EventMap, K extends keyof E & string>(
 }
 
 export function untilStatus(driver: Driver, status: DeviceStatus, timeoutMs = 15_000): Promise<void> {
-  return waitFor(`status ${status} (now ${driver.status}: ${driver.snapshot().detail ?? ''})`, () => driver.status === status, timeoutMs).then(() => undefined);
+  return waitFor(
+    `status ${status} (now ${driver.status}: ${driver.snapshot().detail ?? ''})`,
+    () => driver.status === status,
+    timeoutMs,
+  ).then(() => undefined);
 }
 
 /** A DriverLogger that keeps every line, to assert what is (and is not) logged. */
@@ -33,7 +37,11 @@ export function recordingLogger() {
   const at = (level: string) => (obj: object, msg?: string) => {
     lines.push({ level, obj, ...(msg === undefined ? {} : { msg }) });
   };
-  return { lines, logger: { info: at('info'), warn: at('warn'), error: at('error'), debug: at('debug') }, text: () => JSON.stringify(lines) };
+  return {
+    lines,
+    logger: { info: at('info'), warn: at('warn'), error: at('error'), debug: at('debug') },
+    text: () => JSON.stringify(lines),
+  };
 }
 
 export const fastBackoff = { initialMs: 100, maxMs: 1000, factor: 2, jitter: 0 };

@@ -20,7 +20,8 @@ export function AuditView() {
   const entries = log.data?.entries ?? [];
   const actions = [...new Set(entries.map((e) => e.action))].sort();
   const shown = filterAudit(entries, filter);
-  const set = (name: keyof AuditFilter) => (event: Event) => setFilter({ ...filter, [name]: (event.target as HTMLInputElement).value });
+  const set = (name: keyof AuditFilter) => (event: Event) =>
+    setFilter({ ...filter, [name]: (event.target as HTMLInputElement).value });
   const check = () => act(async () => setChain(await get<ChainCheck>('/evidence/audit/verify')));
   return html`<section class="card" aria-labelledby="audit-title">
     <div class="head"><h1 id="audit-title">${t('auditTitle')}</h1><button id="check-chain" type="button" class="primary" onClick=${check}>${t('checkChain')}</button></div>
@@ -32,8 +33,16 @@ export function AuditView() {
       <label>${t('dateTo')}<input name="to" placeholder=${calendarDate(Date.now())} inputmode="numeric" value=${filter.to} onInput=${set('to')} /></label>
     </form>
     <${ErrorLine} error=${log.error} />
-    ${!log.data ? html`<${Loading} />` : html`<p class="muted" id="audit-count">${t('entriesShown', { shown: shown.length, total: entries.length })}</p>
-      ${shown.length === 0 ? html`<p class="muted">${t('noEntries')}</p>` : html`<table id="audit"><thead><tr><th scope="col">${t('seq')}</th><th scope="col">${t('at')}</th><th scope="col">${t('actor')}</th><th scope="col">${t('role')}</th><th scope="col">${t('action')}</th><th scope="col">${t('target')}</th><th scope="col">${t('detail')}</th></tr></thead>
-        <tbody>${shown.map((e) => html`<tr data-seq=${e.seq} data-action=${e.action}><td>${e.seq}</td><td class="when">${dateTime(e.at)}</td><td>${e.actor}</td><td>${word('role', e.role, lang)}</td><td><${Badge} kind="neutral">${auditAction(e.action, lang)}</${Badge}></td><td><code>${e.target}</code></td><td class="muted">${e.detail ?? ''}</td></tr>`)}</tbody></table>`}`}
+    ${
+      !log.data
+        ? html`<${Loading} />`
+        : html`<p class="muted" id="audit-count">${t('entriesShown', { shown: shown.length, total: entries.length })}</p>
+      ${
+        shown.length === 0
+          ? html`<p class="muted">${t('noEntries')}</p>`
+          : html`<table id="audit"><thead><tr><th scope="col">${t('seq')}</th><th scope="col">${t('at')}</th><th scope="col">${t('actor')}</th><th scope="col">${t('role')}</th><th scope="col">${t('action')}</th><th scope="col">${t('target')}</th><th scope="col">${t('detail')}</th></tr></thead>
+        <tbody>${shown.map((e) => html`<tr data-seq=${e.seq} data-action=${e.action}><td>${e.seq}</td><td class="when">${dateTime(e.at)}</td><td>${e.actor}</td><td>${word('role', e.role, lang)}</td><td><${Badge} kind="neutral">${auditAction(e.action, lang)}</${Badge}></td><td><code>${e.target}</code></td><td class="muted">${e.detail ?? ''}</td></tr>`)}</tbody></table>`
+      }`
+    }
   </section>`;
 }

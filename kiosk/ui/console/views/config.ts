@@ -5,7 +5,11 @@ import { configLeaves, parseLeaf } from '../config-leaves.js';
 import { useT } from '../i18n.js';
 import { Badge, ErrorLine, Loading, useAct, useLoad } from '../ui.js';
 
-interface ConfigAnswer { config: unknown; editable: boolean; pendingRestart: string[] }
+interface ConfigAnswer {
+  config: unknown;
+  editable: boolean;
+  pendingRestart: string[];
+}
 
 const shown = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
 
@@ -17,9 +21,14 @@ export function ConfigView() {
   const [query, setQuery] = useState('');
   const [editing, setEditing] = useState<{ path: string; text: string } | null>(null);
   const data = answer.data;
-  const rows = data ? configLeaves(data.config).filter(([path]) => path.toLowerCase().includes(query.toLowerCase())) : [];
+  const rows = data
+    ? configLeaves(data.config).filter(([path]) => path.toLowerCase().includes(query.toLowerCase()))
+    : [];
   const save = async (path: string, previous: unknown) => {
-    const ok = await act(() => api('PUT', '/config', { changes: [{ path, value: parseLeaf(editing!.text, previous) }] }), t('configSaved'));
+    const ok = await act(
+      () => api('PUT', '/config', { changes: [{ path, value: parseLeaf(editing!.text, previous) }] }),
+      t('configSaved'),
+    );
     if (ok) {
       setEditing(null);
       await answer.reload();
@@ -31,13 +40,26 @@ export function ConfigView() {
     ${data && !data.editable ? html`<p class="muted">${t('configReadOnly')}</p>` : null}
     <${ErrorLine} error=${answer.error} />
     <label class="search">${t('configFilter')}<input id="config-filter" type="search" value=${query} onInput=${(e: Event) => setQuery((e.target as HTMLInputElement).value)} /></label>
-    ${!data ? html`<${Loading} />` : html`<table id="config"><thead><tr><th scope="col">${t('setting')}</th><th scope="col">${t('value')}</th><th scope="col">${t('state')}</th>${data.editable ? html`<th scope="col">${t('actions')}</th>` : null}</tr></thead>
-      <tbody>${rows.map(([path, value]) => html`<tr data-path=${path}>
+    ${
+      !data
+        ? html`<${Loading} />`
+        : html`<table id="config"><thead><tr><th scope="col">${t('setting')}</th><th scope="col">${t('value')}</th><th scope="col">${t('state')}</th>${data.editable ? html`<th scope="col">${t('actions')}</th>` : null}</tr></thead>
+      <tbody>${rows.map(
+        ([path, value]) => html`<tr data-path=${path}>
         <td><code>${path}</code></td>
         <td>${editing?.path === path ? html`<input aria-label=${path} class="value" value=${editing.text} onInput=${(e: Event) => setEditing({ path, text: (e.target as HTMLInputElement).value })} />` : html`<code class="value">${shown(value)}</code>`}</td>
         <td>${data.pendingRestart.includes(path) ? html`<${Badge} kind="warn">${t('restartPending')}</${Badge}>` : null}</td>
-        ${data.editable ? html`<td>${editing?.path === path ? html`<button type="button" class="primary" data-action="save" onClick=${() => save(path, value)}>${t('save')}</button> <button type="button" onClick=${() => setEditing(null)}>${t('cancel')}</button>`
-          : html`<button type="button" data-action="edit" onClick=${() => setEditing({ path, text: shown(value) })}>${t('edit')}</button>`}</td>` : null}
-      </tr>`)}</tbody></table>`}
+        ${
+          data.editable
+            ? html`<td>${
+                editing?.path === path
+                  ? html`<button type="button" class="primary" data-action="save" onClick=${() => save(path, value)}>${t('save')}</button> <button type="button" onClick=${() => setEditing(null)}>${t('cancel')}</button>`
+                  : html`<button type="button" data-action="edit" onClick=${() => setEditing({ path, text: shown(value) })}>${t('edit')}</button>`
+              }</td>`
+            : null
+        }
+      </tr>`,
+      )}</tbody></table>`
+    }
   </section>`;
 }

@@ -23,8 +23,12 @@ export function LogsView() {
     <${ErrorLine} error=${logs.error} />
     <div class="log-box" ref=${box} tabindex="0" role="log" aria-label=${t('logsTitle')}>
       <table id="log-lines"><thead><tr><th scope="col">${t('time')}</th><th scope="col">${t('level')}</th><th scope="col">${t('component')}</th><th scope="col">${t('message')}</th></tr></thead>
-        <tbody>${(logs.data?.lines ?? []).map((l) => html`<tr class=${levelClass(l.level)}><td>${l.at ? clockTime(l.at) + ':' + l.at.slice(17, 19) : ''}</td><td>${word('level', l.level, lang)}</td><td>${l.component ?? ''}</td>
-          <td><span>${l.msg}</span> ${Object.keys(l.context).length ? html`<code class="context">${JSON.stringify(l.context)}</code>` : null}</td></tr>`)}</tbody></table>
+        <tbody>${(logs.data?.lines ?? []).map(
+          (
+            l,
+          ) => html`<tr class=${levelClass(l.level)}><td>${l.at ? `${clockTime(l.at)}:${l.at.slice(17, 19)}` : ''}</td><td>${word('level', l.level, lang)}</td><td>${l.component ?? ''}</td>
+          <td><span>${l.msg}</span> ${Object.keys(l.context).length ? html`<code class="context">${JSON.stringify(l.context)}</code>` : null}</td></tr>`,
+        )}</tbody></table>
     </div>
   </section>`;
 }

@@ -23,13 +23,19 @@ export function RecordingsView() {
   const list = [...(recordings.data?.recordings ?? [])].sort((a, b) => b.startedAt.localeCompare(a.startedAt));
 
   const verify = async (r: Recording) => {
-    if (r.state === 'recording') return setVerdicts((v) => ({ ...v, [r.id]: { kind: 'busy', text: t('verifyInProgress') } }));
+    if (r.state === 'recording')
+      return setVerdicts((v) => ({ ...v, [r.id]: { kind: 'busy', text: t('verifyInProgress') } }));
     setVerdicts((v) => ({ ...v, [r.id]: { kind: 'busy', text: t('loading') } }));
     try {
       const report = await api<VerifyReport>('POST', `/evidence/recordings/${encodeURIComponent(r.id)}/verify`);
       const reasons = report.findings.map((f) => `${f.file}: ${word('finding', f.reason, lang)}`);
       // A folder with no segment matches its (empty) manifest, but a recording of nothing is not intact evidence.
-      const verdict: Verdict = report.ok && report.segments === 0 ? { kind: 'bad', text: t('verifyEmpty') } : report.ok ? { kind: 'ok', text: t('verifyResult_ok', { segments: report.segments }) } : { kind: 'bad', text: t('verifyResult_bad', { count: report.findings.length }), reasons };
+      const verdict: Verdict =
+        report.ok && report.segments === 0
+          ? { kind: 'bad', text: t('verifyEmpty') }
+          : report.ok
+            ? { kind: 'ok', text: t('verifyResult_ok', { segments: report.segments }) }
+            : { kind: 'bad', text: t('verifyResult_bad', { count: report.findings.length }), reasons };
       setVerdicts((v) => ({ ...v, [r.id]: verdict }));
     } catch (error) {
       setVerdicts((v) => ({ ...v, [r.id]: { kind: 'error', text: errorText(error, lang) } }));
@@ -40,8 +46,20 @@ export function RecordingsView() {
     <div class="head"><h1 id="recordings-title">${t('recordingsTitle')}</h1><button type="button" onClick=${() => recordings.reload()}>${t('refresh')}</button></div>
     <${ErrorLine} error=${recordings.error} />
     ${playing ? html`<${Player} recording=${playing} title=${titles.get(playing.sessionId ?? '') ?? t('untitled')} onClose=${() => setPlaying(null)} />` : null}
-    ${exporting ? html`<${ExportPanel} recording=${exporting} title=${titles.get(exporting.sessionId ?? '') ?? t('untitled')} onClose=${() => { setExporting(null); void recordings.reload(); }} />` : null}
-    ${!recordings.data ? html`<${Loading} />` : list.length === 0 ? html`<p class="muted">${t('noRecordings')}</p>` : html`
+    ${
+      exporting
+        ? html`<${ExportPanel} recording=${exporting} title=${titles.get(exporting.sessionId ?? '') ?? t('untitled')} onClose=${() => {
+            setExporting(null);
+            void recordings.reload();
+          }} />`
+        : null
+    }
+    ${
+      !recordings.data
+        ? html`<${Loading} />`
+        : list.length === 0
+          ? html`<p class="muted">${t('noRecordings')}</p>`
+          : html`
     <table id="recordings"><thead><tr><th scope="col">${t('sessionTitle')}</th><th scope="col">${t('date')}</th><th scope="col">${t('duration')}</th><th scope="col">${t('size')}</th><th scope="col">${t('state')}</th><th scope="col">${t('actions')}</th></tr></thead>
       <tbody>${list.map((r) => {
         const verdict = verdicts[r.id];
@@ -55,10 +73,15 @@ export function RecordingsView() {
             <button type="button" data-action="play" disabled=${r.bytes === 0} onClick=${() => setPlaying(r)}>${t('play')}</button>
             <button type="button" data-action="verify" onClick=${() => verify(r)}>${t('verify')}</button>
             ${can('recordings.export') ? html`<button type="button" data-action="export" disabled=${r.state === 'recording'} onClick=${() => setExporting(r)}>${t('export')}</button>` : null}
-            ${verdict ? html`<div class="verdict" role="status"><${Badge} kind=${verdict.kind === 'ok' ? 'ok' : verdict.kind === 'busy' ? 'neutral' : 'fail'}>${verdict.text}</${Badge}>
-              ${verdict.reasons ? html`<ul class="reasons">${verdict.reasons.map((x) => html`<li>${x}</li>`)}</ul>` : null}</div>` : null}
+            ${
+              verdict
+                ? html`<div class="verdict" role="status"><${Badge} kind=${verdict.kind === 'ok' ? 'ok' : verdict.kind === 'busy' ? 'neutral' : 'fail'}>${verdict.text}</${Badge}>
+              ${verdict.reasons ? html`<ul class="reasons">${verdict.reasons.map((x) => html`<li>${x}</li>`)}</ul>` : null}</div>`
+                : null
+            }
           </td></tr>`;
-      })}</tbody></table>`}
+      })}</tbody></table>`
+    }
   </section>`;
 }
 
@@ -71,10 +94,14 @@ function Player({ recording, title, onClose }: { recording: Recording; title: st
   useEffect(() => {
     // A refusal (confidential, busy) comes back as JSON the <video> cannot show: ask once for the words.
     const element = video.current;
-    const onError = () => fetch(src, { method: 'GET', headers: { range: 'bytes=0-0' } }).then(async (r) => {
-      const body = await r.json().catch(() => undefined);
-      setError(errorText(new ApiError(r.status, String(body?.error?.code ?? 'playback_failed')), lang));
-    }, () => setError(t('err_network')));
+    const onError = () =>
+      fetch(src, { method: 'GET', headers: { range: 'bytes=0-0' } }).then(
+        async (r) => {
+          const body = await r.json().catch(() => undefined);
+          setError(errorText(new ApiError(r.status, String(body?.error?.code ?? 'playback_failed')), lang));
+        },
+        () => setError(t('err_network')),
+      );
     element?.addEventListener('error', onError);
     return () => element?.removeEventListener('error', onError);
   }, [src]);
@@ -103,12 +130,21 @@ function ExportPanel({ recording, title, onClose }: { recording: Recording; titl
     setBusy(true);
     setOutcome(null);
     const poll = window.setInterval(() => {
-      get<{ bytes: number; totalBytes: number }>(`/evidence/recordings/${encodeURIComponent(recording.id)}/export-progress?to=${encodeURIComponent(chosen)}&encrypt=${encrypted ? 1 : 0}`).then(setProgress, () => undefined);
+      get<{ bytes: number; totalBytes: number }>(
+        `/evidence/recordings/${encodeURIComponent(recording.id)}/export-progress?to=${encodeURIComponent(chosen)}&encrypt=${encrypted ? 1 : 0}`,
+      ).then(setProgress, () => undefined);
     }, 500);
     try {
-      const result = await api<ExportResult>('POST', `/evidence/recordings/${encodeURIComponent(recording.id)}/export`, { to: chosen, encrypt, ...(passphrase ? { passphrase } : {}) });
+      const result = await api<ExportResult>(
+        'POST',
+        `/evidence/recordings/${encodeURIComponent(recording.id)}/export`,
+        { to: chosen, encrypt, ...(passphrase ? { passphrase } : {}) },
+      );
       setProgress({ bytes: result.bytes, totalBytes: result.bytes });
-      setOutcome({ kind: 'ok', text: result.alreadyExported ? t('exportAlready') : t('exportDone', { bytes: bytes(result.bytes, lang) }) });
+      setOutcome({
+        kind: 'ok',
+        text: result.alreadyExported ? t('exportAlready') : t('exportDone', { bytes: bytes(result.bytes, lang) }),
+      });
     } catch (error) {
       setOutcome({ kind: 'error', text: errorText(error, lang) });
     } finally {

@@ -13,7 +13,11 @@ import { SessionDetail } from './session-detail.js';
 const upcoming = (state: string) => state === 'scheduled' || state === 'preparing' || state === 'ready';
 const stateClass: Record<string, string> = { live: 'rec', closed: 'ok', failed: 'fail', aborted: 'neutral' };
 
-type Open = { kind: 'list' } | { kind: 'form'; session?: SessionRecord } | { kind: 'detail'; id: string } | { kind: 'report'; id: string };
+type Open =
+  | { kind: 'list' }
+  | { kind: 'form'; session?: SessionRecord }
+  | { kind: 'detail'; id: string }
+  | { kind: 'report'; id: string };
 
 /** The schedule: every session, created, edited and cancelled here by who prepares them. */
 export function ScheduleView() {
@@ -40,17 +44,33 @@ export function ScheduleView() {
     <div class="head"><h1 id="schedule-title">${t('scheduleTitle')}</h1>
       ${manage ? html`<button id="new-session" type="button" class="primary" onClick=${() => setOpen({ kind: 'form' })}>${t('newSession')}</button>` : null}</div>
     <${ErrorLine} error=${list.error} />
-    ${!list.data ? html`<${Loading} />` : sessions.length === 0 ? html`<p class="muted">${t('noSessions')}</p>` : html`
+    ${
+      !list.data
+        ? html`<${Loading} />`
+        : sessions.length === 0
+          ? html`<p class="muted">${t('noSessions')}</p>`
+          : html`
     <table id="sessions"><thead><tr><th scope="col">${t('title')}</th><th scope="col">${t('kind')}</th><th scope="col">${t('chairSite')}</th><th scope="col">${t('startsAt')}</th><th scope="col">${t('endsAt')}</th><th scope="col">${t('state')}</th>${manage ? html`<th scope="col">${t('actions')}</th>` : null}</tr></thead>
-      <tbody>${sessions.map((s) => html`<tr data-session=${s.id}>
+      <tbody>${sessions.map(
+        (s) => html`<tr data-session=${s.id}>
         <td>${s.title}</td><td class="when">${t(s.kind === 'periodic' ? 'periodic' : 'adHoc')}</td><td>${s.chairSite.name}</td><td class="when">${dateTime(s.startsAt)}</td><td class="when">${dateTime(s.endsAt)}</td>
         <td><${Badge} kind=${stateClass[s.state] ?? 'neutral'}>${word('state', s.state, lang)}</${Badge}></td>
-        ${manage ? html`<td class="actions">
+        ${
+          manage
+            ? html`<td class="actions">
           <button type="button" data-action="detail" onClick=${() => setOpen({ kind: 'detail', id: s.id })}>${t('details')}</button>
-          ${upcoming(s.state) ? html`<button type="button" data-action="edit" onClick=${() => setOpen({ kind: 'form', session: s })}>${t('edit')}</button>
-            <button type="button" data-action="cancel" class="danger" onClick=${() => cancel(s)}>${t('cancelSession')}</button>` : null}
-          <button type="button" data-action="report" onClick=${() => setOpen({ kind: 'report', id: s.id })}>${t('report')}</button></td>` : null}
-      </tr>`)}</tbody></table>`}
+          ${
+            upcoming(s.state)
+              ? html`<button type="button" data-action="edit" onClick=${() => setOpen({ kind: 'form', session: s })}>${t('edit')}</button>
+            <button type="button" data-action="cancel" class="danger" onClick=${() => cancel(s)}>${t('cancelSession')}</button>`
+              : null
+          }
+          <button type="button" data-action="report" onClick=${() => setOpen({ kind: 'report', id: s.id })}>${t('report')}</button></td>`
+            : null
+        }
+      </tr>`,
+      )}</tbody></table>`
+    }
   </section>`;
 }
 
@@ -60,9 +80,17 @@ function SessionForm({ session, onDone }: { session?: SessionRecord; onDone: () 
   const act = useAct();
   const start = session ? roomFields(session.startsAt) : { date: '', time: '' };
   const end = session ? roomFields(session.endsAt) : { date: '', time: '' };
-  const [fields, setFields] = useState({ kind: session?.kind ?? 'periodic', title: session?.title ?? '', chair: session?.chairSite.name ?? '', date: start.date, from: start.time, to: end.time });
+  const [fields, setFields] = useState({
+    kind: session?.kind ?? 'periodic',
+    title: session?.title ?? '',
+    chair: session?.chairSite.name ?? '',
+    date: start.date,
+    from: start.time,
+    to: end.time,
+  });
   const [problem, setProblem] = useState('');
-  const set = (name: keyof typeof fields) => (event: Event) => setFields({ ...fields, [name]: (event.target as HTMLInputElement).value });
+  const set = (name: keyof typeof fields) => (event: Event) =>
+    setFields({ ...fields, [name]: (event.target as HTMLInputElement).value });
   const submit = async (event: Event) => {
     event.preventDefault();
     const startsAt = roomInstant(fields.date, fields.from);
@@ -70,9 +98,25 @@ function SessionForm({ session, onDone }: { session?: SessionRecord; onDone: () 
     if (!startsAt || !endsAt) return setProblem(t('invalidDateTime'));
     if (Date.parse(endsAt) <= Date.parse(startsAt)) return setProblem(t('endBeforeStart'));
     setProblem('');
-    const previous = session as (SessionRecord & { chairSite: { endpoint?: unknown }; bridgePoints?: unknown[] }) | undefined;
-    const body = { kind: fields.kind, title: fields.title, chairSite: { ...(previous?.chairSite.endpoint ? { endpoint: previous.chairSite.endpoint } : {}), name: fields.chair }, bridgePoints: previous?.bridgePoints ?? [], startsAt, endsAt };
-    const ok = await act(() => (session ? api('PUT', `/schedule/${encodeURIComponent(session.id)}`, body) : api('POST', '/schedule', body)), t('sessionSaved'));
+    const previous = session as
+      | (SessionRecord & { chairSite: { endpoint?: unknown }; bridgePoints?: unknown[] })
+      | undefined;
+    const body = {
+      kind: fields.kind,
+      title: fields.title,
+      chairSite: {
+        ...(previous?.chairSite.endpoint ? { endpoint: previous.chairSite.endpoint } : {}),
+        name: fields.chair,
+      },
+      bridgePoints: previous?.bridgePoints ?? [],
+      startsAt,
+      endsAt,
+    };
+    const ok = await act(
+      () =>
+        session ? api('PUT', `/schedule/${encodeURIComponent(session.id)}`, body) : api('POST', '/schedule', body),
+      t('sessionSaved'),
+    );
     if (ok) onDone();
   };
   return html`<section class="card" aria-labelledby="form-title">

@@ -7,7 +7,12 @@ import { word } from '../labels.js';
 import type { CaseView, CitizenView, SessionView } from '../types.js';
 import { Badge, ErrorLine, Loading, useAct, useLoad, useShell } from '../ui.js';
 
-interface Identity { name: string; idNumber?: string; address?: string; phone?: string }
+interface Identity {
+  name: string;
+  idNumber?: string;
+  address?: string;
+  phone?: string;
+}
 
 /** A session's cases and citizens. Identities are masked as the daemon decides; a reveal is one audited read. */
 export function SessionDetail({ id, onBack }: { id: string; onBack: () => void }) {
@@ -17,11 +22,15 @@ export function SessionDetail({ id, onBack }: { id: string; onBack: () => void }
   return html`<section class="card" aria-labelledby="detail-title">
     <div class="head"><h1 id="detail-title">${session?.title ?? t('loading')}</h1><button type="button" onClick=${onBack}>${t('back')}</button></div>
     <${ErrorLine} error=${view.error} />
-    ${!session ? html`<${Loading} />` : html`
+    ${
+      !session
+        ? html`<${Loading} />`
+        : html`
       <p>${dateTime(session.startsAt)} – ${dateTime(session.endsAt)} · ${session.chairSite.name} · ${word('state', session.state, lang)}</p>
       <h2>${t('cases')}</h2>
       ${session.cases.length === 0 ? html`<p class="muted">${t('noCases')}</p>` : session.cases.map((c) => html`<${CaseCard} item=${c} onChanged=${view.reload} />`)}
-      <${CaseForm} sessionId=${session.id} onAdded=${view.reload} />`}
+      <${CaseForm} sessionId=${session.id} onAdded=${view.reload} />`
+    }
   </section>`;
 }
 
@@ -42,12 +51,23 @@ function CitizenRow({ citizen, onChanged }: { citizen: CitizenView; onChanged: (
   const act = useAct();
   const [identity, setIdentity] = useState<Identity | null>(null);
   const mayReveal = !citizen.masked || can('identities.read');
-  const reveal = () => act(async () => setIdentity((await get<{ identity: Identity }>(`/citizens/${encodeURIComponent(citizen.id)}/identity`)).identity));
-  const attend = (event: Event) => act(() => api('PUT', `/citizens/${encodeURIComponent(citizen.id)}/attendance`, { attendance: (event.target as HTMLSelectElement).value })).then(onChanged);
+  const reveal = () =>
+    act(async () =>
+      setIdentity((await get<{ identity: Identity }>(`/citizens/${encodeURIComponent(citizen.id)}/identity`)).identity),
+    );
+  const attend = (event: Event) =>
+    act(() =>
+      api('PUT', `/citizens/${encodeURIComponent(citizen.id)}/attendance`, {
+        attendance: (event.target as HTMLSelectElement).value,
+      }),
+    ).then(onChanged);
   return html`<tr data-citizen=${citizen.id}>
     <td>${citizen.position}</td><td>${citizen.roleLabel[lang]}</td>
-    <td class="identity">${identity ? html`<strong>${identity.name}</strong>${identity.idNumber ? html`<br />${t('idNumber')}: ${identity.idNumber}` : null}${identity.address ? html`<br />${t('address')}: ${identity.address}` : null}${identity.phone ? html`<br />${t('phone')}: ${identity.phone}` : null}`
-      : html`${citizen.displayName} ${citizen.masked ? html`<${Badge} kind="neutral">${t('masked')}</${Badge}>` : null}`}</td>
+    <td class="identity">${
+      identity
+        ? html`<strong>${identity.name}</strong>${identity.idNumber ? html`<br />${t('idNumber')}: ${identity.idNumber}` : null}${identity.address ? html`<br />${t('address')}: ${identity.address}` : null}${identity.phone ? html`<br />${t('phone')}: ${identity.phone}` : null}`
+        : html`${citizen.displayName} ${citizen.masked ? html`<${Badge} kind="neutral">${t('masked')}</${Badge}>` : null}`
+    }</td>
     <td><select aria-label=${t('attendance')} value=${citizen.attendance} onChange=${attend}>${(['expected', 'present', 'absent'] as const).map((a) => html`<option value=${a}>${word('attendance', a, lang)}</option>`)}</select></td>
     <td>${identity ? html`<button type="button" onClick=${() => setIdentity(null)}>${t('hide')}</button>` : mayReveal ? html`<button type="button" data-action="reveal" title=${t('revealNote')} onClick=${reveal}>${t('reveal')}</button>` : null}</td>
   </tr>`;
@@ -61,7 +81,15 @@ function CaseForm({ sessionId, onAdded }: { sessionId: string; onAdded: () => Pr
   const [confidential, setConfidential] = useState(false);
   const submit = async (event: Event) => {
     event.preventDefault();
-    const ok = await act(() => api('POST', `/schedule/${encodeURIComponent(sessionId)}/cases`, { type, summary, confidential: type === 'TC' || confidential }), t('saved'));
+    const ok = await act(
+      () =>
+        api('POST', `/schedule/${encodeURIComponent(sessionId)}/cases`, {
+          type,
+          summary,
+          confidential: type === 'TC' || confidential,
+        }),
+      t('saved'),
+    );
     if (ok) {
       setSummary('');
       await onAdded();
@@ -82,11 +110,22 @@ function CitizenForm({ caseId, onAdded }: { caseId: string; onAdded: () => Promi
   const act = useAct();
   const empty = { role: 'complainant', name: '', idNumber: '', address: '', phone: '' };
   const [fields, setFields] = useState(empty);
-  const set = (name: keyof typeof empty) => (event: Event) => setFields({ ...fields, [name]: (event.target as HTMLInputElement).value });
+  const set = (name: keyof typeof empty) => (event: Event) =>
+    setFields({ ...fields, [name]: (event.target as HTMLInputElement).value });
   const submit = async (event: Event) => {
     event.preventDefault();
-    const identity = Object.fromEntries(Object.entries({ name: fields.name, idNumber: fields.idNumber, address: fields.address, phone: fields.phone }).filter(([, v]) => v.trim() !== ''));
-    const ok = await act(() => api('POST', `/cases/${encodeURIComponent(caseId)}/citizens`, { role: fields.role, identity }), t('saved'));
+    const identity = Object.fromEntries(
+      Object.entries({
+        name: fields.name,
+        idNumber: fields.idNumber,
+        address: fields.address,
+        phone: fields.phone,
+      }).filter(([, v]) => v.trim() !== ''),
+    );
+    const ok = await act(
+      () => api('POST', `/cases/${encodeURIComponent(caseId)}/citizens`, { role: fields.role, identity }),
+      t('saved'),
+    );
     if (ok) {
       setFields(empty);
       await onAdded();

@@ -29,11 +29,17 @@ function UserList({ onRequested }: { onRequested: () => void }) {
   const act = useAct();
   const users = useLoad(() => get<{ users: ConsoleUser[] }>('/users'));
   const [form, setForm] = useState({ username: '', displayName: '', role: 'officer' as Role, password: '' });
-  const set = (name: keyof typeof form) => (event: Event) => setForm({ ...form, [name]: (event.target as HTMLInputElement).value });
+  const set = (name: keyof typeof form) => (event: Event) =>
+    setForm({ ...form, [name]: (event.target as HTMLInputElement).value });
   const cleared = form.role === 'officer-confidential' || form.role === 'leader';
   const add = async (event: Event) => {
     event.preventDefault();
-    const body = { username: form.username, role: form.role, ...(form.displayName ? { displayName: form.displayName } : {}), ...(form.password && !cleared ? { password: form.password } : {}) };
+    const body = {
+      username: form.username,
+      role: form.role,
+      ...(form.displayName ? { displayName: form.displayName } : {}),
+      ...(form.password && !cleared ? { password: form.password } : {}),
+    };
     const outcome = await act(() => api('POST', '/users', body), t(cleared ? 'requestSent' : 'userSaved'));
     if (outcome) {
       setForm({ username: '', displayName: '', role: 'officer', password: '' });
@@ -41,14 +47,22 @@ function UserList({ onRequested }: { onRequested: () => void }) {
       await users.reload();
     }
   };
-  const toggle = (user: ConsoleUser) => act(() => api('PUT', `/users/${encodeURIComponent(user.username)}/disabled`, { disabled: !user.disabled }), t('userSaved')).then(() => users.reload());
+  const toggle = (user: ConsoleUser) =>
+    act(
+      () => api('PUT', `/users/${encodeURIComponent(user.username)}/disabled`, { disabled: !user.disabled }),
+      t('userSaved'),
+    ).then(() => users.reload());
   return html`<section class="card" aria-labelledby="users-title">
     <h1 id="users-title">${t('usersTitle')}</h1>
     <${ErrorLine} error=${users.error} />
     <table id="users"><thead><tr><th scope="col">${t('username')}</th><th scope="col">${t('displayName')}</th><th scope="col">${t('role')}</th><th scope="col">${t('accountState')}</th><th scope="col">${t('actions')}</th></tr></thead>
-      <tbody>${(users.data?.users ?? []).map((u) => html`<tr data-user=${u.username}><td>${u.username}</td><td>${u.displayName}</td><td>${word('role', u.role, lang)}</td>
+      <tbody>${(users.data?.users ?? []).map(
+        (
+          u,
+        ) => html`<tr data-user=${u.username}><td>${u.username}</td><td>${u.displayName}</td><td>${word('role', u.role, lang)}</td>
         <td><${Badge} kind=${u.disabled ? 'neutral' : 'ok'}>${t(u.disabled ? 'disabled' : 'active')}</${Badge}></td>
-        <td><button type="button" onClick=${() => toggle(u)}>${t(u.disabled ? 'enable' : 'disable')}</button></td></tr>`)}</tbody></table>
+        <td><button type="button" onClick=${() => toggle(u)}>${t(u.disabled ? 'enable' : 'disable')}</button></td></tr>`,
+      )}</tbody></table>
     <form class="inline-form" id="user-form" onSubmit=${add}>
       <h2>${t('addUser')}</h2>
       <label>${t('username')}<input name="username" required maxlength="64" autocomplete="off" value=${form.username} onInput=${set('username')} /></label>
@@ -67,17 +81,38 @@ function PendingRequests({ version }: { version: number }) {
   const requests = useLoad(() => get<{ requests: IdentityRequest[] }>('/users/requests'), [version]);
   const [passwords, setPasswords] = useState<Record<number, { mine: string; theirs: string }>>({});
   const entry = (id: number) => passwords[id] ?? { mine: '', theirs: '' };
-  const approve = (r: IdentityRequest) => act(() => api('POST', `/users/requests/${r.id}/approve`, { approverPassword: entry(r.id).mine, ...(entry(r.id).theirs ? { password: entry(r.id).theirs } : {}) }), t('userSaved')).then(() => requests.reload());
-  const refuse = (r: IdentityRequest) => act(() => api('POST', `/users/requests/${r.id}/refuse`), t('saved')).then(() => requests.reload());
+  const approve = (r: IdentityRequest) =>
+    act(
+      () =>
+        api('POST', `/users/requests/${r.id}/approve`, {
+          approverPassword: entry(r.id).mine,
+          ...(entry(r.id).theirs ? { password: entry(r.id).theirs } : {}),
+        }),
+      t('userSaved'),
+    ).then(() => requests.reload());
+  const refuse = (r: IdentityRequest) =>
+    act(() => api('POST', `/users/requests/${r.id}/refuse`), t('saved')).then(() => requests.reload());
   const list = requests.data?.requests ?? [];
   return html`<section class="card" aria-labelledby="requests-title">
     <h2 id="requests-title">${t('pendingRequests')}</h2>
     <${ErrorLine} error=${requests.error} />
-    ${list.length === 0 ? html`<p class="muted">${t('noRequests')}</p>` : html`<table id="requests"><thead><tr><th scope="col">${t('kind')}</th><th scope="col">${t('username')}</th><th scope="col">${t('role')}</th><th scope="col">${t('requestedBy')}</th><th scope="col">${t('at')}</th><th scope="col">${t('actions')}</th></tr></thead>
-      <tbody>${list.map((r) => html`<tr data-request=${r.id}><td>${word('requestKind', r.kind, lang)}</td><td>${r.username}</td><td>${word('role', r.role, lang)}</td><td>${r.requestedBy}</td><td>${dateTime(r.requestedAt)}</td>
-        <td>${can('identities.read') ? html`<label>${t('yourPassword')}<input type="password" autocomplete="current-password" value=${entry(r.id).mine} onInput=${(e: Event) => setPasswords({ ...passwords, [r.id]: { ...entry(r.id), mine: (e.target as HTMLInputElement).value } })} /></label>
+    ${
+      list.length === 0
+        ? html`<p class="muted">${t('noRequests')}</p>`
+        : html`<table id="requests"><thead><tr><th scope="col">${t('kind')}</th><th scope="col">${t('username')}</th><th scope="col">${t('role')}</th><th scope="col">${t('requestedBy')}</th><th scope="col">${t('at')}</th><th scope="col">${t('actions')}</th></tr></thead>
+      <tbody>${list.map(
+        (
+          r,
+        ) => html`<tr data-request=${r.id}><td>${word('requestKind', r.kind, lang)}</td><td>${r.username}</td><td>${word('role', r.role, lang)}</td><td>${r.requestedBy}</td><td>${dateTime(r.requestedAt)}</td>
+        <td>${
+          can('identities.read')
+            ? html`<label>${t('yourPassword')}<input type="password" autocomplete="current-password" value=${entry(r.id).mine} onInput=${(e: Event) => setPasswords({ ...passwords, [r.id]: { ...entry(r.id), mine: (e.target as HTMLInputElement).value } })} /></label>
           ${r.kind !== 'enable' ? html`<label>${t('newPassword')}<input type="password" autocomplete="new-password" value=${entry(r.id).theirs} onInput=${(e: Event) => setPasswords({ ...passwords, [r.id]: { ...entry(r.id), theirs: (e.target as HTMLInputElement).value } })} /></label>` : null}
-          <button type="button" class="primary" onClick=${() => approve(r)}>${t('approve')}</button>` : null}
-          <button type="button" class="danger" onClick=${() => refuse(r)}>${t('refuse')}</button></td></tr>`)}</tbody></table>`}
+          <button type="button" class="primary" onClick=${() => approve(r)}>${t('approve')}</button>`
+            : null
+        }
+          <button type="button" class="danger" onClick=${() => refuse(r)}>${t('refuse')}</button></td></tr>`,
+      )}</tbody></table>`
+    }
   </section>`;
 }

@@ -2,7 +2,19 @@ import { html, useText } from '../../shared/html.js';
 import type { TechnicianCall } from '../types.js';
 
 /** Call the technician (always, with or without a session) and the microphone switch, said in words. */
-export function ControlsPanel({ call, muted, connected, onCall, onMute }: { call: TechnicianCall | null; muted: boolean | undefined; connected: boolean; onCall: () => void; onMute: () => void }) {
+export function ControlsPanel({
+  call,
+  muted,
+  connected,
+  onCall,
+  onMute,
+}: {
+  call: TechnicianCall | null;
+  muted: boolean | undefined;
+  connected: boolean;
+  onCall: () => void;
+  onMute: () => void;
+}) {
   const { t } = useText();
   return html`<section class="panel controls" aria-label=${t('callTechnician')}>
     <button id="call" class="button call" type="button" disabled=${!connected} onClick=${onCall}>${t('callTechnician')}</button>

@@ -23,19 +23,23 @@ export function ScheduleBoard({ sessions, now }: { sessions: PublicEntry[] | und
   };
   return html`<section class="panel board" aria-labelledby="board-title">
     <h2 id="board-title">${t('scheduleBoard')}</h2>
-    ${shown.length === 0
-      ? html`<p class="empty">${t('noScheduled')}</p>`
-      : html`<div id="schedule">${days.map((day) => {
-          const entries = shown.filter((s) => dayKey(s.startsAt) === day);
-          return html`<div class="day" data-day=${day}>
+    ${
+      shown.length === 0
+        ? html`<p class="empty">${t('noScheduled')}</p>`
+        : html`<div id="schedule">${days.map((day) => {
+            const entries = shown.filter((s) => dayKey(s.startsAt) === day);
+            return html`<div class="day" data-day=${day}>
             <h3>${dayName(entries[0]!)}</h3>
-            <ul>${entries.map((entry) => html`<li class=${`entry ${entry.change ?? ''}`} data-session=${entry.id}>
+            <ul>${entries.map(
+              (entry) => html`<li class=${`entry ${entry.change ?? ''}`} data-session=${entry.id}>
               <span class="when">${clockTime(entry.startsAt)}–${clockTime(entry.endsAt)}</span>
               <span class="what"><span class="entry-title">${entry.title}</span><span class="entry-site">${t('linkLabel')}: ${entry.chairSite.name}</span></span>
               ${entry.change ? html`<span class=${`change ${entry.change}`}>${t(`change_${entry.change}`)}${entry.changedAt ? html`<small>${tf('changedAt', { time: dateTime(entry.changedAt) })}</small>` : null}</span>` : null}
-            </li>`)}</ul>
+            </li>`,
+            )}</ul>
           </div>`;
-        })}</div>`}
+          })}</div>`
+    }
     ${upcoming.length > shown.length ? html`<p class="more">${tf('moreSessions', { count: upcoming.length - shown.length })}</p>` : null}
   </section>`;
 }

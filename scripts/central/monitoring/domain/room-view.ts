@@ -25,7 +25,12 @@ const TWO_HOURS_MS = 2 * 3_600_000;
  * A test's status: its outcome once run; before that, `due` from the moment it may be run (a day,
  * or two hours, before the start) and `not-yet` until then.
  */
-export function readinessStatus(outcome: 'pass' | 'warn' | 'fail' | null, startsAt: string, windowMs: number, now: number): ReadinessStatus {
+export function readinessStatus(
+  outcome: 'pass' | 'warn' | 'fail' | null,
+  startsAt: string,
+  windowMs: number,
+  now: number,
+): ReadinessStatus {
   if (outcome) return outcome;
   return now >= new Date(startsAt).getTime() - windowMs ? 'due' : 'not-yet';
 }
@@ -110,7 +115,10 @@ export function roomView(input: RoomInputs, now: number): RoomView {
 }
 
 /** The filters of the room list: province, district, and "needs attention". Pure. */
-export function filterRooms(rooms: readonly RoomView[], filter: { province?: string; district?: string; attention?: boolean }): RoomView[] {
+export function filterRooms(
+  rooms: readonly RoomView[],
+  filter: { province?: string; district?: string; attention?: boolean },
+): RoomView[] {
   return rooms.filter(
     (room) =>
       (!filter.province || room.province === filter.province) &&
@@ -121,11 +129,15 @@ export function filterRooms(rooms: readonly RoomView[], filter: { province?: str
 
 /** Rooms that need attention first, then by province, district and id. */
 export function sortRooms(rooms: readonly RoomView[]): RoomView[] {
-  const key = (room: RoomView) => [room.attention.length > 0 ? 0 : 1, room.province ?? '\uffff', room.district ?? '\uffff', room.id] as const;
+  const key = (room: RoomView) =>
+    [room.attention.length > 0 ? 0 : 1, room.province ?? '\uffff', room.district ?? '\uffff', room.id] as const;
   return [...rooms].sort((a, b) => {
     const [ka, kb] = [key(a), key(b)];
     for (let i = 0; i < ka.length; i++) {
-      const c = typeof ka[i] === 'number' ? (ka[i] as number) - (kb[i] as number) : String(ka[i]).localeCompare(String(kb[i]), 'vi');
+      const c =
+        typeof ka[i] === 'number'
+          ? (ka[i] as number) - (kb[i] as number)
+          : String(ka[i]).localeCompare(String(kb[i]), 'vi');
       if (c !== 0) return c;
     }
     return 0;

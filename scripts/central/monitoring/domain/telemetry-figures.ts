@@ -7,7 +7,10 @@ import type { Telemetry } from '../../../../kiosk/fleet/nats/telemetry.js';
 export type TelemetryPicture = Omit<Telemetry, 'v' | 'seq' | 'full'>;
 
 /** The previous picture with the sample's sections over it; a full sample (or a restart: seq went down) starts afresh. Pure. */
-export function mergeTelemetry(previous: { picture: TelemetryPicture; seq: number } | undefined, sample: Telemetry): { picture: TelemetryPicture; seq: number } {
+export function mergeTelemetry(
+  previous: { picture: TelemetryPicture; seq: number } | undefined,
+  sample: Telemetry,
+): { picture: TelemetryPicture; seq: number } {
   const { v: _v, seq, full, ...sections } = sample;
   const fresh = full || previous === undefined || seq <= previous.seq;
   return { picture: fresh ? sections : { ...previous.picture, ...sections }, seq };
@@ -52,7 +55,15 @@ export interface Bucket {
   diskMax: number | null;
 }
 
-export const emptyBucket = (): Bucket => ({ samples: 0, cpuSum: 0, cpuN: 0, cpuMax: null, tempMax: null, memMax: null, diskMax: null });
+export const emptyBucket = (): Bucket => ({
+  samples: 0,
+  cpuSum: 0,
+  cpuN: 0,
+  cpuMax: null,
+  tempMax: null,
+  memMax: null,
+  diskMax: null,
+});
 
 /** Pure; the store does the same in one UPSERT (sums add, maxima take the larger), see monitoring-db.ts. */
 export function addToBucket(bucket: Bucket, figures: TelemetryFigures): Bucket {

@@ -41,7 +41,13 @@ export function monitoringApp(deps: AppDeps): express.Express {
 
   app.use((req, res, next) => {
     const verdict = originVerdict(
-      { method: req.method, host: req.headers.host, origin: req.headers.origin, fetchSite: req.headers['sec-fetch-site'] as string | undefined, contentType: req.headers['content-type'] },
+      {
+        method: req.method,
+        host: req.headers.host,
+        origin: req.headers.origin,
+        fetchSite: req.headers['sec-fetch-site'] as string | undefined,
+        contentType: req.headers['content-type'],
+      },
       deps.origin,
     );
     if (!verdict.ok) return void res.status(verdict.status).json({ error: verdict.code, message: verdict.message });
@@ -52,16 +58,22 @@ export function monitoringApp(deps: AppDeps): express.Express {
   app.use(express.json({ limit: '16kb' }));
 
   app.get('/metrics', async (req, res) => {
-    if (!bearerMatches(req.headers.authorization, deps.metricsToken)) return void res.status(401).set('WWW-Authenticate', 'Bearer').send('unauthorised\n');
+    if (!bearerMatches(req.headers.authorization, deps.metricsToken))
+      return void res.status(401).set('WWW-Authenticate', 'Bearer').send('unauthorised\n');
     res.set('Content-Type', deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
 
   app.post('/api/login', async (req, res) => {
     const { username, password } = (req.body ?? {}) as { username?: unknown; password?: unknown };
-    if (typeof username !== 'string' || typeof password !== 'string' || password.length > 256) return void res.status(400).json({ error: 'bad_request' });
+    if (typeof username !== 'string' || typeof password !== 'string' || password.length > 256)
+      return void res.status(400).json({ error: 'bad_request' });
     const key = `${addressKey(req.socket.remoteAddress)}|${username}`;
     const wait = throttle.attempt(key);
-    if (wait > 0) return void res.status(429).set('Retry-After', String(Math.ceil(wait / 1000))).json({ error: 'throttled' });
+    if (wait > 0)
+      return void res
+        .status(429)
+        .set('Retry-After', String(Math.ceil(wait / 1000)))
+        .json({ error: 'throttled' });
     if (!(await checkOperator(store, username, password))) {
       logger.warn({ operator: username.slice(0, 32), address: req.socket.remoteAddress }, 'operator login refused');
       return void res.status(401).json({ error: 'bad_credentials' });
@@ -106,7 +118,8 @@ export function monitoringApp(deps: AppDeps): express.Express {
   api.post('/rooms/:id/commands/:command', async (req: Authed, res) => {
     const { id, command } = req.params as { id: string; command: string };
     if (!isDashboardCommand(command)) return void res.status(404).json({ error: 'unknown_command' });
-    if (!(await rooms.registered()).some((room) => room.id === id)) return void res.status(404).json({ error: 'unknown_room' });
+    if (!(await rooms.registered()).some((room) => room.id === id))
+      return void res.status(404).json({ error: 'unknown_room' });
     const args = (req.body as { args?: unknown } | undefined)?.args ?? {};
     logger.info({ operator: req.operator, room: id, command }, 'command sent');
     const outcome = await runOperatorCommand(deps, { operator: req.operator!, roomId: id, command, args });
@@ -119,12 +132,22 @@ export function monitoringApp(deps: AppDeps): express.Express {
   const page = join(root, 'scripts', 'central', 'monitoring', 'ui');
   const ui = express.Router();
   ui.use((_req, res, next) => {
-    res.setHeader('Content-Security-Policy', "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'");
+    res.setHeader(
+      'Content-Security-Policy',
+      "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'",
+    );
     next();
   });
   ui.get('/', (_req, res) => res.sendFile(join(page, 'index.html')));
   ui.get('/ui/styles.css', (_req, res) => res.sendFile(join(page, 'styles.css')));
-  ui.use('/ui', express.static(join(root, 'dist', 'scripts', 'central', 'monitoring', 'ui'), { index: false, extensions: false, setHeaders: (res) => res.setHeader('Cache-Control', 'no-cache') }));
+  ui.use(
+    '/ui',
+    express.static(join(root, 'dist', 'scripts', 'central', 'monitoring', 'ui'), {
+      index: false,
+      extensions: false,
+      setHeaders: (res) => res.setHeader('Cache-Control', 'no-cache'),
+    }),
+  );
   app.use(ui);
 
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
@@ -137,7 +160,14 @@ export function monitoringApp(deps: AppDeps): express.Express {
 }
 
 function cookie(token: string, maxAgeS: number, secure: boolean): string {
-  return [`${SESSION_COOKIE}=${encodeURIComponent(token)}`, 'Path=/', 'HttpOnly', 'SameSite=Strict', `Max-Age=${maxAgeS}`, ...(secure ? ['Secure'] : [])].join('; ');
+  return [
+    `${SESSION_COOKIE}=${encodeURIComponent(token)}`,
+    'Path=/',
+    'HttpOnly',
+    'SameSite=Strict',
+    `Max-Age=${maxAgeS}`,
+    ...(secure ? ['Secure'] : []),
+  ].join('; ');
 }
 
 function bearerMatches(header: string | undefined, token: string): boolean {

@@ -9,7 +9,12 @@ import type { MonitoringMetrics } from './metrics.js';
  * The commands an operator may send from the dashboard, and how long each may take to answer
  * (a readiness test takes minutes). push-schedule comes from the province's scheduling tools, not here.
  */
-export const dashboardCommands = { ping: 10_000, 'run-readiness': 6 * 60_000, reboot: 15_000, 'recent-logs': 15_000 } as const satisfies Partial<Record<CommandName, number>>;
+export const dashboardCommands = {
+  ping: 10_000,
+  'run-readiness': 6 * 60_000,
+  reboot: 15_000,
+  'recent-logs': 15_000,
+} as const satisfies Partial<Record<CommandName, number>>;
 export type DashboardCommand = keyof typeof dashboardCommands;
 export const isDashboardCommand = (name: string): name is DashboardCommand => Object.hasOwn(dashboardCommands, name);
 
@@ -29,23 +34,40 @@ export async function runOperatorCommand(
   request: { operator: string; roomId: string; command: DashboardCommand; args: unknown },
 ): Promise<CommandOutcome> {
   const { nc, store, metrics } = deps;
-  const auditId = await store.auditStart({ operator: request.operator, room: request.roomId, command: request.command, args: request.args }, Date.now());
+  const auditId = await store.auditStart(
+    { operator: request.operator, room: request.roomId, command: request.command, args: request.args },
+    Date.now(),
+  );
   const outcome = await send();
   // Any reply, a refusal too, comes from the room itself: it counts as hearing from it.
   if (outcome.outcome === 'ok' || outcome.outcome === 'error') await store.roomAnswered(request.roomId, Date.now());
-  const detail = outcome.outcome === 'error' ? `${outcome.code}: ${outcome.message}` : outcome.outcome === 'invalid' ? outcome.message : null;
+  const detail =
+    outcome.outcome === 'error'
+      ? `${outcome.code}: ${outcome.message}`
+      : outcome.outcome === 'invalid'
+        ? outcome.message
+        : null;
   await store.auditFinish(auditId, outcome.outcome, detail);
   metrics.commandsSent.inc({ command: request.command, outcome: outcome.outcome });
   return outcome;
 
   async function send(): Promise<CommandOutcome> {
     try {
-      const reply = await sendCommand(nc, request.roomId, request.command, request.args as never, dashboardCommands[request.command]);
-      return reply.ok ? { outcome: 'ok', result: reply.result } : { outcome: 'error', code: reply.error.code, message: reply.error.message };
+      const reply = await sendCommand(
+        nc,
+        request.roomId,
+        request.command,
+        request.args as never,
+        dashboardCommands[request.command],
+      );
+      return reply.ok
+        ? { outcome: 'ok', result: reply.result }
+        : { outcome: 'error', code: reply.error.code, message: reply.error.message };
     } catch (error) {
       if (error instanceof RoomOffline) return { outcome: 'offline' };
       if (error instanceof SchemaError) return { outcome: 'invalid', message: error.message };
-      if (error instanceof TimeoutError || (error as { cause?: unknown })?.cause instanceof TimeoutError) return { outcome: 'timeout' };
+      if (error instanceof TimeoutError || (error as { cause?: unknown })?.cause instanceof TimeoutError)
+        return { outcome: 'timeout' };
       throw error;
     }
   }

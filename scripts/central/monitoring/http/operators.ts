@@ -9,14 +9,18 @@ import type { MonitoringStore } from '../store/monitoring-db.js';
 const USERNAME = /^[a-z0-9][a-z0-9._-]{1,31}$/;
 
 export async function addOperator(store: MonitoringStore, username: string, password: string): Promise<void> {
-  if (!USERNAME.test(username)) throw new Error(`operator ${JSON.stringify(username)}: 2–32 lower-case letters, digits, dot, dash, underscore`);
+  if (!USERNAME.test(username))
+    throw new Error(`operator ${JSON.stringify(username)}: 2–32 lower-case letters, digits, dot, dash, underscore`);
   const problem = passwordProblem(password);
   if (problem) throw new Error(problem);
   await store.addOperator(username, await hashPassword(password));
 }
 
 /** A first operator when there is none yet; the password is returned for the caller to show once, and never stored in clear. */
-export async function ensureFirstOperator(store: MonitoringStore, username = 'giamsat'): Promise<{ username: string; password: string } | undefined> {
+export async function ensureFirstOperator(
+  store: MonitoringStore,
+  username = 'giamsat',
+): Promise<{ username: string; password: string } | undefined> {
   if ((await store.operatorCount()) > 0) return undefined;
   const password = randomBytes(12).toString('base64url');
   await addOperator(store, username, password);

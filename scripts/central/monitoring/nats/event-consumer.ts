@@ -33,13 +33,21 @@ export interface EventConsumer {
   stop(): Promise<void>;
 }
 
-export async function startEventConsumer(nc: NatsConnection, store: MonitoringStore, metrics: MonitoringMetrics, logger: Logger): Promise<EventConsumer> {
+export async function startEventConsumer(
+  nc: NatsConnection,
+  store: MonitoringStore,
+  metrics: MonitoringMetrics,
+  logger: Logger,
+): Promise<EventConsumer> {
   const jsm = await jetstreamManager(nc);
   // Creating a durable with the config it already has is a no-op, so every instance may do it; one
   // made by an older version with other limits is brought to these.
   await jsm.consumers.add(EVENTS_STREAM, consumerConfig).catch(async (error: unknown) => {
     logger.info({ err: error }, 'events consumer exists with another config: updating it');
-    await jsm.consumers.update(EVENTS_STREAM, EVENTS_CONSUMER, { ack_wait: consumerConfig.ack_wait, max_ack_pending: consumerConfig.max_ack_pending });
+    await jsm.consumers.update(EVENTS_STREAM, EVENTS_CONSUMER, {
+      ack_wait: consumerConfig.ack_wait,
+      max_ack_pending: consumerConfig.max_ack_pending,
+    });
   });
   const consumer = await jetstream(nc).consumers.get(EVENTS_STREAM, EVENTS_CONSUMER);
   // Short pulls, one after another, rather than one long-lived consume(): on stop the last pull ends
@@ -65,7 +73,16 @@ export async function startEventConsumer(nc: NatsConnection, store: MonitoringSt
     if (!parsed.ok) {
       // Acknowledged all the same: a message that will never parse must not hold up the ones behind it.
       metrics.invalidMessages.inc({ kind: 'event', code: parsed.code });
-      logger.warn({ subject: msg.subject, streamSeq: msg.seq, code: parsed.code, error: parsed.error, bytes: msg.data.byteLength }, 'invalid event skipped');
+      logger.warn(
+        {
+          subject: msg.subject,
+          streamSeq: msg.seq,
+          code: parsed.code,
+          error: parsed.error,
+          bytes: msg.data.byteLength,
+        },
+        'invalid event skipped',
+      );
       msg.ack();
       return;
     }

@@ -7,7 +7,12 @@ import type { MonitoringStore } from '../store/monitoring-db.js';
 import type { MonitoringMetrics } from '../http/metrics.js';
 
 /** Watches the rooms' KV bucket: every room's latest value first, then each change, into the store. */
-export async function startStateWatcher(nc: NatsConnection, store: MonitoringStore, metrics: MonitoringMetrics, logger: Logger): Promise<{ stop(): Promise<void> }> {
+export async function startStateWatcher(
+  nc: NatsConnection,
+  store: MonitoringStore,
+  metrics: MonitoringMetrics,
+  logger: Logger,
+): Promise<{ stop(): Promise<void> }> {
   const kv = await new Kvm(nc).open(ROOMS_BUCKET);
   const watch = await kv.watch({ key: '>' });
   const loop = (async () => {
@@ -19,7 +24,9 @@ export async function startStateWatcher(nc: NatsConnection, store: MonitoringSto
         logger.warn({ room: entry.key, code: parsed.code, error: parsed.error }, 'invalid room state skipped');
         continue;
       }
-      await store.putState(entry.key, parsed.value, entry.revision, entry.created.getTime()).catch((error: unknown) => logger.error({ err: error, room: entry.key }, 'room state not stored'));
+      await store
+        .putState(entry.key, parsed.value, entry.revision, entry.created.getTime())
+        .catch((error: unknown) => logger.error({ err: error, room: entry.key }, 'room state not stored'));
     }
   })().catch((error: unknown) => logger.error({ err: error }, 'state watcher stopped'));
   return {

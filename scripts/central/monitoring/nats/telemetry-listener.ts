@@ -13,7 +13,12 @@ import type { MonitoringMetrics } from '../http/metrics.js';
  */
 export const TELEMETRY_QUEUE = 'diemcau-monitoring';
 
-export function startTelemetryListener(nc: NatsConnection, store: MonitoringStore, metrics: MonitoringMetrics, logger: Logger): { stop(): Promise<void> } {
+export function startTelemetryListener(
+  nc: NatsConnection,
+  store: MonitoringStore,
+  metrics: MonitoringMetrics,
+  logger: Logger,
+): { stop(): Promise<void> } {
   const pictures = new Map<string, { picture: TelemetryPicture; seq: number }>();
   const subscription = nc.subscribe(subjects.allTelemetry, { queue: TELEMETRY_QUEUE });
   const loop = (async () => {
@@ -29,7 +34,9 @@ export function startTelemetryListener(nc: NatsConnection, store: MonitoringStor
       metrics.telemetrySamples.inc();
       const merged = mergeTelemetry(pictures.get(where.roomId), parsed.value);
       pictures.set(where.roomId, merged);
-      await store.addTelemetry(where.roomId, merged.picture, merged.seq, Date.now()).catch((error: unknown) => logger.error({ err: error, room: where.roomId }, 'telemetry not stored'));
+      await store
+        .addTelemetry(where.roomId, merged.picture, merged.seq, Date.now())
+        .catch((error: unknown) => logger.error({ err: error, room: where.roomId }, 'telemetry not stored'));
     }
   })().catch((error: unknown) => logger.error({ err: error }, 'telemetry listener stopped'));
   return {

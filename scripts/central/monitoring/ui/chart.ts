@@ -43,7 +43,13 @@ export function lineChart(spec: ChartSpec, label: string): SVGElement {
   svg.append(node('line', { class: 'axis', x1: PAD.left, x2: W - PAD.right, y1: H - PAD.bottom, y2: H - PAD.bottom }));
   for (let i = 0; i <= 4; i++) {
     const t = spec.from + ((spec.to - spec.from) * i) / 4;
-    svg.append(node('text', { x: x(t), y: H - 6, 'text-anchor': i === 0 ? 'start' : i === 4 ? 'end' : 'middle' }, spec.formatTime(t)));
+    svg.append(
+      node(
+        'text',
+        { x: x(t), y: H - 6, 'text-anchor': i === 0 ? 'start' : i === 4 ? 'end' : 'middle' },
+        spec.formatTime(t),
+      ),
+    );
   }
   for (const series of spec.series) {
     // A room silent for longer than it may be (no sample for 20 minutes; an idle room sends a full
@@ -59,7 +65,14 @@ export function lineChart(spec: ChartSpec, label: string): SVGElement {
     for (const points of segments) {
       // A point on its own is a dot, not an invisible zero-length line.
       if (points.length === 1) {
-        svg.append(node('circle', { class: `series-dot ${series.className}`, cx: x(points[0]!.t).toFixed(1), cy: y(points[0]!.v).toFixed(1), r: 3 }));
+        svg.append(
+          node('circle', {
+            class: `series-dot ${series.className}`,
+            cx: x(points[0]!.t).toFixed(1),
+            cy: y(points[0]!.v).toFixed(1),
+            r: 3,
+          }),
+        );
         continue;
       }
       const d = points.map((p, i) => `${i === 0 ? 'M' : 'L'}${x(p.t).toFixed(1)},${y(p.v).toFixed(1)}`).join('');

@@ -12,9 +12,18 @@ export const messages = {
   password: { vi: 'Mật khẩu', en: 'Password' },
   login: { vi: 'Đăng nhập', en: 'Log in' },
   loginTitle: { vi: 'Đăng nhập bộ phận giám sát', en: 'Monitoring team login' },
-  loginFailed: { vi: 'Đăng nhập không thành công: sai tên đăng nhập hoặc mật khẩu.', en: 'Login failed: wrong user name or password.' },
-  loginThrottled: { vi: 'Thử sai quá nhiều lần. Vui lòng đợi vài phút rồi thử lại.', en: 'Too many failed attempts. Wait a few minutes and try again.' },
-  offline: { vi: 'Mất kết nối với máy chủ giám sát — đang thử lại…', en: 'Lost contact with the monitoring server — retrying…' },
+  loginFailed: {
+    vi: 'Đăng nhập không thành công: sai tên đăng nhập hoặc mật khẩu.',
+    en: 'Login failed: wrong user name or password.',
+  },
+  loginThrottled: {
+    vi: 'Thử sai quá nhiều lần. Vui lòng đợi vài phút rồi thử lại.',
+    en: 'Too many failed attempts. Wait a few minutes and try again.',
+  },
+  offline: {
+    vi: 'Mất kết nối với máy chủ giám sát — đang thử lại…',
+    en: 'Lost contact with the monitoring server — retrying…',
+  },
   updatedAt: { vi: 'Cập nhật lúc', en: 'Updated at' },
 
   totalRooms: { vi: 'Tổng số phòng', en: 'Rooms' },
@@ -98,24 +107,45 @@ export const messages = {
   cmd_reboot: { vi: 'Khởi động lại…', en: 'Reboot…' },
   'cmd_recent-logs': { vi: 'Xem nhật ký gần đây', en: 'Recent logs' },
   commandSending: { vi: 'Đang gửi lệnh “{cmd}”…', en: 'Sending “{cmd}”…' },
-  'commandRunning_run-readiness': { vi: 'Đang kiểm thử thiết bị (có thể mất vài phút)…', en: 'Testing the equipment (may take a few minutes)…' },
+  'commandRunning_run-readiness': {
+    vi: 'Đang kiểm thử thiết bị (có thể mất vài phút)…',
+    en: 'Testing the equipment (may take a few minutes)…',
+  },
   outcome_ok: { vi: 'Phòng đã trả lời', en: 'The room answered' },
   outcome_error: { vi: 'Phòng từ chối hoặc không thực hiện được', en: 'The room refused or failed' },
-  outcome_offline: { vi: 'Phòng không kết nối: lệnh chưa được gửi tới và không có tác dụng.', en: 'The room is not connected: the command was not delivered and did nothing.' },
-  outcome_timeout: { vi: 'Không nhận được trả lời kịp thời. Lệnh có thể đã được thực hiện; không tự gửi lại.', en: 'No answer in time. The command may have acted; it is not re-sent.' },
+  outcome_offline: {
+    vi: 'Phòng không kết nối: lệnh chưa được gửi tới và không có tác dụng.',
+    en: 'The room is not connected: the command was not delivered and did nothing.',
+  },
+  outcome_timeout: {
+    vi: 'Không nhận được trả lời kịp thời. Lệnh có thể đã được thực hiện; không tự gửi lại.',
+    en: 'No answer in time. The command may have acted; it is not re-sent.',
+  },
   outcome_invalid: { vi: 'Lệnh không hợp lệ', en: 'Invalid command' },
   outcome_failed: { vi: 'Không gửi được lệnh', en: 'Could not send the command' },
-  pingResult: { vi: 'Thời gian chạy {uptime}, phiên bản {version}, trả lời lúc {time}', en: 'Up {uptime}, version {version}, answered at {time}' },
-  readinessResult: { vi: 'Kết quả kiểm thử: {overall} (xong lúc {time})', en: 'Test result: {overall} (finished at {time})' },
+  pingResult: {
+    vi: 'Thời gian chạy {uptime}, phiên bản {version}, trả lời lúc {time}',
+    en: 'Up {uptime}, version {version}, answered at {time}',
+  },
+  readinessResult: {
+    vi: 'Kết quả kiểm thử: {overall} (xong lúc {time})',
+    en: 'Test result: {overall} (finished at {time})',
+  },
   rebootResult: { vi: 'Phòng nhận lệnh khởi động lại lúc {time}', en: 'The room accepted the reboot at {time}' },
   logsResult: { vi: '{n} dòng nhật ký', en: '{n} log lines' },
   rebootTitle: { vi: 'Khởi động lại thiết bị của phòng {id}?', en: 'Reboot the equipment of room {id}?' },
-  rebootWarning: { vi: 'Thiết bị sẽ không hoạt động trong vài phút. Phòng sẽ từ chối nếu đang có phiên tiếp công dân.', en: 'The equipment will be down for a few minutes. The room refuses while a session is live.' },
+  rebootWarning: {
+    vi: 'Thiết bị sẽ không hoạt động trong vài phút. Phòng sẽ từ chối nếu đang có phiên tiếp công dân.',
+    en: 'The equipment will be down for a few minutes. The room refuses while a session is live.',
+  },
   rebootReason: { vi: 'Lý do (bắt buộc, được ghi vào nhật ký)', en: 'Reason (required, written to the audit log)' },
   confirmReboot: { vi: 'Khởi động lại', en: 'Reboot' },
   cancel: { vi: 'Huỷ', en: 'Cancel' },
 
-  charts: { vi: 'Số liệu thiết bị (24 giờ qua, mỗi điểm 5 phút)', en: 'Equipment figures (last 24 hours, 5-minute points)' },
+  charts: {
+    vi: 'Số liệu thiết bị (24 giờ qua, mỗi điểm 5 phút)',
+    en: 'Equipment figures (last 24 hours, 5-minute points)',
+  },
   chartCpu: { vi: 'CPU (%)', en: 'CPU (%)' },
   chartTemp: { vi: 'Nhiệt độ CPU (°C)', en: 'CPU temperature (°C)' },
   chartDisk: { vi: 'Ổ đĩa đã dùng (%)', en: 'Disk used (%)' },
@@ -155,7 +185,11 @@ export const messages = {
 
 export type MessageKey = keyof typeof messages;
 
-export function text(language: Language, key: MessageKey | string, values: Record<string, string | number> = {}): string {
+export function text(
+  language: Language,
+  key: MessageKey | string,
+  values: Record<string, string | number> = {},
+): string {
   const entry = (messages as Record<string, Record<Language, string>>)[key];
   const template = entry ? entry[language] : key;
   return template.replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? ''));

@@ -17,7 +17,10 @@ describe('emulator fault-injection commands', () => {
     expect(parseControl(line)).toEqual(expected);
   });
 
-  it.each(['silent maybe', 'fault error', 'fault error 1FF', 'fault melt', 'garbage', 'garbage zz', 'reboot', ''])('rejects "%s"', (line) => {
-    expect(parseControl(line).kind).toBe('invalid');
-  });
+  it.each(['silent maybe', 'fault error', 'fault error 1FF', 'fault melt', 'garbage', 'garbage zz', 'reboot', ''])(
+    'rejects "%s"',
+    (line) => {
+      expect(parseControl(line).kind).toBe('invalid');
+    },
+  );
 });

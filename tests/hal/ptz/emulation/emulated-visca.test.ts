@@ -19,7 +19,11 @@ describe('visca-emulated (sim mode with the real VISCA driver)', () => {
 
   it('is built from config by the registry and speaks VISCA over UDP to its own camera', async () => {
     // Only the PTZ is started; the other kinds are built (sim) but left alone.
-    const config = halConfig.parse({ camera: { driver: 'sim' }, audio: { driver: 'sim' }, ptz: { driver: 'visca-emulated', transport: 'udp' } });
+    const config = halConfig.parse({
+      camera: { driver: 'sim' },
+      audio: { driver: 'sim' },
+      ptz: { driver: 'visca-emulated', transport: 'udp' },
+    });
     const devices = await createDevices(config, { backoff: testBackoff });
     expect(devices.ptz).toBeInstanceOf(EmulatedViscaPtz);
     ptz = devices.ptz as EmulatedViscaPtz;
@@ -31,11 +35,17 @@ describe('visca-emulated (sim mode with the real VISCA driver)', () => {
     await ptz.recallPreset(1);
     expect((await ptz.position()).pan).toBe(ptz.camera.model.state.pan);
     expect(ptz.camera.model.state.pan).toBeGreaterThan(0);
-    expect(ptz.camera.heard.map((m) => m.payloadType)).toEqual([0x0200, 0x0100, 0x0100, 0x0100, 0x0100, 0x0110, 0x0110]);
+    expect(ptz.camera.heard.map((m) => m.payloadType)).toEqual([
+      0x0200, 0x0100, 0x0100, 0x0100, 0x0100, 0x0110, 0x0110,
+    ]);
   });
 
   it('by default runs the real visca-serial driver over a socat pty pair to its own camera', async () => {
-    const config = halConfig.parse({ camera: { driver: 'sim' }, audio: { driver: 'sim' }, ptz: { driver: 'visca-emulated' } });
+    const config = halConfig.parse({
+      camera: { driver: 'sim' },
+      audio: { driver: 'sim' },
+      ptz: { driver: 'visca-emulated' },
+    });
     const devices = await createDevices(config, { backoff: testBackoff });
     expect(devices.ptz).toBeInstanceOf(EmulatedViscaSerialPtz);
     serial = devices.ptz as EmulatedViscaSerialPtz;

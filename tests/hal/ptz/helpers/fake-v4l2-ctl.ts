@@ -50,5 +50,5 @@ export async function installFakeV4l2Ctl(dir: string): Promise<NodeJS.ProcessEnv
   await chmod(join(dir, 'v4l2-ctl'), 0o755);
   await writeFile(join(dir, 'state.json'), JSON.stringify({ pan_absolute: 0, tilt_absolute: 0, zoom_absolute: 100 }));
   await writeFile(join(dir, 'calls.log'), '');
-  return { ...process.env, PATH: `${dir}:${process.env['PATH']}` };
+  return { ...process.env, PATH: `${dir}:${process.env.PATH}` };
 }

@@ -19,7 +19,14 @@ describe('onvif driver ↔ emulated ONVIF camera', () => {
   let passwordFile: string;
 
   const options = (overrides: Partial<OnvifPtzOptions> = {}): OnvifPtzOptions => ({
-    host: '127.0.0.1', port: camera.port, path: '/onvif/device_service', username: 'admin', passwordFile, timeoutMs: 800, checkMs: 200, ...overrides,
+    host: '127.0.0.1',
+    port: camera.port,
+    path: '/onvif/device_service',
+    username: 'admin',
+    passwordFile,
+    timeoutMs: 800,
+    checkMs: 200,
+    ...overrides,
   });
   const startDriver = async (overrides: Partial<OnvifPtzOptions> = {}) => {
     driver = new OnvifPtz({ id: 'ptz', backoff: testBackoff }, options(overrides));
@@ -33,7 +40,12 @@ describe('onvif driver ↔ emulated ONVIF camera', () => {
     passwordFile = join(dir, 'camera.password');
     await writeFile(passwordFile, 'Mat-khau-1\n', { mode: 0o600 });
     // A whole-second offset: the camera's clock has a resolution of one second, the drift is rounded to it.
-    camera = new OnvifCameraEmulator({ username: 'admin', password: 'Mat-khau-1', rtsp: { host: '127.0.0.1', port: 8554 }, clockOffsetMs: -4000 });
+    camera = new OnvifCameraEmulator({
+      username: 'admin',
+      password: 'Mat-khau-1',
+      rtsp: { host: '127.0.0.1', port: 8554 },
+      clockOffsetMs: -4000,
+    });
     await camera.plugIn();
     statuses = [];
   });
@@ -48,12 +60,44 @@ describe('onvif driver ↔ emulated ONVIF camera', () => {
   it('discovery finds the emulator by WS-Discovery; its model, profiles and stream addresses are read', async () => {
     const found = await probeOnvifCameras(1500);
     const ours = found.find((c) => c.endpoint === camera.uuid);
-    expect(ours).toMatchObject({ xaddr: camera.xaddr, host: '127.0.0.1', port: camera.port, path: '/onvif/device_service', hardware: 'ONVIF-EMU-PTZ' });
-    const description = await describeOnvifCamera({ host: '127.0.0.1', port: camera.port, username: 'admin', password: 'Mat-khau-1', timeoutMs: 1000 });
+    expect(ours).toMatchObject({
+      xaddr: camera.xaddr,
+      host: '127.0.0.1',
+      port: camera.port,
+      path: '/onvif/device_service',
+      hardware: 'ONVIF-EMU-PTZ',
+    });
+    const description = await describeOnvifCamera({
+      host: '127.0.0.1',
+      port: camera.port,
+      username: 'admin',
+      password: 'Mat-khau-1',
+      timeoutMs: 1000,
+    });
     expect(description.identity).toMatchObject({ model: 'ONVIF-EMU-PTZ', manufacturer: 'Điểm Cầu' });
     expect(description.profiles).toEqual([
-      { token: 'profile-main', name: 'MainStream', encoding: 'H264', width: 1280, height: 720, fps: 25, bitrateKbps: 2048, hasPtz: true, streamUrl: 'rtsp://127.0.0.1:8554/main' },
-      { token: 'profile-sub', name: 'SubStream', encoding: 'H264', width: 640, height: 360, fps: 15, bitrateKbps: 512, hasPtz: true, streamUrl: 'rtsp://127.0.0.1:8554/sub' },
+      {
+        token: 'profile-main',
+        name: 'MainStream',
+        encoding: 'H264',
+        width: 1280,
+        height: 720,
+        fps: 25,
+        bitrateKbps: 2048,
+        hasPtz: true,
+        streamUrl: 'rtsp://127.0.0.1:8554/main',
+      },
+      {
+        token: 'profile-sub',
+        name: 'SubStream',
+        encoding: 'H264',
+        width: 640,
+        height: 360,
+        fps: 15,
+        bitrateKbps: 512,
+        hasPtz: true,
+        streamUrl: 'rtsp://127.0.0.1:8554/sub',
+      },
     ]);
     expect(description.clock.driftSeconds).toBe(-4);
   });
@@ -96,7 +140,10 @@ describe('onvif driver ↔ emulated ONVIF camera', () => {
   it('a wrong password is bad-config (no retrying); so is a missing password file', async () => {
     await writeFile(passwordFile, 'sai-mat-khau\n');
     await startDriver();
-    expect(driver!.snapshot()).toMatchObject({ status: 'bad-config', detail: 'the camera refused user "admin": check the user and the password file' });
+    expect(driver!.snapshot()).toMatchObject({
+      status: 'bad-config',
+      detail: 'the camera refused user "admin": check the user and the password file',
+    });
     expect(driver!.snapshot().detail).not.toContain('sai-mat-khau');
     await driver!.stop();
     await startDriver({ passwordFile: join(dir, 'missing') });
@@ -105,12 +152,18 @@ describe('onvif driver ↔ emulated ONVIF camera', () => {
     await driver!.stop();
     await writeFile(passwordFile, 'Mat-khau-1\n');
     await startDriver({ profileToken: 'profile-4k' });
-    expect(driver!.snapshot()).toMatchObject({ status: 'bad-config', detail: 'the camera has no media profile "profile-4k" (it has profile-main, profile-sub)' });
+    expect(driver!.snapshot()).toMatchObject({
+      status: 'bad-config',
+      detail: 'the camera has no media profile "profile-4k" (it has profile-main, profile-sub)',
+    });
     // The npm client digests passwords as ASCII: a Vietnamese one would fail as "wrong password" for no visible reason.
     await driver!.stop();
     await writeFile(passwordFile, 'Mật-khẩu\n');
     await startDriver();
-    expect(driver!.snapshot()).toMatchObject({ status: 'bad-config', detail: 'the ONVIF password must be printable ASCII (the onvif client digests it as ASCII)' });
+    expect(driver!.snapshot()).toMatchObject({
+      status: 'bad-config',
+      detail: 'the ONVIF password must be printable ASCII (the onvif client digests it as ASCII)',
+    });
   });
 
   it('an emulator absent at start, then there, then gone, then back: failed → ok → connecting → ok, without a restart', async () => {

@@ -10,7 +10,9 @@ import { parseXml, textOf } from '../../../../hal/ptz/onvif/xml.js';
 
 describe('XML reader', () => {
   it('drops prefixes, reads attributes, text, entities and CDATA', () => {
-    const root = parseXml('<?xml version="1.0"?><s:Envelope xmlns:s="x"><s:Body><t:A k="1 &amp; 2">x &lt; y<![CDATA[ <raw> ]]></t:A><B/></s:Body></s:Envelope>');
+    const root = parseXml(
+      '<?xml version="1.0"?><s:Envelope xmlns:s="x"><s:Body><t:A k="1 &amp; 2">x &lt; y<![CDATA[ <raw> ]]></t:A><B/></s:Body></s:Envelope>',
+    );
     expect(root.name).toBe('Envelope');
     const a = root.children[0]!.children[0]!;
     expect(a).toMatchObject({ name: 'A', attributes: { k: '1 & 2' }, text: 'x < y <raw> ' });
@@ -25,24 +27,39 @@ describe('XML reader', () => {
 describe('WS-Security UsernameToken', () => {
   // The ONVIF Application Programmer's Guide example (§6.1.1.3).
   it('digest = base64(SHA-1(nonce ‖ created ‖ password)), as the guide computes it', () => {
-    expect(passwordDigest('LKqI6G/AikKCQrN0zqZFlg==', '2010-09-16T07:50:45Z', 'userpassword')).toBe('tuOSpGlFlIXsozq4HFNeeGeFLEI=');
+    expect(passwordDigest('LKqI6G/AikKCQrN0zqZFlg==', '2010-09-16T07:50:45Z', 'userpassword')).toBe(
+      'tuOSpGlFlIXsozq4HFNeeGeFLEI=',
+    );
   });
 
   const users = new Map([['admin', 'userpassword']]);
-  const token = { username: 'admin', kind: 'digest' as const, password: 'tuOSpGlFlIXsozq4HFNeeGeFLEI=', nonce: 'LKqI6G/AikKCQrN0zqZFlg==', created: '2010-09-16T07:50:45Z' };
+  const token = {
+    username: 'admin',
+    kind: 'digest' as const,
+    password: 'tuOSpGlFlIXsozq4HFNeeGeFLEI=',
+    nonce: 'LKqI6G/AikKCQrN0zqZFlg==',
+    created: '2010-09-16T07:50:45Z',
+  };
   const at = new Date('2010-09-16T07:51:00Z');
   it.each([
     ['the right digest', token, { ok: true }],
     ['no token', undefined, { ok: false, reason: 'no WS-Security UsernameToken' }],
     ['another user', { ...token, username: 'root' }, { ok: false, reason: 'unknown user' }],
     ['a wrong digest', { ...token, password: 'AAAAAAAAAAAAAAAAAAAAAAAAAAA=' }, { ok: false, reason: 'wrong password' }],
-    ['a digest of another nonce', { ...token, nonce: 'AAAAAAAAAAAAAAAAAAAAAA==' }, { ok: false, reason: 'wrong password' }],
+    [
+      'a digest of another nonce',
+      { ...token, nonce: 'AAAAAAAAAAAAAAAAAAAAAA==' },
+      { ok: false, reason: 'wrong password' },
+    ],
   ])('%s', (_what, given, expected) => {
     expect(checkUsernameToken(given, users, at, 60_000)).toEqual(expected);
   });
 
   it('refuses a Created too far from the camera clock', () => {
-    expect(checkUsernameToken(token, users, new Date('2010-09-16T08:50:45Z'), 60_000)).toEqual({ ok: false, reason: 'Created is too far from the camera clock' });
+    expect(checkUsernameToken(token, users, new Date('2010-09-16T08:50:45Z'), 60_000)).toEqual({
+      ok: false,
+      reason: 'Created is too far from the camera clock',
+    });
   });
 
   it('reads the action and the token of a request as the npm onvif client writes it', () => {
@@ -67,7 +84,8 @@ describe('WS-Security UsernameToken', () => {
 });
 
 describe('emulated camera model', () => {
-  const at = (clock: { t: number }) => new OnvifCameraModel({ profiles: defaultProfiles, now: () => clock.t, unitsPerSecond: 0.5 });
+  const at = (clock: { t: number }) =>
+    new OnvifCameraModel({ profiles: defaultProfiles, now: () => clock.t, unitsPerSecond: 0.5 });
 
   it('integrates a continuous move over time, clamps to the space, stops on Stop', () => {
     const clock = { t: 0 };
@@ -139,16 +157,30 @@ describe('mapping and discovery parsing', () => {
           probeMatch: {
             endpointReference: { address: 'urn:uuid:1' },
             XAddrs: 'http://[fe80::1]/onvif/device_service http://192.168.1.64:8000/onvif/device_service',
-            scopes: 'onvif://www.onvif.org/type/ptz onvif://www.onvif.org/name/HIKVISION onvif://www.onvif.org/hardware/DS-2DE4425IW%20DE',
+            scopes:
+              'onvif://www.onvif.org/type/ptz onvif://www.onvif.org/name/HIKVISION onvif://www.onvif.org/hardware/DS-2DE4425IW%20DE',
           },
         },
       }),
-    ).toEqual({ endpoint: 'urn:uuid:1', xaddr: 'http://[fe80::1]/onvif/device_service', host: 'fe80::1', port: 80, path: '/onvif/device_service', name: 'HIKVISION', hardware: 'DS-2DE4425IW DE' });
-    expect(describeProbeMatch({ probeMatches: { probeMatch: { endpointReference: { address: 'urn:uuid:2' }, XAddrs: 'soap.udp://x' } } })).toBeUndefined();
+    ).toEqual({
+      endpoint: 'urn:uuid:1',
+      xaddr: 'http://[fe80::1]/onvif/device_service',
+      host: 'fe80::1',
+      port: 80,
+      path: '/onvif/device_service',
+      name: 'HIKVISION',
+      hardware: 'DS-2DE4425IW DE',
+    });
+    expect(
+      describeProbeMatch({
+        probeMatches: { probeMatch: { endpointReference: { address: 'urn:uuid:2' }, XAddrs: 'soap.udp://x' } },
+      }),
+    ).toBeUndefined();
   });
 
   it('answers probes for video transmitters (or for anything), not other WS-Discovery traffic', () => {
-    const probe = (types: string) => `<Envelope><Header><MessageID>urn:uuid:m</MessageID></Header><Body><Probe><Types>${types}</Types></Probe></Body></Envelope>`;
+    const probe = (types: string) =>
+      `<Envelope><Header><MessageID>urn:uuid:m</MessageID></Header><Body><Probe><Types>${types}</Types></Probe></Body></Envelope>`;
     expect(probeMessageId(probe('dn:NetworkVideoTransmitter'))).toBe('urn:uuid:m');
     expect(probeMessageId(probe(''))).toBe('urn:uuid:m');
     expect(probeMessageId(probe('wsdp:Device'))).toBeUndefined();
@@ -157,7 +189,9 @@ describe('mapping and discovery parsing', () => {
   });
 
   it('strips credentials from stream addresses', () => {
-    expect(withoutCredentials('rtsp://admin:s3cret@10.0.0.5:554/Streaming/Channels/101')).toBe('rtsp://10.0.0.5:554/Streaming/Channels/101');
+    expect(withoutCredentials('rtsp://admin:s3cret@10.0.0.5:554/Streaming/Channels/101')).toBe(
+      'rtsp://10.0.0.5:554/Streaming/Channels/101',
+    );
   });
 
   it.each([

@@ -74,12 +74,17 @@ describe('pelco-d driver ↔ emulated dome on a pty', () => {
   it('cannot tell a silent dome from a working one: a frame to a wrong address still "succeeds"', async () => {
     // The port is exclusive: the driver for address 1 steps aside.
     await driver.stop();
-    const other = new PelcoDPtz({ id: 'ptz-7', backoff: testBackoff }, { port: dome.devicePath, baudRate: 9600, address: 7 });
+    const other = new PelcoDPtz(
+      { id: 'ptz-7', backoff: testBackoff },
+      { port: dome.devicePath, baudRate: 9600, address: 7 },
+    );
     await other.start();
     expect(other.status).toBe('ok');
     try {
       await other.recallPreset(1);
-      await waitFor('frame for address 7 at the line', () => dome.heard.some((f) => f.decoded.type === 'preset' && f.decoded.address === 7));
+      await waitFor('frame for address 7 at the line', () =>
+        dome.heard.some((f) => f.decoded.type === 'preset' && f.decoded.address === 7),
+      );
       expect(dome.state.pan).toBe(0);
     } finally {
       await other.stop();

@@ -3,7 +3,13 @@ import * as pelco from '../../../../hal/ptz/pelco-d/protocol.js';
 import { h, hex } from '../helpers/wait.js';
 
 describe('Pelco-D frames (vectors from the Pelco-D protocol manual layout)', () => {
-  const m = (pan: -1 | 0 | 1, tilt: -1 | 0 | 1, zoom: -1 | 0 | 1, panSpeed = 0, tiltSpeed = 0): pelco.PelcoMotion => ({ pan, tilt, zoom, panSpeed, tiltSpeed });
+  const m = (pan: -1 | 0 | 1, tilt: -1 | 0 | 1, zoom: -1 | 0 | 1, panSpeed = 0, tiltSpeed = 0): pelco.PelcoMotion => ({
+    pan,
+    tilt,
+    zoom,
+    panSpeed,
+    tiltSpeed,
+  });
   it.each([
     ['stop, camera 1', pelco.stop(1), 'FF 01 00 00 00 00 01'],
     ['pan left full speed', pelco.motion(1, m(-1, 0, 0, 0x3f)), 'FF 01 00 04 3F 00 44'],
@@ -43,7 +49,10 @@ describe('Pelco-D frames (vectors from the Pelco-D protocol manual layout)', () 
 describe('Pelco-D receiver side (the emulator uses it)', () => {
   it.each([
     ['FF 01 00 04 3F 00 44', { type: 'motion', address: 1, pan: -1, tilt: 0, zoom: 0, panSpeed: 0x3f, tiltSpeed: 0 }],
-    ['FF 01 00 12 20 20 53', { type: 'motion', address: 1, pan: 1, tilt: -1, zoom: 0, panSpeed: 0x20, tiltSpeed: 0x20 }],
+    [
+      'FF 01 00 12 20 20 53',
+      { type: 'motion', address: 1, pan: 1, tilt: -1, zoom: 0, panSpeed: 0x20, tiltSpeed: 0x20 },
+    ],
     ['FF 01 00 07 00 01 09', { type: 'preset', address: 1, action: 'call', id: 1 }],
     ['FF 01 00 03 00 05 09', { type: 'preset', address: 1, action: 'set', id: 5 }],
     ['FF 02 00 2B 00 01 2E', { type: 'auto-focus', address: 2, auto: false }],

@@ -13,7 +13,11 @@ describe('uvc driver ↔ fake v4l2-ctl on PATH', () => {
   let dir: string;
   let driver: UvcPtz;
 
-  const calls = async () => (await readFile(join(dir, 'calls.log'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as string[]);
+  const calls = async () =>
+    (await readFile(join(dir, 'calls.log'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as string[]);
   const state = async () => JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as Record<string, number>;
 
   beforeEach(async () => {
@@ -36,16 +40,24 @@ describe('uvc driver ↔ fake v4l2-ctl on PATH', () => {
 
   it('drives to absolute positions, fitted to the step grid and range', async () => {
     await driver.goTo({ pan: 5500, tilt: -99999, zoom: 250 });
-    expect((await calls()).at(-1)).toEqual(['-d', '/dev/video9', '--set-ctrl=pan_absolute=7200,tilt_absolute=-36000,zoom_absolute=250']);
+    expect((await calls()).at(-1)).toEqual([
+      '-d',
+      '/dev/video9',
+      '--set-ctrl=pan_absolute=7200,tilt_absolute=-36000,zoom_absolute=250',
+    ]);
     expect(await driver.position()).toEqual({ pan: 7200, tilt: -36000, zoom: 250 });
-    expect((await calls()).at(-1)).toEqual(['-d', '/dev/video9', '--get-ctrl=pan_absolute,tilt_absolute,zoom_absolute']);
+    expect((await calls()).at(-1)).toEqual([
+      '-d',
+      '/dev/video9',
+      '--get-ctrl=pan_absolute,tilt_absolute,zoom_absolute',
+    ]);
   });
 
   it('nudges on move and zoom, and goes home to the control defaults', async () => {
     await driver.move({ pan: 1, tilt: -1, speed: 1 });
     expect(await state()).toMatchObject({ pan_absolute: 3600, tilt_absolute: -3600 });
     await driver.zoom(1, 1);
-    expect((await state())['zoom_absolute']).toBe(120);
+    expect((await state()).zoom_absolute).toBe(120);
     await driver.home();
     expect(await state()).toEqual({ pan_absolute: 0, tilt_absolute: 0, zoom_absolute: 100 });
   });
@@ -56,7 +68,10 @@ describe('uvc driver ↔ fake v4l2-ctl on PATH', () => {
     await driver.home();
     await driver.recallPreset(1);
     expect(await state()).toEqual({ pan_absolute: -10800, tilt_absolute: 3600, zoom_absolute: 400 });
-    await expect(driver.recallPreset(2)).rejects.toMatchObject({ name: 'PtzCommandError', reason: 'preset-not-stored' });
+    await expect(driver.recallPreset(2)).rejects.toMatchObject({
+      name: 'PtzCommandError',
+      reason: 'preset-not-stored',
+    });
   });
 
   it('goes connecting when the device cannot be opened any more and ok when it is back', async () => {
@@ -70,8 +85,15 @@ describe('uvc driver ↔ fake v4l2-ctl on PATH', () => {
 
   it('reports bad-config for a camera without PTZ controls', async () => {
     await driver.stop();
-    await writeFile(join(dir, 'v4l2-ctl'), '#!/bin/sh\necho "                     brightness 0x00980900 (int)    : min=0 max=255 step=1 default=128 value=128"\n');
-    const plain = new UvcPtz({ id: 'ptz', backoff: testBackoff }, { device: '/dev/video0' }, { env: { ...process.env, PATH: `${dir}:${process.env['PATH']}` } });
+    await writeFile(
+      join(dir, 'v4l2-ctl'),
+      '#!/bin/sh\necho "                     brightness 0x00980900 (int)    : min=0 max=255 step=1 default=128 value=128"\n',
+    );
+    const plain = new UvcPtz(
+      { id: 'ptz', backoff: testBackoff },
+      { device: '/dev/video0' },
+      { env: { ...process.env, PATH: `${dir}:${process.env.PATH}` } },
+    );
     await plain.start();
     try {
       expect(plain.status).toBe('bad-config');

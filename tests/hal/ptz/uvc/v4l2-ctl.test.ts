@@ -21,8 +21,16 @@ Camera Controls
 describe('v4l2-ctl arguments (never through a shell)', () => {
   it.each([
     ['list', ctl.listControlsArgs('/dev/video2'), ['-d', '/dev/video2', '--list-ctrls']],
-    ['get', ctl.getControlsArgs('/dev/video2', ['pan_absolute', 'zoom_absolute']), ['-d', '/dev/video2', '--get-ctrl=pan_absolute,zoom_absolute']],
-    ['set', ctl.setControlsArgs('/dev/video2', { pan_absolute: -7200, tilt_absolute: 0, zoom_absolute: 300 }), ['-d', '/dev/video2', '--set-ctrl=pan_absolute=-7200,tilt_absolute=0,zoom_absolute=300']],
+    [
+      'get',
+      ctl.getControlsArgs('/dev/video2', ['pan_absolute', 'zoom_absolute']),
+      ['-d', '/dev/video2', '--get-ctrl=pan_absolute,zoom_absolute'],
+    ],
+    [
+      'set',
+      ctl.setControlsArgs('/dev/video2', { pan_absolute: -7200, tilt_absolute: 0, zoom_absolute: 300 }),
+      ['-d', '/dev/video2', '--set-ctrl=pan_absolute=-7200,tilt_absolute=0,zoom_absolute=300'],
+    ],
   ])('%s', (_name, args, expected) => {
     expect(args).toEqual(expected);
   });
@@ -43,7 +51,11 @@ describe('v4l2-ctl output parsing', () => {
 
   it('reads name: value lines from --get-ctrl', () => {
     expect(ctl.parseGetControls('pan_absolute: 7200\ntilt_absolute: -3600\nzoom_absolute: 250\n')).toEqual(
-      new Map([['pan_absolute', 7200], ['tilt_absolute', -3600], ['zoom_absolute', 250]]),
+      new Map([
+        ['pan_absolute', 7200],
+        ['tilt_absolute', -3600],
+        ['zoom_absolute', 250],
+      ]),
     );
     expect(ctl.parseGetControls('garbage\n')).toEqual(new Map());
   });

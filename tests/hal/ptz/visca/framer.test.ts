@@ -13,8 +13,12 @@ describe('VISCA stream framer', () => {
     ['a lone terminator is garbage', ['FF 90 51 FF'], ['garbage:ff', 'packet:9051ff']],
     ['a header interrupting a packet', ['90 50 01 90 41 FF'], ['garbage:905001', 'packet:9041ff']],
     ['garbage after the last packet is reported at once', ['90 41 FF 01 02'], ['packet:9041ff', 'garbage:0102']],
-    ['more than 16 bytes without terminator', ['90 50 ' + '01 '.repeat(15) + '90 51 FF'], ['garbage:9050' + '01'.repeat(15), 'packet:9051ff']],
-    ['a 16-byte packet is still a packet', ['90 50 ' + '01 '.repeat(13) + 'FF'], ['packet:9050' + '01'.repeat(13) + 'ff']],
+    [
+      'more than 16 bytes without terminator',
+      [`90 50 ${'01 '.repeat(15)}90 51 FF`],
+      [`garbage:9050${'01'.repeat(15)}`, 'packet:9051ff'],
+    ],
+    ['a 16-byte packet is still a packet', [`90 50 ${'01 '.repeat(13)}FF`], [`packet:9050${'01'.repeat(13)}ff`]],
   ];
   it.each(cases)('%s', (_name, chunks, expected) => {
     const framer = new ViscaFramer();

@@ -1,8 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { CONTROL_RESET, PayloadType, SEQUENCE_MAX, decodeIpMessage, encodeIpMessage, nextSequence } from '../../../../hal/ptz/visca/ip-header.js';
+import {
+  CONTROL_RESET,
+  PayloadType,
+  SEQUENCE_MAX,
+  decodeIpMessage,
+  encodeIpMessage,
+  nextSequence,
+} from '../../../../hal/ptz/visca/ip-header.js';
 
 const h = (text: string) => Buffer.from(text.replace(/\s+/g, ''), 'hex');
-const hex = (b: Buffer) => b.toString('hex').toUpperCase().replace(/(..)(?!$)/g, '$1 ');
+const hex = (b: Buffer) =>
+  b
+    .toString('hex')
+    .toUpperCase()
+    .replace(/(..)(?!$)/g, '$1 ');
 
 describe('VISCA over IP payload header (Sony SRG/BRC command lists)', () => {
   it.each([
@@ -23,7 +34,7 @@ describe('VISCA over IP payload header (Sony SRG/BRC command lists)', () => {
     ['shorter than a header', '01 11 00 03 00 00'],
     ['length field larger than the payload', '01 11 00 05 00 00 00 01 90 41 FF'],
     ['length field zero', '01 11 00 00 00 00 00 01'],
-    ['length field beyond 16', '01 11 00 11 00 00 00 01' + ' 00'.repeat(17)],
+    ['length field beyond 16', `01 11 00 11 00 00 00 01${' 00'.repeat(17)}`],
   ])('drops a datagram %s', (_name, datagram) => {
     expect(decodeIpMessage(h(datagram))).toBeUndefined();
   });

@@ -14,12 +14,18 @@ describe('visca-ip driver ↔ emulated camera over UDP', () => {
   let statuses: DeviceStatus[];
 
   /** What the camera heard since `start`: payload type, sequence number, payload. */
-  const heardSince = (start: number) => camera.heard.slice(start).map((m) => `${m.payloadType!.toString(16).padStart(4, '0')} #${m.sequence} ${hex(m.bytes)}`);
+  const heardSince = (start: number) =>
+    camera.heard
+      .slice(start)
+      .map((m) => `${m.payloadType!.toString(16).padStart(4, '0')} #${m.sequence} ${hex(m.bytes)}`);
 
   beforeEach(async () => {
     camera = new ViscaUdpEmulator();
     await camera.plugIn();
-    driver = new ViscaIpPtz({ id: 'ptz', backoff: testBackoff }, { host: '127.0.0.1', port: camera.port, timeoutMs: 1000, slowCompletionTimeoutMs: 1500 });
+    driver = new ViscaIpPtz(
+      { id: 'ptz', backoff: testBackoff },
+      { host: '127.0.0.1', port: camera.port, timeoutMs: 1000, slowCompletionTimeoutMs: 1500 },
+    );
     statuses = [];
     driver.events.on('status', (s) => statuses.push(s.status));
     await driver.start();
@@ -66,7 +72,11 @@ describe('visca-ip driver ↔ emulated camera over UDP', () => {
     // A Completion for that sequence number arriving late must not complete anything else.
     camera.sendRaw(encodeIpMessage(PayloadType.reply, 0, h('90 51 FF')));
     await driver.stopMove();
-    expect(heardSince(start)).toEqual(['0100 #0 81 01 06 01 0C 0A 02 03 FF', '0200 #1 01', '0100 #0 81 01 06 01 01 01 03 03 FF']);
+    expect(heardSince(start)).toEqual([
+      '0100 #0 81 01 06 01 0C 0A 02 03 FF',
+      '0200 #1 01',
+      '0100 #0 81 01 06 01 01 01 03 03 FF',
+    ]);
   });
 
   it('skips malformed datagrams and replies carrying another sequence number', async () => {

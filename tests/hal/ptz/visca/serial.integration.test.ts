@@ -25,7 +25,10 @@ describe('visca-serial driver ↔ emulated camera on a pty', () => {
     dir = await mkdtemp(join(tmpdir(), 'visca-serial-'));
     camera = new ViscaPtyEmulator({ driverSide: join(dir, 'ttyPTZ'), cameraSide: join(dir, 'camera') });
     await camera.plugIn();
-    driver = new ViscaSerialPtz({ id: 'ptz', backoff: testBackoff }, { port: camera.devicePath, baudRate: 9600, address: 1, timeoutMs: 1000, slowCompletionTimeoutMs: 1500 });
+    driver = new ViscaSerialPtz(
+      { id: 'ptz', backoff: testBackoff },
+      { port: camera.devicePath, baudRate: 9600, address: 1, timeoutMs: 1000, slowCompletionTimeoutMs: 1500 },
+    );
     statuses = [];
     driver.events.on('status', (s) => statuses.push(s.status));
     await driver.start();
@@ -48,9 +51,18 @@ describe('visca-serial driver ↔ emulated camera on a pty', () => {
     await driver.move({ pan: 0, tilt: 1, speed: 0 });
     await driver.stopMove();
     await driver.zoom(1, 1);
-    expect(heardSince(start)).toEqual(['81 01 06 01 18 14 02 03 FF', '81 01 06 01 01 01 03 01 FF', '81 01 06 01 01 01 03 03 FF', '81 01 04 07 27 FF']);
+    expect(heardSince(start)).toEqual([
+      '81 01 06 01 18 14 02 03 FF',
+      '81 01 06 01 01 01 03 01 FF',
+      '81 01 06 01 01 01 03 03 FF',
+      '81 01 04 07 27 FF',
+    ]);
     const position = await driver.position();
-    expect(position).toEqual({ pan: camera.model.state.pan, tilt: camera.model.state.tilt, zoom: camera.model.state.zoom });
+    expect(position).toEqual({
+      pan: camera.model.state.pan,
+      tilt: camera.model.state.tilt,
+      zoom: camera.model.state.zoom,
+    });
     expect(position.pan).toBeGreaterThan(0);
     expect(position.tilt).toBeGreaterThan(0);
     expect(position.zoom).toBeGreaterThan(0);
@@ -74,14 +86,22 @@ describe('visca-serial driver ↔ emulated camera on a pty', () => {
     await driver.power(false);
     expect(camera.model.state.power).toBe(false);
     // A camera in standby ACKs a move then refuses it: "command not executable" on the command's socket.
-    await expect(driver.move({ pan: -1, tilt: 0 })).rejects.toMatchObject({ name: 'PtzCommandError', reason: 'not-executable', code: 0x41 });
+    await expect(driver.move({ pan: -1, tilt: 0 })).rejects.toMatchObject({
+      name: 'PtzCommandError',
+      reason: 'not-executable',
+      code: 0x41,
+    });
     await driver.power(true);
     await driver.move({ pan: -1, tilt: 0 });
     expect(camera.model.state.pan).toBeLessThan(0);
   });
 
   it('maps error replies to typed errors, then clears the interface before the next command', async () => {
-    for (const [code, reason] of [[0x02, 'syntax'], [0x03, 'buffer-full'], [0x01, 'message-length']] as const) {
+    for (const [code, reason] of [
+      [0x02, 'syntax'],
+      [0x03, 'buffer-full'],
+      [0x01, 'message-length'],
+    ] as const) {
       camera.model.faults.push({ kind: 'error', code });
       const error = await driver.home().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(PtzCommandError);
@@ -126,8 +146,18 @@ describe('visca-serial driver ↔ emulated camera on a pty', () => {
 
   it('queues commands: one in flight, answered in order', async () => {
     const start = camera.heard.length;
-    await Promise.all([driver.move({ pan: 1, tilt: 0, speed: 1 }), driver.move({ pan: 1, tilt: 0, speed: 1 }), driver.stopMove(), driver.storePreset(9)]);
-    expect(heardSince(start)).toEqual(['81 01 06 01 18 14 02 03 FF', '81 01 06 01 18 14 02 03 FF', '81 01 06 01 01 01 03 03 FF', '81 01 04 3F 01 09 FF']);
+    await Promise.all([
+      driver.move({ pan: 1, tilt: 0, speed: 1 }),
+      driver.move({ pan: 1, tilt: 0, speed: 1 }),
+      driver.stopMove(),
+      driver.storePreset(9),
+    ]);
+    expect(heardSince(start)).toEqual([
+      '81 01 06 01 18 14 02 03 FF',
+      '81 01 06 01 18 14 02 03 FF',
+      '81 01 06 01 01 01 03 03 FF',
+      '81 01 04 3F 01 09 FF',
+    ]);
     expect(camera.model.state.presets.get(9)).toEqual({ pan: 2 * 0x18 * 0x10, tilt: 0, zoom: 0 });
   });
 
