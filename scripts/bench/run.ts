@@ -13,10 +13,13 @@ const suites: Record<string, () => Promise<BenchSuite>> = {
   'ip-camera': async () => (await import('./ip-camera.js')).ipCameraBench,
   update: async () => (await import('./update.js')).updateBench,
   'kiosk-tap': async () => (await import('./kiosk-tap.js')).kioskTapBench,
+  soak: async () => (await import('./soak.js')).soakBench,
 };
+/** Run only when asked by name: they take as long as what they watch. */
+const longSuites = new Set(['soak']);
 
 const { values } = parseArgs({ options: { only: { type: 'string', multiple: true } }, strict: true });
-const selected = values.only ?? Object.keys(suites);
+const selected = values.only ?? Object.keys(suites).filter((name) => !longSuites.has(name));
 let failed = false;
 for (const name of selected) {
   const load = suites[name];
