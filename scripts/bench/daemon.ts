@@ -5,6 +5,7 @@ import { projectRoot } from '../../config/load.js';
 import { makeTempDir, removeTempDir } from '../../tests/support/temp-dir.js';
 import { writeTestConfig } from '../../tests/support/daemon.js';
 import type { BenchFigure, BenchSuite } from './types.js';
+import { median } from './stats.js';
 
 const RUNS = 5;
 const IDLE_SETTLE_MS = 3000;
@@ -84,10 +85,4 @@ function sample(args: string[]): Promise<Sample> {
       }
     });
   });
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }

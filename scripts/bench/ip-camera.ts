@@ -12,7 +12,8 @@ import { meanLuma } from '../../tests/media/luma.js';
 import { smallPlan } from '../../tests/media/plan-fixture.js';
 import { freePort } from '../../tests/support/free-port.js';
 import { waitFor } from '../../tests/support/wait.js';
-import { measure, percentile } from './ptz.js';
+import { measure } from './ptz.js';
+import { percentile } from './stats.js';
 import type { BenchFigure, BenchSuite } from './types.js';
 
 const COMMANDS = 300;
@@ -169,7 +170,6 @@ async function rtspLatency(): Promise<BenchFigure[]> {
       if (i > 0) samples.push(seen.at - changedAt);
     }
     await media.stopRecording();
-    samples.sort((a, b) => a - b);
     return [
       {
         name: `RTSP camera → program latency, median (rtspsrc latency=${latencyMs} ms, preview at 15 fps)`,

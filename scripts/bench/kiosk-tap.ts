@@ -6,7 +6,7 @@ import { addConsoleUser, consoleClient } from '../../tests/support/console-clien
 import { startDaemon, writeTestConfig } from '../../tests/support/daemon.js';
 import { makeTempDir, removeTempDir } from '../../tests/support/temp-dir.js';
 import { waitFor } from '../../tests/support/wait.js';
-import { percentile } from './ptz.js';
+import { summary } from './stats.js';
 import type { BenchFigure, BenchSuite } from './types.js';
 
 const TAPS = 30;
@@ -85,8 +85,8 @@ export const kioskTapBench: BenchSuite = {
         posts.push((await posted) - postedAt);
         await sleep(300);
       }
-      const tap = stats(taps.slice(2));
-      const post = stats(posts.slice(2));
+      const tap = summary(taps.slice(2));
+      const post = summary(posts.slice(2));
       return [
         {
           name: 'tap → VISCA bytes, median',
@@ -111,8 +111,3 @@ export const kioskTapBench: BenchSuite = {
     }
   },
 };
-
-function stats(values: number[]): { median: number; p95: number } {
-  const sorted = [...values].sort((a, b) => a - b);
-  return { median: percentile(sorted, 0.5), p95: percentile(sorted, 0.95) };
-}

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ViscaPtyEmulator } from '../../hal/ptz/visca/emulator.js';
 import { ViscaSerialPtz } from '../../hal/ptz/visca-serial/driver.js';
 import type { BenchFigure, BenchSuite } from './types.js';
+import { summary } from './stats.js';
 
 const BAUD = 9600;
 /** 8N1: a start bit, 8 data bits, a stop bit per byte. */
@@ -94,11 +95,5 @@ export async function measure(
     await work(i);
     samples.push(Number(process.hrtime.bigint() - start) / 1e6);
   }
-  samples.sort((a, b) => a - b);
-  return { median: percentile(samples, 0.5), p95: percentile(samples, 0.95) };
-}
-
-export function percentile(sorted: number[], q: number): number {
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
-  return sorted[index]!;
+  return summary(samples);
 }

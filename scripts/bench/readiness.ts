@@ -18,6 +18,7 @@ import { MediaService } from '../../kiosk/media/media-service.js';
 import { recordTestClip } from '../../kiosk/recording/test-recording.js';
 import { readDiskSpace } from '../../kiosk/evidence/disk.js';
 import { admission, storagePolicyFrom } from '../../kiosk/media/storage-policy.js';
+import { median } from './stats.js';
 
 /**
  * Wall time of a full readiness test (kiểm thử) in simulation: sim devices from the embedded
@@ -119,12 +120,6 @@ export const readinessBench: BenchSuite = {
     }
   },
 };
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
 
 /**
  * The embedded sim config with the in-process sim UPS, whose readings these checks drive directly

@@ -3,6 +3,7 @@ import { NutUps } from '../../hal/ups/nut/driver.js';
 import type { UpsEvents } from '../../hal/ups/types.js';
 import { NutHarness } from '../../hal/ups/nut/nut-harness.js';
 import type { BenchFigure, BenchSuite } from './types.js';
+import { median, percentile } from './stats.js';
 
 /**
  * NUT event latency: from the moment a dummy-ups `.dev` file edit is in place to the nut driver's
@@ -131,19 +132,7 @@ function upsc(address: string): Promise<string> {
   });
 }
 
-function median(values: number[]): number {
-  return quantile(values, 0.5);
-}
-
-function p95(values: number[]): number {
-  return quantile(values, 0.95);
-}
-
-/** Nearest-rank quantile. */
-function quantile(values: number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
-}
+const p95 = (values: number[]) => percentile(values, 0.95);
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
