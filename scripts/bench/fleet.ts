@@ -10,20 +10,14 @@ import { connectVerified, readUserCredential } from '../../kiosk/fleet/nats/conn
 import { EVENTS_STREAM } from '../../kiosk/fleet/nats/subjects.js';
 import { initCentral } from '../central/central-dir.js';
 import type { CentralLayout } from '../../config/central-layout.js';
-import {
-  CLUSTER_REPLICAS,
-  roomServerUrls,
-  startCluster,
-  waitForJetStream,
-  type ClusterSpec,
-} from '../central/cluster.js';
+import { CLUSTER_REPLICAS, roomServerUrls, startCluster, type ClusterSpec } from '../central/cluster.js';
 import { LoadGenerator, pingRooms } from '../central/loadgen.js';
 import { summarise } from '../central/loadgen-mix.js';
 import { startNatsServer } from '../central/nats-process.js';
-import { ensureCentralStreams } from '../central/streams.js';
 import { startMonitoring } from '../central/monitoring/service.js';
 import type { BenchFigure, BenchSuite } from './types.js';
 import { freePort } from '../../tests/support/free-port.js';
+import { prepareCentralStreams } from '../central/prepare-streams.js';
 
 /**
  * Central monitoring under a province's or a nation's rooms, on this machine (everything on 127.0.0.1):
@@ -104,25 +98,12 @@ export async function startCentralSide(
   if (cluster) {
     const running = await startCluster(cluster, layout.nodeConfigFile, { readyTimeoutMs: 60_000 });
     const servers = roomServerUrls(cluster);
-    const admin = await connectVerified({
-      servers,
-      user: await readUserCredential(layout.adminSeedFile),
-      caFile: layout.caFile,
-    });
-    await waitForJetStream(admin);
-    await ensureCentralStreams(admin, { replicas: CLUSTER_REPLICAS });
-    await admin.close();
+    await prepareCentralStreams(layout, servers, { replicas: CLUSTER_REPLICAS });
     return { servers, layout, pids: [...running.nodes.values()].map((s) => s.pid), stop: () => running.stop() };
   }
   const server = await startNatsServer({ configFile: layout.configFile, readyTimeoutMs: 60_000 });
   const servers = [`wss://127.0.0.1:${server.websocketPort}`];
-  const admin = await connectVerified({
-    servers,
-    user: await readUserCredential(layout.adminSeedFile),
-    caFile: layout.caFile,
-  });
-  await ensureCentralStreams(admin);
-  await admin.close();
+  await prepareCentralStreams(layout, servers);
   return { servers, layout, pids: [server.pid], stop: () => server.stop() };
 }
 

@@ -1,18 +1,10 @@
 import { parseArgs } from 'node:util';
-import { connectVerified, readUserCredential } from '../../kiosk/fleet/nats/connection.js';
 import { initCentral, parseRoomOption } from './central-dir.js';
-import {
-  CLUSTER_REPLICAS,
-  loopbackCluster,
-  roomServerUrls,
-  startCluster,
-  waitForJetStream,
-  type ClusterSpec,
-} from './cluster.js';
+import { CLUSTER_REPLICAS, loopbackCluster, roomServerUrls, startCluster, type ClusterSpec } from './cluster.js';
 import { startNatsServer } from './nats-process.js';
-import { ensureCentralStreams } from './streams.js';
 import { describeError } from '../../hal/core/describe-error.js';
 import { websocketUrl } from '../../config/server-url.js';
+import { prepareCentralStreams } from './prepare-streams.js';
 
 const usage = `Sets up central monitoring's NATS server on this machine (dev and test; see scripts/central/README.md).
 
@@ -106,13 +98,7 @@ async function main(): Promise<void> {
 
   const server = await startNatsServer({ configFile: layout.configFile, echo: true });
   const url = websocketUrl(registry.websocket.host, server.websocketPort);
-  const admin = await connectVerified({
-    servers: url,
-    user: await readUserCredential(layout.adminSeedFile),
-    caFile: layout.caFile,
-  });
-  await ensureCentralStreams(admin);
-  await admin.close();
+  await prepareCentralStreams(layout, url);
   process.stdout.write(`nats-server ${server.pid} ready on ${url}; streams and bucket in place. Ctrl-C stops it.\n`);
   const stop = () => void server.stop();
   process.once('SIGINT', stop);
@@ -156,14 +142,7 @@ function clusterOption(
 async function runCluster(spec: ClusterSpec, layout: Awaited<ReturnType<typeof initCentral>>['layout']): Promise<void> {
   const cluster = await startCluster(spec, layout.nodeConfigFile);
   const servers = roomServerUrls(spec);
-  const admin = await connectVerified({
-    servers,
-    user: await readUserCredential(layout.adminSeedFile),
-    caFile: layout.caFile,
-  });
-  await waitForJetStream(admin);
-  await ensureCentralStreams(admin, { replicas: CLUSTER_REPLICAS });
-  await admin.close();
+  await prepareCentralStreams(layout, servers, { replicas: CLUSTER_REPLICAS });
   process.stdout.write(
     `cluster ready: ${[...cluster.nodes].map(([name, s]) => `${name} (pid ${s.pid})`).join(', ')}; streams and bucket on ${CLUSTER_REPLICAS} nodes. Ctrl-C stops it.\n`,
   );

@@ -9,7 +9,7 @@ import { serveCommands } from '../../kiosk/fleet/nats/responder.js';
 import { initCentral } from './central-dir.js';
 import { sendCommand } from './commands.js';
 import { startNatsServer } from './nats-process.js';
-import { ensureCentralStreams } from './streams.js';
+import { prepareCentralStreams } from './prepare-streams.js';
 
 /**
  * First figures for the NATS link on this machine, all on 127.0.0.1 in a temp folder, bounded in
@@ -51,13 +51,7 @@ async function main(): Promise<void> {
     );
     if (!server) throw new Error('nats-server did not start');
     const url = `wss://127.0.0.1:${server.websocketPort}`;
-    const admin = await connectVerified({
-      servers: url,
-      user: await readUserCredential(layout.adminSeedFile),
-      caFile: layout.caFile,
-    });
-    await ensureCentralStreams(admin);
-    await admin.close();
+    await prepareCentralStreams(layout, url);
 
     const roomId = rooms[0]!;
     const credential = { roomId, user: await readUserCredential(layout.roomSeedFile(roomId)) };

@@ -11,14 +11,13 @@ import {
   CLUSTER_REPLICAS,
   roomServerUrls,
   startCluster,
-  waitForJetStream,
   type ClusterSpec,
   type RunningCluster,
 } from '../../scripts/central/cluster.js';
-import { ensureCentralStreams } from '../../scripts/central/streams.js';
 import type { StoredEvent } from './central.js';
 import { makeTempDir, removeTempDir } from './temp-dir.js';
 import { freePort } from './free-port.js';
+import { prepareCentralStreams } from '../../scripts/central/prepare-streams.js';
 
 /** What one node's /jsz says about a stream it holds a replica of. */
 export interface ReplicaState {
@@ -68,14 +67,7 @@ export async function startCentralCluster(options: { rooms?: string[] } = {}): P
   const servers = roomServerUrls(spec);
   let monitoring: NatsConnection | undefined;
   try {
-    const admin = await connectVerified({
-      servers,
-      user: await readUserCredential(layout.adminSeedFile),
-      caFile: layout.caFile,
-    });
-    await waitForJetStream(admin);
-    await ensureCentralStreams(admin, { replicas: CLUSTER_REPLICAS });
-    await admin.close();
+    await prepareCentralStreams(layout, servers, { replicas: CLUSTER_REPLICAS });
     monitoring = await connectVerified({
       servers,
       user: await readUserCredential(layout.monitoringSeedFile),

@@ -11,9 +11,9 @@ import type { CentralLayout } from '../../config/central-layout.js';
 import { sendCommand } from '../../scripts/central/commands.js';
 import { startNatsServer, type RunningNatsServer } from '../../scripts/central/nats-process.js';
 import { loadNotaryKey, serveNotary } from '../../scripts/central/notary.js';
-import { ensureCentralStreams } from '../../scripts/central/streams.js';
 import { makeTempDir, removeTempDir } from './temp-dir.js';
 import { freePort } from './free-port.js';
+import { prepareCentralStreams } from '../../scripts/central/prepare-streams.js';
 
 /** An event as stored in DIEMCAU_EVENTS, with the stream's own sequence and the message id the room gave it. */
 export interface StoredEvent extends RoomEvent {
@@ -68,13 +68,7 @@ export async function startCentral(options: { rooms?: string[] } = {}): Promise<
   });
   const url = `wss://127.0.0.1:${port}`;
   let server: RunningNatsServer | undefined = await startNatsServer({ configFile: layout.configFile });
-  const admin = await connectVerified({
-    servers: url,
-    user: await readUserCredential(layout.adminSeedFile),
-    caFile: layout.caFile,
-  });
-  await ensureCentralStreams(admin);
-  await admin.close();
+  await prepareCentralStreams(layout, url);
   const monitoring: NatsConnection = await connectVerified({
     servers: url,
     user: await readUserCredential(layout.monitoringSeedFile),

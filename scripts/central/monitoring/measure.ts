@@ -3,14 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import { connectRoom, connectVerified, readUserCredential } from '../../../kiosk/fleet/nats/connection.js';
+import { connectRoom, readUserCredential } from '../../../kiosk/fleet/nats/connection.js';
 import { RoomPublisher } from '../../../kiosk/fleet/nats/publish.js';
 import { initCentral } from '../central-dir.js';
 import { startNatsServer } from '../nats-process.js';
-import { ensureCentralStreams } from '../streams.js';
 import { addOperator } from './http/operators.js';
 import { startMonitoring } from './service.js';
 import { websocketUrl } from '../../../config/server-url.js';
+import { prepareCentralStreams } from '../prepare-streams.js';
 
 /**
  * First figures for the monitoring service on this machine (127.0.0.1, a temp folder): how fast
@@ -49,13 +49,7 @@ async function main(): Promise<void> {
     });
     server = await startNatsServer({ configFile: layout.configFile, readyTimeoutMs: 60_000 });
     const url = websocketUrl('127.0.0.1', server.websocketPort);
-    const admin = await connectVerified({
-      servers: url,
-      user: await readUserCredential(layout.adminSeedFile),
-      caFile: layout.caFile,
-    });
-    await ensureCentralStreams(admin);
-    await admin.close();
+    await prepareCentralStreams(layout, url);
 
     const monitoring = await startMonitoring({
       layout,

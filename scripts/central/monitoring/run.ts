@@ -2,17 +2,16 @@ import { access } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { connectVerified, readUserCredential } from '../../../kiosk/fleet/nats/connection.js';
 import { initCentral, parseRoomOption, readCentralRegistry } from '../central-dir.js';
 import { centralLayout } from '../../../config/central-layout.js';
 import { startNatsServer } from '../nats-process.js';
-import { ensureCentralStreams } from '../streams.js';
 import { ensureFirstOperator } from './http/operators.js';
 import { startMonitoring } from './service.js';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { loadNotaryKey, serveNotary } from '../notary.js';
 import { describeError } from '../../../hal/core/describe-error.js';
 import { websocketUrl } from '../../../config/server-url.js';
+import { prepareCentralStreams } from '../prepare-streams.js';
 
 const usage = `Central monitoring on this machine, in one command (npm run central): creates the central folder
 if missing (with the simulation's room sim-room), runs nats-server, creates the stream and bucket,
@@ -60,13 +59,7 @@ async function main(): Promise<void> {
 
   const server = await startNatsServer({ configFile: layout.configFile });
   const url = websocketUrl(registry.websocket.host, server.websocketPort);
-  const admin = await connectVerified({
-    servers: url,
-    user: await readUserCredential(layout.adminSeedFile),
-    caFile: layout.caFile,
-  });
-  await ensureCentralStreams(admin);
-  await admin.close();
+  await prepareCentralStreams(layout, url);
 
   const dataDir = join(layout.dir, 'monitoring');
   // The notary signs the rooms' evidence anchors (kiosk/evidence/ANCHORING.md) on the monitoring connection.
