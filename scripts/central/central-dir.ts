@@ -1,5 +1,5 @@
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
-import { access, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -11,6 +11,7 @@ import { checkClusterSpec, peersOf, routePassword, type ClusterSpec } from './cl
 import { DEFAULT_ACCOUNT, natsServerConfig, type CentralServerConfig } from './server-config.js';
 import { createCa, createServerCertificate } from './tls.js';
 import { centralLayout, type CentralLayout } from '../../config/central-layout.js';
+import { exists, writeAtomically } from './files.js';
 
 const listen = z.object({ host: z.string().min(1), port: z.number().int().min(-1).max(65535) });
 const registrySchema = z.object({
@@ -275,16 +276,4 @@ async function readRegistry(file: string): Promise<CentralRegistry | undefined> 
   if (!parsed.success)
     throw new Error(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return parsed.data;
-}
-
-async function writeAtomically(file: string, text: string): Promise<void> {
-  await writeFile(`${file}.tmp`, text, { mode: 0o600 });
-  await rename(`${file}.tmp`, file);
-}
-
-async function exists(file: string): Promise<boolean> {
-  return access(file).then(
-    () => true,
-    () => false,
-  );
 }

@@ -11,6 +11,7 @@ import {
   telemetrySample,
   type TrafficMix,
 } from './loadgen-mix.js';
+import { simulatedCommandHandlers } from './sim-commands.js';
 
 /** What every simulated room of one process adds to (latencies in ms; reset by whoever reads them). */
 export interface RoomCounters {
@@ -105,23 +106,11 @@ export class SimulatedRoom {
     });
     this.#nc = nc;
     this.#publisher = new RoomPublisher(nc, roomId);
-    const answer = async () => {
-      counters.commandsAnswered++;
-      return { at: new Date().toISOString(), uptimeS: Math.round(process.uptime()), version: '0.1.0' };
-    };
-    serveCommands(nc, roomId, {
-      ping: answer,
-      'run-readiness': async () => ({
-        runId: 'r-sim',
-        overall: 'pass',
-        startedAt: new Date().toISOString(),
-        finishedAt: new Date().toISOString(),
-      }),
-      'push-schedule': async () => ({ created: 0, updated: 0, cancelled: 0, ignored: 0 }),
-      'recent-logs': async () => ({ lines: [], truncated: false }),
-      reboot: async () => ({ at: new Date().toISOString() }),
-      update: async () => ({ updateId: 'u-sim', state: 'downloading' }),
-    });
+    serveCommands(
+      nc,
+      roomId,
+      simulatedCommandHandlers(() => counters.commandsAnswered++),
+    );
     void (async () => {
       for await (const status of nc.status()) if (status.type === 'disconnect') counters.disconnects++;
     })();

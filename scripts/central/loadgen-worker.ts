@@ -1,4 +1,4 @@
-import { newCounters, SimulatedRoom } from './loadgen-room.js';
+import { newCounters, type RoomCounters, SimulatedRoom } from './loadgen-room.js';
 import type { TrafficMix } from './loadgen-mix.js';
 import { describeError } from '../../hal/core/describe-error.js';
 
@@ -23,7 +23,7 @@ export type WorkerRequest =
   | { type: 'backlog'; id: number; stored: number; pending: number }
   | { type: 'stop'; id: number };
 
-export interface WorkerStats {
+export interface WorkerStats extends RoomCounters {
   rooms: number;
   connected: number;
   connectFailures: number;
@@ -31,13 +31,6 @@ export interface WorkerStats {
   connectRetries: number;
   /** The first few reasons a connect failed, for the report. */
   connectErrors: string[];
-  eventAcks: number[];
-  stateAcks: number[];
-  eventFailures: number;
-  duplicates: number;
-  telemetrySent: number;
-  commandsAnswered: number;
-  disconnects: number;
   /** This process: CPU seconds since the last collect, and resident memory. */
   cpuSeconds: number;
   rssBytes: number;

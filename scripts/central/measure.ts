@@ -10,6 +10,8 @@ import { initCentral } from './central-dir.js';
 import { sendCommand } from './commands.js';
 import { startNatsServer } from './nats-process.js';
 import { prepareCentralStreams } from './prepare-streams.js';
+import { simulatedCommandHandlers } from './sim-commands.js';
+import { roomState } from './loadgen-mix.js';
 
 /**
  * First figures for the NATS link on this machine, all on 127.0.0.1 in a temp folder, bounded in
@@ -83,34 +85,9 @@ async function main(): Promise<void> {
     }
     const states: number[] = [];
     for (let i = 0; i < samples; i++) {
-      states.push(
-        await time(() =>
-          publisher.state({
-            v: 1,
-            at: new Date().toISOString(),
-            version: '0.1.0',
-            health: 'ok',
-            live: null,
-            nextSession: null,
-            lastReadiness: null,
-            openAlerts: 0,
-          }),
-        ),
-      );
+      states.push(await time(() => publisher.state(roomState(new Date()))));
     }
-    serveCommands(room, roomId, {
-      ping: async () => ({ at: new Date().toISOString(), uptimeS: 1, version: '0.1.0' }),
-      'run-readiness': async () => ({
-        runId: 'r',
-        overall: 'pass',
-        startedAt: new Date().toISOString(),
-        finishedAt: new Date().toISOString(),
-      }),
-      'push-schedule': async () => ({ created: 0, updated: 0, cancelled: 0, ignored: 0 }),
-      'recent-logs': async () => ({ lines: [], truncated: false }),
-      reboot: async () => ({ at: new Date().toISOString() }),
-      update: async () => ({ updateId: 'u-sim', state: 'downloading' }),
-    });
+    serveCommands(room, roomId, simulatedCommandHandlers());
     const monitoring = await connectVerified({
       servers: url,
       user: await readUserCredential(layout.monitoringSeedFile),

@@ -1,4 +1,4 @@
-import { access, copyFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { JetStreamApiCodes, JetStreamApiError, jetstreamManager, type StreamConfig } from '@nats-io/jetstream';
@@ -13,6 +13,7 @@ import {
   provinceServerConfig,
 } from './leaf.js';
 import { createCa, createServerCertificate } from './tls.js';
+import { exists, writeAtomically } from './files.js';
 
 /**
  * The files of the nation's server and of a province's leaf link (README "The nation"). The pure
@@ -159,16 +160,4 @@ async function ensureStream(nc: NatsConnection, config: Partial<StreamConfig> & 
 
 export async function readSecret(file: string): Promise<string> {
   return (await readFile(file, 'utf8')).trim();
-}
-
-async function writeAtomically(file: string, text: string): Promise<void> {
-  await writeFile(`${file}.tmp`, text, { mode: 0o600 });
-  await rename(`${file}.tmp`, file);
-}
-
-async function exists(file: string): Promise<boolean> {
-  return access(file).then(
-    () => true,
-    () => false,
-  );
 }

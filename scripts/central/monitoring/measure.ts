@@ -11,6 +11,7 @@ import { addOperator } from './http/operators.js';
 import { startMonitoring } from './service.js';
 import { websocketUrl } from '../../../config/server-url.js';
 import { prepareCentralStreams } from '../prepare-streams.js';
+import { roomState } from '../loadgen-mix.js';
 
 /**
  * First figures for the monitoring service on this machine (127.0.0.1, a temp folder): how fast
@@ -94,27 +95,13 @@ async function main(): Promise<void> {
     const stored = performance.now();
 
     // Many rooms: a state and a telemetry sample each, straight into the store.
-    const now = new Date().toISOString();
+    const now = new Date();
     for (const roomId of rooms) {
-      await monitoring.store.putState(
-        roomId,
-        {
-          v: 1,
-          at: now,
-          version: '0.1.0',
-          health: 'ok',
-          live: null,
-          nextSession: null,
-          lastReadiness: null,
-          openAlerts: 0,
-        },
-        1,
-        Date.now(),
-      );
+      await monitoring.store.putState(roomId, roomState(now), 1, Date.now());
       await monitoring.store.addTelemetry(
         roomId,
         {
-          at: now,
+          at: now.toISOString(),
           system: { uptimeS: 1, load1: 0.1, cpuPct: 12, cpuTempC: 48, memUsedPct: 40, memTotalMB: 4096 },
           disks: [{ mount: '/', sizeBytes: 100, usedBytes: 40 }],
         },
