@@ -1,4 +1,4 @@
-import { Decrypter, Encrypter, Stanza, type Recipient } from 'age-encryption';
+import type { Recipient, Stanza } from 'age-encryption';
 import { createCipheriv, createHash, randomBytes, scrypt, type ScryptOptions } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { open } from 'node:fs/promises';
@@ -55,6 +55,9 @@ const normalisePassphrase = (passphrase: string): string => passphrase.normalize
 
 const SCRYPT_LABEL = 'age-encryption.org/v1/scrypt';
 
+/** Loaded at the first encryption or decryption: ~8 MiB the idle daemon does not carry (bench `daemon`). */
+const age = () => import('age-encryption');
+
 /** age's scrypt recipient (spec: "scrypt" stanza, salt 16 bytes, r = 8, p = 1, ChaCha20-Poly1305 of the file key under a zero nonce). */
 class ScryptRecipient implements Recipient {
   constructor(
@@ -77,6 +80,7 @@ class ScryptRecipient implements Recipient {
     );
     const cipher = createCipheriv('chacha20-poly1305', key, Buffer.alloc(12), { authTagLength: 16 });
     const body = Buffer.concat([cipher.update(fileKey), cipher.final(), cipher.getAuthTag()]);
+    const { Stanza } = await age();
     return [new Stanza(['scrypt', salt.toString('base64').replace(/=+$/, ''), String(this.logN)], body)];
   }
 }
@@ -109,6 +113,7 @@ export async function encryptFile(
   to: AgeTarget,
   signal?: AbortSignal,
 ): Promise<EncryptedFile> {
+  const { Encrypter } = await age();
   const encrypter = new Encrypter();
   if (to.kind === 'passphrase') {
     // Alone in the header, as age requires of a passphrase.
@@ -141,6 +146,7 @@ export async function decryptFile(
   key: AgeKey,
   signal?: AbortSignal,
 ): Promise<EncryptedFile> {
+  const { Decrypter } = await age();
   const decrypter = new Decrypter();
   if (key.kind === 'passphrase') decrypter.addPassphrase(normalisePassphrase(key.passphrase));
   else {
