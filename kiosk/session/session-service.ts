@@ -17,10 +17,10 @@ import {
   type ScheduleInput,
 } from './schemas.js';
 import { clockLabel, startWindowRefusal } from './messages.js';
-import { SessionStore, type NewEvent } from './session-store.js';
+import { SessionStore } from './session-store.js';
 import { defaultStartWindow, startWindowVerdict, type StartWindow, type StartWindowVerdict } from './start-window.js';
 import { isFinished, isUpcoming, transition, type SessionTrigger, type TransitionContext } from './state-machine.js';
-import type { CaseRecord, CitizenRecord, SessionRecord } from './types.js';
+import type { CaseRecord, CitizenRecord, NewEvent, SessionRecord } from './types.js';
 import {
   fleetViewOfSession,
   sessionReport,
