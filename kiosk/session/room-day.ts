@@ -7,7 +7,9 @@ export function startOfDay(now: Date, timeZone: string): Date {
     hour12: false,
     timeZone,
   }).formatToParts(now);
-  const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value ?? 0) % 24;
-  const sinceMidnight = ((part('hour') * 60 + part('minute')) * 60 + part('second')) * 1000 + now.getMilliseconds();
+  const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  // Some engines write midnight as hour 24 with hour12 off.
+  const hour = part('hour') % 24;
+  const sinceMidnight = ((hour * 60 + part('minute')) * 60 + part('second')) * 1000 + now.getMilliseconds();
   return new Date(now.getTime() - sinceMidnight);
 }
