@@ -44,7 +44,7 @@ export interface SessionServiceOptions {
   heartbeatMs?: number;
   /** When Start is allowed around the scheduled time (config `session.startWindow`). */
   startWindow?: StartWindow;
-  /** The room's time zone, for the times in refusals. */
+  /** The room's time zone: the times in refusals, the public board's "today". */
   timeZone?: string;
   /** Unmutes the room microphone: a mute left from the last session must not silence the next one. */
   resetMicrophone?: () => Promise<void>;
