@@ -70,7 +70,8 @@ interface SessionParts {
  * - read-models.ts (with views.ts, end-summary.ts): what the kiosk, the console and central see;
  * - life-cycle.ts (with transitions.ts, state-machine.ts, crash-resume.ts): prepare, start, end, seal;
  * - live-session.ts: heartbeat and the room's events while a session is live;
- * - recording-owner.ts: the recording service's RecordingOwner; the power policy's ActiveSessionPort is here.
+ * - recording-owner.ts: the recording service's RecordingOwner (kiosk/recording).
+ * The power policy's ActiveSessionPort (kiosk/power) is the live session and the life cycle's graceful end.
  */
 export class SessionService implements Service, ActiveSessionPort {
   readonly name = 'sessions';
