@@ -1,20 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { Database, SqlValue } from '../store/database.js';
-import type { SessionEventType } from './messages.js';
-import type { Attendance, CaseFlags, CaseInput, CitizenRole, ScheduleInput } from './schemas.js';
+import type { Database } from '../store/database.js';
+import type { Attendance, CaseInput, CitizenRole, ScheduleInput } from './schemas.js';
 import type { SessionState } from './state-machine.js';
-import type { CaseRecord, CitizenRecord, SessionEvent, SessionRecord } from './types.js';
+import type { CaseRecord, CitizenRecord, NewEvent, SessionEvent, SessionRecord } from './types.js';
 import { SerialQueue } from '../core/serial-queue.js';
-
-/** A new event, before it has an id. */
-export interface NewEvent {
-  type: SessionEventType;
-  at: string;
-  actor?: string | null;
-  data?: Record<string, unknown>;
-}
-
-type Row = Record<string, SqlValue>;
+import { caseFromRow, citizenFromRow, eventFromRow, insertEvent, type Row, sessionFromRow } from './session-rows.js';
 
 /**
  * SQLite access for schedule, cases, citizens and session events (tables of migration
@@ -174,14 +164,7 @@ export class SessionStore {
 
   async events(sessionId: string): Promise<SessionEvent[]> {
     const rows = await this.db.all<Row>('SELECT * FROM session_events WHERE session_id = ? ORDER BY id', [sessionId]);
-    return rows.map((row) => ({
-      id: Number(row.id),
-      sessionId: String(row.session_id),
-      at: String(row.at),
-      type: String(row.type) as SessionEventType,
-      actor: row.actor === null ? null : String(row.actor),
-      data: JSON.parse(String(row.data)) as Record<string, unknown>,
-    }));
+    return rows.map(eventFromRow);
   }
 
   /** Marks (or, with null, clears) a live session's recorder as stopped by itself. */
@@ -307,71 +290,4 @@ export class SessionStore {
     const row = await db.get<Row>('SELECT * FROM sessions WHERE id = ?', [id]);
     return row ? sessionFromRow(row) : undefined;
   }
-}
-
-function insertEvent(db: Database, sessionId: string, event: NewEvent) {
-  return db.run('INSERT INTO session_events (session_id, at, type, actor, data) VALUES (?, ?, ?, ?, ?)', [
-    sessionId,
-    event.at,
-    event.type,
-    event.actor ?? null,
-    JSON.stringify(event.data ?? {}),
-  ]);
-}
-
-const text = (value: SqlValue | undefined): string | null =>
-  value === null || value === undefined ? null : String(value);
-
-function sessionFromRow(row: Row): SessionRecord {
-  return {
-    id: String(row.id),
-    kind: String(row.kind) as SessionRecord['kind'],
-    title: String(row.title),
-    chairSite: JSON.parse(String(row.chair_site)),
-    bridgePoints: JSON.parse(String(row.bridge_points)),
-    startsAt: String(row.starts_at),
-    endsAt: String(row.ends_at),
-    state: String(row.state) as SessionState,
-    stateSince: String(row.state_since),
-    origin: String(row.origin) as SessionRecord['origin'],
-    fleetId: text(row.fleet_id),
-    fleetRevision: row.fleet_revision === null ? null : Number(row.fleet_revision),
-    recordingId: text(row.recording_id),
-    recordingDir: text(row.recording_dir),
-    heartbeatAt: text(row.heartbeat_at),
-    lastSegmentEnd: text(row.last_segment_end),
-    recorderStopped: row.recorder_stopped_at
-      ? { at: String(row.recorder_stopped_at), cause: String(row.recorder_stop_cause) }
-      : null,
-    createdAt: String(row.created_at),
-    updatedAt: String(row.updated_at),
-  };
-}
-
-function caseFromRow(row: Row): CaseRecord {
-  return {
-    id: String(row.id),
-    sessionId: String(row.session_id),
-    position: Number(row.position),
-    type: String(row.type) as CaseRecord['type'],
-    summary: String(row.summary),
-    flags: JSON.parse(String(row.flags)) as CaseFlags,
-    confidential: Number(row.confidential) === 1,
-    createdAt: String(row.created_at),
-    updatedAt: String(row.updated_at),
-  };
-}
-
-function citizenFromRow(row: Row): CitizenRecord {
-  return {
-    id: String(row.id),
-    caseId: String(row.case_id),
-    sessionId: String(row.session_id),
-    position: Number(row.position),
-    role: String(row.role) as CitizenRole,
-    attendance: String(row.attendance) as Attendance,
-    identitySealed: row.identity_sealed as Buffer,
-    createdAt: String(row.created_at),
-    updatedAt: String(row.updated_at),
-  };
 }

@@ -37,6 +37,14 @@ export interface SessionEvent {
   data: Record<string, unknown>;
 }
 
+/** A new event, before it has an id. */
+export interface NewEvent {
+  type: SessionEventType;
+  at: string;
+  actor?: string | null;
+  data?: Record<string, unknown>;
+}
+
 export interface CaseRecord {
   id: string;
   sessionId: string;

@@ -1,6 +1,6 @@
 /**
  * What each audience may see of a session. Pure functions of stored records: the only way a
- * confidential identity leaves the vault is `SessionService.readIdentity`, never through these.
+ * confidential identity leaves the vault is `CasesAndCitizens.readIdentity` (cases-and-citizens.ts), never through these.
  */
 import {
   caseTypeLabels,
