@@ -61,6 +61,8 @@ export const unitTests = [
   'tests/room/speaker-tracking-service.test.ts',
   'tests/room/speaker-tracking.test.ts',
   'tests/room/technician-call.test.ts',
+  'tests/session/end-summary.test.ts',
+  'tests/session/room-day.test.ts',
   'tests/session/start-window.test.ts',
   'tests/session/state-machine.test.ts',
   'tests/settings/config-edit.test.ts',
