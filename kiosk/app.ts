@@ -18,7 +18,9 @@ import { OnvifSetup } from './ip-cameras/onvif-setup.js';
 import { onvifConsoleRouter } from './ip-cameras/routes.js';
 import { PowerService } from './power/power-service.js';
 import { PtzService } from './ptz/ptz-service.js';
+import { ptzConsoleRouter, ptzKioskRouter } from './ptz/routes.js';
 import { DiscoveryService } from './room/discovery-service.js';
+import { discoveryConsoleRouter } from './room/routes.js';
 import { DisplayScheduleService } from './room/display-schedule-service.js';
 import { RoomSignalsService } from './room/room-signals-service.js';
 import { sessionCalendarFrom } from './room/session-calendar.js';
@@ -263,17 +265,17 @@ export function createApp(config: DeviceConfig, logger: Logger, recentLogs?: Rec
     },
     routes: {
       kiosk: [
-        ptz.kioskRouter(),
+        ptzKioskRouter(ptz),
         audioRouter(() => hardware.devices.audio),
         mediaRouter(media),
         technicianCalls.kioskRouter(),
         ...sessionRoutes.kiosk,
       ],
       console: [
-        ptz.consoleRouter(),
+        ptzConsoleRouter(ptz),
         mediaRouter(media, requireCapability('recordings.read')),
         evidenceConsoleRouter(evidence),
-        discovery.consoleRouter(),
+        discoveryConsoleRouter(discovery),
         onvifConsoleRouter(onvifSetup),
         technicianCalls.consoleRouter(),
         updateConsoleRouter(update, version, evidence),

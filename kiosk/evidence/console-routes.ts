@@ -2,11 +2,10 @@ import express, { type Request } from 'express';
 import { basename } from 'node:path';
 import { z } from 'zod';
 import { requireCapability, type AuthenticatedRequest } from '../auth/middleware.js';
-import { HttpError, parseBody } from '../core/http.js';
+import { DomainError } from '../core/domain-error.js';
+import { parseBody } from '../core/http.js';
 import type { Actor } from './audit-log.js';
-import { EvidenceNotFoundError, ExportRefusedError } from './evidence-store.js';
 import type { EvidenceService } from './evidence-service.js';
-import { ExportError } from './export.js';
 import { MIN_PASSPHRASE_LENGTH } from './export-policy.js';
 
 /**
@@ -15,7 +14,7 @@ import { MIN_PASSPHRASE_LENGTH } from './export-policy.js';
  */
 function actorOf(req: Request): Actor {
   const auth = (req as AuthenticatedRequest).auth;
-  if (!auth) throw new HttpError(401, 'login_required', 'đăng nhập để tiếp tục / log in to continue');
+  if (!auth) throw new DomainError('unauthenticated', 'login_required', 'đăng nhập để tiếp tục / log in to continue');
   return { id: auth.user, role: auth.role };
 }
 
@@ -65,34 +64,36 @@ export function evidenceConsoleRouter(evidence: EvidenceService): express.Router
       const { catalog, audit } = evidence.store;
       const recording = await found(catalog.recording(String(req.params.id)));
       if (recording.confidential)
-        throw new HttpError(
-          403,
+        throw new DomainError(
+          'forbidden',
           'confidential',
           'a confidential recording leaves the device only as an encrypted export',
         );
       const segment = (await catalog.segments(recording.id)).find((s) => String(s.index) === String(req.params.index));
       if (!segment)
-        throw new HttpError(404, 'not_found', `no segment ${String(req.params.index)} in recording ${recording.id}`);
+        throw new DomainError(
+          'not-found',
+          'not_found',
+          `no segment ${String(req.params.index)} in recording ${recording.id}`,
+        );
       await audit.append(actorOf(req), 'download', recording.id, basename(segment.path));
       res.download(catalog.absolutePath(segment.path), basename(segment.path));
     },
   );
 
   router.post('/evidence/recordings/:id/verify', requireCapability('recordings.read'), async (req, res) => {
-    res.json(await mapErrors(evidence.store.verify(String(req.params.id), actorOf(req))));
+    res.json(await evidence.store.verify(String(req.params.id), actorOf(req)));
   });
 
   router.post('/evidence/recordings/:id/export', requireCapability('recordings.export'), async (req, res) => {
     const body = parseBody(exportBody, req);
     res.json(
-      await mapErrors(
-        evidence.store.export(String(req.params.id), {
-          targetRoot: body.to,
-          actor: actorOf(req),
-          encrypt: body.encrypt,
-          ...(body.passphrase === undefined ? {} : { passphrase: body.passphrase }),
-        }),
-      ),
+      await evidence.store.export(String(req.params.id), {
+        targetRoot: body.to,
+        actor: actorOf(req),
+        encrypt: body.encrypt,
+        ...(body.passphrase === undefined ? {} : { passphrase: body.passphrase }),
+      }),
     );
   });
 
@@ -132,47 +133,8 @@ export function evidenceConsoleRouter(evidence: EvidenceService): express.Router
   return router;
 }
 
-const refusalStatus: Record<ExportRefusedError['kind'], number> = {
-  'passphrase-forbidden': 403,
-  'passphrase-too-short': 400,
-  'bad-target': 400,
-  'no-recipients': 409,
-  'not-finished': 409,
-  'no-export': 409,
-  empty: 409,
-};
-
-const failureStatus: Record<ExportError['kind'], number> = {
-  'not-verified': 422,
-  'source-changed': 422,
-  exists: 409,
-  stopped: 504,
-};
-
 async function found<T>(value: Promise<T | undefined>): Promise<NonNullable<T>> {
   const result = await value;
-  if (result === undefined || result === null) throw new HttpError(404, 'not_found', 'no such recording');
+  if (result === undefined || result === null) throw new DomainError('not-found', 'not_found', 'no such recording');
   return result as NonNullable<T>;
-}
-
-async function mapErrors<T>(work: Promise<T>): Promise<T> {
-  try {
-    return await work;
-  } catch (error) {
-    if (error instanceof EvidenceNotFoundError) throw new HttpError(404, 'not_found', error.message);
-    if (error instanceof ExportRefusedError)
-      throw new HttpError(
-        refusalStatus[error.kind],
-        `export_refused_${error.kind.replaceAll('-', '_')}`,
-        error.message,
-      );
-    if (error instanceof ExportError)
-      throw new HttpError(
-        failureStatus[error.kind],
-        `export_${error.kind.replaceAll('-', '_')}`,
-        error.message,
-        error.findings.length ? error.findings : undefined,
-      );
-    throw error;
-  }
 }

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { can } from '../auth/roles.js';
 import { requireCapability, type AuthenticatedRequest } from '../auth/middleware.js';
 import type { Logger } from '../core/logger.js';
-import { HttpError } from '../core/http.js';
+import { DomainError } from '../core/domain-error.js';
 import type { EvidenceService } from './evidence-service.js';
 import { PARTIAL_SUFFIX } from './export.js';
 import { concatList, remuxArguments } from './playback.js';
@@ -29,17 +29,18 @@ export function playbackRouter(evidence: EvidenceService, logger: Logger, ffmpeg
     const { catalog, audit } = evidence.store;
     const actor = actorOf(req);
     const recording = await catalog.recording(String(req.params.id));
-    if (!recording || recording.deletedAt) throw new HttpError(404, 'not_found', 'no such recording');
+    if (!recording || recording.deletedAt) throw new DomainError('not-found', 'not_found', 'no such recording');
     if (recording.confidential && !can(actor.role, 'identities.read'))
-      throw new HttpError(
-        403,
+      throw new DomainError(
+        'forbidden',
         'confidential',
         `a confidential recording plays only for a role that may read identities, not ${actor.role}`,
       );
     const segments = (await catalog.segments(recording.id)).filter((s) => s.sizeBytes > 0);
-    if (segments.length === 0) throw new HttpError(409, 'no_segments', 'nothing of this recording is sealed yet');
+    if (segments.length === 0)
+      throw new DomainError('conflict', 'no_segments', 'nothing of this recording is sealed yet');
     if (playing >= MAX_PLAYBACKS)
-      throw new HttpError(429, 'playback_busy', `at most ${MAX_PLAYBACKS} playbacks at once`);
+      throw new DomainError('too-many', 'playback_busy', `at most ${MAX_PLAYBACKS} playbacks at once`);
     await audit.append({ id: actor.user, role: actor.role }, 'play', recording.id, `${segments.length} segments`);
     playing++;
     const child = spawn(ffmpeg, remuxArguments(), { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -74,14 +75,14 @@ export function playbackRouter(evidence: EvidenceService, logger: Logger, ffmpeg
     const query = z
       .object({ to: z.string().min(1).max(4096).startsWith('/'), encrypt: z.enum(['0', '1']).default('0') })
       .safeParse(req.query);
-    if (!query.success) throw new HttpError(400, 'bad_query', 'to must be an absolute folder');
+    if (!query.success) throw new DomainError('invalid', 'bad_query', 'to must be an absolute folder');
     const recording = await evidence.store.catalog.recording(String(req.params.id));
-    if (!recording) throw new HttpError(404, 'not_found', 'no such recording');
+    if (!recording) throw new DomainError('not-found', 'not_found', 'no such recording');
     // Only inside a drive an export may write to: this never measures arbitrary folders.
     const drives = await evidence.store.removableDrives();
     const target = query.data.to.replace(/\/+$/, '');
     if (!drives.some((d) => target === d.mountPoint || target.startsWith(`${d.mountPoint}/`)))
-      throw new HttpError(400, 'export_refused_bad_target', 'not a folder on a removable drive');
+      throw new DomainError('invalid', 'export_refused_bad_target', 'not a folder on a removable drive');
     const name = basename(recording.dir) + (recording.confidential || query.data.encrypt === '1' ? '.encrypted' : '');
     const [partial, done] = await Promise.all([
       folderBytes(join(target, name + PARTIAL_SUFFIX)),

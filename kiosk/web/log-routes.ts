@@ -1,7 +1,7 @@
 import express from 'express';
 import { z } from 'zod';
 import { requireCapability } from '../auth/middleware.js';
-import { HttpError } from '../core/http.js';
+import { DomainError } from '../core/domain-error.js';
 
 const query = z.object({ count: z.coerce.number().int().min(1).max(1000).default(200) });
 
@@ -13,7 +13,7 @@ export function logRouter(newest: (count: number) => string[]): express.Router {
   const router = express.Router();
   router.get('/logs/recent', requireCapability('devices.manage'), (req, res) => {
     const parsed = query.safeParse(req.query);
-    if (!parsed.success) throw new HttpError(400, 'bad_query', 'count must be 1…1000');
+    if (!parsed.success) throw new DomainError('invalid', 'bad_query', 'count must be 1…1000');
     res.setHeader('Cache-Control', 'no-store');
     res.json({ lines: newest(parsed.data.count).map(parseLine) });
   });
