@@ -31,8 +31,9 @@ export type ErrorCategory =
  *
  * Rule: services throw a DomainError (or a feature's subclass of it) with a category and a stable machine
  * `code`; routes and middleware throw it too for their own refusals (login required, a bad body or query).
- * Nothing else names an HTTP status: `core/http.ts` maps the category once for every router, and any other
- * error is a 500 whose message stays in the log. `details` goes to the client as is: never a secret or a
+ * No feature names an HTTP status: `core/http.ts` maps the category once for every router, and any other
+ * error is a 500 whose message stays in the log (only the web server's own transport checks, such as
+ * `web/request-origin.ts`, answer 415/421 directly). Routers live in their folder's `routes.ts`. `details` goes to the client as is: never a secret or a
  * denouncer's identity.
  */
 export class DomainError extends Error {
