@@ -8,17 +8,19 @@ import { createRoomMetrics, metricsHandler } from './web/metrics.js';
 import type { RecentLogs } from './core/recent-logs.js';
 import { healthReport, powerHealthOf } from './web/health.js';
 import { createEventBus } from './core/event-bus.js';
-import { evidenceConsoleRouter } from './evidence/console-routes.js';
+import { evidenceConsoleRouter, playbackRouter } from './evidence/routes.js';
 import { EvidenceService } from './evidence/evidence-service.js';
 import type { Logger } from './core/logger.js';
 import { ServiceHost } from './core/service.js';
-import { audioRouter } from './hardware/audio-routes.js';
+import { audioRouter } from './hardware/routes.js';
 import { HardwareService } from './hardware/hardware-service.js';
 import { OnvifSetup } from './ip-cameras/onvif-setup.js';
 import { onvifConsoleRouter } from './ip-cameras/routes.js';
 import { PowerService } from './power/power-service.js';
 import { PtzService } from './ptz/ptz-service.js';
+import { ptzConsoleRouter, ptzKioskRouter } from './ptz/routes.js';
 import { DiscoveryService } from './room/discovery-service.js';
+import { discoveryConsoleRouter } from './room/routes.js';
 import { DisplayScheduleService } from './room/display-schedule-service.js';
 import { RoomSignalsService } from './room/room-signals-service.js';
 import { sessionCalendarFrom } from './room/session-calendar.js';
@@ -30,13 +32,11 @@ import { MediaService } from './media/media-service.js';
 import { RecordingService } from './recording/recording-service.js';
 import { storagePolicyFrom } from './media/storage-policy.js';
 import { mediaRouter } from './media/routes.js';
-import { playbackRouter } from './evidence/playback-routes.js';
 import { createSampler } from './fleet/telemetry/sampler.js';
 import { expectedRecordingBytes } from './session/recording-size.js';
 import { ConfigFile } from './settings/config-file.js';
 import { settingsRouter } from './settings/routes.js';
-import { logRouter } from './web/log-routes.js';
-import { systemRouter } from './web/system-routes.js';
+import { logRouter, systemRouter } from './web/routes.js';
 import { requireCapability } from './auth/middleware.js';
 import { planFromConfig } from './media/plan.js';
 import type { ReadinessService } from './readiness/readiness-service.js';
@@ -263,17 +263,17 @@ export function createApp(config: DeviceConfig, logger: Logger, recentLogs?: Rec
     },
     routes: {
       kiosk: [
-        ptz.kioskRouter(),
+        ptzKioskRouter(ptz),
         audioRouter(() => hardware.devices.audio),
         mediaRouter(media),
         technicianCalls.kioskRouter(),
         ...sessionRoutes.kiosk,
       ],
       console: [
-        ptz.consoleRouter(),
+        ptzConsoleRouter(ptz),
         mediaRouter(media, requireCapability('recordings.read')),
         evidenceConsoleRouter(evidence),
-        discovery.consoleRouter(),
+        discoveryConsoleRouter(discovery),
         onvifConsoleRouter(onvifSetup),
         technicianCalls.consoleRouter(),
         updateConsoleRouter(update, version, evidence),

@@ -1,6 +1,6 @@
 /**
  * Failures a PTZ command can end in, shared by every driver family so the kiosk can answer each one
- * clearly (503 not connected, 504 timeout, 409/422 refused by the camera) without knowing the protocol.
+ * clearly (not connected, timed out, refused by the camera, busy) without knowing the protocol.
  */
 export class PtzError extends Error {
   override name = 'PtzError';

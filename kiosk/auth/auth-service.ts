@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { DomainError } from '../core/domain-error.js';
 import type { Logger } from '../core/logger.js';
 import type { Service } from '../core/service.js';
 import type { Database } from '../store/database.js';
@@ -40,9 +41,12 @@ export interface AuthServiceOptions {
   bus?: EventBus;
 }
 
-/** Refused by separation of duties; the route answers 403. */
-export class DutyError extends Error {
+/** Refused by separation of duties. */
+export class DutyError extends DomainError {
   override name = 'DutyError';
+  constructor(message: string) {
+    super('forbidden', 'separation_of_duties', message);
+  }
 }
 
 /** A role that reads denouncers' identities: granting it, or its password, takes two people. */

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { HttpError } from '../core/http.js';
+import { DomainError } from '../core/domain-error.js';
 import type { Actor, AuthSessions } from './auth-sessions.js';
 import { readCookie, SESSION_COOKIE } from './cookies.js';
 import { can, type Capability } from './roles.js';
@@ -28,7 +28,7 @@ export function requireLogin(resolveActor: (req: IncomingMessage) => Promise<Act
     const path = req.path.toLowerCase();
     const isApi = path === '/api' || path.startsWith('/api/');
     if (!actor && isApi && !openPaths.has(path))
-      throw new HttpError(401, 'login_required', 'đăng nhập để tiếp tục / log in to continue');
+      throw new DomainError('unauthenticated', 'login_required', 'đăng nhập để tiếp tục / log in to continue');
     next();
   };
 }
@@ -37,8 +37,10 @@ export function requireLogin(resolveActor: (req: IncomingMessage) => Promise<Act
 export function requireCapability(capability: Capability): RequestHandler {
   return (req, _res, next) => {
     const actor = (req as AuthenticatedRequest).auth;
-    if (!actor) throw new HttpError(401, 'login_required', 'đăng nhập để tiếp tục / log in to continue');
-    if (!can(actor.role, capability)) throw new HttpError(403, 'forbidden', `role ${actor.role} may not ${capability}`);
+    if (!actor)
+      throw new DomainError('unauthenticated', 'login_required', 'đăng nhập để tiếp tục / log in to continue');
+    if (!can(actor.role, capability))
+      throw new DomainError('forbidden', 'forbidden', `role ${actor.role} may not ${capability}`);
     next();
   };
 }

@@ -1,11 +1,11 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import { HttpError, parseBody } from '../core/http.js';
-import { DutyError, type AuthService } from './auth-service.js';
+import { DomainError } from '../core/domain-error.js';
+import { parseBody } from '../core/http.js';
+import type { AuthService } from './auth-service.js';
 import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie } from './cookies.js';
 import { requireCapability, type AuthenticatedRequest } from './middleware.js';
 import { can, capabilities, roleLabels, roles } from './roles.js';
-import { UserError } from './user-store.js';
 
 const loginBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }).strict();
 // No password for a role that reads identities: the approver sets it (kiosk/auth/auth-service.ts).
@@ -36,14 +36,18 @@ export function authRouter(auth: AuthService): Router {
     const outcome = await auth.login(username, password, req.socket.remoteAddress);
     if (outcome.kind === 'locked') {
       res.setHeader('Retry-After', String(Math.ceil(outcome.retryAfterMs / 1000)));
-      throw new HttpError(
-        429,
+      throw new DomainError(
+        'too-many',
         'too_many_attempts',
         'tạm khoá do đăng nhập sai nhiều lần / too many failed logins, try again later',
       );
     }
     if (outcome.kind === 'denied')
-      throw new HttpError(401, 'bad_credentials', 'sai tên đăng nhập hoặc mật khẩu / wrong user name or password');
+      throw new DomainError(
+        'unauthenticated',
+        'bad_credentials',
+        'sai tên đăng nhập hoặc mật khẩu / wrong user name or password',
+      );
     res.setHeader(
       'Set-Cookie',
       sessionCookie(outcome.token, { secure: auth.secureCookies, maxAgeSeconds: outcome.maxAgeSeconds }),
@@ -76,7 +80,7 @@ export function authRouter(auth: AuthService): Router {
   // A role that reads identities is granted only with a second holder's approval: 202 and a request to approve.
   router.post('/users', requireCapability('users.manage'), async (req, res) => {
     const body = parseBody(newUserBody, req);
-    const result = await userCall(() => auth.createUser(body, actorOf(req)));
+    const result = await auth.createUser(body, actorOf(req));
     if ('request' in result) res.status(202).json({ request: result.request });
     else res.status(201).json({ user: result.user });
   });
@@ -86,9 +90,9 @@ export function authRouter(auth: AuthService): Router {
     const username = String(req.params.username);
     // Everyone may change their own password; only an administrator anybody else's.
     if (username !== actor.user && !can(actor.role, 'users.manage'))
-      throw new HttpError(403, 'forbidden', `role ${actor.role} may not change another user's password`);
+      throw new DomainError('forbidden', 'forbidden', `role ${actor.role} may not change another user's password`);
     const change = parseBody(passwordBody, req);
-    const result = await userCall(() => auth.changePassword(username, change, actor));
+    const result = await auth.changePassword(username, change, actor);
     if ('request' in result) res.status(202).json({ request: result.request });
     else res.json({ ok: true });
   });
@@ -97,22 +101,22 @@ export function authRouter(auth: AuthService): Router {
   router.get('/users/requests', (req, res, next) => {
     const actor = actorOf(req);
     if (!can(actor.role, 'users.manage') && !can(actor.role, 'identities.read'))
-      return next(new HttpError(403, 'forbidden', `role ${actor.role} may not see account requests`));
+      return next(new DomainError('forbidden', 'forbidden', `role ${actor.role} may not see account requests`));
     auth.requests.pending().then((requests) => res.json({ requests }), next);
   });
 
   router.post('/users/requests/:id/approve', requireCapability('identities.read'), async (req, res) => {
     const body = parseBody(approveBody, req);
-    res.json({ request: await userCall(() => auth.approve(requestId(req), actorOf(req), body)) });
+    res.json({ request: await auth.approve(requestId(req), actorOf(req), body) });
   });
 
   router.post('/users/requests/:id/refuse', async (req, res) => {
-    res.json({ request: await userCall(() => auth.refuse(requestId(req), actorOf(req))) });
+    res.json({ request: await auth.refuse(requestId(req), actorOf(req)) });
   });
 
   router.put('/users/:username/disabled', requireCapability('users.manage'), async (req, res) => {
     const { disabled } = parseBody(disabledBody, req);
-    const result = await userCall(() => auth.setDisabled(String(req.params.username), disabled, actorOf(req)));
+    const result = await auth.setDisabled(String(req.params.username), disabled, actorOf(req));
     if ('request' in result) res.status(202).json({ request: result.request });
     else res.json({ ok: true });
   });
@@ -123,16 +127,6 @@ export function authRouter(auth: AuthService): Router {
 function requestId(req: Request): number {
   const id = Number(req.params.id);
   if (!Number.isSafeInteger(id) || id < 1)
-    throw new HttpError(400, 'bad_request', 'a request id is a positive integer');
+    throw new DomainError('invalid', 'bad_request', 'a request id is a positive integer');
   return id;
-}
-
-async function userCall<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof UserError) throw new HttpError(400, 'invalid_user', error.message);
-    if (error instanceof DutyError) throw new HttpError(403, 'separation_of_duties', error.message);
-    throw error;
-  }
 }

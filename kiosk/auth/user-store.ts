@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { DomainError } from '../core/domain-error.js';
 import type { Database } from '../store/database.js';
 import { hashPassword, passwordProblem, verifyPassword } from './passwords.js';
 import { roles, type Role } from './roles.js';
@@ -22,8 +23,12 @@ interface UserRow {
   created_at: string;
 }
 
-export class UserError extends Error {
+/** A bad account name, role or password. */
+export class UserError extends DomainError {
   override name = 'UserError';
+  constructor(message: string) {
+    super('invalid', 'invalid_user', message);
+  }
 }
 
 const usernamePattern = /^[a-z][a-z0-9._-]{2,31}$/;

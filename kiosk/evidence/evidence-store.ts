@@ -1,5 +1,6 @@
 import { chmod, readFile, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { DomainError, type ErrorCategory } from '../core/domain-error.js';
 import type { Logger } from '../core/logger.js';
 import type { SegmentInfo } from '../media/types.js';
 import type { Database } from '../store/database.js';
@@ -35,19 +36,33 @@ export interface EvidenceStoreOptions {
   drives?: DriveSource;
 }
 
-export class EvidenceNotFoundError extends Error {
+export class EvidenceNotFoundError extends DomainError {
   override name = 'EvidenceNotFoundError';
+  constructor(message: string) {
+    super('not-found', 'not_found', message);
+  }
 }
 
 export type ExportRefusal = EncryptionRefusal | 'not-finished' | 'bad-target' | 'no-export' | 'empty';
 
-export class ExportRefusedError extends Error {
+const refusalCategory: Record<ExportRefusal, ErrorCategory> = {
+  'passphrase-forbidden': 'forbidden',
+  'passphrase-too-short': 'invalid',
+  'bad-target': 'invalid',
+  'no-recipients': 'conflict',
+  'not-finished': 'conflict',
+  'no-export': 'conflict',
+  empty: 'conflict',
+};
+
+/** An export refused before anything is written; the code is `export_refused_<kind>`. */
+export class ExportRefusedError extends DomainError {
   override name = 'ExportRefusedError';
   constructor(
     message: string,
     readonly kind: ExportRefusal = 'not-finished',
   ) {
-    super(message);
+    super(refusalCategory[kind], `export_refused_${kind.replaceAll('-', '_')}`, message);
   }
 }
 

@@ -17,6 +17,7 @@ import {
 import { AGE_FORMAT, DEFAULT_SCRYPT_WORK_FACTOR, encryptFile, type AgeTarget } from './encryption.js';
 import { formatFinding, type Finding } from './findings.js';
 import { fsyncPath, writeFileAtomic } from './files.js';
+import { DomainError, type ErrorCategory } from '../core/domain-error.js';
 import { sha256File, sha256Hex } from '../core/hashing.js';
 import { MANIFEST_FILE, parseManifest, SIGNATURE_FILE, type Manifest } from './manifest.js';
 import { verifyFolder } from './verify.js';
@@ -58,14 +59,28 @@ export interface ExportResult {
 
 export type ExportFailure = 'not-verified' | 'exists' | 'stopped' | 'source-changed';
 
-export class ExportError extends Error {
+const failureCategory: Record<ExportFailure, ErrorCategory> = {
+  // The recording did not verify (or changed while copied): copying it would hand over broken evidence.
+  'not-verified': 'unprocessable',
+  'source-changed': 'unprocessable',
+  exists: 'conflict',
+  stopped: 'timeout',
+};
+
+/** An export that stopped; the code is `export_<kind>`, the findings (if any) its details. */
+export class ExportError extends DomainError {
   override name = 'ExportError';
   constructor(
     message: string,
     readonly findings: Finding[] = [],
     readonly kind: ExportFailure = 'not-verified',
   ) {
-    super(findings.length ? `${message}: ${findings.map(formatFinding).join('; ')}` : message);
+    super(
+      failureCategory[kind],
+      `export_${kind.replaceAll('-', '_')}`,
+      findings.length ? `${message}: ${findings.map(formatFinding).join('; ')}` : message,
+      findings.length ? findings : undefined,
+    );
   }
 }
 

@@ -10,23 +10,36 @@ import {
   type DiscoveredOnvifCamera,
   type OnvifCameraDescription,
 } from '../../hal/ptz/onvif/discovery.js';
+import { DomainError, type ErrorCategory } from '../core/domain-error.js';
 import { fileModes, makeDir } from '../core/file-modes.js';
 import type { Logger } from '../core/logger.js';
 
-/** A failure of the set-up in the feature's own words; `routes.ts` maps kinds to HTTP statuses. */
-export class OnvifSetupError extends Error {
+type OnvifSetupProblem =
+  | 'unusable-credentials'
+  | 'not-authorized'
+  | 'unreachable'
+  | 'timeout'
+  | 'camera-fault'
+  | 'no-such-profile';
+
+const categoryOf: Record<OnvifSetupProblem, ErrorCategory> = {
+  'unusable-credentials': 'invalid',
+  // The camera understood the login and refused it: not the console's own 401.
+  'not-authorized': 'unprocessable',
+  'no-such-profile': 'not-found',
+  unreachable: 'upstream-failed',
+  timeout: 'timeout',
+  'camera-fault': 'upstream-failed',
+};
+
+/** A failure of the set-up in the feature's own words; the code is `onvif_<kind>`. */
+export class OnvifSetupError extends DomainError {
   override name = 'OnvifSetupError';
   constructor(
-    readonly kind:
-      | 'unusable-credentials'
-      | 'not-authorized'
-      | 'unreachable'
-      | 'timeout'
-      | 'camera-fault'
-      | 'no-such-profile',
+    readonly kind: OnvifSetupProblem,
     message: string,
   ) {
-    super(message);
+    super(categoryOf[kind], `onvif_${kind.replaceAll('-', '_')}`, message);
   }
 }
 

@@ -1,5 +1,5 @@
 import express, { type RequestHandler } from 'express';
-import { HttpError } from '../core/http.js';
+import { DomainError } from '../core/domain-error.js';
 import type { MediaService } from './media-service.js';
 
 /**
@@ -11,7 +11,8 @@ export function mediaRouter(media: MediaService, guard?: RequestHandler): expres
   if (guard) router.use('/media', guard);
   router.get('/media/preview.jpg', (_req, res) => {
     const preview = media.preview();
-    if (!preview) throw new HttpError(404, 'no_preview', 'nothing is being recorded: there is no program picture');
+    if (!preview)
+      throw new DomainError('not-found', 'no_preview', 'nothing is being recorded: there is no program picture');
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('X-Captured-At', preview.at);
     res.type('image/jpeg').send(Buffer.from(preview.jpeg));

@@ -1,14 +1,12 @@
-import { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { PtzDevice, PtzPosition } from '../../hal/ptz/types.js';
 import type { EventBus } from '../core/event-bus.js';
 import type { Logger } from '../core/logger.js';
 import type { Service } from '../core/service.js';
 import type { Database } from '../store/database.js';
-import { HttpError, parseBody } from '../core/http.js';
-import { ptzHttpError } from './http-errors.js';
+import { DomainError } from '../core/domain-error.js';
+import { ptzDeviceError } from './device-errors.js';
 import { PresetRepository, type NamedPreset } from './preset-repository.js';
-import { requireCapability } from '../auth/middleware.js';
 
 export interface PtzServiceDeps {
   /** The store's database (the store service starts first). */
@@ -22,6 +20,13 @@ export interface PtzServiceDeps {
 /** Who asked for a move or a recall: the session's timeline says so. */
 export type PtzSource = 'kiosk' | 'console' | 'tracking';
 type Source = PtzSource;
+
+export interface PtzOverview {
+  presets: NamedPreset[];
+  active: string | null;
+  device: ReturnType<PtzDevice['snapshot']> | null;
+  capabilities: PtzDevice['capabilities'] | null;
+}
 
 const direction = z.union([z.literal(-1), z.literal(0), z.literal(1)]);
 export const moveBody = z
@@ -50,7 +55,8 @@ const PRESET_NAME = /^[a-z0-9][a-z0-9-]{0,39}$/;
 /**
  * Named camera presets of the room (citizen seat, officials' table, whole room, document) and the
  * kiosk's camera controls. Presets are recalled by name; the technician stores the current position
- * under a name from the console. Camera failures become clear JSON errors (see http-errors.ts).
+ * under a name from the console. Every refusal and camera failure is a DomainError (device-errors.ts),
+ * so the routes (routes.ts) and speaker tracking see the same words.
  */
 export class PtzService implements Service {
   readonly name = 'ptz';
@@ -77,6 +83,17 @@ export class PtzService implements Service {
     return this.#repository().list();
   }
 
+  /** What the camera controls show: the presets, the one the camera was last sent to, the head's state. */
+  async overview(): Promise<PtzOverview> {
+    const device = this.deps.device();
+    return {
+      presets: await this.list(),
+      active: this.#active ?? null,
+      device: device?.snapshot() ?? null,
+      capabilities: device?.capabilities ?? null,
+    };
+  }
+
   async recall(name: string, source: Source): Promise<NamedPreset> {
     const preset = await this.#preset(name);
     await this.#recall(preset, source);
@@ -95,8 +112,8 @@ export class PtzService implements Service {
       return named;
     }
     if (this.#device().capabilities.presets === 'host')
-      throw new HttpError(
-        404,
+      throw new DomainError(
+        'not-found',
         'preset_not_found',
         `no camera preset in slot ${slot}; store one with this slot from the console first`,
       );
@@ -116,15 +133,16 @@ export class PtzService implements Service {
   ): Promise<void> {
     const device = this.#device();
     if (device.capabilities.presets === 'host') {
-      if (!preset.position)
-        throw new HttpError(
-          409,
+      const position = preset.position;
+      if (!position)
+        throw new DomainError(
+          'conflict',
           'preset_not_stored',
           `preset "${preset.name}" has no stored position yet; store it from the console first`,
         );
-      await device.goTo(preset.position);
+      await this.#command(() => device.goTo(position));
     } else {
-      await device.recallPreset(preset.slot);
+      await this.#command(() => device.recallPreset(preset.slot));
     }
     this.#active = preset.name;
     this.deps.logger.info({ preset: preset.name, slot: preset.slot, source }, 'ptz preset recalled');
@@ -137,10 +155,11 @@ export class PtzService implements Service {
     // Speaker tracking pauses while a person steers the camera; it is at no preset any more.
     if (moving) this.#active = undefined;
     this.deps.bus.emit('ptzManualMove', moving);
-    if (body.pan === 0 && body.tilt === 0) await device.stopMove();
-    else
-      await device.move({ pan: body.pan, tilt: body.tilt, ...(body.speed !== undefined ? { speed: body.speed } : {}) });
-    if (body.zoom !== undefined) await device.zoom(body.zoom, body.speed);
+    const { pan, tilt, speed } = body;
+    if (pan === 0 && tilt === 0) await this.#command(() => device.stopMove());
+    else await this.#command(() => device.move({ pan, tilt, ...(speed !== undefined ? { speed } : {}) }));
+    const zoom = body.zoom;
+    if (zoom !== undefined) await this.#command(() => device.zoom(zoom, speed));
   }
 
   /** Stores the camera's current position under `name` (creating the preset when slot and label are given). */
@@ -151,20 +170,24 @@ export class PtzService implements Service {
     const slot = body.slot ?? existing?.slot;
     const label = body.label ?? existing?.label;
     if (slot === undefined || !label)
-      throw new HttpError(
-        400,
+      throw new DomainError(
+        'invalid',
         'preset_definition_required',
         `preset "${name}" does not exist yet: give its slot and label (vi, en)`,
       );
     const holder = await repository.bySlot(slot);
     if (holder && holder.name !== name)
-      throw new HttpError(409, 'slot_taken', `camera preset slot ${slot} already belongs to "${holder.name}"`);
+      throw new DomainError('conflict', 'slot_taken', `camera preset slot ${slot} already belongs to "${holder.name}"`);
     const device = this.#device();
     let position: PtzPosition | undefined;
-    if (device.capabilities.presets === 'camera') await device.storePreset(slot);
-    if (device.capabilities.position) position = await device.position();
+    if (device.capabilities.presets === 'camera') await this.#command(() => device.storePreset(slot));
+    if (device.capabilities.position) position = await this.#command(() => device.position());
     if (device.capabilities.presets === 'host' && !position)
-      throw new HttpError(501, 'ptz_unsupported', 'this camera can neither store presets nor report its position');
+      throw new DomainError(
+        'unsupported',
+        'ptz_unsupported',
+        'this camera can neither store presets nor report its position',
+      );
     await repository.upsert({ name, slot, label });
     await repository.recordStored(name, position, new Date());
     this.deps.logger.info({ preset: name, slot, source, position }, 'ptz preset stored');
@@ -172,88 +195,50 @@ export class PtzService implements Service {
     return (await repository.get(name))!;
   }
 
-  /** Routes for the touchscreen (mounted under /api on 127.0.0.1). */
-  kioskRouter(): Router {
-    return this.#controls(Router(), 'kiosk');
-  }
-
-  /** Routes for the technician console: the same controls, plus storing presets. */
-  consoleRouter(): Router {
-    // On the LAN, moving the camera that records the session is a technician's act, not any login's.
-    const router = Router();
-    router.use('/ptz', requireCapability('devices.manage'));
-    this.#controls(router, 'console');
-    router.put(
-      '/ptz/presets/:name',
-      this.#handler(async (req) => this.store(paramName(req), parseBody(storeBody.optional(), req) ?? {}, 'console')),
-    );
-    return router;
-  }
-
-  #controls(router: Router, source: Source): Router {
-    router.get(
-      '/ptz/presets',
-      this.#handler(async () => ({
-        presets: await this.list(),
-        active: this.#active ?? null,
-        device: this.deps.device()?.snapshot() ?? null,
-        capabilities: this.deps.device()?.capabilities ?? null,
-      })),
-    );
-    router.post(
-      '/ptz/presets/:name/recall',
-      this.#handler(async (req) => ({ recalled: await this.recall(paramName(req), source) })),
-    );
-    router.post(
-      '/ptz/move',
-      this.#handler(async (req) => {
-        await this.move(parseBody(moveBody, req));
-        return { ok: true };
-      }),
-    );
-    return router;
-  }
-
-  #handler(work: (req: Request) => Promise<unknown>): RequestHandler {
-    return async (req, res) => {
-      try {
-        res.json(await work(req));
-      } catch (error) {
-        throw ptzHttpError(error) ?? error;
-      }
-    };
+  /** A command to the head; its failure in the service's words. */
+  async #command<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw ptzDeviceError(error);
+    }
   }
 
   #repository(): PresetRepository {
-    if (!this.#presets) throw new HttpError(503, 'ptz_not_ready', 'the PTZ service is not started');
+    if (!this.#presets) throw new DomainError('unavailable', 'ptz_not_ready', 'the PTZ service is not started');
     return this.#presets;
   }
 
   async #preset(name: string): Promise<NamedPreset> {
     checkName(name);
     const preset = await this.#repository().get(name);
-    if (!preset) throw new HttpError(404, 'preset_not_found', `no camera preset named "${name}"`);
+    if (!preset) throw new DomainError('not-found', 'preset_not_found', `no camera preset named "${name}"`);
     return preset;
   }
 
   #device(): PtzDevice {
     const device = this.deps.device();
-    if (!device) throw new HttpError(503, 'ptz_not_configured', 'this room has no PTZ camera configured');
+    if (!device) throw new DomainError('unavailable', 'ptz_not_configured', 'this room has no PTZ camera configured');
     if (device.status !== 'ok') {
       const { status, detail } = device.snapshot();
-      throw new HttpError(503, 'ptz_unavailable', `the PTZ camera is ${status}${detail ? `: ${detail}` : ''}`, {
-        status,
-      });
+      throw new DomainError(
+        'unavailable',
+        'ptz_unavailable',
+        `the PTZ camera is ${status}${detail ? `: ${detail}` : ''}`,
+        {
+          status,
+        },
+      );
     }
     return device;
   }
 }
 
-function paramName(req: Request): string {
-  return String(req.params.name ?? '');
-}
-
 function checkName(name: string): void {
   if (!PRESET_NAME.test(name))
-    throw new HttpError(400, 'invalid_preset_name', 'a preset name is 1–40 lower-case letters, digits and dashes');
+    throw new DomainError(
+      'invalid',
+      'invalid_preset_name',
+      'a preset name is 1–40 lower-case letters, digits and dashes',
+    );
 }

@@ -1,19 +1,14 @@
-import express, { type ErrorRequestHandler } from 'express';
+import express from 'express';
 import { z } from 'zod';
 import { requireCapability } from '../auth/middleware.js';
-import { SessionError, httpStatusOf } from '../session/errors.js';
-import { HttpError, parseBody } from '../core/http.js';
+import { DomainError } from '../core/domain-error.js';
+import { parseBody } from '../core/http.js';
 import type { ReadinessService } from './readiness-service.js';
 
 const runInput = z
   .object({ sessionId: z.string().min(1).max(64).optional() })
   .strict()
   .default({});
-
-const errors: ErrorRequestHandler = (error, _req, _res, next) => {
-  if (error instanceof SessionError) next(new HttpError(httpStatusOf[error.kind], error.kind, error.message));
-  else next(error);
-};
 
 /** Kiosk: the officer may run the test before a session (it takes a few seconds: the test recording). */
 export function readinessKioskRouter(readiness: ReadinessService): express.Router {
@@ -27,7 +22,6 @@ export function readinessKioskRouter(readiness: ReadinessService): express.Route
     const runs = await readiness.store.list({ limit: 50 });
     res.json({ latest: runs[0] ?? null, twoHours: runs.find((run) => run.kind === 'two-hours') ?? null });
   });
-  router.use(errors);
   return router;
 }
 
@@ -38,18 +32,17 @@ export function readinessConsoleRouter(readiness: ReadinessService): express.Rou
     const query = z
       .object({ sessionId: z.string().max(64).optional(), limit: z.coerce.number().int().min(1).max(500).optional() })
       .safeParse(req.query);
-    if (!query.success) throw new HttpError(400, 'bad_query', 'sessionId must be an id, limit 1…500');
+    if (!query.success) throw new DomainError('invalid', 'bad_query', 'sessionId must be an id, limit 1…500');
     res.json({ runs: await readiness.store.list(query.data) });
   });
   router.get('/readiness/:id', requireCapability('health.read'), async (req, res) => {
     const run = await readiness.store.get(String(req.params.id));
-    if (!run) throw new HttpError(404, 'not_found', 'no such readiness run');
+    if (!run) throw new DomainError('not-found', 'not_found', 'no such readiness run');
     res.json({ run });
   });
   router.post('/readiness/run', requireCapability('devices.manage'), async (req, res) => {
     const { sessionId } = parseBody(runInput, req);
     res.json({ run: await readiness.run({ sessionId: sessionId ?? null, kind: 'on-demand', trigger: 'console' }) });
   });
-  router.use(errors);
   return router;
 }

@@ -1,8 +1,7 @@
-import { requireCapability } from '../auth/middleware.js';
-import express from 'express';
 import { DeviceDiscovery } from '../../hal/discovery/discovery.js';
 import { serialportList, type ScanSources } from '../../hal/discovery/scan.js';
 import { toolRunner } from '../../hal/core/tool-runner.js';
+import { DomainError } from '../core/domain-error.js';
 import type { EventBus } from '../core/event-bus.js';
 import type { Logger } from '../core/logger.js';
 import type { Service } from '../core/service.js';
@@ -14,6 +13,11 @@ export interface DiscoveryServiceOptions {
   logger: Logger;
   /** Injectable for tests: a temp /dev and /proc, fake tools, a fixed serial list. */
   sources?: ScanSources;
+}
+
+export interface DiscoveryListing {
+  scannedAt: string | null;
+  devices: DeviceDiscovery['devices'];
 }
 
 /**
@@ -57,21 +61,11 @@ export class DiscoveryService implements Service {
     this.#discovery = undefined;
   }
 
-  /** Console API: `GET /devices/discovered` lists; `POST /devices/discovered/rescan` scans first (it touches the hardware). */
-  consoleRouter(): express.Router {
-    const router = express.Router();
-    const list = async (res: express.Response, rescan: boolean) => {
-      const discovery = this.#discovery;
-      if (!discovery) {
-        res.status(503).json({ error: { code: 'discovery_off', message: 'device discovery is not running' } });
-        return;
-      }
-      if (rescan) await discovery.scan();
-      res.json({ scannedAt: discovery.scannedAt?.toISOString() ?? null, devices: discovery.devices });
-    };
-    // The list names every device: for those who manage devices.
-    router.get('/devices/discovered', requireCapability('devices.manage'), (_req, res) => list(res, false));
-    router.post('/devices/discovered/rescan', requireCapability('devices.manage'), (_req, res) => list(res, true));
-    return router;
+  /** The devices found at the last scan; `rescan` scans first (it touches the hardware). */
+  async listing(rescan: boolean): Promise<DiscoveryListing> {
+    const discovery = this.#discovery;
+    if (!discovery) throw new DomainError('unavailable', 'discovery_off', 'device discovery is not running');
+    if (rescan) await discovery.scan();
+    return { scannedAt: discovery.scannedAt?.toISOString() ?? null, devices: discovery.devices };
   }
 }

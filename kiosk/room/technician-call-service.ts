@@ -6,7 +6,7 @@ import type { EventBus } from '../core/event-bus.js';
 import type { Logger } from '../core/logger.js';
 import type { Service } from '../core/service.js';
 import type { AuditPort } from '../session/ports.js';
-import { HttpError } from '../core/http.js';
+import { DomainError } from '../core/domain-error.js';
 import { callEvent, callToShow, type TechnicianCall, type TechnicianCallSource } from './technician-call.js';
 
 export interface TechnicianCallServiceOptions {
@@ -76,7 +76,7 @@ export class TechnicianCallService implements Service {
   /** Audited first: an acknowledgement the audit log cannot hold is refused. */
   async acknowledge(id: string, actor: { user: string; role: string }): Promise<TechnicianCall> {
     const call = this.#calls.find((c) => c.id === id);
-    if (!call) throw new HttpError(404, 'not_found', 'no such technician call');
+    if (!call) throw new DomainError('not-found', 'not_found', 'no such technician call');
     if (call.state === 'acknowledged') return call;
     await this.options.audit.record({
       actor: actor.user,
@@ -123,7 +123,7 @@ export class TechnicianCallService implements Service {
     });
     router.post('/technician-calls/:id/acknowledge', async (req, res) => {
       const id = callId.safeParse(req.params.id);
-      if (!id.success) throw new HttpError(400, 'bad_request', 'bad technician call id');
+      if (!id.success) throw new DomainError('invalid', 'bad_request', 'bad technician call id');
       const actor = (req as AuthenticatedRequest).auth!;
       res.json({ call: await this.acknowledge(id.data, actor) });
     });

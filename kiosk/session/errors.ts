@@ -1,19 +1,23 @@
-/** A refusal the API reports to its caller; `kind` maps to an HTTP status in the routers. */
-export class SessionError extends Error {
+import { DomainError, type ErrorCategory } from '../core/domain-error.js';
+
+type SessionRefusal = 'not_found' | 'conflict' | 'forbidden' | 'unavailable' | 'invalid';
+
+const categoryOf: Record<SessionRefusal, ErrorCategory> = {
+  not_found: 'not-found',
+  conflict: 'conflict',
+  forbidden: 'forbidden',
+  unavailable: 'unavailable',
+  invalid: 'invalid',
+};
+
+/** A refusal of the session services; `kind` is also the code the API answers with. */
+export class SessionError extends DomainError {
   override name = 'SessionError';
   constructor(
-    readonly kind: 'not_found' | 'conflict' | 'forbidden' | 'unavailable' | 'invalid',
+    readonly kind: SessionRefusal,
     message: string,
-    readonly details?: unknown,
+    details?: unknown,
   ) {
-    super(message);
+    super(categoryOf[kind], kind, message, details);
   }
 }
-
-export const httpStatusOf: Record<SessionError['kind'], number> = {
-  not_found: 404,
-  conflict: 409,
-  forbidden: 403,
-  unavailable: 503,
-  invalid: 400,
-};

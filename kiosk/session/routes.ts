@@ -1,24 +1,17 @@
-import express, { type ErrorRequestHandler, type Request } from 'express';
+import express, { type Request } from 'express';
 import { z } from 'zod';
 import { requireCapability } from '../auth/middleware.js';
-import { HttpError, parseBody } from '../core/http.js';
+import { DomainError } from '../core/domain-error.js';
+import { parseBody } from '../core/http.js';
 import { actorOf } from './access.js';
-import { httpStatusOf, SessionError } from './errors.js';
 import { attendanceInput, caseInput, citizenInput, endInput, kioskEventInput, scheduleInput } from './schemas.js';
 import type { SessionService } from './session-service.js';
 import type { CitizenRecord } from './types.js';
 
-/** Turns the service's refusals into JSON API errors. */
-const sessionErrors: ErrorRequestHandler = (error, _req, _res, next) => {
-  if (error instanceof SessionError)
-    next(new HttpError(httpStatusOf[error.kind], error.kind, error.message, error.details));
-  else next(error);
-};
-
 const param = (req: Request, name: string): string => {
   const value = req.params[name];
   if (typeof value !== 'string' || value.length === 0 || value.length > 64)
-    throw new HttpError(400, 'bad_request', `bad ${name}`);
+    throw new DomainError('invalid', 'bad_request', `bad ${name}`);
   return value;
 };
 
@@ -46,7 +39,7 @@ export function sessionKioskRouter(sessions: SessionService): express.Router {
   // The public schedule board while the room is idle: today and the coming days, changes marked.
   router.get('/schedule/public', async (req, res) => {
     const query = publicRangeQuery.safeParse(req.query);
-    if (!query.success) throw new HttpError(400, 'bad_query', 'days must be 1…14');
+    if (!query.success) throw new DomainError('invalid', 'bad_query', 'days must be 1…14');
     res.setHeader('Cache-Control', 'no-store');
     res.json({ sessions: await sessions.publicSchedule(query.data.days) });
   });
@@ -73,7 +66,6 @@ export function sessionKioskRouter(sessions: SessionService): express.Router {
     await sessions.addKioskEvent(param(req, 'id'), input, 'kiosk');
     res.status(201).json({ ok: true });
   });
-  router.use(sessionErrors);
   return router;
 }
 
@@ -105,7 +97,8 @@ export function sessionConsoleRouter(sessions: SessionService): express.Router {
 
   router.get('/schedule', requireCapability('health.read'), async (req, res) => {
     const range = rangeQuery.safeParse(req.query);
-    if (!range.success) throw new HttpError(400, 'bad_query', 'from/to must be ISO 8601 instants with an offset');
+    if (!range.success)
+      throw new DomainError('invalid', 'bad_query', 'from/to must be ISO 8601 instants with an offset');
     res.json({ sessions: await sessions.listSchedule(range.data) });
   });
   router.post('/schedule', manage, async (req, res) => {
@@ -143,6 +136,5 @@ export function sessionConsoleRouter(sessions: SessionService): express.Router {
   router.get('/sessions/:id/report', manage, async (req, res) => {
     res.json(await sessions.report(param(req, 'id')));
   });
-  router.use(sessionErrors);
   return router;
 }

@@ -1,3 +1,5 @@
+import { DomainError } from '../core/domain-error.js';
+
 /**
  * Edits to the device's config file, as the console sends them (pure: JSON in, JSON out).
  * A change names one leaf by its dotted path ("session.startWindow.beforeMinutes") and its new value;
@@ -8,12 +10,14 @@ export interface ConfigChange {
   value: unknown;
 }
 
-export class ChangeError extends Error {
+/** A change the file cannot take (a bad or blocked path), before the schema is even asked. */
+export class ChangeError extends DomainError {
+  override name = 'ChangeError';
   constructor(
     readonly path: string,
     message: string,
   ) {
-    super(message);
+    super('invalid', 'invalid_config', message, [{ path, code: 'invalid_path' }]);
   }
 }
 

@@ -2,8 +2,8 @@ import express from 'express';
 import { z } from 'zod';
 import { can } from '../auth/roles.js';
 import { requireCapability, type AuthenticatedRequest } from '../auth/middleware.js';
-import { HttpError, parseBody } from '../core/http.js';
-import { ChangeError } from './changes.js';
+import { DomainError } from '../core/domain-error.js';
+import { parseBody } from '../core/http.js';
 import type { ConfigFile } from './config-file.js';
 
 const changesBody = z
@@ -27,7 +27,7 @@ export function settingsRouter(
   router.get('/config', (req, res, next) => {
     const actor = (req as AuthenticatedRequest).auth;
     if (!actor || !(can(actor.role, 'devices.manage') || can(actor.role, 'users.manage')))
-      return next(new HttpError(403, 'forbidden', `role ${actor?.role} may not read the configuration`));
+      return next(new DomainError('forbidden', 'forbidden', `role ${actor?.role} may not read the configuration`));
     file.effective().then(({ config, pendingRestart }) => {
       res.setHeader('Cache-Control', 'no-store');
       res.json({ config, editable: file.editable && can(actor.role, 'users.manage'), pendingRestart });
@@ -36,21 +36,14 @@ export function settingsRouter(
   router.put('/config', requireCapability('users.manage'), async (req, res) => {
     const { changes } = parseBody(changesBody, req);
     if (!file.editable)
-      throw new HttpError(
-        409,
+      throw new DomainError(
+        'conflict',
         'config_read_only',
         'the daemon runs on the embedded defaults: there is no config file to edit',
       );
-    let outcome: Awaited<ReturnType<typeof file.save>>;
-    try {
-      outcome = await file.save(changes);
-    } catch (error) {
-      if (error instanceof ChangeError)
-        throw new HttpError(400, 'invalid_config', error.message, [{ path: error.path, code: 'invalid_path' }]);
-      throw error;
-    }
+    const outcome = await file.save(changes);
     if (!outcome.ok)
-      throw new HttpError(400, 'invalid_config', 'the configuration does not match the schema', outcome.issues);
+      throw new DomainError('invalid', 'invalid_config', 'the configuration does not match the schema', outcome.issues);
     await audit(
       (req as AuthenticatedRequest).auth!,
       changes.map((c) => c.path),

@@ -1,21 +1,10 @@
-import express, { type ErrorRequestHandler, type Request } from 'express';
+import express, { type Request } from 'express';
 import { z } from 'zod';
 import { requireCapability, type AuthenticatedRequest } from '../auth/middleware.js';
-import { HttpError, parseBody } from '../core/http.js';
+import { parseBody } from '../core/http.js';
 import { problemLabels, stateLabels } from './messages.js';
 import type { UpdateStatus } from './status.js';
-import { UpdateError } from './update-error.js';
 import type { UpdateService } from './update-service.js';
-
-const httpStatusOf: Record<UpdateError['kind'], number> = { conflict: 409, invalid: 400, unavailable: 503 };
-
-const updateErrors: ErrorRequestHandler = (error, _req, _res, next) => {
-  if (error instanceof UpdateError)
-    next(
-      new HttpError(httpStatusOf[error.kind], error.problem, error.message, { label: problemLabels[error.problem] }),
-    );
-  else next(error);
-};
 
 const requestBody = z.object({ url: z.string().min(1).max(2000) }).strict();
 
@@ -57,6 +46,5 @@ export function updateConsoleRouter(update: UpdateService, version: string, audi
     });
     res.status(202).json({ status: statusView(status) });
   });
-  router.use(updateErrors);
   return router;
 }

@@ -1,13 +1,15 @@
+import { DomainError } from '../core/domain-error.js';
+import { problemLabels } from './messages.js';
 import type { UpdateProblem } from './status.js';
 
-/** A refusal of an update request; `web/` and the fleet responder map `kind` once. */
-export class UpdateError extends Error {
+/** A refusal of an update request: `problem` is its code, with the words the console shows beside it. */
+export class UpdateError extends DomainError {
   override name = 'UpdateError';
   constructor(
     readonly kind: 'conflict' | 'invalid' | 'unavailable',
     readonly problem: UpdateProblem,
     message: string,
   ) {
-    super(message);
+    super(kind, problem, message, { label: problemLabels[problem] });
   }
 }

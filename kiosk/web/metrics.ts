@@ -5,7 +5,7 @@ import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { AuthenticatedRequest } from '../auth/middleware.js';
 import { can } from '../auth/roles.js';
 import type { HealthReport } from './health.js';
-import { HttpError } from '../core/http.js';
+import { DomainError } from '../core/domain-error.js';
 
 /** What the room's `/metrics` reads at every scrape: the same health report the console and the fleet link show. */
 export interface RoomMetricsSource {
@@ -140,14 +140,14 @@ export function metricsHandler(registry: Registry, tokenFile: string | undefined
     const tokenOk = expected !== undefined && bearer !== undefined && timingSafeEqual(digest(bearer), expected);
     if (!tokenOk && !actor) {
       res.setHeader('WWW-Authenticate', 'Bearer realm="diemcau"');
-      throw new HttpError(
-        401,
+      throw new DomainError(
+        'unauthenticated',
         'login_required',
         'đăng nhập hoặc dùng mã truy cập (web.console.metricsTokenFile) / log in or send the metrics token',
       );
     }
     if (!tokenOk && actor && !can(actor.role, 'health.read'))
-      throw new HttpError(403, 'forbidden', `role ${actor.role} may not health.read`);
+      throw new DomainError('forbidden', 'forbidden', `role ${actor.role} may not health.read`);
     res.setHeader('Content-Type', registry.contentType);
     res.setHeader('Cache-Control', 'no-store');
     res.send(await registry.metrics());

@@ -8,7 +8,7 @@ import { createEventBus } from '../../kiosk/core/event-bus.js';
 import { PtzService } from '../../kiosk/ptz/ptz-service.js';
 import type { Database } from '../../kiosk/store/database.js';
 import { openStore } from '../../kiosk/store/open-store.js';
-import { HttpError } from '../../kiosk/core/http.js';
+import { DomainError } from '../../kiosk/core/domain-error.js';
 import { installFakeV4l2Ctl } from '../hal/ptz/helpers/fake-v4l2-ctl.js';
 import { testBackoff } from '../hal/ptz/helpers/wait.js';
 import { migrations } from '../../kiosk/database-schema.js';
@@ -48,8 +48,9 @@ describe('PTZ service with host-stored presets (UVC)', () => {
 
   it('refuses to recall a preset never stored, then stores and recalls it through the database', async () => {
     const refused = await service.recall('document', 'kiosk').catch((e: unknown) => e);
-    expect(refused).toBeInstanceOf(HttpError);
-    expect(refused).toMatchObject({ status: 409, code: 'preset_not_stored' });
+    // The service speaks in categories; the web layer answers conflict with 409 (tests/core/http-errors.test.ts).
+    expect(refused).toBeInstanceOf(DomainError);
+    expect(refused).toMatchObject({ category: 'conflict', code: 'preset_not_stored' });
 
     await driver.goTo({ pan: 10800, tilt: -3600, zoom: 300 });
     const stored = await service.store('document', {}, 'console');
@@ -71,7 +72,7 @@ describe('PTZ service with host-stored presets (UVC)', () => {
     expect(await service.recallSlot(stored.slot, 'tracking')).toMatchObject({ name: 'citizen-seat' });
     expect(await camera()).toEqual({ pan_absolute: -7200, tilt_absolute: 3600, zoom_absolute: 100 });
     expect(await service.recallSlot(99, 'tracking').catch((e: unknown) => e)).toMatchObject({
-      status: 404,
+      category: 'not-found',
       code: 'preset_not_found',
     });
   });

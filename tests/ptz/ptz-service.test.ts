@@ -8,7 +8,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ViscaUdpEmulator } from '../../hal/ptz/visca/emulator.js';
 import { ViscaIpPtz } from '../../hal/ptz/visca-ip/driver.js';
 import { createEventBus, type AppEvents } from '../../kiosk/core/event-bus.js';
+import type { Router } from 'express';
 import { PtzService } from '../../kiosk/ptz/ptz-service.js';
+import { ptzConsoleRouter, ptzKioskRouter } from '../../kiosk/ptz/routes.js';
 import type { Database } from '../../kiosk/store/database.js';
 import { openStore } from '../../kiosk/store/open-store.js';
 import { createApiApp, finishApiApp } from '../../kiosk/core/http.js';
@@ -33,7 +35,7 @@ describe('PTZ service: named presets and camera controls over HTTP', () => {
   let busEvents: string[];
 
   /** `asTechnician` stands in for the console login, which sets `req.auth` (tested in tests/auth). */
-  const listen = async (router: ReturnType<PtzService['kioskRouter']>, asTechnician = false): Promise<string> => {
+  const listen = async (router: Router, asTechnician = false): Promise<string> => {
     const app = createApiApp({ bodyLimit: '16kb', logger });
     if (asTechnician)
       app.use((req, _res, next) => {
@@ -76,8 +78,8 @@ describe('PTZ service: named presets and camera controls over HTTP', () => {
     service = new PtzService({ db: () => db, device: () => driver, bus, logger });
     await service.start();
     servers = [];
-    kiosk = await listen(service.kioskRouter());
-    console_ = await listen(service.consoleRouter(), true);
+    kiosk = await listen(ptzKioskRouter(service));
+    console_ = await listen(ptzConsoleRouter(service), true);
   });
 
   afterEach(async () => {

@@ -4,12 +4,13 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AuthenticatedRequest } from '../../kiosk/auth/middleware.js';
-import express from 'express';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import type { DiscoveredChange, DiscoveredDevice } from '../../hal/discovery/types.js';
 import { createEventBus, type EventBus } from '../../kiosk/core/event-bus.js';
+import { createApiApp, finishApiApp } from '../../kiosk/core/http.js';
 import { DiscoveryService } from '../../kiosk/room/discovery-service.js';
+import { discoveryConsoleRouter } from '../../kiosk/room/routes.js';
 import { FakeExecutables } from '../hal/fake-executables.js';
 import { waitFor } from '../support/wait.js';
 
@@ -43,13 +44,14 @@ describe('DiscoveryService and GET /api/devices/discovered', () => {
         listSerialPorts: async () => serialList,
       },
     });
-    const app = express();
+    const app = createApiApp({ bodyLimit: '16kb', logger });
     // As the console's login gate leaves it: a technician (the route needs devices.manage; the matrix in tests/auth covers the other roles).
     app.use((req, _res, next) => {
       (req as AuthenticatedRequest).auth = { user: 'kythuat', role: 'technician' } as AuthenticatedRequest['auth'];
       next();
     });
-    app.use('/api', service.consoleRouter());
+    app.use('/api', discoveryConsoleRouter(service));
+    finishApiApp(app, logger);
     server = await new Promise<Server>((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
     });

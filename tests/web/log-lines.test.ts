@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseLine } from '../../kiosk/web/log-routes.js';
+import { parseLine } from '../../kiosk/web/log-lines.js';
 
-describe('log tail lines (kiosk/web/log-routes.ts)', () => {
+describe('log tail lines (kiosk/web/log-lines.ts)', () => {
   it('reads a pino line with a level label, keeping the rest as context', () => {
     expect(
       parseLine(

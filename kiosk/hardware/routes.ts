@@ -1,7 +1,8 @@
 import express from 'express';
 import { z } from 'zod';
 import type { AudioDevice } from '../../hal/audio/types.js';
-import { HttpError, parseBody } from '../core/http.js';
+import { DomainError } from '../core/domain-error.js';
+import { parseBody } from '../core/http.js';
 
 const muteBody = z.object({ muted: z.boolean() }).strict();
 
@@ -10,7 +11,7 @@ export function audioRouter(device: () => AudioDevice | undefined): express.Rout
   const router = express.Router();
   const present = (): AudioDevice => {
     const audio = device();
-    if (!audio) throw new HttpError(404, 'no_microphone', 'this room has no microphone configured');
+    if (!audio) throw new DomainError('not-found', 'no_microphone', 'this room has no microphone configured');
     return audio;
   };
   router.get('/audio', (_req, res) => {
@@ -20,7 +21,8 @@ export function audioRouter(device: () => AudioDevice | undefined): express.Rout
   router.post('/audio/mute', async (req, res) => {
     const { muted } = parseBody(muteBody, req);
     const audio = present();
-    if (audio.status !== 'ok') throw new HttpError(503, 'microphone_unavailable', `microphone is ${audio.status}`);
+    if (audio.status !== 'ok')
+      throw new DomainError('unavailable', 'microphone_unavailable', `microphone is ${audio.status}`);
     await audio.setMuted(muted);
     res.json({ muted: audio.muted });
   });
