@@ -11,6 +11,7 @@ export const unitTests = [
   'tests/auth/request-origin.test.ts',
   'tests/central/monitoring-domain.test.ts',
   'tests/console/console-logic.test.ts',
+  'tests/core/error-conventions.test.ts',
   'tests/core/recent-logs.test.ts',
   'tests/core/serial-queue.test.ts',
   'tests/core/service-host.test.ts',
