@@ -54,6 +54,7 @@ export const unitTests = [
   'tests/hal/ups/transitions.test.ts',
   'tests/media/encode-meter.test.ts',
   'tests/media/pipelines.test.ts',
+  'tests/media/worker-pure.test.ts',
   'tests/power/policy.test.ts',
   'tests/recording/storage-policy.test.ts',
   'tests/room/display-schedule-service.test.ts',

@@ -1,4 +1,5 @@
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir, readlink } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { addConsoleUser, consoleClient } from '../../tests/support/console-client.js';
 import { startDaemon, writeTestConfig } from '../../tests/support/daemon.js';
@@ -14,6 +15,13 @@ async function rssMiB(pid: number): Promise<number | undefined> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => undefined);
   const kib = status ? Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]) : Number.NaN;
   return Number.isFinite(kib) ? kib / 1024 : undefined;
+}
+
+/** Open sockets of a process: GStreamer makes a socketpair per bus and buffer pool, so a leaked pipeline shows here. */
+async function openSockets(pid: number): Promise<number> {
+  const fds = await readdir(`/proc/${pid}/fd`).catch(() => [] as string[]);
+  const targets = await Promise.all(fds.map((fd) => readlink(`/proc/${pid}/fd/${fd}`).catch(() => '')));
+  return targets.filter((target) => target.startsWith('socket:')).length;
 }
 
 /** The daemon's media worker processes (other children, e.g. helpers of simulated devices, are not counted). */
@@ -74,6 +82,8 @@ export const soakBench: BenchSuite = {
       const daemonPid = daemon.child.pid!;
       const worker: { x: number; y: number }[] = [];
       const host: { x: number; y: number }[] = [];
+      const sockets: { x: number; y: number }[] = [];
+      const loads: number[] = [];
       const workerPids = new Set<number>();
       while (Date.now() - startedAt < minutes * 60_000) {
         await sleep(SAMPLE_EVERY_MS);
@@ -82,12 +92,15 @@ export const soakBench: BenchSuite = {
         for (const pid of workers) workerPids.add(pid);
         const sizes = await Promise.all(workers.map(rssMiB));
         const workerMiB = sizes.reduce<number>((sum, size) => sum + (size ?? 0), 0);
+        const workerSockets = (await Promise.all(workers.map(openSockets))).reduce((sum, n) => sum + n, 0);
         const daemonMiB = await rssMiB(daemonPid);
         if (daemonMiB === undefined) throw new Error('the daemon died during the soak');
         worker.push({ x: hours, y: workerMiB });
         host.push({ x: hours, y: daemonMiB });
+        sockets.push({ x: hours, y: workerSockets });
+        loads.push(loadavg()[0]!);
         process.stderr.write(
-          `soak ${(hours * 60).toFixed(1)} min: worker ${workerMiB.toFixed(1)} MiB, daemon ${daemonMiB.toFixed(1)} MiB\n`,
+          `soak ${(hours * 60).toFixed(1)} min: worker ${workerMiB.toFixed(1)} MiB, ${workerSockets} sockets, daemon ${daemonMiB.toFixed(1)} MiB, load ${loadavg()[0]!.toFixed(1)}\n`,
         );
       }
       const ended = await kiosk(`/session/${session.id}/end`);
@@ -97,8 +110,15 @@ export const soakBench: BenchSuite = {
       const workerRestarts = workerPids.size - 1;
       return [
         { name: 'session length', value: minutes, unit: 'min' },
+        {
+          name: 'machine load average during the session (mean)',
+          value: loads.reduce((a, b) => a + b, 0) / loads.length,
+          unit: '',
+        },
         { name: 'media worker RSS at the end', value: last(worker), unit: 'MiB' },
         { name: 'media worker RSS slope after warm-up', value: slope(settled(worker)), unit: 'MiB/h', target: '≈ 0' },
+        { name: 'media worker open sockets after warm-up', value: settled(sockets)[0]?.y ?? Number.NaN, unit: '' },
+        { name: 'media worker open sockets at the end', value: last(sockets), unit: '', target: 'as after warm-up' },
         { name: 'daemon RSS at the end', value: last(host), unit: 'MiB' },
         { name: 'daemon RSS slope after warm-up', value: slope(settled(host)), unit: 'MiB/h', target: '≈ 0' },
         { name: 'media worker restarts during the session', value: workerRestarts, unit: '', target: '0' },

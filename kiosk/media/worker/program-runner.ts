@@ -294,8 +294,10 @@ export class ProgramRunner {
   /** Samples the encoder's counters while the program runs; a last sample when it stops, so `frames` is final. */
   #startMeter(pipeline: GstPipeline): void {
     const meter = new EncodeMeter(this.plan.video.fps);
+    // Looked up once: the binding leaks an element reference per findChild, and this runs all session.
+    const identity = pipeline.findChild(elements.encodeMeter);
     const sample = () => {
-      const counters = parseIdentityStats(pipeline.findChild(elements.encodeMeter)?.stats);
+      const counters = parseIdentityStats(identity?.stats);
       if (counters) this.emit({ type: 'encodeStats', ...meter.sample(Date.now(), counters) });
     };
     this.#meter = { timer: setInterval(sample, ENCODE_STATS_INTERVAL_MS), sample };

@@ -3,6 +3,10 @@ import { backoffDelay, type BackoffPolicy } from '../../../hal/core/backoff.js';
 import type { Logger } from '../../core/logger.js';
 import { HEARTBEAT } from '../pipelines/channels.js';
 import { createPipeline, type GstPipeline } from './gst.js';
+import { needsRebuildAfterOutage } from './late-links.js';
+import { StallClock } from './stall-clock.js';
+
+const STALL_CHECK_MS = 250;
 
 export type PipelineHealth = 'stopped' | 'starting' | 'ok' | 'lost';
 
@@ -36,13 +40,24 @@ export class SupervisedPipeline {
   #health: PipelineHealth = 'stopped';
   #generation = 0;
   #attempt = 0;
-  #lastBeat = 0;
+  #silence = new StallClock(STALL_CHECK_MS, Date.now());
+  #lastPlayAt = 0;
   #downSince = 0;
   #everUp = false;
+  #builds = 0;
   #retry: NodeJS.Timeout | undefined;
   #watch: NodeJS.Timeout | undefined;
 
-  constructor(private readonly options: SupervisedPipelineOptions) {}
+  readonly #rebuildAfterOutage: boolean;
+
+  constructor(private readonly options: SupervisedPipelineOptions) {
+    this.#rebuildAfterOutage = needsRebuildAfterOutage(options.launch);
+  }
+
+  /** Pipelines built so far (each one lives as long as the worker). */
+  get builds(): number {
+    return this.#builds;
+  }
 
   get health(): PipelineHealth {
     return this.#health;
@@ -54,7 +69,7 @@ export class SupervisedPipeline {
     this.#health = 'starting';
     this.#downSince = Date.now();
     this.#play();
-    this.#watch = setInterval(() => this.#checkStall(), 250);
+    this.#watch = setInterval(() => this.#checkStall(), STALL_CHECK_MS);
   }
 
   stop(): void {
@@ -75,12 +90,14 @@ export class SupervisedPipeline {
       if (element) element[secret.property] = (await readFile(secret.file, 'utf8')).trim();
     }
     this.#pipeline = pipeline;
+    this.#builds++;
   }
 
   #play(): void {
     const pipeline = this.#pipeline!;
     const generation = ++this.#generation;
-    this.#lastBeat = Date.now();
+    this.#lastPlayAt = Date.now();
+    this.#silence.beat(this.#lastPlayAt);
     pipeline.play();
     pipeline.pollBus((message) => {
       if (generation !== this.#generation) return;
@@ -92,7 +109,7 @@ export class SupervisedPipeline {
   }
 
   #beat(): void {
-    this.#lastBeat = Date.now();
+    this.#silence.beat(Date.now());
     if (this.#health === 'ok') return;
     this.#up();
   }
@@ -114,10 +131,11 @@ export class SupervisedPipeline {
   #checkStall(): void {
     const now = Date.now();
     if (this.#health === 'stopped' || this.#retry) return;
+    const silentMs = this.#silence.silentFor(now);
     if (this.options.heartbeat) {
       const limit = this.options.stallMs ?? 3000;
-      if (now - this.#lastBeat > limit) this.#down(`no media for ${Math.round(limit / 100) / 10} s`);
-    } else if (this.#health !== 'ok' && now - this.#lastBeat > (this.options.settleMs ?? 2000)) {
+      if (silentMs > limit) this.#down(`no media for ${Math.round(limit / 100) / 10} s`);
+    } else if (this.#health !== 'ok' && now - this.#lastPlayAt > (this.options.settleMs ?? 2000)) {
       this.#up();
     }
   }
@@ -131,13 +149,18 @@ export class SupervisedPipeline {
     this.#generation++;
     this.#pipeline?.stop();
     const delay = backoffDelay(this.#attempt++, this.options.backoff);
-    this.options.logger.warn({ pipeline: this.options.name, reason, retryMs: delay }, 'pipeline down, retrying');
-    if (firstReport) this.options.onDown(reason, wasUp);
     // A launch string's links to pads that appear later (rtspsrc, decodebin) are made once, the first
-    // time those pads appear: a source that was up comes back with new pads nobody links. So a pipeline
-    // that was up is built again from its launch string; failed attempts in between reuse it (the
-    // binding never frees a pipeline, so this costs one per outage, not one per retry).
-    const rebuild = wasUp;
+    // time those pads appear: a source that was up comes back with new pads nobody links. So such a
+    // pipeline that was up is built again from its launch string; failed attempts in between reuse it.
+    // The binding never frees a pipeline, so a rebuild costs one pipeline for the worker's life: one
+    // with static links (a test source, v4l2, a JPEG file loop) is always replayed as it is, or a
+    // camera that stalls now and then on a loaded board grows the worker without bound.
+    const rebuild = wasUp && this.#rebuildAfterOutage;
+    this.options.logger.warn(
+      { pipeline: this.options.name, reason, retryMs: delay, rebuild, builds: this.#builds },
+      'pipeline down, retrying',
+    );
+    if (firstReport) this.options.onDown(reason, wasUp);
     this.#retry = setTimeout(() => {
       void (async () => {
         if (rebuild)
