@@ -15,7 +15,7 @@ import defaultConfig from '../../config/default.json' with { type: 'json' };
 import { smallPlan } from './plan-fixture.js';
 
 const NORMALISED =
-  'videoconvert ! videoscale ! videorate ! video/x-raw,format=I420,width=320,height=240,framerate=15/1,pixel-aspect-ratio=1/1 ! progressreport name=heartbeat update-freq=1 silent=true';
+  'videoconvert ! videoscale ! videorate ! video/x-raw,format=I420,width=320,height=240,framerate=15/1,pixel-aspect-ratio=1/1,interlace-mode=progressive ! progressreport name=heartbeat update-freq=1 silent=true';
 const TO_MIX = 'audioconvert ! audioresample ! audio/x-raw,format=S16LE,rate=48000,channels=2,layout=interleaved';
 
 describe('launch-string escaping', () => {
@@ -131,7 +131,7 @@ describe('capture pipelines', () => {
   });
 
   const pipVideo =
-    'videoconvert ! videoscale ! videorate ! video/x-raw,format=I420,width=96,height=72,framerate=15/1,pixel-aspect-ratio=1/1 ! progressreport name=heartbeat update-freq=1 silent=true ! intervideosink channel=dc-remote-video';
+    'videoconvert ! videoscale ! videorate ! video/x-raw,format=I420,width=96,height=72,framerate=15/1,pixel-aspect-ratio=1/1,interlace-mode=progressive ! progressreport name=heartbeat update-freq=1 silent=true ! intervideosink channel=dc-remote-video';
   const pipAudio = `${TO_MIX} ! interaudiosink channel=dc-remote-audio`;
 
   it('remote test stream stands in for the chairing site', () => {
@@ -232,8 +232,8 @@ describe('program', () => {
       location: '/rec/r1-%05d.mkv',
       sessionLabel: 'S-1',
     });
-    const raw = 'video/x-raw,format=I420,width=320,height=240,framerate=15/1,pixel-aspect-ratio=1/1';
-    const pip = 'video/x-raw,format=I420,width=96,height=72,framerate=15/1,pixel-aspect-ratio=1/1';
+    const raw = 'video/x-raw,format=I420,width=320,height=240,framerate=15/1,pixel-aspect-ratio=1/1,interlace-mode=progressive';
+    const pip = 'video/x-raw,format=I420,width=96,height=72,framerate=15/1,pixel-aspect-ratio=1/1,interlace-mode=progressive';
     const mix = 'audio/x-raw,format=S16LE,rate=48000,channels=2,layout=interleaved';
     expect(launch.split('\n')).toEqual([
       `intervideosrc channel=dc-camera timeout=500000000 ! ${raw} ! textoverlay name=camera-slate text="MẤT TÍN HIỆU / NO SIGNAL" silent=true valignment=center halignment=center font-desc="Sans Bold 24" auto-resize=false shaded-background=true ! queue max-size-buffers=3 ! mix-video.sink_0`,
