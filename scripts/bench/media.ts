@@ -115,11 +115,14 @@ async function measure(pid: number, recordedSeconds: () => Promise<number>): Pro
 }
 
 async function videoSpan(path: string): Promise<{ first: number; end: number } | undefined> {
-  const { stdout } = await run(
+  // A segment whose header is not written yet (a loaded machine, just after the start) holds nothing recorded.
+  const probed = await run(
     'ffprobe',
     ['-v', 'error', '-select_streams', 'v', '-show_entries', 'packet=pts_time,duration_time', '-of', 'csv=p=0', path],
     { maxBuffer: 64 << 20 },
-  );
+  ).catch(() => undefined);
+  if (!probed) return undefined;
+  const { stdout } = probed;
   // Segments keep the recording's timestamps, so spans of consecutive files join into one timeline.
   let first = Number.POSITIVE_INFINITY;
   let end = 0;
