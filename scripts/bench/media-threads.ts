@@ -63,6 +63,9 @@ export function stageOfThread(name: string, queues: readonly string[]): string {
   const queue = /^queue(\d+):/.exec(name);
   if (queue) return queues[Number(queue[1])] ?? 'other';
   if (/^multifilesrc|^v4l2src|^videotestsrc|^tcpclientsrc|^rtspsrc/.test(name)) return 'camera decode + normalise';
+  // rtspsrc's receivers and decodebin's queues and decoder threads serve the camera and the remote feed alike.
+  if (/^udpsrc|^rtpjitterbuffer|^rtpsession|^rtpbin|^multiqueue|^avdec|^h264parse|^rtph264depay/.test(name))
+    return 'RTSP receive + decode (camera and remote)';
   if (/^intervideosrc/.test(name)) return 'program video (hop, slate, clock, caption)';
   if (/^audiotestsrc|^alsasrc|^pulsesrc|^interaudiosrc|^mix-audio|^queue_audio/.test(name)) return 'audio';
   if (/^stream-mux|^udpsink/.test(name)) return 'stream mux + UDP';

@@ -7,13 +7,15 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { pino } from 'pino';
 import { createEventBus } from '../../kiosk/core/event-bus.js';
-import type { MediaPlan } from '../../kiosk/media/plan.js';
+import { RtspTestServer } from '../../hal/camera/rtsp/test-server.js';
+import type { CameraSource, MediaPlan, RemoteSource } from '../../kiosk/media/plan.js';
 import { capturesFor } from '../../kiosk/media/pipelines/capture.js';
 import { encoderFragment } from '../../kiosk/media/pipelines/encoder.js';
 import { captionText, programLaunch } from '../../kiosk/media/pipelines/program.js';
 import { MediaService } from '../../kiosk/media/media-service.js';
 import { ffmpegArgs } from './media-ffmpeg.js';
-import { cameraInput, type CameraInput } from './media-input.js';
+import { freePort } from '../../tests/support/free-port.js';
+import { cameraInput, h264Input } from './media-input.js';
 import { removableStages, withoutStage } from './media-stages.js';
 import { cpuByName, queueStages, stageOfThread, threadCpu } from './media-threads.js';
 import type { BenchFigure, BenchSuite } from './types.js';
@@ -27,17 +29,17 @@ const SESSION_LABEL = 'bench';
 /** Cached beside the build, so the camera's frames are made once per checkout. */
 const CACHE_DIR = fileURLToPath(new URL('../../bench', import.meta.url));
 
-/** The room's 1080p30 program fed by a USB MJPEG camera (the cached frames played live) and the test tone. */
-function benchPlan(input: CameraInput, udpPort: number): MediaPlan {
+/** The room's 1080p30 program with the test tone as microphone; the picture-in-picture bottom right when there is a remote feed. */
+function benchPlan(camera: CameraSource, remote: RemoteSource, udpPort: number): MediaPlan {
   return {
     roomName: 'Bench room',
-    camera: { kind: 'jpeg-files', location: input.location, width: input.width, height: input.height, fps: input.fps },
+    camera,
     mic: { kind: 'test', toneHz: 440, channels: 1, sampleRate: 48000 },
-    remote: { kind: 'none' },
+    remote,
     encoder: 'x264',
-    video: { width: input.width, height: input.height, fps: input.fps, bitrateKbps: 4000, keyframeSeconds: 0.5 },
+    video: { width: 1920, height: 1080, fps: 30, bitrateKbps: 4000, keyframeSeconds: 0.5 },
     audioBitrateKbps: 128,
-    layout: { pictureInPicture: 'off', scale: 0.3 },
+    layout: { pictureInPicture: remote.kind === 'none' ? 'off' : 'bottom-right', scale: 0.3 },
     recording: { segmentSeconds: 10, container: 'matroska', minFreeMegabytes: 0 },
     stream: { kind: 'udp', host: '127.0.0.1', port: udpPort },
     preview: { fps: 2, width: 640 },
@@ -113,11 +115,14 @@ async function measure(pid: number, recordedSeconds: () => Promise<number>): Pro
 }
 
 async function videoSpan(path: string): Promise<{ first: number; end: number } | undefined> {
-  const { stdout } = await run(
+  // A segment whose header is not written yet (a loaded machine, just after the start) holds nothing recorded.
+  const probed = await run(
     'ffprobe',
     ['-v', 'error', '-select_streams', 'v', '-show_entries', 'packet=pts_time,duration_time', '-of', 'csv=p=0', path],
     { maxBuffer: 64 << 20 },
-  );
+  ).catch(() => undefined);
+  if (!probed) return undefined;
+  const { stdout } = probed;
   // Segments keep the recording's timestamps, so spans of consecutive files join into one timeline.
   let first = Number.POSITIVE_INFINITY;
   let end = 0;
@@ -211,16 +216,26 @@ async function measureGstLaunch(dir: string, launchesFor: (location: string) => 
   }
 }
 
-/** The floor: the camera decoded and encoded with the worker's x264 settings, nothing else (a Matroska file, paced by the clock as the camera would be, only to count what was recorded). */
+/**
+ * The floor: the camera decoded and encoded with the worker's x264 settings, nothing else (a Matroska
+ * file, paced by the clock as the camera is, only to count what was recorded).
+ */
 function floorLaunch(plan: MediaPlan, location: string): string {
   const { camera } = plan;
-  if (camera.kind !== 'jpeg-files') throw new Error('the floor reads the bench camera');
-  return `multifilesrc location="${camera.location}" loop=true caps="image/jpeg,width=${camera.width},height=${camera.height},framerate=${camera.fps}/1" ! jpegdec ! ${encoderFragment('x264', plan)} ! h264parse ! matroskamux ! filesink location="${location}" sync=true`;
+  const encode = `${encoderFragment('x264', plan)} ! h264parse ! matroskamux ! filesink location="${location}" sync=true`;
+  switch (camera.kind) {
+    case 'jpeg-files':
+      return `multifilesrc location="${camera.location}" loop=true caps="image/jpeg,width=${camera.width},height=${camera.height},framerate=${camera.fps}/1" ! jpegdec ! ${encode}`;
+    case 'rtsp':
+      return `rtspsrc location="${camera.url}" latency=${camera.latencyMs} ! application/x-rtp,media=video ! decodebin ! ${encode}`;
+    default:
+      throw new Error(`the floor has no launch for a ${camera.kind} camera`);
+  }
 }
 
-async function measureFfmpeg(dir: string, plan: MediaPlan, input: CameraInput, udpPort: number): Promise<Measured> {
+async function measureFfmpeg(dir: string, plan: MediaPlan, udpPort: number): Promise<Measured> {
   await mkdir(dir, { recursive: true });
-  const args = ffmpegArgs(plan, input, {
+  const args = ffmpegArgs(plan, {
     location: join(dir, 'ff-%05d.mkv'),
     udpPort,
     previewPath: join(dir, 'preview.jpg'),
@@ -255,125 +270,172 @@ function stagesOf(measured: Measured, launches: readonly string[]): Map<string, 
 
 const percent = (part: number, whole: number) => `${Math.round((100 * part) / whole)}%`;
 
+/** One input, every contender on it: rounds of worker, gst-launch, ffmpeg and the floor, then (optionally) the stages by removal. */
+async function benchInput(
+  root: string,
+  label: string,
+  plan: MediaPlan,
+  options: { removals: boolean },
+): Promise<BenchFigure[]> {
+  const udpPort = plan.stream.kind === 'udp' ? plan.stream.port : 0;
+  const dir = (name: string) => join(root, name);
+  const launchesFor = (location: string) => workerLaunches(plan, location);
+  // Rounds interleave the contenders, so a change in the machine's load falls on all of them.
+  let worker: (Measured & { firstByteMs: number; lostSeconds: number }) | undefined;
+  let gst: Measured | undefined;
+  let ffmpeg: Measured | undefined;
+  let floor: Measured | undefined;
+  for (let round = 0; round < ROUNDS; round++) {
+    const workerDir = dir(`worker-${round}`);
+    await mkdir(workerDir, { recursive: true });
+    const w = await measureWorker(workerDir, plan);
+    worker = worker ? { ...combine(worker, w), firstByteMs: worker.firstByteMs, lostSeconds: worker.lostSeconds } : w;
+    const g = await measureGstLaunch(dir(`gst-${round}`), launchesFor);
+    gst = gst ? combine(gst, g) : g;
+    const f = await measureFfmpeg(dir(`ffmpeg-${round}`), plan, udpPort);
+    ffmpeg = ffmpeg ? combine(ffmpeg, f) : f;
+    const b = await measureGstLaunch(dir(`floor-${round}`), (location) => [
+      floorLaunch(plan, location.replace('%05d', 'floor')),
+    ]);
+    floor = floor ? combine(floor, b) : b;
+  }
+  // Each stage: the full pipelines and the pipelines without it, run side by side so they share the same load.
+  const removed: Array<[string, number]> = [];
+  for (const stage of options.removals ? removableStages : []) {
+    const [full, without] = await Promise.all([
+      measureGstLaunch(dir(`with-${stage}`), launchesFor),
+      measureGstLaunch(dir(`without-${stage}`), (location) => withoutStage(launchesFor(location), stage)),
+    ]);
+    removed.push([stage, 1 - cpuPerRecorded(without) / cpuPerRecorded(full)]);
+  }
+  const launches = launchesFor(join(dir('worker-0'), 'bench-%05d.mkv'));
+  const [w, g, f, b] = [worker!, gst!, ffmpeg!, floor!].map(cpuPerRecorded) as [number, number, number, number];
+  const gstStages = stagesOf(gst!, launches);
+  const on = (name: string) => `${label}: ${name}`;
+  return [
+    {
+      name: on('worker CPU per recorded second (x264 ultrafast, record + UDP stream + preview)'),
+      value: w,
+      unit: 'cpu-s/s',
+      ratio: { peer: 'gst-launch-1.0, same pipelines', value: w / g },
+      target: '≤ 1.05× gst-launch',
+    },
+    {
+      name: on('worker vs ffmpeg doing the same job'),
+      value: w,
+      unit: 'cpu-s/s',
+      ratio: { peer: 'ffmpeg', value: w / f },
+      target: '≤ 1.0× ffmpeg',
+    },
+    {
+      name: on('worker vs the floor (bare decode + x264enc of the camera)'),
+      value: w,
+      unit: 'cpu-s/s',
+      ratio: { peer: 'floor', value: w / b },
+      target: '≤ 1.2× floor',
+    },
+    { name: on('gst-launch-1.0 CPU per recorded second (same pipelines)'), value: g, unit: 'cpu-s/s' },
+    { name: on('ffmpeg CPU per recorded second'), value: f, unit: 'cpu-s/s' },
+    { name: on('floor CPU per recorded second (decode + x264enc in gst-launch)'), value: b, unit: 'cpu-s/s' },
+    ...(
+      [
+        ['worker', worker!],
+        ['gst-launch', gst!],
+        ['ffmpeg', ffmpeg!],
+        ['floor', floor!],
+      ] as const
+    ).map(([who, m]) => ({
+      name: on(`${who} pace (recorded s per wall s; < 1 = fell behind)`),
+      value: pace(m),
+      unit: 'x',
+    })),
+    ...[...stagesOf(worker!, launches)].map(([stage, cpu]): BenchFigure => {
+      const peer = gstStages.get(stage);
+      return {
+        name: on(`worker stage by thread: ${stage} (${percent(cpu, w)})`),
+        value: cpu,
+        unit: 'cpu-s/s',
+        ...(peer ? { ratio: { peer: 'same stage in gst-launch', value: cpu / peer } } : {}),
+      };
+    }),
+    ...removed.map(
+      ([stage, share]): BenchFigure => ({
+        name: on(`share of gst-launch's CPU by removal, side by side: ${stage}`),
+        value: Math.round(share * 100),
+        unit: '%',
+      }),
+    ),
+    {
+      name: on('start → first segment byte (first round)'),
+      value: worker!.firstByteMs,
+      unit: 'ms',
+      target: '< 1000 ms',
+    },
+    {
+      name: on('seconds lost on SIGKILL of the worker (first round)'),
+      value: worker!.lostSeconds,
+      unit: 's',
+      target: '≤ 1 s',
+    },
+  ];
+}
+
+/**
+ * Two inputs, each fed identically to every contender: a USB camera's 1080p30 MJPEG (cached frames
+ * played live) alone, and an IP camera's 1080p30 H.264 over RTSP (the same frames, encoded once and
+ * looped by GStreamer's RTSP server) with the chairing site's RTSP feed (H.264 + Opus) in
+ * picture-in-picture and in the mix.
+ */
 export const mediaBench: BenchSuite = {
   name: 'media',
   async run(): Promise<BenchFigure[]> {
-    const input = await cameraInput(CACHE_DIR);
+    const mjpeg = await cameraInput(CACHE_DIR);
+    const camera = await h264Input(mjpeg, { width: mjpeg.width, height: mjpeg.height, bitrateKbps: 6000 });
+    const remote = await h264Input(mjpeg, { width: 640, height: 360, bitrateKbps: 1000 });
     const root = await mkdtemp(join(tmpdir(), 'diemcau-bench-media-'));
-    const udpPort = 45_000 + Math.floor(Math.random() * 10_000);
-    const plan = benchPlan(input, udpPort);
+    const udpPort = await freePort();
     const load = loadavg()[0]!;
+    const server = new RtspTestServer({
+      port: await freePort(),
+      mounts: [
+        { path: '/camera', width: camera.width, height: camera.height, fps: camera.fps, h264Frames: camera.location },
+        { path: '/remote', width: remote.width, height: remote.height, fps: remote.fps, h264Frames: remote.location },
+      ],
+    });
     try {
-      const dir = (name: string) => join(root, name);
-      const launchesFor = (location: string) => workerLaunches(plan, location);
-      // Rounds interleave the contenders, so a change in the machine's load falls on all of them.
-      let worker: (Measured & { firstByteMs: number; lostSeconds: number }) | undefined;
-      let gst: Measured | undefined;
-      let ffmpeg: Measured | undefined;
-      let floor: Measured | undefined;
-      for (let round = 0; round < ROUNDS; round++) {
-        const workerDir = dir(`worker-${round}`);
-        await mkdir(workerDir, { recursive: true });
-        const w = await measureWorker(workerDir, plan);
-        worker = worker
-          ? { ...combine(worker, w), firstByteMs: worker.firstByteMs, lostSeconds: worker.lostSeconds }
-          : w;
-        const g = await measureGstLaunch(dir(`gst-${round}`), launchesFor);
-        gst = gst ? combine(gst, g) : g;
-        const f = await measureFfmpeg(dir(`ffmpeg-${round}`), plan, input, udpPort);
-        ffmpeg = ffmpeg ? combine(ffmpeg, f) : f;
-        const b = await measureGstLaunch(dir(`floor-${round}`), (location) => [
-          floorLaunch(plan, location.replace('%05d', 'floor')),
-        ]);
-        floor = floor ? combine(floor, b) : b;
-      }
-      // Each stage: the full pipelines and the pipelines without it, run side by side so they share the same load.
-      const removed: Array<[string, number]> = [];
-      for (const stage of removableStages) {
-        const [full, without] = await Promise.all([
-          measureGstLaunch(dir(`with-${stage}`), launchesFor),
-          measureGstLaunch(dir(`without-${stage}`), (location) => withoutStage(launchesFor(location), stage)),
-        ]);
-        removed.push([stage, 1 - cpuPerRecorded(without) / cpuPerRecorded(full)]);
-      }
-      const launches = launchesFor(join(dir('worker-0'), 'bench-%05d.mkv'));
-      const [w, g, f, b] = [worker!, gst!, ffmpeg!, floor!].map(cpuPerRecorded) as [number, number, number, number];
-      const gstStages = stagesOf(gst!, launches);
-
-      const camera = `${input.width}x${input.height}p${input.fps} MJPEG camera`;
-      const figures: BenchFigure[] = [
+      const usbLabel = `${mjpeg.width}x${mjpeg.height}p${mjpeg.fps} MJPEG USB camera`;
+      const usb = await benchInput(
+        join(root, 'usb'),
+        usbLabel,
+        benchPlan(
+          { kind: 'jpeg-files', location: mjpeg.location, width: mjpeg.width, height: mjpeg.height, fps: mjpeg.fps },
+          { kind: 'none' },
+          udpPort,
+        ),
+        { removals: true },
+      );
+      await server.start();
+      const ip = await benchInput(
+        join(root, 'ip'),
+        `${camera.width}x${camera.height}p${camera.fps} H.264 RTSP camera + RTSP remote ${remote.width}x${remote.height} in PiP`,
+        benchPlan(
+          { kind: 'rtsp', url: server.url('/camera'), latencyMs: 200 },
+          { kind: 'rtsp', url: server.url('/remote'), latencyMs: 200 },
+          udpPort,
+        ),
+        { removals: false },
+      );
+      return [
         {
-          name: `load average (1 min) when the run began, ${camera}, ${ROUNDS} rounds of ${WINDOW_MS / 1000} s`,
+          name: `load average (1 min) when the run began, ${ROUNDS} rounds of ${WINDOW_MS / 1000} s a contender and input`,
           value: load,
           unit: '',
         },
-        {
-          name: 'worker CPU per recorded second (x264 ultrafast, record + UDP stream + preview)',
-          value: w,
-          unit: 'cpu-s/s',
-          ratio: { peer: 'gst-launch-1.0, same pipelines', value: w / g },
-          target: '≤ 1.05× gst-launch',
-        },
-        {
-          name: 'worker vs ffmpeg doing the same job',
-          value: w,
-          unit: 'cpu-s/s',
-          ratio: { peer: 'ffmpeg', value: w / f },
-          target: '≤ 1.0× ffmpeg',
-        },
-        {
-          name: 'worker vs the floor (bare jpegdec ! x264enc)',
-          value: w,
-          unit: 'cpu-s/s',
-          ratio: { peer: 'floor', value: w / b },
-          target: '≤ 1.2× floor',
-        },
-        { name: 'gst-launch-1.0 CPU per recorded second (same pipelines)', value: g, unit: 'cpu-s/s' },
-        { name: 'ffmpeg CPU per recorded second', value: f, unit: 'cpu-s/s' },
-        { name: 'floor CPU per recorded second (jpegdec ! x264enc in gst-launch)', value: b, unit: 'cpu-s/s' },
-        ...(
-          [
-            ['worker', worker!],
-            ['gst-launch', gst!],
-            ['ffmpeg', ffmpeg!],
-            ['floor', floor!],
-          ] as const
-        ).map(([who, m]) => ({
-          name: `${who} pace (recorded s per wall s; < 1 = fell behind)`,
-          value: pace(m),
-          unit: 'x',
-        })),
-        ...[...stagesOf(worker!, launches)].map(([stage, cpu]): BenchFigure => {
-          const peer = gstStages.get(stage);
-          return {
-            name: `worker stage by thread: ${stage} (${percent(cpu, w)})`,
-            value: cpu,
-            unit: 'cpu-s/s',
-            ...(peer ? { ratio: { peer: 'same stage in gst-launch', value: cpu / peer } } : {}),
-          };
-        }),
-        ...removed.map(
-          ([stage, share]): BenchFigure => ({
-            name: `share of gst-launch's CPU by removal, side by side: ${stage}`,
-            value: Math.round(share * 100),
-            unit: '%',
-          }),
-        ),
-        {
-          name: 'start → first segment byte (first round)',
-          value: worker!.firstByteMs,
-          unit: 'ms',
-          target: '< 1000 ms',
-        },
-        {
-          name: 'seconds lost on SIGKILL of the worker (first round)',
-          value: worker!.lostSeconds,
-          unit: 's',
-          target: '≤ 1 s',
-        },
+        ...usb,
+        ...ip,
       ];
-      return figures;
     } finally {
+      await server.stop();
       await rm(root, { recursive: true, force: true });
     }
   },

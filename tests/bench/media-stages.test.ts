@@ -74,6 +74,8 @@ describe('bench: CPU by thread and stage', () => {
     ['queue_video:src', 'recorder mux + file'],
     ['libuv-worker', 'host (node/gst-launch, IPC, GLib)'],
     ['queue99:src', 'other'],
+    ['multiqueue0:src', 'RTSP receive + decode (camera and remote)'],
+    ['udpsrc3:src', 'RTSP receive + decode (camera and remote)'],
   ])('%s → %s', (name, stage) => {
     expect(stageOfThread(name, queueStages(launches))).toBe(stage);
   });

@@ -15,7 +15,7 @@ import defaultConfig from '../../config/default.json' with { type: 'json' };
 import { smallPlan } from './plan-fixture.js';
 
 const NORMALISED =
-  'videoconvert ! videoscale ! videorate ! video/x-raw,format=I420,width=320,height=240,framerate=15/1,pixel-aspect-ratio=1/1 ! progressreport name=heartbeat update-freq=1 silent=true';
+  'videoconvert ! videoscale ! videorate ! video/x-raw,format=I420,width=320,height=240,framerate=15/1,pixel-aspect-ratio=1/1,interlace-mode=progressive ! progressreport name=heartbeat update-freq=1 silent=true';
 const TO_MIX = 'audioconvert ! audioresample ! audio/x-raw,format=S16LE,rate=48000,channels=2,layout=interleaved';
 
 describe('launch-string escaping', () => {
@@ -131,7 +131,7 @@ describe('capture pipelines', () => {
   });
 
   const pipVideo =
-    'videoconvert ! videoscale ! videorate ! video/x-raw,format=I420,width=96,height=72,framerate=15/1,pixel-aspect-ratio=1/1 ! progressreport name=heartbeat update-freq=1 silent=true ! intervideosink channel=dc-remote-video';
+    'videoconvert ! videoscale ! videorate ! video/x-raw,format=I420,width=96,height=72,framerate=15/1,pixel-aspect-ratio=1/1,interlace-mode=progressive ! progressreport name=heartbeat update-freq=1 silent=true ! intervideosink channel=dc-remote-video';
   const pipAudio = `${TO_MIX} ! interaudiosink channel=dc-remote-audio`;
 
   it('remote test stream stands in for the chairing site', () => {
@@ -232,13 +232,13 @@ describe('program', () => {
       location: '/rec/r1-%05d.mkv',
       sessionLabel: 'S-1',
     });
-    const raw = 'video/x-raw,format=I420,width=320,height=240,framerate=15/1,pixel-aspect-ratio=1/1';
-    const pip = 'video/x-raw,format=I420,width=96,height=72,framerate=15/1,pixel-aspect-ratio=1/1';
+    const raw = 'video/x-raw,format=I420,width=320,height=240,framerate=15/1,pixel-aspect-ratio=1/1,interlace-mode=progressive';
+    const pip = 'video/x-raw,format=I420,width=96,height=72,framerate=15/1,pixel-aspect-ratio=1/1,interlace-mode=progressive';
     const mix = 'audio/x-raw,format=S16LE,rate=48000,channels=2,layout=interleaved';
     expect(launch.split('\n')).toEqual([
-      `intervideosrc channel=dc-camera timeout=500000000 ! ${raw} ! textoverlay name=camera-slate text="MẤT TÍN HIỆU / NO SIGNAL" silent=true valignment=center halignment=center font-desc="Sans Bold 16" shaded-background=true ! queue max-size-buffers=3 ! mix-video.sink_0`,
-      `intervideosrc channel=dc-remote-video timeout=500000000 ! ${pip} ! textoverlay name=remote-slate text="MẤT TÍN HIỆU / NO SIGNAL" silent=true valignment=center halignment=center font-desc="Sans Bold 8" shaded-background=true ! queue max-size-buffers=3 ! mix-video.sink_1`,
-      `compositor name=mix-video background=black min-upstream-latency=66666667 sink_0::zorder=0 sink_1::zorder=1 sink_1::xpos=208 sink_1::ypos=16 ! ${raw} ! clockoverlay time-format="%d/%m/%Y %H:%M:%S" halignment=left valignment=top shaded-background=true font-desc="Sans 8" ! textoverlay name=caption text="Phòng \\"A\\" &amp; B · S-1" halignment=left valignment=bottom shaded-background=true font-desc="Sans 8" ! tee name=program-video`,
+      `intervideosrc channel=dc-camera timeout=500000000 ! ${raw} ! textoverlay name=camera-slate text="MẤT TÍN HIỆU / NO SIGNAL" silent=true valignment=center halignment=center font-desc="Sans Bold 24" auto-resize=false shaded-background=true ! queue max-size-buffers=3 ! mix-video.sink_0`,
+      `intervideosrc channel=dc-remote-video timeout=500000000 ! ${pip} ! textoverlay name=remote-slate text="MẤT TÍN HIỆU / NO SIGNAL" silent=true valignment=center halignment=center font-desc="Sans Bold 8" auto-resize=false shaded-background=true ! queue max-size-buffers=3 ! mix-video.sink_1`,
+      `compositor name=mix-video background=black min-upstream-latency=66666667 sink_0::zorder=0 sink_1::zorder=1 sink_1::xpos=208 sink_1::ypos=16 ! ${raw} ! clockoverlay time-format="%d/%m/%Y %H:%M:%S" halignment=left valignment=top font-desc="Sans 8" auto-resize=false shaded-background=true ! textoverlay name=caption text="Phòng \\"A\\" &amp; B · S-1" halignment=left valignment=bottom font-desc="Sans 8" auto-resize=false shaded-background=true ! tee name=program-video`,
       `interaudiosrc channel=dc-mic ! ${mix} ! queue ! mix-audio.`,
       `interaudiosrc channel=dc-remote-audio ! ${mix} ! queue ! mix-audio.`,
       `audiomixer name=mix-audio ! ${mix} ! level name=levels interval=200000000 post-messages=true ! audioconvert ! avenc_aac bitrate=64000 ! aacparse ! tee name=program-audio`,
@@ -248,6 +248,20 @@ describe('program', () => {
       'program-audio. ! queue ! recorder.audio_0',
       'program-video. ! queue leaky=downstream max-size-buffers=1 ! videorate drop-only=true ! videoscale ! video/x-raw,width=160,height=120,framerate=2/1 ! jpegenc quality=70 ! appsink name=preview max-buffers=1 drop=true sync=false',
     ]);
+  });
+
+  it('every text is drawn at the size asked, never scaled with the frame (auto-resize blends 3× larger text at 1080p)', () => {
+    const launch = programLaunch(smallPlan({ video: { ...smallPlan().video, width: 1920, height: 1080 } }), {
+      encoder: 'x264',
+      location: '/rec/r1-%05d.mkv',
+      sessionLabel: 'S-1',
+    });
+    const texts = launch.split(' ! ').filter((part) => /^(text|clock)overlay /.test(part));
+    expect(texts).toHaveLength(4);
+    for (const text of texts) expect(text).toContain('auto-resize=false');
+    expect(launch).toContain(
+      'clockoverlay time-format="%d/%m/%Y %H:%M:%S" halignment=left valignment=top font-desc="Sans 27"',
+    );
   });
 
   it('no remote: no compositor and no remote audio; MPEG-TS recorder; UDP stream straight out', () => {

@@ -21,6 +21,8 @@ export interface RtspMount {
   width: number;
   height: number;
   fps: number;
+  /** Numbered H.264 access-unit files (`au-%03d.h264` from 000, the first a keyframe) looped as the picture instead of the test ball. */
+  h264Frames?: string;
 }
 
 export interface RtspTestServerOptions {
@@ -60,6 +62,7 @@ export class RtspTestServer {
       ...this.options.mounts.flatMap((m) => [
         '--mount',
         `${m.path.replace(/^\//, '')}=${m.width}x${m.height}@${m.fps}`,
+        ...(m.h264Frames ? ['--frames', `${m.path.replace(/^\//, '')}=${m.h264Frames}`] : []),
       ]),
     ];
     if (this.options.username && this.options.passwordFile)

@@ -37,7 +37,7 @@ export function even(value: number): number {
 }
 
 export function rawVideoCaps(width: number, height: number, fps: number): string {
-  return `video/x-raw,format=I420,width=${width},height=${height},framerate=${fraction(fps)},pixel-aspect-ratio=1/1`;
+  return `video/x-raw,format=I420,width=${width},height=${height},framerate=${fraction(fps)},pixel-aspect-ratio=1/1,interlace-mode=progressive`;
 }
 
 /** Joins pipeline fragments: one branch per line keeps logs and test diffs readable. */

@@ -34,6 +34,21 @@ def parse_mount(text):
     return '/' + path.strip('/'), int(width or 640), int(height or 360), int(fps or 15)
 
 
+def stamp_frames(pad, caps):
+    """multifilesrc leaves encoded frames without times: each gets the next frame's slot, loops included."""
+    _, num, den = caps.get_structure(0).get_fraction('framerate')
+    count = [0]
+
+    def on_buffer(_pad, info):
+        buffer = info.get_buffer()
+        buffer.pts = buffer.dts = Gst.util_uint64_scale(count[0], Gst.SECOND * den, num)
+        buffer.duration = Gst.util_uint64_scale(1, Gst.SECOND * den, num)
+        count[0] += 1
+        return Gst.PadProbeReturn.OK
+
+    pad.add_probe(Gst.PadProbeType.BUFFER, on_buffer)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('--host', default='127.0.0.1')
@@ -41,6 +56,7 @@ def main():
     parser.add_argument('--mount', action='append', default=[])
     parser.add_argument('--user')
     parser.add_argument('--password-file')
+    parser.add_argument('--frames', action='append', default=[])
     parser.add_argument('--bitrate-kbps', type=int, default=600)
     args = parser.parse_args()
     Gst.init(None)
@@ -54,20 +70,32 @@ def main():
     wanted = {'pattern': None}
 
     def on_configure(_factory, media):
+        frames_source = media.get_element().get_by_name('frames')
+        if frames_source is not None:
+            stamp_frames(frames_source.get_static_pad('src'), frames_source.get_property('caps'))
         source = media.get_element().get_by_name('picture')
         if source is not None:
             sources.append(source)
             if wanted['pattern']:
                 source.set_property('pattern', wanted['pattern'])
 
+    frames = {'/' + path.strip('/'): pattern for path, _, pattern in (f.partition('=') for f in args.frames)}
     for mount in args.mount or ['main=640x360@15']:
         path, width, height, fps = parse_mount(mount)
+        if path in frames:
+            # Stamped by stamp_frames on the way out; the server's sinks then pace them as a camera sends.
+            caps = f'video/x-h264,stream-format=byte-stream,alignment=au,width={width},height={height},framerate={fps}/1'
+            picture = f'multifilesrc name=frames location="{frames[path]}" loop=true caps="{caps}" ! h264parse '
+        else:
+            picture = (
+                'videotestsrc name=picture is-live=true pattern=ball '
+                f'! video/x-raw,width={width},height={height},framerate={fps}/1 ! clockoverlay font-desc="Sans 14" '
+                f'! x264enc tune=zerolatency speed-preset=ultrafast bitrate={args.bitrate_kbps} key-int-max={fps} '
+                '! video/x-h264,profile=constrained-baseline '
+            )
         factory = GstRtspServer.RTSPMediaFactory()
         factory.set_launch(
-            '( videotestsrc name=picture is-live=true pattern=ball '
-            f'! video/x-raw,width={width},height={height},framerate={fps}/1 ! clockoverlay font-desc="Sans 14" '
-            f'! x264enc tune=zerolatency speed-preset=ultrafast bitrate={args.bitrate_kbps} key-int-max={fps} '
-            '! video/x-h264,profile=constrained-baseline ! rtph264pay name=pay0 pt=96 config-interval=-1 '
+            f'( {picture}! rtph264pay name=pay0 pt=96 config-interval=-1 '
             'audiotestsrc is-live=true wave=sine freq=520 volume=0.2 ! audioconvert ! audioresample ! opusenc ! rtpopuspay name=pay1 pt=97 )'
         )
         # One encoder for all viewers, as a camera has; a media reused across clients.
