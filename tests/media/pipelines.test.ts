@@ -232,8 +232,10 @@ describe('program', () => {
       location: '/rec/r1-%05d.mkv',
       sessionLabel: 'S-1',
     });
-    const raw = 'video/x-raw,format=I420,width=320,height=240,framerate=15/1,pixel-aspect-ratio=1/1,interlace-mode=progressive';
-    const pip = 'video/x-raw,format=I420,width=96,height=72,framerate=15/1,pixel-aspect-ratio=1/1,interlace-mode=progressive';
+    const raw =
+      'video/x-raw,format=I420,width=320,height=240,framerate=15/1,pixel-aspect-ratio=1/1,interlace-mode=progressive';
+    const pip =
+      'video/x-raw,format=I420,width=96,height=72,framerate=15/1,pixel-aspect-ratio=1/1,interlace-mode=progressive';
     const mix = 'audio/x-raw,format=S16LE,rate=48000,channels=2,layout=interleaved';
     expect(launch.split('\n')).toEqual([
       `intervideosrc channel=dc-camera timeout=500000000 ! ${raw} ! textoverlay name=camera-slate text="MẤT TÍN HIỆU / NO SIGNAL" silent=true valignment=center halignment=center font-desc="Sans Bold 24" auto-resize=false shaded-background=true ! queue max-size-buffers=3 ! mix-video.sink_0`,
