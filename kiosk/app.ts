@@ -170,6 +170,7 @@ export function createApp(config: DeviceConfig, logger: Logger, recentLogs?: Rec
   const technicianCalls = new TechnicianCallService({
     bus,
     logger: roomLogger,
+    db: () => store.db,
     audit: evidence,
     liveSession: () => sessions.activeSession(),
   });
