@@ -184,7 +184,7 @@ export function createApp(config: DeviceConfig, logger: Logger, recentLogs?: Rec
   const healthMeta = {
     version,
     startedAt,
-    room: { id: config.room.id, name: config.room.name, role: config.room.role },
+    room: { id: config.room.id, name: config.room.name, role: config.room.role, timeZone: config.room.timezone },
   };
   const health = () => healthReport(healthSource, healthMeta);
   // Software updates: checked and handed to the updater, a process of its own (kiosk/update). Started

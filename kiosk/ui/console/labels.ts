@@ -1,5 +1,5 @@
 /** Pure formatting for the console: sizes, durations, and words for codes that come from the API. */
-import { ROOM_TIME_ZONE } from '../shared/format.js';
+import { roomTimeZone } from '../shared/format.js';
 import type { Language } from '../shared/messages.js';
 import { known, say } from './words.js';
 
@@ -69,7 +69,7 @@ export function preciseDateTime(instant: string | number | Date): string {
       minute: '2-digit',
       second: '2-digit',
       hour12: false,
-      timeZone: ROOM_TIME_ZONE,
+      timeZone: roomTimeZone(),
     })
       .formatToParts(new Date(instant))
       .map((p) => [p.type, p.value]),

@@ -13,7 +13,8 @@ export interface Health {
   status: 'ok' | 'degraded';
   version: string;
   uptimeSeconds: number;
-  room: { id: string; name: string };
+  /** timeZone: config `room.timezone`, for every date in the console. */
+  room: { id: string; name: string; timeZone: string };
   services: { name: string; state: string; error?: string }[];
   devices: { id: string; kind: string; driver: string; status: DeviceStatus; detail?: string }[];
   media?: { worker: string; stream: 'off' | 'connecting' | 'live' | 'retrying'; sources: Record<string, string> };

@@ -776,8 +776,8 @@ export function t(key: MessageKey, language: Language): string {
   return messages[key][language];
 }
 
-/** Date and time as a Vietnamese office writes them: 14:05:09 · Thứ Hai, 23/11/2026. */
-export function formatClock(date: Date, language: Language, timeZone = 'Asia/Ho_Chi_Minh'): string {
+/** Date and time as a Vietnamese office writes them, in the room's zone: 14:05:09 · Thứ Hai, 23/11/2026. */
+export function formatClock(date: Date, language: Language, timeZone: string): string {
   const locale = language === 'vi' ? 'vi-VN' : 'en-GB';
   const time = new Intl.DateTimeFormat(locale, {
     hour: '2-digit',
