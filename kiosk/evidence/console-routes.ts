@@ -40,10 +40,11 @@ export function evidenceConsoleRouter(evidence: EvidenceService): express.Router
   router.get('/evidence/recordings', requireCapability('recordings.read'), async (_req, res) => {
     const { catalog } = evidence.store;
     const facts = new Map((await catalog.retentionFacts()).map((f) => [f.id, f]));
-    const recordings = await catalog.recordings();
+    const [recordings, seconds] = await Promise.all([catalog.recordings(), catalog.mediaSeconds()]);
     res.json({
       recordings: recordings.map(({ events: _events, ...r }) => ({
         ...r,
+        mediaSeconds: seconds.get(r.id) ?? null,
         bytes: facts.get(r.id)?.bytes ?? 0,
         verifiedExport: facts.get(r.id)?.verifiedExport ?? false,
       })),

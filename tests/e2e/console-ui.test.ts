@@ -4,6 +4,7 @@ import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../config/load.js';
+import { clockDuration } from '../../kiosk/ui/console/labels.js';
 import { launchChromium } from '../support/browser.js';
 import { addConsoleUser, consoleClient } from '../support/console-client.js';
 import { startDaemon, writeTestConfig, type DaemonHandle } from '../support/daemon.js';
@@ -316,7 +317,14 @@ describe('technician console', () => {
     await visit(page, 'recordings', 'console-recordings-1440x900', '#recordings');
     const row = page.locator(`#recordings tr[data-recording="${recorded.recordingId}"]`);
     expect(await row.locator('.title').innerText()).toBe(recorded.title);
-    expect(await row.locator('.duration').innerText()).toMatch(/^0:0[5-9]$|^0:1\d$/);
+    // The media sealed (the segments' own durations), as the daemon lists it: about the 6 s recorded.
+    const listed = await page.evaluate(async (id) => {
+      const { recordings } = await (await fetch('/api/evidence/recordings')).json();
+      return recordings.find((r: { id: string }) => r.id === id).mediaSeconds as number;
+    }, recorded.recordingId);
+    expect(listed).toBeGreaterThan(3);
+    expect(listed).toBeLessThan(12);
+    expect(await row.locator('.duration').innerText()).toBe(clockDuration(listed));
     expect(await row.locator('.state').innerText()).toContain('Đã hoàn tất, đã niêm phong');
     // The denunciation's recording is marked confidential, and a technician may not play it: said in words.
     const secretRow = page.locator(`#recordings tr[data-recording="${secret.recordingId}"]`);

@@ -50,14 +50,6 @@ export function word(prefix: string, value: string | number | null | undefined, 
   return known(key) ? say(key, language) : say('unknown', language);
 }
 
-/** Duration of a recording from its start to its end (or to now while it records). */
-export function recordingSeconds(recording: { startedAt: string; endedAt: string | null }, now = Date.now()): number {
-  return Math.max(
-    0,
-    ((recording.endedAt ? Date.parse(recording.endedAt) : now) - Date.parse(recording.startedAt)) / 1000,
-  );
-}
-
 /** 14:05:09 02/12/2026: a timeline needs the second, in the room's time zone. */
 export function preciseDateTime(instant: string | number | Date): string {
   const parts = Object.fromEntries(

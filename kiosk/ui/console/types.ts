@@ -102,6 +102,8 @@ export interface Recording {
   state: 'recording' | 'closed' | 'recovered';
   startedAt: string;
   endedAt: string | null;
+  /** Seconds of media in its sealed segments (what plays back, gaps excluded); null when none is known. */
+  mediaSeconds: number | null;
   bytes: number;
   verifiedExport: boolean;
 }
