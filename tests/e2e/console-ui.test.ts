@@ -319,7 +319,7 @@ describe('technician console', () => {
     expect(await row.locator('.title').innerText()).toBe(recorded.title);
     // The media sealed (the segments' own durations), as the daemon lists it: about the 6 s recorded.
     const listed = await page.evaluate(async (id) => {
-      const { recordings } = await (await fetch('/api/evidence/recordings')).json();
+      const { recordings } = (await (await fetch('/api/evidence/recordings')).json()) as any;
       return recordings.find((r: { id: string }) => r.id === id).mediaSeconds as number;
     }, recorded.recordingId);
     expect(listed).toBeGreaterThan(3);
