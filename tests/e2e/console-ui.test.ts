@@ -344,6 +344,29 @@ describe('technician console', () => {
     await expect
       .poll(() => video.evaluate((v) => (v as any).currentTime), { timeout: 30_000 })
       .toBeGreaterThan(first + 0.5);
+    // Seekable over the whole recording, and a seek plays on from where it landed, not from the start.
+    const range = await video.evaluate((v: any) => ({
+      duration: v.duration as number,
+      seekable: v.seekable.length === 1 ? [v.seekable.start(0), v.seekable.end(0)] : [],
+    }));
+    expect(range.duration).toBeGreaterThan(listed - 1);
+    expect(range.seekable[0]).toBe(0);
+    expect(range.seekable[1]).toBeGreaterThan(listed - 1);
+    const target = range.duration - 2.5;
+    const landed = await video.evaluate(
+      (v: any, at: number) =>
+        new Promise<number>((resolve) => {
+          v.pause();
+          v.addEventListener('seeked', () => resolve(v.currentTime), { once: true });
+          v.currentTime = at;
+        }),
+      target,
+    );
+    expect(landed).toBeGreaterThan(target - 0.5);
+    await video.evaluate((v: any) => v.play());
+    await expect
+      .poll(() => video.evaluate((v) => (v as any).currentTime), { timeout: 30_000 })
+      .toBeGreaterThan(landed + 0.5);
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: join(artifacts, 'console-playback-1440x900.png') });
     await page.locator('#player .head button').click();

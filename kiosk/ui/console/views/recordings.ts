@@ -85,7 +85,7 @@ export function RecordingsView() {
   </section>`;
 }
 
-/** The recording as a fragmented MP4 remuxed by the daemon as it plays (no whole-file buffering). */
+/** The recording as an MP4 the daemon remuxes once and serves with Range: the player seeks anywhere in it. */
 function Player({ recording, title, onClose }: { recording: Recording; title: string; onClose: () => void }) {
   const { t, lang } = useT();
   const [error, setError] = useState('');
