@@ -444,6 +444,21 @@ describe('technician console', () => {
       .evaluateAll((rows) => rows.map((r) => (r as any).dataset.action)))
       expect(action).toBe('play');
     expect(await page.locator('#audit tbody tr').first().innerText()).toContain('Xem lại bản ghi');
+    // Details are worded by the console from the daemon's codes, in Vietnamese, then in English.
+    expect(await page.locator('#audit tbody tr .detail').first().innerText()).toMatch(/^\d+ đoạn$/);
+    await page.locator('#audit-filter [name=action]').selectOption('verify');
+    await expect
+      .poll(() => page.locator('#audit tbody tr[data-action="verify"] .detail').first().innerText())
+      .toBe('Nguyên vẹn');
+    await page.locator('#audit-filter [name=action]').selectOption('export');
+    await expect
+      .poll(() => page.locator('#audit tbody tr[data-action="export"] .detail').first().innerText())
+      .toMatch(/^Sao không mã hoá ra .+ trên .+; [\d,]+ [KMG]?B, đã kiểm tra bản sao$/);
+    await page.locator('#language').click();
+    await expect
+      .poll(() => page.locator('#audit tbody tr[data-action="export"] .detail').first().innerText())
+      .toMatch(/^Copied unencrypted to .+ on .+; [\d.]+ [KMG]?B, copy verified$/);
+    await page.locator('#language').click();
     await page.locator('#audit-filter [name=action]').selectOption('');
     await page.locator('#audit-filter [name=actor]').fill('lanhdao');
     await expect

@@ -73,3 +73,37 @@ export function preciseDateTime(instant: string | number | Date): string {
 export function decimal(value: number, language: Language, digits = 1): string {
   return value.toLocaleString(language === 'vi' ? 'vi-VN' : 'en-GB', { maximumFractionDigits: digits });
 }
+
+/**
+ * An audit entry's detail in words. The daemon writes codes and figures as JSON
+ * (kiosk/evidence/audit-detail.ts); entries from before, and details that are names (a file, a
+ * config path, a session id), are shown as written.
+ */
+export function auditDetailText(detail: string | null, language: Language): string {
+  if (!detail?.startsWith('{')) return detail ?? '';
+  let data: Record<string, unknown>;
+  try {
+    data = JSON.parse(detail) as Record<string, unknown>;
+  } catch {
+    return detail;
+  }
+  const text = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? value : '');
+  const size = typeof data.bytes === 'number' ? bytes(data.bytes, language) : '';
+  const key =
+    data.code === 'export'
+      ? `auditDetail_export_${text(data.encryption)}`
+      : data.code === 'delete'
+        ? `auditDetail_delete_${text(data.reason)}`
+        : `auditDetail_${text(data.code)}`;
+  if (!known(key)) return detail;
+  const refusal = `err_export_refused_${String(text(data.refusal)).replaceAll('-', '_')}`;
+  return say(key, language, {
+    segments: text(data.segments),
+    problems: text(data.problems),
+    dir: text(data.dir),
+    drive: text(data.drive),
+    size,
+    recipients: Array.isArray(data.recipients) ? data.recipients.map(text).join(', ') : '',
+    reason: known(refusal) ? say(refusal, language) : text(data.refusal),
+  });
+}
