@@ -32,6 +32,7 @@ import { MediaService } from './media/media-service.js';
 import { RecordingService } from './recording/recording-service.js';
 import { storagePolicyFrom } from './media/storage-policy.js';
 import { mediaRouter } from './media/routes.js';
+import { PlaybackCache } from './evidence/playback-cache.js';
 import { createSampler } from './fleet/telemetry/sampler.js';
 import { expectedRecordingBytes } from './session/recording-size.js';
 import { ConfigFile } from './settings/config-file.js';
@@ -170,6 +171,7 @@ export function createApp(config: DeviceConfig, logger: Logger, recentLogs?: Rec
   const technicianCalls = new TechnicianCallService({
     bus,
     logger: roomLogger,
+    db: () => store.db,
     audit: evidence,
     liveSession: () => sessions.activeSession(),
   });
@@ -183,7 +185,7 @@ export function createApp(config: DeviceConfig, logger: Logger, recentLogs?: Rec
   const healthMeta = {
     version,
     startedAt,
-    room: { id: config.room.id, name: config.room.name, role: config.room.role },
+    room: { id: config.room.id, name: config.room.name, role: config.room.role, timeZone: config.room.timezone },
   };
   const health = () => healthReport(healthSource, healthMeta);
   // Software updates: checked and handed to the updater, a process of its own (kiosk/update). Started
@@ -224,6 +226,11 @@ export function createApp(config: DeviceConfig, logger: Logger, recentLogs?: Rec
     bus,
   });
   const recordingsPath = resolveDataPath(config, config.storage.recordingsDir);
+  // Recordings remuxed for the console's player, kept while watched (a copy of evidence: see its rules).
+  const playbackCache = new PlaybackCache({
+    dir: resolveDataPath(config, 'playback-cache'),
+    logger: logger.child({ component: 'playback' }),
+  });
   const system = systemRouter({
     sample: createSampler({ version, paths: [recordingsPath, '/'], health, ups: () => hardware.devices.ups }),
     disk: () => evidence.checkDisk(),
@@ -246,7 +253,7 @@ export function createApp(config: DeviceConfig, logger: Logger, recentLogs?: Rec
   const consoleExtras = [
     system,
     settings,
-    playbackRouter(evidence, logger.child({ component: 'playback' })),
+    playbackRouter(evidence, playbackCache, logger.child({ component: 'playback' })),
     ...(recentLogs ? [logRouter((count) => recentLogs.newest(count))] : []),
   ];
   const web = new WebService({
@@ -288,6 +295,7 @@ export function createApp(config: DeviceConfig, logger: Logger, recentLogs?: Rec
     .add(hardware)
     .add(ptz)
     .add(evidence)
+    .add(playbackCache)
     .add(media)
     .add(recordings)
     .add(auth)

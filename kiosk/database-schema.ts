@@ -2,6 +2,7 @@ import { authMigrations } from './auth/migration.js';
 import { evidenceMigrations } from './evidence/migration.js';
 import { fleetMigrations } from './fleet/migration.js';
 import { ptzMigrations } from './ptz/migration.js';
+import { roomMigrations } from './room/migration.js';
 import { sessionMigrations } from './session/migration.js';
 import { orderMigrations } from './store/migration.js';
 import { storeMigrations } from './store/migrations.js';
@@ -14,4 +15,5 @@ export const migrations = orderMigrations(
   ptzMigrations,
   authMigrations,
   fleetMigrations,
+  roomMigrations,
 );

@@ -236,6 +236,18 @@ export class Catalog {
     ).map(toSegment);
   }
 
+  /**
+   * Seconds of media sealed per recording: the sum of its segments' own durations (what plays back),
+   * not the wall time from start to end, which counts the gaps while nothing recorded. Null for a
+   * recording none of whose segments has a known duration (or that has no segment yet).
+   */
+  async mediaSeconds(): Promise<Map<string, number | null>> {
+    const rows = await this.db.all<{ recording_id: string; seconds: number | null }>(
+      'SELECT recording_id, SUM(duration_seconds) AS seconds FROM segments GROUP BY recording_id',
+    );
+    return new Map(rows.map((r) => [r.recording_id, r.seconds]));
+  }
+
   async nextIndex(recordingId: string): Promise<number> {
     return (
       ((

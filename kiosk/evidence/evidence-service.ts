@@ -1,4 +1,5 @@
 import { readFile, mkdir } from 'node:fs/promises';
+import { auditDetail } from './audit-detail.js';
 import { hostname } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { DeviceConfig } from '../../config/schema.js';
@@ -165,7 +166,11 @@ export class EvidenceService implements Service {
       targetFreePercent: this.options.config.evidence.disk.warnFreePercent,
     });
     for (const item of decision.delete)
-      await store.delete(item.id, SYSTEM_ACTOR, `${item.reason}, ${item.bytes} bytes, a verified export exists`);
+      await store.delete(
+        item.id,
+        SYSTEM_ACTOR,
+        auditDetail({ code: 'delete', reason: item.reason, bytes: item.bytes }),
+      );
     if (decision.awaitingExport.length)
       this.options.logger.info(
         { recordings: decision.awaitingExport },

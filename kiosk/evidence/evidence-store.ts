@@ -21,6 +21,7 @@ import {
 import { MANIFEST_FILE, parseManifest, type Manifest } from './manifest.js';
 import { writeSignedManifest } from './seal.js';
 import { verifyFolder, type VerifyReport } from './verify.js';
+import { auditDetail } from './audit-detail.js';
 import { describeError } from '../../hal/core/describe-error.js';
 
 export interface EvidenceStoreOptions {
@@ -175,7 +176,14 @@ export class EvidenceStore {
     const report = await verifyFolder(this.recordingDir(recording), {
       pinnedPublicKeyPem: this.options.key.publicKeyPem,
     });
-    await this.audit.append(actor, 'verify', recordingId, report.ok ? 'intact' : `${report.findings.length} problems`);
+    await this.audit.append(
+      actor,
+      'verify',
+      recordingId,
+      auditDetail(
+        report.ok ? { code: 'verify-intact' } : { code: 'verify-problems', problems: report.findings.length },
+      ),
+    );
     if (!report.ok)
       this.options.logger.error({ recording: recordingId, findings: report.findings }, 'recording failed verification');
     return report;
@@ -226,7 +234,12 @@ export class EvidenceStore {
     });
     if (!decision.ok) {
       // A technician asking to choose the passphrase of a confidential copy is worth a trace.
-      await this.audit.append(request.actor, 'export-refused', recordingId, decision.message);
+      await this.audit.append(
+        request.actor,
+        'export-refused',
+        recordingId,
+        auditDetail({ code: 'export-refused', refusal: decision.refusal }),
+      );
       throw new ExportRefusedError(decision.message, decision.refusal);
     }
     await this.#ensureSealed(recording);
@@ -277,16 +290,23 @@ export class EvidenceStore {
         startedAt,
         finishedAt: this.#now().toISOString(),
       });
-      const how = !decision.to
-        ? 'clear'
-        : decision.to.kind === 'passphrase'
-          ? 'age, to a passphrase chosen by the caller,'
-          : `age, to ${decision.to.recipients.map((r) => r.name).join(', ')},`;
+      const where = { dir: result.dir, drive: target.drive.path, bytes: result.bytes };
       await this.audit.append(
         request.actor,
         'export',
         recordingId,
-        `${how} to ${result.dir} on ${target.drive.path}, ${result.bytes} bytes verified`,
+        auditDetail(
+          !decision.to
+            ? { code: 'export', encryption: 'clear', ...where }
+            : decision.to.kind === 'passphrase'
+              ? { code: 'export', encryption: 'passphrase', ...where }
+              : {
+                  code: 'export',
+                  encryption: 'recipients',
+                  recipients: decision.to.recipients.map((r) => r.name),
+                  ...where,
+                },
+        ),
       );
     }
     this.options.logger.info(
@@ -305,7 +325,7 @@ export class EvidenceStore {
   }
 
   /** Removes a recording's files; only the retention policy calls this, and only for exported recordings. */
-  async delete(recordingId: string, actor: Actor, reason: string): Promise<void> {
+  async delete(recordingId: string, actor: Actor, detail: string): Promise<void> {
     const recording = await this.#recording(recordingId);
     const verified = (await this.catalog.exports(recordingId)).some((e) => e.verified);
     if (!verified)
@@ -313,11 +333,11 @@ export class EvidenceStore {
         `recording ${recordingId} has no verified export and cannot be deleted`,
         'no-export',
       );
-    await this.audit.append(actor, 'delete', recordingId, reason);
+    await this.audit.append(actor, 'delete', recordingId, detail);
     // A sealed folder is read-only (kiosk/recording/folders.ts): writable again only to be removed.
     await chmod(this.recordingDir(recording), 0o750).catch(() => undefined);
     await rm(this.recordingDir(recording), { recursive: true, force: true });
     await this.catalog.markDeleted(recordingId);
-    this.options.logger.warn({ recording: recordingId, reason }, 'recording deleted by retention');
+    this.options.logger.warn({ recording: recordingId, detail }, 'recording deleted by retention');
   }
 }

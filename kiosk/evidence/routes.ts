@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import express, { type Request } from 'express';
@@ -12,7 +11,8 @@ import type { Actor } from './audit-log.js';
 import type { EvidenceService } from './evidence-service.js';
 import { PARTIAL_SUFFIX } from './export.js';
 import { MIN_PASSPHRASE_LENGTH } from './export-policy.js';
-import { concatList, remuxArguments } from './playback.js';
+import { auditDetail } from './audit-detail.js';
+import type { PlaybackCache } from './playback-cache.js';
 
 /**
  * The technician console's evidence API (mounted under /api on the console server, behind the
@@ -51,10 +51,11 @@ export function evidenceConsoleRouter(evidence: EvidenceService): express.Router
   router.get('/evidence/recordings', requireCapability('recordings.read'), async (_req, res) => {
     const { catalog } = evidence.store;
     const facts = new Map((await catalog.retentionFacts()).map((f) => [f.id, f]));
-    const recordings = await catalog.recordings();
+    const [recordings, seconds] = await Promise.all([catalog.recordings(), catalog.mediaSeconds()]);
     res.json({
       recordings: recordings.map(({ events: _events, ...r }) => ({
         ...r,
+        mediaSeconds: seconds.get(r.id) ?? null,
         bytes: facts.get(r.id)?.bytes ?? 0,
         verifiedExport: facts.get(r.id)?.verifiedExport ?? false,
       })),
@@ -155,13 +156,19 @@ async function found<T>(value: Promise<T | undefined>): Promise<NonNullable<T>> 
 const MAX_PLAYBACKS = 3;
 
 /**
- * Playback of a recording in the console (a fragmented MP4 remuxed on request, playback.ts) and the
- * progress of an export under way. A confidential recording (a denunciation) is played only for a
- * role that may read identities; every playback is in the audit log.
+ * A player's first request (no Range, or Range from byte 0) starts a playback; the ones after it
+ * are the same playback seeking or buffering, and are not audited again.
  */
-export function playbackRouter(evidence: EvidenceService, logger: Logger, ffmpeg = 'ffmpeg'): express.Router {
+const startsPlayback = (range: string | undefined) => range === undefined || /^bytes=0-/.test(range);
+
+/**
+ * Playback of a recording in the console (an MP4 remuxed once and served with Range so the player
+ * seeks, playback-cache.ts) and the progress of an export under way. A confidential recording (a
+ * denunciation) is played only for a role that may read identities, checked on every request;
+ * every playback is in the audit log.
+ */
+export function playbackRouter(evidence: EvidenceService, cache: PlaybackCache, logger: Logger): express.Router {
   const router = express.Router();
-  let playing = 0;
 
   router.get('/evidence/recordings/:id/playback.mp4', requireCapability('recordings.read'), async (req, res) => {
     const { catalog, audit } = evidence.store;
@@ -177,34 +184,22 @@ export function playbackRouter(evidence: EvidenceService, logger: Logger, ffmpeg
     const segments = (await catalog.segments(recording.id)).filter((s) => s.sizeBytes > 0);
     if (segments.length === 0)
       throw new DomainError('conflict', 'no_segments', 'nothing of this recording is sealed yet');
-    if (playing >= MAX_PLAYBACKS)
+    if (cache.remuxing >= MAX_PLAYBACKS)
       throw new DomainError('too-many', 'playback_busy', `at most ${MAX_PLAYBACKS} playbacks at once`);
-    await audit.append(actorOf(req), 'play', recording.id, `${segments.length} segments`);
-    playing++;
-    const child = spawn(ffmpeg, remuxArguments(), { stdio: ['pipe', 'pipe', 'pipe'] });
-    let errors = '';
-    let sent = false;
-    child.stderr.on('data', (chunk: Buffer) => (errors = (errors + chunk.toString()).slice(-2000)));
-    child.stdin.end(concatList(segments.map((s) => catalog.absolutePath(s.path))));
-    child.stdout.once('data', () => {
-      sent = true;
-      res.status(200).type('video/mp4').setHeader('Cache-Control', 'no-store');
-    });
-    child.stdout.pipe(res, { end: false });
-    // The browser went away (closed the player, seeked past the end): stop remuxing for it.
-    res.once('close', () => child.kill('SIGKILL'));
-    child.once('error', (error) =>
-      logger.error({ recording: recording.id, err: error.message }, 'playback could not start ffmpeg'),
-    );
-    child.once('close', (code, signal) => {
-      playing--;
-      if (code !== 0 && signal === null)
-        logger.error({ recording: recording.id, code, stderr: errors }, 'playback remux failed');
-      if (sent) res.end();
-      else if (!res.headersSent)
-        res
-          .status(500)
-          .json({ error: { code: 'playback_failed', message: 'the recording could not be prepared for playback' } });
+    if (startsPlayback(req.headers.range))
+      await audit.append(actorOf(req), 'play', recording.id, auditDetail({ code: 'play', segments: segments.length }));
+    const file = await cache
+      .file(
+        recording.id,
+        segments.map((s) => ({ path: catalog.absolutePath(s.path), sha256: s.sha256 })),
+      )
+      .catch(() => {
+        throw new DomainError('upstream-failed', 'playback_failed', 'the recording could not be prepared for playback');
+      });
+    res.sendFile(file, { headers: { 'Cache-Control': 'no-store' }, lastModified: false }, (error) => {
+      // A player that seeks aborts the request it no longer needs: not a fault.
+      if (error && !res.headersSent)
+        logger.error({ recording: recording.id, err: error.message }, 'playback could not be sent');
     });
   });
 

@@ -26,7 +26,8 @@ export interface HealthReport {
   status: 'ok' | 'degraded';
   version: string;
   uptimeSeconds: number;
-  room: { id: string; name: string; role: string };
+  /** timeZone: config `room.timezone` (IANA), in which the pages show every date. */
+  room: { id: string; name: string; role: string; timeZone: string };
   services: ServiceStatus[];
   devices: DeviceSnapshot[];
   media?: MediaHealth;

@@ -2,14 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../kiosk/ui/console/api.js';
 import { visibleTabs } from '../../kiosk/ui/console/capabilities.js';
 import { errorText } from '../../kiosk/ui/console/errors.js';
-import {
-  auditAction,
-  bytes,
-  clockDuration,
-  longDuration,
-  preciseDateTime,
-  recordingSeconds,
-} from '../../kiosk/ui/console/labels.js';
+import { auditAction, bytes, clockDuration, longDuration, preciseDateTime } from '../../kiosk/ui/console/labels.js';
 import { roomFields, roomInstant } from '../../kiosk/ui/console/room-time.js';
 import { filterAudit } from '../../kiosk/ui/console/audit-filter.js';
 import { configLeaves, parseLeaf } from '../../kiosk/ui/console/config-leaves.js';
@@ -125,7 +118,6 @@ describe('console logic (kiosk/ui/console)', () => {
     expect(longDuration(69, 'vi')).toBe('1 phút 9 giây');
     expect(longDuration(7200, 'vi')).toBe('2 giờ 0 phút');
     expect(longDuration(90_061, 'en')).toBe('1 d 1 h 1 min');
-    expect(recordingSeconds({ startedAt: '2026-12-01T00:00:00Z', endedAt: '2026-12-01T00:01:30Z' })).toBe(90);
     expect(auditAction('identity-view', 'vi')).toBe('Xem danh tính công dân');
     expect(auditAction('new-thing', 'vi')).toBe('Khác (new-thing)');
   });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../config/load.js';
+import { migrations } from '../../kiosk/database-schema.js';
 import { Database } from '../../kiosk/store/database.js';
 import { addConsoleUser, consoleClient } from '../support/console-client.js';
 import { writeTestConfig } from '../support/daemon.js';
@@ -278,7 +279,7 @@ describe('install from a release, signed updates with automatic rollback', () =>
     // The broken release's migration ran (its daemon got as far as the store), and was undone with the database.
     expect(await tableExists('test_added_by_broken')).toBe(false);
     expect(await database((db) => db.get<{ user_version: number }>('PRAGMA user_version'))).toEqual({
-      user_version: 11,
+      user_version: migrations.length,
     });
     console_ = await consoleClient(consoleUrl, 'quantri', 'mat-khau-quan-tri-1');
     expect((await console_.get(`/schedule/${dataSessionId}`)).session).toMatchObject({
@@ -345,7 +346,7 @@ describe('install from a release, signed updates with automatic rollback', () =>
     // Its backup was taken with SQLite's own snapshot before B touched the database.
     const backups = JSON.parse(applied.stdout).backup as string;
     const db = await Database.open(backups, 'readonly');
-    expect(await db.get<{ user_version: number }>('PRAGMA user_version')).toEqual({ user_version: 11 });
+    expect(await db.get<{ user_version: number }>('PRAGMA user_version')).toEqual({ user_version: migrations.length });
     await db.close();
   }, 120_000);
 

@@ -4,6 +4,7 @@ import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../config/load.js';
+import { clockDuration } from '../../kiosk/ui/console/labels.js';
 import { launchChromium } from '../support/browser.js';
 import { addConsoleUser, consoleClient } from '../support/console-client.js';
 import { startDaemon, writeTestConfig, type DaemonHandle } from '../support/daemon.js';
@@ -316,7 +317,15 @@ describe('technician console', () => {
     await visit(page, 'recordings', 'console-recordings-1440x900', '#recordings');
     const row = page.locator(`#recordings tr[data-recording="${recorded.recordingId}"]`);
     expect(await row.locator('.title').innerText()).toBe(recorded.title);
-    expect(await row.locator('.duration').innerText()).toMatch(/^0:0[5-9]$|^0:1\d$/);
+    // The media sealed (the segments' own durations), as the daemon lists it: at most the 6 s recorded
+    // (less when the pipeline was slow to start on a loaded machine).
+    const listed = await page.evaluate(async (id) => {
+      const { recordings } = (await (await fetch('/api/evidence/recordings')).json()) as any;
+      return recordings.find((r: { id: string }) => r.id === id).mediaSeconds as number;
+    }, recorded.recordingId);
+    expect(listed).toBeGreaterThan(0);
+    expect(listed).toBeLessThan(12);
+    expect(await row.locator('.duration').innerText()).toBe(clockDuration(listed));
     expect(await row.locator('.state').innerText()).toContain('Đã hoàn tất, đã niêm phong');
     // The denunciation's recording is marked confidential, and a technician may not play it: said in words.
     const secretRow = page.locator(`#recordings tr[data-recording="${secret.recordingId}"]`);
@@ -336,6 +345,30 @@ describe('technician console', () => {
     await expect
       .poll(() => video.evaluate((v) => (v as any).currentTime), { timeout: 30_000 })
       .toBeGreaterThan(first + 0.5);
+    // Seekable over the whole recording, and a seek plays on from where it landed, not from the start.
+    const range = await video.evaluate((v: any) => ({
+      duration: v.duration as number,
+      seekable: v.seekable.length === 1 ? [v.seekable.start(0), v.seekable.end(0)] : [],
+    }));
+    expect(range.duration).toBeGreaterThan(listed - 1);
+    expect(range.seekable[0]).toBe(0);
+    expect(range.seekable[1]).toBeGreaterThan(listed - 1);
+    // Well after the start, with time left to play on (a recording can be shorter on a loaded machine).
+    const target = Math.max(range.duration / 2, range.duration - 2.5);
+    const landed = await video.evaluate(
+      (v: any, at: number) =>
+        new Promise<number>((resolve) => {
+          v.pause();
+          v.addEventListener('seeked', () => resolve(v.currentTime), { once: true });
+          v.currentTime = at;
+        }),
+      target,
+    );
+    expect(landed).toBeGreaterThan(target - 0.5);
+    await video.evaluate((v: any) => v.play());
+    await expect
+      .poll(() => video.evaluate((v) => (v as any).currentTime), { timeout: 30_000 })
+      .toBeGreaterThan(landed + 0.5);
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: join(artifacts, 'console-playback-1440x900.png') });
     await page.locator('#player .head button').click();
@@ -413,6 +446,21 @@ describe('technician console', () => {
       .evaluateAll((rows) => rows.map((r) => (r as any).dataset.action)))
       expect(action).toBe('play');
     expect(await page.locator('#audit tbody tr').first().innerText()).toContain('Xem lại bản ghi');
+    // Details are worded by the console from the daemon's codes, in Vietnamese, then in English.
+    expect(await page.locator('#audit tbody tr .detail').first().innerText()).toMatch(/^\d+ đoạn$/);
+    await page.locator('#audit-filter [name=action]').selectOption('verify');
+    await expect
+      .poll(() => page.locator('#audit tbody tr[data-action="verify"] .detail').first().innerText())
+      .toBe('Nguyên vẹn');
+    await page.locator('#audit-filter [name=action]').selectOption('export');
+    await expect
+      .poll(() => page.locator('#audit tbody tr[data-action="export"] .detail').first().innerText())
+      .toMatch(/^Sao không mã hoá ra .+ trên .+; [\d,]+ [KMG]?B, đã kiểm tra bản sao$/);
+    await page.locator('#language').click();
+    await expect
+      .poll(() => page.locator('#audit tbody tr[data-action="export"] .detail').first().innerText())
+      .toMatch(/^Copied unencrypted to .+ on .+; [\d.]+ [KMG]?B, copy verified$/);
+    await page.locator('#language').click();
     await page.locator('#audit-filter [name=action]').selectOption('');
     await page.locator('#audit-filter [name=actor]').fill('lanhdao');
     await expect

@@ -207,7 +207,13 @@ describe('seal and export', () => {
       action: 'export',
       target: 'rec-1',
       actor: 'tech-1',
-      detail: `clear to ${result.dir} on ${drive.device}, 300003 bytes verified`,
+      detail: JSON.stringify({
+        code: 'export',
+        encryption: 'clear',
+        dir: result.dir,
+        drive: drive.device,
+        bytes: 300_003,
+      }),
     });
     expect((await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM exports WHERE verified = 1'))?.n).toBe(1);
     // Again: recognised as already there, not copied twice.

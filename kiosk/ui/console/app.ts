@@ -1,11 +1,12 @@
 import { render } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { Language } from '../shared/messages.js';
+import { setRoomTimeZone } from '../shared/format.js';
 import { html, LanguageContext } from '../shared/html.js';
 import { api, get, whenLoggedOut } from './api.js';
 import { tabs, visibleTabs, type Tab } from './capabilities.js';
 import { say } from './words.js';
-import type { Me } from './types.js';
+import type { Health, Me } from './types.js';
 import { ShellContext, type Shell } from './ui.js';
 import { AuditView } from './views/audit.js';
 import { ConfigView } from './views/config.js';
@@ -57,8 +58,12 @@ function App() {
   useEffect(() => {
     whenLoggedOut(() => setMe(null));
     get<Me>('/auth/me').then(setMe, () => setMe(null));
-    get<{ room: { name: string } }>('/health').then(
-      (h) => setRoom(h.room.name),
+    get<Pick<Health, 'room'>>('/health').then(
+      (h) => {
+        // Before the name: the render the name causes shows every date in the room's zone.
+        setRoomTimeZone(h.room.timeZone);
+        setRoom(h.room.name);
+      },
       () => undefined,
     );
     const onHash = () => setTab((current) => tabFromHash() ?? current);

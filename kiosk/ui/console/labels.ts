@@ -1,5 +1,5 @@
 /** Pure formatting for the console: sizes, durations, and words for codes that come from the API. */
-import { ROOM_TIME_ZONE } from '../shared/format.js';
+import { roomTimeZone } from '../shared/format.js';
 import type { Language } from '../shared/messages.js';
 import { known, say } from './words.js';
 
@@ -50,14 +50,6 @@ export function word(prefix: string, value: string | number | null | undefined, 
   return known(key) ? say(key, language) : say('unknown', language);
 }
 
-/** Duration of a recording from its start to its end (or to now while it records). */
-export function recordingSeconds(recording: { startedAt: string; endedAt: string | null }, now = Date.now()): number {
-  return Math.max(
-    0,
-    ((recording.endedAt ? Date.parse(recording.endedAt) : now) - Date.parse(recording.startedAt)) / 1000,
-  );
-}
-
 /** 14:05:09 02/12/2026: a timeline needs the second, in the room's time zone. */
 export function preciseDateTime(instant: string | number | Date): string {
   const parts = Object.fromEntries(
@@ -69,7 +61,7 @@ export function preciseDateTime(instant: string | number | Date): string {
       minute: '2-digit',
       second: '2-digit',
       hour12: false,
-      timeZone: ROOM_TIME_ZONE,
+      timeZone: roomTimeZone(),
     })
       .formatToParts(new Date(instant))
       .map((p) => [p.type, p.value]),
@@ -80,4 +72,38 @@ export function preciseDateTime(instant: string | number | Date): string {
 /** A decimal figure as the language writes it (6,7 in Vietnamese). */
 export function decimal(value: number, language: Language, digits = 1): string {
   return value.toLocaleString(language === 'vi' ? 'vi-VN' : 'en-GB', { maximumFractionDigits: digits });
+}
+
+/**
+ * An audit entry's detail in words. The daemon writes codes and figures as JSON
+ * (kiosk/evidence/audit-detail.ts); entries from before, and details that are names (a file, a
+ * config path, a session id), are shown as written.
+ */
+export function auditDetailText(detail: string | null, language: Language): string {
+  if (!detail?.startsWith('{')) return detail ?? '';
+  let data: Record<string, unknown>;
+  try {
+    data = JSON.parse(detail) as Record<string, unknown>;
+  } catch {
+    return detail;
+  }
+  const text = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? value : '');
+  const size = typeof data.bytes === 'number' ? bytes(data.bytes, language) : '';
+  const key =
+    data.code === 'export'
+      ? `auditDetail_export_${text(data.encryption)}`
+      : data.code === 'delete'
+        ? `auditDetail_delete_${text(data.reason)}`
+        : `auditDetail_${text(data.code)}`;
+  if (!known(key)) return detail;
+  const refusal = `err_export_refused_${String(text(data.refusal)).replaceAll('-', '_')}`;
+  return say(key, language, {
+    segments: text(data.segments),
+    problems: text(data.problems),
+    dir: text(data.dir),
+    drive: text(data.drive),
+    size,
+    recipients: Array.isArray(data.recipients) ? data.recipients.map(text).join(', ') : '',
+    reason: known(refusal) ? say(refusal, language) : text(data.refusal),
+  });
 }

@@ -13,7 +13,8 @@ export interface Health {
   status: 'ok' | 'degraded';
   version: string;
   uptimeSeconds: number;
-  room: { id: string; name: string };
+  /** timeZone: config `room.timezone`, for every date in the console. */
+  room: { id: string; name: string; timeZone: string };
   services: { name: string; state: string; error?: string }[];
   devices: { id: string; kind: string; driver: string; status: DeviceStatus; detail?: string }[];
   media?: { worker: string; stream: 'off' | 'connecting' | 'live' | 'retrying'; sources: Record<string, string> };
@@ -101,6 +102,8 @@ export interface Recording {
   state: 'recording' | 'closed' | 'recovered';
   startedAt: string;
   endedAt: string | null;
+  /** Seconds of media in its sealed segments (what plays back, gaps excluded); null when none is known. */
+  mediaSeconds: number | null;
   bytes: number;
   verifiedExport: boolean;
 }

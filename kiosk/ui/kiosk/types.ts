@@ -9,7 +9,8 @@ export type StreamState = 'off' | 'connecting' | 'live' | 'retrying';
 
 export interface Health {
   status: 'ok' | 'degraded';
-  room: { id: string; name: string };
+  /** timeZone: config `room.timezone`, for every date on the screen. */
+  room: { id: string; name: string; timeZone: string };
   devices: Device[];
   media?: { worker: string; stream: StreamState; sources: Record<string, 'ok' | 'lost' | 'stopped'> };
   recording?: { state: 'idle' | 'recording' | 'stopped'; sessionId?: string; cause?: string };

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { setRoomTimeZone } from '../shared/format.js';
 import { api } from './api.js';
 import type { CurrentSession, Health, LatestReadiness, Levels, Preset, PublicEntry, TechnicianCall } from './types.js';
 
@@ -77,6 +78,7 @@ export function useDaemon(): [DaemonState, () => Promise<void>] {
         const message = JSON.parse(String(event.data));
         if (message.type !== 'health') return;
         const health = message.data as Health;
+        setRoomTimeZone(health.room.timeZone);
         merge({ health, connected: true });
         // The recording changed under the session (started, stopped by itself, resumed): fetch the session now.
         const recording = `${health.recording?.state}:${health.recording?.sessionId ?? ''}`;

@@ -1,15 +1,52 @@
 /** Pure formatting for the touchscreen and the console: always dd/mm/yyyy and 24 h, in the room's time zone. */
 import type { Language } from './messages.js';
 
-export const ROOM_TIME_ZONE = 'Asia/Ho_Chi_Minh';
+/** Until the daemon has said otherwise (config `room.timezone`): Việt Nam's zone, the config's default. */
+let roomZone = 'Asia/Ho_Chi_Minh';
 
-function parts(instant: string | number | Date, options: Intl.DateTimeFormatOptions): Record<string, string> {
-  const formatted = new Intl.DateTimeFormat('en-GB', {
-    ...options,
-    hour12: false,
-    timeZone: ROOM_TIME_ZONE,
-  }).formatToParts(new Date(instant));
+/**
+ * The room's time zone, as the daemon reports it (its health report, `room.timeZone`). One page shows
+ * one room, so it is set once for every formatter rather than threaded through each view. An unknown
+ * zone is refused (false) and the previous one kept: a typo must not blank every date on the page.
+ */
+export function setRoomTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone: zone });
+  } catch {
+    return false;
+  }
+  roomZone = zone;
+  return true;
+}
+
+export function roomTimeZone(): string {
+  return roomZone;
+}
+
+function parts(
+  instant: string | number | Date,
+  options: Intl.DateTimeFormatOptions,
+  timeZone = roomZone,
+): Record<string, string> {
+  const formatted = new Intl.DateTimeFormat('en-GB', { ...options, hour12: false, timeZone }).formatToParts(
+    new Date(instant),
+  );
   return Object.fromEntries(formatted.map((p) => [p.type, p.value]));
+}
+
+/**
+ * Minutes the room's clock is ahead of UTC at `instant` (+420 in Hà Nội); follows summer time where
+ * the zone has it.
+ */
+export function zoneOffsetMinutes(instant: string | number | Date, timeZone = roomZone): number {
+  const p = parts(
+    instant,
+    { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' },
+    timeZone,
+  );
+  const asUtc = Date.UTC(+p.year!, +p.month! - 1, +p.day!, +p.hour! % 24, +p.minute!, +p.second!);
+  const whole = Math.floor(new Date(instant).getTime() / 1000) * 1000;
+  return Math.round((asUtc - whole) / 60_000);
 }
 
 /** 14:05 */
@@ -33,7 +70,7 @@ export function dateTime(instant: string | number | Date): string {
 export function weekday(instant: string | number | Date, language: Language): string {
   return new Intl.DateTimeFormat(language === 'vi' ? 'vi-VN' : 'en-GB', {
     weekday: 'long',
-    timeZone: ROOM_TIME_ZONE,
+    timeZone: roomZone,
   }).format(new Date(instant));
 }
 

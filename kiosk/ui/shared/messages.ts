@@ -532,6 +532,31 @@ export const consoleMessages = {
   'action_config-changed': { vi: 'Sửa cấu hình', en: 'Configuration changed' },
   'action_account-disabled': { vi: 'Khoá tài khoản', en: 'Account disabled' },
   'action_account-enabled': { vi: 'Mở khoá tài khoản', en: 'Account enabled' },
+  // ── audit details (kiosk/evidence/audit-detail.ts: codes and figures, worded here) ──
+  auditDetail_play: { vi: '{segments} đoạn', en: '{segments} segments' },
+  'auditDetail_verify-intact': { vi: 'Nguyên vẹn', en: 'Intact' },
+  'auditDetail_verify-problems': { vi: 'Phát hiện {problems} sai lệch', en: '{problems} problems found' },
+  auditDetail_export_clear: {
+    vi: 'Sao không mã hoá ra {dir} trên {drive}; {size}, đã kiểm tra bản sao',
+    en: 'Copied unencrypted to {dir} on {drive}; {size}, copy verified',
+  },
+  auditDetail_export_passphrase: {
+    vi: 'Sao mã hoá bằng mật khẩu ra {dir} trên {drive}; {size}, đã kiểm tra bản sao',
+    en: 'Copied encrypted to a passphrase, to {dir} on {drive}; {size}, copy verified',
+  },
+  auditDetail_export_recipients: {
+    vi: 'Sao mã hoá cho {recipients} ra {dir} trên {drive}; {size}, đã kiểm tra bản sao',
+    en: 'Copied encrypted for {recipients}, to {dir} on {drive}; {size}, copy verified',
+  },
+  'auditDetail_export-refused': { vi: 'Từ chối: {reason}', en: 'Refused: {reason}' },
+  auditDetail_delete_expired: {
+    vi: 'Hết thời hạn lưu giữ; {size}; đã có bản sao được kiểm tra',
+    en: 'Retention period over; {size}; a verified copy exists',
+  },
+  'auditDetail_delete_disk-low': {
+    vi: 'Ổ ghi sắp đầy; {size}; đã có bản sao được kiểm tra',
+    en: 'Recording disk nearly full; {size}; a verified copy exists',
+  },
   // ── users ──
   usersTitle: { vi: 'Người dùng và vai trò', en: 'Users and roles' },
   displayName: { vi: 'Tên hiển thị', en: 'Display name' },
@@ -776,8 +801,8 @@ export function t(key: MessageKey, language: Language): string {
   return messages[key][language];
 }
 
-/** Date and time as a Vietnamese office writes them: 14:05:09 · Thứ Hai, 23/11/2026. */
-export function formatClock(date: Date, language: Language, timeZone = 'Asia/Ho_Chi_Minh'): string {
+/** Date and time as a Vietnamese office writes them, in the room's zone: 14:05:09 · Thứ Hai, 23/11/2026. */
+export function formatClock(date: Date, language: Language, timeZone: string): string {
   const locale = language === 'vi' ? 'vi-VN' : 'en-GB';
   const time = new Intl.DateTimeFormat(locale, {
     hour: '2-digit',

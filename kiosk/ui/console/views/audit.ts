@@ -3,7 +3,7 @@ import { calendarDate, dateTime } from '../../shared/format.js';
 import { html } from '../../shared/html.js';
 import { get } from '../api.js';
 import { useT } from '../i18n.js';
-import { auditAction, word } from '../labels.js';
+import { auditAction, auditDetailText, word } from '../labels.js';
 import { filterAudit, type AuditFilter } from '../audit-filter.js';
 import type { AuditEntry } from '../types.js';
 import { Badge, ErrorLine, Loading, useAct, useLoad } from '../ui.js';
@@ -41,7 +41,7 @@ export function AuditView() {
         shown.length === 0
           ? html`<p class="muted">${t('noEntries')}</p>`
           : html`<table id="audit"><thead><tr><th scope="col">${t('seq')}</th><th scope="col">${t('at')}</th><th scope="col">${t('actor')}</th><th scope="col">${t('role')}</th><th scope="col">${t('action')}</th><th scope="col">${t('target')}</th><th scope="col">${t('detail')}</th></tr></thead>
-        <tbody>${shown.map((e) => html`<tr data-seq=${e.seq} data-action=${e.action}><td>${e.seq}</td><td class="when">${dateTime(e.at)}</td><td>${e.actor}</td><td>${word('role', e.role, lang)}</td><td><${Badge} kind="neutral">${auditAction(e.action, lang)}</${Badge}></td><td><code>${e.target}</code></td><td class="muted">${e.detail ?? ''}</td></tr>`)}</tbody></table>`
+        <tbody>${shown.map((e) => html`<tr data-seq=${e.seq} data-action=${e.action}><td>${e.seq}</td><td class="when">${dateTime(e.at)}</td><td>${e.actor}</td><td>${word('role', e.role, lang)}</td><td><${Badge} kind="neutral">${auditAction(e.action, lang)}</${Badge}></td><td><code>${e.target}</code></td><td class="muted detail">${auditDetailText(e.detail, lang)}</td></tr>`)}</tbody></table>`
       }`
     }
   </section>`;

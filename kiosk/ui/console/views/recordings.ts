@@ -4,7 +4,7 @@ import { html } from '../../shared/html.js';
 import { api, ApiError, get } from '../api.js';
 import { errorText } from '../errors.js';
 import { useT } from '../i18n.js';
-import { bytes, clockDuration, recordingSeconds, word } from '../labels.js';
+import { bytes, clockDuration, word } from '../labels.js';
 import type { Drive, ExportResult, Recording, SessionRecord, VerifyReport } from '../types.js';
 import { Badge, ErrorLine, Loading, useLoad, useShell } from '../ui.js';
 
@@ -66,7 +66,7 @@ export function RecordingsView() {
         return html`<tr data-recording=${r.id}>
           <td class="title">${titles.get(r.sessionId ?? '') ?? t('untitled')} ${r.confidential ? html`<${Badge} kind="fail">${t('confidentialMark')}</${Badge}>` : null}</td>
           <td class="when">${dateTime(r.startedAt)}</td>
-          <td class="duration">${clockDuration(recordingSeconds(r))}</td>
+          <td class="duration">${r.mediaSeconds === null ? '—' : clockDuration(r.mediaSeconds)}</td>
           <td>${bytes(r.bytes, lang)}</td>
           <td class="state"><${Badge} kind=${r.state === 'recording' ? 'rec' : r.state === 'closed' ? 'ok' : 'warn'}>${word('recState', r.state, lang)}</${Badge}>${r.verifiedExport ? html` <${Badge} kind="neutral">${t('exportedMark')}</${Badge}>` : null}</td>
           <td class="actions">
@@ -85,7 +85,7 @@ export function RecordingsView() {
   </section>`;
 }
 
-/** The recording as a fragmented MP4 remuxed by the daemon as it plays (no whole-file buffering). */
+/** The recording as an MP4 the daemon remuxes once and serves with Range: the player seeks anywhere in it. */
 function Player({ recording, title, onClose }: { recording: Recording; title: string; onClose: () => void }) {
   const { t, lang } = useT();
   const [error, setError] = useState('');

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { formatClock, type MessageKey } from '../../shared/messages.js';
-import { elapsed } from '../../shared/format.js';
+import { elapsed, roomTimeZone } from '../../shared/format.js';
 import { html, useText } from '../../shared/html.js';
 import type { DaemonState } from '../use-daemon.js';
 
@@ -100,7 +100,7 @@ export function StatusStrip({ daemon, onLanguage }: { daemon: DaemonState; onLan
   return html`<header class="strip">
     <div class="identity">
       <h1 id="room-name">${health?.room.name ?? ''}</h1>
-      <div id="clock" class="clock">${formatClock(new Date(now), lang)
+      <div id="clock" class="clock">${formatClock(new Date(now), lang, roomTimeZone())
         .split(' · ')
         .map((part) => html`<span>${part}</span>`)}</div>
     </div>
