@@ -4,7 +4,7 @@ import {
   type ConsoleMessageKey,
   type Language,
   type MessageKey,
-} from '../shared/messages.js';
+} from '../../messages/pages.js';
 
 /** A sentence of either catalogue: the console's own words, and those it shares with the touchscreen. */
 export type Key = MessageKey | ConsoleMessageKey;

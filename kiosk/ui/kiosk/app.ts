@@ -1,6 +1,6 @@
 import { render } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { t as translate, type Language, type MessageKey } from '../shared/messages.js';
+import { t as translate, type Language, type MessageKey } from '../../messages/pages.js';
 import { api, errorKey } from './api.js';
 import { html, LanguageContext } from '../shared/html.js';
 import type { EndSummary, ReadinessRun, TechnicianCall } from './types.js';
