@@ -1,8 +1,8 @@
 /**
- * The touchscreen's words: Vietnamese first (the default), English beside it.
- * One catalogue: a screen never spells a sentence of its own.
+ * The pages' words (the touchscreen, then the technician console): Vietnamese first (the default),
+ * English beside it. A screen never spells a sentence of its own. The terms follow ./README.md.
  */
-export type Language = 'vi' | 'en';
+import { type Catalogue, fill, type Language } from './label.js';
 
 export const messages = {
   appTitle: { vi: 'Điểm cầu tiếp công dân trực tuyến', en: 'Online citizen reception point' },
@@ -210,7 +210,7 @@ export const messages = {
   state_closed: { vi: 'Đã kết thúc', en: 'Closed' },
   state_failed: { vi: 'Gặp sự cố', en: 'Failed' },
   state_aborted: { vi: 'Đã huỷ', en: 'Aborted' },
-} as const satisfies Record<string, Record<Language, string>>;
+} as const satisfies Catalogue;
 
 /**
  * The technician console's words (kiosk/ui/console), kept apart from `messages` so the touchscreen's
@@ -766,7 +766,7 @@ export const consoleMessages = {
   },
   err_start_too_early: { vi: 'Chưa tới giờ được bắt đầu buổi tiếp.', en: 'Too early to start the session.' },
   err_start_too_late: { vi: 'Đã quá giờ bắt đầu buổi tiếp.', en: 'Too late to start the session.' },
-} as const satisfies Record<string, Record<Language, string>>;
+} as const satisfies Catalogue;
 
 export type ConsoleMessageKey = keyof typeof consoleMessages;
 
@@ -798,7 +798,5 @@ export function formatClock(date: Date, language: Language, timeZone = 'Asia/Ho_
 
 /** A message with its {placeholders} filled in. */
 export function tf(key: MessageKey, language: Language, values: Record<string, string | number>): string {
-  return t(key, language).replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in values ? String(values[name]) : whole,
-  );
+  return fill(t(key, language), values);
 }

@@ -16,7 +16,7 @@ import {
   type KioskEventInput,
   type ScheduleInput,
 } from './schemas.js';
-import { clockLabel, startWindowRefusal } from './messages.js';
+import { clockLabel, startWindowRefusal } from '../messages/session.js';
 import { SessionStore, type NewEvent } from './session-store.js';
 import { defaultStartWindow, startWindowVerdict, type StartWindow, type StartWindowVerdict } from './start-window.js';
 import { isFinished, isUpcoming, transition, type SessionTrigger, type TransitionContext } from './state-machine.js';

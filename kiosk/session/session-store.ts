@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, SqlValue } from '../store/database.js';
-import type { SessionEventType } from './messages.js';
+import type { SessionEventType } from './types.js';
 import type { Attendance, CaseFlags, CaseInput, CitizenRole, ScheduleInput } from './schemas.js';
 import type { SessionState } from './state-machine.js';
 import type { CaseRecord, CitizenRecord, SessionEvent, SessionRecord } from './types.js';

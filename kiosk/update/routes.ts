@@ -2,10 +2,15 @@ import express, { type ErrorRequestHandler, type Request } from 'express';
 import { z } from 'zod';
 import { requireCapability, type AuthenticatedRequest } from '../auth/middleware.js';
 import { HttpError, parseBody } from '../core/http.js';
-import { problemLabels, stateLabels } from './messages.js';
-import type { UpdateStatus } from './status.js';
+import type { Label } from '../messages/label.js';
+import { updateProblemLabels, updateStateLabels } from '../messages/update.js';
+import type { UpdateProblem, UpdateState, UpdateStatus } from './status.js';
 import { UpdateError } from './update-error.js';
 import type { UpdateService } from './update-service.js';
+
+// Typed here: a state or problem without words fails to compile.
+const stateLabels: Record<UpdateState, Label> = updateStateLabels;
+const problemLabels: Record<UpdateProblem, Label> = updateProblemLabels;
 
 const httpStatusOf: Record<UpdateError['kind'], number> = { conflict: 409, invalid: 400, unavailable: 503 };
 

@@ -1,4 +1,4 @@
-import type { Label } from '../../session/messages.js';
+import type { Label } from '../../messages/label.js';
 import type { CheckOutcome, CheckStatus, Measurement } from '../types.js';
 
 export function outcome(status: CheckStatus, measured: Measurement, vi: string, en: string): CheckOutcome {

@@ -1,6 +1,6 @@
 import { render } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import type { Language } from '../../messages/pages.js';
+import type { Language } from '../../messages/label.js';
 import { html, LanguageContext } from '../shared/html.js';
 import { api, get, whenLoggedOut } from './api.js';
 import { tabs, visibleTabs, type Tab } from './capabilities.js';

@@ -2,7 +2,7 @@
  * Every API error in Vietnamese words (or English), from the catalogue: by its code, with the
  * fields of a refused body or config named. Pure: tested without a browser.
  */
-import type { Language } from '../../messages/pages.js';
+import type { Language } from '../../messages/label.js';
 import { ApiError } from './api.js';
 import { known, say, type Key } from './words.js';
 

@@ -1,6 +1,6 @@
 /** Pure formatting for the console: sizes, durations, and words for codes that come from the API. */
 import { ROOM_TIME_ZONE } from '../shared/format.js';
-import type { Language } from '../../messages/pages.js';
+import type { Language } from '../../messages/label.js';
 import { known, say } from './words.js';
 
 /** 1,5 GB / 1.5 GB: decimal units, as drives are sold. */

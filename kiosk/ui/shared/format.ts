@@ -1,5 +1,5 @@
 /** Pure formatting for the touchscreen and the console: always dd/mm/yyyy and 24 h, in the room's time zone. */
-import type { Language } from '../../messages/pages.js';
+import type { Language } from '../../messages/label.js';
 
 export const ROOM_TIME_ZONE = 'Asia/Ho_Chi_Minh';
 
