@@ -12,7 +12,14 @@ export function fill(text: string, values: Record<string, string | number>): str
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
 }
 
-/** Both languages of a label with the same values filled in. */
-export function fillLabel(label: Label, values: Record<string, string | number>): Label {
-  return { vi: fill(label.vi, values), en: fill(label.en, values) };
+/** A value for both languages: the same figure, or words of its own in each (a device's name, a decimal comma). */
+export type LabelValue = string | number | Label;
+
+/** Both languages of a label, each filled with its own side of the values. */
+export function fillLabel(label: Label, values: Record<string, LabelValue> = {}): Label {
+  const side = (language: Language) =>
+    Object.fromEntries(
+      Object.entries(values).map(([name, value]) => [name, typeof value === 'object' ? value[language] : value]),
+    );
+  return { vi: fill(label.vi, side('vi')), en: fill(label.en, side('en')) };
 }

@@ -33,7 +33,7 @@ export const updateProblemLabels = {
     en: 'The signature is invalid or not from a trusted key',
   },
   'no-trusted-keys': {
-    vi: 'Thiết bị chưa có khóa phát hành tin cậy (/etc/diemcau/release-keys)',
+    vi: 'Thiết bị chưa có khoá phát hành tin cậy (/etc/diemcau/release-keys)',
     en: 'The device trusts no release key (/etc/diemcau/release-keys)',
   },
   'wrong-platform': {
