@@ -3,7 +3,7 @@
  * English beside it. A screen never spells a sentence of its own. The terms follow ./README.md.
  */
 import { type Catalogue, fill, type Language } from './label.js';
-import { caseTypeLabels, citizenRoleLabels, sessionStateLabels } from './session.js';
+import { sessionStateLabels } from './session.js';
 
 export const messages = {
   appTitle: { vi: 'Điểm cầu tiếp công dân trực tuyến', en: 'Online citizen reception point' },
@@ -383,19 +383,21 @@ export const consoleMessages = {
   noCases: { vi: 'Chưa có vụ việc nào.', en: 'No case yet.' },
   addCase: { vi: 'Thêm vụ việc', en: 'Add a case' },
   caseType: { vi: 'Loại vụ việc', en: 'Case type' },
-  caseType_KN: caseTypeLabels.KN,
-  caseType_TC: caseTypeLabels.TC,
-  caseType_KNPA: caseTypeLabels.KNPA,
+  // The same words as kiosk/messages/session.ts caseTypeLabels and citizenRoleLabels (a test holds them
+  // equal): copied, because reading them here would keep this whole catalogue in the touchscreen's bundle.
+  caseType_KN: { vi: 'Khiếu nại', en: 'Complaint' },
+  caseType_TC: { vi: 'Tố cáo', en: 'Denunciation' },
+  caseType_KNPA: { vi: 'Kiến nghị, phản ánh', en: 'Petition' },
   summary: { vi: 'Tóm tắt nội dung', en: 'Summary' },
   confidentialCase: { vi: 'Bảo mật', en: 'Confidential' },
   confidentialHidden: { vi: 'Nội dung bảo mật — không hiển thị', en: 'Confidential — not shown' },
   citizens: { vi: 'Công dân', en: 'Citizens' },
   addCitizen: { vi: 'Thêm công dân', en: 'Add a citizen' },
   citizenRole: { vi: 'Tư cách', en: 'Capacity' },
-  citizenRole_complainant: citizenRoleLabels.complainant,
-  citizenRole_denouncer: citizenRoleLabels.denouncer,
-  citizenRole_petitioner: citizenRoleLabels.petitioner,
-  citizenRole_representative: citizenRoleLabels.representative,
+  citizenRole_complainant: { vi: 'Người khiếu nại', en: 'Complainant' },
+  citizenRole_denouncer: { vi: 'Người tố cáo', en: 'Denouncer' },
+  citizenRole_petitioner: { vi: 'Người kiến nghị, phản ánh', en: 'Petitioner' },
+  citizenRole_representative: { vi: 'Người đại diện', en: 'Representative' },
   fullName: { vi: 'Họ và tên', en: 'Full name' },
   idNumber: { vi: 'Số CCCD', en: 'ID number' },
   address: { vi: 'Địa chỉ', en: 'Address' },
@@ -603,6 +605,7 @@ export const consoleMessages = {
   },
   issue_unrecognized_keys: { vi: '{path}: có mục không được hỗ trợ', en: '{path}: unsupported field' },
   issue_other: { vi: '{path}: giá trị không hợp lệ', en: '{path}: invalid value' },
+  issueRootPath: { vi: '(gốc)', en: '(root)' },
   expected_number: { vi: 'một số', en: 'a number' },
   expected_string: { vi: 'một chuỗi chữ', en: 'text' },
   expected_boolean: { vi: 'đúng/sai', en: 'true/false' },

@@ -20,7 +20,7 @@ const issues = (details: unknown): Issue[] => (Array.isArray(details) ? (details
 
 /** One problem of a config the schema refused, as a sentence. */
 export function configIssueText(issue: Issue, language: Language): string {
-  const path = issue.path || '(gốc)';
+  const path = issue.path || say('issueRootPath', language);
   const expectedKey = `expected_${issue.expected}`;
   const expected = known(expectedKey) ? say(expectedKey, language) : String(issue.expected ?? '');
   const code = `issue_${issue.code}`;
