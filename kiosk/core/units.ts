@@ -8,3 +8,8 @@ export function gigabytesText(bytes: number, language: 'vi' | 'en'): string {
   const value = gigabytes(bytes).toFixed(1);
   return language === 'vi' ? value.replace('.', ',') : value;
 }
+
+/** The figure for both languages of a catalogue sentence (kiosk/messages/label.ts fillLabel). */
+export function gigabytesLabel(bytes: number): { vi: string; en: string } {
+  return { vi: gigabytesText(bytes, 'vi'), en: gigabytesText(bytes, 'en') };
+}

@@ -1,4 +1,6 @@
-import { gigabytesText } from '../core/units.js';
+import { gigabytesLabel } from '../core/units.js';
+import { fillLabel } from '../messages/label.js';
+import { storageMessages } from '../messages/storage.js';
 
 /**
  * The one storage policy for recordings: the readiness test, a session's start, the media worker's
@@ -95,10 +97,11 @@ export function recorderVerdict(
   return 'record';
 }
 
-/** What the officer and the technician read when a start is refused or allowed (Vietnamese, then English). */
+/** What the officer and the technician read when a start is refused or allowed: "Vietnamese / English". */
 export function admissionMessage(decision: Admission): string {
-  const { neededBytes: need, freeBytes: free } = decision;
-  return decision.ok
-    ? `Đủ dung lượng lưu trữ (cần ${gigabytesText(need, 'vi')} GB, còn trống ${gigabytesText(free, 'vi')} GB). / Enough storage (needs ${gigabytesText(need, 'en')} GB, ${gigabytesText(free, 'en')} GB free).`
-    : `Không đủ dung lượng để ghi hình buổi tiếp: cần ${gigabytesText(need, 'vi')} GB, chỉ còn trống ${gigabytesText(free, 'vi')} GB. Hãy sao lưu (xuất) và xoá bản ghi cũ trước khi bắt đầu. / Not enough storage to record this session: it needs ${gigabytesText(need, 'en')} GB, only ${gigabytesText(free, 'en')} GB is free. Export and remove old recordings before starting.`;
+  const words = fillLabel(decision.ok ? storageMessages.admitted : storageMessages.refused, {
+    needed: gigabytesLabel(decision.neededBytes),
+    free: gigabytesLabel(decision.freeBytes),
+  });
+  return `${words.vi} / ${words.en}`;
 }

@@ -1,5 +1,6 @@
 import type { AudioSource } from '../../hal/audio/types.js';
 import type { CameraSource } from '../../hal/camera/types.js';
+import { readinessText } from '../messages/readiness.js';
 import { runTool } from './child.js';
 import { analyseFrames, splitFrames, type FrameAnalysis } from './frames.js';
 import { loopbackHeard, median, parseLevelMessages, parseRmsSeries, type AudioLevels } from './levels.js';
@@ -38,10 +39,7 @@ export class GstProbe implements MediaProbePort {
       this.unsupported = {};
     } else {
       this.unsupported = {
-        loopbackTone: {
-          vi: 'Chưa thử được loa → micro: phòng chưa khai báo loa, hoặc máy đang chạy chế độ mô phỏng. Không ảnh hưởng buổi tiếp; kỹ thuật viên sẽ cấu hình loa.',
-          en: 'Speaker → microphone loopback cannot run: no speaker output is configured (hal.audio.speaker), or this is simulation, where speaker and microphone are not coupled through the air.',
-        },
+        loopbackTone: readinessText('loopbackNoSpeaker'),
       };
     }
   }

@@ -1,4 +1,4 @@
-import type { Label } from '../session/messages.js';
+import type { Label } from '../messages/label.js';
 import type { AudioLevels } from './levels.js';
 import type { FrameAnalysis } from './frames.js';
 

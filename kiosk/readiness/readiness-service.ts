@@ -10,6 +10,7 @@ import { dueRuns, windowOpensBefore } from './scheduler.js';
 import type { ReadinessCheck, ReadinessRun, ReadinessTarget, RunKind, RunTrigger } from './types.js';
 import { SessionError } from '../session/errors.js';
 import { SerialQueue } from '../core/serial-queue.js';
+import { readinessText } from '../messages/readiness.js';
 import { describeError } from '../../hal/core/describe-error.js';
 
 /** What the readiness service needs from the session service. */
@@ -158,10 +159,7 @@ export class ReadinessService implements Service {
         sessionId: run.sessionId,
         kind: run.kind,
         failed,
-        message: {
-          vi: `Kiểm thử 2 giờ trước buổi tiếp không đạt (${failed.join(', ')}): cán bộ kỹ thuật cần xử lý ngay.`,
-          en: `The readiness test 2 hours before the session failed (${failed.join(', ')}): the technician must act now.`,
-        },
+        message: readinessText('twoHoursFailed', { failed: failed.join(', ') }),
       });
     }
     if (session && run.kind === 'two-hours') await this.#advanceSession(session, overall);

@@ -1,6 +1,7 @@
 import { overallOutcome } from './outcome.js';
 import type { CheckResult, ReadinessCheck, ReadinessTarget, RunOutcome } from './types.js';
 import { describeError } from '../../hal/core/describe-error.js';
+import { readinessText } from '../messages/readiness.js';
 
 export interface RunnerResult {
   overall: RunOutcome;
@@ -54,10 +55,7 @@ async function runBounded(check: ReadinessCheck, target: ReadinessTarget, outer?
         id: check.id,
         status: 'fail',
         measured: { value: null },
-        explanation: {
-          vi: `Kiểm tra không xong sau ${seconds} giây: thiết bị không trả lời.`,
-          en: `The check did not finish within ${seconds} s: the device does not answer.`,
-        },
+        explanation: readinessText('timedOut', { seconds }),
         durationMs,
       };
     }
@@ -68,7 +66,7 @@ async function runBounded(check: ReadinessCheck, target: ReadinessTarget, outer?
       id: check.id,
       status: 'fail',
       measured: { value: null },
-      explanation: { vi: `Lỗi khi kiểm tra: ${message}`, en: `The check failed to run: ${message}` },
+      explanation: readinessText('crashed', { error: message }),
       durationMs: Math.round(performance.now() - started),
     };
   } finally {

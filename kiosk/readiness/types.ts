@@ -1,4 +1,4 @@
-import type { Label } from '../session/messages.js';
+import type { Label } from '../messages/label.js';
 
 /** The checks of a readiness test (kiểm thử), in the order they are shown. */
 export const checkIds = [

@@ -25,7 +25,7 @@ export interface TechnicianCallServiceOptions {
 
 /** How many calls the console lists; older ones are in the audit log and central monitoring. */
 const KEPT = 50;
-/** The touchscreen shows "Kỹ thuật viên đã nhận" this long after the acknowledgement. */
+/** The touchscreen shows "Cán bộ kỹ thuật đã nhận" this long after the acknowledgement. */
 const SHOW_ACKNOWLEDGED_MS = 10 * 60_000;
 
 const callId = z.string().uuid();

@@ -26,7 +26,7 @@ export function callEvent(call: TechnicianCall): TechnicianCallEvent {
 
 /**
  * The call the touchscreen shows: the one waiting, else the latest acknowledged within `showForMs`
- * (so the officer reads "Kỹ thuật viên đã nhận"), else none. Pure.
+ * (so the officer reads "Cán bộ kỹ thuật đã nhận"), else none. Pure.
  */
 export function callToShow(calls: readonly TechnicianCall[], now: number, showForMs: number): TechnicianCall | null {
   const waiting = calls.find((c) => c.state === 'waiting');

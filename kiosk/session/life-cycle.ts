@@ -2,7 +2,7 @@ import { describeError } from '../../hal/core/describe-error.js';
 import { type SessionContext, sessionById } from './context.js';
 import { SessionError } from './errors.js';
 import type { LiveSession } from './live-session.js';
-import { startWindowRefusal } from './messages.js';
+import { startWindowRefusal } from '../messages/session.js';
 import type { RecordingPort } from './ports.js';
 import type { KioskEventInput } from './schemas.js';
 import { type StartWindow, type StartWindowVerdict, startWindowVerdict } from './start-window.js';

@@ -1,6 +1,6 @@
 /** The rows of the "sessions" migration's tables as records, and the one insert every write of an event shares. */
 import type { Database, SqlValue } from '../store/database.js';
-import type { SessionEventType } from './messages.js';
+import type { SessionEventType } from './types.js';
 import type { Attendance, CaseFlags, CitizenRole } from './schemas.js';
 import type { SessionState } from './state-machine.js';
 import type { CaseRecord, CitizenRecord, NewEvent, SessionEvent, SessionRecord } from './types.js';

@@ -1,6 +1,33 @@
-import type { SessionEventType } from './messages.js';
 import type { Attendance, CaseFlags, CaseType, CitizenRole, ScheduleInput } from './schemas.js';
 import type { SessionState } from './state-machine.js';
+
+/** What a session's timeline records; each has its words in kiosk/messages/session.ts. */
+export const sessionEventTypes = [
+  'scheduled',
+  'rescheduled',
+  'prepared',
+  'ready',
+  'started',
+  'resumed',
+  'gap',
+  'ended',
+  'closed',
+  'failed',
+  'aborted',
+  'retried',
+  'case-changed',
+  'preset-recalled',
+  'muted',
+  'unmuted',
+  'connection-lost',
+  'connection-restored',
+  'technician-called',
+  'recording-stopped',
+  'recording-resumed',
+  'source-lost',
+  'source-restored',
+] as const;
+export type SessionEventType = (typeof sessionEventTypes)[number];
 
 export interface SessionRecord {
   id: string;

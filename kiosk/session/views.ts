@@ -2,16 +2,21 @@
  * What each audience may see of a session. Pure functions of stored records: the only way a
  * confidential identity leaves the vault is `CasesAndCitizens.readIdentity` (cases-and-citizens.ts), never through these.
  */
+import type { Label } from '../messages/label.js';
 import {
   caseTypeLabels,
   citizenRoleLabels,
-  durationLabel,
-  eventLabels,
+  gapDetail,
   maskedName,
-  stateLabels,
-  type Label,
-} from './messages.js';
-import type { CaseRecord, CitizenRecord, SessionEvent, SessionRecord } from './types.js';
+  sessionEventLabels,
+  sessionStateLabels,
+} from '../messages/session.js';
+import type { SessionState } from './state-machine.js';
+import type { CaseRecord, CitizenRecord, SessionEvent, SessionEventType, SessionRecord } from './types.js';
+
+// Typed here, not in the catalogue (which imports no feature): a state or event without words fails to compile.
+const stateLabels: Record<SessionState, Label> = sessionStateLabels;
+const eventLabels: Record<SessionEventType, Label> = sessionEventLabels;
 
 /** Opens a non-confidential citizen's name; never called for a confidential case. */
 export type NameOf = (citizen: CitizenRecord) => string;
@@ -229,11 +234,7 @@ export function sessionReport(view: SessionView, events: readonly SessionEvent[]
     };
     if (event.type === 'gap' && typeof event.data.seconds === 'number') {
       gapSeconds += event.data.seconds;
-      const length = durationLabel(event.data.seconds);
-      entry.detail = {
-        vi: `Không ghi được hình từ ${String(event.data.from)} đến ${String(event.data.to)} (${length.vi})`,
-        en: `Nothing recorded from ${String(event.data.from)} to ${String(event.data.to)} (${length.en})`,
-      };
+      entry.detail = gapDetail(String(event.data.from), String(event.data.to), event.data.seconds);
     }
     return entry;
   });

@@ -2,14 +2,30 @@ import express, { type Request } from 'express';
 import { z } from 'zod';
 import { requireCapability, type AuthenticatedRequest } from '../auth/middleware.js';
 import { parseBody } from '../core/http.js';
-import { problemLabels, stateLabels } from './messages.js';
-import type { UpdateStatus } from './status.js';
+import type { Label } from '../messages/label.js';
+import { updateProblemLabels, updateStateLabels } from '../messages/update.js';
+import type { UpdateProblem, UpdateState, UpdateStatus } from './status.js';
 import type { UpdateService } from './update-service.js';
+
+// Typed here: a state or problem without words fails to compile.
+const stateLabels: Record<UpdateState, Label> = updateStateLabels;
+const problemLabels: Record<UpdateProblem, Label> = updateProblemLabels;
 
 const requestBody = z.object({ url: z.string().min(1).max(2000) }).strict();
 
 /** A status with the words for its state and problem, as the console shows it. */
-export function statusView(status: UpdateStatus | undefined): unknown {
+export interface UpdateStatusView extends UpdateStatus {
+  label: Label;
+  problemLabel?: Label;
+}
+
+/** GET /api/update: the running version and the last update's progress (the console imports this type). */
+export interface UpdateAnswer {
+  version: string;
+  status: UpdateStatusView | null;
+}
+
+export function statusView(status: UpdateStatus | undefined): UpdateStatusView | null {
   if (!status) return null;
   return {
     ...status,
@@ -31,7 +47,8 @@ export interface UpdateAudit {
 export function updateConsoleRouter(update: UpdateService, version: string, audit: UpdateAudit): express.Router {
   const router = express.Router();
   router.get('/update', requireCapability('devices.manage'), async (_req, res) => {
-    res.json({ version, status: statusView(await update.status()) });
+    const answer: UpdateAnswer = { version, status: statusView(await update.status()) };
+    res.json(answer);
   });
   router.post('/update', requireCapability('devices.manage'), async (req: Request, res) => {
     const body = parseBody(requestBody, req);

@@ -25,7 +25,7 @@ export type UpdateStep = (typeof updateSteps)[number];
 export type UpdateOutcome = (typeof updateOutcomes)[number];
 export type UpdateState = UpdateStep | UpdateOutcome;
 
-/** Why an update was refused or failed, for the console's words (kiosk/update/messages.ts) and central's dashboard. */
+/** Why an update was refused or failed, for the console's words (kiosk/messages/update.ts) and central's dashboard. */
 export const updateProblems = [
   'unsigned',
   'bad-signature',

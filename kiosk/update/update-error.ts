@@ -1,5 +1,5 @@
 import { DomainError } from '../core/domain-error.js';
-import { problemLabels } from './messages.js';
+import { updateProblemLabels as problemLabels } from '../messages/update.js';
 import type { UpdateProblem } from './status.js';
 
 /** A refusal of an update request: `problem` is its code, with the words the console shows beside it. */

@@ -9,7 +9,7 @@ import {
   weekday,
   zoneOffsetMinutes,
 } from '../../kiosk/ui/shared/format.js';
-import { formatClock } from '../../kiosk/ui/shared/messages.js';
+import { formatClock } from '../../kiosk/messages/pages.js';
 import { preciseDateTime } from '../../kiosk/ui/console/labels.js';
 import { roomFields, roomInstant } from '../../kiosk/ui/console/room-time.js';
 

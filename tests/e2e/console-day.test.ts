@@ -140,12 +140,12 @@ describe('a day at the room, seen from the console', () => {
 
   it('the technician call from the kiosk is acknowledged in the console, and the kiosk says so', async () => {
     await kiosk.locator('#call').tap();
-    await expect.poll(() => text(kiosk, '#call-status')).toBe('Đã báo kỹ thuật viên — đang chờ');
+    await expect.poll(() => text(kiosk, '#call-status')).toBe('Đã báo cán bộ kỹ thuật — đang chờ');
     const waiting = console_.locator('#technician-calls li.waiting');
     await expect.poll(() => waiting.count(), { timeout: 15_000 }).toBe(1);
     await console_.screenshot({ path: join(artifacts, 'console-day-call-1440x900.png') });
     await waiting.locator('button').click();
-    await expect.poll(() => text(kiosk, '#call-status'), { timeout: 15_000 }).toBe('Kỹ thuật viên đã nhận');
+    await expect.poll(() => text(kiosk, '#call-status'), { timeout: 15_000 }).toBe('Cán bộ kỹ thuật đã nhận');
   }, 60_000);
 
   it('the daemon killed mid-session: the console says its figures are stale, then recovers to RECORDING', async () => {

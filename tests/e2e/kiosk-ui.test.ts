@@ -164,7 +164,7 @@ describe('kiosk touchscreen: a day', () => {
     await page.locator('#run-readiness').tap();
     await expect
       .poll(() => text(page, '#readiness-verdict'), { timeout: 90_000 })
-      .toMatch(/^(Thiết bị đạt — sẵn sàng|Đạt, có điểm cần lưu ý|Không đạt — hãy gọi kỹ thuật viên)$/);
+      .toMatch(/^(Thiết bị đạt — sẵn sàng|Đạt, có điểm cần lưu ý|Không đạt — hãy gọi cán bộ kỹ thuật)$/);
     await expect.poll(() => text(page, '#readiness-at')).toContain('theo yêu cầu');
     const body = await page.locator('body').innerText();
     for (const jargon of ['hal.audio', 'timedatectl', 'dBFS', 'NTP']) expect(body).not.toContain(jargon);
@@ -265,13 +265,13 @@ describe('kiosk touchscreen: a day', () => {
   it('calls the technician; the console acknowledges it and the screen says so', async () => {
     await expect.poll(() => page.locator('#call').isEnabled()).toBe(true);
     await page.locator('#call').tap();
-    await expect.poll(() => text(page, '#call-status')).toBe('Đã báo kỹ thuật viên — đang chờ');
+    await expect.poll(() => text(page, '#call-status')).toBe('Đã báo cán bộ kỹ thuật — đang chờ');
     // Listing and acknowledging calls is the technician's (devices.manage), not any login's.
     await expect(officer.get('/technician-calls')).rejects.toThrow(/403/);
     const { calls } = await technician.get('/technician-calls');
     expect(calls).toMatchObject([{ state: 'waiting', source: 'kiosk', sessionId: ids.first }]);
     await technician.post(`/technician-calls/${calls[0].id}/acknowledge`);
-    await expect.poll(() => text(page, '#call-status'), { timeout: 10_000 }).toBe('Kỹ thuật viên đã nhận');
+    await expect.poll(() => text(page, '#call-status'), { timeout: 10_000 }).toBe('Cán bộ kỹ thuật đã nhận');
     const admin = await consoleClient(daemon.consoleUrl, 'quantri', 'mật khẩu quản trị 1');
     expect(JSON.stringify(await admin.get('/evidence/audit'))).toContain('technician-call-acknowledged');
     await screenshot(page, 'kiosk-call-1280x800');

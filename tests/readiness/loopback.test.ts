@@ -85,7 +85,7 @@ describe('speaker → microphone check through PulseAudio', () => {
       new AbortController().signal,
     );
     expect(result.status).toBe('fail');
-    expect(result.explanation.vi).toContain('Micro không nghe thấy');
+    expect(result.explanation.vi).toContain('Micrô không nghe thấy');
   }, 30_000);
 
   it('says why it cannot run in simulation or without a speaker', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startWindowRefusal } from '../../kiosk/session/messages.js';
+import { startWindowRefusal } from '../../kiosk/messages/session.js';
 import { startWindowVerdict } from '../../kiosk/session/start-window.js';
 
 const session = { startsAt: '2026-12-01T07:00:00.000Z', endsAt: '2026-12-01T09:00:00.000Z' };

@@ -5,6 +5,7 @@ import { assessRecording, ffprobeArgs } from '../recording-probe.js';
 import type { ReadinessCheck } from '../types.js';
 import { none, outcome } from './common.js';
 import { describeError } from '../../../hal/core/describe-error.js';
+import { readinessText as say } from '../../messages/readiness.js';
 
 /**
  * A short recording made by the room's recorder with the session's own program pipeline, every
@@ -22,13 +23,7 @@ export function testRecordingCheck(
     async run(_target, signal) {
       const { camera, audio } = devices();
       const down = [camera, audio].filter((device) => device && device.status !== 'ok').map((device) => device!.id);
-      if (down.length > 0)
-        return outcome(
-          'fail',
-          none,
-          'Không ghi thử được: camera hoặc micrô không hoạt động. Kiểm tra dây cắm và nguồn, rồi thử lại.',
-          `No test recording: ${down.join(', ')} not working.`,
-        );
+      if (down.length > 0) return outcome('fail', none, say('testRecordingDevicesDown', { devices: down.join(', ') }));
       let discard: (() => Promise<void>) | undefined;
       try {
         const recording = await recorder.testRecording(options.seconds, signal);
@@ -46,29 +41,20 @@ export function testRecordingCheck(
           return outcome(
             'fail',
             measured,
-            `Bản ghi thử ${options.seconds} giây bị thiếu hình hoặc hỏng, không xem lại đầy đủ được: hãy gọi kỹ thuật viên.`,
-            `The ${options.seconds}-second test recording does not decode: ${assessment.problem}.`,
+            say('testRecordingBroken', { seconds: options.seconds, problem: String(assessment.problem) }),
           );
-        if (!recording.clean)
-          return outcome(
-            'warn',
-            measured,
-            `Bản ghi thử giải mã được nhưng bộ ghi không kết thúc tệp đúng hạn.`,
-            `The test recording decodes, but the recorder did not finalize its file in time.`,
-          );
+        if (!recording.clean) return outcome('warn', measured, say('testRecordingUnclean'));
         return outcome(
           'pass',
           measured,
-          `Ghi thử ${options.seconds} giây bằng chính bộ ghi của buổi tiếp thành công: ${assessment.videoFrames} khung hình, ${assessment.audioFrames} khung âm thanh giải mã được.`,
-          `The ${options.seconds}-second test recording, made by the session's own recorder, decodes: ${assessment.videoFrames} video and ${assessment.audioFrames} audio frames.`,
+          say('testRecordingGood', {
+            seconds: options.seconds,
+            videoFrames: assessment.videoFrames,
+            audioFrames: assessment.audioFrames,
+          }),
         );
       } catch (error) {
-        return outcome(
-          'fail',
-          none,
-          'Không ghi thử được: hãy gọi kỹ thuật viên.',
-          `The test recording failed: ${describeError(error)}`,
-        );
+        return outcome('fail', none, say('testRecordingFailed', { error: describeError(error) }));
       } finally {
         await discard?.();
       }

@@ -5,7 +5,8 @@ import type { ReadinessCheck } from '../types.js';
 import type { Admission } from '../../media/storage-policy.js';
 import { none, outcome } from './common.js';
 import { describeError } from '../../../hal/core/describe-error.js';
-import { gigabytes, gigabytesText } from '../../core/units.js';
+import { gigabytes, gigabytesLabel } from '../../core/units.js';
+import { readinessText as say } from '../../messages/readiness.js';
 
 /** The recording service's storage admission (the one policy). */
 export type StorageAdmit = (expectedBytes: number) => Promise<Admission>;
@@ -24,44 +25,17 @@ export function diskCheck(admit: StorageAdmit, expectedBytes: (seconds: number) 
       try {
         decision = await admit(need);
       } catch (error) {
-        return outcome(
-          'fail',
-          none,
-          `Không đọc được dung lượng đĩa: ${describeError(error)}`,
-          `Cannot read the free disk space: ${describeError(error)}`,
-        );
+        return outcome('fail', none, say('diskUnreadable', { error: describeError(error) }));
       }
       const measured = { value: gigabytes(decision.freeBytes), unit: 'GB' };
-      const vi = {
-        free: gigabytesText(decision.freeBytes, 'vi'),
-        needed: gigabytesText(decision.neededBytes, 'vi'),
-        recording: gigabytesText(need, 'vi'),
+      const figures = {
+        free: gigabytesLabel(decision.freeBytes),
+        needed: gigabytesLabel(decision.neededBytes),
+        recording: gigabytesLabel(need),
       };
-      const en = {
-        free: gigabytesText(decision.freeBytes, 'en'),
-        needed: gigabytesText(decision.neededBytes, 'en'),
-        recording: gigabytesText(need, 'en'),
-      };
-      if (decision.verdict === 'fits')
-        return outcome(
-          'pass',
-          measured,
-          `Đĩa còn trống ${vi.free} GB, đủ cho bản ghi dự kiến ${vi.recording} GB và phần dự trữ (cần ${vi.needed} GB).`,
-          `${en.free} GB free, enough for the expected ${en.recording} GB recording and the reserve (${en.needed} GB needed).`,
-        );
-      if (decision.verdict === 'tight')
-        return outcome(
-          'warn',
-          measured,
-          `Đĩa còn ${vi.free} GB: đủ ghi buổi tiếp (cần ${vi.needed} GB) nhưng sau đó đĩa sẽ gần đầy; hãy sao lưu và giải phóng bản ghi cũ.`,
-          `${en.free} GB free: enough for the session (${en.needed} GB needed), but the disk will be nearly full after it; export and free old recordings.`,
-        );
-      return outcome(
-        'fail',
-        measured,
-        `Đĩa chỉ còn ${vi.free} GB, không đủ ghi buổi tiếp (cần ${vi.needed} GB): sao lưu rồi xóa bản ghi cũ.`,
-        `Only ${en.free} GB free, not enough for the session (${en.needed} GB needed): export then delete old recordings.`,
-      );
+      if (decision.verdict === 'fits') return outcome('pass', measured, say('diskFits', figures));
+      if (decision.verdict === 'tight') return outcome('warn', measured, say('diskTight', figures));
+      return outcome('fail', measured, say('diskFull', figures));
     },
   };
 }
@@ -77,13 +51,7 @@ export function networkCheck(
     timeoutMs: samples * connectTimeoutMs + 2_000,
     async run(target, signal) {
       const endpoint = target.endpoint;
-      if (!endpoint)
-        return outcome(
-          'warn',
-          none,
-          'Lịch chưa có địa chỉ điểm cầu chủ trì: chưa đo được đường truyền.',
-          'The schedule has no chairing-site endpoint: the link was not measured.',
-        );
+      if (!endpoint) return outcome('warn', none, say('networkNoEndpoint'));
       const results: (number | null)[] = [];
       for (let i = 0; i < samples && !signal.aborted; i++) {
         results.push(await connect(endpoint.host, endpoint.port, connectTimeoutMs).catch(() => null));
@@ -93,30 +61,16 @@ export function networkCheck(
         return outcome(
           'fail',
           { value: null, unit: 'ms' },
-          `Không kết nối được điểm cầu chủ trì ${endpoint.host}:${endpoint.port}: kiểm tra mạng.`,
-          `Cannot reach the chairing site ${endpoint.host}:${endpoint.port}: check the network.`,
+          say('networkUnreachable', { host: endpoint.host, port: endpoint.port }),
         );
       const median = Math.round(stats.medianMs * 10) / 10;
       const jitter = Math.round((stats.jitterMs ?? 0) * 10) / 10;
       const measured = { value: median, unit: 'ms' };
-      const figures = {
-        vi: `độ trễ ${median} ms, dao động ${jitter} ms, mất ${stats.lossPercent}%`,
-        en: `latency ${median} ms, jitter ${jitter} ms, loss ${stats.lossPercent}%`,
-      };
+      const figures = { median, jitter, loss: stats.lossPercent };
       if (stats.lossPercent > 0 || median > LATENCY_WARN_MS || jitter > JITTER_WARN_MS) {
-        return outcome(
-          'warn',
-          measured,
-          `Đường truyền tới điểm cầu chủ trì chưa ổn định (${figures.vi}).`,
-          `The link to the chairing site is unsteady (${figures.en}).`,
-        );
+        return outcome('warn', measured, say('networkUnsteady', figures));
       }
-      return outcome(
-        'pass',
-        measured,
-        `Kết nối tốt tới điểm cầu chủ trì (${figures.vi}).`,
-        `Good link to the chairing site (${figures.en}).`,
-      );
+      return outcome('pass', measured, say('networkGood', figures));
     },
   };
 }
@@ -143,26 +97,9 @@ export function clockCheck(
     timeoutMs: 5_000,
     async run(_target, signal) {
       const synced = await synchronised(signal);
-      if (synced === true)
-        return outcome(
-          'pass',
-          { value: true },
-          'Đồng hồ đã được chỉnh giờ tự động: thời điểm ghi hình chính xác.',
-          'The clock is set automatically: recording timestamps are exact.',
-        );
-      if (synced === false)
-        return outcome(
-          'fail',
-          { value: false },
-          'Đồng hồ chưa được chỉnh giờ tự động: giờ ghi trên bản ghi có thể sai. Hãy gọi kỹ thuật viên kiểm tra mạng.',
-          'The clock is not NTP-synchronised: recording timestamps may be wrong. Check the network and the time service.',
-        );
-      return outcome(
-        'warn',
-        { value: null },
-        'Không xác định được đồng hồ đã chỉnh giờ tự động hay chưa: hãy so giờ trên màn hình với đồng hồ thật.',
-        'Cannot tell whether the clock is set automatically: compare the time on screen with a real clock.',
-      );
+      if (synced === true) return outcome('pass', { value: true }, say('clockSynchronised'));
+      if (synced === false) return outcome('fail', { value: false }, say('clockNotSynchronised'));
+      return outcome('warn', { value: null }, say('clockUnknown'));
     },
   };
 }

@@ -1,6 +1,6 @@
 import { render } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import type { Language } from '../shared/messages.js';
+import type { Language } from '../../messages/label.js';
 import { setRoomTimeZone } from '../shared/format.js';
 import { html, LanguageContext } from '../shared/html.js';
 import { api, get, whenLoggedOut } from './api.js';

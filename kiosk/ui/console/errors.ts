@@ -2,7 +2,7 @@
  * Every API error in Vietnamese words (or English), from the catalogue: by its code, with the
  * fields of a refused body or config named. Pure: tested without a browser.
  */
-import type { Language } from '../shared/messages.js';
+import type { Language } from '../../messages/label.js';
 import { ApiError } from './api.js';
 import { known, say, type Key } from './words.js';
 
@@ -20,7 +20,7 @@ const issues = (details: unknown): Issue[] => (Array.isArray(details) ? (details
 
 /** One problem of a config the schema refused, as a sentence. */
 export function configIssueText(issue: Issue, language: Language): string {
-  const path = issue.path || '(gốc)';
+  const path = issue.path || say('issueRootPath', language);
   const expectedKey = `expected_${issue.expected}`;
   const expected = known(expectedKey) ? say(expectedKey, language) : String(issue.expected ?? '');
   const code = `issue_${issue.code}`;

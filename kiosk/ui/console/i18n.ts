@@ -1,6 +1,6 @@
 import { useContext } from 'preact/hooks';
 import { LanguageContext } from '../shared/html.js';
-import type { Language } from '../shared/messages.js';
+import type { Language } from '../../messages/label.js';
 import { say, type Key } from './words.js';
 
 export interface Text {

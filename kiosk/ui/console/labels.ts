@@ -1,6 +1,6 @@
 /** Pure formatting for the console: sizes, durations, and words for codes that come from the API. */
 import { roomTimeZone } from '../shared/format.js';
-import type { Language } from '../shared/messages.js';
+import type { Language } from '../../messages/label.js';
 import { known, say } from './words.js';
 
 /** 1,5 GB / 1.5 GB: decimal units, as drives are sold. */

@@ -1,5 +1,14 @@
-/** What the console API answers, as far as the console reads it. */
+/**
+ * What the console API answers. The server's own view types where the server declares one (a page
+ * imports types only: nothing of the server is bundled); the rest as far as the console reads it.
+ */
+import type { SessionState } from '../../session/state-machine.js';
 import type { Capability, Role } from './capabilities.js';
+
+export type { SessionState };
+export type { Label } from '../../messages/label.js';
+export type { ReadinessRun } from '../../readiness/types.js';
+export type { CaseView, CitizenView, ReportEvent, SessionReport, SessionView } from '../../session/views.js';
 
 export interface Me {
   user: string;
@@ -31,12 +40,6 @@ export interface SystemReading {
   daemonStartedAt: string;
 }
 
-export type SessionState = 'scheduled' | 'preparing' | 'ready' | 'live' | 'ending' | 'closed' | 'failed' | 'aborted';
-export interface Label {
-  vi: string;
-  en: string;
-}
-
 export interface SessionRecord {
   id: string;
   kind: 'periodic' | 'ad-hoc';
@@ -46,53 +49,6 @@ export interface SessionRecord {
   endsAt: string;
   state: SessionState;
   recordingId: string | null;
-}
-
-export interface CitizenView {
-  id: string;
-  position: number;
-  role: string;
-  roleLabel: Label;
-  displayName: string;
-  masked: boolean;
-  attendance: 'expected' | 'present' | 'absent';
-}
-export interface CaseView {
-  id: string;
-  position: number;
-  type: 'KN' | 'TC' | 'KNPA';
-  typeLabel: Label;
-  confidential: boolean;
-  summary: string | null;
-  citizens: CitizenView[];
-}
-export interface SessionView extends SessionRecord {
-  stateLabel: Label;
-  cases: CaseView[];
-}
-
-export interface ReportEvent {
-  at: string;
-  type: string;
-  label: Label;
-  detail?: Label;
-  actor: string | null;
-}
-export interface SessionReport {
-  session: SessionView;
-  events: ReportEvent[];
-  gapSeconds: number;
-  generatedAt: string;
-}
-
-export interface ReadinessRun {
-  id: string;
-  kind: 'day-before' | 'two-hours' | 'on-demand';
-  startedAt: string;
-  finishedAt: string;
-  overall: 'pass' | 'warn' | 'fail';
-  trigger: string;
-  results: { id: string; status: 'pass' | 'warn' | 'fail' | 'unsupported'; explanation: Label }[];
 }
 
 export interface Recording {

@@ -1,10 +1,5 @@
-import {
-  consoleMessages,
-  messages,
-  type ConsoleMessageKey,
-  type Language,
-  type MessageKey,
-} from '../shared/messages.js';
+import { fill, type Language } from '../../messages/label.js';
+import { type ConsoleMessageKey, consoleMessages, type MessageKey, messages } from '../../messages/pages.js';
 
 /** A sentence of either catalogue: the console's own words, and those it shares with the touchscreen. */
 export type Key = MessageKey | ConsoleMessageKey;
@@ -14,9 +9,7 @@ export function say(key: Key, language: Language, values?: Record<string, string
     (consoleMessages as Record<string, Record<Language, string>>)[key] ??
     (messages as Record<string, Record<Language, string>>)[key];
   const text = entry?.[language] ?? key;
-  return values
-    ? text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole))
-    : text;
+  return values ? fill(text, values) : text;
 }
 
 /** Whether the catalogue has a sentence for a key built from data (an action, a state). */

@@ -1,4 +1,4 @@
-import type { MessageKey } from '../shared/messages.js';
+import type { MessageKey } from '../../messages/pages.js';
 
 /** A refusal or failure of the kiosk API, by code: the screen words it from the catalogue, never from `message`. */
 export class ApiError extends Error {

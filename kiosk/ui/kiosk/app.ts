@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { t as translate, type Language, type MessageKey } from '../shared/messages.js';
+import type { Language } from '../../messages/label.js';
+import { type MessageKey, t as translate } from '../../messages/pages.js';
 import { api, errorKey } from './api.js';
 import { html, LanguageContext } from '../shared/html.js';
 import type { EndSummary, ReadinessRun, TechnicianCall } from './types.js';

@@ -1,4 +1,12 @@
-/** What the kiosk API answers, as far as the touchscreen reads it (kiosk/session, kiosk/web, kiosk/media…). */
+/**
+ * What the kiosk API answers: the server's own view types where the server declares one (imported
+ * as types: nothing of the server is bundled), the rest as far as the touchscreen reads it.
+ */
+import type { SessionState } from '../../session/state-machine.js';
+import type { SessionView } from '../../session/views.js';
+
+export type { SessionState, SessionView };
+
 export type DeviceStatus = 'ok' | 'connecting' | 'failed' | 'bad-config';
 export interface Device {
   id: string;
@@ -15,18 +23,6 @@ export interface Health {
   media?: { worker: string; stream: StreamState; sources: Record<string, 'ok' | 'lost' | 'stopped'> };
   recording?: { state: 'idle' | 'recording' | 'stopped'; sessionId?: string; cause?: string };
   power?: { onBattery: boolean; chargePercent: number | null; runtimeSeconds: number | null };
-}
-
-export type SessionState = 'scheduled' | 'preparing' | 'ready' | 'live' | 'ending' | 'closed' | 'failed' | 'aborted';
-
-export interface SessionView {
-  id: string;
-  title: string;
-  state: SessionState;
-  startsAt: string;
-  endsAt: string;
-  chairSite: { name: string };
-  recorderStopped: { at: string; cause: string } | null;
 }
 
 export interface StartWindow {

@@ -1,5 +1,5 @@
 /** Pure formatting for the touchscreen and the console: always dd/mm/yyyy and 24 h, in the room's time zone. */
-import type { Language } from './messages.js';
+import type { Language } from '../../messages/label.js';
 
 /** Until the daemon has said otherwise (config `room.timezone`): Việt Nam's zone, the config's default. */
 let roomZone = 'Asia/Ho_Chi_Minh';

@@ -1,7 +1,8 @@
 import { createContext, h } from 'preact';
 import { useContext } from 'preact/hooks';
 import htm from 'htm';
-import { t, tf, type Language, type MessageKey } from './messages.js';
+import type { Language } from '../../messages/label.js';
+import { type MessageKey, t, tf } from '../../messages/pages.js';
 
 /** Tagged templates instead of JSX: no compile step of its own, and text is always escaped by Preact. */
 export const html = htm.bind(h);

@@ -5,48 +5,9 @@ import { api, get } from '../api.js';
 import { useT } from '../i18n.js';
 import { Badge, ErrorLine, Loading, useAct, useLoad, useShell } from '../ui.js';
 
-type Label = { vi: string; en: string };
-// The answers of /api/devices/onvif/* (hal/ptz/onvif/discovery.ts; this bundle's rootDir keeps it from importing them).
-interface DiscoveredOnvifCamera {
-  endpoint: string;
-  xaddr: string;
-  host: string;
-  port: number;
-  name?: string;
-  hardware?: string;
-}
-interface OnvifCameraDescription {
-  identity: { manufacturer?: string; model?: string; firmwareVersion?: string };
-  profiles: {
-    token: string;
-    name: string;
-    encoding?: string;
-    width?: number;
-    height?: number;
-    fps?: number;
-    hasPtz: boolean;
-    streamUrl: string;
-  }[];
-  clock: { driftSeconds: number; checkedAt: string };
-}
-interface UpdateAnswer {
-  version: string;
-  status: {
-    id: string;
-    state: string;
-    label: Label;
-    problemLabel?: Label;
-    from: string;
-    to: string | null;
-    updatedAt: string;
-    detail?: string;
-  } | null;
-}
-interface Chosen {
-  camera: Record<string, unknown>;
-  ptz: Record<string, unknown> | null;
-  passwordFile: string;
-}
+import type { DiscoveredOnvifCamera, OnvifCameraDescription } from '../../../../hal/ptz/onvif/discovery.js';
+import type { ChosenCamera as Chosen } from '../../../ip-cameras/onvif-setup.js';
+import type { UpdateAnswer } from '../../../update/routes.js';
 
 /** The room's devices that are set up from the console: network (ONVIF) cameras and the software itself. */
 export function DevicesView() {

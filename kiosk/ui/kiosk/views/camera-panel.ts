@@ -1,5 +1,5 @@
 import { html, useText } from '../../shared/html.js';
-import type { MessageKey } from '../../shared/messages.js';
+import type { MessageKey } from '../../../messages/pages.js';
 import type { Preset } from '../types.js';
 
 export interface Move {

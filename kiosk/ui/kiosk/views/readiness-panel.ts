@@ -1,6 +1,6 @@
 import { dateTime } from '../../shared/format.js';
 import { html, useText } from '../../shared/html.js';
-import type { MessageKey } from '../../shared/messages.js';
+import type { MessageKey } from '../../../messages/pages.js';
 import type { LatestReadiness } from '../types.js';
 
 /**

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { formatClock, type MessageKey } from '../../shared/messages.js';
+import { formatClock, type MessageKey } from '../../../messages/pages.js';
 import { elapsed, roomTimeZone } from '../../shared/format.js';
 import { html, useText } from '../../shared/html.js';
 import type { DaemonState } from '../use-daemon.js';

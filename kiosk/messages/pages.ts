@@ -1,8 +1,9 @@
 /**
- * The touchscreen's words: Vietnamese first (the default), English beside it.
- * One catalogue: a screen never spells a sentence of its own.
+ * The pages' words (the touchscreen, then the technician console): Vietnamese first (the default),
+ * English beside it. A screen never spells a sentence of its own. The terms follow ./README.md.
  */
-export type Language = 'vi' | 'en';
+import { type Catalogue, fill, type Language } from './label.js';
+import { sessionStateLabels } from './session.js';
 
 export const messages = {
   appTitle: { vi: 'Điểm cầu tiếp công dân trực tuyến', en: 'Online citizen reception point' },
@@ -22,30 +23,30 @@ export const messages = {
     vi: 'Mất kết nối với thiết bị điều khiển — đang thử lại…',
     en: 'Lost contact with the room controller — retrying…',
   },
-  session: { vi: 'Phiên tiếp công dân', en: 'Reception session' },
+  session: { vi: 'Buổi tiếp công dân', en: 'Reception session' },
   noSession: {
-    vi: 'Hiện không có phiên tiếp công dân nào được lên lịch.',
+    vi: 'Hiện không có buổi tiếp công dân nào được lên lịch.',
     en: 'No reception session is scheduled now.',
   },
-  startSession: { vi: 'Bắt đầu phiên', en: 'Start session' },
-  endSession: { vi: 'Kết thúc phiên', en: 'End session' },
-  confirmEnd: { vi: 'Kết thúc phiên và hoàn tất bản ghi?', en: 'End the session and finalise the recording?' },
+  startSession: { vi: 'Bắt đầu buổi tiếp', en: 'Start session' },
+  endSession: { vi: 'Kết thúc buổi tiếp', en: 'End session' },
+  confirmEnd: { vi: 'Kết thúc buổi tiếp và hoàn tất bản ghi?', en: 'End the session and finalise the recording?' },
   yes: { vi: 'Đồng ý', en: 'Yes' },
   no: { vi: 'Huỷ', en: 'Cancel' },
   mute: { vi: 'Tắt micrô', en: 'Mute' },
   unmute: { vi: 'Bật lại micrô', en: 'Unmute' },
-  callTechnician: { vi: 'Gọi kỹ thuật viên', en: 'Call the technician' },
+  callTechnician: { vi: 'Gọi cán bộ kỹ thuật', en: 'Call the technician' },
   technicianCalled: { vi: 'Đã gọi cán bộ kỹ thuật', en: 'Technician called' },
   presets: { vi: 'Vị trí camera', en: 'Camera positions' },
   noPresets: { vi: 'Chưa có vị trí camera nào được lưu.', en: 'No camera positions are stored yet.' },
   recording: { vi: 'ĐANG GHI', en: 'RECORDING' },
   notRecording: { vi: 'KHÔNG GHI HÌNH', en: 'NOT RECORDING' },
   recorderStopped_diskfull: {
-    vi: 'Ghi hình đã dừng: ổ đĩa đầy. Hãy gọi cán bộ kỹ thuật giải phóng dung lượng, rồi bấm “Ghi tiếp”; hoặc kết thúc phiên.',
+    vi: 'Ghi hình đã dừng: ổ đĩa đầy. Hãy gọi cán bộ kỹ thuật giải phóng dung lượng, rồi bấm “Ghi tiếp”; hoặc kết thúc buổi tiếp.',
     en: 'Recording stopped: the disk is full. Ask the technician to free space, then press “Resume recording”; or end the session.',
   },
   recorderStopped_failure: {
-    vi: 'Ghi hình đã dừng do sự cố thiết bị. Hãy gọi cán bộ kỹ thuật, rồi bấm “Ghi tiếp”; hoặc kết thúc phiên.',
+    vi: 'Ghi hình đã dừng do sự cố thiết bị. Hãy gọi cán bộ kỹ thuật, rồi bấm “Ghi tiếp”; hoặc kết thúc buổi tiếp.',
     en: 'Recording stopped after an equipment failure. Call the technician, then press “Resume recording”; or end the session.',
   },
   resumeRecording: { vi: 'Ghi tiếp', en: 'Resume recording' },
@@ -65,7 +66,7 @@ export const messages = {
   check_display: { vi: 'Màn hình', en: 'Display' },
   check_ups: { vi: 'Bộ lưu điện', en: 'UPS' },
   check_disk: { vi: 'Dung lượng lưu trữ', en: 'Storage space' },
-  check_network: { vi: 'Kết nối điểm cầu trung tâm', en: 'Link to the chairing site' },
+  check_network: { vi: 'Kết nối điểm cầu chủ trì', en: 'Link to the chairing site' },
   check_clock: { vi: 'Đồng hồ hệ thống', en: 'System clock' },
   'check_test-recording': { vi: 'Ghi thử 5 giây', en: '5-second test recording' },
   // ── touchscreen (kiosk/ui/kiosk): status strip, schedule board, controls ──
@@ -87,7 +88,7 @@ export const messages = {
   powerBatteryUnknown: { vi: 'CHẠY PIN', en: 'ON BATTERY' },
   disconnected: { vi: 'MẤT KẾT NỐI — KHÔNG GHI', en: 'DISCONNECTED — NOT RECORDING' },
   disconnectedHelp: {
-    vi: 'Máy điều khiển không trả lời. Màn hình đang tự kết nối lại; nếu quá 1 phút, hãy gọi kỹ thuật viên.',
+    vi: 'Máy điều khiển không trả lời. Màn hình đang tự kết nối lại; nếu quá 1 phút, hãy gọi cán bộ kỹ thuật.',
     en: 'The room controller does not answer. This screen is reconnecting; after a minute, call the technician.',
   },
   scheduleBoard: { vi: 'Lịch tiếp công dân', en: 'Reception schedule' },
@@ -112,7 +113,7 @@ export const messages = {
   startOpenUntil: { vi: 'Có thể bắt đầu đến {closes}.', en: 'Can be started until {closes}.' },
   readinessVerdict_pass: { vi: 'Thiết bị đạt — sẵn sàng', en: 'Equipment passed — ready' },
   readinessVerdict_warn: { vi: 'Đạt, có điểm cần lưu ý', en: 'Passed, with warnings' },
-  readinessVerdict_fail: { vi: 'Không đạt — hãy gọi kỹ thuật viên', en: 'Failed — call the technician' },
+  readinessVerdict_fail: { vi: 'Không đạt — hãy gọi cán bộ kỹ thuật', en: 'Failed — call the technician' },
   readinessNone: { vi: 'Chưa có lần kiểm tra nào. Bấm “Kiểm tra ngay”.', en: 'No test yet. Press “Test now”.' },
   readinessAt: { vi: 'Kiểm tra lúc {time} ({kind})', en: 'Tested at {time} ({kind})' },
   'runKind_two-hours': { vi: 'tự động, 2 giờ trước buổi tiếp', en: 'automatic, 2 hours before' },
@@ -135,8 +136,8 @@ export const messages = {
   zoom_in: { vi: 'Phóng to', en: 'Zoom in' },
   zoom_out: { vi: 'Thu nhỏ', en: 'Zoom out' },
   previewAlt: { vi: 'Hình đang ghi', en: 'Picture being recorded' },
-  callWaiting: { vi: 'Đã báo kỹ thuật viên — đang chờ', en: 'Technician alerted — waiting' },
-  callAcknowledged: { vi: 'Kỹ thuật viên đã nhận', en: 'The technician is on the way' },
+  callWaiting: { vi: 'Đã báo cán bộ kỹ thuật — đang chờ', en: 'Technician alerted — waiting' },
+  callAcknowledged: { vi: 'Cán bộ kỹ thuật đã nhận', en: 'The technician is on the way' },
   summaryTitle: { vi: 'Buổi tiếp đã kết thúc', en: 'The session has ended' },
   summaryDuration: { vi: 'Thời lượng buổi tiếp', en: 'Duration' },
   summarySegments: { vi: 'Đoạn ghi đã niêm phong', en: 'Segments sealed' },
@@ -144,28 +145,28 @@ export const messages = {
   summaryNoGaps: { vi: 'Không có', en: 'None' },
   summaryVerified: { vi: 'Kiểm tra toàn vẹn', en: 'Integrity check' },
   verifiedYes: { vi: 'NGUYÊN VẸN — khớp chữ ký số', en: 'INTACT — matches its signature' },
-  verifiedNo: { vi: 'KHÔNG KHỚP — báo kỹ thuật viên ngay', en: 'DOES NOT MATCH — tell the technician now' },
-  verifiedUnknown: { vi: 'Chưa kiểm tra được — báo kỹ thuật viên', en: 'Could not be checked — tell the technician' },
+  verifiedNo: { vi: 'KHÔNG KHỚP — báo cán bộ kỹ thuật ngay', en: 'DOES NOT MATCH — tell the technician now' },
+  verifiedUnknown: { vi: 'Chưa kiểm tra được — báo cán bộ kỹ thuật', en: 'Could not be checked — tell the technician' },
   summaryLoading: { vi: 'Đang niêm phong và kiểm tra bản ghi…', en: 'Sealing and checking the recording…' },
   close: { vi: 'Đóng', en: 'Close' },
   errorNetwork: {
-    vi: 'Không liên lạc được với máy điều khiển. Chờ vài giây rồi thử lại; nếu vẫn lỗi, hãy gọi kỹ thuật viên.',
+    vi: 'Không liên lạc được với máy điều khiển. Chờ vài giây rồi thử lại; nếu vẫn lỗi, hãy gọi cán bộ kỹ thuật.',
     en: 'The room controller cannot be reached. Wait a few seconds and try again; if it persists, call the technician.',
   },
   errorGeneric: {
-    vi: 'Không thực hiện được. Thử lại; nếu vẫn lỗi, hãy gọi kỹ thuật viên.',
+    vi: 'Không thực hiện được. Thử lại; nếu vẫn lỗi, hãy gọi cán bộ kỹ thuật.',
     en: 'That did not work. Try again; if it persists, call the technician.',
   },
   errorCamera: {
-    vi: 'Camera không phản hồi. Hãy gọi kỹ thuật viên.',
+    vi: 'Camera không phản hồi. Hãy gọi cán bộ kỹ thuật.',
     en: 'The camera does not respond. Call the technician.',
   },
   errorPresetNotStored: {
-    vi: 'Vị trí này chưa được lưu. Nhờ kỹ thuật viên lưu vị trí camera.',
+    vi: 'Vị trí này chưa được lưu. Nhờ cán bộ kỹ thuật lưu vị trí camera.',
     en: 'This position is not stored yet. Ask the technician to store it.',
   },
   errorDisk: {
-    vi: 'Không đủ chỗ lưu bản ghi. Hãy gọi kỹ thuật viên giải phóng dung lượng.',
+    vi: 'Không đủ chỗ lưu bản ghi. Hãy gọi cán bộ kỹ thuật giải phóng dung lượng.',
     en: 'Not enough space for the recording. Call the technician to free space.',
   },
   errorBusy: {
@@ -202,15 +203,16 @@ export const messages = {
   adHoc: { vi: 'Đột xuất', en: 'Ad hoc' },
   save: { vi: 'Lưu', en: 'Save' },
   saved: { vi: 'Đã lưu', en: 'Saved' },
-  state_scheduled: { vi: 'Đã lên lịch', en: 'Scheduled' },
-  state_preparing: { vi: 'Đang chuẩn bị', en: 'Preparing' },
-  state_ready: { vi: 'Sẵn sàng', en: 'Ready' },
-  state_live: { vi: 'Đang diễn ra', en: 'Live' },
-  state_ending: { vi: 'Đang kết thúc', en: 'Ending' },
-  state_closed: { vi: 'Đã kết thúc', en: 'Closed' },
-  state_failed: { vi: 'Gặp sự cố', en: 'Failed' },
-  state_aborted: { vi: 'Đã huỷ', en: 'Aborted' },
-} as const satisfies Record<string, Record<Language, string>>;
+  // A session's states in the server's words (the same label its views send).
+  state_scheduled: sessionStateLabels.scheduled,
+  state_preparing: sessionStateLabels.preparing,
+  state_ready: sessionStateLabels.ready,
+  state_live: sessionStateLabels.live,
+  state_ending: sessionStateLabels.ending,
+  state_closed: sessionStateLabels.closed,
+  state_failed: sessionStateLabels.failed,
+  state_aborted: sessionStateLabels.aborted,
+} as const satisfies Catalogue;
 
 /**
  * The technician console's words (kiosk/ui/console), kept apart from `messages` so the touchscreen's
@@ -381,6 +383,8 @@ export const consoleMessages = {
   noCases: { vi: 'Chưa có vụ việc nào.', en: 'No case yet.' },
   addCase: { vi: 'Thêm vụ việc', en: 'Add a case' },
   caseType: { vi: 'Loại vụ việc', en: 'Case type' },
+  // The same words as kiosk/messages/session.ts caseTypeLabels and citizenRoleLabels (a test holds them
+  // equal): copied, because reading them here would keep this whole catalogue in the touchscreen's bundle.
   caseType_KN: { vi: 'Khiếu nại', en: 'Complaint' },
   caseType_TC: { vi: 'Tố cáo', en: 'Denunciation' },
   caseType_KNPA: { vi: 'Kiến nghị, phản ánh', en: 'Petition' },
@@ -510,7 +514,7 @@ export const consoleMessages = {
   entriesShown: { vi: 'Hiển thị {shown} / {total} mục', en: 'Showing {shown} of {total} entries' },
   noEntries: { vi: 'Không có mục nào khớp bộ lọc.', en: 'No entry matches the filter.' },
   otherAction: { vi: 'Khác ({code})', en: 'Other ({code})' },
-  action_view: { vi: 'Xem hồ sơ bản ghi', en: 'Viewed a recording' },
+  action_view: { vi: 'Xem bản ghi', en: 'Viewed a recording' },
   action_play: { vi: 'Xem lại bản ghi', en: 'Played a recording' },
   action_download: { vi: 'Tải đoạn ghi', en: 'Downloaded a segment' },
   action_export: { vi: 'Sao ra ổ ngoài', en: 'Exported' },
@@ -626,6 +630,7 @@ export const consoleMessages = {
   },
   issue_unrecognized_keys: { vi: '{path}: có mục không được hỗ trợ', en: '{path}: unsupported field' },
   issue_other: { vi: '{path}: giá trị không hợp lệ', en: '{path}: invalid value' },
+  issueRootPath: { vi: '(gốc)', en: '(root)' },
   expected_number: { vi: 'một số', en: 'a number' },
   expected_string: { vi: 'một chuỗi chữ', en: 'text' },
   expected_boolean: { vi: 'đúng/sai', en: 'true/false' },
@@ -791,7 +796,7 @@ export const consoleMessages = {
   },
   err_start_too_early: { vi: 'Chưa tới giờ được bắt đầu buổi tiếp.', en: 'Too early to start the session.' },
   err_start_too_late: { vi: 'Đã quá giờ bắt đầu buổi tiếp.', en: 'Too late to start the session.' },
-} as const satisfies Record<string, Record<Language, string>>;
+} as const satisfies Catalogue;
 
 export type ConsoleMessageKey = keyof typeof consoleMessages;
 
@@ -823,7 +828,5 @@ export function formatClock(date: Date, language: Language, timeZone: string): s
 
 /** A message with its {placeholders} filled in. */
 export function tf(key: MessageKey, language: Language, values: Record<string, string | number>): string {
-  return t(key, language).replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in values ? String(values[name]) : whole,
-  );
+  return fill(t(key, language), values);
 }

@@ -1,42 +1,12 @@
 /**
- * Words shown to people about sessions: Vietnamese for the room and the report, English beside it
- * for the technician and the logs. One catalogue; the UI and the report read labels from here.
+ * Words about sessions (buổi tiếp công dân), as the server sends them in views and reports:
+ * Vietnamese for the room and the report, English beside it for the technician and the logs.
+ * Keyed by the session's own words (kiosk/session/types.ts, state-machine.ts); the catalogue imports
+ * no feature, so every feature can import it. The terms follow ./README.md.
  */
-import type { SessionState } from './state-machine.js';
+import { type Catalogue, fill, type Label } from './label.js';
 
-export interface Label {
-  vi: string;
-  en: string;
-}
-
-export const sessionEventTypes = [
-  'scheduled',
-  'rescheduled',
-  'prepared',
-  'ready',
-  'started',
-  'resumed',
-  'gap',
-  'ended',
-  'closed',
-  'failed',
-  'aborted',
-  'retried',
-  'case-changed',
-  'preset-recalled',
-  'muted',
-  'unmuted',
-  'connection-lost',
-  'connection-restored',
-  'technician-called',
-  'recording-stopped',
-  'recording-resumed',
-  'source-lost',
-  'source-restored',
-] as const;
-export type SessionEventType = (typeof sessionEventTypes)[number];
-
-export const eventLabels: Record<SessionEventType, Label> = {
+export const sessionEventLabels = {
   scheduled: { vi: 'Đã lên lịch buổi tiếp', en: 'Session scheduled' },
   rescheduled: { vi: 'Lịch buổi tiếp đã thay đổi', en: 'Session rescheduled' },
   prepared: { vi: 'Bắt đầu chuẩn bị, kiểm thử thiết bị', en: 'Preparation started' },
@@ -45,14 +15,14 @@ export const eventLabels: Record<SessionEventType, Label> = {
   resumed: { vi: 'Tiếp tục ghi hình sau sự cố', en: 'Recording resumed after a failure' },
   gap: { vi: 'Gián đoạn ghi hình', en: 'Recording gap' },
   ended: { vi: 'Kết thúc buổi tiếp', en: 'Session ended' },
-  closed: { vi: 'Đã đóng hồ sơ ghi hình', en: 'Recording closed' },
+  closed: { vi: 'Đã đóng bản ghi', en: 'Recording closed' },
   failed: { vi: 'Buổi tiếp gặp sự cố', en: 'Session failed' },
-  aborted: { vi: 'Hủy buổi tiếp', en: 'Session cancelled' },
+  aborted: { vi: 'Huỷ buổi tiếp', en: 'Session cancelled' },
   retried: { vi: 'Chuẩn bị lại sau sự cố', en: 'Preparing again after a failure' },
   'case-changed': { vi: 'Chuyển vụ việc', en: 'Case changed' },
   'preset-recalled': { vi: 'Chuyển góc máy quay', en: 'Camera preset recalled' },
-  muted: { vi: 'Tắt tiếng micro', en: 'Microphone muted' },
-  unmuted: { vi: 'Bật tiếng micro', en: 'Microphone unmuted' },
+  muted: { vi: 'Tắt tiếng micrô', en: 'Microphone muted' },
+  unmuted: { vi: 'Bật tiếng micrô', en: 'Microphone unmuted' },
   'connection-lost': { vi: 'Mất kết nối với điểm cầu chủ trì', en: 'Connection to the chairing site lost' },
   'connection-restored': { vi: 'Kết nối lại với điểm cầu chủ trì', en: 'Connection to the chairing site restored' },
   'technician-called': { vi: 'Gọi cán bộ kỹ thuật', en: 'Technician called' },
@@ -60,31 +30,31 @@ export const eventLabels: Record<SessionEventType, Label> = {
   'recording-resumed': { vi: 'Ghi hình tiếp tục', en: 'Recording resumed' },
   'source-lost': { vi: 'Mất tín hiệu nguồn hình/tiếng', en: 'Source signal lost' },
   'source-restored': { vi: 'Có lại tín hiệu nguồn hình/tiếng', en: 'Source signal restored' },
-};
+} as const satisfies Catalogue;
 
-export const stateLabels: Record<SessionState, Label> = {
+export const sessionStateLabels = {
   scheduled: { vi: 'Đã lên lịch', en: 'Scheduled' },
   preparing: { vi: 'Đang chuẩn bị', en: 'Preparing' },
   ready: { vi: 'Sẵn sàng', en: 'Ready' },
   live: { vi: 'Đang diễn ra', en: 'Live' },
   ending: { vi: 'Đang kết thúc', en: 'Ending' },
   closed: { vi: 'Đã kết thúc', en: 'Closed' },
-  failed: { vi: 'Sự cố', en: 'Failed' },
-  aborted: { vi: 'Đã hủy', en: 'Cancelled' },
-};
+  failed: { vi: 'Gặp sự cố', en: 'Failed' },
+  aborted: { vi: 'Đã huỷ', en: 'Cancelled' },
+} as const satisfies Catalogue;
 
 export const caseTypeLabels = {
   KN: { vi: 'Khiếu nại', en: 'Complaint' },
   TC: { vi: 'Tố cáo', en: 'Denunciation' },
   KNPA: { vi: 'Kiến nghị, phản ánh', en: 'Petition' },
-} as const satisfies Record<string, Label>;
+} as const satisfies Catalogue;
 
 export const citizenRoleLabels = {
   complainant: { vi: 'Người khiếu nại', en: 'Complainant' },
   denouncer: { vi: 'Người tố cáo', en: 'Denouncer' },
   petitioner: { vi: 'Người kiến nghị, phản ánh', en: 'Petitioner' },
   representative: { vi: 'Người đại diện', en: 'Representative' },
-} as const satisfies Record<string, Label>;
+} as const satisfies Catalogue;
 
 /**
  * What a public screen shows instead of a confidential person's name: "Người tố cáo #3".
@@ -117,6 +87,15 @@ export function clockLabel(instant: string, timeZone: string): string {
   }).formatToParts(new Date(instant));
   const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('hour')}:${part('minute')} ${part('day')}/${part('month')}/${part('year')}`;
+}
+
+/** The report's line under a gap: when nothing was recorded, and for how long. */
+export function gapDetail(from: string, to: string, seconds: number): Label {
+  const length = durationLabel(seconds);
+  return {
+    vi: fill('Không ghi được hình từ {from} đến {to} ({length})', { from, to, length: length.vi }),
+    en: fill('Nothing recorded from {from} to {to} ({length})', { from, to, length: length.en }),
+  };
 }
 
 /** Why Start is refused outside the start window (kiosk/session/start-window.ts). */

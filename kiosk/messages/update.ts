@@ -1,15 +1,12 @@
-import type { UpdateProblem, UpdateState } from './status.js';
+import type { Catalogue } from './label.js';
 
 /**
- * Words about updates shown to people (the console, central's dashboard): Vietnamese first,
- * English beside it. One catalogue; the API sends the key and both labels.
+ * Words about software updates shown to people (the console, central's dashboard): Vietnamese
+ * first, English beside it. Keyed by kiosk/update/status.ts's states and problems; the API sends
+ * the key and both labels.
  */
-export interface Label {
-  vi: string;
-  en: string;
-}
 
-export const stateLabels: Record<UpdateState, Label> = {
+export const updateStateLabels = {
   downloading: { vi: 'Đang tải bản cập nhật', en: 'Downloading the release' },
   verifying: { vi: 'Đang kiểm tra chữ ký', en: 'Checking the signature' },
   requested: { vi: 'Đã chuyển cho trình cập nhật', en: 'Handed to the updater' },
@@ -27,16 +24,16 @@ export const stateLabels: Record<UpdateState, Label> = {
   },
   refused: { vi: 'Từ chối cập nhật', en: 'Update refused' },
   failed: { vi: 'Cập nhật thất bại: cần cán bộ kỹ thuật', en: 'Update failed: a technician is needed' },
-};
+} as const satisfies Catalogue;
 
-export const problemLabels: Record<UpdateProblem, Label> = {
+export const updateProblemLabels = {
   unsigned: { vi: 'Bản cập nhật không có chữ ký', en: 'The release is not signed' },
   'bad-signature': {
     vi: 'Chữ ký không hợp lệ hoặc không phải của đơn vị phát hành tin cậy',
     en: 'The signature is invalid or not from a trusted key',
   },
   'no-trusted-keys': {
-    vi: 'Thiết bị chưa có khóa phát hành tin cậy (/etc/diemcau/release-keys)',
+    vi: 'Thiết bị chưa có khoá phát hành tin cậy (/etc/diemcau/release-keys)',
     en: 'The device trusts no release key (/etc/diemcau/release-keys)',
   },
   'wrong-platform': {
@@ -60,4 +57,4 @@ export const problemLabels: Record<UpdateProblem, Label> = {
     en: 'The new release was not healthy after its start',
   },
   internal: { vi: 'Lỗi trong quá trình cập nhật', en: 'The update stopped on an error' },
-};
+} as const satisfies Catalogue;
