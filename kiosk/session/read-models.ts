@@ -54,7 +54,8 @@ export class SessionReadModels {
   /** The officer's summary of a finished session, with its recording verified against the signed manifest. */
   async endSummary(id: string): Promise<EndSummary> {
     const session = await sessionById(this.context, id);
-    if (!isFinished(session.state)) throw new SessionError('conflict', 'the session has not ended yet: no summary before the end');
+    if (!isFinished(session.state))
+      throw new SessionError('conflict', 'the session has not ended yet: no summary before the end');
     const events = await this.context.store.events(id);
     let check: RecordingCheck = null;
     if (session.recordingId && this.recordings.verify) {
