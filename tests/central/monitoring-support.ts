@@ -10,6 +10,7 @@ import { MonitoringStore } from '../../scripts/central/monitoring/store/monitori
 import { addOperator } from '../../scripts/central/monitoring/http/operators.js';
 import { startMonitoring, type RunningMonitoring } from '../../scripts/central/monitoring/service.js';
 import type { Central } from '../support/central.js';
+import { roomState } from '../../scripts/central/loadgen-mix.js';
 
 export const OPERATOR = { username: 'giamsat', password: 'mật khẩu giám sát 1' };
 
@@ -64,17 +65,7 @@ export const event = (seq: number, over: Partial<RoomEvent> = {}): RoomEvent => 
   ...over,
 });
 
-export const state = (over: Partial<RoomState> = {}): RoomState => ({
-  v: 1,
-  at: new Date().toISOString(),
-  version: '0.1.0',
-  health: 'ok',
-  live: null,
-  nextSession: null,
-  lastReadiness: null,
-  openAlerts: 0,
-  ...over,
-});
+export const state = (over: Partial<RoomState> = {}): RoomState => ({ ...roomState(new Date()), ...over });
 
 /** An operator's HTTP session against the dashboard: same-origin JSON like the page sends. */
 export async function operatorSession(url: string, credentials = OPERATOR) {

@@ -22,6 +22,7 @@ import { ensureCentralStreams } from '../../scripts/central/streams.js';
 import { createCa, createServerCertificate } from '../../scripts/central/tls.js';
 import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
 import { waitFor } from '../support/wait.js';
+import { roomState } from '../../scripts/central/loadgen-mix.js';
 
 const run = promisify(execFile);
 
@@ -225,16 +226,7 @@ describe('central monitoring over NATS (real nats-server)', () => {
       callback: (_e, msg) => void samples.push(parseTelemetry(msg.data)),
     });
     await monitoring.flush();
-    const state: RoomState = {
-      v: 1,
-      at: new Date().toISOString(),
-      version: '0.1.0',
-      health: 'ok',
-      live: null,
-      nextSession: null,
-      lastReadiness: null,
-      openAlerts: 0,
-    };
+    const state: RoomState = roomState(new Date());
     await publisher.state(state);
     const revision = await publisher.state({ ...state, health: 'degraded', openAlerts: 1 });
     publisher.telemetry({ v: 1, at: new Date().toISOString(), seq: 1, full: false, ups: null });
